@@ -1,0 +1,86 @@
+"""Typed errors carrying a Vietnamese, user-safe message.
+
+The UI shows ``message`` as is; the CLI prints it on one line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is and what to fix."""
+
+    message: str
+    field: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def describe(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"dòng {self.row}")
+        if self.column:
+            where.append(f"cột “{self.column}”")
+        prefix = (", ".join(where).capitalize() + ": ") if where else ""
+        return prefix + self.message
+
+
+class TthcError(Exception):
+    """Base of every error the user may see."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(TthcError):
+    """Input refused; ``problems`` lists every problem found (field, row, column)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[Problem] = list(problems or [])
+
+    @classmethod
+    def for_field(cls, field_name: str, message: str) -> ValidationError:
+        return cls(message, [Problem(message, field=field_name)])
+
+    def field_messages(self) -> dict[str, str]:
+        """The first message per field, for showing inline next to inputs."""
+        out: dict[str, str] = {}
+        for p in self.problems:
+            if p.field and p.field not in out:
+                out[p.field] = p.message
+        return out
+
+    def full_text(self) -> str:
+        if not self.problems:
+            return self.message
+        lines = [self.message] + ["- " + p.describe() for p in self.problems]
+        return "\n".join(lines)
+
+
+class NotFoundError(TthcError):
+    """A code, procedure or record that does not exist."""
+
+
+class ConflictError(TthcError):
+    """The change collides with data already saved (duplicate, stale state)."""
+
+
+@dataclass
+class _Collector:
+    """Collects problems, then raises one ValidationError with all of them."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, message: str, **where: object) -> None:
+        self.problems.append(Problem(message, **where))  # type: ignore[arg-type]
+
+    def raise_if_any(self, summary: str) -> None:
+        if self.problems:
+            raise ValidationError(summary, self.problems)
+
+
+ProblemCollector = _Collector

@@ -1,0 +1,123 @@
+"""Procedures (thủ tục hành chính) of the catalog and their legal durations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class DurationUnit(StrEnum):
+    """Unit of a procedure's legal processing time.
+
+    The value is the code stored in the database and written in catalog workbooks.
+    """
+
+    WORKING_DAYS = "working_days"  # ngày làm việc
+    WORKING_HOURS = "working_hours"  # giờ làm việc
+    CALENDAR_DAYS = "calendar_days"  # ngày (lịch)
+    MONTHS = "months"  # tháng
+    SAME_DAY = "same_day"  # trong ngày, với giờ chốt (mặc định 15:00)
+
+    @property
+    def label(self) -> str:
+        return DURATION_UNIT_LABELS[self]
+
+    @classmethod
+    def from_label(cls, text: str) -> DurationUnit | None:
+        """Accepts the code or the Vietnamese label, with or without accents."""
+        from tthc_desk.domain.text import fold
+
+        key = fold(text).strip()
+        for unit in cls:
+            if key in (unit.value, fold(unit.label)):
+                return unit
+        return None
+
+
+DURATION_UNIT_LABELS: dict[DurationUnit, str] = {
+    DurationUnit.WORKING_DAYS: "ngày làm việc",
+    DurationUnit.WORKING_HOURS: "giờ làm việc",
+    DurationUnit.CALENDAR_DAYS: "ngày",
+    DurationUnit.MONTHS: "tháng",
+    DurationUnit.SAME_DAY: "trong ngày",
+}
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A legal duration: ``value`` units. For SAME_DAY the value is 0 (unused)."""
+
+    value: int
+    unit: DurationUnit
+
+    def describe(self) -> str:
+        if self.unit is DurationUnit.SAME_DAY:
+            return "Trong ngày"
+        return f"{self.value} {self.unit.label}"
+
+
+class PaperKind(StrEnum):
+    ORIGINAL = "original"  # Bản chính
+    CERTIFIED = "certified"  # Bản sao có chứng thực
+    PHOTOCOPY = "photocopy"  # Bản photo / bản sao
+
+    @property
+    def label(self) -> str:
+        return PAPER_KIND_LABELS[self]
+
+    @classmethod
+    def from_label(cls, text: str) -> PaperKind | None:
+        from tthc_desk.domain.text import fold
+
+        key = fold(text).strip()
+        for kind in cls:
+            if key in (kind.value, fold(kind.label)):
+                return kind
+        aliases = {"ban sao": cls.PHOTOCOPY, "ban sao chung thuc": cls.CERTIFIED, "chung thuc": cls.CERTIFIED}
+        return aliases.get(key)
+
+
+PAPER_KIND_LABELS: dict[PaperKind, str] = {
+    PaperKind.ORIGINAL: "Bản chính",
+    PaperKind.CERTIFIED: "Bản chứng thực",
+    PaperKind.PHOTOCOPY: "Bản photo",
+}
+
+
+@dataclass(frozen=True)
+class RequiredPaper:
+    name: str
+    kind: PaperKind = PaperKind.ORIGINAL
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """One entry of the procedure catalog."""
+
+    code: str  # national code, e.g. "1.001193"
+    name: str
+    field: str  # lĩnh vực
+    deciding_agency: str  # cơ quan giải quyết
+    handling_unit: str  # đơn vị / phòng chuyên môn xử lý
+    duration: Duration
+    fee: int = 0  # phí, in đồng
+    charge: int = 0  # lệ phí, in đồng
+    postal_return: bool = True
+    online: bool = False
+    papers: tuple[RequiredPaper, ...] = field(default_factory=tuple)
+    active: bool = True
+    id: int | None = None
+
+    @property
+    def total_fee(self) -> int:
+        return self.fee + self.charge
+
+
+PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$")
+
+
+def is_valid_procedure_code(code: str) -> bool:
+    """National codes look like ``1.001193`` or ``2.000815``."""
+    return bool(PROCEDURE_CODE_RE.match(code))
