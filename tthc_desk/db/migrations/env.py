@@ -1,0 +1,27 @@
+"""Alembic environment: uses the engine handed over by tthc_desk.db.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from tthc_desk.db import models  # noqa: F401  (registers the tables)
+from tthc_desk.db.base import Base
+from tthc_desk.db.migrate import include_name
+
+config = context.config
+engine = config.attributes.get("engine")
+if engine is None:  # pragma: no cover - only when run by the alembic command line
+    from sqlalchemy import create_engine
+
+    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        include_name=include_name,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

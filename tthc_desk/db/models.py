@@ -1,0 +1,230 @@
+"""SQLAlchemy 2 typed models. Relationships are ``lazy="raise"``: services load what they need.
+
+Dates and times are naive local office time (the counter PC's clock), as printed on forms.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tthc_desk.db.base import Base
+
+
+class SettingRecord(Base):
+    """Key/value settings (office profile, office hours, options) stored as JSON text."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class StaffRecord(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="clerk")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProcedureRecord(Base):
+    __tablename__ = "procedures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(200), index=True)
+    deciding_agency: Mapped[str] = mapped_column(String(300), default="")
+    handling_unit: Mapped[str] = mapped_column(String(300), default="")
+    duration_value: Mapped[int] = mapped_column(Integer)
+    duration_unit: Mapped[str] = mapped_column(String(20))
+    fee: Mapped[int] = mapped_column(Integer, default=0)
+    charge: Mapped[int] = mapped_column(Integer, default=0)
+    postal_return: Mapped[bool] = mapped_column(Boolean, default=True)
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    papers: Mapped[list[ProcedurePaperRecord]] = relationship(
+        back_populates="procedure",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="ProcedurePaperRecord.position",
+    )
+
+
+class ProcedurePaperRecord(Base):
+    __tablename__ = "procedure_papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(
+        ForeignKey("procedures.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+
+    procedure: Mapped[ProcedureRecord] = relationship(back_populates="papers", lazy="raise")
+
+
+class CalendarExceptionRecord(Base):
+    """A day that differs from the Monday–Friday rule: holiday, day off, make-up working day."""
+
+    __tablename__ = "calendar_exceptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300), default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+
+class CalendarYearRecord(Base):
+    """Years whose exceptions were seeded, so a day the administrator removed stays removed."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seeded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ApplicantRecord(Base):
+    """The latest known details of a person, found again by ID number at the next visit."""
+
+    __tablename__ = "applicants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(12), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CounterRecord(Base):
+    """Monotonic counters (dossier sequence per agency and day, ledger number per book)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DossierRecord(Base):
+    """A dossier as received. Applicant and procedure details are kept as given at intake."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        UniqueConstraint("ledger_book", "ledger_number"),
+        Index("ix_dossiers_received_at", "received_at"),
+        Index("ix_dossiers_status_due_at", "status", "due_at"),
+        Index("ix_dossiers_field", "field"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    agency_id: Mapped[str] = mapped_column(String(40))
+    ledger_book: Mapped[str] = mapped_column(String(20))
+    ledger_number: Mapped[int] = mapped_column(Integer)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    procedure_code: Mapped[str] = mapped_column(String(20))
+    procedure_name: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(200))
+    deciding_agency: Mapped[str] = mapped_column(String(300), default="")
+    handling_unit: Mapped[str] = mapped_column(String(300), default="")
+    duration_value: Mapped[int] = mapped_column(Integer)
+    duration_unit: Mapped[str] = mapped_column(String(20))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_id_number: Mapped[str] = mapped_column(String(12), index=True)
+    applicant_birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    applicant_phone: Mapped[str] = mapped_column(String(20), default="")
+    applicant_address: Mapped[str] = mapped_column(Text, default="")
+    applicant_email: Mapped[str] = mapped_column(String(200), default="")
+    authorised_name: Mapped[str] = mapped_column(String(200), default="")
+    authorised_id_number: Mapped[str] = mapped_column(String(12), default="")
+    authorised_phone: Mapped[str] = mapped_column(String(20), default="")
+    channel: Mapped[str] = mapped_column(String(10))
+    return_method: Mapped[str] = mapped_column(String(10))
+    return_address: Mapped[str] = mapped_column(Text, default="")
+    postal_reference: Mapped[str] = mapped_column(String(60), default="")
+    sets_count: Mapped[int] = mapped_column(Integer, default=1)
+    fee_amount: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    computed_due_at: Mapped[datetime] = mapped_column(DateTime)
+    due_override_reason: Mapped[str] = mapped_column(Text, default="")
+    backdate_reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    clerk_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    papers: Mapped[list[DossierPaperRecord]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="DossierPaperRecord.position"
+    )
+
+
+class DossierPaperRecord(Base):
+    __tablename__ = "dossier_papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    provided: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DossierEventRecord(Base):
+    """Every step of a dossier's life: when, who, which unit gave and received, a note."""
+
+    __tablename__ = "dossier_events"
+    __table_args__ = (Index("ix_dossier_events_dossier_id_at", "dossier_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    from_unit: Mapped[str] = mapped_column(String(300), default="")
+    to_unit: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DossierCorrectionRecord(Base):
+    """A correction of an intake mistake; the old and the new value are both kept."""
+
+    __tablename__ = "dossier_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(200), default="")
+    field: Mapped[str] = mapped_column(String(50))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text)

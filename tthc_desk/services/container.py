@@ -1,0 +1,57 @@
+"""Composition root of the core: one place that builds the services for the CLI and the GUI."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from tthc_desk.db.engine import Database
+from tthc_desk.domain.clock import Clock, SystemClock
+from tthc_desk.paths import AppPaths
+from tthc_desk.services.calendar_service import CalendarService
+from tthc_desk.services.catalog_service import CatalogService
+from tthc_desk.services.dossier_service import DossierService
+from tthc_desk.services.print_service import PrintService
+from tthc_desk.services.settings_service import SettingsService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    paths: AppPaths
+    db: Database
+    clock: Clock
+    settings: SettingsService
+    calendar: CalendarService
+    catalog: CatalogService
+    dossiers: DossierService
+    printing: PrintService
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = True) -> Services:
+    """Open (and migrate) the database, then seed what an empty office needs to start work."""
+    paths.ensure()
+    clock = clock or SystemClock()
+    db = Database(paths.database_url)
+    backup = db.migrate(paths.backup_dir)
+    if backup:
+        log.info("Migrated the database; the previous copy is %s", backup)
+    settings = SettingsService(db)
+    calendar = CalendarService(db, settings, clock)
+    catalog = CatalogService(db)
+    dossiers = DossierService(db, catalog, calendar, settings, clock)
+    printing = PrintService(dossiers, settings, template_dir=paths.template_dir)
+    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing)
+    if seed:
+        settings.ensure_default_staff()
+        catalog.ensure_starter()
+        calendar.ensure_around_today()
+        if not settings.current_clerk():
+            clerks = [m.name for m in settings.staff() if m.role == "clerk"]
+            if clerks:
+                settings.set_current_clerk(clerks[0])
+    return services
