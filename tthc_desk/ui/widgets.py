@@ -12,7 +12,9 @@ import re
 from datetime import date, time
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRegularExpression,
     QSortFilterProxyModel,
@@ -20,7 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFocusEvent, QRegularExpressionValidator
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QStyledItemDelegate, QWidget
 
 from tthc_desk.domain.office import Session
 from tthc_desk.domain.text import format_money, nfc, search_tokens
@@ -200,3 +202,26 @@ class FoldingFilterProxyModel(QSortFilterProxyModel):
             return True
         haystack = search_tokens(self.search_text_of(source_row, parent))
         return all(any(word.startswith(t) for word in haystack) for t in self._tokens)
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """Edits a cell whose EditRole is a code with a combo box of (code, Vietnamese label)."""
+
+    def __init__(self, choices: list[tuple[str, str]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._choices = choices
+
+    def createEditor(self, parent: QWidget, option: object, index: QModelIndex) -> QWidget:
+        combo = QComboBox(parent)
+        for code, label in self._choices:
+            combo.addItem(label, code)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        pos = editor.findData(index.data(Qt.ItemDataRole.EditRole))
+        editor.setCurrentIndex(max(0, pos))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
