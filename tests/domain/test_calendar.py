@@ -1,0 +1,254 @@
+"""The working-day calendar: the official 2026 schedule, sessions and when the clock starts."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from tthc_desk.domain.calendar import (
+    CalendarException,
+    DayKind,
+    WorkCalendar,
+    seed_exceptions,
+)
+from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.office import DEFAULT_SESSIONS, OfficeHours, Session
+
+
+@pytest.fixture(scope="module")
+def cal() -> WorkCalendar:
+    return WorkCalendar(OfficeHours(), [e for y in (2025, 2026, 2027) for e in seed_exceptions(y)])
+
+
+def dt(text: str) -> datetime:
+    return datetime.strptime(text, "%d/%m/%Y %H:%M")
+
+
+def d(text: str) -> date:
+    return datetime.strptime(text, "%d/%m/%Y").date()
+
+
+# Thông báo 9441/TB-BNV (reference.md §6.2) plus 24/11 (Ngày Văn hóa Việt Nam).
+OFFICIAL_2026_DAYS_OFF = {
+    d(s)
+    for s in (
+        "01/01/2026",
+        "16/02/2026",
+        "17/02/2026",
+        "18/02/2026",
+        "19/02/2026",
+        "20/02/2026",
+        "27/04/2026",
+        "30/04/2026",
+        "01/05/2026",
+        "31/08/2026",
+        "01/09/2026",
+        "02/09/2026",
+        "24/11/2026",
+    )
+}
+OFFICIAL_2026_MAKEUP = {d("22/08/2026")}
+
+
+def test_every_day_of_2026_follows_the_official_schedule(cal: WorkCalendar) -> None:
+    day = date(2026, 1, 1)
+    wrong = []
+    while day.year == 2026:
+        expected = (day.weekday() < 5 and day not in OFFICIAL_2026_DAYS_OFF) or (
+            day in OFFICIAL_2026_MAKEUP
+        )
+        if cal.is_working_day(day) != expected:
+            wrong.append(day)
+        day += timedelta(days=1)
+    assert wrong == []
+
+
+def test_2026_has_the_expected_number_of_working_days(cal: WorkCalendar) -> None:
+    # 261 weekdays in 2026 − 13 weekdays off + 1 make-up Saturday.
+    assert cal.working_days_between(date(2025, 12, 31), date(2026, 12, 31)) == 249
+
+
+def test_seed_2026_kinds_and_names() -> None:
+    seeded = {e.day: e for e in seed_exceptions(2026)}
+    assert seeded[d("22/08/2026")] == CalendarException(
+        d("22/08/2026"), DayKind.MAKEUP_WORKDAY, "Làm bù cho ngày 31/08/2026", "Thư viện holidays"
+    )
+    assert seeded[d("31/08/2026")].kind is DayKind.DAY_OFF
+    assert seeded[d("27/04/2026")].kind is DayKind.DAY_OFF
+    assert seeded[d("27/04/2026")].name == "Nghỉ bù Giỗ Tổ Hùng Vương"
+    assert seeded[d("26/04/2026")].kind is DayKind.HOLIDAY  # a Sunday, kept as the holiday
+    assert seeded[d("01/01/2026")].name == "Tết Dương lịch"
+    assert seeded[d("17/02/2026")].name.startswith("Tết Nguyên đán")
+    assert seeded[d("30/04/2026")].name == "Ngày Giải phóng miền Nam, thống nhất đất nước"
+    assert seeded[d("01/05/2026")].name == "Ngày Quốc tế Lao động"
+    assert seeded[d("02/09/2026")].name == "Quốc khánh"
+    assert seeded[d("24/11/2026")].name == "Ngày Văn hóa Việt Nam"
+    for exc in seeded.values():
+        assert exc.source == "Thư viện holidays"
+        assert unicodedata.is_normalized("NFC", exc.name)
+    assert list(seeded) == sorted(seeded)
+
+
+def test_seed_2025_has_the_saturday_worked_for_2_may() -> None:
+    seeded = {e.day: e for e in seed_exceptions(2025)}
+    assert seeded[d("02/05/2025")].kind is DayKind.DAY_OFF
+    assert seeded[d("26/04/2025")].kind is DayKind.MAKEUP_WORKDAY
+
+
+# -- start_moment ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        ("02/03/2026 06:50", "02/03/2026 07:30"),  # before opening
+        ("02/03/2026 07:30", "02/03/2026 07:30"),  # opening minute counts
+        ("02/03/2026 11:29", "02/03/2026 11:29"),
+        ("02/03/2026 11:30", "02/03/2026 13:30"),  # end of the morning session is outside it
+        ("02/03/2026 12:00", "02/03/2026 13:30"),  # lunch break
+        ("02/03/2026 16:59", "02/03/2026 16:59"),
+        ("02/03/2026 17:00", "03/03/2026 07:30"),  # closing minute → next working morning
+        ("06/03/2026 18:00", "09/03/2026 07:30"),  # Friday evening → Monday
+        ("07/03/2026 10:00", "09/03/2026 07:30"),  # Saturday
+        ("13/02/2026 16:59", "13/02/2026 16:59"),  # eve of Tết, still open
+        ("13/02/2026 17:00", "23/02/2026 07:30"),  # eve of Tết after closing → after the break
+        ("18/02/2026 09:00", "23/02/2026 07:30"),  # during Tết
+        ("29/04/2026 17:30", "04/05/2026 07:30"),  # eve of 30/4–1/5
+        ("21/08/2026 17:15", "22/08/2026 07:30"),  # Friday evening → make-up Saturday
+        ("22/08/2026 06:00", "22/08/2026 07:30"),
+        ("22/08/2026 09:15", "22/08/2026 09:15"),  # make-up Saturday works Monday's hours
+        ("22/08/2026 17:30", "24/08/2026 07:30"),
+        ("28/08/2026 17:00", "03/09/2026 07:30"),  # across 31/8, 1/9, 2/9
+        ("31/12/2026 17:30", "04/01/2027 07:30"),  # across the year end and 01/01/2027
+    ],
+)
+def test_start_moment(cal: WorkCalendar, received: str, expected: str) -> None:
+    assert cal.start_moment(dt(received)) == dt(expected)
+
+
+def test_start_moment_keeps_seconds_inside_a_session(cal: WorkCalendar) -> None:
+    moment = datetime(2026, 3, 2, 9, 15, 42, 123)
+    assert cal.start_moment(moment) == moment
+
+
+# -- sessions and days --------------------------------------------------------------------------
+
+
+def test_sessions_on(cal: WorkCalendar) -> None:
+    assert cal.sessions_on(d("02/03/2026")) == DEFAULT_SESSIONS
+    assert cal.sessions_on(d("07/03/2026")) == ()  # Saturday
+    assert cal.sessions_on(d("17/02/2026")) == ()  # Tết
+    assert cal.sessions_on(d("22/08/2026")) == DEFAULT_SESSIONS  # make-up Saturday
+    assert cal.end_of_day(d("22/08/2026")) == dt("22/08/2026 17:00")
+
+
+def test_makeup_saturday_uses_mondays_sessions() -> None:
+    monday = (Session(time(7, 0), time(11, 30)), Session(time(13, 0), time(17, 0)))
+    hours = OfficeHours(by_weekday={1: monday, 2: DEFAULT_SESSIONS, 5: DEFAULT_SESSIONS})
+    cal = WorkCalendar(hours, [CalendarException(d("22/08/2026"), DayKind.MAKEUP_WORKDAY)])
+    assert cal.sessions_on(d("22/08/2026")) == monday
+    assert cal.sessions_on(d("26/08/2026")) == monday  # Wednesday not configured: Monday's
+    assert cal.sessions_on(d("25/08/2026")) == DEFAULT_SESSIONS
+
+
+def test_without_monday_sessions_the_defaults_apply() -> None:
+    hours = OfficeHours(by_weekday={})
+    cal = WorkCalendar(hours, [])
+    assert cal.sessions_on(d("04/03/2026")) == DEFAULT_SESSIONS
+
+
+def test_saturday_morning_opening_does_not_make_saturday_a_working_day() -> None:
+    morning = (Session(time(7, 30), time(11, 30)),)
+    hours = OfficeHours(by_weekday={**{i: DEFAULT_SESSIONS for i in range(1, 6)}, 6: morning})
+    cal = WorkCalendar(hours, [])
+    assert not cal.is_working_day(d("07/03/2026"))
+    assert cal.start_moment(dt("07/03/2026 09:00")) == dt("09/03/2026 07:30")
+
+
+def test_later_exception_for_the_same_day_wins() -> None:
+    day = d("24/11/2026")
+    cal = WorkCalendar(
+        OfficeHours(),
+        [
+            CalendarException(day, DayKind.HOLIDAY, "Ngày Văn hóa Việt Nam"),
+            CalendarException(day, DayKind.MAKEUP_WORKDAY, "Tỉnh không cho nghỉ"),
+        ],
+    )
+    assert cal.is_working_day(day)
+    assert len(cal.exceptions) == 1
+
+
+def test_next_and_nth_working_day(cal: WorkCalendar) -> None:
+    assert cal.next_working_day(d("13/02/2026")) == d("23/02/2026")
+    assert cal.next_working_day(d("14/02/2026")) == d("23/02/2026")  # from a day off
+    assert cal.nth_working_day_after(d("21/08/2026"), 1) == d("22/08/2026")
+    assert cal.nth_working_day_after(d("21/08/2026"), 2) == d("24/08/2026")
+    with pytest.raises(ValueError):
+        cal.nth_working_day_after(d("21/08/2026"), 0)
+
+
+def test_index_grows_to_far_years(cal: WorkCalendar) -> None:
+    # No exceptions are known for 2035: only weekends are off.
+    assert cal.next_working_day(d("07/12/2035")) == d("10/12/2035")  # Friday → Monday
+    assert cal.nth_working_day_after(d("01/01/2026"), 2000) > d("01/01/2033")
+    assert cal.is_working_day(d("03/06/2024"))  # and backwards (a Monday)
+
+
+def test_add_working_hours(cal: WorkCalendar) -> None:
+    assert cal.add_working_hours(dt("02/03/2026 10:00"), 1) == dt("02/03/2026 11:00")
+    assert cal.add_working_hours(dt("02/03/2026 11:00"), 1) == dt("02/03/2026 14:00")
+    assert cal.add_working_hours(dt("02/03/2026 15:00"), 2) == dt("02/03/2026 17:00")
+    assert cal.add_working_hours(dt("02/03/2026 15:00"), 2.5) == dt("03/03/2026 08:00")
+    assert cal.add_working_hours(dt("02/03/2026 12:00"), 0) == dt("02/03/2026 13:30")
+    assert cal.add_working_hours(dt("13/02/2026 16:00"), 8) == dt("23/02/2026 16:30")
+    with pytest.raises(ValueError):
+        cal.add_working_hours(dt("02/03/2026 10:00"), -1)
+
+
+def test_working_time_between(cal: WorkCalendar) -> None:
+    assert cal.working_time_between(dt("02/03/2026 10:00"), dt("03/03/2026 10:30")) == timedelta(
+        hours=8
+    )
+    assert cal.working_time_between(dt("13/02/2026 16:00"), dt("23/02/2026 08:30")) == timedelta(
+        hours=2
+    )
+
+
+def test_invalid_sessions_are_refused() -> None:
+    bad = (Session(time(13, 30), time(11, 30)),)
+    with pytest.raises(ValidationError):
+        WorkCalendar(OfficeHours(by_weekday={1: bad}), [])
+    overlapping = (Session(time(7, 30), time(12, 0)), Session(time(11, 0), time(17, 0)))
+    with pytest.raises(ValidationError):
+        WorkCalendar(OfficeHours(by_weekday={1: overlapping}), [])
+
+
+# -- DayKind --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("holiday", DayKind.HOLIDAY),
+        ("Ngày lễ, tết", DayKind.HOLIDAY),
+        ("ngay le tet", DayKind.HOLIDAY),
+        ("NGÀY LỄ, TẾT", DayKind.HOLIDAY),
+        (unicodedata.normalize("NFD", "Ngày nghỉ bù"), DayKind.DAY_OFF),
+        ("day_off", DayKind.DAY_OFF),
+        ("Ngày làm việc bù", DayKind.MAKEUP_WORKDAY),
+        ("lam bu", DayKind.MAKEUP_WORKDAY),
+        ("makeup_workday", DayKind.MAKEUP_WORKDAY),
+        ("ngày họp", None),
+        ("", None),
+    ],
+)
+def test_day_kind_from_label(text: str, kind: DayKind | None) -> None:
+    assert DayKind.from_label(text) is kind
+
+
+def test_day_kind_labels() -> None:
+    assert DayKind.HOLIDAY.label == "Ngày lễ, tết"
+    assert DayKind.DAY_OFF.label == "Ngày nghỉ bù"
+    assert DayKind.MAKEUP_WORKDAY.label == "Ngày làm việc bù"

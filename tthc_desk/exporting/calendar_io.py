@@ -1,0 +1,226 @@
+"""Read and write the administrator's table of calendar exceptions (Excel or CSV).
+
+rules.md "Calendar and office hours": the per-year table of holidays, days off in exchange and
+make-up working days is importable from Excel/CSV. Columns: ``Ngày`` (dd/mm/yyyy, yyyy-mm-dd or
+an Excel date), ``Loại`` (code or Vietnamese label of :class:`DayKind`), ``Tên`` and ``Căn cứ``
+(optional). Header names are matched without regard to accents, case or column order.
+
+A file is imported whole or not at all: every row is checked and one ValidationError lists every
+problem with its row and column, so the administrator fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.datetime import from_excel
+
+from tthc_desk.domain.calendar import DAY_KIND_LABELS, CalendarException, DayKind
+from tthc_desk.domain.errors import ProblemCollector, ValidationError
+from tthc_desk.domain.text import format_date, nfc, search_tokens
+
+COL_DAY = "Ngày"
+COL_KIND = "Loại"
+COL_NAME = "Tên"
+COL_SOURCE = "Căn cứ"
+COLUMNS = (COL_DAY, COL_KIND, COL_NAME, COL_SOURCE)
+REQUIRED_COLUMNS = (COL_DAY, COL_KIND)
+
+_HEADER_KEYS = {" ".join(search_tokens(c)): c for c in COLUMNS}  # "can cu" → "Căn cứ"
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+
+Row = tuple[int, Sequence[object]]  # (row number as the user sees it, cells)
+
+
+def read_exceptions(path: str | Path) -> list[CalendarException]:
+    """The exceptions of a .csv (UTF-8, with or without BOM) or .xlsx file (first sheet)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+    elif suffix in (".csv", ".txt"):
+        rows = _csv_rows(path)
+    else:
+        raise ValidationError(
+            f"Không đọc được tệp “{path.name}”: chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."
+        )
+    return parse_exception_rows(rows, source_name=path.name)
+
+
+def parse_exception_rows(rows: Iterable[Row], source_name: str = "") -> list[CalendarException]:
+    """Check every row and build the exceptions.
+
+    The header is the first row naming a known column; rows above it (a title) are skipped.
+    """
+    problems = ProblemCollector()
+    columns: dict[str, int] | None = None
+    out: list[CalendarException] = []
+    first_row_of: dict[date, int] = {}
+    for row_no, cells in rows:
+        if all(_blank(c) for c in cells):
+            continue
+        if columns is None:
+            if any(_column_name(c) for c in cells):
+                columns = _header(row_no, cells, problems)
+            continue  # rows above the header are titles
+        values = {name: cells[pos] if pos < len(cells) else None for name, pos in columns.items()}
+        day = _parse_day(values[COL_DAY], row_no, problems) if COL_DAY in values else None
+        kind = _parse_kind(values[COL_KIND], row_no, problems) if COL_KIND in values else None
+        if day is not None:
+            if day in first_row_of:
+                problems.add(
+                    f"Ngày {format_date(day)} bị trùng với dòng {first_row_of[day]}",
+                    row=row_no,
+                    column=COL_DAY,
+                )
+            else:
+                first_row_of[day] = row_no
+        if day is not None and kind is not None:
+            out.append(
+                CalendarException(
+                    day, kind, _text(values.get(COL_NAME)), _text(values.get(COL_SOURCE))
+                )
+            )
+    where = f"Tệp “{source_name}”" if source_name else "Bảng ngày nghỉ, ngày làm bù"
+    if columns is None:
+        for name in REQUIRED_COLUMNS:
+            problems.add(f"Không tìm thấy dòng tiêu đề có cột “{name}”", column=name)
+    problems.raise_if_any(f"{where} có {len(problems.problems)} lỗi; chưa nhập ngày nào.")
+    return out
+
+
+def write_exceptions_xlsx(exceptions: Iterable[CalendarException], path: str | Path) -> None:
+    """Write the exceptions in the layout :func:`read_exceptions` reads (a template when empty)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ngày nghỉ, làm bù"
+    ws.append(list(COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for exc in exceptions:
+        ws.append([exc.day, exc.kind.label, nfc(exc.name), nfc(exc.source)])
+        ws.cell(row=ws.max_row, column=1).number_format = "DD/MM/YYYY"
+    for letter, width in zip("ABCD", (14, 20, 48, 36), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+
+    help_sheet = wb.create_sheet("Hướng dẫn")
+    help_sheet.append(["Cột", "Cách ghi"])
+    help_sheet.append([COL_DAY, "dd/mm/yyyy, ví dụ 22/08/2026 (hoặc ô kiểu ngày của Excel)"])
+    help_sheet.append([COL_KIND, "Một trong: " + "; ".join(DAY_KIND_LABELS.values())])
+    help_sheet.append([COL_NAME, "Tên ngày nghỉ hoặc ngày làm bù (không bắt buộc)"])
+    help_sheet.append([COL_SOURCE, "Văn bản căn cứ, ví dụ Thông báo 9441/TB-BNV (không bắt buộc)"])
+    help_sheet.column_dimensions["B"].width = 70
+    wb.save(Path(path))
+
+
+# -- reading files -------------------------------------------------------------------------------
+
+
+def _csv_rows(path: Path) -> list[Row]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            f"Tệp “{path.name}” không phải văn bản UTF-8: trong Excel hãy lưu dạng "
+            "“CSV UTF-8 (Comma delimited)”."
+        ) from None
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    # Excel writes ';' instead of ',' under Vietnamese regional settings.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return list(enumerate(reader, start=1))
+
+
+def _xlsx_rows(path: Path) -> list[Row]:
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ValidationError(f"Không mở được tệp Excel “{path.name}”: {exc}") from exc
+    try:
+        sheet = wb.worksheets[0]
+        return list(enumerate(sheet.iter_rows(values_only=True), start=1))
+    finally:
+        wb.close()
+
+
+# -- cells ---------------------------------------------------------------------------------------
+
+
+def _header(row_no: int, cells: Sequence[object], problems: ProblemCollector) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for pos, raw in enumerate(cells):
+        name = _column_name(raw)
+        if name is None:
+            continue  # extra columns (notes, weekday) are allowed and ignored
+        if name in columns:
+            problems.add(f"Cột “{name}” xuất hiện hai lần", row=row_no, column=name)
+        else:
+            columns[name] = pos
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            problems.add(f"Thiếu cột “{name}” ở dòng tiêu đề", row=row_no, column=name)
+    return columns
+
+
+def _column_name(value: object) -> str | None:
+    """The canonical column a header cell names ("CĂN CỨ", "can cu" → "Căn cứ"), if any."""
+    return _HEADER_KEYS.get(" ".join(search_tokens(_text(value))))
+
+
+def _parse_day(value: object, row_no: int, problems: ProblemCollector) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:  # an Excel date serial in a cell not formatted as a date
+            return from_excel(value).date()
+        except (ValueError, OverflowError):
+            pass
+    text = _text(value)
+    if not text:
+        problems.add("Thiếu ngày", row=row_no, column=COL_DAY)
+        return None
+    if match := _DMY.match(text):
+        d, m, y = (int(g) for g in match.groups())
+    elif match := _YMD.match(text):
+        y, m, d = (int(g) for g in match.groups())
+    else:
+        d = m = y = 0
+    try:
+        return date(y, m, d)
+    except ValueError:
+        problems.add(f"Ngày “{text}” không hợp lệ, cần dạng dd/mm/yyyy", row=row_no, column=COL_DAY)
+        return None
+
+
+def _parse_kind(value: object, row_no: int, problems: ProblemCollector) -> DayKind | None:
+    text = _text(value)
+    if not text:
+        problems.add("Thiếu loại ngày", row=row_no, column=COL_KIND)
+        return None
+    kind = DayKind.from_label(text)
+    if kind is None:
+        allowed = "; ".join(f"“{label}”" for label in DAY_KIND_LABELS.values())
+        problems.add(
+            f"Loại “{text}” không hợp lệ, cần một trong: {allowed}", row=row_no, column=COL_KIND
+        )
+    return kind
+
+
+def _text(value: object) -> str:
+    return nfc(None if value is None else str(value))
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
