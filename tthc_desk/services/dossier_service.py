@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Integer, Select, column, func, select, text
 from sqlalchemy.orm import Session
 
 from tthc_desk.db.engine import Database
@@ -344,7 +344,7 @@ class DossierService:
         if match is not None:
             if self._db.is_sqlite:
                 ids = text("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :m").bindparams(m=match)
-                stmt = stmt.where(DossierRecord.id.in_(ids.columns()))
+                stmt = stmt.where(DossierRecord.id.in_(ids.columns(column("rowid", Integer))))
             else:
                 for token in search_tokens(q.text):
                     stmt = stmt.where(DossierRecord.search_text.contains(token))
