@@ -7,16 +7,16 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
-from collections.abc import Iterator  # noqa: E402
-from datetime import datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from tthc_desk.domain.clock import FixedClock  # noqa: E402
-from tthc_desk.domain.dossier import DossierDraft, Person  # noqa: E402
-from tthc_desk.paths import AppPaths  # noqa: E402
-from tthc_desk.services.container import Services, open_services  # noqa: E402
+from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.dossier import DossierDraft, Person
+from tthc_desk.paths import AppPaths
+from tthc_desk.services.container import Services, open_services
 
 # Monday 02/03/2026, 08:00: an ordinary working morning.
 DEFAULT_NOW = datetime(2026, 3, 2, 8, 0)
