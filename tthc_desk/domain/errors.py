@@ -23,7 +23,8 @@ class Problem:
             where.append(f"dòng {self.row}")
         if self.column:
             where.append(f"cột “{self.column}”")
-        prefix = (", ".join(where).capitalize() + ": ") if where else ""
+        joined = ", ".join(where)
+        prefix = (joined[:1].upper() + joined[1:] + ": ") if where else ""
         return prefix + self.message
 
 
