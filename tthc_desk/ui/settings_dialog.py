@@ -1,0 +1,382 @@
+"""Office settings: profile, specialist units, staff and office hours (rules.md "Office and
+agencies", "Calendar and office hours").
+
+Nothing is half-saved: Save first checks every tab with the same rules the settings service
+applies, shows each problem next to its input, and writes only when all tabs are valid. Cancel
+discards every edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tthc_desk.domain.errors import Problem, TthcError, ValidationError
+from tthc_desk.domain.office import OfficeHours, OfficeProfile
+from tthc_desk.domain.text import collapse_spaces, format_long_date
+from tthc_desk.services.container import Services
+from tthc_desk.services.settings_service import normalise_office, validate_hours, validate_office
+from tthc_desk.ui.errors import FieldErrors, show_error
+from tthc_desk.ui.hours_form import HoursWidget
+from tthc_desk.ui.staff_model import StaffTableModel, check_staff
+from tthc_desk.ui.widgets import ChoiceDelegate
+
+
+class SettingsDialog(QDialog):
+    """Tabs "Cơ quan", "Đơn vị chuyên môn", "Cán bộ", "Giờ làm việc"; Save writes all or nothing."""
+
+    settings_saved = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._inputs: dict[str, tuple[QWidget, QLabel]] = {}
+        self.setWindowTitle(self.tr("Cài đặt cơ quan"))
+        self.setMinimumSize(720, 560)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_office_tab(), self.tr("Cơ quan"))
+        self.tabs.addTab(self._build_units_tab(), self.tr("Đơn vị chuyên môn"))
+        self.tabs.addTab(self._build_staff_tab(), self.tr("Cán bộ"))
+        self.tabs.addTab(self._build_hours_tab(), self.tr("Giờ làm việc"))
+        self.errors = FieldErrors(self._inputs)
+
+        self.preview_label = QLabel()
+        self.preview_label.setObjectName("headerPreview")
+        self.preview_label.setTextFormat(Qt.TextFormat.RichText)
+        self.preview_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.preview_label.setStyleSheet(
+            "QLabel#headerPreview { background: white; padding: 8px; }"
+        )
+        preview_title = QLabel(self.tr("Tiêu đề in trên giấy tờ (xem trước):"))
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            self.tr("Lưu"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = self.buttons.addButton(
+            self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(preview_title)
+        layout.addWidget(self.preview_label)
+        layout.addWidget(self.buttons)
+
+        self._load()
+
+    # -- building -----------------------------------------------------------------------------
+    def _register(self, key: str, widget: QWidget) -> QWidget:
+        """``widget`` with an (initially hidden) error label under it, for FieldErrors."""
+        label = QLabel()
+        self._inputs[key] = (widget, label)
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(2)
+        v.addWidget(widget)
+        v.addWidget(label)
+        return box
+
+    def _build_office_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.office_edits: dict[str, QLineEdit] = {}
+        rows = [
+            ("parent_authority", self.tr("Cơ quan chủ quản"), "UBND PHƯỜNG ĐỒNG NGUYÊN"),
+            ("office_name", self.tr("Tên Bộ phận Một cửa"), "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"),
+            ("province", self.tr("Tỉnh, thành phố"), "Tỉnh Bắc Ninh"),
+            ("place_name", self.tr("Địa danh ghi ngày tháng"), "Đồng Nguyên"),
+            ("address", self.tr("Địa chỉ"), ""),
+            ("phone", self.tr("Điện thoại"), ""),
+            ("email", self.tr("Thư điện tử"), ""),
+            ("agency_id", self.tr("Mã định danh cơ quan"), "000.17.22.H56"),
+            ("head_name", self.tr("Họ tên người đứng đầu"), ""),
+            ("head_title", self.tr("Chức vụ"), "PHÓ GIÁM ĐỐC"),
+            ("head_sign_prefix", self.tr("Thẩm quyền ký"), "KT. GIÁM ĐỐC"),
+        ]
+        for key, label, example in rows:
+            edit = QLineEdit()
+            edit.setObjectName(key)
+            if example:
+                edit.setPlaceholderText(self.tr("Ví dụ: {0}").format(example))
+            edit.textChanged.connect(self._on_office_edit_text_changed)
+            self.office_edits[key] = edit
+            form.addRow(label, self._register(key, edit))
+        self.copies_spin = QSpinBox()
+        self.copies_spin.setRange(1, 5)
+        self.copies_spin.setSuffix(self.tr(" liên"))
+        form.addRow(
+            self.tr("Số liên giấy tiếp nhận"), self._register("receipt_copies", self.copies_spin)
+        )
+        self.ledger_check = QCheckBox(self.tr("Mỗi năm mở một quyển sổ theo dõi mới"))
+        form.addRow("", self.ledger_check)
+        return page
+
+    def _build_units_tab(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel(
+            self.tr("Các phòng, bộ phận chuyên môn nhận hồ sơ để giải quyết. Bấm đúp để sửa tên.")
+        )
+        intro.setWordWrap(True)
+        self.units_list = QListWidget()
+        self.units_list.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.add_unit_button = QPushButton(self.tr("Thêm đơn vị"))
+        self.remove_unit_button = QPushButton(self.tr("Xóa"))
+        self.unit_up_button = QPushButton(self.tr("Lên"))
+        self.unit_down_button = QPushButton(self.tr("Xuống"))
+        self.add_unit_button.clicked.connect(self._on_add_unit_button_clicked)
+        self.remove_unit_button.clicked.connect(self._on_remove_unit_button_clicked)
+        self.unit_up_button.clicked.connect(lambda: self._move_unit(-1))
+        self.unit_down_button.clicked.connect(lambda: self._move_unit(1))
+        buttons = QVBoxLayout()
+        for b in (
+            self.add_unit_button,
+            self.remove_unit_button,
+            self.unit_up_button,
+            self.unit_down_button,
+        ):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self._register("units", self.units_list), 1)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addLayout(row, 1)
+        return page
+
+    def _build_staff_tab(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel(
+            self.tr(
+                "Người đã nghỉ nên bỏ đánh dấu “Đang làm việc” thay vì xóa: tên họ còn trên hồ sơ cũ."
+            )
+        )
+        intro.setWordWrap(True)
+        self.staff_model = StaffTableModel(parent=self)
+        self.staff_view = QTableView()
+        self.staff_view.setModel(self.staff_model)
+        self.staff_view.setItemDelegateForColumn(
+            StaffTableModel.ROLE, ChoiceDelegate(self.staff_model.role_choices(), self.staff_view)
+        )
+        self.staff_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.staff_view.verticalHeader().hide()
+        header = self.staff_view.horizontalHeader()
+        header.setSectionResizeMode(StaffTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(StaffTableModel.ROLE, 140)
+        header.resizeSection(StaffTableModel.ACTIVE, 130)
+        self.add_staff_button = QPushButton(self.tr("Thêm cán bộ"))
+        self.remove_staff_button = QPushButton(self.tr("Xóa dòng"))
+        self.add_staff_button.clicked.connect(self._on_add_staff_button_clicked)
+        self.remove_staff_button.clicked.connect(self._on_remove_staff_button_clicked)
+        buttons = QHBoxLayout()
+        for b in (self.add_staff_button, self.remove_staff_button):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addWidget(self._register("staff", self.staff_view), 1)
+        layout.addLayout(buttons)
+        return page
+
+    def _build_hours_tab(self) -> QWidget:
+        self.hours_form = HoursWidget()
+        self._inputs.update(self.hours_form.error_fields())
+        return self.hours_form
+
+    # -- loading ------------------------------------------------------------------------------
+    def _load(self) -> None:
+        settings = self._services.settings
+        self._profile = settings.office()
+        for key, edit in self.office_edits.items():
+            edit.setText(getattr(self._profile, key))
+        self.copies_spin.setValue(self._profile.receipt_copies)
+        self.ledger_check.setChecked(self._profile.ledger_book_per_year)
+        self.units_list.clear()
+        for unit in self._profile.units:
+            self._append_unit(unit)
+        self.staff_model.set_members(settings.staff(include_inactive=True))
+        self.hours_form.set_hours(settings.hours())
+        self._update_preview()
+
+    def _append_unit(self, name: str) -> QListWidgetItem:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        self.units_list.addItem(item)
+        return item
+
+    # -- collecting ---------------------------------------------------------------------------
+    def units(self) -> tuple[str, ...]:
+        names = (
+            collapse_spaces(self.units_list.item(i).text()) for i in range(self.units_list.count())
+        )
+        return tuple(n for n in names if n)
+
+    def office_profile(self) -> OfficeProfile:
+        """The profile as typed (not yet normalised nor validated)."""
+        values = {key: edit.text() for key, edit in self.office_edits.items()}
+        return replace(
+            self._profile,
+            **values,
+            units=self.units(),
+            receipt_copies=self.copies_spin.value(),
+            ledger_book_per_year=self.ledger_check.isChecked(),
+        )
+
+    def _check_all(self) -> tuple[OfficeProfile, OfficeHours]:
+        """Validate every tab with the service's rules; raise one ValidationError for all."""
+        profile = normalise_office(self.office_profile())
+        hours, problems = self.hours_form.hours()
+        units = list(self.units())
+        dup = sorted({u for u in units if units.count(u) > 1})
+        if dup:
+            problems.append(
+                Problem(self.tr("Tên đơn vị bị trùng: {0}.").format(", ".join(dup)), field="units")
+            )
+        checks = [lambda: validate_office(profile), lambda: check_staff(self.staff_model.members())]
+        if not problems:
+            checks.append(lambda: validate_hours(hours))
+        for check in checks:
+            try:
+                check()
+            except ValidationError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ValidationError(
+                self.tr("Chưa lưu được cài đặt: còn {0} lỗi cần sửa.").format(len(problems)),
+                problems,
+            )
+        return profile, hours
+
+    # -- saving -------------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Check every tab, then write profile, staff and hours; True when saved."""
+        self.errors.clear()
+        try:
+            profile, hours = self._check_all()
+        except ValidationError as exc:
+            self._show_problems(exc)
+            return False
+        settings = self._services.settings
+        try:
+            settings.save_staff(self.staff_model.members())
+            settings.save_office(profile)
+            settings.save_hours(hours)
+        except ValidationError as exc:
+            self._show_problems(exc)
+            return False
+        except TthcError as exc:
+            show_error(self, exc)
+            return False
+        # Due dates are counted on the sessions: the cached working calendar must be rebuilt.
+        self._services.calendar.invalidate()
+        self.settings_saved.emit()
+        return True
+
+    def _show_problems(self, exc: ValidationError) -> None:
+        bad = self.errors.show(exc)
+        if bad is not None:
+            self._reveal(bad)
+        if self.errors.unmatched:
+            show_error(self, exc)
+
+    def _reveal(self, widget: QWidget) -> None:
+        for i in range(self.tabs.count()):
+            if self.tabs.widget(i).isAncestorOf(widget):
+                self.tabs.setCurrentIndex(i)
+                break
+        widget.setFocus()
+
+    def accept(self) -> None:
+        if self.save():
+            super().accept()
+
+    # -- preview and small slots --------------------------------------------------------------
+    def preview_text(self) -> str:
+        """One line: "UBND … / TRUNG TÂM … — Đồng Nguyên, ngày 02 tháng 3 năm 2026"."""
+        p = self.office_profile()
+        today = self._services.clock.now().date()
+        return f"{collapse_spaces(p.parent_authority)} / {collapse_spaces(p.office_name)} — {format_long_date(collapse_spaces(p.place_name), today)}"
+
+    def _update_preview(self) -> None:
+        p = self.office_profile()
+        today = self._services.clock.now().date()
+        left = (
+            f"{escape(collapse_spaces(p.parent_authority).upper())}<br>"
+            f"<b><u>{escape(collapse_spaces(p.office_name).upper())}</u></b>"
+        )
+        right = (
+            f"<b>{escape(self.tr('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'))}</b><br>"
+            f"<b><u>{escape(self.tr('Độc lập - Tự do - Hạnh phúc'))}</u></b><br>"
+            f"<i>{escape(format_long_date(collapse_spaces(p.place_name), today))}</i>"
+        )
+        self.preview_label.setText(
+            "<table width='100%' style='font-family: \"Liberation Serif\", \"Times New Roman\", serif'>"
+            f"<tr><td align='center' valign='top' width='45%'>{left}</td>"
+            f"<td align='center' valign='top'>{right}</td></tr></table>"
+        )
+
+    def _on_office_edit_text_changed(self, _text: str) -> None:
+        self._update_preview()
+
+    def _on_add_unit_button_clicked(self) -> None:
+        item = self._append_unit(self.tr("Đơn vị mới"))
+        self.units_list.setCurrentItem(item)
+        self.units_list.editItem(item)
+
+    def _on_remove_unit_button_clicked(self) -> None:
+        row = self.units_list.currentRow()
+        if row >= 0:
+            self.units_list.takeItem(row)
+
+    def _move_unit(self, step: int) -> None:
+        row = self.units_list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.units_list.count():
+            return
+        item = self.units_list.takeItem(row)
+        self.units_list.insertItem(target, item)
+        self.units_list.setCurrentRow(target)
+
+    def _on_add_staff_button_clicked(self) -> None:
+        index = self.staff_model.add_member()
+        self.staff_view.setCurrentIndex(index)
+        self.staff_view.edit(index)
+
+    def _on_remove_staff_button_clicked(self) -> None:
+        rows = sorted(
+            {i.row() for i in self.staff_view.selectionModel().selectedRows()}, reverse=True
+        )
+        for row in rows:
+            self.staff_model.removeRows(row, 1)

@@ -1,0 +1,153 @@
+"""The staff list as an editable table model (settings dialog, tab "Cán bộ").
+
+Rows are :class:`StaffMember` values edited in memory; nothing is written until the settings
+dialog saves the whole list with ``SettingsService.save_staff``. People are never deleted there:
+a removed row becomes inactive, because their names are on dossiers already received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QApplication
+
+from tthc_desk.domain.errors import ProblemCollector
+from tthc_desk.domain.office import StaffMember
+from tthc_desk.domain.text import collapse_spaces
+
+ROLE_CODES = ("clerk", "head", "admin")
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def role_labels() -> dict[str, str]:
+    """Vietnamese names of the staff roles stored as codes."""
+    tr = QApplication.translate
+    return {
+        "clerk": tr("staff", "Tiếp nhận"),
+        "head": tr("staff", "Lãnh đạo"),
+        "admin": tr("staff", "Quản trị"),
+    }
+
+
+def check_staff(members: list[StaffMember]) -> None:
+    """The checks ``save_staff`` makes, run before anything of the settings is written."""
+    problems = ProblemCollector()
+    names = [collapse_spaces(m.name) for m in members if collapse_spaces(m.name)]
+    if len(names) < len(members):
+        problems.add(
+            QApplication.translate("staff", "Có dòng cán bộ chưa nhập họ tên."), field="staff"
+        )
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        problems.add(
+            QApplication.translate("staff", "Tên cán bộ bị trùng: {0}.").format(", ".join(dup)),
+            field="staff",
+        )
+    if not any(m.role == "clerk" and m.active and collapse_spaces(m.name) for m in members):
+        problems.add(
+            QApplication.translate("staff", "Cần ít nhất một cán bộ tiếp nhận đang làm việc."),
+            field="staff",
+        )
+    problems.raise_if_any(QApplication.translate("staff", "Danh sách cán bộ chưa hợp lệ."))
+
+
+class StaffTableModel(QAbstractTableModel):
+    """Columns: Họ và tên · Vai trò · Đang làm việc (a check box)."""
+
+    NAME, ROLE, ACTIVE = range(3)
+
+    def __init__(
+        self, members: list[StaffMember] | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._rows: list[StaffMember] = list(members or [])
+        self._headers = (self.tr("Họ và tên"), self.tr("Vai trò"), self.tr("Đang làm việc"))
+        self._labels = role_labels()
+
+    # -- reading ------------------------------------------------------------------------------
+    def members(self) -> list[StaffMember]:
+        return [replace(m, name=collapse_spaces(m.name)) for m in self._rows]
+
+    def set_members(self, members: list[StaffMember]) -> None:
+        self.beginResetModel()
+        self._rows = list(members)
+        self.endResetModel()
+
+    def role_choices(self) -> list[tuple[str, str]]:
+        return [(code, self._labels[code]) for code in ROLE_CODES]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._headers):
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        m = self._rows[index.row()]
+        col = index.column()
+        if col == self.NAME and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return m.name
+        if col == self.ROLE:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._labels.get(m.role, m.role)
+            if role == Qt.ItemDataRole.EditRole:
+                return m.role
+        if col == self.ACTIVE and role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if m.active else Qt.CheckState.Unchecked
+        if col == self.ACTIVE and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr("Có") if m.active else self.tr("Không")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == self.ACTIVE:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base | Qt.ItemFlag.ItemIsEditable
+
+    # -- editing ------------------------------------------------------------------------------
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return False
+        m = self._rows[index.row()]
+        col = index.column()
+        if col == self.NAME and role == Qt.ItemDataRole.EditRole:
+            new = replace(m, name=collapse_spaces(str(value or "")))
+        elif col == self.ROLE and role == Qt.ItemDataRole.EditRole and value in ROLE_CODES:
+            new = replace(m, role=str(value))
+        elif col == self.ACTIVE and role == Qt.ItemDataRole.CheckStateRole:
+            new = replace(m, active=Qt.CheckState(value) == Qt.CheckState.Checked)
+        else:
+            return False
+        self._rows[index.row()] = new
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+    def add_member(self, name: str = "", role: str = "clerk") -> QModelIndex:
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append(StaffMember(name, role, True))
+        self.endInsertRows()
+        return self.index(row, self.NAME)
+
+    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() or row < 0 or count < 1 or row + count > len(self._rows):
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
+        del self._rows[row : row + count]
+        self.endRemoveRows()
+        return True
