@@ -57,7 +57,7 @@ class ErrorDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("errorDialog")
         self.setWindowTitle(self.tr("Lỗi") if unexpected else self.tr("Không thực hiện được"))
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(520)
         self.message = message
         self.details = details
 
@@ -84,6 +84,8 @@ class ErrorDialog(QDialog):
         self.problem_list.addItems(problems or [])
         self.problem_list.setVisible(bool(problems))
         self.problem_list.setWordWrap(True)
+        self.problem_list.setAlternatingRowColors(True)
+        self.problem_list.setSpacing(2)
         self.problem_list.setMinimumHeight(min(260, 28 * max(1, len(problems or [])) + 8))
         layout.addWidget(self.problem_list, 1)
 
@@ -99,8 +101,10 @@ class ErrorDialog(QDialog):
         self.details_button = QPushButton(self.tr("Xem chi tiết"))
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self._on_details_button_toggled)
+        # A problem list is worth copying too: the clerk fixes the workbook with it at hand.
+        self.copy_button.setVisible(bool(details or problems))
+        self.details_button.setVisible(bool(details))
         for b in (self.copy_button, self.details_button):
-            b.setVisible(bool(details))
             b.setAutoDefault(False)
             buttons.addWidget(b)
         buttons.addStretch(1)
