@@ -49,6 +49,10 @@ class ClerkDialog(QDialog):
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.filter_edit.installEventFilter(self)
         self.list_widget = QListWidget()
+        self.list_widget.setSpacing(3)
+        font = self.list_widget.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.list_widget.setFont(font)
         self.list_widget.itemActivated.connect(self._on_list_widget_item_activated)
         self.list_widget.currentItemChanged.connect(self._on_list_widget_current_item_changed)
 

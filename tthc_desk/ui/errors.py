@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tthc_desk.domain.errors import Problem, TthcError, ValidationError
+from tthc_desk.domain.errors import TthcError, ValidationError
 
 ERROR_COLOR = "#c62828"
 _open_dialogs: list[QDialog] = []  # parentless dialogs must outlive the caller's frame
@@ -134,20 +134,6 @@ class ErrorDialog(QDialog):
         self.adjustSize()
 
 
-def describe_problem(problem: Problem) -> str:
-    """ "Dòng 4, cột “Mã thủ tục”: …" keeping the column's own capitals (Problem.describe
-    lower-cases them)."""
-    where = []
-    if problem.row is not None:
-        where.append(QApplication.translate("errors", "dòng {0}").format(problem.row))
-    if problem.column:
-        where.append(QApplication.translate("errors", "cột “{0}”").format(problem.column))
-    if not where:
-        return problem.message
-    prefix = ", ".join(where)
-    return f"{prefix[:1].upper()}{prefix[1:]}: {problem.message}"
-
-
 def _format_traceback(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
@@ -155,7 +141,7 @@ def _format_traceback(exc: BaseException) -> str:
 def error_dialog(parent: QWidget | None, exc: BaseException) -> ErrorDialog:
     """Build (without showing) the dialog for ``exc``."""
     if isinstance(exc, ValidationError):
-        problems = [describe_problem(p) for p in exc.problems]
+        problems = [p.describe() for p in exc.problems]
         problems = [p for p in problems if p != exc.message]
         return ErrorDialog(exc.message, problems, parent=parent)
     if isinstance(exc, TthcError):

@@ -107,8 +107,6 @@ class StaffTableModel(QAbstractTableModel):
                 return m.role
         if col == self.ACTIVE and role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if m.active else Qt.CheckState.Unchecked
-        if col == self.ACTIVE and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr("Có") if m.active else self.tr("Không")
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
