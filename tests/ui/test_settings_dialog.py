@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, time
 
 from PySide6.QtCore import QEvent, Qt, QTime
@@ -145,6 +146,14 @@ def test_units_and_staff_are_saved_with_the_profile(qtbot, services):
 
     assert services.settings.office().units[-1] == "Phòng Tài nguyên và Môi trường"
     assert ("Phạm Thị Dung", "admin") in [(m.name, m.role) for m in services.settings.staff()]
+
+
+def test_decomposed_text_is_saved_in_nfc(qtbot, services):
+    dialog = open_dialog(qtbot, services)
+    nfd = unicodedata.normalize("NFD", "Bộ phận Một cửa  phường Đồng Nguyên")
+    dialog.office_edits["office_name"].setText(nfd)
+    assert dialog.save()
+    assert services.settings.office().office_name == "Bộ phận Một cửa phường Đồng Nguyên"
 
 
 def test_cancel_discards_every_edit(qtbot, services):

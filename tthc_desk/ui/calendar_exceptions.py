@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -173,6 +174,7 @@ class ExceptionEditorDialog(QDialog):
         self.date_edit = QDateEdit()
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
+        self.date_edit.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
         self.date_edit.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
         self.weekday_label = QLabel()
         self.kind_combo = QComboBox()
