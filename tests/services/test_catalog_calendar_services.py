@@ -115,3 +115,15 @@ def test_office_profile_round_trip_and_validation(services: Services) -> None:
         services.settings.save_office(replace(office, agency_id="", receipt_copies=0))
     assert {"agency_id", "receipt_copies"} <= set(err.value.field_messages())
     assert services.settings.office().agency_id == "000.00.11.H01"
+
+
+def test_saved_office_hours_reach_the_due_dates(services: Services) -> None:
+    from datetime import time
+
+    from tthc_desk.domain.office import OfficeHours, Session
+
+    before = services.dossiers.preview_due("1.001193", datetime(2026, 3, 2, 8, 0))
+    assert before == datetime(2026, 3, 2, 17, 0)
+    sessions = (Session(time(7, 0), time(11, 0)), Session(time(13, 0), time(16, 30)))
+    services.settings.save_hours(OfficeHours({d: sessions for d in range(1, 6)}))
+    assert services.dossiers.preview_due("1.001193", datetime(2026, 3, 2, 8, 0)) == datetime(2026, 3, 2, 16, 30)

@@ -31,6 +31,9 @@ class CalendarService:
         self._calendar: WorkCalendar | None = None
 
     def calendar(self) -> WorkCalendar:
+        # Office hours are part of the calendar: rebuild when they were saved since.
+        if self._calendar is not None and self._calendar.hours is not self._settings.hours():
+            self._calendar = None
         if self._calendar is None:
             with self._db.read() as s:
                 exceptions = [_to_domain(r) for r in s.scalars(select(CalendarExceptionRecord))]
