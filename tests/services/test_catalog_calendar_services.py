@@ -127,3 +127,13 @@ def test_saved_office_hours_reach_the_due_dates(services: Services) -> None:
     sessions = (Session(time(7, 0), time(11, 0)), Session(time(13, 0), time(16, 30)))
     services.settings.save_hours(OfficeHours({d: sessions for d in range(1, 6)}))
     assert services.dossiers.preview_due("1.001193", datetime(2026, 3, 2, 8, 0)) == datetime(2026, 3, 2, 16, 30)
+
+
+def test_saving_a_bad_procedure_is_refused(services: Services) -> None:
+    p = services.catalog.get("2.001035")
+    with pytest.raises(ValidationError) as err:
+        services.catalog.save(replace(p, name=" ", duration=Duration(-1, DurationUnit.WORKING_DAYS)))
+    assert {"name", "duration"} <= set(err.value.field_messages())
+    assert services.catalog.get("2.001035") == p
+    services.catalog.save(replace(p, name="Chứng thực  giao dịch"))
+    assert services.catalog.get("2.001035").name == "Chứng thực giao dịch"

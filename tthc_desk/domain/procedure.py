@@ -121,3 +121,26 @@ PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$")
 def is_valid_procedure_code(code: str) -> bool:
     """National codes look like ``1.001193`` or ``2.000815``."""
     return bool(PROCEDURE_CODE_RE.match(code))
+
+
+def procedure_problems(p: Procedure) -> list[tuple[str, str]]:
+    """(field, Vietnamese message) for every problem of a procedure edited one at a time."""
+    out: list[tuple[str, str]] = []
+    if not is_valid_procedure_code(p.code):
+        out.append(("code", f"Mã thủ tục “{p.code}” không đúng dạng (ví dụ 1.001193)."))
+    if not p.name.strip():
+        out.append(("name", "Chưa nhập tên thủ tục."))
+    if not p.field.strip():
+        out.append(("field", "Chưa nhập lĩnh vực."))
+    if p.duration.value < 0:
+        out.append(("duration", "Thời hạn giải quyết không được âm."))
+    elif p.duration.value == 0 and p.duration.unit is not DurationUnit.SAME_DAY:
+        out.append(("duration", "Thời hạn giải quyết phải lớn hơn 0 (hoặc chọn “trong ngày”)."))
+    if p.fee < 0 or p.charge < 0:
+        out.append(("fee", "Phí, lệ phí không được âm."))
+    for i, paper in enumerate(p.papers, start=1):
+        if not paper.name.strip():
+            out.append(("papers", f"Giấy tờ thứ {i} chưa có tên."))
+        if paper.count < 1:
+            out.append(("papers", f"Số lượng của giấy tờ thứ {i} phải từ 1 trở lên."))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -10,9 +11,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from tthc_desk.db.engine import Database
 from tthc_desk.db.models import ProcedurePaperRecord, ProcedureRecord
-from tthc_desk.domain.errors import NotFoundError
-from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind, Procedure, RequiredPaper
-from tthc_desk.domain.text import fold, nfc, search_tokens
+from tthc_desk.domain.errors import NotFoundError, Problem, ValidationError
+from tthc_desk.domain.procedure import (
+    Duration,
+    DurationUnit,
+    PaperKind,
+    Procedure,
+    RequiredPaper,
+    procedure_problems,
+)
+from tthc_desk.domain.text import collapse_spaces, fold, nfc, search_tokens
 
 
 def to_domain(r: ProcedureRecord, with_papers: bool = True) -> Procedure:
@@ -96,6 +104,19 @@ class CatalogService:
 
     # -- writing ------------------------------------------------------------------------------
     def save(self, procedure: Procedure) -> None:
+        """Save one procedure edited by hand, with the same checks as an imported row."""
+        procedure = replace(
+            procedure,
+            code=nfc(procedure.code),
+            name=collapse_spaces(procedure.name),
+            field=collapse_spaces(procedure.field),
+            deciding_agency=collapse_spaces(procedure.deciding_agency),
+            handling_unit=collapse_spaces(procedure.handling_unit),
+            papers=tuple(replace(x, name=collapse_spaces(x.name)) for x in procedure.papers),
+        )
+        problems = [Problem(msg, field=f) for f, msg in procedure_problems(procedure)]
+        if problems:
+            raise ValidationError("Chưa lưu được thủ tục: cần sửa các mục được đánh dấu.", problems)
         self.replace_all([procedure], only_upsert=True)
 
     def replace_all(self, procedures: Sequence[Procedure], only_upsert: bool = True) -> tuple[int, int]:
