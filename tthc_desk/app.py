@@ -1,0 +1,118 @@
+"""Composition root of the GUI: Qt application, logging, services, main window.
+
+``run_gui`` is called by ``tthc-desk`` (see ``__main__.py``). Start-up does only what the first
+screen needs: open (and if needed migrate) the database, build the services, show the intake
+page. The dossier list loads its first page of 200 rows when it is first shown; nothing counts
+or scans the dossier table at start-up, so the window is usable quickly even on a database of a
+million dossiers.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from tthc_desk.domain.clock import Clock
+from tthc_desk.paths import APP_NAME, AppPaths
+from tthc_desk.resources import resource_path
+from tthc_desk.services.container import Services, open_services
+
+log = logging.getLogger("tthc_desk")
+
+LOG_FILE = "tthc-desk.log"
+# Families known to draw every Vietnamese letter, best first (Windows, then Linux, then macOS).
+UI_FONTS = ("Segoe UI", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica Neue")
+
+
+def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
+    """Log to a rotating file in the data folder (5 × 2 MB); never to stdout."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILE
+    root = logging.getLogger()
+    if not any(
+        isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers
+    ):
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
+    return path
+
+
+def pick_ui_font(base: QFont) -> QFont:
+    """A font that renders Vietnamese; falls back to the bundled Liberation Serif."""
+    families = set(QFontDatabase.families(QFontDatabase.WritingSystem.Vietnamese))
+    for family in UI_FONTS:
+        if family in families:
+            font = QFont(base)
+            font.setFamily(family)
+            font.setPointSizeF(max(base.pointSizeF(), 10.0))
+            return font
+    bundled = resource_path("fonts", "LiberationSerif-Regular.ttf")
+    font_id = QFontDatabase.addApplicationFont(str(bundled)) if bundled.exists() else -1
+    if font_id >= 0:
+        font = QFont(base)
+        font.setFamily(QFontDatabase.applicationFontFamilies(font_id)[0])
+        font.setPointSizeF(max(base.pointSizeF(), 10.5))
+        return font
+    return base
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    app.setFont(pick_ui_font(app.font()))
+    return app
+
+
+def _seed_demo(services: Services) -> bool:
+    try:
+        from tthc_desk.services.demo_service import ensure_demo
+    except ImportError:
+        log.error("Demo data requested but tthc_desk.services.demo_service is missing")
+        print(
+            "Lỗi: chưa có bộ tạo dữ liệu mẫu (tthc_desk.services.demo_service); mở phần mềm không có --demo.",
+            file=sys.stderr,
+        )
+        return False
+    written = ensure_demo(services)
+    if written:
+        log.info("Demo database seeded with %d dossiers", written)
+    return True
+
+
+def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> int:
+    """Open the main window on ``paths``; returns the exit code of the event loop."""
+    started = time.perf_counter()
+    setup_logging(paths.log_dir)
+    log.info("Starting TTHC Desk GUI on %s", paths.data_dir)
+    app = make_application()
+
+    from tthc_desk.ui.errors import install_excepthook
+    from tthc_desk.ui.main_window import MainWindow
+
+    install_excepthook(log)
+    services = open_services(paths, clock)
+    try:
+        if demo and not _seed_demo(services):
+            return 2
+        window = MainWindow(services)
+        window.show()
+        log.info("Main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
+        # Ask for the clerk once the window is on screen, so the dialog has a parent to sit on.
+        QTimer.singleShot(0, window.ask_clerk_if_needed)
+        return app.exec()
+    finally:
+        services.close()

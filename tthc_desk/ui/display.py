@@ -1,0 +1,137 @@
+"""How the screens write dates, money and appointments, and the small inputs they share.
+
+The domain returns values; this module turns them into the Vietnamese a clerk reads
+("16:30 ngày 04/03/2026 (Thứ Tư)", "50.000 đ") and parses what the clerk types back.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from datetime import date, datetime
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFocusEvent, QFont
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from tthc_desk.domain.text import format_money, nfc
+
+ERROR_COLOR = "#c62828"
+ACCENT_COLOR = "#0d47a1"
+MUTED_COLOR = "#5f6368"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("display", text)
+
+
+def weekday_name(day: date) -> str:
+    names = (
+        tr("Thứ Hai"),
+        tr("Thứ Ba"),
+        tr("Thứ Tư"),
+        tr("Thứ Năm"),
+        tr("Thứ Sáu"),
+        tr("Thứ Bảy"),
+        tr("Chủ nhật"),
+    )
+    return names[day.weekday()]
+
+
+def appointment_text(moment: datetime) -> str:
+    """ "16:30 ngày 04/03/2026 (Thứ Tư)"."""
+    return tr("{time} ngày {day} ({weekday})").format(
+        time=f"{moment:%H:%M}", day=f"{moment:%d/%m/%Y}", weekday=weekday_name(moment.date())
+    )
+
+
+def list_datetime(moment: datetime | None) -> str:
+    """The dossier list writes moments as dd/mm/yyyy HH:MM."""
+    return moment.strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def parse_money(text: str) -> int | None:
+    """ "50.000 đ" → 50000; empty → None; anything with letters besides đ → ValueError."""
+    cleaned = nfc(text).lower().replace("đồng", "").replace("đ", "").replace("vnd", "")
+    cleaned = re.sub(r"[\s.,]", "", cleaned)
+    if not cleaned:
+        return None
+    if not cleaned.isdigit():
+        raise ValueError(text)
+    return int(cleaned)
+
+
+def parse_day(text: str) -> date | None:
+    """ "dd/mm/yyyy" (or with - or .) → date; empty → None; anything else → ValueError."""
+    value = nfc(text)
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", value)
+    if not m:
+        raise ValueError(text)
+    return date(int(m[3]), int(m[2]), int(m[1]))
+
+
+class MoneyEdit(QLineEdit):
+    """A fee input that shows "50.000 đ" and accepts digits typed any way."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setPlaceholderText(tr("theo danh mục"))
+
+    def set_amount(self, amount: int | None) -> None:
+        self.setText(format_money(amount) if amount is not None else "")
+
+    def amount(self) -> int | None:
+        return parse_money(self.text())
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        with suppress(ValueError):  # left as typed: the form reports it on save
+            self.set_amount(self.amount())
+        super().focusOutEvent(event)
+
+
+def error_label() -> QLabel:
+    """The red line under an input (FieldErrors fills and shows it)."""
+    label = QLabel()
+    label.setStyleSheet(f"color: {ERROR_COLOR};")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def with_error(widget: QWidget, note: QLabel | None = None) -> tuple[QWidget, QLabel]:
+    """Wrap an input with its error line (and an optional grey note) for a form row."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(widget)
+    if note is not None:
+        layout.addWidget(note)
+    label = error_label()
+    layout.addWidget(label)
+    return box, label
+
+
+def muted_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet(f"color: {MUTED_COLOR};")
+    label.setWordWrap(True)
+    return label
+
+
+def heading_font(base: QFont, scale: float = 1.4, bold: bool = True) -> QFont:
+    font = QFont(base)
+    size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+    font.setPointSizeF(size * scale)
+    font.setBold(bold)
+    return font
+
+
+def separator() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line

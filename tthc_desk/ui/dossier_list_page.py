@@ -1,0 +1,352 @@
+"""Every dossier in one table: search as you type, filters, open a dossier, reprint.
+
+The search box is debounced (150 ms) and each query runs on the task runner; a newer query
+supersedes the older one, whose answer is dropped. Nothing counts the whole table: with no filter
+the label says how many of the newest dossiers are loaded; with a filter the count runs in the
+background and appears when ready.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tthc_desk.domain.dossier import DossierRow, Status
+from tthc_desk.domain.text import nfc
+from tthc_desk.services.container import Services
+from tthc_desk.services.dossier_service import DossierQuery
+from tthc_desk.ui.display import heading_font, muted_label
+from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
+from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
+from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
+from tthc_desk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 150
+PROCEDURE_COLUMN = 4
+PROCEDURE_MIN_WIDTH = 150
+# Widest usual content per column (the procedure column takes what is left).
+COLUMN_SAMPLES = (
+    "000.17.22.H56-260302-0001",
+    "Nguyễn Thị Thu Hà",
+    "001190012345",
+    "0912345678",
+    "",
+    "Chứng thực",
+    "02/03/2026 08:00",
+    "02/03/2026 08:00",
+    "Dừng giải quyết",
+)
+
+
+class DossierListPage(QWidget):
+    """The searchable dossier list; ``dossier_opened`` carries the code opened in detail."""
+
+    dossier_opened = Signal(str)
+
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("dossierListPage")
+        self._services = services
+        self._runner = runner
+        self._generation = 0
+        self._loaded_once = False
+        self.detail_dialog: DossierDetailDialog | None = None
+        self.receipt_dialog: ReceiptDialog | None = None
+        self.total: int | None = None
+
+        title = QLabel(self.tr("Danh sách hồ sơ"))
+        title.setFont(heading_font(self.font(), 1.5))
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("searchEdit")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setPlaceholderText(
+            self.tr(
+                "Tìm: tên người nộp (không cần dấu), mã hồ sơ, số định danh, điện thoại, thủ tục…"
+            )
+        )
+        self.status_combo = QComboBox()
+        self.status_combo.addItem(self.tr("Mọi trạng thái"), None)
+        for status in Status:
+            self.status_combo.addItem(status.label, status.value)
+        self.field_combo = QComboBox()
+        self.field_combo.addItem(self.tr("Mọi lĩnh vực"), None)
+        for field in services.catalog.fields():
+            self.field_combo.addItem(field, field)
+        self.period_combo = QComboBox()
+        for text, key in (
+            (self.tr("Mọi thời gian"), "all"),
+            (self.tr("Hôm nay"), "today"),
+            (self.tr("7 ngày qua"), "week"),
+            (self.tr("Tháng này"), "month"),
+            (self.tr("Năm nay"), "year"),
+            (self.tr("Khoảng ngày…"), "range"),
+        ):
+            self.period_combo.addItem(text, key)
+        today = services.clock.now().date()
+        self.date_from = self._date_edit(today.replace(day=1))
+        self.date_to = self._date_edit(today)
+        self.count_label = muted_label()
+        self.count_label.setObjectName("countLabel")
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        filters.addWidget(self.search_edit, 3)
+        filters.addWidget(self.status_combo, 1)
+        filters.addWidget(self.field_combo, 1)
+        filters.addWidget(QLabel(self.tr("Ngày nhận:")))
+        filters.addWidget(self.period_combo)
+        filters.addWidget(self.date_from)
+        self.to_label = QLabel("–")
+        filters.addWidget(self.to_label)
+        filters.addWidget(self.date_to)
+
+        self.model = DossierTableModel(services.dossiers.search, services.clock.now, self)
+        self.proxy = DossierSortProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setObjectName("dossierTable")
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        header = self.view.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # newest first, as loaded
+        header.setHighlightSections(False)
+        self.view.setSortingEnabled(True)
+        header.setMinimumSectionSize(60)
+        metrics = self.view.fontMetrics()
+        for col, sample in enumerate(COLUMN_SAMPLES):
+            if sample:
+                self.view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 12)
+        self.view.installEventFilter(self)  # the procedure column takes the width that is left
+        self.view.activated.connect(self._on_view_activated)
+        self.hint = muted_label(
+            self.tr("Enter hoặc nhấp đúp: xem chi tiết · Ctrl+P: in lại giấy tiếp nhận")
+        )
+        self.hint.setWordWrap(False)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.hint)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 10)
+        root.setSpacing(8)
+        root.addWidget(title)
+        root.addLayout(filters)
+        root.addWidget(self.view, 1)
+        root.addLayout(bottom)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.refresh)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        for combo in (self.status_combo, self.field_combo):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.period_combo.currentIndexChanged.connect(self._on_period_combo_current_index_changed)
+        self.date_from.dateChanged.connect(self.refresh)
+        self.date_to.dateChanged.connect(self.refresh)
+        self._sync_range_inputs()
+
+    @staticmethod
+    def _date_edit(day: date) -> QDateEdit:
+        edit = QDateEdit(QDate(day.year, day.month, day.day))
+        edit.setDisplayFormat("dd/MM/yyyy")
+        edit.setCalendarPopup(True)
+        return edit
+
+    # -- querying -----------------------------------------------------------------------------
+    def query(self) -> DossierQuery:
+        status = self.status_combo.currentData()
+        date_from, date_to = self._period()
+        return DossierQuery(
+            text=nfc(self.search_edit.text()),
+            status=Status(status) if status else None,
+            field=self.field_combo.currentData(),
+            date_from=date_from,
+            date_to=date_to,
+        )
+
+    @staticmethod
+    def is_filtered(q: DossierQuery) -> bool:
+        return bool(q.text or q.status or q.field or q.date_from or q.date_to)
+
+    def _period(self) -> tuple[date | None, date | None]:
+        key = self.period_combo.currentData()
+        today = self._services.clock.now().date()
+        if key == "today":
+            return today, today
+        if key == "week":
+            return today - timedelta(days=6), today
+        if key == "month":
+            return today.replace(day=1), today
+        if key == "year":
+            return today.replace(month=1, day=1), today
+        if key == "range":
+            return self.date_from.date().toPython(), self.date_to.date().toPython()
+        return None, None
+
+    def refresh(self) -> None:
+        """Run the current query (first page, and a count when filtered) off the GUI thread."""
+        self._debounce.stop()
+        self._loaded_once = True
+        self._generation += 1
+        generation = self._generation
+        q = self.model.page_query(self.query())
+        dossiers = self._services.dossiers
+        self.count_label.setText(self.tr("Đang tìm…"))
+        self._runner.run(
+            lambda: dossiers.search(q),
+            lambda rows: self._on_rows_loaded(generation, q, rows),
+            self._on_query_failed,
+            label="Tìm hồ sơ",
+        )
+        if self.is_filtered(q):
+            self._runner.run(
+                lambda: dossiers.count(q),
+                lambda n: self._on_count_loaded(generation, n),
+                self._on_query_failed,
+                label="Đếm hồ sơ",
+            )
+        else:
+            self.total = None
+
+    def _on_rows_loaded(self, generation: int, q: DossierQuery, rows: list[DossierRow]) -> None:
+        if generation != self._generation:
+            return  # a newer search is on its way
+        self.model.reset_rows(q, rows)
+        if self.proxy.rowCount():
+            self.view.selectRow(0)
+        self._update_count_label()
+
+    def _on_count_loaded(self, generation: int, total: int) -> None:
+        if generation == self._generation:
+            self.total = total
+            self._update_count_label()
+
+    def _on_query_failed(self, exc: BaseException) -> None:
+        self.count_label.setText(self.tr("Không tìm được."))
+        show_error(self, exc)
+
+    def _update_count_label(self) -> None:
+        loaded = self.model.loaded_count()
+        if self.is_filtered(self.model.query):
+            if self.total is None:
+                self.count_label.setText(
+                    self.tr("Đã tải {0} hồ sơ khớp, đang đếm…").format(_n(loaded))
+                )
+            elif self.total == 0:
+                self.count_label.setText(self.tr("Không tìm thấy hồ sơ nào."))
+            else:
+                self.count_label.setText(self.tr("Tìm thấy {0} hồ sơ").format(_n(self.total)))
+        elif loaded == 0:
+            self.count_label.setText(self.tr("Chưa có hồ sơ nào."))
+        else:
+            more = self.tr(" (kéo xuống để xem thêm)") if self.model.canFetchMore() else ""
+            self.count_label.setText(self.tr("{0} hồ sơ mới nhất{1}").format(_n(loaded), more))
+
+    # -- public -------------------------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        """Whether a query has run (the list loads lazily, when first shown)."""
+        return self._loaded_once
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def selected_code(self) -> str | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.proxy.row_at(index.row()).code
+
+    def open_code(self, code: str) -> DossierDetailDialog:
+        dialog = DossierDetailDialog(self._services, self._runner, code, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.dossier_corrected.connect(self._on_detail_dossier_corrected)
+        dialog.open()
+        self.detail_dialog = dialog
+        self.dossier_opened.emit(code)
+        return dialog
+
+    def print_selected(self) -> None:
+        code = self.selected_code()
+        if code:
+            open_receipt(self, self._services, self._runner, code, self._on_receipt_opened)
+
+    # -- slots --------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded_once:
+            self.refresh()  # load lazily: start-up stays fast when the list is not the first page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._fit_procedure_column()
+        return super().eventFilter(watched, event)
+
+    def _fit_procedure_column(self) -> None:
+        """Give the procedure column what the others leave, but never less than it needs to be read."""
+        others = sum(
+            self.view.columnWidth(c)
+            for c in range(self.model.columnCount())
+            if c != PROCEDURE_COLUMN
+        )
+        free = self.view.viewport().width() - others - 2
+        self.view.setColumnWidth(PROCEDURE_COLUMN, max(PROCEDURE_MIN_WIDTH, free))
+
+    def _on_search_edit_text_changed(self, _text: str) -> None:
+        self._debounce.start()
+
+    def _on_search_edit_return_pressed(self) -> None:
+        if self._debounce.isActive():
+            self.refresh()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_period_combo_current_index_changed(self, _index: int) -> None:
+        self._sync_range_inputs()
+        self.refresh()
+
+    def _sync_range_inputs(self) -> None:
+        custom = self.period_combo.currentData() == "range"
+        for w in (self.date_from, self.to_label, self.date_to):
+            w.setVisible(custom)
+
+    def _on_view_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_code(self.proxy.row_at(index.row()).code)
+
+    def _on_detail_dossier_corrected(self, _dossier: object) -> None:
+        self.refresh()
+
+    def _on_receipt_opened(self, dialog: ReceiptDialog) -> None:
+        self.receipt_dialog = dialog
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")

@@ -1,0 +1,316 @@
+"""The "receiving and return" part of the intake form.
+
+Receiving channel, how the result goes back (at the counter, or by public post to an address),
+number of sets, fees, a note, the received moment (now unless the clerk back-dates a paper entry,
+which then needs a reason) and an optional hand-set appointment (also with a reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QWidget,
+)
+
+from tthc_desk.domain.dossier import Channel, ReturnMethod
+from tthc_desk.domain.errors import Problem
+from tthc_desk.domain.procedure import Procedure
+from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.services.dossier_service import BACKDATE_TOLERANCE
+from tthc_desk.ui.display import MoneyEdit, muted_label, with_error
+
+DATETIME_FORMAT = "HH:mm  dd/MM/yyyy"
+
+
+def to_qdatetime(moment: datetime) -> QDateTime:
+    return QDateTime(moment.year, moment.month, moment.day, moment.hour, moment.minute, 0)
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+class IntakeDetailsWidget(QWidget):
+    """Channel, return, sets, fee, note, received moment and appointment override."""
+
+    received_changed = Signal()
+    due_override_changed = Signal()
+
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._received_edited = False
+        self._errors: dict[str, tuple[QWidget, QLabel]] = {}
+        self._applicant_address = ""
+
+        self.channel = QComboBox()
+        for c in Channel:
+            self.channel.addItem(c.label, c.value)
+        self.return_counter = QRadioButton(self.tr("Tại Bộ phận Một cửa"))
+        self.return_postal = QRadioButton(self.tr("Qua bưu chính công ích"))
+        self.return_counter.setChecked(True)
+        self._return_group = QButtonGroup(self)
+        self._return_group.addButton(self.return_counter)
+        self._return_group.addButton(self.return_postal)
+        self.return_address = QLineEdit()
+        self.return_address.setPlaceholderText(self.tr("Địa chỉ nhận kết quả qua bưu chính"))
+        self.return_address.setEnabled(False)
+        self.sets_count = QSpinBox()
+        self.sets_count.setRange(1, 99)
+        self.sets_count.setSuffix(self.tr(" bộ"))
+        self.sets_count.setMaximumWidth(110)
+        self.channel.setMaximumWidth(260)
+        self.fee = MoneyEdit()
+        self.fee.setMaximumWidth(160)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("Ghi chú thêm (không bắt buộc)"))
+
+        self.received = QDateTimeEdit()
+        self.received.setDisplayFormat(DATETIME_FORMAT)
+        self.received.setCalendarPopup(True)
+        self.now_button = QPushButton(self.tr("Bây giờ"))
+        self.now_button.setAutoDefault(False)
+        self.now_button.setToolTip(self.tr("Lấy lại thời điểm hiện tại"))
+        self.backdate_reason = QLineEdit()
+        self.backdate_reason.setPlaceholderText(
+            self.tr("Ví dụ: hồ sơ đã vào sổ giấy lúc mất điện, nhập máy sau")
+        )
+        self.override_check = QCheckBox(self.tr("Hẹn trả vào ngày khác ngày tính tự động"))
+        self.due_override = QDateTimeEdit()
+        self.due_override.setDisplayFormat(DATETIME_FORMAT)
+        self.due_override.setCalendarPopup(True)
+        self.due_override_reason = QLineEdit()
+        self.due_override_reason.setPlaceholderText(self.tr("Lý do hẹn khác (bắt buộc)"))
+
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setVerticalSpacing(6)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self._row(form, self.tr("Hình thức nộp"), self.channel, "channel")
+        returns = QWidget()
+        box = QHBoxLayout(returns)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.return_counter)
+        box.addWidget(self.return_postal)
+        box.addStretch(1)
+        self._row(form, self.tr("Nhận kết quả"), returns, "return_method", focus=self.return_postal)
+        self._row(form, self.tr("Địa chỉ nhận"), self.return_address, "return_address")
+        self._row(form, self.tr("Số bộ hồ sơ"), self.sets_count, "sets_count")
+        self._row(form, self.tr("Phí, lệ phí"), self.fee, "fee_amount")
+        moment = QWidget()
+        mbox = QHBoxLayout(moment)
+        mbox.setContentsMargins(0, 0, 0, 0)
+        mbox.addWidget(self.received)
+        mbox.addWidget(self.now_button)
+        mbox.addStretch(1)
+        self.received_note = muted_label()
+        self._row(
+            form,
+            self.tr("Thời điểm nhận"),
+            moment,
+            "received_at",
+            focus=self.received,
+            note=self.received_note,
+        )
+        self.backdate_label = self._row(
+            form, self.tr("Lý do nhập lùi *"), self.backdate_reason, "backdate_reason"
+        )
+        form.addRow("", self.override_check)
+        self.override_label = self._row(
+            form, self.tr("Hẹn trả lúc"), self.due_override, "due_override"
+        )
+        self.override_reason_label = self._row(
+            form, self.tr("Lý do *"), self.due_override_reason, "due_override_reason"
+        )
+        self._row(form, self.tr("Ghi chú"), self.note, "note")
+        self._form = form
+
+        self.return_postal.toggled.connect(self._on_return_postal_toggled)
+        self.received.dateTimeChanged.connect(self._on_received_date_time_changed)
+        self.now_button.clicked.connect(self._on_now_button_clicked)
+        self.override_check.toggled.connect(self._on_override_check_toggled)
+        self.due_override.dateTimeChanged.connect(self.due_override_changed)
+        self._tick = QTimer(self)
+        self._tick.setInterval(20_000)
+        self._tick.timeout.connect(self._on_tick_timeout)
+        self._tick.start()
+        self.reset()
+
+    def _row(
+        self,
+        form: QFormLayout,
+        text: str,
+        widget: QWidget,
+        key: str,
+        *,
+        focus: QWidget | None = None,
+        note: QLabel | None = None,
+    ) -> QLabel:
+        box, error = with_error(widget, note)
+        label = QLabel(text)
+        label.setBuddy(focus or widget)
+        label.setMinimumHeight(widget.sizeHint().height())
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow(label, box)
+        self._errors[key] = (focus or widget, error)
+        return label
+
+    # -- public -------------------------------------------------------------------------------
+    def error_fields(self) -> dict[str, tuple[QWidget, QLabel]]:
+        return dict(self._errors)
+
+    def reset(self) -> None:
+        self.channel.setCurrentIndex(0)
+        self.return_counter.setChecked(True)
+        self.return_address.clear()
+        self.sets_count.setValue(1)
+        self.fee.clear()
+        self.note.clear()
+        self.override_check.setChecked(False)
+        self.due_override_reason.clear()
+        self._received_edited = False
+        self._set_received(self._now())
+        self._sync_visibility()
+
+    def set_procedure(self, procedure: Procedure | None) -> None:
+        self.fee.set_amount(procedure.total_fee if procedure else None)
+        allowed = procedure is None or procedure.postal_return
+        self.return_postal.setEnabled(allowed)
+        self.return_postal.setToolTip(
+            "" if allowed else self.tr("Thủ tục này không trả kết quả qua bưu chính")
+        )
+        if not allowed and self.return_postal.isChecked():
+            self.return_counter.setChecked(True)
+
+    def set_applicant_address(self, address: str) -> None:
+        """Follow the applicant's address while the clerk has not typed another one."""
+        if (
+            self.return_address.text() in ("", self._applicant_address)
+            and self.return_postal.isChecked()
+        ):
+            self.return_address.setText(address)
+        self._applicant_address = address
+
+    def received_at(self) -> datetime | None:
+        """None while the clerk has not touched it: the service stamps the moment of saving."""
+        return from_qdatetime(self.received.dateTime()) if self._received_edited else None
+
+    def shown_received_at(self) -> datetime:
+        return from_qdatetime(self.received.dateTime())
+
+    def set_received_at(self, moment: datetime) -> None:
+        """As if the clerk typed it (used by tests and by the date picker)."""
+        self.received.setDateTime(to_qdatetime(moment))
+
+    def is_backdated(self) -> bool:
+        moment = self.received_at()
+        return moment is not None and moment < self._now() - BACKDATE_TOLERANCE
+
+    def due_override_at(self) -> datetime | None:
+        return (
+            from_qdatetime(self.due_override.dateTime())
+            if self.override_check.isChecked()
+            else None
+        )
+
+    def values(self) -> tuple[dict[str, object], list[Problem]]:
+        """The draft fields of this part, plus problems the form itself sees."""
+        problems: list[Problem] = []
+        try:
+            fee = self.fee.amount()
+        except ValueError:
+            fee = None
+            problems.append(
+                Problem(self.tr("Phí, lệ phí chỉ gồm chữ số, ví dụ 50.000."), field="fee_amount")
+            )
+        postal = self.return_postal.isChecked()
+        values: dict[str, object] = {
+            "channel": Channel(self.channel.currentData()),
+            "return_method": ReturnMethod.POSTAL if postal else ReturnMethod.COUNTER,
+            "return_address": collapse_spaces(self.return_address.text()) if postal else "",
+            "sets_count": self.sets_count.value(),
+            "fee_amount": fee,
+            "note": nfc(self.note.text()),
+            "received_at": self.received_at(),
+            "backdate_reason": collapse_spaces(self.backdate_reason.text())
+            if self.is_backdated()
+            else "",
+            "due_override": self.due_override_at(),
+            "due_override_reason": collapse_spaces(self.due_override_reason.text())
+            if self.override_check.isChecked()
+            else "",
+        }
+        return values, problems
+
+    def start_override_at(self, moment: datetime) -> None:
+        self.due_override.setDateTime(to_qdatetime(moment))
+
+    # -- slots --------------------------------------------------------------------------------
+    def _set_received(self, moment: datetime) -> None:
+        self.received.blockSignals(True)
+        self.received.setDateTime(to_qdatetime(moment))
+        self.received.blockSignals(False)
+
+    def _sync_visibility(self) -> None:
+        backdated = self.is_backdated()
+        self._form.setRowVisible(self.backdate_label, backdated)
+        if not backdated:
+            self.backdate_reason.clear()
+        override = self.override_check.isChecked()
+        self._form.setRowVisible(self.override_label, override)
+        self._form.setRowVisible(self.override_reason_label, override)
+        if backdated:
+            note = self.tr("Nhập lùi thời điểm nhận: cần ghi lý do.")
+        elif self._received_edited:
+            note = ""
+        else:
+            note = self.tr("Tự lấy giờ hiện tại khi lưu.")
+        self.received_note.setText(note)
+
+    def _on_return_postal_toggled(self, postal: bool) -> None:
+        self.return_address.setEnabled(postal)
+        if postal and not self.return_address.text().strip():
+            self.return_address.setText(self._applicant_address)
+        if not postal:
+            self.return_address.clear()
+
+    def _on_received_date_time_changed(self, _value: QDateTime) -> None:
+        self._received_edited = True
+        self._sync_visibility()
+        self.received_changed.emit()
+
+    def _on_now_button_clicked(self) -> None:
+        self._received_edited = False
+        self._set_received(self._now())
+        self._sync_visibility()
+        self.received_changed.emit()
+
+    def _on_override_check_toggled(self, on: bool) -> None:
+        self._sync_visibility()
+        if on:
+            self.due_override.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.due_override_changed.emit()
+
+    def _on_tick_timeout(self) -> None:
+        """Keep the shown moment current: the appointment may change at the same-day cut-off."""
+        if not self._received_edited:
+            before = self.shown_received_at()
+            now = self._now()
+            if now.replace(second=0) != before:
+                self._set_received(now)
+                self.received_changed.emit()

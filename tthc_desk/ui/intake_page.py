@@ -1,0 +1,365 @@
+"""The counter intake screen: one citizen, one dossier, one printed receipt.
+
+Reading order is working order: procedure → applicant (found again by ID number) → authorised
+person → papers → receiving and return → save. The appointment (ngày hẹn trả) is recomputed by
+the dossier service whenever the procedure, the received moment or the override changes, and is
+shown large at the bottom, beside the save button. Problems come back from the service as one
+ValidationError and are shown under each field; focus goes to the first one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tthc_desk.domain.dossier import Dossier, DossierDraft
+from tthc_desk.domain.errors import Problem, TthcError, ValidationError
+from tthc_desk.domain.procedure import Procedure
+from tthc_desk.services.container import Services
+from tthc_desk.ui.display import (
+    ERROR_COLOR,
+    appointment_text,
+    error_label,
+    heading_font,
+)
+from tthc_desk.ui.errors import FieldErrors, show_error
+from tthc_desk.ui.intake_details import IntakeDetailsWidget
+from tthc_desk.ui.intake_panels import AppointmentBar, SavedDossierPanel
+from tthc_desk.ui.paper_checklist import PaperChecklist
+from tthc_desk.ui.person_form import PersonForm
+from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
+from tthc_desk.ui.procedure_picker import ProcedurePicker
+from tthc_desk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+SAVE_SUMMARY = "Chưa lưu được hồ sơ: cần sửa các mục được đánh dấu."
+
+
+class IntakePage(QWidget):
+    """Receive a dossier; ``dossier_saved`` carries the saved Dossier."""
+
+    dossier_saved = Signal(object)
+
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        print_after_save: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("intakePage")
+        self._services = services
+        self._runner = runner
+        self.print_after_save = print_after_save
+        self.last_dossier: Dossier | None = None
+        self.receipt_dialog: ReceiptDialog | None = None
+        self._saving = False
+        self.computed_due: datetime | None = None
+
+        title = QLabel(self.tr("Tiếp nhận hồ sơ"))
+        title.setFont(heading_font(self.font(), 1.5))
+        self.banner = QLabel()
+        self.banner.setObjectName("errorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            f"background: #fdecea; color: {ERROR_COLOR}; border: 1px solid #f5c6cb; border-radius: 4px; padding: 8px;"
+        )
+        self.banner.hide()
+        self.success = SavedDossierPanel()
+        self.saved_code = self.success.code_label
+        self.success.reprint_button.clicked.connect(self.print_last)
+
+        self.picker = ProcedurePicker(services.catalog)
+        self.applicant = PersonForm("applicant")
+        self.authorised_check = QCheckBox(self.tr("Có người được ủy quyền nộp thay"))
+        self.authorised = PersonForm("authorised", full=False)
+        self.authorised.hide()
+        self.papers = PaperChecklist()
+        self.papers_error = error_label()
+        self.details = IntakeDetailsWidget(services.clock.now)
+
+        left = QVBoxLayout()
+        left.addWidget(self._group(self.tr("1. Thủ tục hành chính"), self.picker))
+        applicant_box = QWidget()
+        ab = QVBoxLayout(applicant_box)
+        ab.setContentsMargins(0, 0, 0, 0)
+        ab.addWidget(self.applicant)
+        ab.addWidget(self.authorised_check)
+        ab.addWidget(self.authorised)
+        left.addWidget(self._group(self.tr("2. Người nộp hồ sơ"), applicant_box))
+        left.addStretch(1)
+        papers_box = QWidget()
+        pb = QVBoxLayout(papers_box)
+        pb.setContentsMargins(0, 0, 0, 0)
+        pb.addWidget(self.papers)
+        pb.addWidget(self.papers_error)
+        right = QVBoxLayout()
+        right.addWidget(self._group(self.tr("3. Giấy tờ trong hồ sơ"), papers_box))
+        right.addWidget(self._group(self.tr("4. Tiếp nhận và trả kết quả"), self.details))
+        right.addStretch(1)
+        content = QWidget()
+        columns = QHBoxLayout(content)
+        columns.setContentsMargins(0, 0, 6, 0)
+        columns.setSpacing(12)
+        columns.addLayout(left, 11)
+        columns.addLayout(right, 10)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 10)
+        root.setSpacing(8)
+        root.addWidget(title)
+        root.addWidget(self.banner)
+        root.addWidget(self.success)
+        root.addWidget(self.scroll, 1)
+        bar = AppointmentBar()
+        self.appointment, self.appointment_note = bar.appointment, bar.note
+        self.new_button, self.save_button = bar.new_button, bar.save_button
+        self.new_button.clicked.connect(self.reset)
+        self.save_button.clicked.connect(self.save)
+        root.addWidget(bar)
+
+        fields: dict[str, tuple[QWidget, QLabel]] = {"procedure": (self.picker.edit, error_label())}
+        self.picker.layout().addWidget(fields["procedure"][1])
+        fields.update(self.applicant.error_fields())
+        fields.update(self.authorised.error_fields())
+        fields["papers"] = (self.papers, self.papers_error)
+        fields.update(self.details.error_fields())
+        self.field_errors = FieldErrors(fields)
+        for key, (widget, _label) in fields.items():
+            if isinstance(widget, QLineEdit):
+                widget.textEdited.connect(lambda _t, k=key: self.field_errors.set(k, ""))
+
+        self.picker.procedure_changed.connect(self._on_picker_procedure_changed)
+        self.applicant.id_number_completed.connect(self._on_applicant_id_number_completed)
+        self.applicant.address_edited.connect(self.details.set_applicant_address)
+        self.authorised_check.toggled.connect(self._on_authorised_check_toggled)
+        self.papers.papers_changed.connect(self._fix_tab_order)
+        self.details.received_changed.connect(self._on_details_received_changed)
+        self.details.due_override_changed.connect(self.update_appointment)
+        self.details.override_check.toggled.connect(self._on_override_check_toggled)
+        self._fix_tab_order()
+        self.update_appointment()
+
+    # -- building -----------------------------------------------------------------------------
+    @staticmethod
+    def _group(title: str, body: QWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(10, 8, 10, 10)
+        layout.addWidget(body)
+        return box
+
+    def tab_chain(self) -> list[QWidget]:
+        """Inputs in the order Tab visits them."""
+        chain: list[QWidget] = [self.picker.edit]
+        chain += [w for w, _ in self.applicant.error_fields().values()]
+        chain.append(self.authorised_check)
+        chain += [w for w, _ in self.authorised.error_fields().values()]
+        for i in range(self.papers.row_count()):
+            chain += self.papers.row_widgets(i)
+        chain.append(self.papers.add_button)
+        d = self.details
+        chain += [
+            d.channel,
+            d.return_counter,
+            d.return_postal,
+            d.return_address,
+            d.sets_count,
+            d.fee,
+            d.received,
+            d.now_button,
+            d.backdate_reason,
+            d.override_check,
+            d.due_override,
+            d.due_override_reason,
+            d.note,
+            self.save_button,
+            self.new_button,
+        ]
+        return chain
+
+    def _fix_tab_order(self) -> None:
+        chain = self.tab_chain()
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    # -- public -------------------------------------------------------------------------------
+    def is_dirty(self) -> bool:
+        return bool(self.picker.edit.text().strip()) or not self.applicant.is_empty()
+
+    def reset(self) -> None:
+        """A clean form for the next citizen, focus on the procedure."""
+        self.picker.clear()
+        self.applicant.clear()
+        self.authorised.clear()
+        self.authorised_check.setChecked(False)
+        self.papers.clear()
+        self.details.reset()
+        self.field_errors.clear()
+        self.banner.hide()
+        self.update_appointment()
+        self.picker.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def collect(self) -> tuple[DossierDraft, list[Problem]]:
+        """The draft as typed, plus problems only the form can see (a date it cannot read)."""
+        applicant, problems = self.applicant.person()
+        authorised = None
+        if self.authorised_check.isChecked():
+            authorised, more = self.authorised.person()
+            problems += more
+        values, more = self.details.values()
+        problems += more
+        draft = DossierDraft(
+            procedure_code=self.picker.code(),
+            applicant=applicant,
+            authorised=authorised,
+            papers=self.papers.papers(),
+            **values,  # type: ignore[arg-type]
+        )
+        return draft, problems
+
+    def save(self) -> None:
+        """Validate, save through the write worker, show the code, print, reset."""
+        if self._saving:
+            return
+        draft, problems = self.collect()
+        if problems:
+            seen = {p.field for p in problems}
+            try:
+                self._services.dossiers.validate(draft)
+            except ValidationError as exc:
+                problems += [p for p in exc.problems if p.field not in seen]
+            self._show_problems(ValidationError(self.tr(SAVE_SUMMARY), problems))
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        dossiers = self._services.dossiers
+        self._runner.run(
+            lambda: dossiers.receive(draft),
+            self._on_receive_done,
+            self._on_receive_failed,
+            write=True,
+            label="Lưu hồ sơ",
+        )
+
+    def print_last(self) -> None:
+        if self.last_dossier is not None:
+            open_receipt(
+                self, self._services, self._runner, self.last_dossier.code, self._on_receipt_opened
+            )
+
+    # -- results ------------------------------------------------------------------------------
+    def _on_receive_done(self, dossier: Dossier) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.last_dossier = dossier
+        log.info("Received dossier %s", dossier.code)
+        self.success.show_dossier(dossier)
+        self.reset()
+        self.dossier_saved.emit(dossier)
+        if self.print_after_save:
+            self.print_last()
+
+    def _on_receive_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self._show_problems(exc)
+        else:
+            show_error(self, exc)
+
+    def _on_receipt_opened(self, dialog: ReceiptDialog) -> None:
+        self.receipt_dialog = dialog
+
+    def _show_problems(self, exc: ValidationError) -> None:
+        first = self.field_errors.show(exc)
+        lines = [exc.message, *self.field_errors.unmatched.values()]
+        self.banner.setText("\n".join(lines))
+        self.banner.show()
+        self.success.hide()
+        if first is not None:
+            self.scroll.ensureWidgetVisible(first)
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- live behaviour -----------------------------------------------------------------------
+    def update_appointment(self) -> None:
+        procedure = self.picker.procedure()
+        self.computed_due = None
+        if procedure is None:
+            self.appointment.setText(self.tr("Hẹn trả: —"))
+            self.appointment_note.setText(self.tr("Chọn thủ tục để tính ngày hẹn trả kết quả."))
+            return
+        received = self.details.shown_received_at()
+        try:
+            due = self._services.dossiers.preview_due(procedure.code, received)
+            start = self._services.dossiers.start_moment(received)
+        except TthcError as exc:
+            self.appointment.setText(self.tr("Hẹn trả: chưa tính được"))
+            self.appointment_note.setText(exc.message)
+            return
+        override = self.details.due_override_at()
+        self.appointment.setText(self.tr("Hẹn trả: {0}").format(appointment_text(override or due)))
+        notes = [self.tr("Thời hạn: {0}").format(procedure.duration.describe())]
+        if override is not None:
+            notes.append(
+                self.tr("hẹn theo cán bộ; theo quy định là {0}").format(appointment_text(due))
+            )
+        if start != received:
+            notes.append(
+                self.tr("nhận ngoài giờ làm việc, tính từ {0}").format(appointment_text(start))
+            )
+        self.appointment_note.setText(" · ".join(notes))
+        self.computed_due = due
+
+    def _on_picker_procedure_changed(self, procedure: Procedure | None) -> None:
+        self.papers.set_required(procedure.papers if procedure else ())
+        self.details.set_procedure(procedure)
+        self.field_errors.set("procedure", "")
+        self.update_appointment()
+
+    def _on_applicant_id_number_completed(self, id_number: str) -> None:
+        try:
+            known = self._services.dossiers.find_applicant(id_number)
+        except TthcError:
+            log.exception("Applicant look-up failed")
+            return
+        if known is not None:
+            self.applicant.fill_empty(known)
+            self.details.set_applicant_address(self.applicant.address.text())
+
+    def _on_authorised_check_toggled(self, on: bool) -> None:
+        self.authorised.setVisible(on)
+        if on:
+            self.authorised.full_name.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.authorised.clear()
+
+    def _on_details_received_changed(self) -> None:
+        self.field_errors.set("received_at", "")
+        self.update_appointment()
+
+    def _on_override_check_toggled(self, on: bool) -> None:
+        if on and self.computed_due is not None:
+            self.details.start_override_at(self.computed_due)
+        self.update_appointment()

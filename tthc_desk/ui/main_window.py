@@ -1,0 +1,294 @@
+"""The main window: intake and the dossier list side by side in a left navigation.
+
+Menus reach the administration dialogs (office, catalog, calendar, clerk at the counter); the
+status bar always says which office, which clerk and what time it is, since all three are printed
+on every receipt. Keyboard: F2 new intake, F3/Ctrl+F search, Ctrl+S save, Ctrl+P print.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from tthc_desk import __version__
+from tthc_desk.domain.dossier import Dossier
+from tthc_desk.services.container import Services
+from tthc_desk.ui.calendar_dialog import CalendarDialog
+from tthc_desk.ui.catalog_dialog import CatalogDialog
+from tthc_desk.ui.clerk_dialog import ClerkDialog
+from tthc_desk.ui.display import weekday_name
+from tthc_desk.ui.dossier_list_page import DossierListPage
+from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.intake_page import IntakePage
+from tthc_desk.ui.settings_dialog import SettingsDialog
+from tthc_desk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+CLERK_CONFIRMED_KEY = "ui_clerk_confirmed"
+INTAKE, LIST = 0, 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, runner: TaskRunner | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.services = services
+        self.runner = runner or TaskRunner(self)
+        self.runner.default_error_handler = lambda exc: show_error(self, exc)
+        self.dialog: QDialog | None = None  # the administration dialog last opened
+        self.resize(1400, 880)
+        self.setMinimumSize(QSize(1024, 640))
+
+        self.intake = IntakePage(services, self.runner)
+        self.dossier_list = DossierListPage(services, self.runner)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(200)
+        self.nav.setSpacing(2)
+        self.nav.setStyleSheet(
+            "#navigation { background: #f1f3f4; border: none; font-size: 11pt; padding-top: 8px; }"
+            "#navigation::item { padding: 10px 12px; border-radius: 4px; }"
+            "#navigation::item:selected { background: #0d47a1; color: white; }"
+        )
+        for text, key in ((self.tr("Tiếp nhận hồ sơ"), "F2"), (self.tr("Danh sách hồ sơ"), "F3")):
+            item = QListWidgetItem(f"{text}   {key}", self.nav)
+            item.setToolTip(self.tr("Phím tắt: {0}").format(key))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.intake)
+        self.pages.addWidget(self.dossier_list)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        self.nav.setCurrentRow(INTAKE)
+
+        self._build_menus()
+        self.office_label = QLabel()
+        self.clerk_label = QLabel()
+        self.clock_label = QLabel()
+        for label in (self.office_label, self.clerk_label, self.clock_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(15_000)
+        self._clock_timer.timeout.connect(self._update_clock)
+        self._clock_timer.start()
+        self.refresh_status()
+
+        self.intake.dossier_saved.connect(self._on_intake_dossier_saved)
+        self.intake.picker.edit.setFocus()
+
+    # -- menus --------------------------------------------------------------------------------
+    def _action(
+        self, text: str, slot: object, shortcuts: list[QKeySequence] | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcuts:
+            action.setShortcuts(shortcuts)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        system = bar.addMenu(self.tr("&Hệ thống"))
+        self.settings_action = self._action(self.tr("Thông tin cơ quan…"), self.open_settings)
+        self.catalog_action = self._action(self.tr("Danh mục thủ tục…"), self.open_catalog)
+        self.calendar_action = self._action(self.tr("Lịch làm việc…"), self.open_calendar)
+        self.clerk_action = self._action(self.tr("Đổi cán bộ tiếp nhận…"), self.open_clerk)
+        self.quit_action = self._action(self.tr("Thoát"), self.close, [QKeySequence("Ctrl+Q")])
+        for a in (
+            self.settings_action,
+            self.catalog_action,
+            self.calendar_action,
+            self.clerk_action,
+        ):
+            system.addAction(a)
+        system.addSeparator()
+        system.addAction(self.quit_action)
+
+        dossier = bar.addMenu(self.tr("Hồ &sơ"))
+        self.new_action = self._action(
+            self.tr("Tiếp nhận hồ sơ mới"), self.new_intake, [QKeySequence(Qt.Key.Key_F2)]
+        )
+        self.find_action = self._action(
+            self.tr("Tìm hồ sơ"),
+            self.find_dossier,
+            [QKeySequence(Qt.Key.Key_F3), QKeySequence("Ctrl+F")],
+        )
+        self.save_action = self._action(
+            self.tr("Lưu và in giấy tiếp nhận"), self.save_intake, [QKeySequence("Ctrl+S")]
+        )
+        self.print_action = self._action(
+            self.tr("In giấy tiếp nhận"), self.print_receipt, [QKeySequence("Ctrl+P")]
+        )
+        for a in (self.new_action, self.find_action, self.save_action, self.print_action):
+            dossier.addAction(a)
+
+        help_menu = bar.addMenu(self.tr("&Trợ giúp"))
+        self.keys_action = self._action(
+            self.tr("Phím tắt"), self.show_keys, [QKeySequence(Qt.Key.Key_F1)]
+        )
+        self.about_action = self._action(self.tr("Giới thiệu"), self.show_about)
+        help_menu.addAction(self.keys_action)
+        help_menu.addAction(self.about_action)
+
+    # -- pages and shortcuts ------------------------------------------------------------------
+    def show_page(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.pages.setCurrentIndex(row)
+
+    def new_intake(self) -> None:
+        """F2: the intake page, clean, cursor on the procedure (asks before dropping typed data)."""
+        on_intake = self.pages.currentIndex() == INTAKE
+        self.show_page(INTAKE)
+        if on_intake and self.intake.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Hồ sơ mới"),
+                self.tr("Bỏ thông tin đang nhập để tiếp nhận hồ sơ mới?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.intake.reset()
+        self.intake.picker.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def find_dossier(self) -> None:
+        self.show_page(LIST)
+        self.dossier_list.focus_search()
+
+    def save_intake(self) -> None:
+        if self.pages.currentIndex() == INTAKE:
+            self.intake.save()
+
+    def print_receipt(self) -> None:
+        if self.pages.currentIndex() == INTAKE:
+            if self.intake.last_dossier is None:
+                self.statusBar().showMessage(self.tr("Chưa có hồ sơ nào vừa lưu để in."), 5000)
+            self.intake.print_last()
+        else:
+            self.dossier_list.print_selected()
+
+    def _on_intake_dossier_saved(self, dossier: Dossier) -> None:
+        self.statusBar().showMessage(self.tr("Đã lưu hồ sơ {0}").format(dossier.code), 10_000)
+        if self.dossier_list.loaded:  # else it loads when first shown
+            self.dossier_list.refresh()
+
+    # -- dialogs ------------------------------------------------------------------------------
+    def _open(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._on_dialog_finished)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def open_settings(self) -> QDialog:
+        return self._open(SettingsDialog(self.services, self))
+
+    def open_catalog(self) -> QDialog:
+        return self._open(CatalogDialog(self.services, self))
+
+    def open_calendar(self) -> QDialog:
+        return self._open(CalendarDialog(self.services, self))
+
+    def open_clerk(self) -> ClerkDialog:
+        dialog = ClerkDialog(self.services, self)
+        dialog.clerk_chosen.connect(self._on_clerk_dialog_clerk_chosen)
+        self._open(dialog)
+        return dialog
+
+    def ask_clerk_if_needed(self) -> ClerkDialog | None:
+        """First start: ask who is at the counter; afterwards the choice is remembered."""
+        if (
+            self.services.settings.get_value(CLERK_CONFIRMED_KEY, False)
+            and self.services.settings.current_clerk()
+        ):
+            return None
+        return self.open_clerk()
+
+    def _on_clerk_dialog_clerk_chosen(self, name: str) -> None:
+        self.services.settings.set_value(CLERK_CONFIRMED_KEY, True)
+        self.statusBar().showMessage(self.tr("Cán bộ tiếp nhận: {0}").format(name), 5000)
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        # Office, hours or calendar may have changed: the appointment and status bar follow.
+        self.services.calendar.invalidate()
+        self.refresh_status()
+        self.intake.update_appointment()
+
+    def show_keys(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Phím tắt"),
+            self.tr(
+                "F2: tiếp nhận hồ sơ mới\nF3 hoặc Ctrl+F: tìm hồ sơ\nCtrl+S: lưu và in giấy tiếp nhận\n"
+                "Ctrl+P: in giấy tiếp nhận\nTab / Shift+Tab: sang ô sau / ô trước\n"
+                "↓ trong ô thủ tục: xem danh mục · Enter: chọn\nEnter trong danh sách: xem chi tiết hồ sơ"
+            ),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def show_about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Giới thiệu"),
+            self.tr(
+                "<b>TTHC Desk</b> {0}<br>Phần mềm Bộ phận Một cửa cấp xã: tiếp nhận hồ sơ, hẹn trả kết quả, "
+                "in giấy tiếp nhận (Mẫu 01, Thông tư 03/2025/TT-VPCP).<br><br>Dữ liệu: {1}"
+            ).format(__version__, self.services.paths.data_dir),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- status -------------------------------------------------------------------------------
+    def refresh_status(self) -> None:
+        office = self.services.settings.office()
+        self.setWindowTitle(
+            self.tr("TTHC Desk – {0}").format(
+                office.office_name.capitalize()
+                if office.office_name.isupper()
+                else office.office_name
+            )
+        )
+        self.office_label.setText(self.tr("Cơ quan: {0}").format(office.parent_authority))
+        clerk = self.services.settings.current_clerk() or self.tr("(chưa chọn)")
+        self.clerk_label.setText(self.tr("Cán bộ tiếp nhận: <b>{0}</b>").format(clerk))
+        self._update_clock()
+
+    def _update_clock(self) -> None:
+        now = self.services.clock.now()
+        self.clock_label.setText(f"{weekday_name(now.date())}, {now:%H:%M  %d/%m/%Y}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._clock_timer.stop()
+        self.runner.wait(5000)
+        super().closeEvent(event)

@@ -1,0 +1,150 @@
+"""Run slow work off the GUI thread and hand the result back on the GUI thread.
+
+Every screen gets one :class:`TaskRunner` from the composition root. Reads (a search over a
+million dossiers, a count, rasterising a PDF) run on a shared thread pool; database writes run
+on a pool of exactly one thread, so two saves from the same window never race each other for
+SQLite's write lock. Results and errors always come back through a queued signal and are
+delivered on the GUI thread, where it is safe to touch widgets.
+
+Tests build the runner with ``synchronous=True``: the work runs inline and the callbacks fire
+before :meth:`TaskRunner.run` returns, so a test can assert straight after a click.
+
+Each task opens its own database session through the services (the services never share a
+session between calls), so running them on another thread is safe.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Any], None]
+ErrorCallback = Callable[[BaseException], None]
+
+
+@dataclass
+class _Pending:
+    on_done: Callback | None
+    on_error: ErrorCallback | None
+    label: str
+    started: float
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; signals emitted from a worker are queued to it."""
+
+    task_finished = Signal(int, object)
+    task_failed = Signal(int, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, task_id: int, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._task_id = task_id
+        self._fn = fn
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as exc:  # reported on the GUI thread, never lost in a worker
+            self._relay.task_failed.emit(self._task_id, exc)
+        else:
+            self._relay.task_finished.emit(self._task_id, result)
+
+
+class TaskRunner(QObject):
+    """``run(fn, on_done, on_error)``: ``fn`` on a worker, the callbacks on the GUI thread.
+
+    ``on_error`` defaults to the runner's ``default_error_handler`` (the main window shows the
+    error dialog); without one the error is logged and re-raised into the excepthook.
+    """
+
+    task_started = Signal(str)
+    task_ended = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, *, synchronous: bool = False) -> None:
+        super().__init__(parent)
+        self.synchronous = synchronous
+        self.default_error_handler: ErrorCallback | None = None
+        self._ids = itertools.count(1)
+        self._pending: dict[int, _Pending] = {}
+        self._relay = _Relay(self)
+        self._relay.task_finished.connect(self._on_relay_task_finished)
+        self._relay.task_failed.connect(self._on_relay_task_failed)
+        self._readers = QThreadPool(self)
+        self._readers.setMaxThreadCount(2)
+        self._writer = QThreadPool(self)
+        self._writer.setMaxThreadCount(1)  # database writes go through one worker, in order
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
+        *,
+        write: bool = False,
+        label: str = "",
+    ) -> int:
+        """Start ``fn``; returns a task id (handy to ignore stale answers)."""
+        task_id = next(self._ids)
+        self._pending[task_id] = _Pending(on_done, on_error, label, time.perf_counter())
+        if label:
+            self.task_started.emit(label)
+        if self.synchronous:
+            try:
+                result = fn()
+            except Exception as exc:
+                self._on_relay_task_failed(task_id, exc)
+            else:
+                self._on_relay_task_finished(task_id, result)
+            return task_id
+        pool = self._writer if write else self._readers
+        pool.start(_Job(task_id, fn, self._relay))
+        return task_id
+
+    def wait(self, msecs: int = 10_000) -> bool:
+        """Block until every started job is done (used when closing the window)."""
+        ok = self._writer.waitForDone(msecs)
+        return self._readers.waitForDone(msecs) and ok
+
+    @Slot(int, object)
+    def _on_relay_task_finished(self, task_id: int, result: Any) -> None:
+        pending = self._pending.pop(task_id, None)
+        if pending is None:
+            return
+        self._log_duration(pending)
+        if pending.on_done is not None:
+            pending.on_done(result)
+
+    @Slot(int, object)
+    def _on_relay_task_failed(self, task_id: int, exc: BaseException) -> None:
+        pending = self._pending.pop(task_id, None)
+        if pending is None:
+            return
+        self._log_duration(pending)
+        handler = pending.on_error or self.default_error_handler
+        if handler is not None:
+            handler(exc)
+            return
+        log.error("Công việc nền bị lỗi", exc_info=exc)
+        raise exc
+
+    def _log_duration(self, pending: _Pending) -> None:
+        if pending.label:
+            elapsed = time.perf_counter() - pending.started
+            log.debug("%s: %.0f ms", pending.label, elapsed * 1000)
+            self.task_ended.emit(pending.label)
