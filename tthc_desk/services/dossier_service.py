@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Select, column, func, select, text
+from sqlalchemy import Integer, Select, column, func, select, table, text
 from sqlalchemy.orm import Session
 
 from tthc_desk.db.engine import Database
@@ -37,6 +37,7 @@ from tthc_desk.domain.dossier import (
     format_dossier_code,
     id_number_problem,
     normalise_phone,
+    parse_dossier_code,
     phone_problem,
 )
 from tthc_desk.domain.errors import NotFoundError, ProblemCollector, ValidationError
@@ -332,6 +333,12 @@ class DossierService:
     )
 
     def _filtered(self, q: DossierQuery, stmt: Select[Any]) -> Select[Any] | None:
+        code = _whole_code(q.text)
+        if code is not None:
+            # A whole code names one dossier; through FTS its sequence number would also match
+            # other dossiers of that day whose ID number starts with the same digits.
+            stmt = stmt.where(DossierRecord.code.in_(sorted({code, code.upper()})))
+            q = replace(q, text="")
         if q.status is not None:
             stmt = stmt.where(DossierRecord.status == q.status.value)
         if q.field:
@@ -353,14 +360,37 @@ class DossierService:
         return stmt
 
     def search(self, q: DossierQuery) -> list[DossierRow]:
-        stmt = self._filtered(q, select(*self._ROW_COLUMNS))
-        if stmt is None:
-            return []
-        if q.before_id is not None:
-            stmt = stmt.where(DossierRecord.id < q.before_id)
-        stmt = stmt.order_by(DossierRecord.id.desc()).limit(q.limit)
+        unfiltered = q.status is None and not q.field and q.date_from is None and q.date_to is None
+        match = fts_match_expression(q.text) if unfiltered and self._db.is_sqlite and _whole_code(q.text) is None else None
+        if match is not None:
+            stmt = self._fts_page(q, match)
+        else:
+            filtered = self._filtered(q, select(*self._ROW_COLUMNS))
+            if filtered is None:
+                return []
+            if q.before_id is not None:
+                filtered = filtered.where(DossierRecord.id < q.before_id)
+            stmt = filtered.order_by(DossierRecord.id.desc()).limit(q.limit)
         with self._db.read() as s:
             return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
+
+    def _fts_page(self, q: DossierQuery, match: str) -> Select[Any]:
+        """One page of an unfiltered text search, newest first, driven by the FTS index.
+
+        The index is walked backwards by rowid and the walk stops at ``limit`` hits (unranked,
+        as search-as-you-type needs). The ``id IN (SELECT rowid … MATCH)`` form builds the whole
+        match first: 60–90 ms for "nguyen" on a million dossiers, against 1–15 ms this way (see
+        bench/README.md). With a status, field or date filter that form stays: a rare status
+        would make this walk visit every match.
+        """
+        stmt = (
+            select(*self._ROW_COLUMNS)
+            .select_from(_FTS.join(DossierRecord, DossierRecord.id == _FTS.c.rowid))
+            .where(_FTS.c.dossier_fts.op("MATCH")(match))
+        )
+        if q.before_id is not None:
+            stmt = stmt.where(_FTS.c.rowid < q.before_id)
+        return stmt.order_by(_FTS.c.rowid.desc()).limit(q.limit)
 
     def count(self, q: DossierQuery) -> int:
         stmt = self._filtered(q, select(func.count()).select_from(DossierRecord))
@@ -446,6 +476,15 @@ class DossierService:
 
     def now(self) -> datetime:
         return self._clock.now()
+
+
+_FTS = table("dossier_fts", column("rowid", Integer), column("dossier_fts"))
+
+
+def _whole_code(query: str) -> str | None:
+    """The query when it is a whole dossier code (``000.17.22.H56-260302-0007``), else None."""
+    code = nfc(query)
+    return code if " " not in code and parse_dossier_code(code) is not None else None
 
 
 def _show(value: Any) -> str:
