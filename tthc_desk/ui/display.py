@@ -11,7 +11,7 @@ from contextlib import suppress
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFocusEvent, QFont
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from tthc_desk.domain.text import format_money, nfc
@@ -95,7 +95,10 @@ class MoneyEdit(QLineEdit):
 def error_label() -> QLabel:
     """The red line under an input (FieldErrors fills and shows it)."""
     label = QLabel()
-    label.setStyleSheet(f"color: {ERROR_COLOR};")
+    # A palette, not a style sheet: a style sheet per label costs ~2 ms each at start-up.
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
+    label.setPalette(palette)
     label.setWordWrap(True)
     label.hide()
     return label

@@ -116,7 +116,7 @@ class DossierDetailDialog(QDialog):
         self.dossier: Dossier = services.dossiers.get(code)
         self.correction_dialog: CorrectionDialog | None = None
         self.receipt_dialog: ReceiptDialog | None = None
-        self.resize(1060, 760)
+        self.resize(1060, 820)
 
         self.code_label = QLabel()
         self.code_label.setFont(heading_font(self.font(), 1.6))
@@ -163,16 +163,18 @@ class DossierDetailDialog(QDialog):
             parent=self,
         )
         papers_box = QGroupBox(self.tr("Giấy tờ trong hồ sơ"))
-        QVBoxLayout(papers_box).addWidget(_table(self.papers_model, 0))
+        self.papers_view = _table(self.papers_model, 0)
+        QVBoxLayout(papers_box).addWidget(self.papers_view)
         self.history_box = QGroupBox(self.tr("Lịch sử sửa thông tin"))
         history_layout = QVBoxLayout(self.history_box)
         self.history_empty = muted_label(self.tr("Chưa sửa lần nào."))
         self.history_view = _table(self.history_model, 4)
         history_layout.addWidget(self.history_empty)
         history_layout.addWidget(self.history_view)
-        tables = QHBoxLayout()
-        tables.addWidget(papers_box, 2)
-        tables.addWidget(self.history_box, 3)
+        # Stacked, full width: the reason of a correction is the part worth reading.
+        tables = QVBoxLayout()
+        tables.addWidget(papers_box)
+        tables.addWidget(self.history_box, 1)
 
         self.reprint_button = QPushButton(self.tr("In lại giấy tiếp nhận"))
         self.correct_button = QPushButton(self.tr("Sửa thông tin…"))
@@ -220,7 +222,11 @@ class DossierDetailDialog(QDialog):
                     self.tr("Nhận kết quả"),
                     d.return_method.label + (f": {d.return_address}" if d.return_address else ""),
                 ),
-                (self.tr("Số bộ · Phí, lệ phí"), f"{d.sets_count} · {format_money(d.fee_amount)}"),
+                (self.tr("Số bộ hồ sơ"), str(d.sets_count)),
+                (
+                    self.tr("Phí, lệ phí"),
+                    format_money(d.fee_amount) if d.fee_amount else self.tr("Không thu"),
+                ),
                 (
                     self.tr("Sổ tiếp nhận"),
                     self.tr("Quyển {0}, số {1}").format(d.ledger_book, d.ledger_number),
@@ -260,6 +266,10 @@ class DossierDetailDialog(QDialog):
                 for c in d.corrections
             ]
         )
+        rows = self.papers_model.rowCount()
+        height = self.papers_view.horizontalHeader().height() + 6
+        height += sum(self.papers_view.rowHeight(r) for r in range(rows)) or 28
+        self.papers_view.setFixedHeight(min(height, 230))
         self.history_box.setTitle(self.tr("Lịch sử sửa thông tin ({0})").format(len(d.corrections)))
         self.history_empty.setVisible(not d.corrections)
         self.history_view.setVisible(bool(d.corrections))

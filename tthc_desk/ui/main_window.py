@@ -8,6 +8,7 @@ on every receipt. Keyboard: F2 new intake, F3/Ctrl+F search, Ctrl+S save, Ctrl+P
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -26,15 +27,14 @@ from PySide6.QtWidgets import (
 from tthc_desk import __version__
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.services.container import Services
-from tthc_desk.ui.calendar_dialog import CalendarDialog
-from tthc_desk.ui.catalog_dialog import CatalogDialog
-from tthc_desk.ui.clerk_dialog import ClerkDialog
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.intake_page import IntakePage
-from tthc_desk.ui.settings_dialog import SettingsDialog
 from tthc_desk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from tthc_desk.ui.clerk_dialog import ClerkDialog
 
 log = logging.getLogger(__name__)
 
@@ -206,16 +206,26 @@ class MainWindow(QMainWindow):
         self.dialog = dialog
         return dialog
 
+    # The administration dialogs are imported when first opened: start-up only pays for the
+    # screens a clerk sees first.
     def open_settings(self) -> QDialog:
+        from tthc_desk.ui.settings_dialog import SettingsDialog
+
         return self._open(SettingsDialog(self.services, self))
 
     def open_catalog(self) -> QDialog:
+        from tthc_desk.ui.catalog_dialog import CatalogDialog
+
         return self._open(CatalogDialog(self.services, self))
 
     def open_calendar(self) -> QDialog:
+        from tthc_desk.ui.calendar_dialog import CalendarDialog
+
         return self._open(CalendarDialog(self.services, self))
 
     def open_clerk(self) -> ClerkDialog:
+        from tthc_desk.ui.clerk_dialog import ClerkDialog
+
         dialog = ClerkDialog(self.services, self)
         dialog.clerk_chosen.connect(self._on_clerk_dialog_clerk_chosen)
         self._open(dialog)
