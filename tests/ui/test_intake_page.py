@@ -236,3 +236,7 @@ def test_tab_order_follows_the_form(qtbot, page: IntakePage) -> None:  # type: i
         a.address,
     ]
     assert chain[-2] is page.save_button
+    # The received moment does not swallow Tab in its hour/minute/day sections.
+    page.details.received.setFocus()
+    press(page.details.received, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.details.now_button

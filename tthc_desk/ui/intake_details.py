@@ -45,6 +45,21 @@ def from_qdatetime(value: QDateTime) -> datetime:
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
 
+class MomentEdit(QDateTimeEdit):
+    """A date-time input that Tab leaves at once (← → move between hour, minute, day …).
+
+    QDateTimeEdit normally spends Tab on its five sections; at the counter Tab means "next field".
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat(DATETIME_FORMAT)
+        self.setCalendarPopup(True)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
+
+
 class IntakeDetailsWidget(QWidget):
     """Channel, return, sets, fee, note, received moment and appointment override."""
 
@@ -80,9 +95,7 @@ class IntakeDetailsWidget(QWidget):
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("Ghi chú thêm (không bắt buộc)"))
 
-        self.received = QDateTimeEdit()
-        self.received.setDisplayFormat(DATETIME_FORMAT)
-        self.received.setCalendarPopup(True)
+        self.received = MomentEdit()
         self.now_button = QPushButton(self.tr("Bây giờ"))
         self.now_button.setAutoDefault(False)
         self.now_button.setToolTip(self.tr("Lấy lại thời điểm hiện tại"))
@@ -91,9 +104,7 @@ class IntakeDetailsWidget(QWidget):
             self.tr("Ví dụ: hồ sơ đã vào sổ giấy lúc mất điện, nhập máy sau")
         )
         self.override_check = QCheckBox(self.tr("Hẹn trả vào ngày khác ngày tính tự động"))
-        self.due_override = QDateTimeEdit()
-        self.due_override.setDisplayFormat(DATETIME_FORMAT)
-        self.due_override.setCalendarPopup(True)
+        self.due_override = MomentEdit()
         self.due_override_reason = QLineEdit()
         self.due_override_reason.setPlaceholderText(self.tr("Lý do hẹn khác (bắt buộc)"))
 
