@@ -91,7 +91,7 @@ class IntakeDetailsWidget(QWidget):
         self.sets_count.setMaximumWidth(110)
         self.channel.setMaximumWidth(260)
         self.fee = MoneyEdit()
-        self.fee.setMaximumWidth(160)
+        self.fee.setMaximumWidth(190)
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("Ghi chú thêm (không bắt buộc)"))
 
