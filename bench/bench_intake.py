@@ -51,7 +51,7 @@ import os, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 t0 = time.perf_counter()
 from pathlib import Path
-from tthc_desk.app import make_application, run_gui
+from tthc_desk.ui.app import make_application, run_gui
 from tthc_desk.paths import AppPaths
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication

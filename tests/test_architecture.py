@@ -32,7 +32,7 @@ def test_core_never_imports_qt() -> None:
     offenders = []
     for path in (ROOT / "tthc_desk").rglob("*.py"):
         rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith("tthc_desk/ui/") or rel == "tthc_desk/app.py":
+        if rel.startswith("tthc_desk/ui/"):
             continue
         text = path.read_text(encoding="utf-8")
         if "import PySide6" in text or "from PySide6" in text:

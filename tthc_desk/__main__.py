@@ -14,7 +14,7 @@ from tthc_desk.paths import AppPaths
 
 
 def _run_gui(paths: AppPaths, clock: Clock | None, demo: bool) -> int:
-    from tthc_desk.app import run_gui
+    from tthc_desk.ui.app import run_gui
 
     return run_gui(paths, clock, demo=demo)
 

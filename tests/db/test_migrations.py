@@ -105,3 +105,9 @@ def test_fts_follows_dossier_rows(tmp_path: Path) -> None:
         conn.exec_driver_sql("UPDATE dossiers SET search_text='le van y' WHERE id=1")
         assert conn.exec_driver_sql("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'duc'").scalar() == 0
         assert conn.exec_driver_sql("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'van'").scalar() == 1
+
+
+def test_schema_head_constant_matches_alembic() -> None:
+    from tthc_desk.db.engine import SCHEMA_HEAD
+
+    assert m.head_revision() == SCHEMA_HEAD

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tthc_desk.printing.receipt import render_receipt
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.settings_service import SettingsService
 
@@ -15,7 +14,19 @@ class PrintService:
         self._settings = settings
         self._template_dir = template_dir
 
+    @staticmethod
+    def warm_up() -> None:
+        """Load reportlab and the fonts ahead of the first print (off the GUI thread).
+
+        They cost ~0.2 s to import, which is kept out of start-up and paid while the clerk types.
+        """
+        from tthc_desk.printing.fonts import register_fonts
+
+        register_fonts()
+
     def receipt_pdf(self, code: str, copies: int | None = None) -> bytes:
+        from tthc_desk.printing.receipt import render_receipt
+
         dossier = self._dossiers.get(code)
         office = self._settings.office()
         return render_receipt(
