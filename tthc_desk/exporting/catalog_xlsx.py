@@ -14,9 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,56 +29,25 @@ from tthc_desk.domain.errors import ProblemCollector, TthcError, ValidationError
 from tthc_desk.domain.procedure import (
     DURATION_UNIT_LABELS,
     PAPER_KIND_LABELS,
-    Duration,
     DurationUnit,
-    PaperKind,
     Procedure,
-    RequiredPaper,
-    is_valid_procedure_code,
 )
-from tthc_desk.domain.text import collapse_spaces, fold, nfc
+from tthc_desk.domain.text import fold, nfc
+from tthc_desk.exporting.catalog_rules import (
+    PAPER_COLUMNS,
+    PAPER_SHEET,
+    PROCEDURE_COLUMNS,
+    PROCEDURE_HEADERS,
+    PROCEDURE_SHEET,
+    Column,
+    Row,
+    is_blank,
+    validate_records,
+)
 
-PROCEDURE_SHEET = "Thủ tục"
-PAPER_SHEET = "Thành phần hồ sơ"
 IMPORT_SUMMARY = "Không nhập được danh mục: có {n} lỗi. Chưa có gì được ghi."
 YES, NO = "Có", "Không"
 MONEY_FORMAT = "#,##0"
-
-
-@dataclass(frozen=True)
-class _Column:
-    key: str
-    header: str
-    width: float
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-
-PROCEDURE_COLUMNS: tuple[_Column, ...] = (
-    _Column("code", "Mã thủ tục", 13, True, ("Mã TTHC", "Mã số thủ tục")),
-    _Column("name", "Tên thủ tục", 60, True, ("Tên TTHC",)),
-    _Column("field", "Lĩnh vực", 18, True),
-    _Column("deciding_agency", "Cơ quan giải quyết", 20),
-    _Column("handling_unit", "Đơn vị xử lý", 26),
-    _Column("duration_value", "Thời hạn", 10, True, ("Thời hạn giải quyết",)),
-    _Column("duration_unit", "Đơn vị thời hạn", 16, True),
-    _Column("fee", "Phí (đ)", 12, False, ("Phí",)),
-    _Column("charge", "Lệ phí (đ)", 12, False, ("Lệ phí",)),
-    _Column("postal_return", "Trả kết quả qua bưu chính", 14),
-    _Column("online", "Nộp trực tuyến", 12),
-    _Column("active", "Đang áp dụng", 12),
-)
-PAPER_COLUMNS: tuple[_Column, ...] = (
-    _Column("code", "Mã thủ tục", 13, True, ("Mã TTHC",)),
-    _Column("name", "Tên giấy tờ", 70, True),
-    _Column("kind", "Loại bản", 16),
-    _Column("count", "Số lượng", 10),
-)
-_HEADER = {c.key: c.header for c in PROCEDURE_COLUMNS}
-_PAPER_HEADER = {c.key: c.header for c in PAPER_COLUMNS}
-_BOOL_DEFAULTS = {"postal_return": True, "online": False, "active": True}
-_TRUE = {"co", "x", "yes", "y", "1", "true", "dung"}
-_FALSE = {"khong", "no", "n", "0", "false", "sai"}
 
 
 # ---------------------------------------------------------------- writing
@@ -143,7 +110,7 @@ def _yes_no(value: bool) -> str:
     return YES if value else NO
 
 
-def _write_header(ws: Worksheet, columns: Sequence[_Column]) -> None:
+def _write_header(ws: Worksheet, columns: Sequence[Column]) -> None:
     ws.append([c.header for c in columns])
     fill = PatternFill("solid", fgColor="DDEBF7")
     for i, col in enumerate(columns, start=1):
@@ -164,7 +131,7 @@ def _write_header(ws: Worksheet, columns: Sequence[_Column]) -> None:
 
 def _style_body(
     ws: Worksheet,
-    columns: Sequence[_Column],
+    columns: Sequence[Column],
     *,
     text: set[str],
     wrap: set[str],
@@ -199,14 +166,14 @@ def _style_body(
             ws.row_dimensions[r].height = 15 * lines
 
 
-def _column_range(columns: Sequence[_Column], key: str) -> str:
+def _column_range(columns: Sequence[Column], key: str) -> str:
     index = next(i for i, c in enumerate(columns, start=1) if c.key == key)
     letter = get_column_letter(index)
     return f"{letter}2:{letter}1048576"
 
 
 def _add_list_validation(
-    ws: Worksheet, columns: Sequence[_Column], key: str, choices: list[str]
+    ws: Worksheet, columns: Sequence[Column], key: str, choices: list[str]
 ) -> None:
     dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
     dv.errorTitle = "Giá trị không hợp lệ"
@@ -216,9 +183,7 @@ def _add_list_validation(
     dv.add(_column_range(columns, key))
 
 
-def _add_whole_validation(
-    ws: Worksheet, columns: Sequence[_Column], key: str, minimum: int
-) -> None:
+def _add_whole_validation(ws: Worksheet, columns: Sequence[Column], key: str, minimum: int) -> None:
     dv = DataValidation(
         type="whole", operator="greaterThanOrEqual", formula1=str(minimum), allow_blank=True
     )
@@ -250,14 +215,6 @@ def _save_atomically(wb: Workbook, path: Path) -> None:
 # ---------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One input row before checking: where it came from and its raw values by column key."""
-
-    number: int
-    values: Mapping[str, Any]
-
-
 def read_catalog(path: str | os.PathLike[str]) -> list[Procedure]:
     """Read a catalog workbook; raise one ValidationError listing every problem found."""
     problems = ProblemCollector()
@@ -281,7 +238,7 @@ def read_catalog(path: str | os.PathLike[str]) -> list[Procedure]:
             problems.add(_not_xlsx(path))
         else:
             if proc_rows is not None and paper_rows is not None:
-                procedures = _validate_records(proc_rows, paper_rows, problems)
+                procedures = validate_records(proc_rows, paper_rows, problems)
         finally:
             wb.close()
     problems.raise_if_any(IMPORT_SUMMARY.format(n=len(problems.problems)))
@@ -304,8 +261,8 @@ def _header_key(text: object) -> str:
 
 
 def _sheet_rows(
-    wb: Any, title: str, columns: Sequence[_Column], problems: ProblemCollector
-) -> list[_Row] | None:
+    wb: Any, title: str, columns: Sequence[Column], problems: ProblemCollector
+) -> list[Row] | None:
     """The non-empty rows of one sheet, or None when the sheet or a required column is missing."""
     ws = next((wb[n] for n in wb.sheetnames if _header_key(n) == _header_key(title)), None)
     if ws is None:
@@ -340,274 +297,15 @@ def _sheet_rows(
         )
     if missing:
         return None
-    out: list[_Row] = []
+    out: list[Row] = []
     for number, values in enumerate(rows, start=header_row + 1):
         picked = {
             key: values[index] if index < len(values) else None for key, index in positions.items()
         }
-        if all(_is_blank(v) for v in picked.values()):
+        if all(is_blank(v) for v in picked.values()):
             continue
-        out.append(_Row(number, picked))
+        out.append(Row(number, picked))
     return out
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-# ---------------------------------------------------------------- checking (xlsx and JSON)
-
-
-def _validate_records(
-    procedure_rows: Iterable[_Row],
-    paper_rows: Iterable[_Row],
-    problems: ProblemCollector,
-    *,
-    from_json: bool = False,
-) -> list[Procedure]:
-    """Check raw rows (from a workbook or the JSON) and build Procedures in input order.
-
-    Every problem goes to ``problems``; a row with a problem builds nothing. Workbook problems
-    name the Excel header as column and the sheet as ``field``; JSON problems name the key.
-    """
-    checker = _RecordChecker(problems, from_json)
-    for row in procedure_rows:
-        checker.procedure(row)
-    for row in paper_rows:
-        checker.paper(row)
-    return checker.result()
-
-
-class _RecordChecker:
-    def __init__(self, problems: ProblemCollector, from_json: bool) -> None:
-        self.problems = problems
-        self.from_json = from_json
-        self.code_rows: dict[str, int] = {}  # first row of each well-formed code
-        self.name_rows: dict[str, int] = {}
-        self.built: dict[str, Procedure] = {}
-        self.papers: dict[str, list[RequiredPaper]] = {}
-
-    def _bad(self, row: _Row, key: str, sheet: str, message: str) -> None:
-        if self.from_json:
-            column = ("papers." if sheet == PAPER_SHEET else "") + _JSON_NAMES.get(key, key)
-            self.problems.add(message, row=row.number, column=column)
-            return
-        headers = _PAPER_HEADER if sheet == PAPER_SHEET else _HEADER
-        if sheet == PAPER_SHEET:
-            # Row numbers alone are ambiguous between the two sheets.
-            message = f"Trang “{PAPER_SHEET}”: {message}"
-        self.problems.add(message, field=sheet, row=row.number, column=headers[key])
-
-    def procedure(self, row: _Row) -> None:
-        before = len(self.problems.problems)
-        v = row.values
-
-        def bad(key: str, message: str) -> None:
-            self._bad(row, key, PROCEDURE_SHEET, message)
-
-        code = _code_text(v.get("code"))
-        if not code:
-            bad("code", "Chưa ghi mã thủ tục. Hãy ghi mã theo dạng 1.001193.")
-        elif not is_valid_procedure_code(code):
-            bad(
-                "code",
-                f"Mã thủ tục “{code}” không đúng dạng. Mã gồm 1 chữ số, dấu chấm và 6 chữ số, "
-                "ví dụ 1.001193.",
-            )
-        elif code in self.code_rows:
-            bad(
-                "code",
-                f"Mã thủ tục {code} trùng với dòng {self.code_rows[code]}. Mỗi thủ tục chỉ ghi "
-                "một dòng: hãy xóa hoặc sửa một trong hai dòng.",
-            )
-        else:
-            self.code_rows[code] = row.number
-
-        name = collapse_spaces(_text(v.get("name")))
-        if not name:
-            bad("name", "Chưa ghi tên thủ tục.")
-        elif name.casefold() in self.name_rows:
-            bad(
-                "name",
-                f"Tên thủ tục trùng với dòng {self.name_rows[name.casefold()]}. Hãy xóa dòng "
-                "thừa hoặc sửa tên cho khác.",
-            )
-        else:
-            self.name_rows[name.casefold()] = row.number
-        field = collapse_spaces(_text(v.get("field")))
-        if not field:
-            bad("field", "Chưa ghi lĩnh vực (ví dụ: Hộ tịch, Chứng thực).")
-
-        duration = _check_duration(v.get("duration_value"), v.get("duration_unit"), bad)
-        fee = _check_money(v.get("fee"), "fee", "Phí", bad)
-        charge = _check_money(v.get("charge"), "charge", "Lệ phí", bad)
-        flags = {}
-        for key, default in _BOOL_DEFAULTS.items():
-            flag = _yes_no_value(v.get(key), default)
-            if flag is None:
-                bad(
-                    key,
-                    f"Giá trị “{_text(v.get(key))}” không hiểu được. Hãy ghi “Có” hoặc “Không” "
-                    "(để trống nếu dùng mặc định).",
-                )
-            flags[key] = bool(flag)
-
-        if len(self.problems.problems) == before and duration is not None:
-            self.built[code] = Procedure(
-                code=code,
-                name=name,
-                field=field,
-                deciding_agency=collapse_spaces(_text(v.get("deciding_agency"))),
-                handling_unit=collapse_spaces(_text(v.get("handling_unit"))),
-                duration=duration,
-                fee=fee or 0,
-                charge=charge or 0,
-                postal_return=flags["postal_return"],
-                online=flags["online"],
-                active=flags["active"],
-            )
-
-    def paper(self, row: _Row) -> None:
-        v = row.values
-
-        def bad(key: str, message: str) -> None:
-            self._bad(row, key, PAPER_SHEET, message)
-
-        code = _code_text(v.get("code"))
-        if not code:
-            bad("code", "Chưa ghi mã thủ tục của giấy tờ này.")
-        elif code not in self.code_rows:
-            bad(
-                "code",
-                f"Mã thủ tục “{code}” không có trong trang “{PROCEDURE_SHEET}”. Hãy sửa mã cho "
-                "đúng hoặc thêm thủ tục đó.",
-            )
-        name = collapse_spaces(_text(v.get("name")))
-        if not name:
-            bad("name", "Chưa ghi tên giấy tờ.")
-        kind_text = collapse_spaces(_text(v.get("kind")))
-        kind = PaperKind.from_label(kind_text) if kind_text else PaperKind.ORIGINAL
-        if kind is None:
-            allowed = ", ".join(f"“{x}”" for x in PAPER_KIND_LABELS.values())
-            bad("kind", f"Loại bản “{kind_text}” không hợp lệ. Hãy chọn một trong: {allowed}.")
-        raw = v.get("count")
-        count = 1 if _is_blank(raw) else _whole_number(raw)
-        if count is None or count < 1:
-            bad("count", f"Số lượng “{_text(raw)}” phải là số nguyên từ 1 trở lên.")
-        elif code in self.code_rows and name and kind is not None:
-            self.papers.setdefault(code, []).append(RequiredPaper(name, kind, count))
-
-    def result(self) -> list[Procedure]:
-        # dicts keep insertion order, so procedures come out in file order.
-        return [
-            replace(p, papers=tuple(self.papers.get(code, ()))) for code, p in self.built.items()
-        ]
-
-
-def _check_duration(
-    raw_value: object, raw_unit: object, bad: Callable[[str, str], None]
-) -> Duration | None:
-    unit_text = collapse_spaces(_text(raw_unit))
-    allowed = "Hãy chọn một trong: " + ", ".join(f"“{x}”" for x in DURATION_UNIT_LABELS.values())
-    if not unit_text:
-        bad("duration_unit", f"Chưa ghi đơn vị thời hạn. {allowed}.")
-        unit = None
-    else:
-        unit = DurationUnit.from_label(unit_text)
-        if unit is None:
-            bad("duration_unit", f"Đơn vị thời hạn “{unit_text}” không hợp lệ. {allowed}.")
-    if unit is DurationUnit.SAME_DAY:
-        return Duration(0, unit)  # "trong ngày" ignores whatever number is written beside it
-    value = _whole_number(raw_value)
-    if _is_blank(raw_value):
-        bad(
-            "duration_value",
-            "Chưa ghi thời hạn. Hãy ghi số ngày (hoặc giờ, tháng) là số nguyên, hoặc chọn đơn "
-            "vị “trong ngày”.",
-        )
-    elif value is None:
-        bad("duration_value", f"Thời hạn “{_text(raw_value)}” phải là số nguyên, ví dụ 3.")
-    elif value < 0:
-        bad(
-            "duration_value",
-            f"Thời hạn không được âm ({_text(raw_value)}). Hãy ghi số nguyên từ 1 trở lên.",
-        )
-    elif value == 0:
-        bad(
-            "duration_value",
-            "Thời hạn 0 chỉ dùng với đơn vị “trong ngày”. Hãy ghi số nguyên từ 1 trở lên hoặc "
-            "đổi đơn vị.",
-        )
-    elif unit is not None:
-        return Duration(value, unit)
-    return None
-
-
-def _check_money(raw: object, key: str, what: str, bad: Callable[[str, str], None]) -> int | None:
-    if _is_blank(raw):
-        return 0
-    value = _whole_number(raw)
-    if value is None:
-        bad(
-            key,
-            f"{what} “{_text(raw)}” phải là số đồng (số nguyên), ví dụ 50.000; để trống hoặc "
-            "ghi 0 nếu không thu.",
-        )
-    elif value < 0:
-        bad(key, f"{what} không được âm ({_text(raw)}). Ghi 0 nếu không thu.")
-    else:
-        return value
-    return None
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return nfc(str(value))
-
-
-def _code_text(value: object) -> str:
-    # A code typed into a number cell arrives as a float (1.00477 for "1.004770").
-    if isinstance(value, float) and 0 <= value < 10:
-        return f"{value:.6f}"
-    return re.sub(r"\s+", "", _text(value))
-
-
-_THOUSANDS = re.compile(r"^-?\d{1,3}([.,  ]\d{3})+$")
-_CURRENCY = re.compile(r"\s*(đồng|đ|vnđ|vnd)\s*$", re.IGNORECASE)
-
-
-def _whole_number(value: object) -> int | None:
-    """A whole number from a cell: 50000, 50000.0, "50000", "50.000", "50,000 đ"; else None."""
-    if isinstance(value, (bool, datetime, date, time)):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = _CURRENCY.sub("", _text(value))
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
-    if _THOUSANDS.match(text):
-        return int(re.sub(r"[.,  ]", "", text))
-    return None
-
-
-def _yes_no_value(value: object, default: bool) -> bool | None:
-    if _is_blank(value):
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    key = fold(_text(value))
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    return None
 
 
 # ---------------------------------------------------------------- starter catalog (JSON)
@@ -616,7 +314,6 @@ def _yes_no_value(value: object, default: bool) -> bool | None:
 _JSON_PROCEDURE_KEYS = {c.key for c in PROCEDURE_COLUMNS} - {"duration_value", "duration_unit"}
 _JSON_PROCEDURE_KEYS |= {"duration", "papers", "note"}
 _JSON_PAPER_KEYS = {"name", "kind", "count"}
-_JSON_NAMES = {"duration_value": "duration.value", "duration_unit": "duration.unit"}
 
 
 def load_starter_catalog() -> list[Procedure]:
@@ -628,7 +325,7 @@ def load_starter_catalog() -> list[Procedure]:
         raise ValidationError(f"Không đọc được danh mục thủ tục mẫu ({path.name}).") from exc
     problems = ProblemCollector()
     proc_rows, paper_rows = _json_rows(data, problems)
-    procedures = _validate_records(proc_rows, paper_rows, problems, from_json=True)
+    procedures = validate_records(proc_rows, paper_rows, problems, from_json=True)
     problems.raise_if_any(f"Danh mục thủ tục mẫu ({path.name}) có {len(problems.problems)} lỗi.")
     return procedures
 
@@ -639,14 +336,14 @@ def _starter_path() -> Path:
     return resource_path("catalog", "starter_catalog.json")
 
 
-def _json_rows(data: Any, problems: ProblemCollector) -> tuple[list[_Row], list[_Row]]:
+def _json_rows(data: Any, problems: ProblemCollector) -> tuple[list[Row], list[Row]]:
     """Flatten the JSON into the same rows a workbook gives; ``row`` is the 1-based position."""
     items = data.get("procedures") if isinstance(data, dict) else None
     if not isinstance(items, list):
         problems.add("Thiếu danh sách “procedures”.")
         return [], []
-    proc_rows: list[_Row] = []
-    paper_rows: list[_Row] = []
+    proc_rows: list[Row] = []
+    paper_rows: list[Row] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             problems.add("Mỗi thủ tục phải là một đối tượng JSON.", row=number)
@@ -654,12 +351,12 @@ def _json_rows(data: Any, problems: ProblemCollector) -> tuple[list[_Row], list[
         for key in sorted(set(item) - _JSON_PROCEDURE_KEYS):
             problems.add(f"Khóa “{key}” không được dùng.", row=number, column=key)
         duration = item.get("duration") or {}
-        values = {k: item.get(k) for k in _JSON_PROCEDURE_KEYS if k in _HEADER}
+        values = {k: item.get(k) for k in _JSON_PROCEDURE_KEYS if k in PROCEDURE_HEADERS}
         values["duration_value"] = duration.get("value") if isinstance(duration, dict) else None
         values["duration_unit"] = duration.get("unit") if isinstance(duration, dict) else None
-        proc_rows.append(_Row(number, values))
+        proc_rows.append(Row(number, values))
         for paper in _iter_papers(item.get("papers"), number, problems):
-            paper_rows.append(_Row(number, {"code": item.get("code"), **paper}))
+            paper_rows.append(Row(number, {"code": item.get("code"), **paper}))
     return proc_rows, paper_rows
 
 
