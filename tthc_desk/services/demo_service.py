@@ -43,6 +43,21 @@ from tthc_desk.domain.dossier import Channel, ReturnMethod, Status, format_dossi
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure
 from tthc_desk.domain.text import fold
+from tthc_desk.services.demo_data import (
+    BACKDATE_REASON,
+    DEFAULT_PROCEDURE_WEIGHT,
+    FAMILY_NAMES,
+    FEMALE_GIVEN,
+    FEMALE_MIDDLE,
+    FEMALE_SECOND_MIDDLE,
+    MALE_GIVEN,
+    MALE_MIDDLE,
+    NOTES,
+    PHONE_PREFIXES,
+    PROCEDURE_WEIGHTS,
+    PROVINCE_CODES,
+    STREETS,
+)
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
@@ -55,86 +70,6 @@ CHUNK_SIZE = 20_000
 
 #: ``progress(done, total)``; returning ``False`` stops after the chunk being written.
 Progress = Callable[[int, int], bool | None]
-
-# Family names with their approximate share of the population (per cent).
-FAMILY_NAMES: tuple[tuple[str, float], ...] = (
-    ("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 4), ("Huỳnh", 1.1),
-    ("Phan", 4.5), ("Vũ", 3), ("Võ", 0.9), ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4), ("Hồ", 1.3),
-    ("Ngô", 1.3), ("Dương", 1), ("Lý", 0.5), ("Đinh", 0.8), ("Trịnh", 0.6), ("Đào", 0.6),
-    ("Mai", 0.4), ("Cao", 0.4), ("Lương", 0.3), ("Tạ", 0.3), ("Chu", 0.2), ("Lưu", 0.3),
-    ("Kiều", 0.15), ("Thân", 0.2), ("Nghiêm", 0.1), ("Phùng", 0.2), ("Tô", 0.2),
-)
-MALE_MIDDLE: tuple[tuple[str, float], ...] = (
-    ("Văn", 40), ("Đức", 10), ("Minh", 9), ("Quang", 6), ("Hữu", 6), ("Xuân", 4), ("Đình", 5),
-    ("Công", 5), ("Thanh", 4), ("Tuấn", 2), ("Ngọc", 2), ("Mạnh", 2), ("Trọng", 3), ("Việt", 2),
-)
-FEMALE_MIDDLE: tuple[tuple[str, float], ...] = (
-    ("Thị", 55), ("Ngọc", 7), ("Thu", 6), ("Thanh", 5), ("Minh", 4), ("Phương", 3), ("Hồng", 4),
-    ("Thùy", 3), ("Bích", 2), ("Kim", 3), ("Mai", 2), ("Khánh", 2), ("Hải", 2), ("Diệu", 1),
-)
-FEMALE_SECOND_MIDDLE = ("Hồng", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Kim", "Bích", "Thùy", "Mai")
-MALE_GIVEN = (
-    "An", "Anh", "Bình", "Cường", "Dũng", "Duy", "Đạt", "Đức", "Giang", "Hải", "Hiếu", "Hòa",
-    "Hoàng", "Hùng", "Huy", "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Lộc", "Mạnh", "Minh", "Nam",
-    "Nghĩa", "Phong", "Phúc", "Quân", "Quang", "Sơn", "Tài", "Thắng", "Thành", "Thịnh", "Toàn",
-    "Trung", "Tú", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hưng", "Hiệp", "Khải", "Lực", "Trường",
-)
-FEMALE_GIVEN = (
-    "Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hiền", "Hoa", "Hồng", "Huế", "Hương",
-    "Huyền", "Lan", "Liên", "Linh", "Loan", "Ly", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nhàn",
-    "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thảo", "Thơ", "Thủy", "Thư", "Trang", "Tuyết",
-    "Uyên", "Vân", "Yến", "Hậu", "Lụa", "Duyên", "Thắm", "Xuân",
-)
-
-# Province part of the ID number (first three digits): mostly the office's own province.
-PROVINCE_CODES: tuple[tuple[str, float], ...] = (
-    ("027", 62), ("024", 14), ("001", 7), ("022", 3), ("030", 3), ("033", 2), ("019", 2),
-    ("036", 2), ("038", 2), ("079", 2), ("040", 1),
-)
-PHONE_PREFIXES = (
-    "032", "033", "034", "035", "036", "037", "038", "039", "086", "096", "097", "098",
-    "081", "082", "083", "084", "085", "088", "091", "094", "089", "090", "093",
-)
-STREETS = (
-    "Lý Thái Tổ", "Trần Phú", "Nguyễn Trãi", "Lê Lợi", "Minh Khai", "Hai Bà Trưng",
-    "Nguyễn Văn Cừ", "Ngô Gia Tự", "Lý Công Uẩn", "Trần Hưng Đạo", "Lê Quang Đạo", "Hàn Thuyên",
-    "Nguyễn Đăng Đạo", "Thiên Đức", "Kinh Dương Vương", "Lê Thái Tổ", "Âu Cơ", "Phù Đổng",
-)
-
-# How often a commune counter sees each procedure (relative weights). Codes not listed (a
-# procedure added by the administrator) get DEFAULT_PROCEDURE_WEIGHT.
-PROCEDURE_WEIGHTS: dict[str, float] = {
-    "2.000815": 38,  # chứng thực bản sao từ bản chính
-    "2.000884": 9,  # chứng thực chữ ký
-    "1.001193": 11,  # đăng ký khai sinh
-    "1.004873": 5,  # xác nhận tình trạng hôn nhân
-    "2.000635": 4,  # bản sao trích lục hộ tịch
-    "1.000894": 3,  # đăng ký kết hôn
-    "1.000656": 2.5,  # khai tử
-    "1.004194": 3,  # tạm trú
-    "1.004222": 2,  # thường trú
-    "2.001035": 1.5,  # giao dịch động sản
-    "2.000942": 1.5,
-    "2.000908": 1,
-    "1.004859": 1.2,  # thay đổi, cải chính hộ tịch
-    "2.001023": 1.5,  # liên thông khai sinh
-    "2.000986": 0.8,
-    "1.000689": 0.6,
-    "1.001022": 0.5,
-    "1.004884": 0.5,
-    "1.014034": 0.8,
-    "2.001009": 0.6,
-    "2.001406": 0.4,
-    "2.001019": 0.3,
-}
-DEFAULT_PROCEDURE_WEIGHT = 0.25
-NOTES = (
-    "Người nộp hẹn lấy kết quả buổi chiều.",
-    "Đã đối chiếu bản chính.",
-    "Nộp kèm bản sao CCCD.",
-    "Người nộp đề nghị liên hệ qua điện thoại khi có kết quả.",
-)
-BACKDATE_REASON = "Vào sổ giấy trước, nhập máy sau (mất điện)."
 
 
 @dataclass(slots=True)
