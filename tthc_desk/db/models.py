@@ -177,6 +177,23 @@ class DossierRecord(Base):
     clerk_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # -- after intake (issue 3). received_at/due_at are the running clock: a supplement restarts
+    # them; intake_at is the first receipt and never changes. The history is in dossier_events.
+    intake_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    current_unit: Mapped[str] = mapped_column(String(300), default="")
+    supplement_requested_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    returned_to: Mapped[str] = mapped_column(String(200), default="")
+    rating: Mapped[str] = mapped_column(String(20), default="")
+    rating_comment: Mapped[str] = mapped_column(Text, default="")
+    # The legal due moment of the running clock; due_at is the one that counts (the extended one
+    # when the re-appointment was recorded in time, see domain.lifecycle.extension_counts).
+    original_due_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    extended_due_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    extension_recorded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    late_reason: Mapped[str] = mapped_column(Text, default="")
+    responsible_unit: Mapped[str] = mapped_column(String(300), default="")
 
     papers: Mapped[list[DossierPaperRecord]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="DossierPaperRecord.position"
@@ -211,6 +228,42 @@ class DossierEventRecord(Base):
     from_unit: Mapped[str] = mapped_column(String(300), default="")
     to_unit: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON: old clock, papers, rating…
+
+
+class ApologyLetterRecord(Base):
+    """An apology letter with a new appointment (Mẫu 04), drafted, confirmed, then delivered.
+
+    The register number is given at confirmation, so discarded drafts leave no gaps.
+    """
+
+    __tablename__ = "apology_letters"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(20))  # draft | confirmed | delivered
+    auto: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reason_detail: Mapped[str] = mapped_column(Text, default="")
+    responsible_unit: Mapped[str] = mapped_column(String(300), default="")
+    original_due_at: Mapped[datetime] = mapped_column(DateTime)
+    proposed_due_at: Mapped[datetime] = mapped_column(DateTime)
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signer_prefix: Mapped[str] = mapped_column(String(100), default="")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    confirmed_by: Mapped[str] = mapped_column(String(200), default="")
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    delivery_method: Mapped[str] = mapped_column(String(100), default="")
+    override: Mapped[bool] = mapped_column(Boolean, default=False)
+    override_by: Mapped[str] = mapped_column(String(200), default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class DossierCorrectionRecord(Base):

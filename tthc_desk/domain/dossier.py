@@ -174,6 +174,21 @@ class Dossier:
     due_override_reason: str = ""
     postal_reference: str = ""
     corrections: tuple[Correction, ...] = field(default_factory=tuple)
+    # After intake (issue 3): the running clock is received_at/due_at (a supplement restarts it);
+    # intake_at is the first receipt. due_at is the appointment that counts.
+    intake_at: datetime | None = None
+    original_due_at: datetime | None = None
+    extended_due_at: datetime | None = None
+    extension_recorded_at: datetime | None = None
+    current_unit: str = ""
+    supplement_requested_at: datetime | None = None
+    settled_at: datetime | None = None
+    returned_at: datetime | None = None
+    returned_to: str = ""
+    rating: str = ""
+    rating_comment: str = ""
+    late_reason: str = ""
+    responsible_unit: str = ""
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,8 @@ class DossierService:
                 channel=draft.channel.value, return_method=draft.return_method.value,
                 return_address=draft.return_address, postal_reference=draft.postal_reference,
                 sets_count=draft.sets_count, fee_amount=fee, note=draft.note,
-                received_at=received_at, due_at=due_at, computed_due_at=computed_due,
+                received_at=received_at, intake_at=received_at, due_at=due_at, original_due_at=due_at, computed_due_at=computed_due,
+                current_unit=office.office_name,
                 due_override_reason=draft.due_override_reason if draft.due_override else "",
                 backdate_reason=draft.backdate_reason, status=Status.RECEIVED.value,
                 clerk_name=clerk, created_at=now,
@@ -324,6 +325,12 @@ class DossierService:
             backdate_reason=r.backdate_reason, due_override_reason=r.due_override_reason,
             postal_reference=r.postal_reference,
             corrections=tuple(Correction(c.at, c.by, c.field, c.old_value, c.new_value, c.reason) for c in corrections),
+            intake_at=r.intake_at or r.received_at, original_due_at=r.original_due_at or r.due_at,
+            extended_due_at=r.extended_due_at, extension_recorded_at=r.extension_recorded_at,
+            current_unit=r.current_unit, supplement_requested_at=r.supplement_requested_at,
+            settled_at=r.settled_at, returned_at=r.returned_at, returned_to=r.returned_to,
+            rating=r.rating, rating_comment=r.rating_comment, late_reason=r.late_reason,
+            responsible_unit=r.responsible_unit,
         )
 
     _ROW_COLUMNS = (

@@ -1,0 +1,273 @@
+"""A dossier's life after intake: the moves between statuses and the timeliness of its result.
+
+rules.md "Lifecycle", "Classification": the domain says which move is possible from which status
+and how a settled or open dossier is classified; services record the moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from tthc_desk.domain.dossier import Status
+from tthc_desk.domain.errors import ValidationError
+
+
+class Move(StrEnum):
+    """What can happen to a dossier; the value is the CLI's ``--to`` word."""
+
+    HAND_OVER = "handed-over"  # to a specialist unit, or from one unit to another
+    SUPPLEMENT = "supplement"  # supplement requested (Mẫu 02); the clock stops
+    SUPPLEMENTED = "supplemented"  # the completed dossier is back; the clock restarts from zero
+    RESULT_READY = "result-ready"  # the result reaches the one-stop office: settled
+    RETURNED = "returned"  # the result is handed to the applicant (or sent by post)
+    REFUSED = "refused"  # refusal (Mẫu 03): settled
+    STOPPED = "stopped"  # stopped at the applicant's request (Mẫu 05): settled
+    WITHDRAWN = "withdrawn"  # the applicant took the dossier back
+    CLOSED = "closed"  # supplement not provided in time
+
+    @property
+    def label(self) -> str:
+        return MOVE_LABELS[self]
+
+
+MOVE_LABELS: dict[Move, str] = {
+    Move.HAND_OVER: "Chuyển xử lý",
+    Move.SUPPLEMENT: "Yêu cầu bổ sung",
+    Move.SUPPLEMENTED: "Nhận hồ sơ đã bổ sung",
+    Move.RESULT_READY: "Nhận kết quả",
+    Move.RETURNED: "Trả kết quả",
+    Move.REFUSED: "Từ chối giải quyết",
+    Move.STOPPED: "Dừng giải quyết",
+    Move.WITHDRAWN: "Rút hồ sơ",
+    Move.CLOSED: "Đóng hồ sơ",
+}
+
+_OPEN_EXITS = {Move.REFUSED: Status.REFUSED, Move.STOPPED: Status.STOPPED, Move.WITHDRAWN: Status.WITHDRAWN}
+
+TRANSITIONS: dict[Status, dict[Move, Status]] = {
+    Status.RECEIVED: {
+        Move.HAND_OVER: Status.IN_PROGRESS,
+        Move.SUPPLEMENT: Status.SUPPLEMENT,
+        # Same-day procedures (chứng thực) are often settled at the counter itself.
+        Move.RESULT_READY: Status.RESULT_READY,
+        **_OPEN_EXITS,
+    },
+    Status.IN_PROGRESS: {
+        Move.HAND_OVER: Status.IN_PROGRESS,
+        Move.SUPPLEMENT: Status.SUPPLEMENT,
+        Move.RESULT_READY: Status.RESULT_READY,
+        **_OPEN_EXITS,
+    },
+    Status.SUPPLEMENT: {
+        Move.SUPPLEMENTED: Status.RECEIVED,
+        Move.CLOSED: Status.CLOSED,
+        Move.STOPPED: Status.STOPPED,
+        Move.WITHDRAWN: Status.WITHDRAWN,
+    },
+    Status.RESULT_READY: {Move.RETURNED: Status.RETURNED},
+    Status.RETURNED: {},
+    Status.REFUSED: {},
+    Status.STOPPED: {},
+    Status.WITHDRAWN: {},
+    Status.CLOSED: {},
+}
+
+#: Statuses whose result (or refusal / stop) has been issued.
+SETTLED = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Status.STOPPED})
+#: Statuses that are finished and left the office's workload without a result.
+ENDED_WITHOUT_RESULT = frozenset({Status.WITHDRAWN, Status.CLOSED})
+#: Statuses still being worked on.
+OPEN = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT})
+
+
+def allowed_moves(status: Status) -> list[Move]:
+    return list(TRANSITIONS[status])
+
+
+def next_status(status: Status, move: Move) -> Status:
+    """The status after ``move``, or a ValidationError saying why the move is impossible."""
+    target = TRANSITIONS[status].get(move)
+    if target is None:
+        possible = ", ".join(m.label.lower() for m in TRANSITIONS[status]) or "không còn bước nào"
+        raise ValidationError.for_field(
+            "move",
+            f"Không thể “{move.label.lower()}” hồ sơ đang ở trạng thái “{status.label}”"
+            f" (có thể: {possible}).",
+        )
+    return target
+
+
+class Timeliness(StrEnum):
+    EARLY = "early"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+    @property
+    def label(self) -> str:
+        return {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}[self.value]
+
+
+class OpenTimeliness(StrEnum):
+    WITHIN = "within"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return {"within": "Trong hạn", "overdue": "Quá hạn"}[self.value]
+
+
+class Granularity(StrEnum):
+    DAY = "day"
+    MINUTE = "minute"
+
+
+def classify(settled_at: datetime, due_at: datetime, granularity: Granularity = Granularity.DAY) -> Timeliness:
+    """Trước hạn / Đúng hạn / Quá hạn by comparing the settled moment with the due moment.
+
+    By day (the default reading of Biểu 06): any time on the due day is on time. By minute:
+    before the due moment is early, at it on time, after it late.
+    """
+    if granularity is Granularity.DAY:
+        a, b = settled_at.date(), due_at.date()
+    else:
+        a, b = settled_at.replace(second=0, microsecond=0), due_at.replace(second=0, microsecond=0)  # type: ignore[assignment]
+    if a < b:
+        return Timeliness.EARLY
+    if a == b:
+        return Timeliness.ON_TIME
+    return Timeliness.LATE
+
+
+def classify_open(status: Status, due_at: datetime, at: datetime) -> OpenTimeliness:
+    """An open dossier at moment ``at``: within time until its due moment; waiting for a
+    supplement always counts as within time (the clock is stopped)."""
+    if status is Status.SUPPLEMENT or at <= due_at:
+        return OpenTimeliness.WITHIN
+    return OpenTimeliness.OVERDUE
+
+
+def extension_counts(recorded_at: datetime, original_due: datetime, previous_working_day: date) -> bool:
+    """An extension counts when recorded at least one working day before the original due date.
+
+    ``previous_working_day`` is the working day before the original due date (from the calendar).
+    """
+    return recorded_at.date() <= previous_working_day and recorded_at < original_due
+
+
+@dataclass(frozen=True)
+class DossierEvent:
+    """One step of a dossier's history, as shown on the timeline and the control slip."""
+
+    at: datetime
+    kind: str  # "received", "corrected", "apology", or a Move value
+    actor: str = ""
+    from_unit: str = ""
+    to_unit: str = ""
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.kind) or Move(self.kind).label
+
+
+EVENT_LABELS: dict[str, str] = {
+    "received": "Tiếp nhận hồ sơ",
+    "corrected": "Sửa thông tin hồ sơ",
+    "apology": "Lập phiếu xin lỗi, hẹn lại",
+    "apology_delivered": "Đã gửi phiếu xin lỗi",
+}
+
+
+APOLOGY_REASONS: tuple[str, ...] = (
+    "Hồ sơ cần xác minh, lấy ý kiến của cơ quan, đơn vị liên quan",
+    "Cơ quan phối hợp chậm trả lời",
+    "Hệ thống thông tin, cơ sở dữ liệu gặp sự cố",
+    "Cán bộ xử lý vắng mặt (ốm đau, công tác)",
+    "Số lượng hồ sơ tăng đột biến",
+    "Lý do khác",
+)
+
+
+SATISFACTION_LEVELS: dict[str, str] = {
+    "very_satisfied": "Rất hài lòng",
+    "satisfied": "Hài lòng",
+    "dissatisfied": "Không hài lòng",
+}
+
+
+def parse_rating(text: str) -> str:
+    """Accept the code or the Vietnamese label, with or without accents."""
+    from tthc_desk.domain.text import fold
+
+    key = fold(text).strip().replace("-", "_").replace(" ", "_")
+    for code, label in SATISFACTION_LEVELS.items():
+        if key in (code, fold(label).replace(" ", "_")):
+            return code
+    aliases = {"rat_hai_long": "very_satisfied", "hai_long": "satisfied", "khong_hai_long": "dissatisfied"}
+    if key in aliases:
+        return aliases[key]
+    raise ValidationError.for_field(
+        "rating", "Mức hài lòng phải là “Rất hài lòng”, “Hài lòng” hoặc “Không hài lòng”."
+    )
+
+
+SUPPLEMENT_REQUEST_LIMIT_DAYS = 3  # working days after receipt (ND 118 Đ19.5)
+SUPPLEMENT_CLOSE_AFTER = timedelta(days=15)  # calendar days after the request (setting)
+
+
+class LetterStatus(StrEnum):
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"
+    DELIVERED = "delivered"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Dự thảo", "confirmed": "Đã ký, chờ gửi", "delivered": "Đã gửi"}[self.value]
+
+
+@dataclass(frozen=True)
+class ApologyLetter:
+    """Mẫu 04: an apology with a new appointment, for one dossier."""
+
+    id: int
+    dossier_code: str
+    applicant_name: str
+    applicant_address: str
+    procedure_name: str
+    received_at: datetime
+    original_due_at: datetime
+    proposed_due_at: datetime
+    reason: str
+    reason_detail: str
+    responsible_unit: str
+    signer_name: str
+    signer_title: str
+    signer_prefix: str
+    status: LetterStatus
+    created_at: datetime
+    auto: bool = True
+    year: int | None = None
+    number: int | None = None
+    confirmed_at: datetime | None = None
+    confirmed_by: str = ""
+    delivered_at: datetime | None = None
+    delivery_method: str = ""
+    override: bool = False
+    override_by: str = ""
+    override_reason: str = ""
+
+    @property
+    def number_text(self) -> str:
+        """"05/XL-2026" style register number, empty for a draft."""
+        if self.number is None or self.year is None:
+            return ""
+        return f"{self.number:02d}/{self.year}/PXL"
+
+    @property
+    def full_reason(self) -> str:
+        return ". ".join(p for p in (self.reason, self.reason_detail) if p)
