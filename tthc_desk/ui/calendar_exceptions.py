@@ -11,12 +11,10 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QLocale,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -38,8 +36,8 @@ from tthc_desk.domain.calendar import CalendarException, DayKind
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces
 from tthc_desk.ui.errors import FieldErrors
+from tthc_desk.ui.row_table_model import Index, RowTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 EXCEPTION_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # Colours shared by the table and the month overview.
@@ -64,7 +62,7 @@ def weekday_name(day: date) -> str:
     return names[day.weekday()]
 
 
-class ExceptionTableModel(QAbstractTableModel):
+class ExceptionTableModel(RowTableModel):
     """Columns: Ngày · Thứ · Loại ngày · Tên · Căn cứ; rows kept sorted by day."""
 
     DAY, WEEKDAY, KIND, NAME, SOURCE = range(5)
@@ -102,20 +100,6 @@ class ExceptionTableModel(QAbstractTableModel):
     def remove(self, day: date) -> bool:
         row = self.row_of(day)
         return row >= 0 and self.removeRows(row, 1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

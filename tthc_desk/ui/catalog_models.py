@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from tthc_desk.domain.procedure import DurationUnit, PaperKind, Procedure, RequiredPaper
 from tthc_desk.domain.text import collapse_spaces, format_money
+from tthc_desk.ui.row_table_model import Index, RowTableModel
 from tthc_desk.ui.widgets import FoldingFilterProxyModel
 
-Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole
 PROCEDURE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -30,7 +30,7 @@ _UNIT_HOURS = {
 }
 
 
-class ProcedureTableModel(QAbstractTableModel):
+class ProcedureTableModel(RowTableModel):
     """Read-only rows of procedures; columns as the clerk reads the catalog."""
 
     CODE, NAME, FIELD, DURATION, FEE, CHARGE, POSTAL, ONLINE, ACTIVE = range(9)
@@ -63,20 +63,6 @@ class ProcedureTableModel(QAbstractTableModel):
 
     def row_of(self, code: str) -> int:
         return next((i for i, p in enumerate(self._rows) if p.code == code), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -160,7 +146,7 @@ class ProcedureFilterProxyModel(FoldingFilterProxyModel):
         return not self._field or p.field == self._field
 
 
-class PaperTableModel(QAbstractTableModel):
+class PaperTableModel(RowTableModel):
     """Required papers: Tên giấy tờ · Loại bản · Số lượng, edited in place."""
 
     NAME, KIND, COUNT = range(3)
@@ -174,20 +160,6 @@ class PaperTableModel(QAbstractTableModel):
 
     def papers(self) -> tuple[RequiredPaper, ...]:
         return tuple(replace(p, name=collapse_spaces(p.name)) for p in self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < 3:
-            return self._headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

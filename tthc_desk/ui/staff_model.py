@@ -10,16 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QApplication
 
 from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.office import StaffMember
 from tthc_desk.domain.text import collapse_spaces
+from tthc_desk.ui.row_table_model import Index, RowTableModel
 
 ROLE_CODES = ("clerk", "head", "admin")
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def role_labels() -> dict[str, str]:
@@ -54,7 +53,7 @@ def check_staff(members: list[StaffMember]) -> None:
     problems.raise_if_any(QApplication.translate("staff", "Danh sách cán bộ chưa hợp lệ."))
 
 
-class StaffTableModel(QAbstractTableModel):
+class StaffTableModel(RowTableModel):
     """Columns: Họ và tên · Vai trò · Đang làm việc (a check box)."""
 
     NAME, ROLE, ACTIVE = range(3)
@@ -78,20 +77,6 @@ class StaffTableModel(QAbstractTableModel):
 
     def role_choices(self) -> list[tuple[str, str]]:
         return [(code, self._labels[code]) for code in ROLE_CODES]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
