@@ -168,6 +168,13 @@ class WorkCalendar:
         """The first working day strictly after ``day``."""
         return self.nth_working_day_after(day, 1)
 
+    def previous_working_day(self, day: date) -> date:
+        """The last working day strictly before ``day``."""
+        d = day - timedelta(days=1)
+        while not self.is_working_day(d):
+            d -= timedelta(days=1)
+        return d
+
     def nth_working_day_after(self, day: date, n: int) -> date:
         """The ``n``-th working day strictly after ``day`` (``n`` >= 1); ``day`` itself may be off."""
         if n < 1:

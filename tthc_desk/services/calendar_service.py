@@ -29,6 +29,7 @@ class CalendarService:
         self._settings = settings
         self._clock = clock
         self._calendar: WorkCalendar | None = None
+        self._seeded_years: set[int] = set()
 
     def calendar(self) -> WorkCalendar:
         # Office hours are part of the calendar: rebuild when they were saved since.
@@ -46,17 +47,22 @@ class CalendarService:
     # -- seeding ------------------------------------------------------------------------------
     def ensure_years(self, years: Iterable[int]) -> list[int]:
         """Seed each year not seeded before from the `holidays` package. Returns seeded years."""
+        wanted = set(years) - self._seeded_years
+        if not wanted:
+            return []  # the usual case, on every due-date preview: no transaction at all
         seeded: list[int] = []
         with self._db.write() as s:
             done = set(s.scalars(select(CalendarYearRecord.year)))
             taken = set(s.scalars(select(CalendarExceptionRecord.day)))
-            for year in sorted(set(years) - done):
+            self._seeded_years |= done & wanted
+            for year in sorted(wanted - done):
                 for exc in seed_exceptions(year):
                     if exc.day not in taken:
                         s.add(CalendarExceptionRecord(day=exc.day, kind=exc.kind.value, name=exc.name, source=exc.source))
                         taken.add(exc.day)
                 s.add(CalendarYearRecord(year=year, seeded_at=self._clock.now()))
                 seeded.append(year)
+        self._seeded_years |= set(seeded)
         if seeded:
             self.invalidate()
         return seeded

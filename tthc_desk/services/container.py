@@ -11,6 +11,7 @@ from tthc_desk.paths import AppPaths
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.dossier_service import DossierService
+from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.settings_service import SettingsService
 
@@ -27,6 +28,7 @@ class Services:
     catalog: CatalogService
     dossiers: DossierService
     printing: PrintService
+    lifecycle: LifecycleService
 
     def close(self) -> None:
         self.db.dispose()
@@ -45,7 +47,8 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     catalog = CatalogService(db)
     dossiers = DossierService(db, catalog, calendar, settings, clock)
     printing = PrintService(dossiers, settings, template_dir=paths.template_dir)
-    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing)
+    lifecycle = LifecycleService(db, dossiers, calendar, settings, clock)
+    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle)
     if seed:
         settings.ensure_default_staff()
         catalog.ensure_starter()
