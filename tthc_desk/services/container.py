@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.paths import AppPaths
+from tthc_desk.services.apology_service import ApologyService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
+from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.print_service import PrintService
@@ -29,6 +31,8 @@ class Services:
     dossiers: DossierService
     printing: PrintService
     lifecycle: LifecycleService
+    deadlines: DeadlineService
+    apologies: ApologyService
 
     def close(self) -> None:
         self.db.dispose()
@@ -48,7 +52,9 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     dossiers = DossierService(db, catalog, calendar, settings, clock)
     printing = PrintService(dossiers, settings, template_dir=paths.template_dir)
     lifecycle = LifecycleService(db, dossiers, calendar, settings, clock)
-    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle)
+    deadlines = DeadlineService(db, dossiers, calendar, settings, clock)
+    apologies = ApologyService(db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir)
+    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies)
     if seed:
         settings.ensure_default_staff()
         catalog.ensure_starter()

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from tthc_desk.db.engine import Database
 from tthc_desk.db.models import (
     ApplicantRecord,
-    CounterRecord,
     DossierCorrectionRecord,
     DossierEventRecord,
     DossierPaperRecord,
@@ -45,6 +44,7 @@ from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind, Proced
 from tthc_desk.domain.text import collapse_spaces, fold, nfc, search_tokens
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
+from tthc_desk.services.counters import next_value
 from tthc_desk.services.settings_service import SettingsService
 
 # A receipt time this far behind the clock is a back-dated entry and needs a reason.
@@ -79,6 +79,14 @@ class DossierQuery:
     date_to: date | None = None
     before_id: int | None = None
     limit: int = 200
+
+
+# The light columns of a list row (DossierRow), shared by the list and the deadline views.
+ROW_COLUMNS = (
+    DossierRecord.id, DossierRecord.code, DossierRecord.applicant_name, DossierRecord.applicant_id_number,
+    DossierRecord.applicant_phone, DossierRecord.procedure_code, DossierRecord.procedure_name,
+    DossierRecord.field, DossierRecord.received_at, DossierRecord.due_at, DossierRecord.status,
+)
 
 
 def build_search_text(*, code: str, name: str, id_number: str, phone: str, procedure_code: str, procedure_name: str, authorised_name: str = "") -> str:
@@ -223,8 +231,8 @@ class DossierService:
         a = draft.applicant
         book = str(received_at.year)
         with self._db.write() as s:
-            seq = self._next(s, f"code:{office.agency_id}:{received_at:%y%m%d}")
-            ledger_no = self._next(s, f"ledger:{book}")
+            seq = next_value(s, f"code:{office.agency_id}:{received_at:%y%m%d}")
+            ledger_no = next_value(s, f"ledger:{book}")
             code = format_dossier_code(office.agency_id, received_at.date(), seq)
             applicant = self._upsert_applicant(s, a, now)
             auth = draft.authorised
@@ -254,16 +262,6 @@ class DossierService:
             s.add(DossierEventRecord(dossier_id=rec.id, at=received_at, kind="received", actor=clerk, from_unit=a.full_name, to_unit=office.office_name, note=note))
             dossier_id = rec.id
         return self.get_by_id(dossier_id)
-
-    @staticmethod
-    def _next(s: Session, name: str) -> int:
-        rec = s.get(CounterRecord, name, with_for_update=True)
-        if rec is None:
-            rec = CounterRecord(name=name, value=0)
-            s.add(rec)
-        rec.value += 1
-        s.flush()
-        return rec.value
 
     @staticmethod
     def _upsert_applicant(s: Session, p: Person, now: datetime) -> ApplicantRecord:
@@ -333,11 +331,6 @@ class DossierService:
             responsible_unit=r.responsible_unit,
         )
 
-    _ROW_COLUMNS = (
-        DossierRecord.id, DossierRecord.code, DossierRecord.applicant_name, DossierRecord.applicant_id_number,
-        DossierRecord.applicant_phone, DossierRecord.procedure_code, DossierRecord.procedure_name,
-        DossierRecord.field, DossierRecord.received_at, DossierRecord.due_at, DossierRecord.status,
-    )
 
     def _filtered(self, q: DossierQuery, stmt: Select[Any]) -> Select[Any] | None:
         code = _whole_code(q.text)
@@ -372,7 +365,7 @@ class DossierService:
         if match is not None:
             stmt = self._fts_page(q, match)
         else:
-            filtered = self._filtered(q, select(*self._ROW_COLUMNS))
+            filtered = self._filtered(q, select(*ROW_COLUMNS))
             if filtered is None:
                 return []
             if q.before_id is not None:
@@ -391,7 +384,7 @@ class DossierService:
         would make this walk visit every match.
         """
         stmt = (
-            select(*self._ROW_COLUMNS)
+            select(*ROW_COLUMNS)
             .select_from(_FTS.join(DossierRecord, DossierRecord.id == _FTS.c.rowid))
             .where(_FTS.c.dossier_fts.op("MATCH")(match))
         )
