@@ -4,7 +4,10 @@ Every part starts on a new page. Page numbers restart with each part and are pri
 the top margin from the part's second page on (ND 30/2020: no number on the first page). A part
 may carry a form number ("Mẫu số 01 – …"), printed small at the top right of its first page in
 the margin, and a running head (e.g. "Mã hồ sơ: … (Liên 1: Lưu)") printed small at the foot of
-its continuation pages, so a loose second sheet can still be matched to its first.
+its continuation pages, so a loose second sheet can still be matched to its first, and a mark
+(e.g. "DỰ THẢO" on a draft letter) printed boxed at the top left of each of its pages.
+
+A document is portrait A4 by default; registers pass ``geometry=LANDSCAPE``.
 """
 
 from __future__ import annotations
@@ -22,16 +25,12 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 from tthc_desk.domain.text import nfc
 from tthc_desk.printing import fonts
 from tthc_desk.printing.layout import (
-    FRAME_HEIGHT,
-    FRAME_WIDTH,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    MARGIN_TOP,
-    PAGE_SIZE,
+    PORTRAIT,
     SMALL_SIZE,
+    PageGeometry,
     Styles,
     get_styles,
+    text_width,
 )
 
 
@@ -42,6 +41,7 @@ class Part:
     flowables: Sequence[Flowable]
     form_number: str = ""
     running_head: str = ""
+    mark: str = ""
 
 
 class _PartStart(Flowable):
@@ -59,25 +59,29 @@ class _PartStart(Flowable):
 
 
 class _DocTemplate(BaseDocTemplate):
-    def __init__(self, target: Any, styles: Styles, **kw: Any) -> None:
+    def __init__(
+        self, target: Any, styles: Styles, geometry: PageGeometry = PORTRAIT, **kw: Any
+    ) -> None:
         super().__init__(
             target,
-            pagesize=PAGE_SIZE,
-            leftMargin=MARGIN_LEFT,
-            rightMargin=MARGIN_RIGHT,
-            topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM,
+            pagesize=geometry.size,
+            leftMargin=geometry.left,
+            rightMargin=geometry.right,
+            topMargin=geometry.top,
+            bottomMargin=geometry.bottom,
             invariant=1,  # same input, same bytes: no timestamp, no random document ID
             **kw,
         )
+        self._geometry = geometry
         self._number_style = styles.page_number
+        self._mark_style = styles.mark
         self._part_first_page = 1
         self._part = Part(())
         frame = Frame(
-            MARGIN_LEFT,
-            MARGIN_BOTTOM,
-            FRAME_WIDTH,
-            FRAME_HEIGHT,
+            geometry.left,
+            geometry.bottom,
+            geometry.frame_width,
+            geometry.frame_height,
             id="body",
             leftPadding=0,
             rightPadding=0,
@@ -92,24 +96,34 @@ class _DocTemplate(BaseDocTemplate):
             self._part = flowable.part
 
     def _page_end(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        g = self._geometry
         number = self.page - self._part_first_page + 1
-        right = PAGE_SIZE[0] - MARGIN_RIGHT
+        right = g.size[0] - g.right
+        top = g.size[1] - g.top
         canvas.saveState()
         if number == 1:
             if self._part.form_number:
                 canvas.setFont(fonts.ITALIC, SMALL_SIZE)
-                canvas.drawRightString(
-                    right, PAGE_SIZE[1] - MARGIN_TOP + 3 * mm, nfc(self._part.form_number)
-                )
+                canvas.drawRightString(right, top + 3 * mm, nfc(self._part.form_number))
         else:
             style = self._number_style
-            baseline = PAGE_SIZE[1] - MARGIN_TOP / 2 - style.fontSize / 3
+            baseline = g.size[1] - g.top / 2 - style.fontSize / 3
             canvas.setFont(style.fontName, style.fontSize)
-            canvas.drawCentredString(MARGIN_LEFT + FRAME_WIDTH / 2, baseline, str(number))
+            canvas.drawCentredString(g.left + g.frame_width / 2, baseline, str(number))
             if self._part.running_head:
                 canvas.setFont(fonts.ITALIC, SMALL_SIZE)
-                canvas.drawRightString(right, MARGIN_BOTTOM - 8 * mm, nfc(self._part.running_head))
+                canvas.drawRightString(right, g.bottom - 8 * mm, nfc(self._part.running_head))
+        if self._part.mark:
+            self._draw_mark(canvas, g.left, top + 2.5 * mm, nfc(self._part.mark))
         canvas.restoreState()
+
+    def _draw_mark(self, canvas: Canvas, x: float, y: float, text: str) -> None:
+        style = self._mark_style
+        pad = 1.5 * mm
+        canvas.setLineWidth(0.8)
+        canvas.rect(x, y, text_width(text, style) + 2 * pad, style.fontSize + pad)
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.drawString(x + pad, y + pad * 0.6 + style.fontSize * 0.12, text)
 
 
 def _as_part(part: Part | Sequence[Flowable]) -> Part:
@@ -123,6 +137,7 @@ def build_pdf(
     author: str = "",
     subject: str = "",
     styles: Styles | None = None,
+    geometry: PageGeometry = PORTRAIT,
 ) -> bytes:
     """Lay out ``parts`` into one PDF and return its bytes (metadata NFC, output reproducible)."""
     if not parts:
@@ -131,6 +146,7 @@ def build_pdf(
     doc = _DocTemplate(
         buffer,
         styles or get_styles(),
+        geometry,
         title=nfc(title),
         author=nfc(author),
         subject=nfc(subject),

@@ -13,6 +13,10 @@ the flowables of each document from these pieces and hands them to
 - :func:`centred_with_side`, :func:`beside` – content with a narrow column on its right (the
   receipt's QR code);
 - :func:`grid_table` – a ruled table whose header row repeats on every page;
+  :func:`ruled_table` – the same with grouped header rows (registers, control slip);
+- :data:`PORTRAIT` / :data:`LANDSCAPE` – page geometries (registers are A4 landscape);
+- :func:`document_heading` – the header, then the title with its lines (every form but the
+  receipt, which puts a QR code beside its title);
 - :func:`signature_block`, :func:`notes_block` – signatures in two columns, "Ghi chú:" lines;
 - :func:`qr_code` – a QR code flowable.
 
@@ -33,11 +37,11 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table, TableStyle
 
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.text import format_long_date, nfc
@@ -52,6 +56,31 @@ MARGIN_RIGHT = 15 * mm
 FRAME_WIDTH = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
 FRAME_HEIGHT = PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM
 
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Paper size and margins of a document; the body frame is what the margins leave."""
+
+    size: tuple[float, float]
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+    @property
+    def frame_width(self) -> float:
+        return self.size[0] - self.left - self.right
+
+    @property
+    def frame_height(self) -> float:
+        return self.size[1] - self.top - self.bottom
+
+
+PORTRAIT = PageGeometry(PAGE_SIZE, MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT)
+#: Registers (sổ, danh sách) on A4 landscape, which ND 30 allows for tables: narrower side
+#: margins so thirteen columns fit.
+LANDSCAPE = PageGeometry(landscape(A4), 20 * mm, 15 * mm, 20 * mm, 15 * mm)
+
 BODY_SIZE = 13.0
 HEADER_SIZE = 12.0  # Quốc hiệu and agency lines: 12–13 pt
 MOTTO_SIZE = 13.0  # Tiêu ngữ: 13–14 pt
@@ -59,6 +88,7 @@ TITLE_SIZE = 14.0
 TABLE_SIZE = 12.0
 NOTE_SIZE = 10.0
 SMALL_SIZE = 9.5  # form number, running head
+REGISTER_SIZE = 9.5  # cells of landscape registers (sổ theo dõi, danh sách)
 RULE_WIDTH = 0.6
 
 #: Header column widths: the motto column must hold the Quốc hiệu at 12 pt on one line.
@@ -114,6 +144,12 @@ class Styles:
     table_head: ParagraphStyle
     table_cell: ParagraphStyle
     table_cell_center: ParagraphStyle
+    register_head: ParagraphStyle  # small type of landscape registers
+    register_cell: ParagraphStyle
+    register_cell_center: ParagraphStyle
+    recipients_heading: ParagraphStyle  # "Nơi nhận:" (12 pt bold italic)
+    recipients_item: ParagraphStyle  # its lines (11 pt)
+    mark: ParagraphStyle  # "DỰ THẢO"
     sign_caption: ParagraphStyle
     sign_note: ParagraphStyle
     sign_name: ParagraphStyle
@@ -170,6 +206,25 @@ def get_styles(body_size: float = BODY_SIZE) -> Styles:
         table_cell_center=style(
             "table_cell_center", TABLE_SIZE, alignment=TA_CENTER, leading=TABLE_SIZE * 1.15
         ),
+        register_head=style(
+            "register_head",
+            REGISTER_SIZE,
+            alignment=TA_CENTER,
+            fontName=fonts.BOLD,
+            leading=REGISTER_SIZE * 1.15,
+        ),
+        register_cell=style(
+            "register_cell", REGISTER_SIZE, alignment=TA_LEFT, leading=REGISTER_SIZE * 1.15
+        ),
+        register_cell_center=style(
+            "register_cell_center",
+            REGISTER_SIZE,
+            alignment=TA_CENTER,
+            leading=REGISTER_SIZE * 1.15,
+        ),
+        recipients_heading=style("recipients_heading", 12, fontName=fonts.BOLD_ITALIC, leading=14),
+        recipients_item=style("recipients_item", 11, leading=13),
+        mark=style("mark", 11, alignment=TA_LEFT, fontName=fonts.BOLD),
         sign_caption=style("sign_caption", body_size, alignment=TA_CENTER, fontName=fonts.BOLD),
         sign_note=style("sign_note", body_size, alignment=TA_CENTER, fontName=fonts.ITALIC),
         sign_name=style("sign_name", body_size, alignment=TA_CENTER, fontName=fonts.BOLD),
@@ -435,30 +490,82 @@ def grid_table(
 ) -> Table:
     """A ruled table of plain text; the header row repeats when the table breaks across pages."""
     st = styles or get_styles()
+    return ruled_table(
+        [header],
+        rows,
+        col_widths,
+        st.table_head,
+        st.table_cell,
+        st.table_cell_center,
+        center_columns=center_columns,
+    )
+
+
+#: A cell of :func:`ruled_table`: text (wrapped in a Paragraph), or a ready flowable / list.
+Cell = object
+
+
+def ruled_table(
+    header_rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[Cell]],
+    col_widths: Sequence[float],
+    head_style: ParagraphStyle,
+    cell_style: ParagraphStyle,
+    center_style: ParagraphStyle,
+    *,
+    center_columns: Iterable[int] = (),
+    spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+    long: bool = False,
+    padding: float = 1.5 * mm,
+) -> Table:
+    """A ruled table whose ``header_rows`` (one or more, e.g. a grouped "Ngày, tháng, năm" over
+    its sub-columns) repeat on every page.
+
+    ``spans`` are reportlab SPAN ranges ((col, row), (col, row)) in table coordinates, header
+    rows included; cells covered by a span are left empty. Text cells become Paragraphs (NFC,
+    escaped); flowables and lists of flowables are used as they are. ``long`` uses LongTable,
+    whose page splitting stays linear for registers of thousands of rows.
+    """
     centred = set(center_columns)
-    data: list[list[Flowable]] = [[para(h, st.table_head) for h in header]]
+
+    def cell(value: Cell, style: ParagraphStyle) -> object:
+        if isinstance(value, Flowable | list | tuple):
+            return value
+        return para(value, style) if value not in (None, "") else ""
+
+    data: list[list[object]] = [[cell(h, head_style) for h in row] for row in header_rows]
     for row in rows:
         data.append(
-            [
-                para(cell, st.table_cell_center if i in centred else st.table_cell)
-                for i, cell in enumerate(row)
-            ]
+            [cell(v, center_style if i in centred else cell_style) for i, v in enumerate(row)]
         )
-    table = Table(data, colWidths=list(col_widths), repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), RULE_WIDTH, colors.black),
-                ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-                ("VALIGN", (0, 1), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.8),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-            ]
-        )
-    )
+    table_class = LongTable if long else Table
+    n_head = len(header_rows)
+    table = table_class(data, colWidths=list(col_widths), repeatRows=n_head)
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), RULE_WIDTH, colors.black),
+        ("VALIGN", (0, 0), (-1, n_head - 1), "MIDDLE"),
+        ("VALIGN", (0, n_head), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+    ]
+    commands += [("SPAN", a, b) for a, b in spans]
+    table.setStyle(TableStyle(commands))
     return table
+
+
+def document_heading(
+    header: Header,
+    title: str,
+    lines: Iterable[str] = (),
+    styles: Styles | None = None,
+    width: float = FRAME_WIDTH,
+    space_before: float = 6 * mm,
+) -> list[Flowable]:
+    """The two-column header, then the centred title and its (markup) lines."""
+    st = styles or get_styles()
+    return [header_block(header, st, width), *title_block(title, lines, st, space_before)]
 
 
 # ---- signatures -----------------------------------------------------------------------------
@@ -524,3 +631,14 @@ def notes_block(heading: str, lines: Iterable[str], styles: Styles | None = None
     """A "Ghi chú:" heading and its lines in small type."""
     st = styles or get_styles()
     return [para(heading, st.note_heading), *(para(line, st.note) for line in lines)]
+
+
+def recipients_block(
+    heading: str, lines: Iterable[str], styles: Styles | None = None
+) -> list[Flowable]:
+    """ND 30 "Nơi nhận:" (12 pt bold italic) and its lines (11 pt), left of a signature."""
+    st = styles or get_styles()
+    return [
+        para(heading, st.recipients_heading),
+        *(para(line, st.recipients_item) for line in lines),
+    ]
