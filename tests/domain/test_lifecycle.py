@@ -1,0 +1,113 @@
+"""The move table and the classification rules, without a database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from tthc_desk.domain.dossier import Status
+from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.lifecycle import (
+    ENDED_WITHOUT_RESULT,
+    OPEN,
+    SETTLED,
+    TRANSITIONS,
+    Granularity,
+    Move,
+    OpenTimeliness,
+    Timeliness,
+    allowed_moves,
+    classify,
+    classify_open,
+    extension_counts,
+    next_status,
+    parse_rating,
+)
+
+
+def test_every_status_is_in_exactly_one_group() -> None:
+    groups = [OPEN, SETTLED, ENDED_WITHOUT_RESULT]
+    for status in Status:
+        assert sum(status in g for g in groups) == 1, status
+        assert status in TRANSITIONS
+
+
+def test_terminal_statuses_allow_nothing() -> None:
+    for status in (Status.RETURNED, Status.REFUSED, Status.STOPPED, Status.WITHDRAWN, Status.CLOSED):
+        assert allowed_moves(status) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "move", "target"),
+    [
+        (Status.RECEIVED, Move.HAND_OVER, Status.IN_PROGRESS),
+        (Status.IN_PROGRESS, Move.HAND_OVER, Status.IN_PROGRESS),
+        (Status.IN_PROGRESS, Move.SUPPLEMENT, Status.SUPPLEMENT),
+        (Status.SUPPLEMENT, Move.SUPPLEMENTED, Status.RECEIVED),
+        (Status.SUPPLEMENT, Move.CLOSED, Status.CLOSED),
+        (Status.IN_PROGRESS, Move.RESULT_READY, Status.RESULT_READY),
+        (Status.RESULT_READY, Move.RETURNED, Status.RETURNED),
+        (Status.RECEIVED, Move.REFUSED, Status.REFUSED),
+        (Status.IN_PROGRESS, Move.STOPPED, Status.STOPPED),
+        (Status.RECEIVED, Move.WITHDRAWN, Status.WITHDRAWN),
+    ],
+)
+def test_possible_moves(status: Status, move: Move, target: Status) -> None:
+    assert next_status(status, move) is target
+
+
+@pytest.mark.parametrize(
+    ("status", "move"),
+    [
+        (Status.RECEIVED, Move.RETURNED),
+        (Status.RECEIVED, Move.SUPPLEMENTED),
+        (Status.IN_PROGRESS, Move.CLOSED),
+        (Status.SUPPLEMENT, Move.RESULT_READY),
+        (Status.RESULT_READY, Move.HAND_OVER),
+        (Status.RETURNED, Move.RETURNED),
+    ],
+)
+def test_impossible_moves_say_why(status: Status, move: Move) -> None:
+    with pytest.raises(ValidationError) as err:
+        next_status(status, move)
+    assert status.label in err.value.message and move.label.lower() in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("settled", "granularity", "expected"),
+    [
+        (datetime(2026, 3, 4, 23, 59), Granularity.DAY, Timeliness.EARLY),
+        (datetime(2026, 3, 5, 7, 0), Granularity.DAY, Timeliness.ON_TIME),
+        (datetime(2026, 3, 5, 23, 59), Granularity.DAY, Timeliness.ON_TIME),
+        (datetime(2026, 3, 6, 0, 0), Granularity.DAY, Timeliness.LATE),
+        (datetime(2026, 3, 5, 9, 59), Granularity.MINUTE, Timeliness.EARLY),
+        (datetime(2026, 3, 5, 10, 0), Granularity.MINUTE, Timeliness.ON_TIME),
+        (datetime(2026, 3, 5, 10, 1), Granularity.MINUTE, Timeliness.LATE),
+    ],
+)
+def test_classification(settled: datetime, granularity: Granularity, expected: Timeliness) -> None:
+    assert classify(settled, datetime(2026, 3, 5, 10, 0), granularity) is expected
+
+
+def test_open_dossiers_and_supplements() -> None:
+    due = datetime(2026, 3, 5, 10, 0)
+    assert classify_open(Status.IN_PROGRESS, due, due) is OpenTimeliness.WITHIN
+    assert classify_open(Status.IN_PROGRESS, due, datetime(2026, 3, 5, 10, 1)) is OpenTimeliness.OVERDUE
+    assert classify_open(Status.SUPPLEMENT, due, datetime(2026, 4, 1)) is OpenTimeliness.WITHIN
+
+
+def test_extension_must_come_a_working_day_ahead() -> None:
+    original = datetime(2026, 3, 9, 8, 0)  # Monday; the working day before is Friday 06/03
+    prev = date(2026, 3, 6)
+    assert extension_counts(datetime(2026, 3, 6, 16, 0), original, prev)
+    assert not extension_counts(datetime(2026, 3, 7, 9, 0), original, prev)  # Saturday: too late
+    assert not extension_counts(datetime(2026, 3, 9, 7, 30), original, prev)
+
+
+def test_ratings_accept_labels_without_accents() -> None:
+    assert parse_rating("Rất hài lòng") == "very_satisfied"
+    assert parse_rating("hai long") == "satisfied"
+    assert parse_rating("khong hai long") == "dissatisfied"
+    with pytest.raises(ValidationError):
+        parse_rating("tuyệt vời")
