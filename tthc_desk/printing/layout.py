@@ -144,6 +144,9 @@ class Styles:
     table_head: ParagraphStyle
     table_cell: ParagraphStyle
     table_cell_center: ParagraphStyle
+    compact_head: ParagraphStyle  # 11 pt tables of forms with many rows (control slip)
+    compact_cell: ParagraphStyle
+    compact_cell_center: ParagraphStyle
     register_head: ParagraphStyle  # small type of landscape registers
     register_cell: ParagraphStyle
     register_cell_center: ParagraphStyle
@@ -206,6 +209,11 @@ def get_styles(body_size: float = BODY_SIZE) -> Styles:
         table_cell_center=style(
             "table_cell_center", TABLE_SIZE, alignment=TA_CENTER, leading=TABLE_SIZE * 1.15
         ),
+        compact_head=style(
+            "compact_head", 11, alignment=TA_CENTER, fontName=fonts.BOLD, leading=12.5
+        ),
+        compact_cell=style("compact_cell", 11, alignment=TA_LEFT, leading=12.5),
+        compact_cell_center=style("compact_cell_center", 11, alignment=TA_CENTER, leading=12.5),
         register_head=style(
             "register_head",
             REGISTER_SIZE,
