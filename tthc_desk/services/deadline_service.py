@@ -13,7 +13,8 @@ from tthc_desk.db.models import DossierRecord
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import DossierRow, Status
 from tthc_desk.services.calendar_service import CalendarService
-from tthc_desk.services.dossier_service import ROW_COLUMNS, DossierService
+from tthc_desk.services.dossier_search import ROW_COLUMNS
+from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.settings_service import SettingsService
 
 WINDOW_KEY = "due_soon_working_days"
