@@ -15,6 +15,7 @@ from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.print_service import PrintService
+from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.settings_service import SettingsService
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class Services:
     lifecycle: LifecycleService
     deadlines: DeadlineService
     apologies: ApologyService
+    registers: RegistersService
 
     def close(self) -> None:
         self.db.dispose()
@@ -50,11 +52,12 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     calendar = CalendarService(db, settings, clock)
     catalog = CatalogService(db)
     dossiers = DossierService(db, catalog, calendar, settings, clock)
-    printing = PrintService(dossiers, settings, template_dir=paths.template_dir)
     lifecycle = LifecycleService(db, dossiers, calendar, settings, clock)
+    printing = PrintService(dossiers, settings, template_dir=paths.template_dir, lifecycle=lifecycle)
     deadlines = DeadlineService(db, dossiers, calendar, settings, clock)
     apologies = ApologyService(db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir)
-    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies)
+    registers = RegistersService(db, dossiers, lifecycle, apologies, settings, calendar, clock, template_dir=paths.template_dir)
+    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies, registers)
     if seed:
         settings.ensure_default_staff()
         catalog.ensure_starter()
