@@ -215,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(psub, "receipt", "giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)")
     p.add_argument("code", metavar="MÃ_HỒ_SƠ")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf")
+
+    from tthc_desk import cli_lifecycle  # after intake: moves, late dossiers, forms, registers
+
+    cli_lifecycle.add_print_forms(psub, leaf)
+    cli_lifecycle.add_parsers(sub, leaf)
     return parser
 
 
@@ -223,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def error_line(error: BaseException) -> str:
     """One line for stderr: a ValidationError's summary followed by every problem."""
-    if isinstance(error, ValidationError) and error.problems:
+    if isinstance(error, ValidationError) and error.problems and [p.describe() for p in error.problems] != [error.message]:
         problems = "; ".join(p.describe().rstrip(". ") for p in error.problems)
         text = f"{error.message.rstrip('. ')} — {problems}."
     elif isinstance(error, TthcError):
@@ -380,6 +385,10 @@ def _cmd_search(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 
 
 def _cmd_print(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    if args.print_command != "receipt":
+        from tthc_desk.cli_lifecycle import print_form
+
+        return print_form(args, svc, out)
     target = _require_folder(args.output, "giấy tiếp nhận")
     path = svc.printing.write_receipt(args.code, target)
     print(path, file=out)
@@ -458,6 +467,9 @@ def _run_command(args: argparse.Namespace, paths: AppPaths, clock: Clock | None)
 
     services = open_services(paths, clock or SystemClock())
     try:
-        return COMMANDS[args.command](args, services, sys.stdout)
+        from tthc_desk.cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
+
+        command = COMMANDS.get(args.command) or LIFECYCLE_COMMANDS[args.command]
+        return command(args, services, sys.stdout)
     finally:
         services.close()

@@ -200,7 +200,7 @@ class RegistersService:
         else:
             from tthc_desk.exporting.ledger_xlsx import write_ledger_xlsx
 
-            self._atomic_xlsx(Path(path), lambda tmp: write_ledger_xlsx(rows, office, date_from, date_to, tmp))
+            self._atomic_xlsx(Path(path), lambda tmp: write_ledger_xlsx(rows, office, date_from, date_to, tmp, template_dir=self._template_dir))
         return len(rows)
 
     def write_late_list(self, date_from: date, date_to: date, path: Path | str, public: bool = False) -> int:
@@ -211,11 +211,12 @@ class RegistersService:
         if suffix == ".pdf":
             from tthc_desk.printing.late_list import render_late_list
 
-            write(path, render_late_list(rows, office, date_from, date_to, public=public, template_dir=self._template_dir))
+            write(path, render_late_list(rows, office, date_from, date_to, public=public, issued_on=self._clock.now().date(),
+                                         template_dir=self._template_dir))
         else:
             from tthc_desk.exporting.late_list_xlsx import write_late_list_xlsx
 
-            self._atomic_xlsx(Path(path), lambda tmp: write_late_list_xlsx(rows, office, date_from, date_to, tmp, public=public))
+            self._atomic_xlsx(Path(path), lambda tmp: write_late_list_xlsx(rows, office, date_from, date_to, tmp, public=public, template_dir=self._template_dir))
         return len(rows)
 
     @staticmethod
