@@ -61,8 +61,12 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def pdf_text(data: bytes, first: int | None = None, last: int | None = None) -> str:
-    cmd = ["pdftotext", "-enc", "UTF-8"]
+def pdf_text(
+    data: bytes, first: int | None = None, last: int | None = None, raw: bool = False
+) -> str:
+    """The text of the PDF, whitespace folded. ``raw``: in drawing order, cell by cell, so a
+    heading wrapped inside a table cell is not interleaved with its neighbours."""
+    cmd = ["pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else [])]
     if first:
         cmd += ["-f", str(first)]
     if last:

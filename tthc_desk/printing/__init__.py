@@ -4,5 +4,11 @@
   ``resources/templates/`` that an administrator may replace (``<data dir>/templates/``);
 - :mod:`~tthc_desk.printing.layout` – Nghị định 30/2020 page layout and shared building blocks;
 - :mod:`~tthc_desk.printing.document` – parts (copies, letters) into one PDF, page numbers;
-- :mod:`~tthc_desk.printing.receipt` – Mẫu số 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả.
+- :mod:`~tthc_desk.printing.receipt` – Mẫu số 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả;
+- :mod:`~tthc_desk.printing.forms` – what the dossier forms share (applicant lines, dates);
+- :mod:`~tthc_desk.printing.supplement`, :mod:`~tthc_desk.printing.refusal`,
+  :mod:`~tthc_desk.printing.apology`, :mod:`~tthc_desk.printing.stop_notice`,
+  :mod:`~tthc_desk.printing.control_slip` – Mẫu 02, 03, 04, 05, 06 (TT 03/2025 numbering);
+- :mod:`~tthc_desk.printing.registers` – landscape registers: :mod:`~tthc_desk.printing.ledger`
+  (Mẫu 07, Sổ theo dõi hồ sơ) and :mod:`~tthc_desk.printing.late_list` (late dossiers).
 """

@@ -525,6 +525,7 @@ def ruled_table(
     spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
     long: bool = False,
     padding: float = 1.5 * mm,
+    plain_columns: Iterable[int] = (),
 ) -> Table:
     """A ruled table whose ``header_rows`` (one or more, e.g. a grouped "Ngày, tháng, năm" over
     its sub-columns) repeat on every page.
@@ -532,9 +533,12 @@ def ruled_table(
     ``spans`` are reportlab SPAN ranges ((col, row), (col, row)) in table coordinates, header
     rows included; cells covered by a span are left empty. Text cells become Paragraphs (NFC,
     escaped); flowables and lists of flowables are used as they are. ``long`` uses LongTable,
-    whose page splitting stays linear for registers of thousands of rows.
+    whose page splitting stays linear for registers of thousands of rows. Body text in
+    ``plain_columns`` (short values: dates, numbers) is drawn as plain strings in the cell
+    style's font, which costs far less than a Paragraph; it does not wrap.
     """
     centred = set(center_columns)
+    plain = set(plain_columns)
 
     def cell(value: Cell, style: ParagraphStyle) -> object:
         if isinstance(value, Flowable | list | tuple):
@@ -544,7 +548,12 @@ def ruled_table(
     data: list[list[object]] = [[cell(h, head_style) for h in row] for row in header_rows]
     for row in rows:
         data.append(
-            [cell(v, center_style if i in centred else cell_style) for i, v in enumerate(row)]
+            [
+                nfc(str(v))
+                if i in plain and isinstance(v, str)
+                else cell(v, center_style if i in centred else cell_style)
+                for i, v in enumerate(row)
+            ]
         )
     table_class = LongTable if long else Table
     n_head = len(header_rows)
@@ -559,6 +568,13 @@ def ruled_table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
     ]
     commands += [("SPAN", a, b) for a, b in spans]
+    if plain:
+        commands += [
+            ("FONTNAME", (0, n_head), (-1, -1), cell_style.fontName),
+            ("FONTSIZE", (0, n_head), (-1, -1), cell_style.fontSize),
+            ("LEADING", (0, n_head), (-1, -1), cell_style.leading),
+        ]
+        commands += [("ALIGN", (i, n_head), (i, -1), "CENTER") for i in plain & centred]
     table.setStyle(TableStyle(commands))
     return table
 

@@ -1,0 +1,105 @@
+"""Late dossiers for a period as Excel: the explanation list, or with ``public=True`` the monthly
+public list. Titles, column titles and the columns of each variant come from the printed list's
+template (``resources/templates/late_list.toml``); the sheet is written like the ledger's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.registers import LateRow
+from tthc_desk.domain.text import nfc
+from tthc_desk.exporting.ledger_xlsx import (
+    ExportTemplateError,
+    Sheet,
+    label,
+    read_labels,
+    write_register,
+)
+
+LATE_TEMPLATE = "late_list"
+WIDTHS: dict[str, float] = {
+    "number": 6,
+    "code": 28,
+    "applicant": 24,
+    "procedure": 32,
+    "received": 16,
+    "due": 16,
+    "settled": 16,
+    "late_days": 10,
+    "reason": 40,
+    "unit": 24,
+    "letter": 24,
+}
+DATES = {"received", "due", "settled"}
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    return value.replace(second=0, microsecond=0, tzinfo=None) if value else None
+
+
+def write_late_list_xlsx(
+    rows: Iterable[LateRow],
+    office: OfficeProfile,
+    date_from: date,
+    date_to: date,
+    path: str | os.PathLike[str],
+    public: bool = False,
+    template_dir: Path | None = None,
+) -> Path:
+    data = read_labels(LATE_TEMPLATE, template_dir)
+    section = "public" if public else "explain"
+    keys = list(data.get(section, {}).get("columns", []))
+    if not keys or any(k not in WIDTHS for k in keys):
+        raise ExportTemplateError(f"Mẫu “{LATE_TEMPLATE}”: mục “{section}.columns” không hợp lệ.")
+    rows = list(rows)
+    period = {"date_from": f"{date_from:%d/%m/%Y}", "date_to": f"{date_to:%d/%m/%Y}"}
+    lines = []
+    if not public:
+        lines.append(
+            label(
+                data,
+                "explain.addressee",
+                head_title=nfc(office.head_title).capitalize(),
+                head_name=office.head_name,
+                office=office.office_name,
+            )
+        )
+    lines.append(
+        label(data, f"{section}.intro", **period, count=len(rows), office=office.office_name)
+    )
+    sheet = Sheet(
+        title=label(data, f"{section}.title"),
+        lines=lines,
+        header_rows=[[label(data, f"columns.{k}") for k in keys]],
+        merges=[],
+        widths=[WIDTHS[k] for k in keys],
+        date_columns=[i for i, k in enumerate(keys) if k in DATES],
+        centre_columns=[i for i, k in enumerate(keys) if k in ("number", "late_days")],
+    )
+
+    def values() -> Iterable[list[object]]:
+        for i, r in enumerate(rows, start=1):
+            letter = label(data, "cells.no_letter")
+            if r.letter_number:
+                day = f"{r.letter_date:%d/%m/%Y}" if r.letter_date else ""
+                letter = label(data, "cells.letter", number=r.letter_number, date=day)
+            cell = {
+                "number": i,
+                "code": r.code,
+                "applicant": nfc(r.applicant_name),
+                "procedure": nfc(r.procedure_name),
+                "received": _moment(r.received_at),
+                "due": _moment(r.due_at),
+                "settled": _moment(r.settled_at) or label(data, "cells.open"),
+                "late_days": r.late_working_days,
+                "reason": nfc(r.reason) or label(data, "cells.no_reason"),
+                "unit": nfc(r.responsible_unit),
+                "letter": letter,
+            }
+            yield [cell[k] for k in keys]
+
+    return write_register(label(data, f"{section}.title"), office, sheet, values(), path)

@@ -1,0 +1,253 @@
+"""The tracking ledger (Sổ theo dõi hồ sơ, Mẫu 07) as an Excel workbook, and the register-sheet
+writer the late-dossier list shares.
+
+Column titles come from the same template as the printed register
+(``resources/templates/ledger.toml``, or the administrator's replacement in the override
+folder), so paper and Excel always agree. The sheet is written in openpyxl's write-only mode:
+tens of thousands of rows stream to disk without holding cells in memory. Dates are real
+datetimes formatted ``dd/mm/yyyy hh:mm``; the page setup is A4 landscape, fit to width, with
+the header rows repeated on every printed page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from tthc_desk.domain.errors import TthcError
+from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.registers import LedgerRow
+from tthc_desk.domain.text import nfc
+from tthc_desk.resources import resource_path
+
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+LEDGER_TEMPLATE = "ledger"
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "number",
+    "code",
+    "procedure",
+    "applicant",
+    "address",
+    "agency",
+    "sets",
+    "received",
+    "due",
+    "handed_over",
+    "settled",
+    "returned",
+    "note",
+)
+LEDGER_DATE_COLUMNS = ("received", "due", "handed_over", "settled", "returned")
+LEDGER_WIDTHS = (6, 28, 34, 24, 36, 26, 9, 16, 16, 16, 16, 16, 22)
+
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD = Alignment(wrap_text=True, horizontal="center", vertical="center")
+_CENTRE = Alignment(horizontal="center", vertical="top")
+
+
+class ExportTemplateError(TthcError):
+    """The register template is missing or lacks a title the Excel file needs."""
+
+
+def read_labels(name: str, template_dir: Path | None = None) -> dict[str, Any]:
+    """The register template ``name`` (override folder first), NFC, as a nested dict."""
+    path = None
+    if template_dir is not None and (Path(template_dir) / f"{name}.toml").is_file():
+        path = Path(template_dir) / f"{name}.toml"
+    path = path or resource_path("templates", f"{name}.toml")
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ExportTemplateError(f"Không đọc được mẫu “{path}”: {exc}.") from None
+    return _nfc(data)
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    return value
+
+
+def label(data: dict[str, Any], dotted: str, **values: object) -> str:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ExportTemplateError(f"Mẫu in thiếu mục “{dotted}”.")
+        node = node[part]
+    return str(node).format(**values) if values else str(node)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What a register sheet prints above and in its table."""
+
+    title: str
+    lines: Sequence[str]  # under the title: period, addressee …
+    header_rows: Sequence[Sequence[str]]  # one or two rows
+    merges: Sequence[str]  # ranges inside the header rows, e.g. "H1:L1" (1 = first header row)
+    widths: Sequence[float]
+    date_columns: Iterable[int]  # 0-based columns holding datetimes
+    centre_columns: Iterable[int] = ()
+
+
+def write_register(
+    sheet_title: str,
+    office: OfficeProfile,
+    sheet: Sheet,
+    rows: Iterable[Sequence[object]],
+    path: str | os.PathLike[str],
+) -> Path:
+    """Write one register sheet (write-only, streamed) and return the path."""
+    wb = Workbook(write_only=True)
+    ws: WriteOnlyWorksheet = wb.create_sheet(sheet_title[:31])
+    n_cols = len(sheet.widths)
+    last = get_column_letter(n_cols)
+    for i, width in enumerate(sheet.widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    top = [nfc(office.parent_authority).upper(), nfc(office.office_name).upper(), sheet.title]
+    top += list(sheet.lines)
+    first_head = len(top) + 2
+    last_head = first_head + len(sheet.header_rows) - 1
+    # Write-only: the sheet view and page setup are written with the first row, so set them now.
+    ws.freeze_panes = f"A{last_head + 1}"
+    ws.print_title_rows = f"{first_head}:{last_head}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "Trang &P / &N"
+    for r, text in enumerate(top, start=1):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=r >= 2 and r <= 3, size=14 if r == 3 else 11)
+        cell.alignment = Alignment(horizontal="center" if r >= 3 else "left")
+        ws.append([cell])
+        if r >= 3:
+            ws.merged_cells.add(f"A{r}:{last}{r}")
+    ws.append([])
+    for row in sheet.header_rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=value or None)
+            cell.font = Font(bold=True)
+            cell.alignment = _HEAD
+            cell.border = _BOX
+            cells.append(cell)
+        ws.append(cells)
+    for rng in sheet.merges:
+        ws.merged_cells.add(_shift(rng, first_head - 1))
+
+    dates = set(sheet.date_columns)
+    centred = set(sheet.centre_columns)
+    for values in rows:
+        cells = []
+        for i, value in enumerate(values):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.border = _BOX
+            if i in dates:
+                cell.number_format = DATETIME_FORMAT
+            cell.alignment = _CENTRE if i in dates or i in centred else _WRAP
+            cells.append(cell)
+        ws.append(cells)
+    target = Path(path)
+    partial = target.with_name(target.name + ".part")
+    wb.save(partial)
+    partial.replace(target)
+    return target
+
+
+def _shift(rng: str, offset: int) -> str:
+    """ "H1:L1" → "H8:L8" when the header starts on row 8."""
+    return re.sub(r"(\d+)", lambda m: str(int(m.group(1)) + offset), rng)
+
+
+def period_line(data: dict[str, Any], key: str, date_from: date, date_to: date) -> str:
+    return label(data, key, date_from=f"{date_from:%d/%m/%Y}", date_to=f"{date_to:%d/%m/%Y}")
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    return value.replace(second=0, microsecond=0, tzinfo=None) if value else None
+
+
+def ledger_header(data: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
+    """The two header rows and the merged ranges (rows counted from 1 = first header row)."""
+    first = [
+        label(data, "columns.dates")
+        if key == LEDGER_DATE_COLUMNS[0]
+        else ("" if key in LEDGER_DATE_COLUMNS else label(data, f"columns.{key}"))
+        for key in LEDGER_COLUMNS
+    ]
+    second = [
+        label(data, f"columns.{k}") if k in LEDGER_DATE_COLUMNS else "" for k in LEDGER_COLUMNS
+    ]
+    merges = []
+    for i, key in enumerate(LEDGER_COLUMNS, start=1):
+        col = get_column_letter(i)
+        if key not in LEDGER_DATE_COLUMNS:
+            merges.append(f"{col}1:{col}2")
+    a = get_column_letter(LEDGER_COLUMNS.index(LEDGER_DATE_COLUMNS[0]) + 1)
+    b = get_column_letter(LEDGER_COLUMNS.index(LEDGER_DATE_COLUMNS[-1]) + 1)
+    merges.append(f"{a}1:{b}1")
+    return first, second, merges
+
+
+def write_ledger_xlsx(
+    rows: Iterable[LedgerRow],
+    office: OfficeProfile,
+    date_from: date,
+    date_to: date,
+    path: str | os.PathLike[str],
+    template_dir: Path | None = None,
+) -> Path:
+    """The ledger for the period as an .xlsx file (one row per dossier)."""
+    data = read_labels(LEDGER_TEMPLATE, template_dir)
+    first, second, merges = ledger_header(data)
+    sheet = Sheet(
+        title=label(data, "form.title"),
+        lines=[period_line(data, "form.period", date_from, date_to)],
+        header_rows=[first, second],
+        merges=merges,
+        widths=LEDGER_WIDTHS,
+        date_columns=[LEDGER_COLUMNS.index(k) for k in LEDGER_DATE_COLUMNS],
+        centre_columns=[0, LEDGER_COLUMNS.index("sets")],
+    )
+
+    def values() -> Iterable[list[object]]:
+        for r in rows:
+            contact = ", ".join(filter(None, [nfc(r.applicant_address), nfc(r.applicant_phone)]))
+            yield [
+                r.ledger_number,
+                r.code,
+                nfc(r.procedure_name),
+                nfc(r.applicant_name),
+                contact,
+                nfc(r.handling_unit or r.deciding_agency),
+                r.sets_count,
+                _moment(r.received_at),
+                _moment(r.due_at),
+                _moment(r.handed_over_at),
+                _moment(r.settled_at),
+                _moment(r.returned_at),
+                "; ".join(filter(None, [r.timeliness_label, nfc(r.note)])),
+            ]
+
+    return write_register(label(data, "form.title"), office, sheet, values(), path)

@@ -1,0 +1,72 @@
+"""What the landscape registers share (Sổ theo dõi hồ sơ, danh sách hồ sơ quá hạn): A4
+landscape, the agency header without a date, the title and period, a small-type table whose
+header rows repeat on every page, page numbers from page 2, a running head naming the register
+and its period on continuation pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.printing import layout
+from tthc_desk.printing.document import Part, build_pdf
+from tthc_desk.printing.layout import LANDSCAPE, Header, Styles
+from tthc_desk.printing.templates import FormTemplate
+
+GEOMETRY = LANDSCAPE
+
+
+def cell_moment(value: datetime | None) -> str:
+    """ "05/02/2026 08:15" in a register cell; empty for None."""
+    return value.strftime("%d/%m/%Y\n%H:%M") if value is not None else ""
+
+
+def scaled_widths(weights: Sequence[float], width: float = GEOMETRY.frame_width) -> list[float]:
+    total = sum(weights)
+    return [width * w / total for w in weights]
+
+
+def register_header(template: FormTemplate, office: OfficeProfile, date_line: str = "") -> Header:
+    return Header(
+        parent_authority=office.parent_authority,
+        office_name=office.office_name,
+        nation=template.text("header.nation"),
+        motto=template.text("header.motto"),
+        date_line=date_line,
+    )
+
+
+def register_pdf(
+    *,
+    header: Header,
+    title: str,
+    title_lines: Sequence[str],
+    before: Sequence[Flowable],
+    table: Flowable | None,
+    after: Sequence[Flowable],
+    form_number: str,
+    running_head: str,
+    author: str,
+    styles: Styles,
+) -> bytes:
+    """One landscape register as PDF bytes."""
+    story: list[Flowable] = [
+        *layout.document_heading(
+            header, title, title_lines, styles, GEOMETRY.frame_width, space_before=4 * mm
+        ),
+        Spacer(1, 3 * mm),
+        *before,
+    ]
+    if table is not None:
+        story.append(table)
+    story.extend(after)
+    part = Part(story, form_number=form_number, running_head=running_head)
+    return build_pdf([part], title=f"{title} – {running_head}", author=author, geometry=GEOMETRY)
+
+
+def period_values(date_from: date, date_to: date) -> dict[str, str]:
+    return {"date_from": f"{date_from:%d/%m/%Y}", "date_to": f"{date_to:%d/%m/%Y}"}
