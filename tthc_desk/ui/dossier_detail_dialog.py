@@ -1,114 +1,58 @@
-"""One dossier in full: what was received, from whom, which papers, and every correction.
+"""One dossier in full: where it is, when it is due, every step so far, and what can happen next.
 
-From here the clerk reprints the receipt or corrects an intake mistake (with a reason; the old
-and new values stay in the history shown at the bottom).
+The header says the status, the unit holding the dossier, the appointment (original and extended)
+and how it stands against it: `Trong hạn` / `Quá hạn` while open, `Trước hạn` / `Đúng hạn` /
+`Quá hạn` once settled. The timeline lists every recorded step. The action bar offers one button
+per move the lifecycle allows, each opening its small dialog; after a move the page reloads and
+emits ``dossier_changed`` so the list and the deadline counts follow. The clerk also prints any
+of the dossier's forms with a preview, drafts an apology letter, or corrects an intake mistake.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from tthc_desk.domain.dossier import Dossier, Person
-from tthc_desk.domain.text import format_date, format_datetime, format_money
+from tthc_desk.domain.dossier import Dossier, Status
+from tthc_desk.domain.lifecycle import ENDED_WITHOUT_RESULT, OPEN, Move, classify_open
+from tthc_desk.domain.text import format_datetime, format_money
 from tthc_desk.services.container import Services
 from tthc_desk.services.dossier_service import CORRECTABLE_FIELDS
+from tthc_desk.services.lifecycle_service import MoveOutcome
 from tthc_desk.ui.correction_dialog import CorrectionDialog
+from tthc_desk.ui.detail_actions import FORMS, DossierActionsBar
+from tthc_desk.ui.detail_parts import TextTableModel, fill_form, make_table, person_rows
 from tthc_desk.ui.display import ACCENT_COLOR, appointment_text, heading_font, muted_label
-from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
+from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.move_dialogs import MoveDialog, dialog_for
+from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf, open_receipt
 from tthc_desk.ui.tasks import TaskRunner
+from tthc_desk.ui.timeline_widget import TimelineTableModel, TimelineView
 
-Index = QModelIndex | QPersistentModelIndex
-
-
-class TextTableModel(QAbstractTableModel):
-    """A small read-only table of strings (papers, corrections)."""
-
-    def __init__(
-        self,
-        headers: Sequence[str],
-        rows: Sequence[Sequence[str]] = (),
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._headers = list(headers)
-        self._rows = [list(r) for r in rows]
-
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
-        self.beginResetModel()
-        self._rows = [list(r) for r in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        return self._rows[index.row()][index.column()]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
-
-
-def _table(model: TextTableModel, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
+BADGE = "color: white; background: {0}; border-radius: 9px; padding: 2px 10px; font-weight: bold;"
+TIMELINESS_COLORS = {"early": "#2e7d32", "on_time": "#1565c0", "late": "#c62828", "within": "#2e7d32", "overdue": "#c62828"}
+WARNING_STYLE = "color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d; padding: 6px;"
+FORM_FILES = {"receipt": "giay-tiep-nhan", "control": "phieu-kiem-soat", "supplement": "phieu-yeu-cau-bo-sung",
+              "refusal": "phieu-tu-choi", "stop": "phieu-dung-giai-quyet", "apology": "phieu-xin-loi"}
 
 
 class DossierDetailDialog(QDialog):
-    """Everything about one dossier; ``dossier_corrected`` after a saved correction."""
+    """Everything about one dossier; ``dossier_changed`` after a move, a letter or a correction."""
 
     dossier_corrected = Signal(object)
+    dossier_changed = Signal(object)
 
-    def __init__(
-        self, services: Services, runner: TaskRunner, code: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, services: Services, runner: TaskRunner, code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dossierDetailDialog")
         self._services = services
@@ -116,66 +60,45 @@ class DossierDetailDialog(QDialog):
         self.dossier: Dossier = services.dossiers.get(code)
         self.correction_dialog: CorrectionDialog | None = None
         self.receipt_dialog: ReceiptDialog | None = None
-        self.resize(1060, 820)
+        self.move_dialog: MoveDialog | None = None
+        self.letter_dialog: QDialog | None = None
+        self.resize(1180, 860)
 
         self.code_label = QLabel()
         self.code_label.setFont(heading_font(self.font(), 1.6))
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label = QLabel()
-        self.status_label.setStyleSheet(
-            f"color: white; background: {ACCENT_COLOR}; border-radius: 9px; padding: 2px 10px;"
-        )
+        self.status_label.setStyleSheet(BADGE.format(ACCENT_COLOR))
+        self.timeliness_label = QLabel()
+        self.timeliness_label.setObjectName("timelinessLabel")
         self.due_label = QLabel()
         self.due_label.setFont(heading_font(self.font(), 1.15))
         self.due_label.setStyleSheet(f"color: {ACCENT_COLOR};")
         head = QHBoxLayout()
         head.addWidget(self.code_label)
         head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(self.timeliness_label, 0, Qt.AlignmentFlag.AlignVCenter)
         head.addStretch(1)
         head.addWidget(self.due_label)
+        self.where_label = muted_label()
+        self.where_label.setObjectName("whereLabel")
+        self.warning_label = QLabel()
+        self.warning_label.setObjectName("moveWarnings")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet(WARNING_STYLE)
+        self.warning_label.hide()
 
-        self._dossier_form = QFormLayout()
-        self._person_form = QFormLayout()
-        for form in (self._dossier_form, self._person_form):
-            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            form.setVerticalSpacing(5)
-            form.setHorizontalSpacing(12)
-        dossier_box = QGroupBox(self.tr("Hồ sơ"))
-        dossier_box.setLayout(self._dossier_form)
-        person_box = QGroupBox(self.tr("Người nộp"))
-        person_box.setLayout(self._person_form)
-        columns = QHBoxLayout()
-        columns.addWidget(dossier_box, 3)
-        columns.addWidget(person_box, 2)
+        self.timeline_model = TimelineTableModel(self)
+        self.timeline_view = TimelineView(self.timeline_model)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline_view, self.tr("Diễn biến xử lý"))
+        self.tabs.addTab(self._build_info_tab(), self.tr("Thông tin hồ sơ"))
+        self.tabs.addTab(self._build_history_tab(), self.tr("Lịch sử sửa thông tin"))
 
-        self.papers_model = TextTableModel(
-            [self.tr("Giấy tờ"), self.tr("Loại"), self.tr("Số lượng"), self.tr("Đã nộp")],
-            parent=self,
-        )
-        self.history_model = TextTableModel(
-            [
-                self.tr("Thời điểm"),
-                self.tr("Người sửa"),
-                self.tr("Mục"),
-                self.tr("Cũ → Mới"),
-                self.tr("Lý do"),
-            ],
-            parent=self,
-        )
-        papers_box = QGroupBox(self.tr("Giấy tờ trong hồ sơ"))
-        self.papers_view = _table(self.papers_model, 0)
-        QVBoxLayout(papers_box).addWidget(self.papers_view)
-        self.history_box = QGroupBox(self.tr("Lịch sử sửa thông tin"))
-        history_layout = QVBoxLayout(self.history_box)
-        self.history_empty = muted_label(self.tr("Chưa sửa lần nào."))
-        self.history_view = _table(self.history_model, 4)
-        history_layout.addWidget(self.history_empty)
-        history_layout.addWidget(self.history_view)
-        # Stacked, full width: the reason of a correction is the part worth reading.
-        tables = QVBoxLayout()
-        tables.addWidget(papers_box)
-        tables.addWidget(self.history_box, 1)
-
+        self.actions_bar = DossierActionsBar()
+        self.actions_bar.move_requested.connect(self._on_actions_bar_move_requested)
+        self.actions_bar.print_requested.connect(self._on_actions_bar_print_requested)
+        self.actions_bar.apology_requested.connect(self._on_actions_bar_apology_requested)
         self.reprint_button = QPushButton(self.tr("In lại giấy tiếp nhận"))
         self.correct_button = QPushButton(self.tr("Sửa thông tin…"))
         self.close_button = QPushButton(self.tr("Đóng"))
@@ -193,19 +116,124 @@ class DossierDetailDialog(QDialog):
 
         root = QVBoxLayout(self)
         root.addLayout(head)
-        root.addLayout(columns)
-        root.addLayout(tables, 1)
+        root.addWidget(self.where_label)
+        root.addWidget(self.warning_label)
+        root.addWidget(self.actions_bar)
+        root.addWidget(self.tabs, 1)
         root.addLayout(buttons)
         self.show_dossier(self.dossier)
 
+    def _build_info_tab(self) -> QWidget:
+        self._dossier_form = QFormLayout()
+        self._person_form = QFormLayout()
+        for form in (self._dossier_form, self._person_form):
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            form.setVerticalSpacing(5)
+            form.setHorizontalSpacing(12)
+        dossier_box = QGroupBox(self.tr("Hồ sơ"))
+        dossier_box.setLayout(self._dossier_form)
+        person_box = QGroupBox(self.tr("Người nộp"))
+        person_box.setLayout(self._person_form)
+        columns = QHBoxLayout()
+        columns.addWidget(dossier_box, 3)
+        columns.addWidget(person_box, 2)
+        self.papers_model = TextTableModel(
+            [self.tr("Giấy tờ"), self.tr("Loại"), self.tr("Số lượng"), self.tr("Đã nộp")], parent=self
+        )
+        papers_box = QGroupBox(self.tr("Giấy tờ trong hồ sơ"))
+        self.papers_view = make_table(self.papers_model, 0)
+        QVBoxLayout(papers_box).addWidget(self.papers_view)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(columns)
+        layout.addWidget(papers_box, 1)
+        return tab
+
+    def _build_history_tab(self) -> QWidget:
+        self.history_model = TextTableModel(
+            [self.tr("Thời điểm"), self.tr("Người sửa"), self.tr("Mục"), self.tr("Cũ → Mới"), self.tr("Lý do")],
+            parent=self,
+        )
+        self.history_box = QWidget()
+        layout = QVBoxLayout(self.history_box)
+        self.history_empty = muted_label(self.tr("Chưa sửa lần nào."))
+        self.history_view = make_table(self.history_model, 4)
+        layout.addWidget(self.history_empty)
+        layout.addWidget(self.history_view, 1)
+        return self.history_box
+
     # -- content ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.show_dossier(self._services.dossiers.get(self.dossier.code))
+
     def show_dossier(self, d: Dossier) -> None:
         self.dossier = d
         self.setWindowTitle(self.tr("Hồ sơ {0}").format(d.code))
         self.code_label.setText(d.code)
         self.status_label.setText(d.status.label)
+        self._show_timeliness(d)
+        self._show_due(d)
+        events = self._services.lifecycle.history(d.code)
+        self.timeline_model.set_events(events)
+        self.tabs.setTabText(0, self.tr("Diễn biến xử lý ({0})").format(len(events)))
+        self.actions_bar.set_moves(self._services.lifecycle.allowed(d.code))
+        self.actions_bar.apology_button.setVisible(d.status in OPEN)
+        letters = self._services.apologies.for_dossier(d.code)
+        self.letter_ids = [x.id for x in letters]
+        self.actions_bar.set_printable(self._printable(d, events_kinds={e.kind for e in events}))
+        self._fill_info(d)
+
+    def _show_timeliness(self, d: Dossier) -> None:
+        settled = self._services.lifecycle.timeliness(d)
+        if settled is not None:
+            key, text = settled.value, settled.label
+        elif d.status in OPEN:
+            open_state = classify_open(d.status, d.due_at, self._services.clock.now())
+            key, text = open_state.value, open_state.label
+        else:
+            key, text = "", ""
+        self.timeliness = text
+        self.timeliness_label.setText(text)
+        self.timeliness_label.setVisible(bool(text))
+        self.timeliness_label.setStyleSheet(BADGE.format(TIMELINESS_COLORS.get(key, ACCENT_COLOR)))
+
+    def _show_due(self, d: Dossier) -> None:
         self.due_label.setText(self.tr("Hẹn trả: {0}").format(appointment_text(d.due_at)))
-        _fill(
+        parts: list[str] = []
+        if d.status in OPEN and d.current_unit:
+            parts.append(self.tr("Đang ở: <b>{0}</b>").format(d.current_unit))
+        if d.original_due_at and d.original_due_at != d.due_at:
+            parts.append(self.tr("Hẹn ban đầu: {0}").format(format_datetime(d.original_due_at)))
+        if d.extended_due_at:
+            note = "" if d.extended_due_at == d.due_at else self.tr(" (ghi nhận muộn, không tính)")
+            parts.append(self.tr("Hẹn lại: {0}{1}").format(format_datetime(d.extended_due_at), note))
+        if d.settled_at:
+            parts.append(self.tr("Có kết quả: {0}").format(format_datetime(d.settled_at)))
+        if d.returned_at:
+            parts.append(self.tr("Đã trả: {0} cho {1}").format(format_datetime(d.returned_at), d.returned_to))
+        if d.status in ENDED_WITHOUT_RESULT:
+            parts.append(self.tr("Hồ sơ đã kết thúc, không có kết quả"))
+        self.where_label.setText(" · ".join(parts))
+        self.where_label.setVisible(bool(parts))
+
+    def _printable(self, d: Dossier, events_kinds: set[str]) -> dict[str, str]:
+        printing = self._services.printing
+        why = {
+            "supplement": "" if "supplement" in events_kinds else self.tr("Hồ sơ chưa có yêu cầu bổ sung."),
+            "refusal": "" if d.status is Status.REFUSED else self.tr("Hồ sơ không bị từ chối."),
+            "stop": "" if d.status is Status.STOPPED else self.tr("Hồ sơ không dừng giải quyết."),
+            "apology": "" if self.letter_ids else self.tr("Hồ sơ chưa có phiếu xin lỗi."),
+        }
+        out: dict[str, str] = {}
+        for key, _text in FORMS:
+            if key != "apology" and not hasattr(printing, f"{key}_pdf"):
+                out[key] = self.tr("Phần mềm chưa có mẫu in này.")
+            else:
+                out[key] = why.get(key, "")
+        return out
+
+    def _fill_info(self, d: Dossier) -> None:
+        fill_form(
             self._dossier_form,
             [
                 (self.tr("Thủ tục"), f"{d.procedure_code} – {d.procedure_name}"),
@@ -218,59 +246,35 @@ class DossierDetailDialog(QDialog):
                 (self.tr("Hẹn trả"), appointment_text(d.due_at)),
                 (self.tr("Lý do hẹn khác"), d.due_override_reason),
                 (self.tr("Hình thức nộp"), d.channel.label),
-                (
-                    self.tr("Nhận kết quả"),
-                    d.return_method.label + (f": {d.return_address}" if d.return_address else ""),
-                ),
+                (self.tr("Nhận kết quả"), d.return_method.label + (f": {d.return_address}" if d.return_address else "")),
                 (self.tr("Số bộ hồ sơ"), str(d.sets_count)),
-                (
-                    self.tr("Phí, lệ phí"),
-                    format_money(d.fee_amount) if d.fee_amount else self.tr("Không thu"),
-                ),
-                (
-                    self.tr("Sổ tiếp nhận"),
-                    self.tr("Quyển {0}, số {1}").format(d.ledger_book, d.ledger_number),
-                ),
+                (self.tr("Phí, lệ phí"), format_money(d.fee_amount) if d.fee_amount else self.tr("Không thu")),
+                (self.tr("Sổ tiếp nhận"), self.tr("Quyển {0}, số {1}").format(d.ledger_book, d.ledger_number)),
                 (self.tr("Cán bộ tiếp nhận"), d.clerk_name),
+                (self.tr("Lý do chậm"), d.late_reason),
+                (self.tr("Đơn vị chịu trách nhiệm"), d.responsible_unit),
                 (self.tr("Ghi chú"), d.note),
             ],
         )
-        rows = _person_rows(self, d.applicant)
+        rows = person_rows(self, d.applicant)
         if d.authorised is not None:
             rows += [
                 (self.tr("Người được ủy quyền"), d.authorised.full_name),
                 (self.tr("Số định danh"), d.authorised.id_number),
                 (self.tr("Điện thoại"), d.authorised.phone),
             ]
-        _fill(self._person_form, rows)
+        fill_form(self._person_form, rows)
         self.papers_model.set_rows(
-            [
-                (
-                    p.name,
-                    p.kind.label,
-                    str(p.count),
-                    self.tr("Có") if p.provided else self.tr("Chưa nộp"),
-                )
-                for p in d.papers
-            ]
+            [(p.name, p.kind.label, str(p.count), self.tr("Có") if p.provided else self.tr("Chưa nộp")) for p in d.papers]
         )
         self.history_model.set_rows(
             [
-                (
-                    format_datetime(c.at),
-                    c.by,
-                    CORRECTABLE_FIELDS.get(c.field, c.field),
-                    f"{c.old_value or '(trống)'} → {c.new_value or '(trống)'}",
-                    c.reason,
-                )
+                (format_datetime(c.at), c.by, CORRECTABLE_FIELDS.get(c.field, c.field),
+                 f"{c.old_value or '(trống)'} → {c.new_value or '(trống)'}", c.reason)
                 for c in d.corrections
             ]
         )
-        rows = self.papers_model.rowCount()
-        height = self.papers_view.horizontalHeader().height() + 6
-        height += sum(self.papers_view.rowHeight(r) for r in range(rows)) or 28
-        self.papers_view.setFixedHeight(min(height, 230))
-        self.history_box.setTitle(self.tr("Lịch sử sửa thông tin ({0})").format(len(d.corrections)))
+        self.tabs.setTabText(2, self.tr("Lịch sử sửa thông tin ({0})").format(len(d.corrections)))
         self.history_empty.setVisible(not d.corrections)
         self.history_view.setVisible(bool(d.corrections))
 
@@ -278,7 +282,72 @@ class DossierDetailDialog(QDialog):
         m = self.history_model
         return [[m.index(r, c).data() for c in range(m.columnCount())] for r in range(m.rowCount())]
 
-    # -- actions ------------------------------------------------------------------------------
+    def timeline_rows(self) -> list[list[str]]:
+        return self.timeline_model.row_texts()
+
+    # -- moves --------------------------------------------------------------------------------
+    def open_move(self, move: Move) -> MoveDialog:
+        """The dialog of ``move`` (tests may force a move the bar does not offer)."""
+        dialog = dialog_for(self._services, self._runner, self.dossier, move, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.move_done.connect(self._on_move_dialog_move_done)
+        dialog.open()
+        self.move_dialog = dialog
+        return dialog
+
+    def _on_actions_bar_move_requested(self, move: Move) -> None:
+        self.open_move(move)
+
+    def _on_move_dialog_move_done(self, outcome: MoveOutcome) -> None:
+        self.show_dossier(outcome.dossier)
+        self.warning_label.setText("\n".join(outcome.warnings))
+        self.warning_label.setVisible(bool(outcome.warnings))
+        self.dossier_changed.emit(outcome.dossier)
+
+    # -- apology letters ----------------------------------------------------------------------
+    def _on_actions_bar_apology_requested(self) -> None:
+        self.draft_apology()
+
+    def draft_apology(self) -> None:
+        code = self.dossier.code
+        apologies = self._services.apologies
+        self._runner.run(
+            lambda: apologies.draft(code), self._on_letter_drafted, lambda exc: show_error(self, exc),
+            write=True, label="Lập phiếu xin lỗi",
+        )
+
+    def _on_letter_drafted(self, letter: object) -> None:
+        from tthc_desk.ui.apology_dialogs import LetterEditDialog
+
+        dialog = LetterEditDialog(self._services, self._runner, letter, self)  # type: ignore[arg-type]
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.letter_saved.connect(self._on_letter_saved)
+        dialog.open()
+        self.letter_dialog = dialog
+        self._on_letter_saved(letter)
+
+    def _on_letter_saved(self, _letter: object) -> None:
+        self.reload()
+        self.dossier_changed.emit(self.dossier)
+
+    # -- printing and correcting --------------------------------------------------------------
+    def print_form(self, key: str) -> None:
+        code = self.dossier.code
+        if key == "apology":
+            ids = list(self.letter_ids)
+            make = lambda: self._services.apologies.pdf(ids)  # noqa: E731
+        else:
+            method = getattr(self._services.printing, f"{key}_pdf")
+            make = lambda: method(code)  # noqa: E731
+        title = dict(FORMS)[key].split(" (")[0]
+        open_pdf(
+            self, self._runner, make, title=f"{title} – {code}", file_name=f"{FORM_FILES[key]}-{code}.pdf",
+            output_dir=self._services.paths.output_dir, on_open=self._on_receipt_opened,
+        )
+
+    def _on_actions_bar_print_requested(self, key: str) -> None:
+        self.print_form(key)
+
     def open_correction(self) -> CorrectionDialog:
         dialog = CorrectionDialog(self._services, self._runner, self.dossier, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -293,6 +362,7 @@ class DossierDetailDialog(QDialog):
     def _on_correction_dossier_corrected(self, dossier: Dossier) -> None:
         self.show_dossier(dossier)
         self.dossier_corrected.emit(dossier)
+        self.dossier_changed.emit(dossier)
 
     def _on_reprint_button_clicked(self) -> None:
         open_receipt(self, self._services, self._runner, self.dossier.code, self._on_receipt_opened)
@@ -300,27 +370,3 @@ class DossierDetailDialog(QDialog):
     def _on_receipt_opened(self, dialog: ReceiptDialog) -> None:
         self.receipt_dialog = dialog
 
-
-def _person_rows(w: QWidget, p: Person) -> list[tuple[str, str]]:
-    return [
-        (w.tr("Họ và tên"), p.full_name),
-        (w.tr("Số định danh"), p.id_number),
-        (w.tr("Ngày sinh"), format_date(p.birth_date)),
-        (w.tr("Điện thoại"), p.phone),
-        (w.tr("Địa chỉ"), p.address),
-        (w.tr("Email"), p.email),
-    ]
-
-
-def _fill(form: QFormLayout, rows: list[tuple[str, str]]) -> None:
-    while form.rowCount():
-        form.removeRow(0)
-    for label, value in rows:
-        if not value:
-            continue
-        text = QLabel(value)
-        text.setWordWrap(True)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        caption = QLabel(label)
-        caption.setStyleSheet("color: #5f6368;")
-        form.addRow(caption, text)

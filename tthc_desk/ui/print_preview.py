@@ -201,7 +201,7 @@ class ReceiptDialog(QDialog):
         if path is None:
             suggested = str(self._output_dir / self.file_name)
             chosen, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Lưu giấy tiếp nhận"), suggested, self.tr("Tệp PDF (*.pdf)")
+                self, self.tr("Lưu bản in"), suggested, self.tr("Tệp PDF (*.pdf)")
             )
             if not chosen:
                 return None
@@ -252,7 +252,7 @@ class ReceiptDialog(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.file_name)
         dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(self.tr("In giấy tiếp nhận"))
+        dialog.setWindowTitle(self.windowTitle())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         if self.print_to(printer):
@@ -273,6 +273,31 @@ class ReceiptDialog(QDialog):
             show_error(self, exc)
 
 
+def open_pdf(
+    parent: QWidget,
+    runner: TaskRunner,
+    make_pdf: Callable[[], bytes],
+    *,
+    title: str,
+    file_name: str,
+    output_dir: Path,
+    on_open: Callable[[ReceiptDialog], None] | None = None,
+    label: str = "Tạo bản in",
+) -> None:
+    """Build a PDF off the GUI thread with ``make_pdf``, then show its preview (non-blocking)."""
+
+    def shown(pdf: bytes) -> None:
+        dialog = ReceiptDialog(
+            pdf, title=title, file_name=file_name, output_dir=output_dir, runner=runner, parent=parent
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        if on_open is not None:
+            on_open(dialog)
+
+    runner.run(make_pdf, shown, lambda exc: show_error(parent, exc), label=label)
+
+
 def open_receipt(
     parent: QWidget,
     services: Services,
@@ -281,26 +306,13 @@ def open_receipt(
     on_open: Callable[[ReceiptDialog], None] | None = None,
 ) -> None:
     """Build the receipt of ``code`` off the GUI thread, then show its preview (non-blocking)."""
-
-    def shown(pdf: bytes) -> None:
-        dialog = ReceiptDialog(
-            pdf,
-            title=QCoreApplication.translate("print_preview", "Giấy tiếp nhận hồ sơ {0}").format(
-                code
-            ),
-            file_name=f"giay-tiep-nhan-{code}.pdf",
-            output_dir=services.paths.output_dir,
-            runner=runner,
-            parent=parent,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        if on_open is not None:
-            on_open(dialog)
-
-    runner.run(
+    open_pdf(
+        parent,
+        runner,
         lambda: services.printing.receipt_pdf(code),
-        shown,
-        lambda exc: show_error(parent, exc),
+        title=QCoreApplication.translate("print_preview", "Giấy tiếp nhận hồ sơ {0}").format(code),
+        file_name=f"giay-tiep-nhan-{code}.pdf",
+        output_dir=services.paths.output_dir,
+        on_open=on_open,
         label="Tạo giấy tiếp nhận",
     )
