@@ -87,3 +87,24 @@ NOTES = (
 )
 BACKDATE_REASON = "Vào sổ giấy trước, nhập máy sau (mất điện)."
 # fmt: on
+
+# fmt: off
+# Reasons written on the history of demo dossiers after intake.
+SUPPLEMENT_REASONS = (
+    "Thiếu giấy tờ theo quy định", "Giấy tờ chưa đúng mẫu", "Thông tin trong tờ khai chưa khớp với giấy tờ tùy thân",
+    "Bản sao chưa được chứng thực",
+)
+SUPPLEMENT_PAPERS = (
+    "Tờ khai theo mẫu (có chữ ký của người nộp)", "Bản sao Căn cước công dân", "Giấy xác nhận tình trạng hôn nhân",
+    "Giấy chứng sinh", "Giấy ủy quyền có chứng thực", "Bản sao giấy tờ chứng minh nơi cư trú",
+)
+REFUSAL_REASONS = (
+    "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan", "Không đủ điều kiện theo quy định của pháp luật",
+    "Giấy tờ có dấu hiệu giả mạo, cần cơ quan có thẩm quyền xác minh",
+)
+STOP_REASONS = ("Người nộp đề nghị dừng giải quyết", "Người nộp đề nghị dừng để hoàn thiện lại hồ sơ")
+WITHDRAW_REASONS = ("Người nộp xin rút hồ sơ", "Người nộp rút hồ sơ để nộp tại nơi khác")
+CLOSE_REASON = "Không bổ sung hồ sơ trong 15 ngày"
+RATING_COMMENTS = ("Cán bộ hướng dẫn tận tình", "Trả kết quả đúng hẹn", "Thủ tục nhanh gọn", "Phải chờ hơi lâu")
+DELIVERY_METHODS = ("Trao trực tiếp", "Gọi điện thoại", "Tin nhắn SMS", "Gửi qua bưu chính")
+# fmt: on

@@ -18,6 +18,7 @@ The same seed on the same database at the same clock gives the same dossiers.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import random
@@ -31,6 +32,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tthc_desk.db.models import (
+    ApologyLetterRecord,
     ApplicantRecord,
     CounterRecord,
     DossierEventRecord,
@@ -40,12 +42,23 @@ from tthc_desk.db.models import (
 from tthc_desk.domain.calendar import WorkCalendar
 from tthc_desk.domain.deadlines import compute_due
 from tthc_desk.domain.dossier import Channel, ReturnMethod, Status, format_dossier_code
+from tthc_desk.domain.lifecycle import (
+    APOLOGY_REASONS,
+    SATISFACTION_LEVELS,
+    SETTLED,
+    LetterStatus,
+    Move,
+    Timeliness,
+    classify,
+)
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure
 from tthc_desk.domain.text import fold
 from tthc_desk.services.demo_data import (
     BACKDATE_REASON,
+    CLOSE_REASON,
     DEFAULT_PROCEDURE_WEIGHT,
+    DELIVERY_METHODS,
     FAMILY_NAMES,
     FEMALE_GIVEN,
     FEMALE_MIDDLE,
@@ -56,7 +69,13 @@ from tthc_desk.services.demo_data import (
     PHONE_PREFIXES,
     PROCEDURE_WEIGHTS,
     PROVINCE_CODES,
+    RATING_COMMENTS,
+    REFUSAL_REASONS,
+    STOP_REASONS,
     STREETS,
+    SUPPLEMENT_PAPERS,
+    SUPPLEMENT_REASONS,
+    WITHDRAW_REASONS,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +86,10 @@ log = logging.getLogger(__name__)
 DEMO_FLAG_KEY = "demo_seeded"
 DEMO_DOSSIERS = 2_000
 CHUNK_SIZE = 20_000
+RESTART_SHARE = 0.02  # papers missing at the counter, brought back the same day
+# How settled dossiers came out: a commune a little short of the provincial targets.
+EARLY_SHARE, ON_TIME_SHARE = 0.58, 0.36  # the rest is late
+LETTER_SHARE = 0.85  # late dossiers that got their apology letter (the rest: before the app)
 
 #: ``progress(done, total)``; returning ``False`` stops after the chunk being written.
 Progress = Callable[[int, int], bool | None]
@@ -306,7 +329,7 @@ class _Draft:
     authorised: _Person | None
     channel: Channel
     return_method: ReturnMethod
-    received_at: datetime
+    received_at: datetime  # the running clock: after a supplement, the completed dossier's return
     due_at: datetime
     status: Status
     clerk: str
@@ -315,6 +338,9 @@ class _Draft:
     note: str
     postal_reference: str
     sets_count: int
+    intake_at: datetime  # the first receipt: code, ledger number, "received" event
+    intake_due_at: datetime
+    restart: tuple[datetime, datetime] | None = None  # (supplement requested, supplemented) the same day
 
 
 class _Generator:
@@ -339,6 +365,8 @@ class _Generator:
         self.people = _People(self.rng, self.office, taken)
         self.recent: list[_Person] = []  # people who may come back
         self.due_cache: _DueCache | None = None
+        self.cal: WorkCalendar | None = None
+        self.granularity = services.lifecycle.granularity()
 
     def draft(self, received: datetime) -> _Draft:
         rng = self.rng
@@ -362,14 +390,23 @@ class _Generator:
         postal_share = 0.3 if channel is not Channel.DIRECT else 0.1
         ret = ReturnMethod.POSTAL if p.postal_return and rng.random() < postal_share else ReturnMethod.COUNTER
         assert self.due_cache is not None
-        due = self.due_cache.due(p.duration, received)
-        created, reason = received, ""
+        intake_due = due = self.due_cache.due(p.duration, received)
+        intake, restart = received, None
+        if rng.random() < RESTART_SHARE:
+            # Papers missing at the counter, brought back the same day: the clock restarts.
+            asked = received + timedelta(minutes=rng.randint(10, 60))
+            back = asked + timedelta(minutes=rng.randint(30, 180))
+            assert self.cal is not None
+            if back <= self.now and back.date() == received.date() and self.cal.in_session(back):
+                restart, received = (asked, back), back
+                due = self.due_cache.due(p.duration, back)
+        created, reason = intake, ""
         if rng.random() < 0.01:
-            created = min(self.now, received + timedelta(minutes=rng.randint(30, 48 * 60)))
-            if created - received > timedelta(minutes=15):
+            created = min(self.now, intake + timedelta(minutes=rng.randint(30, 48 * 60)))
+            if created - intake > timedelta(minutes=15):
                 reason = BACKDATE_REASON
             else:
-                created = received
+                created = intake
         return _Draft(
             procedure=p, person=person, authorised=authorised, channel=channel, return_method=ret,
             received_at=received, due_at=due, status=_status(rng, received, due, self.now),
@@ -377,6 +414,7 @@ class _Generator:
             note=rng.choice(NOTES) if rng.random() < 0.03 else "",
             postal_reference=f"RR{rng.randrange(10**9):09d}VN" if channel is Channel.POSTAL else "",
             sets_count=2 if rng.random() < 0.04 else 1,
+            intake_at=intake, intake_due_at=intake_due, restart=restart,
         )
 
 
@@ -385,12 +423,236 @@ def _read_counters(s: Session, names: set[str]) -> dict[str, int]:
     return {name: value for name, value in rows}
 
 
+class _History:
+    """What happened to a demo dossier after intake, written as LifecycleService records it.
+
+    Events go into the chunk's event rows and apology letters into ``letters``; :meth:`write`
+    returns the dossier columns those events set. Moments fall inside office sessions, in
+    order, never after the clock's now; settled dossiers come out early, on time or late in the
+    shares above, and most late ones carry a letter signed on their due day (too late to move
+    the appointment, as in real life), so the registers and reports have real content.
+    """
+
+    def __init__(self, gen: _Generator, s: Session) -> None:
+        assert gen.cal is not None
+        self.rng, self.cal, self.now = gen.rng, gen.cal, gen.now
+        self.office = gen.office
+        self.granularity = gen.granularity
+        self.letters: list[dict[str, Any]] = []
+        self._letter_events: list[dict[str, Any]] = []
+        self._next_letter = (s.scalar(select(func.max(ApologyLetterRecord.id))) or 0) + 1
+
+    # -- moments ------------------------------------------------------------------------------
+    def _at_on(self, day: date, after: datetime, before: datetime) -> datetime | None:
+        """A minute in a session of ``day``, after ``after`` and before ``before``."""
+        segments: list[tuple[datetime, int]] = []
+        total = 0
+        for session in self.cal.sessions_on(day):
+            a = max(datetime.combine(day, session.start), after + timedelta(minutes=1))
+            b = min(datetime.combine(day, session.end), before)
+            minutes = int((b - a).total_seconds() // 60)
+            if minutes > 0:
+                segments.append((a, minutes))
+                total += minutes
+        if not total:
+            return None
+        k = self.rng.randrange(total)
+        for a, minutes in segments:
+            if k < minutes:
+                return a + timedelta(minutes=k)
+            k -= minutes
+        raise AssertionError("unreachable")
+
+    def _step(self, after: datetime, days: int, before: datetime) -> datetime:
+        """A moment in office hours ``days`` working days after ``after`` (0: the same day),
+        no later than ``before``; nearer when that is too far."""
+        cal = self.cal
+        days = max(0, min(days, cal.working_days_between(after.date(), before.date())))
+        day = after.date()
+        if days or not cal.is_working_day(day):
+            day = cal.nth_working_day_after(day, max(days, 1))
+        for _ in range(3):
+            if day > before.date():
+                break
+            found = self._at_on(day, after, before)
+            if found is not None:
+                return found
+            day = cal.next_working_day(day)
+        return after if before <= after else min(after + timedelta(minutes=1), before)
+
+    def _settle_moment(self, after: datetime, due: datetime) -> datetime:
+        """When the result reached the office: early, on time or late in the demo's shares."""
+        cal, now, rng = self.cal, self.now, self.rng
+        if due > now:  # still within time: some moment up to now
+            return self._step(after, rng.randint(0, 3), now)
+        r = rng.random()
+        if r < EARLY_SHARE:
+            last_early = cal.previous_working_day(due.date())
+            span = cal.working_days_between(after.date(), last_early)
+            if span >= 0:
+                end = min(cal.end_of_day(last_early), now)
+                found = self._step(after, rng.randint(0, span), end)
+                if found.date() < due.date():
+                    return found
+        if r < EARLY_SHARE + ON_TIME_SHARE:
+            end = due if self.granularity == "minute" else cal.end_of_day(due.date())
+            found = self._at_on(due.date(), max(after, datetime.combine(due.date(), time.min)), min(end, now))
+            if found is not None:
+                return found
+        return self._step(max(after, due), rng.choice((1, 1, 1, 2, 2, 3, 5, 8)), now)
+
+    # -- rows ---------------------------------------------------------------------------------
+    @staticmethod
+    def _event(events: list[dict[str, Any]], dossier_id: int, at: datetime, kind: str, actor: str,
+               from_unit: str, to_unit: str, note: str, data: dict[str, Any]) -> dict[str, Any]:
+        row = {"dossier_id": dossier_id, "at": at, "kind": kind, "actor": actor, "from_unit": from_unit,
+               "to_unit": to_unit, "note": note, "data": json.dumps(data, ensure_ascii=False)}
+        events.append(row)
+        return row
+
+    def write(self, d: _Draft, dossier_id: int, events: list[dict[str, Any]]) -> dict[str, Any]:
+        """Append the dossier's events after intake; return the columns they set."""
+        rng, now, office = self.rng, self.now, self.office.office_name
+        cols: dict[str, Any] = {
+            "intake_at": d.intake_at, "current_unit": office, "supplement_requested_at": None,
+            "settled_at": None, "returned_at": None, "returned_to": "", "rating": "", "rating_comment": "",
+            "original_due_at": d.due_at, "extended_due_at": None, "extension_recorded_at": None,
+            "late_reason": "", "responsible_unit": "",
+        }
+        status, at, who = Status.RECEIVED, d.intake_at, d.person.full_name
+
+        def record(move: Move, when: datetime, to: Status, from_unit: str, to_unit: str, note: str = "",
+                   **data: Any) -> None:
+            nonlocal status, at
+            self._event(events, dossier_id, when, move.value, d.clerk, from_unit, to_unit, note,
+                        {"from_status": status.value, "to_status": to.value, **data})
+            status, at = to, when
+
+        if d.restart:
+            asked, back = d.restart
+            reason = rng.choice(SUPPLEMENT_REASONS)
+            papers = [{"name": rng.choice(SUPPLEMENT_PAPERS), "kind": "original", "count": 1}]
+            record(Move.SUPPLEMENT, asked, Status.SUPPLEMENT, office, office, reason, papers=papers, reason=reason)
+            record(Move.SUPPLEMENTED, back, Status.RECEIVED, who, office,
+                   old_received_at=_iso(d.intake_at), old_due_at=_iso(d.intake_due_at),
+                   old_original_due_at=_iso(d.intake_due_at), old_extended_due_at=None,
+                   new_received_at=_iso(back), new_due_at=_iso(d.due_at), supplement_requested_at=_iso(asked))
+        target = d.status
+        if target is Status.RECEIVED:
+            return cols
+        unit = d.procedure.handling_unit or office
+        same_day = d.procedure.duration.unit is DurationUnit.SAME_DAY
+        early_exit = target in (Status.SUPPLEMENT, Status.CLOSED, Status.WITHDRAWN) and rng.random() < 0.5
+        at_counter = same_day and rng.random() < 0.7  # chứng thực: settled at the counter itself
+        if target is Status.IN_PROGRESS or (not early_exit and not at_counter and unit != office):
+            record(Move.HAND_OVER, self._step(at, rng.choice((0, 0, 1)), now), Status.IN_PROGRESS, office, unit)
+            cols["current_unit"] = unit
+        where = cols["current_unit"]
+
+        if target in (Status.SUPPLEMENT, Status.CLOSED):
+            reason = rng.choice(SUPPLEMENT_REASONS)
+            papers = [{"name": rng.choice(SUPPLEMENT_PAPERS), "kind": "original", "count": 1}]
+            asked = self._step(at, rng.randint(0, 2), now)
+            record(Move.SUPPLEMENT, asked, Status.SUPPLEMENT, where, office, reason, papers=papers, reason=reason)
+            cols.update(current_unit=office, supplement_requested_at=asked)
+            if target is Status.CLOSED and asked + timedelta(days=15) <= now:
+                record(Move.CLOSED, self._step(asked + timedelta(days=15), rng.randint(0, 3), now), Status.CLOSED,
+                       office, "", CLOSE_REASON, reason=CLOSE_REASON)
+                cols["current_unit"] = ""
+            return cols
+        if target is Status.WITHDRAWN:
+            reason = rng.choice(WITHDRAW_REASONS)
+            record(Move.WITHDRAWN, self._step(at, rng.randint(0, 3), min(now, max(at, d.due_at))), Status.WITHDRAWN,
+                   where, who, reason, reason=reason)
+            cols["current_unit"] = ""
+            return cols
+        if target not in SETTLED:  # still being worked on, maybe past its due date
+            if d.due_at < now and rng.random() < 0.5:
+                self._letter(d, dossier_id, events, cols, at, None)
+            return cols
+
+        settled = self._settle_moment(at, d.due_at)
+        timeliness = classify(settled, d.due_at, self.granularity)
+        if timeliness is Timeliness.LATE and rng.random() < LETTER_SHARE:
+            self._letter(d, dossier_id, events, cols, at, settled)
+        if target in (Status.REFUSED, Status.STOPPED):
+            reason = rng.choice(REFUSAL_REASONS if target is Status.REFUSED else STOP_REASONS)
+            move = Move.REFUSED if target is Status.REFUSED else Move.STOPPED
+            record(move, settled, target, where, office, reason, reason=reason, timeliness=timeliness.value)
+            cols.update(current_unit=office, settled_at=settled)
+            return cols
+        record(Move.RESULT_READY, settled, Status.RESULT_READY, where if where != office else unit, office,
+               timeliness=timeliness.value)
+        cols.update(current_unit=office, settled_at=settled)
+        if target is Status.RETURNED:
+            returned = self._step(settled, rng.choice((0, 0, 0, 1, 1, 2, 3, 5)), now)
+            taken_by = d.authorised.full_name if d.authorised else who
+            r = rng.random()
+            rating = "" if r < 0.08 else "very_satisfied" if r < 0.62 else "satisfied" if r < 0.95 else "dissatisfied"
+            comment = rng.choice(RATING_COMMENTS) if rating and rng.random() < 0.15 else ""
+            record(Move.RETURNED, returned, Status.RETURNED, office, taken_by, taken_by=taken_by, rating=rating,
+                   rating_label=SATISFACTION_LEVELS.get(rating, ""), rating_comment=comment)
+            cols.update(returned_at=returned, returned_to=taken_by, rating=rating, rating_comment=comment)
+        return cols
+
+    def _letter(self, d: _Draft, dossier_id: int, events: list[dict[str, Any]], cols: dict[str, Any],
+                after: datetime, settled: datetime | None) -> None:
+        """An apology letter signed on the due day (or the first day after ``after``) and handed
+        over minutes later; numbered per year by :meth:`number_letters`."""
+        rng, cal, office = self.rng, self.cal, self.office
+        limit = settled or self.now
+        signed = self._step(max(after, datetime.combine(d.due_at.date(), time.min)), 0, limit)
+        delivered = min(signed + timedelta(minutes=rng.randint(5, 40)), limit)
+        if settled is not None:
+            proposed = cal.end_of_day(settled.date()) if cal.is_working_day(settled.date()) else settled
+        else:
+            proposed = cal.end_of_day(cal.nth_working_day_after(max(d.due_at, signed).date(), 2))
+        reason = rng.choice(APOLOGY_REASONS[:-1])
+        unit = cols["current_unit"] if cols["current_unit"] != office.office_name else d.procedure.handling_unit
+        letter_id = self._next_letter
+        self._next_letter += 1
+        self.letters.append({
+            "id": letter_id, "dossier_id": dossier_id, "year": signed.year, "number": None,
+            "status": LetterStatus.DELIVERED.value, "auto": True, "created_at": signed, "reason": reason,
+            "reason_detail": "", "responsible_unit": unit, "original_due_at": d.due_at, "proposed_due_at": proposed,
+            "signer_name": office.head_name, "signer_title": office.head_title,
+            "signer_prefix": office.head_sign_prefix, "confirmed_at": signed, "confirmed_by": office.head_name,
+            "delivered_at": delivered, "delivery_method": rng.choice(DELIVERY_METHODS), "override": False,
+            "override_by": "", "override_reason": "",
+        })
+        self._letter_events.append(self._event(
+            events, dossier_id, signed, "apology", office.head_name, office.office_name, d.person.full_name, reason, {},
+        ))
+        self._event(events, dossier_id, delivered, "apology_delivered", d.clerk, "", "",
+                    self.letters[-1]["delivery_method"], {"letter_id": letter_id})
+        # Signed on the due day: too late to move the appointment (domain.lifecycle.extension_counts).
+        cols.update(extended_due_at=proposed, extension_recorded_at=signed, late_reason=reason, responsible_unit=unit)
+
+    def counter_names(self) -> set[str]:
+        return {f"apology:{x['year']}" for x in self.letters}
+
+    def number_letters(self, counters: dict[str, int]) -> None:
+        """Number the chunk's letters in signing order, continuing each year's register."""
+        pairs = sorted(zip(self.letters, self._letter_events, strict=True), key=lambda p: (p[0]["confirmed_at"], p[0]["id"]))
+        for letter, event in pairs:
+            key = f"apology:{letter['year']}"
+            counters[key] = letter["number"] = counters.get(key, 0) + 1
+            event["data"] = json.dumps({
+                "letter_id": letter["id"], "number": letter["number"], "year": letter["year"],
+                "proposed_due_at": _iso(letter["proposed_due_at"]), "extension_counts": False, "override": False,
+            })
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(sep=" ", timespec="minutes") if value else None
+
+
 def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
     """Draw numbers and write one chunk; runs inside one write transaction."""
     office = gen.office
     agency = office.agency_id
-    code_names = {f"code:{agency}:{d.received_at:%y%m%d}" for d in drafts}
-    ledger_names = {f"ledger:{d.received_at.year}" for d in drafts}
+    code_names = {f"code:{agency}:{d.intake_at:%y%m%d}" for d in drafts}
+    ledger_names = {f"ledger:{d.intake_at.year}" for d in drafts}
     before = _read_counters(s, code_names | ledger_names)
     counters = dict(before)
     next_dossier = (s.scalar(select(func.max(DossierRecord.id))) or 0) + 1
@@ -399,8 +661,9 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
     dossiers: list[dict[str, Any]] = []
     papers: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    history = _History(gen, s)
     for d in drafts:
-        person, p, at = d.person, d.procedure, d.received_at
+        person, p, at = d.person, d.procedure, d.intake_at
         if person.applicant_id is None:
             person.applicant_id = next_applicant
             next_applicant += 1
@@ -438,8 +701,8 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
             "channel": d.channel.value, "return_method": d.return_method.value,
             "return_address": person.address if d.return_method is ReturnMethod.POSTAL else "",
             "postal_reference": d.postal_reference, "sets_count": d.sets_count,
-            "fee_amount": p.total_fee, "note": d.note, "received_at": at, "due_at": d.due_at,
-            "computed_due_at": d.due_at, "due_override_reason": "",
+            "fee_amount": p.total_fee, "note": d.note, "received_at": d.received_at, "due_at": d.due_at,
+            "computed_due_at": d.intake_due_at, "due_override_reason": "",
             "backdate_reason": d.backdate_reason, "status": d.status.value, "clerk_name": d.clerk,
             "created_at": d.created_at, "search_text": search_text,
         })
@@ -449,8 +712,13 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
         events.append({
             "dossier_id": dossier_id, "at": at, "kind": "received", "actor": d.clerk,
             "from_unit": person.full_name, "to_unit": office.office_name,
-            "note": f"Nhập lùi: {d.backdate_reason}" if d.backdate_reason else "",
+            "note": f"Nhập lùi: {d.backdate_reason}" if d.backdate_reason else "", "data": "{}",
         })
+        dossiers[-1].update(history.write(d, dossier_id, events))
+    extra = _read_counters(s, history.counter_names() - before.keys())
+    before.update(extra)
+    counters.update(extra)
+    history.number_letters(counters)
     conn = s.connection()
     if applicants:
         conn.execute(insert(ApplicantRecord.__table__), applicants)
@@ -458,6 +726,8 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
     if papers:
         conn.execute(insert(DossierPaperRecord.__table__), papers)
     conn.execute(insert(DossierEventRecord.__table__), events)
+    if history.letters:
+        conn.execute(insert(ApologyLetterRecord.__table__), history.letters)
     changed = [{"n": k, "v": v} for k, v in counters.items() if k in before and before[k] != v]
     added = [{"name": k, "value": v} for k, v in counters.items() if k not in before]
     if changed:
@@ -506,6 +776,7 @@ def generate_demo(services: Services, dossiers: int, seed: int = 1, progress: Pr
     start = now.date() - timedelta(days=365 * _span_years(dossiers))
     services.calendar.ensure_years(range(start.year - 1, now.year + 2))
     cal = services.calendar.calendar()
+    gen.cal = cal
     gen.due_cache = _DueCache(cal, services.settings.hours().same_day_cutoff)
     db = services.db
     written = 0
