@@ -53,6 +53,15 @@ def test_scan_drafts_for_at_risk_and_late_and_is_idempotent(services: Services, 
     assert services.apologies.missing_count() == 0
 
 
+def test_a_dossier_due_later_today_gets_no_draft_until_it_is_late(services: Services, clock: FixedClock) -> None:
+    a = _receive(services, "1.001193")  # same day: due today 17:00
+    clock.set(datetime(2026, 3, 2, 16, 59))
+    assert services.apologies.scan() == 0
+    clock.set(datetime(2026, 3, 2, 17, 1))
+    assert services.apologies.scan() == 1
+    assert services.apologies.for_dossier(a)[0].original_due_at == datetime(2026, 3, 2, 17, 0)
+
+
 def test_settled_late_without_letter_gets_a_draft(services: Services, clock: FixedClock) -> None:
     a = _receive(services, "1.001193")  # due today 17:00
     clock.set(datetime(2026, 3, 3, 9, 0))
@@ -81,8 +90,8 @@ def test_confirm_in_time_moves_the_due_date(services: Services, clock: FixedCloc
 def test_extension_recorded_too_late_keeps_the_original_due(services: Services, clock: FixedClock) -> None:
     code = _receive(services)  # due Thu 05/03 08:00
     clock.set(datetime(2026, 3, 5, 7, 45))  # on the due day itself: too late
-    services.apologies.scan()
-    letter = services.apologies.for_dossier(code)[0]
+    assert services.apologies.scan() == 0  # the day before has passed: drafted by hand
+    letter = services.apologies.draft(code)
     services.apologies.confirm(letter.id, by="Nguyễn Văn An")
     d = services.dossiers.get(code)
     assert d.due_at == datetime(2026, 3, 5, 8, 0)  # never silently reclassified

@@ -78,8 +78,11 @@ class ApologyService:
     def _needing_letter(self, now: datetime):  # type: ignore[no-untyped-def]
         """Dossiers without any letter that are late, or at risk on the day before their due date."""
         cal = self._calendar.calendar()
-        # At risk "the day before": the due date is today or the next working day.
-        risk_until = datetime.combine(cal.next_working_day(now.date()) + timedelta(days=1), time.min)
+        # At risk "the day before": the due date is the next working day. A dossier due later
+        # today is not drafted yet (every same-day chứng thực would be); once late, it is.
+        next_day = cal.next_working_day(now.date())
+        risk_from = datetime.combine(next_day, time.min)
+        risk_until = datetime.combine(next_day + timedelta(days=1), time.min)
         no_letter = ~exists().where(ApologyLetterRecord.dossier_id == DossierRecord.id)
         if self._lifecycle.granularity() is Granularity.DAY:
             settled_late = func.date(DossierRecord.settled_at) > func.date(DossierRecord.due_at)
@@ -88,7 +91,8 @@ class ApologyService:
         return and_(
             no_letter,
             or_(
-                and_(DossierRecord.status.in_(RUNNING), DossierRecord.due_at < risk_until),
+                and_(DossierRecord.status.in_(RUNNING), DossierRecord.due_at < now),
+                and_(DossierRecord.status.in_(RUNNING), DossierRecord.due_at >= risk_from, DossierRecord.due_at < risk_until),
                 and_(DossierRecord.status.in_(SETTLED), settled_late),
             ),
         )
@@ -137,6 +141,13 @@ class ApologyService:
             conds.append(ApologyLetterRecord.year == year)
         with self._db.read() as s:
             return self._query(s, *conds)
+
+    def count(self, status: LetterStatus | None = None) -> int:
+        stmt = select(func.count()).select_from(ApologyLetterRecord)
+        if status is not None:
+            stmt = stmt.where(ApologyLetterRecord.status == status.value)
+        with self._db.read() as s:
+            return int(s.scalar(stmt) or 0)
 
     def register(self, year: int) -> list[ApologyLetter]:
         """The numbered register of one year, in number order."""

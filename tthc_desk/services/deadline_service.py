@@ -67,6 +67,14 @@ class DeadlineService:
         last = self._calendar.calendar().nth_working_day_after(now.date(), self.window())
         return start_tomorrow, datetime.combine(last + timedelta(days=1), time.min)
 
+    def thresholds(self) -> tuple[datetime, datetime, datetime]:
+        """(now, start of tomorrow, end of the warning window): a running dossier due before
+        ``now`` is overdue, before tomorrow due today, before the window's end due soon."""
+        now = self._clock.now()
+        _, soon_end = self._bounds(DeadlineView.SOON, now)
+        assert soon_end is not None
+        return now, datetime.combine(now.date() + timedelta(days=1), time.min), soon_end
+
     def _where(self, view: DeadlineView, now: datetime) -> list:  # type: ignore[type-arg]
         low, high = self._bounds(view, now)
         conds = [DossierRecord.status.in_(RUNNING)]
@@ -76,13 +84,22 @@ class DeadlineService:
             conds.append(DossierRecord.due_at < high)
         return conds
 
+    def _to_close(self, now: datetime) -> list:  # type: ignore[type-arg]
+        """Supplement requests unanswered past the limit (setting, 15 days): propose closing."""
+        close_limit = now - timedelta(days=int(self._settings.get_value("supplement_close_after_days", 15)))
+        return [DossierRecord.status == Status.SUPPLEMENT.value, DossierRecord.supplement_requested_at <= close_limit]
+
     def counts(self) -> DeadlineCounts:
         now = self._clock.now()
-        close_limit = now - timedelta(days=int(self._settings.get_value("supplement_close_after_days", 15)))
         with self._db.read() as s:
             n = {v: int(s.scalar(select(func.count()).select_from(DossierRecord).where(*self._where(v, now))) or 0) for v in DeadlineView}
-            to_close = s.scalar(select(func.count()).select_from(DossierRecord).where(DossierRecord.status == Status.SUPPLEMENT.value, DossierRecord.supplement_requested_at <= close_limit))
+            to_close = s.scalar(select(func.count()).select_from(DossierRecord).where(*self._to_close(now)))
         return DeadlineCounts(n[DeadlineView.TODAY], n[DeadlineView.SOON], n[DeadlineView.OVERDUE], int(to_close or 0))
+
+    def to_close_rows(self, limit: int = 500) -> list[DossierRow]:
+        stmt = select(*ROW_COLUMNS).where(*self._to_close(self._clock.now())).order_by(DossierRecord.supplement_requested_at).limit(limit)
+        with self._db.read() as s:
+            return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 
     def rows(self, view: DeadlineView, limit: int = 500) -> list[DossierRow]:
         now = self._clock.now()

@@ -188,15 +188,31 @@ class RegistersService:
         return settled_rows + open_rows
 
     # -- files --------------------------------------------------------------------------------
+    def ledger_pdf(self, date_from: date, date_to: date) -> bytes:
+        """The ledger as PDF bytes, for a preview before printing or saving."""
+        return self._ledger_pdf(self.ledger_rows(date_from, date_to), date_from, date_to)
+
+    def late_list_pdf(self, date_from: date, date_to: date, public: bool = False) -> bytes:
+        return self._late_list_pdf(self.late_rows(date_from, date_to), date_from, date_to, public)
+
+    def _ledger_pdf(self, rows: list[LedgerRow], date_from: date, date_to: date) -> bytes:
+        from tthc_desk.printing.ledger import render_ledger
+
+        return render_ledger(rows, self._settings.office(), date_from, date_to, template_dir=self._template_dir)
+
+    def _late_list_pdf(self, rows: list[LateRow], date_from: date, date_to: date, public: bool) -> bytes:
+        from tthc_desk.printing.late_list import render_late_list
+
+        return render_late_list(rows, self._settings.office(), date_from, date_to, public=public,
+                                issued_on=self._clock.now().date(), template_dir=self._template_dir)
+
     def write_ledger(self, date_from: date, date_to: date, path: Path | str) -> int:
         """The ledger as .xlsx or .pdf (by the suffix); returns how many dossiers it lists."""
         suffix = _suffix(path)
         rows = self.ledger_rows(date_from, date_to)
         office = self._settings.office()
         if suffix == ".pdf":
-            from tthc_desk.printing.ledger import render_ledger
-
-            write(path, render_ledger(rows, office, date_from, date_to, template_dir=self._template_dir))
+            write(path, self._ledger_pdf(rows, date_from, date_to))
         else:
             from tthc_desk.exporting.ledger_xlsx import write_ledger_xlsx
 
@@ -209,10 +225,7 @@ class RegistersService:
         rows = self.late_rows(date_from, date_to)
         office = self._settings.office()
         if suffix == ".pdf":
-            from tthc_desk.printing.late_list import render_late_list
-
-            write(path, render_late_list(rows, office, date_from, date_to, public=public, issued_on=self._clock.now().date(),
-                                         template_dir=self._template_dir))
+            write(path, self._late_list_pdf(rows, date_from, date_to, public))
         else:
             from tthc_desk.exporting.late_list_xlsx import write_late_list_xlsx
 
