@@ -3,6 +3,7 @@ list of late dossiers (explanation list and monthly public list)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,3 +50,10 @@ class LateRow:
     letter_number: str  # empty: no apology letter yet
     letter_date: datetime | None
     status_label: str
+
+
+def late_counts(rows: Sequence[LateRow]) -> dict[str, int]:
+    """The fill-ins of a late list's intro: ``count`` in all, ``settled`` late in the period and
+    ``open`` (no result yet, overdue at the period's end)."""
+    still_open = sum(r.settled_at is None for r in rows)
+    return {"count": len(rows), "settled": len(rows) - still_open, "open": still_open}

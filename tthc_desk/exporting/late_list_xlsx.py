@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.registers import LateRow
+from tthc_desk.domain.registers import LateRow, late_counts
 from tthc_desk.domain.text import nfc
 from tthc_desk.exporting.ledger_xlsx import (
     ExportTemplateError,
@@ -69,7 +69,7 @@ def write_late_list_xlsx(
             )
         )
     lines.append(
-        label(data, f"{section}.intro", **period, count=len(rows), office=office.office_name)
+        label(data, f"{section}.intro", **period, **late_counts(rows), office=office.office_name)
     )
     sheet = Sheet(
         title=label(data, f"{section}.title"),

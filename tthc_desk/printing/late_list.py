@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.registers import LateRow
+from tthc_desk.domain.registers import LateRow, late_counts
 from tthc_desk.domain.text import format_long_date, nfc
 from tthc_desk.printing import forms, layout, registers
 from tthc_desk.printing.templates import FormTemplate, TemplateError
@@ -27,15 +27,15 @@ TEMPLATE_NAME = "late_list"
 #: Every column the list knows, with its relative width.
 COLUMN_WEIGHTS: dict[str, float] = {
     "number": 9,
-    "code": 44,
+    "code": 42,
     "applicant": 27,
-    "procedure": 28,
+    "procedure": 40,
     "received": 19,
     "due": 19,
     "settled": 19,
     "late_days": 14,
-    "reason": 31,
-    "unit": 25,
+    "reason": 30,
+    "unit": 22,
     "letter": 24,
 }
 CENTRED = {"number", "received", "due", "settled", "late_days", "letter"}
@@ -85,7 +85,7 @@ def row_values(t: FormTemplate, index: int, row: LateRow) -> dict[str, str]:
         "number": str(index),
         "code": row.code,
         "applicant": nfc(row.applicant_name),
-        "procedure": nfc(row.procedure_name),
+        "procedure": registers.procedure_cell(row.procedure_name),
         "received": registers.cell_moment(row.received_at),
         "due": registers.cell_moment(row.due_at),
         "settled": registers.cell_moment(row.settled_at) or t.text("cells.open"),
@@ -114,7 +114,7 @@ def render_late_list(
     keys = columns_of(t, public)
     section = "public" if public else "explain"
     period = registers.period_values(date_from, date_to)
-    values = {**period, "count": len(rows), "office": office.office_name}
+    values = {**period, **late_counts(rows), "office": office.office_name}
     before: list[Flowable] = []
     if not public:
         before.append(

@@ -78,7 +78,7 @@ def row_cells(row: LedgerRow) -> list[str]:
     return [
         str(row.ledger_number),
         row.code,
-        row.procedure_name,
+        registers.procedure_cell(row.procedure_name),
         row.applicant_name,
         contact,
         row.handling_unit or row.deciding_agency,

@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.text import nfc
 from tthc_desk.printing import layout
 from tthc_desk.printing.document import Part, build_pdf
 from tthc_desk.printing.layout import LANDSCAPE, Header, Styles
@@ -23,6 +24,20 @@ GEOMETRY = LANDSCAPE
 def cell_moment(value: datetime | None) -> str:
     """ "05/02/2026 08:15" in a register cell; empty for None."""
     return value.strftime("%d/%m/%Y\n%H:%M") if value is not None else ""
+
+
+#: A procedure name in a register cell is cut past this many characters: some official names
+#: (chứng thực) run to 300, which would make one row a third of a page; the code identifies it.
+PROCEDURE_CELL_LIMIT = 120
+
+
+def procedure_cell(name: str, limit: int = PROCEDURE_CELL_LIMIT) -> str:
+    """The procedure name for a register cell: whole when short, else cut at a word with "…"."""
+    name = nfc(name)
+    if len(name) <= limit:
+        return name
+    cut = name[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return f"{cut}…"
 
 
 def scaled_widths(weights: Sequence[float], width: float = GEOMETRY.frame_width) -> list[float]:
