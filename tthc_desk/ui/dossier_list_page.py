@@ -119,7 +119,9 @@ class DossierListPage(QWidget):
         filters.addWidget(self.to_label)
         filters.addWidget(self.date_to)
 
-        self.model = DossierTableModel(services.dossiers.search, services.clock.now, self)
+        self.model = DossierTableModel(
+            services.dossiers.search, services.clock.now, self, thresholds=services.deadlines.thresholds
+        )
         self.proxy = DossierSortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -289,6 +291,7 @@ class DossierListPage(QWidget):
         dialog = DossierDetailDialog(self._services, self._runner, code, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.dossier_corrected.connect(self._on_detail_dossier_corrected)
+        dialog.dossier_changed.connect(self._on_detail_dossier_corrected)  # a move: status, colours
         dialog.open()
         self.detail_dialog = dialog
         self.dossier_opened.emit(code)

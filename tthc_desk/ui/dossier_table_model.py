@@ -37,6 +37,11 @@ PAGE_SIZE = 200
 # Dossiers still waiting for a result: their appointment can be missed.
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 OVERDUE_COLOR = QColor("#c62828")
+# Row backgrounds of running dossiers: overdue red, due today orange, due soon yellow.
+ROW_COLORS = {"overdue": QColor("#fde0dc"), "today": QColor("#ffe0b2"), "soon": QColor("#fff9c4")}
+DEADLINE_TIPS = {"overdue": "Đã quá hẹn trả", "today": "Đến hạn trả hôm nay", "soon": "Sắp đến hạn trả"}
+#: (now, start of tomorrow, end of the warning window), see DeadlineService.thresholds.
+Thresholds = tuple[datetime, datetime, datetime]
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -78,10 +83,13 @@ class DossierTableModel(QAbstractTableModel):
         parent: QObject | None = None,
         *,
         page_size: int = PAGE_SIZE,
+        thresholds: Callable[[], Thresholds] | None = None,
     ) -> None:
         super().__init__(parent)
         self._search = search
         self._now = now
+        self._thresholds = thresholds
+        self._bounds: Thresholds | None = None
         self._page_size = page_size
         self._rows: list[DossierRow] = []
         self._query = DossierQuery(limit=page_size)
@@ -95,12 +103,15 @@ class DossierTableModel(QAbstractTableModel):
     def page_query(self, query: DossierQuery) -> DossierQuery:
         return replace(query, before_id=None, limit=self._page_size)
 
-    def reset_rows(self, query: DossierQuery, rows: list[DossierRow]) -> None:
-        """Replace everything with the first page of ``query`` (already fetched)."""
+    def reset_rows(self, query: DossierQuery, rows: list[DossierRow], *, complete: bool = False) -> None:
+        """Replace everything with the first page of ``query`` (already fetched); ``complete``:
+        ``rows`` are all there is (a deadline view), nothing more to fetch."""
         self.beginResetModel()
+        # The bounds of today and of the warning window, computed once per load, not per cell.
+        self._bounds = self._thresholds() if self._thresholds is not None else None
         self._query = self.page_query(query)
         self._rows = list(rows)
-        self._more = len(rows) >= self._page_size
+        self._more = not complete and len(rows) >= self._page_size
         self.endResetModel()
 
     def load(self, query: DossierQuery) -> None:
@@ -174,15 +185,31 @@ class DossierTableModel(QAbstractTableModel):
                 return f"{row.procedure_code} – {row.procedure_name}"
             if key in ("applicant_name", "field"):
                 return getattr(row, key)
-            if key == "due_at" and self._overdue(row):
-                return _tr("Đã quá hẹn trả")
+            deadline = self.deadline_of(row)
+            if key == "due_at" and deadline:
+                return _tr(DEADLINE_TIPS[deadline])
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and key == "due_at" and self._overdue(row):
+        if role == Qt.ItemDataRole.ForegroundRole and key == "due_at" and self.deadline_of(row) == "overdue":
             return QBrush(OVERDUE_COLOR)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            deadline = self.deadline_of(row)
+            return QBrush(ROW_COLORS[deadline]) if deadline else None
         return None
 
-    def _overdue(self, row: DossierRow) -> bool:
-        return row.status in OPEN_STATUSES and row.due_at < self._now()
+    def deadline_of(self, row: DossierRow) -> str | None:
+        """"overdue", "today", "soon" for a running dossier near or past its appointment."""
+        if row.status not in OPEN_STATUSES:
+            return None
+        if self._bounds is None:
+            return "overdue" if row.due_at < self._now() else None
+        now, tomorrow, soon_end = self._bounds
+        if row.due_at < now:
+            return "overdue"
+        if row.due_at < tomorrow:
+            return "today"
+        if row.due_at < soon_end:
+            return "soon"
+        return None
 
     @staticmethod
     def _display(row: DossierRow, key: str) -> str:

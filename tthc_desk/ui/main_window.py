@@ -1,8 +1,13 @@
-"""The main window: intake and the dossier list side by side in a left navigation.
+"""The main window: intake, the dossier list, what needs attention and the apology letters,
+in a left navigation.
 
-Menus reach the administration dialogs (office, catalog, calendar, clerk at the counter); the
-status bar always says which office, which clerk and what time it is, since all three are printed
-on every receipt. Keyboard: F2 new intake, F3/Ctrl+F search, Ctrl+S save, Ctrl+P print.
+Across the top, always visible, the counts of overdue dossiers, dossiers due today and due soon,
+and draft apology letters; each opens its list. After start-up a short, non-modal line says what
+needs attention today, and the missing apology drafts are made at start-up and every hour (off
+the GUI thread). Menus reach the administration dialogs (office, catalog, calendar, clerk at the
+counter) and the registers; the status bar always says which office, which clerk and what time
+it is, since all three are printed on every receipt. Keyboard: F2 new intake, F3/Ctrl+F search,
+F4 attention, F6 apology letters, Ctrl+S save, Ctrl+P print.
 """
 
 from __future__ import annotations
@@ -14,19 +19,25 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from tthc_desk import __version__
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.services.container import Services
+from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
+from tthc_desk.ui.apology_page import ApologyPage
+from tthc_desk.ui.deadline_page import DeadlinePage
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
@@ -39,7 +50,84 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLERK_CONFIRMED_KEY = "ui_clerk_confirmed"
-INTAKE, LIST = 0, 1
+INTAKE, LIST, ATTENTION, LETTERS = 0, 1, 2, 3
+SCAN_INTERVAL_MS = 60 * 60 * 1000  # rules.md: apology drafts at least hourly while the app runs
+COUNTS_INTERVAL_MS = 5 * 60 * 1000
+
+
+class AttentionBar(QFrame):
+    """The always-visible counts: overdue, due today, due soon, draft letters; each a button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("attentionBar")
+        self.setStyleSheet(
+            "#attentionBar { background: #fafafa; border-bottom: 1px solid #e0e0e0; }"
+            "#attentionBar QPushButton { border: none; padding: 4px 10px; border-radius: 4px; font-weight: bold; }"
+            "#attentionBar QPushButton:hover { background: #e3f2fd; }"
+            "#overdueButton { color: #b71c1c; } #todayButton { color: #e65100; }"
+            "#soonButton { color: #8d6e00; } #lettersButton { color: #0d47a1; }"
+        )
+        self.overdue_button = self._button("overdueButton")
+        self.today_button = self._button("todayButton")
+        self.soon_button = self._button("soonButton")
+        self.letters_button = self._button("lettersButton")
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("summaryLabel")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setStyleSheet("#summaryLabel { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px; padding: 4px 8px; }")
+        self.summary_close = QPushButton("×")
+        self.summary_close.setToolTip(self.tr("Ẩn dòng nhắc"))
+        self.summary_close.setFixedWidth(28)
+        self.summary_close.clicked.connect(self.hide_summary)
+        counts_row = QHBoxLayout()
+        counts_row.setContentsMargins(8, 4, 8, 4)
+        counts_row.addWidget(self.overdue_button)
+        counts_row.addWidget(self.today_button)
+        counts_row.addWidget(self.soon_button)
+        counts_row.addWidget(self.letters_button)
+        counts_row.addStretch(1)
+        summary_row = QHBoxLayout()
+        summary_row.setContentsMargins(8, 0, 8, 6)
+        summary_row.addWidget(self.summary_label, 1)
+        summary_row.addWidget(self.summary_close)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        root.addLayout(counts_row)
+        root.addLayout(summary_row)
+        self.set_counts(None, None)
+        self.hide_summary()
+
+    def _button(self, name: str) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName(name)
+        button.setFlat(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard uses F4 / F6
+        return button
+
+    def set_counts(self, counts: DeadlineCounts | None, drafts: int | None) -> None:
+        def n(value: int | None) -> str:
+            return "…" if value is None else str(value)
+
+        self.overdue_button.setText(self.tr("Quá hạn: {0}").format(n(counts and counts.overdue)))
+        self.today_button.setText(self.tr("Đến hạn hôm nay: {0}").format(n(counts and counts.due_today)))
+        self.soon_button.setText(self.tr("Sắp đến hạn: {0}").format(n(counts and counts.due_soon)))
+        self.letters_button.setText(self.tr("Phiếu xin lỗi dự thảo: {0}").format(n(drafts)))
+
+    def show_summary(self, text: str) -> None:
+        self.summary_label.setText(text)
+        self.summary_label.show()
+        self.summary_close.show()
+
+    def hide_summary(self) -> None:
+        self.summary_label.hide()
+        self.summary_close.hide()
+
+    @property
+    def summary_visible(self) -> bool:
+        return not self.summary_label.isHidden()
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +143,11 @@ class MainWindow(QMainWindow):
 
         self.intake = IntakePage(services, self.runner)
         self.dossier_list = DossierListPage(services, self.runner)
+        self.attention = DeadlinePage(services, self.runner)
+        self.letters = ApologyPage(services, self.runner)
+        self.attention_bar = AttentionBar()
+        self.counts: DeadlineCounts | None = None
+        self.draft_letters: int | None = None
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(200)
@@ -64,18 +157,30 @@ class MainWindow(QMainWindow):
             "#navigation::item { padding: 10px 12px; border-radius: 4px; }"
             "#navigation::item:selected { background: #0d47a1; color: white; }"
         )
-        for text, key in ((self.tr("Tiếp nhận hồ sơ"), "F2"), (self.tr("Danh sách hồ sơ"), "F3")):
+        for text, key in (
+            (self.tr("Tiếp nhận hồ sơ"), "F2"),
+            (self.tr("Danh sách hồ sơ"), "F3"),
+            (self.tr("Hồ sơ cần chú ý"), "F4"),
+            (self.tr("Phiếu xin lỗi"), "F6"),
+        ):
             item = QListWidgetItem(f"{text}   {key}", self.nav)
             item.setToolTip(self.tr("Phím tắt: {0}").format(key))
         self.pages = QStackedWidget()
         self.pages.addWidget(self.intake)
         self.pages.addWidget(self.dossier_list)
+        self.pages.addWidget(self.attention)
+        self.pages.addWidget(self.letters)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.attention_bar)
+        right.addWidget(self.pages, 1)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
-        row.addWidget(self.pages, 1)
+        row.addLayout(right, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.nav.setCurrentRow(INTAKE)
@@ -94,6 +199,18 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
         self.intake.dossier_saved.connect(self._on_intake_dossier_saved)
+        self.attention.dossier_changed.connect(self.refresh_counts)
+        self.letters.letters_changed.connect(self.refresh_counts)
+        self.attention_bar.overdue_button.clicked.connect(lambda: self.show_attention(DeadlineView.OVERDUE.value))
+        self.attention_bar.today_button.clicked.connect(lambda: self.show_attention(DeadlineView.TODAY.value))
+        self.attention_bar.soon_button.clicked.connect(lambda: self.show_attention(DeadlineView.SOON.value))
+        self.attention_bar.letters_button.clicked.connect(self.show_letters)
+        self._scan_timer = QTimer(self)
+        self._scan_timer.setInterval(SCAN_INTERVAL_MS)
+        self._scan_timer.timeout.connect(self.scan_letters)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setInterval(COUNTS_INTERVAL_MS)  # time passes: today's dossiers fall due
+        self._counts_timer.timeout.connect(self.refresh_counts)
         self.intake.picker.edit.setFocus()
 
     # -- menus --------------------------------------------------------------------------------
@@ -141,8 +258,23 @@ class MainWindow(QMainWindow):
         self.print_action = self._action(
             self.tr("In giấy tiếp nhận"), self.print_receipt, [QKeySequence("Ctrl+P")]
         )
+        self.attention_action = self._action(
+            self.tr("Hồ sơ cần chú ý"), lambda: self.show_attention(None), [QKeySequence(Qt.Key.Key_F4)]
+        )
+        self.letters_action = self._action(
+            self.tr("Phiếu xin lỗi và hẹn lại"), self.show_letters, [QKeySequence(Qt.Key.Key_F6)]
+        )
         for a in (self.new_action, self.find_action, self.save_action, self.print_action):
             dossier.addAction(a)
+        dossier.addSeparator()
+        dossier.addAction(self.attention_action)
+        dossier.addAction(self.letters_action)
+
+        reports = bar.addMenu(self.tr("&Báo cáo"))
+        self.registers_action = self._action(
+            self.tr("Sổ theo dõi, danh sách hồ sơ quá hạn…"), self.open_registers, [QKeySequence("Ctrl+R")]
+        )
+        reports.addAction(self.registers_action)
 
         help_menu = bar.addMenu(self.tr("&Trợ giúp"))
         self.keys_action = self._action(
@@ -159,6 +291,25 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, row: int) -> None:
         if row >= 0:
             self.pages.setCurrentIndex(row)
+            if row == ATTENTION:
+                self.attention.refresh()
+            elif row == LETTERS:
+                self.letters.refresh()
+
+    def show_attention(self, view: str | None) -> None:
+        """F4 or a count in the top bar: the attention page on ``view`` (None: as it was)."""
+        if view is not None:
+            self.attention.view_key = view
+            self.attention.view_buttons[view].setChecked(True)
+        if self.pages.currentIndex() == ATTENTION:
+            self.attention.refresh()
+        else:
+            self.show_page(ATTENTION)  # refreshes
+        self.attention.focus_table()
+
+    def show_letters(self) -> None:
+        self.show_page(LETTERS)
+        self.letters.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def new_intake(self) -> None:
         """F2: the intake page, clean, cursor on the procedure (asks before dropping typed data)."""
@@ -197,6 +348,57 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Đã lưu hồ sơ {0}").format(dossier.code), 10_000)
         if self.dossier_list.loaded:  # else it loads when first shown
             self.dossier_list.refresh()
+        self.refresh_counts()
+
+    # -- what needs attention -----------------------------------------------------------------
+    def start_attention(self) -> None:
+        """After the window shows: draft the missing apology letters, count, show the summary
+        line; then again every hour (letters) and every few minutes (counts)."""
+        self.scan_letters(summary=True)
+        self._scan_timer.start()
+        self._counts_timer.start()
+
+    def scan_letters(self, summary: bool = False) -> None:
+        def done(_created: int) -> None:
+            self.refresh_counts(summary=summary)
+
+        def failed(exc: BaseException) -> None:
+            log.error("Lập phiếu xin lỗi dự thảo không thành công", exc_info=exc)
+            self.refresh_counts(summary=summary)
+
+        self.runner.run(self.services.apologies.scan, done, failed, write=True, label="Lập phiếu xin lỗi dự thảo")
+
+    def refresh_counts(self, summary: bool = False) -> None:
+        from tthc_desk.domain.lifecycle import LetterStatus
+
+        deadlines, apologies = self.services.deadlines, self.services.apologies
+
+        def work() -> tuple[DeadlineCounts, int]:
+            return deadlines.counts(), apologies.count(LetterStatus.DRAFT)
+
+        self.runner.run(work, lambda result: self._on_counts_loaded(result, summary), label="Đếm hồ sơ cần chú ý")
+
+    def _on_counts_loaded(self, result: tuple[DeadlineCounts, int], summary: bool) -> None:
+        counts, drafts = result
+        self.counts, self.draft_letters = counts, drafts
+        self.attention_bar.set_counts(counts, drafts)
+        self.attention.set_counts(counts)
+        if summary:
+            self.attention_bar.show_summary(self.summary_text(counts, drafts))
+
+    def summary_text(self, c: DeadlineCounts, drafts: int) -> str:
+        if not c.total and not c.to_close and not drafts:
+            return self.tr("Hôm nay không có hồ sơ quá hạn, đến hạn hay sắp đến hạn.")
+        parts = [
+            self.tr("{0} hồ sơ quá hạn").format(c.overdue),
+            self.tr("{0} hồ sơ đến hạn hôm nay").format(c.due_today),
+            self.tr("{0} hồ sơ sắp đến hạn").format(c.due_soon),
+        ]
+        if c.to_close:
+            parts.append(self.tr("{0} hồ sơ chờ bổ sung quá hạn, đề nghị đóng").format(c.to_close))
+        if drafts:
+            parts.append(self.tr("{0} phiếu xin lỗi dự thảo chờ xử lý").format(drafts))
+        return self.tr("Cần chú ý hôm nay: {0}. Bấm vào các con số phía trên để xem.").format(", ".join(parts))
 
     # -- dialogs ------------------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> QDialog:
@@ -222,6 +424,11 @@ class MainWindow(QMainWindow):
         from tthc_desk.ui.calendar_dialog import CalendarDialog
 
         return self._open(CalendarDialog(self.services, self))
+
+    def open_registers(self) -> QDialog:
+        from tthc_desk.ui.registers_dialog import RegistersDialog
+
+        return self._open(RegistersDialog(self.services, self.runner, self))
 
     def open_clerk(self) -> ClerkDialog:
         from tthc_desk.ui.clerk_dialog import ClerkDialog
@@ -256,7 +463,9 @@ class MainWindow(QMainWindow):
             self.tr("Phím tắt"),
             self.tr(
                 "F2: tiếp nhận hồ sơ mới\nF3 hoặc Ctrl+F: tìm hồ sơ\nCtrl+S: lưu và in giấy tiếp nhận\n"
-                "Ctrl+P: in giấy tiếp nhận\nTab / Shift+Tab: sang ô sau / ô trước\n"
+                "Ctrl+P: in giấy tiếp nhận\nF4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
+                "F6: phiếu xin lỗi và hẹn lại\nCtrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
+                "Tab / Shift+Tab: sang ô sau / ô trước\n"
                 "↓ trong ô thủ tục: xem danh mục · Enter: chọn\nEnter trong danh sách: xem chi tiết hồ sơ"
             ),
             QMessageBox.StandardButton.Close,
@@ -271,7 +480,8 @@ class MainWindow(QMainWindow):
             self.tr("Giới thiệu"),
             self.tr(
                 "<b>TTHC Desk</b> {0}<br>Phần mềm Bộ phận Một cửa cấp xã: tiếp nhận hồ sơ, hẹn trả kết quả, "
-                "in giấy tiếp nhận (Mẫu 01, Thông tư 03/2025/TT-VPCP).<br><br>Dữ liệu: {1}"
+                "theo dõi giải quyết, phiếu xin lỗi, sổ theo dõi (các mẫu của Thông tư 03/2025/TT-VPCP)."
+                "<br><br>Dữ liệu: {1}"
             ).format(__version__, self.services.paths.data_dir),
             QMessageBox.StandardButton.Close,
             self,
@@ -299,6 +509,7 @@ class MainWindow(QMainWindow):
         self.clock_label.setText(f"{weekday_name(now.date())}, {now:%H:%M  %d/%m/%Y}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._clock_timer.stop()
+        for timer in (self._clock_timer, self._scan_timer, self._counts_timer):
+            timer.stop()
         self.runner.wait(5000)
         super().closeEvent(event)

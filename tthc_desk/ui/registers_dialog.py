@@ -1,0 +1,230 @@
+"""Registers for the head of office: the tracking ledger (Mẫu 07), the explanation list of late
+dossiers and the monthly public list, for any date range, previewed as PDF or saved as Excel.
+
+The work (one query, then reportlab or openpyxl) runs off the GUI thread; Excel files are written
+to a temporary name and moved into place, so a failed export never leaves half a workbook.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tthc_desk.domain.errors import ValidationError
+from tthc_desk.services.container import Services
+from tthc_desk.ui.display import error_label, heading_font, muted_label
+from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
+from tthc_desk.ui.tasks import TaskRunner
+
+#: key, title, file name stem
+KINDS: tuple[tuple[str, str, str], ...] = (
+    ("ledger", "Sổ theo dõi hồ sơ (Mẫu 07)", "so-theo-doi-ho-so"),
+    ("explain", "Danh sách hồ sơ quá hạn và giải trình", "danh-sach-giai-trinh"),
+    ("public", "Danh sách công khai hồ sơ trễ hạn", "cong-khai-ho-so-tre-han"),
+)
+PERIODS: tuple[tuple[str, str], ...] = (
+    ("month", "Tháng này"),
+    ("last_month", "Tháng trước"),
+    ("quarter", "Quý này"),
+    ("year", "Năm nay"),
+    ("range", "Khoảng ngày…"),
+)
+
+
+def period_bounds(key: str, today: date) -> tuple[date, date]:
+    """Calendar bounds of a quick period choice (the ledger and lists are by date received)."""
+    if key == "last_month":
+        end = today.replace(day=1) - timedelta(days=1)
+        return end.replace(day=1), end
+    if key == "quarter":
+        first_month = 3 * ((today.month - 1) // 3) + 1
+        return today.replace(month=first_month, day=1), today
+    if key == "year":
+        return today.replace(month=1, day=1), today
+    return today.replace(day=1), today
+
+
+def _date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+class RegistersDialog(QDialog):
+    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("registersDialog")
+        self.setWindowTitle(self.tr("Sổ theo dõi và danh sách hồ sơ quá hạn"))
+        self.setMinimumWidth(560)
+        self._services = services
+        self._runner = runner
+        self.preview: ReceiptDialog | None = None
+        self.saved_path: Path | None = None
+
+        heading = QLabel(self.tr("Sổ theo dõi và danh sách hồ sơ quá hạn"))
+        heading.setFont(heading_font(self.font(), 1.3))
+        self.kind_combo = QComboBox()
+        for _key, title, _stem in KINDS:
+            self.kind_combo.addItem(self.tr(title))
+        self.period_combo = QComboBox()
+        for _key, title in PERIODS:
+            self.period_combo.addItem(self.tr(title))
+        today = services.clock.now().date()
+        start, end = period_bounds("month", today)
+        self.from_edit = _date_edit(start)
+        self.to_edit = _date_edit(end)
+        dates = QHBoxLayout()
+        dates.addWidget(self.period_combo)
+        dates.addWidget(self.from_edit)
+        dates.addWidget(QLabel("–"))
+        dates.addWidget(self.to_edit)
+        dates.addStretch(1)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow(self.tr("Loại"), self.kind_combo)
+        form.addRow(self.tr("Thời gian"), dates)
+        self.note = muted_label(
+            self.tr("Sổ theo dõi: hồ sơ nhận trong khoảng ngày. Danh sách quá hạn: hồ sơ giải quyết quá hạn "
+                    "trong khoảng ngày và hồ sơ còn quá hạn đến ngày cuối.")
+        )
+        self.note.setWordWrap(True)
+        self.error = error_label()
+        self.status_label = muted_label()
+
+        self.preview_button = QPushButton(self.tr("Xem trước và in (PDF)"))
+        self.preview_button.setDefault(True)
+        self.excel_button = QPushButton(self.tr("Lưu Excel…"))
+        self.close_button = QPushButton(self.tr("Đóng"))
+        for b in (self.excel_button, self.close_button):
+            b.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.excel_button)
+        buttons.addWidget(self.close_button)
+
+        root = QVBoxLayout(self)
+        root.addWidget(heading)
+        root.addLayout(form)
+        root.addWidget(self.note)
+        root.addWidget(self.error)
+        root.addLayout(buttons)
+
+        self.period_combo.currentIndexChanged.connect(self._on_period_combo_current_index_changed)
+        self.preview_button.clicked.connect(self.show_preview)
+        self.excel_button.clicked.connect(self._on_excel_button_clicked)
+        self.close_button.clicked.connect(self.reject)
+        self._on_period_combo_current_index_changed(0)
+
+    # -- choices ------------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return KINDS[self.kind_combo.currentIndex()][0]
+
+    def set_kind(self, key: str) -> None:
+        self.kind_combo.setCurrentIndex([k for k, _, _ in KINDS].index(key))
+
+    def set_range(self, start: date, end: date) -> None:
+        self.period_combo.setCurrentIndex(len(PERIODS) - 1)
+        self.from_edit.setDate(QDate(start.year, start.month, start.day))
+        self.to_edit.setDate(QDate(end.year, end.month, end.day))
+
+    def bounds(self) -> tuple[date, date]:
+        start, end = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        if end < start:
+            raise ValidationError.for_field("period", "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian.")
+        return start, end
+
+    def _on_period_combo_current_index_changed(self, index: int) -> None:
+        key = PERIODS[index][0]
+        custom = key == "range"
+        for w in (self.from_edit, self.to_edit):
+            w.setEnabled(custom)
+        if not custom:
+            start, end = period_bounds(key, self._services.clock.now().date())
+            self.from_edit.setDate(QDate(start.year, start.month, start.day))
+            self.to_edit.setDate(QDate(end.year, end.month, end.day))
+
+    def _file_stem(self, start: date, end: date) -> str:
+        stem = KINDS[self.kind_combo.currentIndex()][2]
+        return f"{stem}-{start:%Y%m%d}-{end:%Y%m%d}"
+
+    def _checked_bounds(self) -> tuple[date, date] | None:
+        self.error.hide()
+        try:
+            return self.bounds()
+        except ValidationError as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            return None
+
+    # -- output -------------------------------------------------------------------------------
+    def show_preview(self) -> None:
+        bounds = self._checked_bounds()
+        if bounds is None:
+            return
+        start, end = bounds
+        registers, kind = self._services.registers, self.kind
+        if kind == "ledger":
+            make = lambda: registers.ledger_pdf(start, end)  # noqa: E731
+        else:
+            make = lambda: registers.late_list_pdf(start, end, public=kind == "public")  # noqa: E731
+        open_pdf(
+            self, self._runner, make, title=self.kind_combo.currentText(),
+            file_name=f"{self._file_stem(start, end)}.pdf", output_dir=self._services.paths.output_dir,
+            on_open=self._on_preview_opened, label=self.kind_combo.currentText(),
+        )
+
+    def save_excel(self, path: Path) -> None:
+        bounds = self._checked_bounds()
+        if bounds is None:
+            return
+        start, end = bounds
+        registers, kind = self._services.registers, self.kind
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+
+        def work() -> int:
+            if kind == "ledger":
+                return registers.write_ledger(start, end, path)
+            return registers.write_late_list(start, end, path, public=kind == "public")
+
+        self.excel_button.setEnabled(False)
+        self._runner.run(work, lambda n: self._on_saved(path, n), self._on_failed, label="Xuất Excel")
+
+    def _on_excel_button_clicked(self) -> None:
+        bounds = self._checked_bounds()
+        if bounds is None:
+            return
+        suggested = str(self._services.paths.output_dir / f"{self._file_stem(*bounds)}.xlsx")
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu bảng Excel"), suggested, self.tr("Bảng tính Excel (*.xlsx)"))
+        if chosen:
+            self.save_excel(Path(chosen))
+
+    def _on_saved(self, path: Path, rows: int) -> None:
+        self.excel_button.setEnabled(True)
+        self.saved_path = path
+        self.status_label.setText(self.tr("Đã lưu {0} dòng vào {1}").format(rows, path.name))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.excel_button.setEnabled(True)
+        show_error(self, exc)
+
+    def _on_preview_opened(self, dialog: ReceiptDialog) -> None:
+        self.preview = dialog
