@@ -200,3 +200,26 @@ def test_ledger_and_explanation_list_to_excel_and_pdf(run: Cli, tmp_path: Path) 
     assert not bad.exists()
     rc, out, err = run("explain", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(tmp_path / "no" / "x.pdf"), now=now)
     assert "không tồn tại" in assert_one_line_error(rc, out, err)
+
+
+def test_late_scan_on_a_demo_database_leaves_no_late_dossier_without_a_letter(run: Cli) -> None:
+    now = "2026-03-02 16:00"
+    rc, _, err = run("demo", "--dossiers", "800", "--seed", "4", now=now)
+    assert rc == 0, err
+    rc, out, _ = run("late", now=now)
+
+    def late_without_letter(lines: list[str]) -> list[str]:
+        return [line for line in lines if line.endswith("chưa có phiếu")
+                and ("\tquá hạn\t" in line or "\tđã giải quyết quá hạn\t" in line)]
+
+    missing = late_without_letter(out.splitlines())
+    assert any("\tquá hạn\t" in line for line in missing)
+    assert any("\tđã giải quyết quá hạn\t" in line for line in missing)
+    rc, out, err = run("late", "--scan", now=now)
+    assert rc == 0, err
+    lines = out.splitlines()
+    created = int(lines[-1].split()[2])
+    assert lines[-1] == f"Đã lập {created} phiếu xin lỗi dự thảo." and created >= len(missing)
+    assert late_without_letter(lines[:-1]) == []
+    rc, out, _ = run("late", "--scan", now=now)
+    assert out.splitlines()[-1] == "Đã lập 0 phiếu xin lỗi dự thảo."

@@ -122,11 +122,13 @@ def _cmd_late(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     by_code: dict[str, list[ApologyLetter]] = {}
     for letter in svc.apologies.letters():
         by_code.setdefault(letter.dossier_code, []).append(letter)
-    views = ((DeadlineView.OVERDUE, "quá hạn"), (DeadlineView.TODAY, "sắp đến hạn"), (DeadlineView.SOON, "sắp đến hạn"))
-    for view, word in views:
-        for r in svc.deadlines.rows(view, limit=1_000_000):
-            print(f"{r.code}\t{r.applicant_name}\t{_format(r.due_at)}\t{word}\t{_letter_text(by_code.get(r.code, []))}",
-                  file=out)
+    views = ((DeadlineView.OVERDUE, "quá hạn"), (DeadlineView.TODAY, "đến hạn hôm nay"), (DeadlineView.SOON, "sắp đến hạn"))
+    rows = [(r, word) for view, word in views for r in svc.deadlines.rows(view, limit=1_000_000)]
+    # Settled after the appointment and still without a letter: those need one too.
+    rows += [(r, "đã giải quyết quá hạn") for r in svc.apologies.settled_late_without_letter(limit=1_000_000)]
+    for r, word in rows:
+        print(f"{r.code}\t{r.applicant_name}\t{_format(r.due_at)}\t{word}\t{_letter_text(by_code.get(r.code, []))}",
+              file=out)
     if args.scan:
         print(f"Đã lập {created} phiếu xin lỗi dự thảo.", file=out)
     return EXIT_OK

@@ -186,3 +186,47 @@ def test_timeline_model_passes_the_qt_model_tester(
     model = TimelineTableModel()
     model.set_events(services.lifecycle.history(code))
     qtmodeltester.check(model)
+
+
+def test_stop_withdraw_and_close_from_the_detail_page(
+    qtbot, services: Services, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
+    def page_for(id_number: str) -> DossierDetailDialog:
+        from tthc_desk.domain.dossier import Person
+
+        person = Person(full_name="Lê Văn Tám", id_number=id_number, address="Thôn 2, phường Đồng Nguyên")
+        code = services.dossiers.receive(make_draft(applicant=person, procedure_code="2.001035")).code
+        dialog = DossierDetailDialog(services, TaskRunner(synchronous=True), code)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+
+    stop, withdraw, close = page_for("001090000001"), page_for("001090000002"), page_for("001090000003")
+    clock.set(datetime(2026, 3, 2, 9, 0))
+    for detail, move, reason, status in (
+        (stop, Move.STOPPED, "Người nộp đề nghị dừng để bổ sung giấy tờ", Status.STOPPED),
+        (withdraw, Move.WITHDRAWN, "Người nộp xin rút hồ sơ", Status.WITHDRAWN),
+    ):
+        dialog = click_move(detail, move)
+        assert isinstance(dialog, ReasonDialog)
+        type_text(dialog.reason_edit, reason)
+        dialog.ok_button.click()
+        assert detail.dossier.status is status and reason in detail.timeline_rows()[-1][4]
+        assert detail.actions_bar.move_buttons == {}
+    assert stop.actions_bar.print_actions["stop"].isEnabled()
+
+    sup = click_move(close, Move.SUPPLEMENT)
+    sup.papers_list.item(0).setCheckState(Qt.CheckState.Checked)
+    sup.ok_button.click()
+    assert set(close.actions_bar.move_buttons) == {Move.SUPPLEMENTED, Move.CLOSED, Move.STOPPED, Move.WITHDRAWN}
+    clock.set(datetime(2026, 3, 10, 9, 0))  # 8 days: too early to close
+    dialog = click_move(close, Move.CLOSED)
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "Chưa thể đóng hồ sơ" in dialog.general_error.text()
+    dialog.reject()
+    clock.set(datetime(2026, 3, 18, 9, 0))  # 16 days after the request
+    dialog = click_move(close, Move.CLOSED)
+    assert dialog.reason_edit.text() == "Không bổ sung hồ sơ trong 15 ngày"
+    dialog.ok_button.click()
+    assert close.dossier.status is Status.CLOSED
+    assert close.timeline_rows()[-1][1].startswith("Đóng hồ sơ")

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tthc_desk.db.engine import Database
 from tthc_desk.db.models import ApologyLetterRecord, DossierEventRecord, DossierRecord
 from tthc_desk.domain.clock import Clock
-from tthc_desk.domain.dossier import Status
+from tthc_desk.domain.dossier import DossierRow, Status
 from tthc_desk.domain.errors import NotFoundError, ProblemCollector, ValidationError
 from tthc_desk.domain.lifecycle import (
     APOLOGY_REASONS,
@@ -123,6 +123,16 @@ class ApologyService:
                 ))
                 created += 1
         return created
+
+    def settled_late_without_letter(self, limit: int = 1000) -> list[DossierRow]:
+        """Dossiers whose result came late and that still have no letter, the latest first."""
+        from tthc_desk.services.dossier_search import ROW_COLUMNS
+
+        now = self._clock.now()
+        cond = and_(self._needing_letter(now), DossierRecord.status.in_(SETTLED))
+        stmt = select(*ROW_COLUMNS).where(cond).order_by(DossierRecord.settled_at.desc()).limit(limit)
+        with self._db.read() as s:
+            return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 
     def missing_count(self) -> int:
         with self._db.read() as s:
