@@ -246,6 +246,7 @@ class ApologyService:
             letter.status = LetterStatus.CONFIRMED.value
             letter.confirmed_at, letter.confirmed_by = now, by
             counts = False
+            old_due = d.due_at
             if d.status in RUNNING or d.status == Status.SUPPLEMENT.value:
                 cal = self._calendar.calendar()
                 original = d.original_due_at or d.due_at
@@ -260,7 +261,8 @@ class ApologyService:
                 to_unit=d.applicant_name, note=d.late_reason,
                 data=json.dumps({"letter_id": letter.id, "number": letter.number, "year": letter.year,
                                  "proposed_due_at": letter.proposed_due_at.isoformat(sep=" ", timespec="minutes"),
-                                 "extension_counts": counts, "override": letter.override}, ensure_ascii=False),
+                                 "extension_counts": counts, "override": letter.override,
+                                 "old_due_at": old_due.isoformat(sep=" ", timespec="minutes")}, ensure_ascii=False),
             ))
         return self.get(letter_id)
 

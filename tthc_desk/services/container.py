@@ -16,6 +16,7 @@ from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.registers_service import RegistersService
+from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.settings_service import SettingsService
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class Services:
     deadlines: DeadlineService
     apologies: ApologyService
     registers: RegistersService
+    reports: ReportService
 
     def close(self) -> None:
         self.db.dispose()
@@ -57,7 +59,9 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     deadlines = DeadlineService(db, dossiers, calendar, settings, clock)
     apologies = ApologyService(db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir)
     registers = RegistersService(db, dossiers, lifecycle, apologies, settings, calendar, clock, template_dir=paths.template_dir)
-    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies, registers)
+    reports = ReportService(db, settings, catalog, lifecycle, clock, template_dir=paths.template_dir)
+    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies,
+                        registers, reports)
     if seed:
         settings.ensure_default_staff()
         catalog.ensure_starter()

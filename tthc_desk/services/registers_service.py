@@ -34,7 +34,7 @@ from tthc_desk.services.apology_service import ApologyService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.lifecycle_service import LifecycleService
-from tthc_desk.services.print_service import write
+from tthc_desk.services.print_service import atomic_path, write
 from tthc_desk.services.settings_service import SettingsService
 
 SUFFIX_ERROR = "Chỉ xuất được tệp .xlsx hoặc .pdf."
@@ -216,7 +216,8 @@ class RegistersService:
         else:
             from tthc_desk.exporting.ledger_xlsx import write_ledger_xlsx
 
-            self._atomic_xlsx(Path(path), lambda tmp: write_ledger_xlsx(rows, office, date_from, date_to, tmp, template_dir=self._template_dir))
+            with atomic_path(path) as tmp:
+                write_ledger_xlsx(rows, office, date_from, date_to, tmp, template_dir=self._template_dir)
         return len(rows)
 
     def write_late_list(self, date_from: date, date_to: date, path: Path | str, public: bool = False) -> int:
@@ -229,16 +230,6 @@ class RegistersService:
         else:
             from tthc_desk.exporting.late_list_xlsx import write_late_list_xlsx
 
-            self._atomic_xlsx(Path(path), lambda tmp: write_late_list_xlsx(rows, office, date_from, date_to, tmp, public=public, template_dir=self._template_dir))
+            with atomic_path(path) as tmp:
+                write_late_list_xlsx(rows, office, date_from, date_to, tmp, public=public, template_dir=self._template_dir)
         return len(rows)
-
-    @staticmethod
-    def _atomic_xlsx(path: Path, produce) -> None:  # type: ignore[no-untyped-def]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.stem}.part{path.suffix}")
-        try:
-            produce(tmp)
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
-

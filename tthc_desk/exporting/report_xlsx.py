@@ -1,0 +1,311 @@
+"""The report workbook sent upward: Biểu 06a (sheet ``Tổng hợp``) and, for the weekly report,
+``Chi tiết``, ``Quá hạn``, ``Bưu chính``, ``Chỉ tiêu``; every workbook ends with ``Thông tin``,
+the machine-readable sheet the province's roll-up checks (office, period, row counts, checksum).
+
+Sheet names and the ``Thông tin`` keys are fixed (they are read back by
+:mod:`tthc_desk.exporting.report_reader`); every other word comes from
+``resources/templates/report_06a.toml``. Styled for people: frozen header rows, column widths,
+number formats, A4 landscape fitted to the width, header rows repeated on each printed page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tthc_desk.domain.report import Row06a, share
+from tthc_desk.domain.text import format_long_date, nfc
+from tthc_desk.exporting.ledger_xlsx import label, read_labels
+
+if TYPE_CHECKING:
+    from tthc_desk.services.report_service import Report
+
+TEMPLATE = "report_06a"
+SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = "Tổng hợp", "Chi tiết", "Quá hạn", "Bưu chính", "Chỉ tiêu", "Thông tin"
+FORMAT_VERSION = 1
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+HEADER_ROW = 6  # first header row of the 06a table
+NUMBERS_ROW = HEADER_ROW + 4  # the row "(1) … (13)"
+
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD = Alignment(wrap_text=True, horizontal="center", vertical="center")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRE = Alignment(horizontal="center", vertical="center")
+_BOLD = Font(bold=True)
+_TOTAL_FILL = PatternFill("solid", fgColor="EEEEEE")
+
+
+def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "Trang &P / &N"
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def _cell(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, align: Alignment | None = None,
+          box: bool = False, fmt: str | None = None) -> None:
+    c = ws.cell(row=row, column=col, value=nfc(value) if isinstance(value, str) else value)
+    if bold:
+        c.font = _BOLD
+    if align is not None:
+        c.alignment = align
+    if box:
+        c.border = _BOX
+    if fmt:
+        c.number_format = fmt
+
+
+def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
+    if (r1, c1) != (r2, c2):
+        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    return value.replace(second=0, microsecond=0, tzinfo=None) if value else None
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
+
+
+# -- Tổng hợp (Biểu 06a) ------------------------------------------------------------------------
+
+
+def _summary(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
+    ws = wb.active
+    ws.title = SUMMARY
+    _widths(ws, (6, 34, 10, 11, 15, 10, 10, 10, 10, 10, 10, 10, 10))
+    office = report.office
+    p = report.period
+    _cell(ws, 1, 1, label(t, "form.number"), bold=True)
+    _merge(ws, 1, 1, 1, 2)
+    _cell(ws, 1, 3, label(t, "form.title"), bold=True, align=_HEAD)
+    _merge(ws, 1, 3, 1, 10)
+    ws.row_dimensions[1].height = 48
+    _cell(ws, 2, 3, label(t, "form.period", label=p.label), align=_CENTRE)
+    _merge(ws, 2, 3, 2, 10)
+    _cell(ws, 3, 3, label(t, "form.range", date_from=f"{p.start:%d/%m/%Y}", date_to=f"{p.end:%d/%m/%Y}"),
+          align=_CENTRE)
+    _merge(ws, 3, 3, 3, 10)
+    _cell(ws, 1, 11, label(t, "form.reporting_unit", office=office.parent_authority), align=_WRAP)
+    _merge(ws, 1, 11, 1, 13)
+    _cell(ws, 2, 11, label(t, "form.receiving_unit", unit=report.receiving_unit), align=_WRAP)
+    _merge(ws, 2, 11, 3, 13)
+    _cell(ws, 4, 11, label(t, "form.unit"))
+    _merge(ws, 4, 11, 4, 13)
+
+    h = HEADER_ROW
+    c = lambda key: label(t, f"columns.{key}")  # noqa: E731
+    heads = [
+        (h, 1, h + 3, 1, c("number")), (h, 2, h + 3, 2, c("field")),
+        (h, 3, h, 6, c("received")), (h + 1, 3, h + 3, 3, c("total")), (h + 1, 4, h + 1, 6, c("of_which")),
+        (h + 2, 4, h + 2, 5, c("in_period")), (h + 3, 4, h + 3, 4, c("online")),
+        (h + 3, 5, h + 3, 5, c("direct_postal")), (h + 2, 6, h + 3, 6, c("carried_over")),
+        (h, 7, h, 10, c("settled")), (h + 1, 7, h + 3, 7, c("total")), (h + 1, 8, h + 3, 8, c("early")),
+        (h + 1, 9, h + 3, 9, c("on_time")), (h + 1, 10, h + 3, 10, c("late")),
+        (h, 11, h, 13, c("pending")), (h + 1, 11, h + 3, 11, c("total")), (h + 1, 12, h + 3, 12, c("within")),
+        (h + 1, 13, h + 3, 13, c("overdue")),
+    ]
+    for r1, c1, r2, c2, text in heads:
+        _cell(ws, r1, c1, text, bold=True, align=_HEAD)
+        _merge(ws, r1, c1, r2, c2)
+    for r, height in zip(range(h, h + 4), (30, 22, 22, 46), strict=True):
+        ws.row_dimensions[r].height = height
+        for col in range(1, 14):
+            ws.cell(row=r, column=col).border = _BOX
+    for col in range(1, 14):
+        _cell(ws, NUMBERS_ROW, col, f"({col})", align=_CENTRE, box=True)
+    ws.freeze_panes = ws.cell(row=NUMBERS_ROW + 1, column=3)
+    _print_setup(ws, f"{HEADER_ROW}:{NUMBERS_ROW}")
+
+    row = NUMBERS_ROW + 1
+    _cell(ws, row, 1, "I", bold=True, align=_CENTRE, box=True)
+    _cell(ws, row, 2, label(t, "form.level"), bold=True, box=True)
+    for col in range(3, 14):
+        _cell(ws, row, col, None, box=True)
+    row += 1
+    for i, r in enumerate(report.rows, start=1):
+        _table_row(ws, row, str(i), r)
+        row += 1
+    _table_row(ws, row, "", report.total, total_label=label(t, "form.total"))
+    last = row
+    row += 2
+    _cell(ws, row, 10, format_long_date(office.place_name, report.generated_at.date()),
+          align=Alignment(horizontal="center", vertical="center"))
+    ws.cell(row=row, column=10).font = Font(italic=True)
+    _merge(ws, row, 10, row, 13)
+    row += 1
+    _cell(ws, row, 2, label(t, "signature.maker"), bold=True, align=_CENTRE)
+    head_lines = [x for x in (office.head_sign_prefix, office.head_title.upper()) if x]
+    for k, text in enumerate(head_lines):
+        _cell(ws, row + k, 10, text, bold=True, align=_CENTRE)
+        _merge(ws, row + k, 10, row + k, 13)
+    _cell(ws, row + 1, 2, label(t, "signature.maker_note"), align=_CENTRE)
+    ws.cell(row=row + 1, column=2).font = Font(italic=True)
+    note_row = row + len(head_lines)
+    _cell(ws, note_row, 10, label(t, "signature.head_note"), align=_CENTRE)
+    ws.cell(row=note_row, column=10).font = Font(italic=True)
+    _merge(ws, note_row, 10, note_row, 13)
+    _cell(ws, note_row + 4, 10, office.head_name, bold=True, align=_CENTRE)
+    _merge(ws, note_row + 4, 10, note_row + 4, 13)
+    return last - NUMBERS_ROW  # table rows, with the level and total rows
+
+
+def _table_row(ws: Worksheet, row: int, number: str, r: Row06a, total_label: str = "") -> None:
+    bold = bool(total_label)
+    _cell(ws, row, 1, number, align=_CENTRE, box=True, bold=bold)
+    _cell(ws, row, 2, total_label or r.field, box=True, bold=bold, align=_WRAP)
+    for k, value in enumerate(r.values(), start=3):
+        _cell(ws, row, k, value, box=True, bold=bold, fmt="#,##0", align=Alignment(horizontal="right"))
+    if bold:
+        for col in range(1, 14):
+            ws.cell(row=row, column=col).fill = _TOTAL_FILL
+
+
+# -- the weekly sheets -------------------------------------------------------------------------
+
+
+def _list_sheet(wb: Workbook, name: str, title: str, lines: Sequence[str], columns: Sequence[str],
+                widths: Sequence[float], rows: Sequence[Sequence[Any]], dates: Sequence[int] = ()) -> int:
+    ws = wb.create_sheet(name)
+    _widths(ws, widths)
+    _cell(ws, 1, 1, title, bold=True, align=_CENTRE)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    _merge(ws, 1, 1, 1, len(columns))
+    for k, line in enumerate(lines, start=2):
+        _cell(ws, k, 1, line)
+        _merge(ws, k, 1, k, len(columns))
+    head = len(lines) + 3
+    for col, text in enumerate(columns, start=1):
+        _cell(ws, head, col, text, bold=True, align=_HEAD, box=True)
+    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    _print_setup(ws, f"{head}:{head}")
+    for i, values in enumerate(rows, start=head + 1):
+        for col, value in enumerate(values, start=1):
+            fmt = DATETIME_FORMAT if (col - 1) in dates and isinstance(value, datetime) else None
+            _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if fmt or col == 1 else _WRAP)
+    if rows:
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(columns))}{head + len(rows)}"
+    return len(rows)
+
+
+def _detail(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
+    rows = [
+        [i, d.code, d.field, d.procedure_code, d.procedure_name, d.applicant_name, d.channel.label, _moment(d.intake_at),
+         _moment(d.due_at), _moment(d.settled_at), label(t, "detail.carried" if d.carried_over else "detail.received_in"),
+         d.outcome.label, d.status_label]
+        for i, d in enumerate(report.dossiers, start=1)
+    ]
+    return _list_sheet(wb, DETAIL, label(t, "detail.title"), [report.period.range_text], t["detail"]["columns"],
+                       (6, 27, 16, 11, 44, 24, 14, 16, 16, 16, 14, 22, 18), rows, dates=(7, 8, 9))
+
+
+def _late(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
+    rows = [
+        [i, d.code, d.field, d.procedure_name, d.applicant_name, _moment(d.due_at),
+         _moment(d.settled_at) or label(t, "late.open"), d.late_reason or label(t, "late.no_reason"),
+         d.responsible_unit, d.letter_number or label(t, "late.no_letter"), _moment(d.letter_date)]
+        for i, d in enumerate(report.late, start=1)
+    ]
+    return _list_sheet(wb, LATE, label(t, "late.title"), [report.period.range_text], t["late"]["columns"],
+                       (6, 27, 16, 40, 24, 16, 16, 34, 24, 14, 16), rows, dates=(5, 6, 10))
+
+
+def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
+    x = report.extra
+    received_in = sum(not d.carried_over for d in report.dossiers)
+    lines = [
+        report.period.range_text,
+        label(t, "postal.received", count=x.received_postal, total=received_in,
+              share=_percent(share(x.received_postal, received_in))),
+        label(t, "postal.returned", count=x.returned_postal, total=x.returned_total,
+              share=_percent(share(x.returned_postal, x.returned_total))),
+        label(t, "postal.procedures", count=x.procedures_postal, total=x.procedures_total,
+              share=_percent(share(x.procedures_postal, x.procedures_total))),
+    ]
+    yes, no = label(t, "postal.yes"), label(t, "postal.no")
+    rows = [
+        [i, d.code, d.procedure_name, d.applicant_name, yes if d.channel.value == "postal" and not d.carried_over else no,
+         yes if d.postal_return and d.returned_at else no, _moment(d.returned_at)]
+        for i, d in enumerate(report.postal, start=1)
+    ]
+    return _list_sheet(wb, POSTAL, label(t, "postal.title"), lines, t["postal"]["columns"],
+                       (6, 27, 44, 24, 14, 14, 16), rows, dates=(6,))
+
+
+def _targets(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
+    rows = []
+    for i, r in enumerate(report.targets, start=1):
+        target = label(t, "targets.more_than" if r.strict else "targets.at_least", value=_percent(r.target))
+        verdict = {True: "targets.met", False: "targets.not_met", None: "targets.no_data"}[r.met]
+        rows.append([i, r.label, target, _percent(r.value), r.numerator, r.denominator, label(t, verdict)])
+    return _list_sheet(wb, TARGETS, label(t, "targets.title"), [report.period.range_text], t["targets"]["columns"],
+                       (6, 44, 18, 12, 14, 14, 16), rows)
+
+
+def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> None:
+    ws = wb.create_sheet(INFO)
+    _widths(ws, (24, 60))
+    office, p = report.office, report.period
+    values: list[tuple[str, Any]] = [
+        ("format_version", FORMAT_VERSION),
+        ("report_kind", "weekly" if full else "period"),
+        ("office_id", office.agency_id),
+        ("office_name", office.office_name),
+        ("parent_authority", office.parent_authority),
+        ("period_kind", p.kind.value),
+        ("period_key", p.key),
+        ("period_label", p.label),
+        ("period_start", p.start.isoformat()),
+        ("period_end", p.end.isoformat()),
+        ("as_of", report.as_of.isoformat(sep=" ", timespec="minutes")),
+        ("generated_at", report.generated_at.isoformat(sep=" ", timespec="minutes")),
+        ("app_version", report.app_version),
+        *((f"rows_{name}", n) for name, n in counts.items()),
+        ("fields", len(report.rows)),
+        ("checksum", report.checksum),
+    ]
+    _cell(ws, 1, 1, "key", bold=True, box=True)
+    _cell(ws, 1, 2, "value", bold=True, box=True)
+    for i, (k, v) in enumerate(values, start=2):
+        _cell(ws, i, 1, k, box=True)
+        _cell(ws, i, 2, v, box=True)
+
+
+def write_report_workbook(report: Report, path: str | os.PathLike[str], *, full: bool = True,
+                          template_dir: Path | None = None) -> Path:
+    """Write the weekly workbook (``full``) or the 06a report alone to ``path``."""
+    t = read_labels(TEMPLATE, template_dir)
+    wb = Workbook()
+    counts = {"tong_hop": len(report.rows)}
+    _summary(wb, report, t)
+    if full:
+        counts["chi_tiet"] = _detail(wb, report, t)
+        counts["qua_han"] = _late(wb, report, t)
+        counts["buu_chinh"] = _postal(wb, report, t)
+        counts["chi_tieu"] = _targets(wb, report, t)
+    _info(wb, report, counts, full)
+    wb.properties.creator = "TTHC Desk"
+    wb.properties.title = f"{label(t, 'form.number')} – {report.period.label}"
+    target = Path(path)
+    wb.save(target)
+    return target
+

@@ -1,0 +1,283 @@
+"""Reports upward: the Biểu 06a figures of any period, computed from the office's own records.
+
+Figures are as of the period's end and come from the time-stamped history, so rebuilding a past
+period after later events (a result, a supplement restarting the clock, a re-appointment) gives
+the same numbers: a dossier's settlement moment never changes, and for a dossier still pending
+at the end its status and appointment at that moment are replayed from its events
+(:func:`tthc_desk.domain.report.state_at`).
+
+One query reads the dossiers of the period (received in it, or received before and not settled
+at its start); the events are read only for those pending at the end, and the letters only for
+the late ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import case, func, or_, select
+
+from tthc_desk import __version__
+from tthc_desk.db.engine import Database
+from tthc_desk.db.models import ApologyLetterRecord, DossierEventRecord, DossierRecord
+from tthc_desk.domain import periods
+from tthc_desk.domain.clock import Clock
+from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
+from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.lifecycle import SETTLED, LetterStatus
+from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.periods import Period, PeriodKind
+from tthc_desk.domain.report import (
+    ENDED_WITHOUT_RESULT,
+    ExtraFigures,
+    ReportDossier,
+    Row06a,
+    TargetResult,
+    Targets,
+    evaluate,
+    figures_checksum,
+    pending_outcome,
+    settled_outcome,
+    state_at,
+    summarise,
+)
+from tthc_desk.services.catalog_service import CatalogService
+from tthc_desk.services.lifecycle_service import LifecycleService, event_to_domain
+from tthc_desk.services.print_service import atomic_path
+from tthc_desk.services.settings_service import SettingsService
+
+CALENDAR_MONTHS_KEY = "report_calendar_months"  # True: months without the 15th cut-off
+WEEK_START_KEY = "report_week_start"  # 0 Monday … 6 Sunday
+TARGETS_KEY = "plan_targets"  # {"2026": {"on_time": 0.95, ...}}
+RECEIVING_UNIT_KEY = "report_receiving_unit"
+DEFAULT_RECEIVING_UNIT = "Văn phòng Ủy ban nhân dân tỉnh"
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report workbook says."""
+
+    period: Period
+    as_of: datetime  # the period's end, or the moment of building for a period still running
+    office: OfficeProfile
+    receiving_unit: str
+    generated_at: datetime
+    app_version: str
+    dossiers: tuple[ReportDossier, ...]
+    rows: tuple[Row06a, ...]
+    total: Row06a
+    extra: ExtraFigures
+    targets: tuple[TargetResult, ...]
+    checksum: str
+
+    @property
+    def late(self) -> list[ReportDossier]:
+        return [d for d in self.dossiers if d.outcome.late]
+
+    @property
+    def postal(self) -> list[ReportDossier]:
+        return [d for d in self.dossiers
+                if (d.channel is Channel.POSTAL and not d.carried_over) or (d.postal_return and d.returned_at)]
+
+
+def _letter_text(number: int, year: int) -> str:
+    return f"{number:02d}/{year}/PXL"
+
+
+class ReportService:
+    def __init__(self, db: Database, settings: SettingsService, catalog: CatalogService, lifecycle: LifecycleService,
+                 clock: Clock, template_dir: Path | None = None) -> None:
+        self._db = db
+        self._settings = settings
+        self._catalog = catalog
+        self._lifecycle = lifecycle
+        self._clock = clock
+        self._template_dir = template_dir
+
+    # -- periods ------------------------------------------------------------------------------
+    @property
+    def cutoff(self) -> bool:
+        return not self._settings.get_value(CALENDAR_MONTHS_KEY, False)
+
+    @property
+    def week_start(self) -> int:
+        return int(self._settings.get_value(WEEK_START_KEY, 0))
+
+    def week(self, key: str | None = None) -> Period:
+        """The week ``2026-W09``; without a key, the last week that has ended."""
+        if key:
+            return periods.parse_week(key, self.week_start)
+        return periods.last_week(self._clock.now().date(), self.week_start)
+
+    def period(self, kind: PeriodKind, key: str | None = None, start: date | None = None, end: date | None = None) -> Period:
+        """A period by its key (``2026-Q1``), its range (custom), or the one containing today."""
+        if kind is PeriodKind.CUSTOM:
+            if start is None or end is None:
+                raise ValidationError.for_field("period", "Khoảng thời gian tùy chọn cần ngày đầu và ngày cuối.")
+            return periods.custom(start, end)
+        if kind is PeriodKind.WEEK:
+            return self.week(key)
+        if key:
+            return periods.parse_key(kind, key, self.cutoff)
+        return periods.containing(kind, self._clock.now().date(), self.cutoff)
+
+    def targets(self, year: int) -> Targets:
+        all_years = self._settings.get_value(TARGETS_KEY, {}) or {}
+        return Targets.from_dict(all_years.get(str(year), {}))
+
+    def set_targets(self, year: int, targets: Targets) -> None:
+        all_years = dict(self._settings.get_value(TARGETS_KEY, {}) or {})
+        all_years[str(year)] = {"on_time": targets.on_time, "early": targets.early, "apologised": targets.apologised,
+                                "satisfied": targets.satisfied}
+        self._settings.set_value(TARGETS_KEY, all_years)
+
+    # -- figures ------------------------------------------------------------------------------
+    def compute(self, period: Period) -> Report:
+        """The figures as of the period's end, or as of now for a period still running."""
+        now = self._clock.now().replace(second=0, microsecond=0)
+        start, as_of = period.starts_at, min(period.as_of, now)
+        granularity = self._lifecycle.granularity()
+        d = DossierRecord
+        intake = func.coalesce(d.intake_at, d.received_at)
+        ended_at = case(
+            (d.status.in_([s.value for s in ENDED_WITHOUT_RESULT]),
+             select(func.max(DossierEventRecord.at))
+             .where(DossierEventRecord.dossier_id == d.id, DossierEventRecord.kind.in_(["withdrawn", "closed"]))
+             .scalar_subquery()),
+            else_=None,
+        )
+        stmt = (
+            select(d.id, d.code, d.field, d.procedure_code, d.procedure_name, d.applicant_name, d.channel,
+                   d.return_method, intake, d.due_at, d.status, d.settled_at, ended_at, d.returned_at, d.rating,
+                   d.late_reason, d.responsible_unit)
+            .where(intake < as_of, or_(d.settled_at.is_(None), d.settled_at >= start))
+            .order_by(d.id)
+        )
+        base: list[tuple] = []  # type: ignore[type-arg]
+        pending_ids: list[int] = []
+        with self._db.read() as s:
+            for row in s.execute(stmt):
+                (dossier_id, *_rest) = row
+                status, settled_at, ended = Status(row[10]), row[11], row[12]
+                if ended is not None and ended < start:
+                    continue  # withdrawn or closed before the period
+                done_at = settled_at if status in SETTLED else ended
+                if done_at is None or done_at >= as_of:
+                    pending_ids.append(dossier_id)
+                base.append(tuple(row))
+            history = self._events(s, pending_ids)
+        dossiers: list[ReportDossier] = []
+        late_ids: list[int] = []
+        for (dossier_id, code, fld, proc_code, proc_name, name, channel, return_method, intake_at, due_at, status_v,
+             settled_at, ended, returned_at, rating, reason, unit) in base:
+            status = Status(status_v)
+            done_at = settled_at if status in SETTLED else ended
+            if done_at is not None and done_at < as_of:
+                outcome = settled_outcome(status, done_at, due_at, granularity)
+                status_at_end = status
+                if status is Status.RETURNED and returned_at is not None and returned_at >= as_of:
+                    status_at_end = Status.RESULT_READY
+            else:
+                done_at = None
+                status_at_end, due_at = state_at(history.get(dossier_id, []), as_of, status, due_at)
+                outcome = pending_outcome(status_at_end, due_at, as_of)
+            returned_in = returned_at if returned_at is not None and start <= returned_at < as_of else None
+            if outcome.late:
+                late_ids.append(dossier_id)
+            dossiers.append(ReportDossier(
+                code=code, field=fld or "Khác", procedure_code=proc_code, procedure_name=proc_name, applicant_name=name,
+                channel=Channel(channel), intake_at=intake_at, due_at=due_at, settled_at=done_at, outcome=outcome,
+                carried_over=intake_at < start, status_label=status_at_end.label, late_reason=reason or "",
+                responsible_unit=unit or "", postal_return=return_method == ReturnMethod.POSTAL.value,
+                returned_at=returned_in, rating=(rating or "") if returned_in else "",
+            ))
+        letters = self._letters(late_ids, as_of)
+        if letters:
+            dossiers = [replace(x, letter_number=letters[i][0], letter_date=letters[i][1]) if i in letters else x
+                        for i, x in zip((r[0] for r in base), dossiers, strict=True)]
+        rows, total = summarise(dossiers)
+        extra = self._extra(dossiers)
+        office = self._settings.office()
+        return Report(
+            period=period, as_of=as_of, office=office,
+            receiving_unit=self._settings.get_value(RECEIVING_UNIT_KEY, DEFAULT_RECEIVING_UNIT),
+            generated_at=now, app_version=__version__,
+            dossiers=tuple(dossiers), rows=tuple(rows), total=total, extra=extra,
+            targets=tuple(evaluate(total, extra, self.targets(period.end.year))),
+            checksum=figures_checksum(rows, total),
+        )
+
+    @staticmethod
+    def _events(s, ids: Sequence[int]):  # type: ignore[no-untyped-def]
+        history: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i:i + _CHUNK]
+            stmt = (select(DossierEventRecord).where(DossierEventRecord.dossier_id.in_(chunk))
+                    .order_by(DossierEventRecord.dossier_id, DossierEventRecord.at, DossierEventRecord.id))
+            for e in s.scalars(stmt):
+                history[e.dossier_id].append(event_to_domain(e))
+        return history
+
+    def _letters(self, ids: Sequence[int], as_of: datetime) -> dict[int, tuple[str, datetime]]:
+        """The first letter signed by ``as_of`` of each late dossier."""
+        found: dict[int, tuple[str, datetime]] = {}
+        with self._db.read() as s:
+            for i in range(0, len(ids), _CHUNK):
+                chunk = ids[i:i + _CHUNK]
+                stmt = (select(ApologyLetterRecord.dossier_id, ApologyLetterRecord.number, ApologyLetterRecord.year,
+                               ApologyLetterRecord.confirmed_at)
+                        .where(ApologyLetterRecord.dossier_id.in_(chunk),
+                               ApologyLetterRecord.status != LetterStatus.DRAFT.value,
+                               ApologyLetterRecord.confirmed_at < as_of)
+                        .order_by(ApologyLetterRecord.confirmed_at, ApologyLetterRecord.id))
+                for dossier_id, number, year, confirmed_at in s.execute(stmt):
+                    if dossier_id not in found and number is not None and year is not None:
+                        found[dossier_id] = (_letter_text(number, year), confirmed_at)
+        return found
+
+    def _extra(self, dossiers: Sequence[ReportDossier]) -> ExtraFigures:
+        late = [x for x in dossiers if x.outcome.late]
+        returned = [x for x in dossiers if x.returned_at is not None]
+        ratings = [x.rating for x in returned if x.rating]
+        procedures = self._catalog.list(active_only=True)
+        return ExtraFigures(
+            late_total=len(late), late_with_letter=sum(bool(x.letter_number) for x in late),
+            received_postal=sum(x.channel is Channel.POSTAL and not x.carried_over for x in dossiers),
+            returned_postal=sum(x.postal_return for x in returned), returned_total=len(returned), rated=len(ratings),
+            very_satisfied=ratings.count("very_satisfied"), satisfied=ratings.count("satisfied"),
+            dissatisfied=ratings.count("dissatisfied"),
+            procedures_postal=sum(p.postal_return for p in procedures), procedures_total=len(procedures),
+        )
+
+    # -- files --------------------------------------------------------------------------------
+    def write_weekly(self, period: Period, path: Path | str) -> Report:
+        """The weekly workbook: Tổng hợp, Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin."""
+        return self._write(period, Path(path), full=True)
+
+    def write_period(self, period: Period, path: Path | str) -> Report:
+        """The periodic 06a report alone (with its Thông tin sheet for the province's roll-up)."""
+        return self._write(period, Path(path), full=False)
+
+    def _write(self, period: Period, path: Path, full: bool) -> Report:
+        from tthc_desk.exporting.report_xlsx import write_report_workbook
+
+        if path.suffix.lower() != ".xlsx":
+            raise ValidationError.for_field("path", "Báo cáo được xuất ra tệp Excel .xlsx.")
+        report = self.compute(period)
+        with atomic_path(path) as tmp:
+            write_report_workbook(report, tmp, full=full, template_dir=self._template_dir)
+        return report
+
+    def file_name(self, report: Report, full: bool = True) -> str:
+        kind = "tuan" if report.period.kind is PeriodKind.WEEK and full else f"06a_{report.period.kind.value}"
+        return f"{report.office.agency_id}_{kind}_{report.period.key}.xlsx"
+
+    @staticmethod
+    def info_json(report: Report) -> str:
+        return json.dumps({"key": report.period.key, "checksum": report.checksum}, ensure_ascii=False)
