@@ -28,6 +28,8 @@ from typing import Any
 
 from tthc_desk.domain.dossier import Channel, Status
 from tthc_desk.domain.lifecycle import SETTLED, DossierEvent, Granularity, Timeliness, classify
+from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.periods import Period
 
 ENDED_WITHOUT_RESULT = frozenset({Status.WITHDRAWN, Status.CLOSED})
 TOTAL_LABEL = "Tổng cộng"
@@ -259,6 +261,33 @@ def evaluate(total: Row06a, extra: ExtraFigures, targets: Targets) -> list[Targe
                      False, extra.late_with_letter, extra.late_total),
         TargetResult("Người dân hài lòng, rất hài lòng", targets.satisfied, share(happy, extra.rated), True, happy, extra.rated),
     ]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report workbook says."""
+
+    period: Period
+    as_of: datetime  # the period's end, or the moment of building for a period still running
+    office: OfficeProfile
+    receiving_unit: str
+    generated_at: datetime
+    app_version: str
+    dossiers: tuple[ReportDossier, ...]
+    rows: tuple[Row06a, ...]
+    total: Row06a
+    extra: ExtraFigures
+    targets: tuple[TargetResult, ...]
+    checksum: str
+
+    @property
+    def late(self) -> list[ReportDossier]:
+        return [d for d in self.dossiers if d.outcome.late]
+
+    @property
+    def postal(self) -> list[ReportDossier]:
+        return [d for d in self.dossiers
+                if (d.channel is Channel.POSTAL and not d.carried_over) or (d.postal_return and d.returned_at)]
 
 
 def is_settled_status(status: Status) -> bool:

@@ -14,19 +14,16 @@ import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tthc_desk.domain.report import Row06a, share
+from tthc_desk.domain.report import Report, Row06a, share
 from tthc_desk.domain.text import format_long_date, nfc
 from tthc_desk.exporting.ledger_xlsx import label, read_labels
-
-if TYPE_CHECKING:
-    from tthc_desk.services.report_service import Report
 
 TEMPLATE = "report_06a"
 SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = "Tổng hợp", "Chi tiết", "Quá hạn", "Bưu chính", "Chỉ tiêu", "Thông tin"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,14 +30,12 @@ from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import SETTLED, LetterStatus
-from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.report import (
     ENDED_WITHOUT_RESULT,
     ExtraFigures,
+    Report,
     ReportDossier,
-    Row06a,
-    TargetResult,
     Targets,
     evaluate,
     figures_checksum,
@@ -57,33 +55,6 @@ TARGETS_KEY = "plan_targets"  # {"2026": {"on_time": 0.95, ...}}
 RECEIVING_UNIT_KEY = "report_receiving_unit"
 DEFAULT_RECEIVING_UNIT = "Văn phòng Ủy ban nhân dân tỉnh"
 _CHUNK = 500
-
-
-@dataclass(frozen=True)
-class Report:
-    """Everything one report workbook says."""
-
-    period: Period
-    as_of: datetime  # the period's end, or the moment of building for a period still running
-    office: OfficeProfile
-    receiving_unit: str
-    generated_at: datetime
-    app_version: str
-    dossiers: tuple[ReportDossier, ...]
-    rows: tuple[Row06a, ...]
-    total: Row06a
-    extra: ExtraFigures
-    targets: tuple[TargetResult, ...]
-    checksum: str
-
-    @property
-    def late(self) -> list[ReportDossier]:
-        return [d for d in self.dossiers if d.outcome.late]
-
-    @property
-    def postal(self) -> list[ReportDossier]:
-        return [d for d in self.dossiers
-                if (d.channel is Channel.POSTAL and not d.carried_over) or (d.postal_return and d.returned_at)]
 
 
 def _letter_text(number: int, year: int) -> str:
