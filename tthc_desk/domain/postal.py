@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.errors import Problem, ValidationError
 from tthc_desk.domain.text import fold, nfc
 
 
@@ -311,3 +311,55 @@ class StatusImportSummary:
     @property
     def total(self) -> int:
         return self.delivered + self.failed + self.returned + self.unchanged
+
+
+#: The counter PC's clock and the post office's may differ a little.
+FUTURE_TOLERANCE = timedelta(minutes=1)
+
+
+def outcome_moment(
+    row: StatusRow,
+    current: PostalState,
+    now: datetime,
+    problems: list[Problem],
+    *,
+    handed_over_at: datetime,
+    failed_at: datetime | None = None,
+    delivered_at: datetime | None = None,
+    returned_at: datetime | None = None,
+) -> datetime | None:
+    """The moment to record for ``row`` on an item in state ``current``; None when the row
+    only repeats what is recorded (so a cumulative file can be imported twice) or cannot be
+    applied, in which case ``problems`` gets the reasons (field "at" or "state").
+
+    A day without a time is placed at the latest recorded step of the item if it is that
+    day, never after now.
+    """
+    previous = max(x for x in (handed_over_at, failed_at, delivered_at, returned_at) if x is not None)
+    if row.date_only:
+        if row.at.date() > now.date():
+            problems.append(Problem(f"Ngày {row.at:%d/%m/%Y} ở tương lai (hôm nay là {now:%d/%m/%Y})", field="at"))
+            return None
+        if row.at.date() < handed_over_at.date():
+            problems.append(Problem(f"Ngày {row.at:%d/%m/%Y} trước ngày giao bưu điện ({handed_over_at:%d/%m/%Y})", field="at"))
+            return None
+        moment = min(max(row.at, previous), now)
+    else:
+        moment = row.at.replace(second=0, microsecond=0)
+        if moment > now + FUTURE_TOLERANCE:
+            problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y})", field="at"))
+            return None
+        if moment < handed_over_at:
+            problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} trước lúc giao bưu điện ({handed_over_at:%H:%M %d/%m/%Y})", field="at"))
+            return None
+    if row.state is current:
+        recorded = {PostalState.FAILED: failed_at, PostalState.DELIVERED: delivered_at, PostalState.RETURNED: returned_at}.get(current)
+        if current is not PostalState.FAILED or (recorded is not None and recorded.date() == moment.date()):
+            return None  # the post repeats what is recorded: nothing to change
+    if msg := change_problem(current, row.state):
+        problems.append(Problem(msg.rstrip("."), field="state"))
+        return None
+    if moment < previous and not row.date_only:
+        problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} trước bước trước đó của bưu gửi ({previous:%H:%M %d/%m/%Y})", field="at"))
+        return None
+    return moment

@@ -57,8 +57,8 @@ from tthc_desk.domain.postal import (
     StatusImportSummary,
     StatusRow,
     batch_number_text,
-    change_problem,
     normalise_waybill,
+    outcome_moment,
     parse_batch_number,
     parse_status_word,
     parse_waybill,
@@ -608,38 +608,10 @@ class PostalService:
 
     @staticmethod
     def _check_row(row: StatusRow, item: PostalItemRecord, now: datetime, problems: list[Problem]) -> datetime | None:
-        """The moment to record for ``row``, None when the row only confirms the current state;
-        problems (field "at" or "state") when it cannot be applied."""
-        current = PostalState(item.state)
-        previous = max(x for x in (item.handed_over_at, item.failed_at, item.delivered_at, item.returned_at) if x is not None)
-        if row.date_only:
-            if row.at.date() > now.date():
-                problems.append(Problem(f"Ngày {row.at:%d/%m/%Y} ở tương lai (hôm nay là {now:%d/%m/%Y})", field="at"))
-                return None
-            if row.at.date() < item.handed_over_at.date():
-                problems.append(Problem(f"Ngày {row.at:%d/%m/%Y} trước ngày giao bưu điện ({item.handed_over_at:%d/%m/%Y})", field="at"))
-                return None
-            moment = min(max(row.at, previous), now)
-        else:
-            moment = _minute(row.at)
-            if moment > now + FUTURE_TOLERANCE:
-                problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y})", field="at"))
-                return None
-            if moment < item.handed_over_at:
-                problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} trước lúc giao bưu điện ({item.handed_over_at:%H:%M %d/%m/%Y})", field="at"))
-                return None
-        if row.state is current:
-            recorded = {PostalState.FAILED: item.failed_at, PostalState.DELIVERED: item.delivered_at,
-                        PostalState.RETURNED: item.returned_at}.get(current)
-            if current is not PostalState.FAILED or (recorded is not None and recorded.date() == moment.date()):
-                return None  # the post repeats what is recorded: nothing to change
-        if msg := change_problem(current, row.state):
-            problems.append(Problem(msg.rstrip("."), field="state"))
-            return None
-        if moment < previous and not row.date_only:
-            problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} trước bước trước đó của bưu gửi ({previous:%H:%M %d/%m/%Y})", field="at"))
-            return None
-        return moment
+        return outcome_moment(
+            row, PostalState(item.state), now, problems, handed_over_at=item.handed_over_at,
+            failed_at=item.failed_at, delivered_at=item.delivered_at, returned_at=item.returned_at,
+        )
 
     def _apply(self, s: Session, item: PostalItemRecord, d: DossierRecord, batch: PostalBatchRecord,
                state: PostalState, moment: datetime, note: str, actor: str) -> None:
