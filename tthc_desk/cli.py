@@ -198,6 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="nhận kết quả: counter (tại Bộ phận Một cửa), postal (qua bưu chính)")
     p.add_argument("--return-address", default="", metavar="ĐỊA_CHỈ",
                    help="địa chỉ nhận kết quả qua bưu chính (mặc định: địa chỉ người nộp)")
+    p.add_argument("--recipient", default="", metavar="HỌ_TÊN",
+                   help="người nhận kết quả qua bưu chính (mặc định: người nộp)")
+    p.add_argument("--recipient-phone", default="", metavar="SỐ",
+                   help="điện thoại người nhận kết quả qua bưu chính (mặc định: của người nộp)")
+    p.add_argument("--postal-ref", default="", metavar="SỐ_HIỆU",
+                   help="số hiệu bưu gửi của hồ sơ nhận qua bưu chính (bắt buộc với --channel postal)")
     p.add_argument("--received", type=_moment, metavar="\"YYYY-MM-DD HH:MM\"",
                    help="thời điểm tiếp nhận (mặc định: bây giờ)")
     p.add_argument("--backdate-reason", default="", metavar="LÝ_DO",
@@ -220,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_lifecycle.add_print_forms(psub, leaf)
     cli_lifecycle.add_parsers(sub, leaf)
+    from tthc_desk import cli_postal  # results returned by public postal service
+
+    cli_postal.add_parsers(sub, leaf)
     return parser
 
 
@@ -358,6 +367,9 @@ def _cmd_receive(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         channel=Channel(args.channel),
         return_method=return_method,
         return_address=return_address,
+        return_recipient=args.recipient,
+        return_phone=args.recipient_phone,
+        postal_reference=args.postal_ref,
         sets_count=args.sets,
         note=args.note,
         received_at=args.received,
@@ -468,8 +480,9 @@ def _run_command(args: argparse.Namespace, paths: AppPaths, clock: Clock | None)
     services = open_services(paths, clock or SystemClock())
     try:
         from tthc_desk.cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
+        from tthc_desk.cli_postal import COMMANDS as POSTAL_COMMANDS
 
-        command = COMMANDS.get(args.command) or LIFECYCLE_COMMANDS[args.command]
+        command = COMMANDS.get(args.command) or LIFECYCLE_COMMANDS.get(args.command) or POSTAL_COMMANDS[args.command]
         return command(args, services, sys.stdout)
     finally:
         services.close()

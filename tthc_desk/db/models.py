@@ -165,6 +165,9 @@ class DossierRecord(Base):
     return_method: Mapped[str] = mapped_column(String(10))
     return_address: Mapped[str] = mapped_column(Text, default="")
     postal_reference: Mapped[str] = mapped_column(String(60), default="")
+    # Return by post (issue 5): who receives the result and their phone; return_address is where.
+    return_recipient: Mapped[str] = mapped_column(String(200), default="")
+    return_phone: Mapped[str] = mapped_column(String(20), default="")
     sets_count: Mapped[int] = mapped_column(Integer, default=1)
     fee_amount: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -281,3 +284,47 @@ class DossierCorrectionRecord(Base):
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text)
+
+
+class PostalBatchRecord(Base):
+    """A handover list to the post office (DANH SÁCH BÀN GIAO), numbered per year."""
+
+    __tablename__ = "postal_batches"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    postal_employee: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PostalItemRecord(Base):
+    """One result handed to the post office, followed until delivered or sent back.
+
+    The waybill may be typed (or scanned) after the list is made, hence nullable; SQLite lets
+    several NULLs through a unique constraint, and two items never share a number.
+    """
+
+    __tablename__ = "postal_items"
+    __table_args__ = (Index("ix_postal_items_state", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("postal_batches.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    waybill: Mapped[str | None] = mapped_column(String(30), unique=True, nullable=True)
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    recipient_address: Mapped[str] = mapped_column(Text, default="")
+    recipient_phone: Mapped[str] = mapped_column(String(20), default="")
+    state: Mapped[str] = mapped_column(String(20))
+    handed_over_at: Mapped[datetime] = mapped_column(DateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")

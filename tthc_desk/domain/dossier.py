@@ -93,6 +93,21 @@ def phone_problem(value: str) -> str | None:
     return None
 
 
+#: A postal address shorter than this cannot name house, street or village, commune and province.
+MIN_POSTAL_ADDRESS = 10
+
+
+def return_address_problem(value: str) -> str | None:
+    """Vietnamese message when an address for return by post is missing or too short."""
+    if not value:
+        return "Nhận kết quả qua bưu chính cần địa chỉ nhận đầy đủ."
+    if len(value) < MIN_POSTAL_ADDRESS:
+        return (
+            f"Địa chỉ nhận kết quả “{value}” quá ngắn: ghi đủ số nhà, đường hoặc thôn, xã/phường, tỉnh."
+        )
+    return None
+
+
 def email_problem(value: str) -> str | None:
     if value and not EMAIL_RE.match(value):
         return "Địa chỉ email không hợp lệ (ví dụ ten@example.com)."
@@ -139,7 +154,12 @@ class DossierDraft:
     backdate_reason: str = ""
     due_override: datetime | None = None
     due_override_reason: str = ""
+    # Received by post: the item number of the parcel the post office brought (required).
     postal_reference: str = ""
+    # Return by post: the recipient (default: the authorised person, else the applicant) and
+    # their phone (default: the applicant's); return_address is where it goes.
+    return_recipient: str = ""
+    return_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +209,8 @@ class Dossier:
     rating_comment: str = ""
     late_reason: str = ""
     responsible_unit: str = ""
+    return_recipient: str = ""
+    return_phone: str = ""
 
 
 @dataclass(frozen=True)

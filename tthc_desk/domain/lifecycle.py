@@ -180,6 +180,12 @@ EVENT_LABELS: dict[str, str] = {
     "corrected": "Sửa thông tin hồ sơ",
     "apology": "Lập phiếu xin lỗi, hẹn lại",
     "apology_delivered": "Đã gửi phiếu xin lỗi",
+    # Public postal service (services/postal_service.py). The handover itself is a "returned".
+    "return_changed": "Đổi nơi nhận kết quả",
+    "postal_waybill": "Ghi số hiệu bưu gửi",
+    "postal_delivered": "Bưu điện phát thành công",
+    "postal_failed": "Bưu điện phát không thành công",
+    "postal_returned": "Bưu điện chuyển hoàn kết quả về Bộ phận Một cửa",
 }
 
 

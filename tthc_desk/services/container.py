@@ -14,6 +14,7 @@ from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.lifecycle_service import LifecycleService
+from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.report_service import ReportService
@@ -36,6 +37,7 @@ class Services:
     deadlines: DeadlineService
     apologies: ApologyService
     registers: RegistersService
+    postal: PostalService
     reports: ReportService
 
     def close(self) -> None:
@@ -59,9 +61,10 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     deadlines = DeadlineService(db, dossiers, calendar, settings, clock)
     apologies = ApologyService(db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir)
     registers = RegistersService(db, dossiers, lifecycle, apologies, settings, calendar, clock, template_dir=paths.template_dir)
+    postal = PostalService(db, dossiers, catalog, calendar, settings, clock, template_dir=paths.template_dir)
     reports = ReportService(db, settings, catalog, lifecycle, clock, template_dir=paths.template_dir)
     services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies,
-                        registers, reports)
+                        registers, postal, reports)
     if seed:
         settings.ensure_default_staff()
         catalog.ensure_starter()

@@ -5,6 +5,7 @@ Every public method takes and returns plain frozen dataclasses; a write is one t
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,8 +38,10 @@ from tthc_desk.domain.dossier import (
     id_number_problem,
     normalise_phone,
     phone_problem,
+    return_address_problem,
 )
 from tthc_desk.domain.errors import NotFoundError, ProblemCollector, ValidationError
+from tthc_desk.domain.postal import normalise_waybill, waybill_problem
 from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind, Procedure
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.calendar_service import CalendarService
@@ -66,6 +69,8 @@ CORRECTABLE_FIELDS: dict[str, str] = {
     "authorised_name": "Người được ủy quyền",
     "authorised_id_number": "Số định danh người được ủy quyền",
     "return_address": "Địa chỉ nhận kết quả",
+    "return_recipient": "Người nhận kết quả qua bưu chính",
+    "return_phone": "Điện thoại người nhận kết quả",
     "sets_count": "Số bộ hồ sơ",
     "fee_amount": "Phí, lệ phí",
     "note": "Ghi chú",
@@ -85,6 +90,17 @@ def _person_problems(p: Person, prefix: str, problems: ProblemCollector, now: da
         problems.add(msg, field=f"{prefix}.email")
     if p.birth_date and (p.birth_date > now.date() or p.birth_date.year < 1900):
         problems.add("Ngày sinh không hợp lệ.", field=f"{prefix}.birth_date")
+
+
+def postal_recipient(draft: DossierDraft) -> tuple[str, str]:
+    """Who receives a result sent by post, and their phone: as entered, else the authorised
+    person (with their phone when known), else the applicant."""
+    auth = draft.authorised
+    if draft.return_recipient:
+        return draft.return_recipient, draft.return_phone or draft.applicant.phone
+    if auth is not None and auth.full_name:
+        return auth.full_name, draft.return_phone or auth.phone or draft.applicant.phone
+    return draft.applicant.full_name, draft.return_phone or draft.applicant.phone
 
 
 def _clean_person(p: Person) -> Person:
@@ -133,7 +149,9 @@ class DossierService:
             note=nfc(draft.note),
             backdate_reason=collapse_spaces(draft.backdate_reason),
             due_override_reason=collapse_spaces(draft.due_override_reason),
-            postal_reference=collapse_spaces(draft.postal_reference),
+            postal_reference=normalise_waybill(draft.postal_reference),
+            return_recipient=collapse_spaces(draft.return_recipient),
+            return_phone=normalise_phone(nfc(draft.return_phone)),
             received_at=draft.received_at.replace(second=0, microsecond=0) if draft.received_at else None,
         )
 
@@ -156,10 +174,23 @@ class DossierService:
         if draft.authorised is not None:
             _person_problems(draft.authorised, "authorised", problems, now)
         if draft.return_method is ReturnMethod.POSTAL:
-            if not draft.return_address:
-                problems.add("Nhận kết quả qua bưu chính cần địa chỉ nhận đầy đủ.", field="return_address")
+            if msg := return_address_problem(draft.return_address):
+                problems.add(msg, field="return_address")
+            if msg := phone_problem(draft.return_phone):
+                problems.add(msg, field="return_phone")
             if procedure is not None and not procedure.postal_return:
                 problems.add("Thủ tục này không cho phép trả kết quả qua bưu chính.", field="return_method")
+        # rules.md "Postal intake": the procedure must be offered by post. The catalog has one
+        # flag for the postal service, so it governs sending the dossier as well as the result.
+        if draft.channel is Channel.POSTAL:
+            if procedure is not None and not procedure.postal_return:
+                problems.add("Thủ tục này không cung cấp dịch vụ bưu chính công ích: không tiếp nhận hồ sơ qua bưu chính.", field="channel")
+            if not draft.postal_reference:
+                problems.add("Hồ sơ nhận qua bưu chính cần số hiệu bưu gửi (ghi trên phiếu gửi của bưu điện).", field="postal_reference")
+            elif msg := waybill_problem(draft.postal_reference):
+                problems.add(msg, field="postal_reference")
+        elif draft.postal_reference:
+            problems.add("Chỉ ghi số hiệu bưu gửi khi hồ sơ được tiếp nhận qua bưu chính.", field="postal_reference")
         if draft.channel is Channel.ONLINE and procedure is not None and not procedure.online:
             problems.add("Thủ tục này chưa cung cấp dịch vụ công trực tuyến.", field="channel")
         if not 1 <= draft.sets_count <= 99:
@@ -198,6 +229,8 @@ class DossierService:
         fee = draft.fee_amount if draft.fee_amount is not None else procedure.total_fee
         a = draft.applicant
         book = str(received_at.year)
+        postal_return = draft.return_method is ReturnMethod.POSTAL
+        recipient, recipient_phone = postal_recipient(draft) if postal_return else ("", "")
         with self._db.write() as s:
             seq = next_value(s, f"code:{office.agency_id}:{received_at:%y%m%d}")
             ledger_no = next_value(s, f"ledger:{book}")
@@ -214,7 +247,8 @@ class DossierService:
                 authorised_name=auth.full_name if auth else "", authorised_id_number=auth.id_number if auth else "",
                 authorised_phone=auth.phone if auth else "",
                 channel=draft.channel.value, return_method=draft.return_method.value,
-                return_address=draft.return_address, postal_reference=draft.postal_reference,
+                return_address=draft.return_address if postal_return else "", postal_reference=draft.postal_reference,
+                return_recipient=recipient, return_phone=recipient_phone,
                 sets_count=draft.sets_count, fee_amount=fee, note=draft.note,
                 received_at=received_at, intake_at=received_at, due_at=due_at, original_due_at=due_at, computed_due_at=computed_due,
                 current_unit=office.office_name,
@@ -227,7 +261,10 @@ class DossierService:
             s.add(rec)
             s.flush()
             note = f"Nhập lùi: {draft.backdate_reason}" if draft.backdate_reason else ""
-            s.add(DossierEventRecord(dossier_id=rec.id, at=received_at, kind="received", actor=clerk, from_unit=a.full_name, to_unit=office.office_name, note=note))
+            data: dict[str, Any] = {"channel": draft.channel.value, "return_method": draft.return_method.value}
+            if draft.postal_reference:
+                data["postal_reference"] = draft.postal_reference
+            s.add(DossierEventRecord(dossier_id=rec.id, at=received_at, kind="received", actor=clerk, from_unit=a.full_name, to_unit=office.office_name, note=note, data=json.dumps(data, ensure_ascii=False)))
             dossier_id = rec.id
         return self.get_by_id(dossier_id)
 
@@ -296,7 +333,7 @@ class DossierService:
             current_unit=r.current_unit, supplement_requested_at=r.supplement_requested_at,
             settled_at=r.settled_at, returned_at=r.returned_at, returned_to=r.returned_to,
             rating=r.rating, rating_comment=r.rating_comment, late_reason=r.late_reason,
-            responsible_unit=r.responsible_unit,
+            responsible_unit=r.responsible_unit, return_recipient=r.return_recipient, return_phone=r.return_phone,
         )
 
 
@@ -375,8 +412,10 @@ class DossierService:
                         problems.add(msg, field=name)
                 elif name == "applicant_name" and not text_value:
                     problems.add("Họ và tên không được để trống.", field=name)
-                elif name == "return_address" and current.return_method is ReturnMethod.POSTAL and not text_value:
-                    problems.add("Nhận kết quả qua bưu chính cần địa chỉ nhận đầy đủ.", field=name)
+                elif name == "return_address" and current.return_method is ReturnMethod.POSTAL and (msg := return_address_problem(text_value)):
+                    problems.add(msg, field=name)
+                elif name == "return_recipient" and current.return_method is ReturnMethod.POSTAL and not text_value:
+                    problems.add("Chưa nhập người nhận kết quả qua bưu chính.", field=name)
                 out[name] = text_value
         problems.raise_if_any("Chưa sửa được hồ sơ: cần sửa các mục được đánh dấu.")
         return out

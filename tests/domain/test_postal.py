@@ -1,0 +1,112 @@
+"""Postal states, allowed changes, waybill numbers and the words of a status file."""
+
+from __future__ import annotations
+
+import pytest
+
+from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.postal import (
+    OUTCOMES,
+    PostalShares,
+    PostalState,
+    batch_number_text,
+    change_problem,
+    normalise_waybill,
+    parse_batch_number,
+    parse_status_word,
+    parse_waybill,
+    percent_text,
+    s10_check_digit,
+    s10_warning,
+    waybill_problem,
+)
+
+
+def test_every_state_has_a_vietnamese_label() -> None:
+    assert [s.label for s in PostalState] == [
+        "Chờ giao bưu điện",
+        "Đã giao bưu điện",
+        "Đã phát thành công",
+        "Phát không thành công",
+        "Chuyển hoàn về Bộ phận Một cửa",
+    ]
+
+
+def test_allowed_changes() -> None:
+    for outcome in OUTCOMES:
+        assert change_problem(PostalState.HANDED_OVER, outcome) is None
+        assert change_problem(PostalState.FAILED, outcome) is None  # another attempt, or back
+    assert change_problem(PostalState.WAITING, PostalState.HANDED_OVER) is None
+    assert change_problem(PostalState.WAITING, PostalState.DELIVERED) is not None
+    for final in (PostalState.DELIVERED, PostalState.RETURNED):
+        msg = change_problem(final, PostalState.FAILED)
+        assert msg is not None and "trạng thái cuối" in msg
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("EB123456789VN", "EB123456789VN"), (" eb 1234 5678 9vn ", "EB123456789VN"),
+     ("rr000000000vn", "RR000000000VN"), ("123456", "123456"), ("a" * 30, "A" * 30)],
+)
+def test_waybills_are_normalised_and_accepted(raw: str, expected: str) -> None:
+    assert normalise_waybill(raw) == expected
+    assert waybill_problem(expected) is None
+    assert parse_waybill(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "12345", "A" * 31, "EB-123456789-VN", "ĐB123456789VN", "EB12345678*VN"])
+def test_bad_waybills_are_refused_with_a_field(raw: str) -> None:
+    with pytest.raises(ValidationError) as e:
+        parse_waybill(raw)
+    assert e.value.field_messages().keys() == {"waybill"}
+    assert "bưu gửi" in e.value.message
+
+
+def test_s10_check_digit_is_only_a_hint() -> None:
+    # RR 4730 2856 ? VN: 4*8+7*6+3*4+0*2+2*3+8*5+5*9+6*7 = 219; 219 % 11 = 10; 11 - 10 = 1.
+    assert s10_check_digit("47302856") == 1
+    assert s10_warning("RR473028561VN") is None
+    assert s10_warning("RR473028569VN") is not None
+    assert s10_warning("ABC123456") is None  # not an S10 number: nothing to say
+    assert waybill_problem("RR473028569VN") is None  # never refused for the check digit
+
+
+@pytest.mark.parametrize(
+    ("word", "state"),
+    [("delivered", PostalState.DELIVERED), ("DELIVERED", PostalState.DELIVERED),
+     ("Đã phát thành công", PostalState.DELIVERED), ("da phat thanh cong", PostalState.DELIVERED),
+     ("failed", PostalState.FAILED), ("Phát không thành công", PostalState.FAILED),
+     ("phat khong thanh cong", PostalState.FAILED), ("returned", PostalState.RETURNED),
+     ("Chuyển hoàn về Bộ phận Một cửa", PostalState.RETURNED), ("chuyen hoan", PostalState.RETURNED),
+     ("handed_over", PostalState.HANDED_OVER), ("Đã giao bưu điện", PostalState.HANDED_OVER)],
+)
+def test_status_words_with_or_without_accents(word: str, state: PostalState) -> None:
+    assert parse_status_word(word) is state
+
+
+def test_status_words_in_nfd_and_unknown_words() -> None:
+    import unicodedata
+
+    assert parse_status_word(unicodedata.normalize("NFD", "Phát không thành công")) is PostalState.FAILED
+    assert parse_status_word("waiting") is None  # never a post office status
+    assert parse_status_word("Chờ giao bưu điện") is None
+    assert parse_status_word("lost") is None
+    assert parse_status_word("") is None
+
+
+def test_batch_numbers() -> None:
+    assert batch_number_text(3, 2026) == "03/2026/BGBC"
+    assert batch_number_text(112, 2026) == "112/2026/BGBC"
+    assert parse_batch_number("03/2026/BGBC") == (3, 2026)
+    assert parse_batch_number(" 3 / 2026 ") == (3, 2026)
+    assert parse_batch_number("03/2026/bgbc") == (3, 2026)
+    assert parse_batch_number("2026") is None
+
+
+def test_shares_and_percent_text() -> None:
+    from datetime import date
+
+    shares = PostalShares(date(2026, 3, 1), date(2026, 3, 31), 8, 1, 0, 0)
+    assert shares.received_share == 0.125
+    assert shares.returned_share == 0.0  # nothing returned: no division by zero
+    assert percent_text(shares.received_share) == "12,5%"

@@ -1,0 +1,194 @@
+"""Read the delivery-status file the post office sends back (CSV or Excel).
+
+Columns, in any order, named in Vietnamese or English with or without accents: the waybill
+(``Số hiệu bưu gửi``, ``Mã vận đơn``, ``Mã bưu gửi``, ``waybill``, ``tracking number``), the
+status (``Trạng thái``, ``Tình trạng``, ``status``) and the date (``Ngày``, ``Thời gian``,
+``Ngày phát``, ``date``). Rows above the header (a title) and extra columns are ignored.
+Dates are ``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM[:SS]``, ISO ``yyyy-mm-dd[ HH:MM[:SS]]`` or Excel
+date cells.
+
+This module checks what a file can say by itself (columns, waybill shape, status word, date,
+duplicate rows) and returns every problem with its row and column; the postal service adds
+what needs the database (unknown waybills, impossible changes) and applies all or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from pathlib import Path
+
+from openpyxl.utils.datetime import from_excel
+
+from tthc_desk.domain.errors import Problem, ValidationError
+from tthc_desk.domain.postal import (
+    STATUS_CHOICES,
+    PostalState,
+    StatusRow,
+    normalise_waybill,
+    parse_status_word,
+    waybill_problem,
+)
+from tthc_desk.domain.text import nfc, search_tokens
+from tthc_desk.exporting.calendar_io import Row, _csv_rows, _xlsx_rows
+
+COL_WAYBILL = "Số hiệu bưu gửi"
+COL_STATUS = "Trạng thái"
+COL_DATE = "Ngày"
+COLUMNS = (COL_WAYBILL, COL_STATUS, COL_DATE)
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    COL_WAYBILL: (
+        "Số hiệu bưu gửi", "Số hiệu", "Mã vận đơn", "Mã bưu gửi", "Số vận đơn", "Mã bưu phẩm",
+        "Số hiệu bưu phẩm", "waybill", "waybill number", "tracking", "tracking number",
+        "item", "item number", "item code",
+    ),
+    COL_STATUS: ("Trạng thái", "Tình trạng", "Kết quả phát", "Trạng thái phát", "status", "state"),
+    COL_DATE: (
+        "Ngày", "Thời gian", "Ngày phát", "Ngày giờ", "Thời điểm", "Ngày cập nhật", "date",
+        "datetime", "time", "date time",
+    ),
+}
+_HEADER_KEYS = {" ".join(search_tokens(alias)): col for col, aliases in _ALIASES.items() for alias in aliases}
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
+
+
+def read_status_file(path: str | Path) -> tuple[list[StatusRow], list[Problem]]:
+    """The checked rows of a .csv (UTF-8 with or without BOM; ``,`` ``;`` or tab) or .xlsx file,
+    and every problem found. An unreadable file raises a ValidationError at once."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+    elif suffix in (".csv", ".txt"):
+        rows = _csv_rows(path)
+    else:
+        raise ValidationError(
+            f"Không đọc được tệp “{path.name}”: chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."
+        )
+    return parse_status_rows(rows)
+
+
+def parse_status_rows(rows: Iterable[Row]) -> tuple[list[StatusRow], list[Problem]]:
+    problems: list[Problem] = []
+    columns: dict[str, int] | None = None
+    out: list[StatusRow] = []
+    first_row_of: dict[str, int] = {}
+    for row_no, cells in rows:
+        if all(_blank(c) for c in cells):
+            continue
+        if columns is None:
+            if any(_column_name(c) for c in cells):
+                columns = _header(row_no, cells, problems)
+                if len(columns) < len(COLUMNS):
+                    break  # without every column no row can be read
+            continue  # rows above the header are titles
+        values = {name: cells[pos] if pos < len(cells) else None for name, pos in columns.items()}
+        waybill = _waybill(values[COL_WAYBILL], row_no, problems)
+        state = _state(values[COL_STATUS], row_no, problems)
+        moment = _moment(values[COL_DATE], row_no, problems)
+        if waybill:
+            if waybill in first_row_of:
+                problems.append(Problem(
+                    f"Số hiệu bưu gửi {waybill} trùng với dòng {first_row_of[waybill]}",
+                    row=row_no, column=COL_WAYBILL,
+                ))
+                continue
+            first_row_of[waybill] = row_no
+        if waybill and state is not None and moment is not None:
+            out.append(StatusRow(row_no, waybill, state, moment[0], date_only=moment[1]))
+    if columns is None:
+        problems.extend(
+            Problem(f"Không tìm thấy dòng tiêu đề có cột “{name}”", column=name) for name in COLUMNS
+        )
+    elif not out and not problems:
+        problems.append(Problem("Tệp không có dòng trạng thái nào dưới dòng tiêu đề"))
+    return out, problems
+
+
+def _header(row_no: int, cells: Sequence[object], problems: list[Problem]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for pos, raw in enumerate(cells):
+        name = _column_name(raw)
+        if name is None:
+            continue  # extra columns (recipient, notes) are allowed and ignored
+        if name in columns:
+            problems.append(Problem(f"Cột “{name}” xuất hiện hai lần", row=row_no, column=name))
+        else:
+            columns[name] = pos
+    for name in COLUMNS:
+        if name not in columns:
+            aliases = ", ".join(f"“{a}”" for a in _ALIASES[name][:3])
+            problems.append(Problem(f"Thiếu cột “{name}” (hoặc {aliases}) ở dòng tiêu đề", row=row_no, column=name))
+    return columns
+
+
+def _column_name(value: object) -> str | None:
+    return _HEADER_KEYS.get(" ".join(search_tokens(_text(value))))
+
+
+def _waybill(value: object, row_no: int, problems: list[Problem]) -> str:
+    waybill = normalise_waybill(_text(value))
+    if msg := waybill_problem(waybill):
+        problems.append(Problem(msg.rstrip("."), row=row_no, column=COL_WAYBILL))
+        return ""
+    return waybill
+
+
+def _state(value: object, row_no: int, problems: list[Problem]) -> PostalState | None:
+    text = _text(value)
+    if not text:
+        problems.append(Problem("Thiếu trạng thái", row=row_no, column=COL_STATUS))
+        return None
+    state = parse_status_word(text)
+    if state is None:
+        problems.append(Problem(
+            f"Trạng thái “{text}” không hiểu được, cần một trong: {STATUS_CHOICES}", row=row_no, column=COL_STATUS
+        ))
+    return state
+
+
+def _moment(value: object, row_no: int, problems: list[Problem]) -> tuple[datetime, bool] | None:
+    """(moment, date only). An Excel date cell at exactly midnight counts as a date only."""
+    if isinstance(value, datetime):
+        moment = value.replace(second=0, microsecond=0, tzinfo=None)
+        return moment, moment.time() == time.min
+    if isinstance(value, date):
+        return datetime.combine(value, time.min), True
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:  # an Excel date serial in a cell not formatted as a date
+            moment = from_excel(value).replace(second=0, microsecond=0)
+            return moment, moment.time() == time.min
+        except (ValueError, OverflowError, AttributeError):
+            pass
+    text = _text(value)
+    if not text:
+        problems.append(Problem("Thiếu ngày", row=row_no, column=COL_DATE))
+        return None
+    parts: tuple[int, ...] | None = None
+    if match := _DMY.match(text):
+        d, m, y, hh, mm, _ss = match.groups()
+        parts = (int(y), int(m), int(d), int(hh or 0), int(mm or 0))
+    elif match := _YMD.match(text):
+        y, m, d, hh, mm, _ss = match.groups()
+        parts = (int(y), int(m), int(d), int(hh or 0), int(mm or 0))
+    try:
+        if parts is None:
+            raise ValueError(text)
+        return datetime(*parts), match is not None and match.group(4) is None
+    except ValueError:
+        problems.append(Problem(
+            f"Ngày “{text}” không hợp lệ, cần dạng dd/mm/yyyy hoặc dd/mm/yyyy HH:MM", row=row_no, column=COL_DATE
+        ))
+        return None
+
+
+def _text(value: object) -> str:
+    return nfc(None if value is None else str(value))
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
