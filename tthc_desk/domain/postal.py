@@ -363,3 +363,15 @@ def outcome_moment(
         problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} trước bước trước đó của bưu gửi ({previous:%H:%M %d/%m/%Y})", field="at"))
         return None
     return moment
+
+
+def postal_state_at(item: PostalItem, moment: datetime) -> PostalState:
+    """The state of a handed-over item at ``moment``, from its dates (a report rebuilt later
+    says what was known at its end)."""
+    if item.returned_at is not None and item.returned_at < moment:
+        return PostalState.RETURNED
+    if item.delivered_at is not None and item.delivered_at < moment:
+        return PostalState.DELIVERED
+    if item.failed_at is not None and item.failed_at < moment:
+        return PostalState.FAILED
+    return PostalState.HANDED_OVER

@@ -27,9 +27,10 @@ from enum import StrEnum
 from typing import Any
 
 from tthc_desk.domain.dossier import Channel, Status
-from tthc_desk.domain.lifecycle import SETTLED, DossierEvent, Granularity, Timeliness, classify
+from tthc_desk.domain.lifecycle import DossierEvent, Granularity, Timeliness, classify
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.periods import Period
+from tthc_desk.domain.postal import PostalItem
 
 ENDED_WITHOUT_RESULT = frozenset({Status.WITHDRAWN, Status.CLOSED})
 TOTAL_LABEL = "Tổng cộng"
@@ -238,9 +239,10 @@ class ExtraFigures:
 
     late_total: int = 0  # settled late in the period or overdue at its end
     late_with_letter: int = 0
-    received_postal: int = 0  # received through the postal service in the period
-    returned_postal: int = 0  # results returned by post in the period
-    returned_total: int = 0
+    received_total: int = 0  # first received in the period
+    received_postal: int = 0  # of them, through the postal service
+    returned_postal: int = 0  # results handed to the post office in the period
+    returned_total: int = 0  # results returned in the period, at the counter or by post
     rated: int = 0
     very_satisfied: int = 0
     satisfied: int = 0
@@ -279,16 +281,12 @@ class Report:
     extra: ExtraFigures
     targets: tuple[TargetResult, ...]
     checksum: str
+    postal_items: tuple[PostalItem, ...] = ()  # handed to the post in the period, state at its end
 
     @property
     def late(self) -> list[ReportDossier]:
         return [d for d in self.dossiers if d.outcome.late]
 
     @property
-    def postal(self) -> list[ReportDossier]:
-        return [d for d in self.dossiers
-                if (d.channel is Channel.POSTAL and not d.carried_over) or (d.postal_return and d.returned_at)]
-
-
-def is_settled_status(status: Status) -> bool:
-    return status in SETTLED or status in ENDED_WITHOUT_RESULT
+    def received_by_post(self) -> list[ReportDossier]:
+        return [d for d in self.dossiers if d.channel is Channel.POSTAL and not d.carried_over]

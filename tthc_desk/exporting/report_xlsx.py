@@ -180,25 +180,37 @@ def _table_row(ws: Worksheet, row: int, number: str, r: Row06a, total_label: str
 # -- the weekly sheets -------------------------------------------------------------------------
 
 
-def _list_sheet(wb: Workbook, name: str, title: str, lines: Sequence[str], columns: Sequence[str],
-                widths: Sequence[float], rows: Sequence[Sequence[Any]], dates: Sequence[int] = ()) -> int:
-    ws = wb.create_sheet(name)
-    _widths(ws, widths)
-    _cell(ws, 1, 1, title, bold=True, align=_CENTRE)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
-    _merge(ws, 1, 1, 1, len(columns))
-    for k, line in enumerate(lines, start=2):
-        _cell(ws, k, 1, line)
-        _merge(ws, k, 1, k, len(columns))
-    head = len(lines) + 3
+def _table(ws: Worksheet, head: int, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+           dates: Sequence[int] = ()) -> int:
+    """A bordered table with its header on row ``head``; returns the row after it."""
     for col, text in enumerate(columns, start=1):
         _cell(ws, head, col, text, bold=True, align=_HEAD, box=True)
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    _print_setup(ws, f"{head}:{head}")
     for i, values in enumerate(rows, start=head + 1):
         for col, value in enumerate(values, start=1):
             fmt = DATETIME_FORMAT if (col - 1) in dates and isinstance(value, datetime) else None
             _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if fmt or col == 1 else _WRAP)
+    return head + len(rows) + 1
+
+
+def _sheet(wb: Workbook, name: str, title: str, lines: Sequence[str], widths: Sequence[float]) -> tuple[Worksheet, int]:
+    """A sheet with its title and lines; returns it and the first free row."""
+    ws = wb.create_sheet(name)
+    _widths(ws, widths)
+    _cell(ws, 1, 1, title, bold=True, align=_CENTRE)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    _merge(ws, 1, 1, 1, len(widths))
+    for k, line in enumerate(lines, start=2):
+        _cell(ws, k, 1, line)
+        _merge(ws, k, 1, k, len(widths))
+    return ws, len(lines) + 3
+
+
+def _list_sheet(wb: Workbook, name: str, title: str, lines: Sequence[str], columns: Sequence[str],
+                widths: Sequence[float], rows: Sequence[Sequence[Any]], dates: Sequence[int] = ()) -> int:
+    ws, head = _sheet(wb, name, title, lines, widths)
+    _table(ws, head, columns, rows, dates)
+    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    _print_setup(ws, f"{head}:{head}")
     if rows:
         ws.auto_filter.ref = f"A{head}:{get_column_letter(len(columns))}{head + len(rows)}"
     return len(rows)
@@ -228,24 +240,27 @@ def _late(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
 
 def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     x = report.extra
-    received_in = sum(not d.carried_over for d in report.dossiers)
     lines = [
         report.period.range_text,
-        label(t, "postal.received", count=x.received_postal, total=received_in,
-              share=_percent(share(x.received_postal, received_in))),
+        label(t, "postal.received", count=x.received_postal, total=x.received_total,
+              share=_percent(share(x.received_postal, x.received_total))),
         label(t, "postal.returned", count=x.returned_postal, total=x.returned_total,
               share=_percent(share(x.returned_postal, x.returned_total))),
         label(t, "postal.procedures", count=x.procedures_postal, total=x.procedures_total,
               share=_percent(share(x.procedures_postal, x.procedures_total))),
     ]
-    yes, no = label(t, "postal.yes"), label(t, "postal.no")
-    rows = [
-        [i, d.code, d.procedure_name, d.applicant_name, yes if d.channel.value == "postal" and not d.carried_over else no,
-         yes if d.postal_return and d.returned_at else no, _moment(d.returned_at)]
-        for i, d in enumerate(report.postal, start=1)
-    ]
-    return _list_sheet(wb, POSTAL, label(t, "postal.title"), lines, t["postal"]["columns"],
-                       (6, 27, 44, 24, 14, 14, 16), rows, dates=(6,))
+    ws, row = _sheet(wb, POSTAL, label(t, "postal.title"), lines, (6, 27, 24, 40, 18, 16, 16, 22, 16))
+    _print_setup(ws)
+    _cell(ws, row, 1, label(t, "postal.received_title"), bold=True)
+    received = [[i, d.code, d.applicant_name, d.procedure_name, _moment(d.intake_at), d.status_label]
+                for i, d in enumerate(report.received_by_post, start=1)]
+    row = _table(ws, row + 1, t["postal"]["received_columns"], received, dates=(4,)) + 1
+    _cell(ws, row, 1, label(t, "postal.returned_title"), bold=True)
+    items = [[i, p.dossier_code, p.recipient_name, p.recipient_address, p.waybill, p.batch_number,
+              _moment(p.handed_over_at), p.state.label, _moment(p.delivered_at or p.failed_at or p.returned_at)]
+             for i, p in enumerate(report.postal_items, start=1)]
+    _table(ws, row + 1, t["postal"]["returned_columns"], items, dates=(6, 8))
+    return len(received) + len(items)
 
 
 def _targets(wb: Workbook, report: Report, t: dict[str, Any]) -> int:

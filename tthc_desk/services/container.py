@@ -62,7 +62,7 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     apologies = ApologyService(db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir)
     registers = RegistersService(db, dossiers, lifecycle, apologies, settings, calendar, clock, template_dir=paths.template_dir)
     postal = PostalService(db, dossiers, catalog, calendar, settings, clock, template_dir=paths.template_dir)
-    reports = ReportService(db, settings, catalog, lifecycle, clock, template_dir=paths.template_dir)
+    reports = ReportService(db, settings, catalog, lifecycle, postal, clock, template_dir=paths.template_dir)
     services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies,
                         registers, postal, reports)
     if seed:

@@ -17,7 +17,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import case, func, or_, select
@@ -31,6 +31,7 @@ from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import SETTLED, LetterStatus
 from tthc_desk.domain.periods import Period, PeriodKind
+from tthc_desk.domain.postal import PostalShares, postal_state_at
 from tthc_desk.domain.report import (
     ENDED_WITHOUT_RESULT,
     ExtraFigures,
@@ -46,6 +47,7 @@ from tthc_desk.domain.report import (
 )
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.lifecycle_service import LifecycleService, event_to_domain
+from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import atomic_path
 from tthc_desk.services.settings_service import SettingsService
 
@@ -63,8 +65,9 @@ def _letter_text(number: int, year: int) -> str:
 
 class ReportService:
     def __init__(self, db: Database, settings: SettingsService, catalog: CatalogService, lifecycle: LifecycleService,
-                 clock: Clock, template_dir: Path | None = None) -> None:
+                 postal: PostalService, clock: Clock, template_dir: Path | None = None) -> None:
         self._db = db
+        self._postal = postal
         self._settings = settings
         self._catalog = catalog
         self._lifecycle = lifecycle
@@ -173,14 +176,19 @@ class ReportService:
             dossiers = [replace(x, letter_number=letters[i][0], letter_date=letters[i][1]) if i in letters else x
                         for i, x in zip((r[0] for r in base), dossiers, strict=True)]
         rows, total = summarise(dossiers)
-        extra = self._extra(dossiers)
+        last_day = (as_of - timedelta(minutes=1)).date()
+        postal_items = tuple(
+            replace(x, state=postal_state_at(x, as_of)) for x in self._postal.items()
+            if x.handed_over_at is not None and start <= x.handed_over_at < as_of
+        )
+        extra = self._extra(dossiers, self._postal.postal_shares(period.start, max(period.start, last_day)))
         office = self._settings.office()
         return Report(
             period=period, as_of=as_of, office=office,
             receiving_unit=self._settings.get_value(RECEIVING_UNIT_KEY, DEFAULT_RECEIVING_UNIT),
             generated_at=now, app_version=__version__,
             dossiers=tuple(dossiers), rows=tuple(rows), total=total, extra=extra,
-            targets=tuple(evaluate(total, extra, self.targets(period.end.year))),
+            targets=tuple(evaluate(total, extra, self.targets(period.end.year))), postal_items=postal_items,
             checksum=figures_checksum(rows, total),
         )
 
@@ -212,15 +220,14 @@ class ReportService:
                         found[dossier_id] = (_letter_text(number, year), confirmed_at)
         return found
 
-    def _extra(self, dossiers: Sequence[ReportDossier]) -> ExtraFigures:
+    def _extra(self, dossiers: Sequence[ReportDossier], shares: PostalShares) -> ExtraFigures:
         late = [x for x in dossiers if x.outcome.late]
-        returned = [x for x in dossiers if x.returned_at is not None]
-        ratings = [x.rating for x in returned if x.rating]
+        ratings = [x.rating for x in dossiers if x.returned_at is not None and x.rating]
         procedures = self._catalog.list(active_only=True)
         return ExtraFigures(
             late_total=len(late), late_with_letter=sum(bool(x.letter_number) for x in late),
-            received_postal=sum(x.channel is Channel.POSTAL and not x.carried_over for x in dossiers),
-            returned_postal=sum(x.postal_return for x in returned), returned_total=len(returned), rated=len(ratings),
+            received_total=shares.received_total, received_postal=shares.received_by_post,
+            returned_postal=shares.returned_by_post, returned_total=shares.returned_total, rated=len(ratings),
             very_satisfied=ratings.count("very_satisfied"), satisfied=ratings.count("satisfied"),
             dissatisfied=ratings.count("dissatisfied"),
             procedures_postal=sum(p.postal_return for p in procedures), procedures_total=len(procedures),
