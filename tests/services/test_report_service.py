@@ -43,7 +43,15 @@ from tthc_desk.domain.dossier import Channel, ReturnMethod
 from tthc_desk.domain.lifecycle import Move
 from tthc_desk.domain.periods import PeriodKind
 from tthc_desk.domain.report import Outcome
-from tthc_desk.exporting.report_xlsx import DETAIL, INFO, LATE, NUMBERS_ROW, POSTAL, SUMMARY, TARGETS
+from tthc_desk.exporting.report_xlsx import (
+    DETAIL,
+    INFO,
+    LATE,
+    NUMBERS_ROW,
+    POSTAL,
+    SUMMARY,
+    TARGETS,
+)
 from tthc_desk.services.apology_service import LetterEdit
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveRequest
