@@ -229,6 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tthc_desk import cli_postal  # results returned by public postal service
 
     cli_postal.add_parsers(sub, leaf)
+    from tthc_desk import cli_reports  # reports upward and the province's roll-up
+
+    cli_reports.add_parsers(sub, leaf)
     return parser
 
 
@@ -481,8 +484,10 @@ def _run_command(args: argparse.Namespace, paths: AppPaths, clock: Clock | None)
     try:
         from tthc_desk.cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
         from tthc_desk.cli_postal import COMMANDS as POSTAL_COMMANDS
+        from tthc_desk.cli_reports import COMMANDS as REPORT_COMMANDS
 
-        command = COMMANDS.get(args.command) or LIFECYCLE_COMMANDS.get(args.command) or POSTAL_COMMANDS[args.command]
+        commands = {**COMMANDS, **LIFECYCLE_COMMANDS, **POSTAL_COMMANDS, **REPORT_COMMANDS}
+        command = commands[args.command]
         return command(args, services, sys.stdout)
     finally:
         services.close()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tthc_desk.domain.periods import Period
 from tthc_desk.domain.report import Report, Row06a, share
 from tthc_desk.domain.text import format_long_date, nfc
 from tthc_desk.exporting.ledger_xlsx import label, read_labels
@@ -86,12 +88,30 @@ def _percent(value: float | None) -> str:
 # -- Tổng hợp (Biểu 06a) ------------------------------------------------------------------------
 
 
-def _summary(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
-    ws = wb.active
-    ws.title = SUMMARY
+@dataclass(frozen=True)
+class SummaryHead:
+    """What the 06a sheet says around its table: who reports to whom, and who signs."""
+
+    period: Period
+    reporting_unit: str
+    receiving_unit: str
+    place: str
+    day: date
+    head_prefix: str = ""
+    head_title: str = ""
+    head_name: str = ""
+
+    @classmethod
+    def of(cls, report: Report) -> SummaryHead:
+        o = report.office
+        return cls(report.period, o.parent_authority, report.receiving_unit, o.place_name, report.generated_at.date(),
+                   o.head_sign_prefix, o.head_title, o.head_name)
+
+
+def summary_sheet(ws: Worksheet, t: dict[str, Any], head: SummaryHead, rows: Sequence[Row06a], total: Row06a) -> int:
+    """Write Biểu 06a on ``ws``; returns the number of table rows (with the level and total rows)."""
     _widths(ws, (6, 34, 10, 11, 15, 10, 10, 10, 10, 10, 10, 10, 10))
-    office = report.office
-    p = report.period
+    p = head.period
     _cell(ws, 1, 1, label(t, "form.number"), bold=True)
     _merge(ws, 1, 1, 1, 2)
     _cell(ws, 1, 3, label(t, "form.title"), bold=True, align=_HEAD)
@@ -102,9 +122,9 @@ def _summary(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     _cell(ws, 3, 3, label(t, "form.range", date_from=f"{p.start:%d/%m/%Y}", date_to=f"{p.end:%d/%m/%Y}"),
           align=_CENTRE)
     _merge(ws, 3, 3, 3, 10)
-    _cell(ws, 1, 11, label(t, "form.reporting_unit", office=office.parent_authority), align=_WRAP)
+    _cell(ws, 1, 11, label(t, "form.reporting_unit", office=head.reporting_unit), align=_WRAP)
     _merge(ws, 1, 11, 1, 13)
-    _cell(ws, 2, 11, label(t, "form.receiving_unit", unit=report.receiving_unit), align=_WRAP)
+    _cell(ws, 2, 11, label(t, "form.receiving_unit", unit=head.receiving_unit), align=_WRAP)
     _merge(ws, 2, 11, 3, 13)
     _cell(ws, 4, 11, label(t, "form.unit"))
     _merge(ws, 4, 11, 4, 13)
@@ -139,19 +159,19 @@ def _summary(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     for col in range(3, 14):
         _cell(ws, row, col, None, box=True)
     row += 1
-    for i, r in enumerate(report.rows, start=1):
+    for i, r in enumerate(rows, start=1):
         _table_row(ws, row, str(i), r)
         row += 1
-    _table_row(ws, row, "", report.total, total_label=label(t, "form.total"))
+    _table_row(ws, row, "", total, total_label=label(t, "form.total"))
     last = row
     row += 2
-    _cell(ws, row, 10, format_long_date(office.place_name, report.generated_at.date()),
+    _cell(ws, row, 10, format_long_date(head.place, head.day),
           align=Alignment(horizontal="center", vertical="center"))
     ws.cell(row=row, column=10).font = Font(italic=True)
     _merge(ws, row, 10, row, 13)
     row += 1
     _cell(ws, row, 2, label(t, "signature.maker"), bold=True, align=_CENTRE)
-    head_lines = [x for x in (office.head_sign_prefix, office.head_title.upper()) if x]
+    head_lines = [x for x in (head.head_prefix, head.head_title.upper()) if x]
     for k, text in enumerate(head_lines):
         _cell(ws, row + k, 10, text, bold=True, align=_CENTRE)
         _merge(ws, row + k, 10, row + k, 13)
@@ -161,7 +181,7 @@ def _summary(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     _cell(ws, note_row, 10, label(t, "signature.head_note"), align=_CENTRE)
     ws.cell(row=note_row, column=10).font = Font(italic=True)
     _merge(ws, note_row, 10, note_row, 13)
-    _cell(ws, note_row + 4, 10, office.head_name, bold=True, align=_CENTRE)
+    _cell(ws, note_row + 4, 10, head.head_name, bold=True, align=_CENTRE)
     _merge(ws, note_row + 4, 10, note_row + 4, 13)
     return last - NUMBERS_ROW  # table rows, with the level and total rows
 
@@ -308,7 +328,9 @@ def write_report_workbook(report: Report, path: str | os.PathLike[str], *, full:
     t = read_labels(TEMPLATE, template_dir)
     wb = Workbook()
     counts = {"tong_hop": len(report.rows)}
-    _summary(wb, report, t)
+    ws = wb.active
+    ws.title = SUMMARY
+    summary_sheet(ws, t, SummaryHead.of(report), report.rows, report.total)
     if full:
         counts["chi_tiet"] = _detail(wb, report, t)
         counts["qua_han"] = _late(wb, report, t)

@@ -13,12 +13,12 @@ the late ones.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, func, or_, select
 
@@ -51,11 +51,16 @@ from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import atomic_path
 from tthc_desk.services.settings_service import SettingsService
 
+if TYPE_CHECKING:
+    from tthc_desk.exporting.report_reader import RollUp
+
 CALENDAR_MONTHS_KEY = "report_calendar_months"  # True: months without the 15th cut-off
 WEEK_START_KEY = "report_week_start"  # 0 Monday … 6 Sunday
 TARGETS_KEY = "plan_targets"  # {"2026": {"on_time": 0.95, ...}}
 RECEIVING_UNIT_KEY = "report_receiving_unit"
 DEFAULT_RECEIVING_UNIT = "Văn phòng Ủy ban nhân dân tỉnh"
+PROVINCE_RECEIVER_KEY = "report_province_receiving_unit"
+DEFAULT_PROVINCE_RECEIVER = "Văn phòng Chính phủ (Cục Kiểm soát thủ tục hành chính)"
 _CHUNK = 500
 
 
@@ -252,10 +257,22 @@ class ReportService:
             write_report_workbook(report, tmp, full=full, template_dir=self._template_dir)
         return report
 
+    def aggregate(self, files: Sequence[Path], path: Path | str, period_key: str | None = None) -> RollUp:
+        """The province's roll-up of commune workbooks (checked one by one) into ``path``."""
+        from tthc_desk.exporting.report_reader import roll_up, write_roll_up
+
+        if Path(path).suffix.lower() != ".xlsx":
+            raise ValidationError.for_field("path", "Bảng tổng hợp được xuất ra tệp Excel .xlsx.")
+        result = roll_up(list(files), period_key)
+        if result.included:
+            office = self._settings.office()
+            with atomic_path(path) as tmp:
+                write_roll_up(result, tmp, province=f"UBND {office.province.upper()}",
+                              receiving_unit=self._settings.get_value(PROVINCE_RECEIVER_KEY, DEFAULT_PROVINCE_RECEIVER),
+                              place=office.province.removeprefix("Tỉnh ").removeprefix("Thành phố "),
+                              day=self._clock.now().date())
+        return result
+
     def file_name(self, report: Report, full: bool = True) -> str:
         kind = "tuan" if report.period.kind is PeriodKind.WEEK and full else f"06a_{report.period.kind.value}"
         return f"{report.office.agency_id}_{kind}_{report.period.key}.xlsx"
-
-    @staticmethod
-    def info_json(report: Report) -> str:
-        return json.dumps({"key": report.period.key, "checksum": report.checksum}, ensure_ascii=False)

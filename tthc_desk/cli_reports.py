@@ -1,0 +1,91 @@
+"""The `tthc-desk` commands that report upward: the weekly workbook, the periodic Biểu 06a, and
+the province's roll-up of commune workbooks.
+
+Same rules as :mod:`tthc_desk.cli`: one result per line on stdout; an error ends the command
+with exit code 2 and one Vietnamese line on stderr, and no file is left half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from tthc_desk.cli import EXIT_ERROR, EXIT_OK, CliError, _day, _require_file, _require_folder
+from tthc_desk.domain.periods import PeriodKind
+from tthc_desk.domain.report import Report
+
+if TYPE_CHECKING:
+    from tthc_desk.services.container import Services
+
+Leaf = Callable[[Any, str, str], argparse.ArgumentParser]
+KINDS = {"month": PeriodKind.MONTH, "quarter": PeriodKind.QUARTER, "half": PeriodKind.HALF, "year": PeriodKind.YEAR,
+         "custom": PeriodKind.CUSTOM}
+
+
+def add_parsers(sub: Any, leaf: Leaf) -> None:
+    rep = sub.add_parser("report", help="lập báo cáo gửi cấp trên (Excel)", description="Lập báo cáo gửi cấp trên.")
+    rsub = rep.add_subparsers(dest="report_command", metavar="LOẠI", title="loại báo cáo", required=True)
+    p = leaf(rsub, "weekly", "báo cáo tuần: Tổng hợp (Biểu 06a), Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin")
+    p.add_argument("--week", default=None, metavar="2026-W09", help="tuần báo cáo (mặc định: tuần trước)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx")
+    p = leaf(rsub, "period", "báo cáo định kỳ Biểu 06a (tháng, quý, 6 tháng, năm theo kỳ chốt số liệu, hoặc tùy chọn)")
+    p.add_argument("--kind", required=True, choices=list(KINDS), metavar="KỲ",
+                   help="month (tháng), quarter (quý), half (6 tháng), year (năm), custom (tùy chọn)")
+    p.add_argument("--key", default=None, metavar="KỲ_SỐ",
+                   help="kỳ cụ thể: 2026-03, 2026-Q1, 2026-H1, 2026 (mặc định: kỳ đang diễn ra)")
+    p.add_argument("--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="ngày đầu (kỳ tùy chọn)")
+    p.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD", help="ngày cuối (kỳ tùy chọn)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx")
+
+    p = leaf(sub, "aggregate", "tổng hợp báo cáo của các xã thành bảng Biểu 06a của tỉnh")
+    p.add_argument("files", nargs="+", type=Path, metavar="TỆP.xlsx")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="TỈNH.xlsx")
+    p.add_argument("--period", default=None, metavar="KỲ_SỐ",
+                   help="kỳ cần tổng hợp (mặc định: kỳ mà nhiều tệp nhất báo cáo)")
+
+
+def _summary_line(report: Report, path: Path) -> str:
+    t = report.total
+    return (f"{path}\t{report.period.label} ({report.period.range_text.lower()})\t"
+            f"nhận {t.received_total}, đã giải quyết {t.settled_total} (quá hạn {t.late}), "
+            f"đang giải quyết {t.pending_total} (quá hạn {t.pending_overdue})")
+
+
+def _cmd_report(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    target = _require_folder(args.output, "báo cáo")
+    if args.report_command == "weekly":
+        report = svc.reports.write_weekly(svc.reports.week(args.week), target)
+    else:
+        kind = KINDS[args.kind]
+        if kind is not PeriodKind.CUSTOM and (args.date_from or args.date_to):
+            raise CliError("--from/--to chỉ dùng với --kind custom; kỳ khác chọn bằng --key (ví dụ 2026-Q1).")
+        period = svc.reports.period(kind, args.key, args.date_from, args.date_to)
+        report = svc.reports.write_period(period, target)
+    print(_summary_line(report, target), file=out)
+    return EXIT_OK
+
+
+def _cmd_aggregate(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    files = [_require_file(p) for p in args.files]
+    target = _require_folder(args.output, "bảng tổng hợp")
+    result = svc.reports.aggregate(files, target, period_key=args.period)
+    for r in result.included:
+        print(f"{r.path}\t{r.office_id}\t{r.office_name}\tĐã tổng hợp", file=out)
+    for path, why in result.problems:
+        print(f"{path}\tBỏ qua: {why}", file=out)
+        print(f"tthc-desk: bỏ qua “{path.name}”: {why}.", file=sys.stderr)
+    if not result.included:
+        return EXIT_ERROR
+    t = result.total
+    print(f"{target}\tkỳ {result.period_key}\t{len(result.included)} đơn vị\tnhận {t.received_total}, "
+          f"đã giải quyết {t.settled_total}, đang giải quyết {t.pending_total}", file=out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Services, TextIO], int]] = {
+    "report": _cmd_report,
+    "aggregate": _cmd_aggregate,
+}

@@ -1,0 +1,200 @@
+"""Reading a commune's report workbook back, and writing the province's roll-up.
+
+A commune workbook is trusted only when its ``Thông tin`` sheet is there, its ``Tổng hợp`` table
+reads as numbers and the checksum recomputed from that table equals the one in ``Thông tin``:
+a table edited by hand after it was built, or a sheet from another program, is refused with the
+reason. The roll-up writes the province's Biểu 06a by field (the communes summed), a table per
+commune (``Theo xã``) and the list of files with what was wrong with each (``Kiểm tra``).
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+
+from tthc_desk.domain.periods import Period, PeriodKind
+from tthc_desk.domain.report import TOTAL_LABEL, Row06a, figures_checksum
+from tthc_desk.domain.text import nfc
+from tthc_desk.exporting.ledger_xlsx import label, read_labels
+from tthc_desk.exporting.report_xlsx import (
+    INFO,
+    NUMBERS_ROW,
+    SUMMARY,
+    TEMPLATE,
+    SummaryHead,
+    summary_sheet,
+)
+
+
+class WorkbookProblem(Exception):
+    """A workbook that cannot be counted, with the reason in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class CommuneReport:
+    path: Path
+    office_id: str
+    office_name: str
+    parent_authority: str
+    period_key: str
+    period_kind: str
+    period_label: str
+    period_start: date
+    period_end: date
+    generated_at: str
+    rows: tuple[Row06a, ...]
+    total: Row06a
+    checksum: str
+
+
+def read_commune_report(path: str | os.PathLike[str]) -> CommuneReport:
+    """Read and check one workbook; raises WorkbookProblem saying what is wrong."""
+    p = Path(path)
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise WorkbookProblem(f"không mở được tệp ({exc.__class__.__name__}): không phải bảng tính .xlsx hợp lệ") from None
+    try:
+        if INFO not in wb.sheetnames:
+            raise WorkbookProblem(f"thiếu sheet “{INFO}”: không phải báo cáo do TTHC Desk lập")
+        if SUMMARY not in wb.sheetnames:
+            raise WorkbookProblem(f"thiếu sheet “{SUMMARY}”")
+        info: dict[str, Any] = {}
+        for row in wb[INFO].iter_rows(min_row=2, values_only=True):
+            if row and row[0]:
+                info[str(row[0])] = row[1]
+        for key in ("office_id", "period_key", "period_start", "period_end", "checksum"):
+            if not info.get(key):
+                raise WorkbookProblem(f"sheet “{INFO}” thiếu mục “{key}”")
+        rows, total = _read_table(wb[SUMMARY])
+    finally:
+        wb.close()
+    checksum = figures_checksum(rows, total)
+    if checksum != info["checksum"]:
+        raise WorkbookProblem("số liệu sheet “Tổng hợp” không khớp mã kiểm tra (bảng đã bị sửa sau khi lập?)")
+    try:
+        start, end = date.fromisoformat(str(info["period_start"])), date.fromisoformat(str(info["period_end"]))
+    except ValueError:
+        raise WorkbookProblem(f"ngày của kỳ báo cáo trong sheet “{INFO}” không hợp lệ") from None
+    return CommuneReport(
+        path=p, office_id=nfc(str(info["office_id"])), office_name=nfc(str(info.get("office_name") or "")),
+        parent_authority=nfc(str(info.get("parent_authority") or "")), period_key=str(info["period_key"]),
+        period_kind=str(info.get("period_kind") or "custom"), period_label=nfc(str(info.get("period_label") or "")),
+        period_start=start, period_end=end, generated_at=str(info.get("generated_at") or ""), rows=tuple(rows),
+        total=total, checksum=checksum,
+    )
+
+
+def _read_table(ws) -> tuple[list[Row06a], Row06a]:  # type: ignore[no-untyped-def]
+    rows: list[Row06a] = []
+    for values in ws.iter_rows(min_row=NUMBERS_ROW + 2, max_col=13, values_only=True):
+        name = values[1] if len(values) > 1 else None
+        if not name:
+            break
+        numbers = values[2:13]
+        if len(numbers) != 11 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in numbers):
+            raise WorkbookProblem(f"dòng “{name}” của sheet “{SUMMARY}” có ô không phải số hồ sơ")
+        row = Row06a(nfc(str(name)), *numbers)
+        if not row.identities_hold():
+            raise WorkbookProblem(f"dòng “{name}” của sheet “{SUMMARY}” không thỏa các đẳng thức của Biểu 06a")
+        if row.field == TOTAL_LABEL:
+            return rows, row
+        rows.append(row)
+    raise WorkbookProblem(f"sheet “{SUMMARY}” không có dòng “{TOTAL_LABEL}”")
+
+
+@dataclass
+class RollUp:
+    period_key: str
+    included: list[CommuneReport] = field(default_factory=list)
+    problems: list[tuple[Path, str]] = field(default_factory=list)  # (file, why it was left out)
+    rows: list[Row06a] = field(default_factory=list)
+    total: Row06a = field(default_factory=lambda: Row06a(TOTAL_LABEL))
+
+
+def roll_up(paths: list[Path], period_key: str | None = None) -> RollUp:
+    """Check every workbook and sum the good ones. The period is ``period_key`` or, without it,
+    the one most workbooks report; a second workbook of the same office is a duplicate."""
+    read: list[CommuneReport] = []
+    problems: list[tuple[Path, str]] = []
+    seen_paths: set[Path] = set()
+    for p in paths:
+        resolved = Path(p).resolve()
+        if resolved in seen_paths:
+            problems.append((Path(p), "tệp được nêu hai lần"))
+            continue
+        seen_paths.add(resolved)
+        try:
+            read.append(read_commune_report(p))
+        except WorkbookProblem as exc:
+            problems.append((Path(p), str(exc)))
+    if period_key is None and read:
+        keys = [r.period_key for r in read]
+        period_key = max(dict.fromkeys(keys), key=keys.count)
+    result = RollUp(period_key or "")
+    by_office: dict[str, CommuneReport] = {}
+    for r in read:
+        if r.period_key != period_key:
+            problems.append((r.path, f"kỳ báo cáo {r.period_key} khác kỳ đang tổng hợp {period_key}"))
+        elif r.office_id in by_office:
+            problems.append((r.path, f"trùng báo cáo của {r.office_name or r.office_id} ({r.office_id}) với tệp "
+                                     f"“{by_office[r.office_id].path.name}”"))
+        else:
+            by_office[r.office_id] = r
+    result.included = list(by_office.values())
+    result.problems = problems
+    fields: dict[str, Row06a] = {}
+    for r in result.included:
+        for row in r.rows:
+            fields.setdefault(row.field, Row06a(row.field)).add_row(row)
+        result.total.add_row(r.total)
+    result.rows = [fields[k] for k in sorted(fields)]
+    return result
+
+
+def write_roll_up(result: RollUp, path: str | os.PathLike[str], *, province: str, receiving_unit: str,
+                  place: str, day: date) -> Path:
+    """The province's workbook: 06a by field, one line per commune, and the files checked."""
+    t = read_labels(TEMPLATE)
+    first = result.included[0] if result.included else None
+    period = Period(PeriodKind(first.period_kind) if first else PeriodKind.CUSTOM,
+                    first.period_start if first else day, first.period_end if first else day,
+                    result.period_key, first.period_label if first else result.period_key)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SUMMARY
+    summary_sheet(ws, t, SummaryHead(period, province, receiving_unit, place, day), result.rows, result.total)
+    communes = wb.create_sheet("Theo xã")
+    head = ["STT", "Mã định danh", "Đơn vị", *(f"({i})" for i in range(3, 14))]
+    communes.append([label(t, "form.title")])
+    communes.append([f"{label(t, 'form.period', label=period.label)} – {period.range_text}"])
+    communes.append([])
+    communes.append(head)
+    for i, r in enumerate(sorted(result.included, key=lambda x: x.office_id), start=1):
+        communes.append([i, r.office_id, f"{r.parent_authority} – {r.office_name}".strip(" –"), *r.total.values()])
+    communes.append(["", "", TOTAL_LABEL, *result.total.values()])
+    for cell in communes[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for col, width in zip("ABC", (6, 18, 48), strict=True):
+        communes.column_dimensions[col].width = width
+    communes.freeze_panes = "D5"
+    check = wb.create_sheet("Kiểm tra")
+    check.append(["Tệp", "Đơn vị", "Kết quả"])
+    for r in result.included:
+        check.append([r.path.name, r.office_name or r.office_id, "Đã tổng hợp"])
+    for p, why in result.problems:
+        check.append([p.name, "", f"Bỏ qua: {why}"])
+    check.column_dimensions["A"].width = 40
+    check.column_dimensions["B"].width = 36
+    check.column_dimensions["C"].width = 90
+    target = Path(path)
+    wb.save(target)
+    return target
