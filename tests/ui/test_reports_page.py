@@ -1,0 +1,74 @@
+"""The reports page: choose a period, see Biểu 06a and the targets, save the workbook."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import make_draft
+from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.lifecycle import Move
+from tthc_desk.domain.periods import PeriodKind
+from tthc_desk.services.container import Services
+from tthc_desk.services.lifecycle_service import MoveRequest
+from tthc_desk.ui.reports_page import Report06aTableModel, ReportsPage
+from tthc_desk.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def page(qtbot, services: Services, clock: FixedClock) -> ReportsPage:  # type: ignore[no-untyped-def]
+    on_time = services.dossiers.receive(make_draft()).code  # Mon 02/03 08:00, same day
+    late = services.dossiers.receive(make_draft(procedure_code="2.001035")).code  # due Wed 04/03 08:00
+    clock.set(datetime(2026, 3, 2, 10, 0))
+    services.lifecycle.move(on_time, MoveRequest(Move.RESULT_READY))
+    clock.set(datetime(2026, 3, 5, 9, 0))
+    services.lifecycle.move(late, MoveRequest(Move.RESULT_READY))
+    clock.set(datetime(2026, 3, 10, 9, 0))  # Tuesday of the next week
+    page = ReportsPage(services, TaskRunner(synchronous=True))
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def test_last_week_is_offered_first_and_its_figures_shown(page: ReportsPage) -> None:
+    assert page.kind is PeriodKind.WEEK
+    assert page.period().key == "2026-W10"  # the last full week, not the running one
+    page.build()
+    assert "Tuần 10/2026" in page.heading.text()
+    model = page.model
+    assert model.rowCount() == 3  # Chứng thực, Hộ tịch, total
+    total = [model.data(model.index(2, c)) for c in range(model.columnCount())]
+    assert total == ["Tổng cộng", "2", "0", "2", "0", "2", "0", "1", "1", "0", "0", "0"]
+    assert "Hồ sơ giải quyết trước hạn và đúng hạn: 50,0% (1/2; chỉ tiêu > 95,0%) – chưa đạt" in page.targets_label.text()
+    assert "Hồ sơ quá hạn: 1, trong đó có phiếu xin lỗi: 0" in page.targets_label.text()
+    assert page.status_label.text() == "Các đẳng thức của Biểu 06a đều đúng."
+
+
+def test_save_the_weekly_workbook_and_a_quarter(page: ReportsPage, tmp_path: Path) -> None:
+    page.save_to(tmp_path / "tuan")
+    assert page.saved_path == tmp_path / "tuan.xlsx" and page.open_button.isEnabled()
+    assert load_workbook(page.saved_path).sheetnames[0] == "Tổng hợp"
+    page.set_kind(PeriodKind.QUARTER)
+    assert page.period().key == "2026-Q1"
+    page.save_to(tmp_path / "quy.xlsx")
+    assert load_workbook(tmp_path / "quy.xlsx").sheetnames == ["Tổng hợp", "Thông tin"]
+    assert page.default_file_name(page.period()) == "000.17.22.H56_06a_quarter_2026-Q1.xlsx"
+
+
+def test_a_custom_range_backwards_is_refused_inline(page: ReportsPage) -> None:
+    page.set_kind(PeriodKind.CUSTOM)
+    page.from_edit.setDate(date(2026, 3, 9))
+    page.to_edit.setDate(date(2026, 3, 1))
+    page.build()
+    assert page.error.text() == "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian."
+    assert page.report is None
+
+
+def test_model_passes_the_qt_model_tester(qtmodeltester, page: ReportsPage) -> None:  # type: ignore[no-untyped-def]
+    page.build()
+    model = Report06aTableModel()
+    model.set_report(page.report)
+    qtmodeltester.check(model)

@@ -1,0 +1,310 @@
+"""The reports page: build the weekly workbook or the periodic Biểu 06a of any period, look at the
+figures and the plan targets, save the workbook and open it before it is sent.
+
+The figures are computed off the GUI thread (:meth:`ReportService.compute`); the table shows
+Biểu 06a as it will be printed, with the column numbers (3)–(13) in the headers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tthc_desk.domain import periods
+from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.periods import Period, PeriodKind
+from tthc_desk.domain.report import Report, Row06a, TargetResult
+from tthc_desk.services.container import Services
+from tthc_desk.ui.display import error_label, heading_font, muted_label
+from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.tasks import TaskRunner
+
+KINDS: tuple[PeriodKind, ...] = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF,
+                                 PeriodKind.YEAR, PeriodKind.CUSTOM)
+HEADERS = ("Lĩnh vực", "Nhận: tổng (3)", "Trực tuyến (4)", "Trực tiếp, bưu chính (5)", "Từ kỳ trước (6)",
+           "Đã giải quyết (7)", "Trước hạn (8)", "Đúng hạn (9)", "Quá hạn (10)", "Đang giải quyết (11)",
+           "Trong hạn (12)", "Quá hạn (13)")
+LATE_COLOR = QColor("#c62828")
+CHOICES = 12  # recent periods offered in the list
+
+
+def recent_periods(kind: PeriodKind, today: date, cutoff: bool, week_start: int) -> list[Period]:
+    """The latest ``CHOICES`` periods of ``kind``, the current one first."""
+    found: list[Period] = []
+    if kind is PeriodKind.WEEK:
+        p = periods.week_of(today, week_start)
+        while len(found) < CHOICES:
+            found.append(p)
+            p = periods.week_of(p.start - timedelta(days=1), week_start)
+        return found
+    p = periods.containing(kind, today, cutoff)
+    while len(found) < (CHOICES if kind is PeriodKind.MONTH else 6):
+        found.append(p)
+        p = periods.containing(kind, p.start - timedelta(days=1), cutoff)
+    return found
+
+
+class Report06aTableModel(RowTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row06a] = []
+        self._headers = tuple(self.tr(h) for h in HEADERS)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_report(self, report: Report | None) -> None:
+        self.beginResetModel()
+        self._rows = [*report.rows, report.total] if report else []
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r, col = self._rows[index.row()], index.column()
+        total = index.row() == len(self._rows) - 1
+        if role == Qt.ItemDataRole.DisplayRole:
+            return r.field if col == 0 else f"{r.values()[col - 1]:,}".replace(",", ".")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and total:
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and col in (9, 12) and r.values()[col - 1]:
+            return QBrush(LATE_COLOR)
+        return None
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
+
+
+def target_line(t: TargetResult) -> str:
+    sign = ">" if t.strict else "≥"
+    verdict = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}[t.met]
+    return f"{t.label}: {_percent(t.value)} ({t.numerator}/{t.denominator}; chỉ tiêu {sign} {_percent(t.target)}) – {verdict}"
+
+
+class ReportsPage(QWidget):
+    """``report_saved(path)`` after a workbook was written."""
+
+    report_saved = Signal(object)
+
+    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportsPage")
+        self._services = services
+        self._runner = runner
+        self._generation = 0
+        self.report: Report | None = None
+        self.saved_path: Path | None = None
+
+        title = QLabel(self.tr("Báo cáo gửi cấp trên"))
+        title.setFont(heading_font(self.font(), 1.5))
+        self.kind_combo = QComboBox()
+        for kind in KINDS:
+            self.kind_combo.addItem(self.tr(kind.label), kind.value)
+        self.period_combo = QComboBox()
+        self.period_combo.setMinimumWidth(320)
+        today = services.clock.now().date()
+        self.from_edit = self._date_edit(today.replace(day=1))
+        self.to_edit = self._date_edit(today)
+        self.build_button = QPushButton(self.tr("Xem số liệu"))
+        self.build_button.setDefault(True)
+        self.save_button = QPushButton(self.tr("Lưu Excel…"))
+        self.open_button = QPushButton(self.tr("Mở tệp vừa lưu"))
+        self.open_button.setEnabled(False)
+        choose = QHBoxLayout()
+        choose.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
+        choose.addWidget(self.kind_combo)
+        choose.addWidget(self.period_combo)
+        choose.addWidget(self.from_edit)
+        self.dash = QLabel("–")
+        choose.addWidget(self.dash)
+        choose.addWidget(self.to_edit)
+        choose.addWidget(self.build_button)
+        choose.addStretch(1)
+        choose.addWidget(self.save_button)
+        choose.addWidget(self.open_button)
+
+        self.heading = QLabel()
+        self.heading.setObjectName("reportHeading")
+        self.heading.setWordWrap(True)
+        self.model = Report06aTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("report06aTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(HEADERS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.targets_label = QLabel()
+        self.targets_label.setObjectName("targetsLabel")
+        self.targets_label.setWordWrap(True)
+        self.targets_label.setTextFormat(Qt.TextFormat.RichText)
+        self.error = error_label()
+        self.status_label = muted_label()
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 10)
+        root.setSpacing(8)
+        root.addWidget(title)
+        root.addLayout(choose)
+        root.addWidget(self.error)
+        root.addWidget(self.heading)
+        root.addWidget(self.table, 1)
+        root.addWidget(self.targets_label)
+        root.addWidget(self.status_label)
+
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_current_index_changed)
+        self.build_button.clicked.connect(self.build)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self._on_kind_combo_current_index_changed(0)
+
+    @staticmethod
+    def _date_edit(day: date) -> QDateEdit:
+        edit = QDateEdit(QDate(day.year, day.month, day.day))
+        edit.setDisplayFormat("dd/MM/yyyy")
+        edit.setCalendarPopup(True)
+        return edit
+
+    # -- the period ---------------------------------------------------------------------------
+    @property
+    def kind(self) -> PeriodKind:
+        return PeriodKind(self.kind_combo.currentData())
+
+    def set_kind(self, kind: PeriodKind) -> None:
+        self.kind_combo.setCurrentIndex(KINDS.index(kind))
+
+    def _on_kind_combo_current_index_changed(self, _index: int) -> None:
+        custom = self.kind is PeriodKind.CUSTOM
+        for w in (self.from_edit, self.dash, self.to_edit):
+            w.setVisible(custom)
+        self.period_combo.setVisible(not custom)
+        self.period_combo.clear()
+        if custom:
+            return
+        reports = self._services.reports
+        today = self._services.clock.now().date()
+        choices = recent_periods(self.kind, today, reports.cutoff, reports.week_start)
+        for p in choices:
+            self.period_combo.addItem(f"{p.label} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})", p)
+        # A week is reported once it has ended: the last full week is the default.
+        self.period_combo.setCurrentIndex(1 if self.kind is PeriodKind.WEEK and len(choices) > 1 else 0)
+
+    def period(self) -> Period:
+        if self.kind is PeriodKind.CUSTOM:
+            return periods.custom(self.from_edit.date().toPython(), self.to_edit.date().toPython())
+        return self.period_combo.currentData()
+
+    def select_period(self, period: Period) -> None:
+        self.set_kind(period.kind)
+        for i in range(self.period_combo.count()):
+            if self.period_combo.itemData(i) == period:
+                self.period_combo.setCurrentIndex(i)
+                return
+        self.period_combo.addItem(period.label, period)
+        self.period_combo.setCurrentIndex(self.period_combo.count() - 1)
+
+    def _checked_period(self) -> Period | None:
+        self.error.hide()
+        try:
+            return self.period()
+        except ValidationError as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            return None
+
+    # -- figures ------------------------------------------------------------------------------
+    def build(self) -> None:
+        period = self._checked_period()
+        if period is None:
+            return
+        self._generation += 1
+        generation, reports = self._generation, self._services.reports
+        self.build_button.setEnabled(False)
+        self._runner.run(lambda: reports.compute(period), lambda r: self._on_report_built(generation, r),
+                         self._on_failed, label="Tính số liệu báo cáo")
+
+    def _on_report_built(self, generation: int, report: Report) -> None:
+        self.build_button.setEnabled(True)
+        if generation != self._generation:
+            return
+        self.report = report
+        self.model.set_report(report)
+        p = report.period
+        self.heading.setText(self.tr("<b>{0}</b> · {1} · số liệu tính đến {2:%H:%M %d/%m/%Y}").format(
+            p.label, p.range_text, report.as_of))
+        x = report.extra
+        lines = [target_line(t) for t in report.targets]
+        lines.append(self.tr("Hồ sơ quá hạn: {0}, trong đó có phiếu xin lỗi: {1}").format(x.late_total, x.late_with_letter))
+        lines.append(self.tr("Nhận qua bưu chính: {0}/{1} · trả qua bưu chính: {2}/{3}").format(
+            x.received_postal, x.received_total, x.returned_postal, x.returned_total))
+        self.targets_label.setText("<br>".join(lines))
+        self.status_label.setText(self.tr("Các đẳng thức của Biểu 06a đều đúng.")
+                                  if all(r.identities_hold() for r in [*report.rows, report.total])
+                                  else self.tr("Cảnh báo: số liệu không thỏa các đẳng thức của Biểu 06a."))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.build_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        show_error(self, exc)
+
+    # -- files --------------------------------------------------------------------------------
+    def default_file_name(self, period: Period) -> str:
+        agency = self._services.settings.office().agency_id
+        kind = "tuan" if period.kind is PeriodKind.WEEK else f"06a_{period.kind.value}"
+        return f"{agency}_{kind}_{period.key}.xlsx"
+
+    def save_to(self, path: Path) -> None:
+        period = self._checked_period()
+        if period is None:
+            return
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        reports = self._services.reports
+        write = reports.write_weekly if period.kind is PeriodKind.WEEK else reports.write_period
+        self.save_button.setEnabled(False)
+        self._runner.run(lambda: write(period, path), lambda r: self._on_saved(path, r), self._on_failed,
+                         label="Lập báo cáo Excel")
+
+    def _on_save_button_clicked(self) -> None:
+        period = self._checked_period()
+        if period is None:
+            return
+        suggested = str(self._services.paths.output_dir / self.default_file_name(period))
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu báo cáo"), suggested, self.tr("Bảng tính Excel (*.xlsx)"))
+        if chosen:
+            self.save_to(Path(chosen))
+
+    def _on_saved(self, path: Path, report: Report) -> None:
+        self.save_button.setEnabled(True)
+        self.saved_path = path
+        self.open_button.setEnabled(True)
+        self._on_report_built(self._generation, report)
+        self.status_label.setText(self.tr("Đã lưu {0}").format(path))
+        self.report_saved.emit(path)
+
+    def _on_open_button_clicked(self) -> None:
+        if self.saved_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_path)))
