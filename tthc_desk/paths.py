@@ -46,6 +46,11 @@ class AppPaths:
     def output_dir(self) -> Path:
         return self.data_dir / "output"
 
+    @property
+    def reports_dir(self) -> Path:
+        """Where the scheduled weekly reports are built before they are sent."""
+        return self.data_dir / "reports"
+
     def ensure(self) -> AppPaths:
         for d in (self.data_dir, self.backup_dir, self.log_dir, self.output_dir):
             d.mkdir(parents=True, exist_ok=True)

@@ -224,3 +224,19 @@ def test_the_quarterly_report_alone_and_month_cut_offs(services: Services, histo
     assert report.total.identities_hold()
     march = services.reports.period(PeriodKind.MONTH, "2026-03")
     assert (march.start.isoformat(), march.end.isoformat()) == ("2026-02-15", "2026-03-14")
+
+
+def test_the_weekly_report_is_built_once_from_the_set_weekday(services: Services, clock: FixedClock, tmp_path: Path) -> None:
+    services.settings.set_value("report_weekday", 1)  # Tuesday
+    clock.set(at(9, 3, 8))  # Monday of W11: too early
+    assert services.reports.scheduled_week() is None
+    clock.set(at(10, 3, 8))
+    assert services.reports.scheduled_week().key == "2026-W10"
+    built = services.reports.build_scheduled(tmp_path / "reports")
+    assert built is not None
+    report, path = built
+    assert path.name == "000.17.22.H56_tuan_2026-W10.xlsx" and path.exists()
+    assert services.reports.built_weeks()["2026-W10"]["checksum"] == report.checksum
+    assert services.reports.build_scheduled(tmp_path / "reports") is None  # once
+    clock.set(at(17, 3, 8))
+    assert services.reports.scheduled_week().key == "2026-W11"

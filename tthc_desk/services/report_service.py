@@ -56,6 +56,8 @@ if TYPE_CHECKING:
 
 CALENDAR_MONTHS_KEY = "report_calendar_months"  # True: months without the 15th cut-off
 WEEK_START_KEY = "report_week_start"  # 0 Monday … 6 Sunday
+WEEKDAY_KEY = "report_weekday"  # the weekday (0 Monday …) from which last week's report is built
+BUILT_KEY = "weekly_reports_built"  # {period key: {"file": name, "at": iso, "checksum": …}}
 TARGETS_KEY = "plan_targets"  # {"2026": {"on_time": 0.95, ...}}
 RECEIVING_UNIT_KEY = "report_receiving_unit"
 DEFAULT_RECEIVING_UNIT = "Văn phòng Ủy ban nhân dân tỉnh"
@@ -105,6 +107,36 @@ class ReportService:
         if key:
             return periods.parse_key(kind, key, self.cutoff)
         return periods.containing(kind, self._clock.now().date(), self.cutoff)
+
+    @property
+    def weekday(self) -> int:
+        return int(self._settings.get_value(WEEKDAY_KEY, 0))
+
+    def scheduled_week(self) -> Period | None:
+        """Last week, when its report is due (from the set weekday on) and not built yet."""
+        today = self._clock.now().date()
+        period = periods.last_week(today, self.week_start)
+        days_after = (today - period.end).days  # 1 on the first day of the new week
+        if days_after - 1 < self.weekday or period.key in self.built_weeks():
+            return None
+        return period
+
+    def built_weeks(self) -> dict[str, dict[str, str]]:
+        return dict(self._settings.get_value(BUILT_KEY, {}) or {})
+
+    def build_scheduled(self, folder: Path) -> tuple[Report, Path] | None:
+        """Build last week's workbook into ``folder`` if it is due; returns it and its path."""
+        period = self.scheduled_week()
+        if period is None:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        office = self._settings.office()
+        path = folder / f"{office.agency_id}_tuan_{period.key}.xlsx"
+        report = self.write_weekly(period, path)
+        built = self.built_weeks()
+        built[period.key] = {"file": path.name, "at": report.generated_at.isoformat(sep=" "), "checksum": report.checksum}
+        self._settings.set_value(BUILT_KEY, built)
+        return report, path
 
     def targets(self, year: int) -> Targets:
         all_years = self._settings.get_value(TARGETS_KEY, {}) or {}
