@@ -47,7 +47,7 @@ def test_every_history_replays_through_the_real_moves(demo_rows) -> None:  # typ
         for e in history[1:]:
             assert previous <= e.at <= NOW, (r.code, e.kind)
             previous = e.at
-            if e.kind in ("apology", "apology_delivered"):
+            if e.kind in ("apology", "apology_delivered") or e.kind.startswith("postal_"):
                 continue
             data = json.loads(e.data)
             assert data["from_status"] == status.value, (r.code, e.kind)
@@ -55,7 +55,8 @@ def test_every_history_replays_through_the_real_moves(demo_rows) -> None:  # typ
             assert data["to_status"] == status.value
         assert status.value == r.status, r.code
         if status in SETTLED:
-            settling = next(e for e in reversed(history) if e.kind not in ("returned", "apology", "apology_delivered"))
+            settling = next(e for e in reversed(history)
+                            if e.kind not in ("returned", "apology", "apology_delivered") and not e.kind.startswith("postal_"))
             assert r.settled_at == settling.at
             assert json.loads(settling.data)["timeliness"] == classify(r.settled_at, r.due_at).value
         else:
@@ -126,3 +127,21 @@ def test_demo_dossiers_go_on_with_the_real_services(services: Services, clock: F
     assert code is not None
     outcome = services.lifecycle.move(code, MoveRequest(Move.RETURNED, rating="Hài lòng"))
     assert outcome.dossier.status is Status.RETURNED
+
+
+def test_postal_returns_are_on_numbered_handover_lists(demo_rows) -> None:  # type: ignore[no-untyped-def]
+    services, dossiers, events, _ = demo_rows
+    items = services.postal.items()
+    handed = [x for x in items if x.batch_number]
+    assert handed and len({x.waybill for x in handed}) == len(handed)
+    by_code = {r.code: r for r in dossiers}
+    for x in handed:
+        d = by_code[x.dossier_code]
+        assert d.status == Status.RETURNED.value and d.returned_at == x.handed_over_at and d.return_method == "postal"
+        returned = [e for e in events[d.id] if e.kind == "returned"]
+        assert json.loads(returned[0].data)["postal_batch"] == x.batch_number
+    states = Counter(x.state.value for x in handed)
+    assert states["delivered"] > states["failed"]
+    for year in {b.year for b in services.postal.batches()}:
+        numbers = sorted(b.number for b in services.postal.batches(year))
+        assert numbers == list(range(1, len(numbers) + 1))

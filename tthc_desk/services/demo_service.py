@@ -38,6 +38,8 @@ from tthc_desk.db.models import (
     DossierEventRecord,
     DossierPaperRecord,
     DossierRecord,
+    PostalBatchRecord,
+    PostalItemRecord,
 )
 from tthc_desk.domain.calendar import WorkCalendar
 from tthc_desk.domain.deadlines import compute_due
@@ -441,6 +443,12 @@ class _History:
         self.letters: list[dict[str, Any]] = []
         self._letter_events: list[dict[str, Any]] = []
         self._next_letter = (s.scalar(select(func.max(ApologyLetterRecord.id))) or 0) + 1
+        self.batches: list[dict[str, Any]] = []
+        self.items: list[dict[str, Any]] = []
+        self._batches: dict[date, dict[str, Any]] = {}
+        self._item_events: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+        self._next_batch = (s.scalar(select(func.max(PostalBatchRecord.id))) or 0) + 1
+        self._next_item = (s.scalar(select(func.max(PostalItemRecord.id))) or 0) + 1
 
     # -- moments ------------------------------------------------------------------------------
     def _at_on(self, day: date, after: datetime, before: datetime) -> datetime | None:
@@ -584,7 +592,9 @@ class _History:
         record(Move.RESULT_READY, settled, Status.RESULT_READY, where if where != office else unit, office,
                timeliness=timeliness.value)
         cols.update(current_unit=office, settled_at=settled)
-        if target is Status.RETURNED:
+        if target is Status.RETURNED and d.return_method is ReturnMethod.POSTAL:
+            self._post(d, dossier_id, events, cols, settled)
+        elif target is Status.RETURNED:
             returned = self._step(settled, rng.choice((0, 0, 0, 1, 1, 2, 3, 5)), now)
             taken_by = d.authorised.full_name if d.authorised else who
             r = rng.random()
@@ -594,6 +604,47 @@ class _History:
                    rating_label=SATISFACTION_LEVELS.get(rating, ""), rating_comment=comment)
             cols.update(returned_at=returned, returned_to=taken_by, rating=rating, rating_comment=comment)
         return cols
+
+    def _post(self, d: _Draft, dossier_id: int, events: list[dict[str, Any]], cols: dict[str, Any],
+              settled: datetime) -> None:
+        """The result handed to the post office on the day's handover list, then delivered
+        (most) or not (a few), as PostalService records it."""
+        rng, now = self.rng, self.now
+        handed = self._step(settled, rng.choice((0, 0, 1)), now)
+        day = handed.date()
+        batch = self._batches.get(day)
+        if batch is None:
+            batch = self._batches[day] = {
+                "id": self._next_batch, "year": day.year, "number": None, "created_at": handed, "created_by": d.clerk,
+                "postal_employee": "Nhân viên Bưu điện văn hóa xã",
+            }
+            self._next_batch += 1
+            self.batches.append(batch)
+        batch["created_at"] = max(batch["created_at"], handed)
+        item_id = self._next_item
+        self._next_item += 1
+        waybill = f"EB{item_id:09d}VN"
+        recipient = d.authorised.full_name if d.authorised else d.person.full_name
+        item: dict[str, Any] = {
+            "id": item_id, "dossier_id": dossier_id, "batch_id": batch["id"], "position": 0, "waybill": waybill,
+            "recipient_name": recipient, "recipient_address": d.person.address, "recipient_phone": d.person.phone,
+            "state": "handed_over", "handed_over_at": handed, "delivered_at": None, "failed_at": None,
+            "returned_at": None, "note": "",
+        }
+        self.items.append(item)
+        event = self._event(events, dossier_id, handed, Move.RETURNED.value, d.clerk, self.office.office_name,
+                            "Nhân viên Bưu điện văn hóa xã", "", {})
+        self._item_events.append((batch, item, event))
+        cols.update(returned_at=handed, returned_to=recipient)
+        if now - handed > timedelta(days=3):
+            outcome = self._step(handed, rng.choice((1, 1, 2, 3)), now)
+            delivered = rng.random() < 0.95
+            item["state"] = "delivered" if delivered else "failed"
+            item["delivered_at" if delivered else "failed_at"] = outcome
+            self._item_events.append((batch, item, self._event(
+                events, dossier_id, outcome, "postal_delivered" if delivered else "postal_failed", d.clerk,
+                "Bưu chính công ích", recipient, "", {},
+            )))
 
     def _letter(self, d: _Draft, dossier_id: int, events: list[dict[str, Any]], cols: dict[str, Any],
                 after: datetime, settled: datetime | None) -> None:
@@ -629,7 +680,30 @@ class _History:
         cols.update(extended_due_at=proposed, extension_recorded_at=signed, late_reason=reason, responsible_unit=unit)
 
     def counter_names(self) -> set[str]:
-        return {f"apology:{x['year']}" for x in self.letters}
+        return {f"apology:{x['year']}" for x in self.letters} | {f"postal_batch:{b['year']}" for b in self.batches}
+
+    def number_batches(self, counters: dict[str, int]) -> None:
+        """Number the chunk's handover lists by day, continuing each year's series, and write
+        the list number into each item's position and events."""
+        for batch in sorted(self.batches, key=lambda b: b["created_at"]):
+            key = f"postal_batch:{batch['year']}"
+            counters[key] = batch["number"] = counters.get(key, 0) + 1
+        positions: dict[int, int] = {}
+        for batch, item, event in self._item_events:
+            text = f"{batch['number']:02d}/{batch['year']}/BGBC"
+            if event["kind"] == Move.RETURNED.value:
+                positions[batch["id"]] = item["position"] = positions.get(batch["id"], 0) + 1
+                event["note"] = f"Giao bưu điện theo danh sách bàn giao số {text}"
+                data = {"from_status": Status.RESULT_READY.value, "to_status": Status.RETURNED.value,
+                        "taken_by": item["recipient_name"], "via": "postal", "postal_batch": text,
+                        "waybill": item["waybill"], "recipient": item["recipient_name"],
+                        "address": item["recipient_address"], "phone": item["recipient_phone"],
+                        "postal_employee": batch["postal_employee"]}
+            else:
+                to_state = "delivered" if event["kind"] == "postal_delivered" else "failed"
+                event["note"] = f"{'Đã phát thành công' if to_state == 'delivered' else 'Phát không thành công'} (bưu gửi {item['waybill']})"
+                data = {"waybill": item["waybill"], "postal_batch": text, "from_state": "handed_over", "to_state": to_state}
+            event["data"] = json.dumps(data, ensure_ascii=False)
 
     def number_letters(self, counters: dict[str, int]) -> None:
         """Number the chunk's letters in signing order, continuing each year's register."""
@@ -719,6 +793,7 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
     before.update(extra)
     counters.update(extra)
     history.number_letters(counters)
+    history.number_batches(counters)
     conn = s.connection()
     if applicants:
         conn.execute(insert(ApplicantRecord.__table__), applicants)
@@ -728,6 +803,9 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
     conn.execute(insert(DossierEventRecord.__table__), events)
     if history.letters:
         conn.execute(insert(ApologyLetterRecord.__table__), history.letters)
+    if history.batches:
+        conn.execute(insert(PostalBatchRecord.__table__), history.batches)
+        conn.execute(insert(PostalItemRecord.__table__), history.items)
     changed = [{"n": k, "v": v} for k, v in counters.items() if k in before and before[k] != v]
     added = [{"name": k, "value": v} for k, v in counters.items() if k not in before]
     if changed:
