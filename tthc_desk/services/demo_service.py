@@ -313,8 +313,9 @@ def _status(rng: random.Random, received: datetime, due: datetime, now: datetime
                  (0.94, Status.SUPPLEMENT), (0.97, Status.REFUSED), (0.99, Status.WITHDRAWN))
         fallback = Status.STOPPED
     else:
-        table = ((0.93, Status.RETURNED), (0.955, Status.REFUSED), (0.97, Status.WITHDRAWN),
-                 (0.977, Status.STOPPED), (0.985, Status.CLOSED), (0.995, Status.RESULT_READY))
+        # A dossier forgotten for more than a month is rare (1 in 1,000).
+        table = ((0.934, Status.RETURNED), (0.959, Status.REFUSED), (0.974, Status.WITHDRAWN),
+                 (0.981, Status.STOPPED), (0.989, Status.CLOSED), (0.999, Status.RESULT_READY))
         fallback = Status.IN_PROGRESS
     for limit, status in table:
         if r < limit:

@@ -39,9 +39,9 @@ from tthc_desk.ui.tasks import TaskRunner
 
 KINDS: tuple[PeriodKind, ...] = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF,
                                  PeriodKind.YEAR, PeriodKind.CUSTOM)
-HEADERS = ("Lĩnh vực", "Nhận: tổng (3)", "Trực tuyến (4)", "Trực tiếp, bưu chính (5)", "Từ kỳ trước (6)",
-           "Đã giải quyết (7)", "Trước hạn (8)", "Đúng hạn (9)", "Quá hạn (10)", "Đang giải quyết (11)",
-           "Trong hạn (12)", "Quá hạn (13)")
+HEADERS = ("Lĩnh vực", "Nhận giải quyết\ntổng số (3)", "Trực tuyến\n(4)", "Trực tiếp,\nbưu chính (5)",
+           "Từ kỳ\ntrước (6)", "Đã giải quyết\ntổng số (7)", "Trước\nhạn (8)", "Đúng\nhạn (9)", "Quá\nhạn (10)",
+           "Đang giải quyết\ntổng số (11)", "Trong\nhạn (12)", "Quá\nhạn (13)")
 LATE_COLOR = QColor("#c62828")
 CHOICES = 12  # recent periods offered in the list
 
@@ -86,7 +86,7 @@ class Report06aTableModel(RowTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and total:
             return self._bold
-        if role == Qt.ItemDataRole.ForegroundRole and col in (9, 12) and r.values()[col - 1]:
+        if role == Qt.ItemDataRole.ForegroundRole and col in (8, 11) and r.values()[col - 1]:  # the late columns
             return QBrush(LATE_COLOR)
         return None
 
@@ -253,8 +253,11 @@ class ReportsPage(QWidget):
         self.report = report
         self.model.set_report(report)
         p = report.period
-        self.heading.setText(self.tr("<b>{0}</b> · {1} · số liệu tính đến {2:%H:%M %d/%m/%Y}").format(
-            p.label, p.range_text, report.as_of))
+        if report.as_of == p.as_of:
+            moment = self.tr("số liệu tính đến hết ngày {0:%d/%m/%Y}").format(p.end)
+        else:
+            moment = self.tr("kỳ chưa kết thúc: số liệu tính đến {0:%H:%M} ngày {0:%d/%m/%Y}").format(report.as_of)
+        self.heading.setText(f"<b>{p.label}</b> · {p.range_text} · {moment}")
         x = report.extra
         lines = [target_line(t) for t in report.targets]
         lines.append(self.tr("Hồ sơ quá hạn: {0}, trong đó có phiếu xin lỗi: {1}").format(x.late_total, x.late_with_letter))
