@@ -17,6 +17,8 @@ from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.settings_service import SettingsService
+from tthc_desk.sync.credentials import CredentialStore, KeyringStore
+from tthc_desk.sync.outbox import OutboxService
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +37,18 @@ class Services:
     deadlines: DeadlineService
     apologies: ApologyService
     registers: RegistersService
+    outbox: OutboxService
 
     def close(self) -> None:
         self.db.dispose()
 
 
-def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = True) -> Services:
-    """Open (and migrate) the database, then seed what an empty office needs to start work."""
+def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = True,
+                  credentials: CredentialStore | None = None) -> Services:
+    """Open (and migrate) the database, then seed what an empty office needs to start work.
+
+    ``credentials`` defaults to the operating system's keyring; tests pass an ``InMemoryStore``.
+    """
     paths.ensure()
     clock = clock or SystemClock()
     db = Database(paths.database_url)
@@ -57,7 +64,9 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     deadlines = DeadlineService(db, dossiers, calendar, settings, clock)
     apologies = ApologyService(db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir)
     registers = RegistersService(db, dossiers, lifecycle, apologies, settings, calendar, clock, template_dir=paths.template_dir)
-    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies, registers)
+    outbox = OutboxService(db, settings, clock, credentials if credentials is not None else KeyringStore())
+    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies, registers,
+                        outbox)
     if seed:
         settings.ensure_default_staff()
         catalog.ensure_starter()
