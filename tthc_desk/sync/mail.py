@@ -142,6 +142,8 @@ def _detail(e: BaseException) -> str:
 
 
 def _mapped(where: str, e: BaseException) -> UploadError:
+    if isinstance(e, smtplib.SMTPServerDisconnected) and isinstance(e.__context__, TimeoutError):
+        return connect_error(f"thư {where}", e.__context__)  # smtplib wraps a timeout as a disconnect
     if isinstance(e, smtplib.SMTPServerDisconnected):
         return UploadError(f"Kết nối tới máy chủ thư {where} bị ngắt giữa chừng; sẽ gửi lại sau.",
                            retryable=True, detail=_detail(e))

@@ -183,7 +183,7 @@ class OutboxService:
             if state is not None:
                 q = q.where(OutboxRecord.state == state.value)
             recs = list(s.scalars(q.order_by(OutboxRecord.created_at.desc(), OutboxRecord.id.desc())))
-            names = dict(s.execute(select(OutboxRecord.id, OutboxRecord.file_name)).tuples().all())
+            names = dict(s.execute(select(OutboxRecord.id, OutboxRecord.file_name)).all())
         return [_to_item(r, names) for r in recs]
 
     def get(self, item_id: int) -> OutboxItem:
@@ -210,7 +210,7 @@ class OutboxService:
 
     def status_counts(self) -> dict[OutboxState, int]:
         with self._db.read() as s:
-            rows = s.execute(select(OutboxRecord.state, func.count()).group_by(OutboxRecord.state)).tuples().all()
+            rows = s.execute(select(OutboxRecord.state, func.count()).group_by(OutboxRecord.state)).all()
         counts = dict.fromkeys(OutboxState, 0)
         for state, n in rows:
             counts[OutboxState(state)] = n
