@@ -220,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_lifecycle.add_print_forms(psub, leaf)
     cli_lifecycle.add_parsers(sub, leaf)
+    from tthc_desk import cli_sync  # reports upward: destination, outbox, upload
+
+    cli_sync.add_parsers(sub, leaf)
     return parser
 
 
@@ -468,8 +471,9 @@ def _run_command(args: argparse.Namespace, paths: AppPaths, clock: Clock | None)
     services = open_services(paths, clock or SystemClock())
     try:
         from tthc_desk.cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
+        from tthc_desk.cli_sync import COMMANDS as SYNC_COMMANDS
 
-        command = COMMANDS.get(args.command) or LIFECYCLE_COMMANDS[args.command]
+        command = COMMANDS.get(args.command) or LIFECYCLE_COMMANDS.get(args.command) or SYNC_COMMANDS[args.command]
         return command(args, services, sys.stdout)
     finally:
         services.close()

@@ -62,3 +62,39 @@ def cut_proxy_factory() -> Iterator[type[CutProxy]]:
     yield Tracked
     for p in proxies:
         p.stop()
+
+
+class MemoryKeyring:
+    """A keyring backend held in memory (registered with ``keyring.set_keyring``)."""
+
+    def __init__(self) -> None:
+        from keyring.backend import KeyringBackend
+
+        data: dict[tuple[str, str], str] = {}
+        self.data = data
+
+        class Backend(KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return data.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                data[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                data.pop((service, username), None)
+
+        self.backend = Backend()
+
+
+@pytest.fixture
+def os_keyring() -> Iterator[MemoryKeyring]:
+    """The "operating system's" keyring, for code that uses the real KeyringStore (the CLI)."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory.backend)
+    yield memory
+    keyring.set_keyring(previous)
