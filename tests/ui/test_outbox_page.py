@@ -163,3 +163,20 @@ def test_destination_dialog_without_keyring(qtbot, data_dir: Path, clock: FixedC
         assert "keyring" in dialog.keyring_note.text()
     finally:
         svc.close()
+
+
+def test_send_now_on_a_worker_thread_reports_progress(qtbot, svc: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    svc.outbox.save_destination(Destination(DestinationKind.FOLDER, folder=str(tmp_path)))
+    for week in ("2026-W08", "2026-W09"):
+        svc.outbox.enqueue(week.encode(), kind="weekly", period_key=week, office_id=OFFICE)
+    runner = TaskRunner()  # a real worker: progress comes back through a queued signal
+    page = OutboxPage(svc, runner)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    seen: list[tuple[int, int]] = []
+    page._relay.progressed.connect(lambda done, total: seen.append((done, total)))
+    with qtbot.waitSignal(page.upload_finished, timeout=10_000):
+        page.send_now()
+    assert seen == [(0, 2), (1, 2), (2, 2)]
+    qtbot.waitUntil(lambda: page.model.index(0, 3).data() == "Đã gửi", timeout=5000)
+    runner.wait()
