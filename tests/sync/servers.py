@@ -221,8 +221,11 @@ class CutProxy:
                 self._threads.append(t)
 
     def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None, *both: socket.socket) -> None:
-        src.settimeout(0.2)
         passed = 0
+        try:
+            src.settimeout(0.2)
+        except OSError:  # the other direction already closed both ends
+            return
         while not self._stopping.is_set():
             try:
                 chunk = src.recv(4096)
