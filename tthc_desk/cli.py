@@ -232,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tthc_desk import cli_reports  # reports upward and the province's roll-up
 
     cli_reports.add_parsers(sub, leaf)
+    from tthc_desk import cli_sync  # reports upward: destination, outbox, upload
+
+    cli_sync.add_parsers(sub, leaf)
     return parser
 
 
@@ -485,8 +488,9 @@ def _run_command(args: argparse.Namespace, paths: AppPaths, clock: Clock | None)
         from tthc_desk.cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
         from tthc_desk.cli_postal import COMMANDS as POSTAL_COMMANDS
         from tthc_desk.cli_reports import COMMANDS as REPORT_COMMANDS
+        from tthc_desk.cli_sync import COMMANDS as SYNC_COMMANDS
 
-        commands = {**COMMANDS, **LIFECYCLE_COMMANDS, **POSTAL_COMMANDS, **REPORT_COMMANDS}
+        commands = {**COMMANDS, **LIFECYCLE_COMMANDS, **POSTAL_COMMANDS, **REPORT_COMMANDS, **SYNC_COMMANDS}
         command = commands[args.command]
         return command(args, services, sys.stdout)
     finally:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -328,3 +329,37 @@ class PostalItemRecord(Base):
     failed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     returned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutboxRecord(Base):
+    """A report waiting for (or done with) delivery upward; the file's bytes are kept here.
+
+    Keeping the bytes in the database (workbooks are small) makes the queue survive days offline,
+    a moved output folder and a restore from backup, all in one file.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("office_id", "kind", "period_key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    period_key: Mapped[str] = mapped_column(String(20))
+    office_id: Mapped[str] = mapped_column(String(50))
+    file_name: Mapped[str] = mapped_column(String(255), unique=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), nullable=True
+    )
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_detail: Mapped[str] = mapped_column(Text, default="")
+    server_reply: Mapped[str] = mapped_column(Text, default="")
+    destination: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

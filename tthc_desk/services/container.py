@@ -19,6 +19,8 @@ from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.settings_service import SettingsService
+from tthc_desk.sync.credentials import CredentialStore, KeyringStore
+from tthc_desk.sync.outbox import OutboxService
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +41,18 @@ class Services:
     registers: RegistersService
     postal: PostalService
     reports: ReportService
+    outbox: OutboxService
 
     def close(self) -> None:
         self.db.dispose()
 
 
-def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = True) -> Services:
-    """Open (and migrate) the database, then seed what an empty office needs to start work."""
+def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = True,
+                  credentials: CredentialStore | None = None) -> Services:
+    """Open (and migrate) the database, then seed what an empty office needs to start work.
+
+    ``credentials`` defaults to the operating system's keyring; tests pass an ``InMemoryStore``.
+    """
     paths.ensure()
     clock = clock or SystemClock()
     db = Database(paths.database_url)
@@ -63,8 +70,9 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     registers = RegistersService(db, dossiers, lifecycle, apologies, settings, calendar, clock, template_dir=paths.template_dir)
     postal = PostalService(db, dossiers, catalog, calendar, settings, clock, template_dir=paths.template_dir)
     reports = ReportService(db, settings, catalog, lifecycle, postal, clock, template_dir=paths.template_dir)
+    outbox = OutboxService(db, settings, clock, credentials if credentials is not None else KeyringStore())
     services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies,
-                        registers, postal, reports)
+                        registers, postal, reports, outbox)
     if seed:
         settings.ensure_default_staff()
         catalog.ensure_starter()

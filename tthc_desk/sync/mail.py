@@ -1,0 +1,167 @@
+"""E-mail delivery over SMTP (STARTTLS, SSL or plain on a trusted network) with the workbook attached.
+
+SMTP has no way to ask "did you already get this?". Each report therefore carries a stable
+``Message-ID`` (the same on every try), which lets the province's mailbox, or a person, spot a
+repeat; and the outbox stops sending as soon as the server has said 250 to the message. The only
+window left is a cut or timeout after the message was accepted but before the 250 arrived.
+"""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formatdate
+
+from tthc_desk.sync.delivery import (
+    AUTH_MESSAGE,
+    DeliveryReceipt,
+    Payload,
+    UploadError,
+    connect_error,
+)
+from tthc_desk.sync.destinations import Destination, TlsMode
+
+KIND_WORDS = {"weekly": "tuần", "period": "định kỳ", "monthly": "tháng", "quarterly": "quý", "yearly": "năm"}
+
+
+def build_message(dest: Destination, payload: Payload) -> EmailMessage:
+    msg = EmailMessage()
+    kind = KIND_WORDS.get(payload.kind, payload.kind)
+    msg["Subject"] = dest.subject_template.format(
+        kind=kind, period=payload.period_key, office=payload.office_id, file=payload.file_name,
+        version=payload.version)
+    msg["From"] = dest.from_addr
+    msg["To"] = ", ".join(dest.to_addrs)
+    msg["Message-ID"] = payload.message_id
+    msg["Date"] = formatdate(localtime=True)
+    msg["X-TTHC-Office"] = payload.office_id
+    msg["X-TTHC-Period"] = payload.period_key
+    lines = [
+        f"Kính gửi: {dest.name}",
+        "",
+        f"Đơn vị {payload.office_id} gửi báo cáo {kind} kỳ {payload.period_key} (tệp đính kèm {payload.file_name}).",
+    ]
+    if payload.replaces_file_name:
+        lines.append(f"Bản này (lần {payload.version}) thay thế tệp {payload.replaces_file_name} đã gửi trước.")
+    lines += ["", f"Mã kiểm tra SHA-256: {payload.sha256}", "", "Thư gửi tự động từ TTHC Desk."]
+    msg.set_content("\n".join(lines))
+    maintype, subtype = payload.content_type.split("/", 1)
+    msg.add_attachment(payload.data, maintype=maintype, subtype=subtype, filename=payload.file_name)
+    return msg
+
+
+class SmtpTransport:
+    def _open(self, dest: Destination, secret: str | None) -> smtplib.SMTP:
+        context = ssl.create_default_context(cafile=dest.ca_file or None)
+        where = f"{dest.smtp_host}:{dest.smtp_port}"
+        try:
+            if dest.tls is TlsMode.SSL:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(dest.smtp_host, dest.smtp_port, timeout=dest.timeout,
+                                                      context=context)
+            else:
+                smtp = smtplib.SMTP(dest.smtp_host, dest.smtp_port, timeout=dest.timeout)
+            try:
+                smtp.ehlo()
+                if dest.tls is TlsMode.STARTTLS:
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+                if dest.username:
+                    _login(smtp, dest.username, secret or "")
+            except BaseException:
+                smtp.close()
+                raise
+        except smtplib.SMTPAuthenticationError as e:
+            raise UploadError(AUTH_MESSAGE, retryable=False, detail=_detail(e), status=e.smtp_code) from e
+        except smtplib.SMTPNotSupportedError as e:
+            raise UploadError(f"Máy chủ thư {where} không hỗ trợ cách mã hóa hoặc đăng nhập đã chọn.",
+                              retryable=False, detail=_detail(e)) from e
+        except (smtplib.SMTPException, OSError) as e:
+            raise _mapped(where, e) from e
+        return smtp
+
+    def send(self, dest: Destination, payload: Payload, secret: str | None) -> DeliveryReceipt:
+        smtp = self._open(dest, secret)
+        where = f"{dest.smtp_host}:{dest.smtp_port}"
+        try:
+            msg = build_message(dest, payload)
+            # Step by step rather than send_message(): the DATA reply is the receipt worth keeping.
+            code, reply = smtp.mail(dest.from_addr)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, reply, dest.from_addr)
+            for rcpt in dest.to_addrs:
+                code, reply = smtp.rcpt(rcpt)
+                if code not in (250, 251):
+                    raise smtplib.SMTPRecipientsRefused({rcpt: (code, reply)})
+            code, reply = smtp.data(msg.as_bytes(policy=SMTP_POLICY))  # CRLF line ends
+            if code != 250:
+                raise smtplib.SMTPDataError(code, reply)
+        except (smtplib.SMTPException, OSError) as e:
+            raise _mapped(where, e) from e
+        finally:
+            _quit(smtp)
+        return DeliveryReceipt(code, reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply))
+
+    def probe(self, dest: Destination, secret: str | None) -> DeliveryReceipt:
+        smtp = self._open(dest, secret)
+        try:
+            code, reply = smtp.noop()
+        except (smtplib.SMTPException, OSError) as e:
+            raise _mapped(f"{dest.smtp_host}:{dest.smtp_port}", e) from e
+        finally:
+            _quit(smtp)
+        return DeliveryReceipt(code, reply.decode("utf-8", "replace"))
+
+
+def _login(smtp: smtplib.SMTP, user: str, secret: str) -> None:
+    if (user + secret).isascii():
+        smtp.login(user, secret)
+        return
+    # smtplib encodes credentials as ASCII; AUTH PLAIN is defined over UTF-8 (RFC 4616), and
+    # Vietnamese passwords are common.
+    token = base64.b64encode(b"\0" + user.encode() + b"\0" + secret.encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()  # the message is already accepted (or not): a failed goodbye changes nothing
+
+
+def _detail(e: BaseException) -> str:
+    if isinstance(e, smtplib.SMTPResponseException):
+        err = e.smtp_error.decode("utf-8", "replace") if isinstance(e.smtp_error, bytes) else str(e.smtp_error)
+        return f"SMTP {e.smtp_code} {err}"
+    return f"{type(e).__name__}: {e}"
+
+
+def _mapped(where: str, e: BaseException) -> UploadError:
+    if isinstance(e, smtplib.SMTPServerDisconnected) and isinstance(e.__context__, TimeoutError):
+        return connect_error(f"thư {where}", e.__context__)  # smtplib wraps a timeout as a disconnect
+    if isinstance(e, smtplib.SMTPServerDisconnected):
+        return UploadError(f"Kết nối tới máy chủ thư {where} bị ngắt giữa chừng; sẽ gửi lại sau.",
+                           retryable=True, detail=_detail(e))
+    if isinstance(e, smtplib.SMTPRecipientsRefused):
+        codes = [c for c, _ in e.recipients.values()]
+        retry = all(400 <= c < 500 for c in codes)
+        return UploadError(f"Máy chủ thư {where} không nhận địa chỉ người nhận: {', '.join(e.recipients)}"
+                           + ("; sẽ thử lại sau." if retry else "."), retryable=retry,
+                           detail=str(e.recipients), status=codes[0] if codes else None)
+    if isinstance(e, smtplib.SMTPResponseException):
+        if e.smtp_code in (530, 534, 535, 538):
+            return UploadError(AUTH_MESSAGE, retryable=False, detail=_detail(e), status=e.smtp_code)
+        if 400 <= e.smtp_code < 500:
+            return UploadError(f"Máy chủ thư {where} tạm thời không nhận thư (mã {e.smtp_code}); sẽ thử lại sau.",
+                               retryable=True, detail=_detail(e), status=e.smtp_code)
+        return UploadError(f"Máy chủ thư {where} từ chối thư (mã {e.smtp_code}); cần người quản trị kiểm tra.",
+                           retryable=False, detail=_detail(e), status=e.smtp_code)
+    if isinstance(e, smtplib.SMTPException):
+        return UploadError(f"Máy chủ thư {where} trả lời không đúng giao thức; sẽ thử lại sau.",
+                           retryable=True, detail=_detail(e))
+    return connect_error(f"thư {where}", e)
