@@ -133,6 +133,7 @@ class ReturnChoiceDialog(PostalDialog):
         super().__init__(services, runner, "Đổi nơi nhận kết quả",
                          f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}", parent)
         self.setObjectName("returnChoiceDialog")
+        self.setMinimumWidth(700)
 
     def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
         d = self.dossier
@@ -242,6 +243,8 @@ class StatusUpdateDialog(PostalDialog):
         self.date_edit = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMaximumWidth(160)
+        self.state_combo.setMaximumWidth(280)
         self.date_edit.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(self.tr("Ví dụ: người nhận đi vắng (không bắt buộc)"))

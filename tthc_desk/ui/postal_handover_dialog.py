@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -93,7 +93,9 @@ class PostalHandoverDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
-        metrics = self.table.fontMetrics()
+        bold = self.table.font()
+        bold.setBold(True)  # the current row is bold: size the columns for it
+        metrics = QFontMetrics(bold)
         for col, sample in enumerate(("TT", "000.17.22.H56-260302-0001", "Nguyễn Thị Hồng Nhung", "0912345678",
                                       "", "◀ quét số hiệu EB")):
             if sample:
@@ -109,6 +111,7 @@ class PostalHandoverDialog(QDialog):
         self.waybill_error = error_label()
         self.waybill_error.setObjectName("waybillError")
         self.waybill_note = muted_label()
+        self.waybill_note.hide()
         self.clear_button = QPushButton(self.tr("Xóa số hiệu dòng này"))
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         self.employee_edit = QLineEdit()
@@ -181,6 +184,7 @@ class PostalHandoverDialog(QDialog):
         red message, the field cleared for a rescan) when it is refused."""
         number = normalise_waybill(raw)
         self.waybill_note.clear()
+        self.waybill_note.hide()
         if not number:
             return False
         row = self.model.current
@@ -201,11 +205,13 @@ class PostalHandoverDialog(QDialog):
         self.model.set_waybill(row, number)
         if warning := s10_warning(number):
             self.waybill_note.setText(warning)
+            self.waybill_note.show()
         following = self.model.next_empty(row)
         if following is None:
             self.waybill_note.setText(
                 "\n".join(filter(None, (self.waybill_note.text(), self.tr("Đã có số hiệu cho mọi dòng: bấm “Lập danh sách”."))))
             )
+            self.waybill_note.show()
         else:
             self._go_to(following)
         self._update_summary()

@@ -46,6 +46,7 @@ from tthc_desk.ui.postal_dialogs import StatusUpdateDialog, WaybillDialog
 from tthc_desk.ui.postal_handover_dialog import PostalHandoverDialog
 from tthc_desk.ui.postal_models import (
     ADDRESS_COLUMN,
+    COLUMN_KEYS,
     COLUMN_SAMPLES,
     ITEM_ROLE,
     RETURNED_HINT,
@@ -71,6 +72,15 @@ HINTS = {
 }
 #: What can still happen to an item in each state.
 OPEN_STATES = (PostalState.HANDED_OVER, PostalState.FAILED)
+#: Columns each tab leaves out, so the address keeps room: the tab already says the state, a
+#: waiting result has no waybill or list yet, a handed-over one has no later step.
+HIDDEN_COLUMNS = {
+    PostalState.WAITING: ("state", "waybill", "batch", "handed", "last"),
+    PostalState.HANDED_OVER: ("state", "settled", "last"),
+    PostalState.DELIVERED: ("state", "settled"),
+    PostalState.FAILED: ("state", "settled"),
+    PostalState.RETURNED: ("state", "settled"),
+}
 
 
 class PostalPage(QWidget):
@@ -259,6 +269,8 @@ class PostalPage(QWidget):
         for b in (self.waybill_button, self.update_button, self.reprint_button):
             b.setVisible(not waiting)
         self.hint_label.setText(self.tr(HINTS[self.state]))
+        for col, key in enumerate(COLUMN_KEYS):
+            self.table.setColumnHidden(col, key in HIDDEN_COLUMNS[self.state])
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.model.checked_items()
