@@ -6,6 +6,9 @@ and how it stands against it: `Trong hạn` / `Quá hạn` while open, `Trước
 per move the lifecycle allows, each opening its small dialog; after a move the page reloads and
 emits ``dossier_changed`` so the list and the deadline counts follow. The clerk also prints any
 of the dossier's forms with a preview, drafts an apology letter, or corrects an intake mistake.
+``Đổi nơi nhận kết quả…`` switches between the counter and the post; a dossier with a result
+sent by post has a "Bưu chính" tab with each item (waybill, state, list, dates), and a result
+the post sent back (chuyển hoàn) says it waits at the counter.
 """
 
 from __future__ import annotations
@@ -25,16 +28,19 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.domain.dossier import Dossier, Status
 from tthc_desk.domain.lifecycle import ENDED_WITHOUT_RESULT, OPEN, Move, classify_open
+from tthc_desk.domain.postal import PostalItem, PostalState
 from tthc_desk.domain.text import format_datetime, format_money
 from tthc_desk.services.container import Services
 from tthc_desk.services.dossier_service import CORRECTABLE_FIELDS
 from tthc_desk.services.lifecycle_service import MoveOutcome
+from tthc_desk.services.postal_service import CHANGEABLE
 from tthc_desk.ui.correction_dialog import CorrectionDialog
 from tthc_desk.ui.detail_actions import FORMS, DossierActionsBar
 from tthc_desk.ui.detail_parts import TextTableModel, fill_form, make_table, person_rows
 from tthc_desk.ui.display import ACCENT_COLOR, appointment_text, heading_font, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.move_dialogs import MoveDialog, dialog_for
+from tthc_desk.ui.postal_dialogs import ReturnChoiceDialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf, open_receipt
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.timeline_widget import TimelineTableModel, TimelineView
@@ -62,6 +68,8 @@ class DossierDetailDialog(QDialog):
         self.receipt_dialog: ReceiptDialog | None = None
         self.move_dialog: MoveDialog | None = None
         self.letter_dialog: QDialog | None = None
+        self.return_dialog: ReturnChoiceDialog | None = None
+        self.postal_items: list[PostalItem] = []
         self.resize(1180, 860)
 
         self.code_label = QLabel()
@@ -87,6 +95,11 @@ class DossierDetailDialog(QDialog):
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet(WARNING_STYLE)
         self.warning_label.hide()
+        self.postal_hint = QLabel()
+        self.postal_hint.setObjectName("postalHint")
+        self.postal_hint.setWordWrap(True)
+        self.postal_hint.setStyleSheet(WARNING_STYLE)
+        self.postal_hint.hide()
 
         self.timeline_model = TimelineTableModel(self)
         self.timeline_view = TimelineView(self.timeline_model)
@@ -94,6 +107,14 @@ class DossierDetailDialog(QDialog):
         self.tabs.addTab(self.timeline_view, self.tr("Diễn biến xử lý"))
         self.tabs.addTab(self._build_info_tab(), self.tr("Thông tin hồ sơ"))
         self.tabs.addTab(self._build_history_tab(), self.tr("Lịch sử sửa thông tin"))
+        self.postal_model = TextTableModel(
+            [self.tr("Số hiệu bưu gửi"), self.tr("Trạng thái"), self.tr("Danh sách"), self.tr("Người nhận"),
+             self.tr("Giao bưu điện"), self.tr("Phát thành công"), self.tr("Phát không thành công"),
+             self.tr("Chuyển hoàn"), self.tr("Ghi chú")],
+            parent=self,
+        )
+        self.postal_view = make_table(self.postal_model, 8)
+        self.postal_tab = self.tabs.addTab(self.postal_view, self.tr("Bưu chính"))
 
         self.actions_bar = DossierActionsBar()
         self.actions_bar.move_requested.connect(self._on_actions_bar_move_requested)
@@ -101,16 +122,20 @@ class DossierDetailDialog(QDialog):
         self.actions_bar.apology_requested.connect(self._on_actions_bar_apology_requested)
         self.reprint_button = QPushButton(self.tr("In lại giấy tiếp nhận"))
         self.correct_button = QPushButton(self.tr("Sửa thông tin…"))
+        self.return_button = QPushButton(self.tr("Đổi nơi nhận kết quả…"))
+        self.return_button.setObjectName("returnChoiceButton")
         self.close_button = QPushButton(self.tr("Đóng"))
         self.close_button.setDefault(True)
-        for b in (self.reprint_button, self.correct_button):
+        for b in (self.reprint_button, self.correct_button, self.return_button):
             b.setAutoDefault(False)
         self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
         self.correct_button.clicked.connect(self._on_correct_button_clicked)
+        self.return_button.clicked.connect(self._on_return_button_clicked)
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reprint_button)
         buttons.addWidget(self.correct_button)
+        buttons.addWidget(self.return_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
 
@@ -118,6 +143,7 @@ class DossierDetailDialog(QDialog):
         root.addLayout(head)
         root.addWidget(self.where_label)
         root.addWidget(self.warning_label)
+        root.addWidget(self.postal_hint)
         root.addWidget(self.actions_bar)
         root.addWidget(self.tabs, 1)
         root.addLayout(buttons)
@@ -182,6 +208,36 @@ class DossierDetailDialog(QDialog):
         self.letter_ids = [x.id for x in letters]
         self.actions_bar.set_printable(self._printable(d, events_kinds={e.kind for e in events}))
         self._fill_info(d)
+        self._show_postal(d)
+
+    def _show_postal(self, d: Dossier) -> None:
+        changeable = d.status in CHANGEABLE
+        self.return_button.setEnabled(changeable)
+        self.return_button.setToolTip(
+            "" if changeable else self.tr("Hồ sơ đang ở trạng thái “{0}”: không đổi được nơi nhận kết quả.").format(d.status.label)
+        )
+        items = self._services.postal.items_for(d.code)
+        self.postal_items = items
+        self.postal_model.set_rows([
+            (x.waybill or self.tr("(chưa có)"), x.state_label, x.batch_number, x.recipient_name,
+             format_datetime(x.handed_over_at), format_datetime(x.delivered_at), format_datetime(x.failed_at),
+             format_datetime(x.returned_at), x.note)
+            for x in items
+        ])
+        self.tabs.setTabVisible(self.postal_tab, bool(items))
+        self.tabs.setTabText(self.postal_tab, self.tr("Bưu chính ({0})").format(len(items)))
+        hint = ""
+        if items and d.status is Status.RESULT_READY:
+            last = items[-1]
+            if last.state is PostalState.RETURNED:
+                hint = self.tr(
+                    "Bưu điện đã chuyển hoàn kết quả ({0}) về Bộ phận Một cửa lúc {1}: kết quả chờ trả tại quầy, "
+                    "bấm “Trả kết quả…” khi người nhận đến."
+                ).format(last.waybill or self.tr("chưa có số hiệu"), format_datetime(last.returned_at))
+            elif last.state is PostalState.WAITING:
+                hint = self.tr("Kết quả chờ giao bưu điện: lập danh sách bàn giao ở trang Bưu chính (F7).")
+        self.postal_hint.setText(hint)
+        self.postal_hint.setVisible(bool(hint))
 
     def _show_timeliness(self, d: Dossier) -> None:
         settled = self._services.lifecycle.timeliness(d)
@@ -246,7 +302,9 @@ class DossierDetailDialog(QDialog):
                 (self.tr("Hẹn trả"), appointment_text(d.due_at)),
                 (self.tr("Lý do hẹn khác"), d.due_override_reason),
                 (self.tr("Hình thức nộp"), d.channel.label),
+                (self.tr("Số hiệu bưu gửi khi nhận"), d.postal_reference),
                 (self.tr("Nhận kết quả"), d.return_method.label + (f": {d.return_address}" if d.return_address else "")),
+                (self.tr("Người nhận kết quả"), ", ".join(filter(None, (d.return_recipient, d.return_phone)))),
                 (self.tr("Số bộ hồ sơ"), str(d.sets_count)),
                 (self.tr("Phí, lệ phí"), format_money(d.fee_amount) if d.fee_amount else self.tr("Không thu")),
                 (self.tr("Sổ tiếp nhận"), self.tr("Quyển {0}, số {1}").format(d.ledger_book, d.ledger_number)),
@@ -363,6 +421,25 @@ class DossierDetailDialog(QDialog):
         self.show_dossier(dossier)
         self.dossier_corrected.emit(dossier)
         self.dossier_changed.emit(dossier)
+
+    def open_return_choice(self) -> ReturnChoiceDialog:
+        dialog = ReturnChoiceDialog(self._services, self._runner, self.dossier, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.return_changed.connect(self._on_return_dialog_return_changed)
+        dialog.open()
+        self.return_dialog = dialog
+        return dialog
+
+    def _on_return_button_clicked(self) -> None:
+        self.open_return_choice()
+
+    def _on_return_dialog_return_changed(self, dossier: Dossier) -> None:
+        self.show_dossier(dossier)
+        self.dossier_changed.emit(dossier)
+
+    def postal_rows(self) -> list[list[str]]:
+        m = self.postal_model
+        return [[m.index(r, c).data() for c in range(m.columnCount())] for r in range(m.rowCount())]
 
     def _on_reprint_button_clicked(self) -> None:
         open_receipt(self, self._services, self._runner, self.dossier.code, self._on_receipt_opened)

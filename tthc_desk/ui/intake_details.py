@@ -1,8 +1,11 @@
 """The "receiving and return" part of the intake form.
 
-Receiving channel, how the result goes back (at the counter, or by public post to an address),
-number of sets, fees, a note, the received moment (now unless the clerk back-dates a paper entry,
-which then needs a reason) and an optional hand-set appointment (also with a reason).
+Receiving channel (a dossier that came by public post carries the post's item number, "Số hiệu
+bưu gửi"), how the result goes back (at the counter, or by public post: recipient, phone and
+address, defaulting to the applicant's or the authorised person's), number of sets, fees, a note,
+the received moment (now unless the clerk back-dates a paper entry, which then needs a reason)
+and an optional hand-set appointment (also with a reason). A procedure the catalog does not
+offer by post disables both postal choices, with the reason as a tooltip.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -34,6 +38,7 @@ from tthc_desk.services.dossier_service import BACKDATE_TOLERANCE
 from tthc_desk.ui.display import MoneyEdit, muted_label, with_error
 
 DATETIME_FORMAT = "HH:mm  dd/MM/yyyy"
+NO_POSTAL = "Thủ tục này không cho phép nộp/trả kết quả qua bưu chính"
 
 
 def to_qdatetime(moment: datetime) -> QDateTime:
@@ -72,10 +77,16 @@ class IntakeDetailsWidget(QWidget):
         self._received_edited = False
         self._errors: dict[str, tuple[QWidget, QLabel]] = {}
         self._applicant_address = ""
+        self._default_recipient = ("", "")  # (name, phone) the recipient fields follow
 
         self.channel = QComboBox()
         for c in Channel:
             self.channel.addItem(c.label, c.value)
+        self.postal_reference = QLineEdit()
+        self.postal_reference.setObjectName("postalReference")
+        self.postal_reference.setPlaceholderText(self.tr("Ví dụ: EB123456789VN"))
+        self.postal_reference.setMaxLength(40)
+        self.postal_reference.setMaximumWidth(260)
         self.return_counter = QRadioButton(self.tr("Tại Bộ phận Một cửa"))
         self.return_postal = QRadioButton(self.tr("Qua bưu chính công ích"))
         self.return_counter.setChecked(True)
@@ -85,6 +96,11 @@ class IntakeDetailsWidget(QWidget):
         self.return_address = QLineEdit()
         self.return_address.setPlaceholderText(self.tr("Địa chỉ nhận kết quả qua bưu chính"))
         self.return_address.setEnabled(False)
+        self.return_recipient = QLineEdit()
+        self.return_recipient.setPlaceholderText(self.tr("Họ và tên người nhận"))
+        self.return_phone = QLineEdit()
+        self.return_phone.setPlaceholderText(self.tr("Điện thoại"))
+        self.return_phone.setMaximumWidth(150)
         self.sets_count = QSpinBox()
         self.sets_count.setRange(1, 99)
         self.sets_count.setSuffix(self.tr(" bộ"))
@@ -113,6 +129,9 @@ class IntakeDetailsWidget(QWidget):
         form.setVerticalSpacing(6)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self._row(form, self.tr("Hình thức nộp"), self.channel, "channel")
+        self.postal_reference_label = self._row(
+            form, self.tr("Số hiệu bưu gửi *"), self.postal_reference, "postal_reference"
+        )
         returns = QWidget()
         box = QHBoxLayout(returns)
         box.setContentsMargins(0, 0, 0, 0)
@@ -120,6 +139,24 @@ class IntakeDetailsWidget(QWidget):
         box.addWidget(self.return_postal)
         box.addStretch(1)
         self._row(form, self.tr("Nhận kết quả"), returns, "return_method", focus=self.return_postal)
+        recipient = QWidget()
+        rbox = QHBoxLayout(recipient)
+        rbox.setContentsMargins(0, 0, 0, 0)
+        name_box, name_error = with_error(self.return_recipient)
+        phone_box, phone_error = with_error(self.return_phone)
+        phone_caption = QLabel(self.tr("Điện thoại"))
+        phone_caption.setBuddy(self.return_phone)
+        rbox.addWidget(name_box, 1, Qt.AlignmentFlag.AlignTop)
+        rbox.addWidget(phone_caption, 0, Qt.AlignmentFlag.AlignTop)
+        rbox.addWidget(phone_box, 0, Qt.AlignmentFlag.AlignTop)
+        phone_caption.setMinimumHeight(self.return_phone.sizeHint().height())
+        self.recipient_label = QLabel(self.tr("Người nhận"))
+        self.recipient_label.setBuddy(self.return_recipient)
+        self.recipient_label.setMinimumHeight(self.return_recipient.sizeHint().height())
+        self.recipient_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow(self.recipient_label, recipient)
+        self._errors["return_recipient"] = (self.return_recipient, name_error)
+        self._errors["return_phone"] = (self.return_phone, phone_error)
         self._row(form, self.tr("Địa chỉ nhận"), self.return_address, "return_address")
         self._row(form, self.tr("Số bộ hồ sơ"), self.sets_count, "sets_count")
         self._row(form, self.tr("Phí, lệ phí"), self.fee, "fee_amount")
@@ -152,6 +189,7 @@ class IntakeDetailsWidget(QWidget):
         self._form = form
 
         self.return_postal.toggled.connect(self._on_return_postal_toggled)
+        self.channel.currentIndexChanged.connect(self._on_channel_current_index_changed)
         self.received.dateTimeChanged.connect(self._on_received_date_time_changed)
         self.now_button.clicked.connect(self._on_now_button_clicked)
         self.override_check.toggled.connect(self._on_override_check_toggled)
@@ -189,6 +227,10 @@ class IntakeDetailsWidget(QWidget):
         self.channel.setCurrentIndex(0)
         self.return_counter.setChecked(True)
         self.return_address.clear()
+        self.postal_reference.clear()
+        self.return_recipient.clear()
+        self.return_phone.clear()
+        self._default_recipient = ("", "")
         self.sets_count.setValue(1)
         self.fee.clear()
         self.note.clear()
@@ -201,12 +243,35 @@ class IntakeDetailsWidget(QWidget):
     def set_procedure(self, procedure: Procedure | None) -> None:
         self.fee.set_amount(procedure.total_fee if procedure else None)
         allowed = procedure is None or procedure.postal_return
+        why = "" if allowed else self.tr(NO_POSTAL)
         self.return_postal.setEnabled(allowed)
-        self.return_postal.setToolTip(
-            "" if allowed else self.tr("Thủ tục này không trả kết quả qua bưu chính")
-        )
+        self.return_postal.setToolTip(why)
         if not allowed and self.return_postal.isChecked():
             self.return_counter.setChecked(True)
+        # The catalog has one flag for the postal service: it governs receiving by post too.
+        postal_index = self.channel.findData(Channel.POSTAL.value)
+        model = self.channel.model()
+        if isinstance(model, QStandardItemModel):
+            item = model.item(postal_index)
+            item.setEnabled(allowed)
+            item.setToolTip(why)
+        if not allowed and self.channel.currentIndex() == postal_index:
+            self.channel.setCurrentIndex(self.channel.findData(Channel.DIRECT.value))
+        self.channel.setToolTip(why)
+
+    def postal_allowed(self) -> bool:
+        return self.return_postal.isEnabled()
+
+    def set_default_recipient(self, name: str, phone: str) -> None:
+        """Follow the applicant (or authorised person) while the clerk has not typed another
+        recipient: the result goes to them unless said otherwise."""
+        old_name, old_phone = self._default_recipient
+        if self.return_postal.isChecked():
+            if self.return_recipient.text() in ("", old_name):
+                self.return_recipient.setText(name)
+            if self.return_phone.text() in ("", old_phone):
+                self.return_phone.setText(phone)
+        self._default_recipient = (name, phone)
 
     def set_applicant_address(self, address: str) -> None:
         """Follow the applicant's address while the clerk has not typed another one."""
@@ -254,6 +319,11 @@ class IntakeDetailsWidget(QWidget):
             "channel": Channel(self.channel.currentData()),
             "return_method": ReturnMethod.POSTAL if postal else ReturnMethod.COUNTER,
             "return_address": collapse_spaces(self.return_address.text()) if postal else "",
+            "return_recipient": collapse_spaces(self.return_recipient.text()) if postal else "",
+            "return_phone": nfc(self.return_phone.text()).strip() if postal else "",
+            "postal_reference": nfc(self.postal_reference.text()).strip()
+            if self.channel.currentData() == Channel.POSTAL.value
+            else "",
             "sets_count": self.sets_count.value(),
             "fee_amount": fee,
             "note": nfc(self.note.text()),
@@ -278,6 +348,9 @@ class IntakeDetailsWidget(QWidget):
         self.received.blockSignals(False)
 
     def _sync_visibility(self) -> None:
+        by_post = self.channel.currentData() == Channel.POSTAL.value
+        self._form.setRowVisible(self.postal_reference_label, by_post)
+        self._form.setRowVisible(self.recipient_label, self.return_postal.isChecked())
         backdated = self.is_backdated()
         self._form.setRowVisible(self.backdate_label, backdated)
         if not backdated:
@@ -297,8 +370,22 @@ class IntakeDetailsWidget(QWidget):
         self.return_address.setEnabled(postal)
         if postal and not self.return_address.text().strip():
             self.return_address.setText(self._applicant_address)
-        if not postal:
+        name, phone = self._default_recipient
+        if postal:
+            if not self.return_recipient.text().strip():
+                self.return_recipient.setText(name)
+            if not self.return_phone.text().strip():
+                self.return_phone.setText(phone)
+        else:
             self.return_address.clear()
+            self.return_recipient.clear()
+            self.return_phone.clear()
+        self._sync_visibility()
+
+    def _on_channel_current_index_changed(self, _index: int) -> None:
+        if self.channel.currentData() != Channel.POSTAL.value:
+            self.postal_reference.clear()
+        self._sync_visibility()
 
     def _on_received_date_time_changed(self, _value: QDateTime) -> None:
         self._received_edited = True

@@ -154,6 +154,9 @@ class IntakePage(QWidget):
         self.applicant.id_number_completed.connect(self._on_applicant_id_number_completed)
         self.applicant.address_edited.connect(self.details.set_applicant_address)
         self.authorised_check.toggled.connect(self._on_authorised_check_toggled)
+        for person in (self.applicant, self.authorised):
+            person.full_name.textChanged.connect(self._on_person_text_changed)
+            person.phone.textChanged.connect(self._on_person_text_changed)
         self.papers.papers_changed.connect(self._fix_tab_order)
         self.details.received_changed.connect(self._on_details_received_changed)
         self.details.due_override_changed.connect(self.update_appointment)
@@ -182,8 +185,11 @@ class IntakePage(QWidget):
         d = self.details
         chain += [
             d.channel,
+            d.postal_reference,
             d.return_counter,
             d.return_postal,
+            d.return_recipient,
+            d.return_phone,
             d.return_address,
             d.sets_count,
             d.fee,
@@ -354,6 +360,18 @@ class IntakePage(QWidget):
             self.authorised.full_name.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.authorised.clear()
+        self._on_person_text_changed()
+
+    def _on_person_text_changed(self, _text: str = "") -> None:
+        """A result by post goes, unless the clerk types otherwise, to the authorised person
+        (who came on the applicant's behalf), else to the applicant; the phone likewise."""
+        a, p = self.authorised, self.applicant
+        if self.authorised_check.isChecked() and a.full_name.text().strip():
+            name = a.full_name.text().strip()
+            phone = a.phone.text().strip() or p.phone.text().strip()
+        else:
+            name, phone = p.full_name.text().strip(), p.phone.text().strip()
+        self.details.set_default_recipient(name, phone)
 
     def _on_details_received_changed(self) -> None:
         self.field_errors.set("received_at", "")

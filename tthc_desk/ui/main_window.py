@@ -1,5 +1,5 @@
-"""The main window: intake, the dossier list, what needs attention and the apology letters,
-in a left navigation.
+"""The main window: intake, the dossier list, what needs attention, the apology letters and
+the public postal service, in a left navigation.
 
 Across the top, always visible, the counts of overdue dossiers, dossiers due today and due soon,
 and draft apology letters; each opens its list. After start-up a short, non-modal line says what
@@ -7,7 +7,7 @@ needs attention today, and the missing apology drafts are made at start-up and e
 the GUI thread). Menus reach the administration dialogs (office, catalog, calendar, clerk at the
 counter) and the registers; the status bar always says which office, which clerk and what time
 it is, since all three are printed on every receipt. Keyboard: F2 new intake, F3/Ctrl+F search,
-F4 attention, F6 apology letters, Ctrl+S save, Ctrl+P print.
+F4 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.intake_page import IntakePage
+from tthc_desk.ui.postal_page import PostalPage
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLERK_CONFIRMED_KEY = "ui_clerk_confirmed"
-INTAKE, LIST, ATTENTION, LETTERS = 0, 1, 2, 3
+INTAKE, LIST, ATTENTION, LETTERS, POSTAL = 0, 1, 2, 3, 4
 SCAN_INTERVAL_MS = 60 * 60 * 1000  # rules.md: apology drafts at least hourly while the app runs
 COUNTS_INTERVAL_MS = 5 * 60 * 1000
 
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self.dossier_list = DossierListPage(services, self.runner)
         self.attention = DeadlinePage(services, self.runner)
         self.letters = ApologyPage(services, self.runner)
+        self.postal = PostalPage(services, self.runner)
         self.attention_bar = AttentionBar()
         self.counts: DeadlineCounts | None = None
         self.draft_letters: int | None = None
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
             (self.tr("Danh sách hồ sơ"), "F3"),
             (self.tr("Hồ sơ cần chú ý"), "F4"),
             (self.tr("Phiếu xin lỗi"), "F6"),
+            (self.tr("Bưu chính"), "F7"),
         ):
             item = QListWidgetItem(f"{text}   {key}", self.nav)
             item.setToolTip(self.tr("Phím tắt: {0}").format(key))
@@ -170,6 +173,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.dossier_list)
         self.pages.addWidget(self.attention)
         self.pages.addWidget(self.letters)
+        self.pages.addWidget(self.postal)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
@@ -201,6 +205,7 @@ class MainWindow(QMainWindow):
         self.intake.dossier_saved.connect(self._on_intake_dossier_saved)
         self.attention.dossier_changed.connect(self.refresh_counts)
         self.letters.letters_changed.connect(self.refresh_counts)
+        self.postal.postal_changed.connect(self._on_postal_postal_changed)
         self.attention_bar.overdue_button.clicked.connect(lambda: self.show_attention(DeadlineView.OVERDUE.value))
         self.attention_bar.today_button.clicked.connect(lambda: self.show_attention(DeadlineView.TODAY.value))
         self.attention_bar.soon_button.clicked.connect(lambda: self.show_attention(DeadlineView.SOON.value))
@@ -264,11 +269,15 @@ class MainWindow(QMainWindow):
         self.letters_action = self._action(
             self.tr("Phiếu xin lỗi và hẹn lại"), self.show_letters, [QKeySequence(Qt.Key.Key_F6)]
         )
+        self.postal_action = self._action(
+            self.tr("Bưu chính công ích"), self.show_postal, [QKeySequence(Qt.Key.Key_F7)]
+        )
         for a in (self.new_action, self.find_action, self.save_action, self.print_action):
             dossier.addAction(a)
         dossier.addSeparator()
         dossier.addAction(self.attention_action)
         dossier.addAction(self.letters_action)
+        dossier.addAction(self.postal_action)
 
         reports = bar.addMenu(self.tr("&Báo cáo"))
         self.registers_action = self._action(
@@ -295,6 +304,8 @@ class MainWindow(QMainWindow):
                 self.attention.refresh()
             elif row == LETTERS:
                 self.letters.refresh()
+            elif row == POSTAL:
+                self.postal.refresh()
 
     def show_attention(self, view: str | None) -> None:
         """F4 or a count in the top bar: the attention page on ``view`` (None: as it was)."""
@@ -310,6 +321,20 @@ class MainWindow(QMainWindow):
     def show_letters(self) -> None:
         self.show_page(LETTERS)
         self.letters.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_postal(self) -> None:
+        """F7: the postal page, counts fresh."""
+        if self.pages.currentIndex() == POSTAL:
+            self.postal.refresh()
+        else:
+            self.show_page(POSTAL)  # refreshes
+        self.postal.focus_table()
+
+    def _on_postal_postal_changed(self) -> None:
+        # A handover returns results; a chuyển hoàn puts one back in the counter queue.
+        if self.dossier_list.loaded:
+            self.dossier_list.refresh()
+        self.refresh_counts()
 
     def new_intake(self) -> None:
         """F2: the intake page, clean, cursor on the procedure (asks before dropping typed data)."""
@@ -464,7 +489,7 @@ class MainWindow(QMainWindow):
             self.tr(
                 "F2: tiếp nhận hồ sơ mới\nF3 hoặc Ctrl+F: tìm hồ sơ\nCtrl+S: lưu và in giấy tiếp nhận\n"
                 "Ctrl+P: in giấy tiếp nhận\nF4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
-                "F6: phiếu xin lỗi và hẹn lại\nCtrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
+                "F6: phiếu xin lỗi và hẹn lại\nF7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\nCtrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
                 "Tab / Shift+Tab: sang ô sau / ô trước\n"
                 "↓ trong ô thủ tục: xem danh mục · Enter: chọn\nEnter trong danh sách: xem chi tiết hồ sơ"
             ),

@@ -71,6 +71,10 @@ def detail_lines(event: DossierEvent) -> list[str]:
             lines.append(rating)
     if data.get("timeliness"):
         lines.append(_tr("Kết quả: {0}").format(Timeliness(data["timeliness"]).label))
+    if data.get("postal_batch") and event.kind in ("returned", "postal_delivered", "postal_failed", "postal_returned"):
+        lines.append(
+            _tr("Bưu gửi {0}, danh sách {1}").format(data.get("waybill") or _tr("chưa có số hiệu"), data["postal_batch"])
+        )
     if event.kind == "apology":
         number = data.get("number")
         if number is not None:

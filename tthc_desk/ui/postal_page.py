@@ -1,0 +1,417 @@
+"""The public postal service page (F7): results waiting for the post, and every item sent.
+
+Five buttons across the top, each with its count: Chờ giao bưu điện (results registered for
+return by post, not yet handed over), Đã giao bưu điện, Đã phát thành công, Phát không thành
+công, Chuyển hoàn. On the waiting tab every result is ticked; the clerk unticks the ones that
+stay and makes the handover list (the handover dialog, with a barcode scanner). On the other tabs
+the clerk records a waybill written later, what the post reports for one item, or imports the
+post office's status file (all rows or none), and reprints a list. A result sent back
+(chuyển hoàn) waits at the counter: Enter opens the dossier, where ``Trả kết quả…`` returns it
+in person. The bottom line gives this month's shares received and returned by post.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tthc_desk.domain.postal import (
+    PostalCounts,
+    PostalItem,
+    PostalShares,
+    PostalState,
+    StatusImportSummary,
+    percent_text,
+)
+from tthc_desk.services.container import Services
+from tthc_desk.ui.display import heading_font, muted_label
+from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
+from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.postal_dialogs import StatusUpdateDialog, WaybillDialog
+from tthc_desk.ui.postal_handover_dialog import PostalHandoverDialog
+from tthc_desk.ui.postal_models import (
+    ADDRESS_COLUMN,
+    COLUMN_KEYS,
+    COLUMN_SAMPLES,
+    ITEM_ROLE,
+    RETURNED_HINT,
+    PostalItemTableModel,
+)
+from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
+from tthc_desk.ui.tasks import TaskRunner
+
+STATES: tuple[PostalState, ...] = tuple(PostalState)
+STATE_BUTTONS = {
+    PostalState.WAITING: "Chờ giao bưu điện",
+    PostalState.HANDED_OVER: "Đã giao bưu điện",
+    PostalState.DELIVERED: "Đã phát thành công",
+    PostalState.FAILED: "Phát không thành công",
+    PostalState.RETURNED: "Chuyển hoàn",
+}
+HINTS = {
+    PostalState.WAITING: "Bỏ dấu chọn những hồ sơ chưa giao hôm nay · Enter hoặc nhấp đúp: mở hồ sơ",
+    PostalState.HANDED_OVER: "Chọn một bưu gửi để ghi số hiệu, cập nhật trạng thái hoặc in lại danh sách · Enter: mở hồ sơ",
+    PostalState.DELIVERED: "Enter hoặc nhấp đúp: mở hồ sơ",
+    PostalState.FAILED: "Bưu điện sẽ phát lại hoặc chuyển hoàn · Enter: mở hồ sơ",
+    PostalState.RETURNED: RETURNED_HINT,
+}
+#: What can still happen to an item in each state.
+OPEN_STATES = (PostalState.HANDED_OVER, PostalState.FAILED)
+#: Columns each tab leaves out, so the address keeps room: the tab already says the state, a
+#: waiting result has no waybill or list yet, a handed-over one has no later step.
+HIDDEN_COLUMNS = {
+    PostalState.WAITING: ("state", "waybill", "batch", "handed", "last"),
+    PostalState.HANDED_OVER: ("state", "settled", "last"),
+    PostalState.DELIVERED: ("state", "settled"),
+    PostalState.FAILED: ("state", "settled"),
+    PostalState.RETURNED: ("state", "settled"),
+}
+
+
+class PostalPage(QWidget):
+    """``show_state(state)`` picks a tab; ``postal_changed`` after any change (the window
+    recounts, the lists follow)."""
+
+    postal_changed = Signal()
+
+    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("postalPage")
+        self._services = services
+        self._runner = runner
+        self._generation = 0
+        self.state = PostalState.WAITING
+        self.counts: PostalCounts | None = None
+        self.dialog: QDialog | None = None
+        self.detail_dialog: DossierDetailDialog | None = None
+        self.preview: ReceiptDialog | None = None
+        self.error_dialog: QDialog | None = None
+
+        title = QLabel(self.tr("Bưu chính công ích"))
+        title.setFont(heading_font(self.font(), 1.5))
+        self.state_buttons: dict[PostalState, QPushButton] = {}
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        states_row = QHBoxLayout()
+        states_row.setSpacing(6)
+        for state in STATES:
+            button = QPushButton(self.tr(STATE_BUTTONS[state]))
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.clicked.connect(self._state_clicked(state))
+            self._group.addButton(button)
+            self.state_buttons[state] = button
+            states_row.addWidget(button)
+        states_row.addStretch(1)
+        self.import_button = QPushButton(self.tr("Nhập tệp trạng thái…"))
+        self.import_button.setToolTip(self.tr("Tệp CSV hoặc Excel của bưu điện: số hiệu bưu gửi, trạng thái, ngày"))
+        states_row.addWidget(self.import_button)
+
+        self.model = PostalItemTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("postalTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as loaded
+        header.setHighlightSections(False)
+        metrics = self.table.fontMetrics()
+        for col, sample in enumerate(COLUMN_SAMPLES):
+            if sample:
+                self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 24)
+        header.setSectionResizeMode(ADDRESS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.dataChanged.connect(self._update_buttons)
+
+        self.check_all_button = QPushButton(self.tr("Chọn tất cả"))
+        self.uncheck_all_button = QPushButton(self.tr("Bỏ chọn tất cả"))
+        self.batch_button = QPushButton(self.tr("Lập danh sách bàn giao"))
+        self.batch_button.setObjectName("batchButton")
+        self.batch_button.setStyleSheet("QPushButton#batchButton { font-weight: bold; padding: 4px 14px; }")
+        self.waybill_button = QPushButton(self.tr("Ghi số hiệu…"))
+        self.update_button = QPushButton(self.tr("Cập nhật trạng thái…"))
+        self.reprint_button = QPushButton(self.tr("In lại danh sách…"))
+        self.open_button = QPushButton(self.tr("Mở hồ sơ"))
+        buttons = QHBoxLayout()
+        for b in (self.check_all_button, self.uncheck_all_button, self.batch_button, self.waybill_button,
+                  self.update_button, self.reprint_button):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.open_button.setAutoDefault(False)
+        buttons.addWidget(self.open_button)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("postalMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+        self.count_label = muted_label()
+        self.hint_label = muted_label()
+        self.hint_label.setObjectName("postalHint")
+        self.hint_label.setWordWrap(False)
+        self.shares_label = muted_label()
+        self.shares_label.setObjectName("sharesLabel")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.hint_label)
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 10)
+        root.setSpacing(8)
+        root.addWidget(title)
+        root.addLayout(states_row)
+        root.addWidget(self.table, 1)
+        root.addLayout(buttons)
+        root.addWidget(self.message_label)
+        root.addLayout(bottom)
+        root.addWidget(self.shares_label)
+
+        self.check_all_button.clicked.connect(lambda: self.model.set_all_checked(True))
+        self.uncheck_all_button.clicked.connect(lambda: self.model.set_all_checked(False))
+        self.batch_button.clicked.connect(self._on_batch_button_clicked)
+        self.waybill_button.clicked.connect(self._on_waybill_button_clicked)
+        self.update_button.clicked.connect(self._on_update_button_clicked)
+        self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
+        self.import_button.clicked.connect(self._on_import_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.state_buttons[self.state].setChecked(True)
+        self._show_tab_widgets()
+
+    # -- loading ------------------------------------------------------------------------------
+    def show_state(self, state: PostalState) -> None:
+        self.state = state
+        self.state_buttons[state].setChecked(True)
+        self._show_tab_widgets()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Counts, the rows of the current tab and this month's shares, off the GUI thread."""
+        self._generation += 1
+        generation, state, postal = self._generation, self.state, self._services.postal
+        today = self._services.clock.now().date()
+
+        def fetch() -> tuple[PostalCounts, list[PostalItem], PostalShares]:
+            return postal.counts(), postal.items(state), postal.postal_shares(today.replace(day=1), today)
+
+        self._runner.run(fetch, lambda result: self._on_loaded(generation, result), label="Bưu chính")
+
+    def _on_loaded(self, generation: int, result: tuple[PostalCounts, list[PostalItem], PostalShares]) -> None:
+        if generation != self._generation:
+            return  # an older answer after a newer request
+        counts, items, shares = result
+        self.set_counts(counts)
+        self.model.set_items(items, checkable=self.state is PostalState.WAITING)
+        self.count_label.setText(self.tr("{0} bưu gửi").format(len(items)) if self.state is not PostalState.WAITING
+                                 else self.tr("{0} kết quả chờ giao bưu điện").format(len(items)))
+        self.shares_label.setText(self.shares_text(shares))
+        if items and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def set_counts(self, counts: PostalCounts) -> None:
+        self.counts = counts
+        for state, button in self.state_buttons.items():
+            button.setText(f"{self.tr(STATE_BUTTONS[state])} ({counts.of(state)})")
+
+    def shares_text(self, s: PostalShares) -> str:
+        return self.tr(
+            "Từ {0} đến {1}: nhận qua bưu chính {2}/{3} hồ sơ ({4}) · trả kết quả qua bưu chính {5}/{6} hồ sơ ({7})"
+        ).format(f"{s.date_from:%d/%m/%Y}", f"{s.date_to:%d/%m/%Y}", s.received_by_post, s.received_total,
+                 percent_text(s.received_share), s.returned_by_post, s.returned_total, percent_text(s.returned_share))
+
+    def items(self) -> list[PostalItem]:
+        """The rows as shown (sorted as the table is)."""
+        return [self.proxy.index(r, 0).data(ITEM_ROLE) for r in range(self.proxy.rowCount())]
+
+    def selected(self) -> PostalItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ITEM_ROLE) if rows else None
+
+    def select_code(self, code: str) -> None:
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.index(r, 0).data(ITEM_ROLE).dossier_code == code:
+                self.table.selectRow(r)
+                return
+
+    def set_checked(self, code: str, on: bool) -> None:
+        for r in range(self.model.rowCount()):
+            if self.model.item_at(r).dossier_code == code:
+                self.model.setData(self.model.index(r, 0), Qt.CheckState.Checked if on else Qt.CheckState.Unchecked,
+                                   Qt.ItemDataRole.CheckStateRole)
+
+    def _show_tab_widgets(self) -> None:
+        waiting = self.state is PostalState.WAITING
+        for b in (self.check_all_button, self.uncheck_all_button, self.batch_button):
+            b.setVisible(waiting)
+        for b in (self.waybill_button, self.update_button, self.reprint_button):
+            b.setVisible(not waiting)
+        self.hint_label.setText(self.tr(HINTS[self.state]))
+        for col, key in enumerate(COLUMN_KEYS):
+            self.table.setColumnHidden(col, key in HIDDEN_COLUMNS[self.state])
+
+    def _update_buttons(self, *_args: object) -> None:
+        chosen = self.model.checked_items()
+        self.batch_button.setEnabled(bool(chosen))
+        self.batch_button.setText(self.tr("Lập danh sách bàn giao ({0})").format(len(chosen)) if chosen
+                                  else self.tr("Lập danh sách bàn giao"))
+        x = self.selected()
+        open_item = x is not None and x.state in OPEN_STATES
+        self.waybill_button.setEnabled(open_item and x is not None and not x.waybill)
+        self.update_button.setEnabled(open_item)
+        self.reprint_button.setEnabled(x is not None and bool(x.batch_number))
+        self.open_button.setEnabled(x is not None)
+        self.reprint_button.setToolTip(self.tr("In lại danh sách {0}").format(x.batch_number) if x and x.batch_number else "")
+
+    def _state_clicked(self, state: PostalState) -> Callable[[], None]:
+        return lambda: self.show_state(state)
+
+    # -- acting -------------------------------------------------------------------------------
+    def _after_change(self, message: str = "") -> None:
+        self.show_message(message)
+        self.refresh()
+        self.postal_changed.emit()
+
+    def show_message(self, message: str) -> None:
+        self.message_label.setText(message)
+        self.message_label.setVisible(bool(message))
+
+    def _open_dialog(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def make_batch(self) -> PostalHandoverDialog | None:
+        chosen = self.model.checked_items()
+        if not chosen:
+            return None
+        dialog = PostalHandoverDialog(self._services, self._runner, chosen, self)
+        dialog.batch_created.connect(self._on_handover_batch_created)
+        self._open_dialog(dialog)
+        return dialog
+
+    def _on_handover_batch_created(self, batch: object) -> None:
+        self._after_change(self.tr("Đã lập danh sách bàn giao số {0}.").format(getattr(batch, "number_text", "")))
+
+    def record_waybill(self) -> WaybillDialog | None:
+        x = self.selected()
+        if x is None or x.state not in OPEN_STATES:
+            return None
+        dialog = WaybillDialog(self._services, self._runner, x, self)
+        dialog.waybill_saved.connect(lambda item: self._after_change(
+            self.tr("Đã ghi số hiệu {0} cho hồ sơ {1}.").format(item.waybill, item.dossier_code)))
+        self._open_dialog(dialog)
+        return dialog
+
+    def update_status(self) -> StatusUpdateDialog | None:
+        x = self.selected()
+        if x is None or x.state not in OPEN_STATES:
+            return None
+        dialog = StatusUpdateDialog(self._services, self._runner, x, self)
+        dialog.item_updated.connect(lambda item: self._after_change(
+            self.tr("Hồ sơ {0}: {1}.").format(item.dossier_code, item.state_label)))
+        self._open_dialog(dialog)
+        return dialog
+
+    def import_file(self, path: Path) -> None:
+        """Apply the post office's status file on the writer thread; every problem is shown
+        (and nothing changes) when one row is wrong."""
+        postal = self._services.postal
+        self.import_button.setEnabled(False)
+        self._runner.run(lambda: postal.import_statuses(path), self._on_import_done, self._on_import_failed,
+                         write=True, label="Nhập tệp trạng thái bưu gửi")
+
+    def _on_import_done(self, summary: StatusImportSummary) -> None:
+        self.import_button.setEnabled(True)
+        self._after_change(self.tr(
+            "Đã nhập tệp trạng thái: {0} phát thành công, {1} phát không thành công, {2} chuyển hoàn, {3} dòng không đổi."
+        ).format(summary.delivered, summary.failed, summary.returned, summary.unchanged))
+
+    def _on_import_failed(self, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        self.error_dialog = show_error(self, exc)
+
+    def reprint(self, number: str | None = None) -> None:
+        x = self.selected()
+        number = number or (x.batch_number if x else "")
+        if not number:
+            return
+        postal = self._services.postal
+        open_pdf(
+            self, self._runner, lambda: postal.batch_pdf(number, copies=2),
+            title=self.tr("Danh sách bàn giao số {0}").format(number),
+            file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
+            output_dir=self._services.paths.output_dir, on_open=self._on_preview_opened,
+            label="In lại danh sách bàn giao",
+        )
+
+    def open_code(self, code: str) -> DossierDetailDialog:
+        dialog = DossierDetailDialog(self._services, self._runner, code, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.dossier_changed.connect(self._on_detail_dossier_changed)
+        dialog.open()
+        self.detail_dialog = dialog
+        return dialog
+
+    def focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # -- slots --------------------------------------------------------------------------------
+    def _on_batch_button_clicked(self) -> None:
+        self.make_batch()
+
+    def _on_waybill_button_clicked(self) -> None:
+        self.record_waybill()
+
+    def _on_update_button_clicked(self) -> None:
+        self.update_status()
+
+    def _on_reprint_button_clicked(self) -> None:
+        self.reprint()
+
+    def _on_import_button_clicked(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Nhập tệp trạng thái bưu gửi"), str(Path.home()),
+            self.tr("Tệp CSV hoặc Excel (*.csv *.xlsx)"),
+        )
+        if chosen:
+            self.import_file(Path(chosen))
+
+    def _on_open_button_clicked(self) -> None:
+        x = self.selected()
+        if x is not None:
+            self.open_code(x.dossier_code)
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_code(index.data(ITEM_ROLE).dossier_code)
+
+    def _on_detail_dossier_changed(self, _dossier: object) -> None:
+        self.refresh()
+        self.postal_changed.emit()
+
+    def _on_preview_opened(self, dialog: ReceiptDialog) -> None:
+        self.preview = dialog
