@@ -240,3 +240,30 @@ def test_the_weekly_report_is_built_once_from_the_set_weekday(services: Services
     assert services.reports.build_scheduled(tmp_path / "reports") is None  # once
     clock.set(at(17, 3, 8))
     assert services.reports.scheduled_week().key == "2026-W11"
+
+
+def test_queueing_a_rebuilt_report_adds_a_version_only_after_a_correction(
+    services: Services, history: History, tmp_path: Path
+) -> None:
+    week = services.reports.week("2026-W10")
+    first = services.reports.write_weekly(week, tmp_path / "a.xlsx")
+    item = services.reports.queue(services.outbox, first, tmp_path / "a.xlsx")
+    assert (item.version, item.period_key, item.kind) == (1, "2026-W10", "weekly")
+    history.clock.set(at(9, 3, 9, 0))  # rebuilt later, nothing changed: the same item
+    again = services.reports.write_weekly(week, tmp_path / "b.xlsx")
+    assert services.reports.queue(services.outbox, again, tmp_path / "b.xlsx").id == item.id
+    # A correction of the week (a back-dated result of D inside it) makes version 2.
+    history.clock.set(at(9, 3, 9, 30))
+    services.lifecycle.move(history.codes["D"], MoveRequest(Move.RESULT_READY, at=at(6, 3, 15)))
+    fixed = services.reports.write_weekly(week, tmp_path / "c.xlsx")
+    assert fixed.total.values() != first.total.values()
+    v2 = services.reports.queue(services.outbox, fixed, tmp_path / "c.xlsx")
+    assert v2.version == 2 and v2.replaces_id == item.id and "_v2" in v2.file_name
+
+
+def test_the_schedule_builds_and_queues_last_week_once(services: Services, history: History, tmp_path: Path) -> None:
+    history.clock.set(at(10, 3, 8))
+    item = services.reports.run_schedule(services.outbox, tmp_path / "reports")
+    assert item is not None and item.period_key == "2026-W10"
+    assert services.reports.run_schedule(services.outbox, tmp_path / "reports") is None
+    assert len(services.outbox.items()) == 1

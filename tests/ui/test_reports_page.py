@@ -72,3 +72,49 @@ def test_model_passes_the_qt_model_tester(qtmodeltester, page: ReportsPage) -> N
     model = Report06aTableModel()
     model.set_report(page.report)
     qtmodeltester.check(model)
+
+
+def test_queue_the_saved_workbook_then_the_upload_page_sends_it(
+    page: ReportsPage, services: Services, tmp_path: Path
+) -> None:
+    from tthc_desk.sync.destinations import Destination, DestinationKind
+
+    page.save_to(tmp_path / "tuan.xlsx")
+    page.queue_saved()
+    assert "vào hàng chờ gửi (phiên bản 1)" in page.status_label.text()
+    [item] = services.outbox.items()
+    assert item.period_key == "2026-W10" and item.office_id == "000.17.22.H56"
+    page.queue_saved()  # the same file again: nothing new
+    assert len(services.outbox.items()) == 1
+    province = tmp_path / "tinh"
+    province.mkdir()
+    services.outbox.save_destination(Destination(kind=DestinationKind.FOLDER, folder=str(province)))
+    results = services.outbox.send_due()
+    assert [r.sent for r in results] == [True]
+    assert [p.name for p in province.iterdir()] == [item.file_name]
+
+
+def test_the_main_window_builds_and_sends_last_weeks_report_on_its_own(
+    qtbot, services: Services, clock: FixedClock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from tthc_desk.sync.destinations import Destination, DestinationKind
+    from tthc_desk.ui.main_window import OUTBOX, REPORTS, MainWindow
+
+    services.dossiers.receive(make_draft())
+    province = tmp_path / "tinh"
+    province.mkdir()
+    services.outbox.save_destination(Destination(kind=DestinationKind.FOLDER, folder=str(province)))
+    clock.set(datetime(2026, 3, 9, 8, 0))  # Monday: last week's report is due
+    window = MainWindow(services, TaskRunner(synchronous=True))
+    qtbot.addWidget(window)
+    window.start_attention()
+    [item] = services.outbox.items()
+    assert item.sent_at is not None and [p.name for p in province.iterdir()] == [item.file_name]
+    assert item.period_key == "2026-W10"
+    assert (services.paths.reports_dir / "000.17.22.H56_tuan_2026-W10.xlsx").exists()
+    window.run_report_schedule()  # an hour later: nothing new
+    assert len(services.outbox.items()) == 1
+    window.reports_action.trigger()
+    assert window.pages.currentIndex() == REPORTS
+    window.outbox_action.trigger()
+    assert window.pages.currentIndex() == OUTBOX

@@ -290,3 +290,19 @@ class Report:
     @property
     def received_by_post(self) -> list[ReportDossier]:
         return [d for d in self.dossiers if d.channel is Channel.POSTAL and not d.carried_over]
+
+
+def content_checksum(report: Report) -> str:
+    """SHA-256 of everything the workbook says except when it was built: two builds of the same
+    period from the same history have the same content checksum; any correction changes it."""
+    import dataclasses
+
+    payload = {
+        "period": [report.period.key, report.as_of.isoformat()],
+        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
+        "dossiers": [dataclasses.astuple(d) for d in report.dossiers],
+        "extra": dataclasses.astuple(report.extra),
+        "postal": [dataclasses.astuple(x) for x in report.postal_items],
+    }
+    text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

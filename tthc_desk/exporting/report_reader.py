@@ -198,3 +198,19 @@ def write_roll_up(result: RollUp, path: str | os.PathLike[str], *, province: str
     target = Path(path)
     wb.save(target)
     return target
+
+
+def info_of(data: bytes) -> dict[str, Any]:
+    """The ``Thông tin`` sheet of a workbook given as bytes (empty when there is none)."""
+    import io
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return {}
+    try:
+        if INFO not in wb.sheetnames:
+            return {}
+        return {str(r[0]): r[1] for r in wb[INFO].iter_rows(min_row=2, values_only=True) if r and r[0]}
+    finally:
+        wb.close()

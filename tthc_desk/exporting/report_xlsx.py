@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc_desk.domain.periods import Period
-from tthc_desk.domain.report import Report, Row06a, share
+from tthc_desk.domain.report import Report, Row06a, content_checksum, share
 from tthc_desk.domain.text import format_long_date, nfc
 from tthc_desk.exporting.ledger_xlsx import label, read_labels
 
@@ -314,6 +314,7 @@ def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> N
         *((f"rows_{name}", n) for name, n in counts.items()),
         ("fields", len(report.rows)),
         ("checksum", report.checksum),
+        ("content_checksum", content_checksum(report)),
     ]
     _cell(ws, 1, 1, "key", bold=True, box=True)
     _cell(ws, 1, 2, "value", bold=True, box=True)

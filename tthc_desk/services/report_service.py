@@ -38,6 +38,7 @@ from tthc_desk.domain.report import (
     Report,
     ReportDossier,
     Targets,
+    content_checksum,
     evaluate,
     figures_checksum,
     pending_outcome,
@@ -53,6 +54,8 @@ from tthc_desk.services.settings_service import SettingsService
 
 if TYPE_CHECKING:
     from tthc_desk.exporting.report_reader import RollUp
+    from tthc_desk.sync.items import OutboxItem
+    from tthc_desk.sync.outbox import OutboxService
 
 CALENDAR_MONTHS_KEY = "report_calendar_months"  # True: months without the 15th cut-off
 WEEK_START_KEY = "report_week_start"  # 0 Monday … 6 Sunday
@@ -304,6 +307,29 @@ class ReportService:
                               place=office.province.removeprefix("Tỉnh ").removeprefix("Thành phố "),
                               day=self._clock.now().date())
         return result
+
+    def queue(self, outbox: OutboxService, report: Report, path: Path, full: bool = True) -> OutboxItem:
+        """Put a built workbook in the upload queue. Rebuilt with the same content (only the
+        build time differs), it is the item already queued; after a correction it is a new
+        version that names the one it replaces."""
+        from tthc_desk.exporting.report_reader import info_of
+
+        kind = "weekly" if full else "period"
+        office_id = report.office.agency_id
+        same = [x for x in outbox.items() if (x.office_id, x.kind, x.period_key) == (office_id, kind, report.period.key)]
+        if same:
+            latest = max(same, key=lambda x: x.version)
+            if info_of(outbox.content(latest.id)).get("content_checksum") == content_checksum(report):
+                return latest
+        return outbox.enqueue(path, kind=kind, period_key=report.period.key, office_id=office_id)
+
+    def run_schedule(self, outbox: OutboxService, folder: Path) -> OutboxItem | None:
+        """Build and queue last week's report when it is due (start-up, and hourly)."""
+        built = self.build_scheduled(folder)
+        if built is None:
+            return None
+        report, path = built
+        return self.queue(outbox, report, path)
 
     def file_name(self, report: Report, full: bool = True) -> str:
         kind = "tuan" if report.period.kind is PeriodKind.WEEK and full else f"06a_{report.period.kind.value}"

@@ -19,14 +19,12 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -37,12 +35,15 @@ from tthc_desk.domain.dossier import Dossier
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.ui.apology_page import ApologyPage
+from tthc_desk.ui.attention_bar import AttentionBar
 from tthc_desk.ui.deadline_page import DeadlinePage
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.intake_page import IntakePage
+from tthc_desk.ui.outbox_page import OutboxPage
 from tthc_desk.ui.postal_page import PostalPage
+from tthc_desk.ui.reports_page import ReportsPage
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -51,84 +52,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLERK_CONFIRMED_KEY = "ui_clerk_confirmed"
-INTAKE, LIST, ATTENTION, LETTERS, POSTAL = 0, 1, 2, 3, 4
+INTAKE, LIST, ATTENTION, LETTERS, POSTAL, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6
 SCAN_INTERVAL_MS = 60 * 60 * 1000  # rules.md: apology drafts at least hourly while the app runs
 COUNTS_INTERVAL_MS = 5 * 60 * 1000
-
-
-class AttentionBar(QFrame):
-    """The always-visible counts: overdue, due today, due soon, draft letters; each a button."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("attentionBar")
-        self.setStyleSheet(
-            "#attentionBar { background: #fafafa; border-bottom: 1px solid #e0e0e0; }"
-            "#attentionBar QPushButton { border: none; padding: 4px 10px; border-radius: 4px; font-weight: bold; }"
-            "#attentionBar QPushButton:hover { background: #e3f2fd; }"
-            "#overdueButton { color: #b71c1c; } #todayButton { color: #e65100; }"
-            "#soonButton { color: #8d6e00; } #lettersButton { color: #0d47a1; }"
-        )
-        self.overdue_button = self._button("overdueButton")
-        self.today_button = self._button("todayButton")
-        self.soon_button = self._button("soonButton")
-        self.letters_button = self._button("lettersButton")
-        self.summary_label = QLabel()
-        self.summary_label.setObjectName("summaryLabel")
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setStyleSheet("#summaryLabel { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px; padding: 4px 8px; }")
-        self.summary_close = QPushButton("×")
-        self.summary_close.setToolTip(self.tr("Ẩn dòng nhắc"))
-        self.summary_close.setFixedWidth(28)
-        self.summary_close.clicked.connect(self.hide_summary)
-        counts_row = QHBoxLayout()
-        counts_row.setContentsMargins(8, 4, 8, 4)
-        counts_row.addWidget(self.overdue_button)
-        counts_row.addWidget(self.today_button)
-        counts_row.addWidget(self.soon_button)
-        counts_row.addWidget(self.letters_button)
-        counts_row.addStretch(1)
-        summary_row = QHBoxLayout()
-        summary_row.setContentsMargins(8, 0, 8, 6)
-        summary_row.addWidget(self.summary_label, 1)
-        summary_row.addWidget(self.summary_close)
-        root = QVBoxLayout(self)
-        root.setContentsMargins(0, 0, 0, 0)
-        root.setSpacing(0)
-        root.addLayout(counts_row)
-        root.addLayout(summary_row)
-        self.set_counts(None, None)
-        self.hide_summary()
-
-    def _button(self, name: str) -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        button.setFlat(True)
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard uses F4 / F6
-        return button
-
-    def set_counts(self, counts: DeadlineCounts | None, drafts: int | None) -> None:
-        def n(value: int | None) -> str:
-            return "…" if value is None else str(value)
-
-        self.overdue_button.setText(self.tr("Quá hạn: {0}").format(n(counts and counts.overdue)))
-        self.today_button.setText(self.tr("Đến hạn hôm nay: {0}").format(n(counts and counts.due_today)))
-        self.soon_button.setText(self.tr("Sắp đến hạn: {0}").format(n(counts and counts.due_soon)))
-        self.letters_button.setText(self.tr("Phiếu xin lỗi dự thảo: {0}").format(n(drafts)))
-
-    def show_summary(self, text: str) -> None:
-        self.summary_label.setText(text)
-        self.summary_label.show()
-        self.summary_close.show()
-
-    def hide_summary(self) -> None:
-        self.summary_label.hide()
-        self.summary_close.hide()
-
-    @property
-    def summary_visible(self) -> bool:
-        return not self.summary_label.isHidden()
 
 
 class MainWindow(QMainWindow):
@@ -147,6 +73,8 @@ class MainWindow(QMainWindow):
         self.attention = DeadlinePage(services, self.runner)
         self.letters = ApologyPage(services, self.runner)
         self.postal = PostalPage(services, self.runner)
+        self.reports = ReportsPage(services, self.runner)
+        self.outbox = OutboxPage(services, self.runner)
         self.attention_bar = AttentionBar()
         self.counts: DeadlineCounts | None = None
         self.draft_letters: int | None = None
@@ -165,6 +93,8 @@ class MainWindow(QMainWindow):
             (self.tr("Hồ sơ cần chú ý"), "F4"),
             (self.tr("Phiếu xin lỗi"), "F6"),
             (self.tr("Bưu chính"), "F7"),
+            (self.tr("Báo cáo"), "F8"),
+            (self.tr("Gửi báo cáo"), "F9"),
         ):
             item = QListWidgetItem(f"{text}   {key}", self.nav)
             item.setToolTip(self.tr("Phím tắt: {0}").format(key))
@@ -174,6 +104,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.attention)
         self.pages.addWidget(self.letters)
         self.pages.addWidget(self.postal)
+        self.pages.addWidget(self.reports)
+        self.pages.addWidget(self.outbox)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
@@ -206,13 +138,14 @@ class MainWindow(QMainWindow):
         self.attention.dossier_changed.connect(self.refresh_counts)
         self.letters.letters_changed.connect(self.refresh_counts)
         self.postal.postal_changed.connect(self._on_postal_postal_changed)
+        self.reports.report_queued.connect(self._on_reports_report_queued)
         self.attention_bar.overdue_button.clicked.connect(lambda: self.show_attention(DeadlineView.OVERDUE.value))
         self.attention_bar.today_button.clicked.connect(lambda: self.show_attention(DeadlineView.TODAY.value))
         self.attention_bar.soon_button.clicked.connect(lambda: self.show_attention(DeadlineView.SOON.value))
         self.attention_bar.letters_button.clicked.connect(self.show_letters)
         self._scan_timer = QTimer(self)
         self._scan_timer.setInterval(SCAN_INTERVAL_MS)
-        self._scan_timer.timeout.connect(self.scan_letters)
+        self._scan_timer.timeout.connect(self._on_scan_timer_timeout)
         self._counts_timer = QTimer(self)
         self._counts_timer.setInterval(COUNTS_INTERVAL_MS)  # time passes: today's dossiers fall due
         self._counts_timer.timeout.connect(self.refresh_counts)
@@ -283,7 +216,18 @@ class MainWindow(QMainWindow):
         self.registers_action = self._action(
             self.tr("Sổ theo dõi, danh sách hồ sơ quá hạn…"), self.open_registers, [QKeySequence("Ctrl+R")]
         )
+        self.reports_action = self._action(
+            self.tr("Báo cáo gửi cấp trên (Biểu 06a)"), lambda: self.show_page(REPORTS), [QKeySequence(Qt.Key.Key_F8)]
+        )
+        self.outbox_action = self._action(
+            self.tr("Hàng chờ gửi báo cáo"), lambda: self.show_page(OUTBOX), [QKeySequence(Qt.Key.Key_F9)]
+        )
+        self.destination_action = self._action(self.tr("Nơi nhận báo cáo…"), self.open_destination)
         reports.addAction(self.registers_action)
+        reports.addSeparator()
+        reports.addAction(self.reports_action)
+        reports.addAction(self.outbox_action)
+        reports.addAction(self.destination_action)
 
         help_menu = bar.addMenu(self.tr("&Trợ giúp"))
         self.keys_action = self._action(
@@ -306,6 +250,8 @@ class MainWindow(QMainWindow):
                 self.letters.refresh()
             elif row == POSTAL:
                 self.postal.refresh()
+            elif row == OUTBOX:
+                self.outbox.refresh()
 
     def show_attention(self, view: str | None) -> None:
         """F4 or a count in the top bar: the attention page on ``view`` (None: as it was)."""
@@ -378,10 +324,50 @@ class MainWindow(QMainWindow):
     # -- what needs attention -----------------------------------------------------------------
     def start_attention(self) -> None:
         """After the window shows: draft the missing apology letters, count, show the summary
-        line; then again every hour (letters) and every few minutes (counts)."""
+        line, build and send last week's report when due; then again every hour (letters,
+        report) and every few minutes (counts)."""
         self.scan_letters(summary=True)
+        self.run_report_schedule()
         self._scan_timer.start()
         self._counts_timer.start()
+
+    def _on_scan_timer_timeout(self) -> None:
+        self.scan_letters()
+        self.run_report_schedule()
+
+    def run_report_schedule(self) -> None:
+        """Build and queue last week's report if due, then send what waits (off the GUI thread).
+        Sending never asks for a password here: without a stored secret the report waits on the
+        upload page, where the clerk sends it by hand."""
+        reports, outbox, folder = self.services.reports, self.services.outbox, self.services.paths.reports_dir
+
+        def build() -> object:
+            return reports.run_schedule(outbox, folder)
+
+        def send() -> object:
+            from tthc_desk.domain.errors import TthcError
+
+            if outbox.destination() is None or not outbox.due():
+                return []
+            try:
+                return outbox.send_due()
+            except TthcError as exc:  # no secret without asking, or no destination: wait for a person
+                log.info("Gửi báo cáo tự động chưa được: %s", exc)
+                return []
+
+        def built(item: object) -> None:
+            if item is not None:
+                self.statusBar().showMessage(self.tr("Đã lập báo cáo tuần và đưa vào hàng chờ gửi."), 10_000)
+            self.runner.run(send, lambda _results: self.outbox.refresh(), self._log_failure, label="Gửi báo cáo")
+
+        self.runner.run(build, built, self._log_failure, write=True, label="Lập báo cáo tuần")
+
+    @staticmethod
+    def _log_failure(exc: BaseException) -> None:
+        log.error("Công việc nền không thành công", exc_info=exc)
+
+    def _on_reports_report_queued(self, _item: object) -> None:
+        self.outbox.refresh()
 
     def scan_letters(self, summary: bool = False) -> None:
         def done(_created: int) -> None:
@@ -455,6 +441,11 @@ class MainWindow(QMainWindow):
 
         return self._open(RegistersDialog(self.services, self.runner, self))
 
+    def open_destination(self) -> QDialog:
+        from tthc_desk.ui.destination_dialog import DestinationDialog
+
+        return self._open(DestinationDialog(self.services, self, runner=self.runner))
+
     def open_clerk(self) -> ClerkDialog:
         from tthc_desk.ui.clerk_dialog import ClerkDialog
 
@@ -489,7 +480,8 @@ class MainWindow(QMainWindow):
             self.tr(
                 "F2: tiếp nhận hồ sơ mới\nF3 hoặc Ctrl+F: tìm hồ sơ\nCtrl+S: lưu và in giấy tiếp nhận\n"
                 "Ctrl+P: in giấy tiếp nhận\nF4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
-                "F6: phiếu xin lỗi và hẹn lại\nF7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\nCtrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
+                "F6: phiếu xin lỗi và hẹn lại\nF7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\n"
+                "F8: báo cáo gửi cấp trên\nF9: hàng chờ gửi báo cáo\nCtrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
                 "Tab / Shift+Tab: sang ô sau / ô trước\n"
                 "↓ trong ô thủ tục: xem danh mục · Enter: chọn\nEnter trong danh sách: xem chi tiết hồ sơ"
             ),

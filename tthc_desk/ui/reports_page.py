@@ -105,6 +105,7 @@ class ReportsPage(QWidget):
     """``report_saved(path)`` after a workbook was written."""
 
     report_saved = Signal(object)
+    report_queued = Signal(object)  # OutboxItem
 
     def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +115,7 @@ class ReportsPage(QWidget):
         self._generation = 0
         self.report: Report | None = None
         self.saved_path: Path | None = None
+        self.saved_report: Report | None = None
 
         title = QLabel(self.tr("Báo cáo gửi cấp trên"))
         title.setFont(heading_font(self.font(), 1.5))
@@ -130,6 +132,9 @@ class ReportsPage(QWidget):
         self.save_button = QPushButton(self.tr("Lưu Excel…"))
         self.open_button = QPushButton(self.tr("Mở tệp vừa lưu"))
         self.open_button.setEnabled(False)
+        self.queue_button = QPushButton(self.tr("Đưa vào hàng chờ gửi"))
+        self.queue_button.setToolTip(self.tr("Gửi tệp vừa lưu lên cấp trên (trang Gửi báo cáo, F9)"))
+        self.queue_button.setEnabled(False)
         choose = QHBoxLayout()
         choose.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
         choose.addWidget(self.kind_combo)
@@ -142,6 +147,7 @@ class ReportsPage(QWidget):
         choose.addStretch(1)
         choose.addWidget(self.save_button)
         choose.addWidget(self.open_button)
+        choose.addWidget(self.queue_button)
 
         self.heading = QLabel()
         self.heading.setObjectName("reportHeading")
@@ -179,6 +185,7 @@ class ReportsPage(QWidget):
         self.build_button.clicked.connect(self.build)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.queue_button.clicked.connect(self.queue_saved)
         self._on_kind_combo_current_index_changed(0)
 
     @staticmethod
@@ -303,10 +310,33 @@ class ReportsPage(QWidget):
     def _on_saved(self, path: Path, report: Report) -> None:
         self.save_button.setEnabled(True)
         self.saved_path = path
+        self.saved_report = report
         self.open_button.setEnabled(True)
+        self.queue_button.setEnabled(True)
         self._on_report_built(self._generation, report)
         self.status_label.setText(self.tr("Đã lưu {0}").format(path))
         self.report_saved.emit(path)
+
+    def queue_saved(self) -> None:
+        """Put the workbook just saved in the upload queue (a rebuild with the same content is
+        the item already there; after a correction, a new version)."""
+        report, path = self.saved_report, self.saved_path
+        if report is None or path is None:
+            return
+        reports, outbox = self._services.reports, self._services.outbox
+        full = report.period.kind is PeriodKind.WEEK
+        self.queue_button.setEnabled(False)
+        self._runner.run(lambda: reports.queue(outbox, report, path, full=full), self._on_queued, self._on_queue_failed,
+                         write=True, label="Đưa báo cáo vào hàng chờ gửi")
+
+    def _on_queued(self, item: Any) -> None:
+        self.queue_button.setEnabled(True)
+        self.status_label.setText(self.tr("Đã đưa “{0}” vào hàng chờ gửi (phiên bản {1}).").format(item.file_name, item.version))
+        self.report_queued.emit(item)
+
+    def _on_queue_failed(self, exc: BaseException) -> None:
+        self.queue_button.setEnabled(True)
+        show_error(self, exc)
 
     def _on_open_button_clicked(self) -> None:
         if self.saved_path is not None:
