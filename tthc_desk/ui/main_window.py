@@ -34,20 +34,20 @@ from tthc_desk import __version__
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
-from tthc_desk.ui.apology_page import ApologyPage
 from tthc_desk.ui.attention_bar import AttentionBar
-from tthc_desk.ui.deadline_page import DeadlinePage
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.intake_page import IntakePage
-from tthc_desk.ui.outbox_page import OutboxPage
-from tthc_desk.ui.postal_page import PostalPage
-from tthc_desk.ui.reports_page import ReportsPage
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from tthc_desk.ui.apology_page import ApologyPage
     from tthc_desk.ui.clerk_dialog import ClerkDialog
+    from tthc_desk.ui.deadline_page import DeadlinePage
+    from tthc_desk.ui.outbox_page import OutboxPage
+    from tthc_desk.ui.postal_page import PostalPage
+    from tthc_desk.ui.reports_page import ReportsPage
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,9 @@ class MainWindow(QMainWindow):
 
         self.intake = IntakePage(services, self.runner)
         self.dossier_list = DossierListPage(services, self.runner)
-        self.attention = DeadlinePage(services, self.runner)
-        self.letters = ApologyPage(services, self.runner)
-        self.postal = PostalPage(services, self.runner)
-        self.reports = ReportsPage(services, self.runner)
-        self.outbox = OutboxPage(services, self.runner)
+        # The pages after the first two are built the first time they are needed: start-up only
+        # pays for what the clerk sees first.
+        self._lazy: dict[int, QWidget] = {}
         self.attention_bar = AttentionBar()
         self.counts: DeadlineCounts | None = None
         self.draft_letters: int | None = None
@@ -101,11 +99,10 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.intake)
         self.pages.addWidget(self.dossier_list)
-        self.pages.addWidget(self.attention)
-        self.pages.addWidget(self.letters)
-        self.pages.addWidget(self.postal)
-        self.pages.addWidget(self.reports)
-        self.pages.addWidget(self.outbox)
+        for _ in range(ATTENTION, OUTBOX + 1):
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.pages.addWidget(holder)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
@@ -135,10 +132,6 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
         self.intake.dossier_saved.connect(self._on_intake_dossier_saved)
-        self.attention.dossier_changed.connect(self.refresh_counts)
-        self.letters.letters_changed.connect(self.refresh_counts)
-        self.postal.postal_changed.connect(self._on_postal_postal_changed)
-        self.reports.report_queued.connect(self._on_reports_report_queued)
         self.attention_bar.overdue_button.clicked.connect(lambda: self.show_attention(DeadlineView.OVERDUE.value))
         self.attention_bar.today_button.clicked.connect(lambda: self.show_attention(DeadlineView.TODAY.value))
         self.attention_bar.soon_button.clicked.connect(lambda: self.show_attention(DeadlineView.SOON.value))
@@ -238,11 +231,73 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
 
     # -- pages and shortcuts ------------------------------------------------------------------
+    def _page(self, index: int) -> QWidget:
+        page = self._lazy.get(index)
+        if page is None:
+            page = self._lazy[index] = self._make_page(index)
+            holder = self.pages.widget(index)
+            holder.layout().addWidget(page)
+        return page
+
+    def _make_page(self, index: int) -> QWidget:
+        services, runner = self.services, self.runner
+        if index == ATTENTION:
+            from tthc_desk.ui.deadline_page import DeadlinePage
+
+            attention = DeadlinePage(services, runner)
+            attention.dossier_changed.connect(self.refresh_counts)
+            if self.counts is not None:
+                attention.set_counts(self.counts)
+            return attention
+        if index == LETTERS:
+            from tthc_desk.ui.apology_page import ApologyPage
+
+            letters = ApologyPage(services, runner)
+            letters.letters_changed.connect(self.refresh_counts)
+            return letters
+        if index == POSTAL:
+            from tthc_desk.ui.postal_page import PostalPage
+
+            postal = PostalPage(services, runner)
+            postal.postal_changed.connect(self._on_postal_postal_changed)
+            return postal
+        if index == REPORTS:
+            from tthc_desk.ui.reports_page import ReportsPage
+
+            reports = ReportsPage(services, runner)
+            reports.report_queued.connect(self._on_reports_report_queued)
+            return reports
+        from tthc_desk.ui.outbox_page import OutboxPage
+
+        return OutboxPage(services, runner)
+
+    @property
+    def attention(self) -> DeadlinePage:
+        return self._page(ATTENTION)  # type: ignore[return-value]
+
+    @property
+    def letters(self) -> ApologyPage:
+        return self._page(LETTERS)  # type: ignore[return-value]
+
+    @property
+    def postal(self) -> PostalPage:
+        return self._page(POSTAL)  # type: ignore[return-value]
+
+    @property
+    def reports(self) -> ReportsPage:
+        return self._page(REPORTS)  # type: ignore[return-value]
+
+    @property
+    def outbox(self) -> OutboxPage:
+        return self._page(OUTBOX)  # type: ignore[return-value]
+
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)
 
     def _on_nav_current_row_changed(self, row: int) -> None:
         if row >= 0:
+            if row >= ATTENTION:
+                self._page(row)
             self.pages.setCurrentIndex(row)
             if row == ATTENTION:
                 self.attention.refresh()
@@ -358,7 +413,7 @@ class MainWindow(QMainWindow):
         def built(item: object) -> None:
             if item is not None:
                 self.statusBar().showMessage(self.tr("Đã lập báo cáo tuần và đưa vào hàng chờ gửi."), 10_000)
-            self.runner.run(send, lambda _results: self.outbox.refresh(), self._log_failure, label="Gửi báo cáo")
+            self.runner.run(send, lambda _results: self._refresh_if_built(OUTBOX), self._log_failure, label="Gửi báo cáo")
 
         self.runner.run(build, built, self._log_failure, write=True, label="Lập báo cáo tuần")
 
@@ -367,7 +422,12 @@ class MainWindow(QMainWindow):
         log.error("Công việc nền không thành công", exc_info=exc)
 
     def _on_reports_report_queued(self, _item: object) -> None:
-        self.outbox.refresh()
+        self._refresh_if_built(OUTBOX)
+
+    def _refresh_if_built(self, index: int) -> None:
+        page = self._lazy.get(index)
+        if page is not None:
+            page.refresh()  # type: ignore[attr-defined]
 
     def scan_letters(self, summary: bool = False) -> None:
         def done(_created: int) -> None:
@@ -393,7 +453,9 @@ class MainWindow(QMainWindow):
         counts, drafts = result
         self.counts, self.draft_letters = counts, drafts
         self.attention_bar.set_counts(counts, drafts)
-        self.attention.set_counts(counts)
+        attention = self._lazy.get(ATTENTION)
+        if attention is not None:
+            attention.set_counts(counts)  # type: ignore[attr-defined]
         if summary:
             self.attention_bar.show_summary(self.summary_text(counts, drafts))
 
