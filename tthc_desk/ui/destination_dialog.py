@@ -108,6 +108,7 @@ class DestinationDialog(QDialog):
         self.subject_edit = QLineEdit(Destination(DestinationKind.SMTP).subject_template)
         self.timeout_spin = QDoubleSpinBox()
         self.timeout_spin.setRange(1, 600)
+        self.timeout_spin.setDecimals(0)  # whole seconds; the tests use fractions through the service
         self.timeout_spin.setValue(30)
         self.timeout_spin.setSuffix(self.tr(" giây"))
         self.ca_edit = QLineEdit()

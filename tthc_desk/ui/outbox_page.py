@@ -51,6 +51,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("sent", "Đã gửi lúc"),
 )
 ERROR_COLUMN = [key for key, _ in COLUMNS].index("error")
+# Widths by what a column holds (the reason column takes what is left).
+COLUMN_SAMPLES = ("000.17.22.H56_tuan_2026-W48_v2.xlsx", "2026-02-15_2026-03-14", "lần 2, thay lần 1",
+                  "Gửi không được", "Số lần thử", "01/12/2026 09:30", "", "01/12/2026 09:30")
 
 
 class OutboxTableModel(RowTableModel):
@@ -147,6 +150,10 @@ class OutboxPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        metrics = self.table.fontMetrics()
+        for col, sample in enumerate(COLUMN_SAMPLES):
+            if sample:
+                self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 16)
         self.table.horizontalHeader().setSectionResizeMode(ERROR_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
