@@ -207,6 +207,8 @@ def test_a_whole_postal_round_from_the_gui(
     ret.ok_button.click()
     assert detail.dossier.status is Status.RETURNED and detail.dossier.returned_at == datetime(2026, 3, 6, 9, 0)
     assert not detail.postal_hint.isVisible()
+    page.refresh()  # the item stays under Chuyển hoàn, no longer waiting at the counter
+    assert page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Bưu điện đã chuyển hoàn; kết quả đã được trả tại quầy."
 
 
 def test_a_malformed_status_file_lists_every_problem_and_changes_nothing(

@@ -206,6 +206,7 @@ class PostalItem:
     returned_at: datetime | None = None
     note: str = ""
     fee_amount: int = 0
+    taken_at_counter: bool = False  # sent back (chuyển hoàn), then returned in person
 
     @property
     def state_label(self) -> str:

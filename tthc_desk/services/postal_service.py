@@ -98,6 +98,7 @@ def _item(r: PostalItemRecord, d: DossierRecord, b: PostalBatchRecord) -> Postal
         state=PostalState(r.state), id=r.id, waybill=r.waybill or "", batch_number=batch_number_text(b.number, b.year),
         settled_at=d.settled_at, handed_over_at=r.handed_over_at, delivered_at=r.delivered_at, failed_at=r.failed_at,
         returned_at=r.returned_at, note=r.note, fee_amount=d.fee_amount,
+        taken_at_counter=r.state == PostalState.RETURNED.value and d.status == Status.RETURNED.value,
     )
 
 

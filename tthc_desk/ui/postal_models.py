@@ -43,6 +43,7 @@ COLUMN_SAMPLES = ("☐ 000.17.22.H56-260302-0001", "Nguyễn Thị Hồng Nhung"
                   "0912345678", "EB123456789VN", "Phát không thành công", "01/2026/BGBC",
                   "02/03/2026 08:00", "02/03/2026 08:00", "02/03/2026 08:00")
 RETURNED_HINT = "Bưu điện đã chuyển hoàn: kết quả chờ trả tại quầy. Enter để mở hồ sơ, bấm “Trả kết quả…”."
+TAKEN_HINT = "Bưu điện đã chuyển hoàn; kết quả đã được trả tại quầy."
 
 
 def item_text(x: PostalItem, key: str) -> str:
@@ -133,6 +134,8 @@ class PostalItemTableModel(RowTableModel):
                 return QBrush(FAILED_COLOR)
         if role == Qt.ItemDataRole.ToolTipRole:
             if x.state is PostalState.RETURNED:
+                if x.taken_at_counter:
+                    return self.tr(TAKEN_HINT)
                 return self.tr(RETURNED_HINT)
             if key in ("address", "state") or x.note:
                 return "\n".join(filter(None, (item_text(x, key), x.note)))
