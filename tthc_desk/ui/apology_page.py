@@ -21,14 +21,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import heading_font, list_datetime, muted_label
+from tthc_desk.ui.display import heading_font, list_datetime, list_view, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.row_table_model import Index, RowTableModel
@@ -58,18 +57,13 @@ class LetterTableModel(RowTableModel):
         self._rows: list[ApologyLetter] = []
         self._headers = tuple(self.tr(title) for _, title in COLUMNS)
 
-    def set_letters(self, letters: list[ApologyLetter]) -> None:
-        self.beginResetModel()
-        self._rows = list(letters)
-        self.endResetModel()
-
-    def letter_at(self, row: int) -> ApologyLetter:
-        return self._rows[row]
+    set_letters = RowTableModel.set_rows
+    letter_at = RowTableModel.row_at
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        x: ApologyLetter | None = self.item(index)
+        if x is None:
             return None
-        x = self._rows[index.row()]
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(x, key)
@@ -147,23 +141,10 @@ class ApologyPage(QWidget):
         top.addWidget(self.scan_button)
 
         self.model = LetterTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("letterTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table = list_view("letterTable", self.model, multi=True, sizes=(
+            "12/2026/PXL ⚑", "000.17.22.H56-260302-0001", "Nguyễn Thị Thu Hà", "02/03/2026 08:00",
+            "02/03/2026 08:00", "", "Công chức Tư pháp - Hộ tịch", "Đã ký, chờ gửi", "02/03/2026 08:00 · Gọi điện thoại"))
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        metrics = self.table.fontMetrics()
-        for col, sample in enumerate(("12/2026/PXL ⚑", "000.17.22.H56-260302-0001", "Nguyễn Thị Thu Hà",
-                                      "02/03/2026 08:00", "02/03/2026 08:00", "", "Công chức Tư pháp - Hộ tịch",
-                                      "Đã ký, chờ gửi", "02/03/2026 08:00 · Gọi điện thoại")):
-            if sample:
-                self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 16)
         header.setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)

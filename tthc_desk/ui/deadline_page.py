@@ -11,13 +11,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,11 +22,12 @@ from tthc_desk.domain.dossier import DossierRow
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.services.dossier_service import DossierQuery
-from tthc_desk.ui.display import heading_font, muted_label
+from tthc_desk.ui.display import heading_font, list_view, muted_label
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.dossier_list_page import COLUMN_SAMPLES, PROCEDURE_COLUMN
 from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
 from tthc_desk.ui.tasks import TaskRunner
+from tthc_desk.ui.view_buttons import ViewButtons
 
 TO_CLOSE = "to_close"
 #: The views in the order of their buttons: the most urgent first.
@@ -69,43 +66,18 @@ class DeadlinePage(QWidget):
 
         title = QLabel(self.tr("Hồ sơ cần chú ý"))
         title.setFont(heading_font(self.font(), 1.5))
-        self.view_buttons: dict[str, QPushButton] = {}
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
-        views_row = QHBoxLayout()
-        views_row.setSpacing(6)
-        for key in VIEWS:
-            button = QPushButton(self.tr(VIEW_LABELS[key]))
-            button.setCheckable(True)
-            button.setAutoDefault(False)
-            button.clicked.connect(self._view_clicked(key))
-            self._group.addButton(button)
-            self.view_buttons[key] = button
-            views_row.addWidget(button)
-        views_row.addStretch(1)
+        self.views = ViewButtons([(key, VIEW_LABELS[key]) for key in VIEWS], "DeadlinePage")
+        self.view_buttons = self.views.buttons
+        self.views.view_chosen.connect(self.show_view)
 
         self.model = DossierTableModel(
             lambda _q: [], services.clock.now, self, thresholds=services.deadlines.thresholds
         )
         self.proxy = DossierSortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("deadlineTable")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        # Unsorted at first: as loaded, the earliest due first.
+        self.table = list_view("deadlineTable", self.proxy, sortable=True, sizes=COLUMN_SAMPLES)
         header = self.table.horizontalHeader()
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as loaded: the earliest due first
-        header.setHighlightSections(False)
-        metrics = self.table.fontMetrics()
-        for col, sample in enumerate(COLUMN_SAMPLES):
-            if sample:
-                self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 12)
         header.setSectionResizeMode(PROCEDURE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
         self.count_label = muted_label()
@@ -119,7 +91,7 @@ class DeadlinePage(QWidget):
         root.setContentsMargins(12, 10, 12, 10)
         root.setSpacing(8)
         root.addWidget(title)
-        root.addLayout(views_row)
+        root.addWidget(self.views)
         root.addWidget(self.table, 1)
         root.addLayout(bottom)
         self.view_buttons[self.view_key].setChecked(True)
@@ -131,8 +103,7 @@ class DeadlinePage(QWidget):
         self.refresh()
 
     def set_counts(self, counts: DeadlineCounts) -> None:
-        for key, button in self.view_buttons.items():
-            button.setText(f"{self.tr(VIEW_LABELS[key])} ({count_of(counts, key)})")
+        self.views.set_counts({key: count_of(counts, key) for key in VIEWS})
 
     def refresh(self) -> None:
         self._generation += 1
@@ -167,9 +138,6 @@ class DeadlinePage(QWidget):
 
     def focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def _view_clicked(self, key: str) -> Callable[[], None]:
-        return lambda: self.show_view(key)
 
     def _on_table_activated(self, index: QModelIndex) -> None:
         if index.isValid():

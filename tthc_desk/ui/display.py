@@ -7,12 +7,21 @@ The domain returns values; this module turns them into the Vietnamese a clerk re
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtGui import QColor, QFocusEvent, QFont, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tthc_desk.domain.text import format_money, nfc
 
@@ -138,3 +147,31 @@ def separator() -> QFrame:
     line.setFrameShape(QFrame.Shape.HLine)
     line.setFrameShadow(QFrame.Shadow.Sunken)
     return line
+
+
+def list_view(name: str, model: QAbstractItemModel, *, multi: bool = False, sortable: bool = False,
+              sizes: Sequence[str] = (), pad: int = 16) -> QTableView:
+    """A read-only list of whole rows as every page shows one: row selection (one, or several
+    with ``multi``), no editing, no wrapping, no row numbers, 26 px rows; with ``sortable`` the
+    header sorts but starts unsorted (rows stay as loaded). ``sizes``: a sample text per column
+    sets its width (an empty sample leaves the column as it is)."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(26)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    if sortable:
+        view.setSortingEnabled(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    metrics = view.fontMetrics()
+    for col, sample in enumerate(sizes):
+        if sample:
+            view.setColumnWidth(col, metrics.horizontalAdvance(sample) + pad)
+    return view

@@ -13,12 +13,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +26,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.sync.destinations import Destination
 from tthc_desk.sync.items import OutboxItem, OutboxState, SendResult
 from tthc_desk.ui.destination_dialog import DestinationDialog, ask_secret
-from tthc_desk.ui.display import heading_font, list_datetime, muted_label
+from tthc_desk.ui.display import heading_font, list_datetime, list_view, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.row_table_model import Index, RowTableModel
 from tthc_desk.ui.tasks import TaskRunner
@@ -62,18 +60,13 @@ class OutboxTableModel(RowTableModel):
         self._rows: list[OutboxItem] = []
         self._headers = tuple(self.tr(title) for _, title in COLUMNS)
 
-    def set_items(self, items: list[OutboxItem]) -> None:
-        self.beginResetModel()
-        self._rows = list(items)
-        self.endResetModel()
-
-    def item_at(self, row: int) -> OutboxItem:
-        return self._rows[row]
+    set_items = RowTableModel.set_rows
+    item_at = RowTableModel.row_at
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        x: OutboxItem | None = self.item(index)
+        if x is None:
             return None
-        x = self._rows[index.row()]
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(x, key)
@@ -143,17 +136,7 @@ class OutboxPage(QWidget):
         top.addWidget(self.destination_button)
 
         self.model = OutboxTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("outboxTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        metrics = self.table.fontMetrics()
-        for col, sample in enumerate(COLUMN_SAMPLES):
-            if sample:
-                self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 16)
+        self.table = list_view("outboxTable", self.model, sizes=COLUMN_SAMPLES)
         self.table.horizontalHeader().setSectionResizeMode(ERROR_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 

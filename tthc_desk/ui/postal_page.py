@@ -12,20 +12,16 @@ in person. The bottom line gives this month's shares received and returned by po
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +35,7 @@ from tthc_desk.domain.postal import (
     percent_text,
 )
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import heading_font, muted_label
+from tthc_desk.ui.display import heading_font, list_view, muted_label
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.postal_dialogs import StatusUpdateDialog, WaybillDialog
@@ -54,6 +50,7 @@ from tthc_desk.ui.postal_models import (
 )
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.tasks import TaskRunner
+from tthc_desk.ui.view_buttons import ViewButtons
 
 STATES: tuple[PostalState, ...] = tuple(PostalState)
 STATE_BUTTONS = {
@@ -104,20 +101,10 @@ class PostalPage(QWidget):
 
         title = QLabel(self.tr("Bưu chính công ích"))
         title.setFont(heading_font(self.font(), 1.5))
-        self.state_buttons: dict[PostalState, QPushButton] = {}
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
-        states_row = QHBoxLayout()
-        states_row.setSpacing(6)
-        for state in STATES:
-            button = QPushButton(self.tr(STATE_BUTTONS[state]))
-            button.setCheckable(True)
-            button.setAutoDefault(False)
-            button.clicked.connect(self._state_clicked(state))
-            self._group.addButton(button)
-            self.state_buttons[state] = button
-            states_row.addWidget(button)
-        states_row.addStretch(1)
+        self.states = ViewButtons([(state, STATE_BUTTONS[state]) for state in STATES], "PostalPage")
+        self.state_buttons = self.states.buttons
+        self.states.view_chosen.connect(self.show_state)
+        states_row = self.states.row
         self.import_button = QPushButton(self.tr("Nhập tệp trạng thái…"))
         self.import_button.setToolTip(self.tr("Tệp CSV hoặc Excel của bưu điện: số hiệu bưu gửi, trạng thái, ngày"))
         states_row.addWidget(self.import_button)
@@ -125,23 +112,9 @@ class PostalPage(QWidget):
         self.model = PostalItemTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("postalTable")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        # Unsorted at first (as loaded); room for the check box in the widths.
+        self.table = list_view("postalTable", self.proxy, sortable=True, sizes=COLUMN_SAMPLES, pad=24)
         header = self.table.horizontalHeader()
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as loaded
-        header.setHighlightSections(False)
-        metrics = self.table.fontMetrics()
-        for col, sample in enumerate(COLUMN_SAMPLES):
-            if sample:
-                self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(ADDRESS_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -182,7 +155,7 @@ class PostalPage(QWidget):
         root.setContentsMargins(12, 10, 12, 10)
         root.setSpacing(8)
         root.addWidget(title)
-        root.addLayout(states_row)
+        root.addWidget(self.states)
         root.addWidget(self.table, 1)
         root.addLayout(buttons)
         root.addWidget(self.message_label)
@@ -233,8 +206,7 @@ class PostalPage(QWidget):
 
     def set_counts(self, counts: PostalCounts) -> None:
         self.counts = counts
-        for state, button in self.state_buttons.items():
-            button.setText(f"{self.tr(STATE_BUTTONS[state])} ({counts.of(state)})")
+        self.states.set_counts({state: counts.of(state) for state in STATES})
 
     def shares_text(self, s: PostalShares) -> str:
         return self.tr(
@@ -284,9 +256,6 @@ class PostalPage(QWidget):
         self.reprint_button.setEnabled(x is not None and bool(x.batch_number))
         self.open_button.setEnabled(x is not None)
         self.reprint_button.setToolTip(self.tr("In lại danh sách {0}").format(x.batch_number) if x and x.batch_number else "")
-
-    def _state_clicked(self, state: PostalState) -> Callable[[], None]:
-        return lambda: self.show_state(state)
 
     # -- acting -------------------------------------------------------------------------------
     def _after_change(self, message: str = "") -> None:
