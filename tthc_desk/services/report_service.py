@@ -13,6 +13,7 @@ the late ones.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,7 +30,7 @@ from tthc_desk.domain import periods
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.lifecycle import SETTLED, LetterStatus
+from tthc_desk.domain.lifecycle import SETTLED, DossierEvent, LetterStatus
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.postal import PostalShares, postal_state_at
 from tthc_desk.domain.report import (
@@ -47,7 +48,7 @@ from tthc_desk.domain.report import (
     summarise,
 )
 from tthc_desk.services.catalog_service import CatalogService
-from tthc_desk.services.lifecycle_service import LifecycleService, event_to_domain
+from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import atomic_path
 from tthc_desk.services.settings_service import SettingsService
@@ -185,7 +186,7 @@ class ReportService:
                 if done_at is None or done_at >= as_of:
                     pending_ids.append(dossier_id)
                 base.append(tuple(row))
-            history = self._events(s, pending_ids)
+            history = self._events(s, pending_ids, as_of)
         dossiers: list[ReportDossier] = []
         late_ids: list[int] = []
         for (dossier_id, code, fld, proc_code, proc_name, name, channel, return_method, intake_at, due_at, status_v,
@@ -233,14 +234,24 @@ class ReportService:
         )
 
     @staticmethod
-    def _events(s, ids: Sequence[int]):  # type: ignore[no-untyped-def]
-        history: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+    def _events(s, ids: Sequence[int], as_of: datetime) -> dict[int, list[DossierEvent]]:  # type: ignore[no-untyped-def]
+        """The histories needed to replay a pending dossier at ``as_of``: only of those with an
+        event at or after it (for the others, what the dossier says now is what it said then)."""
+        e = DossierEventRecord
+        history: dict[int, list[DossierEvent]] = defaultdict(list)
         for i in range(0, len(ids), _CHUNK):
             chunk = ids[i:i + _CHUNK]
-            stmt = (select(DossierEventRecord).where(DossierEventRecord.dossier_id.in_(chunk))
-                    .order_by(DossierEventRecord.dossier_id, DossierEventRecord.at, DossierEventRecord.id))
-            for e in s.scalars(stmt):
-                history[e.dossier_id].append(event_to_domain(e))
+            changed = list(s.scalars(select(e.dossier_id).where(e.dossier_id.in_(chunk), e.at >= as_of).distinct()))
+            if not changed:
+                continue
+            rows = s.execute(select(e.dossier_id, e.at, e.kind, e.data).where(e.dossier_id.in_(changed))
+                             .order_by(e.dossier_id, e.at, e.id))
+            for dossier_id, at, kind, data in rows:
+                try:
+                    payload = json.loads(data or "{}")
+                except ValueError:
+                    payload = {}
+                history[dossier_id].append(DossierEvent(at, kind, data=payload))
         return history
 
     def _letters(self, ids: Sequence[int], as_of: datetime) -> dict[int, tuple[str, datetime]]:

@@ -415,7 +415,9 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(self.tr("Đã lập báo cáo tuần và đưa vào hàng chờ gửi."), 10_000)
             self.runner.run(send, lambda _results: self._refresh_if_built(OUTBOX), self._log_failure, label="Gửi báo cáo")
 
-        self.runner.run(build, built, self._log_failure, write=True, label="Lập báo cáo tuần")
+        # Not on the writer thread: on a large office the figures take seconds, and a clerk's
+        # save must not wait for them (the schedule's own writes are two short transactions).
+        self.runner.run(build, built, self._log_failure, label="Lập báo cáo tuần")
 
     @staticmethod
     def _log_failure(exc: BaseException) -> None:
