@@ -5,6 +5,7 @@ does not trust stops the send with a reason a person can act on, and the report 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from tests.sync.certs import CertPair, Pki
 from tests.sync.conftest import OFFICE
 from tests.sync.servers import PASSWORD, USER, PostServer, SmtpSink, WebDavServer
+from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.services.container import Services
 from tthc_desk.sync import transports
@@ -81,6 +83,39 @@ def test_starttls_with_the_province_ca_arrives_once(svc: Services, pki: Pki, smt
     assert smtp_starttls.message_ids() == [svc.outbox.get(item_id).message_id]
 
 
+def test_starttls_untrusted_certificate_needs_a_person(svc: Services, clock: FixedClock, pki: Pki,
+                                                      smtp_starttls: SmtpSink) -> None:
+    svc.outbox.save_destination(_smtp_dest(smtp_starttls.port, TlsMode.STARTTLS, None), PASSWORD)
+    item_id = _enqueue(svc)
+    _refused_for_certificate(svc, item_id)
+    assert smtp_starttls.messages == []
+    # The administrator picks the province's CA file and presses "Gửi lại".
+    clock.set(clock.now() + timedelta(minutes=5))
+    svc.outbox.save_destination(_smtp_dest(smtp_starttls.port, TlsMode.STARTTLS, pki.ca), PASSWORD)
+    svc.outbox.retry(item_id)
+    _sent_once(svc, item_id)
+    assert len(smtp_starttls.messages) == 1
+
+
+def test_certificate_problem_stops_the_batch(svc: Services, smtp_starttls: SmtpSink) -> None:
+    svc.outbox.save_destination(_smtp_dest(smtp_starttls.port, TlsMode.STARTTLS, None), PASSWORD)
+    first, second = _enqueue(svc), _enqueue(svc, b"quarter", "2026-W10")
+    results = svc.outbox.send_due()
+    assert [r.state for r in results] == [OutboxState.FAILED, OutboxState.WAITING]
+    assert svc.outbox.get(second).attempts == 0 and svc.outbox.get(first).attempts == 1
+
+
+def test_plain_smtp_to_a_server_requiring_starttls(svc: Services, pki: Pki, smtp_starttls: SmtpSink) -> None:
+    svc.outbox.save_destination(_smtp_dest(smtp_starttls.port, TlsMode.NONE, None), PASSWORD)
+    item_id = _enqueue(svc)
+    [result] = svc.outbox.send_due()
+    item = svc.outbox.get(item_id)
+    assert item.state is OutboxState.FAILED and not result.retryable
+    assert "yêu cầu mã hóa" in item.last_error and "STARTTLS" in item.last_error, item.last_error
+    assert not item.last_error.startswith("Máy chủ từ chối tên đăng nhập")  # the password was never tried
+    assert smtp_starttls.messages == []
+
+
 def test_starttls_to_a_server_without_it(svc: Services, smtp: SmtpSink) -> None:
     svc.outbox.save_destination(_smtp_dest(smtp.port, TlsMode.STARTTLS, None), PASSWORD)
     item_id = _enqueue(svc)
@@ -96,6 +131,24 @@ def test_implicit_ssl_arrives_once(svc: Services, pki: Pki, smtp_ssl: SmtpSink) 
     item_id = _enqueue(svc)
     _sent_once(svc, item_id)
     assert smtp_ssl.message_ids() == [svc.outbox.get(item_id).message_id]
+
+
+def test_implicit_ssl_untrusted_certificate(svc: Services, smtp_ssl: SmtpSink) -> None:
+    svc.outbox.save_destination(_smtp_dest(smtp_ssl.port, TlsMode.SSL, None), PASSWORD)
+    item_id = _enqueue(svc)
+    _refused_for_certificate(svc, item_id)
+    assert smtp_ssl.messages == []
+
+
+def test_ssl_chosen_for_a_starttls_port(svc: Services, pki: Pki, smtp_starttls: SmtpSink) -> None:
+    """Port 587 with "SSL": the server greets in plain text; only a settings change helps."""
+    svc.outbox.save_destination(_smtp_dest(smtp_starttls.port, TlsMode.SSL, pki.ca), PASSWORD)
+    item_id = _enqueue(svc)
+    [result] = svc.outbox.send_due()
+    item = svc.outbox.get(item_id)
+    assert item.state is OutboxState.FAILED and not result.retryable, item.last_error
+    assert "mã hóa" in item.last_error and "STARTTLS" in item.last_error, item.last_error
+    assert smtp_starttls.messages == []
 
 
 # -- HTTPS: WebDAV and POST ---------------------------------------------------------------------
@@ -139,6 +192,55 @@ def test_https_webdav_by_host_name(svc: Services, pki: Pki, dav_factory: type[We
     assert len(dav.files()) == 1
 
 
+@pytest.mark.parametrize("which", ["other_host", "self_signed", "no_ca_file"])
+def test_https_webdav_refuses_a_certificate_it_cannot_trust(svc: Services, clock: FixedClock, pki: Pki, which: str,
+                                                            dav_factory: type[WebDavServer]) -> None:
+    cert = {"other_host": pki.other_host, "self_signed": pki.self_signed, "no_ca_file": pki.server}[which]
+    dav = dav_factory(cert)  # type: ignore[call-arg]
+    svc.outbox.save_destination(_dav_dest(dav.url, None if which == "no_ca_file" else pki.ca), PASSWORD)
+    item_id = _enqueue(svc)
+    _refused_for_certificate(svc, item_id)
+    item = svc.outbox.get(item_id)
+    if which == "other_host":
+        assert "cấp cho tên máy khác" in item.last_error, item.last_error
+    else:
+        assert "không được tin cậy" in item.last_error, item.last_error
+    assert dav.files() == [] and "PUT" not in dav.switch.requests
+    with pytest.raises(UploadError) as probe:
+        svc.outbox.test_destination()
+    assert probe.value.message.startswith(CERT_WORDS) and not probe.value.retryable
+
+
+def test_https_to_a_plain_http_server(svc: Services, pki: Pki, dav_factory: type[WebDavServer]) -> None:
+    dav = dav_factory(None)  # type: ignore[call-arg]
+    svc.outbox.save_destination(_dav_dest(dav.url.replace("http://", "https://"), pki.ca), PASSWORD)
+    item_id = _enqueue(svc)
+    [result] = svc.outbox.send_due()
+    item = svc.outbox.get(item_id)
+    assert item.state is OutboxState.FAILED and not result.retryable, item.last_error
+    assert "mã hóa" in item.last_error and "http://" in item.last_error, item.last_error
+    assert dav.files() == []
+
+
+def test_unreadable_ca_file_is_a_clear_error(svc: Services, tmp_path: Path, pki: Pki,
+                                             dav_factory: type[WebDavServer]) -> None:
+    dav = dav_factory(pki.server)  # type: ignore[call-arg]
+    bad = tmp_path / "ca.pem"
+    bad.write_text("không phải chứng chỉ")
+    svc.outbox.save_destination(_dav_dest(dav.url, bad), PASSWORD)
+    item_id = _enqueue(svc)
+    [result] = svc.outbox.send_due()
+    item = svc.outbox.get(item_id)
+    assert item.state is OutboxState.FAILED and not result.retryable, item.last_error
+    assert "Chứng chỉ gốc" in item.last_error and str(bad) in item.last_error, item.last_error
+    bad.unlink()  # removed after it was saved
+    svc.outbox.retry(item_id)
+    svc.outbox.send_due()
+    item = svc.outbox.get(item_id)
+    assert item.state is OutboxState.FAILED and str(bad) in item.last_error, item.last_error
+    assert dav.files() == []
+
+
 def test_http_to_another_host_is_refused_unless_allowed(svc: Services, monkeypatch: pytest.MonkeyPatch,
                                                         dav_factory: type[WebDavServer]) -> None:
     with pytest.raises(ValidationError) as refused:
@@ -179,3 +281,9 @@ def test_https_post_arrives_once(svc: Services, pki: Pki, https_post: PostServer
     _sent_once(svc, item_id)
     assert list(https_post.uploads) == [svc.outbox.get(item_id).message_id] and https_post.requests == 1
 
+
+def test_https_post_untrusted_certificate(svc: Services, https_post: PostServer) -> None:
+    svc.outbox.save_destination(_post_dest(https_post.url, None), "token-tinh")
+    item_id = _enqueue(svc)
+    _refused_for_certificate(svc, item_id)
+    assert https_post.uploads == {} and https_post.requests == 0
