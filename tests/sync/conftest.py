@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.sync.certs import Pki, make_test_pki
 from tests.sync.servers import CutProxy, PostServer, SmtpSink, WebDavServer
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.paths import AppPaths
@@ -26,6 +27,12 @@ def svc(data_dir: Path, clock: FixedClock, keyring_store: InMemoryStore) -> Iter
     services = open_services(AppPaths(data_dir), clock, seed=False, credentials=keyring_store)
     yield services
     services.close()
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """A throwaway CA with server certificates for 127.0.0.1/localhost (see :mod:`tests.sync.certs`)."""
+    return make_test_pki(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture

@@ -55,8 +55,10 @@ class _FaultMiddleware:
 
 
 class WebDavServer:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, tls: tuple[Path, Path] | None = None) -> None:
+        """``tls``: (certificate, key) to serve https:// (cheroot's BuiltinSSLAdapter)."""
         from cheroot import wsgi
+        from cheroot.ssl.builtin import BuiltinSSLAdapter
         from wsgidav.wsgidav_app import WsgiDAVApp
 
         self.root = root
@@ -72,7 +74,10 @@ class WebDavServer:
             "lock_storage": True,
             "property_manager": True,
         })
+        self.scheme = "https" if tls else "http"
         self._server = wsgi.Server(("127.0.0.1", 0), _FaultMiddleware(app, self.switch), numthreads=4)
+        if tls:
+            self._server.ssl_adapter = BuiltinSSLAdapter(str(tls[0]), str(tls[1]))
         self._server.prepare()
         self.port = int(self._server.bind_addr[1])
         self._thread = threading.Thread(target=self._server.serve, daemon=True)
@@ -80,7 +85,7 @@ class WebDavServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bao-cao/"
+        return f"{self.scheme}://127.0.0.1:{self.port}/bao-cao/"
 
     def files(self) -> list[Path]:
         return sorted(p for p in (self.root / "bao-cao").glob("*") if p.is_file())
@@ -91,9 +96,15 @@ class WebDavServer:
 
 
 class SmtpSink:
-    """``mode``: None, "451" (temporary refusal of DATA), "554" (permanent), "slow" (EHLO stalls)."""
+    """``mode``: None, "451" (temporary refusal of DATA), "554" (permanent), "slow" (EHLO stalls).
 
-    def __init__(self) -> None:
+    ``tls``: None (plain), "starttls" (STARTTLS offered and required before AUTH and MAIL) or
+    "ssl" (TLS from the first byte), with ``cert`` = (certificate, key).
+    """
+
+    def __init__(self, *, tls: str | None = None, cert: tuple[Path, Path] | None = None) -> None:
+        import ssl
+
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
 
@@ -122,12 +133,21 @@ class SmtpSink:
             # handled=False on refusal: otherwise aiosmtpd sends no reply and the client hangs.
             return AuthResult(success=True) if ok else AuthResult(success=False, handled=False)
 
+        tls_kwargs: dict[str, Any] = {}
+        if tls is not None:
+            assert cert is not None and tls in ("starttls", "ssl")
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(cert[0]), str(cert[1]))
+            tls_kwargs = ({"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+                          if tls == "starttls" else {"ssl_context": context, "auth_require_tls": False})
+        else:
+            tls_kwargs = {"auth_require_tls": False}
         self.port = free_port()
         with warnings.catch_warnings():  # AUTH without TLS: fine on loopback in a test
             warnings.simplefilter("ignore")
             self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
                                           authenticator=authenticator, auth_required=True,
-                                          auth_require_tls=False, ready_timeout=10)
+                                          ready_timeout=10, **tls_kwargs)
         self._controller.start()
 
     def message_ids(self) -> list[str]:
@@ -140,9 +160,14 @@ class SmtpSink:
 
 
 class PostServer:
-    """Keeps one upload per ``Idempotency-Key``; ``mode`` "500" fails every request."""
+    """Keeps one upload per ``Idempotency-Key``; ``mode`` "500" fails every request.
 
-    def __init__(self) -> None:
+    ``tls``: (certificate, key) to serve https://; the handshake runs in the request's thread.
+    """
+
+    def __init__(self, *, tls: tuple[Path, Path] | None = None) -> None:
+        import ssl
+
         self.uploads: dict[str, bytes] = {}
         self.requests = 0
         self.mode: str | None = None
@@ -175,14 +200,32 @@ class PostServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context: ssl.SSLContext | None = None
+        if tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+        self.scheme = "https" if tls else "http"
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def finish_request(self, request: Any, client_address: Any) -> None:
+                if context is not None:
+                    request.settimeout(SLOW_SECONDS)
+                    request = context.wrap_socket(request, server_side=True)
+                super().finish_request(request, client_address)
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client refusing the certificate is what some tests want
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/nhan-bao-cao"
+        return f"{self.scheme}://127.0.0.1:{self.port}/nhan-bao-cao"
 
     def stop(self) -> None:
         self._server.shutdown()

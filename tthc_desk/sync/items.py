@@ -63,6 +63,7 @@ class SendResult:
     reply: str = ""
     retryable: bool = False
     next_attempt_at: datetime | None = None
+    about_destination: bool = False  # the destination's settings are at fault: the batch stops
 
     @property
     def sent(self) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import smtplib
-import ssl
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate
@@ -21,6 +20,7 @@ from tthc_desk.sync.delivery import (
     Payload,
     UploadError,
     connect_error,
+    tls_context,
 )
 from tthc_desk.sync.destinations import Destination, TlsMode
 
@@ -55,8 +55,8 @@ def build_message(dest: Destination, payload: Payload) -> EmailMessage:
 
 class SmtpTransport:
     def _open(self, dest: Destination, secret: str | None) -> smtplib.SMTP:
-        context = ssl.create_default_context(cafile=dest.ca_file or None)
         where = f"{dest.smtp_host}:{dest.smtp_port}"
+        context = tls_context(dest) if dest.tls is not TlsMode.NONE else None
         try:
             if dest.tls is TlsMode.SSL:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(dest.smtp_host, dest.smtp_port, timeout=dest.timeout,
@@ -68,18 +68,23 @@ class SmtpTransport:
                 if dest.tls is TlsMode.STARTTLS:
                     smtp.starttls(context=context)
                     smtp.ehlo()
+                elif dest.tls is TlsMode.NONE and smtp.has_extn("starttls") and dest.username \
+                        and not smtp.has_extn("auth"):
+                    # Offers login only once encrypted: do not send the password in clear to find out.
+                    raise UploadError(_starttls_required(where), retryable=False, about_destination=True,
+                                      detail="EHLO: STARTTLS offered, AUTH not offered before it")
                 if dest.username:
                     _login(smtp, dest.username, secret or "")
             except BaseException:
                 smtp.close()
                 raise
         except smtplib.SMTPAuthenticationError as e:
-            raise UploadError(AUTH_MESSAGE, retryable=False, detail=_detail(e), status=e.smtp_code) from e
+            raise _mapped(where, e) from e
         except smtplib.SMTPNotSupportedError as e:
             raise UploadError(f"Máy chủ thư {where} không hỗ trợ cách mã hóa hoặc đăng nhập đã chọn.",
                               retryable=False, detail=_detail(e)) from e
         except (smtplib.SMTPException, OSError) as e:
-            raise _mapped(where, e) from e
+            raise _mapped(where, e, ssl_chosen=dest.tls is TlsMode.SSL) from e
         return smtp
 
     def send(self, dest: Destination, payload: Payload, secret: str | None) -> DeliveryReceipt:
@@ -141,7 +146,12 @@ def _detail(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}"
 
 
-def _mapped(where: str, e: BaseException) -> UploadError:
+def _starttls_required(where: str) -> str:
+    return (f"Máy chủ thư {where} yêu cầu mã hóa trước khi đăng nhập và gửi thư: hãy chọn cách mã hóa STARTTLS "
+            "trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”.")
+
+
+def _mapped(where: str, e: BaseException, *, ssl_chosen: bool = False) -> UploadError:
     if isinstance(e, smtplib.SMTPServerDisconnected) and isinstance(e.__context__, TimeoutError):
         return connect_error(f"thư {where}", e.__context__)  # smtplib wraps a timeout as a disconnect
     if isinstance(e, smtplib.SMTPServerDisconnected):
@@ -154,6 +164,9 @@ def _mapped(where: str, e: BaseException) -> UploadError:
                            + ("; sẽ thử lại sau." if retry else "."), retryable=retry,
                            detail=str(e.recipients), status=codes[0] if codes else None)
     if isinstance(e, smtplib.SMTPResponseException):
+        if e.smtp_code == 530 and "STARTTLS" in _detail(e).upper():  # "Must issue a STARTTLS command first"
+            return UploadError(_starttls_required(where), retryable=False, detail=_detail(e), status=e.smtp_code,
+                               about_destination=True)
         if e.smtp_code in (530, 534, 535, 538):
             return UploadError(AUTH_MESSAGE, retryable=False, detail=_detail(e), status=e.smtp_code)
         if 400 <= e.smtp_code < 500:
@@ -164,4 +177,6 @@ def _mapped(where: str, e: BaseException) -> UploadError:
     if isinstance(e, smtplib.SMTPException):
         return UploadError(f"Máy chủ thư {where} trả lời không đúng giao thức; sẽ thử lại sau.",
                            retryable=True, detail=_detail(e))
-    return connect_error(f"thư {where}", e)
+    hint = ("Cổng này có thể dùng STARTTLS (thường là cổng 587): hãy chọn cách mã hóa STARTTLS, hoặc cổng SSL "
+            "(thường là 465), trong “Nơi nhận báo cáo”.") if ssl_chosen else ""
+    return connect_error(f"thư {where}", e, plain_hint=hint)

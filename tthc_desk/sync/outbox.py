@@ -270,7 +270,7 @@ class OutboxService:
             if result is None:
                 continue  # another counter PC took it, or it was sent meanwhile
             results.append(result)
-            if not result.sent and (result.retryable or (result.state is OutboxState.FAILED and _about_destination(result))):
+            if not result.sent and (result.retryable or result.about_destination):
                 stop_reason = f"Chưa gửi vì lỗi ở tệp trước: {result.message}"
         if progress is not None:
             progress(len(todo), len(todo))
@@ -336,11 +336,5 @@ class OutboxService:
             state, next_at = OutboxState(rec.state), rec.next_attempt_at
         log.warning("Upload of %s failed (%s): %s", payload.file_name, error.detail, error.message)
         return SendResult(item_id, payload.file_name, state, error.message, reply=error.detail,
-                          retryable=error.retryable, next_attempt_at=next_at)
-
-
-def _about_destination(result: SendResult) -> bool:
-    """A refused login concerns every file: stop rather than repeat it."""
-    from tthc_desk.sync.delivery import AUTH_MESSAGE
-
-    return result.message == AUTH_MESSAGE
+                          retryable=error.retryable, next_attempt_at=next_at,
+                          about_destination=error.about_destination)

@@ -17,7 +17,6 @@ import hashlib
 import http.client
 import os
 import re
-import ssl
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -29,11 +28,14 @@ from tthc_desk.sync.delivery import (
     Transport,
     UploadError,
     connect_error,
+    tls_context,
 )
 from tthc_desk.sync.destinations import LOOPBACK_HOSTS, Destination, DestinationKind
 
 REPLY_LIMIT = 2000  # characters of a server's reply kept on the item
 USER_AGENT = "TTHC-Desk/0.1"
+PLAIN_HTTP_HINT = ("Hãy kiểm tra địa chỉ và cổng trong “Nơi nhận báo cáo”: máy chủ này có thể chỉ nhận http:// "
+                   "(chỉ nên dùng trong mạng nội bộ tin cậy).")
 
 
 def _trim(text: str) -> str:
@@ -47,9 +49,8 @@ def _connection(dest: Destination, url: str) -> tuple[http.client.HTTPConnection
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme == "https":
-        context = ssl.create_default_context(cafile=dest.ca_file or None)
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            host, parts.port, timeout=dest.timeout, context=context)
+            host, parts.port, timeout=dest.timeout, context=tls_context(dest))
     elif parts.scheme == "http" and (host in LOOPBACK_HOSTS or dest.allow_http):
         conn = http.client.HTTPConnection(host, parts.port, timeout=dest.timeout)
     else:
@@ -83,7 +84,7 @@ def _request(dest: Destination, method: str, url: str, secret: str | None, *, bo
         raise UploadError(f"Kết nối tới {where} bị ngắt giữa chừng; sẽ gửi lại sau.", retryable=True,
                           detail=f"{type(e).__name__}: {e}") from e
     except OSError as e:
-        raise connect_error(where, e) from e
+        raise connect_error(where, e, plain_hint=PLAIN_HTTP_HINT) from e
     finally:
         conn.close()
 
