@@ -101,7 +101,7 @@ def state_at(events: Sequence[DossierEvent], moment: datetime, current_status: S
     return status, due
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportDossier:
     """One dossier of the period with what the report says of it (the Chi tiết sheet)."""
 

@@ -189,6 +189,9 @@ class ReportService:
             history = self._events(s, pending_ids, as_of)
         dossiers: list[ReportDossier] = []
         late_ids: list[int] = []
+        # A year holds ~200,000 dossiers of a few hundred procedures: share their strings.
+        shared: dict[str, str] = {}
+        one = lambda text: shared.setdefault(text, text)  # noqa: E731
         for (dossier_id, code, fld, proc_code, proc_name, name, channel, return_method, intake_at, due_at, status_v,
              settled_at, ended, returned_at, rating, reason, unit) in base:
             status = Status(status_v)
@@ -206,16 +209,19 @@ class ReportService:
             if outcome.late:
                 late_ids.append(dossier_id)
             dossiers.append(ReportDossier(
-                code=code, field=fld or "Khác", procedure_code=proc_code, procedure_name=proc_name, applicant_name=name,
+                code=code, field=one(fld or "Khác"), procedure_code=one(proc_code), procedure_name=one(proc_name),
+                applicant_name=name,
                 channel=Channel(channel), intake_at=intake_at, due_at=due_at, settled_at=done_at, outcome=outcome,
-                carried_over=intake_at < start, status_label=status_at_end.label, late_reason=reason or "",
-                responsible_unit=unit or "", postal_return=return_method == ReturnMethod.POSTAL.value,
+                carried_over=intake_at < start, status_label=status_at_end.label, late_reason=one(reason or ""),
+                responsible_unit=one(unit or ""), postal_return=return_method == ReturnMethod.POSTAL.value,
                 returned_at=returned_in, rating=(rating or "") if returned_in else "",
             ))
+        ids = [r[0] for r in base]
+        del base, history  # the raw rows are no longer needed
         letters = self._letters(late_ids, as_of)
         if letters:
             dossiers = [replace(x, letter_number=letters[i][0], letter_date=letters[i][1]) if i in letters else x
-                        for i, x in zip((r[0] for r in base), dossiers, strict=True)]
+                        for i, x in zip(ids, dossiers, strict=True)]
         rows, total = summarise(dossiers)
         last_day = (as_of - timedelta(minutes=1)).date()
         postal_items = tuple(
