@@ -51,7 +51,8 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
                    help="thư người nhận (lặp lại cho mỗi người)")
     p.add_argument("--subject", default=None, metavar="MẪU", help="tiêu đề thư, dùng {kind} {period} {office}")
     p.add_argument("--timeout", type=float, default=30.0, metavar="GIÂY", help="thời gian chờ (mặc định 30)")
-    p.add_argument("--allow-http", action="store_true", help="cho phép http:// không mã hóa trong mạng nội bộ")
+    p.add_argument("--allow-http", action="store_true",
+                   help="cho phép http:// hoặc thư không mã hóa (TLS none) trong mạng nội bộ")
     p.add_argument("--ca-file", default="", metavar="TỆP.pem", help="chứng chỉ gốc riêng của máy chủ")
     leaf(dsub, "show", "xem nơi nhận đang đặt (không hiện mật khẩu)")
     p = leaf(dsub, "test", "thử kết nối và đăng nhập, không gửi báo cáo nào")

@@ -287,3 +287,21 @@ def test_https_post_untrusted_certificate(svc: Services, https_post: PostServer)
     item_id = _enqueue(svc)
     _refused_for_certificate(svc, item_id)
     assert https_post.uploads == {} and https_post.requests == 0
+
+
+def test_smtp_without_tls_to_another_host_with_a_password_is_refused_unless_allowed() -> None:
+    import dataclasses
+
+    import pytest as _pytest
+
+    from tthc_desk.domain.errors import ValidationError
+    from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode, validate
+
+    plain = Destination(kind=DestinationKind.SMTP, smtp_host="mail.tinh.gov.vn", smtp_port=25, tls=TlsMode.NONE,
+                        username="xa01", from_addr="motcua@xa.gov.vn", to_addrs=("baocao@tinh.gov.vn",))
+    with _pytest.raises(ValidationError) as caught:
+        validate(plain)
+    assert "chọn STARTTLS" in caught.value.field_messages()["tls"]
+    validate(dataclasses.replace(plain, allow_http=True))  # a LAN relay, chosen on purpose
+    validate(dataclasses.replace(plain, username=""))  # no password to protect
+    validate(dataclasses.replace(plain, smtp_host="127.0.0.1"))

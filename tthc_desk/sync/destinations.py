@@ -128,6 +128,11 @@ def validate(dest: Destination) -> None:
         bad = [a for a in dest.to_addrs if not _EMAIL.match(a)]
         if bad:
             problems.add(f"Địa chỉ thư người nhận chưa đúng: {', '.join(bad)}.", field="to_addrs")
+        if (dest.tls is TlsMode.NONE and dest.username and dest.smtp_host not in LOOPBACK_HOSTS
+                and not dest.allow_http):
+            # Without TLS the password would cross the network in clear.
+            problems.add("Không mã hóa (TLS) thì mật khẩu thư đi qua mạng không được bảo vệ: chọn STARTTLS "
+                         "(cổng 587) hoặc SSL (cổng 465).", field="tls")
         try:
             dest.subject_template.format(kind="", period="", office="", file="", version="")
         except (KeyError, IndexError, ValueError):
