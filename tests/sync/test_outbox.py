@@ -37,8 +37,15 @@ def test_names_versions_and_identical_content(svc: Services) -> None:
     other = svc.outbox.enqueue(b"v1", kind="period", period_key="2026-Q1", office_id=OFFICE)
     assert other.file_name == "000.17.22.H56_ky_2026-Q1.xlsx" and other.version == 1
     assert len(svc.outbox.items()) == 4
-    assert svc.outbox.status_counts()[OutboxState.WAITING] == 4
-    assert svc.outbox.content(second.id) == b"v2"
+    # Versions not sent yet are replaced by the newest: the province gets only v3 of W09.
+    counts = svc.outbox.status_counts()
+    assert (counts[OutboxState.WAITING], counts[OutboxState.REPLACED]) == (2, 2)
+    replaced = svc.outbox.get(first.id)
+    assert replaced.state is OutboxState.REPLACED and "_v2.xlsx" in replaced.last_error
+    assert {i.file_name for i in svc.outbox.due()} == {third.file_name, other.file_name}
+    with pytest.raises(ConflictError, match="đã có bản mới thay thế"):
+        svc.outbox.retry(second.id)
+    assert svc.outbox.content(second.id) == b"v2"  # kept in the history
 
 
 def test_enqueue_from_a_file_and_bad_input(svc: Services, tmp_path: Path) -> None:

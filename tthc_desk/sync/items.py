@@ -12,6 +12,7 @@ class OutboxState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    REPLACED = "replaced"  # a newer version of the same report was queued before this one went
 
     @property
     def label(self) -> str:
@@ -20,6 +21,7 @@ class OutboxState(StrEnum):
             "sending": "Đang gửi",
             "sent": "Đã gửi",
             "failed": "Gửi không được – cần xử lý",
+            "replaced": "Không gửi: đã có bản mới thay thế",
         }[self.value]
 
 

@@ -166,6 +166,14 @@ class OutboxService:
             )
             s.add(rec)
             s.flush()
+            # Earlier versions not sent yet would only reach the province to be replaced at once:
+            # they stay in the history, marked, and are not sent.
+            for old in s.scalars(select(OutboxRecord).options(defer(OutboxRecord.content, raiseload=True)).where(
+                OutboxRecord.office_id == office_id, OutboxRecord.kind == kind, OutboxRecord.period_key == period_key,
+                OutboxRecord.id != rec.id, OutboxRecord.state.in_([OutboxState.WAITING.value, OutboxState.FAILED.value]),
+            )):
+                old.state, old.next_attempt_at = OutboxState.REPLACED.value, None
+                old.last_error = f"Đã có bản “{name}” thay thế; bản này không gửi nữa."
             log.info("Queued %s (%d bytes) for upload", name, len(data))
             return self._item(s, rec)
 
@@ -236,6 +244,8 @@ class OutboxService:
                 raise NotFoundError(f"Không có báo cáo số {item_id} trong hàng chờ gửi.")
             if rec.state == OutboxState.SENT.value:
                 raise ConflictError(f"Báo cáo “{rec.file_name}” đã gửi xong; không gửi lại lần nữa.")
+            if rec.state == OutboxState.REPLACED.value:
+                raise ConflictError(f"Báo cáo “{rec.file_name}” đã có bản mới thay thế: hãy gửi bản mới.")
             rec.state, rec.next_attempt_at, rec.attempts = OutboxState.WAITING.value, now, 0
             return self._item(s, rec)
 

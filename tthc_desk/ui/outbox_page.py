@@ -37,6 +37,7 @@ STATE_COLORS = {
     OutboxState.SENDING: QColor("#0d47a1"),
     OutboxState.SENT: QColor("#2e7d32"),
     OutboxState.FAILED: QColor("#c62828"),
+    OutboxState.REPLACED: QColor("#757575"),
 }
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("file", "Tệp"),

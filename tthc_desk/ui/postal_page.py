@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.periods import PeriodKind
 from tthc_desk.domain.postal import (
     PostalCounts,
     PostalItem,
@@ -185,9 +186,11 @@ class PostalPage(QWidget):
         self._generation += 1
         generation, state, postal = self._generation, self.state, self._services.postal
         today = self._services.clock.now().date()
+        # The reporting month (15th to 14th, or the calendar month by the report setting), so far.
+        month = self._services.reports.period(PeriodKind.MONTH)
 
         def fetch() -> tuple[PostalCounts, list[PostalItem], PostalShares]:
-            return postal.counts(), postal.items(state), postal.postal_shares(today.replace(day=1), today)
+            return postal.counts(), postal.items(state), postal.postal_shares(month.start, min(month.end, today))
 
         self._runner.run(fetch, lambda result: self._on_loaded(generation, result), label="Bưu chính")
 
