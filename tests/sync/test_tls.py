@@ -305,3 +305,21 @@ def test_smtp_without_tls_to_another_host_with_a_password_is_refused_unless_allo
     validate(dataclasses.replace(plain, allow_http=True))  # a LAN relay, chosen on purpose
     validate(dataclasses.replace(plain, username=""))  # no password to protect
     validate(dataclasses.replace(plain, smtp_host="127.0.0.1"))
+
+
+def test_a_timeout_on_port_465_without_ssl_says_to_choose_ssl() -> None:
+    import smtplib
+
+    from tthc_desk.sync.mail import _mapped
+
+    try:
+        try:
+            raise TimeoutError("timed out")
+        except TimeoutError:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed") from None
+    except smtplib.SMTPServerDisconnected as cut:
+        cut.__context__ = TimeoutError("timed out")
+        error = _mapped("mail.tinh.gov.vn:465", cut, starttls_on_ssl_port=True)
+        plain = _mapped("mail.tinh.gov.vn:587", cut)
+    assert error.retryable and "không trả lời kịp" in error.message and "chọn cách mã hóa SSL" in error.message
+    assert "SSL" not in plain.message

@@ -104,7 +104,7 @@ _NOT_TLS_REASONS = frozenset({"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "P
                               "UNKNOWN_PROTOCOL", "HTTP_REQUEST"})
 
 
-def connect_error(dest_where: str, exc: BaseException, *, plain_hint: str = "") -> UploadError:
+def connect_error(dest_where: str, exc: BaseException, *, plain_hint: str = "", timeout_hint: str = "") -> UploadError:
     """The network-level failures every transport maps the same way.
 
     ``plain_hint`` is added when the server answered in plain text to an encrypted connection:
@@ -114,7 +114,8 @@ def connect_error(dest_where: str, exc: BaseException, *, plain_hint: str = "") 
 
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, TimeoutError | socket.timeout):
-        return UploadError(f"Máy chủ {dest_where} không trả lời kịp; sẽ thử lại sau.", retryable=True, detail=detail)
+        return UploadError(" ".join(filter(None, (f"Máy chủ {dest_where} không trả lời kịp; sẽ thử lại sau.", timeout_hint))),
+                           retryable=True, detail=detail)
     if isinstance(exc, ssl.SSLCertVerificationError):
         reason = _CERT_REASONS.get(exc.verify_code, "không hợp lệ hoặc không được tin cậy")
         return UploadError(

@@ -84,7 +84,8 @@ class SmtpTransport:
             raise UploadError(f"Máy chủ thư {where} không hỗ trợ cách mã hóa hoặc đăng nhập đã chọn.",
                               retryable=False, detail=_detail(e)) from e
         except (smtplib.SMTPException, OSError) as e:
-            raise _mapped(where, e, ssl_chosen=dest.tls is TlsMode.SSL) from e
+            raise _mapped(where, e, ssl_chosen=dest.tls is TlsMode.SSL,
+                          starttls_on_ssl_port=dest.tls is not TlsMode.SSL and dest.smtp_port == 465) from e
         return smtp
 
     def send(self, dest: Destination, payload: Payload, secret: str | None) -> DeliveryReceipt:
@@ -151,9 +152,16 @@ def _starttls_required(where: str) -> str:
             "trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”.")
 
 
-def _mapped(where: str, e: BaseException, *, ssl_chosen: bool = False) -> UploadError:
+#: Said with a timeout on port 465 when SSL is not chosen: that port speaks TLS from the first byte
+#: and waits in silence for a handshake that a STARTTLS or plain client never starts.
+SSL_PORT_HINT = ("Cổng 465 thường dùng SSL ngay từ đầu: nếu máy chủ dùng cổng này, hãy chọn cách mã hóa SSL "
+                 "trong “Nơi nhận báo cáo” (hoặc dùng cổng 587 với STARTTLS).")
+
+
+def _mapped(where: str, e: BaseException, *, ssl_chosen: bool = False, starttls_on_ssl_port: bool = False) -> UploadError:
+    hint = SSL_PORT_HINT if starttls_on_ssl_port else ""
     if isinstance(e, smtplib.SMTPServerDisconnected) and isinstance(e.__context__, TimeoutError):
-        return connect_error(f"thư {where}", e.__context__)  # smtplib wraps a timeout as a disconnect
+        return connect_error(f"thư {where}", e.__context__, timeout_hint=hint)  # smtplib wraps a timeout as a disconnect
     if isinstance(e, smtplib.SMTPServerDisconnected):
         return UploadError(f"Kết nối tới máy chủ thư {where} bị ngắt giữa chừng; sẽ gửi lại sau.",
                            retryable=True, detail=_detail(e))
@@ -177,6 +185,6 @@ def _mapped(where: str, e: BaseException, *, ssl_chosen: bool = False) -> Upload
     if isinstance(e, smtplib.SMTPException):
         return UploadError(f"Máy chủ thư {where} trả lời không đúng giao thức; sẽ thử lại sau.",
                            retryable=True, detail=_detail(e))
-    hint = ("Cổng này có thể dùng STARTTLS (thường là cổng 587): hãy chọn cách mã hóa STARTTLS, hoặc cổng SSL "
-            "(thường là 465), trong “Nơi nhận báo cáo”.") if ssl_chosen else ""
-    return connect_error(f"thư {where}", e, plain_hint=hint)
+    plain = ("Cổng này có thể dùng STARTTLS (thường là cổng 587): hãy chọn cách mã hóa STARTTLS, hoặc cổng SSL "
+             "(thường là 465), trong “Nơi nhận báo cáo”.") if ssl_chosen else ""
+    return connect_error(f"thư {where}", e, plain_hint=plain, timeout_hint=hint)
