@@ -34,7 +34,8 @@ from tthc_desk import __version__
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
-from tthc_desk.ui.attention_bar import AttentionBar
+from tthc_desk.ui.attention_bar import AttentionBar, summary_text
+from tthc_desk.ui.background import BackgroundWork
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
@@ -53,8 +54,6 @@ log = logging.getLogger(__name__)
 
 CLERK_CONFIRMED_KEY = "ui_clerk_confirmed"
 INTAKE, LIST, ATTENTION, LETTERS, POSTAL, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6
-SCAN_INTERVAL_MS = 60 * 60 * 1000  # rules.md: apology drafts at least hourly while the app runs
-COUNTS_INTERVAL_MS = 5 * 60 * 1000
 
 
 class MainWindow(QMainWindow):
@@ -136,12 +135,10 @@ class MainWindow(QMainWindow):
         self.attention_bar.today_button.clicked.connect(lambda: self.show_attention(DeadlineView.TODAY.value))
         self.attention_bar.soon_button.clicked.connect(lambda: self.show_attention(DeadlineView.SOON.value))
         self.attention_bar.letters_button.clicked.connect(self.show_letters)
-        self._scan_timer = QTimer(self)
-        self._scan_timer.setInterval(SCAN_INTERVAL_MS)
-        self._scan_timer.timeout.connect(self._on_scan_timer_timeout)
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setInterval(COUNTS_INTERVAL_MS)  # time passes: today's dossiers fall due
-        self._counts_timer.timeout.connect(self.refresh_counts)
+        self.background = BackgroundWork(services, self.runner, self)
+        self.background.counts_loaded.connect(self._on_background_counts_loaded)
+        self.background.report_queued.connect(self._on_background_report_queued)
+        self.background.uploads_done.connect(lambda: self._refresh_if_built(OUTBOX))
         self.intake.picker.edit.setFocus()
 
     # -- menus --------------------------------------------------------------------------------
@@ -376,52 +373,34 @@ class MainWindow(QMainWindow):
             self.dossier_list.refresh()
         self.refresh_counts()
 
-    # -- what needs attention -----------------------------------------------------------------
+    # -- what needs attention (the work itself is in ui/background.py) -------------------------
     def start_attention(self) -> None:
         """After the window shows: draft the missing apology letters, count, show the summary
         line, build and send last week's report when due; then again every hour (letters,
         report) and every few minutes (counts)."""
-        self.scan_letters(summary=True)
-        self.run_report_schedule()
-        self._scan_timer.start()
-        self._counts_timer.start()
+        self.background.start()
 
-    def _on_scan_timer_timeout(self) -> None:
-        self.scan_letters()
-        self.run_report_schedule()
+    def scan_letters(self, summary: bool = False) -> None:
+        self.background.scan_letters(summary)
+
+    def refresh_counts(self, summary: bool = False) -> None:
+        self.background.refresh_counts(summary)
 
     def run_report_schedule(self) -> None:
-        """Build and queue last week's report if due, then send what waits (off the GUI thread).
-        Sending never asks for a password here: without a stored secret the report waits on the
-        upload page, where the clerk sends it by hand."""
-        reports, outbox, folder = self.services.reports, self.services.outbox, self.services.paths.reports_dir
+        self.background.run_report_schedule()
 
-        def build() -> object:
-            return reports.run_schedule(outbox, folder)
+    def _on_background_counts_loaded(self, counts: DeadlineCounts, drafts: int, summary: bool) -> None:
+        self.counts, self.draft_letters = counts, drafts
+        self.attention_bar.set_counts(counts, drafts)
+        attention = self._lazy.get(ATTENTION)
+        if attention is not None:
+            attention.set_counts(counts)  # type: ignore[attr-defined]
+        if summary:
+            self.attention_bar.show_summary(summary_text(counts, drafts))
 
-        def send() -> object:
-            from tthc_desk.domain.errors import TthcError
-
-            if outbox.destination() is None or not outbox.due():
-                return []
-            try:
-                return outbox.send_due()
-            except TthcError as exc:  # no secret without asking, or no destination: wait for a person
-                log.info("Gửi báo cáo tự động chưa được: %s", exc)
-                return []
-
-        def built(item: object) -> None:
-            if item is not None:
-                self.statusBar().showMessage(self.tr("Đã lập báo cáo tuần và đưa vào hàng chờ gửi."), 10_000)
-            self.runner.run(send, lambda _results: self._refresh_if_built(OUTBOX), self._log_failure, label="Gửi báo cáo")
-
-        # Not on the writer thread: on a large office the figures take seconds, and a clerk's
-        # save must not wait for them (the schedule's own writes are two short transactions).
-        self.runner.run(build, built, self._log_failure, label="Lập báo cáo tuần")
-
-    @staticmethod
-    def _log_failure(exc: BaseException) -> None:
-        log.error("Công việc nền không thành công", exc_info=exc)
+    def _on_background_report_queued(self) -> None:
+        self.statusBar().showMessage(self.tr("Đã lập báo cáo tuần và đưa vào hàng chờ gửi."), 10_000)
+        self._refresh_if_built(OUTBOX)
 
     def _on_reports_report_queued(self, _item: object) -> None:
         self._refresh_if_built(OUTBOX)
@@ -430,50 +409,6 @@ class MainWindow(QMainWindow):
         page = self._lazy.get(index)
         if page is not None:
             page.refresh()  # type: ignore[attr-defined]
-
-    def scan_letters(self, summary: bool = False) -> None:
-        def done(_created: int) -> None:
-            self.refresh_counts(summary=summary)
-
-        def failed(exc: BaseException) -> None:
-            log.error("Lập phiếu xin lỗi dự thảo không thành công", exc_info=exc)
-            self.refresh_counts(summary=summary)
-
-        self.runner.run(self.services.apologies.scan, done, failed, write=True, label="Lập phiếu xin lỗi dự thảo")
-
-    def refresh_counts(self, summary: bool = False) -> None:
-        from tthc_desk.domain.lifecycle import LetterStatus
-
-        deadlines, apologies = self.services.deadlines, self.services.apologies
-
-        def work() -> tuple[DeadlineCounts, int]:
-            return deadlines.counts(), apologies.count(LetterStatus.DRAFT)
-
-        self.runner.run(work, lambda result: self._on_counts_loaded(result, summary), label="Đếm hồ sơ cần chú ý")
-
-    def _on_counts_loaded(self, result: tuple[DeadlineCounts, int], summary: bool) -> None:
-        counts, drafts = result
-        self.counts, self.draft_letters = counts, drafts
-        self.attention_bar.set_counts(counts, drafts)
-        attention = self._lazy.get(ATTENTION)
-        if attention is not None:
-            attention.set_counts(counts)  # type: ignore[attr-defined]
-        if summary:
-            self.attention_bar.show_summary(self.summary_text(counts, drafts))
-
-    def summary_text(self, c: DeadlineCounts, drafts: int) -> str:
-        if not c.total and not c.to_close and not drafts:
-            return self.tr("Hôm nay không có hồ sơ quá hạn, đến hạn hay sắp đến hạn.")
-        parts = [
-            self.tr("{0} hồ sơ quá hạn").format(c.overdue),
-            self.tr("{0} hồ sơ đến hạn hôm nay").format(c.due_today),
-            self.tr("{0} hồ sơ sắp đến hạn").format(c.due_soon),
-        ]
-        if c.to_close:
-            parts.append(self.tr("{0} hồ sơ chờ bổ sung quá hạn, đề nghị đóng").format(c.to_close))
-        if drafts:
-            parts.append(self.tr("{0} phiếu xin lỗi dự thảo chờ xử lý").format(drafts))
-        return self.tr("Cần chú ý hôm nay: {0}. Bấm vào các con số phía trên để xem.").format(", ".join(parts))
 
     # -- dialogs ------------------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> QDialog:
@@ -590,7 +525,7 @@ class MainWindow(QMainWindow):
         self.clock_label.setText(f"{weekday_name(now.date())}, {now:%H:%M  %d/%m/%Y}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for timer in (self._clock_timer, self._scan_timer, self._counts_timer):
-            timer.stop()
+        self._clock_timer.stop()
+        self.background.stop()
         self.runner.wait(5000)
         super().closeEvent(event)

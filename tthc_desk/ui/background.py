@@ -1,0 +1,110 @@
+"""The work the main window does on its own while it is open, off the GUI thread.
+
+- the apology scan (rules.md: drafts at start-up and at least hourly),
+- the counts of what needs attention (every few minutes: dossiers fall due as time passes),
+- the weekly report: built, queued and sent from the set weekday (start-up and hourly); never a
+  password prompt here — without a stored secret the report waits on the upload page.
+
+Results come back as signals; the window shows them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from tthc_desk.domain.errors import TthcError
+from tthc_desk.domain.lifecycle import LetterStatus
+from tthc_desk.services.container import Services
+from tthc_desk.services.deadline_service import DeadlineCounts
+from tthc_desk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+SCAN_INTERVAL_MS = 60 * 60 * 1000  # rules.md: apology drafts at least hourly while the app runs
+COUNTS_INTERVAL_MS = 5 * 60 * 1000
+
+
+class BackgroundWork(QObject):
+    """``counts_loaded(counts, drafts, summary)``; ``report_queued()`` after the weekly report was
+    built and queued; ``uploads_done()`` after a send attempt."""
+
+    counts_loaded = Signal(object, int, bool)
+    report_queued = Signal()
+    uploads_done = Signal()
+
+    def __init__(self, services: Services, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._scan_timer = QTimer(self)
+        self._scan_timer.setInterval(SCAN_INTERVAL_MS)
+        self._scan_timer.timeout.connect(self._on_scan_timer_timeout)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setInterval(COUNTS_INTERVAL_MS)
+        self._counts_timer.timeout.connect(self.refresh_counts)
+
+    def start(self) -> None:
+        """Once the window shows: scan, count with the summary, the weekly report; then timers."""
+        self.scan_letters(summary=True)
+        self.run_report_schedule()
+        self._scan_timer.start()
+        self._counts_timer.start()
+
+    def stop(self) -> None:
+        self._scan_timer.stop()
+        self._counts_timer.stop()
+
+    def _on_scan_timer_timeout(self) -> None:
+        self.scan_letters()
+        self.run_report_schedule()
+
+    # -- letters and counts -------------------------------------------------------------------
+    def scan_letters(self, summary: bool = False) -> None:
+        def done(_created: int) -> None:
+            self.refresh_counts(summary=summary)
+
+        def failed(exc: BaseException) -> None:
+            log.error("Lập phiếu xin lỗi dự thảo không thành công", exc_info=exc)
+            self.refresh_counts(summary=summary)
+
+        self._runner.run(self._services.apologies.scan, done, failed, write=True, label="Lập phiếu xin lỗi dự thảo")
+
+    def refresh_counts(self, summary: bool = False) -> None:
+        deadlines, apologies = self._services.deadlines, self._services.apologies
+
+        def work() -> tuple[DeadlineCounts, int]:
+            return deadlines.counts(), apologies.count(LetterStatus.DRAFT)
+
+        self._runner.run(work, lambda result: self.counts_loaded.emit(result[0], result[1], summary),
+                         label="Đếm hồ sơ cần chú ý")
+
+    # -- the weekly report --------------------------------------------------------------------
+    def run_report_schedule(self) -> None:
+        reports, outbox, folder = self._services.reports, self._services.outbox, self._services.paths.reports_dir
+
+        def build() -> object:
+            return reports.run_schedule(outbox, folder)
+
+        def send() -> object:
+            if outbox.destination() is None or not outbox.due():
+                return []
+            try:
+                return outbox.send_due()
+            except TthcError as exc:  # no secret without asking, or no destination: wait for a person
+                log.info("Gửi báo cáo tự động chưa được: %s", exc)
+                return []
+
+        def built(item: object) -> None:
+            if item is not None:
+                self.report_queued.emit()
+            self._runner.run(send, lambda _results: self.uploads_done.emit(), _log_failure, label="Gửi báo cáo")
+
+        # Not on the writer thread: on a large office the figures take seconds, and a clerk's
+        # save must not wait for them (the schedule's own writes are two short transactions).
+        self._runner.run(build, built, _log_failure, label="Lập báo cáo tuần")
+
+
+def _log_failure(exc: BaseException) -> None:
+    log.error("Công việc nền không thành công", exc_info=exc)
