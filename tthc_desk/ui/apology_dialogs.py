@@ -13,32 +13,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import APOLOGY_REASONS, ApologyLetter
 from tthc_desk.domain.text import format_datetime, nfc
 from tthc_desk.services.apology_service import DELIVERY_METHODS, LetterEdit
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import error_label, heading_font, muted_label, with_error
-from tthc_desk.ui.errors import FieldErrors, show_error
+from tthc_desk.ui.display import with_error
+from tthc_desk.ui.form_dialog import FormDialog
 from tthc_desk.ui.move_dialogs import moment_edit, unit_combo
 from tthc_desk.ui.tasks import TaskRunner
 
 
-class _LetterDialog(QDialog):
-    """Shared frame: a title, the letter's summary, a form, inline errors, OK/Cancel."""
+class _LetterDialog(FormDialog):
+    """Shared frame with the letter's summary; ``letter_saved`` with the service's answer."""
 
     letter_saved = Signal(object)  # ApologyLetter
     NAME, TITLE, OK_TEXT = "letterDialog", "", ""
@@ -46,72 +41,18 @@ class _LetterDialog(QDialog):
     def __init__(
         self, services: Services, runner: TaskRunner, letter: ApologyLetter, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        self.letter = letter  # build() reads it
+        summary = QCoreApplication.translate("LetterDialog", "Hồ sơ {0} · {1} · hẹn trả {2}").format(
+            letter.dossier_code, letter.applicant_name, format_datetime(letter.original_due_at))
+        title = QCoreApplication.translate("LetterDialog", self.TITLE)
+        super().__init__(services, runner, title, summary, parent,
+                         ok_text=QCoreApplication.translate("LetterDialog", self.OK_TEXT))
         self.setObjectName(self.NAME)
-        title, ok_text = self.tr(self.TITLE), self.tr(self.OK_TEXT)
-        self.services = services
-        self.runner = runner
-        self.letter = letter
-        self.setWindowTitle(title)
         self.setMinimumWidth(600)
-        heading = QLabel(title)
-        heading.setFont(heading_font(self.font(), 1.3))
-        summary = muted_label(
-            self.tr("Hồ sơ {0} · {1} · hẹn trả {2}").format(
-                letter.dossier_code, letter.applicant_name, format_datetime(letter.original_due_at)
-            )
-        )
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.errors = FieldErrors(self.build(self.form))
-        self.general_error = error_label()
-        self.ok_button = QPushButton(ok_text)
-        self.ok_button.setDefault(True)
-        self.cancel_button = QPushButton(self.tr("Hủy"))
-        self.cancel_button.setAutoDefault(False)
-        self.ok_button.clicked.connect(self._on_ok_button_clicked)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok_button)
-        buttons.addWidget(self.cancel_button)
-        root = QVBoxLayout(self)
-        root.addWidget(heading)
-        root.addWidget(summary)
-        root.addLayout(self.form)
-        root.addWidget(self.general_error)
-        root.addLayout(buttons)
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
-        raise NotImplementedError
-
-    def work(self) -> Callable[[], Any]:
-        raise NotImplementedError
-
-    def submit(self) -> None:
-        self.errors.clear()
-        self.general_error.hide()
-        self.ok_button.setEnabled(False)
-        self.runner.run(self.work(), self._on_done, self._on_failed, write=True, label="Phiếu xin lỗi")
-
-    def _on_ok_button_clicked(self) -> None:
-        self.submit()
-
-    def _on_done(self, letter: ApologyLetter) -> None:
-        self.letter = letter
-        self.letter_saved.emit(letter)
-        self.accept()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not isinstance(exc, ValidationError):
-            show_error(self, exc)
-            return
-        self.errors.show(exc)
-        rest = list(self.errors.unmatched.values()) or ([] if exc.field_messages() else [exc.message])
-        if rest:
-            self.general_error.setText("\n".join(rest))
-            self.general_error.show()
+    def done_with(self, result: Any) -> None:
+        self.letter = result
+        self.letter_saved.emit(result)
 
 
 class LetterEditDialog(_LetterDialog):

@@ -9,19 +9,19 @@ buttons when it concerns the move itself; on success ``move_done`` carries the `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -33,8 +33,8 @@ from tthc_desk.domain.lifecycle import SATISFACTION_LEVELS, Move
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveOutcome, MoveRequest
-from tthc_desk.ui.display import error_label, heading_font, muted_label, with_error
-from tthc_desk.ui.errors import FieldErrors, show_error
+from tthc_desk.ui.display import muted_label, with_error
+from tthc_desk.ui.form_dialog import FormDialog
 from tthc_desk.ui.tasks import TaskRunner
 
 
@@ -58,8 +58,8 @@ def unit_combo(units: list[str], current: str = "") -> QComboBox:
     return combo
 
 
-class MoveDialog(QDialog):
-    """Base: the moment of the move, the move's own inputs, inline errors, OK/Cancel."""
+class MoveDialog(FormDialog):
+    """Base: the moment of the move, the move's own inputs, a note; ``move_done`` with the outcome."""
 
     move_done = Signal(object)  # MoveOutcome
 
@@ -71,107 +71,40 @@ class MoveDialog(QDialog):
         move: Move,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("moveDialog")
-        self.services = services
-        self.runner = runner
-        self.dossier = dossier
+        self.dossier = dossier  # the form's rows read them
         self.move = move
         self.outcome: MoveOutcome | None = None
-        self.setWindowTitle(self.tr("{0} – hồ sơ {1}").format(move.label, dossier.code))
-        self.setMinimumWidth(560)
+        super().__init__(
+            services, runner, move.label, f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}",
+            parent, window_title=QCoreApplication.translate("MoveDialog", "{0} – hồ sơ {1}").format(move.label, dossier.code),
+        )
+        self.setObjectName("moveDialog")
 
-        title = QLabel(move.label)
-        title.setFont(heading_font(self.font(), 1.3))
-        subtitle = muted_label(f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}")
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.at_edit = moment_edit(services.clock.now())
+    def fields(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+        self.at_edit = moment_edit(self.services.clock.now())
         at_box, at_error = with_error(self.at_edit)
-        self.form.addRow(self.tr("Thời điểm"), at_box)
+        form.addRow(self.tr("Thời điểm"), at_box)
         fields: dict[str, tuple[QWidget, QLabel]] = {"at": (self.at_edit, at_error)}
-        fields.update(self.build(self.form))
+        fields.update(self.build(form))
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(self.tr("Ghi chú (không bắt buộc)"))
-        self.form.addRow(self.tr("Ghi chú"), self.note_edit)
-        self.errors = FieldErrors(fields)
-        self.general_error = error_label()
-        self.general_error.setObjectName("generalError")
-
-        self.ok_button = QPushButton(self.tr("Ghi nhận"))
-        self.ok_button.setDefault(True)
-        self.cancel_button = QPushButton(self.tr("Hủy"))
-        self.cancel_button.setAutoDefault(False)
-        self.ok_button.clicked.connect(self._on_ok_button_clicked)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok_button)
-        buttons.addWidget(self.cancel_button)
-        root = QVBoxLayout(self)
-        root.addWidget(title)
-        root.addWidget(subtitle)
-        root.addLayout(self.form)
-        root.addWidget(self.general_error)
-        root.addLayout(buttons)
+        form.addRow(self.tr("Ghi chú"), self.note_edit)
+        return fields
 
     # -- for subclasses -----------------------------------------------------------------------
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
-        """Add the move's inputs to ``form``; return their FieldErrors entries."""
-        return {}
-
     def request(self) -> MoveRequest:
         return MoveRequest(self.move, at=self.moment(), note=nfc(self.note_edit.text()))
 
-    def check(self) -> ValidationError | None:
-        """Problems the dialog sees before asking the service (a required reason)."""
-        return None
-
-    # -- submitting ---------------------------------------------------------------------------
     def moment(self) -> datetime:
         return self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
 
-    def submit(self) -> None:
-        self.errors.clear()
-        self.general_error.hide()
-        problem = self.check()
-        if problem is not None:
-            self._on_move_failed(problem)
-            return
-        request = self.request()
-        code = self.dossier.code
-        lifecycle = self.services.lifecycle
-        self.ok_button.setEnabled(False)
-        self.runner.run(
-            lambda: lifecycle.move(code, request),
-            self._on_move_done,
-            self._on_move_failed,
-            write=True,
-            label="Ghi nhận bước xử lý",
-        )
+    def work(self) -> Callable[[], Any]:
+        request, code, lifecycle = self.request(), self.dossier.code, self.services.lifecycle
+        return lambda: lifecycle.move(code, request)
 
-    def _on_ok_button_clicked(self) -> None:
-        self.submit()
-
-    def _on_move_done(self, outcome: MoveOutcome) -> None:
-        self.outcome = outcome
-        self.move_done.emit(outcome)
-        self.accept()
-
-    def _on_move_failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not isinstance(exc, ValidationError):
-            show_error(self, exc)
-            return
-        bad = self.errors.show(exc)
-        rest = list(self.errors.unmatched.values())
-        if not exc.field_messages():
-            rest.append(exc.message)
-        if rest:
-            self.general_error.setText("\n".join(rest))
-            self.general_error.show()
-        if bad is not None:
-            bad.setFocus()
+    def done_with(self, result: Any) -> None:
+        self.outcome = result
+        self.move_done.emit(result)
 
 
 class HandOverDialog(MoveDialog):

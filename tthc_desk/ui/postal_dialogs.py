@@ -12,107 +12,35 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from tthc_desk.domain.dossier import Dossier, ReturnMethod
-from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.postal import OUTCOMES, PostalItem, PostalState
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import error_label, heading_font, muted_label, with_error
-from tthc_desk.ui.errors import FieldErrors, show_error
+from tthc_desk.ui.display import muted_label, with_error
+from tthc_desk.ui.form_dialog import FormDialog
 from tthc_desk.ui.intake_details import NO_POSTAL
 from tthc_desk.ui.tasks import TaskRunner
 
 
-class PostalDialog(QDialog):
-    """Base: a title, a subtitle, a form with inline errors, "Ghi nhận" / "Hủy"."""
+class PostalDialog(FormDialog):
+    """A postal dialog: the shared frame with a translated title."""
 
     def __init__(self, services: Services, runner: TaskRunner, title: str, subtitle: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.runner = runner
-        title = self.tr(title)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(560)
-        heading = QLabel(title)
-        heading.setFont(heading_font(self.font(), 1.3))
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.errors = FieldErrors(self.build(self.form))
-        self.general_error = error_label()
-        self.general_error.setObjectName("generalError")
-        self.ok_button = QPushButton(self.tr("Ghi nhận"))
-        self.ok_button.setDefault(True)
-        self.cancel_button = QPushButton(self.tr("Hủy"))
-        self.cancel_button.setAutoDefault(False)
-        self.ok_button.clicked.connect(self._on_ok_button_clicked)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok_button)
-        buttons.addWidget(self.cancel_button)
-        root = QVBoxLayout(self)
-        root.addWidget(heading)
-        root.addWidget(muted_label(subtitle))
-        root.addLayout(self.form)
-        root.addWidget(self.general_error)
-        root.addLayout(buttons)
-
-    # -- for subclasses -----------------------------------------------------------------------
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
-        return {}
-
-    def work(self) -> Callable[[], Any]:
-        raise NotImplementedError
-
-    def done_with(self, result: Any) -> None:
-        """Emit the dialog's signal with the service's answer."""
-
-    # -- submitting ---------------------------------------------------------------------------
-    def submit(self) -> None:
-        self.errors.clear()
-        self.general_error.hide()
-        self.ok_button.setEnabled(False)
-        self.runner.run(self.work(), self._on_work_done, self._on_work_failed, write=True,
-                        label=self.windowTitle())
-
-    def _on_ok_button_clicked(self) -> None:
-        self.submit()
-
-    def _on_work_done(self, result: Any) -> None:
-        self.done_with(result)
-        self.accept()
-
-    def _on_work_failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not isinstance(exc, ValidationError):
-            show_error(self, exc)
-            return
-        bad = self.errors.show(exc)
-        rest = list(self.errors.unmatched.values())
-        if not exc.field_messages() or not self.errors.messages():
-            rest.insert(0, exc.message)
-        if rest:
-            self.general_error.setText("\n".join(dict.fromkeys(rest)))
-            self.general_error.show()
-        if bad is not None:
-            bad.setFocus()
+        super().__init__(services, runner, QCoreApplication.translate("PostalDialog", title), subtitle, parent)
 
 
 def _row(form: QFormLayout, text: str, widget: QWidget) -> QLabel:
