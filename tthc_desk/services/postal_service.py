@@ -15,7 +15,6 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import IntegrityError
@@ -41,26 +40,20 @@ from tthc_desk.domain.dossier import (
 from tthc_desk.domain.errors import (
     ConflictError,
     NotFoundError,
-    Problem,
     ProblemCollector,
     ValidationError,
 )
 from tthc_desk.domain.lifecycle import Move, next_status
 from tthc_desk.domain.postal import (
-    OUTCOMES,
-    STATUS_CHOICES,
     PostalBatch,
     PostalCounts,
     PostalItem,
     PostalShares,
     PostalState,
     StatusImportSummary,
-    StatusRow,
     batch_number_text,
     normalise_waybill,
-    outcome_moment,
     parse_batch_number,
-    parse_status_word,
     parse_waybill,
 )
 from tthc_desk.domain.text import collapse_spaces, nfc
@@ -68,41 +61,18 @@ from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.counters import next_value
 from tthc_desk.services.dossier_service import FUTURE_TOLERANCE, DossierService
+from tthc_desk.services.postal_records import POST_OFFICE, item_dto, item_query, minute
+from tthc_desk.services.postal_tracking import PostalTracking
 from tthc_desk.services.print_service import write
 from tthc_desk.services.settings_service import SettingsService
 
-POST_OFFICE = "Bưu chính công ích"
 #: Statuses in which the applicant may still change how the result reaches them.
 CHANGEABLE = (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY)
-_OUTCOME_EVENTS = {
-    PostalState.DELIVERED: "postal_delivered",
-    PostalState.FAILED: "postal_failed",
-    PostalState.RETURNED: "postal_returned",
-}
 _SUFFIX_ERROR = "Danh sách bàn giao chỉ xuất được ra tệp .pdf hoặc .xlsx."
 _WAITING = (DossierRecord.status == Status.RESULT_READY.value) & (DossierRecord.return_method == ReturnMethod.POSTAL.value)
 
 
-def _minute(value: datetime) -> datetime:
-    return value.replace(second=0, microsecond=0)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(sep=" ", timespec="minutes") if value else None
-
-
-def _item(r: PostalItemRecord, d: DossierRecord, b: PostalBatchRecord) -> PostalItem:
-    return PostalItem(
-        dossier_code=d.code, applicant_name=d.applicant_name, procedure_name=d.procedure_name,
-        recipient_name=r.recipient_name, recipient_address=r.recipient_address, recipient_phone=r.recipient_phone,
-        state=PostalState(r.state), id=r.id, waybill=r.waybill or "", batch_number=batch_number_text(b.number, b.year),
-        settled_at=d.settled_at, handed_over_at=r.handed_over_at, delivered_at=r.delivered_at, failed_at=r.failed_at,
-        returned_at=r.returned_at, note=r.note, fee_amount=d.fee_amount,
-        taken_at_counter=r.state == PostalState.RETURNED.value and d.status == Status.RETURNED.value,
-    )
-
-
-def _waiting_item(d: DossierRecord) -> PostalItem:
+def _waitingitem_dto(d: DossierRecord) -> PostalItem:
     return PostalItem(
         dossier_code=d.code, applicant_name=d.applicant_name, procedure_name=d.procedure_name,
         recipient_name=d.return_recipient or d.authorised_name or d.applicant_name,
@@ -129,6 +99,7 @@ class PostalService:
         self._settings = settings
         self._clock = clock
         self._template_dir = template_dir
+        self._tracking = PostalTracking(db, settings, clock)
 
     # -- reading ------------------------------------------------------------------------------
     def counts(self) -> PostalCounts:
@@ -149,13 +120,13 @@ class PostalService:
         with self._db.read() as s:
             if state in (None, PostalState.WAITING):
                 stmt = select(DossierRecord).where(_WAITING).order_by(DossierRecord.settled_at, DossierRecord.code)
-                out += [_waiting_item(d) for d in s.scalars(stmt.limit(limit))]
+                out += [_waitingitem_dto(d) for d in s.scalars(stmt.limit(limit))]
             if state is not PostalState.WAITING:
-                stmt2 = self._item_query()
+                stmt2 = item_query()
                 if state is not None:
                     stmt2 = stmt2.where(PostalItemRecord.state == state.value)
                 stmt2 = stmt2.order_by(PostalItemRecord.handed_over_at.desc(), PostalBatchRecord.id.desc(), PostalItemRecord.position)
-                out += [_item(r, d, b) for r, d, b in s.execute(stmt2.limit(limit))]
+                out += [item_dto(r, d, b) for r, d, b in s.execute(stmt2.limit(limit))]
         return out[:limit] if limit is not None else out
 
     def waiting(self) -> list[PostalItem]:
@@ -165,18 +136,18 @@ class PostalService:
         """Every postal item of one dossier, oldest first (a returned result may be sent again)."""
         with self._db.read() as s:
             d = self._dossier(s, code)
-            rows = s.execute(self._item_query().where(PostalItemRecord.dossier_id == d.id).order_by(PostalItemRecord.id)).all()
-            items = [_item(r, dd, b) for r, dd, b in rows]
+            rows = s.execute(item_query().where(PostalItemRecord.dossier_id == d.id).order_by(PostalItemRecord.id)).all()
+            items = [item_dto(r, dd, b) for r, dd, b in rows]
             if d.status == Status.RESULT_READY.value and d.return_method == ReturnMethod.POSTAL.value:
-                items.append(_waiting_item(d))
+                items.append(_waitingitem_dto(d))
             return items
 
     def item(self, waybill: str) -> PostalItem:
         with self._db.read() as s:
-            row = s.execute(self._item_query().where(PostalItemRecord.waybill == normalise_waybill(waybill))).first()
+            row = s.execute(item_query().where(PostalItemRecord.waybill == normalise_waybill(waybill))).first()
             if row is None:
                 raise NotFoundError(f"Không có bưu gửi nào số hiệu “{normalise_waybill(waybill)}”.")
-            return _item(*row)
+            return item_dto(*row)
 
     def batches(self, year: int | None = None) -> list[PostalBatch]:
         """The handover lists, newest first."""
@@ -241,7 +212,7 @@ class PostalService:
             method = ReturnMethod(method)
         except ValueError:
             raise ValidationError.for_field("return_method", "Nơi nhận kết quả phải là “counter” (tại Bộ phận Một cửa) hoặc “postal” (qua bưu chính).") from None
-        now = _minute(self._clock.now())
+        now = minute(self._clock.now())
         actor = actor if actor is not None else self._settings.current_clerk()
         problems = ProblemCollector()
         with self._db.write() as s:
@@ -298,7 +269,7 @@ class PostalService:
         ``Đã trả kết quả``, returned to the recipient, a ``returned`` event naming the list.
         One transaction: either every item is on the list, or nothing changed.
         """
-        now = _minute(self._clock.now())
+        now = minute(self._clock.now())
         actor = actor if actor is not None else self._settings.current_clerk()
         office = self._settings.office().office_name
         employee = collapse_spaces(postal_employee)
@@ -347,16 +318,16 @@ class PostalService:
         reported the item delivered or returned.
         """
         number = parse_waybill(waybill)
-        now = _minute(self._clock.now())
+        now = minute(self._clock.now())
         actor = actor if actor is not None else self._settings.current_clerk()
         with self._db.write() as s:
             d = self._dossier(s, code)
-            row = s.execute(self._item_query().where(PostalItemRecord.dossier_id == d.id).order_by(PostalItemRecord.id.desc()).limit(1)).first()
+            row = s.execute(item_query().where(PostalItemRecord.dossier_id == d.id).order_by(PostalItemRecord.id.desc()).limit(1)).first()
             if row is None:
                 raise ValidationError.for_field("code", f"Hồ sơ {d.code} chưa có trong danh sách bàn giao bưu điện nào.")
             item, _, batch = row
             if item.waybill == number:
-                return _item(item, d, batch)
+                return item_dto(item, d, batch)
             if PostalState(item.state) in (PostalState.DELIVERED, PostalState.RETURNED):
                 raise ValidationError.for_field(
                     "waybill", f"Bưu gửi của hồ sơ {d.code} đã “{PostalState(item.state).label}”: không sửa số hiệu được nữa."
@@ -373,80 +344,17 @@ class PostalService:
                 s.flush()
             except IntegrityError:  # another counter wrote the same number a moment ago
                 raise ConflictError(f"Số hiệu bưu gửi {number} vừa được ghi cho một bưu gửi khác.") from None
-            return _item(item, d, batch)
+            return item_dto(item, d, batch)
 
-    # -- delivery outcomes --------------------------------------------------------------------
+    # -- delivery outcomes (services/postal_tracking.py) ---------------------------------------
     def update(self, ref: str, state: PostalState | str, at: datetime | date | None = None, note: str = "",
                actor: str | None = None) -> PostalItem:
-        """Record what the post reports for one item (by waybill, or by dossier code):
-        delivered, a failed attempt, or returned to the office (the dossier goes back to the
-        counter queue for return in person). ``at`` may be a day only."""
-        target = state if isinstance(state, PostalState) else parse_status_word(state)
-        if target not in OUTCOMES:
-            raise ValidationError.for_field("state", f"Trạng thái bưu gửi phải là một trong: {STATUS_CHOICES}.")
-        assert target is not None
-        now = _minute(self._clock.now())
-        actor = actor if actor is not None else self._settings.current_clerk()
-        with self._db.write() as s:
-            item, d, batch = self._find_item(s, ref)
-            problems: list[Problem] = []
-            if at is None:
-                row = StatusRow(0, item.waybill or "", target, now)
-            elif isinstance(at, datetime):
-                row = StatusRow(0, item.waybill or "", target, at)
-            else:
-                row = StatusRow(0, item.waybill or "", target, datetime.combine(at, time.min), date_only=True)
-            moment = self._check_row(row, item, now, problems)
-            if problems:
-                raise ValidationError(problems[0].message + ".", problems)
-            if moment is not None:
-                self._apply(s, item, d, batch, target, moment, collapse_spaces(note), actor)
-            s.flush()
-            return _item(item, d, batch)
+        """Record what the post reports for one item (by waybill, or by dossier code)."""
+        return self._tracking.update(ref, state, at, note, actor)
 
     def import_statuses(self, path: str | Path, actor: str | None = None) -> StatusImportSummary:
-        """Apply the post office's status file: every row is checked first (columns, waybill,
-        status, date, duplicates, unknown waybills, impossible changes); one problem and
-        nothing is applied, otherwise every row is applied in one transaction."""
-        from tthc_desk.exporting.postal_status_io import (
-            COL_DATE,
-            COL_STATUS,
-            COL_WAYBILL,
-            read_status_file,
-        )
-
-        rows, problems = read_status_file(path)
-        now = _minute(self._clock.now())
-        actor = actor if actor is not None else self._settings.current_clerk()
-        name = Path(path).name
-        counts = dict.fromkeys(PostalState, 0)
-        unchanged = 0
-        with self._db.write() as s:
-            found = {r.waybill: r for r in s.scalars(select(PostalItemRecord).where(PostalItemRecord.waybill.in_([x.waybill for x in rows])))} if rows else {}
-            planned: list[tuple[StatusRow, datetime | None]] = []
-            for row in rows:
-                item = found.get(row.waybill)
-                if item is None:
-                    problems.append(Problem(f"Không có bưu gửi nào số hiệu {row.waybill} trong các danh sách bàn giao", row=row.row, column=COL_WAYBILL))
-                    continue
-                mine: list[Problem] = []
-                moment = self._check_row(row, item, now, mine)
-                problems.extend(Problem(p.message, row=row.row, column=COL_DATE if p.field == "at" else COL_STATUS) for p in mine)
-                if not mine:
-                    planned.append((row, moment))
-            if problems:
-                raise ValidationError(f"Tệp “{name}” có {len(problems)} lỗi; chưa cập nhật bưu gửi nào.", problems)
-            for row, moment in planned:
-                if moment is None:
-                    unchanged += 1
-                    continue
-                item = found[row.waybill]
-                d = s.get(DossierRecord, item.dossier_id)
-                batch = s.get(PostalBatchRecord, item.batch_id)
-                assert d is not None and batch is not None
-                self._apply(s, item, d, batch, row.state, moment, f"Theo tệp trạng thái “{name}”, dòng {row.row}", actor)
-                counts[row.state] += 1
-        return StatusImportSummary(counts[PostalState.DELIVERED], counts[PostalState.FAILED], counts[PostalState.RETURNED], unchanged)
+        """Apply the post office's status file, all or nothing."""
+        return self._tracking.import_statuses(path, actor)
 
     # -- files --------------------------------------------------------------------------------
     def batch_pdf(self, number: str | int, copies: int = 2) -> bytes:
@@ -469,14 +377,6 @@ class PostalService:
 
     # -- helpers ------------------------------------------------------------------------------
     @staticmethod
-    def _item_query():  # type: ignore[no-untyped-def]
-        return (
-            select(PostalItemRecord, DossierRecord, PostalBatchRecord)
-            .join(DossierRecord, DossierRecord.id == PostalItemRecord.dossier_id)
-            .join(PostalBatchRecord, PostalBatchRecord.id == PostalItemRecord.batch_id)
-        )
-
-    @staticmethod
     def _dossier(s: Session, code: str) -> DossierRecord:
         rec = s.scalar(select(DossierRecord).where(DossierRecord.code == nfc(code)))
         if rec is None:
@@ -484,8 +384,8 @@ class PostalService:
         return rec
 
     def _batch(self, s: Session, b: PostalBatchRecord) -> PostalBatch:
-        rows = s.execute(self._item_query().where(PostalItemRecord.batch_id == b.id).order_by(PostalItemRecord.position)).all()
-        return PostalBatch(b.id, b.year, b.number, b.created_at, b.created_by, b.postal_employee, tuple(_item(*r) for r in rows))
+        rows = s.execute(item_query().where(PostalItemRecord.batch_id == b.id).order_by(PostalItemRecord.position)).all()
+        return PostalBatch(b.id, b.year, b.number, b.created_at, b.created_by, b.postal_employee, tuple(item_dto(*r) for r in rows))
 
     @staticmethod
     def _batch_record(s: Session, number: str | int) -> PostalBatchRecord:
@@ -539,7 +439,7 @@ class PostalService:
         if at is None:
             moment = now
         elif isinstance(at, datetime):
-            moment = _minute(at)
+            moment = minute(at)
         else:
             moment = now if at == now.date() else self._end_of_office_day(at)
         if moment > now + FUTURE_TOLERANCE:
@@ -593,53 +493,3 @@ class PostalService:
             raise ValidationError.for_field(
                 "waybill", f"Số hiệu bưu gửi {number} đã ghi cho hồ sơ {other[0]} (danh sách {batch_number_text(other[1], other[2])})."
             )
-
-    def _find_item(self, s: Session, ref: str) -> tuple[PostalItemRecord, DossierRecord, PostalBatchRecord]:
-        number = normalise_waybill(ref)
-        row = s.execute(self._item_query().where(PostalItemRecord.waybill == number)).first() if number else None
-        if row is None:
-            d = s.scalar(select(DossierRecord.id).where(DossierRecord.code == nfc(ref)))
-            if d is not None:
-                row = s.execute(self._item_query().where(PostalItemRecord.dossier_id == d).order_by(PostalItemRecord.id.desc()).limit(1)).first()
-                if row is None:
-                    raise ValidationError.for_field("waybill", f"Hồ sơ {nfc(ref)} chưa có trong danh sách bàn giao bưu điện nào.")
-        if row is None:
-            raise NotFoundError(f"Không có bưu gửi nào số hiệu “{number or nfc(ref)}”.")
-        return row[0], row[1], row[2]
-
-    @staticmethod
-    def _check_row(row: StatusRow, item: PostalItemRecord, now: datetime, problems: list[Problem]) -> datetime | None:
-        return outcome_moment(
-            row, PostalState(item.state), now, problems, handed_over_at=item.handed_over_at,
-            failed_at=item.failed_at, delivered_at=item.delivered_at, returned_at=item.returned_at,
-        )
-
-    def _apply(self, s: Session, item: PostalItemRecord, d: DossierRecord, batch: PostalBatchRecord,
-               state: PostalState, moment: datetime, note: str, actor: str) -> None:
-        office = self._settings.office().office_name
-        text = batch_number_text(batch.number, batch.year)
-        data: dict[str, Any] = {"waybill": item.waybill or "", "postal_batch": text, "from_state": item.state, "to_state": state.value}
-        if state is PostalState.DELIVERED:
-            item.delivered_at = moment
-            from_unit, to_unit = POST_OFFICE, item.recipient_name
-        elif state is PostalState.FAILED:
-            item.failed_at = moment
-            from_unit, to_unit = POST_OFFICE, item.recipient_name
-        else:
-            # Chuyển hoàn: back to the counter queue, to be returned in person. settled_at stays.
-            item.returned_at = moment
-            data.update(from_status=d.status, to_status=Status.RESULT_READY.value, old_returned_at=_iso(d.returned_at),
-                        old_returned_to=d.returned_to, old_return_method=d.return_method)
-            d.status = Status.RESULT_READY.value
-            d.return_method = ReturnMethod.COUNTER.value
-            d.returned_at = None
-            d.returned_to = ""
-            d.current_unit = office
-            from_unit, to_unit = POST_OFFICE, office
-        item.state = state.value
-        if note:
-            item.note = "; ".join(p for p in (item.note, note) if p)
-        s.add(DossierEventRecord(
-            dossier_id=d.id, at=moment, kind=_OUTCOME_EVENTS[state], actor=actor, from_unit=from_unit, to_unit=to_unit,
-            note=note or f"{state.label} (bưu gửi {item.waybill or 'chưa có số hiệu'})", data=json.dumps(data, ensure_ascii=False),
-        ))
