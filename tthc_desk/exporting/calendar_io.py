@@ -11,21 +11,19 @@ problem with its row and column, so the administrator fixes the file in one pass
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 
 from tthc_desk.domain.calendar import DAY_KIND_LABELS, CalendarException, DayKind
-from tthc_desk.domain.errors import ProblemCollector, ValidationError
+from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.text import format_date, nfc, search_tokens
+from tthc_desk.exporting.tabular import Row, cell_text, is_blank, read_rows
 
 COL_DAY = "Ngày"
 COL_KIND = "Loại"
@@ -38,22 +36,12 @@ _HEADER_KEYS = {" ".join(search_tokens(c)): c for c in COLUMNS}  # "can cu" → 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 
-Row = tuple[int, Sequence[object]]  # (row number as the user sees it, cells)
 
 
 def read_exceptions(path: str | Path) -> list[CalendarException]:
     """The exceptions of a .csv (UTF-8, with or without BOM) or .xlsx file (first sheet)."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    elif suffix in (".csv", ".txt"):
-        rows = _csv_rows(path)
-    else:
-        raise ValidationError(
-            f"Không đọc được tệp “{path.name}”: chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."
-        )
-    return parse_exception_rows(rows, source_name=path.name)
+    return parse_exception_rows(read_rows(path), source_name=path.name)
 
 
 def parse_exception_rows(rows: Iterable[Row], source_name: str = "") -> list[CalendarException]:
@@ -66,7 +54,7 @@ def parse_exception_rows(rows: Iterable[Row], source_name: str = "") -> list[Cal
     out: list[CalendarException] = []
     first_row_of: dict[date, int] = {}
     for row_no, cells in rows:
-        if all(_blank(c) for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
         if columns is None:
             if any(_column_name(c) for c in cells):
@@ -87,7 +75,7 @@ def parse_exception_rows(rows: Iterable[Row], source_name: str = "") -> list[Cal
         if day is not None and kind is not None:
             out.append(
                 CalendarException(
-                    day, kind, _text(values.get(COL_NAME)), _text(values.get(COL_SOURCE))
+                    day, kind, cell_text(values.get(COL_NAME)), cell_text(values.get(COL_SOURCE))
                 )
             )
     where = f"Tệp “{source_name}”" if source_name else "Bảng ngày nghỉ, ngày làm bù"
@@ -123,36 +111,6 @@ def write_exceptions_xlsx(exceptions: Iterable[CalendarException], path: str | P
     wb.save(Path(path))
 
 
-# -- reading files -------------------------------------------------------------------------------
-
-
-def _csv_rows(path: Path) -> list[Row]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            f"Tệp “{path.name}” không phải văn bản UTF-8: trong Excel hãy lưu dạng "
-            "“CSV UTF-8 (Comma delimited)”."
-        ) from None
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    # Excel writes ';' instead of ',' under Vietnamese regional settings.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return list(enumerate(reader, start=1))
-
-
-def _xlsx_rows(path: Path) -> list[Row]:
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ValidationError(f"Không mở được tệp Excel “{path.name}”: {exc}") from exc
-    try:
-        sheet = wb.worksheets[0]
-        return list(enumerate(sheet.iter_rows(values_only=True), start=1))
-    finally:
-        wb.close()
-
-
 # -- cells ---------------------------------------------------------------------------------------
 
 
@@ -174,7 +132,7 @@ def _header(row_no: int, cells: Sequence[object], problems: ProblemCollector) ->
 
 def _column_name(value: object) -> str | None:
     """The canonical column a header cell names ("CĂN CỨ", "can cu" → "Căn cứ"), if any."""
-    return _HEADER_KEYS.get(" ".join(search_tokens(_text(value))))
+    return _HEADER_KEYS.get(" ".join(search_tokens(cell_text(value))))
 
 
 def _parse_day(value: object, row_no: int, problems: ProblemCollector) -> date | None:
@@ -187,7 +145,7 @@ def _parse_day(value: object, row_no: int, problems: ProblemCollector) -> date |
             return from_excel(value).date()
         except (ValueError, OverflowError):
             pass
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         problems.add("Thiếu ngày", row=row_no, column=COL_DAY)
         return None
@@ -205,7 +163,7 @@ def _parse_day(value: object, row_no: int, problems: ProblemCollector) -> date |
 
 
 def _parse_kind(value: object, row_no: int, problems: ProblemCollector) -> DayKind | None:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         problems.add("Thiếu loại ngày", row=row_no, column=COL_KIND)
         return None
@@ -216,11 +174,3 @@ def _parse_kind(value: object, row_no: int, problems: ProblemCollector) -> DayKi
             f"Loại “{text}” không hợp lệ, cần một trong: {allowed}", row=row_no, column=COL_KIND
         )
     return kind
-
-
-def _text(value: object) -> str:
-    return nfc(None if value is None else str(value))
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from openpyxl.utils.datetime import from_excel
 
-from tthc_desk.domain.errors import Problem, ValidationError
+from tthc_desk.domain.errors import Problem
 from tthc_desk.domain.postal import (
     STATUS_CHOICES,
     PostalState,
@@ -30,8 +30,8 @@ from tthc_desk.domain.postal import (
     parse_status_word,
     waybill_problem,
 )
-from tthc_desk.domain.text import nfc, search_tokens
-from tthc_desk.exporting.calendar_io import Row, _csv_rows, _xlsx_rows
+from tthc_desk.domain.text import search_tokens
+from tthc_desk.exporting.tabular import Row, cell_text, is_blank, read_rows
 
 COL_WAYBILL = "Số hiệu bưu gửi"
 COL_STATUS = "Trạng thái"
@@ -59,17 +59,7 @@ _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{
 def read_status_file(path: str | Path) -> tuple[list[StatusRow], list[Problem]]:
     """The checked rows of a .csv (UTF-8 with or without BOM; ``,`` ``;`` or tab) or .xlsx file,
     and every problem found. An unreadable file raises a ValidationError at once."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    elif suffix in (".csv", ".txt"):
-        rows = _csv_rows(path)
-    else:
-        raise ValidationError(
-            f"Không đọc được tệp “{path.name}”: chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."
-        )
-    return parse_status_rows(rows)
+    return parse_status_rows(read_rows(path))
 
 
 def parse_status_rows(rows: Iterable[Row]) -> tuple[list[StatusRow], list[Problem]]:
@@ -78,7 +68,7 @@ def parse_status_rows(rows: Iterable[Row]) -> tuple[list[StatusRow], list[Proble
     out: list[StatusRow] = []
     first_row_of: dict[str, int] = {}
     for row_no, cells in rows:
-        if all(_blank(c) for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
         if columns is None:
             if any(_column_name(c) for c in cells):
@@ -127,11 +117,11 @@ def _header(row_no: int, cells: Sequence[object], problems: list[Problem]) -> di
 
 
 def _column_name(value: object) -> str | None:
-    return _HEADER_KEYS.get(" ".join(search_tokens(_text(value))))
+    return _HEADER_KEYS.get(" ".join(search_tokens(cell_text(value))))
 
 
 def _waybill(value: object, row_no: int, problems: list[Problem]) -> str:
-    waybill = normalise_waybill(_text(value))
+    waybill = normalise_waybill(cell_text(value))
     if msg := waybill_problem(waybill):
         problems.append(Problem(msg.rstrip("."), row=row_no, column=COL_WAYBILL))
         return ""
@@ -139,7 +129,7 @@ def _waybill(value: object, row_no: int, problems: list[Problem]) -> str:
 
 
 def _state(value: object, row_no: int, problems: list[Problem]) -> PostalState | None:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         problems.append(Problem("Thiếu trạng thái", row=row_no, column=COL_STATUS))
         return None
@@ -164,7 +154,7 @@ def _moment(value: object, row_no: int, problems: list[Problem]) -> tuple[dateti
             return moment, moment.time() == time.min
         except (ValueError, OverflowError, AttributeError):
             pass
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         problems.append(Problem("Thiếu ngày", row=row_no, column=COL_DATE))
         return None
@@ -184,11 +174,3 @@ def _moment(value: object, row_no: int, problems: list[Problem]) -> tuple[dateti
             f"Ngày “{text}” không hợp lệ, cần dạng dd/mm/yyyy hoặc dd/mm/yyyy HH:MM", row=row_no, column=COL_DATE
         ))
         return None
-
-
-def _text(value: object) -> str:
-    return nfc(None if value is None else str(value))
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
