@@ -7,6 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+#: The columns of Mẫu 07 in order (their labels are in ``resources/templates/ledger.toml``); the
+#: five dates share one grouped heading. The printed and the Excel ledger both use them.
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "number", "code", "procedure", "applicant", "address", "agency", "sets",
+    "received", "due", "handed_over", "settled", "returned", "note",
+)
+LEDGER_DATE_COLUMNS: tuple[str, ...] = ("received", "due", "handed_over", "settled", "returned")
+
 
 @dataclass(frozen=True)
 class LedgerRow:

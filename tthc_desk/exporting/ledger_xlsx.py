@@ -28,28 +28,12 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.registers import LedgerRow
+from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
 from tthc_desk.resources import resource_path
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 LEDGER_TEMPLATE = "ledger"
-LEDGER_COLUMNS: tuple[str, ...] = (
-    "number",
-    "code",
-    "procedure",
-    "applicant",
-    "address",
-    "agency",
-    "sets",
-    "received",
-    "due",
-    "handed_over",
-    "settled",
-    "returned",
-    "note",
-)
-LEDGER_DATE_COLUMNS = ("received", "due", "handed_over", "settled", "returned")
 LEDGER_WIDTHS = (6, 28, 34, 24, 36, 26, 9, 16, 16, 16, 16, 16, 22)
 
 _THIN = Side(style="thin")

@@ -15,7 +15,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.registers import LedgerRow
+from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
 from tthc_desk.printing import forms, layout, registers
 from tthc_desk.printing.templates import FormTemplate
@@ -23,22 +23,7 @@ from tthc_desk.printing.templates import FormTemplate
 TEMPLATE_NAME = "ledger"
 
 #: Column keys in print order (labels under ``[columns]``); the five dates share ``dates``.
-COLUMNS: tuple[str, ...] = (
-    "number",
-    "code",
-    "procedure",
-    "applicant",
-    "address",
-    "agency",
-    "sets",
-    "received",
-    "due",
-    "handed_over",
-    "settled",
-    "returned",
-    "note",
-)
-DATE_COLUMNS = ("received", "due", "handed_over", "settled", "returned")
+COLUMNS, DATE_COLUMNS = LEDGER_COLUMNS, LEDGER_DATE_COLUMNS
 #: Relative widths of the columns.
 WEIGHTS = (8, 46, 25, 23, 25, 22, 11, 19, 19, 19, 19, 19, 19)
 
