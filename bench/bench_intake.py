@@ -90,7 +90,9 @@ class Row:
     def cells(self) -> tuple[str, str, str, str]:
         if self.value is None:
             return self.label, "—", self._target(), "FAIL"
-        value = f"{self.value:.3f} {self.unit}" if self.unit == "s" else f"{self.value:.1f} {self.unit}"
+        value = (
+            f"{self.value:.3f} {self.unit}" if self.unit == "s" else f"{self.value:.1f} {self.unit}"
+        )
         verdict = "" if self.target is None else ("PASS" if self.value <= self.target else "FAIL")
         return self.label, value, self._target(), verdict
 
@@ -129,13 +131,33 @@ def ensure_database(folder: Path, dossiers: int, seed: int) -> float | None:
     log(f"Generating {dossiers:,} dossiers in {folder} …")
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "tthc_desk", "demo", "--dossiers", str(dossiers), "--seed", str(seed),
-         "--data-dir", str(folder)],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "tthc_desk",
+            "demo",
+            "--dossiers",
+            str(dossiers),
+            "--seed",
+            str(seed),
+            "--data-dir",
+            str(folder),
+        ],
+        check=True,
+        cwd=ROOT,
     )
     seconds = time.perf_counter() - started
-    marker.write_text(json.dumps({"dossiers": dossiers, "seed": seed, "seconds": round(seconds, 1),
-                                  "generated_at": time.strftime("%Y-%m-%d %H:%M")}), encoding="utf-8")
+    marker.write_text(
+        json.dumps(
+            {
+                "dossiers": dossiers,
+                "seed": seed,
+                "seconds": round(seconds, 1),
+                "generated_at": time.strftime("%Y-%m-%d %H:%M"),
+            }
+        ),
+        encoding="utf-8",
+    )
     return seconds
 
 
@@ -155,8 +177,14 @@ def measure_launch(folder: Path, runs: int) -> tuple[list[float], list[int], lis
     marks: list[str] = []
     for i in range(runs):
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", APP_SCRIPT, str(folder)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", APP_SCRIPT, str(folder)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         assert proc.stdout is not None
         line = ""
         for line in proc.stdout:
@@ -168,7 +196,9 @@ def measure_launch(folder: Path, runs: int) -> tuple[list[float], list[int], lis
         except subprocess.TimeoutExpired:
             proc.kill()
         if not line.startswith("READY"):
-            raise RuntimeError(f"the app did not start: {proc.stderr.read() if proc.stderr else ''}")
+            raise RuntimeError(
+                f"the app did not start: {proc.stderr.read() if proc.stderr else ''}"
+            )
         parts = line.split()
         rss.append(int(parts[1]))
         marks.append(" ".join(parts[2:]))
@@ -192,12 +222,18 @@ def build_queries(services: object, n: int, seed: int) -> list[str]:
         top = s.scalar(select(func.max(DossierRecord.id))) or 0
         ids = sorted({rng.randint(1, top) for _ in range(n)})
         rows = s.execute(
-            select(DossierRecord.code, DossierRecord.applicant_name, DossierRecord.applicant_id_number,
-                   DossierRecord.applicant_phone).where(DossierRecord.id.in_(ids))
+            select(
+                DossierRecord.code,
+                DossierRecord.applicant_name,
+                DossierRecord.applicant_id_number,
+                DossierRecord.applicant_phone,
+            ).where(DossierRecord.id.in_(ids))
         ).all()
     makers: list[Callable[[tuple[str, str, str, str]], str]] = [
         lambda r: " ".join(fold(r[1]).split()[:2]),  # "nguyen van"
-        lambda r: " ".join(fold(r[1]).split()[:2]) + " " + fold(r[1]).split()[-1][:1],  # "tran thi h"
+        lambda r: (
+            " ".join(fold(r[1]).split()[:2]) + " " + fold(r[1]).split()[-1][:1]
+        ),  # "tran thi h"
         lambda r: fold(r[1]),  # the whole name without accents
         lambda r: fold(r[1]).split()[0] + " " + fold(r[1]).split()[-1],  # "le hoa"
         lambda r: fold(r[1]).split()[-1],  # the given name alone
@@ -215,7 +251,9 @@ def build_queries(services: object, n: int, seed: int) -> list[str]:
     return queries[:n]
 
 
-def measure_search(services: object, queries: list[str], limit: int = 50) -> tuple[list[float], list[int]]:
+def measure_search(
+    services: object, queries: list[str], limit: int = 50
+) -> tuple[list[float], list[int]]:
     from tthc_desk.services.dossier_service import DossierQuery
 
     dossiers = services.dossiers  # type: ignore[attr-defined]
@@ -298,8 +336,17 @@ def main(argv: list[str] | None = None) -> int:
     bench_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     rows = [
-        Row(f"Launch → usable main window (median of {len(launch)})", statistics.median(launch), "s", TARGET_WINDOW_S),
-        Row(f"Accentless search p50 ({len(search_ms)} queries, limit 50)", percentile(search_ms, 50), "ms"),
+        Row(
+            f"Launch → usable main window (median of {len(launch)})",
+            statistics.median(launch),
+            "s",
+            TARGET_WINDOW_S,
+        ),
+        Row(
+            f"Accentless search p50 ({len(search_ms)} queries, limit 50)",
+            percentile(search_ms, 50),
+            "ms",
+        ),
         Row("Accentless search p95", percentile(search_ms, 95), "ms", TARGET_SEARCH_P95_MS),
         Row(f"Save + receipt PDF p50 ({len(save_ms)} saves)", percentile(save_ms, 50), "ms"),
         Row("Save + receipt PDF p95", percentile(save_ms, 95), "ms", TARGET_SAVE_MS),
@@ -312,22 +359,32 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {platform.python_version()}, {os.cpu_count()} CPU, {time.strftime('%Y-%m-%d %H:%M')}",
     ]
     if generated is not None:
-        lines.append(f"Database generated in {generated:.0f} s (tthc-desk demo --dossiers {args.dossiers})")
+        lines.append(
+            f"Database generated in {generated:.0f} s (tthc-desk demo --dossiers {args.dossiers})"
+        )
     widths = [max(len(r.cells()[i]) for r in rows) for i in range(4)]
     widths[0] = max(widths[0], len("Measure"))
     header = ("Measure", "Result", "Target", "")
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r.cells(), widths, strict=True)).rstrip() for r in rows]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(r.cells(), widths, strict=True)).rstrip() for r in rows
+    ]
     lines.append(
         f"Launches: {', '.join(f'{t:.3f}' for t in launch)} s; in-app marks of the median run: "
         f"{marks[launch.index(statistics.median(launch))] if len(launch) % 2 else marks[0]}"
     )
-    lines.append(f"Search with the list's page size (limit 200): p50 {percentile(page_ms, 50):.1f} ms, "
-                 f"p95 {percentile(page_ms, 95):.1f} ms")
-    lines.append(f"Search: max {max(search_ms):.1f} ms; queries with no hit: {hits.count(0)}; slowest: "
-                 + "; ".join(f"“{q}” {t:.1f} ms ({h} rows)" for t, q, h in slowest))
-    lines.append(f"Save + receipt: first save of the process {first_save:.0f} ms (loads the fonts), max {max(save_ms):.1f} ms")
+    lines.append(
+        f"Search with the list's page size (limit 200): p50 {percentile(page_ms, 50):.1f} ms, "
+        f"p95 {percentile(page_ms, 95):.1f} ms"
+    )
+    lines.append(
+        f"Search: max {max(search_ms):.1f} ms; queries with no hit: {hits.count(0)}; slowest: "
+        + "; ".join(f"“{q}” {t:.1f} ms ({h} rows)" for t, q, h in slowest)
+    )
+    lines.append(
+        f"Save + receipt: first save of the process {first_save:.0f} ms (loads the fonts), max {max(save_ms):.1f} ms"
+    )
     text = "\n".join(lines)
     print(text)
     (args.data_dir / "latest.txt").write_text(text + "\n", encoding="utf-8")

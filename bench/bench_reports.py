@@ -45,18 +45,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = args.data_dir / f"db-{args.dossiers}"
     if not (folder / "tthc-desk.db").exists():
-        print(f"No database in {folder}: run bench/bench_intake.py --dossiers {args.dossiers} first.", file=sys.stderr)
+        print(
+            f"No database in {folder}: run bench/bench_intake.py --dossiers {args.dossiers} first.",
+            file=sys.stderr,
+        )
         return 2
     services = open_services(AppPaths(folder), seed=False)
     rows: list[tuple[str, str, str]] = []
     try:
         reports = services.reports
-        for label, period in (("last week", reports.week()), ("this quarter", reports.period(PeriodKind.QUARTER)),
-                              ("this year", reports.period(PeriodKind.YEAR))):
+        for label, period in (
+            ("last week", reports.week()),
+            ("this quarter", reports.period(PeriodKind.QUARTER)),
+            ("this year", reports.period(PeriodKind.YEAR)),
+        ):
             seconds, report = timed(lambda p=period: reports.compute(p), args.runs)
-            rows.append((f"06a figures, {label} ({period.key})", f"{seconds:.2f} s",
-                         f"{len(report.dossiers):,} dossiers, identities hold: "  # type: ignore[attr-defined]
-                         f"{all(r.identities_hold() for r in [*report.rows, report.total])}"))  # type: ignore[attr-defined]
+            rows.append(
+                (
+                    f"06a figures, {label} ({period.key})",
+                    f"{seconds:.2f} s",
+                    f"{len(report.dossiers):,} dossiers, identities hold: "  # type: ignore[attr-defined]
+                    f"{all(r.identities_hold() for r in [*report.rows, report.total])}",
+                )
+            )  # type: ignore[attr-defined]
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp)
             seconds, report = timed(lambda: reports.write_weekly(reports.week(), out / "w.xlsx"), 1)
@@ -64,14 +75,25 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(("weekly workbook (6 sheets)", f"{seconds:.2f} s", f"{size / 1e6:.1f} MB"))
             for name in ("a", "b", "c"):
                 shutil.copy(out / "w.xlsx", out / f"{name}.xlsx")
-            seconds, result = timed(lambda: reports.aggregate([out / "a.xlsx", out / "b.xlsx", out / "c.xlsx"],
-                                                              out / "tinh.xlsx"), 1)
-            rows.append(("province roll-up of 3 workbooks", f"{seconds:.2f} s",
-                         f"{len(result.included)} included, {len(result.problems)} flagged (duplicates)"))
+            seconds, result = timed(
+                lambda: reports.aggregate(
+                    [out / "a.xlsx", out / "b.xlsx", out / "c.xlsx"], out / "tinh.xlsx"
+                ),
+                1,
+            )
+            rows.append(
+                (
+                    "province roll-up of 3 workbooks",
+                    f"{seconds:.2f} s",
+                    f"{len(result.included)} included, {len(result.problems)} flagged (duplicates)",
+                )
+            )
     finally:
         services.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"TTHC Desk reports benchmark — {args.dossiers:,} dossiers, {time.strftime('%Y-%m-%d %H:%M')}")
+    print(
+        f"TTHC Desk reports benchmark — {args.dossiers:,} dossiers, {time.strftime('%Y-%m-%d %H:%M')}"
+    )
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>8}  {note}")

@@ -40,11 +40,25 @@ class Cli:
         return code, out, err
 
     def receive(self, *extra: str) -> tuple[int, str, str]:
-        return self("receive", "--procedure", "1.001193", "--name", NAME, "--id-number", ID_NUMBER,
-                    "--phone", "0912345678", "--address", "Số 5 đường Trần Phú, phường Đồng Nguyên", *extra)
+        return self(
+            "receive",
+            "--procedure",
+            "1.001193",
+            "--name",
+            NAME,
+            "--id-number",
+            ID_NUMBER,
+            "--phone",
+            "0912345678",
+            "--address",
+            "Số 5 đường Trần Phú, phường Đồng Nguyên",
+            *extra,
+        )
 
     def dossier_count(self) -> int:
-        svc = open_services(AppPaths(self.data_dir), FixedClock(datetime(2026, 3, 2, 9, 0)), seed=False)
+        svc = open_services(
+            AppPaths(self.data_dir), FixedClock(datetime(2026, 3, 2, 9, 0)), seed=False
+        )
         try:
             return svc.dossiers.count(DossierQuery())
         finally:
@@ -92,7 +106,9 @@ def test_catalog_export_then_import_round_trip(run: Cli, tmp_path: Path) -> None
     assert code == 0, err
     assert f"thêm 0, cập nhật {n} thủ tục" in out
     _, listing, _ = run("catalog", "list")
-    assert "1.001193\tTrong ngày\tHộ tịch\tThủ tục đăng ký khai sinh (đã sửa)" in listing.splitlines()
+    assert (
+        "1.001193\tTrong ngày\tHộ tịch\tThủ tục đăng ký khai sinh (đã sửa)" in listing.splitlines()
+    )
 
 
 def test_catalog_workbook_with_a_bad_row_imports_nothing(run: Cli, tmp_path: Path) -> None:
@@ -102,7 +118,22 @@ def test_catalog_workbook_with_a_bad_row_imports_nothing(run: Cli, tmp_path: Pat
     wb = load_workbook(book)
     ws = wb["Thủ tục"]
     # a new, valid procedure that must not be imported because another row is wrong
-    ws.append(["9.999001", "Thủ tục thử nghiệm", "Hộ tịch", "UBND cấp xã", "", 3, "ngày làm việc", 0, 0, "Có", "Không", "Có"])
+    ws.append(
+        [
+            "9.999001",
+            "Thủ tục thử nghiệm",
+            "Hộ tịch",
+            "UBND cấp xã",
+            "",
+            3,
+            "ngày làm việc",
+            0,
+            0,
+            "Có",
+            "Không",
+            "Có",
+        ]
+    )
     bad_row = next(r for r in range(2, ws.max_row) if ws.cell(r, 7).value == "ngày làm việc")
     ws.cell(bad_row, 6).value = -3  # a negative duration
     wb.save(book)
@@ -127,16 +158,30 @@ def test_calendar_show_lists_days_off_and_the_make_up_saturday(run: Cli) -> None
     assert code == 0, err
     lines = out.splitlines()
     assert "22/08/2026\tThứ Bảy\tNgày làm việc bù\tLàm bù cho ngày 31/08/2026" in lines
-    days_off = [ln.split("\t")[0] for ln in lines if "\tNgày lễ, tết" in ln or "\tNgày nghỉ bù" in ln]
-    for day in ("01/01/2026", "16/02/2026", "20/02/2026", "27/04/2026", "30/04/2026",
-                "01/05/2026", "31/08/2026", "01/09/2026", "02/09/2026"):
+    days_off = [
+        ln.split("\t")[0] for ln in lines if "\tNgày lễ, tết" in ln or "\tNgày nghỉ bù" in ln
+    ]
+    for day in (
+        "01/01/2026",
+        "16/02/2026",
+        "20/02/2026",
+        "27/04/2026",
+        "30/04/2026",
+        "01/05/2026",
+        "31/08/2026",
+        "01/09/2026",
+        "02/09/2026",
+    ):
         assert day in days_off
     assert lines[-1] == "Năm 2026: 249 ngày làm việc, 116 ngày nghỉ."
 
 
 def test_calendar_import_adds_days_and_a_bad_file_changes_nothing(run: Cli, tmp_path: Path) -> None:
     good = tmp_path / "lich.csv"
-    good.write_text("Ngày,Loại,Tên,Căn cứ\n26/10/2026,Ngày nghỉ bù,Nghỉ theo quyết định của tỉnh,QĐ 1/2026\n", encoding="utf-8")
+    good.write_text(
+        "Ngày,Loại,Tên,Căn cứ\n26/10/2026,Ngày nghỉ bù,Nghỉ theo quyết định của tỉnh,QĐ 1/2026\n",
+        encoding="utf-8",
+    )
     code, out, err = run("calendar", "import", str(good))
     assert code == 0, err
     assert "Đã nhập 1 ngày" in out
@@ -157,7 +202,9 @@ def test_due_after_the_cut_off_on_the_friday_before_tet(run: Cli) -> None:
 
 
 def test_due_for_an_unknown_procedure(run: Cli) -> None:
-    line = assert_one_line_error(*run("due", "--procedure", "9.999999", "--received", "2026-02-13 16:00"))
+    line = assert_one_line_error(
+        *run("due", "--procedure", "9.999999", "--received", "2026-02-13 16:00")
+    )
     assert "9.999999" in line
 
 
@@ -195,14 +242,18 @@ def test_print_receipt_of_a_saved_dossier(run: Cli, tmp_path: Path) -> None:
     assert code == 0, err
     assert out.strip() == str(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
-    line = assert_one_line_error(*run("print", "receipt", "000.17.22.H56-260302-0099", "-o", str(pdf)))
+    line = assert_one_line_error(
+        *run("print", "receipt", "000.17.22.H56-260302-0099", "-o", str(pdf))
+    )
     assert "000.17.22.H56-260302-0099" in line
 
 
 def test_receive_with_nfd_text_stores_nfc(run: Cli) -> None:
     nfd = unicodedata.normalize("NFD", NAME)
     assert nfd != NAME
-    code, _, err = run("receive", "--procedure", "1.001193", "--name", nfd, "--id-number", ID_NUMBER)
+    code, _, err = run(
+        "receive", "--procedure", "1.001193", "--name", nfd, "--id-number", ID_NUMBER
+    )
     assert code == 0, err
     assert run("search", "nhung")[1].split("\t")[1] == NAME
 
@@ -210,7 +261,9 @@ def test_receive_with_nfd_text_stores_nfc(run: Cli) -> None:
 def test_receive_back_dated_needs_a_reason(run: Cli) -> None:
     line = assert_one_line_error(*run.receive("--received", "2026-02-27 10:00"))
     assert "lý do" in line
-    code, out, err = run.receive("--received", "2026-02-27 10:00", "--backdate-reason", "Vào sổ giấy trước")
+    code, out, err = run.receive(
+        "--received", "2026-02-27 10:00", "--backdate-reason", "Vào sổ giấy trước"
+    )
     assert code == 0, err
     assert out == "000.17.22.H56-260227-0001\n"
 
@@ -229,7 +282,12 @@ def test_receive_back_dated_needs_a_reason(run: Cli) -> None:
 def test_bad_input_is_refused_with_one_line_and_nothing_written(
     run: Cli, tmp_path: Path, change: dict[str, str], expected: str
 ) -> None:
-    values = {"--procedure": "1.001193", "--name": NAME, "--id-number": ID_NUMBER, "--phone": "0912345678"}
+    values = {
+        "--procedure": "1.001193",
+        "--name": NAME,
+        "--id-number": ID_NUMBER,
+        "--phone": "0912345678",
+    }
     values.update(change)
     pdf = tmp_path / "khong-duoc-ghi.pdf"
     args = [x for pair in values.items() for x in pair]
@@ -250,8 +308,20 @@ def test_receipt_into_a_missing_folder_is_refused_before_saving(run: Cli, tmp_pa
     ("argv", "expected"),
     [
         (["receive", "--procedure", "1.001193"], "Thiếu tham số bắt buộc: --name, --id-number"),
-        (["receive", "--procedure", "1.001193", "--name", "A", "--id-number", ID_NUMBER, "--channel", "fax"],
-         "“fax” không hợp lệ"),
+        (
+            [
+                "receive",
+                "--procedure",
+                "1.001193",
+                "--name",
+                "A",
+                "--id-number",
+                ID_NUMBER,
+                "--channel",
+                "fax",
+            ],
+            "“fax” không hợp lệ",
+        ),
         (["due", "--procedure", "1.001193", "--received", "13/2/2026 16h"], "không phải thời điểm"),
         (["search"], "Thiếu tham số bắt buộc"),
         (["frobnicate"], "“frobnicate” không hợp lệ"),
@@ -280,7 +350,9 @@ def test_demo_data_is_searchable_and_numbering_continues(run: Cli) -> None:
     assert code == 0 and out.count("\n") >= 5
     assert sum(line.split("\t")[1].startswith("Nguyễn ") for line in out.splitlines()) >= 5
     # a dossier received after the demo takes the next number of the day, never a used one
-    codes_today = [ln.split("\t")[0] for ln in run("search", "260302", "--limit", "500")[1].splitlines()]
+    codes_today = [
+        ln.split("\t")[0] for ln in run("search", "260302", "--limit", "500")[1].splitlines()
+    ]
     code, out, err = run.receive()
     assert code == 0, err
     assert out.strip() == f"000.17.22.H56-260302-{len(codes_today) + 1:04d}"

@@ -23,9 +23,21 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
     return Cli(tmp_path / "data", capsys)
 
 
-def receive(run: Cli, procedure: str, now: str, name: str = "Trần Văn Bình", id_number: str = "001085012345") -> str:
-    code, out, err = run("receive", "--procedure", procedure, "--name", name, "--id-number", id_number,
-                         "--address", "Thôn 3, phường Đồng Nguyên", now=now)
+def receive(
+    run: Cli, procedure: str, now: str, name: str = "Trần Văn Bình", id_number: str = "001085012345"
+) -> str:
+    code, out, err = run(
+        "receive",
+        "--procedure",
+        procedure,
+        "--name",
+        name,
+        "--id-number",
+        id_number,
+        "--address",
+        "Thôn 3, phường Đồng Nguyên",
+        now=now,
+    )
     assert code == 0, err
     return out.strip()
 
@@ -58,17 +70,56 @@ def pdf_flat(path: Path) -> str:
 def test_every_move_from_the_cli_and_each_form(run: Cli, tmp_path: Path) -> None:
     # A: hand-off, supplement (clock restarts), hand-off, result, return with a rating.
     a = receive(run, "1.004873", "2026-03-02 08:30")
-    assert move(run, a, "handed-over", "2026-03-02 09:00", "--unit", "Phòng Kinh tế") == ("Đang giải quyết", "")
-    out, err = move(run, a, "supplement", "2026-03-09 09:30", "--paper", "Giấy xác nhận tình trạng hôn nhân",
-                    "--paper", "Bản sao sổ hộ khẩu", "--reason", "Thiếu giấy tờ")
+    assert move(run, a, "handed-over", "2026-03-02 09:00", "--unit", "Phòng Kinh tế") == (
+        "Đang giải quyết",
+        "",
+    )
+    out, err = move(
+        run,
+        a,
+        "supplement",
+        "2026-03-09 09:30",
+        "--paper",
+        "Giấy xác nhận tình trạng hôn nhân",
+        "--paper",
+        "Bản sao sổ hộ khẩu",
+        "--reason",
+        "Thiếu giấy tờ",
+    )
     assert out == "Chờ bổ sung"
-    assert err.startswith("Cảnh báo: Yêu cầu bổ sung muộn")  # later than 3 working days after receipt
+    assert err.startswith(
+        "Cảnh báo: Yêu cầu bổ sung muộn"
+    )  # later than 3 working days after receipt
     assert move(run, a, "supplemented", "2026-03-10 09:00")[0] == "Mới tiếp nhận"
     assert move(run, a, "handed-over", "2026-03-10 10:00")[0] == "Đang giải quyết"
-    assert move(run, a, "result-ready", "2026-03-11 10:00", "--unit", "Phòng Kinh tế")[0] == "Có kết quả"
-    assert move(run, a, "returned", "2026-03-11 14:00", "--taken-by", "Trần Văn Bình", "--rating", "Rất hài lòng",
-                "--comment", "Nhanh gọn")[0] == "Đã trả kết quả"
-    kinds = ["received", "handed-over", "supplement", "supplemented", "handed-over", "result-ready", "returned"]
+    assert (
+        move(run, a, "result-ready", "2026-03-11 10:00", "--unit", "Phòng Kinh tế")[0]
+        == "Có kết quả"
+    )
+    assert (
+        move(
+            run,
+            a,
+            "returned",
+            "2026-03-11 14:00",
+            "--taken-by",
+            "Trần Văn Bình",
+            "--rating",
+            "Rất hài lòng",
+            "--comment",
+            "Nhanh gọn",
+        )[0]
+        == "Đã trả kết quả"
+    )
+    kinds = [
+        "received",
+        "handed-over",
+        "supplement",
+        "supplemented",
+        "handed-over",
+        "result-ready",
+        "returned",
+    ]
     assert history(run, a) == kinds
 
     # An impossible move: exit 2, one line, nothing recorded.
@@ -79,11 +130,20 @@ def test_every_move_from_the_cli_and_each_form(run: Cli, tmp_path: Path) -> None
 
     # B refused, C stopped, D withdrawn, E closed after an unanswered supplement request.
     b = receive(run, "1.004873", "2026-03-02 09:00", "Lê Thị Hoa", "001190054321")
-    assert move(run, b, "refused", "2026-03-02 10:00", "--reason", "Không thuộc thẩm quyền")[0] == "Từ chối"
+    assert (
+        move(run, b, "refused", "2026-03-02 10:00", "--reason", "Không thuộc thẩm quyền")[0]
+        == "Từ chối"
+    )
     c = receive(run, "1.004873", "2026-03-02 09:10", "Phạm Văn Cường", "001080011111")
-    assert move(run, c, "stopped", "2026-03-02 10:00", "--reason", "Người nộp đề nghị dừng")[0] == "Dừng giải quyết"
+    assert (
+        move(run, c, "stopped", "2026-03-02 10:00", "--reason", "Người nộp đề nghị dừng")[0]
+        == "Dừng giải quyết"
+    )
     d = receive(run, "1.004873", "2026-03-02 09:20", "Vũ Thị Dung", "001192022222")
-    assert move(run, d, "withdrawn", "2026-03-02 10:00", "--reason", "Rút để bổ sung sau")[0] == "Rút hồ sơ"
+    assert (
+        move(run, d, "withdrawn", "2026-03-02 10:00", "--reason", "Rút để bổ sung sau")[0]
+        == "Rút hồ sơ"
+    )
     e = receive(run, "1.004873", "2026-03-02 09:30", "Đỗ Văn Em", "001087033333")
     move(run, e, "supplement", "2026-03-02 10:00", "--paper", "Tờ khai")
     rc, out, err = run("move", e, "--to", "closed", now="2026-03-10 10:00")
@@ -91,7 +151,13 @@ def test_every_move_from_the_cli_and_each_form(run: Cli, tmp_path: Path) -> None
     assert move(run, e, "closed", "2026-03-18 10:00")[0] == "Đóng"
 
     # Each form to PDF, carrying the dossier's code.
-    for form, code in (("supplement", a), ("control", a), ("refusal", b), ("stop", c), ("supplement", e)):
+    for form, code in (
+        ("supplement", a),
+        ("control", a),
+        ("refusal", b),
+        ("stop", c),
+        ("supplement", e),
+    ):
         target = tmp_path / f"{form}-{code}.pdf"
         rc, out, err = run("print", form, code, "-o", str(target), now="2026-03-18 11:00")
         assert rc == 0, err
@@ -103,8 +169,12 @@ def test_every_move_from_the_cli_and_each_form(run: Cli, tmp_path: Path) -> None
 
     # A form the dossier has no event for: exit 2 and no file.
     target = tmp_path / "none.pdf"
-    for form, code, words in (("supplement", b, "chưa có yêu cầu bổ sung"), ("refusal", a, "chưa bị từ chối"),
-                              ("stop", a, "chưa được dừng"), ("apology", a, "chưa có phiếu xin lỗi")):
+    for form, code, words in (
+        ("supplement", b, "chưa có yêu cầu bổ sung"),
+        ("refusal", a, "chưa bị từ chối"),
+        ("stop", a, "chưa được dừng"),
+        ("apology", a, "chưa có phiếu xin lỗi"),
+    ):
         rc, out, err = run("print", form, code, "-o", str(target), now="2026-03-18 11:00")
         assert words in assert_one_line_error(rc, out, err)
         assert not target.exists()
@@ -112,7 +182,9 @@ def test_every_move_from_the_cli_and_each_form(run: Cli, tmp_path: Path) -> None
 
 def test_late_scan_letters_confirm_deliver_and_print(run: Cli, tmp_path: Path) -> None:
     late = receive(run, "1.001193", "2026-03-02 08:30")  # same day: due 02/03 17:00
-    soon = receive(run, "1.004873", "2026-03-02 08:40", "Lê Thị Hoa", "001190054321")  # due Thu 05/03
+    soon = receive(
+        run, "1.004873", "2026-03-02 08:40", "Lê Thị Hoa", "001190054321"
+    )  # due Thu 05/03
     rc, out, err = run("late", now="2026-03-04 09:00")
     assert rc == 0, err
     lines = out.splitlines()
@@ -127,7 +199,11 @@ def test_late_scan_letters_confirm_deliver_and_print(run: Cli, tmp_path: Path) -
     rc, out, _ = run("late", "--scan", now="2026-03-04 09:00")
     assert out.splitlines()[-1] == "Đã lập 0 phiếu xin lỗi dự thảo."
 
-    svc = open_services(AppPaths(run.data_dir), FixedClock(__import__("datetime").datetime(2026, 3, 4, 9, 0)), seed=False)
+    svc = open_services(
+        AppPaths(run.data_dir),
+        FixedClock(__import__("datetime").datetime(2026, 3, 4, 9, 0)),
+        seed=False,
+    )
     try:
         letter_id = next(x.id for x in svc.apologies.letters() if x.dossier_code == late)
         head = svc.settings.office().head_name
@@ -144,11 +220,16 @@ def test_late_scan_letters_confirm_deliver_and_print(run: Cli, tmp_path: Path) -
     assert out.startswith("01/2026/PXL\t" + late)
     rc, out, err = run("apology", "confirm", str(letter_id), now="2026-03-04 09:16")
     assert "đã được ký" in assert_one_line_error(rc, out, err)
-    rc, out, err = run("apology", "deliver", str(letter_id), "--method", "Trao trực tiếp", now="2026-03-04 09:20")
+    rc, out, err = run(
+        "apology", "deliver", str(letter_id), "--method", "Trao trực tiếp", now="2026-03-04 09:20"
+    )
     assert rc == 0, err
     assert out.strip().endswith("Đã gửi")
     rc, out, _ = run("late", now="2026-03-04 09:30")
-    assert f"{late}\tTrần Văn Bình\t02/03/2026 17:00\tquá hạn\tđã có phiếu số 01/2026/PXL" in out.splitlines()
+    assert (
+        f"{late}\tTrần Văn Bình\t02/03/2026 17:00\tquá hạn\tđã có phiếu số 01/2026/PXL"
+        in out.splitlines()
+    )
     target = tmp_path / "xin-loi.pdf"
     rc, out, err = run("print", "apology", late, "-o", str(target), now="2026-03-04 09:30")
     assert rc == 0, err
@@ -157,25 +238,31 @@ def test_late_scan_letters_confirm_deliver_and_print(run: Cli, tmp_path: Path) -
 
 
 def test_ledger_and_explanation_list_to_excel_and_pdf(run: Cli, tmp_path: Path) -> None:
-    codes = [receive(run, "1.001193", f"2026-03-02 {8 + i:02d}:00", f"Nguyễn Văn {n}", f"00108501234{i}")
-             for i, n in enumerate(("An", "Bình", "Cường"))]
+    codes = [
+        receive(run, "1.001193", f"2026-03-02 {8 + i:02d}:00", f"Nguyễn Văn {n}", f"00108501234{i}")
+        for i, n in enumerate(("An", "Bình", "Cường"))
+    ]
     move(run, codes[0], "result-ready", "2026-03-02 10:30")  # on time
     move(run, codes[1], "result-ready", "2026-03-03 09:00")  # late
     move(run, codes[1], "returned", "2026-03-03 10:00", "--rating", "hai long")
     now = "2026-03-04 09:00"  # codes[2] is still open and overdue
 
     book = tmp_path / "so-theo-doi.xlsx"
-    rc, out, err = run("ledger", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(book), now=now)
+    rc, out, err = run(
+        "ledger", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(book), now=now
+    )
     assert rc == 0, err
     assert out.strip() == f"Đã ghi 3 hồ sơ vào {book}"
     values = [list(r) for r in load_workbook(book).active.iter_rows(values_only=True)]  # type: ignore[union-attr]
     head = next(i for i, r in enumerate(values) if r[0] == "TT")
     assert values[head] == LEDGER_HEADER
-    body = values[head + 2:]
+    body = values[head + 2 :]
     assert [r[1] for r in body] == codes  # one row per dossier, in ledger order
 
     pdf = tmp_path / "so-theo-doi.pdf"
-    rc, out, err = run("ledger", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(pdf), now=now)
+    rc, out, err = run(
+        "ledger", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(pdf), now=now
+    )
     assert rc == 0, err
     assert "SỔ THEO DÕI HỒ SƠ" in pdf_text(pdf)
     assert all(c in pdf_flat(pdf) for c in codes)
@@ -183,7 +270,17 @@ def test_ledger_and_explanation_list_to_excel_and_pdf(run: Cli, tmp_path: Path) 
     for suffix, public in (("xlsx", False), ("pdf", False), ("xlsx", True), ("pdf", True)):
         target = tmp_path / f"giai-trinh-{public}.{suffix}"
         extra = ("--public",) if public else ()
-        rc, out, err = run("explain", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(target), *extra, now=now)
+        rc, out, err = run(
+            "explain",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "-o",
+            str(target),
+            *extra,
+            now=now,
+        )
         assert rc == 0, err
         assert out.strip() == f"Đã ghi 2 hồ sơ quá hạn vào {target}"
         if suffix == "xlsx":
@@ -195,10 +292,21 @@ def test_ledger_and_explanation_list_to_excel_and_pdf(run: Cli, tmp_path: Path) 
 
     # Wrong suffix or a missing folder: exit 2, one line, nothing written.
     bad = tmp_path / "so.csv"
-    rc, out, err = run("ledger", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(bad), now=now)
+    rc, out, err = run(
+        "ledger", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(bad), now=now
+    )
     assert assert_one_line_error(rc, out, err) == "tthc-desk: Chỉ xuất được tệp .xlsx hoặc .pdf."
     assert not bad.exists()
-    rc, out, err = run("explain", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(tmp_path / "no" / "x.pdf"), now=now)
+    rc, out, err = run(
+        "explain",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "-o",
+        str(tmp_path / "no" / "x.pdf"),
+        now=now,
+    )
     assert "không tồn tại" in assert_one_line_error(rc, out, err)
 
 
@@ -209,8 +317,12 @@ def test_late_scan_on_a_demo_database_leaves_no_late_dossier_without_a_letter(ru
     rc, out, _ = run("late", now=now)
 
     def late_without_letter(lines: list[str]) -> list[str]:
-        return [line for line in lines if line.endswith("chưa có phiếu")
-                and ("\tquá hạn\t" in line or "\tđã giải quyết quá hạn\t" in line)]
+        return [
+            line
+            for line in lines
+            if line.endswith("chưa có phiếu")
+            and ("\tquá hạn\t" in line or "\tđã giải quyết quá hạn\t" in line)
+        ]
 
     missing = late_without_letter(out.splitlines())
     assert any("\tquá hạn\t" in line for line in missing)

@@ -20,13 +20,19 @@ from tthc_desk.services.container import open_services
 NOW = "2026-03-09 09:00"
 
 
-def commune(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, agency: str, seed: int) -> Cli:
+def commune(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, agency: str, seed: int
+) -> Cli:
     """A commune's data folder with its own office identifier and a few months of dossiers."""
     run = Cli(tmp_path / name, capsys)
     svc = open_services(AppPaths(run.data_dir), FixedClock(datetime(2026, 3, 9, 9, 0)))
     try:
         office = svc.settings.office()
-        svc.settings.save_office(dataclasses.replace(office, agency_id=agency, parent_authority=f"UBND XÃ {name.upper()}"))
+        svc.settings.save_office(
+            dataclasses.replace(
+                office, agency_id=agency, parent_authority=f"UBND XÃ {name.upper()}"
+            )
+        )
     finally:
         svc.close()
     rc, _, err = run("demo", "--dossiers", "400", "--seed", str(seed), now=NOW)
@@ -51,22 +57,68 @@ def test_weekly_and_periodic_reports(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert rc == 0, err
     assert "Tuần 10/2026 (từ ngày 02/03/2026 đến ngày 08/03/2026)" in out
     wb = load_workbook(tmp_path / "tuan.xlsx")
-    assert wb.sheetnames == ["Tổng hợp", "Chi tiết", "Quá hạn", "Bưu chính", "Chỉ tiêu", "Thông tin"]
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Chi tiết",
+        "Quá hạn",
+        "Bưu chính",
+        "Chỉ tiêu",
+        "Thông tin",
+    ]
     info = {r[0].value: r[1].value for r in wb[INFO].iter_rows(min_row=2)}
     assert (info["office_id"], info["period_key"]) == ("000.11.22.H01", "2026-W10")
-    rc, out, err = run("report", "period", "--kind", "quarter", "--key", "2026-Q1", "-o", str(tmp_path / "q1.xlsx"), now=NOW)
+    rc, out, err = run(
+        "report",
+        "period",
+        "--kind",
+        "quarter",
+        "--key",
+        "2026-Q1",
+        "-o",
+        str(tmp_path / "q1.xlsx"),
+        now=NOW,
+    )
     assert rc == 0, err
     assert "Quý I năm 2026 (từ ngày 15/12/2025 đến ngày 14/03/2026)" in out
     assert load_workbook(tmp_path / "q1.xlsx").sheetnames == ["Tổng hợp", "Thông tin"]
-    rc, out, err = run("report", "period", "--kind", "custom", "--from", "2026-02-01", "--to", "2026-02-28",
-                       "-o", str(tmp_path / "t2.xlsx"), now=NOW)
+    rc, out, err = run(
+        "report",
+        "period",
+        "--kind",
+        "custom",
+        "--from",
+        "2026-02-01",
+        "--to",
+        "2026-02-28",
+        "-o",
+        str(tmp_path / "t2.xlsx"),
+        now=NOW,
+    )
     assert rc == 0, err
     assert "Từ 01/02/2026 đến 28/02/2026" in out
     for args, message in (
-        (("report", "weekly", "--week", "2026-W60", "-o", str(tmp_path / "x.xlsx")), "Không có tuần 60"),
+        (
+            ("report", "weekly", "--week", "2026-W60", "-o", str(tmp_path / "x.xlsx")),
+            "Không có tuần 60",
+        ),
         (("report", "weekly", "-o", str(tmp_path / "x.pdf")), "tệp Excel .xlsx"),
-        (("report", "period", "--kind", "quarter", "--key", "2026-Q7", "-o", str(tmp_path / "x.xlsx")), "ví dụ 2026-Q1"),
-        (("report", "period", "--kind", "custom", "-o", str(tmp_path / "x.xlsx")), "cần ngày đầu và ngày cuối"),
+        (
+            (
+                "report",
+                "period",
+                "--kind",
+                "quarter",
+                "--key",
+                "2026-Q7",
+                "-o",
+                str(tmp_path / "x.xlsx"),
+            ),
+            "ví dụ 2026-Q1",
+        ),
+        (
+            ("report", "period", "--kind", "custom", "-o", str(tmp_path / "x.xlsx")),
+            "cần ngày đầu và ngày cuối",
+        ),
         (("report", "weekly", "-o", str(tmp_path / "no" / "x.xlsx")), "không tồn tại"),
     ):
         rc, out, err = run(*args, now=NOW)
@@ -78,8 +130,11 @@ def test_aggregate_sums_communes_and_flags_a_duplicate_and_a_period_mismatch(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     files = []
-    for name, agency, seed in (("an-binh", "000.11.22.H01", 3), ("dong-lac", "000.11.22.H02", 4),
-                               ("yen-hoa", "000.11.22.H03", 5)):
+    for name, agency, seed in (
+        ("an-binh", "000.11.22.H01", 3),
+        ("dong-lac", "000.11.22.H02", 4),
+        ("yen-hoa", "000.11.22.H03", 5),
+    ):
         run = commune(tmp_path, capsys, name, agency, seed)
         target = tmp_path / f"{name}.xlsx"
         assert run("report", "weekly", "-o", str(target), now=NOW)[0] == 0
@@ -97,8 +152,13 @@ def test_aggregate_sums_communes_and_flags_a_duplicate_and_a_period_mismatch(
     ws.cell(NUMBERS_ROW + 2, 12).value += 1
     wb.save(edited)
 
-    rc, out, err = run("aggregate", *map(str, [*files, duplicate, other_week, edited]), "-o", str(tmp_path / "tinh.xlsx"),
-                       now=NOW)
+    rc, out, err = run(
+        "aggregate",
+        *map(str, [*files, duplicate, other_week, edited]),
+        "-o",
+        str(tmp_path / "tinh.xlsx"),
+        now=NOW,
+    )
     assert rc == 0, err
     assert out.count("Đã tổng hợp") == 3
     assert "trùng báo cáo của" in out and "an-binh.xlsx" in out
@@ -111,7 +171,9 @@ def test_aggregate_sums_communes_and_flags_a_duplicate_and_a_period_mismatch(
     total = tuple(sum(c["Tổng cộng"][i] for c in communes) for i in range(11))
     assert province["Tổng cộng"] == total
     for field in {k for c in communes for k in c if k != "Tổng cộng"}:
-        assert province[field] == tuple(sum(c.get(field, (0,) * 11)[i] for c in communes) for i in range(11))
+        assert province[field] == tuple(
+            sum(c.get(field, (0,) * 11)[i] for c in communes) for i in range(11)
+        )
     book = load_workbook(tmp_path / "tinh.xlsx")
     assert book.sheetnames == ["Tổng hợp", "Theo xã", "Kiểm tra"]
     per_commune = [[c.value for c in row] for row in book["Theo xã"].iter_rows(min_row=5)]
@@ -123,14 +185,27 @@ def test_aggregate_sums_communes_and_flags_a_duplicate_and_a_period_mismatch(
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_opens_the_weekly_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_libreoffice_opens_the_weekly_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
     assert run("report", "weekly", "-o", str(tmp_path / "tuan.xlsx"), now=NOW)[0] == 0
     profile = tmp_path / "lo-profile"
     done = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(tmp_path / "tuan.xlsx")],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "tuan.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "tuan.pdf").stat().st_size > 10_000

@@ -56,12 +56,20 @@ class CliError(TthcError):
 _ARGPARSE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"the following arguments are required: (.+)"), "Thiếu tham số bắt buộc: {0}."),
     (re.compile(r"unrecognized arguments: (.+)"), "Không hiểu tham số: {0}."),
-    (re.compile(r"argument (\S+): invalid choice: '?([^']*)'? \(choose from (.+)\)"),
-     "Tham số {0}: “{1}” không hợp lệ, chọn một trong: {2}."),
-    (re.compile(r"argument (\S+): invalid (\w+) value: '?([^']*)'?"), "Tham số {0}: “{2}” không phải là số hợp lệ."),
+    (
+        re.compile(r"argument (\S+): invalid choice: '?([^']*)'? \(choose from (.+)\)"),
+        "Tham số {0}: “{1}” không hợp lệ, chọn một trong: {2}.",
+    ),
+    (
+        re.compile(r"argument (\S+): invalid (\w+) value: '?([^']*)'?"),
+        "Tham số {0}: “{2}” không phải là số hợp lệ.",
+    ),
     (re.compile(r"argument (\S+): expected one argument"), "Tham số {0} cần một giá trị."),
     (re.compile(r"argument (\S+): (.+)"), "Tham số {0}: {1}"),
-    (re.compile(r"ambiguous option: (\S+) could match (.+)"), "Tùy chọn {0} không rõ, có thể là: {1}."),
+    (
+        re.compile(r"ambiguous option: (\S+) could match (.+)"),
+        "Tùy chọn {0} không rõ, có thể là: {1}.",
+    ),
 )
 
 
@@ -92,8 +100,13 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = "tham số"
         self._optionals.title = "tùy chọn"
         if with_help:  # argparse's own help text is English
-            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                              help="hiện hướng dẫn này rồi thoát")
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help="hiện hướng dẫn này rồi thoát",
+            )
 
     def error(self, message: str) -> NoReturn:
         raise _UsageError(_vietnamese(message))
@@ -131,14 +144,32 @@ def _common_options() -> argparse.ArgumentParser:
     # default=SUPPRESS: an option given before the command is not reset by the subparser.
     common = _Parser(add_help=False)
     common._optionals.title = "tùy chọn chung"
-    common.add_argument("--data-dir", metavar="THƯ_MỤC", default=argparse.SUPPRESS,
-                        help="thư mục dữ liệu (mặc định: biến TTHC_DESK_DATA_DIR, rồi thư mục dữ liệu của người dùng)")
-    common.add_argument("--now", metavar="\"YYYY-MM-DD HH:MM\"", type=_moment, default=argparse.SUPPRESS,
-                        help="cố định đồng hồ ở thời điểm này (chạy kịch bản, kiểm thử)")
-    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="dùng cơ sở dữ liệu mẫu (thư mục demo trong thư mục dữ liệu)")
-    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help="ghi diễn biến ra stderr")
+    common.add_argument(
+        "--data-dir",
+        metavar="THƯ_MỤC",
+        default=argparse.SUPPRESS,
+        help="thư mục dữ liệu (mặc định: biến TTHC_DESK_DATA_DIR, rồi thư mục dữ liệu của người dùng)",
+    )
+    common.add_argument(
+        "--now",
+        metavar='"YYYY-MM-DD HH:MM"',
+        type=_moment,
+        default=argparse.SUPPRESS,
+        help="cố định đồng hồ ở thời điểm này (chạy kịch bản, kiểm thử)",
+    )
+    common.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="dùng cơ sở dữ liệu mẫu (thư mục demo trong thư mục dữ liệu)",
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="ghi diễn biến ra stderr",
+    )
     return common
 
 
@@ -153,16 +184,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
 
     def leaf(owner: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = owner.add_parser(name, parents=[common], help=help_text,
-                                                      description=help_text)
+        p: argparse.ArgumentParser = owner.add_parser(
+            name, parents=[common], help=help_text, description=help_text
+        )
         return p
 
-    p = leaf(sub, "demo", "tạo hồ sơ mẫu giống thực tế (họ tên, thủ tục, kênh, trạng thái qua nhiều năm)")
-    p.add_argument("--dossiers", type=_positive, required=True, metavar="N", help="số hồ sơ cần tạo")
-    p.add_argument("--seed", type=int, default=1, metavar="S", help="hạt giống ngẫu nhiên (mặc định 1)")
+    p = leaf(
+        sub, "demo", "tạo hồ sơ mẫu giống thực tế (họ tên, thủ tục, kênh, trạng thái qua nhiều năm)"
+    )
+    p.add_argument(
+        "--dossiers", type=_positive, required=True, metavar="N", help="số hồ sơ cần tạo"
+    )
+    p.add_argument(
+        "--seed", type=int, default=1, metavar="S", help="hạt giống ngẫu nhiên (mặc định 1)"
+    )
 
-    catalog = sub.add_parser("catalog", help="danh mục thủ tục hành chính", description="Danh mục thủ tục hành chính.")
-    csub = catalog.add_subparsers(dest="catalog_command", metavar="LỆNH", title="các lệnh", required=True)
+    catalog = sub.add_parser(
+        "catalog", help="danh mục thủ tục hành chính", description="Danh mục thủ tục hành chính."
+    )
+    csub = catalog.add_subparsers(
+        dest="catalog_command", metavar="LỆNH", title="các lệnh", required=True
+    )
     p = leaf(csub, "import", "nhập danh mục từ Excel (kiểm tra mọi dòng, có lỗi thì không nhập gì)")
     p.add_argument("file", metavar="TỆP.xlsx", type=Path)
     p = leaf(csub, "export", "xuất danh mục ra Excel")
@@ -170,54 +212,107 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(csub, "list", "liệt kê các thủ tục: mã, thời hạn, lĩnh vực, tên")
     p.add_argument("--all", action="store_true", help="kể cả thủ tục đã ngừng áp dụng")
 
-    cal = sub.add_parser("calendar", help="lịch làm việc (ngày nghỉ lễ, nghỉ bù, làm bù)",
-                         description="Lịch làm việc của cơ quan.")
-    ksub = cal.add_subparsers(dest="calendar_command", metavar="LỆNH", title="các lệnh", required=True)
+    cal = sub.add_parser(
+        "calendar",
+        help="lịch làm việc (ngày nghỉ lễ, nghỉ bù, làm bù)",
+        description="Lịch làm việc của cơ quan.",
+    )
+    ksub = cal.add_subparsers(
+        dest="calendar_command", metavar="LỆNH", title="các lệnh", required=True
+    )
     p = leaf(ksub, "show", "liệt kê ngày nghỉ, ngày làm bù và tổng số ngày làm việc của một năm")
     p.add_argument("--year", type=int, required=True, metavar="NĂM")
-    p = leaf(ksub, "import", "nhập ngày nghỉ, ngày làm bù từ Excel hoặc CSV (cột Ngày, Loại, Tên, Căn cứ)")
+    p = leaf(
+        ksub,
+        "import",
+        "nhập ngày nghỉ, ngày làm bù từ Excel hoặc CSV (cột Ngày, Loại, Tên, Căn cứ)",
+    )
     p.add_argument("file", metavar="TỆP", type=Path)
 
     p = leaf(sub, "due", "tính ngày hẹn trả kết quả, in dạng YYYY-MM-DD HH:MM")
     p.add_argument("--procedure", required=True, metavar="MÃ", help="mã thủ tục, ví dụ 1.001193")
-    p.add_argument("--received", type=_moment, required=True, metavar="\"YYYY-MM-DD HH:MM\"",
-                   help="thời điểm tiếp nhận")
+    p.add_argument(
+        "--received",
+        type=_moment,
+        required=True,
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="thời điểm tiếp nhận",
+    )
 
     p = leaf(sub, "receive", "tiếp nhận một hồ sơ, in mã hồ sơ")
     p.add_argument("--procedure", required=True, metavar="MÃ", help="mã thủ tục, ví dụ 1.001193")
     p.add_argument("--name", required=True, metavar="HỌ_TÊN", help="họ và tên người nộp")
-    p.add_argument("--id-number", required=True, metavar="SỐ", help="số định danh cá nhân (12 chữ số)")
+    p.add_argument(
+        "--id-number", required=True, metavar="SỐ", help="số định danh cá nhân (12 chữ số)"
+    )
     p.add_argument("--birth-date", type=_day, metavar="dd/mm/yyyy", help="ngày sinh")
     p.add_argument("--phone", default="", metavar="SỐ", help="số điện thoại")
     p.add_argument("--address", default="", metavar="ĐỊA_CHỈ", help="địa chỉ")
     p.add_argument("--email", default="", metavar="EMAIL")
-    p.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.DIRECT.value,
-                   help="kênh tiếp nhận: direct (trực tiếp), postal (bưu chính), online (trực tuyến)")
-    p.add_argument("--return", dest="return_method", choices=[r.value for r in ReturnMethod],
-                   default=ReturnMethod.COUNTER.value,
-                   help="nhận kết quả: counter (tại Bộ phận Một cửa), postal (qua bưu chính)")
-    p.add_argument("--return-address", default="", metavar="ĐỊA_CHỈ",
-                   help="địa chỉ nhận kết quả qua bưu chính (mặc định: địa chỉ người nộp)")
-    p.add_argument("--recipient", default="", metavar="HỌ_TÊN",
-                   help="người nhận kết quả qua bưu chính (mặc định: người nộp)")
-    p.add_argument("--recipient-phone", default="", metavar="SỐ",
-                   help="điện thoại người nhận kết quả qua bưu chính (mặc định: của người nộp)")
-    p.add_argument("--postal-ref", default="", metavar="SỐ_HIỆU",
-                   help="số hiệu bưu gửi của hồ sơ nhận qua bưu chính (bắt buộc với --channel postal)")
-    p.add_argument("--received", type=_moment, metavar="\"YYYY-MM-DD HH:MM\"",
-                   help="thời điểm tiếp nhận (mặc định: bây giờ)")
-    p.add_argument("--backdate-reason", default="", metavar="LÝ_DO",
-                   help="lý do nhập lùi thời điểm tiếp nhận")
+    p.add_argument(
+        "--channel",
+        choices=[c.value for c in Channel],
+        default=Channel.DIRECT.value,
+        help="kênh tiếp nhận: direct (trực tiếp), postal (bưu chính), online (trực tuyến)",
+    )
+    p.add_argument(
+        "--return",
+        dest="return_method",
+        choices=[r.value for r in ReturnMethod],
+        default=ReturnMethod.COUNTER.value,
+        help="nhận kết quả: counter (tại Bộ phận Một cửa), postal (qua bưu chính)",
+    )
+    p.add_argument(
+        "--return-address",
+        default="",
+        metavar="ĐỊA_CHỈ",
+        help="địa chỉ nhận kết quả qua bưu chính (mặc định: địa chỉ người nộp)",
+    )
+    p.add_argument(
+        "--recipient",
+        default="",
+        metavar="HỌ_TÊN",
+        help="người nhận kết quả qua bưu chính (mặc định: người nộp)",
+    )
+    p.add_argument(
+        "--recipient-phone",
+        default="",
+        metavar="SỐ",
+        help="điện thoại người nhận kết quả qua bưu chính (mặc định: của người nộp)",
+    )
+    p.add_argument(
+        "--postal-ref",
+        default="",
+        metavar="SỐ_HIỆU",
+        help="số hiệu bưu gửi của hồ sơ nhận qua bưu chính (bắt buộc với --channel postal)",
+    )
+    p.add_argument(
+        "--received",
+        type=_moment,
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="thời điểm tiếp nhận (mặc định: bây giờ)",
+    )
+    p.add_argument(
+        "--backdate-reason", default="", metavar="LÝ_DO", help="lý do nhập lùi thời điểm tiếp nhận"
+    )
     p.add_argument("--sets", type=_positive, default=1, metavar="N", help="số bộ hồ sơ")
     p.add_argument("--note", default="", metavar="GHI_CHÚ")
     p.add_argument("--receipt", type=Path, metavar="TỆP.pdf", help="ghi giấy tiếp nhận ra tệp PDF")
 
-    p = leaf(sub, "search", "tìm hồ sơ theo tên (không cần dấu), mã hồ sơ, số định danh, điện thoại, thủ tục")
+    p = leaf(
+        sub,
+        "search",
+        "tìm hồ sơ theo tên (không cần dấu), mã hồ sơ, số định danh, điện thoại, thủ tục",
+    )
     p.add_argument("text", metavar="TỪ_KHÓA")
-    p.add_argument("--limit", type=_positive, default=50, metavar="N", help="số dòng tối đa (mặc định 50)")
+    p.add_argument(
+        "--limit", type=_positive, default=50, metavar="N", help="số dòng tối đa (mặc định 50)"
+    )
 
     prt = sub.add_parser("print", help="in biểu mẫu ra PDF", description="In biểu mẫu ra PDF.")
-    psub = prt.add_subparsers(dest="print_command", metavar="BIỂU_MẪU", title="biểu mẫu", required=True)
+    psub = prt.add_subparsers(
+        dest="print_command", metavar="BIỂU_MẪU", title="biểu mẫu", required=True
+    )
     p = leaf(psub, "receipt", "giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)")
     p.add_argument("code", metavar="MÃ_HỒ_SƠ")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf")
@@ -243,7 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def error_line(error: BaseException) -> str:
     """One line for stderr: a ValidationError's summary followed by every problem."""
-    if isinstance(error, ValidationError) and error.problems and [p.describe() for p in error.problems] != [error.message]:
+    if (
+        isinstance(error, ValidationError)
+        and error.problems
+        and [p.describe() for p in error.problems] != [error.message]
+    ):
         problems = "; ".join(p.describe().rstrip(". ") for p in error.problems)
         text = f"{error.message.rstrip('. ')} — {problems}."
     elif isinstance(error, TthcError):
@@ -260,7 +359,9 @@ def _logging(paths: AppPaths, verbose: bool) -> Iterator[Path]:
     paths.log_dir.mkdir(parents=True, exist_ok=True)
     log_file = paths.log_dir / "tthc-desk-cli.log"
     handlers: list[logging.Handler] = [
-        logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
     ]
     handlers[0].setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     if verbose:
@@ -345,7 +446,9 @@ def _cmd_calendar(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     svc.calendar.ensure_years([year])
     for exc in svc.calendar.exceptions(year):
         name = f"\t{exc.name}" if exc.name else ""
-        print(f"{exc.day:%d/%m/%Y}\t{_WEEKDAYS[exc.day.weekday()]}\t{exc.kind.label}{name}", file=out)
+        print(
+            f"{exc.day:%d/%m/%Y}\t{_WEEKDAYS[exc.day.weekday()]}\t{exc.kind.label}{name}", file=out
+        )
     days = svc.calendar.year_days(year)
     working = sum(1 for _, is_working in days if is_working)
     print(f"Năm {year}: {working} ngày làm việc, {len(days) - working} ngày nghỉ.", file=out)
@@ -367,8 +470,12 @@ def _cmd_receive(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     draft = DossierDraft(
         procedure_code=args.procedure,
         applicant=Person(
-            full_name=args.name, id_number=args.id_number, birth_date=args.birth_date,
-            phone=args.phone, address=args.address, email=args.email,
+            full_name=args.name,
+            id_number=args.id_number,
+            birth_date=args.birth_date,
+            phone=args.phone,
+            address=args.address,
+            email=args.email,
         ),
         channel=Channel(args.channel),
         return_method=return_method,
@@ -395,8 +502,11 @@ def _cmd_search(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 
     rows = svc.dossiers.search(DossierQuery(text=args.text, limit=args.limit))
     for r in rows:
-        print(f"{r.code}\t{r.applicant_name}\t{r.procedure_code}\t{_format(r.received_at)}\t"
-              f"{_format(r.due_at)}\t{r.status.label}", file=out)
+        print(
+            f"{r.code}\t{r.applicant_name}\t{r.procedure_code}\t{_format(r.received_at)}\t"
+            f"{_format(r.due_at)}\t{r.status.label}",
+            file=out,
+        )
     if not rows:
         print(f"Không tìm thấy hồ sơ nào khớp “{args.text}”.", file=sys.stderr)
     return EXIT_OK
@@ -434,7 +544,9 @@ def _paths(args: argparse.Namespace) -> AppPaths:
     return paths
 
 
-def _open_gui(args: argparse.Namespace, paths: AppPaths, clock: Clock | None, gui: GuiLauncher | None) -> int:
+def _open_gui(
+    args: argparse.Namespace, paths: AppPaths, clock: Clock | None, gui: GuiLauncher | None
+) -> int:
     if gui is None:
         raise CliError("Bản này không có giao diện; hãy dùng một lệnh (xem tthc-desk --help).")
     # With demo=True the GUI seeds the demo database once (demo_service.ensure_demo).
@@ -462,21 +574,30 @@ def main(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> i
                     return _open_gui(args, paths, clock, gui)
                 return _run_command(args, paths, clock)
             except TthcError as e:
-                log.info("Refused: %s", e.full_text() if isinstance(e, ValidationError) else e.message)
+                log.info(
+                    "Refused: %s", e.full_text() if isinstance(e, ValidationError) else e.message
+                )
                 print(f"tthc-desk: {error_line(e)}", file=sys.stderr)
                 return EXIT_ERROR
             except OSError as e:
                 log.exception("File error")
                 where = f" “{e.filename}”" if e.filename else ""
-                print(f"tthc-desk: không đọc/ghi được tệp{where}: {e.strerror or e}.", file=sys.stderr)
+                print(
+                    f"tthc-desk: không đọc/ghi được tệp{where}: {e.strerror or e}.", file=sys.stderr
+                )
                 return EXIT_ERROR
             except Exception as e:
                 log.exception("Unexpected error")
-                print(f"tthc-desk: lỗi không mong đợi ({type(e).__name__}: {error_line(e)}); chi tiết trong {log_file}.",
-                      file=sys.stderr)
+                print(
+                    f"tthc-desk: lỗi không mong đợi ({type(e).__name__}: {error_line(e)}); chi tiết trong {log_file}.",
+                    file=sys.stderr,
+                )
                 return EXIT_INTERNAL
     except OSError as e:  # the data folder itself cannot be created
-        print(f"tthc-desk: không dùng được thư mục dữ liệu “{paths.data_dir}”: {e.strerror or e}.", file=sys.stderr)
+        print(
+            f"tthc-desk: không dùng được thư mục dữ liệu “{paths.data_dir}”: {e.strerror or e}.",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 
@@ -490,7 +611,13 @@ def _run_command(args: argparse.Namespace, paths: AppPaths, clock: Clock | None)
         from tthc_desk.cli_reports import COMMANDS as REPORT_COMMANDS
         from tthc_desk.cli_sync import COMMANDS as SYNC_COMMANDS
 
-        commands = {**COMMANDS, **LIFECYCLE_COMMANDS, **POSTAL_COMMANDS, **REPORT_COMMANDS, **SYNC_COMMANDS}
+        commands = {
+            **COMMANDS,
+            **LIFECYCLE_COMMANDS,
+            **POSTAL_COMMANDS,
+            **REPORT_COMMANDS,
+            **SYNC_COMMANDS,
+        }
         command = commands[args.command]
         return command(args, services, sys.stdout)
     finally:

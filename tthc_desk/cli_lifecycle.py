@@ -21,7 +21,7 @@ from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus, Move
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
 
-MOMENT = "\"YYYY-MM-DD HH:MM\""
+MOMENT = '"YYYY-MM-DD HH:MM"'
 FORMS = {
     "supplement": "phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
     "refusal": "phiếu từ chối giải quyết hồ sơ (Mẫu 03)",
@@ -42,24 +42,56 @@ def add_print_forms(psub: Any, leaf: Leaf) -> None:
 
 
 def add_parsers(sub: Any, leaf: Leaf) -> None:
-    p = leaf(sub, "move", "ghi một bước giải quyết hồ sơ (chuyển xử lý, bổ sung, có kết quả, trả kết quả…)")
+    p = leaf(
+        sub,
+        "move",
+        "ghi một bước giải quyết hồ sơ (chuyển xử lý, bổ sung, có kết quả, trả kết quả…)",
+    )
     p.add_argument("code", metavar="MÃ_HỒ_SƠ")
-    p.add_argument("--to", dest="move", required=True, choices=[m.value for m in Move], metavar="BƯỚC",
-                   help="bước: " + ", ".join(f"{m.value} ({m.label.lower()})" for m in Move))
-    p.add_argument("--unit", default="", metavar="ĐƠN_VỊ",
-                   help="đơn vị nhận hồ sơ (chuyển xử lý) hoặc đơn vị trả kết quả (có kết quả)")
+    p.add_argument(
+        "--to",
+        dest="move",
+        required=True,
+        choices=[m.value for m in Move],
+        metavar="BƯỚC",
+        help="bước: " + ", ".join(f"{m.value} ({m.label.lower()})" for m in Move),
+    )
+    p.add_argument(
+        "--unit",
+        default="",
+        metavar="ĐƠN_VỊ",
+        help="đơn vị nhận hồ sơ (chuyển xử lý) hoặc đơn vị trả kết quả (có kết quả)",
+    )
     p.add_argument("--note", default="", metavar="GHI_CHÚ")
-    p.add_argument("--reason", default="", metavar="LÝ_DO", help="lý do (bổ sung, từ chối, dừng, rút, đóng)")
-    p.add_argument("--paper", dest="papers", action="append", default=[], metavar="\"Tên giấy tờ\"",
-                   help="giấy tờ cần bổ sung (lặp lại cho mỗi giấy tờ)")
-    p.add_argument("--taken-by", default="", metavar="HỌ_TÊN", help="người nhận kết quả (mặc định: người nộp)")
-    p.add_argument("--rating", default="", metavar="MỨC",
-                   help="mức hài lòng: “Rất hài lòng”, “Hài lòng”, “Không hài lòng”")
+    p.add_argument(
+        "--reason", default="", metavar="LÝ_DO", help="lý do (bổ sung, từ chối, dừng, rút, đóng)"
+    )
+    p.add_argument(
+        "--paper",
+        dest="papers",
+        action="append",
+        default=[],
+        metavar='"Tên giấy tờ"',
+        help="giấy tờ cần bổ sung (lặp lại cho mỗi giấy tờ)",
+    )
+    p.add_argument(
+        "--taken-by", default="", metavar="HỌ_TÊN", help="người nhận kết quả (mặc định: người nộp)"
+    )
+    p.add_argument(
+        "--rating",
+        default="",
+        metavar="MỨC",
+        help="mức hài lòng: “Rất hài lòng”, “Hài lòng”, “Không hài lòng”",
+    )
     p.add_argument("--comment", default="", metavar="Ý_KIẾN", help="ý kiến của người nhận kết quả")
-    p.add_argument("--at", type=_moment, metavar=MOMENT, help="thời điểm của bước (mặc định: bây giờ)")
+    p.add_argument(
+        "--at", type=_moment, metavar=MOMENT, help="thời điểm của bước (mặc định: bây giờ)"
+    )
 
     p = leaf(sub, "late", "liệt kê hồ sơ quá hạn và sắp đến hạn, cho biết đã có phiếu xin lỗi chưa")
-    p.add_argument("--scan", action="store_true", help="lập phiếu xin lỗi dự thảo cho các hồ sơ còn thiếu")
+    p.add_argument(
+        "--scan", action="store_true", help="lập phiếu xin lỗi dự thảo cho các hồ sơ còn thiếu"
+    )
 
     for name, help_text in (
         ("ledger", "xuất sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian ra Excel hoặc PDF"),
@@ -72,18 +104,33 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
         if name == "explain":
             p.add_argument("--public", action="store_true", help="danh sách công khai hằng tháng")
 
-    apology = sub.add_parser("apology", help="phiếu xin lỗi và hẹn lại ngày trả kết quả",
-                             description="Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04).")
-    asub = apology.add_subparsers(dest="apology_command", metavar="LỆNH", title="các lệnh", required=True)
+    apology = sub.add_parser(
+        "apology",
+        help="phiếu xin lỗi và hẹn lại ngày trả kết quả",
+        description="Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04).",
+    )
+    asub = apology.add_subparsers(
+        dest="apology_command", metavar="LỆNH", title="các lệnh", required=True
+    )
     p = leaf(asub, "confirm", "ghi nhận lãnh đạo đã ký phiếu: cấp số trong sổ, ghi ngày hẹn mới")
     p.add_argument("letter_id", type=_positive, metavar="SỐ_PHIẾU")
-    p.add_argument("--by", default=None, metavar="HỌ_TÊN", help="người ký (mặc định: cán bộ đang trực)")
-    p.add_argument("--override-reason", default="", metavar="LÝ_DO",
-                   help="lý do lãnh đạo đồng ý hẹn lại lần thứ hai")
+    p.add_argument(
+        "--by", default=None, metavar="HỌ_TÊN", help="người ký (mặc định: cán bộ đang trực)"
+    )
+    p.add_argument(
+        "--override-reason",
+        default="",
+        metavar="LÝ_DO",
+        help="lý do lãnh đạo đồng ý hẹn lại lần thứ hai",
+    )
     p = leaf(asub, "deliver", "ghi nhận đã trao hoặc gửi phiếu cho người nộp")
     p.add_argument("letter_id", type=_positive, metavar="SỐ_PHIẾU")
-    p.add_argument("--method", required=True, metavar="CÁCH_GỬI",
-                   help="ví dụ “Trao trực tiếp”, “Gửi qua bưu chính”, “Gọi điện thoại”")
+    p.add_argument(
+        "--method",
+        required=True,
+        metavar="CÁCH_GỬI",
+        help="ví dụ “Trao trực tiếp”, “Gửi qua bưu chính”, “Gọi điện thoại”",
+    )
     p.add_argument("--at", type=_moment, metavar=MOMENT, help="thời điểm gửi (mặc định: bây giờ)")
 
 
@@ -95,9 +142,15 @@ def _cmd_move(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     from tthc_desk.services.lifecycle_service import MoveRequest
 
     request = MoveRequest(
-        Move(args.move), at=args.at, unit=args.unit, note=args.note, reason=args.reason,
+        Move(args.move),
+        at=args.at,
+        unit=args.unit,
+        note=args.note,
+        reason=args.reason,
         papers=tuple(PaperItem(name, provided=False) for name in args.papers if name.strip()),
-        taken_by=args.taken_by, rating=args.rating, rating_comment=args.comment,
+        taken_by=args.taken_by,
+        rating=args.rating,
+        rating_comment=args.comment,
     )
     outcome = svc.lifecycle.move(args.code, request)
     print(outcome.dossier.status.label, file=out)
@@ -122,13 +175,22 @@ def _cmd_late(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     by_code: dict[str, list[ApologyLetter]] = {}
     for letter in svc.apologies.letters():
         by_code.setdefault(letter.dossier_code, []).append(letter)
-    views = ((DeadlineView.OVERDUE, "quá hạn"), (DeadlineView.TODAY, "đến hạn hôm nay"), (DeadlineView.SOON, "sắp đến hạn"))
+    views = (
+        (DeadlineView.OVERDUE, "quá hạn"),
+        (DeadlineView.TODAY, "đến hạn hôm nay"),
+        (DeadlineView.SOON, "sắp đến hạn"),
+    )
     rows = [(r, word) for view, word in views for r in svc.deadlines.rows(view, limit=1_000_000)]
     # Settled after the appointment and still without a letter: those need one too.
-    rows += [(r, "đã giải quyết quá hạn") for r in svc.apologies.settled_late_without_letter(limit=1_000_000)]
+    rows += [
+        (r, "đã giải quyết quá hạn")
+        for r in svc.apologies.settled_late_without_letter(limit=1_000_000)
+    ]
     for r, word in rows:
-        print(f"{r.code}\t{r.applicant_name}\t{_format(r.due_at)}\t{word}\t{_letter_text(by_code.get(r.code, []))}",
-              file=out)
+        print(
+            f"{r.code}\t{r.applicant_name}\t{_format(r.due_at)}\t{word}\t{_letter_text(by_code.get(r.code, []))}",
+            file=out,
+        )
     if args.scan:
         print(f"Đã lập {created} phiếu xin lỗi dự thảo.", file=out)
     return EXIT_OK
@@ -138,14 +200,21 @@ def print_form(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     target = _require_folder(args.output, FORMS[args.print_command].split(" (")[0])
     form = args.print_command
     if form == "apology":
-        letters = sorted(svc.apologies.for_dossier(svc.dossiers.get(args.code).code), key=lambda x: (x.created_at, x.id),
-                         reverse=True)
+        letters = sorted(
+            svc.apologies.for_dossier(svc.dossiers.get(args.code).code),
+            key=lambda x: (x.created_at, x.id),
+            reverse=True,
+        )
         if not letters:
             raise ValidationError.for_field("dossier", "Hồ sơ chưa có phiếu xin lỗi nào.")
         data = svc.apologies.pdf([x.id for x in letters])
     else:
-        render = {"supplement": svc.printing.supplement_pdf, "refusal": svc.printing.refusal_pdf,
-                  "stop": svc.printing.stop_pdf, "control": svc.printing.control_pdf}[form]
+        render = {
+            "supplement": svc.printing.supplement_pdf,
+            "refusal": svc.printing.refusal_pdf,
+            "stop": svc.printing.stop_pdf,
+            "control": svc.printing.control_pdf,
+        }[form]
         data = render(args.code)
     print(svc.printing.write(target, data), file=out)
     return EXIT_OK
@@ -167,8 +236,13 @@ def _cmd_explain(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 
 def _cmd_apology(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     if args.apology_command == "confirm":
-        letter = svc.apologies.confirm(args.letter_id, by=args.by, override_reason=args.override_reason)
-        print(f"{letter.number_text}\t{letter.dossier_code}\thẹn lại {_format(letter.proposed_due_at)}", file=out)
+        letter = svc.apologies.confirm(
+            args.letter_id, by=args.by, override_reason=args.override_reason
+        )
+        print(
+            f"{letter.number_text}\t{letter.dossier_code}\thẹn lại {_format(letter.proposed_due_at)}",
+            file=out,
+        )
     else:
         letter = svc.apologies.deliver(args.letter_id, args.method, at=args.at)
         assert letter.status is LetterStatus.DELIVERED

@@ -21,37 +21,75 @@ if TYPE_CHECKING:
     from tthc_desk.services.container import Services
 
 Leaf = Callable[[Any, str, str], argparse.ArgumentParser]
-KINDS = {"month": PeriodKind.MONTH, "quarter": PeriodKind.QUARTER, "half": PeriodKind.HALF, "year": PeriodKind.YEAR,
-         "custom": PeriodKind.CUSTOM}
+KINDS = {
+    "month": PeriodKind.MONTH,
+    "quarter": PeriodKind.QUARTER,
+    "half": PeriodKind.HALF,
+    "year": PeriodKind.YEAR,
+    "custom": PeriodKind.CUSTOM,
+}
 
 
 def add_parsers(sub: Any, leaf: Leaf) -> None:
-    rep = sub.add_parser("report", help="lập báo cáo gửi cấp trên (Excel)", description="Lập báo cáo gửi cấp trên.")
-    rsub = rep.add_subparsers(dest="report_command", metavar="LOẠI", title="loại báo cáo", required=True)
-    p = leaf(rsub, "weekly", "báo cáo tuần: Tổng hợp (Biểu 06a), Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin")
-    p.add_argument("--week", default=None, metavar="2026-W09", help="tuần báo cáo (mặc định: tuần trước)")
+    rep = sub.add_parser(
+        "report", help="lập báo cáo gửi cấp trên (Excel)", description="Lập báo cáo gửi cấp trên."
+    )
+    rsub = rep.add_subparsers(
+        dest="report_command", metavar="LOẠI", title="loại báo cáo", required=True
+    )
+    p = leaf(
+        rsub,
+        "weekly",
+        "báo cáo tuần: Tổng hợp (Biểu 06a), Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin",
+    )
+    p.add_argument(
+        "--week", default=None, metavar="2026-W09", help="tuần báo cáo (mặc định: tuần trước)"
+    )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx")
-    p = leaf(rsub, "period", "báo cáo định kỳ Biểu 06a (tháng, quý, 6 tháng, năm theo kỳ chốt số liệu, hoặc tùy chọn)")
-    p.add_argument("--kind", required=True, choices=list(KINDS), metavar="KỲ",
-                   help="month (tháng), quarter (quý), half (6 tháng), year (năm), custom (tùy chọn)")
-    p.add_argument("--key", default=None, metavar="KỲ_SỐ",
-                   help="kỳ cụ thể: 2026-03, 2026-Q1, 2026-H1, 2026 (mặc định: kỳ đang diễn ra)")
-    p.add_argument("--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="ngày đầu (kỳ tùy chọn)")
-    p.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD", help="ngày cuối (kỳ tùy chọn)")
+    p = leaf(
+        rsub,
+        "period",
+        "báo cáo định kỳ Biểu 06a (tháng, quý, 6 tháng, năm theo kỳ chốt số liệu, hoặc tùy chọn)",
+    )
+    p.add_argument(
+        "--kind",
+        required=True,
+        choices=list(KINDS),
+        metavar="KỲ",
+        help="month (tháng), quarter (quý), half (6 tháng), year (năm), custom (tùy chọn)",
+    )
+    p.add_argument(
+        "--key",
+        default=None,
+        metavar="KỲ_SỐ",
+        help="kỳ cụ thể: 2026-03, 2026-Q1, 2026-H1, 2026 (mặc định: kỳ đang diễn ra)",
+    )
+    p.add_argument(
+        "--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="ngày đầu (kỳ tùy chọn)"
+    )
+    p.add_argument(
+        "--to", dest="date_to", type=_day, metavar="YYYY-MM-DD", help="ngày cuối (kỳ tùy chọn)"
+    )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx")
 
     p = leaf(sub, "aggregate", "tổng hợp báo cáo của các xã thành bảng Biểu 06a của tỉnh")
     p.add_argument("files", nargs="+", type=Path, metavar="TỆP.xlsx")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỈNH.xlsx")
-    p.add_argument("--period", default=None, metavar="KỲ_SỐ",
-                   help="kỳ cần tổng hợp (mặc định: kỳ mà nhiều tệp nhất báo cáo)")
+    p.add_argument(
+        "--period",
+        default=None,
+        metavar="KỲ_SỐ",
+        help="kỳ cần tổng hợp (mặc định: kỳ mà nhiều tệp nhất báo cáo)",
+    )
 
 
 def _summary_line(report: Report, path: Path) -> str:
     t = report.total
-    return (f"{path}\t{report.period.label} ({report.period.range_text.lower()})\t"
-            f"nhận {t.received_total}, đã giải quyết {t.settled_total} (quá hạn {t.late}), "
-            f"đang giải quyết {t.pending_total} (quá hạn {t.pending_overdue})")
+    return (
+        f"{path}\t{report.period.label} ({report.period.range_text.lower()})\t"
+        f"nhận {t.received_total}, đã giải quyết {t.settled_total} (quá hạn {t.late}), "
+        f"đang giải quyết {t.pending_total} (quá hạn {t.pending_overdue})"
+    )
 
 
 def _cmd_report(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
@@ -61,7 +99,9 @@ def _cmd_report(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     else:
         kind = KINDS[args.kind]
         if kind is not PeriodKind.CUSTOM and (args.date_from or args.date_to):
-            raise CliError("--from/--to chỉ dùng với --kind custom; kỳ khác chọn bằng --key (ví dụ 2026-Q1).")
+            raise CliError(
+                "--from/--to chỉ dùng với --kind custom; kỳ khác chọn bằng --key (ví dụ 2026-Q1)."
+            )
         period = svc.reports.period(kind, args.key, args.date_from, args.date_to)
         report = svc.reports.write_period(period, target)
     print(_summary_line(report, target), file=out)
@@ -80,8 +120,11 @@ def _cmd_aggregate(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     if not result.included:
         return EXIT_ERROR
     t = result.total
-    print(f"{target}\tkỳ {result.period_key}\t{len(result.included)} đơn vị\tnhận {t.received_total}, "
-          f"đã giải quyết {t.settled_total}, đang giải quyết {t.pending_total}", file=out)
+    print(
+        f"{target}\tkỳ {result.period_key}\t{len(result.included)} đơn vị\tnhận {t.received_total}, "
+        f"đã giải quyết {t.settled_total}, đang giải quyết {t.pending_total}",
+        file=out,
+    )
     return EXIT_OK
 
 

@@ -24,53 +24,116 @@ if TYPE_CHECKING:
     from tthc_desk.services.container import Services
 
 Leaf = Callable[[Any, str, str], argparse.ArgumentParser]
-KINDS = {"webdav": DestinationKind.WEBDAV, "https-post": DestinationKind.HTTPS_POST,
-         "smtp": DestinationKind.SMTP, "folder": DestinationKind.FOLDER}
+KINDS = {
+    "webdav": DestinationKind.WEBDAV,
+    "https-post": DestinationKind.HTTPS_POST,
+    "smtp": DestinationKind.SMTP,
+    "folder": DestinationKind.FOLDER,
+}
 
 
 def add_parsers(sub: Any, leaf: Leaf) -> None:
-    dest = sub.add_parser("destination", help="nơi nhận báo cáo gửi lên cấp trên",
-                          description="Nơi nhận báo cáo gửi lên cấp trên (người quản trị đặt).")
-    dsub = dest.add_subparsers(dest="destination_command", metavar="LỆNH", title="các lệnh", required=True)
+    dest = sub.add_parser(
+        "destination",
+        help="nơi nhận báo cáo gửi lên cấp trên",
+        description="Nơi nhận báo cáo gửi lên cấp trên (người quản trị đặt).",
+    )
+    dsub = dest.add_subparsers(
+        dest="destination_command", metavar="LỆNH", title="các lệnh", required=True
+    )
     p = leaf(dsub, "set", "đặt nơi nhận: thư mục WebDAV, địa chỉ HTTPS, thư điện tử hoặc thư mục")
-    p.add_argument("--kind", required=True, choices=list(KINDS), help="webdav, https-post, smtp hoặc folder")
-    p.add_argument("--name", default="Cấp tỉnh", metavar="TÊN", help="tên nơi nhận (mặc định “Cấp tỉnh”)")
-    p.add_argument("--url", default="", metavar="URL", help="địa chỉ thư mục WebDAV hoặc địa chỉ nhận tệp")
-    p.add_argument("--folder", default="", metavar="THƯ_MỤC", help="thư mục trên máy hoặc mạng nội bộ")
+    p.add_argument(
+        "--kind", required=True, choices=list(KINDS), help="webdav, https-post, smtp hoặc folder"
+    )
+    p.add_argument(
+        "--name", default="Cấp tỉnh", metavar="TÊN", help="tên nơi nhận (mặc định “Cấp tỉnh”)"
+    )
+    p.add_argument(
+        "--url", default="", metavar="URL", help="địa chỉ thư mục WebDAV hoặc địa chỉ nhận tệp"
+    )
+    p.add_argument(
+        "--folder", default="", metavar="THƯ_MỤC", help="thư mục trên máy hoặc mạng nội bộ"
+    )
     p.add_argument("--user", default="", metavar="TÊN_ĐĂNG_NHẬP")
-    p.add_argument("--bearer", action="store_true", help="https-post: gửi mã truy cập (token) thay cho mật khẩu")
-    p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu (hoặc token) từ stdin")
-    p.add_argument("--no-store", action="store_true",
-                   help="không lưu mật khẩu (máy không có kho mật khẩu): hỏi lại mỗi lần gửi")
+    p.add_argument(
+        "--bearer",
+        action="store_true",
+        help="https-post: gửi mã truy cập (token) thay cho mật khẩu",
+    )
+    p.add_argument(
+        "--password-stdin", action="store_true", help="đọc mật khẩu (hoặc token) từ stdin"
+    )
+    p.add_argument(
+        "--no-store",
+        action="store_true",
+        help="không lưu mật khẩu (máy không có kho mật khẩu): hỏi lại mỗi lần gửi",
+    )
     p.add_argument("--smtp-host", default="", metavar="MÁY_CHỦ")
     p.add_argument("--smtp-port", type=_positive, default=587, metavar="CỔNG")
-    p.add_argument("--tls", choices=[m.value for m in TlsMode], default=TlsMode.STARTTLS.value,
-                   help="mã hóa: starttls (mặc định), ssl hoặc none")
+    p.add_argument(
+        "--tls",
+        choices=[m.value for m in TlsMode],
+        default=TlsMode.STARTTLS.value,
+        help="mã hóa: starttls (mặc định), ssl hoặc none",
+    )
     p.add_argument("--from", dest="from_addr", default="", metavar="ĐỊA_CHỈ", help="thư người gửi")
-    p.add_argument("--to", dest="to_addrs", action="append", default=[], metavar="ĐỊA_CHỈ",
-                   help="thư người nhận (lặp lại cho mỗi người)")
-    p.add_argument("--subject", default=None, metavar="MẪU", help="tiêu đề thư, dùng {kind} {period} {office}")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="GIÂY", help="thời gian chờ (mặc định 30)")
-    p.add_argument("--allow-http", action="store_true",
-                   help="cho phép http:// hoặc thư không mã hóa (TLS none) trong mạng nội bộ")
-    p.add_argument("--ca-file", default="", metavar="TỆP.pem", help="chứng chỉ gốc riêng của máy chủ")
+    p.add_argument(
+        "--to",
+        dest="to_addrs",
+        action="append",
+        default=[],
+        metavar="ĐỊA_CHỈ",
+        help="thư người nhận (lặp lại cho mỗi người)",
+    )
+    p.add_argument(
+        "--subject", default=None, metavar="MẪU", help="tiêu đề thư, dùng {kind} {period} {office}"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=30.0, metavar="GIÂY", help="thời gian chờ (mặc định 30)"
+    )
+    p.add_argument(
+        "--allow-http",
+        action="store_true",
+        help="cho phép http:// hoặc thư không mã hóa (TLS none) trong mạng nội bộ",
+    )
+    p.add_argument(
+        "--ca-file", default="", metavar="TỆP.pem", help="chứng chỉ gốc riêng của máy chủ"
+    )
     leaf(dsub, "show", "xem nơi nhận đang đặt (không hiện mật khẩu)")
     p = leaf(dsub, "test", "thử kết nối và đăng nhập, không gửi báo cáo nào")
-    p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (máy không có keyring)")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (máy không có keyring)"
+    )
 
     up = leaf(sub, "upload", "gửi các báo cáo đến lượt trong hàng chờ, in kết quả từng tệp")
-    up.add_argument("--all", action="store_true", help="gửi mọi báo cáo đang chờ, không đợi hết thời gian chờ thử lại")
-    up.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (máy không có keyring)")
+    up.add_argument(
+        "--all",
+        action="store_true",
+        help="gửi mọi báo cáo đang chờ, không đợi hết thời gian chờ thử lại",
+    )
+    up.add_argument(
+        "--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (máy không có keyring)"
+    )
     usub = up.add_subparsers(dest="upload_command", metavar="LỆNH", title="các lệnh")
-    leaf(usub, "status", "liệt kê hàng chờ gửi: số, tệp, trạng thái, số lần thử, lần thử sau, lỗi gần nhất")
+    leaf(
+        usub,
+        "status",
+        "liệt kê hàng chờ gửi: số, tệp, trạng thái, số lần thử, lần thử sau, lỗi gần nhất",
+    )
 
     box = sub.add_parser("outbox", help="hàng chờ gửi báo cáo", description="Hàng chờ gửi báo cáo.")
-    bsub = box.add_subparsers(dest="outbox_command", metavar="LỆNH", title="các lệnh", required=True)
+    bsub = box.add_subparsers(
+        dest="outbox_command", metavar="LỆNH", title="các lệnh", required=True
+    )
     p = leaf(bsub, "add", "đưa một tệp báo cáo đã lập vào hàng chờ gửi")
     p.add_argument("file", type=Path, metavar="TỆP")
     p.add_argument("--kind", required=True, metavar="LOẠI", help="loại báo cáo: weekly, period…")
-    p.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo, ví dụ 2026-W09, 2026-Q1")
-    p.add_argument("--office", default="", metavar="MÃ", help="mã định danh cơ quan (mặc định: của cơ quan)")
+    p.add_argument(
+        "--period", required=True, metavar="KỲ", help="kỳ báo cáo, ví dụ 2026-W09, 2026-Q1"
+    )
+    p.add_argument(
+        "--office", default="", metavar="MÃ", help="mã định danh cơ quan (mặc định: của cơ quan)"
+    )
     p = leaf(bsub, "retry", "đặt lại một báo cáo gửi không được để gửi ở lần tới")
     p.add_argument("item_id", type=_positive, metavar="SỐ")
 
@@ -110,7 +173,11 @@ def _cmd_destination(args: argparse.Namespace, svc: Services, out: TextIO) -> in
             if not outbox.credentials.available:
                 state = "không lưu (máy không có kho mật khẩu), hỏi khi gửi"
             else:
-                state = "đã lưu trong kho mật khẩu" if outbox.credentials.get(dest.secret_key) else "chưa lưu"
+                state = (
+                    "đã lưu trong kho mật khẩu"
+                    if outbox.credentials.get(dest.secret_key)
+                    else "chưa lưu"
+                )
             print(f"Mật khẩu\t{state}", file=out)
         return EXIT_OK
     if args.destination_command == "test":
@@ -118,10 +185,19 @@ def _cmd_destination(args: argparse.Namespace, svc: Services, out: TextIO) -> in
         print(f"Kết nối được: {receipt.describe()}", file=out)
         return EXIT_OK
     values: dict[str, Any] = {
-        "kind": KINDS[args.kind], "name": args.name, "url": args.url, "folder": args.folder,
-        "username": args.user, "bearer": args.bearer, "smtp_host": args.smtp_host,
-        "smtp_port": args.smtp_port, "tls": TlsMode(args.tls), "from_addr": args.from_addr,
-        "to_addrs": tuple(args.to_addrs), "timeout": args.timeout, "allow_http": args.allow_http,
+        "kind": KINDS[args.kind],
+        "name": args.name,
+        "url": args.url,
+        "folder": args.folder,
+        "username": args.user,
+        "bearer": args.bearer,
+        "smtp_host": args.smtp_host,
+        "smtp_port": args.smtp_port,
+        "tls": TlsMode(args.tls),
+        "from_addr": args.from_addr,
+        "to_addrs": tuple(args.to_addrs),
+        "timeout": args.timeout,
+        "allow_http": args.allow_http,
         "ca_file": args.ca_file,
     }
     if args.subject is not None:
@@ -129,8 +205,10 @@ def _cmd_destination(args: argparse.Namespace, svc: Services, out: TextIO) -> in
     dest = Destination(**values)
     secret = _stdin_secret() if args.password_stdin else None
     if secret and not args.no_store and not outbox.credentials.available:
-        raise CliError(outbox.credentials.unavailable_reason
-                       + " Thêm --no-store để lưu nơi nhận mà không lưu mật khẩu.")
+        raise CliError(
+            outbox.credentials.unavailable_reason
+            + " Thêm --no-store để lưu nơi nhận mà không lưu mật khẩu."
+        )
     saved = outbox.save_destination(dest, secret, store_secret=not args.no_store)
     print(f"Đã lưu nơi nhận “{saved.name}”: {saved.kind.label}, {saved.where}", file=out)
     if secret and not args.no_store:
@@ -151,8 +229,15 @@ def _result_text(r: SendResult) -> str:
 def _cmd_upload(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     if args.upload_command == "status":
         for i in svc.outbox.items():
-            next_at = _format(i.next_attempt_at) if i.next_attempt_at and i.state is not OutboxState.SENT else ""
-            print(f"{i.id}\t{i.file_name}\t{i.state.label}\t{i.attempts}\t{next_at}\t{i.last_error}", file=out)
+            next_at = (
+                _format(i.next_attempt_at)
+                if i.next_attempt_at and i.state is not OutboxState.SENT
+                else ""
+            )
+            print(
+                f"{i.id}\t{i.file_name}\t{i.state.label}\t{i.attempts}\t{next_at}\t{i.last_error}",
+                file=out,
+            )
         counts = svc.outbox.status_counts()
         print("Tổng: " + ", ".join(f"{s.label.lower()} {n}" for s, n in counts.items()), file=out)
         return EXIT_OK
@@ -170,7 +255,9 @@ def _cmd_outbox(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         item = svc.outbox.retry(args.item_id)
     else:
         office = args.office or svc.settings.office().agency_id
-        item = svc.outbox.enqueue(_require_file(args.file), kind=args.kind, period_key=args.period, office_id=office)
+        item = svc.outbox.enqueue(
+            _require_file(args.file), kind=args.kind, period_key=args.period, office_id=office
+        )
     print(f"{item.id}\t{item.file_name}\t{item.state.label}", file=out)
     return EXIT_OK
 

@@ -29,7 +29,9 @@ def test_empty_to_head_and_models_agree(tmp_path: Path) -> None:
     db.migrate()
     assert m.current_revision(db.engine) == m.head_revision()
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"include_name": m.include_name, "compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"include_name": m.include_name, "compare_type": True}
+        )
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == [], diff
 
@@ -53,11 +55,16 @@ def test_downgrade_and_upgrade_keep_rows(tmp_path: Path) -> None:
         )
     m.downgrade(db.engine, "0001")
     with db.engine.connect() as conn:
-        tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        }
     assert "dossier_fts" not in tables
     m.upgrade(db.engine)
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT value FROM settings").scalar() == '{"office_name": "Trung tâm"}'
+        assert (
+            conn.exec_driver_sql("SELECT value FROM settings").scalar()
+            == '{"office_name": "Trung tâm"}'
+        )
         assert conn.exec_driver_sql("SELECT count(*) FROM dossier_fts").scalar() == 0
 
 
@@ -100,11 +107,23 @@ def test_fts_follows_dossier_rows(tmp_path: Path) -> None:
             "'001190012345','','','','','','','direct','counter','','',1,0,'',?,?,?,'','','received','',?,'do duc x 260302 0001')",
             (now, now, now, now),
         )
-        hit = conn.exec_driver_sql("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH '\"duc\"*'").fetchall()
+        hit = conn.exec_driver_sql(
+            "SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH '\"duc\"*'"
+        ).fetchall()
         assert hit == [(1,)]
         conn.exec_driver_sql("UPDATE dossiers SET search_text='le van y' WHERE id=1")
-        assert conn.exec_driver_sql("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'duc'").scalar() == 0
-        assert conn.exec_driver_sql("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'van'").scalar() == 1
+        assert (
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'duc'"
+            ).scalar()
+            == 0
+        )
+        assert (
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'van'"
+            ).scalar()
+            == 1
+        )
 
 
 def test_schema_head_constant_matches_alembic() -> None:

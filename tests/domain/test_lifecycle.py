@@ -34,7 +34,13 @@ def test_every_status_is_in_exactly_one_group() -> None:
 
 
 def test_terminal_statuses_allow_nothing() -> None:
-    for status in (Status.RETURNED, Status.REFUSED, Status.STOPPED, Status.WITHDRAWN, Status.CLOSED):
+    for status in (
+        Status.RETURNED,
+        Status.REFUSED,
+        Status.STOPPED,
+        Status.WITHDRAWN,
+        Status.CLOSED,
+    ):
         assert allowed_moves(status) == []
 
 
@@ -93,7 +99,10 @@ def test_classification(settled: datetime, granularity: Granularity, expected: T
 def test_open_dossiers_and_supplements() -> None:
     due = datetime(2026, 3, 5, 10, 0)
     assert classify_open(Status.IN_PROGRESS, due, due) is OpenTimeliness.WITHIN
-    assert classify_open(Status.IN_PROGRESS, due, datetime(2026, 3, 5, 10, 1)) is OpenTimeliness.OVERDUE
+    assert (
+        classify_open(Status.IN_PROGRESS, due, datetime(2026, 3, 5, 10, 1))
+        is OpenTimeliness.OVERDUE
+    )
     assert classify_open(Status.SUPPLEMENT, due, datetime(2026, 4, 1)) is OpenTimeliness.WITHIN
 
 

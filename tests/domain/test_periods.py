@@ -26,7 +26,12 @@ from tthc_desk.domain.report import (
 
 def test_weeks_run_monday_to_sunday_or_from_the_set_day() -> None:
     w = periods.week(2026, 9)
-    assert (w.start, w.end, w.key, w.label) == (date(2026, 2, 23), date(2026, 3, 1), "2026-W09", "Tuần 09/2026")
+    assert (w.start, w.end, w.key, w.label) == (
+        date(2026, 2, 23),
+        date(2026, 3, 1),
+        "2026-W09",
+        "Tuần 09/2026",
+    )
     assert w.as_of == datetime(2026, 3, 2, 0, 0)
     assert periods.last_week(date(2026, 3, 4)) == w
     assert periods.last_week(date(2026, 3, 2)) == w  # Monday: last week has just ended
@@ -53,7 +58,9 @@ def test_weeks_run_monday_to_sunday_or_from_the_set_day() -> None:
         (PeriodKind.YEAR, "2026", date(2025, 12, 15), date(2026, 12, 14)),
     ],
 )
-def test_reporting_cut_offs_of_decree_09_2019(kind: PeriodKind, key: str, start: date, end: date) -> None:
+def test_reporting_cut_offs_of_decree_09_2019(
+    kind: PeriodKind, key: str, start: date, end: date
+) -> None:
     p = periods.parse_key(kind, key)
     assert (p.start, p.end, p.key) == (start, end, key)
 
@@ -76,11 +83,21 @@ def test_calendar_months_setting_and_the_period_containing_a_day() -> None:
 def test_settled_and_pending_outcomes_at_the_edges() -> None:
     due = datetime(2026, 3, 4, 10, 0)
     day = Granularity.DAY
-    assert settled_outcome(Status.RESULT_READY, datetime(2026, 3, 3, 17, 0), due, day) is Outcome.EARLY
-    assert settled_outcome(Status.RESULT_READY, datetime(2026, 3, 4, 23, 59), due, day) is Outcome.ON_TIME
+    assert (
+        settled_outcome(Status.RESULT_READY, datetime(2026, 3, 3, 17, 0), due, day) is Outcome.EARLY
+    )
+    assert (
+        settled_outcome(Status.RESULT_READY, datetime(2026, 3, 4, 23, 59), due, day)
+        is Outcome.ON_TIME
+    )
     assert settled_outcome(Status.REFUSED, datetime(2026, 3, 5, 0, 0), due, day) is Outcome.LATE
-    assert settled_outcome(Status.RESULT_READY, datetime(2026, 3, 4, 10, 1), due, Granularity.MINUTE) is Outcome.LATE
-    assert settled_outcome(Status.WITHDRAWN, datetime(2026, 3, 2, 9, 0), due, day) is Outcome.ON_TIME
+    assert (
+        settled_outcome(Status.RESULT_READY, datetime(2026, 3, 4, 10, 1), due, Granularity.MINUTE)
+        is Outcome.LATE
+    )
+    assert (
+        settled_outcome(Status.WITHDRAWN, datetime(2026, 3, 2, 9, 0), due, day) is Outcome.ON_TIME
+    )
     assert settled_outcome(Status.WITHDRAWN, datetime(2026, 3, 6, 9, 0), due, day) is Outcome.LATE
     assert settled_outcome(Status.CLOSED, datetime(2026, 3, 30, 9, 0), due, day) is Outcome.ON_TIME
     assert pending_outcome(Status.IN_PROGRESS, due, due) is Outcome.WITHIN
@@ -91,27 +108,63 @@ def test_settled_and_pending_outcomes_at_the_edges() -> None:
 def test_state_at_replays_status_and_appointment() -> None:
     events = [
         DossierEvent(datetime(2026, 3, 2, 8, 0), "received"),
-        DossierEvent(datetime(2026, 3, 3, 9, 0), "supplement", data={"from_status": "received", "to_status": "supplement"}),
-        DossierEvent(datetime(2026, 3, 9, 10, 0), "supplemented",
-                     data={"from_status": "supplement", "to_status": "received", "old_due_at": "2026-03-05 08:00"}),
+        DossierEvent(
+            datetime(2026, 3, 3, 9, 0),
+            "supplement",
+            data={"from_status": "received", "to_status": "supplement"},
+        ),
+        DossierEvent(
+            datetime(2026, 3, 9, 10, 0),
+            "supplemented",
+            data={
+                "from_status": "supplement",
+                "to_status": "received",
+                "old_due_at": "2026-03-05 08:00",
+            },
+        ),
     ]
     current_due = datetime(2026, 3, 12, 10, 0)
     assert state_at(events, datetime(2026, 3, 9, 0, 0), Status.RECEIVED, current_due) == (
-        Status.SUPPLEMENT, datetime(2026, 3, 5, 8, 0))
-    assert state_at(events, datetime(2026, 3, 10), Status.RECEIVED, current_due) == (Status.RECEIVED, current_due)
+        Status.SUPPLEMENT,
+        datetime(2026, 3, 5, 8, 0),
+    )
+    assert state_at(events, datetime(2026, 3, 10), Status.RECEIVED, current_due) == (
+        Status.RECEIVED,
+        current_due,
+    )
 
 
 outcomes = st.sampled_from(list(Outcome))
 
 
-@given(st.lists(st.tuples(st.sampled_from(["Hộ tịch", "Chứng thực", "Cư trú"]), st.sampled_from(list(Channel)),
-                          st.booleans(), outcomes), max_size=60))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Hộ tịch", "Chứng thực", "Cư trú"]),
+            st.sampled_from(list(Channel)),
+            st.booleans(),
+            outcomes,
+        ),
+        max_size=60,
+    )
+)
 def test_the_identities_hold_on_every_row(items: list[tuple[str, Channel, bool, Outcome]]) -> None:
     when = datetime(2026, 3, 2, 8, 0)
     dossiers = [
-        ReportDossier(code=f"X-{i}", field=f, procedure_code="1", procedure_name="p", applicant_name="a", channel=ch,
-                      intake_at=when, due_at=when, settled_at=when if o.settled else None, outcome=o,
-                      carried_over=carried, status_label="")
+        ReportDossier(
+            code=f"X-{i}",
+            field=f,
+            procedure_code="1",
+            procedure_name="p",
+            applicant_name="a",
+            channel=ch,
+            intake_at=when,
+            due_at=when,
+            settled_at=when if o.settled else None,
+            outcome=o,
+            carried_over=carried,
+            status_label="",
+        )
         for i, (f, ch, carried, o) in enumerate(items)
     ]
     rows, total = summarise(dossiers)

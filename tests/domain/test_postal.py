@@ -45,8 +45,13 @@ def test_allowed_changes() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("EB123456789VN", "EB123456789VN"), (" eb 1234 5678 9vn ", "EB123456789VN"),
-     ("rr000000000vn", "RR000000000VN"), ("123456", "123456"), ("a" * 30, "A" * 30)],
+    [
+        ("EB123456789VN", "EB123456789VN"),
+        (" eb 1234 5678 9vn ", "EB123456789VN"),
+        ("rr000000000vn", "RR000000000VN"),
+        ("123456", "123456"),
+        ("a" * 30, "A" * 30),
+    ],
 )
 def test_waybills_are_normalised_and_accepted(raw: str, expected: str) -> None:
     assert normalise_waybill(raw) == expected
@@ -54,7 +59,9 @@ def test_waybills_are_normalised_and_accepted(raw: str, expected: str) -> None:
     assert parse_waybill(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "A" * 31, "EB-123456789-VN", "ĐB123456789VN", "EB12345678*VN"])
+@pytest.mark.parametrize(
+    "raw", ["", "12345", "A" * 31, "EB-123456789-VN", "ĐB123456789VN", "EB12345678*VN"]
+)
 def test_bad_waybills_are_refused_with_a_field(raw: str) -> None:
     with pytest.raises(ValidationError) as e:
         parse_waybill(raw)
@@ -73,12 +80,20 @@ def test_s10_check_digit_is_only_a_hint() -> None:
 
 @pytest.mark.parametrize(
     ("word", "state"),
-    [("delivered", PostalState.DELIVERED), ("DELIVERED", PostalState.DELIVERED),
-     ("Đã phát thành công", PostalState.DELIVERED), ("da phat thanh cong", PostalState.DELIVERED),
-     ("failed", PostalState.FAILED), ("Phát không thành công", PostalState.FAILED),
-     ("phat khong thanh cong", PostalState.FAILED), ("returned", PostalState.RETURNED),
-     ("Chuyển hoàn về Bộ phận Một cửa", PostalState.RETURNED), ("chuyen hoan", PostalState.RETURNED),
-     ("handed_over", PostalState.HANDED_OVER), ("Đã giao bưu điện", PostalState.HANDED_OVER)],
+    [
+        ("delivered", PostalState.DELIVERED),
+        ("DELIVERED", PostalState.DELIVERED),
+        ("Đã phát thành công", PostalState.DELIVERED),
+        ("da phat thanh cong", PostalState.DELIVERED),
+        ("failed", PostalState.FAILED),
+        ("Phát không thành công", PostalState.FAILED),
+        ("phat khong thanh cong", PostalState.FAILED),
+        ("returned", PostalState.RETURNED),
+        ("Chuyển hoàn về Bộ phận Một cửa", PostalState.RETURNED),
+        ("chuyen hoan", PostalState.RETURNED),
+        ("handed_over", PostalState.HANDED_OVER),
+        ("Đã giao bưu điện", PostalState.HANDED_OVER),
+    ],
 )
 def test_status_words_with_or_without_accents(word: str, state: PostalState) -> None:
     assert parse_status_word(word) is state
@@ -87,7 +102,10 @@ def test_status_words_with_or_without_accents(word: str, state: PostalState) -> 
 def test_status_words_in_nfd_and_unknown_words() -> None:
     import unicodedata
 
-    assert parse_status_word(unicodedata.normalize("NFD", "Phát không thành công")) is PostalState.FAILED
+    assert (
+        parse_status_word(unicodedata.normalize("NFD", "Phát không thành công"))
+        is PostalState.FAILED
+    )
     assert parse_status_word("waiting") is None  # never a post office status
     assert parse_status_word("Chờ giao bưu điện") is None
     assert parse_status_word("lost") is None

@@ -19,14 +19,20 @@ HEADER = ["TT", "Mã hồ sơ", "Nội dung giải quyết TTHC", "Kết quả g
 
 
 def make_batch(services: Services, clock: FixedClock, n: int = 3):  # type: ignore[no-untyped-def]
-    codes = [ready(services, clock, name=f"Nguyễn Văn {name}", id_number=f"03608400{i:04d}")
-             for i, name in enumerate(("An", "Bình", "Cường", "Dũng", "Hải", "Khánh")[:n])]
+    codes = [
+        ready(services, clock, name=f"Nguyễn Văn {name}", id_number=f"03608400{i:04d}")
+        for i, name in enumerate(("An", "Bình", "Cường", "Dũng", "Hải", "Khánh")[:n])
+    ]
     clock.set(datetime(2026, 3, 2, 14, 0))
-    waybills = {code: f"EB4000000{i:02d}VN" for i, code in enumerate(codes[:-1])}  # the last one later
+    waybills = {
+        code: f"EB4000000{i:02d}VN" for i, code in enumerate(codes[:-1])
+    }  # the last one later
     return services.postal.create_batch(waybills=waybills, postal_employee="Đỗ Văn Hùng")
 
 
-def test_pdf_carries_every_label_and_every_item_in_two_copies(services: Services, clock: FixedClock) -> None:
+def test_pdf_carries_every_label_and_every_item_in_two_copies(
+    services: Services, clock: FixedClock
+) -> None:
     batch = make_batch(services, clock)
     data = services.postal.batch_pdf(batch.number_text)
     assert all(w > h for w, h in page_sizes(data))  # A4 landscape
@@ -42,10 +48,14 @@ def test_pdf_carries_every_label_and_every_item_in_two_copies(services: Services
         assert item.applicant_name in text
         if item.waybill:
             assert compact.count(item.waybill) == 2  # once per copy
-    assert len(page_sizes(services.postal.batch_pdf(batch.number_text, copies=1))) * 2 == len(page_sizes(data))
+    assert len(page_sizes(services.postal.batch_pdf(batch.number_text, copies=1))) * 2 == len(
+        page_sizes(data)
+    )
 
 
-def test_excel_list_has_the_expected_columns_and_items(services: Services, clock: FixedClock, tmp_path: Path) -> None:
+def test_excel_list_has_the_expected_columns_and_items(
+    services: Services, clock: FixedClock, tmp_path: Path
+) -> None:
     batch = make_batch(services, clock)
     path = services.postal.write_batch_list("1/2026", tmp_path / "ban-giao.xlsx")
     wb = load_workbook(path)
@@ -55,10 +65,9 @@ def test_excel_list_has_the_expected_columns_and_items(services: Services, clock
     assert rows[head] == HEADER
     assert ws.freeze_panes == f"A{head + 2}"
     assert ws.page_setup.orientation == "landscape"
-    body = rows[head + 1:]
+    body = rows[head + 1 :]
     assert [r[1] for r in body] == [i.dossier_code for i in batch.items]
     assert [r[7] for r in body] == [i.waybill or None for i in batch.items]
     assert all(r[6] == "X" for r in body)
     flat = " ".join(str(c) for r in rows[:head] for c in r if c)
     assert "DANH SÁCH BÀN GIAO HỒ SƠ" in flat and "01/2026/BGBC" in flat and "Đỗ Văn Hùng" in flat
-

@@ -355,15 +355,24 @@ def test_qr_code_holds_the_dossier_code(office: OfficeProfile) -> None:
     assert [q.value for q in codes] == [CODE]
 
 
-@pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
-                    reason="zbar-tools or poppler-utils is not installed")
-def test_the_printed_qr_codes_scan_back_to_the_dossier_code(office: OfficeProfile, tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
+    reason="zbar-tools or poppler-utils is not installed",
+)
+def test_the_printed_qr_codes_scan_back_to_the_dossier_code(
+    office: OfficeProfile, tmp_path: Path
+) -> None:
     (tmp_path / "r.pdf").write_bytes(render_receipt(make_dossier(), office, CLERK))
-    subprocess.run(["pdftoppm", "-png", "-r", "110", str(tmp_path / "r.pdf"), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "110", str(tmp_path / "r.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
     pages = sorted(tmp_path.glob("page*.png"))
     assert pages
     for page in pages:  # each copy carries its own code
-        done = subprocess.run(["zbarimg", "-q", "--raw", str(page)], capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["zbarimg", "-q", "--raw", str(page)], capture_output=True, text=True, check=False
+        )
         assert done.stdout.split() == [CODE], done.stderr
 
 

@@ -32,12 +32,16 @@ def test_deadline_views(services: Services, clock: FixedClock) -> None:
     assert [r.code for r in services.deadlines.rows(DeadlineView.OVERDUE)] == [b]
     assert [r.code for r in services.deadlines.rows(DeadlineView.SOON)] == [a]
     services.lifecycle.move(a, MoveRequest(Move.SUPPLEMENT, reason="Thiếu giấy"))
-    assert services.deadlines.rows(DeadlineView.SOON) == []  # waiting for a supplement: the clock stops
+    assert (
+        services.deadlines.rows(DeadlineView.SOON) == []
+    )  # waiting for a supplement: the clock stops
     assert "1 hồ sơ quá hạn" in services.deadlines.summary_text()
     assert c not in {r.code for v in DeadlineView for r in services.deadlines.rows(v)}
 
 
-def test_scan_drafts_for_at_risk_and_late_and_is_idempotent(services: Services, clock: FixedClock) -> None:
+def test_scan_drafts_for_at_risk_and_late_and_is_idempotent(
+    services: Services, clock: FixedClock
+) -> None:
     a = _receive(services)  # due Thu 05/03
     b = _receive(services, "1.004772")  # due Mon 09/03
     clock.set(datetime(2026, 3, 3, 9, 0))  # Tuesday: a is not yet "the day before"
@@ -53,7 +57,9 @@ def test_scan_drafts_for_at_risk_and_late_and_is_idempotent(services: Services, 
     assert services.apologies.missing_count() == 0
 
 
-def test_a_dossier_due_later_today_gets_no_draft_until_it_is_late(services: Services, clock: FixedClock) -> None:
+def test_a_dossier_due_later_today_gets_no_draft_until_it_is_late(
+    services: Services, clock: FixedClock
+) -> None:
     a = _receive(services, "1.001193")  # same day: due today 17:00
     clock.set(datetime(2026, 3, 2, 16, 59))
     assert services.apologies.scan() == 0
@@ -74,12 +80,25 @@ def test_confirm_in_time_moves_the_due_date(services: Services, clock: FixedCloc
     clock.set(datetime(2026, 3, 4, 9, 0))  # Wednesday = one working day before
     services.apologies.scan()
     letter = services.apologies.for_dossier(code)[0]
-    services.apologies.update_draft(letter.id, LetterEdit("Cơ quan phối hợp chậm trả lời", "Chờ UBND xã bạn", "Công chức Tư pháp - Hộ tịch", datetime(2026, 3, 9, 10, 0)))
+    services.apologies.update_draft(
+        letter.id,
+        LetterEdit(
+            "Cơ quan phối hợp chậm trả lời",
+            "Chờ UBND xã bạn",
+            "Công chức Tư pháp - Hộ tịch",
+            datetime(2026, 3, 9, 10, 0),
+        ),
+    )
     signed = services.apologies.confirm(letter.id, by="Nguyễn Văn An")
     assert signed.number == 1 and signed.year == 2026 and signed.status is LetterStatus.CONFIRMED
     d = services.dossiers.get(code)
-    assert d.due_at == datetime(2026, 3, 9, 10, 0) and d.original_due_at == datetime(2026, 3, 5, 8, 0)
-    assert d.late_reason.startswith("Cơ quan phối hợp") and d.responsible_unit == "Công chức Tư pháp - Hộ tịch"
+    assert d.due_at == datetime(2026, 3, 9, 10, 0) and d.original_due_at == datetime(
+        2026, 3, 5, 8, 0
+    )
+    assert (
+        d.late_reason.startswith("Cơ quan phối hợp")
+        and d.responsible_unit == "Công chức Tư pháp - Hộ tịch"
+    )
     clock.set(datetime(2026, 3, 6, 9, 0))
     d = services.lifecycle.move(code, MoveRequest(Move.RESULT_READY)).dossier
     assert services.lifecycle.timeliness(d) is Timeliness.EARLY  # against the extended date
@@ -87,7 +106,9 @@ def test_confirm_in_time_moves_the_due_date(services: Services, clock: FixedCloc
     assert delivered.status is LetterStatus.DELIVERED
 
 
-def test_extension_recorded_too_late_keeps_the_original_due(services: Services, clock: FixedClock) -> None:
+def test_extension_recorded_too_late_keeps_the_original_due(
+    services: Services, clock: FixedClock
+) -> None:
     code = _receive(services)  # due Thu 05/03 08:00
     clock.set(datetime(2026, 3, 5, 7, 45))  # on the due day itself: too late
     assert services.apologies.scan() == 0  # the day before has passed: drafted by hand
@@ -101,7 +122,9 @@ def test_extension_recorded_too_late_keeps_the_original_due(services: Services, 
     assert services.lifecycle.timeliness(d) is Timeliness.LATE
 
 
-def test_second_reappointment_needs_the_heads_override(services: Services, clock: FixedClock) -> None:
+def test_second_reappointment_needs_the_heads_override(
+    services: Services, clock: FixedClock
+) -> None:
     code = _receive(services)
     clock.set(datetime(2026, 3, 4, 9, 0))
     services.apologies.scan()
@@ -110,15 +133,21 @@ def test_second_reappointment_needs_the_heads_override(services: Services, clock
     clock.set(datetime(2026, 3, 10, 9, 0))
     second = services.apologies.draft(code)
     with pytest.raises(ValidationError):
-        services.apologies.confirm(second.id, by="Trần Thị Bình", override_reason="Cần thêm thời gian")
+        services.apologies.confirm(
+            second.id, by="Trần Thị Bình", override_reason="Cần thêm thời gian"
+        )
     with pytest.raises(ValidationError):
         services.apologies.confirm(second.id, by="Nguyễn Văn An")
-    signed = services.apologies.confirm(second.id, by="Nguyễn Văn An", override_reason="Chờ kết quả xác minh")
+    signed = services.apologies.confirm(
+        second.id, by="Nguyễn Văn An", override_reason="Chờ kết quả xác minh"
+    )
     assert signed.override and signed.override_by == "Nguyễn Văn An" and signed.number == 2
     assert [x.number for x in services.apologies.register(2026)] == [1, 2]
 
 
-def test_drafts_can_be_discarded_but_signed_letters_cannot(services: Services, clock: FixedClock) -> None:
+def test_drafts_can_be_discarded_but_signed_letters_cannot(
+    services: Services, clock: FixedClock
+) -> None:
     code = _receive(services)
     letter = services.apologies.draft(code)
     services.apologies.discard(letter.id)

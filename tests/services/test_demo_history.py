@@ -30,7 +30,9 @@ def demo_rows(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
     with services.db.read() as s:
         dossiers = list(s.scalars(select(DossierRecord).order_by(DossierRecord.id)))
         events: dict[int, list[DossierEventRecord]] = defaultdict(list)
-        for e in s.scalars(select(DossierEventRecord).order_by(DossierEventRecord.at, DossierEventRecord.id)):
+        for e in s.scalars(
+            select(DossierEventRecord).order_by(DossierEventRecord.at, DossierEventRecord.id)
+        ):
             events[e.dossier_id].append(e)
         letters = list(s.scalars(select(ApologyLetterRecord).order_by(ApologyLetterRecord.id)))
     yield services, dossiers, events, letters
@@ -55,8 +57,12 @@ def test_every_history_replays_through_the_real_moves(demo_rows) -> None:  # typ
             assert data["to_status"] == status.value
         assert status.value == r.status, r.code
         if status in SETTLED:
-            settling = next(e for e in reversed(history)
-                            if e.kind not in ("returned", "apology", "apology_delivered") and not e.kind.startswith("postal_"))
+            settling = next(
+                e
+                for e in reversed(history)
+                if e.kind not in ("returned", "apology", "apology_delivered")
+                and not e.kind.startswith("postal_")
+            )
             assert r.settled_at == settling.at
             assert json.loads(settling.data)["timeliness"] == classify(r.settled_at, r.due_at).value
         else:
@@ -95,7 +101,9 @@ def test_letters_are_numbered_per_year_in_signing_order(demo_rows) -> None:  # t
         signed = [e for e in events[d.id] if e.kind == "apology"]
         assert len(signed) == 1 and json.loads(signed[0].data)["number"] == x.number
     for year, group in by_year.items():
-        assert [x.number for x in sorted(group, key=lambda x: x.confirmed_at)] == list(range(1, len(group) + 1))
+        assert [x.number for x in sorted(group, key=lambda x: x.confirmed_at)] == list(
+            range(1, len(group) + 1)
+        )
         assert services.apologies.register(year)[-1].number == len(group)
 
 
@@ -106,7 +114,9 @@ def test_some_dossiers_restarted_their_clock_after_a_supplement(demo_rows) -> No
     for r in restarted:
         back = next(e for e in events[r.id] if e.kind == "supplemented")
         data = json.loads(back.data)
-        assert back.at == r.received_at and data["new_due_at"] == r.due_at.isoformat(sep=" ", timespec="minutes")
+        assert back.at == r.received_at and data["new_due_at"] == r.due_at.isoformat(
+            sep=" ", timespec="minutes"
+        )
         assert r.computed_due_at.isoformat(sep=" ", timespec="minutes") == data["old_due_at"]
 
 
@@ -123,7 +133,9 @@ def test_demo_dossiers_go_on_with_the_real_services(services: Services, clock: F
     clock.set(NOW)
     generate_demo(services, 300, seed=3)
     with services.db.read() as s:
-        code = s.scalar(select(DossierRecord.code).where(DossierRecord.status == Status.RESULT_READY.value))
+        code = s.scalar(
+            select(DossierRecord.code).where(DossierRecord.status == Status.RESULT_READY.value)
+        )
     assert code is not None
     outcome = services.lifecycle.move(code, MoveRequest(Move.RETURNED, rating="Hài lòng"))
     assert outcome.dossier.status is Status.RETURNED
@@ -137,7 +149,11 @@ def test_postal_returns_are_on_numbered_handover_lists(demo_rows) -> None:  # ty
     by_code = {r.code: r for r in dossiers}
     for x in handed:
         d = by_code[x.dossier_code]
-        assert d.status == Status.RETURNED.value and d.returned_at == x.handed_over_at and d.return_method == "postal"
+        assert (
+            d.status == Status.RETURNED.value
+            and d.returned_at == x.handed_over_at
+            and d.return_method == "postal"
+        )
         returned = [e for e in events[d.id] if e.kind == "returned"]
         assert json.loads(returned[0].data)["postal_batch"] == x.batch_number
     states = Counter(x.state.value for x in handed)

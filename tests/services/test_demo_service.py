@@ -45,8 +45,13 @@ def test_rows_follow_the_real_rules(demo: Services) -> None:
         duration = Duration(r.duration_value, DurationUnit(r.duration_unit))
         assert r.due_at == demo.dossiers.due_for(duration, r.received_at), r.code
         assert r.search_text == build_search_text(
-            code=r.code, name=r.applicant_name, id_number=r.applicant_id_number, phone=r.applicant_phone,
-            procedure_code=r.procedure_code, procedure_name=r.procedure_name, authorised_name=r.authorised_name,
+            code=r.code,
+            name=r.applicant_name,
+            id_number=r.applicant_id_number,
+            phone=r.applicant_phone,
+            procedure_code=r.procedure_code,
+            procedure_name=r.procedure_name,
+            authorised_name=r.authorised_name,
         )
         assert id_number_problem(r.applicant_id_number) is None
         assert phone_problem(r.applicant_phone) is None
@@ -63,7 +68,9 @@ def test_rows_follow_the_real_rules(demo: Services) -> None:
     assert rows[0].received_at < NOW - timedelta(days=365)
 
 
-def test_codes_and_ledger_numbers_are_contiguous_and_continue_after_the_demo(demo: Services) -> None:
+def test_codes_and_ledger_numbers_are_contiguous_and_continue_after_the_demo(
+    demo: Services,
+) -> None:
     rows = _rows(demo)
     by_day: dict[str, list[int]] = defaultdict(list)
     by_book: dict[str, list[int]] = defaultdict(list)
@@ -91,14 +98,19 @@ def test_the_mix_looks_like_a_commune_counter(demo: Services) -> None:
     assert procedures.most_common(1)[0][0] == "2.000815"  # chứng thực bản sao
     assert procedures["1.001193"] > 50  # khai sinh
     channels = Counter(r.channel for r in rows)
-    assert channels["direct"] > 0.75 * len(rows) and channels["online"] > 0 and channels["postal"] > 0
+    assert (
+        channels["direct"] > 0.75 * len(rows) and channels["online"] > 0 and channels["postal"] > 0
+    )
     online_codes = {p.code for p in demo.catalog.list() if p.online}
     assert all(r.procedure_code in online_codes for r in rows if r.channel == "online")
     old = [r for r in rows if r.due_at < NOW - timedelta(days=60)]
     recent = [r for r in rows if r.due_at > NOW]
     assert Counter(r.status for r in old).most_common(1)[0][0] == Status.RETURNED.value
     assert {Status.REFUSED.value, Status.WITHDRAWN.value} & {r.status for r in old}
-    assert {r.status for r in recent} <= {s.value for s in (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY)}
+    assert {r.status for r in recent} <= {
+        s.value
+        for s in (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY)
+    }
     # people come back: fewer applicants than dossiers, each dossier linked to its applicant
     with demo.db.read() as s:
         applicants = dict(s.execute(select(ApplicantRecord.id, ApplicantRecord.id_number)).all())
@@ -109,8 +121,18 @@ def test_the_mix_looks_like_a_commune_counter(demo: Services) -> None:
 
 def test_demo_dossiers_are_searchable_without_accents(demo: Services) -> None:
     some = _rows(demo)[700]
-    found = demo.dossiers.search(DossierQuery(text=build_search_text(
-        code="", name=some.applicant_name, id_number="", phone="", procedure_code="", procedure_name="")))
+    found = demo.dossiers.search(
+        DossierQuery(
+            text=build_search_text(
+                code="",
+                name=some.applicant_name,
+                id_number="",
+                phone="",
+                procedure_code="",
+                procedure_name="",
+            )
+        )
+    )
     assert some.code in {r.code for r in found}
     assert [r.code for r in demo.dossiers.search(DossierQuery(text=some.code))] == [some.code]
 
@@ -120,8 +142,10 @@ def test_same_seed_same_dossiers(tmp_path: Path) -> None:
         svc = open_services(AppPaths(tmp_path / folder), FixedClock(NOW))
         try:
             generate_demo(svc, 400, seed=seed)
-            return [(r.code, r.applicant_name, r.applicant_id_number, r.received_at, r.due_at, r.status)
-                    for r in _rows(svc)]
+            return [
+                (r.code, r.applicant_name, r.applicant_id_number, r.received_at, r.due_at, r.status)
+                for r in _rows(svc)
+            ]
         finally:
             svc.close()
 
@@ -141,7 +165,9 @@ def test_a_second_run_adds_to_the_first_without_reusing_numbers(demo: Services) 
     assert len(ids) == len(set(ids))
 
 
-def test_progress_can_stop_the_run_between_chunks(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_can_stop_the_run_between_chunks(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("tthc_desk.services.demo_service.CHUNK_SIZE", 100)
     seen: list[tuple[int, int]] = []
 

@@ -35,7 +35,10 @@ def _writer(data_dir: str, index: int, start: Any, results: Any) -> None:
         for i in range(PER_WRITER):
             draft = DossierDraft(
                 procedure_code="1.001193" if i % 2 else "2.000815",
-                applicant=Person(f"Người Nộp Số {chr(65 + index)} {chr(65 + i % 26)}", f"0271900{index:02d}{i:03d}"),
+                applicant=Person(
+                    f"Người Nộp Số {chr(65 + index)} {chr(65 + i % 26)}",
+                    f"0271900{index:02d}{i:03d}",
+                ),
             )
             d = services.dossiers.receive(draft, clerk_name=f"Quầy {index + 1}")
             saved.append((d.code, d.ledger_number))
@@ -54,7 +57,9 @@ def test_concurrent_writers_get_unique_contiguous_codes_and_ledger_numbers(tmp_p
     ctx = mp.get_context("spawn")
     start = ctx.Barrier(WRITERS)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(str(data_dir), i, start, results)) for i in range(WRITERS)]
+    procs = [
+        ctx.Process(target=_writer, args=(str(data_dir), i, start, results)) for i in range(WRITERS)
+    ]
     for p in procs:
         p.start()
     reports = [results.get(timeout=60) for _ in procs]

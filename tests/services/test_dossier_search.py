@@ -14,7 +14,9 @@ def _codes(services: Services, **query: object) -> list[str]:
 
 def test_text_search_pages_backwards_from_the_newest(services: Services) -> None:
     codes = [
-        services.dossiers.receive(make_draft(applicant=Person(f"Trần Văn Hùng {x}", f"02719000000{i}"))).code
+        services.dossiers.receive(
+            make_draft(applicant=Person(f"Trần Văn Hùng {x}", f"02719000000{i}"))
+        ).code
         for i, x in enumerate("ABCDE")
     ]
     services.dossiers.receive(make_draft())  # someone else
@@ -22,7 +24,9 @@ def test_text_search_pages_backwards_from_the_newest(services: Services) -> None
     assert [r.code for r in first] == [codes[4], codes[3]]
     second = _codes(services, text="tran van hung", limit=2, before_id=first[-1].id)
     assert second == [codes[2], codes[1]]
-    assert _codes(services, text="tran van hung", limit=10, before_id=services.dossiers.get(codes[1]).id) == [codes[0]]
+    assert _codes(
+        services, text="tran van hung", limit=10, before_id=services.dossiers.get(codes[1]).id
+    ) == [codes[0]]
     # filters still apply to a text search
     assert _codes(services, text="tran van hung", status=Status.RECEIVED, limit=10) == codes[::-1]
     assert _codes(services, text="tran van hung", status=Status.RETURNED) == []

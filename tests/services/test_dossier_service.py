@@ -36,7 +36,9 @@ def test_receive_gives_code_ledger_number_and_due(services: Services) -> None:
     assert d2.due_at == datetime(2026, 3, 4, 8, 0)  # 2 working days, same clock time
 
 
-def test_sequence_restarts_each_day_but_ledger_runs_across_the_year(services: Services, clock: FixedClock) -> None:
+def test_sequence_restarts_each_day_but_ledger_runs_across_the_year(
+    services: Services, clock: FixedClock
+) -> None:
     services.dossiers.receive(make_draft())
     clock.set(datetime(2026, 3, 3, 9, 15))
     d = services.dossiers.receive(make_draft())
@@ -46,13 +48,19 @@ def test_sequence_restarts_each_day_but_ledger_runs_across_the_year(services: Se
 
 def test_texts_are_nfc_and_applicant_is_remembered(services: Services) -> None:
     nfd_name = "Nguye\u0302\u0303n Va\u0306n \u0110u\u031b\u0301c"  # "Nguyễn Văn Đức" decomposed
-    person = Person(nfd_name, "079085001234", date(1985, 6, 1), "+84 912 345 678", "Thôn  Đông,   xã Yên")
+    person = Person(
+        nfd_name, "079085001234", date(1985, 6, 1), "+84 912 345 678", "Thôn  Đông,   xã Yên"
+    )
     d = services.dossiers.receive(make_draft(applicant=person))
     assert d.applicant.full_name == "Nguyễn Văn Đức"
     assert d.applicant.phone == "0912345678"
     assert d.applicant.address == "Thôn Đông, xã Yên"
     again = services.dossiers.find_applicant("079085001234")
-    assert again is not None and again.full_name == "Nguyễn Văn Đức" and again.birth_date == date(1985, 6, 1)
+    assert (
+        again is not None
+        and again.full_name == "Nguyễn Văn Đức"
+        and again.birth_date == date(1985, 6, 1)
+    )
 
 
 @pytest.mark.parametrize(
@@ -69,7 +77,9 @@ def test_texts_are_nfc_and_applicant_is_remembered(services: Services) -> None:
         ({"papers": (PaperItem("Tờ khai", PaperKind.ORIGINAL, 0),)}, "papers"),
     ],
 )
-def test_bad_input_is_refused_and_nothing_written(services: Services, changes: dict, field: str) -> None:
+def test_bad_input_is_refused_and_nothing_written(
+    services: Services, changes: dict, field: str
+) -> None:
     with pytest.raises(ValidationError) as err:
         services.dossiers.receive(make_draft(**changes))
     assert field in err.value.field_messages()
@@ -79,7 +89,9 @@ def test_bad_input_is_refused_and_nothing_written(services: Services, changes: d
 
 def test_backdating_with_a_reason_is_recorded(services: Services) -> None:
     d = services.dossiers.receive(
-        make_draft(received_at=datetime(2026, 2, 27, 16, 45), backdate_reason="Vào sổ giấy, nhập máy sau")
+        make_draft(
+            received_at=datetime(2026, 2, 27, 16, 45), backdate_reason="Vào sổ giấy, nhập máy sau"
+        )
     )
     assert d.code.endswith("-260227-0001")
     assert d.backdate_reason == "Vào sổ giấy, nhập máy sau"
@@ -90,7 +102,9 @@ def test_due_override_needs_a_reason(services: Services) -> None:
     with pytest.raises(ValidationError) as err:
         services.dossiers.receive(make_draft(due_override=datetime(2026, 3, 6, 10, 0)))
     assert "due_override_reason" in err.value.field_messages()
-    d = services.dossiers.receive(make_draft(due_override=datetime(2026, 3, 6, 10, 0), due_override_reason="Cần xác minh"))
+    d = services.dossiers.receive(
+        make_draft(due_override=datetime(2026, 3, 6, 10, 0), due_override_reason="Cần xác minh")
+    )
     assert d.due_at == datetime(2026, 3, 6, 10, 0)
 
 
@@ -99,7 +113,11 @@ def test_postal_return_refused_for_procedures_that_forbid_it(services: Services)
     assert forbidding, "the starter catalog should have procedures needing the applicant in person"
     with pytest.raises(ValidationError) as err:
         services.dossiers.receive(
-            make_draft(procedure_code=forbidding[0].code, return_method=ReturnMethod.POSTAL, return_address="Số 1, phường Đồng Nguyên")
+            make_draft(
+                procedure_code=forbidding[0].code,
+                return_method=ReturnMethod.POSTAL,
+                return_address="Số 1, phường Đồng Nguyên",
+            )
         )
     assert "return_method" in err.value.field_messages()
 
@@ -107,7 +125,11 @@ def test_postal_return_refused_for_procedures_that_forbid_it(services: Services)
 def test_search_accentless_by_name_code_id_phone_and_procedure(services: Services) -> None:
     a = services.dossiers.receive(make_draft())
     b = services.dossiers.receive(
-        make_draft(applicant=Person("Đặng Đức Đông", "036200009999", phone="0388777666"), procedure_code="2.001035", channel=Channel.DIRECT)
+        make_draft(
+            applicant=Person("Đặng Đức Đông", "036200009999", phone="0388777666"),
+            procedure_code="2.001035",
+            channel=Channel.DIRECT,
+        )
     )
     find = lambda text: [r.code for r in services.dossiers.search(DossierQuery(text=text))]  # noqa: E731
     assert find("nguyen thi hong") == [a.code]
@@ -120,7 +142,10 @@ def test_search_accentless_by_name_code_id_phone_and_procedure(services: Service
     assert set(find("")) == {a.code, b.code}
     assert find("zzzz") == []
     assert find("---") == []
-    assert [r.code for r in services.dossiers.search(DossierQuery(status=Status.RECEIVED, field="Chứng thực"))] == [b.code]
+    assert [
+        r.code
+        for r in services.dossiers.search(DossierQuery(status=Status.RECEIVED, field="Chứng thực"))
+    ] == [b.code]
     assert services.dossiers.count(DossierQuery(date_from=date(2026, 3, 3))) == 0
 
 
@@ -134,11 +159,22 @@ def test_paging_backwards_from_the_newest(services: Services) -> None:
 
 def test_correction_keeps_old_and_new_values(services: Services) -> None:
     d = services.dossiers.receive(make_draft())
-    fixed = services.dossiers.correct(d.code, {"applicant_phone": "0987 654 321", "applicant_name": "Nguyễn Thị Hồng Nhung"}, "Ghi nhầm số điện thoại", by="Trần Thị Bình")
+    fixed = services.dossiers.correct(
+        d.code,
+        {"applicant_phone": "0987 654 321", "applicant_name": "Nguyễn Thị Hồng Nhung"},
+        "Ghi nhầm số điện thoại",
+        by="Trần Thị Bình",
+    )
     assert fixed.applicant.phone == "0987654321"
     assert len(fixed.corrections) == 1  # the unchanged name is not recorded
     c = fixed.corrections[0]
-    assert (c.field, c.old_value, c.new_value, c.reason, c.by) == ("applicant_phone", "0912345678", "0987654321", "Ghi nhầm số điện thoại", "Trần Thị Bình")
+    assert (c.field, c.old_value, c.new_value, c.reason, c.by) == (
+        "applicant_phone",
+        "0912345678",
+        "0987654321",
+        "Ghi nhầm số điện thoại",
+        "Trần Thị Bình",
+    )
     assert [r.code for r in services.dossiers.search(DossierQuery(text="0987654"))] == [d.code]
     with pytest.raises(ValidationError):
         services.dossiers.correct(d.code, {"applicant_phone": "0987654322"}, "  ")

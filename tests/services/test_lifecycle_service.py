@@ -25,11 +25,21 @@ def test_full_walk_with_hand_offs_result_and_return(services: Services, clock: F
     d = services.dossiers.get(code)
     assert d.due_at == datetime(2026, 3, 5, 8, 0)
     clock.set(datetime(2026, 3, 2, 9, 0))
-    out = services.lifecycle.move(code, MoveRequest(Move.HAND_OVER, unit="Công chức Tư pháp - Hộ tịch"))
-    assert out.dossier.status is Status.IN_PROGRESS and out.dossier.current_unit == "Công chức Tư pháp - Hộ tịch"
-    assert (out.event.from_unit, out.event.to_unit) == (services.settings.office().office_name, "Công chức Tư pháp - Hộ tịch")
+    out = services.lifecycle.move(
+        code, MoveRequest(Move.HAND_OVER, unit="Công chức Tư pháp - Hộ tịch")
+    )
+    assert (
+        out.dossier.status is Status.IN_PROGRESS
+        and out.dossier.current_unit == "Công chức Tư pháp - Hộ tịch"
+    )
+    assert (out.event.from_unit, out.event.to_unit) == (
+        services.settings.office().office_name,
+        "Công chức Tư pháp - Hộ tịch",
+    )
     clock.set(datetime(2026, 3, 3, 10, 0))
-    services.lifecycle.move(code, MoveRequest(Move.HAND_OVER, unit="Phòng Văn hóa - Xã hội", note="Xin ý kiến"))
+    services.lifecycle.move(
+        code, MoveRequest(Move.HAND_OVER, unit="Phòng Văn hóa - Xã hội", note="Xin ý kiến")
+    )
     clock.set(datetime(2026, 3, 4, 15, 0))
     out = services.lifecycle.move(code, MoveRequest(Move.RESULT_READY))
     assert out.dossier.status is Status.RESULT_READY
@@ -37,7 +47,9 @@ def test_full_walk_with_hand_offs_result_and_return(services: Services, clock: F
     assert out.event.from_unit == "Phòng Văn hóa - Xã hội"
     assert services.lifecycle.timeliness(out.dossier) is Timeliness.EARLY
     clock.set(datetime(2026, 3, 6, 9, 0))
-    out = services.lifecycle.move(code, MoveRequest(Move.RETURNED, rating="Rất hài lòng", rating_comment="Nhanh"))
+    out = services.lifecycle.move(
+        code, MoveRequest(Move.RETURNED, rating="Rất hài lòng", rating_comment="Nhanh")
+    )
     assert out.dossier.status is Status.RETURNED
     assert out.dossier.returned_at == datetime(2026, 3, 6, 9, 0)
     assert out.dossier.returned_to == "Nguyễn Thị Hồng Nhung"
@@ -58,7 +70,9 @@ def test_full_walk_with_hand_offs_result_and_return(services: Services, clock: F
         ([Move.WITHDRAWN], Move.HAND_OVER),
     ],
 )
-def test_impossible_moves_are_refused_with_a_reason(services: Services, moves: list[Move], bad: Move) -> None:
+def test_impossible_moves_are_refused_with_a_reason(
+    services: Services, moves: list[Move], bad: Move
+) -> None:
     code = _receive(services)
     for m in moves:
         services.lifecycle.move(code, MoveRequest(m, reason="Người dân đề nghị"))
@@ -73,7 +87,12 @@ def test_supplement_restarts_the_clock_from_zero(services: Services, clock: Fixe
     code = _receive(services)
     services.lifecycle.move(code, MoveRequest(Move.HAND_OVER))
     clock.set(datetime(2026, 3, 3, 14, 0))
-    out = services.lifecycle.move(code, MoveRequest(Move.SUPPLEMENT, papers=(PaperItem("Bản sao giấy khai sinh"),), reason="Thiếu giấy tờ"))
+    out = services.lifecycle.move(
+        code,
+        MoveRequest(
+            Move.SUPPLEMENT, papers=(PaperItem("Bản sao giấy khai sinh"),), reason="Thiếu giấy tờ"
+        ),
+    )
     assert out.dossier.status is Status.SUPPLEMENT and out.warnings == ()
     assert out.event.data["papers"][0]["name"] == "Bản sao giấy khai sinh"
     clock.set(datetime(2026, 3, 10, 9, 30))
@@ -134,7 +153,9 @@ def test_moments_cannot_be_in_the_future_or_before_the_last_step(services: Servi
         (datetime(2026, 3, 6, 7, 30), Timeliness.LATE),  # the day after
     ],
 )
-def test_classification_at_the_edges(services: Services, clock: FixedClock, settled: datetime, expected: Timeliness) -> None:
+def test_classification_at_the_edges(
+    services: Services, clock: FixedClock, settled: datetime, expected: Timeliness
+) -> None:
     code = _receive(services)
     clock.set(settled)
     d = services.lifecycle.move(code, MoveRequest(Move.RESULT_READY, at=settled)).dossier

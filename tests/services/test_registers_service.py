@@ -21,7 +21,9 @@ def _receive(services: Services, code: str = "1.004873", at: datetime | None = N
     return services.dossiers.receive(make_draft(procedure_code=code, received_at=at)).code
 
 
-def test_ledger_rows_in_ledger_order_with_hand_off_and_timeliness(services: Services, clock: FixedClock) -> None:
+def test_ledger_rows_in_ledger_order_with_hand_off_and_timeliness(
+    services: Services, clock: FixedClock
+) -> None:
     a = _receive(services)  # 3 working days: due Thu 05/03 08:00
     b = _receive(services, "1.001193")  # same day: due Mon 02/03 17:00
     clock.set(datetime(2026, 3, 2, 9, 30))
@@ -44,7 +46,9 @@ def test_ledger_rows_in_ledger_order_with_hand_off_and_timeliness(services: Serv
     assert services.registers.ledger_rows(date(2026, 2, 1), date(2026, 2, 28)) == []
 
 
-def test_open_dossier_is_judged_at_the_end_of_the_period(services: Services, clock: FixedClock) -> None:
+def test_open_dossier_is_judged_at_the_end_of_the_period(
+    services: Services, clock: FixedClock
+) -> None:
     b = _receive(services, "1.004873")  # due Thu 05/03 08:00
     clock.set(datetime(2026, 3, 10, 9, 0))
     (row,) = services.registers.ledger_rows(date(2026, 3, 2), date(2026, 3, 4))
@@ -78,7 +82,9 @@ def test_late_rows_with_reason_unit_and_letter(services: Services, clock: FixedC
     assert only_a.code == a and only_a.settled_at is None  # still open (and overdue) at that end
 
 
-def test_file_type_and_range_are_checked_before_anything_is_written(services: Services, tmp_path: Path) -> None:
+def test_file_type_and_range_are_checked_before_anything_is_written(
+    services: Services, tmp_path: Path
+) -> None:
     target = tmp_path / "out" / "so.csv"
     with pytest.raises(ValidationError, match=r"Chỉ xuất được tệp \.xlsx hoặc \.pdf\."):
         services.registers.write_ledger(*MARCH, target)

@@ -56,7 +56,12 @@ from tthc_desk.services.apology_service import LetterEdit
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveRequest
 
-HO_TICH_SAME_DAY, HO_TICH_3, HO_TICH_5, CHUNG_THUC_2 = "1.001193", "1.004873", "1.004772", "2.001035"
+HO_TICH_SAME_DAY, HO_TICH_3, HO_TICH_5, CHUNG_THUC_2 = (
+    "1.001193",
+    "1.004873",
+    "1.004772",
+    "2.001035",
+)
 EXPECTED = {
     "Chứng thực": (3, 0, 2, 1, 2, 1, 0, 1, 1, 1, 0),
     "Hộ tịch": (8, 1, 4, 3, 4, 1, 2, 1, 4, 2, 2),
@@ -84,7 +89,9 @@ class History:
 
     def letter(self, name: str, when: datetime, proposed: datetime | None = None) -> None:
         self.clock.set(when)
-        letter = self.s.apologies.draft(self.codes[name], LetterEdit("Cơ quan phối hợp chậm trả lời", proposed_due_at=proposed))
+        letter = self.s.apologies.draft(
+            self.codes[name], LetterEdit("Cơ quan phối hợp chậm trả lời", proposed_due_at=proposed)
+        )
         self.s.apologies.confirm(letter.id, by=self.s.settings.office().head_name)
 
 
@@ -116,8 +123,15 @@ def history(services: Services, clock: FixedClock) -> History:
     h.move("G", Move.RESULT_READY, at(4, 3, 8))
     h.move("B", Move.RESULT_READY, at(4, 3, 9))
     h.move("K", Move.SUPPLEMENTED, at(4, 3, 10))
-    h.receive("H", HO_TICH_SAME_DAY, at(5, 3, 9), channel=Channel.POSTAL, postal_reference="RR123456785VN",
-              return_method=ReturnMethod.POSTAL, return_address="Số 5 ngõ 12 phố Đông Các, phường Đồng Nguyên")
+    h.receive(
+        "H",
+        HO_TICH_SAME_DAY,
+        at(5, 3, 9),
+        channel=Channel.POSTAL,
+        postal_reference="RR123456785VN",
+        return_method=ReturnMethod.POSTAL,
+        return_address="Số 5 ngõ 12 phố Đông Các, phường Đồng Nguyên",
+    )
     h.move("M", Move.RESULT_READY, at(5, 3, 10))
     h.receive("I", CHUNG_THUC_2, at(5, 3, 14))
     # After the week.
@@ -130,23 +144,44 @@ def table(report) -> dict[str, tuple[int, ...]]:  # type: ignore[no-untyped-def]
     return {r.field: r.values() for r in [*report.rows, report.total]}
 
 
-def test_the_week_gives_the_figures_worked_out_by_hand(services: Services, history: History) -> None:
+def test_the_week_gives_the_figures_worked_out_by_hand(
+    services: Services, history: History
+) -> None:
     report = services.reports.compute(services.reports.week("2026-W10"))
     assert report.period.start.isoformat() == "2026-03-02" and report.as_of == at(9, 3, 0)
     assert table(report) == EXPECTED
     assert all(r.identities_hold() for r in [*report.rows, report.total])
     by_code = {d.code: d for d in report.dossiers}
-    outcome = {name: by_code[code].outcome for name, code in history.codes.items() if code in by_code}
+    outcome = {
+        name: by_code[code].outcome for name, code in history.codes.items() if code in by_code
+    }
     assert outcome == {
-        "A": Outcome.EARLY, "B": Outcome.LATE, "D": Outcome.OVERDUE, "E": Outcome.WITHIN, "F": Outcome.ON_TIME,
-        "G": Outcome.LATE, "H": Outcome.OVERDUE, "I": Outcome.WITHIN, "J": Outcome.ON_TIME, "K": Outcome.WITHIN,
+        "A": Outcome.EARLY,
+        "B": Outcome.LATE,
+        "D": Outcome.OVERDUE,
+        "E": Outcome.WITHIN,
+        "F": Outcome.ON_TIME,
+        "G": Outcome.LATE,
+        "H": Outcome.OVERDUE,
+        "I": Outcome.WITHIN,
+        "J": Outcome.ON_TIME,
+        "K": Outcome.WITHIN,
         "M": Outcome.EARLY,
     }
-    assert {n for n, c in history.codes.items() if by_code.get(c) and by_code[c].carried_over} == {"A", "B", "D", "E"}
+    assert {n for n, c in history.codes.items() if by_code.get(c) and by_code[c].carried_over} == {
+        "A",
+        "B",
+        "D",
+        "E",
+    }
     late = {d.code: d.letter_number for d in report.late}
     # M's letter was signed first (01), B's second; G, D and H have none.
-    assert late == {history.codes["B"]: "02/2026/PXL", history.codes["G"]: "", history.codes["D"]: "",
-                    history.codes["H"]: ""}
+    assert late == {
+        history.codes["B"]: "02/2026/PXL",
+        history.codes["G"]: "",
+        history.codes["D"]: "",
+        history.codes["H"]: "",
+    }
     assert report.extra.late_total == 4 and report.extra.late_with_letter == 1
     assert report.extra.received_total == 7 and report.extra.received_postal == 1
     targets = {t.label: (t.numerator, t.denominator, t.met) for t in report.targets}
@@ -173,7 +208,10 @@ def test_rebuilding_after_later_events_gives_the_same_figures(
 
     def summary_cells(path: Path) -> list[list[object]]:
         ws = load_workbook(path)[SUMMARY]
-        return [[c.value for c in row] for row in ws.iter_rows(min_row=NUMBERS_ROW + 1, max_row=NUMBERS_ROW + 4)]
+        return [
+            [c.value for c in row]
+            for row in ws.iter_rows(min_row=NUMBERS_ROW + 1, max_row=NUMBERS_ROW + 4)
+        ]
 
     assert summary_cells(tmp_path / "again.xlsx") == summary_cells(tmp_path / "first.xlsx")
     # The next week carries over the five pending at the end of W10 (D, E, H, I, K) and settles
@@ -196,8 +234,10 @@ def test_the_weekly_workbook_has_its_sheets_headers_and_machine_readable_info(
     assert ws["C2"].value == "Kỳ báo cáo: Tuần 10/2026"
     assert ws["C3"].value == "(Từ ngày 02/03/2026 đến ngày 08/03/2026)"
     assert [ws.cell(NUMBERS_ROW, c).value for c in range(1, 14)] == [f"({i})" for i in range(1, 14)]
-    rows = {ws.cell(r, 2).value: tuple(ws.cell(r, c).value for c in range(3, 14))
-            for r in range(NUMBERS_ROW + 2, NUMBERS_ROW + 5)}
+    rows = {
+        ws.cell(r, 2).value: tuple(ws.cell(r, c).value for c in range(3, 14))
+        for r in range(NUMBERS_ROW + 2, NUMBERS_ROW + 5)
+    }
     assert rows == EXPECTED
     assert ws.freeze_panes == f"C{NUMBERS_ROW + 1}" and ws.page_setup.orientation == "landscape"
     detail = wb[DETAIL]
@@ -209,11 +249,17 @@ def test_the_weekly_workbook_has_its_sheets_headers_and_machine_readable_info(
     info = {r[0].value: r[1].value for r in wb[INFO].iter_rows(min_row=2)}
     assert info["office_id"] == services.settings.office().agency_id
     assert info["period_key"] == "2026-W10" and info["report_kind"] == "weekly"
-    assert info["checksum"] == report.checksum and info["rows_chi_tiet"] == 11 and info["rows_qua_han"] == 4
+    assert (
+        info["checksum"] == report.checksum
+        and info["rows_chi_tiet"] == 11
+        and info["rows_qua_han"] == 4
+    )
     assert info["app_version"]
 
 
-def test_the_quarterly_report_alone_and_month_cut_offs(services: Services, history: History, tmp_path: Path) -> None:
+def test_the_quarterly_report_alone_and_month_cut_offs(
+    services: Services, history: History, tmp_path: Path
+) -> None:
     q1 = services.reports.period(PeriodKind.QUARTER, "2026-Q1")
     assert (q1.start.isoformat(), q1.end.isoformat()) == ("2025-12-15", "2026-03-14")
     report = services.reports.write_period(q1, tmp_path / "q1.xlsx")
@@ -226,7 +272,9 @@ def test_the_quarterly_report_alone_and_month_cut_offs(services: Services, histo
     assert (march.start.isoformat(), march.end.isoformat()) == ("2026-02-15", "2026-03-14")
 
 
-def test_the_weekly_report_is_built_once_from_the_set_weekday(services: Services, clock: FixedClock, tmp_path: Path) -> None:
+def test_the_weekly_report_is_built_once_from_the_set_weekday(
+    services: Services, clock: FixedClock, tmp_path: Path
+) -> None:
     services.settings.set_value("report_weekday", 1)  # Tuesday
     clock.set(at(9, 3, 8))  # Monday of W11: too early
     assert services.reports.scheduled_week() is None
@@ -261,7 +309,9 @@ def test_queueing_a_rebuilt_report_adds_a_version_only_after_a_correction(
     assert v2.version == 2 and v2.replaces_id == item.id and "_v2" in v2.file_name
 
 
-def test_the_schedule_builds_and_queues_last_week_once(services: Services, history: History, tmp_path: Path) -> None:
+def test_the_schedule_builds_and_queues_last_week_once(
+    services: Services, history: History, tmp_path: Path
+) -> None:
     history.clock.set(at(10, 3, 8))
     item = services.reports.run_schedule(services.outbox, tmp_path / "reports")
     assert item is not None and item.period_key == "2026-W10"

@@ -64,18 +64,26 @@ class WebDavServer:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.switch = FaultSwitch()
-        app = WsgiDAVApp({
-            "provider_mapping": {"/": str(root)},
-            "http_authenticator": {"domain_controller": None, "accept_basic": True, "accept_digest": False,
-                                   "default_to_digest": False},
-            "simple_dc": {"user_mapping": {"*": {USER: {"password": PASSWORD}}}},
-            "verbose": 0,
-            "logging": {"enable_loggers": []},
-            "lock_storage": True,
-            "property_manager": True,
-        })
+        app = WsgiDAVApp(
+            {
+                "provider_mapping": {"/": str(root)},
+                "http_authenticator": {
+                    "domain_controller": None,
+                    "accept_basic": True,
+                    "accept_digest": False,
+                    "default_to_digest": False,
+                },
+                "simple_dc": {"user_mapping": {"*": {USER: {"password": PASSWORD}}}},
+                "verbose": 0,
+                "logging": {"enable_loggers": []},
+                "lock_storage": True,
+                "property_manager": True,
+            }
+        )
         self.scheme = "https" if tls else "http"
-        self._server = wsgi.Server(("127.0.0.1", 0), _FaultMiddleware(app, self.switch), numthreads=4)
+        self._server = wsgi.Server(
+            ("127.0.0.1", 0), _FaultMiddleware(app, self.switch), numthreads=4
+        )
         if tls:
             self._server.ssl_adapter = BuiltinSSLAdapter(str(tls[0]), str(tls[1]))
         self._server.prepare()
@@ -113,8 +121,9 @@ class SmtpSink:
         sink = self
 
         class Handler:
-            async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
-                                  responses: list[str]) -> list[str]:
+            async def handle_EHLO(
+                self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+            ) -> list[str]:
                 if sink.mode == "slow":
                     await asyncio.sleep(SLOW_SECONDS)
                 session.host_name = hostname
@@ -128,7 +137,9 @@ class SmtpSink:
                 sink.messages.append(envelope.content)
                 return "250 2.0.0 Message accepted for delivery"
 
-        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
+        def authenticator(
+            server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+        ) -> Any:
             ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
             # handled=False on refusal: otherwise aiosmtpd sends no reply and the client hangs.
             return AuthResult(success=True) if ok else AuthResult(success=False, handled=False)
@@ -138,16 +149,25 @@ class SmtpSink:
             assert cert is not None and tls in ("starttls", "ssl")
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(str(cert[0]), str(cert[1]))
-            tls_kwargs = ({"tls_context": context, "require_starttls": True, "auth_require_tls": True}
-                          if tls == "starttls" else {"ssl_context": context, "auth_require_tls": False})
+            tls_kwargs = (
+                {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+                if tls == "starttls"
+                else {"ssl_context": context, "auth_require_tls": False}
+            )
         else:
             tls_kwargs = {"auth_require_tls": False}
         self.port = free_port()
         with warnings.catch_warnings():  # AUTH without TLS: fine on loopback in a test
             warnings.simplefilter("ignore")
-            self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
-                                          authenticator=authenticator, auth_required=True,
-                                          ready_timeout=10, **tls_kwargs)
+            self._controller = Controller(
+                Handler(),
+                hostname="127.0.0.1",
+                port=self.port,
+                authenticator=authenticator,
+                auth_required=True,
+                ready_timeout=10,
+                **tls_kwargs,
+            )
         self._controller.start()
 
     def message_ids(self) -> list[str]:
@@ -220,7 +240,9 @@ class PostServer:
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -259,11 +281,15 @@ class CutProxy:
                 return
             upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=10)
             for src, dst, limit in ((client, upstream, self.cut_after), (upstream, client, None)):
-                t = threading.Thread(target=self._pump, args=(src, dst, limit, client, upstream), daemon=True)
+                t = threading.Thread(
+                    target=self._pump, args=(src, dst, limit, client, upstream), daemon=True
+                )
                 t.start()
                 self._threads.append(t)
 
-    def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None, *both: socket.socket) -> None:
+    def _pump(
+        self, src: socket.socket, dst: socket.socket, limit: int | None, *both: socket.socket
+    ) -> None:
         passed = 0
         try:
             src.settimeout(0.2)

@@ -27,11 +27,27 @@ def _workbook(tmp_path: Path, content: bytes = b"PK tuan 9") -> str:
     return str(f)
 
 
-def test_destination_upload_and_status(run: Cli, tmp_path: Path, webdav: WebDavServer, os_keyring: MemoryKeyring,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_destination_upload_and_status(
+    run: Cli,
+    tmp_path: Path,
+    webdav: WebDavServer,
+    os_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _stdin(monkeypatch, PASSWORD + "\n")
-    code, out, err = run("destination", "set", "--kind", "webdav", "--url", webdav.url, "--user", USER,
-                         "--password-stdin", "--timeout", "2")
+    code, out, err = run(
+        "destination",
+        "set",
+        "--kind",
+        "webdav",
+        "--url",
+        webdav.url,
+        "--user",
+        USER,
+        "--password-stdin",
+        "--timeout",
+        "2",
+    )
     assert code == 0, err
     assert "Mật khẩu đã lưu trong kho mật khẩu" in out
     assert list(os_keyring.data.values()) == [PASSWORD]
@@ -40,8 +56,17 @@ def test_destination_upload_and_status(run: Cli, tmp_path: Path, webdav: WebDavS
     code, out, err = run("destination", "test")
     assert code == 0 and out.startswith("Kết nối được: 207"), err
 
-    code, out, err = run("outbox", "add", _workbook(tmp_path), "--kind", "weekly", "--period", "2026-W09",
-                         "--office", OFFICE)
+    code, out, err = run(
+        "outbox",
+        "add",
+        _workbook(tmp_path),
+        "--kind",
+        "weekly",
+        "--period",
+        "2026-W09",
+        "--office",
+        OFFICE,
+    )
     assert out == f"1\t{OFFICE}_tuan_2026-W09.xlsx\tĐang chờ gửi\n", err
     webdav.switch.mode = "500"
     code, out, _ = run("upload")
@@ -58,18 +83,40 @@ def test_destination_upload_and_status(run: Cli, tmp_path: Path, webdav: WebDavS
     assert [f.name for f in webdav.files()] == [f"{OFFICE}_tuan_2026-W09.xlsx"]
 
 
-def test_no_keyring_refuses_to_store_unless_told(run: Cli, webdav: WebDavServer, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_keyring_refuses_to_store_unless_told(
+    run: Cli, webdav: WebDavServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _stdin(monkeypatch, PASSWORD + "\n")
-    code, out, err = run("destination", "set", "--kind", "webdav", "--url", webdav.url, "--user", USER,
-                         "--password-stdin")
+    code, out, err = run(
+        "destination",
+        "set",
+        "--kind",
+        "webdav",
+        "--url",
+        webdav.url,
+        "--user",
+        USER,
+        "--password-stdin",
+    )
     assert "keyring" in assert_one_line_error(code, out, err)
     code, out, err = run("destination", "show")
     assert "Chưa đặt nơi nhận" in assert_one_line_error(code, out, err)  # nothing was saved
 
-    code, out, err = run("destination", "set", "--kind", "webdav", "--url", webdav.url, "--user", USER, "--no-store")
+    code, out, err = run(
+        "destination", "set", "--kind", "webdav", "--url", webdav.url, "--user", USER, "--no-store"
+    )
     assert code == 0 and "sẽ được hỏi mỗi lần gửi" in out, err
-    run("outbox", "add", _workbook(tmp_path), "--kind", "weekly", "--period", "2026-W09", "--office", OFFICE)
+    run(
+        "outbox",
+        "add",
+        _workbook(tmp_path),
+        "--kind",
+        "weekly",
+        "--period",
+        "2026-W09",
+        "--office",
+        OFFICE,
+    )
     _stdin(monkeypatch, "")
     code, out, err = run("upload")  # no secret at hand: refused, nothing tried
     assert "Chưa có mật khẩu" in assert_one_line_error(code, out, err)
@@ -79,13 +126,24 @@ def test_no_keyring_refuses_to_store_unless_told(run: Cli, webdav: WebDavServer,
 
 
 def test_bad_destination_and_bad_outbox_input(run: Cli, tmp_path: Path) -> None:
-    code, out, err = run("destination", "set", "--kind", "webdav", "--url", "http://tinh.gov.vn/dav")
+    code, out, err = run(
+        "destination", "set", "--kind", "webdav", "--url", "http://tinh.gov.vn/dav"
+    )
     assert "https://" in assert_one_line_error(code, out, err)
     code, out, err = run("destination", "set", "--kind", "smtp", "--smtp-host", "mail.tinh.gov.vn")
     line = assert_one_line_error(code, out, err)
     assert "người gửi" in line and "người nhận" in line
-    code, out, err = run("outbox", "add", _workbook(tmp_path), "--kind", "weekly", "--period", "tuần 9",
-                         "--office", OFFICE)
+    code, out, err = run(
+        "outbox",
+        "add",
+        _workbook(tmp_path),
+        "--kind",
+        "weekly",
+        "--period",
+        "tuần 9",
+        "--office",
+        OFFICE,
+    )
     assert "Kỳ báo cáo" in assert_one_line_error(code, out, err)
     code, out, err = run("upload")
     assert "Chưa đặt nơi nhận" in assert_one_line_error(code, out, err)
@@ -95,13 +153,34 @@ def test_folder_destination_from_the_cli(run: Cli, tmp_path: Path) -> None:
     share = tmp_path / "share"
     share.mkdir()
     assert run("destination", "set", "--kind", "folder", "--folder", str(share))[0] == 0
-    run("outbox", "add", _workbook(tmp_path), "--kind", "period", "--period", "2026-Q1", "--office", OFFICE)
-    run("outbox", "add", _workbook(tmp_path, b"corrected"), "--kind", "period", "--period", "2026-Q1",
-        "--office", OFFICE)
+    run(
+        "outbox",
+        "add",
+        _workbook(tmp_path),
+        "--kind",
+        "period",
+        "--period",
+        "2026-Q1",
+        "--office",
+        OFFICE,
+    )
+    run(
+        "outbox",
+        "add",
+        _workbook(tmp_path, b"corrected"),
+        "--kind",
+        "period",
+        "--period",
+        "2026-Q1",
+        "--office",
+        OFFICE,
+    )
     code, out, _ = run("upload")
     assert code == 0
     # Corrected before the first went: only the correction reaches the province.
-    assert [line.split("\t")[:2] for line in out.splitlines()] == [[f"{OFFICE}_ky_2026-Q1_v2.xlsx", "Đã gửi"]]
+    assert [line.split("\t")[:2] for line in out.splitlines()] == [
+        [f"{OFFICE}_ky_2026-Q1_v2.xlsx", "Đã gửi"]
+    ]
     assert sorted(p.name for p in share.iterdir()) == [f"{OFFICE}_ky_2026-Q1_v2.xlsx"]
     code, out, _ = run("upload", "status")
     assert "Không gửi: đã có bản mới thay thế" in out

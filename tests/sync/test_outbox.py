@@ -22,16 +22,24 @@ from tthc_desk.sync.outbox import backoff
 
 
 def _folder_dest(folder: Path) -> Destination:
-    return Destination(DestinationKind.FOLDER, name="Thư mục chung", folder=str(folder), timeout=1.0)
+    return Destination(
+        DestinationKind.FOLDER, name="Thư mục chung", folder=str(folder), timeout=1.0
+    )
 
 
 def test_names_versions_and_identical_content(svc: Services) -> None:
     first = svc.outbox.enqueue(b"v1", kind="weekly", period_key="2026-W09", office_id=OFFICE)
     assert first.file_name == "000.17.22.H56_tuan_2026-W09.xlsx" and first.version == 1
-    assert svc.outbox.enqueue(b"v1", kind="weekly", period_key="2026-W09", office_id=OFFICE) == first
+    assert (
+        svc.outbox.enqueue(b"v1", kind="weekly", period_key="2026-W09", office_id=OFFICE) == first
+    )
     second = svc.outbox.enqueue(b"v2", kind="weekly", period_key="2026-W09", office_id=OFFICE)
     assert second.file_name == "000.17.22.H56_tuan_2026-W09_v2.xlsx"
-    assert (second.version, second.replaces_id, second.replaces_file_name) == (2, first.id, first.file_name)
+    assert (second.version, second.replaces_id, second.replaces_file_name) == (
+        2,
+        first.id,
+        first.file_name,
+    )
     third = svc.outbox.enqueue(b"v1", kind="weekly", period_key="2026-W09", office_id=OFFICE)
     assert third.version == 3  # back to the first figures: the province must still hear of it
     other = svc.outbox.enqueue(b"v1", kind="period", period_key="2026-Q1", office_id=OFFICE)
@@ -98,7 +106,9 @@ def test_folder_with_a_foreign_file_of_the_same_name(svc: Services, tmp_path: Pa
     assert result.sent and "Đã có sẵn" in result.reply
 
 
-def test_https_post_with_idempotency_key(svc: Services, clock: FixedClock, post_server: PostServer) -> None:
+def test_https_post_with_idempotency_key(
+    svc: Services, clock: FixedClock, post_server: PostServer
+) -> None:
     dest = Destination(DestinationKind.HTTPS_POST, url=post_server.url, bearer=True, timeout=1.0)
     svc.outbox.save_destination(dest, "token-tinh")
     item = svc.outbox.enqueue(b"tuan 9", kind="weekly", period_key="2026-W09", office_id=OFFICE)
@@ -122,18 +132,25 @@ def test_https_required_except_on_this_machine() -> None:
         destinations.validate(Destination(DestinationKind.WEBDAV, url="http://tinh.gov.vn/dav/"))
     assert "https://" in e.value.field_messages()["url"]
     destinations.validate(Destination(DestinationKind.WEBDAV, url="http://localhost:8080/dav/"))
-    destinations.validate(Destination(DestinationKind.WEBDAV, url="http://10.0.0.5/dav/", allow_http=True))
+    destinations.validate(
+        Destination(DestinationKind.WEBDAV, url="http://10.0.0.5/dav/", allow_http=True)
+    )
     with pytest.raises(ValidationError) as e:
-        destinations.validate(Destination(DestinationKind.SMTP, smtp_port=0, from_addr="x", to_addrs=("y@",)))
+        destinations.validate(
+            Destination(DestinationKind.SMTP, smtp_port=0, from_addr="x", to_addrs=("y@",))
+        )
     assert set(e.value.field_messages()) == {"smtp_host", "smtp_port", "from_addr", "to_addrs"}
 
 
-def test_no_keyring_asks_at_each_upload_and_stores_nothing(data_dir: Path, clock: FixedClock,
-                                                           post_server: PostServer) -> None:
+def test_no_keyring_asks_at_each_upload_and_stores_nothing(
+    data_dir: Path, clock: FixedClock, post_server: PostServer
+) -> None:
     store = InMemoryStore(available=False)
     svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     try:
-        dest = Destination(DestinationKind.HTTPS_POST, url=post_server.url, bearer=True, timeout=1.0)
+        dest = Destination(
+            DestinationKind.HTTPS_POST, url=post_server.url, bearer=True, timeout=1.0
+        )
         with pytest.raises(CredentialError) as e:
             svc.outbox.save_destination(dest, "token-tinh")
         assert "keyring" in e.value.message and svc.outbox.destination() is None  # nothing saved
@@ -156,9 +173,15 @@ def test_no_keyring_asks_at_each_upload_and_stores_nothing(data_dir: Path, clock
         svc.close()
 
 
-def test_secret_goes_to_the_keyring_only(svc: Services, keyring_store: InMemoryStore, data_dir: Path) -> None:
+def test_secret_goes_to_the_keyring_only(
+    svc: Services, keyring_store: InMemoryStore, data_dir: Path
+) -> None:
     dest = svc.outbox.save_destination(
-        Destination(DestinationKind.WEBDAV, url="https://dav.bacninh.gov.vn/xa/", username="motcua"), "bí-mật")
+        Destination(
+            DestinationKind.WEBDAV, url="https://dav.bacninh.gov.vn/xa/", username="motcua"
+        ),
+        "bí-mật",
+    )
     assert keyring_store.secrets == {dest.secret_key: "bí-mật"}
     assert dest.secret_key == "webdav:motcua@dav.bacninh.gov.vn"
     db_bytes = b"".join(p.read_bytes() for p in data_dir.glob("tthc-desk.db*"))
@@ -200,7 +223,9 @@ def test_keyring_store_with_a_backend(monkeypatch: pytest.MonkeyPatch) -> None:
         store = KeyringStore()
         assert store.available
         store.set("webdav:a@b", "pw")
-        assert Memory.data == {("TTHC Desk", "webdav:a@b"): "pw"} and store.get("webdav:a@b") == "pw"
+        assert (
+            Memory.data == {("TTHC Desk", "webdav:a@b"): "pw"} and store.get("webdav:a@b") == "pw"
+        )
         store.delete("webdav:a@b")
         assert store.get("webdav:a@b") is None
     finally:

@@ -17,16 +17,26 @@ from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode
 from tthc_desk.sync.items import OutboxState
 
 # aiosmtpd warns per connection about AUTH without TLS (loopback only here) and about its own API.
-pytestmark = [pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
-              pytest.mark.filterwarnings("ignore::DeprecationWarning:aiosmtpd")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:aiosmtpd"),
+]
 
 ATTACHMENT = b"PK\x03\x04" + bytes(range(256)) * 800  # ~200 KB of binary, like an .xlsx
 
 
 def _dest(port: int) -> Destination:
-    return Destination(DestinationKind.SMTP, name="Sở Nội vụ", smtp_host="127.0.0.1", smtp_port=port,
-                       tls=TlsMode.NONE, username=USER, from_addr="motcua@dongnguyen.gov.vn",
-                       to_addrs=("baocao@bacninh.gov.vn",), timeout=1.0)
+    return Destination(
+        DestinationKind.SMTP,
+        name="Sở Nội vụ",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        tls=TlsMode.NONE,
+        username=USER,
+        from_addr="motcua@dongnguyen.gov.vn",
+        to_addrs=("baocao@bacninh.gov.vn",),
+        timeout=1.0,
+    )
 
 
 def _setup(svc: Services, port: int) -> int:
@@ -63,7 +73,9 @@ def test_server_down(svc: Services, clock: FixedClock, smtp: SmtpSink) -> None:
     item_id = _setup(svc, free_port())
     svc.outbox.send_due()
     item = svc.outbox.get(item_id)
-    assert item.state is OutboxState.WAITING and item.last_error.startswith("Không kết nối được máy chủ")
+    assert item.state is OutboxState.WAITING and item.last_error.startswith(
+        "Không kết nối được máy chủ"
+    )
     assert item.next_attempt_at is not None and item.next_attempt_at > clock.now()
     _heal_and_send(svc, clock, smtp, item_id)
 
@@ -73,12 +85,16 @@ def test_temporary_refusal_451(svc: Services, clock: FixedClock, smtp: SmtpSink)
     smtp.mode = "451"
     svc.outbox.send_due()
     item = svc.outbox.get(item_id)
-    assert item.state is OutboxState.WAITING and "tạm thời không nhận thư (mã 451)" in item.last_error
+    assert (
+        item.state is OutboxState.WAITING and "tạm thời không nhận thư (mã 451)" in item.last_error
+    )
     smtp.mode = None
     _heal_and_send(svc, clock, smtp, item_id)
 
 
-def test_permanent_refusal_554_needs_a_person(svc: Services, clock: FixedClock, smtp: SmtpSink) -> None:
+def test_permanent_refusal_554_needs_a_person(
+    svc: Services, clock: FixedClock, smtp: SmtpSink
+) -> None:
     item_id = _setup(svc, smtp.port)
     smtp.mode = "554"
     svc.outbox.send_due()
@@ -100,18 +116,23 @@ def test_timeout(svc: Services, clock: FixedClock, smtp: SmtpSink) -> None:
 
 def test_wrong_password(svc: Services, clock: FixedClock, smtp: SmtpSink) -> None:
     svc.outbox.save_destination(_dest(smtp.port), "sai")
-    item_id = svc.outbox.enqueue(ATTACHMENT, kind="weekly", period_key="2026-W09", office_id=OFFICE).id
+    item_id = svc.outbox.enqueue(
+        ATTACHMENT, kind="weekly", period_key="2026-W09", office_id=OFFICE
+    ).id
     svc.outbox.send_due()
     item = svc.outbox.get(item_id)
-    assert item.state is OutboxState.FAILED and item.last_error.startswith("Máy chủ từ chối tên đăng nhập")
+    assert item.state is OutboxState.FAILED and item.last_error.startswith(
+        "Máy chủ từ chối tên đăng nhập"
+    )
     assert "535" in item.last_detail
     clock.set(clock.now() + timedelta(days=2))
     assert svc.outbox.send_due() == []
     _heal_and_send(svc, clock, smtp, item_id)
 
 
-def test_connection_cut_during_data(svc: Services, clock: FixedClock, smtp: SmtpSink,
-                                    cut_proxy_factory: type[CutProxy]) -> None:
+def test_connection_cut_during_data(
+    svc: Services, clock: FixedClock, smtp: SmtpSink, cut_proxy_factory: type[CutProxy]
+) -> None:
     proxy = cut_proxy_factory(smtp.port)
     proxy.cut_after = 30_000  # past the greeting and login, inside the message
     item_id = _setup(svc, proxy.port)

@@ -21,8 +21,10 @@ from tthc_desk.sync.delivery import Payload, UploadError
 from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode
 from tthc_desk.sync.items import OutboxState
 
-pytestmark = [pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
-              pytest.mark.filterwarnings("ignore::DeprecationWarning:aiosmtpd")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:aiosmtpd"),
+]
 
 WORKBOOK = b"PK\x03\x04" + "Báo cáo tuần – số liệu".encode() * 3000
 TIMEOUT = 2.0
@@ -34,9 +36,18 @@ def _pair(cert: CertPair) -> tuple[Path, Path]:
 
 
 def _smtp_dest(port: int, tls: TlsMode, ca_file: Path | None) -> Destination:
-    return Destination(DestinationKind.SMTP, name="Sở Nội vụ", smtp_host="127.0.0.1", smtp_port=port, tls=tls,
-                       username=USER, from_addr="motcua@dongnguyen.gov.vn", to_addrs=("baocao@bacninh.gov.vn",),
-                       timeout=TIMEOUT, ca_file=str(ca_file or ""))
+    return Destination(
+        DestinationKind.SMTP,
+        name="Sở Nội vụ",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        tls=tls,
+        username=USER,
+        from_addr="motcua@dongnguyen.gov.vn",
+        to_addrs=("baocao@bacninh.gov.vn",),
+        timeout=TIMEOUT,
+        ca_file=str(ca_file or ""),
+    )
 
 
 def _enqueue(svc: Services, data: bytes = WORKBOOK, period: str = "2026-W09") -> int:
@@ -54,8 +65,13 @@ def _refused_for_certificate(svc: Services, item_id: int) -> None:
     [result] = svc.outbox.send_due()
     item = svc.outbox.get(item_id)
     assert item.state is OutboxState.FAILED and not result.retryable, item.last_error
-    assert item.last_error.startswith(CERT_WORDS) and "Chứng chỉ gốc" in item.last_error, item.last_error
-    assert "CERTIFICATE_VERIFY_FAILED" in item.last_detail or "certificate verify failed" in item.last_detail
+    assert item.last_error.startswith(CERT_WORDS) and "Chứng chỉ gốc" in item.last_error, (
+        item.last_error
+    )
+    assert (
+        "CERTIFICATE_VERIFY_FAILED" in item.last_detail
+        or "certificate verify failed" in item.last_detail
+    )
     assert svc.outbox.content(item_id) == WORKBOOK  # still queued, nothing lost
     assert svc.outbox.send_due(ignore_backoff=True) == []  # waits for a person
 
@@ -75,7 +91,9 @@ def smtp_ssl(pki: Pki) -> Iterator[SmtpSink]:
     sink.stop()
 
 
-def test_starttls_with_the_province_ca_arrives_once(svc: Services, pki: Pki, smtp_starttls: SmtpSink) -> None:
+def test_starttls_with_the_province_ca_arrives_once(
+    svc: Services, pki: Pki, smtp_starttls: SmtpSink
+) -> None:
     svc.outbox.save_destination(_smtp_dest(smtp_starttls.port, TlsMode.STARTTLS, pki.ca), PASSWORD)
     assert svc.outbox.test_destination().status == 250
     item_id = _enqueue(svc)
@@ -83,8 +101,9 @@ def test_starttls_with_the_province_ca_arrives_once(svc: Services, pki: Pki, smt
     assert smtp_starttls.message_ids() == [svc.outbox.get(item_id).message_id]
 
 
-def test_starttls_untrusted_certificate_needs_a_person(svc: Services, clock: FixedClock, pki: Pki,
-                                                      smtp_starttls: SmtpSink) -> None:
+def test_starttls_untrusted_certificate_needs_a_person(
+    svc: Services, clock: FixedClock, pki: Pki, smtp_starttls: SmtpSink
+) -> None:
     svc.outbox.save_destination(_smtp_dest(smtp_starttls.port, TlsMode.STARTTLS, None), PASSWORD)
     item_id = _enqueue(svc)
     _refused_for_certificate(svc, item_id)
@@ -105,14 +124,18 @@ def test_certificate_problem_stops_the_batch(svc: Services, smtp_starttls: SmtpS
     assert svc.outbox.get(second).attempts == 0 and svc.outbox.get(first).attempts == 1
 
 
-def test_plain_smtp_to_a_server_requiring_starttls(svc: Services, pki: Pki, smtp_starttls: SmtpSink) -> None:
+def test_plain_smtp_to_a_server_requiring_starttls(
+    svc: Services, pki: Pki, smtp_starttls: SmtpSink
+) -> None:
     svc.outbox.save_destination(_smtp_dest(smtp_starttls.port, TlsMode.NONE, None), PASSWORD)
     item_id = _enqueue(svc)
     [result] = svc.outbox.send_due()
     item = svc.outbox.get(item_id)
     assert item.state is OutboxState.FAILED and not result.retryable
     assert "yêu cầu mã hóa" in item.last_error and "STARTTLS" in item.last_error, item.last_error
-    assert not item.last_error.startswith("Máy chủ từ chối tên đăng nhập")  # the password was never tried
+    assert not item.last_error.startswith(
+        "Máy chủ từ chối tên đăng nhập"
+    )  # the password was never tried
     assert smtp_starttls.messages == []
 
 
@@ -153,8 +176,14 @@ def test_ssl_chosen_for_a_starttls_port(svc: Services, pki: Pki, smtp_starttls: 
 
 # -- HTTPS: WebDAV and POST ---------------------------------------------------------------------
 def _dav_dest(url: str, ca_file: Path | None, **kw: object) -> Destination:
-    return Destination(DestinationKind.WEBDAV, url=url, username=USER, timeout=TIMEOUT, ca_file=str(ca_file or ""),
-                       **kw)  # type: ignore[arg-type]
+    return Destination(
+        DestinationKind.WEBDAV,
+        url=url,
+        username=USER,
+        timeout=TIMEOUT,
+        ca_file=str(ca_file or ""),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -172,8 +201,9 @@ def dav_factory(tmp_path: Path) -> Iterator[type[WebDavServer]]:
         s.stop()
 
 
-def test_https_webdav_with_the_province_ca_arrives_once(svc: Services, pki: Pki,
-                                                        dav_factory: type[WebDavServer]) -> None:
+def test_https_webdav_with_the_province_ca_arrives_once(
+    svc: Services, pki: Pki, dav_factory: type[WebDavServer]
+) -> None:
     dav = dav_factory(pki.server)  # type: ignore[call-arg]
     assert dav.url.startswith("https://")
     svc.outbox.save_destination(_dav_dest(dav.url, pki.ca), PASSWORD)
@@ -185,19 +215,28 @@ def test_https_webdav_with_the_province_ca_arrives_once(svc: Services, pki: Pki,
     assert dav.switch.requests.count("PUT") == 1
 
 
-def test_https_webdav_by_host_name(svc: Services, pki: Pki, dav_factory: type[WebDavServer]) -> None:
+def test_https_webdav_by_host_name(
+    svc: Services, pki: Pki, dav_factory: type[WebDavServer]
+) -> None:
     dav = dav_factory(pki.server)  # type: ignore[call-arg]
-    svc.outbox.save_destination(_dav_dest(dav.url.replace("127.0.0.1", "localhost"), pki.ca), PASSWORD)
+    svc.outbox.save_destination(
+        _dav_dest(dav.url.replace("127.0.0.1", "localhost"), pki.ca), PASSWORD
+    )
     _sent_once(svc, _enqueue(svc))
     assert len(dav.files()) == 1
 
 
 @pytest.mark.parametrize("which", ["other_host", "self_signed", "no_ca_file"])
-def test_https_webdav_refuses_a_certificate_it_cannot_trust(svc: Services, clock: FixedClock, pki: Pki, which: str,
-                                                            dav_factory: type[WebDavServer]) -> None:
-    cert = {"other_host": pki.other_host, "self_signed": pki.self_signed, "no_ca_file": pki.server}[which]
+def test_https_webdav_refuses_a_certificate_it_cannot_trust(
+    svc: Services, clock: FixedClock, pki: Pki, which: str, dav_factory: type[WebDavServer]
+) -> None:
+    cert = {"other_host": pki.other_host, "self_signed": pki.self_signed, "no_ca_file": pki.server}[
+        which
+    ]
     dav = dav_factory(cert)  # type: ignore[call-arg]
-    svc.outbox.save_destination(_dav_dest(dav.url, None if which == "no_ca_file" else pki.ca), PASSWORD)
+    svc.outbox.save_destination(
+        _dav_dest(dav.url, None if which == "no_ca_file" else pki.ca), PASSWORD
+    )
     item_id = _enqueue(svc)
     _refused_for_certificate(svc, item_id)
     item = svc.outbox.get(item_id)
@@ -211,7 +250,9 @@ def test_https_webdav_refuses_a_certificate_it_cannot_trust(svc: Services, clock
     assert probe.value.message.startswith(CERT_WORDS) and not probe.value.retryable
 
 
-def test_https_to_a_plain_http_server(svc: Services, pki: Pki, dav_factory: type[WebDavServer]) -> None:
+def test_https_to_a_plain_http_server(
+    svc: Services, pki: Pki, dav_factory: type[WebDavServer]
+) -> None:
     dav = dav_factory(None)  # type: ignore[call-arg]
     svc.outbox.save_destination(_dav_dest(dav.url.replace("http://", "https://"), pki.ca), PASSWORD)
     item_id = _enqueue(svc)
@@ -222,8 +263,9 @@ def test_https_to_a_plain_http_server(svc: Services, pki: Pki, dav_factory: type
     assert dav.files() == []
 
 
-def test_unreadable_ca_file_is_a_clear_error(svc: Services, tmp_path: Path, pki: Pki,
-                                             dav_factory: type[WebDavServer]) -> None:
+def test_unreadable_ca_file_is_a_clear_error(
+    svc: Services, tmp_path: Path, pki: Pki, dav_factory: type[WebDavServer]
+) -> None:
     dav = dav_factory(pki.server)  # type: ignore[call-arg]
     bad = tmp_path / "ca.pem"
     bad.write_text("không phải chứng chỉ")
@@ -241,24 +283,36 @@ def test_unreadable_ca_file_is_a_clear_error(svc: Services, tmp_path: Path, pki:
     assert dav.files() == []
 
 
-def test_http_to_another_host_is_refused_unless_allowed(svc: Services, monkeypatch: pytest.MonkeyPatch,
-                                                        dav_factory: type[WebDavServer]) -> None:
+def test_http_to_another_host_is_refused_unless_allowed(
+    svc: Services, monkeypatch: pytest.MonkeyPatch, dav_factory: type[WebDavServer]
+) -> None:
     with pytest.raises(ValidationError) as refused:
         svc.outbox.save_destination(_dav_dest("http://tinh.example/bao-cao/", None), PASSWORD)
     assert "http://" in str(refused.value.problems)
-    assert svc.outbox.save_destination(_dav_dest("http://tinh.example/bao-cao/", None, allow_http=True), PASSWORD)
+    assert svc.outbox.save_destination(
+        _dav_dest("http://tinh.example/bao-cao/", None, allow_http=True), PASSWORD
+    )
 
     # The transport checks again (a destination may reach it without the settings' validation):
     # 127.0.0.1 stands for another host once it is no longer counted as this machine.
     dav = dav_factory(None)  # type: ignore[call-arg]
     monkeypatch.setattr(transports, "LOOPBACK_HOSTS", frozenset())
-    payload = Payload(file_name="a.xlsx", data=b"abc", sha256="0" * 64, message_id="<a@b>", office_id=OFFICE,
-                      kind="weekly", period_key="2026-W09")
+    payload = Payload(
+        file_name="a.xlsx",
+        data=b"abc",
+        sha256="0" * 64,
+        message_id="<a@b>",
+        office_id=OFFICE,
+        kind="weekly",
+        period_key="2026-W09",
+    )
     with pytest.raises(UploadError) as plain:
         transports.WebDavTransport().send(_dav_dest(dav.url, None), payload, PASSWORD)
     assert not plain.value.retryable and "https://" in plain.value.message
     assert dav.switch.requests == [] and dav.files() == []
-    receipt = transports.WebDavTransport().send(_dav_dest(dav.url, None, allow_http=True), payload, PASSWORD)
+    receipt = transports.WebDavTransport().send(
+        _dav_dest(dav.url, None, allow_http=True), payload, PASSWORD
+    )
     assert receipt.status == 201 and [f.name for f in dav.files()] == ["a.xlsx"]
 
 
@@ -270,7 +324,13 @@ def https_post(pki: Pki) -> Iterator[PostServer]:
 
 
 def _post_dest(url: str, ca_file: Path | None) -> Destination:
-    return Destination(DestinationKind.HTTPS_POST, url=url, bearer=True, timeout=TIMEOUT, ca_file=str(ca_file or ""))
+    return Destination(
+        DestinationKind.HTTPS_POST,
+        url=url,
+        bearer=True,
+        timeout=TIMEOUT,
+        ca_file=str(ca_file or ""),
+    )
 
 
 def test_https_post_arrives_once(svc: Services, pki: Pki, https_post: PostServer) -> None:
@@ -279,7 +339,10 @@ def test_https_post_arrives_once(svc: Services, pki: Pki, https_post: PostServer
     assert svc.outbox.test_destination().status == 204
     item_id = _enqueue(svc)
     _sent_once(svc, item_id)
-    assert list(https_post.uploads) == [svc.outbox.get(item_id).message_id] and https_post.requests == 1
+    assert (
+        list(https_post.uploads) == [svc.outbox.get(item_id).message_id]
+        and https_post.requests == 1
+    )
 
 
 def test_https_post_untrusted_certificate(svc: Services, https_post: PostServer) -> None:
@@ -297,8 +360,15 @@ def test_smtp_without_tls_to_another_host_with_a_password_is_refused_unless_allo
     from tthc_desk.domain.errors import ValidationError
     from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode, validate
 
-    plain = Destination(kind=DestinationKind.SMTP, smtp_host="mail.tinh.gov.vn", smtp_port=25, tls=TlsMode.NONE,
-                        username="xa01", from_addr="motcua@xa.gov.vn", to_addrs=("baocao@tinh.gov.vn",))
+    plain = Destination(
+        kind=DestinationKind.SMTP,
+        smtp_host="mail.tinh.gov.vn",
+        smtp_port=25,
+        tls=TlsMode.NONE,
+        username="xa01",
+        from_addr="motcua@xa.gov.vn",
+        to_addrs=("baocao@tinh.gov.vn",),
+    )
     with _pytest.raises(ValidationError) as caught:
         validate(plain)
     assert "chọn STARTTLS" in caught.value.field_messages()["tls"]
@@ -321,5 +391,9 @@ def test_a_timeout_on_port_465_without_ssl_says_to_choose_ssl() -> None:
         cut.__context__ = TimeoutError("timed out")
         error = _mapped("mail.tinh.gov.vn:465", cut, starttls_on_ssl_port=True)
         plain = _mapped("mail.tinh.gov.vn:587", cut)
-    assert error.retryable and "không trả lời kịp" in error.message and "chọn cách mã hóa SSL" in error.message
+    assert (
+        error.retryable
+        and "không trả lời kịp" in error.message
+        and "chọn cách mã hóa SSL" in error.message
+    )
     assert "SSL" not in plain.message

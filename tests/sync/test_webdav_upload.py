@@ -71,12 +71,18 @@ def test_server_error_500(svc: Services, clock: FixedClock, webdav: WebDavServer
     webdav.switch.mode = "500"
     svc.outbox.send_due()
     item = svc.outbox.get(item_id)
-    assert item.state is OutboxState.WAITING and "mã 500" in item.last_error and "500" in item.last_detail
+    assert (
+        item.state is OutboxState.WAITING
+        and "mã 500" in item.last_error
+        and "500" in item.last_detail
+    )
     webdav.switch.mode = None
     _heal_and_send(svc, clock, webdav)
 
 
-def test_timeout_even_when_the_server_stored_the_file(svc: Services, clock: FixedClock, webdav: WebDavServer) -> None:
+def test_timeout_even_when_the_server_stored_the_file(
+    svc: Services, clock: FixedClock, webdav: WebDavServer
+) -> None:
     item_id = _setup(svc, webdav.url)
     webdav.switch.mode = "slow"  # HEAD stalls past the 1 s timeout
     svc.outbox.send_due()
@@ -86,7 +92,9 @@ def test_timeout_even_when_the_server_stored_the_file(svc: Services, clock: Fixe
     _heal_and_send(svc, clock, webdav)
 
 
-def test_timeout_after_the_put_arrived_sends_nothing_twice(svc: Services, clock: FixedClock, webdav: WebDavServer) -> None:
+def test_timeout_after_the_put_arrived_sends_nothing_twice(
+    svc: Services, clock: FixedClock, webdav: WebDavServer
+) -> None:
     _setup(svc, webdav.url)
 
     original = webdav.switch.requests
@@ -119,14 +127,17 @@ class _SlowOnPut(list):  # type: ignore[type-arg]
         self._webdav.switch.mode = "slow" if method == "PUT" else None
 
 
-def test_wrong_password_fails_until_retry(svc: Services, clock: FixedClock, webdav: WebDavServer,
-                                          keyring_store: InMemoryStore) -> None:
+def test_wrong_password_fails_until_retry(
+    svc: Services, clock: FixedClock, webdav: WebDavServer, keyring_store: InMemoryStore
+) -> None:
     item_id = _setup(svc, webdav.url)
     second = svc.outbox.enqueue(b"period", kind="period", period_key="2026-Q1", office_id=OFFICE).id
     keyring_store.set(svc.outbox.destination().secret_key, "sai-mật-khẩu")  # type: ignore[union-attr]
     results = svc.outbox.send_due()
     assert svc.outbox.get(item_id).state is OutboxState.FAILED
-    assert svc.outbox.get(item_id).last_error.startswith("Máy chủ từ chối tên đăng nhập hoặc mật khẩu")
+    assert svc.outbox.get(item_id).last_error.startswith(
+        "Máy chủ từ chối tên đăng nhập hoặc mật khẩu"
+    )
     # The second report was not tried with the same wrong password.
     assert results[1].state is OutboxState.WAITING and svc.outbox.get(second).attempts == 0
     clock.set(clock.now() + timedelta(days=1))
@@ -138,8 +149,9 @@ def test_wrong_password_fails_until_retry(svc: Services, clock: FixedClock, webd
     assert len(webdav.files()) == 2
 
 
-def test_connection_cut_mid_upload(svc: Services, clock: FixedClock, webdav: WebDavServer,
-                                   cut_proxy_factory: type[CutProxy]) -> None:
+def test_connection_cut_mid_upload(
+    svc: Services, clock: FixedClock, webdav: WebDavServer, cut_proxy_factory: type[CutProxy]
+) -> None:
     proxy = cut_proxy_factory(webdav.port)
     proxy.cut_after = 40_000  # headers and a third of the workbook, then the line drops
     item_id = _setup(svc, f"http://127.0.0.1:{proxy.port}/bao-cao/")
@@ -156,7 +168,9 @@ def test_connection_cut_mid_upload(svc: Services, clock: FixedClock, webdav: Web
     assert stored.read_bytes() == WORKBOOK  # a partial file, if any, was overwritten
 
 
-def test_crash_mid_send_is_retried_after_the_lease(data_dir: Path, clock: FixedClock, webdav: WebDavServer) -> None:
+def test_crash_mid_send_is_retried_after_the_lease(
+    data_dir: Path, clock: FixedClock, webdav: WebDavServer
+) -> None:
     store = InMemoryStore()
     svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     item_id = _setup(svc, webdav.url)
@@ -178,6 +192,12 @@ def test_crash_mid_send_is_retried_after_the_lease(data_dir: Path, clock: FixedC
 
 def test_unicode_file_name(svc: Services, webdav: WebDavServer) -> None:
     svc.outbox.save_destination(_dest(webdav.url), PASSWORD)
-    svc.outbox.enqueue(b"abc", kind="weekly", period_key="2026-W10", office_id=OFFICE, file_name="Báo cáo tuần 10.xlsx")
+    svc.outbox.enqueue(
+        b"abc",
+        kind="weekly",
+        period_key="2026-W10",
+        office_id=OFFICE,
+        file_name="Báo cáo tuần 10.xlsx",
+    )
     assert svc.outbox.send_due()[0].sent
     assert [f.name for f in webdav.files()] == ["Báo cáo tuần 10.xlsx"]

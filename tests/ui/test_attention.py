@@ -45,9 +45,13 @@ def window(qtbot, services: Services, codes: dict[str, str]) -> MainWindow:  # t
     return window
 
 
-def test_start_up_drafts_letters_counts_and_shows_a_summary(window: MainWindow, services: Services) -> None:
+def test_start_up_drafts_letters_counts_and_shows_a_summary(
+    window: MainWindow, services: Services
+) -> None:
     bar = window.attention_bar
-    assert bar.overdue_button.text() == "Quá hạn: …" and not bar.summary_visible  # nothing counted yet
+    assert (
+        bar.overdue_button.text() == "Quá hạn: …" and not bar.summary_visible
+    )  # nothing counted yet
     window.start_attention()
     # At risk the day before the due date (soon) and already late (overdue): two drafts.
     assert services.apologies.count(LetterStatus.DRAFT) == 2
@@ -56,7 +60,9 @@ def test_start_up_drafts_letters_counts_and_shows_a_summary(window: MainWindow, 
     assert bar.soon_button.text() == "Sắp đến hạn: 1"
     assert bar.letters_button.text() == "Phiếu xin lỗi dự thảo: 2"
     assert bar.summary_visible
-    assert bar.summary_label.text().startswith("Cần chú ý hôm nay: 1 hồ sơ quá hạn, 1 hồ sơ đến hạn hôm nay")
+    assert bar.summary_label.text().startswith(
+        "Cần chú ý hôm nay: 1 hồ sơ quá hạn, 1 hồ sơ đến hạn hôm nay"
+    )
     assert "2 phiếu xin lỗi dự thảo chờ xử lý" in bar.summary_label.text()
     assert window.pages.currentIndex() == 0  # non-modal: the clerk stays on the intake page
     bar.summary_close.click()
@@ -106,8 +112,10 @@ def test_dossier_list_colours_running_dossiers_by_deadline(
         assert model.deadline_of(row) == next(k for k, v in codes.items() if v == row.code)
     assert colours == {codes[k]: ROW_COLORS[k].name() for k in ("overdue", "today", "soon")}
     due_col = 7
-    tip = model.data(model.index([model.row_at(r).code for r in range(3)].index(codes["overdue"]), due_col),
-                     Qt.ItemDataRole.ToolTipRole)
+    tip = model.data(
+        model.index([model.row_at(r).code for r in range(3)].index(codes["overdue"]), due_col),
+        Qt.ItemDataRole.ToolTipRole,
+    )
     assert tip == "Đã quá hẹn trả"
 
 
@@ -170,7 +178,9 @@ def test_apology_page_edit_sign_deliver_print_and_discard(
     assert window.attention_bar.letters_button.text() == "Phiếu xin lỗi dự thảo: 0"
 
 
-def test_letter_model_passes_the_qt_model_tester(qtmodeltester, services: Services, codes: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def test_letter_model_passes_the_qt_model_tester(
+    qtmodeltester, services: Services, codes: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
     services.apologies.scan()
     model = LetterTableModel()
     model.set_letters(services.apologies.letters())

@@ -49,7 +49,12 @@ def test_walk_a_dossier_from_hand_over_to_return(
     assert detail.timeline_rows()[0][1] == "Tiếp nhận hồ sơ"
     assert detail.timeliness_label.text() == "Trong hạn"
     assert set(detail.actions_bar.move_buttons) == {
-        Move.HAND_OVER, Move.SUPPLEMENT, Move.RESULT_READY, Move.REFUSED, Move.STOPPED, Move.WITHDRAWN,
+        Move.HAND_OVER,
+        Move.SUPPLEMENT,
+        Move.RESULT_READY,
+        Move.REFUSED,
+        Move.STOPPED,
+        Move.WITHDRAWN,
     }
     assert Move.RETURNED not in detail.actions_bar.move_buttons  # impossible: not offered
 
@@ -95,7 +100,9 @@ def test_walk_a_dossier_from_hand_over_to_return(
     ready = click_move(detail, Move.RESULT_READY)
     ready.ok_button.click()
     assert detail.dossier.status is Status.RESULT_READY
-    assert detail.timeliness_label.text() == "Đúng hạn"  # same-day procedure, settled on its due day
+    assert (
+        detail.timeliness_label.text() == "Đúng hạn"
+    )  # same-day procedure, settled on its due day
     assert list(detail.actions_bar.move_buttons) == [Move.RETURNED]
 
     clock.set(datetime(2026, 3, 4, 15, 0))
@@ -109,11 +116,17 @@ def test_walk_a_dossier_from_hand_over_to_return(
     type_text(ret.comment_edit, "Nhanh gọn")
     ret.ok_button.click()
     d = detail.dossier
-    assert d.status is Status.RETURNED and d.returned_to == "Trần Văn Đức" and d.rating == "satisfied"
-    assert detail.timeliness_label.text() == "Đúng hạn"  # same-day procedure, settled on its due day
+    assert (
+        d.status is Status.RETURNED and d.returned_to == "Trần Văn Đức" and d.rating == "satisfied"
+    )
+    assert (
+        detail.timeliness_label.text() == "Đúng hạn"
+    )  # same-day procedure, settled on its due day
     row = detail.timeline_rows()[-1]
     assert row[1].startswith("Trả kết quả")
-    assert "Người nhận kết quả: Trần Văn Đức" in row[4] and "Đánh giá: Hài lòng (Nhanh gọn)" in row[4]
+    assert (
+        "Người nhận kết quả: Trần Văn Đức" in row[4] and "Đánh giá: Hài lòng (Nhanh gọn)" in row[4]
+    )
     assert detail.actions_bar.move_buttons == {}
     assert len(detail.timeline_rows()) == 7 and len(changed) == 6
 
@@ -122,7 +135,10 @@ def test_a_forced_impossible_move_shows_the_service_refusal(detail: DossierDetai
     dialog = detail.open_move(Move.RETURNED)
     dialog.ok_button.click()
     assert dialog.isVisible()
-    assert "Không thể “trả kết quả” hồ sơ đang ở trạng thái “Mới tiếp nhận”" in dialog.general_error.text()
+    assert (
+        "Không thể “trả kết quả” hồ sơ đang ở trạng thái “Mới tiếp nhận”"
+        in dialog.general_error.text()
+    )
     assert not dialog.general_error.isHidden()
     assert detail.dossier.status is Status.RECEIVED
 
@@ -156,7 +172,10 @@ def test_late_supplement_request_is_warned_before_and_after(
 ) -> None:
     clock.set(datetime(2026, 3, 9, 9, 0))  # 5 working days after receipt
     dialog = click_move(detail, Move.SUPPLEMENT)
-    assert dialog.late_label.isVisibleTo(dialog) and "hạn chót là 05/03/2026" in dialog.late_label.text()
+    assert (
+        dialog.late_label.isVisibleTo(dialog)
+        and "hạn chót là 05/03/2026" in dialog.late_label.text()
+    )
     dialog.papers_list.item(0).setCheckState(Qt.CheckState.Checked)
     dialog.ok_button.click()
     assert detail.warning_label.isVisibleTo(detail)
@@ -194,14 +213,22 @@ def test_stop_withdraw_and_close_from_the_detail_page(
     def page_for(id_number: str) -> DossierDetailDialog:
         from tthc_desk.domain.dossier import Person
 
-        person = Person(full_name="Lê Văn Tám", id_number=id_number, address="Thôn 2, phường Đồng Nguyên")
-        code = services.dossiers.receive(make_draft(applicant=person, procedure_code="2.001035")).code
+        person = Person(
+            full_name="Lê Văn Tám", id_number=id_number, address="Thôn 2, phường Đồng Nguyên"
+        )
+        code = services.dossiers.receive(
+            make_draft(applicant=person, procedure_code="2.001035")
+        ).code
         dialog = DossierDetailDialog(services, TaskRunner(synchronous=True), code)
         qtbot.addWidget(dialog)
         dialog.show()
         return dialog
 
-    stop, withdraw, close = page_for("001090000001"), page_for("001090000002"), page_for("001090000003")
+    stop, withdraw, close = (
+        page_for("001090000001"),
+        page_for("001090000002"),
+        page_for("001090000003"),
+    )
     clock.set(datetime(2026, 3, 2, 9, 0))
     for detail, move, reason, status in (
         (stop, Move.STOPPED, "Người nộp đề nghị dừng để bổ sung giấy tờ", Status.STOPPED),
@@ -218,7 +245,12 @@ def test_stop_withdraw_and_close_from_the_detail_page(
     sup = click_move(close, Move.SUPPLEMENT)
     sup.papers_list.item(0).setCheckState(Qt.CheckState.Checked)
     sup.ok_button.click()
-    assert set(close.actions_bar.move_buttons) == {Move.SUPPLEMENTED, Move.CLOSED, Move.STOPPED, Move.WITHDRAWN}
+    assert set(close.actions_bar.move_buttons) == {
+        Move.SUPPLEMENTED,
+        Move.CLOSED,
+        Move.STOPPED,
+        Move.WITHDRAWN,
+    }
     clock.set(datetime(2026, 3, 10, 9, 0))  # 8 days: too early to close
     dialog = click_move(close, Move.CLOSED)
     dialog.ok_button.click()

@@ -82,10 +82,15 @@ def test_send_now_to_a_folder_and_open_the_file(qtbot, svc: Services, tmp_path: 
     assert Path(opened[0].toLocalFile()).read_bytes() == b"tuan 9"
 
 
-def test_failed_item_shows_the_reason_and_retries(qtbot, svc: Services, store: InMemoryStore,  # type: ignore[no-untyped-def]
-                                                  webdav: WebDavServer) -> None:
-    dest = svc.outbox.save_destination(Destination(DestinationKind.WEBDAV, url=webdav.url, username=USER, timeout=1),
-                                       "sai")
+def test_failed_item_shows_the_reason_and_retries(
+    qtbot,
+    svc: Services,
+    store: InMemoryStore,  # type: ignore[no-untyped-def]
+    webdav: WebDavServer,
+) -> None:
+    dest = svc.outbox.save_destination(
+        Destination(DestinationKind.WEBDAV, url=webdav.url, username=USER, timeout=1), "sai"
+    )
     svc.outbox.enqueue(b"tuan 9", kind="weekly", period_key="2026-W09", office_id=OFFICE)
     page = _page(qtbot, svc)
     page.send_now()
@@ -104,12 +109,18 @@ def test_failed_item_shows_the_reason_and_retries(qtbot, svc: Services, store: I
     assert len(webdav.files()) == 1
 
 
-def test_no_keyring_asks_on_the_gui_thread_before_sending(qtbot, data_dir: Path, clock: FixedClock,  # type: ignore[no-untyped-def]
-                                                          webdav: WebDavServer) -> None:
+def test_no_keyring_asks_on_the_gui_thread_before_sending(
+    qtbot,
+    data_dir: Path,
+    clock: FixedClock,  # type: ignore[no-untyped-def]
+    webdav: WebDavServer,
+) -> None:
     store = InMemoryStore(available=False)
     svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     try:
-        svc.outbox.save_destination(Destination(DestinationKind.WEBDAV, url=webdav.url, username=USER, timeout=1))
+        svc.outbox.save_destination(
+            Destination(DestinationKind.WEBDAV, url=webdav.url, username=USER, timeout=1)
+        )
         svc.outbox.enqueue(b"tuan 9", kind="weekly", period_key="2026-W09", office_id=OFFICE)
         page = _page(qtbot, svc)
         page.secret_prompt = lambda dest: None  # the clerk cancels: nothing is tried
@@ -122,18 +133,26 @@ def test_no_keyring_asks_on_the_gui_thread_before_sending(qtbot, data_dir: Path,
         svc.close()
 
 
-def test_destination_dialog_fields_errors_test_and_save(qtbot, svc: Services, store: InMemoryStore,  # type: ignore[no-untyped-def]
-                                                         webdav: WebDavServer) -> None:
+def test_destination_dialog_fields_errors_test_and_save(
+    qtbot,
+    svc: Services,
+    store: InMemoryStore,  # type: ignore[no-untyped-def]
+    webdav: WebDavServer,
+) -> None:
     dialog = DestinationDialog(svc)
     qtbot.addWidget(dialog)
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(DestinationKind.SMTP.value))
-    assert dialog.form.isRowVisible(dialog._rows["smtp_host"]) and not dialog.form.isRowVisible(dialog._rows["url"])
+    assert dialog.form.isRowVisible(dialog._rows["smtp_host"]) and not dialog.form.isRowVisible(
+        dialog._rows["url"]
+    )
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert "Chưa nhập máy chủ thư" in dialog.errors.message("smtp_host")
     assert svc.outbox.destination() is None
 
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(DestinationKind.WEBDAV.value))
-    assert dialog.form.isRowVisible(dialog._rows["url"]) and not dialog.form.isRowVisible(dialog._rows["smtp_host"])
+    assert dialog.form.isRowVisible(dialog._rows["url"]) and not dialog.form.isRowVisible(
+        dialog._rows["smtp_host"]
+    )
     dialog.url_edit.setText(webdav.url)
     dialog.username_edit.setText(USER)
     dialog.password_edit.setText("sai")
@@ -155,7 +174,9 @@ def test_destination_dialog_fields_errors_test_and_save(qtbot, svc: Services, st
 
 
 def test_destination_dialog_without_keyring(qtbot, data_dir: Path, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=InMemoryStore(available=False))
+    svc = open_services(
+        AppPaths(data_dir), clock, seed=False, credentials=InMemoryStore(available=False)
+    )
     try:
         dialog = DestinationDialog(svc)
         qtbot.addWidget(dialog)

@@ -26,7 +26,9 @@ def open_detail(qtbot, services: Services, code: str) -> DossierDetailDialog:  #
     return dialog
 
 
-def test_change_to_return_by_post_from_the_detail_page(qtbot, services: Services, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+def test_change_to_return_by_post_from_the_detail_page(
+    qtbot, services: Services, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
     code = services.dossiers.receive(make_draft(procedure_code=POSTAL)).code
     detail = open_detail(qtbot, services, code)
     changed: list[object] = []
@@ -37,7 +39,10 @@ def test_change_to_return_by_post_from_the_detail_page(qtbot, services: Services
     dialog = detail.return_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.postal_radio.isChecked()  # the other choice is offered
-    assert dialog.recipient_edit.text() == "Nguyễn Thị Hồng Nhung" and dialog.phone_edit.text() == "0912345678"
+    assert (
+        dialog.recipient_edit.text() == "Nguyễn Thị Hồng Nhung"
+        and dialog.phone_edit.text() == "0912345678"
+    )
     dialog.address_edit.clear()
     type_text(dialog.address_edit, "Thôn 3")
     dialog.ok_button.click()  # too short: refused inline, nothing changed
@@ -59,10 +64,14 @@ def test_change_to_return_by_post_from_the_detail_page(qtbot, services: Services
     assert "Trang Bưu chính (F7)".lower() in detail.postal_hint.text().lower()
 
 
-def test_return_by_post_is_disabled_for_a_procedure_not_offered_by_post(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_return_by_post_is_disabled_for_a_procedure_not_offered_by_post(
+    qtbot, services: Services
+) -> None:  # type: ignore[no-untyped-def]
     code = services.dossiers.receive(make_draft(procedure_code=IN_PERSON)).code
     detail = open_detail(qtbot, services, code)
     dialog = detail.open_return_choice()
     assert not dialog.postal_radio.isEnabled() and dialog.counter_radio.isChecked()
-    assert dialog.postal_radio.toolTip() == "Thủ tục này không cho phép nộp/trả kết quả qua bưu chính"
+    assert (
+        dialog.postal_radio.toolTip() == "Thủ tục này không cho phép nộp/trả kết quả qua bưu chính"
+    )
     assert not dialog.address_edit.isEnabled()

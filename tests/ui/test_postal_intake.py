@@ -38,7 +38,9 @@ def choose_channel(page: IntakePage, channel: Channel) -> None:
         press(combo, Qt.Key.Key_Down)
 
 
-def test_postal_fields_follow_the_channel_and_the_return_choice(page: IntakePage, services: Services) -> None:
+def test_postal_fields_follow_the_channel_and_the_return_choice(
+    page: IntakePage, services: Services
+) -> None:
     d = page.details
     page.picker.select(POSTAL)
     assert not d.postal_reference.isVisibleTo(page) and not d.return_recipient.isVisibleTo(page)
@@ -58,7 +60,10 @@ def test_postal_fields_follow_the_channel_and_the_return_choice(page: IntakePage
 
     d.return_postal.setChecked(True)
     assert d.return_recipient.isVisibleTo(page)
-    assert (d.return_recipient.text(), d.return_phone.text()) == ("Nguyễn Thị Hồng Nhung", "0912345678")
+    assert (d.return_recipient.text(), d.return_phone.text()) == (
+        "Nguyễn Thị Hồng Nhung",
+        "0912345678",
+    )
     page.authorised_check.setChecked(True)
     type_text(page.authorised.full_name, "Trần Văn Bình")
     type_text(page.authorised.phone, "0988123456")
@@ -89,7 +94,11 @@ def test_a_procedure_not_offered_by_post_disables_both_postal_choices(page: Inta
     d.return_postal.setChecked(True)
     page.picker.select(IN_PERSON)
     assert not d.return_postal.isEnabled() and d.return_counter.isChecked()
-    assert d.return_postal.toolTip() == NO_POSTAL == "Thủ tục này không cho phép nộp/trả kết quả qua bưu chính"
+    assert (
+        d.return_postal.toolTip()
+        == NO_POSTAL
+        == "Thủ tục này không cho phép nộp/trả kết quả qua bưu chính"
+    )
     assert d.channel.currentData() == Channel.DIRECT.value
     model = d.channel.model()
     assert isinstance(model, QStandardItemModel)

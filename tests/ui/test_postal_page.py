@@ -30,7 +30,12 @@ from tthc_desk.ui.tasks import TaskRunner
 POSTAL_PROCEDURE = "1.004873"  # Giấy xác nhận tình trạng hôn nhân: offered by post
 WAYBILLS = ("EB123456785VN", "EB234567816VN", "EB345678121VN")
 PEOPLE = (
-    ("Nguyễn Thị Hồng Nhung", "001190012345", "0912345678", "Số 8 ngõ 3 phố Hàn Thuyên, phường Đồng Nguyên"),
+    (
+        "Nguyễn Thị Hồng Nhung",
+        "001190012345",
+        "0912345678",
+        "Số 8 ngõ 3 phố Hàn Thuyên, phường Đồng Nguyên",
+    ),
     ("Trần Văn Đức", "036085001234", "0987654321", "Thôn Đông, xã Hòa Bình, tỉnh Bắc Ninh"),
     ("Lê Thị Ánh Dương", "001192004567", "0977111222", "Số 21 đường Lý Thái Tổ, phường Suối Hoa"),
 )
@@ -46,7 +51,9 @@ def window(qtbot, services: Services) -> MainWindow:  # type: ignore[no-untyped-
     return window
 
 
-def receive_by_post(qtbot, window: MainWindow, person: tuple[str, str, str, str], reference: str) -> str:  # type: ignore[no-untyped-def]
+def receive_by_post(
+    qtbot, window: MainWindow, person: tuple[str, str, str, str], reference: str
+) -> str:  # type: ignore[no-untyped-def]
     """The clerk opens the parcel the post brought and enters the dossier."""
     page = window.intake
     d = page.details
@@ -141,8 +148,15 @@ def test_a_whole_postal_round_from_the_gui(
     assert target is not None
     text = pdf_text(target.read_bytes(), raw=True)
     compact = "".join(text.split())  # a code wraps inside its table cell
-    for label in ("DANH SÁCH BÀN GIAO", "Số: 01/2026/BGBC", "Tổng số hồ sơ bàn giao: 3 hồ sơ", "Phạm Văn Bưu",
-                  "(Bản 1: Bộ phận Một cửa lưu)", "(Bản 2: Giao đơn vị bưu chính)", "NHÂN VIÊN BƯU CHÍNH"):
+    for label in (
+        "DANH SÁCH BÀN GIAO",
+        "Số: 01/2026/BGBC",
+        "Tổng số hồ sơ bàn giao: 3 hồ sơ",
+        "Phạm Văn Bưu",
+        "(Bản 1: Bộ phận Một cửa lưu)",
+        "(Bản 2: Giao đơn vị bưu chính)",
+        "NHÂN VIÊN BƯU CHÍNH",
+    ):
         assert label in text, label
     assert "Sốhiệubưugửi" in compact
     for code, number in zip(order, WAYBILLS, strict=True):
@@ -155,11 +169,18 @@ def test_a_whole_postal_round_from_the_gui(
     rows = [[c for c in r] for r in load_workbook(xlsx).active.iter_rows(values_only=True)]
     header_index = next(i for i, r in enumerate(rows) if r[0] == "TT")
     assert list(rows[header_index]) == [
-        "TT", "Mã hồ sơ", "Nội dung giải quyết TTHC", "Kết quả giải quyết TTHC", "Họ tên chủ hồ sơ",
-        "Phí, lệ phí (X là có)", "Đăng ký trả kết quả qua bưu điện (X là có)", "Số hiệu bưu gửi",
-        "Người nhận, điện thoại", "Địa chỉ người nhận",
+        "TT",
+        "Mã hồ sơ",
+        "Nội dung giải quyết TTHC",
+        "Kết quả giải quyết TTHC",
+        "Họ tên chủ hồ sơ",
+        "Phí, lệ phí (X là có)",
+        "Đăng ký trả kết quả qua bưu điện (X là có)",
+        "Số hiệu bưu gửi",
+        "Người nhận, điện thoại",
+        "Địa chỉ người nhận",
     ]
-    body = rows[header_index + 1: header_index + 4]
+    body = rows[header_index + 1 : header_index + 4]
     assert [(r[1], r[7]) for r in body] == list(zip(order, WAYBILLS, strict=True))
     dialog.close_button.click()
     assert not dialog.isVisible()
@@ -180,8 +201,13 @@ def test_a_whole_postal_round_from_the_gui(
     page.show_state(PostalState.HANDED_OVER)
     page.import_file(status_file)
     assert "1 phát thành công, 1 phát không thành công, 1 chuyển hoàn" in page.message_label.text()
-    expected = {PostalState.WAITING: 0, PostalState.HANDED_OVER: 0, PostalState.DELIVERED: 1,
-                PostalState.FAILED: 1, PostalState.RETURNED: 1}
+    expected = {
+        PostalState.WAITING: 0,
+        PostalState.HANDED_OVER: 0,
+        PostalState.DELIVERED: 1,
+        PostalState.FAILED: 1,
+        PostalState.RETURNED: 1,
+    }
     for state, n in expected.items():
         assert page.state_buttons[state].text().endswith(f"({n})"), state
     page.state_buttons[PostalState.DELIVERED].click()
@@ -197,18 +223,30 @@ def test_a_whole_postal_round_from_the_gui(
     press(page.table, Qt.Key.Key_Return)
     detail = page.detail_dialog
     assert detail is not None and detail.isVisible() and detail.dossier.code == order[2]
-    assert detail.dossier.status is Status.RESULT_READY and detail.dossier.return_method is ReturnMethod.COUNTER
+    assert (
+        detail.dossier.status is Status.RESULT_READY
+        and detail.dossier.return_method is ReturnMethod.COUNTER
+    )
     assert detail.postal_hint.isVisible() and "chuyển hoàn" in detail.postal_hint.text()
-    assert detail.postal_rows()[0][:3] == [WAYBILLS[2], "Chuyển hoàn về Bộ phận Một cửa", "01/2026/BGBC"]
+    assert detail.postal_rows()[0][:3] == [
+        WAYBILLS[2],
+        "Chuyển hoàn về Bộ phận Một cửa",
+        "01/2026/BGBC",
+    ]
     clock.set(datetime(2026, 3, 6, 9, 0))
     detail.actions_bar.move_buttons[Move.RETURNED].click()
     ret = detail.move_dialog
     assert isinstance(ret, ReturnDialog)
     ret.ok_button.click()
-    assert detail.dossier.status is Status.RETURNED and detail.dossier.returned_at == datetime(2026, 3, 6, 9, 0)
+    assert detail.dossier.status is Status.RETURNED and detail.dossier.returned_at == datetime(
+        2026, 3, 6, 9, 0
+    )
     assert not detail.postal_hint.isVisible()
     page.refresh()  # the item stays under Chuyển hoàn, no longer waiting at the counter
-    assert page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Bưu điện đã chuyển hoàn; kết quả đã được trả tại quầy."
+    assert (
+        page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+        == "Bưu điện đã chuyển hoàn; kết quả đã được trả tại quầy."
+    )
 
 
 def test_a_malformed_status_file_lists_every_problem_and_changes_nothing(
@@ -294,9 +332,16 @@ def test_a_waybill_already_on_another_list_is_refused_when_scanned(
     assert page.state_buttons[PostalState.DELIVERED].text().endswith("(1)")
 
 
-def test_postal_models_pass_the_qt_model_tester(qtmodeltester, qtbot, window: MainWindow, services: Services,  # type: ignore[no-untyped-def]
-                                                clock: FixedClock) -> None:
-    codes = [receive_by_post(qtbot, window, p, f"RR00000000{i}VN") for i, p in enumerate(PEOPLE[:2])]
+def test_postal_models_pass_the_qt_model_tester(
+    qtmodeltester,
+    qtbot,
+    window: MainWindow,
+    services: Services,  # type: ignore[no-untyped-def]
+    clock: FixedClock,
+) -> None:
+    codes = [
+        receive_by_post(qtbot, window, p, f"RR00000000{i}VN") for i, p in enumerate(PEOPLE[:2])
+    ]
     clock.set(datetime(2026, 3, 2, 10, 0))
     for code in codes:
         result_ready(qtbot, services, code)

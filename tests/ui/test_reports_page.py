@@ -21,7 +21,9 @@ from tthc_desk.ui.tasks import TaskRunner
 @pytest.fixture
 def page(qtbot, services: Services, clock: FixedClock) -> ReportsPage:  # type: ignore[no-untyped-def]
     on_time = services.dossiers.receive(make_draft()).code  # Mon 02/03 08:00, same day
-    late = services.dossiers.receive(make_draft(procedure_code="2.001035")).code  # due Wed 04/03 08:00
+    late = services.dossiers.receive(
+        make_draft(procedure_code="2.001035")
+    ).code  # due Wed 04/03 08:00
     clock.set(datetime(2026, 3, 2, 10, 0))
     services.lifecycle.move(on_time, MoveRequest(Move.RESULT_READY))
     clock.set(datetime(2026, 3, 5, 9, 0))
@@ -42,7 +44,10 @@ def test_last_week_is_offered_first_and_its_figures_shown(page: ReportsPage) -> 
     assert model.rowCount() == 3  # Chứng thực, Hộ tịch, total
     total = [model.data(model.index(2, c)) for c in range(model.columnCount())]
     assert total == ["Tổng cộng", "2", "0", "2", "0", "2", "0", "1", "1", "0", "0", "0"]
-    assert "Hồ sơ giải quyết trước hạn và đúng hạn: 50,0% (1/2; chỉ tiêu > 95,0%) – chưa đạt" in page.targets_label.text()
+    assert (
+        "Hồ sơ giải quyết trước hạn và đúng hạn: 50,0% (1/2; chỉ tiêu > 95,0%) – chưa đạt"
+        in page.targets_label.text()
+    )
     assert "Hồ sơ quá hạn: 1, trong đó có phiếu xin lỗi: 0" in page.targets_label.text()
     assert page.status_label.text() == "Các đẳng thức của Biểu 06a đều đúng."
 

@@ -81,7 +81,9 @@ def id_number_problem(value: str) -> str | None:
     if not value:
         return "Chưa nhập số định danh cá nhân (12 chữ số)."
     if not ID_NUMBER_RE.match(value):
-        return f"Số định danh cá nhân phải gồm đúng 12 chữ số (đã nhập {len(value)} ký tự: “{value}”)."
+        return (
+            f"Số định danh cá nhân phải gồm đúng 12 chữ số (đã nhập {len(value)} ký tự: “{value}”)."
+        )
     return None
 
 
@@ -102,9 +104,7 @@ def return_address_problem(value: str) -> str | None:
     if not value:
         return "Nhận kết quả qua bưu chính cần địa chỉ nhận đầy đủ."
     if len(value) < MIN_POSTAL_ADDRESS:
-        return (
-            f"Địa chỉ nhận kết quả “{value}” quá ngắn: ghi đủ số nhà, đường hoặc thôn, xã/phường, tỉnh."
-        )
+        return f"Địa chỉ nhận kết quả “{value}” quá ngắn: ghi đủ số nhà, đường hoặc thôn, xã/phường, tỉnh."
     return None
 
 

@@ -45,7 +45,11 @@ MOVE_LABELS: dict[Move, str] = {
     Move.CLOSED: "Đóng hồ sơ",
 }
 
-_OPEN_EXITS = {Move.REFUSED: Status.REFUSED, Move.STOPPED: Status.STOPPED, Move.WITHDRAWN: Status.WITHDRAWN}
+_OPEN_EXITS = {
+    Move.REFUSED: Status.REFUSED,
+    Move.STOPPED: Status.STOPPED,
+    Move.WITHDRAWN: Status.WITHDRAWN,
+}
 
 TRANSITIONS: dict[Status, dict[Move, Status]] = {
     Status.RECEIVED: {
@@ -124,7 +128,9 @@ class Granularity(StrEnum):
     MINUTE = "minute"
 
 
-def classify(settled_at: datetime, due_at: datetime, granularity: Granularity = Granularity.DAY) -> Timeliness:
+def classify(
+    settled_at: datetime, due_at: datetime, granularity: Granularity = Granularity.DAY
+) -> Timeliness:
     """Trước hạn / Đúng hạn / Quá hạn by comparing the settled moment with the due moment.
 
     By day (the default reading of Biểu 06): any time on the due day is on time. By minute:
@@ -149,7 +155,9 @@ def classify_open(status: Status, due_at: datetime, at: datetime) -> OpenTimelin
     return OpenTimeliness.OVERDUE
 
 
-def extension_counts(recorded_at: datetime, original_due: datetime, previous_working_day: date) -> bool:
+def extension_counts(
+    recorded_at: datetime, original_due: datetime, previous_working_day: date
+) -> bool:
     """An extension counts when recorded at least one working day before the original due date.
 
     ``previous_working_day`` is the working day before the original due date (from the calendar).
@@ -214,7 +222,11 @@ def parse_rating(text: str) -> str:
     for code, label in SATISFACTION_LEVELS.items():
         if key in (code, fold(label).replace(" ", "_")):
             return code
-    aliases = {"rat_hai_long": "very_satisfied", "hai_long": "satisfied", "khong_hai_long": "dissatisfied"}
+    aliases = {
+        "rat_hai_long": "very_satisfied",
+        "hai_long": "satisfied",
+        "khong_hai_long": "dissatisfied",
+    }
     if key in aliases:
         return aliases[key]
     raise ValidationError.for_field(
@@ -233,7 +245,9 @@ class LetterStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"draft": "Dự thảo", "confirmed": "Đã ký, chờ gửi", "delivered": "Đã gửi"}[self.value]
+        return {"draft": "Dự thảo", "confirmed": "Đã ký, chờ gửi", "delivered": "Đã gửi"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True)
@@ -269,7 +283,7 @@ class ApologyLetter:
 
     @property
     def number_text(self) -> str:
-        """"05/XL-2026" style register number, empty for a draft."""
+        """ "05/XL-2026" style register number, empty for a draft."""
         if self.number is None or self.year is None:
             return ""
         return f"{self.number:02d}/{self.year}/PXL"

@@ -31,8 +31,14 @@ class PeriodKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"week": "Tuần", "month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm",
-                "custom": "Khoảng thời gian"}[self.value]
+        return {
+            "week": "Tuần",
+            "month": "Tháng",
+            "quarter": "Quý",
+            "half": "6 tháng",
+            "year": "Năm",
+            "custom": "Khoảng thời gian",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -80,10 +86,18 @@ def week(iso_year: int, iso_week: int, week_start: int = 0) -> Period:
     try:
         monday = date.fromisocalendar(iso_year, iso_week, 1)
     except ValueError as exc:
-        raise ValidationError.for_field("period", f"Không có tuần {iso_week} trong năm {iso_year}.") from exc
+        raise ValidationError.for_field(
+            "period", f"Không có tuần {iso_week} trong năm {iso_year}."
+        ) from exc
     start = monday + timedelta(days=week_start)
     end = start + timedelta(days=6)
-    return Period(PeriodKind.WEEK, start, end, f"{iso_year}-W{iso_week:02d}", f"Tuần {iso_week:02d}/{iso_year}")
+    return Period(
+        PeriodKind.WEEK,
+        start,
+        end,
+        f"{iso_year}-W{iso_week:02d}",
+        f"Tuần {iso_week:02d}/{iso_year}",
+    )
 
 
 def week_of(day: date, week_start: int = 0) -> Period:
@@ -101,16 +115,26 @@ def last_week(today: date, week_start: int = 0) -> Period:
 def month(year: int, month_: int, cutoff: bool = True) -> Period:
     if not 1 <= month_ <= 12:
         raise ValidationError.for_field("period", f"Tháng {month_} không hợp lệ (1–12).")
-    return Period(PeriodKind.MONTH, _month_start(year, month_, cutoff), _month_end(year, month_, cutoff),
-                  f"{year}-{month_:02d}", f"Tháng {month_:02d} năm {year}")
+    return Period(
+        PeriodKind.MONTH,
+        _month_start(year, month_, cutoff),
+        _month_end(year, month_, cutoff),
+        f"{year}-{month_:02d}",
+        f"Tháng {month_:02d} năm {year}",
+    )
 
 
 def quarter(year: int, q: int, cutoff: bool = True) -> Period:
     if q not in ROMAN:
         raise ValidationError.for_field("period", f"Quý {q} không hợp lệ (1–4).")
     first, last = 3 * q - 2, 3 * q
-    return Period(PeriodKind.QUARTER, _month_start(year, first, cutoff), _month_end(year, last, cutoff),
-                  f"{year}-Q{q}", f"Quý {ROMAN[q]} năm {year}")
+    return Period(
+        PeriodKind.QUARTER,
+        _month_start(year, first, cutoff),
+        _month_end(year, last, cutoff),
+        f"{year}-Q{q}",
+        f"Quý {ROMAN[q]} năm {year}",
+    )
 
 
 def half(year: int, h: int, cutoff: bool = True) -> Period:
@@ -118,20 +142,37 @@ def half(year: int, h: int, cutoff: bool = True) -> Period:
         raise ValidationError.for_field("period", f"Kỳ 6 tháng {h} không hợp lệ (1 hoặc 2).")
     first, last = (1, 6) if h == 1 else (7, 12)
     label = f"6 tháng đầu năm {year}" if h == 1 else f"6 tháng cuối năm {year}"
-    return Period(PeriodKind.HALF, _month_start(year, first, cutoff), _month_end(year, last, cutoff),
-                  f"{year}-H{h}", label)
+    return Period(
+        PeriodKind.HALF,
+        _month_start(year, first, cutoff),
+        _month_end(year, last, cutoff),
+        f"{year}-H{h}",
+        label,
+    )
 
 
 def year(year_: int, cutoff: bool = True) -> Period:
-    return Period(PeriodKind.YEAR, _month_start(year_, 1, cutoff), _month_end(year_, 12, cutoff),
-                  f"{year_}", f"Năm {year_}")
+    return Period(
+        PeriodKind.YEAR,
+        _month_start(year_, 1, cutoff),
+        _month_end(year_, 12, cutoff),
+        f"{year_}",
+        f"Năm {year_}",
+    )
 
 
 def custom(start: date, end: date) -> Period:
     if end < start:
-        raise ValidationError.for_field("period", "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian.")
-    return Period(PeriodKind.CUSTOM, start, end, f"{start:%Y-%m-%d}_{end:%Y-%m-%d}",
-                  f"Từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}")
+        raise ValidationError.for_field(
+            "period", "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian."
+        )
+    return Period(
+        PeriodKind.CUSTOM,
+        start,
+        end,
+        f"{start:%Y-%m-%d}_{end:%Y-%m-%d}",
+        f"Từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
+    )
 
 
 def containing(kind: PeriodKind, day: date, cutoff: bool = True) -> Period:
@@ -158,7 +199,9 @@ def parse_week(text: str, week_start: int = 0) -> Period:
     """``2026-W09`` (or ``2026W9``) → that week."""
     m = _WEEK.match(text.strip())
     if not m:
-        raise ValidationError.for_field("period", f"Tuần “{text}” không đúng dạng NĂM-WSỐ, ví dụ 2026-W09.")
+        raise ValidationError.for_field(
+            "period", f"Tuần “{text}” không đúng dạng NĂM-WSỐ, ví dụ 2026-W09."
+        )
     return week(int(m.group(1)), int(m.group(2)), week_start)
 
 

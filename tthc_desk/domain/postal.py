@@ -61,7 +61,9 @@ def change_problem(current: PostalState, target: PostalState) -> str | None:
     if target in TRANSITIONS[current]:
         return None
     if not TRANSITIONS[current]:
-        return f"Bưu gửi đã ở trạng thái cuối “{current.label}”, không đổi sang “{target.label}” được."
+        return (
+            f"Bưu gửi đã ở trạng thái cuối “{current.label}”, không đổi sang “{target.label}” được."
+        )
     return f"Không chuyển được từ “{current.label}” sang “{target.label}”."
 
 
@@ -156,7 +158,9 @@ _STATUS_WORDS.pop(_key(PostalState.WAITING.value))
 _STATUS_WORDS.pop(_key(PostalState.WAITING.label))
 
 #: What a status file or the ``--status`` option may say, as shown in messages.
-STATUS_CHOICES = "delivered (Đã phát thành công), failed (Phát không thành công), returned (Chuyển hoàn)"
+STATUS_CHOICES = (
+    "delivered (Đã phát thành công), failed (Phát không thành công), returned (Chuyển hoàn)"
+)
 
 
 def parse_status_word(text: str | None) -> PostalState | None:
@@ -336,32 +340,64 @@ def outcome_moment(
     A day without a time is placed at the latest recorded step of the item if it is that
     day, never after now.
     """
-    previous = max(x for x in (handed_over_at, failed_at, delivered_at, returned_at) if x is not None)
+    previous = max(
+        x for x in (handed_over_at, failed_at, delivered_at, returned_at) if x is not None
+    )
     if row.date_only:
         if row.at.date() > now.date():
-            problems.append(Problem(f"Ngày {row.at:%d/%m/%Y} ở tương lai (hôm nay là {now:%d/%m/%Y})", field="at"))
+            problems.append(
+                Problem(
+                    f"Ngày {row.at:%d/%m/%Y} ở tương lai (hôm nay là {now:%d/%m/%Y})", field="at"
+                )
+            )
             return None
         if row.at.date() < handed_over_at.date():
-            problems.append(Problem(f"Ngày {row.at:%d/%m/%Y} trước ngày giao bưu điện ({handed_over_at:%d/%m/%Y})", field="at"))
+            problems.append(
+                Problem(
+                    f"Ngày {row.at:%d/%m/%Y} trước ngày giao bưu điện ({handed_over_at:%d/%m/%Y})",
+                    field="at",
+                )
+            )
             return None
         moment = min(max(row.at, previous), now)
     else:
         moment = row.at.replace(second=0, microsecond=0)
         if moment > now + FUTURE_TOLERANCE:
-            problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y})", field="at"))
+            problems.append(
+                Problem(
+                    f"Thời điểm {moment:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y})",
+                    field="at",
+                )
+            )
             return None
         if moment < handed_over_at:
-            problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} trước lúc giao bưu điện ({handed_over_at:%H:%M %d/%m/%Y})", field="at"))
+            problems.append(
+                Problem(
+                    f"Thời điểm {moment:%H:%M %d/%m/%Y} trước lúc giao bưu điện ({handed_over_at:%H:%M %d/%m/%Y})",
+                    field="at",
+                )
+            )
             return None
     if row.state is current:
-        recorded = {PostalState.FAILED: failed_at, PostalState.DELIVERED: delivered_at, PostalState.RETURNED: returned_at}.get(current)
-        if current is not PostalState.FAILED or (recorded is not None and recorded.date() == moment.date()):
+        recorded = {
+            PostalState.FAILED: failed_at,
+            PostalState.DELIVERED: delivered_at,
+            PostalState.RETURNED: returned_at,
+        }.get(current)
+        if current is not PostalState.FAILED or (
+            recorded is not None and recorded.date() == moment.date()
+        ):
             return None  # the post repeats what is recorded: nothing to change
     if msg := change_problem(current, row.state):
         problems.append(Problem(msg.rstrip("."), field="state"))
         return None
     if moment < previous and not row.date_only:
-        problems.append(Problem(f"Thời điểm {moment:%H:%M %d/%m/%Y} trước bước trước đó của bưu gửi ({previous:%H:%M %d/%m/%Y})", field="at"))
+        problems.append(
+            Problem(
+                f"Thời điểm {moment:%H:%M %d/%m/%Y} trước bước trước đó của bưu gửi ({previous:%H:%M %d/%m/%Y})",
+                field="at",
+            )
+        )
         return None
     return moment
 

@@ -74,7 +74,11 @@ class PaperKind(StrEnum):
         for kind in cls:
             if key in (kind.value, fold(kind.label)):
                 return kind
-        aliases = {"ban sao": cls.PHOTOCOPY, "ban sao chung thuc": cls.CERTIFIED, "chung thuc": cls.CERTIFIED}
+        aliases = {
+            "ban sao": cls.PHOTOCOPY,
+            "ban sao chung thuc": cls.CERTIFIED,
+            "chung thuc": cls.CERTIFIED,
+        }
         return aliases.get(key)
 
 

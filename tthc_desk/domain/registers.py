@@ -10,8 +10,19 @@ from datetime import datetime
 #: The columns of Mẫu 07 in order (their labels are in ``resources/templates/ledger.toml``); the
 #: five dates share one grouped heading. The printed and the Excel ledger both use them.
 LEDGER_COLUMNS: tuple[str, ...] = (
-    "number", "code", "procedure", "applicant", "address", "agency", "sets",
-    "received", "due", "handed_over", "settled", "returned", "note",
+    "number",
+    "code",
+    "procedure",
+    "applicant",
+    "address",
+    "agency",
+    "sets",
+    "received",
+    "due",
+    "handed_over",
+    "settled",
+    "returned",
+    "note",
 )
 LEDGER_DATE_COLUMNS: tuple[str, ...] = ("received", "due", "handed_over", "settled", "returned")
 
@@ -50,7 +61,9 @@ class LateRow:
     procedure_name: str
     field: str
     received_at: datetime
-    due_at: datetime  # the appointment that was missed (the original one when the extension was late)
+    due_at: (
+        datetime  # the appointment that was missed (the original one when the extension was late)
+    )
     settled_at: datetime | None  # None: still open and overdue
     late_working_days: int
     reason: str  # empty when nobody has given one yet

@@ -45,8 +45,13 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn",
-                "within": "Đang giải quyết, trong hạn", "overdue": "Đang giải quyết, quá hạn"}[self.value]
+        return {
+            "early": "Trước hạn",
+            "on_time": "Đúng hạn",
+            "late": "Quá hạn",
+            "within": "Đang giải quyết, trong hạn",
+            "overdue": "Đang giải quyết, quá hạn",
+        }[self.value]
 
     @property
     def settled(self) -> bool:
@@ -57,11 +62,17 @@ class Outcome(StrEnum):
         return self in (Outcome.LATE, Outcome.OVERDUE)
 
 
-def settled_outcome(status: Status, ended_at: datetime, due_at: datetime, granularity: Granularity) -> Outcome:
+def settled_outcome(
+    status: Status, ended_at: datetime, due_at: datetime, granularity: Granularity
+) -> Outcome:
     """A dossier settled (or ended) at ``ended_at`` against the appointment ``due_at``."""
     timeliness = classify(ended_at, due_at, granularity)
     if status in ENDED_WITHOUT_RESULT:
-        return Outcome.LATE if timeliness is Timeliness.LATE and status is Status.WITHDRAWN else Outcome.ON_TIME
+        return (
+            Outcome.LATE
+            if timeliness is Timeliness.LATE and status is Status.WITHDRAWN
+            else Outcome.ON_TIME
+        )
     return Outcome(timeliness.value)
 
 
@@ -71,7 +82,9 @@ def pending_outcome(status_at_end: Status, due_at_end: datetime, as_of: datetime
     return Outcome.OVERDUE
 
 
-def state_at(events: Sequence[DossierEvent], moment: datetime, current_status: Status, current_due: datetime) -> tuple[Status, datetime]:
+def state_at(
+    events: Sequence[DossierEvent], moment: datetime, current_status: Status, current_due: datetime
+) -> tuple[Status, datetime]:
     """The status and the appointment of a dossier at ``moment``, from its recorded history.
 
     ``events`` are all its events in time order; the current values are what the dossier says
@@ -171,7 +184,8 @@ class Row06a:
 
     def identities_hold(self) -> bool:
         return (
-            self.received_total == self.received_online + self.received_direct_postal + self.carried_over
+            self.received_total
+            == self.received_online + self.received_direct_postal + self.carried_over
             and self.settled_total == self.early + self.on_time + self.late
             and self.pending_total == self.pending_within + self.pending_overdue
             and self.received_total == self.settled_total + self.pending_total
@@ -256,12 +270,38 @@ def evaluate(total: Row06a, extra: ExtraFigures, targets: Targets) -> list[Targe
     settled = total.settled_total
     happy = extra.very_satisfied + extra.satisfied
     return [
-        TargetResult("Hồ sơ giải quyết trước hạn và đúng hạn", targets.on_time, share(total.early + total.on_time, settled),
-                     True, total.early + total.on_time, settled),
-        TargetResult("Hồ sơ giải quyết trước hạn", targets.early, share(total.early, settled), False, total.early, settled),
-        TargetResult("Hồ sơ quá hạn có phiếu xin lỗi", targets.apologised, share(extra.late_with_letter, extra.late_total),
-                     False, extra.late_with_letter, extra.late_total),
-        TargetResult("Người dân hài lòng, rất hài lòng", targets.satisfied, share(happy, extra.rated), True, happy, extra.rated),
+        TargetResult(
+            "Hồ sơ giải quyết trước hạn và đúng hạn",
+            targets.on_time,
+            share(total.early + total.on_time, settled),
+            True,
+            total.early + total.on_time,
+            settled,
+        ),
+        TargetResult(
+            "Hồ sơ giải quyết trước hạn",
+            targets.early,
+            share(total.early, settled),
+            False,
+            total.early,
+            settled,
+        ),
+        TargetResult(
+            "Hồ sơ quá hạn có phiếu xin lỗi",
+            targets.apologised,
+            share(extra.late_with_letter, extra.late_total),
+            False,
+            extra.late_with_letter,
+            extra.late_total,
+        ),
+        TargetResult(
+            "Người dân hài lòng, rất hài lòng",
+            targets.satisfied,
+            share(happy, extra.rated),
+            True,
+            happy,
+            extra.rated,
+        ),
     ]
 
 

@@ -67,5 +67,5 @@ def format_long_date(place: str, value: date) -> str:
 
 
 def format_clock_phrase(value: datetime) -> str:
-    """"08 giờ 15 phút, ngày 02/03/2026" as printed on receipts."""
+    """ "08 giờ 15 phút, ngày 02/03/2026" as printed on receipts."""
     return f"{value.hour:02d} giờ {value.minute:02d} phút, ngày {value:%d/%m/%Y}"

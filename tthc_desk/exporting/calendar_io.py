@@ -37,7 +37,6 @@ _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 
 
-
 def read_exceptions(path: str | Path) -> list[CalendarException]:
     """The exceptions of a .csv (UTF-8, with or without BOM) or .xlsx file (first sheet)."""
     path = Path(path)

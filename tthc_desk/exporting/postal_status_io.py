@@ -40,19 +40,42 @@ COLUMNS = (COL_WAYBILL, COL_STATUS, COL_DATE)
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     COL_WAYBILL: (
-        "Số hiệu bưu gửi", "Số hiệu", "Mã vận đơn", "Mã bưu gửi", "Số vận đơn", "Mã bưu phẩm",
-        "Số hiệu bưu phẩm", "waybill", "waybill number", "tracking", "tracking number",
-        "item", "item number", "item code",
+        "Số hiệu bưu gửi",
+        "Số hiệu",
+        "Mã vận đơn",
+        "Mã bưu gửi",
+        "Số vận đơn",
+        "Mã bưu phẩm",
+        "Số hiệu bưu phẩm",
+        "waybill",
+        "waybill number",
+        "tracking",
+        "tracking number",
+        "item",
+        "item number",
+        "item code",
     ),
     COL_STATUS: ("Trạng thái", "Tình trạng", "Kết quả phát", "Trạng thái phát", "status", "state"),
     COL_DATE: (
-        "Ngày", "Thời gian", "Ngày phát", "Ngày giờ", "Thời điểm", "Ngày cập nhật", "date",
-        "datetime", "time", "date time",
+        "Ngày",
+        "Thời gian",
+        "Ngày phát",
+        "Ngày giờ",
+        "Thời điểm",
+        "Ngày cập nhật",
+        "date",
+        "datetime",
+        "time",
+        "date time",
     ),
 }
-_HEADER_KEYS = {" ".join(search_tokens(alias)): col for col, aliases in _ALIASES.items() for alias in aliases}
+_HEADER_KEYS = {
+    " ".join(search_tokens(alias)): col for col, aliases in _ALIASES.items() for alias in aliases
+}
 
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
+_DMY = re.compile(
+    r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$"
+)
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
 
 
@@ -82,10 +105,13 @@ def parse_status_rows(rows: Iterable[Row]) -> tuple[list[StatusRow], list[Proble
         moment = _moment(values[COL_DATE], row_no, problems)
         if waybill:
             if waybill in first_row_of:
-                problems.append(Problem(
-                    f"Số hiệu bưu gửi {waybill} trùng với dòng {first_row_of[waybill]}",
-                    row=row_no, column=COL_WAYBILL,
-                ))
+                problems.append(
+                    Problem(
+                        f"Số hiệu bưu gửi {waybill} trùng với dòng {first_row_of[waybill]}",
+                        row=row_no,
+                        column=COL_WAYBILL,
+                    )
+                )
                 continue
             first_row_of[waybill] = row_no
         if waybill and state is not None and moment is not None:
@@ -112,7 +138,11 @@ def _header(row_no: int, cells: Sequence[object], problems: list[Problem]) -> di
     for name in COLUMNS:
         if name not in columns:
             aliases = ", ".join(f"“{a}”" for a in _ALIASES[name][:3])
-            problems.append(Problem(f"Thiếu cột “{name}” (hoặc {aliases}) ở dòng tiêu đề", row=row_no, column=name))
+            problems.append(
+                Problem(
+                    f"Thiếu cột “{name}” (hoặc {aliases}) ở dòng tiêu đề", row=row_no, column=name
+                )
+            )
     return columns
 
 
@@ -135,9 +165,13 @@ def _state(value: object, row_no: int, problems: list[Problem]) -> PostalState |
         return None
     state = parse_status_word(text)
     if state is None:
-        problems.append(Problem(
-            f"Trạng thái “{text}” không hiểu được, cần một trong: {STATUS_CHOICES}", row=row_no, column=COL_STATUS
-        ))
+        problems.append(
+            Problem(
+                f"Trạng thái “{text}” không hiểu được, cần một trong: {STATUS_CHOICES}",
+                row=row_no,
+                column=COL_STATUS,
+            )
+        )
     return state
 
 
@@ -170,7 +204,11 @@ def _moment(value: object, row_no: int, problems: list[Problem]) -> tuple[dateti
             raise ValueError(text)
         return datetime(*parts), match is not None and match.group(4) is None
     except ValueError:
-        problems.append(Problem(
-            f"Ngày “{text}” không hợp lệ, cần dạng dd/mm/yyyy hoặc dd/mm/yyyy HH:MM", row=row_no, column=COL_DATE
-        ))
+        problems.append(
+            Problem(
+                f"Ngày “{text}” không hợp lệ, cần dạng dd/mm/yyyy hoặc dd/mm/yyyy HH:MM",
+                row=row_no,
+                column=COL_DATE,
+            )
+        )
         return None

@@ -21,7 +21,16 @@ from tthc_desk.exporting.ledger_xlsx import Sheet, label, read_labels, write_reg
 
 TEMPLATE = "postal_handover"
 COLUMNS: tuple[str, ...] = (
-    "number", "code", "procedure", "result", "applicant", "fee", "postal", "waybill", "recipient", "address",
+    "number",
+    "code",
+    "procedure",
+    "result",
+    "applicant",
+    "fee",
+    "postal",
+    "waybill",
+    "recipient",
+    "address",
 )
 WIDTHS = (6, 28, 36, 20, 24, 12, 16, 20, 28, 44)
 
@@ -58,7 +67,11 @@ def write_handover_xlsx(
 
     def values() -> Iterable[list[object]]:
         for i, item in enumerate(batch.items, start=1):
-            result = label(data, "values.result", date=f"{item.settled_at:%d/%m/%Y}") if item.settled_at else ""
+            result = (
+                label(data, "values.result", date=f"{item.settled_at:%d/%m/%Y}")
+                if item.settled_at
+                else ""
+            )
             yield [
                 i,
                 item.dossier_code,

@@ -60,7 +60,9 @@ def read_commune_report(path: str | os.PathLike[str]) -> CommuneReport:
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise WorkbookProblem(f"không mở được tệp ({exc.__class__.__name__}): không phải bảng tính .xlsx hợp lệ") from None
+        raise WorkbookProblem(
+            f"không mở được tệp ({exc.__class__.__name__}): không phải bảng tính .xlsx hợp lệ"
+        ) from None
     try:
         if INFO not in wb.sheetnames:
             raise WorkbookProblem(f"thiếu sheet “{INFO}”: không phải báo cáo do TTHC Desk lập")
@@ -78,17 +80,30 @@ def read_commune_report(path: str | os.PathLike[str]) -> CommuneReport:
         wb.close()
     checksum = figures_checksum(rows, total)
     if checksum != info["checksum"]:
-        raise WorkbookProblem("số liệu sheet “Tổng hợp” không khớp mã kiểm tra (bảng đã bị sửa sau khi lập?)")
+        raise WorkbookProblem(
+            "số liệu sheet “Tổng hợp” không khớp mã kiểm tra (bảng đã bị sửa sau khi lập?)"
+        )
     try:
-        start, end = date.fromisoformat(str(info["period_start"])), date.fromisoformat(str(info["period_end"]))
+        start, end = (
+            date.fromisoformat(str(info["period_start"])),
+            date.fromisoformat(str(info["period_end"])),
+        )
     except ValueError:
         raise WorkbookProblem(f"ngày của kỳ báo cáo trong sheet “{INFO}” không hợp lệ") from None
     return CommuneReport(
-        path=p, office_id=nfc(str(info["office_id"])), office_name=nfc(str(info.get("office_name") or "")),
-        parent_authority=nfc(str(info.get("parent_authority") or "")), period_key=str(info["period_key"]),
-        period_kind=str(info.get("period_kind") or "custom"), period_label=nfc(str(info.get("period_label") or "")),
-        period_start=start, period_end=end, generated_at=str(info.get("generated_at") or ""), rows=tuple(rows),
-        total=total, checksum=checksum,
+        path=p,
+        office_id=nfc(str(info["office_id"])),
+        office_name=nfc(str(info.get("office_name") or "")),
+        parent_authority=nfc(str(info.get("parent_authority") or "")),
+        period_key=str(info["period_key"]),
+        period_kind=str(info.get("period_kind") or "custom"),
+        period_label=nfc(str(info.get("period_label") or "")),
+        period_start=start,
+        period_end=end,
+        generated_at=str(info.get("generated_at") or ""),
+        rows=tuple(rows),
+        total=total,
+        checksum=checksum,
     )
 
 
@@ -99,11 +114,15 @@ def _read_table(ws) -> tuple[list[Row06a], Row06a]:  # type: ignore[no-untyped-d
         if not name:
             break
         numbers = values[2:13]
-        if len(numbers) != 11 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in numbers):
+        if len(numbers) != 11 or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in numbers
+        ):
             raise WorkbookProblem(f"dòng “{name}” của sheet “{SUMMARY}” có ô không phải số hồ sơ")
         row = Row06a(nfc(str(name)), *numbers)
         if not row.identities_hold():
-            raise WorkbookProblem(f"dòng “{name}” của sheet “{SUMMARY}” không thỏa các đẳng thức của Biểu 06a")
+            raise WorkbookProblem(
+                f"dòng “{name}” của sheet “{SUMMARY}” không thỏa các đẳng thức của Biểu 06a"
+            )
         if row.field == TOTAL_LABEL:
             return rows, row
         rows.append(row)
@@ -142,10 +161,17 @@ def roll_up(paths: list[Path], period_key: str | None = None) -> RollUp:
     by_office: dict[str, CommuneReport] = {}
     for r in read:
         if r.period_key != period_key:
-            problems.append((r.path, f"kỳ báo cáo {r.period_key} khác kỳ đang tổng hợp {period_key}"))
+            problems.append(
+                (r.path, f"kỳ báo cáo {r.period_key} khác kỳ đang tổng hợp {period_key}")
+            )
         elif r.office_id in by_office:
-            problems.append((r.path, f"trùng báo cáo của {r.office_name or r.office_id} ({r.office_id}) với tệp "
-                                     f"“{by_office[r.office_id].path.name}”"))
+            problems.append(
+                (
+                    r.path,
+                    f"trùng báo cáo của {r.office_name or r.office_id} ({r.office_id}) với tệp "
+                    f"“{by_office[r.office_id].path.name}”",
+                )
+            )
         else:
             by_office[r.office_id] = r
     result.included = list(by_office.values())
@@ -159,18 +185,31 @@ def roll_up(paths: list[Path], period_key: str | None = None) -> RollUp:
     return result
 
 
-def write_roll_up(result: RollUp, path: str | os.PathLike[str], *, province: str, receiving_unit: str,
-                  place: str, day: date) -> Path:
+def write_roll_up(
+    result: RollUp,
+    path: str | os.PathLike[str],
+    *,
+    province: str,
+    receiving_unit: str,
+    place: str,
+    day: date,
+) -> Path:
     """The province's workbook: 06a by field, one line per commune, and the files checked."""
     t = read_labels(TEMPLATE)
     first = result.included[0] if result.included else None
-    period = Period(PeriodKind(first.period_kind) if first else PeriodKind.CUSTOM,
-                    first.period_start if first else day, first.period_end if first else day,
-                    result.period_key, first.period_label if first else result.period_key)
+    period = Period(
+        PeriodKind(first.period_kind) if first else PeriodKind.CUSTOM,
+        first.period_start if first else day,
+        first.period_end if first else day,
+        result.period_key,
+        first.period_label if first else result.period_key,
+    )
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY
-    summary_sheet(ws, t, SummaryHead(period, province, receiving_unit, place, day), result.rows, result.total)
+    summary_sheet(
+        ws, t, SummaryHead(period, province, receiving_unit, place, day), result.rows, result.total
+    )
     communes = wb.create_sheet("Theo xã")
     head = ["STT", "Mã định danh", "Đơn vị", *(f"({i})" for i in range(3, 14))]
     communes.append([label(t, "form.title")])
@@ -178,7 +217,14 @@ def write_roll_up(result: RollUp, path: str | os.PathLike[str], *, province: str
     communes.append([])
     communes.append(head)
     for i, r in enumerate(sorted(result.included, key=lambda x: x.office_id), start=1):
-        communes.append([i, r.office_id, f"{r.parent_authority} – {r.office_name}".strip(" –"), *r.total.values()])
+        communes.append(
+            [
+                i,
+                r.office_id,
+                f"{r.parent_authority} – {r.office_name}".strip(" –"),
+                *r.total.values(),
+            ]
+        )
     communes.append(["", "", TOTAL_LABEL, *result.total.values()])
     for cell in communes[4]:
         cell.font = Font(bold=True)
@@ -211,6 +257,8 @@ def info_of(data: bytes) -> dict[str, Any]:
     try:
         if INFO not in wb.sheetnames:
             return {}
-        return {str(r[0]): r[1] for r in wb[INFO].iter_rows(min_row=2, values_only=True) if r and r[0]}
+        return {
+            str(r[0]): r[1] for r in wb[INFO].iter_rows(min_row=2, values_only=True) if r and r[0]
+        }
     finally:
         wb.close()

@@ -28,7 +28,14 @@ from tthc_desk.domain.text import format_long_date, nfc
 from tthc_desk.exporting.ledger_xlsx import label, read_labels
 
 TEMPLATE = "report_06a"
-SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = "Tổng hợp", "Chi tiết", "Quá hạn", "Bưu chính", "Chỉ tiêu", "Thông tin"
+SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = (
+    "Tổng hợp",
+    "Chi tiết",
+    "Quá hạn",
+    "Bưu chính",
+    "Chỉ tiêu",
+    "Thông tin",
+)
 FORMAT_VERSION = 1
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 HEADER_ROW = 6  # first header row of the 06a table
@@ -59,8 +66,17 @@ def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
-def _cell(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, align: Alignment | None = None,
-          box: bool = False, fmt: str | None = None) -> None:
+def _cell(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: Any,
+    *,
+    bold: bool = False,
+    align: Alignment | None = None,
+    box: bool = False,
+    fmt: str | None = None,
+) -> None:
     c = ws.cell(row=row, column=col, value=nfc(value) if isinstance(value, str) else value)
     if bold:
         c.font = _BOLD
@@ -104,11 +120,21 @@ class SummaryHead:
     @classmethod
     def of(cls, report: Report) -> SummaryHead:
         o = report.office
-        return cls(report.period, o.parent_authority, report.receiving_unit, o.place_name, report.generated_at.date(),
-                   o.head_sign_prefix, o.head_title, o.head_name)
+        return cls(
+            report.period,
+            o.parent_authority,
+            report.receiving_unit,
+            o.place_name,
+            report.generated_at.date(),
+            o.head_sign_prefix,
+            o.head_title,
+            o.head_name,
+        )
 
 
-def summary_sheet(ws: Worksheet, t: dict[str, Any], head: SummaryHead, rows: Sequence[Row06a], total: Row06a) -> int:
+def summary_sheet(
+    ws: Worksheet, t: dict[str, Any], head: SummaryHead, rows: Sequence[Row06a], total: Row06a
+) -> int:
     """Write Biểu 06a on ``ws``; returns the number of table rows (with the level and total rows)."""
     _widths(ws, (6, 34, 10, 11, 15, 10, 10, 10, 10, 10, 10, 10, 10))
     p = head.period
@@ -119,8 +145,13 @@ def summary_sheet(ws: Worksheet, t: dict[str, Any], head: SummaryHead, rows: Seq
     ws.row_dimensions[1].height = 48
     _cell(ws, 2, 3, label(t, "form.period", label=p.label), align=_CENTRE)
     _merge(ws, 2, 3, 2, 10)
-    _cell(ws, 3, 3, label(t, "form.range", date_from=f"{p.start:%d/%m/%Y}", date_to=f"{p.end:%d/%m/%Y}"),
-          align=_CENTRE)
+    _cell(
+        ws,
+        3,
+        3,
+        label(t, "form.range", date_from=f"{p.start:%d/%m/%Y}", date_to=f"{p.end:%d/%m/%Y}"),
+        align=_CENTRE,
+    )
     _merge(ws, 3, 3, 3, 10)
     _cell(ws, 1, 11, label(t, "form.reporting_unit", office=head.reporting_unit), align=_WRAP)
     _merge(ws, 1, 11, 1, 13)
@@ -132,13 +163,23 @@ def summary_sheet(ws: Worksheet, t: dict[str, Any], head: SummaryHead, rows: Seq
     h = HEADER_ROW
     c = lambda key: label(t, f"columns.{key}")  # noqa: E731
     heads = [
-        (h, 1, h + 3, 1, c("number")), (h, 2, h + 3, 2, c("field")),
-        (h, 3, h, 6, c("received")), (h + 1, 3, h + 3, 3, c("total")), (h + 1, 4, h + 1, 6, c("of_which")),
-        (h + 2, 4, h + 2, 5, c("in_period")), (h + 3, 4, h + 3, 4, c("online")),
-        (h + 3, 5, h + 3, 5, c("direct_postal")), (h + 2, 6, h + 3, 6, c("carried_over")),
-        (h, 7, h, 10, c("settled")), (h + 1, 7, h + 3, 7, c("total")), (h + 1, 8, h + 3, 8, c("early")),
-        (h + 1, 9, h + 3, 9, c("on_time")), (h + 1, 10, h + 3, 10, c("late")),
-        (h, 11, h, 13, c("pending")), (h + 1, 11, h + 3, 11, c("total")), (h + 1, 12, h + 3, 12, c("within")),
+        (h, 1, h + 3, 1, c("number")),
+        (h, 2, h + 3, 2, c("field")),
+        (h, 3, h, 6, c("received")),
+        (h + 1, 3, h + 3, 3, c("total")),
+        (h + 1, 4, h + 1, 6, c("of_which")),
+        (h + 2, 4, h + 2, 5, c("in_period")),
+        (h + 3, 4, h + 3, 4, c("online")),
+        (h + 3, 5, h + 3, 5, c("direct_postal")),
+        (h + 2, 6, h + 3, 6, c("carried_over")),
+        (h, 7, h, 10, c("settled")),
+        (h + 1, 7, h + 3, 7, c("total")),
+        (h + 1, 8, h + 3, 8, c("early")),
+        (h + 1, 9, h + 3, 9, c("on_time")),
+        (h + 1, 10, h + 3, 10, c("late")),
+        (h, 11, h, 13, c("pending")),
+        (h + 1, 11, h + 3, 11, c("total")),
+        (h + 1, 12, h + 3, 12, c("within")),
         (h + 1, 13, h + 3, 13, c("overdue")),
     ]
     for r1, c1, r2, c2, text in heads:
@@ -165,8 +206,13 @@ def summary_sheet(ws: Worksheet, t: dict[str, Any], head: SummaryHead, rows: Seq
     _table_row(ws, row, "", total, total_label=label(t, "form.total"))
     last = row
     row += 2
-    _cell(ws, row, 10, format_long_date(head.place, head.day),
-          align=Alignment(horizontal="center", vertical="center"))
+    _cell(
+        ws,
+        row,
+        10,
+        format_long_date(head.place, head.day),
+        align=Alignment(horizontal="center", vertical="center"),
+    )
     ws.cell(row=row, column=10).font = Font(italic=True)
     _merge(ws, row, 10, row, 13)
     row += 1
@@ -191,7 +237,9 @@ def _table_row(ws: Worksheet, row: int, number: str, r: Row06a, total_label: str
     _cell(ws, row, 1, number, align=_CENTRE, box=True, bold=bold)
     _cell(ws, row, 2, total_label or r.field, box=True, bold=bold, align=_WRAP)
     for k, value in enumerate(r.values(), start=3):
-        _cell(ws, row, k, value, box=True, bold=bold, fmt="#,##0", align=Alignment(horizontal="right"))
+        _cell(
+            ws, row, k, value, box=True, bold=bold, fmt="#,##0", align=Alignment(horizontal="right")
+        )
     if bold:
         for col in range(1, 14):
             ws.cell(row=row, column=col).fill = _TOTAL_FILL
@@ -200,8 +248,13 @@ def _table_row(ws: Worksheet, row: int, number: str, r: Row06a, total_label: str
 # -- the weekly sheets -------------------------------------------------------------------------
 
 
-def _table(ws: Worksheet, head: int, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-           dates: Sequence[int] = ()) -> int:
+def _table(
+    ws: Worksheet,
+    head: int,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    dates: Sequence[int] = (),
+) -> int:
     """A bordered table with its header on row ``head``; returns the row after it."""
     for col, text in enumerate(columns, start=1):
         _cell(ws, head, col, text, bold=True, align=_HEAD, box=True)
@@ -212,7 +265,9 @@ def _table(ws: Worksheet, head: int, columns: Sequence[str], rows: Sequence[Sequ
     return head + len(rows) + 1
 
 
-def _sheet(wb: Workbook, name: str, title: str, lines: Sequence[str], widths: Sequence[float]) -> tuple[Worksheet, int]:
+def _sheet(
+    wb: Workbook, name: str, title: str, lines: Sequence[str], widths: Sequence[float]
+) -> tuple[Worksheet, int]:
     """A sheet with its title and lines; returns it and the first free row."""
     ws = wb.create_sheet(name)
     _widths(ws, widths)
@@ -225,8 +280,16 @@ def _sheet(wb: Workbook, name: str, title: str, lines: Sequence[str], widths: Se
     return ws, len(lines) + 3
 
 
-def _list_sheet(wb: Workbook, name: str, title: str, lines: Sequence[str], columns: Sequence[str],
-                widths: Sequence[float], rows: Sequence[Sequence[Any]], dates: Sequence[int] = ()) -> int:
+def _list_sheet(
+    wb: Workbook,
+    name: str,
+    title: str,
+    lines: Sequence[str],
+    columns: Sequence[str],
+    widths: Sequence[float],
+    rows: Sequence[Sequence[Any]],
+    dates: Sequence[int] = (),
+) -> int:
     ws, head = _sheet(wb, name, title, lines, widths)
     _table(ws, head, columns, rows, dates)
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
@@ -238,47 +301,115 @@ def _list_sheet(wb: Workbook, name: str, title: str, lines: Sequence[str], colum
 
 def _detail(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     rows = [
-        [i, d.code, d.field, d.procedure_code, d.procedure_name, d.applicant_name, d.channel.label, _moment(d.intake_at),
-         _moment(d.due_at), _moment(d.settled_at), label(t, "detail.carried" if d.carried_over else "detail.received_in"),
-         d.outcome.label, d.status_label]
+        [
+            i,
+            d.code,
+            d.field,
+            d.procedure_code,
+            d.procedure_name,
+            d.applicant_name,
+            d.channel.label,
+            _moment(d.intake_at),
+            _moment(d.due_at),
+            _moment(d.settled_at),
+            label(t, "detail.carried" if d.carried_over else "detail.received_in"),
+            d.outcome.label,
+            d.status_label,
+        ]
         for i, d in enumerate(report.dossiers, start=1)
     ]
-    return _list_sheet(wb, DETAIL, label(t, "detail.title"), [report.period.range_text], t["detail"]["columns"],
-                       (6, 27, 16, 11, 44, 24, 14, 16, 16, 16, 14, 22, 18), rows, dates=(7, 8, 9))
+    return _list_sheet(
+        wb,
+        DETAIL,
+        label(t, "detail.title"),
+        [report.period.range_text],
+        t["detail"]["columns"],
+        (6, 27, 16, 11, 44, 24, 14, 16, 16, 16, 14, 22, 18),
+        rows,
+        dates=(7, 8, 9),
+    )
 
 
 def _late(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     rows = [
-        [i, d.code, d.field, d.procedure_name, d.applicant_name, _moment(d.due_at),
-         _moment(d.settled_at) or label(t, "late.open"), d.late_reason or label(t, "late.no_reason"),
-         d.responsible_unit, d.letter_number or label(t, "late.no_letter"), _moment(d.letter_date)]
+        [
+            i,
+            d.code,
+            d.field,
+            d.procedure_name,
+            d.applicant_name,
+            _moment(d.due_at),
+            _moment(d.settled_at) or label(t, "late.open"),
+            d.late_reason or label(t, "late.no_reason"),
+            d.responsible_unit,
+            d.letter_number or label(t, "late.no_letter"),
+            _moment(d.letter_date),
+        ]
         for i, d in enumerate(report.late, start=1)
     ]
-    return _list_sheet(wb, LATE, label(t, "late.title"), [report.period.range_text], t["late"]["columns"],
-                       (6, 27, 16, 40, 24, 16, 16, 34, 24, 14, 16), rows, dates=(5, 6, 10))
+    return _list_sheet(
+        wb,
+        LATE,
+        label(t, "late.title"),
+        [report.period.range_text],
+        t["late"]["columns"],
+        (6, 27, 16, 40, 24, 16, 16, 34, 24, 14, 16),
+        rows,
+        dates=(5, 6, 10),
+    )
 
 
 def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     x = report.extra
     lines = [
         report.period.range_text,
-        label(t, "postal.received", count=x.received_postal, total=x.received_total,
-              share=_percent(share(x.received_postal, x.received_total))),
-        label(t, "postal.returned", count=x.returned_postal, total=x.returned_total,
-              share=_percent(share(x.returned_postal, x.returned_total))),
-        label(t, "postal.procedures", count=x.procedures_postal, total=x.procedures_total,
-              share=_percent(share(x.procedures_postal, x.procedures_total))),
+        label(
+            t,
+            "postal.received",
+            count=x.received_postal,
+            total=x.received_total,
+            share=_percent(share(x.received_postal, x.received_total)),
+        ),
+        label(
+            t,
+            "postal.returned",
+            count=x.returned_postal,
+            total=x.returned_total,
+            share=_percent(share(x.returned_postal, x.returned_total)),
+        ),
+        label(
+            t,
+            "postal.procedures",
+            count=x.procedures_postal,
+            total=x.procedures_total,
+            share=_percent(share(x.procedures_postal, x.procedures_total)),
+        ),
     ]
-    ws, row = _sheet(wb, POSTAL, label(t, "postal.title"), lines, (6, 27, 24, 40, 18, 16, 16, 22, 16))
+    ws, row = _sheet(
+        wb, POSTAL, label(t, "postal.title"), lines, (6, 27, 24, 40, 18, 16, 16, 22, 16)
+    )
     _print_setup(ws)
     _cell(ws, row, 1, label(t, "postal.received_title"), bold=True)
-    received = [[i, d.code, d.applicant_name, d.procedure_name, _moment(d.intake_at), d.status_label]
-                for i, d in enumerate(report.received_by_post, start=1)]
+    received = [
+        [i, d.code, d.applicant_name, d.procedure_name, _moment(d.intake_at), d.status_label]
+        for i, d in enumerate(report.received_by_post, start=1)
+    ]
     row = _table(ws, row + 1, t["postal"]["received_columns"], received, dates=(4,)) + 1
     _cell(ws, row, 1, label(t, "postal.returned_title"), bold=True)
-    items = [[i, p.dossier_code, p.recipient_name, p.recipient_address, p.waybill, p.batch_number,
-              _moment(p.handed_over_at), p.state.label, _moment(p.delivered_at or p.failed_at or p.returned_at)]
-             for i, p in enumerate(report.postal_items, start=1)]
+    items = [
+        [
+            i,
+            p.dossier_code,
+            p.recipient_name,
+            p.recipient_address,
+            p.waybill,
+            p.batch_number,
+            _moment(p.handed_over_at),
+            p.state.label,
+            _moment(p.delivered_at or p.failed_at or p.returned_at),
+        ]
+        for i, p in enumerate(report.postal_items, start=1)
+    ]
     _table(ws, row + 1, t["postal"]["returned_columns"], items, dates=(6, 8))
     return len(received) + len(items)
 
@@ -286,11 +417,22 @@ def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
 def _targets(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     rows = []
     for i, r in enumerate(report.targets, start=1):
-        target = label(t, "targets.more_than" if r.strict else "targets.at_least", value=_percent(r.target))
+        target = label(
+            t, "targets.more_than" if r.strict else "targets.at_least", value=_percent(r.target)
+        )
         verdict = {True: "targets.met", False: "targets.not_met", None: "targets.no_data"}[r.met]
-        rows.append([i, r.label, target, _percent(r.value), r.numerator, r.denominator, label(t, verdict)])
-    return _list_sheet(wb, TARGETS, label(t, "targets.title"), [report.period.range_text], t["targets"]["columns"],
-                       (6, 44, 18, 12, 14, 14, 16), rows)
+        rows.append(
+            [i, r.label, target, _percent(r.value), r.numerator, r.denominator, label(t, verdict)]
+        )
+    return _list_sheet(
+        wb,
+        TARGETS,
+        label(t, "targets.title"),
+        [report.period.range_text],
+        t["targets"]["columns"],
+        (6, 44, 18, 12, 14, 14, 16),
+        rows,
+    )
 
 
 def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> None:
@@ -323,8 +465,13 @@ def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> N
         _cell(ws, i, 2, v, box=True)
 
 
-def write_report_workbook(report: Report, path: str | os.PathLike[str], *, full: bool = True,
-                          template_dir: Path | None = None) -> Path:
+def write_report_workbook(
+    report: Report,
+    path: str | os.PathLike[str],
+    *,
+    full: bool = True,
+    template_dir: Path | None = None,
+) -> Path:
     """Write the weekly workbook (``full``) or the 06a report alone to ``path``."""
     t = read_labels(TEMPLATE, template_dir)
     wb = Workbook()
@@ -343,4 +490,3 @@ def write_report_workbook(report: Report, path: str | os.PathLike[str], *, full:
     target = Path(path)
     wb.save(target)
     return target
-

@@ -29,7 +29,9 @@ def read_rows(path: str | Path) -> list[Row]:
         return xlsx_rows(path)
     if suffix in (".csv", ".txt"):
         return csv_rows(path)
-    raise ValidationError(f"Không đọc được tệp “{path.name}”: chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+    raise ValidationError(
+        f"Không đọc được tệp “{path.name}”: chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."
+    )
 
 
 def csv_rows(path: Path) -> list[Row]:

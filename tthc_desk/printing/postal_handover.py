@@ -88,7 +88,9 @@ def copy_label(t: FormTemplate, index: int) -> str:
     return labels[min(index, len(labels) - 1)] if labels else ""
 
 
-def _copy(t: FormTemplate, batch: PostalBatch, office: OfficeProfile, st: layout.Styles) -> list[Flowable]:
+def _copy(
+    t: FormTemplate, batch: PostalBatch, office: OfficeProfile, st: layout.Styles
+) -> list[Flowable]:
     header = layout.Header(
         parent_authority=office.parent_authority,
         office_name=office.office_name,
@@ -103,7 +105,14 @@ def _copy(t: FormTemplate, batch: PostalBatch, office: OfficeProfile, st: layout
         t.markup("form.time", moment=format_clock_phrase(batch.created_at)),
     ]
     story: list[Flowable] = [
-        *layout.document_heading(header, t.text("form.title"), [], st, registers.GEOMETRY.frame_width, space_before=4 * mm),
+        *layout.document_heading(
+            header,
+            t.text("form.title"),
+            [],
+            st,
+            registers.GEOMETRY.frame_width,
+            space_before=4 * mm,
+        ),
         Spacer(1, 2 * mm),
         *(layout.field(line, st) for line in lines),
         Spacer(1, 2 * mm),
@@ -124,21 +133,35 @@ def _copy(t: FormTemplate, batch: PostalBatch, office: OfficeProfile, st: layout
         story.append(layout.field(t.markup("form.missing", count=batch.missing_waybills), st))
     story.append(layout.field(t.markup("form.closing"), st))
     note = t.text("signatures.note")
-    story.append(KeepTogether([layout.signature_block(
-        layout.SignatureColumn((t.text("signatures.giver"),), note, batch.created_by),
-        layout.SignatureColumn((t.text("signatures.receiver"),), note, batch.postal_employee),
-        st,
-        width=registers.GEOMETRY.frame_width,
-    )]))
+    story.append(
+        KeepTogether(
+            [
+                layout.signature_block(
+                    layout.SignatureColumn((t.text("signatures.giver"),), note, batch.created_by),
+                    layout.SignatureColumn(
+                        (t.text("signatures.receiver"),), note, batch.postal_employee
+                    ),
+                    st,
+                    width=registers.GEOMETRY.frame_width,
+                )
+            ]
+        )
+    )
     return story
 
 
-def render_handover(batch: PostalBatch, office: OfficeProfile, copies: int = 2, template_dir: Path | None = None) -> bytes:
+def render_handover(
+    batch: PostalBatch, office: OfficeProfile, copies: int = 2, template_dir: Path | None = None
+) -> bytes:
     """The list as landscape PDF bytes, ``copies`` copies."""
     if copies < 1:
-        raise ValidationError.for_field("copies", f"Số bản in phải từ 1 trở lên (đã chọn {copies}).")
+        raise ValidationError.for_field(
+            "copies", f"Số bản in phải từ 1 trở lên (đã chọn {copies})."
+        )
     if not batch.items:
-        raise ValidationError.for_field("batch", f"Danh sách bàn giao {batch.number_text} không có hồ sơ nào.")
+        raise ValidationError.for_field(
+            "batch", f"Danh sách bàn giao {batch.number_text} không có hồ sơ nào."
+        )
     t = load(template_dir)
     st = layout.get_styles()
     title = t.text("form.title")
@@ -150,4 +173,9 @@ def render_handover(batch: PostalBatch, office: OfficeProfile, copies: int = 2, 
         )
         for i in range(copies)
     ]
-    return build_pdf(parts, title=f"{title} – {batch.number_text}", author=nfc(office.office_name), geometry=registers.GEOMETRY)
+    return build_pdf(
+        parts,
+        title=f"{title} – {batch.number_text}",
+        author=nfc(office.office_name),
+        geometry=registers.GEOMETRY,
+    )

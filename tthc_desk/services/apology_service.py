@@ -40,8 +40,20 @@ from tthc_desk.services.settings_service import SettingsService
 PROPOSE_DAYS_KEY = "apology_proposed_working_days"
 DEFAULT_PROPOSE_DAYS = 2
 RUNNING = (Status.RECEIVED.value, Status.IN_PROGRESS.value)
-SETTLED = (Status.RESULT_READY.value, Status.RETURNED.value, Status.REFUSED.value, Status.STOPPED.value)
-DELIVERY_METHODS = ("Trao trực tiếp", "Gửi qua bưu chính", "Gọi điện thoại", "Tin nhắn SMS", "Thư điện tử", "Mạng xã hội được phép")
+SETTLED = (
+    Status.RESULT_READY.value,
+    Status.RETURNED.value,
+    Status.REFUSED.value,
+    Status.STOPPED.value,
+)
+DELIVERY_METHODS = (
+    "Trao trực tiếp",
+    "Gửi qua bưu chính",
+    "Gọi điện thoại",
+    "Tin nhắn SMS",
+    "Thư điện tử",
+    "Mạng xã hội được phép",
+)
 
 
 @dataclass(frozen=True)
@@ -54,19 +66,45 @@ class LetterEdit:
 
 def _to_domain(letter: ApologyLetterRecord, d: DossierRecord) -> ApologyLetter:
     return ApologyLetter(
-        id=letter.id, dossier_code=d.code, applicant_name=d.applicant_name, applicant_address=d.applicant_address,
-        procedure_name=d.procedure_name, received_at=d.received_at, original_due_at=letter.original_due_at,
-        proposed_due_at=letter.proposed_due_at, reason=letter.reason, reason_detail=letter.reason_detail,
-        responsible_unit=letter.responsible_unit, signer_name=letter.signer_name, signer_title=letter.signer_title,
-        signer_prefix=letter.signer_prefix, status=LetterStatus(letter.status), created_at=letter.created_at,
-        auto=letter.auto, year=letter.year, number=letter.number, confirmed_at=letter.confirmed_at,
-        confirmed_by=letter.confirmed_by, delivered_at=letter.delivered_at, delivery_method=letter.delivery_method,
-        override=letter.override, override_by=letter.override_by, override_reason=letter.override_reason,
+        id=letter.id,
+        dossier_code=d.code,
+        applicant_name=d.applicant_name,
+        applicant_address=d.applicant_address,
+        procedure_name=d.procedure_name,
+        received_at=d.received_at,
+        original_due_at=letter.original_due_at,
+        proposed_due_at=letter.proposed_due_at,
+        reason=letter.reason,
+        reason_detail=letter.reason_detail,
+        responsible_unit=letter.responsible_unit,
+        signer_name=letter.signer_name,
+        signer_title=letter.signer_title,
+        signer_prefix=letter.signer_prefix,
+        status=LetterStatus(letter.status),
+        created_at=letter.created_at,
+        auto=letter.auto,
+        year=letter.year,
+        number=letter.number,
+        confirmed_at=letter.confirmed_at,
+        confirmed_by=letter.confirmed_by,
+        delivered_at=letter.delivered_at,
+        delivery_method=letter.delivery_method,
+        override=letter.override,
+        override_by=letter.override_by,
+        override_reason=letter.override_reason,
     )
 
 
 class ApologyService:
-    def __init__(self, db: Database, lifecycle: LifecycleService, calendar: CalendarService, settings: SettingsService, clock: Clock, template_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        lifecycle: LifecycleService,
+        calendar: CalendarService,
+        settings: SettingsService,
+        clock: Clock,
+        template_dir: Path | None = None,
+    ) -> None:
         self._template_dir = template_dir
         self._db = db
         self._lifecycle = lifecycle
@@ -92,7 +130,11 @@ class ApologyService:
             no_letter,
             or_(
                 and_(DossierRecord.status.in_(RUNNING), DossierRecord.due_at < now),
-                and_(DossierRecord.status.in_(RUNNING), DossierRecord.due_at >= risk_from, DossierRecord.due_at < risk_until),
+                and_(
+                    DossierRecord.status.in_(RUNNING),
+                    DossierRecord.due_at >= risk_from,
+                    DossierRecord.due_at < risk_until,
+                ),
                 and_(DossierRecord.status.in_(SETTLED), settled_late),
             ),
         )
@@ -102,9 +144,15 @@ class ApologyService:
         at the same clock time, within that day's sessions."""
         cal = self._calendar.calendar()
         base = max(due_at, now)
-        day = cal.nth_working_day_after(base.date(), int(self._settings.get_value(PROPOSE_DAYS_KEY, DEFAULT_PROPOSE_DAYS)))
+        day = cal.nth_working_day_after(
+            base.date(), int(self._settings.get_value(PROPOSE_DAYS_KEY, DEFAULT_PROPOSE_DAYS))
+        )
         moment = datetime.combine(day, base.time())
-        return moment if cal.in_session(moment) or moment == cal.end_of_day(day) else cal.end_of_day(day)
+        return (
+            moment
+            if cal.in_session(moment) or moment == cal.end_of_day(day)
+            else cal.end_of_day(day)
+        )
 
     def scan(self) -> int:
         """Draft the missing letters. Running it twice creates nothing new."""
@@ -112,15 +160,40 @@ class ApologyService:
         office = self._settings.office()
         created = 0
         with self._db.write() as s:
-            rows = s.execute(select(DossierRecord.id, DossierRecord.due_at, DossierRecord.settled_at, DossierRecord.status, DossierRecord.current_unit, DossierRecord.handling_unit).where(self._needing_letter(now))).all()
+            rows = s.execute(
+                select(
+                    DossierRecord.id,
+                    DossierRecord.due_at,
+                    DossierRecord.settled_at,
+                    DossierRecord.status,
+                    DossierRecord.current_unit,
+                    DossierRecord.handling_unit,
+                ).where(self._needing_letter(now))
+            ).all()
             for dossier_id, due_at, settled_at, status, current_unit, handling_unit in rows:
-                proposed = settled_at if status in SETTLED and settled_at else self.proposed_for(due_at, now)
-                s.add(ApologyLetterRecord(
-                    dossier_id=dossier_id, status=LetterStatus.DRAFT.value, auto=True, created_at=now,
-                    reason=APOLOGY_REASONS[0], responsible_unit=(current_unit if current_unit != office.office_name else "") or handling_unit,
-                    original_due_at=due_at, proposed_due_at=proposed, signer_name=office.head_name,
-                    signer_title=office.head_title, signer_prefix=office.head_sign_prefix,
-                ))
+                proposed = (
+                    settled_at
+                    if status in SETTLED and settled_at
+                    else self.proposed_for(due_at, now)
+                )
+                s.add(
+                    ApologyLetterRecord(
+                        dossier_id=dossier_id,
+                        status=LetterStatus.DRAFT.value,
+                        auto=True,
+                        created_at=now,
+                        reason=APOLOGY_REASONS[0],
+                        responsible_unit=(
+                            current_unit if current_unit != office.office_name else ""
+                        )
+                        or handling_unit,
+                        original_due_at=due_at,
+                        proposed_due_at=proposed,
+                        signer_name=office.head_name,
+                        signer_title=office.head_title,
+                        signer_prefix=office.head_sign_prefix,
+                    )
+                )
                 created += 1
         return created
 
@@ -130,20 +203,36 @@ class ApologyService:
 
         now = self._clock.now()
         cond = and_(self._needing_letter(now), DossierRecord.status.in_(SETTLED))
-        stmt = select(*ROW_COLUMNS).where(cond).order_by(DossierRecord.settled_at.desc()).limit(limit)
+        stmt = (
+            select(*ROW_COLUMNS).where(cond).order_by(DossierRecord.settled_at.desc()).limit(limit)
+        )
         with self._db.read() as s:
             return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 
     def missing_count(self) -> int:
         with self._db.read() as s:
-            return int(s.scalar(select(func.count()).select_from(DossierRecord).where(self._needing_letter(self._clock.now()))) or 0)
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(DossierRecord)
+                    .where(self._needing_letter(self._clock.now()))
+                )
+                or 0
+            )
 
     # -- reading ------------------------------------------------------------------------------
     def _query(self, s: Session, *conds) -> list[ApologyLetter]:  # type: ignore[no-untyped-def]
-        stmt = select(ApologyLetterRecord, DossierRecord).join(DossierRecord, DossierRecord.id == ApologyLetterRecord.dossier_id).where(*conds).order_by(ApologyLetterRecord.id)
+        stmt = (
+            select(ApologyLetterRecord, DossierRecord)
+            .join(DossierRecord, DossierRecord.id == ApologyLetterRecord.dossier_id)
+            .where(*conds)
+            .order_by(ApologyLetterRecord.id)
+        )
         return [_to_domain(letter, d) for letter, d in s.execute(stmt)]
 
-    def letters(self, status: LetterStatus | None = None, year: int | None = None) -> list[ApologyLetter]:
+    def letters(
+        self, status: LetterStatus | None = None, year: int | None = None
+    ) -> list[ApologyLetter]:
         conds = []
         if status is not None:
             conds.append(ApologyLetterRecord.status == status.value)
@@ -161,7 +250,10 @@ class ApologyService:
 
     def register(self, year: int) -> list[ApologyLetter]:
         """The numbered register of one year, in number order."""
-        return sorted((x for x in self.letters(year=year) if x.number is not None), key=lambda x: x.number or 0)
+        return sorted(
+            (x for x in self.letters(year=year) if x.number is not None),
+            key=lambda x: x.number or 0,
+        )
 
     def get(self, letter_id: int) -> ApologyLetter:
         with self._db.read() as s:
@@ -184,14 +276,30 @@ class ApologyService:
             if d is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ mã “{nfc(code)}”.")
             if Status(d.status) in (Status.WITHDRAWN, Status.CLOSED):
-                raise ValidationError.for_field("dossier", "Hồ sơ đã rút hoặc đã đóng: không lập phiếu xin lỗi.")
-            if s.scalar(select(ApologyLetterRecord.id).where(ApologyLetterRecord.dossier_id == d.id, ApologyLetterRecord.status == LetterStatus.DRAFT.value)):
-                raise ValidationError.for_field("dossier", "Hồ sơ này đã có một phiếu xin lỗi đang dự thảo.")
+                raise ValidationError.for_field(
+                    "dossier", "Hồ sơ đã rút hoặc đã đóng: không lập phiếu xin lỗi."
+                )
+            if s.scalar(
+                select(ApologyLetterRecord.id).where(
+                    ApologyLetterRecord.dossier_id == d.id,
+                    ApologyLetterRecord.status == LetterStatus.DRAFT.value,
+                )
+            ):
+                raise ValidationError.for_field(
+                    "dossier", "Hồ sơ này đã có một phiếu xin lỗi đang dự thảo."
+                )
             letter = ApologyLetterRecord(
-                dossier_id=d.id, status=LetterStatus.DRAFT.value, auto=False, created_at=now,
-                reason=APOLOGY_REASONS[0], responsible_unit=d.handling_unit, original_due_at=d.due_at,
-                proposed_due_at=self.proposed_for(d.due_at, now), signer_name=office.head_name,
-                signer_title=office.head_title, signer_prefix=office.head_sign_prefix,
+                dossier_id=d.id,
+                status=LetterStatus.DRAFT.value,
+                auto=False,
+                created_at=now,
+                reason=APOLOGY_REASONS[0],
+                responsible_unit=d.handling_unit,
+                original_due_at=d.due_at,
+                proposed_due_at=self.proposed_for(d.due_at, now),
+                signer_name=office.head_name,
+                signer_title=office.head_title,
+                signer_prefix=office.head_sign_prefix,
             )
             s.add(letter)
             s.flush()
@@ -215,11 +323,15 @@ class ApologyService:
             problems.raise_if_any("Chưa lưu được phiếu xin lỗi.")
             letter.reason = reason
             letter.reason_detail = collapse_spaces(edit.reason_detail)
-            letter.responsible_unit = collapse_spaces(edit.responsible_unit) or letter.responsible_unit
+            letter.responsible_unit = (
+                collapse_spaces(edit.responsible_unit) or letter.responsible_unit
+            )
             letter.proposed_due_at = proposed.replace(second=0, microsecond=0)
         return self.get(letter_id)
 
-    def confirm(self, letter_id: int, by: str | None = None, override_reason: str = "") -> ApologyLetter:
+    def confirm(
+        self, letter_id: int, by: str | None = None, override_reason: str = ""
+    ) -> ApologyLetter:
         """The head of office signed: number the letter and record the re-appointment."""
         now = self._clock.now()
         by = by if by is not None else self._settings.current_clerk()
@@ -229,18 +341,33 @@ class ApologyService:
             if letter.status != LetterStatus.DRAFT.value:
                 raise ValidationError.for_field("letter", "Phiếu này đã được ký trước đó.")
             if not letter.reason:
-                raise ValidationError.for_field("reason", "Chọn hoặc ghi lý do chậm trả kết quả trước khi ký.")
+                raise ValidationError.for_field(
+                    "reason", "Chọn hoặc ghi lý do chậm trả kết quả trước khi ký."
+                )
             d = s.get(DossierRecord, letter.dossier_id)
             assert d is not None
-            earlier = s.scalar(select(func.count()).select_from(ApologyLetterRecord).where(ApologyLetterRecord.dossier_id == d.id, ApologyLetterRecord.status != LetterStatus.DRAFT.value))
+            earlier = s.scalar(
+                select(func.count())
+                .select_from(ApologyLetterRecord)
+                .where(
+                    ApologyLetterRecord.dossier_id == d.id,
+                    ApologyLetterRecord.status != LetterStatus.DRAFT.value,
+                )
+            )
             if earlier:
-                heads = {m.name for m in self._settings.staff() if m.role == "head"} | {self._settings.office().head_name}
+                heads = {m.name for m in self._settings.staff() if m.role == "head"} | {
+                    self._settings.office().head_name
+                }
                 if not override_reason or by not in heads:
                     raise ValidationError.for_field(
                         "override",
                         "Hồ sơ đã được hẹn lại một lần: chỉ hẹn lại lần nữa khi lãnh đạo bộ phận đồng ý và ghi rõ lý do.",
                     )
-                letter.override, letter.override_by, letter.override_reason = True, by, override_reason
+                letter.override, letter.override_by, letter.override_reason = (
+                    True,
+                    by,
+                    override_reason,
+                )
             letter.year = now.year
             letter.number = next_value(s, f"apology:{now.year}")
             letter.status = LetterStatus.CONFIRMED.value
@@ -256,37 +383,73 @@ class ApologyService:
                     d.due_at = letter.proposed_due_at
             d.late_reason = ". ".join(p for p in (letter.reason, letter.reason_detail) if p)
             d.responsible_unit = letter.responsible_unit
-            s.add(DossierEventRecord(
-                dossier_id=d.id, at=now, kind="apology", actor=by, from_unit=self._settings.office().office_name,
-                to_unit=d.applicant_name, note=d.late_reason,
-                data=json.dumps({"letter_id": letter.id, "number": letter.number, "year": letter.year,
-                                 "proposed_due_at": letter.proposed_due_at.isoformat(sep=" ", timespec="minutes"),
-                                 "extension_counts": counts, "override": letter.override,
-                                 "old_due_at": old_due.isoformat(sep=" ", timespec="minutes")}, ensure_ascii=False),
-            ))
+            s.add(
+                DossierEventRecord(
+                    dossier_id=d.id,
+                    at=now,
+                    kind="apology",
+                    actor=by,
+                    from_unit=self._settings.office().office_name,
+                    to_unit=d.applicant_name,
+                    note=d.late_reason,
+                    data=json.dumps(
+                        {
+                            "letter_id": letter.id,
+                            "number": letter.number,
+                            "year": letter.year,
+                            "proposed_due_at": letter.proposed_due_at.isoformat(
+                                sep=" ", timespec="minutes"
+                            ),
+                            "extension_counts": counts,
+                            "override": letter.override,
+                            "old_due_at": old_due.isoformat(sep=" ", timespec="minutes"),
+                        },
+                        ensure_ascii=False,
+                    ),
+                )
+            )
         return self.get(letter_id)
 
     def deliver(self, letter_id: int, method: str, at: datetime | None = None) -> ApologyLetter:
         now = self._clock.now()
         method = collapse_spaces(method)
         if not method:
-            raise ValidationError.for_field("method", "Chọn cách gửi phiếu (trao trực tiếp, bưu chính, điện thoại…).")
+            raise ValidationError.for_field(
+                "method", "Chọn cách gửi phiếu (trao trực tiếp, bưu chính, điện thoại…)."
+            )
         at = (at or now).replace(second=0, microsecond=0)
         if at > now + timedelta(minutes=1):
             raise ValidationError.for_field("at", "Thời điểm gửi phiếu không được ở tương lai.")
         with self._db.write() as s:
             letter = self._letter(s, letter_id)
             if letter.status == LetterStatus.DRAFT.value:
-                raise ValidationError.for_field("letter", "Phiếu chưa được ký: ký trước rồi mới gửi.")
-            letter.status, letter.delivered_at, letter.delivery_method = LetterStatus.DELIVERED.value, at, method
-            s.add(DossierEventRecord(dossier_id=letter.dossier_id, at=at, kind="apology_delivered", actor=self._settings.current_clerk(), note=method, data=json.dumps({"letter_id": letter.id})))
+                raise ValidationError.for_field(
+                    "letter", "Phiếu chưa được ký: ký trước rồi mới gửi."
+                )
+            letter.status, letter.delivered_at, letter.delivery_method = (
+                LetterStatus.DELIVERED.value,
+                at,
+                method,
+            )
+            s.add(
+                DossierEventRecord(
+                    dossier_id=letter.dossier_id,
+                    at=at,
+                    kind="apology_delivered",
+                    actor=self._settings.current_clerk(),
+                    note=method,
+                    data=json.dumps({"letter_id": letter.id}),
+                )
+            )
         return self.get(letter_id)
 
     def discard(self, letter_id: int) -> None:
         with self._db.write() as s:
             letter = self._letter(s, letter_id)
             if letter.status != LetterStatus.DRAFT.value:
-                raise ValidationError.for_field("letter", "Chỉ xóa được phiếu đang dự thảo; phiếu đã ký được giữ trong sổ.")
+                raise ValidationError.for_field(
+                    "letter", "Chỉ xóa được phiếu đang dự thảo; phiếu đã ký được giữ trong sổ."
+                )
             s.delete(letter)
 
     def pdf(self, letter_ids: Sequence[int]) -> bytes:
@@ -295,7 +458,9 @@ class ApologyService:
         letters = [self.get(i) for i in letter_ids]
         if not letters:
             raise ValidationError("Chưa chọn phiếu nào để in.")
-        return render_apology_letters(letters, self._settings.office(), template_dir=self._template_dir)
+        return render_apology_letters(
+            letters, self._settings.office(), template_dir=self._template_dir
+        )
 
     @staticmethod
     def _letter(s: Session, letter_id: int) -> ApologyLetterRecord:

@@ -58,7 +58,11 @@ class CalendarService:
             for year in sorted(wanted - done):
                 for exc in seed_exceptions(year):
                     if exc.day not in taken:
-                        s.add(CalendarExceptionRecord(day=exc.day, kind=exc.kind.value, name=exc.name, source=exc.source))
+                        s.add(
+                            CalendarExceptionRecord(
+                                day=exc.day, kind=exc.kind.value, name=exc.name, source=exc.source
+                            )
+                        )
                         taken.add(exc.day)
                 s.add(CalendarYearRecord(year=year, seeded_at=self._clock.now()))
                 seeded.append(year)
@@ -77,13 +81,20 @@ class CalendarService:
         with self._db.read() as s:
             q = select(CalendarExceptionRecord).order_by(CalendarExceptionRecord.day)
             if year is not None:
-                q = q.where(CalendarExceptionRecord.day >= date(year, 1, 1), CalendarExceptionRecord.day <= date(year, 12, 31))
+                q = q.where(
+                    CalendarExceptionRecord.day >= date(year, 1, 1),
+                    CalendarExceptionRecord.day <= date(year, 12, 31),
+                )
             return [_to_domain(r) for r in s.scalars(q)]
 
     def set_exception(self, exc: CalendarException) -> None:
-        exc = CalendarException(exc.day, exc.kind, collapse_spaces(exc.name), collapse_spaces(exc.source))
+        exc = CalendarException(
+            exc.day, exc.kind, collapse_spaces(exc.name), collapse_spaces(exc.source)
+        )
         if exc.kind is DayKind.MAKEUP_WORKDAY and exc.day.isoweekday() <= 5:
-            raise ValidationError.for_field("day", f"Ngày {exc.day:%d/%m/%Y} vốn là ngày làm việc, không cần đánh dấu làm bù.")
+            raise ValidationError.for_field(
+                "day", f"Ngày {exc.day:%d/%m/%Y} vốn là ngày làm việc, không cần đánh dấu làm bù."
+            )
         with self._db.write() as s:
             self._upsert(s, exc)
         self.invalidate()
@@ -97,12 +108,26 @@ class CalendarService:
         """Replace the whole table of one year in one transaction (the dialog's Save)."""
         outside = [e.day for e in exceptions if e.day.year != year]
         if outside:
-            raise ValidationError.for_field("day", f"Ngày {outside[0]:%d/%m/%Y} không thuộc năm {year}.")
+            raise ValidationError.for_field(
+                "day", f"Ngày {outside[0]:%d/%m/%Y} không thuộc năm {year}."
+            )
         with self._db.write() as s:
-            s.execute(delete(CalendarExceptionRecord).where(CalendarExceptionRecord.day >= date(year, 1, 1), CalendarExceptionRecord.day <= date(year, 12, 31)))
+            s.execute(
+                delete(CalendarExceptionRecord).where(
+                    CalendarExceptionRecord.day >= date(year, 1, 1),
+                    CalendarExceptionRecord.day <= date(year, 12, 31),
+                )
+            )
             s.flush()
             for exc in exceptions:
-                s.add(CalendarExceptionRecord(day=exc.day, kind=exc.kind.value, name=collapse_spaces(exc.name), source=collapse_spaces(exc.source)))
+                s.add(
+                    CalendarExceptionRecord(
+                        day=exc.day,
+                        kind=exc.kind.value,
+                        name=collapse_spaces(exc.name),
+                        source=collapse_spaces(exc.source),
+                    )
+                )
             if s.get(CalendarYearRecord, year) is None:
                 s.add(CalendarYearRecord(year=year, seeded_at=self._clock.now()))
         self.invalidate()
@@ -130,9 +155,15 @@ class CalendarService:
 
     @staticmethod
     def _upsert(s, exc: CalendarException) -> None:  # type: ignore[no-untyped-def]
-        rec = s.scalar(select(CalendarExceptionRecord).where(CalendarExceptionRecord.day == exc.day))
+        rec = s.scalar(
+            select(CalendarExceptionRecord).where(CalendarExceptionRecord.day == exc.day)
+        )
         if rec is None:
-            s.add(CalendarExceptionRecord(day=exc.day, kind=exc.kind.value, name=exc.name, source=exc.source))
+            s.add(
+                CalendarExceptionRecord(
+                    day=exc.day, kind=exc.kind.value, name=exc.name, source=exc.source
+                )
+            )
         else:
             rec.kind, rec.name, rec.source = exc.kind.value, exc.name, exc.source
 

@@ -73,7 +73,11 @@ class CatalogService:
     def _load(self) -> list[Procedure]:
         if self._cache is None:
             with self._db.read() as s:
-                q = select(ProcedureRecord).options(selectinload(ProcedureRecord.papers)).order_by(ProcedureRecord.field, ProcedureRecord.code)
+                q = (
+                    select(ProcedureRecord)
+                    .options(selectinload(ProcedureRecord.papers))
+                    .order_by(ProcedureRecord.field, ProcedureRecord.code)
+                )
                 self._cache = [to_domain(r) for r in s.scalars(q)]
         return self._cache
 
@@ -119,11 +123,18 @@ class CatalogService:
             raise ValidationError("Chưa lưu được thủ tục: cần sửa các mục được đánh dấu.", problems)
         self.replace_all([procedure], only_upsert=True)
 
-    def replace_all(self, procedures: Sequence[Procedure], only_upsert: bool = True) -> tuple[int, int]:
+    def replace_all(
+        self, procedures: Sequence[Procedure], only_upsert: bool = True
+    ) -> tuple[int, int]:
         """Upsert by code in one transaction. Returns (added, updated)."""
         added = updated = 0
         with self._db.write() as s:
-            existing = {r.code: r for r in s.scalars(select(ProcedureRecord).options(selectinload(ProcedureRecord.papers)))}
+            existing = {
+                r.code: r
+                for r in s.scalars(
+                    select(ProcedureRecord).options(selectinload(ProcedureRecord.papers))
+                )
+            }
             for p in procedures:
                 rec = existing.get(p.code)
                 if rec is None:

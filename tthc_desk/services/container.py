@@ -47,8 +47,13 @@ class Services:
         self.db.dispose()
 
 
-def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = True,
-                  credentials: CredentialStore | None = None) -> Services:
+def open_services(
+    paths: AppPaths,
+    clock: Clock | None = None,
+    *,
+    seed: bool = True,
+    credentials: CredentialStore | None = None,
+) -> Services:
     """Open (and migrate) the database, then seed what an empty office needs to start work.
 
     ``credentials`` defaults to the operating system's keyring; tests pass an ``InMemoryStore``.
@@ -64,15 +69,49 @@ def open_services(paths: AppPaths, clock: Clock | None = None, *, seed: bool = T
     catalog = CatalogService(db)
     dossiers = DossierService(db, catalog, calendar, settings, clock)
     lifecycle = LifecycleService(db, dossiers, calendar, settings, clock)
-    printing = PrintService(dossiers, settings, template_dir=paths.template_dir, lifecycle=lifecycle)
+    printing = PrintService(
+        dossiers, settings, template_dir=paths.template_dir, lifecycle=lifecycle
+    )
     deadlines = DeadlineService(db, dossiers, calendar, settings, clock)
-    apologies = ApologyService(db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir)
-    registers = RegistersService(db, dossiers, lifecycle, apologies, settings, calendar, clock, template_dir=paths.template_dir)
-    postal = PostalService(db, dossiers, catalog, calendar, settings, clock, template_dir=paths.template_dir)
-    reports = ReportService(db, settings, catalog, lifecycle, postal, clock, template_dir=paths.template_dir)
-    outbox = OutboxService(db, settings, clock, credentials if credentials is not None else KeyringStore())
-    services = Services(paths, db, clock, settings, calendar, catalog, dossiers, printing, lifecycle, deadlines, apologies,
-                        registers, postal, reports, outbox)
+    apologies = ApologyService(
+        db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir
+    )
+    registers = RegistersService(
+        db,
+        dossiers,
+        lifecycle,
+        apologies,
+        settings,
+        calendar,
+        clock,
+        template_dir=paths.template_dir,
+    )
+    postal = PostalService(
+        db, dossiers, catalog, calendar, settings, clock, template_dir=paths.template_dir
+    )
+    reports = ReportService(
+        db, settings, catalog, lifecycle, postal, clock, template_dir=paths.template_dir
+    )
+    outbox = OutboxService(
+        db, settings, clock, credentials if credentials is not None else KeyringStore()
+    )
+    services = Services(
+        paths,
+        db,
+        clock,
+        settings,
+        calendar,
+        catalog,
+        dossiers,
+        printing,
+        lifecycle,
+        deadlines,
+        apologies,
+        registers,
+        postal,
+        reports,
+        outbox,
+    )
     if seed:
         settings.ensure_default_staff()
         catalog.ensure_starter()

@@ -47,7 +47,14 @@ class DeadlineCounts:
 
 
 class DeadlineService:
-    def __init__(self, db: Database, dossiers: DossierService, calendar: CalendarService, settings: SettingsService, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        dossiers: DossierService,
+        calendar: CalendarService,
+        settings: SettingsService,
+        clock: Clock,
+    ) -> None:
         self._db = db
         self._dossiers = dossiers
         self._calendar = calendar
@@ -86,24 +93,51 @@ class DeadlineService:
 
     def _to_close(self, now: datetime) -> list:  # type: ignore[type-arg]
         """Supplement requests unanswered past the limit (setting, 15 days): propose closing."""
-        close_limit = now - timedelta(days=int(self._settings.get_value("supplement_close_after_days", 15)))
-        return [DossierRecord.status == Status.SUPPLEMENT.value, DossierRecord.supplement_requested_at <= close_limit]
+        close_limit = now - timedelta(
+            days=int(self._settings.get_value("supplement_close_after_days", 15))
+        )
+        return [
+            DossierRecord.status == Status.SUPPLEMENT.value,
+            DossierRecord.supplement_requested_at <= close_limit,
+        ]
 
     def counts(self) -> DeadlineCounts:
         now = self._clock.now()
         with self._db.read() as s:
-            n = {v: int(s.scalar(select(func.count()).select_from(DossierRecord).where(*self._where(v, now))) or 0) for v in DeadlineView}
-            to_close = s.scalar(select(func.count()).select_from(DossierRecord).where(*self._to_close(now)))
-        return DeadlineCounts(n[DeadlineView.TODAY], n[DeadlineView.SOON], n[DeadlineView.OVERDUE], int(to_close or 0))
+            n = {
+                v: int(
+                    s.scalar(
+                        select(func.count()).select_from(DossierRecord).where(*self._where(v, now))
+                    )
+                    or 0
+                )
+                for v in DeadlineView
+            }
+            to_close = s.scalar(
+                select(func.count()).select_from(DossierRecord).where(*self._to_close(now))
+            )
+        return DeadlineCounts(
+            n[DeadlineView.TODAY], n[DeadlineView.SOON], n[DeadlineView.OVERDUE], int(to_close or 0)
+        )
 
     def to_close_rows(self, limit: int = 500) -> list[DossierRow]:
-        stmt = select(*ROW_COLUMNS).where(*self._to_close(self._clock.now())).order_by(DossierRecord.supplement_requested_at).limit(limit)
+        stmt = (
+            select(*ROW_COLUMNS)
+            .where(*self._to_close(self._clock.now()))
+            .order_by(DossierRecord.supplement_requested_at)
+            .limit(limit)
+        )
         with self._db.read() as s:
             return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 
     def rows(self, view: DeadlineView, limit: int = 500) -> list[DossierRow]:
         now = self._clock.now()
-        stmt = select(*ROW_COLUMNS).where(*self._where(view, now)).order_by(DossierRecord.due_at).limit(limit)
+        stmt = (
+            select(*ROW_COLUMNS)
+            .where(*self._where(view, now))
+            .order_by(DossierRecord.due_at)
+            .limit(limit)
+        )
         with self._db.read() as s:
             return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 

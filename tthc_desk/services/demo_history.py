@@ -125,17 +125,36 @@ class History:
                     return found
         if r < EARLY_SHARE + ON_TIME_SHARE:
             end = due if self.granularity == "minute" else cal.end_of_day(due.date())
-            found = self._at_on(due.date(), max(after, datetime.combine(due.date(), time.min)), min(end, now))
+            found = self._at_on(
+                due.date(), max(after, datetime.combine(due.date(), time.min)), min(end, now)
+            )
             if found is not None:
                 return found
         return self._step(max(after, due), rng.choice((1, 1, 1, 2, 2, 3, 5, 8)), now)
 
     # -- rows ---------------------------------------------------------------------------------
     @staticmethod
-    def _event(events: list[dict[str, Any]], dossier_id: int, at: datetime, kind: str, actor: str,
-               from_unit: str, to_unit: str, note: str, data: dict[str, Any]) -> dict[str, Any]:
-        row = {"dossier_id": dossier_id, "at": at, "kind": kind, "actor": actor, "from_unit": from_unit,
-               "to_unit": to_unit, "note": note, "data": json.dumps(data, ensure_ascii=False)}
+    def _event(
+        events: list[dict[str, Any]],
+        dossier_id: int,
+        at: datetime,
+        kind: str,
+        actor: str,
+        from_unit: str,
+        to_unit: str,
+        note: str,
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        row = {
+            "dossier_id": dossier_id,
+            "at": at,
+            "kind": kind,
+            "actor": actor,
+            "from_unit": from_unit,
+            "to_unit": to_unit,
+            "note": note,
+            "data": json.dumps(data, ensure_ascii=False),
+        }
         events.append(row)
         return row
 
@@ -143,38 +162,90 @@ class History:
         """Append the dossier's events after intake; return the columns they set."""
         rng, now, office = self.rng, self.now, self.office.office_name
         cols: dict[str, Any] = {
-            "intake_at": d.intake_at, "current_unit": office, "supplement_requested_at": None,
-            "settled_at": None, "returned_at": None, "returned_to": "", "rating": "", "rating_comment": "",
-            "original_due_at": d.due_at, "extended_due_at": None, "extension_recorded_at": None,
-            "late_reason": "", "responsible_unit": "",
+            "intake_at": d.intake_at,
+            "current_unit": office,
+            "supplement_requested_at": None,
+            "settled_at": None,
+            "returned_at": None,
+            "returned_to": "",
+            "rating": "",
+            "rating_comment": "",
+            "original_due_at": d.due_at,
+            "extended_due_at": None,
+            "extension_recorded_at": None,
+            "late_reason": "",
+            "responsible_unit": "",
         }
         status, at, who = Status.RECEIVED, d.intake_at, d.person.full_name
 
-        def record(move: Move, when: datetime, to: Status, from_unit: str, to_unit: str, note: str = "",
-                   **data: Any) -> None:
+        def record(
+            move: Move,
+            when: datetime,
+            to: Status,
+            from_unit: str,
+            to_unit: str,
+            note: str = "",
+            **data: Any,
+        ) -> None:
             nonlocal status, at
-            self._event(events, dossier_id, when, move.value, d.clerk, from_unit, to_unit, note,
-                        {"from_status": status.value, "to_status": to.value, **data})
+            self._event(
+                events,
+                dossier_id,
+                when,
+                move.value,
+                d.clerk,
+                from_unit,
+                to_unit,
+                note,
+                {"from_status": status.value, "to_status": to.value, **data},
+            )
             status, at = to, when
 
         if d.restart:
             asked, back = d.restart
             reason = rng.choice(SUPPLEMENT_REASONS)
             papers = [{"name": rng.choice(SUPPLEMENT_PAPERS), "kind": "original", "count": 1}]
-            record(Move.SUPPLEMENT, asked, Status.SUPPLEMENT, office, office, reason, papers=papers, reason=reason)
-            record(Move.SUPPLEMENTED, back, Status.RECEIVED, who, office,
-                   old_received_at=_iso(d.intake_at), old_due_at=_iso(d.intake_due_at),
-                   old_original_due_at=_iso(d.intake_due_at), old_extended_due_at=None,
-                   new_received_at=_iso(back), new_due_at=_iso(d.due_at), supplement_requested_at=_iso(asked))
+            record(
+                Move.SUPPLEMENT,
+                asked,
+                Status.SUPPLEMENT,
+                office,
+                office,
+                reason,
+                papers=papers,
+                reason=reason,
+            )
+            record(
+                Move.SUPPLEMENTED,
+                back,
+                Status.RECEIVED,
+                who,
+                office,
+                old_received_at=_iso(d.intake_at),
+                old_due_at=_iso(d.intake_due_at),
+                old_original_due_at=_iso(d.intake_due_at),
+                old_extended_due_at=None,
+                new_received_at=_iso(back),
+                new_due_at=_iso(d.due_at),
+                supplement_requested_at=_iso(asked),
+            )
         target = d.status
         if target is Status.RECEIVED:
             return cols
         unit = d.procedure.handling_unit or office
         same_day = d.procedure.duration.unit is DurationUnit.SAME_DAY
-        early_exit = target in (Status.SUPPLEMENT, Status.CLOSED, Status.WITHDRAWN) and rng.random() < 0.5
+        early_exit = (
+            target in (Status.SUPPLEMENT, Status.CLOSED, Status.WITHDRAWN) and rng.random() < 0.5
+        )
         at_counter = same_day and rng.random() < 0.7  # chứng thực: settled at the counter itself
         if target is Status.IN_PROGRESS or (not early_exit and not at_counter and unit != office):
-            record(Move.HAND_OVER, self._step(at, rng.choice((0, 0, 1)), now), Status.IN_PROGRESS, office, unit)
+            record(
+                Move.HAND_OVER,
+                self._step(at, rng.choice((0, 0, 1)), now),
+                Status.IN_PROGRESS,
+                office,
+                unit,
+            )
             cols["current_unit"] = unit
         where = cols["current_unit"]
 
@@ -182,17 +253,40 @@ class History:
             reason = rng.choice(SUPPLEMENT_REASONS)
             papers = [{"name": rng.choice(SUPPLEMENT_PAPERS), "kind": "original", "count": 1}]
             asked = self._step(at, rng.randint(0, 2), now)
-            record(Move.SUPPLEMENT, asked, Status.SUPPLEMENT, where, office, reason, papers=papers, reason=reason)
+            record(
+                Move.SUPPLEMENT,
+                asked,
+                Status.SUPPLEMENT,
+                where,
+                office,
+                reason,
+                papers=papers,
+                reason=reason,
+            )
             cols.update(current_unit=office, supplement_requested_at=asked)
             if target is Status.CLOSED and asked + timedelta(days=15) <= now:
-                record(Move.CLOSED, self._step(asked + timedelta(days=15), rng.randint(0, 3), now), Status.CLOSED,
-                       office, "", CLOSE_REASON, reason=CLOSE_REASON)
+                record(
+                    Move.CLOSED,
+                    self._step(asked + timedelta(days=15), rng.randint(0, 3), now),
+                    Status.CLOSED,
+                    office,
+                    "",
+                    CLOSE_REASON,
+                    reason=CLOSE_REASON,
+                )
                 cols["current_unit"] = ""
             return cols
         if target is Status.WITHDRAWN:
             reason = rng.choice(WITHDRAW_REASONS)
-            record(Move.WITHDRAWN, self._step(at, rng.randint(0, 3), min(now, max(at, d.due_at))), Status.WITHDRAWN,
-                   where, who, reason, reason=reason)
+            record(
+                Move.WITHDRAWN,
+                self._step(at, rng.randint(0, 3), min(now, max(at, d.due_at))),
+                Status.WITHDRAWN,
+                where,
+                who,
+                reason,
+                reason=reason,
+            )
             cols["current_unit"] = ""
             return cols
         if target not in SETTLED:  # still being worked on, maybe past its due date
@@ -207,11 +301,26 @@ class History:
         if target in (Status.REFUSED, Status.STOPPED):
             reason = rng.choice(REFUSAL_REASONS if target is Status.REFUSED else STOP_REASONS)
             move = Move.REFUSED if target is Status.REFUSED else Move.STOPPED
-            record(move, settled, target, where, office, reason, reason=reason, timeliness=timeliness.value)
+            record(
+                move,
+                settled,
+                target,
+                where,
+                office,
+                reason,
+                reason=reason,
+                timeliness=timeliness.value,
+            )
             cols.update(current_unit=office, settled_at=settled)
             return cols
-        record(Move.RESULT_READY, settled, Status.RESULT_READY, where if where != office else unit, office,
-               timeliness=timeliness.value)
+        record(
+            Move.RESULT_READY,
+            settled,
+            Status.RESULT_READY,
+            where if where != office else unit,
+            office,
+            timeliness=timeliness.value,
+        )
         cols.update(current_unit=office, settled_at=settled)
         if target is Status.RETURNED and d.return_method is ReturnMethod.POSTAL:
             self._post(d, dossier_id, events, cols, settled)
@@ -219,15 +328,40 @@ class History:
             returned = self._step(settled, rng.choice((0, 0, 0, 1, 1, 2, 3, 5)), now)
             taken_by = d.authorised.full_name if d.authorised else who
             r = rng.random()
-            rating = "" if r < 0.08 else "very_satisfied" if r < 0.62 else "satisfied" if r < 0.95 else "dissatisfied"
+            rating = (
+                ""
+                if r < 0.08
+                else "very_satisfied"
+                if r < 0.62
+                else "satisfied"
+                if r < 0.95
+                else "dissatisfied"
+            )
             comment = rng.choice(RATING_COMMENTS) if rating and rng.random() < 0.15 else ""
-            record(Move.RETURNED, returned, Status.RETURNED, office, taken_by, taken_by=taken_by, rating=rating,
-                   rating_label=SATISFACTION_LEVELS.get(rating, ""), rating_comment=comment)
-            cols.update(returned_at=returned, returned_to=taken_by, rating=rating, rating_comment=comment)
+            record(
+                Move.RETURNED,
+                returned,
+                Status.RETURNED,
+                office,
+                taken_by,
+                taken_by=taken_by,
+                rating=rating,
+                rating_label=SATISFACTION_LEVELS.get(rating, ""),
+                rating_comment=comment,
+            )
+            cols.update(
+                returned_at=returned, returned_to=taken_by, rating=rating, rating_comment=comment
+            )
         return cols
 
-    def _post(self, d: _Draft, dossier_id: int, events: list[dict[str, Any]], cols: dict[str, Any],
-              settled: datetime) -> None:
+    def _post(
+        self,
+        d: _Draft,
+        dossier_id: int,
+        events: list[dict[str, Any]],
+        cols: dict[str, Any],
+        settled: datetime,
+    ) -> None:
         """The result handed to the post office on the day's handover list, then delivered
         (most) or not (a few), as PostalService records it."""
         rng, now = self.rng, self.now
@@ -236,7 +370,11 @@ class History:
         batch = self._batches.get(day)
         if batch is None:
             batch = self._batches[day] = {
-                "id": self._next_batch, "year": day.year, "number": None, "created_at": handed, "created_by": d.clerk,
+                "id": self._next_batch,
+                "year": day.year,
+                "number": None,
+                "created_at": handed,
+                "created_by": d.clerk,
                 "postal_employee": "Nhân viên Bưu điện văn hóa xã",
             }
             self._next_batch += 1
@@ -247,14 +385,33 @@ class History:
         waybill = f"EB{item_id:09d}VN"
         recipient = d.authorised.full_name if d.authorised else d.person.full_name
         item: dict[str, Any] = {
-            "id": item_id, "dossier_id": dossier_id, "batch_id": batch["id"], "position": 0, "waybill": waybill,
-            "recipient_name": recipient, "recipient_address": d.person.address, "recipient_phone": d.person.phone,
-            "state": "handed_over", "handed_over_at": handed, "delivered_at": None, "failed_at": None,
-            "returned_at": None, "note": "",
+            "id": item_id,
+            "dossier_id": dossier_id,
+            "batch_id": batch["id"],
+            "position": 0,
+            "waybill": waybill,
+            "recipient_name": recipient,
+            "recipient_address": d.person.address,
+            "recipient_phone": d.person.phone,
+            "state": "handed_over",
+            "handed_over_at": handed,
+            "delivered_at": None,
+            "failed_at": None,
+            "returned_at": None,
+            "note": "",
         }
         self.items.append(item)
-        event = self._event(events, dossier_id, handed, Move.RETURNED.value, d.clerk, self.office.office_name,
-                            "Nhân viên Bưu điện văn hóa xã", "", {})
+        event = self._event(
+            events,
+            dossier_id,
+            handed,
+            Move.RETURNED.value,
+            d.clerk,
+            self.office.office_name,
+            "Nhân viên Bưu điện văn hóa xã",
+            "",
+            {},
+        )
         self._item_events.append((batch, item, event))
         cols.update(returned_at=handed, returned_to=recipient)
         if now - handed > timedelta(days=3):
@@ -262,13 +419,33 @@ class History:
             delivered = rng.random() < 0.95
             item["state"] = "delivered" if delivered else "failed"
             item["delivered_at" if delivered else "failed_at"] = outcome
-            self._item_events.append((batch, item, self._event(
-                events, dossier_id, outcome, "postal_delivered" if delivered else "postal_failed", d.clerk,
-                "Bưu chính công ích", recipient, "", {},
-            )))
+            self._item_events.append(
+                (
+                    batch,
+                    item,
+                    self._event(
+                        events,
+                        dossier_id,
+                        outcome,
+                        "postal_delivered" if delivered else "postal_failed",
+                        d.clerk,
+                        "Bưu chính công ích",
+                        recipient,
+                        "",
+                        {},
+                    ),
+                )
+            )
 
-    def _letter(self, d: _Draft, dossier_id: int, events: list[dict[str, Any]], cols: dict[str, Any],
-                after: datetime, settled: datetime | None) -> None:
+    def _letter(
+        self,
+        d: _Draft,
+        dossier_id: int,
+        events: list[dict[str, Any]],
+        cols: dict[str, Any],
+        after: datetime,
+        settled: datetime | None,
+    ) -> None:
         """An apology letter signed on the due day (or the first day after ``after``) and handed
         over minutes later; numbered per year by :meth:`number_letters`."""
         rng, cal, office = self.rng, self.cal, self.office
@@ -276,32 +453,81 @@ class History:
         signed = self._step(max(after, datetime.combine(d.due_at.date(), time.min)), 0, limit)
         delivered = min(signed + timedelta(minutes=rng.randint(5, 40)), limit)
         if settled is not None:
-            proposed = cal.end_of_day(settled.date()) if cal.is_working_day(settled.date()) else settled
+            proposed = (
+                cal.end_of_day(settled.date()) if cal.is_working_day(settled.date()) else settled
+            )
         else:
             proposed = cal.end_of_day(cal.nth_working_day_after(max(d.due_at, signed).date(), 2))
         reason = rng.choice(APOLOGY_REASONS[:-1])
-        unit = cols["current_unit"] if cols["current_unit"] != office.office_name else d.procedure.handling_unit
+        unit = (
+            cols["current_unit"]
+            if cols["current_unit"] != office.office_name
+            else d.procedure.handling_unit
+        )
         letter_id = self._next_letter
         self._next_letter += 1
-        self.letters.append({
-            "id": letter_id, "dossier_id": dossier_id, "year": signed.year, "number": None,
-            "status": LetterStatus.DELIVERED.value, "auto": True, "created_at": signed, "reason": reason,
-            "reason_detail": "", "responsible_unit": unit, "original_due_at": d.due_at, "proposed_due_at": proposed,
-            "signer_name": office.head_name, "signer_title": office.head_title,
-            "signer_prefix": office.head_sign_prefix, "confirmed_at": signed, "confirmed_by": office.head_name,
-            "delivered_at": delivered, "delivery_method": rng.choice(DELIVERY_METHODS), "override": False,
-            "override_by": "", "override_reason": "",
-        })
-        self._letter_events.append(self._event(
-            events, dossier_id, signed, "apology", office.head_name, office.office_name, d.person.full_name, reason, {},
-        ))
-        self._event(events, dossier_id, delivered, "apology_delivered", d.clerk, "", "",
-                    self.letters[-1]["delivery_method"], {"letter_id": letter_id})
+        self.letters.append(
+            {
+                "id": letter_id,
+                "dossier_id": dossier_id,
+                "year": signed.year,
+                "number": None,
+                "status": LetterStatus.DELIVERED.value,
+                "auto": True,
+                "created_at": signed,
+                "reason": reason,
+                "reason_detail": "",
+                "responsible_unit": unit,
+                "original_due_at": d.due_at,
+                "proposed_due_at": proposed,
+                "signer_name": office.head_name,
+                "signer_title": office.head_title,
+                "signer_prefix": office.head_sign_prefix,
+                "confirmed_at": signed,
+                "confirmed_by": office.head_name,
+                "delivered_at": delivered,
+                "delivery_method": rng.choice(DELIVERY_METHODS),
+                "override": False,
+                "override_by": "",
+                "override_reason": "",
+            }
+        )
+        self._letter_events.append(
+            self._event(
+                events,
+                dossier_id,
+                signed,
+                "apology",
+                office.head_name,
+                office.office_name,
+                d.person.full_name,
+                reason,
+                {},
+            )
+        )
+        self._event(
+            events,
+            dossier_id,
+            delivered,
+            "apology_delivered",
+            d.clerk,
+            "",
+            "",
+            self.letters[-1]["delivery_method"],
+            {"letter_id": letter_id},
+        )
         # Signed on the due day: too late to move the appointment (domain.lifecycle.extension_counts).
-        cols.update(extended_due_at=proposed, extension_recorded_at=signed, late_reason=reason, responsible_unit=unit)
+        cols.update(
+            extended_due_at=proposed,
+            extension_recorded_at=signed,
+            late_reason=reason,
+            responsible_unit=unit,
+        )
 
     def counter_names(self) -> set[str]:
-        return {f"apology:{x['year']}" for x in self.letters} | {f"postal_batch:{b['year']}" for b in self.batches}
+        return {f"apology:{x['year']}" for x in self.letters} | {
+            f"postal_batch:{b['year']}" for b in self.batches
+        }
 
     def number_batches(self, counters: dict[str, int]) -> None:
         """Number the chunk's handover lists by day, continuing each year's series, and write
@@ -315,27 +541,50 @@ class History:
             if event["kind"] == Move.RETURNED.value:
                 positions[batch["id"]] = item["position"] = positions.get(batch["id"], 0) + 1
                 event["note"] = f"Giao bưu điện theo danh sách bàn giao số {text}"
-                data = {"from_status": Status.RESULT_READY.value, "to_status": Status.RETURNED.value,
-                        "taken_by": item["recipient_name"], "via": "postal", "postal_batch": text,
-                        "waybill": item["waybill"], "recipient": item["recipient_name"],
-                        "address": item["recipient_address"], "phone": item["recipient_phone"],
-                        "postal_employee": batch["postal_employee"]}
+                data = {
+                    "from_status": Status.RESULT_READY.value,
+                    "to_status": Status.RETURNED.value,
+                    "taken_by": item["recipient_name"],
+                    "via": "postal",
+                    "postal_batch": text,
+                    "waybill": item["waybill"],
+                    "recipient": item["recipient_name"],
+                    "address": item["recipient_address"],
+                    "phone": item["recipient_phone"],
+                    "postal_employee": batch["postal_employee"],
+                }
             else:
                 to_state = "delivered" if event["kind"] == "postal_delivered" else "failed"
-                event["note"] = f"{'Đã phát thành công' if to_state == 'delivered' else 'Phát không thành công'} (bưu gửi {item['waybill']})"
-                data = {"waybill": item["waybill"], "postal_batch": text, "from_state": "handed_over", "to_state": to_state}
+                event["note"] = (
+                    f"{'Đã phát thành công' if to_state == 'delivered' else 'Phát không thành công'} (bưu gửi {item['waybill']})"
+                )
+                data = {
+                    "waybill": item["waybill"],
+                    "postal_batch": text,
+                    "from_state": "handed_over",
+                    "to_state": to_state,
+                }
             event["data"] = json.dumps(data, ensure_ascii=False)
 
     def number_letters(self, counters: dict[str, int]) -> None:
         """Number the chunk's letters in signing order, continuing each year's register."""
-        pairs = sorted(zip(self.letters, self._letter_events, strict=True), key=lambda p: (p[0]["confirmed_at"], p[0]["id"]))
+        pairs = sorted(
+            zip(self.letters, self._letter_events, strict=True),
+            key=lambda p: (p[0]["confirmed_at"], p[0]["id"]),
+        )
         for letter, event in pairs:
             key = f"apology:{letter['year']}"
             counters[key] = letter["number"] = counters.get(key, 0) + 1
-            event["data"] = json.dumps({
-                "letter_id": letter["id"], "number": letter["number"], "year": letter["year"],
-                "proposed_due_at": _iso(letter["proposed_due_at"]), "extension_counts": False, "override": False,
-            })
+            event["data"] = json.dumps(
+                {
+                    "letter_id": letter["id"],
+                    "number": letter["number"],
+                    "year": letter["year"],
+                    "proposed_due_at": _iso(letter["proposed_due_at"]),
+                    "extension_counts": False,
+                    "override": False,
+                }
+            )
 
 
 def _iso(value: datetime | None) -> str | None:

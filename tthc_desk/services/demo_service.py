@@ -197,7 +197,9 @@ class _DueCache:
         self._cal = calendar
         self._cutoff = cutoff
         self._same_day: dict[tuple[date, bool], datetime] = {}
-        self._working: dict[tuple[int, date], tuple[date, tuple[tuple[time, time], ...], datetime]] = {}
+        self._working: dict[
+            tuple[int, date], tuple[date, tuple[tuple[time, time], ...], datetime]
+        ] = {}
 
     def due(self, duration: Duration, received: datetime) -> datetime:
         unit = duration.unit
@@ -249,7 +251,9 @@ def _day_weight(day: date, index: int, total: int) -> float:
     return weekday * growth * season
 
 
-def _moments(rng: random.Random, cal: WorkCalendar, start: date, now: datetime, n: int) -> Iterator[datetime]:
+def _moments(
+    rng: random.Random, cal: WorkCalendar, start: date, now: datetime, n: int
+) -> Iterator[datetime]:
     """``n`` received moments on working days from ``start`` to ``now``, in time order."""
     days: list[date] = []
     d = start
@@ -284,18 +288,34 @@ def _status(rng: random.Random, received: datetime, due: datetime, now: datetime
     if due > now:  # still within time
         if (now - received) < timedelta(hours=4):
             return Status.RECEIVED if r < 0.8 else Status.IN_PROGRESS
-        for limit, status in ((0.15, Status.RECEIVED), (0.75, Status.IN_PROGRESS), (0.87, Status.SUPPLEMENT)):
+        for limit, status in (
+            (0.15, Status.RECEIVED),
+            (0.75, Status.IN_PROGRESS),
+            (0.87, Status.SUPPLEMENT),
+        ):
             if r < limit:
                 return status
         return Status.RESULT_READY
     if (now - due) <= timedelta(days=30):
-        table = ((0.70, Status.RETURNED), (0.85, Status.RESULT_READY), (0.91, Status.IN_PROGRESS),
-                 (0.94, Status.SUPPLEMENT), (0.97, Status.REFUSED), (0.99, Status.WITHDRAWN))
+        table = (
+            (0.70, Status.RETURNED),
+            (0.85, Status.RESULT_READY),
+            (0.91, Status.IN_PROGRESS),
+            (0.94, Status.SUPPLEMENT),
+            (0.97, Status.REFUSED),
+            (0.99, Status.WITHDRAWN),
+        )
         fallback = Status.STOPPED
     else:
         # A dossier forgotten for more than a month is rare (1 in 1,000).
-        table = ((0.934, Status.RETURNED), (0.959, Status.REFUSED), (0.974, Status.WITHDRAWN),
-                 (0.981, Status.STOPPED), (0.989, Status.CLOSED), (0.999, Status.RESULT_READY))
+        table = (
+            (0.934, Status.RETURNED),
+            (0.959, Status.REFUSED),
+            (0.974, Status.WITHDRAWN),
+            (0.981, Status.STOPPED),
+            (0.989, Status.CLOSED),
+            (0.999, Status.RESULT_READY),
+        )
         fallback = Status.IN_PROGRESS
     for limit, status in table:
         if r < limit:
@@ -323,7 +343,9 @@ class _Draft:
     sets_count: int
     intake_at: datetime  # the first receipt: code, ledger number, "received" event
     intake_due_at: datetime
-    restart: tuple[datetime, datetime] | None = None  # (supplement requested, supplemented) the same day
+    restart: tuple[datetime, datetime] | None = (
+        None  # (supplement requested, supplemented) the same day
+    )
 
 
 class _Generator:
@@ -371,7 +393,11 @@ class _Generator:
         else:
             channel = Channel.DIRECT
         postal_share = 0.3 if channel is not Channel.DIRECT else 0.1
-        ret = ReturnMethod.POSTAL if p.postal_return and rng.random() < postal_share else ReturnMethod.COUNTER
+        ret = (
+            ReturnMethod.POSTAL
+            if p.postal_return and rng.random() < postal_share
+            else ReturnMethod.COUNTER
+        )
         assert self.due_cache is not None
         intake_due = due = self.due_cache.due(p.duration, received)
         intake, restart = received, None
@@ -391,18 +417,30 @@ class _Generator:
             else:
                 created = intake
         return _Draft(
-            procedure=p, person=person, authorised=authorised, channel=channel, return_method=ret,
-            received_at=received, due_at=due, status=_status(rng, received, due, self.now),
-            clerk=rng.choice(self.clerks), created_at=created, backdate_reason=reason,
+            procedure=p,
+            person=person,
+            authorised=authorised,
+            channel=channel,
+            return_method=ret,
+            received_at=received,
+            due_at=due,
+            status=_status(rng, received, due, self.now),
+            clerk=rng.choice(self.clerks),
+            created_at=created,
+            backdate_reason=reason,
             note=rng.choice(NOTES) if rng.random() < 0.03 else "",
             postal_reference=f"RR{rng.randrange(10**9):09d}VN" if channel is Channel.POSTAL else "",
             sets_count=2 if rng.random() < 0.04 else 1,
-            intake_at=intake, intake_due_at=intake_due, restart=restart,
+            intake_at=intake,
+            intake_due_at=intake_due,
+            restart=restart,
         )
 
 
 def _read_counters(s: Session, names: set[str]) -> dict[str, int]:
-    rows = s.execute(select(CounterRecord.name, CounterRecord.value).where(CounterRecord.name.in_(names)))
+    rows = s.execute(
+        select(CounterRecord.name, CounterRecord.value).where(CounterRecord.name.in_(names))
+    )
     return {name: value for name, value in rows}
 
 
@@ -426,11 +464,18 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
         if person.applicant_id is None:
             person.applicant_id = next_applicant
             next_applicant += 1
-            applicants.append({
-                "id": person.applicant_id, "id_number": person.id_number, "full_name": person.full_name,
-                "birth_date": person.birth_date, "phone": person.phone, "address": person.address,
-                "email": person.email, "updated_at": d.created_at,
-            })
+            applicants.append(
+                {
+                    "id": person.applicant_id,
+                    "id_number": person.id_number,
+                    "full_name": person.full_name,
+                    "birth_date": person.birth_date,
+                    "phone": person.phone,
+                    "address": person.address,
+                    "email": person.email,
+                    "updated_at": d.created_at,
+                }
+            )
         code_key = f"code:{agency}:{at:%y%m%d}"
         ledger_key = f"ledger:{at.year}"
         counters[code_key] = counters.get(code_key, 0) + 1
@@ -439,40 +484,87 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
         auth = d.authorised
         # The same parts, in the same order, as dossier_service.build_search_text (a test
         # checks they agree); built here from cached folds because folding is the slow part.
-        search_text = " ".join(x for x in (
-            person.folded_name, code, person.id_number, person.phone, p.code,
-            gen.folded_proc[p.code], auth.folded_name if auth else "",
-        ) if x)
+        search_text = " ".join(
+            x
+            for x in (
+                person.folded_name,
+                code,
+                person.id_number,
+                person.phone,
+                p.code,
+                gen.folded_proc[p.code],
+                auth.folded_name if auth else "",
+            )
+            if x
+        )
         dossier_id = next_dossier
         next_dossier += 1
-        dossiers.append({
-            "id": dossier_id, "code": code, "agency_id": agency, "ledger_book": str(at.year),
-            "ledger_number": counters[ledger_key], "procedure_id": p.id, "procedure_code": p.code,
-            "procedure_name": p.name, "field": p.field, "deciding_agency": p.deciding_agency,
-            "handling_unit": p.handling_unit, "duration_value": p.duration.value,
-            "duration_unit": p.duration.unit.value, "applicant_id": person.applicant_id,
-            "applicant_name": person.full_name, "applicant_id_number": person.id_number,
-            "applicant_birth_date": person.birth_date, "applicant_phone": person.phone,
-            "applicant_address": person.address, "applicant_email": person.email,
-            "authorised_name": auth.full_name if auth else "",
-            "authorised_id_number": auth.id_number if auth else "",
-            "authorised_phone": auth.phone if auth else "",
-            "channel": d.channel.value, "return_method": d.return_method.value,
-            "return_address": person.address if d.return_method is ReturnMethod.POSTAL else "",
-            "postal_reference": d.postal_reference, "sets_count": d.sets_count,
-            "fee_amount": p.total_fee, "note": d.note, "received_at": d.received_at, "due_at": d.due_at,
-            "computed_due_at": d.intake_due_at, "due_override_reason": "",
-            "backdate_reason": d.backdate_reason, "status": d.status.value, "clerk_name": d.clerk,
-            "created_at": d.created_at, "search_text": search_text,
-        })
+        dossiers.append(
+            {
+                "id": dossier_id,
+                "code": code,
+                "agency_id": agency,
+                "ledger_book": str(at.year),
+                "ledger_number": counters[ledger_key],
+                "procedure_id": p.id,
+                "procedure_code": p.code,
+                "procedure_name": p.name,
+                "field": p.field,
+                "deciding_agency": p.deciding_agency,
+                "handling_unit": p.handling_unit,
+                "duration_value": p.duration.value,
+                "duration_unit": p.duration.unit.value,
+                "applicant_id": person.applicant_id,
+                "applicant_name": person.full_name,
+                "applicant_id_number": person.id_number,
+                "applicant_birth_date": person.birth_date,
+                "applicant_phone": person.phone,
+                "applicant_address": person.address,
+                "applicant_email": person.email,
+                "authorised_name": auth.full_name if auth else "",
+                "authorised_id_number": auth.id_number if auth else "",
+                "authorised_phone": auth.phone if auth else "",
+                "channel": d.channel.value,
+                "return_method": d.return_method.value,
+                "return_address": person.address if d.return_method is ReturnMethod.POSTAL else "",
+                "postal_reference": d.postal_reference,
+                "sets_count": d.sets_count,
+                "fee_amount": p.total_fee,
+                "note": d.note,
+                "received_at": d.received_at,
+                "due_at": d.due_at,
+                "computed_due_at": d.intake_due_at,
+                "due_override_reason": "",
+                "backdate_reason": d.backdate_reason,
+                "status": d.status.value,
+                "clerk_name": d.clerk,
+                "created_at": d.created_at,
+                "search_text": search_text,
+            }
+        )
         for i, paper in enumerate(p.papers, start=1):
-            papers.append({"dossier_id": dossier_id, "position": i, "name": paper.name,
-                           "kind": paper.kind.value, "count": paper.count, "provided": True})
-        events.append({
-            "dossier_id": dossier_id, "at": at, "kind": "received", "actor": d.clerk,
-            "from_unit": person.full_name, "to_unit": office.office_name,
-            "note": f"Nhập lùi: {d.backdate_reason}" if d.backdate_reason else "", "data": "{}",
-        })
+            papers.append(
+                {
+                    "dossier_id": dossier_id,
+                    "position": i,
+                    "name": paper.name,
+                    "kind": paper.kind.value,
+                    "count": paper.count,
+                    "provided": True,
+                }
+            )
+        events.append(
+            {
+                "dossier_id": dossier_id,
+                "at": at,
+                "kind": "received",
+                "actor": d.clerk,
+                "from_unit": person.full_name,
+                "to_unit": office.office_name,
+                "note": f"Nhập lùi: {d.backdate_reason}" if d.backdate_reason else "",
+                "data": "{}",
+            }
+        )
         dossiers[-1].update(history.write(d, dossier_id, events))
     extra = _read_counters(s, history.counter_names() - before.keys())
     before.update(extra)
@@ -496,7 +588,8 @@ def _write_chunk(gen: _Generator, s: Session, drafts: list[_Draft]) -> None:
     if changed:
         table = CounterRecord.__table__
         conn.execute(
-            update(table).where(table.c.name == bindparam("n")).values(value=bindparam("v")), changed
+            update(table).where(table.c.name == bindparam("n")).values(value=bindparam("v")),
+            changed,
         )
     if added:
         conn.execute(insert(CounterRecord.__table__), added)
@@ -510,7 +603,8 @@ _FTS_TRIGGER = "dossiers_fts_ai"
 def _suspend_fts_insert_trigger(s: Session) -> str | None:
     """Drop the insert trigger for this transaction; returns its SQL to recreate it."""
     sql = s.execute(
-        text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"), {"n": _FTS_TRIGGER}
+        text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"),
+        {"n": _FTS_TRIGGER},
     ).scalar()
     if sql:
         s.execute(text(f"DROP TRIGGER {_FTS_TRIGGER}"))
@@ -519,8 +613,10 @@ def _suspend_fts_insert_trigger(s: Session) -> str | None:
 
 def _index_range(s: Session, first_id: int, last_id: int) -> None:
     s.execute(
-        text("INSERT INTO dossier_fts(rowid, search_text) SELECT id, search_text FROM dossiers "
-             "WHERE id BETWEEN :a AND :b"),
+        text(
+            "INSERT INTO dossier_fts(rowid, search_text) SELECT id, search_text FROM dossiers "
+            "WHERE id BETWEEN :a AND :b"
+        ),
         {"a": first_id, "b": last_id},
     )
 
@@ -528,7 +624,9 @@ def _index_range(s: Session, first_id: int, last_id: int) -> None:
 # -- public API --------------------------------------------------------------------------------
 
 
-def generate_demo(services: Services, dossiers: int, seed: int = 1, progress: Progress | None = None) -> int:
+def generate_demo(
+    services: Services, dossiers: int, seed: int = 1, progress: Progress | None = None
+) -> int:
     """Write ``dossiers`` synthetic dossiers received over the last years; returns how many."""
     if dossiers < 0:
         raise ValueError("dossiers must not be negative")
@@ -575,5 +673,7 @@ def ensure_demo(services: Services, dossiers: int = DEMO_DOSSIERS) -> int:
     if services.settings.get_value(DEMO_FLAG_KEY):
         return 0
     n = generate_demo(services, dossiers, seed=1)
-    services.settings.set_value(DEMO_FLAG_KEY, {"dossiers": n, "at": services.clock.now().isoformat()})
+    services.settings.set_value(
+        DEMO_FLAG_KEY, {"dossiers": n, "at": services.clock.now().isoformat()}
+    )
     return n

@@ -34,17 +34,42 @@ class DossierQuery:
 
 # The light columns of a list row (DossierRow), shared by the list and the deadline views.
 ROW_COLUMNS = (
-    DossierRecord.id, DossierRecord.code, DossierRecord.applicant_name, DossierRecord.applicant_id_number,
-    DossierRecord.applicant_phone, DossierRecord.procedure_code, DossierRecord.procedure_name,
-    DossierRecord.field, DossierRecord.received_at, DossierRecord.due_at, DossierRecord.status,
+    DossierRecord.id,
+    DossierRecord.code,
+    DossierRecord.applicant_name,
+    DossierRecord.applicant_id_number,
+    DossierRecord.applicant_phone,
+    DossierRecord.procedure_code,
+    DossierRecord.procedure_name,
+    DossierRecord.field,
+    DossierRecord.received_at,
+    DossierRecord.due_at,
+    DossierRecord.status,
 )
 
 
-def build_search_text(*, code: str, name: str, id_number: str, phone: str, procedure_code: str, procedure_name: str, authorised_name: str = "") -> str:
+def build_search_text(
+    *,
+    code: str,
+    name: str,
+    id_number: str,
+    phone: str,
+    procedure_code: str,
+    procedure_name: str,
+    authorised_name: str = "",
+) -> str:
     """Folded text the FTS index holds: accents and đ optional when searching."""
     return " ".join(
         part
-        for part in (fold(name), code, id_number, phone, procedure_code, fold(procedure_name), fold(authorised_name))
+        for part in (
+            fold(name),
+            code,
+            id_number,
+            phone,
+            procedure_code,
+            fold(procedure_name),
+            fold(authorised_name),
+        )
         if part
     )
 
@@ -72,13 +97,20 @@ class DossierSearch:
         if q.field:
             stmt = stmt.where(DossierRecord.field == q.field)
         if q.date_from:
-            stmt = stmt.where(DossierRecord.received_at >= datetime.combine(q.date_from, datetime.min.time()))
+            stmt = stmt.where(
+                DossierRecord.received_at >= datetime.combine(q.date_from, datetime.min.time())
+            )
         if q.date_to:
-            stmt = stmt.where(DossierRecord.received_at < datetime.combine(q.date_to + timedelta(days=1), datetime.min.time()))
+            stmt = stmt.where(
+                DossierRecord.received_at
+                < datetime.combine(q.date_to + timedelta(days=1), datetime.min.time())
+            )
         match = fts_match_expression(q.text)
         if match is not None:
             if self._db.is_sqlite:
-                ids = text("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :m").bindparams(m=match)
+                ids = text("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :m").bindparams(
+                    m=match
+                )
                 stmt = stmt.where(DossierRecord.id.in_(ids.columns(column("rowid", Integer))))
             else:
                 for token in search_tokens(q.text):
@@ -89,7 +121,11 @@ class DossierSearch:
 
     def search(self, q: DossierQuery) -> list[DossierRow]:
         unfiltered = q.status is None and not q.field and q.date_from is None and q.date_to is None
-        match = fts_match_expression(q.text) if unfiltered and self._db.is_sqlite and _whole_code(q.text) is None else None
+        match = (
+            fts_match_expression(q.text)
+            if unfiltered and self._db.is_sqlite and _whole_code(q.text) is None
+            else None
+        )
         if match is not None:
             stmt = self._fts_page(q, match)
         else:

@@ -105,7 +105,9 @@ def postal_recipient(draft: DossierDraft) -> tuple[str, str]:
 
 def _clean_person(p: Person) -> Person:
     return Person(
-        full_name=collapse_spaces(p.full_name).title() if p.full_name.islower() else collapse_spaces(p.full_name),
+        full_name=collapse_spaces(p.full_name).title()
+        if p.full_name.islower()
+        else collapse_spaces(p.full_name),
         id_number=nfc(p.id_number).replace(" ", ""),
         birth_date=p.birth_date,
         phone=normalise_phone(nfc(p.phone)),
@@ -115,7 +117,14 @@ def _clean_person(p: Person) -> Person:
 
 
 class DossierService:
-    def __init__(self, db: Database, catalog: CatalogService, calendar: CalendarService, settings: SettingsService, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        catalog: CatalogService,
+        calendar: CalendarService,
+        settings: SettingsService,
+        clock: Clock,
+    ) -> None:
         self._db = db
         self._catalog = catalog
         self._calendar = calendar
@@ -126,7 +135,9 @@ class DossierService:
     # -- due dates ----------------------------------------------------------------------------
     def due_for(self, duration: Duration, received_at: datetime) -> datetime:
         year = received_at.year
-        self._calendar.ensure_years(range(year - 1, year + 3 if duration.unit is DurationUnit.MONTHS else year + 2))
+        self._calendar.ensure_years(
+            range(year - 1, year + 3 if duration.unit is DurationUnit.MONTHS else year + 2)
+        )
         cal = self._calendar.calendar()
         return compute_due(received_at, duration, cal, self._settings.hours().same_day_cutoff)
 
@@ -143,7 +154,10 @@ class DossierService:
             draft,
             procedure_code=nfc(draft.procedure_code),
             applicant=_clean_person(draft.applicant),
-            authorised=_clean_person(draft.authorised) if draft.authorised and (nfc(draft.authorised.full_name) or nfc(draft.authorised.id_number)) else None,
+            authorised=_clean_person(draft.authorised)
+            if draft.authorised
+            and (nfc(draft.authorised.full_name) or nfc(draft.authorised.id_number))
+            else None,
             return_address=collapse_spaces(draft.return_address),
             papers=tuple(replace(p, name=collapse_spaces(p.name)) for p in draft.papers),
             note=nfc(draft.note),
@@ -152,7 +166,9 @@ class DossierService:
             postal_reference=normalise_waybill(draft.postal_reference),
             return_recipient=collapse_spaces(draft.return_recipient),
             return_phone=normalise_phone(nfc(draft.return_phone)),
-            received_at=draft.received_at.replace(second=0, microsecond=0) if draft.received_at else None,
+            received_at=draft.received_at.replace(second=0, microsecond=0)
+            if draft.received_at
+            else None,
         )
 
     def validate(self, draft: DossierDraft) -> tuple[DossierDraft, Procedure | None]:
@@ -179,18 +195,29 @@ class DossierService:
             if msg := phone_problem(draft.return_phone):
                 problems.add(msg, field="return_phone")
             if procedure is not None and not procedure.postal_return:
-                problems.add("Thủ tục này không cho phép trả kết quả qua bưu chính.", field="return_method")
+                problems.add(
+                    "Thủ tục này không cho phép trả kết quả qua bưu chính.", field="return_method"
+                )
         # rules.md "Postal intake": the procedure must be offered by post. The catalog has one
         # flag for the postal service, so it governs sending the dossier as well as the result.
         if draft.channel is Channel.POSTAL:
             if procedure is not None and not procedure.postal_return:
-                problems.add("Thủ tục này không cung cấp dịch vụ bưu chính công ích: không tiếp nhận hồ sơ qua bưu chính.", field="channel")
+                problems.add(
+                    "Thủ tục này không cung cấp dịch vụ bưu chính công ích: không tiếp nhận hồ sơ qua bưu chính.",
+                    field="channel",
+                )
             if not draft.postal_reference:
-                problems.add("Hồ sơ nhận qua bưu chính cần số hiệu bưu gửi (ghi trên phiếu gửi của bưu điện).", field="postal_reference")
+                problems.add(
+                    "Hồ sơ nhận qua bưu chính cần số hiệu bưu gửi (ghi trên phiếu gửi của bưu điện).",
+                    field="postal_reference",
+                )
             elif msg := waybill_problem(draft.postal_reference):
                 problems.add(msg, field="postal_reference")
         elif draft.postal_reference:
-            problems.add("Chỉ ghi số hiệu bưu gửi khi hồ sơ được tiếp nhận qua bưu chính.", field="postal_reference")
+            problems.add(
+                "Chỉ ghi số hiệu bưu gửi khi hồ sơ được tiếp nhận qua bưu chính.",
+                field="postal_reference",
+            )
         if draft.channel is Channel.ONLINE and procedure is not None and not procedure.online:
             problems.add("Thủ tục này chưa cung cấp dịch vụ công trực tuyến.", field="channel")
         if not 1 <= draft.sets_count <= 99:
@@ -204,9 +231,15 @@ class DossierService:
                 problems.add(f"Số lượng của “{paper.name or i}” phải từ 1 trở lên.", field="papers")
         if draft.received_at is not None:
             if draft.received_at > now + FUTURE_TOLERANCE:
-                problems.add(f"Thời điểm tiếp nhận {draft.received_at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}).", field="received_at")
+                problems.add(
+                    f"Thời điểm tiếp nhận {draft.received_at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}).",
+                    field="received_at",
+                )
             elif draft.received_at < now - BACKDATE_TOLERANCE and not draft.backdate_reason:
-                problems.add("Nhập lùi thời điểm tiếp nhận cần ghi rõ lý do (ví dụ: vào sổ giấy trước, nhập máy sau).", field="backdate_reason")
+                problems.add(
+                    "Nhập lùi thời điểm tiếp nhận cần ghi rõ lý do (ví dụ: vào sổ giấy trước, nhập máy sau).",
+                    field="backdate_reason",
+                )
         if draft.due_override is not None:
             if not draft.due_override_reason:
                 problems.add("Sửa ngày hẹn trả cần ghi rõ lý do.", field="due_override_reason")
@@ -225,7 +258,9 @@ class DossierService:
         due_at = draft.due_override or computed_due
         office = self._settings.office()
         clerk = clerk_name if clerk_name is not None else self._settings.current_clerk()
-        papers = draft.papers or tuple(PaperItem(p.name, p.kind, p.count, True) for p in procedure.papers)
+        papers = draft.papers or tuple(
+            PaperItem(p.name, p.kind, p.count, True) for p in procedure.papers
+        )
         fee = draft.fee_amount if draft.fee_amount is not None else procedure.total_fee
         a = draft.applicant
         book = str(received_at.year)
@@ -238,33 +273,85 @@ class DossierService:
             applicant = self._upsert_applicant(s, a, now)
             auth = draft.authorised
             rec = DossierRecord(
-                code=code, agency_id=office.agency_id, ledger_book=book, ledger_number=ledger_no,
-                procedure_id=procedure.id, procedure_code=procedure.code, procedure_name=procedure.name,
-                field=procedure.field, deciding_agency=procedure.deciding_agency, handling_unit=procedure.handling_unit,
-                duration_value=procedure.duration.value, duration_unit=procedure.duration.unit.value,
-                applicant_id=applicant.id, applicant_name=a.full_name, applicant_id_number=a.id_number,
-                applicant_birth_date=a.birth_date, applicant_phone=a.phone, applicant_address=a.address, applicant_email=a.email,
-                authorised_name=auth.full_name if auth else "", authorised_id_number=auth.id_number if auth else "",
+                code=code,
+                agency_id=office.agency_id,
+                ledger_book=book,
+                ledger_number=ledger_no,
+                procedure_id=procedure.id,
+                procedure_code=procedure.code,
+                procedure_name=procedure.name,
+                field=procedure.field,
+                deciding_agency=procedure.deciding_agency,
+                handling_unit=procedure.handling_unit,
+                duration_value=procedure.duration.value,
+                duration_unit=procedure.duration.unit.value,
+                applicant_id=applicant.id,
+                applicant_name=a.full_name,
+                applicant_id_number=a.id_number,
+                applicant_birth_date=a.birth_date,
+                applicant_phone=a.phone,
+                applicant_address=a.address,
+                applicant_email=a.email,
+                authorised_name=auth.full_name if auth else "",
+                authorised_id_number=auth.id_number if auth else "",
                 authorised_phone=auth.phone if auth else "",
-                channel=draft.channel.value, return_method=draft.return_method.value,
-                return_address=draft.return_address if postal_return else "", postal_reference=draft.postal_reference,
-                return_recipient=recipient, return_phone=recipient_phone,
-                sets_count=draft.sets_count, fee_amount=fee, note=draft.note,
-                received_at=received_at, intake_at=received_at, due_at=due_at, original_due_at=due_at, computed_due_at=computed_due,
+                channel=draft.channel.value,
+                return_method=draft.return_method.value,
+                return_address=draft.return_address if postal_return else "",
+                postal_reference=draft.postal_reference,
+                return_recipient=recipient,
+                return_phone=recipient_phone,
+                sets_count=draft.sets_count,
+                fee_amount=fee,
+                note=draft.note,
+                received_at=received_at,
+                intake_at=received_at,
+                due_at=due_at,
+                original_due_at=due_at,
+                computed_due_at=computed_due,
                 current_unit=office.office_name,
                 due_override_reason=draft.due_override_reason if draft.due_override else "",
-                backdate_reason=draft.backdate_reason, status=Status.RECEIVED.value,
-                clerk_name=clerk, created_at=now,
-                search_text=build_search_text(code=code, name=a.full_name, id_number=a.id_number, phone=a.phone, procedure_code=procedure.code, procedure_name=procedure.name, authorised_name=auth.full_name if auth else ""),
+                backdate_reason=draft.backdate_reason,
+                status=Status.RECEIVED.value,
+                clerk_name=clerk,
+                created_at=now,
+                search_text=build_search_text(
+                    code=code,
+                    name=a.full_name,
+                    id_number=a.id_number,
+                    phone=a.phone,
+                    procedure_code=procedure.code,
+                    procedure_name=procedure.name,
+                    authorised_name=auth.full_name if auth else "",
+                ),
             )
-            rec.papers = [DossierPaperRecord(position=i, name=p.name, kind=p.kind.value, count=p.count, provided=p.provided) for i, p in enumerate(papers, start=1)]
+            rec.papers = [
+                DossierPaperRecord(
+                    position=i, name=p.name, kind=p.kind.value, count=p.count, provided=p.provided
+                )
+                for i, p in enumerate(papers, start=1)
+            ]
             s.add(rec)
             s.flush()
             note = f"Nhập lùi: {draft.backdate_reason}" if draft.backdate_reason else ""
-            data: dict[str, Any] = {"channel": draft.channel.value, "return_method": draft.return_method.value}
+            data: dict[str, Any] = {
+                "channel": draft.channel.value,
+                "return_method": draft.return_method.value,
+            }
             if draft.postal_reference:
                 data["postal_reference"] = draft.postal_reference
-            s.add(DossierEventRecord(dossier_id=rec.id, at=received_at, kind="received", actor=clerk, from_unit=a.full_name, to_unit=office.office_name, note=note, data=json.dumps(data, ensure_ascii=False)))
+            s.add(
+                DossierEventRecord(
+                    dossier_id=rec.id,
+                    at=received_at,
+                    kind="received",
+                    actor=clerk,
+                    from_unit=a.full_name,
+                    to_unit=office.office_name,
+                    note=note,
+                    data=json.dumps(data, ensure_ascii=False),
+                )
+            )
             dossier_id = rec.id
         return self.get_by_id(dossier_id)
 
@@ -307,35 +394,80 @@ class DossierService:
             r = s.get(DossierRecord, dossier_id)
             if r is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ số {dossier_id}.")
-            papers = s.scalars(select(DossierPaperRecord).where(DossierPaperRecord.dossier_id == r.id).order_by(DossierPaperRecord.position)).all()
-            corrections = s.scalars(select(DossierCorrectionRecord).where(DossierCorrectionRecord.dossier_id == r.id).order_by(DossierCorrectionRecord.id)).all()
+            papers = s.scalars(
+                select(DossierPaperRecord)
+                .where(DossierPaperRecord.dossier_id == r.id)
+                .order_by(DossierPaperRecord.position)
+            ).all()
+            corrections = s.scalars(
+                select(DossierCorrectionRecord)
+                .where(DossierCorrectionRecord.dossier_id == r.id)
+                .order_by(DossierCorrectionRecord.id)
+            ).all()
             return self._to_domain(r, papers, corrections)
 
     @staticmethod
     def _to_domain(r: DossierRecord, papers: Any, corrections: Any) -> Dossier:
-        authorised = Person(r.authorised_name, r.authorised_id_number, None, r.authorised_phone) if r.authorised_name else None
+        authorised = (
+            Person(r.authorised_name, r.authorised_id_number, None, r.authorised_phone)
+            if r.authorised_name
+            else None
+        )
         return Dossier(
-            id=r.id, code=r.code, ledger_book=r.ledger_book, ledger_number=r.ledger_number,
-            procedure_code=r.procedure_code, procedure_name=r.procedure_name, field=r.field,
-            deciding_agency=r.deciding_agency, handling_unit=r.handling_unit,
+            id=r.id,
+            code=r.code,
+            ledger_book=r.ledger_book,
+            ledger_number=r.ledger_number,
+            procedure_code=r.procedure_code,
+            procedure_name=r.procedure_name,
+            field=r.field,
+            deciding_agency=r.deciding_agency,
+            handling_unit=r.handling_unit,
             duration_text=Duration(r.duration_value, DurationUnit(r.duration_unit)).describe(),
-            applicant=Person(r.applicant_name, r.applicant_id_number, r.applicant_birth_date, r.applicant_phone, r.applicant_address, r.applicant_email),
-            authorised=authorised, channel=Channel(r.channel), return_method=ReturnMethod(r.return_method),
+            applicant=Person(
+                r.applicant_name,
+                r.applicant_id_number,
+                r.applicant_birth_date,
+                r.applicant_phone,
+                r.applicant_address,
+                r.applicant_email,
+            ),
+            authorised=authorised,
+            channel=Channel(r.channel),
+            return_method=ReturnMethod(r.return_method),
             return_address=r.return_address,
             papers=tuple(PaperItem(p.name, PaperKind(p.kind), p.count, p.provided) for p in papers),
-            sets_count=r.sets_count, fee_amount=r.fee_amount, note=r.note, received_at=r.received_at,
-            due_at=r.due_at, status=Status(r.status), clerk_name=r.clerk_name, created_at=r.created_at,
-            backdate_reason=r.backdate_reason, due_override_reason=r.due_override_reason,
+            sets_count=r.sets_count,
+            fee_amount=r.fee_amount,
+            note=r.note,
+            received_at=r.received_at,
+            due_at=r.due_at,
+            status=Status(r.status),
+            clerk_name=r.clerk_name,
+            created_at=r.created_at,
+            backdate_reason=r.backdate_reason,
+            due_override_reason=r.due_override_reason,
             postal_reference=r.postal_reference,
-            corrections=tuple(Correction(c.at, c.by, c.field, c.old_value, c.new_value, c.reason) for c in corrections),
-            intake_at=r.intake_at or r.received_at, original_due_at=r.original_due_at or r.due_at,
-            extended_due_at=r.extended_due_at, extension_recorded_at=r.extension_recorded_at,
-            current_unit=r.current_unit, supplement_requested_at=r.supplement_requested_at,
-            settled_at=r.settled_at, returned_at=r.returned_at, returned_to=r.returned_to,
-            rating=r.rating, rating_comment=r.rating_comment, late_reason=r.late_reason,
-            responsible_unit=r.responsible_unit, return_recipient=r.return_recipient, return_phone=r.return_phone,
+            corrections=tuple(
+                Correction(c.at, c.by, c.field, c.old_value, c.new_value, c.reason)
+                for c in corrections
+            ),
+            intake_at=r.intake_at or r.received_at,
+            original_due_at=r.original_due_at or r.due_at,
+            extended_due_at=r.extended_due_at,
+            extension_recorded_at=r.extension_recorded_at,
+            current_unit=r.current_unit,
+            supplement_requested_at=r.supplement_requested_at,
+            settled_at=r.settled_at,
+            returned_at=r.returned_at,
+            returned_to=r.returned_to,
+            rating=r.rating,
+            rating_comment=r.rating_comment,
+            late_reason=r.late_reason,
+            responsible_unit=r.responsible_unit,
+            return_recipient=r.return_recipient,
+            return_phone=r.return_phone,
         )
-
 
     def search(self, q: DossierQuery) -> list[DossierRow]:
         return self._search.search(q)
@@ -344,7 +476,9 @@ class DossierService:
         return self._search.count(q)
 
     # -- corrections --------------------------------------------------------------------------
-    def correct(self, code: str, changes: dict[str, Any], reason: str, by: str | None = None) -> Dossier:
+    def correct(
+        self, code: str, changes: dict[str, Any], reason: str, by: str | None = None
+    ) -> Dossier:
         """Correct intake mistakes; each changed field is recorded with old and new value."""
         reason = collapse_spaces(reason)
         by = by if by is not None else self._settings.current_clerk()
@@ -352,7 +486,9 @@ class DossierService:
             raise ValidationError.for_field("reason", "Sửa thông tin hồ sơ cần ghi rõ lý do.")
         unknown = set(changes) - set(CORRECTABLE_FIELDS)
         if unknown:
-            raise ValidationError.for_field("changes", f"Không sửa được mục: {', '.join(sorted(unknown))}.")
+            raise ValidationError.for_field(
+                "changes", f"Không sửa được mục: {', '.join(sorted(unknown))}."
+            )
         now = self._clock.now()
         current = self.get(code)
         cleaned = self._validate_changes(current, changes, now)
@@ -366,14 +502,38 @@ class DossierService:
                     continue
                 changed = True
                 setattr(rec, name, new)
-                s.add(DossierCorrectionRecord(dossier_id=rec.id, at=now, by=by, field=name, old_value=_show(old), new_value=_show(new), reason=reason))
+                s.add(
+                    DossierCorrectionRecord(
+                        dossier_id=rec.id,
+                        at=now,
+                        by=by,
+                        field=name,
+                        old_value=_show(old),
+                        new_value=_show(new),
+                        reason=reason,
+                    )
+                )
             if not changed:
                 raise ValidationError.for_field("changes", "Không có thông tin nào thay đổi.")
-            rec.search_text = build_search_text(code=rec.code, name=rec.applicant_name, id_number=rec.applicant_id_number, phone=rec.applicant_phone, procedure_code=rec.procedure_code, procedure_name=rec.procedure_name, authorised_name=rec.authorised_name)
-            s.add(DossierEventRecord(dossier_id=rec.id, at=now, kind="corrected", actor=by, note=reason))
+            rec.search_text = build_search_text(
+                code=rec.code,
+                name=rec.applicant_name,
+                id_number=rec.applicant_id_number,
+                phone=rec.applicant_phone,
+                procedure_code=rec.procedure_code,
+                procedure_name=rec.procedure_name,
+                authorised_name=rec.authorised_name,
+            )
+            s.add(
+                DossierEventRecord(
+                    dossier_id=rec.id, at=now, kind="corrected", actor=by, note=reason
+                )
+            )
         return self.get(current.code)
 
-    def _validate_changes(self, current: Dossier, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
+    def _validate_changes(
+        self, current: Dossier, changes: dict[str, Any], now: datetime
+    ) -> dict[str, Any]:
         problems = ProblemCollector()
         out: dict[str, Any] = {}
         for name, value in changes.items():
@@ -404,7 +564,9 @@ class DossierService:
                         problems.add(msg, field=name)
                 elif name.endswith("id_number"):
                     text_value = text_value.replace(" ", "")
-                    if (text_value or name == "applicant_id_number") and (msg := id_number_problem(text_value)):
+                    if (text_value or name == "applicant_id_number") and (
+                        msg := id_number_problem(text_value)
+                    ):
                         problems.add(msg, field=name)
                 elif name == "applicant_email":
                     text_value = text_value.lower()
@@ -412,9 +574,17 @@ class DossierService:
                         problems.add(msg, field=name)
                 elif name == "applicant_name" and not text_value:
                     problems.add("Họ và tên không được để trống.", field=name)
-                elif name == "return_address" and current.return_method is ReturnMethod.POSTAL and (msg := return_address_problem(text_value)):
+                elif (
+                    name == "return_address"
+                    and current.return_method is ReturnMethod.POSTAL
+                    and (msg := return_address_problem(text_value))
+                ):
                     problems.add(msg, field=name)
-                elif name == "return_recipient" and current.return_method is ReturnMethod.POSTAL and not text_value:
+                elif (
+                    name == "return_recipient"
+                    and current.return_method is ReturnMethod.POSTAL
+                    and not text_value
+                ):
                     problems.add("Chưa nhập người nhận kết quả qua bưu chính.", field=name)
                 out[name] = text_value
         problems.raise_if_any("Chưa sửa được hồ sơ: cần sửa các mục được đánh dấu.")

@@ -77,7 +77,14 @@ def _iso(value: datetime | None) -> str | None:
 
 
 class LifecycleService:
-    def __init__(self, db: Database, dossiers: DossierService, calendar: CalendarService, settings: SettingsService, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        dossiers: DossierService,
+        calendar: CalendarService,
+        settings: SettingsService,
+        clock: Clock,
+    ) -> None:
         self._db = db
         self._dossiers = dossiers
         self._calendar = calendar
@@ -90,7 +97,11 @@ class LifecycleService:
             dossier_id = s.scalar(select(DossierRecord.id).where(DossierRecord.code == nfc(code)))
             if dossier_id is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ mã “{nfc(code)}”.")
-            rows = s.scalars(select(DossierEventRecord).where(DossierEventRecord.dossier_id == dossier_id).order_by(DossierEventRecord.at, DossierEventRecord.id))
+            rows = s.scalars(
+                select(DossierEventRecord)
+                .where(DossierEventRecord.dossier_id == dossier_id)
+                .order_by(DossierEventRecord.at, DossierEventRecord.id)
+            )
             return [event_to_domain(r) for r in rows]
 
     def allowed(self, code: str) -> list[Move]:
@@ -117,7 +128,14 @@ class LifecycleService:
         """Dossiers whose supplement request went unanswered for the set period: propose closing."""
         limit = self._clock.now() - self.close_after()
         with self._db.read() as s:
-            ids = s.scalars(select(DossierRecord.id).where(DossierRecord.status == Status.SUPPLEMENT.value, DossierRecord.supplement_requested_at <= limit).order_by(DossierRecord.supplement_requested_at))
+            ids = s.scalars(
+                select(DossierRecord.id)
+                .where(
+                    DossierRecord.status == Status.SUPPLEMENT.value,
+                    DossierRecord.supplement_requested_at <= limit,
+                )
+                .order_by(DossierRecord.supplement_requested_at)
+            )
             return [self._dossiers.get_by_id(i) for i in ids]
 
     # -- moving -------------------------------------------------------------------------------
@@ -135,7 +153,12 @@ class LifecycleService:
                 raise NotFoundError(f"Không tìm thấy hồ sơ mã “{nfc(code)}”.")
             status = Status(rec.status)
             target = next_status(status, request.move)
-            last_at = s.scalar(select(DossierEventRecord.at).where(DossierEventRecord.dossier_id == rec.id).order_by(DossierEventRecord.at.desc()).limit(1))
+            last_at = s.scalar(
+                select(DossierEventRecord.at)
+                .where(DossierEventRecord.dossier_id == rec.id)
+                .order_by(DossierEventRecord.at.desc())
+                .limit(1)
+            )
             self._check_moment(at, now, last_at)
             unit = collapse_spaces(request.unit)
             reason = collapse_spaces(request.reason)
@@ -146,7 +169,16 @@ class LifecycleService:
             rec.status = target.value
             if target in SETTLED and request.move is not Move.RETURNED:
                 rec.settled_at = at
-            ev = DossierEventRecord(dossier_id=rec.id, at=at, kind=request.move.value, actor=actor, from_unit=from_unit, to_unit=to_unit, note=" — ".join(p for p in (reason, note) if p), data=json.dumps(data, ensure_ascii=False))
+            ev = DossierEventRecord(
+                dossier_id=rec.id,
+                at=at,
+                kind=request.move.value,
+                actor=actor,
+                from_unit=from_unit,
+                to_unit=to_unit,
+                note=" — ".join(p for p in (reason, note) if p),
+                data=json.dumps(data, ensure_ascii=False),
+            )
             s.add(ev)
             s.flush()
             event = event_to_domain(ev)
@@ -156,25 +188,59 @@ class LifecycleService:
     @staticmethod
     def _check_moment(at: datetime, now: datetime, last_at: datetime | None) -> None:
         if at > now + timedelta(minutes=1):
-            raise ValidationError.for_field("at", f"Thời điểm {at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}).")
+            raise ValidationError.for_field(
+                "at",
+                f"Thời điểm {at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}).",
+            )
         if last_at is not None and at < last_at:
-            raise ValidationError.for_field("at", f"Thời điểm {at:%H:%M %d/%m/%Y} trước bước gần nhất của hồ sơ ({last_at:%H:%M %d/%m/%Y}).")
+            raise ValidationError.for_field(
+                "at",
+                f"Thời điểm {at:%H:%M %d/%m/%Y} trước bước gần nhất của hồ sơ ({last_at:%H:%M %d/%m/%Y}).",
+            )
 
     # Each handler updates the record and returns (from_unit, to_unit) of the event.
-    def _on_hand_over(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_hand_over(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         unit = unit or rec.handling_unit
         if not unit:
             raise ValidationError.for_field("unit", "Chưa chọn đơn vị nhận hồ sơ.")
         if unit == rec.current_unit:
-            raise ValidationError.for_field("unit", f"Hồ sơ đang ở “{unit}”: chọn đơn vị khác để chuyển.")
+            raise ValidationError.for_field(
+                "unit", f"Hồ sơ đang ở “{unit}”: chọn đơn vị khác để chuyển."
+            )
         previous = rec.current_unit or office
         rec.current_unit = unit
         return previous, unit
 
-    def _on_supplement(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_supplement(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         if not reason and not req.papers:
-            raise ValidationError.for_field("reason", "Yêu cầu bổ sung cần nêu giấy tờ còn thiếu hoặc lý do.")
-        papers = [{"name": collapse_spaces(p.name), "kind": p.kind.value, "count": p.count} for p in req.papers if nfc(p.name)]
+            raise ValidationError.for_field(
+                "reason", "Yêu cầu bổ sung cần nêu giấy tờ còn thiếu hoặc lý do."
+            )
+        papers = [
+            {"name": collapse_spaces(p.name), "kind": p.kind.value, "count": p.count}
+            for p in req.papers
+            if nfc(p.name)
+        ]
         data.update(papers=papers, reason=reason)
         cal = self._calendar.calendar()
         limit_day = cal.nth_working_day_after(rec.received_at.date(), SUPPLEMENT_REQUEST_LIMIT_DAYS)
@@ -189,13 +255,27 @@ class LifecycleService:
         rec.current_unit = office
         return previous, office
 
-    def _on_supplemented(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_supplemented(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         # rules.md: the clock restarts from zero: a new received moment and a full new due date.
         duration = Duration(rec.duration_value, DurationUnit(rec.duration_unit))
         new_due = self._dossiers.due_for(duration, at)
         data.update(
-            old_received_at=_iso(rec.received_at), old_due_at=_iso(rec.due_at), old_original_due_at=_iso(rec.original_due_at),
-            old_extended_due_at=_iso(rec.extended_due_at), new_received_at=_iso(at), new_due_at=_iso(new_due),
+            old_received_at=_iso(rec.received_at),
+            old_due_at=_iso(rec.due_at),
+            old_original_due_at=_iso(rec.original_due_at),
+            old_extended_due_at=_iso(rec.extended_due_at),
+            new_received_at=_iso(at),
+            new_due_at=_iso(new_due),
             supplement_requested_at=_iso(rec.supplement_requested_at),
         )
         rec.received_at = at
@@ -207,23 +287,56 @@ class LifecycleService:
         rec.current_unit = office
         return rec.applicant_name, office
 
-    def _on_result_ready(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_result_ready(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         giver = unit or rec.current_unit or rec.handling_unit or office
         rec.current_unit = office
         data["timeliness"] = classify(at, rec.due_at, self.granularity()).value
         return giver, office
 
-    def _on_returned(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_returned(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         taken_by = collapse_spaces(req.taken_by) or rec.authorised_name or rec.applicant_name
         rating = parse_rating(req.rating) if nfc(req.rating) else ""
         rec.returned_at = at
         rec.returned_to = taken_by
         rec.rating = rating
         rec.rating_comment = collapse_spaces(req.rating_comment)
-        data.update(taken_by=taken_by, rating=rating, rating_label=SATISFACTION_LEVELS.get(rating, ""), rating_comment=rec.rating_comment)
+        data.update(
+            taken_by=taken_by,
+            rating=rating,
+            rating_label=SATISFACTION_LEVELS.get(rating, ""),
+            rating_comment=rec.rating_comment,
+        )
         return office, taken_by
 
-    def _settle_with_reason(self, rec: DossierRecord, reason: str, what: str, at: datetime, office: str, data: dict[str, Any]) -> tuple[str, str]:
+    def _settle_with_reason(
+        self,
+        rec: DossierRecord,
+        reason: str,
+        what: str,
+        at: datetime,
+        office: str,
+        data: dict[str, Any],
+    ) -> tuple[str, str]:
         if not reason:
             raise ValidationError.for_field("reason", f"{what} cần ghi rõ lý do.")
         data["reason"] = reason
@@ -232,19 +345,59 @@ class LifecycleService:
         rec.current_unit = office
         return previous, office
 
-    def _on_refused(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_refused(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         return self._settle_with_reason(rec, reason, "Từ chối giải quyết", at, office, data)
 
-    def _on_stopped(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_stopped(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         return self._settle_with_reason(rec, reason, "Dừng giải quyết", at, office, data)
 
-    def _on_withdrawn(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_withdrawn(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         data["reason"] = reason
         previous = rec.current_unit or office
         rec.current_unit = ""
         return previous, rec.applicant_name
 
-    def _on_closed(self, rec: DossierRecord, req: MoveRequest, at: datetime, unit: str, reason: str, office: str, data: dict[str, Any], warnings: list[str]) -> tuple[str, str]:
+    def _on_closed(
+        self,
+        rec: DossierRecord,
+        req: MoveRequest,
+        at: datetime,
+        unit: str,
+        reason: str,
+        office: str,
+        data: dict[str, Any],
+        warnings: list[str],
+    ) -> tuple[str, str]:
         requested = rec.supplement_requested_at
         if requested is not None and at < requested + self.close_after():
             limit = requested + self.close_after()
@@ -256,4 +409,3 @@ class LifecycleService:
         data["reason"] = reason or f"Không bổ sung hồ sơ trong {self.close_after().days} ngày"
         rec.current_unit = ""
         return office, ""
-

@@ -23,12 +23,25 @@ def iso(value: datetime | None) -> str | None:
 
 def item_dto(r: PostalItemRecord, d: DossierRecord, b: PostalBatchRecord) -> PostalItem:
     return PostalItem(
-        dossier_code=d.code, applicant_name=d.applicant_name, procedure_name=d.procedure_name,
-        recipient_name=r.recipient_name, recipient_address=r.recipient_address, recipient_phone=r.recipient_phone,
-        state=PostalState(r.state), id=r.id, waybill=r.waybill or "", batch_number=batch_number_text(b.number, b.year),
-        settled_at=d.settled_at, handed_over_at=r.handed_over_at, delivered_at=r.delivered_at, failed_at=r.failed_at,
-        returned_at=r.returned_at, note=r.note, fee_amount=d.fee_amount,
-        taken_at_counter=r.state == PostalState.RETURNED.value and d.status == Status.RETURNED.value,
+        dossier_code=d.code,
+        applicant_name=d.applicant_name,
+        procedure_name=d.procedure_name,
+        recipient_name=r.recipient_name,
+        recipient_address=r.recipient_address,
+        recipient_phone=r.recipient_phone,
+        state=PostalState(r.state),
+        id=r.id,
+        waybill=r.waybill or "",
+        batch_number=batch_number_text(b.number, b.year),
+        settled_at=d.settled_at,
+        handed_over_at=r.handed_over_at,
+        delivered_at=r.delivered_at,
+        failed_at=r.failed_at,
+        returned_at=r.returned_at,
+        note=r.note,
+        fee_amount=d.fee_amount,
+        taken_at_counter=r.state == PostalState.RETURNED.value
+        and d.status == Status.RETURNED.value,
     )
 
 
@@ -39,4 +52,3 @@ def item_query():  # type: ignore[no-untyped-def]
         .join(DossierRecord, DossierRecord.id == PostalItemRecord.dossier_id)
         .join(PostalBatchRecord, PostalBatchRecord.id == PostalItemRecord.batch_id)
     )
-

@@ -54,14 +54,22 @@ class PostalTracking:
         self._settings = settings
         self._clock = clock
 
-    def update(self, ref: str, state: PostalState | str, at: datetime | date | None = None, note: str = "",
-               actor: str | None = None) -> PostalItem:
+    def update(
+        self,
+        ref: str,
+        state: PostalState | str,
+        at: datetime | date | None = None,
+        note: str = "",
+        actor: str | None = None,
+    ) -> PostalItem:
         """Record what the post reports for one item (by waybill, or by dossier code):
         delivered, a failed attempt, or returned to the office (the dossier goes back to the
         counter queue for return in person). ``at`` may be a day only."""
         target = state if isinstance(state, PostalState) else parse_status_word(state)
         if target not in OUTCOMES:
-            raise ValidationError.for_field("state", f"Trạng thái bưu gửi phải là một trong: {STATUS_CHOICES}.")
+            raise ValidationError.for_field(
+                "state", f"Trạng thái bưu gửi phải là một trong: {STATUS_CHOICES}."
+            )
         assert target is not None
         now = minute(self._clock.now())
         actor = actor if actor is not None else self._settings.current_clerk()
@@ -73,7 +81,9 @@ class PostalTracking:
             elif isinstance(at, datetime):
                 row = StatusRow(0, item.waybill or "", target, at)
             else:
-                row = StatusRow(0, item.waybill or "", target, datetime.combine(at, time.min), date_only=True)
+                row = StatusRow(
+                    0, item.waybill or "", target, datetime.combine(at, time.min), date_only=True
+                )
             moment = self._check_row(row, item, now, problems)
             if problems:
                 raise ValidationError(problems[0].message + ".", problems)
@@ -100,20 +110,44 @@ class PostalTracking:
         counts = dict.fromkeys(PostalState, 0)
         unchanged = 0
         with self._db.write() as s:
-            found = {r.waybill: r for r in s.scalars(select(PostalItemRecord).where(PostalItemRecord.waybill.in_([x.waybill for x in rows])))} if rows else {}
+            found = (
+                {
+                    r.waybill: r
+                    for r in s.scalars(
+                        select(PostalItemRecord).where(
+                            PostalItemRecord.waybill.in_([x.waybill for x in rows])
+                        )
+                    )
+                }
+                if rows
+                else {}
+            )
             planned: list[tuple[StatusRow, datetime | None]] = []
             for row in rows:
                 item = found.get(row.waybill)
                 if item is None:
-                    problems.append(Problem(f"Không có bưu gửi nào số hiệu {row.waybill} trong các danh sách bàn giao", row=row.row, column=COL_WAYBILL))
+                    problems.append(
+                        Problem(
+                            f"Không có bưu gửi nào số hiệu {row.waybill} trong các danh sách bàn giao",
+                            row=row.row,
+                            column=COL_WAYBILL,
+                        )
+                    )
                     continue
                 mine: list[Problem] = []
                 moment = self._check_row(row, item, now, mine)
-                problems.extend(Problem(p.message, row=row.row, column=COL_DATE if p.field == "at" else COL_STATUS) for p in mine)
+                problems.extend(
+                    Problem(
+                        p.message, row=row.row, column=COL_DATE if p.field == "at" else COL_STATUS
+                    )
+                    for p in mine
+                )
                 if not mine:
                     planned.append((row, moment))
             if problems:
-                raise ValidationError(f"Tệp “{name}” có {len(problems)} lỗi; chưa cập nhật bưu gửi nào.", problems)
+                raise ValidationError(
+                    f"Tệp “{name}” có {len(problems)} lỗi; chưa cập nhật bưu gửi nào.", problems
+                )
             for row, moment in planned:
                 if moment is None:
                     unchanged += 1
@@ -122,35 +156,85 @@ class PostalTracking:
                 d = s.get(DossierRecord, item.dossier_id)
                 batch = s.get(PostalBatchRecord, item.batch_id)
                 assert d is not None and batch is not None
-                self._apply(s, item, d, batch, row.state, moment, f"Theo tệp trạng thái “{name}”, dòng {row.row}", actor)
+                self._apply(
+                    s,
+                    item,
+                    d,
+                    batch,
+                    row.state,
+                    moment,
+                    f"Theo tệp trạng thái “{name}”, dòng {row.row}",
+                    actor,
+                )
                 counts[row.state] += 1
-        return StatusImportSummary(counts[PostalState.DELIVERED], counts[PostalState.FAILED], counts[PostalState.RETURNED], unchanged)
+        return StatusImportSummary(
+            counts[PostalState.DELIVERED],
+            counts[PostalState.FAILED],
+            counts[PostalState.RETURNED],
+            unchanged,
+        )
 
-    def _find_item(self, s: Session, ref: str) -> tuple[PostalItemRecord, DossierRecord, PostalBatchRecord]:
+    def _find_item(
+        self, s: Session, ref: str
+    ) -> tuple[PostalItemRecord, DossierRecord, PostalBatchRecord]:
         number = normalise_waybill(ref)
-        row = s.execute(item_query().where(PostalItemRecord.waybill == number)).first() if number else None
+        row = (
+            s.execute(item_query().where(PostalItemRecord.waybill == number)).first()
+            if number
+            else None
+        )
         if row is None:
             d = s.scalar(select(DossierRecord.id).where(DossierRecord.code == nfc(ref)))
             if d is not None:
-                row = s.execute(item_query().where(PostalItemRecord.dossier_id == d).order_by(PostalItemRecord.id.desc()).limit(1)).first()
+                row = s.execute(
+                    item_query()
+                    .where(PostalItemRecord.dossier_id == d)
+                    .order_by(PostalItemRecord.id.desc())
+                    .limit(1)
+                ).first()
                 if row is None:
-                    raise ValidationError.for_field("waybill", f"Hồ sơ {nfc(ref)} chưa có trong danh sách bàn giao bưu điện nào.")
+                    raise ValidationError.for_field(
+                        "waybill",
+                        f"Hồ sơ {nfc(ref)} chưa có trong danh sách bàn giao bưu điện nào.",
+                    )
         if row is None:
             raise NotFoundError(f"Không có bưu gửi nào số hiệu “{number or nfc(ref)}”.")
         return row[0], row[1], row[2]
 
     @staticmethod
-    def _check_row(row: StatusRow, item: PostalItemRecord, now: datetime, problems: list[Problem]) -> datetime | None:
+    def _check_row(
+        row: StatusRow, item: PostalItemRecord, now: datetime, problems: list[Problem]
+    ) -> datetime | None:
         return outcome_moment(
-            row, PostalState(item.state), now, problems, handed_over_at=item.handed_over_at,
-            failed_at=item.failed_at, delivered_at=item.delivered_at, returned_at=item.returned_at,
+            row,
+            PostalState(item.state),
+            now,
+            problems,
+            handed_over_at=item.handed_over_at,
+            failed_at=item.failed_at,
+            delivered_at=item.delivered_at,
+            returned_at=item.returned_at,
         )
 
-    def _apply(self, s: Session, item: PostalItemRecord, d: DossierRecord, batch: PostalBatchRecord,
-               state: PostalState, moment: datetime, note: str, actor: str) -> None:
+    def _apply(
+        self,
+        s: Session,
+        item: PostalItemRecord,
+        d: DossierRecord,
+        batch: PostalBatchRecord,
+        state: PostalState,
+        moment: datetime,
+        note: str,
+        actor: str,
+    ) -> None:
         office = self._settings.office().office_name
         text = batch_number_text(batch.number, batch.year)
-        data: dict[str, Any] = {"waybill": item.waybill or "", "postal_batch": text, "from_state": item.state, "to_state": state.value}
+        data: dict[str, Any] = {
+            "waybill": item.waybill or "",
+            "postal_batch": text,
+            "from_state": item.state,
+            "to_state": state.value,
+        }
         if state is PostalState.DELIVERED:
             item.delivered_at = moment
             from_unit, to_unit = POST_OFFICE, item.recipient_name
@@ -160,8 +244,13 @@ class PostalTracking:
         else:
             # Chuyển hoàn: back to the counter queue, to be returned in person. settled_at stays.
             item.returned_at = moment
-            data.update(from_status=d.status, to_status=Status.RESULT_READY.value, old_returned_at=iso(d.returned_at),
-                        old_returned_to=d.returned_to, old_return_method=d.return_method)
+            data.update(
+                from_status=d.status,
+                to_status=Status.RESULT_READY.value,
+                old_returned_at=iso(d.returned_at),
+                old_returned_to=d.returned_to,
+                old_return_method=d.return_method,
+            )
             d.status = Status.RESULT_READY.value
             d.return_method = ReturnMethod.COUNTER.value
             d.returned_at = None
@@ -171,7 +260,15 @@ class PostalTracking:
         item.state = state.value
         if note:
             item.note = "; ".join(p for p in (item.note, note) if p)
-        s.add(DossierEventRecord(
-            dossier_id=d.id, at=moment, kind=_OUTCOME_EVENTS[state], actor=actor, from_unit=from_unit, to_unit=to_unit,
-            note=note or f"{state.label} (bưu gửi {item.waybill or 'chưa có số hiệu'})", data=json.dumps(data, ensure_ascii=False),
-        ))
+        s.add(
+            DossierEventRecord(
+                dossier_id=d.id,
+                at=moment,
+                kind=_OUTCOME_EVENTS[state],
+                actor=actor,
+                from_unit=from_unit,
+                to_unit=to_unit,
+                note=note or f"{state.label} (bưu gửi {item.waybill or 'chưa có số hiệu'})",
+                data=json.dumps(data, ensure_ascii=False),
+            )
+        )

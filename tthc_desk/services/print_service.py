@@ -77,7 +77,13 @@ def _papers(raw: object) -> tuple[PaperItem, ...]:
 
 
 class PrintService:
-    def __init__(self, dossiers: DossierService, settings: SettingsService, template_dir: Path | None = None, lifecycle: LifecycleService | None = None) -> None:
+    def __init__(
+        self,
+        dossiers: DossierService,
+        settings: SettingsService,
+        template_dir: Path | None = None,
+        lifecycle: LifecycleService | None = None,
+    ) -> None:
         self._dossiers = dossiers
         self._settings = settings
         self._template_dir = template_dir
@@ -119,7 +125,9 @@ class PrintService:
         return dossier, self._lifecycle.history(dossier.code)
 
     @staticmethod
-    def _latest(events: Sequence[DossierEvent], kind: Move, missing: str) -> tuple[int, DossierEvent]:
+    def _latest(
+        events: Sequence[DossierEvent], kind: Move, missing: str
+    ) -> tuple[int, DossierEvent]:
         for i in range(len(events) - 1, -1, -1):
             if events[i].kind == kind.value:
                 return i, events[i]
@@ -133,13 +141,24 @@ class PrintService:
         i, ev = self._latest(events, Move.SUPPLEMENT, "Hồ sơ chưa có yêu cầu bổ sung nào.")
         # After the completed dossier came back the clock restarted: the request refers to the
         # receipt it interrupted, kept in the "supplemented" event that followed it.
-        restart = next((e for e in events[i + 1:] if e.kind == Move.SUPPLEMENTED.value), None)
+        restart = next((e for e in events[i + 1 :] if e.kind == Move.SUPPLEMENTED.value), None)
         if restart is not None:
-            old_received, old_due = _moment(restart.data.get("old_received_at")), _moment(restart.data.get("old_due_at"))
-            dossier = dataclasses.replace(dossier, received_at=old_received or dossier.received_at, due_at=old_due or dossier.due_at)
+            old_received, old_due = (
+                _moment(restart.data.get("old_received_at")),
+                _moment(restart.data.get("old_due_at")),
+            )
+            dossier = dataclasses.replace(
+                dossier,
+                received_at=old_received or dossier.received_at,
+                due_at=old_due or dossier.due_at,
+            )
         return render_supplement_request(
-            dossier, papers=_papers(ev.data.get("papers")), reason=str(ev.data.get("reason") or ""),
-            requested_at=ev.at, office=self._settings.office(), clerk_name=ev.actor or dossier.clerk_name,
+            dossier,
+            papers=_papers(ev.data.get("papers")),
+            reason=str(ev.data.get("reason") or ""),
+            requested_at=ev.at,
+            office=self._settings.office(),
+            clerk_name=ev.actor or dossier.clerk_name,
             template_dir=self._template_dir,
         )
 
@@ -148,10 +167,16 @@ class PrintService:
         from tthc_desk.printing.refusal import render_refusal
 
         dossier, events = self._history(code)
-        _, ev = self._latest(events, Move.REFUSED, "Hồ sơ chưa bị từ chối giải quyết nên không có phiếu từ chối.")
+        _, ev = self._latest(
+            events, Move.REFUSED, "Hồ sơ chưa bị từ chối giải quyết nên không có phiếu từ chối."
+        )
         return render_refusal(
-            dossier, reason=str(ev.data.get("reason") or ev.note), refused_at=ev.at, office=self._settings.office(),
-            clerk_name=ev.actor or dossier.clerk_name, template_dir=self._template_dir,
+            dossier,
+            reason=str(ev.data.get("reason") or ev.note),
+            refused_at=ev.at,
+            office=self._settings.office(),
+            clerk_name=ev.actor or dossier.clerk_name,
+            template_dir=self._template_dir,
         )
 
     def stop_pdf(self, code: str) -> bytes:
@@ -159,9 +184,14 @@ class PrintService:
         from tthc_desk.printing.stop_notice import render_stop_notice
 
         dossier, events = self._history(code)
-        _, ev = self._latest(events, Move.STOPPED, "Hồ sơ chưa được dừng giải quyết nên không có thông báo dừng.")
+        _, ev = self._latest(
+            events, Move.STOPPED, "Hồ sơ chưa được dừng giải quyết nên không có thông báo dừng."
+        )
         return render_stop_notice(
-            dossier, reason=str(ev.data.get("reason") or ev.note), stopped_at=ev.at, office=self._settings.office(),
+            dossier,
+            reason=str(ev.data.get("reason") or ev.note),
+            stopped_at=ev.at,
+            office=self._settings.office(),
             template_dir=self._template_dir,
         )
 
@@ -170,4 +200,6 @@ class PrintService:
         from tthc_desk.printing.control_slip import render_control_slip
 
         dossier, events = self._history(code)
-        return render_control_slip(dossier, events, self._settings.office(), template_dir=self._template_dir)
+        return render_control_slip(
+            dossier, events, self._settings.office(), template_dir=self._template_dir
+        )

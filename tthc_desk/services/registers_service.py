@@ -52,7 +52,8 @@ def _suffix(path: Path | str) -> str:
 def _check_range(date_from: date, date_to: date) -> None:
     if date_from > date_to:
         raise ValidationError.for_field(
-            "date_from", f"Ngày bắt đầu ({date_from:%d/%m/%Y}) phải trước hoặc bằng ngày kết thúc ({date_to:%d/%m/%Y})."
+            "date_from",
+            f"Ngày bắt đầu ({date_from:%d/%m/%Y}) phải trước hoặc bằng ngày kết thúc ({date_to:%d/%m/%Y}).",
         )
 
 
@@ -60,7 +61,10 @@ def _first_letter(column):  # type: ignore[no-untyped-def]
     """The given column of the dossier's first signed letter (by signing moment)."""
     return (
         select(column)
-        .where(ApologyLetterRecord.dossier_id == DossierRecord.id, ApologyLetterRecord.status != LetterStatus.DRAFT.value)
+        .where(
+            ApologyLetterRecord.dossier_id == DossierRecord.id,
+            ApologyLetterRecord.status != LetterStatus.DRAFT.value,
+        )
         .order_by(ApologyLetterRecord.confirmed_at, ApologyLetterRecord.id)
         .limit(1)
         .scalar_subquery()
@@ -103,15 +107,33 @@ class RegistersService:
         d = DossierRecord
         handed_over = (
             select(func.min(DossierEventRecord.at))
-            .where(DossierEventRecord.dossier_id == d.id, DossierEventRecord.kind == Move.HAND_OVER.value)
+            .where(
+                DossierEventRecord.dossier_id == d.id,
+                DossierEventRecord.kind == Move.HAND_OVER.value,
+            )
             .scalar_subquery()
         )
         intake = func.coalesce(d.intake_at, d.received_at)
         stmt = (
             select(
-                d.code, d.ledger_book, d.ledger_number, d.procedure_name, d.field, d.applicant_name,
-                d.applicant_address, d.applicant_phone, d.deciding_agency, d.handling_unit, d.sets_count,
-                intake, d.due_at, handed_over, d.settled_at, d.returned_at, d.status, d.note,
+                d.code,
+                d.ledger_book,
+                d.ledger_number,
+                d.procedure_name,
+                d.field,
+                d.applicant_name,
+                d.applicant_address,
+                d.applicant_phone,
+                d.deciding_agency,
+                d.handling_unit,
+                d.sets_count,
+                intake,
+                d.due_at,
+                handed_over,
+                d.settled_at,
+                d.returned_at,
+                d.status,
+                d.note,
             )
             # received_at never comes before the first receipt: its index narrows the scan.
             .where(d.received_at >= start, intake >= start, intake < end)
@@ -119,20 +141,62 @@ class RegistersService:
         )
         rows: list[LedgerRow] = []
         with self._db.read() as s:
-            for (code, book, number, proc, fld, name, address, phone, agency, unit, sets, received, due, handed,
-                 settled, returned, status_value, note) in s.execute(stmt):
+            for (
+                code,
+                book,
+                number,
+                proc,
+                fld,
+                name,
+                address,
+                phone,
+                agency,
+                unit,
+                sets,
+                received,
+                due,
+                handed,
+                settled,
+                returned,
+                status_value,
+                note,
+            ) in s.execute(stmt):
                 status = Status(status_value)
-                rows.append(LedgerRow(
-                    code=code, ledger_book=book, ledger_number=number, procedure_name=proc, field=fld,
-                    applicant_name=name, applicant_address=address, applicant_phone=phone,
-                    deciding_agency=agency, handling_unit=unit, sets_count=sets, received_at=received, due_at=due,
-                    handed_over_at=handed, settled_at=settled, returned_at=returned, status_label=status.label,
-                    timeliness_label=self._timeliness_label(status, settled, due, as_of, granularity), note=note or "",
-                ))
+                rows.append(
+                    LedgerRow(
+                        code=code,
+                        ledger_book=book,
+                        ledger_number=number,
+                        procedure_name=proc,
+                        field=fld,
+                        applicant_name=name,
+                        applicant_address=address,
+                        applicant_phone=phone,
+                        deciding_agency=agency,
+                        handling_unit=unit,
+                        sets_count=sets,
+                        received_at=received,
+                        due_at=due,
+                        handed_over_at=handed,
+                        settled_at=settled,
+                        returned_at=returned,
+                        status_label=status.label,
+                        timeliness_label=self._timeliness_label(
+                            status, settled, due, as_of, granularity
+                        ),
+                        note=note or "",
+                    )
+                )
         return rows
 
     @staticmethod
-    def _timeliness_label(status: Status, settled: datetime | None, due: datetime, as_of: datetime, granularity: Granularity) -> str:
+    def _timeliness_label(
+        status: Status,
+        settled: datetime | None,
+        due: datetime,
+        as_of: datetime,
+        granularity: Granularity,
+    ) -> str:
         if status in SETTLED and settled is not None:
             return classify(settled, due, granularity).label
         if status in OPEN:
@@ -150,7 +214,9 @@ class RegistersService:
             late = func.date(d.settled_at) > func.date(d.due_at)
         else:
             late = d.settled_at > d.due_at
-        settled_late = and_(d.status.in_(_SETTLED), d.settled_at >= start, d.settled_at < as_of, late)
+        settled_late = and_(
+            d.status.in_(_SETTLED), d.settled_at >= start, d.settled_at < as_of, late
+        )
         # Open at the end of the period (still running now, or settled only after it) and overdue.
         open_overdue = and_(
             d.due_at < as_of,
@@ -159,9 +225,19 @@ class RegistersService:
         )
         stmt = (
             select(
-                d.code, d.applicant_name, d.procedure_name, d.field, d.received_at, d.due_at, d.settled_at, d.status,
-                d.late_reason, d.responsible_unit, _first_letter(ApologyLetterRecord.number),
-                _first_letter(ApologyLetterRecord.year), _first_letter(ApologyLetterRecord.confirmed_at),
+                d.code,
+                d.applicant_name,
+                d.procedure_name,
+                d.field,
+                d.received_at,
+                d.due_at,
+                d.settled_at,
+                d.status,
+                d.late_reason,
+                d.responsible_unit,
+                _first_letter(ApologyLetterRecord.number),
+                _first_letter(ApologyLetterRecord.year),
+                _first_letter(ApologyLetterRecord.confirmed_at),
             )
             .where(or_(settled_late, open_overdue))
             .order_by(d.due_at, d.code)
@@ -170,18 +246,42 @@ class RegistersService:
         settled_rows: list[LateRow] = []
         open_rows: list[LateRow] = []
         with self._db.read() as s:
-            for (code, name, proc, fld, received, due, settled, status_value, reason, unit, number, year,
-                 letter_at) in s.execute(stmt):
+            for (
+                code,
+                name,
+                proc,
+                fld,
+                received,
+                due,
+                settled,
+                status_value,
+                reason,
+                unit,
+                number,
+                year,
+                letter_at,
+            ) in s.execute(stmt):
                 status = Status(status_value)
                 still_open = settled is None or settled >= as_of
                 until = as_of if still_open else settled
                 assert until is not None
                 days = max(1, cal.working_days_between(due.date(), until.date()))
-                letter = f"{number:02d}/{year}/PXL" if number is not None and year is not None else ""
+                letter = (
+                    f"{number:02d}/{year}/PXL" if number is not None and year is not None else ""
+                )
                 row = LateRow(
-                    code=code, applicant_name=name, procedure_name=proc, field=fld, received_at=received, due_at=due,
-                    settled_at=None if still_open else settled, late_working_days=days, reason=reason or "",
-                    responsible_unit=unit or "", letter_number=letter, letter_date=letter_at if letter else None,
+                    code=code,
+                    applicant_name=name,
+                    procedure_name=proc,
+                    field=fld,
+                    received_at=received,
+                    due_at=due,
+                    settled_at=None if still_open else settled,
+                    late_working_days=days,
+                    reason=reason or "",
+                    responsible_unit=unit or "",
+                    letter_number=letter,
+                    letter_date=letter_at if letter else None,
                     status_label=status.label,
                 )
                 (open_rows if still_open else settled_rows).append(row)
@@ -198,13 +298,24 @@ class RegistersService:
     def _ledger_pdf(self, rows: list[LedgerRow], date_from: date, date_to: date) -> bytes:
         from tthc_desk.printing.ledger import render_ledger
 
-        return render_ledger(rows, self._settings.office(), date_from, date_to, template_dir=self._template_dir)
+        return render_ledger(
+            rows, self._settings.office(), date_from, date_to, template_dir=self._template_dir
+        )
 
-    def _late_list_pdf(self, rows: list[LateRow], date_from: date, date_to: date, public: bool) -> bytes:
+    def _late_list_pdf(
+        self, rows: list[LateRow], date_from: date, date_to: date, public: bool
+    ) -> bytes:
         from tthc_desk.printing.late_list import render_late_list
 
-        return render_late_list(rows, self._settings.office(), date_from, date_to, public=public,
-                                issued_on=self._clock.now().date(), template_dir=self._template_dir)
+        return render_late_list(
+            rows,
+            self._settings.office(),
+            date_from,
+            date_to,
+            public=public,
+            issued_on=self._clock.now().date(),
+            template_dir=self._template_dir,
+        )
 
     def write_ledger(self, date_from: date, date_to: date, path: Path | str) -> int:
         """The ledger as .xlsx or .pdf (by the suffix); returns how many dossiers it lists."""
@@ -217,10 +328,14 @@ class RegistersService:
             from tthc_desk.exporting.ledger_xlsx import write_ledger_xlsx
 
             with atomic_path(path) as tmp:
-                write_ledger_xlsx(rows, office, date_from, date_to, tmp, template_dir=self._template_dir)
+                write_ledger_xlsx(
+                    rows, office, date_from, date_to, tmp, template_dir=self._template_dir
+                )
         return len(rows)
 
-    def write_late_list(self, date_from: date, date_to: date, path: Path | str, public: bool = False) -> int:
+    def write_late_list(
+        self, date_from: date, date_to: date, path: Path | str, public: bool = False
+    ) -> int:
         """The explanation list (or, with ``public``, the public list) as .xlsx or .pdf."""
         suffix = _suffix(path)
         rows = self.late_rows(date_from, date_to)
@@ -231,5 +346,13 @@ class RegistersService:
             from tthc_desk.exporting.late_list_xlsx import write_late_list_xlsx
 
             with atomic_path(path) as tmp:
-                write_late_list_xlsx(rows, office, date_from, date_to, tmp, public=public, template_dir=self._template_dir)
+                write_late_list_xlsx(
+                    rows,
+                    office,
+                    date_from,
+                    date_to,
+                    tmp,
+                    public=public,
+                    template_dir=self._template_dir,
+                )
         return len(rows)

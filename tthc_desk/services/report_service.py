@@ -75,8 +75,16 @@ def _letter_text(number: int, year: int) -> str:
 
 
 class ReportService:
-    def __init__(self, db: Database, settings: SettingsService, catalog: CatalogService, lifecycle: LifecycleService,
-                 postal: PostalService, clock: Clock, template_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: SettingsService,
+        catalog: CatalogService,
+        lifecycle: LifecycleService,
+        postal: PostalService,
+        clock: Clock,
+        template_dir: Path | None = None,
+    ) -> None:
         self._db = db
         self._postal = postal
         self._settings = settings
@@ -100,11 +108,19 @@ class ReportService:
             return periods.parse_week(key, self.week_start)
         return periods.last_week(self._clock.now().date(), self.week_start)
 
-    def period(self, kind: PeriodKind, key: str | None = None, start: date | None = None, end: date | None = None) -> Period:
+    def period(
+        self,
+        kind: PeriodKind,
+        key: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> Period:
         """A period by its key (``2026-Q1``), its range (custom), or the one containing today."""
         if kind is PeriodKind.CUSTOM:
             if start is None or end is None:
-                raise ValidationError.for_field("period", "Khoảng thời gian tùy chọn cần ngày đầu và ngày cuối.")
+                raise ValidationError.for_field(
+                    "period", "Khoảng thời gian tùy chọn cần ngày đầu và ngày cuối."
+                )
             return periods.custom(start, end)
         if kind is PeriodKind.WEEK:
             return self.week(key)
@@ -138,7 +154,11 @@ class ReportService:
         path = folder / f"{office.agency_id}_tuan_{period.key}.xlsx"
         report = self.write_weekly(period, path)
         built = self.built_weeks()
-        built[period.key] = {"file": path.name, "at": report.generated_at.isoformat(sep=" "), "checksum": report.checksum}
+        built[period.key] = {
+            "file": path.name,
+            "at": report.generated_at.isoformat(sep=" "),
+            "checksum": report.checksum,
+        }
         self._settings.set_value(BUILT_KEY, built)
         return report, path
 
@@ -148,8 +168,12 @@ class ReportService:
 
     def set_targets(self, year: int, targets: Targets) -> None:
         all_years = dict(self._settings.get_value(TARGETS_KEY, {}) or {})
-        all_years[str(year)] = {"on_time": targets.on_time, "early": targets.early, "apologised": targets.apologised,
-                                "satisfied": targets.satisfied}
+        all_years[str(year)] = {
+            "on_time": targets.on_time,
+            "early": targets.early,
+            "apologised": targets.apologised,
+            "satisfied": targets.satisfied,
+        }
         self._settings.set_value(TARGETS_KEY, all_years)
 
     # -- figures ------------------------------------------------------------------------------
@@ -161,16 +185,37 @@ class ReportService:
         d = DossierRecord
         intake = func.coalesce(d.intake_at, d.received_at)
         ended_at = case(
-            (d.status.in_([s.value for s in ENDED_WITHOUT_RESULT]),
-             select(func.max(DossierEventRecord.at))
-             .where(DossierEventRecord.dossier_id == d.id, DossierEventRecord.kind.in_(["withdrawn", "closed"]))
-             .scalar_subquery()),
+            (
+                d.status.in_([s.value for s in ENDED_WITHOUT_RESULT]),
+                select(func.max(DossierEventRecord.at))
+                .where(
+                    DossierEventRecord.dossier_id == d.id,
+                    DossierEventRecord.kind.in_(["withdrawn", "closed"]),
+                )
+                .scalar_subquery(),
+            ),
             else_=None,
         )
         stmt = (
-            select(d.id, d.code, d.field, d.procedure_code, d.procedure_name, d.applicant_name, d.channel,
-                   d.return_method, intake, d.due_at, d.status, d.settled_at, ended_at, d.returned_at, d.rating,
-                   d.late_reason, d.responsible_unit)
+            select(
+                d.id,
+                d.code,
+                d.field,
+                d.procedure_code,
+                d.procedure_name,
+                d.applicant_name,
+                d.channel,
+                d.return_method,
+                intake,
+                d.due_at,
+                d.status,
+                d.settled_at,
+                ended_at,
+                d.returned_at,
+                d.rating,
+                d.late_reason,
+                d.responsible_unit,
+            )
             .where(intake < as_of, or_(d.settled_at.is_(None), d.settled_at >= start))
             .order_by(d.id)
         )
@@ -192,8 +237,25 @@ class ReportService:
         # A year holds ~200,000 dossiers of a few hundred procedures: share their strings.
         shared: dict[str, str] = {}
         one = lambda text: shared.setdefault(text, text)  # noqa: E731
-        for (dossier_id, code, fld, proc_code, proc_name, name, channel, return_method, intake_at, due_at, status_v,
-             settled_at, ended, returned_at, rating, reason, unit) in base:
+        for (
+            dossier_id,
+            code,
+            fld,
+            proc_code,
+            proc_name,
+            name,
+            channel,
+            return_method,
+            intake_at,
+            due_at,
+            status_v,
+            settled_at,
+            ended,
+            returned_at,
+            rating,
+            reason,
+            unit,
+        ) in base:
             status = Status(status_v)
             done_at = settled_at if status in SETTLED else ended
             if done_at is not None and done_at < as_of:
@@ -205,37 +267,66 @@ class ReportService:
                 done_at = None
                 status_at_end, due_at = state_at(history.get(dossier_id, []), as_of, status, due_at)
                 outcome = pending_outcome(status_at_end, due_at, as_of)
-            returned_in = returned_at if returned_at is not None and start <= returned_at < as_of else None
+            returned_in = (
+                returned_at if returned_at is not None and start <= returned_at < as_of else None
+            )
             if outcome.late:
                 late_ids.append(dossier_id)
-            dossiers.append(ReportDossier(
-                code=code, field=one(fld or "Khác"), procedure_code=one(proc_code), procedure_name=one(proc_name),
-                applicant_name=name,
-                channel=Channel(channel), intake_at=intake_at, due_at=due_at, settled_at=done_at, outcome=outcome,
-                carried_over=intake_at < start, status_label=status_at_end.label, late_reason=one(reason or ""),
-                responsible_unit=one(unit or ""), postal_return=return_method == ReturnMethod.POSTAL.value,
-                returned_at=returned_in, rating=(rating or "") if returned_in else "",
-            ))
+            dossiers.append(
+                ReportDossier(
+                    code=code,
+                    field=one(fld or "Khác"),
+                    procedure_code=one(proc_code),
+                    procedure_name=one(proc_name),
+                    applicant_name=name,
+                    channel=Channel(channel),
+                    intake_at=intake_at,
+                    due_at=due_at,
+                    settled_at=done_at,
+                    outcome=outcome,
+                    carried_over=intake_at < start,
+                    status_label=status_at_end.label,
+                    late_reason=one(reason or ""),
+                    responsible_unit=one(unit or ""),
+                    postal_return=return_method == ReturnMethod.POSTAL.value,
+                    returned_at=returned_in,
+                    rating=(rating or "") if returned_in else "",
+                )
+            )
         ids = [r[0] for r in base]
         del base, history  # the raw rows are no longer needed
         letters = self._letters(late_ids, as_of)
         if letters:
-            dossiers = [replace(x, letter_number=letters[i][0], letter_date=letters[i][1]) if i in letters else x
-                        for i, x in zip(ids, dossiers, strict=True)]
+            dossiers = [
+                replace(x, letter_number=letters[i][0], letter_date=letters[i][1])
+                if i in letters
+                else x
+                for i, x in zip(ids, dossiers, strict=True)
+            ]
         rows, total = summarise(dossiers)
         last_day = (as_of - timedelta(minutes=1)).date()
         postal_items = tuple(
-            replace(x, state=postal_state_at(x, as_of)) for x in self._postal.items()
+            replace(x, state=postal_state_at(x, as_of))
+            for x in self._postal.items()
             if x.handed_over_at is not None and start <= x.handed_over_at < as_of
         )
-        extra = self._extra(dossiers, self._postal.postal_shares(period.start, max(period.start, last_day)))
+        extra = self._extra(
+            dossiers, self._postal.postal_shares(period.start, max(period.start, last_day))
+        )
         office = self._settings.office()
         return Report(
-            period=period, as_of=as_of, office=office,
+            period=period,
+            as_of=as_of,
+            office=office,
             receiving_unit=self._settings.get_value(RECEIVING_UNIT_KEY, DEFAULT_RECEIVING_UNIT),
-            generated_at=now, app_version=__version__,
-            dossiers=tuple(dossiers), rows=tuple(rows), total=total, extra=extra,
-            targets=tuple(evaluate(total, extra, self.targets(period.end.year))), postal_items=postal_items,
+            generated_at=now,
+            app_version=__version__,
+            dossiers=tuple(dossiers),
+            rows=tuple(rows),
+            total=total,
+            extra=extra,
+            targets=tuple(evaluate(total, extra, self.targets(period.end.year))),
+            postal_items=postal_items,
             checksum=figures_checksum(rows, total),
         )
 
@@ -246,12 +337,19 @@ class ReportService:
         e = DossierEventRecord
         history: dict[int, list[DossierEvent]] = defaultdict(list)
         for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i:i + _CHUNK]
-            changed = list(s.scalars(select(e.dossier_id).where(e.dossier_id.in_(chunk), e.at >= as_of).distinct()))
+            chunk = ids[i : i + _CHUNK]
+            changed = list(
+                s.scalars(
+                    select(e.dossier_id).where(e.dossier_id.in_(chunk), e.at >= as_of).distinct()
+                )
+            )
             if not changed:
                 continue
-            rows = s.execute(select(e.dossier_id, e.at, e.kind, e.data).where(e.dossier_id.in_(changed))
-                             .order_by(e.dossier_id, e.at, e.id))
+            rows = s.execute(
+                select(e.dossier_id, e.at, e.kind, e.data)
+                .where(e.dossier_id.in_(changed))
+                .order_by(e.dossier_id, e.at, e.id)
+            )
             for dossier_id, at, kind, data in rows:
                 try:
                     payload = json.loads(data or "{}")
@@ -265,13 +363,21 @@ class ReportService:
         found: dict[int, tuple[str, datetime]] = {}
         with self._db.read() as s:
             for i in range(0, len(ids), _CHUNK):
-                chunk = ids[i:i + _CHUNK]
-                stmt = (select(ApologyLetterRecord.dossier_id, ApologyLetterRecord.number, ApologyLetterRecord.year,
-                               ApologyLetterRecord.confirmed_at)
-                        .where(ApologyLetterRecord.dossier_id.in_(chunk),
-                               ApologyLetterRecord.status != LetterStatus.DRAFT.value,
-                               ApologyLetterRecord.confirmed_at < as_of)
-                        .order_by(ApologyLetterRecord.confirmed_at, ApologyLetterRecord.id))
+                chunk = ids[i : i + _CHUNK]
+                stmt = (
+                    select(
+                        ApologyLetterRecord.dossier_id,
+                        ApologyLetterRecord.number,
+                        ApologyLetterRecord.year,
+                        ApologyLetterRecord.confirmed_at,
+                    )
+                    .where(
+                        ApologyLetterRecord.dossier_id.in_(chunk),
+                        ApologyLetterRecord.status != LetterStatus.DRAFT.value,
+                        ApologyLetterRecord.confirmed_at < as_of,
+                    )
+                    .order_by(ApologyLetterRecord.confirmed_at, ApologyLetterRecord.id)
+                )
                 for dossier_id, number, year, confirmed_at in s.execute(stmt):
                     if dossier_id not in found and number is not None and year is not None:
                         found[dossier_id] = (_letter_text(number, year), confirmed_at)
@@ -282,12 +388,18 @@ class ReportService:
         ratings = [x.rating for x in dossiers if x.returned_at is not None and x.rating]
         procedures = self._catalog.list(active_only=True)
         return ExtraFigures(
-            late_total=len(late), late_with_letter=sum(bool(x.letter_number) for x in late),
-            received_total=shares.received_total, received_postal=shares.received_by_post,
-            returned_postal=shares.returned_by_post, returned_total=shares.returned_total, rated=len(ratings),
-            very_satisfied=ratings.count("very_satisfied"), satisfied=ratings.count("satisfied"),
+            late_total=len(late),
+            late_with_letter=sum(bool(x.letter_number) for x in late),
+            received_total=shares.received_total,
+            received_postal=shares.received_by_post,
+            returned_postal=shares.returned_by_post,
+            returned_total=shares.returned_total,
+            rated=len(ratings),
+            very_satisfied=ratings.count("very_satisfied"),
+            satisfied=ratings.count("satisfied"),
             dissatisfied=ratings.count("dissatisfied"),
-            procedures_postal=sum(p.postal_return for p in procedures), procedures_total=len(procedures),
+            procedures_postal=sum(p.postal_return for p in procedures),
+            procedures_total=len(procedures),
         )
 
     # -- files --------------------------------------------------------------------------------
@@ -309,7 +421,9 @@ class ReportService:
             write_report_workbook(report, tmp, full=full, template_dir=self._template_dir)
         return report
 
-    def aggregate(self, files: Sequence[Path], path: Path | str, period_key: str | None = None) -> RollUp:
+    def aggregate(
+        self, files: Sequence[Path], path: Path | str, period_key: str | None = None
+    ) -> RollUp:
         """The province's roll-up of commune workbooks (checked one by one) into ``path``."""
         from tthc_desk.exporting.report_reader import roll_up, write_roll_up
 
@@ -319,13 +433,21 @@ class ReportService:
         if result.included:
             office = self._settings.office()
             with atomic_path(path) as tmp:
-                write_roll_up(result, tmp, province=f"UBND {office.province.upper()}",
-                              receiving_unit=self._settings.get_value(PROVINCE_RECEIVER_KEY, DEFAULT_PROVINCE_RECEIVER),
-                              place=office.province.removeprefix("Tỉnh ").removeprefix("Thành phố "),
-                              day=self._clock.now().date())
+                write_roll_up(
+                    result,
+                    tmp,
+                    province=f"UBND {office.province.upper()}",
+                    receiving_unit=self._settings.get_value(
+                        PROVINCE_RECEIVER_KEY, DEFAULT_PROVINCE_RECEIVER
+                    ),
+                    place=office.province.removeprefix("Tỉnh ").removeprefix("Thành phố "),
+                    day=self._clock.now().date(),
+                )
         return result
 
-    def queue(self, outbox: OutboxService, report: Report, path: Path, full: bool = True) -> OutboxItem:
+    def queue(
+        self, outbox: OutboxService, report: Report, path: Path, full: bool = True
+    ) -> OutboxItem:
         """Put a built workbook in the upload queue. Rebuilt with the same content (only the
         build time differs), it is the item already queued; after a correction it is a new
         version that names the one it replaces."""
@@ -333,10 +455,16 @@ class ReportService:
 
         kind = "weekly" if full else "period"
         office_id = report.office.agency_id
-        same = [x for x in outbox.items() if (x.office_id, x.kind, x.period_key) == (office_id, kind, report.period.key)]
+        same = [
+            x
+            for x in outbox.items()
+            if (x.office_id, x.kind, x.period_key) == (office_id, kind, report.period.key)
+        ]
         if same:
             latest = max(same, key=lambda x: x.version)
-            if info_of(outbox.content(latest.id)).get("content_checksum") == content_checksum(report):
+            if info_of(outbox.content(latest.id)).get("content_checksum") == content_checksum(
+                report
+            ):
                 return latest
         return outbox.enqueue(path, kind=kind, period_key=report.period.key, office_id=office_id)
 
@@ -349,5 +477,9 @@ class ReportService:
         return self.queue(outbox, report, path)
 
     def file_name(self, report: Report, full: bool = True) -> str:
-        kind = "tuan" if report.period.kind is PeriodKind.WEEK and full else f"06a_{report.period.kind.value}"
+        kind = (
+            "tuan"
+            if report.period.kind is PeriodKind.WEEK and full
+            else f"06a_{report.period.kind.value}"
+        )
         return f"{report.office.agency_id}_{kind}_{report.period.key}.xlsx"

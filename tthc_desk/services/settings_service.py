@@ -50,14 +50,27 @@ def _hours_from_json(data: dict[str, Any]) -> OfficeHours:
 
 def validate_hours(hours: OfficeHours) -> None:
     problems = ProblemCollector()
-    names = {1: "Thứ Hai", 2: "Thứ Ba", 3: "Thứ Tư", 4: "Thứ Năm", 5: "Thứ Sáu", 6: "Thứ Bảy", 7: "Chủ nhật"}
+    names = {
+        1: "Thứ Hai",
+        2: "Thứ Ba",
+        3: "Thứ Tư",
+        4: "Thứ Năm",
+        5: "Thứ Sáu",
+        6: "Thứ Bảy",
+        7: "Chủ nhật",
+    }
     for day, sessions in sorted(hours.by_weekday.items()):
         previous_end: time | None = None
         for s in sessions:
             if s.end <= s.start:
-                problems.add(f"{names[day]}: giờ kết thúc {s.end:%H:%M} phải sau giờ bắt đầu {s.start:%H:%M}.", field=f"hours.{day}")
+                problems.add(
+                    f"{names[day]}: giờ kết thúc {s.end:%H:%M} phải sau giờ bắt đầu {s.start:%H:%M}.",
+                    field=f"hours.{day}",
+                )
             if previous_end and s.start < previous_end:
-                problems.add(f"{names[day]}: các buổi làm việc chồng lên nhau.", field=f"hours.{day}")
+                problems.add(
+                    f"{names[day]}: các buổi làm việc chồng lên nhau.", field=f"hours.{day}"
+                )
             previous_end = s.end
     if not any(hours.by_weekday.get(d) for d in range(1, 6)):
         problems.add("Cần ít nhất một buổi làm việc từ Thứ Hai đến Thứ Sáu.", field="hours")
@@ -77,7 +90,10 @@ def validate_office(profile: OfficeProfile) -> None:
         if not getattr(profile, key):
             problems.add(f"Chưa nhập {label.lower()}.", field=key)
     if profile.agency_id and (" " in profile.agency_id or "-" in profile.agency_id):
-        problems.add("Mã định danh không được chứa dấu cách hoặc dấu gạch ngang (ví dụ 000.17.22.H56).", field="agency_id")
+        problems.add(
+            "Mã định danh không được chứa dấu cách hoặc dấu gạch ngang (ví dụ 000.17.22.H56).",
+            field="agency_id",
+        )
     if not 1 <= profile.receipt_copies <= 5:
         problems.add("Số liên giấy tiếp nhận phải từ 1 đến 5.", field="receipt_copies")
     problems.raise_if_any("Thông tin cơ quan chưa hợp lệ.")
@@ -165,9 +181,13 @@ class SettingsService:
         names = [m.name for m in cleaned]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
-            raise ValidationError.for_field("staff", f"Tên cán bộ bị trùng: {', '.join(sorted(dup))}.")
+            raise ValidationError.for_field(
+                "staff", f"Tên cán bộ bị trùng: {', '.join(sorted(dup))}."
+            )
         if not any(m.role == "clerk" and m.active for m in cleaned):
-            raise ValidationError.for_field("staff", "Cần ít nhất một cán bộ tiếp nhận đang làm việc.")
+            raise ValidationError.for_field(
+                "staff", "Cần ít nhất một cán bộ tiếp nhận đang làm việc."
+            )
         with self._db.write() as s:
             existing = {r.name: r for r in s.scalars(select(StaffRecord))}
             for m in cleaned:

@@ -133,7 +133,9 @@ class KeyringStore:
             backend.set_password(self.service, key, secret)  # type: ignore[attr-defined]
         except (KeyringError, RuntimeError, OSError) as e:
             log.warning("Could not store a secret in the keyring", exc_info=True)
-            raise CredentialError(f"Kho mật khẩu của hệ điều hành không lưu được mật khẩu ({e}).") from e
+            raise CredentialError(
+                f"Kho mật khẩu của hệ điều hành không lưu được mật khẩu ({e})."
+            ) from e
 
     def delete(self, key: str) -> None:
         from keyring.errors import KeyringError, PasswordDeleteError

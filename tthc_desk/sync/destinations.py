@@ -104,7 +104,9 @@ def _check_url(problems: ProblemCollector, dest: Destination) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         problems.add("Địa chỉ phải bắt đầu bằng https:// và có tên máy chủ.", field="url")
     elif parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS and not dest.allow_http:
-        problems.add("Địa chỉ http:// không mã hóa mật khẩu và báo cáo: hãy dùng https://.", field="url")
+        problems.add(
+            "Địa chỉ http:// không mã hóa mật khẩu và báo cáo: hãy dùng https://.", field="url"
+        )
 
 
 def validate(dest: Destination) -> None:
@@ -122,28 +124,41 @@ def validate(dest: Destination) -> None:
         if not 1 <= dest.smtp_port <= 65535:
             problems.add("Cổng SMTP phải từ 1 đến 65535.", field="smtp_port")
         if not _EMAIL.match(dest.from_addr):
-            problems.add("Địa chỉ thư người gửi chưa đúng (ví dụ motcua@xa.gov.vn).", field="from_addr")
+            problems.add(
+                "Địa chỉ thư người gửi chưa đúng (ví dụ motcua@xa.gov.vn).", field="from_addr"
+            )
         if not dest.to_addrs:
             problems.add("Chưa nhập địa chỉ thư người nhận.", field="to_addrs")
         bad = [a for a in dest.to_addrs if not _EMAIL.match(a)]
         if bad:
             problems.add(f"Địa chỉ thư người nhận chưa đúng: {', '.join(bad)}.", field="to_addrs")
-        if (dest.tls is TlsMode.NONE and dest.username and dest.smtp_host not in LOOPBACK_HOSTS
-                and not dest.allow_http):
+        if (
+            dest.tls is TlsMode.NONE
+            and dest.username
+            and dest.smtp_host not in LOOPBACK_HOSTS
+            and not dest.allow_http
+        ):
             # Without TLS the password would cross the network in clear.
-            problems.add("Không mã hóa (TLS) thì mật khẩu thư đi qua mạng không được bảo vệ: chọn STARTTLS "
-                         "(cổng 587) hoặc SSL (cổng 465).", field="tls")
+            problems.add(
+                "Không mã hóa (TLS) thì mật khẩu thư đi qua mạng không được bảo vệ: chọn STARTTLS "
+                "(cổng 587) hoặc SSL (cổng 465).",
+                field="tls",
+            )
         try:
             dest.subject_template.format(kind="", period="", office="", file="", version="")
         except (KeyError, IndexError, ValueError):
-            problems.add("Tiêu đề thư chỉ dùng được {kind}, {period}, {office}, {file}, {version}.",
-                         field="subject_template")
+            problems.add(
+                "Tiêu đề thư chỉ dùng được {kind}, {period}, {office}, {file}, {version}.",
+                field="subject_template",
+            )
     elif dest.kind is DestinationKind.FOLDER:
         if not dest.folder:
             problems.add("Chưa chọn thư mục nhận báo cáo.", field="folder")
         elif not Path(dest.folder).is_absolute() and not dest.folder.startswith("\\\\"):
-            problems.add("Thư mục phải là đường dẫn đầy đủ (ví dụ D:\\BaoCao hoặc \\\\may-chu\\BaoCao).",
-                         field="folder")
+            problems.add(
+                "Thư mục phải là đường dẫn đầy đủ (ví dụ D:\\BaoCao hoặc \\\\may-chu\\BaoCao).",
+                field="folder",
+            )
     if dest.ca_file and not Path(dest.ca_file).is_file():
         problems.add(f"Không tìm thấy tệp chứng chỉ “{dest.ca_file}”.", field="ca_file")
     problems.raise_if_any("Nơi nhận báo cáo chưa hợp lệ.")

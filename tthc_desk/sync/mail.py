@@ -24,15 +24,25 @@ from tthc_desk.sync.delivery import (
 )
 from tthc_desk.sync.destinations import Destination, TlsMode
 
-KIND_WORDS = {"weekly": "tuần", "period": "định kỳ", "monthly": "tháng", "quarterly": "quý", "yearly": "năm"}
+KIND_WORDS = {
+    "weekly": "tuần",
+    "period": "định kỳ",
+    "monthly": "tháng",
+    "quarterly": "quý",
+    "yearly": "năm",
+}
 
 
 def build_message(dest: Destination, payload: Payload) -> EmailMessage:
     msg = EmailMessage()
     kind = KIND_WORDS.get(payload.kind, payload.kind)
     msg["Subject"] = dest.subject_template.format(
-        kind=kind, period=payload.period_key, office=payload.office_id, file=payload.file_name,
-        version=payload.version)
+        kind=kind,
+        period=payload.period_key,
+        office=payload.office_id,
+        file=payload.file_name,
+        version=payload.version,
+    )
     msg["From"] = dest.from_addr
     msg["To"] = ", ".join(dest.to_addrs)
     msg["Message-ID"] = payload.message_id
@@ -45,7 +55,9 @@ def build_message(dest: Destination, payload: Payload) -> EmailMessage:
         f"Đơn vị {payload.office_id} gửi báo cáo {kind} kỳ {payload.period_key} (tệp đính kèm {payload.file_name}).",
     ]
     if payload.replaces_file_name:
-        lines.append(f"Bản này (lần {payload.version}) thay thế tệp {payload.replaces_file_name} đã gửi trước.")
+        lines.append(
+            f"Bản này (lần {payload.version}) thay thế tệp {payload.replaces_file_name} đã gửi trước."
+        )
     lines += ["", f"Mã kiểm tra SHA-256: {payload.sha256}", "", "Thư gửi tự động từ TTHC Desk."]
     msg.set_content("\n".join(lines))
     maintype, subtype = payload.content_type.split("/", 1)
@@ -59,8 +71,9 @@ class SmtpTransport:
         context = tls_context(dest) if dest.tls is not TlsMode.NONE else None
         try:
             if dest.tls is TlsMode.SSL:
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(dest.smtp_host, dest.smtp_port, timeout=dest.timeout,
-                                                      context=context)
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    dest.smtp_host, dest.smtp_port, timeout=dest.timeout, context=context
+                )
             else:
                 smtp = smtplib.SMTP(dest.smtp_host, dest.smtp_port, timeout=dest.timeout)
             try:
@@ -68,11 +81,19 @@ class SmtpTransport:
                 if dest.tls is TlsMode.STARTTLS:
                     smtp.starttls(context=context)
                     smtp.ehlo()
-                elif dest.tls is TlsMode.NONE and smtp.has_extn("starttls") and dest.username \
-                        and not smtp.has_extn("auth"):
+                elif (
+                    dest.tls is TlsMode.NONE
+                    and smtp.has_extn("starttls")
+                    and dest.username
+                    and not smtp.has_extn("auth")
+                ):
                     # Offers login only once encrypted: do not send the password in clear to find out.
-                    raise UploadError(_starttls_required(where), retryable=False, about_destination=True,
-                                      detail="EHLO: STARTTLS offered, AUTH not offered before it")
+                    raise UploadError(
+                        _starttls_required(where),
+                        retryable=False,
+                        about_destination=True,
+                        detail="EHLO: STARTTLS offered, AUTH not offered before it",
+                    )
                 if dest.username:
                     _login(smtp, dest.username, secret or "")
             except BaseException:
@@ -81,11 +102,18 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as e:
             raise _mapped(where, e) from e
         except smtplib.SMTPNotSupportedError as e:
-            raise UploadError(f"Máy chủ thư {where} không hỗ trợ cách mã hóa hoặc đăng nhập đã chọn.",
-                              retryable=False, detail=_detail(e)) from e
+            raise UploadError(
+                f"Máy chủ thư {where} không hỗ trợ cách mã hóa hoặc đăng nhập đã chọn.",
+                retryable=False,
+                detail=_detail(e),
+            ) from e
         except (smtplib.SMTPException, OSError) as e:
-            raise _mapped(where, e, ssl_chosen=dest.tls is TlsMode.SSL,
-                          starttls_on_ssl_port=dest.tls is not TlsMode.SSL and dest.smtp_port == 465) from e
+            raise _mapped(
+                where,
+                e,
+                ssl_chosen=dest.tls is TlsMode.SSL,
+                starttls_on_ssl_port=dest.tls is not TlsMode.SSL and dest.smtp_port == 465,
+            ) from e
         return smtp
 
     def send(self, dest: Destination, payload: Payload, secret: str | None) -> DeliveryReceipt:
@@ -108,7 +136,9 @@ class SmtpTransport:
             raise _mapped(where, e) from e
         finally:
             _quit(smtp)
-        return DeliveryReceipt(code, reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply))
+        return DeliveryReceipt(
+            code, reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        )
 
     def probe(self, dest: Destination, secret: str | None) -> DeliveryReceipt:
         smtp = self._open(dest, secret)
@@ -142,49 +172,92 @@ def _quit(smtp: smtplib.SMTP) -> None:
 
 def _detail(e: BaseException) -> str:
     if isinstance(e, smtplib.SMTPResponseException):
-        err = e.smtp_error.decode("utf-8", "replace") if isinstance(e.smtp_error, bytes) else str(e.smtp_error)
+        err = (
+            e.smtp_error.decode("utf-8", "replace")
+            if isinstance(e.smtp_error, bytes)
+            else str(e.smtp_error)
+        )
         return f"SMTP {e.smtp_code} {err}"
     return f"{type(e).__name__}: {e}"
 
 
 def _starttls_required(where: str) -> str:
-    return (f"Máy chủ thư {where} yêu cầu mã hóa trước khi đăng nhập và gửi thư: hãy chọn cách mã hóa STARTTLS "
-            "trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”.")
+    return (
+        f"Máy chủ thư {where} yêu cầu mã hóa trước khi đăng nhập và gửi thư: hãy chọn cách mã hóa STARTTLS "
+        "trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”."
+    )
 
 
 #: Said with a timeout on port 465 when SSL is not chosen: that port speaks TLS from the first byte
 #: and waits in silence for a handshake that a STARTTLS or plain client never starts.
-SSL_PORT_HINT = ("Cổng 465 thường dùng SSL ngay từ đầu: nếu máy chủ dùng cổng này, hãy chọn cách mã hóa SSL "
-                 "trong “Nơi nhận báo cáo” (hoặc dùng cổng 587 với STARTTLS).")
+SSL_PORT_HINT = (
+    "Cổng 465 thường dùng SSL ngay từ đầu: nếu máy chủ dùng cổng này, hãy chọn cách mã hóa SSL "
+    "trong “Nơi nhận báo cáo” (hoặc dùng cổng 587 với STARTTLS)."
+)
 
 
-def _mapped(where: str, e: BaseException, *, ssl_chosen: bool = False, starttls_on_ssl_port: bool = False) -> UploadError:
+def _mapped(
+    where: str, e: BaseException, *, ssl_chosen: bool = False, starttls_on_ssl_port: bool = False
+) -> UploadError:
     hint = SSL_PORT_HINT if starttls_on_ssl_port else ""
     if isinstance(e, smtplib.SMTPServerDisconnected) and isinstance(e.__context__, TimeoutError):
-        return connect_error(f"thư {where}", e.__context__, timeout_hint=hint)  # smtplib wraps a timeout as a disconnect
+        return connect_error(
+            f"thư {where}", e.__context__, timeout_hint=hint
+        )  # smtplib wraps a timeout as a disconnect
     if isinstance(e, smtplib.SMTPServerDisconnected):
-        return UploadError(f"Kết nối tới máy chủ thư {where} bị ngắt giữa chừng; sẽ gửi lại sau.",
-                           retryable=True, detail=_detail(e))
+        return UploadError(
+            f"Kết nối tới máy chủ thư {where} bị ngắt giữa chừng; sẽ gửi lại sau.",
+            retryable=True,
+            detail=_detail(e),
+        )
     if isinstance(e, smtplib.SMTPRecipientsRefused):
         codes = [c for c, _ in e.recipients.values()]
         retry = all(400 <= c < 500 for c in codes)
-        return UploadError(f"Máy chủ thư {where} không nhận địa chỉ người nhận: {', '.join(e.recipients)}"
-                           + ("; sẽ thử lại sau." if retry else "."), retryable=retry,
-                           detail=str(e.recipients), status=codes[0] if codes else None)
+        return UploadError(
+            f"Máy chủ thư {where} không nhận địa chỉ người nhận: {', '.join(e.recipients)}"
+            + ("; sẽ thử lại sau." if retry else "."),
+            retryable=retry,
+            detail=str(e.recipients),
+            status=codes[0] if codes else None,
+        )
     if isinstance(e, smtplib.SMTPResponseException):
-        if e.smtp_code == 530 and "STARTTLS" in _detail(e).upper():  # "Must issue a STARTTLS command first"
-            return UploadError(_starttls_required(where), retryable=False, detail=_detail(e), status=e.smtp_code,
-                               about_destination=True)
+        if (
+            e.smtp_code == 530 and "STARTTLS" in _detail(e).upper()
+        ):  # "Must issue a STARTTLS command first"
+            return UploadError(
+                _starttls_required(where),
+                retryable=False,
+                detail=_detail(e),
+                status=e.smtp_code,
+                about_destination=True,
+            )
         if e.smtp_code in (530, 534, 535, 538):
             return UploadError(AUTH_MESSAGE, retryable=False, detail=_detail(e), status=e.smtp_code)
         if 400 <= e.smtp_code < 500:
-            return UploadError(f"Máy chủ thư {where} tạm thời không nhận thư (mã {e.smtp_code}); sẽ thử lại sau.",
-                               retryable=True, detail=_detail(e), status=e.smtp_code)
-        return UploadError(f"Máy chủ thư {where} từ chối thư (mã {e.smtp_code}); cần người quản trị kiểm tra.",
-                           retryable=False, detail=_detail(e), status=e.smtp_code)
+            return UploadError(
+                f"Máy chủ thư {where} tạm thời không nhận thư (mã {e.smtp_code}); sẽ thử lại sau.",
+                retryable=True,
+                detail=_detail(e),
+                status=e.smtp_code,
+            )
+        return UploadError(
+            f"Máy chủ thư {where} từ chối thư (mã {e.smtp_code}); cần người quản trị kiểm tra.",
+            retryable=False,
+            detail=_detail(e),
+            status=e.smtp_code,
+        )
     if isinstance(e, smtplib.SMTPException):
-        return UploadError(f"Máy chủ thư {where} trả lời không đúng giao thức; sẽ thử lại sau.",
-                           retryable=True, detail=_detail(e))
-    plain = ("Cổng này có thể dùng STARTTLS (thường là cổng 587): hãy chọn cách mã hóa STARTTLS, hoặc cổng SSL "
-             "(thường là 465), trong “Nơi nhận báo cáo”.") if ssl_chosen else ""
+        return UploadError(
+            f"Máy chủ thư {where} trả lời không đúng giao thức; sẽ thử lại sau.",
+            retryable=True,
+            detail=_detail(e),
+        )
+    plain = (
+        (
+            "Cổng này có thể dùng STARTTLS (thường là cổng 587): hãy chọn cách mã hóa STARTTLS, hoặc cổng SSL "
+            "(thường là 465), trong “Nơi nhận báo cáo”."
+        )
+        if ssl_chosen
+        else ""
+    )
     return connect_error(f"thư {where}", e, plain_hint=plain, timeout_hint=hint)

@@ -34,8 +34,10 @@ from tthc_desk.sync.destinations import LOOPBACK_HOSTS, Destination, Destination
 
 REPLY_LIMIT = 2000  # characters of a server's reply kept on the item
 USER_AGENT = "TTHC-Desk/0.1"
-PLAIN_HTTP_HINT = ("Hãy kiểm tra địa chỉ và cổng trong “Nơi nhận báo cáo”: máy chủ này có thể chỉ nhận http:// "
-                   "(chỉ nên dùng trong mạng nội bộ tin cậy).")
+PLAIN_HTTP_HINT = (
+    "Hãy kiểm tra địa chỉ và cổng trong “Nơi nhận báo cáo”: máy chủ này có thể chỉ nhận http:// "
+    "(chỉ nên dùng trong mạng nội bộ tin cậy)."
+)
 
 
 def _trim(text: str) -> str:
@@ -50,11 +52,14 @@ def _connection(dest: Destination, url: str) -> tuple[http.client.HTTPConnection
     host = parts.hostname or ""
     if parts.scheme == "https":
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            host, parts.port, timeout=dest.timeout, context=tls_context(dest))
+            host, parts.port, timeout=dest.timeout, context=tls_context(dest)
+        )
     elif parts.scheme == "http" and (host in LOOPBACK_HOSTS or dest.allow_http):
         conn = http.client.HTTPConnection(host, parts.port, timeout=dest.timeout)
     else:
-        raise UploadError("Địa chỉ nơi nhận phải bắt đầu bằng https://.", retryable=False, detail=url)
+        raise UploadError(
+            "Địa chỉ nơi nhận phải bắt đầu bằng https://.", retryable=False, detail=url
+        )
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -70,8 +75,15 @@ def _auth_headers(dest: Destination, secret: str | None) -> dict[str, str]:
     return {}
 
 
-def _request(dest: Destination, method: str, url: str, secret: str | None, *, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, str, str, http.client.HTTPResponse]:
+def _request(
+    dest: Destination,
+    method: str,
+    url: str,
+    secret: str | None,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, str, str, http.client.HTTPResponse]:
     conn, path = _connection(dest, url)
     all_headers = {"User-Agent": USER_AGENT, **_auth_headers(dest, secret), **(headers or {})}
     where = urlsplit(url).netloc
@@ -81,8 +93,11 @@ def _request(dest: Destination, method: str, url: str, secret: str | None, *, bo
         text = resp.read(64 * 1024).decode("utf-8", "replace") if method != "HEAD" else ""
         return resp.status, resp.reason, text, resp
     except http.client.HTTPException as e:  # RemoteDisconnected, IncompleteRead, BadStatusLine
-        raise UploadError(f"Kết nối tới {where} bị ngắt giữa chừng; sẽ gửi lại sau.", retryable=True,
-                          detail=f"{type(e).__name__}: {e}") from e
+        raise UploadError(
+            f"Kết nối tới {where} bị ngắt giữa chừng; sẽ gửi lại sau.",
+            retryable=True,
+            detail=f"{type(e).__name__}: {e}",
+        ) from e
     except OSError as e:
         raise connect_error(where, e, plain_hint=PLAIN_HTTP_HINT) from e
     finally:
@@ -97,12 +112,23 @@ def check_status(status: int, reason: str, text: str, where: str) -> None:
     if status in (401, 403):
         raise UploadError(AUTH_MESSAGE, retryable=False, detail=detail, status=status)
     if status >= 500 or status in (408, 425, 429):
-        raise UploadError(f"Máy chủ {where} đang gặp lỗi (mã {status}); sẽ thử lại sau.", retryable=True,
-                          detail=detail, status=status)
+        raise UploadError(
+            f"Máy chủ {where} đang gặp lỗi (mã {status}); sẽ thử lại sau.",
+            retryable=True,
+            detail=detail,
+            status=status,
+        )
     if status in (404, 409):
-        raise UploadError(f"Không có thư mục hoặc địa chỉ nhận trên máy chủ {where} (mã {status}); "
-                          "hãy kiểm tra địa chỉ trong “Nơi nhận báo cáo”.", retryable=False, detail=detail, status=status)
-    raise UploadError(f"Máy chủ {where} từ chối tệp (mã {status}).", retryable=False, detail=detail, status=status)
+        raise UploadError(
+            f"Không có thư mục hoặc địa chỉ nhận trên máy chủ {where} (mã {status}); "
+            "hãy kiểm tra địa chỉ trong “Nơi nhận báo cáo”.",
+            retryable=False,
+            detail=detail,
+            status=status,
+        )
+    raise UploadError(
+        f"Máy chủ {where} từ chối tệp (mã {status}).", retryable=False, detail=detail, status=status
+    )
 
 
 class WebDavTransport:
@@ -116,18 +142,30 @@ class WebDavTransport:
         where = urlsplit(dest.url).netloc
         status, reason, _text, resp = _request(dest, "HEAD", target, secret)
         if status == 200 and resp.getheader("Content-Length") == str(len(payload.data)):
-            return DeliveryReceipt(status, f"{reason} (HEAD {payload.file_name})", already_there=True)
+            return DeliveryReceipt(
+                status, f"{reason} (HEAD {payload.file_name})", already_there=True
+            )
         if status != 404 and not 200 <= status < 300:
             check_status(status, reason, "", where)
-        status, reason, text, _ = _request(dest, "PUT", target, secret, body=payload.data, headers={
-            "Content-Type": payload.content_type, "Content-Length": str(len(payload.data))})
+        status, reason, text, _ = _request(
+            dest,
+            "PUT",
+            target,
+            secret,
+            body=payload.data,
+            headers={
+                "Content-Type": payload.content_type,
+                "Content-Length": str(len(payload.data)),
+            },
+        )
         check_status(status, reason, text, where)
         return DeliveryReceipt(status, _trim(f"{reason} {text}"))
 
     def probe(self, dest: Destination, secret: str | None) -> DeliveryReceipt:
         url = dest.url.rstrip("/") + "/"
-        status, reason, text, _ = _request(dest, "PROPFIND", url, secret, body=b"",
-                                           headers={"Depth": "0", "Content-Length": "0"})
+        status, reason, text, _ = _request(
+            dest, "PROPFIND", url, secret, body=b"", headers={"Depth": "0", "Content-Length": "0"}
+        )
         check_status(status, reason, text, urlsplit(dest.url).netloc)
         return DeliveryReceipt(status, reason)
 
@@ -137,12 +175,19 @@ class HttpsPostTransport:
 
     def _body(self, payload: Payload) -> tuple[bytes, str]:
         boundary = "tthc-" + hashlib.sha256(payload.message_id.encode()).hexdigest()[:32]
-        fields = {"office_id": payload.office_id, "kind": payload.kind, "period": payload.period_key,
-                  "version": str(payload.version), "replaces": payload.replaces_file_name,
-                  "sha256": payload.sha256}
+        fields = {
+            "office_id": payload.office_id,
+            "kind": payload.kind,
+            "period": payload.period_key,
+            "version": str(payload.version),
+            "replaces": payload.replaces_file_name,
+            "sha256": payload.sha256,
+        }
         parts: list[bytes] = []
         for name, value in fields.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            )
         quoted = quote(payload.file_name)
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"; '
@@ -153,9 +198,18 @@ class HttpsPostTransport:
 
     def send(self, dest: Destination, payload: Payload, secret: str | None) -> DeliveryReceipt:
         body, content_type = self._body(payload)
-        status, reason, text, _ = _request(dest, "POST", dest.url, secret, body=body, headers={
-            "Content-Type": content_type, "Content-Length": str(len(body)),
-            "Idempotency-Key": payload.message_id})
+        status, reason, text, _ = _request(
+            dest,
+            "POST",
+            dest.url,
+            secret,
+            body=body,
+            headers={
+                "Content-Type": content_type,
+                "Content-Length": str(len(body)),
+                "Idempotency-Key": payload.message_id,
+            },
+        )
         check_status(status, reason, text, urlsplit(dest.url).netloc)
         return DeliveryReceipt(status, _trim(f"{reason} {text}"))
 
@@ -174,8 +228,12 @@ class FolderTransport:
         folder = Path(dest.folder)
         if not folder.is_dir():
             # A network share that is offline looks the same: it may come back, so try again later.
-            raise UploadError(f"Không mở được thư mục “{dest.folder}” (chưa có hoặc mạng chưa kết nối); "
-                              "sẽ thử lại sau.", retryable=True, detail=str(folder))
+            raise UploadError(
+                f"Không mở được thư mục “{dest.folder}” (chưa có hoặc mạng chưa kết nối); "
+                "sẽ thử lại sau.",
+                retryable=True,
+                detail=str(folder),
+            )
         return folder
 
     def send(self, dest: Destination, payload: Payload, secret: str | None) -> DeliveryReceipt:
@@ -185,8 +243,12 @@ class FolderTransport:
             if target.exists():
                 if hashlib.sha256(target.read_bytes()).hexdigest() == payload.sha256:
                     return DeliveryReceipt(None, f"Đã có {target}", already_there=True)
-                raise UploadError(f"Thư mục nhận đã có tệp “{payload.file_name}” với nội dung khác; "
-                                  "cần người quản trị kiểm tra.", retryable=False, detail=str(target))
+                raise UploadError(
+                    f"Thư mục nhận đã có tệp “{payload.file_name}” với nội dung khác; "
+                    "cần người quản trị kiểm tra.",
+                    retryable=False,
+                    detail=str(target),
+                )
             fd, tmp = tempfile.mkstemp(prefix=f".{payload.file_name}.", suffix=".part", dir=folder)
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -198,8 +260,11 @@ class FolderTransport:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as e:
-            raise UploadError(f"Không ghi được vào thư mục “{dest.folder}”: {e.strerror or e}; sẽ thử lại sau.",
-                              retryable=True, detail=f"{type(e).__name__}: {e}") from e
+            raise UploadError(
+                f"Không ghi được vào thư mục “{dest.folder}”: {e.strerror or e}; sẽ thử lại sau.",
+                retryable=True,
+                detail=f"{type(e).__name__}: {e}",
+            ) from e
         return DeliveryReceipt(None, f"Đã ghi {target}")
 
     def probe(self, dest: Destination, secret: str | None) -> DeliveryReceipt:
@@ -208,8 +273,11 @@ class FolderTransport:
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".tthc-probe-"):
                 pass
         except OSError as e:
-            raise UploadError(f"Không ghi được vào thư mục “{dest.folder}”: {e.strerror or e}.",
-                              retryable=False, detail=f"{type(e).__name__}: {e}") from e
+            raise UploadError(
+                f"Không ghi được vào thư mục “{dest.folder}”: {e.strerror or e}.",
+                retryable=False,
+                detail=f"{type(e).__name__}: {e}",
+            ) from e
         return DeliveryReceipt(None, f"Ghi được vào {folder}")
 
 

@@ -39,14 +39,27 @@ class _LetterDialog(FormDialog):
     NAME, TITLE, OK_TEXT = "letterDialog", "", ""
 
     def __init__(
-        self, services: Services, runner: TaskRunner, letter: ApologyLetter, parent: QWidget | None = None
+        self,
+        services: Services,
+        runner: TaskRunner,
+        letter: ApologyLetter,
+        parent: QWidget | None = None,
     ) -> None:
         self.letter = letter  # build() reads it
-        summary = QCoreApplication.translate("LetterDialog", "Hồ sơ {0} · {1} · hẹn trả {2}").format(
-            letter.dossier_code, letter.applicant_name, format_datetime(letter.original_due_at))
+        summary = QCoreApplication.translate(
+            "LetterDialog", "Hồ sơ {0} · {1} · hẹn trả {2}"
+        ).format(
+            letter.dossier_code, letter.applicant_name, format_datetime(letter.original_due_at)
+        )
         title = QCoreApplication.translate("LetterDialog", self.TITLE)
-        super().__init__(services, runner, title, summary, parent,
-                         ok_text=QCoreApplication.translate("LetterDialog", self.OK_TEXT))
+        super().__init__(
+            services,
+            runner,
+            title,
+            summary,
+            parent,
+            ok_text=QCoreApplication.translate("LetterDialog", self.OK_TEXT),
+        )
         self.setObjectName(self.NAME)
         self.setMinimumWidth(600)
 
@@ -70,21 +83,28 @@ class LetterEditDialog(_LetterDialog):
         self.detail_edit = QLineEdit(x.reason_detail)
         self.detail_edit.setPlaceholderText(self.tr("Nói rõ thêm (không bắt buộc)"))
         form.addRow(self.tr("Chi tiết"), self.detail_edit)
-        self.unit_combo = unit_combo(list(self.services.settings.office().units), x.responsible_unit)
+        self.unit_combo = unit_combo(
+            list(self.services.settings.office().units), x.responsible_unit
+        )
         form.addRow(self.tr("Đơn vị chịu trách nhiệm"), self.unit_combo)
         self.proposed_edit = moment_edit(x.proposed_due_at)
         box, proposed_error = with_error(self.proposed_edit)
         form.addRow(self.tr("Hẹn lại trả kết quả"), box)
         signer = f"{x.signer_prefix}\n{x.signer_title}\n{x.signer_name}".strip()
         form.addRow(self.tr("Người ký"), QLabel(signer))
-        return {"reason": (self.reason_combo, reason_error), "proposed_due_at": (self.proposed_edit, proposed_error)}
+        return {
+            "reason": (self.reason_combo, reason_error),
+            "proposed_due_at": (self.proposed_edit, proposed_error),
+        }
 
     def edit(self) -> LetterEdit:
         return LetterEdit(
             reason=nfc(self.reason_combo.currentText()),
             reason_detail=nfc(self.detail_edit.text()),
             responsible_unit=nfc(self.unit_combo.currentText()),
-            proposed_due_at=self.proposed_edit.dateTime().toPython().replace(second=0, microsecond=0),
+            proposed_due_at=self.proposed_edit.dateTime()
+            .toPython()
+            .replace(second=0, microsecond=0),
         )
 
     def work(self) -> Callable[[], Any]:
@@ -103,10 +123,14 @@ class LetterConfirmDialog(_LetterDialog):
         heads = [m.name for m in self.services.settings.staff() if m.role == "head"]
         self.by_combo = QComboBox()
         self.by_combo.setEditable(True)
-        self.by_combo.addItems(list(dict.fromkeys([office.head_name, *heads, self.services.settings.current_clerk()])))
+        self.by_combo.addItems(
+            list(dict.fromkeys([office.head_name, *heads, self.services.settings.current_clerk()]))
+        )
         form.addRow(self.tr("Người ký duyệt"), self.by_combo)
         self.override_edit = QLineEdit()
-        self.override_edit.setPlaceholderText(self.tr("Chỉ khi hẹn lại lần thứ hai: lý do lãnh đạo đồng ý"))
+        self.override_edit.setPlaceholderText(
+            self.tr("Chỉ khi hẹn lại lần thứ hai: lý do lãnh đạo đồng ý")
+        )
         box, override_error = with_error(self.override_edit)
         form.addRow(self.tr("Hẹn lại lần hai"), box)
         return {"override": (self.override_edit, override_error)}

@@ -75,14 +75,20 @@ class LetterTableModel(RowTableModel):
             return QBrush(OVERRIDE_COLOR)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "number" and x.override:
-                return self.tr("Hẹn lại lần hai, lãnh đạo đồng ý: {0} ({1})").format(x.override_reason, x.override_by)
+                return self.tr("Hẹn lại lần hai, lãnh đạo đồng ý: {0} ({1})").format(
+                    x.override_reason, x.override_by
+                )
             if key == "reason":
                 return x.full_reason
         return None
 
     def _display(self, x: ApologyLetter, key: str) -> str:
         if key == "number":
-            return x.number_text + (" ⚑" if x.override else "") if x.number_text else self.tr("(dự thảo)")
+            return (
+                x.number_text + (" ⚑" if x.override else "")
+                if x.number_text
+                else self.tr("(dự thảo)")
+            )
         if key == "code":
             return x.dossier_code
         if key == "applicant":
@@ -98,7 +104,9 @@ class LetterTableModel(RowTableModel):
         if key == "status":
             return x.status.label
         if key == "delivered":
-            return f"{list_datetime(x.delivered_at)} · {x.delivery_method}" if x.delivered_at else ""
+            return (
+                f"{list_datetime(x.delivered_at)} · {x.delivery_method}" if x.delivered_at else ""
+            )
         return ""
 
 
@@ -116,7 +124,9 @@ class ApologyPage(QWidget):
 
     letters_changed = Signal()
 
-    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("apologyPage")
         self._services = services
@@ -132,7 +142,9 @@ class ApologyPage(QWidget):
             self.filter_combo.addItem(self.tr(text))
         self.scan_button = QPushButton(self.tr("Lập dự thảo còn thiếu"))
         self.scan_button.setToolTip(
-            self.tr("Lập phiếu dự thảo cho mọi hồ sơ đã trễ hoặc sẽ đến hạn vào ngày làm việc kế tiếp mà chưa có phiếu")
+            self.tr(
+                "Lập phiếu dự thảo cho mọi hồ sơ đã trễ hoặc sẽ đến hạn vào ngày làm việc kế tiếp mà chưa có phiếu"
+            )
         )
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Hiện:")))
@@ -141,9 +153,22 @@ class ApologyPage(QWidget):
         top.addWidget(self.scan_button)
 
         self.model = LetterTableModel(self)
-        self.table = list_view("letterTable", self.model, multi=True, sizes=(
-            "12/2026/PXL ⚑", "000.17.22.H56-260302-0001", "Nguyễn Thị Thu Hà", "02/03/2026 08:00",
-            "02/03/2026 08:00", "", "Công chức Tư pháp - Hộ tịch", "Đã ký, chờ gửi", "02/03/2026 08:00 · Gọi điện thoại"))
+        self.table = list_view(
+            "letterTable",
+            self.model,
+            multi=True,
+            sizes=(
+                "12/2026/PXL ⚑",
+                "000.17.22.H56-260302-0001",
+                "Nguyễn Thị Thu Hà",
+                "02/03/2026 08:00",
+                "02/03/2026 08:00",
+                "",
+                "Công chức Tư pháp - Hộ tịch",
+                "Đã ký, chờ gửi",
+                "02/03/2026 08:00 · Gọi điện thoại",
+            ),
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
@@ -161,7 +186,11 @@ class ApologyPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.discard_button)
         self.count_label = muted_label()
-        hint = muted_label(self.tr("Chọn nhiều phiếu bằng Ctrl/Shift để in một lượt · Enter: sửa dự thảo, ghi nhận đã gửi"))
+        hint = muted_label(
+            self.tr(
+                "Chọn nhiều phiếu bằng Ctrl/Shift để in một lượt · Enter: sửa dự thảo, ghi nhận đã gửi"
+            )
+        )
         hint.setWordWrap(False)
 
         root = QVBoxLayout(self)
@@ -188,23 +217,35 @@ class ApologyPage(QWidget):
     # -- loading ------------------------------------------------------------------------------
     def refresh(self) -> None:
         self._generation += 1
-        generation, index, apologies = self._generation, self.filter_combo.currentIndex(), self._services.apologies
+        generation, index, apologies = (
+            self._generation,
+            self.filter_combo.currentIndex(),
+            self._services.apologies,
+        )
         status = FILTERS[index][1]
 
         def fetch() -> list[ApologyLetter]:
             letters = apologies.letters(status)
             if index == 0:  # what still needs work: drafts and signed letters not yet sent
                 letters = [x for x in letters if x.status is not LetterStatus.DELIVERED]
-            return sorted(letters, key=lambda x: (x.status is not LetterStatus.DRAFT, x.original_due_at))
+            return sorted(
+                letters, key=lambda x: (x.status is not LetterStatus.DRAFT, x.original_due_at)
+            )
 
-        self._runner.run(fetch, lambda letters: self._on_letters_loaded(generation, letters), label="Phiếu xin lỗi")
+        self._runner.run(
+            fetch,
+            lambda letters: self._on_letters_loaded(generation, letters),
+            label="Phiếu xin lỗi",
+        )
 
     def _on_letters_loaded(self, generation: int, letters: list[ApologyLetter]) -> None:
         if generation != self._generation:
             return
         self.model.set_letters(letters)
         drafts = sum(x.status is LetterStatus.DRAFT for x in letters)
-        self.count_label.setText(self.tr("{0} phiếu, trong đó {1} dự thảo").format(len(letters), drafts))
+        self.count_label.setText(
+            self.tr("{0} phiếu, trong đó {1} dự thảo").format(len(letters), drafts)
+        )
         self._update_buttons()
 
     def selected(self) -> list[ApologyLetter]:
@@ -226,13 +267,20 @@ class ApologyPage(QWidget):
         self.confirm_button.setEnabled(one is not None and one.status is LetterStatus.DRAFT)
         self.deliver_button.setEnabled(one is not None and one.status is LetterStatus.CONFIRMED)
         self.print_button.setEnabled(bool(chosen))
-        self.discard_button.setEnabled(bool(chosen) and all(x.status is LetterStatus.DRAFT for x in chosen))
+        self.discard_button.setEnabled(
+            bool(chosen) and all(x.status is LetterStatus.DRAFT for x in chosen)
+        )
 
     # -- acting -------------------------------------------------------------------------------
     def scan(self) -> None:
         self.scan_button.setEnabled(False)
-        self._runner.run(self._services.apologies.scan, self._on_scanned, self._on_scan_failed, write=True,
-                         label="Lập phiếu xin lỗi dự thảo")
+        self._runner.run(
+            self._services.apologies.scan,
+            self._on_scanned,
+            self._on_scan_failed,
+            write=True,
+            label="Lập phiếu xin lỗi dự thảo",
+        )
 
     def _on_scanned(self, created: int) -> None:
         self.scan_button.setEnabled(True)
@@ -266,7 +314,9 @@ class ApologyPage(QWidget):
         chosen = self.selected()
         if len(chosen) != 1:
             return None
-        return self._open(lambda: LetterConfirmDialog(self._services, self._runner, chosen[0], self))
+        return self._open(
+            lambda: LetterConfirmDialog(self._services, self._runner, chosen[0], self)
+        )
 
     def deliver_selected(self) -> QDialog | None:
         from tthc_desk.ui.apology_dialogs import LetterDeliverDialog
@@ -274,7 +324,9 @@ class ApologyPage(QWidget):
         chosen = self.selected()
         if len(chosen) != 1:
             return None
-        return self._open(lambda: LetterDeliverDialog(self._services, self._runner, chosen[0], self))
+        return self._open(
+            lambda: LetterDeliverDialog(self._services, self._runner, chosen[0], self)
+        )
 
     def print_selected(self) -> None:
         ids = [x.id for x in self.selected()]
@@ -282,10 +334,14 @@ class ApologyPage(QWidget):
             return
         apologies = self._services.apologies
         open_pdf(
-            self, self._runner, lambda: apologies.pdf(ids),
+            self,
+            self._runner,
+            lambda: apologies.pdf(ids),
             title=self.tr("Phiếu xin lỗi và hẹn lại ({0} phiếu)").format(len(ids)),
-            file_name="phieu-xin-loi.pdf", output_dir=self._services.paths.output_dir,
-            on_open=self._on_preview_opened, label="In phiếu xin lỗi",
+            file_name="phieu-xin-loi.pdf",
+            output_dir=self._services.paths.output_dir,
+            on_open=self._on_preview_opened,
+            label="In phiếu xin lỗi",
         )
 
     def discard_selected(self) -> None:
@@ -298,7 +354,9 @@ class ApologyPage(QWidget):
             return len(ids)
 
         if ids:
-            self._runner.run(discard, lambda _n: self._after_change(), write=True, label="Xóa phiếu dự thảo")
+            self._runner.run(
+                discard, lambda _n: self._after_change(), write=True, label="Xóa phiếu dự thảo"
+            )
 
     def _after_change(self) -> None:
         self.refresh()

@@ -118,7 +118,12 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
         # thread, once the window is usable (then hourly).
         QTimer.singleShot(1500, window.start_attention)
         # Load the PDF machinery while the clerk fills the first form, not at start-up.
-        QTimer.singleShot(200, lambda: threading.Thread(target=services.printing.warm_up, name="warm-up", daemon=True).start())
+        QTimer.singleShot(
+            200,
+            lambda: threading.Thread(
+                target=services.printing.warm_up, name="warm-up", daemon=True
+            ).start(),
+        )
         return app.exec()
     finally:
         services.close()

@@ -32,7 +32,9 @@ class AttentionBar(QFrame):
         self.summary_label = QLabel()
         self.summary_label.setObjectName("summaryLabel")
         self.summary_label.setWordWrap(True)
-        self.summary_label.setStyleSheet("#summaryLabel { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px; padding: 4px 8px; }")
+        self.summary_label.setStyleSheet(
+            "#summaryLabel { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px; padding: 4px 8px; }"
+        )
         self.summary_close = QPushButton("×")
         self.summary_close.setToolTip(self.tr("Ẩn dòng nhắc"))
         self.summary_close.setFixedWidth(28)
@@ -69,7 +71,9 @@ class AttentionBar(QFrame):
             return "…" if value is None else str(value)
 
         self.overdue_button.setText(self.tr("Quá hạn: {0}").format(n(counts and counts.overdue)))
-        self.today_button.setText(self.tr("Đến hạn hôm nay: {0}").format(n(counts and counts.due_today)))
+        self.today_button.setText(
+            self.tr("Đến hạn hôm nay: {0}").format(n(counts and counts.due_today))
+        )
         self.soon_button.setText(self.tr("Sắp đến hạn: {0}").format(n(counts and counts.due_soon)))
         self.letters_button.setText(self.tr("Phiếu xin lỗi dự thảo: {0}").format(n(drafts)))
 
@@ -104,4 +108,6 @@ def summary_text(c: DeadlineCounts, drafts: int) -> str:
         parts.append(_tr("{0} hồ sơ chờ bổ sung quá hạn, đề nghị đóng").format(c.to_close))
     if drafts:
         parts.append(_tr("{0} phiếu xin lỗi dự thảo chờ xử lý").format(drafts))
-    return _tr("Cần chú ý hôm nay: {0}. Bấm vào các con số phía trên để xem.").format(", ".join(parts))
+    return _tr("Cần chú ý hôm nay: {0}. Bấm vào các con số phía trên để xem.").format(
+        ", ".join(parts)
+    )

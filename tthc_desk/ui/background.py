@@ -34,7 +34,9 @@ class BackgroundWork(QObject):
     report_queued = Signal()
     uploads_done = Signal()
 
-    def __init__(self, services: Services, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._runner = runner
@@ -69,7 +71,13 @@ class BackgroundWork(QObject):
             log.error("Lập phiếu xin lỗi dự thảo không thành công", exc_info=exc)
             self.refresh_counts(summary=summary)
 
-        self._runner.run(self._services.apologies.scan, done, failed, write=True, label="Lập phiếu xin lỗi dự thảo")
+        self._runner.run(
+            self._services.apologies.scan,
+            done,
+            failed,
+            write=True,
+            label="Lập phiếu xin lỗi dự thảo",
+        )
 
     def refresh_counts(self, summary: bool = False) -> None:
         deadlines, apologies = self._services.deadlines, self._services.apologies
@@ -77,12 +85,19 @@ class BackgroundWork(QObject):
         def work() -> tuple[DeadlineCounts, int]:
             return deadlines.counts(), apologies.count(LetterStatus.DRAFT)
 
-        self._runner.run(work, lambda result: self.counts_loaded.emit(result[0], result[1], summary),
-                         label="Đếm hồ sơ cần chú ý")
+        self._runner.run(
+            work,
+            lambda result: self.counts_loaded.emit(result[0], result[1], summary),
+            label="Đếm hồ sơ cần chú ý",
+        )
 
     # -- the weekly report --------------------------------------------------------------------
     def run_report_schedule(self) -> None:
-        reports, outbox, folder = self._services.reports, self._services.outbox, self._services.paths.reports_dir
+        reports, outbox, folder = (
+            self._services.reports,
+            self._services.outbox,
+            self._services.paths.reports_dir,
+        )
 
         def build() -> object:
             return reports.run_schedule(outbox, folder)
@@ -92,14 +107,18 @@ class BackgroundWork(QObject):
                 return []
             try:
                 return outbox.send_due()
-            except TthcError as exc:  # no secret without asking, or no destination: wait for a person
+            except (
+                TthcError
+            ) as exc:  # no secret without asking, or no destination: wait for a person
                 log.info("Gửi báo cáo tự động chưa được: %s", exc)
                 return []
 
         def built(item: object) -> None:
             if item is not None:
                 self.report_queued.emit()
-            self._runner.run(send, lambda _results: self.uploads_done.emit(), _log_failure, label="Gửi báo cáo")
+            self._runner.run(
+                send, lambda _results: self.uploads_done.emit(), _log_failure, label="Gửi báo cáo"
+            )
 
         # Not on the writer thread: on a large office the figures take seconds, and a clerk's
         # save must not wait for them (the schedule's own writes are two short transactions).

@@ -31,7 +31,12 @@ from tthc_desk.ui.view_buttons import ViewButtons
 
 TO_CLOSE = "to_close"
 #: The views in the order of their buttons: the most urgent first.
-VIEWS: tuple[str, ...] = (DeadlineView.OVERDUE.value, DeadlineView.TODAY.value, DeadlineView.SOON.value, TO_CLOSE)
+VIEWS: tuple[str, ...] = (
+    DeadlineView.OVERDUE.value,
+    DeadlineView.TODAY.value,
+    DeadlineView.SOON.value,
+    TO_CLOSE,
+)
 VIEW_LABELS = {
     DeadlineView.OVERDUE.value: "Quá hạn",
     DeadlineView.TODAY.value: "Đến hạn hôm nay",
@@ -55,7 +60,9 @@ class DeadlinePage(QWidget):
 
     dossier_changed = Signal()
 
-    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("deadlinePage")
         self._services = services
@@ -81,7 +88,9 @@ class DeadlinePage(QWidget):
         header.setSectionResizeMode(PROCEDURE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
         self.count_label = muted_label()
-        hint = muted_label(self.tr("Enter hoặc nhấp đúp: mở hồ sơ để chuyển bước, lập phiếu xin lỗi, in phiếu"))
+        hint = muted_label(
+            self.tr("Enter hoặc nhấp đúp: mở hồ sơ để chuyển bước, lập phiếu xin lỗi, in phiếu")
+        )
         hint.setWordWrap(False)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
@@ -112,14 +121,20 @@ class DeadlinePage(QWidget):
             fetch: Callable[[], list[DossierRow]] = lambda: deadlines.to_close_rows(ROW_LIMIT)  # noqa: E731
         else:
             fetch = lambda: deadlines.rows(DeadlineView(view), ROW_LIMIT)  # noqa: E731
-        self._runner.run(fetch, lambda rows: self._on_rows_loaded(generation, rows), label="Hồ sơ cần chú ý")
+        self._runner.run(
+            fetch, lambda rows: self._on_rows_loaded(generation, rows), label="Hồ sơ cần chú ý"
+        )
 
     def _on_rows_loaded(self, generation: int, rows: list[DossierRow]) -> None:
         if generation != self._generation:
             return  # an older answer after a newer request
         self.model.reset_rows(DossierQuery(), rows, complete=True)
         shown = len(rows)
-        text = self.tr("{0} hồ sơ").format(shown) if shown < ROW_LIMIT else self.tr("{0} hồ sơ đầu tiên (hẹn trả sớm nhất)").format(shown)
+        text = (
+            self.tr("{0} hồ sơ").format(shown)
+            if shown < ROW_LIMIT
+            else self.tr("{0} hồ sơ đầu tiên (hẹn trả sớm nhất)").format(shown)
+        )
         self.count_label.setText(text)
         if shown and not self.table.currentIndex().isValid():
             self.table.selectRow(0)

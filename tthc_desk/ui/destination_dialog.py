@@ -37,8 +37,18 @@ from tthc_desk.ui.tasks import TaskRunner
 ROWS: dict[DestinationKind, tuple[str, ...]] = {
     DestinationKind.WEBDAV: ("url", "username", "password", "timeout", "ca_file"),
     DestinationKind.HTTPS_POST: ("url", "username", "bearer", "password", "timeout", "ca_file"),
-    DestinationKind.SMTP: ("smtp_host", "smtp_port", "tls", "username", "password", "from_addr", "to_addrs",
-                           "subject_template", "timeout", "ca_file"),
+    DestinationKind.SMTP: (
+        "smtp_host",
+        "smtp_port",
+        "tls",
+        "username",
+        "password",
+        "from_addr",
+        "to_addrs",
+        "subject_template",
+        "timeout",
+        "ca_file",
+    ),
     DestinationKind.FOLDER: ("folder",),
 }
 
@@ -46,10 +56,12 @@ ROWS: dict[DestinationKind, tuple[str, ...]] = {
 def ask_secret(parent: QWidget | None, dest: Destination) -> str | None:
     """Ask for a password for this run only (GUI thread); None when cancelled."""
     text, ok = QInputDialog.getText(
-        parent, parent.tr("Mật khẩu") if parent else "Mật khẩu",
+        parent,
+        parent.tr("Mật khẩu") if parent else "Mật khẩu",
         f"Mật khẩu cho “{dest.name}” ({dest.where}).\nMáy này không lưu được mật khẩu; "
         "mật khẩu chỉ dùng cho lần gửi này.",
-        QLineEdit.EchoMode.Password)
+        QLineEdit.EchoMode.Password,
+    )
     return text if ok and text else None
 
 
@@ -58,7 +70,9 @@ class DestinationDialog(QDialog):
 
     destination_saved = Signal(object)
 
-    def __init__(self, services: Services, parent: QWidget | None = None, *, runner: TaskRunner | None = None) -> None:
+    def __init__(
+        self, services: Services, parent: QWidget | None = None, *, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("destinationDialog")
         self.setWindowTitle(self.tr("Nơi nhận báo cáo"))
@@ -89,8 +103,12 @@ class DestinationDialog(QDialog):
         self.keyring_note = muted_label()
         if outbox.credentials.available:
             self.password_edit.setPlaceholderText(self.tr("để trống: giữ mật khẩu đã lưu"))
-            self.keyring_note.setText(self.tr("Mật khẩu được lưu trong kho mật khẩu của hệ điều hành, "
-                                              "không lưu trong dữ liệu của phần mềm."))
+            self.keyring_note.setText(
+                self.tr(
+                    "Mật khẩu được lưu trong kho mật khẩu của hệ điều hành, "
+                    "không lưu trong dữ liệu của phần mềm."
+                )
+            )
         else:
             self.password_edit.setEnabled(False)
             self.keyring_note.setText(self.tr(outbox.credentials.unavailable_reason))
@@ -99,8 +117,11 @@ class DestinationDialog(QDialog):
         self.smtp_port_spin.setRange(1, 65535)
         self.smtp_port_spin.setValue(587)
         self.tls_combo = QComboBox()
-        for mode, label in ((TlsMode.STARTTLS, "STARTTLS (cổng 587)"), (TlsMode.SSL, "SSL/TLS (cổng 465)"),
-                            (TlsMode.NONE, "Không mã hóa (chỉ mạng nội bộ tin cậy)")):
+        for mode, label in (
+            (TlsMode.STARTTLS, "STARTTLS (cổng 587)"),
+            (TlsMode.SSL, "SSL/TLS (cổng 465)"),
+            (TlsMode.NONE, "Không mã hóa (chỉ mạng nội bộ tin cậy)"),
+        ):
             self.tls_combo.addItem(self.tr(label), mode.value)
         self.from_edit = QLineEdit()
         self.to_edit = QLineEdit()
@@ -108,7 +129,9 @@ class DestinationDialog(QDialog):
         self.subject_edit = QLineEdit(Destination(DestinationKind.SMTP).subject_template)
         self.timeout_spin = QDoubleSpinBox()
         self.timeout_spin.setRange(1, 600)
-        self.timeout_spin.setDecimals(0)  # whole seconds; the tests use fractions through the service
+        self.timeout_spin.setDecimals(
+            0
+        )  # whole seconds; the tests use fractions through the service
         self.timeout_spin.setValue(30)
         self.timeout_spin.setSuffix(self.tr(" giây"))
         self.ca_edit = QLineEdit()
@@ -118,14 +141,21 @@ class DestinationDialog(QDialog):
         self._rows: dict[str, QWidget] = {}
         fields: dict[str, tuple[QWidget, QLabel]] = {}
         for key, title, widget, note in (
-            ("kind", "Cách gửi", self.kind_combo, None), ("name", "Tên nơi nhận", self.name_edit, None),
-            ("url", "Địa chỉ (URL)", self.url_edit, None), ("folder", "Thư mục", folder_box, None),
-            ("smtp_host", "Máy chủ thư", self.smtp_host_edit, None), ("smtp_port", "Cổng", self.smtp_port_spin, None),
-            ("tls", "Mã hóa", self.tls_combo, None), ("username", "Tên đăng nhập", self.username_edit, None),
-            ("bearer", "", self.bearer_check, None), ("password", "Mật khẩu", self.password_edit, self.keyring_note),
-            ("from_addr", "Thư người gửi", self.from_edit, None), ("to_addrs", "Thư người nhận", self.to_edit, None),
+            ("kind", "Cách gửi", self.kind_combo, None),
+            ("name", "Tên nơi nhận", self.name_edit, None),
+            ("url", "Địa chỉ (URL)", self.url_edit, None),
+            ("folder", "Thư mục", folder_box, None),
+            ("smtp_host", "Máy chủ thư", self.smtp_host_edit, None),
+            ("smtp_port", "Cổng", self.smtp_port_spin, None),
+            ("tls", "Mã hóa", self.tls_combo, None),
+            ("username", "Tên đăng nhập", self.username_edit, None),
+            ("bearer", "", self.bearer_check, None),
+            ("password", "Mật khẩu", self.password_edit, self.keyring_note),
+            ("from_addr", "Thư người gửi", self.from_edit, None),
+            ("to_addrs", "Thư người nhận", self.to_edit, None),
             ("subject_template", "Tiêu đề thư", self.subject_edit, None),
-            ("timeout", "Thời gian chờ", self.timeout_spin, None), ("ca_file", "Chứng chỉ gốc", self.ca_edit, None),
+            ("timeout", "Thời gian chờ", self.timeout_spin, None),
+            ("ca_file", "Chứng chỉ gốc", self.ca_edit, None),
         ):
             box, label = with_error(widget, note)
             self.form.addRow(self.tr(title), box)
@@ -138,7 +168,9 @@ class DestinationDialog(QDialog):
         self.test_button.clicked.connect(self.test_connection)
         self.test_label = QLabel()
         self.test_label.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Lưu"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
         self.buttons.accepted.connect(self.save)
@@ -178,13 +210,22 @@ class DestinationDialog(QDialog):
     def destination(self) -> Destination:
         kind = DestinationKind(self.kind_combo.currentData())
         return Destination(
-            kind=kind, name=self.name_edit.text(), url=self.url_edit.text(), folder=self.folder_edit.text(),
+            kind=kind,
+            name=self.name_edit.text(),
+            url=self.url_edit.text(),
+            folder=self.folder_edit.text(),
             username=self.username_edit.text() if "username" in ROWS[kind] else "",
             bearer=self.bearer_check.isChecked() and kind is DestinationKind.HTTPS_POST,
-            smtp_host=self.smtp_host_edit.text(), smtp_port=self.smtp_port_spin.value(),
-            tls=TlsMode(self.tls_combo.currentData()), from_addr=self.from_edit.text(),
-            to_addrs=tuple(a.strip() for a in self.to_edit.text().replace(";", ",").split(",") if a.strip()),
-            subject_template=self.subject_edit.text(), timeout=self.timeout_spin.value(), ca_file=self.ca_edit.text(),
+            smtp_host=self.smtp_host_edit.text(),
+            smtp_port=self.smtp_port_spin.value(),
+            tls=TlsMode(self.tls_combo.currentData()),
+            from_addr=self.from_edit.text(),
+            to_addrs=tuple(
+                a.strip() for a in self.to_edit.text().replace(";", ",").split(",") if a.strip()
+            ),
+            subject_template=self.subject_edit.text(),
+            timeout=self.timeout_spin.value(),
+            ca_file=self.ca_edit.text(),
         )
 
     def _update_rows(self) -> None:
@@ -193,7 +234,9 @@ class DestinationDialog(QDialog):
             self.form.setRowVisible(box, key in ("kind", "name") or key in ROWS[kind])
 
     def _on_browse_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Thư mục nhận báo cáo"), self.folder_edit.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Thư mục nhận báo cáo"), self.folder_edit.text()
+        )
         if folder:
             self.folder_edit.setText(folder)
 
@@ -202,8 +245,11 @@ class DestinationDialog(QDialog):
         outbox = self._services.outbox
         self.errors.clear()
         try:
-            saved = outbox.save_destination(self.destination(), self.password_edit.text() or None,
-                                            store_secret=outbox.credentials.available)
+            saved = outbox.save_destination(
+                self.destination(),
+                self.password_edit.text() or None,
+                store_secret=outbox.credentials.available,
+            )
         except ValidationError as e:
             widget = self.errors.show(e)
             if widget is not None:
@@ -232,8 +278,11 @@ class DestinationDialog(QDialog):
         except ValidationError as e:
             self.errors.show(e)
             return
-        if checked.needs_secret and not secret and not (outbox.credentials.available
-                                                        and outbox.credentials.get(checked.secret_key)):
+        if (
+            checked.needs_secret
+            and not secret
+            and not (outbox.credentials.available and outbox.credentials.get(checked.secret_key))
+        ):
             secret = self.secret_prompt(checked)  # asked here, on the GUI thread
             if not secret:
                 return
@@ -246,7 +295,9 @@ class DestinationDialog(QDialog):
             except Exception as e:
                 self._on_test_failed(e)
         else:
-            self._runner.run(work, self._on_test_done, self._on_test_failed, label="Kiểm tra kết nối")
+            self._runner.run(
+                work, self._on_test_done, self._on_test_failed, label="Kiểm tra kết nối"
+            )
 
     def _on_test_done(self, receipt: object) -> None:
         self.test_button.setEnabled(True)

@@ -149,8 +149,15 @@ def separator() -> QFrame:
     return line
 
 
-def list_view(name: str, model: QAbstractItemModel, *, multi: bool = False, sortable: bool = False,
-              sizes: Sequence[str] = (), pad: int = 16) -> QTableView:
+def list_view(
+    name: str,
+    model: QAbstractItemModel,
+    *,
+    multi: bool = False,
+    sortable: bool = False,
+    sizes: Sequence[str] = (),
+    pad: int = 16,
+) -> QTableView:
     """A read-only list of whole rows as every page shows one: row selection (one, or several
     with ``multi``), no editing, no wrapping, no row numbers, 26 px rows; with ``sortable`` the
     header sorts but starts unsorted (rows stay as loaded). ``sizes``: a sample text per column
@@ -159,8 +166,11 @@ def list_view(name: str, model: QAbstractItemModel, *, multi: bool = False, sort
     view.setObjectName(name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
-                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if multi
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setWordWrap(False)
     view.verticalHeader().hide()

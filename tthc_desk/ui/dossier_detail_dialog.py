@@ -46,10 +46,22 @@ from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.timeline_widget import TimelineTableModel, TimelineView
 
 BADGE = "color: white; background: {0}; border-radius: 9px; padding: 2px 10px; font-weight: bold;"
-TIMELINESS_COLORS = {"early": "#2e7d32", "on_time": "#1565c0", "late": "#c62828", "within": "#2e7d32", "overdue": "#c62828"}
+TIMELINESS_COLORS = {
+    "early": "#2e7d32",
+    "on_time": "#1565c0",
+    "late": "#c62828",
+    "within": "#2e7d32",
+    "overdue": "#c62828",
+}
 WARNING_STYLE = "color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d; padding: 6px;"
-FORM_FILES = {"receipt": "giay-tiep-nhan", "control": "phieu-kiem-soat", "supplement": "phieu-yeu-cau-bo-sung",
-              "refusal": "phieu-tu-choi", "stop": "phieu-dung-giai-quyet", "apology": "phieu-xin-loi"}
+FORM_FILES = {
+    "receipt": "giay-tiep-nhan",
+    "control": "phieu-kiem-soat",
+    "supplement": "phieu-yeu-cau-bo-sung",
+    "refusal": "phieu-tu-choi",
+    "stop": "phieu-dung-giai-quyet",
+    "apology": "phieu-xin-loi",
+}
 
 
 class DossierDetailDialog(QDialog):
@@ -58,7 +70,9 @@ class DossierDetailDialog(QDialog):
     dossier_corrected = Signal(object)
     dossier_changed = Signal(object)
 
-    def __init__(self, services: Services, runner: TaskRunner, code: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, code: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dossierDetailDialog")
         self._services = services
@@ -108,9 +122,17 @@ class DossierDetailDialog(QDialog):
         self.tabs.addTab(self._build_info_tab(), self.tr("Thông tin hồ sơ"))
         self.tabs.addTab(self._build_history_tab(), self.tr("Lịch sử sửa thông tin"))
         self.postal_model = TextTableModel(
-            [self.tr("Số hiệu bưu gửi"), self.tr("Trạng thái"), self.tr("Danh sách"), self.tr("Người nhận"),
-             self.tr("Giao bưu điện"), self.tr("Phát thành công"), self.tr("Phát không thành công"),
-             self.tr("Chuyển hoàn"), self.tr("Ghi chú")],
+            [
+                self.tr("Số hiệu bưu gửi"),
+                self.tr("Trạng thái"),
+                self.tr("Danh sách"),
+                self.tr("Người nhận"),
+                self.tr("Giao bưu điện"),
+                self.tr("Phát thành công"),
+                self.tr("Phát không thành công"),
+                self.tr("Chuyển hoàn"),
+                self.tr("Ghi chú"),
+            ],
             parent=self,
         )
         self.postal_view = make_table(self.postal_model, 8)
@@ -164,7 +186,8 @@ class DossierDetailDialog(QDialog):
         columns.addWidget(dossier_box, 3)
         columns.addWidget(person_box, 2)
         self.papers_model = TextTableModel(
-            [self.tr("Giấy tờ"), self.tr("Loại"), self.tr("Số lượng"), self.tr("Đã nộp")], parent=self
+            [self.tr("Giấy tờ"), self.tr("Loại"), self.tr("Số lượng"), self.tr("Đã nộp")],
+            parent=self,
         )
         papers_box = QGroupBox(self.tr("Giấy tờ trong hồ sơ"))
         self.papers_view = make_table(self.papers_model, 0)
@@ -177,7 +200,13 @@ class DossierDetailDialog(QDialog):
 
     def _build_history_tab(self) -> QWidget:
         self.history_model = TextTableModel(
-            [self.tr("Thời điểm"), self.tr("Người sửa"), self.tr("Mục"), self.tr("Cũ → Mới"), self.tr("Lý do")],
+            [
+                self.tr("Thời điểm"),
+                self.tr("Người sửa"),
+                self.tr("Mục"),
+                self.tr("Cũ → Mới"),
+                self.tr("Lý do"),
+            ],
             parent=self,
         )
         self.history_box = QWidget()
@@ -214,16 +243,30 @@ class DossierDetailDialog(QDialog):
         changeable = d.status in CHANGEABLE
         self.return_button.setEnabled(changeable)
         self.return_button.setToolTip(
-            "" if changeable else self.tr("Hồ sơ đang ở trạng thái “{0}”: không đổi được nơi nhận kết quả.").format(d.status.label)
+            ""
+            if changeable
+            else self.tr("Hồ sơ đang ở trạng thái “{0}”: không đổi được nơi nhận kết quả.").format(
+                d.status.label
+            )
         )
         items = self._services.postal.items_for(d.code)
         self.postal_items = items
-        self.postal_model.set_rows([
-            (x.waybill or self.tr("(chưa có)"), x.state_label, x.batch_number, x.recipient_name,
-             format_datetime(x.handed_over_at), format_datetime(x.delivered_at), format_datetime(x.failed_at),
-             format_datetime(x.returned_at), x.note)
-            for x in items
-        ])
+        self.postal_model.set_rows(
+            [
+                (
+                    x.waybill or self.tr("(chưa có)"),
+                    x.state_label,
+                    x.batch_number,
+                    x.recipient_name,
+                    format_datetime(x.handed_over_at),
+                    format_datetime(x.delivered_at),
+                    format_datetime(x.failed_at),
+                    format_datetime(x.returned_at),
+                    x.note,
+                )
+                for x in items
+            ]
+        )
         self.tabs.setTabVisible(self.postal_tab, bool(items))
         self.tabs.setTabText(self.postal_tab, self.tr("Bưu chính ({0})").format(len(items)))
         hint = ""
@@ -233,9 +276,13 @@ class DossierDetailDialog(QDialog):
                 hint = self.tr(
                     "Bưu điện đã chuyển hoàn kết quả ({0}) về Bộ phận Một cửa lúc {1}: kết quả chờ trả tại quầy, "
                     "bấm “Trả kết quả…” khi người nhận đến."
-                ).format(last.waybill or self.tr("chưa có số hiệu"), format_datetime(last.returned_at))
+                ).format(
+                    last.waybill or self.tr("chưa có số hiệu"), format_datetime(last.returned_at)
+                )
             elif last.state is PostalState.WAITING:
-                hint = self.tr("Kết quả chờ giao bưu điện: lập danh sách bàn giao ở trang Bưu chính (F7).")
+                hint = self.tr(
+                    "Kết quả chờ giao bưu điện: lập danh sách bàn giao ở trang Bưu chính (F7)."
+                )
         self.postal_hint.setText(hint)
         self.postal_hint.setVisible(bool(hint))
 
@@ -262,11 +309,15 @@ class DossierDetailDialog(QDialog):
             parts.append(self.tr("Hẹn ban đầu: {0}").format(format_datetime(d.original_due_at)))
         if d.extended_due_at:
             note = "" if d.extended_due_at == d.due_at else self.tr(" (ghi nhận muộn, không tính)")
-            parts.append(self.tr("Hẹn lại: {0}{1}").format(format_datetime(d.extended_due_at), note))
+            parts.append(
+                self.tr("Hẹn lại: {0}{1}").format(format_datetime(d.extended_due_at), note)
+            )
         if d.settled_at:
             parts.append(self.tr("Có kết quả: {0}").format(format_datetime(d.settled_at)))
         if d.returned_at:
-            parts.append(self.tr("Đã trả: {0} cho {1}").format(format_datetime(d.returned_at), d.returned_to))
+            parts.append(
+                self.tr("Đã trả: {0} cho {1}").format(format_datetime(d.returned_at), d.returned_to)
+            )
         if d.status in ENDED_WITHOUT_RESULT:
             parts.append(self.tr("Hồ sơ đã kết thúc, không có kết quả"))
         self.where_label.setText(" · ".join(parts))
@@ -275,7 +326,9 @@ class DossierDetailDialog(QDialog):
     def _printable(self, d: Dossier, events_kinds: set[str]) -> dict[str, str]:
         printing = self._services.printing
         why = {
-            "supplement": "" if "supplement" in events_kinds else self.tr("Hồ sơ chưa có yêu cầu bổ sung."),
+            "supplement": ""
+            if "supplement" in events_kinds
+            else self.tr("Hồ sơ chưa có yêu cầu bổ sung."),
             "refusal": "" if d.status is Status.REFUSED else self.tr("Hồ sơ không bị từ chối."),
             "stop": "" if d.status is Status.STOPPED else self.tr("Hồ sơ không dừng giải quyết."),
             "apology": "" if self.letter_ids else self.tr("Hồ sơ chưa có phiếu xin lỗi."),
@@ -303,11 +356,23 @@ class DossierDetailDialog(QDialog):
                 (self.tr("Lý do hẹn khác"), d.due_override_reason),
                 (self.tr("Hình thức nộp"), d.channel.label),
                 (self.tr("Số hiệu bưu gửi khi nhận"), d.postal_reference),
-                (self.tr("Nhận kết quả"), d.return_method.label + (f": {d.return_address}" if d.return_address else "")),
-                (self.tr("Người nhận kết quả"), ", ".join(filter(None, (d.return_recipient, d.return_phone)))),
+                (
+                    self.tr("Nhận kết quả"),
+                    d.return_method.label + (f": {d.return_address}" if d.return_address else ""),
+                ),
+                (
+                    self.tr("Người nhận kết quả"),
+                    ", ".join(filter(None, (d.return_recipient, d.return_phone))),
+                ),
                 (self.tr("Số bộ hồ sơ"), str(d.sets_count)),
-                (self.tr("Phí, lệ phí"), format_money(d.fee_amount) if d.fee_amount else self.tr("Không thu")),
-                (self.tr("Sổ tiếp nhận"), self.tr("Quyển {0}, số {1}").format(d.ledger_book, d.ledger_number)),
+                (
+                    self.tr("Phí, lệ phí"),
+                    format_money(d.fee_amount) if d.fee_amount else self.tr("Không thu"),
+                ),
+                (
+                    self.tr("Sổ tiếp nhận"),
+                    self.tr("Quyển {0}, số {1}").format(d.ledger_book, d.ledger_number),
+                ),
                 (self.tr("Cán bộ tiếp nhận"), d.clerk_name),
                 (self.tr("Lý do chậm"), d.late_reason),
                 (self.tr("Đơn vị chịu trách nhiệm"), d.responsible_unit),
@@ -323,12 +388,25 @@ class DossierDetailDialog(QDialog):
             ]
         fill_form(self._person_form, rows)
         self.papers_model.set_rows(
-            [(p.name, p.kind.label, str(p.count), self.tr("Có") if p.provided else self.tr("Chưa nộp")) for p in d.papers]
+            [
+                (
+                    p.name,
+                    p.kind.label,
+                    str(p.count),
+                    self.tr("Có") if p.provided else self.tr("Chưa nộp"),
+                )
+                for p in d.papers
+            ]
         )
         self.history_model.set_rows(
             [
-                (format_datetime(c.at), c.by, CORRECTABLE_FIELDS.get(c.field, c.field),
-                 f"{c.old_value or '(trống)'} → {c.new_value or '(trống)'}", c.reason)
+                (
+                    format_datetime(c.at),
+                    c.by,
+                    CORRECTABLE_FIELDS.get(c.field, c.field),
+                    f"{c.old_value or '(trống)'} → {c.new_value or '(trống)'}",
+                    c.reason,
+                )
                 for c in d.corrections
             ]
         )
@@ -370,8 +448,11 @@ class DossierDetailDialog(QDialog):
         code = self.dossier.code
         apologies = self._services.apologies
         self._runner.run(
-            lambda: apologies.draft(code), self._on_letter_drafted, lambda exc: show_error(self, exc),
-            write=True, label="Lập phiếu xin lỗi",
+            lambda: apologies.draft(code),
+            self._on_letter_drafted,
+            lambda exc: show_error(self, exc),
+            write=True,
+            label="Lập phiếu xin lỗi",
         )
 
     def _on_letter_drafted(self, letter: object) -> None:
@@ -399,8 +480,13 @@ class DossierDetailDialog(QDialog):
             make = lambda: method(code)  # noqa: E731
         title = dict(FORMS)[key].split(" (")[0]
         open_pdf(
-            self, self._runner, make, title=f"{title} – {code}", file_name=f"{FORM_FILES[key]}-{code}.pdf",
-            output_dir=self._services.paths.output_dir, on_open=self._on_receipt_opened,
+            self,
+            self._runner,
+            make,
+            title=f"{title} – {code}",
+            file_name=f"{FORM_FILES[key]}-{code}.pdf",
+            output_dir=self._services.paths.output_dir,
+            on_open=self._on_receipt_opened,
         )
 
     def _on_actions_bar_print_requested(self, key: str) -> None:
@@ -446,4 +532,3 @@ class DossierDetailDialog(QDialog):
 
     def _on_receipt_opened(self, dialog: ReceiptDialog) -> None:
         self.receipt_dialog = dialog
-

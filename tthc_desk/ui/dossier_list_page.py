@@ -120,7 +120,10 @@ class DossierListPage(QWidget):
         filters.addWidget(self.date_to)
 
         self.model = DossierTableModel(
-            services.dossiers.search, services.clock.now, self, thresholds=services.deadlines.thresholds
+            services.dossiers.search,
+            services.clock.now,
+            self,
+            thresholds=services.deadlines.thresholds,
         )
         self.proxy = DossierSortProxy(self)
         self.proxy.setSourceModel(self.model)

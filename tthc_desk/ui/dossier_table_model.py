@@ -39,7 +39,11 @@ OPEN_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 OVERDUE_COLOR = QColor("#c62828")
 # Row backgrounds of running dossiers: overdue red, due today orange, due soon yellow.
 ROW_COLORS = {"overdue": QColor("#fde0dc"), "today": QColor("#ffe0b2"), "soon": QColor("#fff9c4")}
-DEADLINE_TIPS = {"overdue": "Đã quá hẹn trả", "today": "Đến hạn trả hôm nay", "soon": "Sắp đến hạn trả"}
+DEADLINE_TIPS = {
+    "overdue": "Đã quá hẹn trả",
+    "today": "Đến hạn trả hôm nay",
+    "soon": "Sắp đến hạn trả",
+}
 #: (now, start of tomorrow, end of the warning window), see DeadlineService.thresholds.
 Thresholds = tuple[datetime, datetime, datetime]
 
@@ -103,7 +107,9 @@ class DossierTableModel(QAbstractTableModel):
     def page_query(self, query: DossierQuery) -> DossierQuery:
         return replace(query, before_id=None, limit=self._page_size)
 
-    def reset_rows(self, query: DossierQuery, rows: list[DossierRow], *, complete: bool = False) -> None:
+    def reset_rows(
+        self, query: DossierQuery, rows: list[DossierRow], *, complete: bool = False
+    ) -> None:
         """Replace everything with the first page of ``query`` (already fetched); ``complete``:
         ``rows`` are all there is (a deadline view), nothing more to fetch."""
         self.beginResetModel()
@@ -189,7 +195,11 @@ class DossierTableModel(QAbstractTableModel):
             if key == "due_at" and deadline:
                 return _tr(DEADLINE_TIPS[deadline])
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and key == "due_at" and self.deadline_of(row) == "overdue":
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and key == "due_at"
+            and self.deadline_of(row) == "overdue"
+        ):
             return QBrush(OVERDUE_COLOR)
         if role == Qt.ItemDataRole.BackgroundRole:
             deadline = self.deadline_of(row)
@@ -197,7 +207,7 @@ class DossierTableModel(QAbstractTableModel):
         return None
 
     def deadline_of(self, row: DossierRow) -> str | None:
-        """"overdue", "today", "soon" for a running dossier near or past its appointment."""
+        """ "overdue", "today", "soon" for a running dossier near or past its appointment."""
         if row.status not in OPEN_STATUSES:
             return None
         if self._bounds is None:

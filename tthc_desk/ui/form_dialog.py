@@ -38,8 +38,17 @@ class FormDialog(QDialog):
     #: Each dialog defines it: the service call to make, built from what was typed.
     work: Callable[[], Callable[[], Any]]
 
-    def __init__(self, services: Services, runner: TaskRunner, title: str, subtitle: str,
-                 parent: QWidget | None = None, *, window_title: str = "", ok_text: str = "Ghi nhận") -> None:
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        title: str,
+        subtitle: str,
+        parent: QWidget | None = None,
+        *,
+        window_title: str = "",
+        ok_text: str = "Ghi nhận",
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.runner = runner
@@ -96,7 +105,13 @@ class FormDialog(QDialog):
             self._on_work_failed(problem)
             return
         self.ok_button.setEnabled(False)
-        self.runner.run(self.work(), self._on_work_done, self._on_work_failed, write=True, label=self.windowTitle())
+        self.runner.run(
+            self.work(),
+            self._on_work_done,
+            self._on_work_failed,
+            write=True,
+            label=self.windowTitle(),
+        )
 
     def _on_ok_button_clicked(self) -> None:
         self.submit()
@@ -119,6 +134,9 @@ class FormDialog(QDialog):
             self.general_error.show()
         # A wrapped message needs height the minimum-size rule does not foresee: make room, so
         # no row of the form is squeezed.
-        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width()), self.sizeHint().height()))
+        self.resize(
+            self.width(),
+            max(self.height(), self.heightForWidth(self.width()), self.sizeHint().height()),
+        )
         if bad is not None:
             bad.setFocus()

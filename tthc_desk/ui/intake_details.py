@@ -153,7 +153,9 @@ class IntakeDetailsWidget(QWidget):
         self.recipient_label = QLabel(self.tr("Người nhận"))
         self.recipient_label.setBuddy(self.return_recipient)
         self.recipient_label.setMinimumHeight(self.return_recipient.sizeHint().height())
-        self.recipient_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.recipient_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
         form.addRow(self.recipient_label, recipient)
         self._errors["return_recipient"] = (self.return_recipient, name_error)
         self._errors["return_phone"] = (self.return_phone, phone_error)

@@ -131,9 +131,15 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
         self.intake.dossier_saved.connect(self._on_intake_dossier_saved)
-        self.attention_bar.overdue_button.clicked.connect(lambda: self.show_attention(DeadlineView.OVERDUE.value))
-        self.attention_bar.today_button.clicked.connect(lambda: self.show_attention(DeadlineView.TODAY.value))
-        self.attention_bar.soon_button.clicked.connect(lambda: self.show_attention(DeadlineView.SOON.value))
+        self.attention_bar.overdue_button.clicked.connect(
+            lambda: self.show_attention(DeadlineView.OVERDUE.value)
+        )
+        self.attention_bar.today_button.clicked.connect(
+            lambda: self.show_attention(DeadlineView.TODAY.value)
+        )
+        self.attention_bar.soon_button.clicked.connect(
+            lambda: self.show_attention(DeadlineView.SOON.value)
+        )
         self.attention_bar.letters_button.clicked.connect(self.show_letters)
         self.background = BackgroundWork(services, self.runner, self)
         self.background.counts_loaded.connect(self._on_background_counts_loaded)
@@ -187,7 +193,9 @@ class MainWindow(QMainWindow):
             self.tr("In giấy tiếp nhận"), self.print_receipt, [QKeySequence("Ctrl+P")]
         )
         self.attention_action = self._action(
-            self.tr("Hồ sơ cần chú ý"), lambda: self.show_attention(None), [QKeySequence(Qt.Key.Key_F4)]
+            self.tr("Hồ sơ cần chú ý"),
+            lambda: self.show_attention(None),
+            [QKeySequence(Qt.Key.Key_F4)],
         )
         self.letters_action = self._action(
             self.tr("Phiếu xin lỗi và hẹn lại"), self.show_letters, [QKeySequence(Qt.Key.Key_F6)]
@@ -204,13 +212,19 @@ class MainWindow(QMainWindow):
 
         reports = bar.addMenu(self.tr("&Báo cáo"))
         self.registers_action = self._action(
-            self.tr("Sổ theo dõi, danh sách hồ sơ quá hạn…"), self.open_registers, [QKeySequence("Ctrl+R")]
+            self.tr("Sổ theo dõi, danh sách hồ sơ quá hạn…"),
+            self.open_registers,
+            [QKeySequence("Ctrl+R")],
         )
         self.reports_action = self._action(
-            self.tr("Báo cáo gửi cấp trên (Biểu 06a)"), lambda: self.show_page(REPORTS), [QKeySequence(Qt.Key.Key_F8)]
+            self.tr("Báo cáo gửi cấp trên (Biểu 06a)"),
+            lambda: self.show_page(REPORTS),
+            [QKeySequence(Qt.Key.Key_F8)],
         )
         self.outbox_action = self._action(
-            self.tr("Hàng chờ gửi báo cáo"), lambda: self.show_page(OUTBOX), [QKeySequence(Qt.Key.Key_F9)]
+            self.tr("Hàng chờ gửi báo cáo"),
+            lambda: self.show_page(OUTBOX),
+            [QKeySequence(Qt.Key.Key_F9)],
         )
         self.destination_action = self._action(self.tr("Nơi nhận báo cáo…"), self.open_destination)
         reports.addAction(self.registers_action)
@@ -389,7 +403,9 @@ class MainWindow(QMainWindow):
     def run_report_schedule(self) -> None:
         self.background.run_report_schedule()
 
-    def _on_background_counts_loaded(self, counts: DeadlineCounts, drafts: int, summary: bool) -> None:
+    def _on_background_counts_loaded(
+        self, counts: DeadlineCounts, drafts: int, summary: bool
+    ) -> None:
         self.counts, self.draft_letters = counts, drafts
         self.attention_bar.set_counts(counts, drafts)
         attention = self._lazy.get(ATTENTION)
@@ -399,7 +415,9 @@ class MainWindow(QMainWindow):
             self.attention_bar.show_summary(summary_text(counts, drafts))
 
     def _on_background_report_queued(self) -> None:
-        self.statusBar().showMessage(self.tr("Đã lập báo cáo tuần và đưa vào hàng chờ gửi."), 10_000)
+        self.statusBar().showMessage(
+            self.tr("Đã lập báo cáo tuần và đưa vào hàng chờ gửi."), 10_000
+        )
         self._refresh_if_built(OUTBOX)
 
     def _on_reports_report_queued(self, _item: object) -> None:

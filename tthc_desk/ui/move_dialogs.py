@@ -75,8 +75,14 @@ class MoveDialog(FormDialog):
         self.move = move
         self.outcome: MoveOutcome | None = None
         super().__init__(
-            services, runner, move.label, f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}",
-            parent, window_title=QCoreApplication.translate("MoveDialog", "{0} – hồ sơ {1}").format(move.label, dossier.code),
+            services,
+            runner,
+            move.label,
+            f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}",
+            parent,
+            window_title=QCoreApplication.translate("MoveDialog", "{0} – hồ sơ {1}").format(
+                move.label, dossier.code
+            ),
         )
         self.setObjectName("moveDialog")
 
@@ -112,7 +118,11 @@ class HandOverDialog(MoveDialog):
 
     def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
         d = self.dossier
-        units = [u for u in (*self.services.settings.office().units, d.handling_unit) if u != d.current_unit]
+        units = [
+            u
+            for u in (*self.services.settings.office().units, d.handling_unit)
+            if u != d.current_unit
+        ]
         default = d.handling_unit if d.handling_unit != d.current_unit else ""
         self.unit_combo = unit_combo(units, default)
         if d.current_unit:
@@ -123,7 +133,10 @@ class HandOverDialog(MoveDialog):
 
     def request(self) -> MoveRequest:
         return MoveRequest(
-            self.move, at=self.moment(), unit=nfc(self.unit_combo.currentText()), note=nfc(self.note_edit.text())
+            self.move,
+            at=self.moment(),
+            unit=nfc(self.unit_combo.currentText()),
+            note=nfc(self.note_edit.text()),
         )
 
 
@@ -147,7 +160,11 @@ class ResultReadyDialog(MoveDialog):
     def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
         d = self.dossier
         office = self.services.settings.office()
-        default = d.current_unit if d.current_unit and d.current_unit != office.office_name else d.handling_unit
+        default = (
+            d.current_unit
+            if d.current_unit and d.current_unit != office.office_name
+            else d.handling_unit
+        )
         self.unit_combo = unit_combo([*office.units, d.handling_unit], default)
         box, label = with_error(self.unit_combo)
         form.addRow(self.tr("Đơn vị trả kết quả"), box)
@@ -155,7 +172,10 @@ class ResultReadyDialog(MoveDialog):
 
     def request(self) -> MoveRequest:
         return MoveRequest(
-            self.move, at=self.moment(), unit=nfc(self.unit_combo.currentText()), note=nfc(self.note_edit.text())
+            self.move,
+            at=self.moment(),
+            unit=nfc(self.unit_combo.currentText()),
+            note=nfc(self.note_edit.text()),
         )
 
 
@@ -166,7 +186,9 @@ class ReturnDialog(MoveDialog):
         d = self.dossier
         self.applicant_radio = QRadioButton(self.tr("Người nộp: {0}").format(d.applicant.full_name))
         self.authorised_radio = QRadioButton(
-            self.tr("Người được ủy quyền: {0}").format(d.authorised.full_name if d.authorised else "")
+            self.tr("Người được ủy quyền: {0}").format(
+                d.authorised.full_name if d.authorised else ""
+            )
         )
         self.authorised_radio.setVisible(d.authorised is not None)
         self.other_radio = QRadioButton(self.tr("Người khác:"))
@@ -222,7 +244,9 @@ class ReturnDialog(MoveDialog):
 
     def check(self) -> ValidationError | None:
         if self.other_radio.isChecked() and not self.taken_by():
-            return ValidationError.for_field("taken_by", self.tr("Ghi họ và tên người nhận kết quả."))
+            return ValidationError.for_field(
+                "taken_by", self.tr("Ghi họ và tên người nhận kết quả.")
+            )
         return None
 
     def request(self) -> MoveRequest:
@@ -257,12 +281,19 @@ class ReasonDialog(MoveDialog):
 
     def request(self) -> MoveRequest:
         return MoveRequest(
-            self.move, at=self.moment(), reason=nfc(self.reason_edit.text()), note=nfc(self.note_edit.text())
+            self.move,
+            at=self.moment(),
+            reason=nfc(self.reason_edit.text()),
+            note=nfc(self.note_edit.text()),
         )
 
 
 def dialog_for(
-    services: Services, runner: TaskRunner, dossier: Dossier, move: Move, parent: QWidget | None = None
+    services: Services,
+    runner: TaskRunner,
+    dossier: Dossier,
+    move: Move,
+    parent: QWidget | None = None,
 ) -> MoveDialog:
     """The right dialog for ``move``."""
     from tthc_desk.ui.supplement_dialog import SupplementDialog

@@ -51,8 +51,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 ERROR_COLUMN = [key for key, _ in COLUMNS].index("error")
 # Widths by what a column holds (the reason column takes what is left).
-COLUMN_SAMPLES = ("000.17.22.H56_tuan_2026-W48_v2.xlsx", "2026-02-15_2026-03-14", "lần 2, thay lần 1",
-                  "Gửi không được", "Số lần thử", "01/12/2026 09:30", "", "01/12/2026 09:30")
+COLUMN_SAMPLES = (
+    "000.17.22.H56_tuan_2026-W48_v2.xlsx",
+    "2026-02-15_2026-03-14",
+    "lần 2, thay lần 1",
+    "Gửi không được",
+    "Số lần thử",
+    "01/12/2026 09:30",
+    "",
+    "01/12/2026 09:30",
+)
 
 
 class OutboxTableModel(RowTableModel):
@@ -88,8 +96,11 @@ class OutboxTableModel(RowTableModel):
         if key == "period":
             return x.period_key
         if key == "version":
-            return self.tr("lần {0}, thay thế {1}").format(x.version, x.replaces_file_name) \
-                if x.replaces_file_name else self.tr("lần {0}").format(x.version)
+            return (
+                self.tr("lần {0}, thay thế {1}").format(x.version, x.replaces_file_name)
+                if x.replaces_file_name
+                else self.tr("lần {0}").format(x.version)
+            )
         if key == "state":
             return self.tr(x.state.label)
         if key == "attempts":
@@ -116,7 +127,9 @@ class OutboxPage(QWidget):
     outbox_changed = Signal()
     upload_finished = Signal(object)
 
-    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("outboxPage")
         self._services = services
@@ -138,7 +151,9 @@ class OutboxPage(QWidget):
 
         self.model = OutboxTableModel(self)
         self.table = list_view("outboxTable", self.model, sizes=COLUMN_SAMPLES)
-        self.table.horizontalHeader().setSectionResizeMode(ERROR_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            ERROR_COLUMN, QHeaderView.ResizeMode.Stretch
+        )
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.send_button = QPushButton(self.tr("Gửi ngay"))
@@ -169,10 +184,15 @@ class OutboxPage(QWidget):
     # -- reading ------------------------------------------------------------------------------
     def refresh(self) -> None:
         outbox = self._services.outbox
-        self._runner.run(lambda: (outbox.items(), outbox.status_counts(), outbox.destination()),
-                         self._on_loaded, label="Đọc hàng chờ gửi")
+        self._runner.run(
+            lambda: (outbox.items(), outbox.status_counts(), outbox.destination()),
+            self._on_loaded,
+            label="Đọc hàng chờ gửi",
+        )
 
-    def _on_loaded(self, loaded: tuple[list[OutboxItem], dict[OutboxState, int], Destination | None]) -> None:
+    def _on_loaded(
+        self, loaded: tuple[list[OutboxItem], dict[OutboxState, int], Destination | None]
+    ) -> None:
         items, counts, dest = loaded
         selected = self.selected_item()
         self.model.set_items(items)
@@ -182,8 +202,10 @@ class OutboxPage(QWidget):
                     self.table.selectRow(row)
         self.count_label.setText(" · ".join(f"{self.tr(s.label)}: {n}" for s, n in counts.items()))
         self.destination_label.setText(
-            self.tr("Gửi đến: {0} – {1}").format(dest.name, dest.where) if dest
-            else self.tr("Chưa đặt nơi nhận báo cáo: bấm “Nơi nhận…”."))
+            self.tr("Gửi đến: {0} – {1}").format(dest.name, dest.where)
+            if dest
+            else self.tr("Chưa đặt nơi nhận báo cáo: bấm “Nơi nhận…”.")
+        )
         self._update_buttons()
 
     def selected_item(self) -> OutboxItem | None:
@@ -192,7 +214,9 @@ class OutboxPage(QWidget):
 
     def _update_buttons(self) -> None:
         item = self.selected_item()
-        self.retry_button.setEnabled(item is not None and item.state in (OutboxState.FAILED, OutboxState.WAITING))
+        self.retry_button.setEnabled(
+            item is not None and item.state in (OutboxState.FAILED, OutboxState.WAITING)
+        )
         self.open_button.setEnabled(item is not None)
         self.send_button.setEnabled(not self._runner.busy or self._runner.synchronous)
 
@@ -204,24 +228,36 @@ class OutboxPage(QWidget):
             self.edit_destination()
             return
         secret: str | None = None
-        if dest.needs_secret and not (outbox.credentials.available and outbox.credentials.get(dest.secret_key)):
+        if dest.needs_secret and not (
+            outbox.credentials.available and outbox.credentials.get(dest.secret_key)
+        ):
             secret = self.secret_prompt(dest)  # on the GUI thread, before the worker starts
             if not secret:
                 return
         self.send_button.setEnabled(False)
         self.progress_label.setText(self.tr("Đang gửi…"))
         emit = self._relay.progressed.emit
-        self._runner.run(lambda: outbox.send_due(progress=emit, secret=secret, ignore_backoff=True),
-                         self._on_sent, self._on_send_failed, label="Gửi báo cáo")
+        self._runner.run(
+            lambda: outbox.send_due(progress=emit, secret=secret, ignore_backoff=True),
+            self._on_sent,
+            self._on_send_failed,
+            label="Gửi báo cáo",
+        )
 
     def _on_relay_progressed(self, done: int, total: int) -> None:
-        self.progress_label.setText(self.tr("Đang gửi {0}/{1}…").format(min(done + 1, total), total)
-                                    if done < total else self.tr("Đã xử lý {0} tệp.").format(total))
+        self.progress_label.setText(
+            self.tr("Đang gửi {0}/{1}…").format(min(done + 1, total), total)
+            if done < total
+            else self.tr("Đã xử lý {0} tệp.").format(total)
+        )
 
     def _on_sent(self, results: list[SendResult]) -> None:
         sent = sum(1 for r in results if r.sent)
-        self.progress_label.setText(self.tr("Đã gửi {0}/{1} tệp.").format(sent, len(results)) if results
-                                    else self.tr("Không có báo cáo nào chờ gửi."))
+        self.progress_label.setText(
+            self.tr("Đã gửi {0}/{1} tệp.").format(sent, len(results))
+            if results
+            else self.tr("Không có báo cáo nào chờ gửi.")
+        )
         self.send_button.setEnabled(True)
         self.upload_finished.emit(results)
         self.outbox_changed.emit()
@@ -250,8 +286,11 @@ class OutboxPage(QWidget):
         if item is None:
             return
         folder = self._services.paths.output_dir / "outbox"
-        self._runner.run(lambda: self._services.outbox.export(item.id, folder),
-                         lambda path: self.open_url(QUrl.fromLocalFile(str(path))), label="Mở tệp")
+        self._runner.run(
+            lambda: self._services.outbox.export(item.id, folder),
+            lambda path: self.open_url(QUrl.fromLocalFile(str(path))),
+            label="Mở tệp",
+        )
 
     def edit_destination(self) -> None:
         self.dialog = DestinationDialog(self._services, self, runner=self._runner)

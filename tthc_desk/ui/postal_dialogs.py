@@ -38,9 +38,17 @@ from tthc_desk.ui.tasks import TaskRunner
 class PostalDialog(FormDialog):
     """A postal dialog: the shared frame with a translated title."""
 
-    def __init__(self, services: Services, runner: TaskRunner, title: str, subtitle: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(services, runner, QCoreApplication.translate("PostalDialog", title), subtitle, parent)
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        title: str,
+        subtitle: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            services, runner, QCoreApplication.translate("PostalDialog", title), subtitle, parent
+        )
 
 
 def _row(form: QFormLayout, text: str, widget: QWidget) -> QLabel:
@@ -54,12 +62,22 @@ class ReturnChoiceDialog(PostalDialog):
 
     return_changed = Signal(object)  # Dossier
 
-    def __init__(self, services: Services, runner: TaskRunner, dossier: Dossier,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        dossier: Dossier,
+        parent: QWidget | None = None,
+    ) -> None:
         self.dossier = dossier
         self.postal_allowed = services.catalog.get(dossier.procedure_code).postal_return
-        super().__init__(services, runner, "Đổi nơi nhận kết quả",
-                         f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}", parent)
+        super().__init__(
+            services,
+            runner,
+            "Đổi nơi nhận kết quả",
+            f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}",
+            parent,
+        )
         self.setObjectName("returnChoiceDialog")
         self.setMinimumWidth(700)
 
@@ -89,12 +107,20 @@ class ReturnChoiceDialog(PostalDialog):
         self.address_edit.setPlaceholderText(self.tr("Số nhà, đường/thôn, xã/phường, tỉnh"))
         self.address_edit.setMinimumWidth(400)
         self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText(self.tr("Ví dụ: người nộp đề nghị qua điện thoại (không bắt buộc)"))
+        self.reason_edit.setPlaceholderText(
+            self.tr("Ví dụ: người nộp đề nghị qua điện thoại (không bắt buộc)")
+        )
         fields = {
             "return_method": (self.postal_radio, method_error),
-            "return_recipient": (self.recipient_edit, _row(form, self.tr("Người nhận"), self.recipient_edit)),
+            "return_recipient": (
+                self.recipient_edit,
+                _row(form, self.tr("Người nhận"), self.recipient_edit),
+            ),
             "return_phone": (self.phone_edit, _row(form, self.tr("Điện thoại"), self.phone_edit)),
-            "return_address": (self.address_edit, _row(form, self.tr("Địa chỉ nhận"), self.address_edit)),
+            "return_address": (
+                self.address_edit,
+                _row(form, self.tr("Địa chỉ nhận"), self.address_edit),
+            ),
             "reason": (self.reason_edit, _row(form, self.tr("Lý do"), self.reason_edit)),
         }
         self.postal_radio.toggled.connect(self._on_postal_radio_toggled)
@@ -111,10 +137,18 @@ class ReturnChoiceDialog(PostalDialog):
 
     def work(self) -> Callable[[], Any]:
         code, method = self.dossier.code, self.method()
-        recipient, phone = collapse_spaces(self.recipient_edit.text()), nfc(self.phone_edit.text()).strip()
-        address, reason = collapse_spaces(self.address_edit.text()), collapse_spaces(self.reason_edit.text())
+        recipient, phone = (
+            collapse_spaces(self.recipient_edit.text()),
+            nfc(self.phone_edit.text()).strip(),
+        )
+        address, reason = (
+            collapse_spaces(self.address_edit.text()),
+            collapse_spaces(self.reason_edit.text()),
+        )
         postal = self.services.postal
-        return lambda: postal.set_return(code, method, recipient=recipient, address=address, phone=phone, reason=reason)
+        return lambda: postal.set_return(
+            code, method, recipient=recipient, address=address, phone=phone, reason=reason
+        )
 
     def done_with(self, result: Any) -> None:
         self.return_changed.emit(result)
@@ -129,11 +163,21 @@ class WaybillDialog(PostalDialog):
 
     waybill_saved = Signal(object)  # PostalItem
 
-    def __init__(self, services: Services, runner: TaskRunner, item: PostalItem,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        item: PostalItem,
+        parent: QWidget | None = None,
+    ) -> None:
         self.item = item
-        super().__init__(services, runner, "Ghi số hiệu bưu gửi",
-                         f"{item.dossier_code} · {item.recipient_name} · danh sách {item.batch_number}", parent)
+        super().__init__(
+            services,
+            runner,
+            "Ghi số hiệu bưu gửi",
+            f"{item.dossier_code} · {item.recipient_name} · danh sách {item.batch_number}",
+            parent,
+        )
         self.setObjectName("waybillDialog")
         self.waybill_edit.setFocus()
 
@@ -141,10 +185,19 @@ class WaybillDialog(PostalDialog):
         self.waybill_edit = QLineEdit(self.item.waybill)
         self.waybill_edit.setPlaceholderText(self.tr("Quét mã vạch hoặc gõ, ví dụ EB123456789VN"))
         self.waybill_edit.setMinimumWidth(300)
-        return {"waybill": (self.waybill_edit, _row(form, self.tr("Số hiệu bưu gửi"), self.waybill_edit))}
+        return {
+            "waybill": (
+                self.waybill_edit,
+                _row(form, self.tr("Số hiệu bưu gửi"), self.waybill_edit),
+            )
+        }
 
     def work(self) -> Callable[[], Any]:
-        code, number, postal = self.item.dossier_code, nfc(self.waybill_edit.text()), self.services.postal
+        code, number, postal = (
+            self.item.dossier_code,
+            nfc(self.waybill_edit.text()),
+            self.services.postal,
+        )
         return lambda: postal.set_waybill(code, number)
 
     def done_with(self, result: Any) -> None:
@@ -156,12 +209,22 @@ class StatusUpdateDialog(PostalDialog):
 
     item_updated = Signal(object)  # PostalItem
 
-    def __init__(self, services: Services, runner: TaskRunner, item: PostalItem,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        item: PostalItem,
+        parent: QWidget | None = None,
+    ) -> None:
         self.item = item
         self.today = services.clock.now().date()
-        super().__init__(services, runner, "Cập nhật trạng thái bưu gửi",
-                         f"{item.dossier_code} · {item.waybill or 'chưa có số hiệu'} · {item.recipient_name}", parent)
+        super().__init__(
+            services,
+            runner,
+            "Cập nhật trạng thái bưu gửi",
+            f"{item.dossier_code} · {item.waybill or 'chưa có số hiệu'} · {item.recipient_name}",
+            parent,
+        )
         self.setObjectName("statusUpdateDialog")
 
     def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:

@@ -68,8 +68,13 @@ class PostalHandoverDialog(QDialog):
 
     batch_created = Signal(object)
 
-    def __init__(self, services: Services, runner: TaskRunner, items: list[PostalItem],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        items: list[PostalItem],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("postalHandoverDialog")
         self._services = services
@@ -96,16 +101,28 @@ class PostalHandoverDialog(QDialog):
         bold = self.table.font()
         bold.setBold(True)  # the current row is bold: size the columns for it
         metrics = QFontMetrics(bold)
-        for col, sample in enumerate(("TT", "000.17.22.H56-260302-0001", "Nguyễn Thị Hồng Nhung", "0912345678",
-                                      "", "◀ quét số hiệu EB")):
+        for col, sample in enumerate(
+            (
+                "TT",
+                "000.17.22.H56-260302-0001",
+                "Nguyễn Thị Hồng Nhung",
+                "0912345678",
+                "",
+                "◀ quét số hiệu EB",
+            )
+        ):
             if sample:
                 self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 20)
-        self.table.horizontalHeader().setSectionResizeMode(HANDOVER_KEYS.index("address"), QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            HANDOVER_KEYS.index("address"), QHeaderView.ResizeMode.Stretch
+        )
         self.table.clicked.connect(self._on_table_clicked)
 
         self.waybill_edit = ScanEdit()
         self.waybill_edit.setObjectName("waybillScan")
-        self.waybill_edit.setPlaceholderText(self.tr("Quét mã vạch trên bưu gửi (hoặc gõ rồi Enter)"))
+        self.waybill_edit.setPlaceholderText(
+            self.tr("Quét mã vạch trên bưu gửi (hoặc gõ rồi Enter)")
+        )
         self.waybill_edit.setMinimumWidth(360)
         self.waybill_edit.scanned.connect(self._on_waybill_edit_scanned)
         self.waybill_error = error_label()
@@ -115,7 +132,9 @@ class PostalHandoverDialog(QDialog):
         self.clear_button = QPushButton(self.tr("Xóa số hiệu dòng này"))
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         self.employee_edit = QLineEdit()
-        self.employee_edit.setPlaceholderText(self.tr("Họ tên nhân viên bưu chính nhận (không bắt buộc)"))
+        self.employee_edit.setPlaceholderText(
+            self.tr("Họ tên nhân viên bưu chính nhận (không bắt buộc)")
+        )
         self.employee_edit.setMinimumWidth(360)
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.waybill_edit)
@@ -144,11 +163,19 @@ class PostalHandoverDialog(QDialog):
 
         self.create_button = QPushButton(self.tr("Lập danh sách"))
         self.create_button.setObjectName("createBatchButton")
-        self.create_button.setStyleSheet("QPushButton#createBatchButton { font-weight: bold; padding: 4px 16px; }")
+        self.create_button.setStyleSheet(
+            "QPushButton#createBatchButton { font-weight: bold; padding: 4px 16px; }"
+        )
         self.print_button = QPushButton(self.tr("In danh sách (2 bản)…"))
         self.excel_button = QPushButton(self.tr("Xuất Excel…"))
         self.close_button = QPushButton(self.tr("Hủy"))
-        for b in (self.clear_button, self.create_button, self.print_button, self.excel_button, self.close_button):
+        for b in (
+            self.clear_button,
+            self.create_button,
+            self.print_button,
+            self.excel_button,
+            self.close_button,
+        ):
             b.setAutoDefault(False)
             b.setDefault(False)
         self.print_button.hide()
@@ -192,8 +219,9 @@ class PostalHandoverDialog(QDialog):
         if problem is None:
             other = self.model.row_with(number)
             if other is not None and other != row:
-                problem = self.tr("Số hiệu bưu gửi {0} đã quét cho dòng {1} (hồ sơ {2}) trong danh sách này: quét lại bưu gửi khác.").format(
-                    number, other + 1, self.model.item_at(other).dossier_code)
+                problem = self.tr(
+                    "Số hiệu bưu gửi {0} đã quét cho dòng {1} (hồ sơ {2}) trong danh sách này: quét lại bưu gửi khác."
+                ).format(number, other + 1, self.model.item_at(other).dossier_code)
         if problem is None:
             problem = self._recorded_problem(number)
         self.waybill_edit.clear()
@@ -209,7 +237,15 @@ class PostalHandoverDialog(QDialog):
         following = self.model.next_empty(row)
         if following is None:
             self.waybill_note.setText(
-                "\n".join(filter(None, (self.waybill_note.text(), self.tr("Đã có số hiệu cho mọi dòng: bấm “Lập danh sách”."))))
+                "\n".join(
+                    filter(
+                        None,
+                        (
+                            self.waybill_note.text(),
+                            self.tr("Đã có số hiệu cho mọi dòng: bấm “Lập danh sách”."),
+                        ),
+                    )
+                )
             )
             self.waybill_note.show()
         else:
@@ -224,8 +260,9 @@ class PostalHandoverDialog(QDialog):
             item = self._services.postal.item(number)
         except NotFoundError:
             return None
-        return self.tr("Số hiệu bưu gửi {0} đã ghi cho hồ sơ {1} (danh sách {2}): quét lại.").format(
-            number, item.dossier_code, item.batch_number)
+        return self.tr(
+            "Số hiệu bưu gửi {0} đã ghi cho hồ sơ {1} (danh sách {2}): quét lại."
+        ).format(number, item.dossier_code, item.batch_number)
 
     def _go_to(self, row: int) -> None:
         if not 0 <= row < self.model.rowCount():
@@ -234,13 +271,17 @@ class PostalHandoverDialog(QDialog):
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
         x = self.model.item_at(row)
-        self.current_label.setText(self.tr("{0}. {1} · {2}").format(row + 1, x.dossier_code, x.recipient_name))
+        self.current_label.setText(
+            self.tr("{0}. {1} · {2}").format(row + 1, x.dossier_code, x.recipient_name)
+        )
         self._update_summary()
 
     def _update_summary(self) -> None:
         total, done = self.model.rowCount(), len(self.model.waybills())
         self.summary_label.setText(
-            self.tr("{0} hồ sơ · đã có số hiệu {1}/{0}. Dòng chưa có số hiệu thì nhân viên bưu chính ghi tay trên bản in.").format(total, done)
+            self.tr(
+                "{0} hồ sơ · đã có số hiệu {1}/{0}. Dòng chưa có số hiệu thì nhân viên bưu chính ghi tay trên bản in."
+            ).format(total, done)
         )
 
     def _on_waybill_edit_scanned(self, text: str) -> None:
@@ -265,7 +306,10 @@ class PostalHandoverDialog(QDialog):
         self.create_button.setEnabled(False)
         self._runner.run(
             lambda: postal.create_batch(codes, waybills=waybills, postal_employee=employee),
-            self._on_batch_created, self._on_batch_failed, write=True, label="Lập danh sách bàn giao",
+            self._on_batch_created,
+            self._on_batch_failed,
+            write=True,
+            label="Lập danh sách bàn giao",
         )
 
     def _on_create_button_clicked(self) -> None:
@@ -274,10 +318,13 @@ class PostalHandoverDialog(QDialog):
     def _on_batch_created(self, batch: PostalBatch) -> None:
         self.batch = batch
         missing = batch.missing_waybills
-        text = self.tr("Đã lập danh sách bàn giao số {0} gồm {1} hồ sơ; các kết quả được ghi là đã trả qua bưu chính.").format(
-            batch.number_text, len(batch.items))
+        text = self.tr(
+            "Đã lập danh sách bàn giao số {0} gồm {1} hồ sơ; các kết quả được ghi là đã trả qua bưu chính."
+        ).format(batch.number_text, len(batch.items))
         if missing:
-            text += " " + self.tr("Còn {0} bưu gửi chưa có số hiệu: ghi sau bằng “Ghi số hiệu…”.").format(missing)
+            text += " " + self.tr(
+                "Còn {0} bưu gửi chưa có số hiệu: ghi sau bằng “Ghi số hiệu…”."
+            ).format(missing)
         self.done_label.setText(text)
         self.done_label.show()
         for w in (self.waybill_edit, self.clear_button, self.employee_edit):
@@ -305,10 +352,13 @@ class PostalHandoverDialog(QDialog):
             return
         number, postal = self.batch.number_text, self._services.postal
         open_pdf(
-            self, self._runner, lambda: postal.batch_pdf(number, copies=2),
+            self,
+            self._runner,
+            lambda: postal.batch_pdf(number, copies=2),
             title=self.tr("Danh sách bàn giao số {0}").format(number),
             file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
-            output_dir=self._services.paths.output_dir, on_open=self._on_preview_opened,
+            output_dir=self._services.paths.output_dir,
+            on_open=self._on_preview_opened,
             label="In danh sách bàn giao",
         )
 
@@ -318,8 +368,13 @@ class PostalHandoverDialog(QDialog):
             return
         number = self.batch.number_text
         if path is None:
-            suggested = self._services.paths.output_dir / f"danh-sach-ban-giao-{number.replace('/', '-')}.xlsx"
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Xuất Excel"), str(suggested), self.tr("Tệp Excel (*.xlsx)"))
+            suggested = (
+                self._services.paths.output_dir
+                / f"danh-sach-ban-giao-{number.replace('/', '-')}.xlsx"
+            )
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Xuất Excel"), str(suggested), self.tr("Tệp Excel (*.xlsx)")
+            )
             if not chosen:
                 return
             path = Path(chosen)
@@ -327,12 +382,18 @@ class PostalHandoverDialog(QDialog):
                 path = path.with_suffix(".xlsx")
         target, postal = path, self._services.postal
         self._runner.run(
-            lambda: postal.write_batch_list(number, target), self._on_excel_written,
-            lambda exc: show_error(self, exc), label="Xuất danh sách bàn giao",
+            lambda: postal.write_batch_list(number, target),
+            self._on_excel_written,
+            lambda exc: show_error(self, exc),
+            label="Xuất danh sách bàn giao",
         )
 
     def _on_excel_written(self, path: Path) -> None:
-        self.done_label.setText(self.done_label.text().split("\n")[0] + "\n" + self.tr("Đã xuất Excel: {0}").format(path))
+        self.done_label.setText(
+            self.done_label.text().split("\n")[0]
+            + "\n"
+            + self.tr("Đã xuất Excel: {0}").format(path)
+        )
 
     def _on_print_button_clicked(self) -> None:
         self.print_list()

@@ -39,10 +39,22 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 ADDRESS_COLUMN = COLUMN_KEYS.index("address")
 #: Widths of the columns, from a typical value.
-COLUMN_SAMPLES = ("☐ 000.17.22.H56-260302-0001", "Nguyễn Thị Hồng Nhung", "Nguyễn Thị Hồng Nhung", "",
-                  "0912345678", "EB123456789VN", "Phát không thành công", "01/2026/BGBC",
-                  "02/03/2026 08:00", "02/03/2026 08:00", "02/03/2026 08:00")
-RETURNED_HINT = "Bưu điện đã chuyển hoàn: kết quả chờ trả tại quầy. Enter để mở hồ sơ, bấm “Trả kết quả…”."
+COLUMN_SAMPLES = (
+    "☐ 000.17.22.H56-260302-0001",
+    "Nguyễn Thị Hồng Nhung",
+    "Nguyễn Thị Hồng Nhung",
+    "",
+    "0912345678",
+    "EB123456789VN",
+    "Phát không thành công",
+    "01/2026/BGBC",
+    "02/03/2026 08:00",
+    "02/03/2026 08:00",
+    "02/03/2026 08:00",
+)
+RETURNED_HINT = (
+    "Bưu điện đã chuyển hoàn: kết quả chờ trả tại quầy. Enter để mở hồ sơ, bấm “Trả kết quả…”."
+)
 TAKEN_HINT = "Bưu điện đã chuyển hoàn; kết quả đã được trả tại quầy."
 
 
@@ -68,7 +80,11 @@ def item_text(x: PostalItem, key: str) -> str:
     if key == "handed":
         return list_datetime(x.handed_over_at)
     if key == "last":
-        return list_datetime(x.last_moment) if x.state not in (PostalState.WAITING, PostalState.HANDED_OVER) else ""
+        return (
+            list_datetime(x.last_moment)
+            if x.state not in (PostalState.WAITING, PostalState.HANDED_OVER)
+            else ""
+        )
     return ""
 
 
@@ -106,12 +122,20 @@ class PostalItemTableModel(RowTableModel):
     def set_all_checked(self, on: bool) -> None:
         self._unchecked = set() if on else {x.dossier_code for x in self._rows}
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0), [Qt.ItemDataRole.CheckStateRole])
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._rows) - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        flags = (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
         if self.checkable and index.column() == 0:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
@@ -126,7 +150,11 @@ class PostalItemTableModel(RowTableModel):
         if role == ITEM_ROLE:
             return x
         if role == Qt.ItemDataRole.CheckStateRole and self.checkable and index.column() == 0:
-            return Qt.CheckState.Unchecked if x.dossier_code in self._unchecked else Qt.CheckState.Checked
+            return (
+                Qt.CheckState.Unchecked
+                if x.dossier_code in self._unchecked
+                else Qt.CheckState.Checked
+            )
         if role == Qt.ItemDataRole.BackgroundRole:
             if x.state is PostalState.RETURNED:
                 return QBrush(RETURNED_COLOR)
@@ -142,7 +170,12 @@ class PostalItemTableModel(RowTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not (index.isValid() and self.checkable and index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole):
+        if not (
+            index.isValid()
+            and self.checkable
+            and index.column() == 0
+            and role == Qt.ItemDataRole.CheckStateRole
+        ):
             return False
         code = self._rows[index.row()].dossier_code
         checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
@@ -233,7 +266,9 @@ class HandoverTableModel(RowTableModel):
             if key == "number":
                 return str(row + 1)
             if key == "waybill":
-                return self.waybill_of(row) or ("◀ " + self.tr("quét số hiệu") if row == self.current else "")
+                return self.waybill_of(row) or (
+                    "◀ " + self.tr("quét số hiệu") if row == self.current else ""
+                )
             return item_text(x, key)
         if role == ITEM_ROLE:
             return x

@@ -87,7 +87,9 @@ class PostalPage(QWidget):
 
     postal_changed = Signal()
 
-    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("postalPage")
         self._services = services
@@ -107,14 +109,18 @@ class PostalPage(QWidget):
         self.states.view_chosen.connect(self.show_state)
         states_row = self.states.row
         self.import_button = QPushButton(self.tr("Nhập tệp trạng thái…"))
-        self.import_button.setToolTip(self.tr("Tệp CSV hoặc Excel của bưu điện: số hiệu bưu gửi, trạng thái, ngày"))
+        self.import_button.setToolTip(
+            self.tr("Tệp CSV hoặc Excel của bưu điện: số hiệu bưu gửi, trạng thái, ngày")
+        )
         states_row.addWidget(self.import_button)
 
         self.model = PostalItemTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         # Unsorted at first (as loaded); room for the check box in the widths.
-        self.table = list_view("postalTable", self.proxy, sortable=True, sizes=COLUMN_SAMPLES, pad=24)
+        self.table = list_view(
+            "postalTable", self.proxy, sortable=True, sizes=COLUMN_SAMPLES, pad=24
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(ADDRESS_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
@@ -125,14 +131,22 @@ class PostalPage(QWidget):
         self.uncheck_all_button = QPushButton(self.tr("Bỏ chọn tất cả"))
         self.batch_button = QPushButton(self.tr("Lập danh sách bàn giao"))
         self.batch_button.setObjectName("batchButton")
-        self.batch_button.setStyleSheet("QPushButton#batchButton { font-weight: bold; padding: 4px 14px; }")
+        self.batch_button.setStyleSheet(
+            "QPushButton#batchButton { font-weight: bold; padding: 4px 14px; }"
+        )
         self.waybill_button = QPushButton(self.tr("Ghi số hiệu…"))
         self.update_button = QPushButton(self.tr("Cập nhật trạng thái…"))
         self.reprint_button = QPushButton(self.tr("In lại danh sách…"))
         self.open_button = QPushButton(self.tr("Mở hồ sơ"))
         buttons = QHBoxLayout()
-        for b in (self.check_all_button, self.uncheck_all_button, self.batch_button, self.waybill_button,
-                  self.update_button, self.reprint_button):
+        for b in (
+            self.check_all_button,
+            self.uncheck_all_button,
+            self.batch_button,
+            self.waybill_button,
+            self.update_button,
+            self.reprint_button,
+        ):
             b.setAutoDefault(False)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -190,18 +204,29 @@ class PostalPage(QWidget):
         month = self._services.reports.period(PeriodKind.MONTH)
 
         def fetch() -> tuple[PostalCounts, list[PostalItem], PostalShares]:
-            return postal.counts(), postal.items(state), postal.postal_shares(month.start, min(month.end, today))
+            return (
+                postal.counts(),
+                postal.items(state),
+                postal.postal_shares(month.start, min(month.end, today)),
+            )
 
-        self._runner.run(fetch, lambda result: self._on_loaded(generation, result), label="Bưu chính")
+        self._runner.run(
+            fetch, lambda result: self._on_loaded(generation, result), label="Bưu chính"
+        )
 
-    def _on_loaded(self, generation: int, result: tuple[PostalCounts, list[PostalItem], PostalShares]) -> None:
+    def _on_loaded(
+        self, generation: int, result: tuple[PostalCounts, list[PostalItem], PostalShares]
+    ) -> None:
         if generation != self._generation:
             return  # an older answer after a newer request
         counts, items, shares = result
         self.set_counts(counts)
         self.model.set_items(items, checkable=self.state is PostalState.WAITING)
-        self.count_label.setText(self.tr("{0} bưu gửi").format(len(items)) if self.state is not PostalState.WAITING
-                                 else self.tr("{0} kết quả chờ giao bưu điện").format(len(items)))
+        self.count_label.setText(
+            self.tr("{0} bưu gửi").format(len(items))
+            if self.state is not PostalState.WAITING
+            else self.tr("{0} kết quả chờ giao bưu điện").format(len(items))
+        )
         self.shares_label.setText(self.shares_text(shares))
         if items and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
@@ -214,8 +239,16 @@ class PostalPage(QWidget):
     def shares_text(self, s: PostalShares) -> str:
         return self.tr(
             "Từ {0} đến {1}: nhận qua bưu chính {2}/{3} hồ sơ ({4}) · trả kết quả qua bưu chính {5}/{6} hồ sơ ({7})"
-        ).format(f"{s.date_from:%d/%m/%Y}", f"{s.date_to:%d/%m/%Y}", s.received_by_post, s.received_total,
-                 percent_text(s.received_share), s.returned_by_post, s.returned_total, percent_text(s.returned_share))
+        ).format(
+            f"{s.date_from:%d/%m/%Y}",
+            f"{s.date_to:%d/%m/%Y}",
+            s.received_by_post,
+            s.received_total,
+            percent_text(s.received_share),
+            s.returned_by_post,
+            s.returned_total,
+            percent_text(s.returned_share),
+        )
 
     def items(self) -> list[PostalItem]:
         """The rows as shown (sorted as the table is)."""
@@ -234,8 +267,11 @@ class PostalPage(QWidget):
     def set_checked(self, code: str, on: bool) -> None:
         for r in range(self.model.rowCount()):
             if self.model.item_at(r).dossier_code == code:
-                self.model.setData(self.model.index(r, 0), Qt.CheckState.Checked if on else Qt.CheckState.Unchecked,
-                                   Qt.ItemDataRole.CheckStateRole)
+                self.model.setData(
+                    self.model.index(r, 0),
+                    Qt.CheckState.Checked if on else Qt.CheckState.Unchecked,
+                    Qt.ItemDataRole.CheckStateRole,
+                )
 
     def _show_tab_widgets(self) -> None:
         waiting = self.state is PostalState.WAITING
@@ -250,15 +286,20 @@ class PostalPage(QWidget):
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.model.checked_items()
         self.batch_button.setEnabled(bool(chosen))
-        self.batch_button.setText(self.tr("Lập danh sách bàn giao ({0})").format(len(chosen)) if chosen
-                                  else self.tr("Lập danh sách bàn giao"))
+        self.batch_button.setText(
+            self.tr("Lập danh sách bàn giao ({0})").format(len(chosen))
+            if chosen
+            else self.tr("Lập danh sách bàn giao")
+        )
         x = self.selected()
         open_item = x is not None and x.state in OPEN_STATES
         self.waybill_button.setEnabled(open_item and x is not None and not x.waybill)
         self.update_button.setEnabled(open_item)
         self.reprint_button.setEnabled(x is not None and bool(x.batch_number))
         self.open_button.setEnabled(x is not None)
-        self.reprint_button.setToolTip(self.tr("In lại danh sách {0}").format(x.batch_number) if x and x.batch_number else "")
+        self.reprint_button.setToolTip(
+            self.tr("In lại danh sách {0}").format(x.batch_number) if x and x.batch_number else ""
+        )
 
     # -- acting -------------------------------------------------------------------------------
     def _after_change(self, message: str = "") -> None:
@@ -286,15 +327,20 @@ class PostalPage(QWidget):
         return dialog
 
     def _on_handover_batch_created(self, batch: object) -> None:
-        self._after_change(self.tr("Đã lập danh sách bàn giao số {0}.").format(getattr(batch, "number_text", "")))
+        self._after_change(
+            self.tr("Đã lập danh sách bàn giao số {0}.").format(getattr(batch, "number_text", ""))
+        )
 
     def record_waybill(self) -> WaybillDialog | None:
         x = self.selected()
         if x is None or x.state not in OPEN_STATES:
             return None
         dialog = WaybillDialog(self._services, self._runner, x, self)
-        dialog.waybill_saved.connect(lambda item: self._after_change(
-            self.tr("Đã ghi số hiệu {0} cho hồ sơ {1}.").format(item.waybill, item.dossier_code)))
+        dialog.waybill_saved.connect(
+            lambda item: self._after_change(
+                self.tr("Đã ghi số hiệu {0} cho hồ sơ {1}.").format(item.waybill, item.dossier_code)
+            )
+        )
         self._open_dialog(dialog)
         return dialog
 
@@ -303,8 +349,11 @@ class PostalPage(QWidget):
         if x is None or x.state not in OPEN_STATES:
             return None
         dialog = StatusUpdateDialog(self._services, self._runner, x, self)
-        dialog.item_updated.connect(lambda item: self._after_change(
-            self.tr("Hồ sơ {0}: {1}.").format(item.dossier_code, item.state_label)))
+        dialog.item_updated.connect(
+            lambda item: self._after_change(
+                self.tr("Hồ sơ {0}: {1}.").format(item.dossier_code, item.state_label)
+            )
+        )
         self._open_dialog(dialog)
         return dialog
 
@@ -313,14 +362,21 @@ class PostalPage(QWidget):
         (and nothing changes) when one row is wrong."""
         postal = self._services.postal
         self.import_button.setEnabled(False)
-        self._runner.run(lambda: postal.import_statuses(path), self._on_import_done, self._on_import_failed,
-                         write=True, label="Nhập tệp trạng thái bưu gửi")
+        self._runner.run(
+            lambda: postal.import_statuses(path),
+            self._on_import_done,
+            self._on_import_failed,
+            write=True,
+            label="Nhập tệp trạng thái bưu gửi",
+        )
 
     def _on_import_done(self, summary: StatusImportSummary) -> None:
         self.import_button.setEnabled(True)
-        self._after_change(self.tr(
-            "Đã nhập tệp trạng thái: {0} phát thành công, {1} phát không thành công, {2} chuyển hoàn, {3} dòng không đổi."
-        ).format(summary.delivered, summary.failed, summary.returned, summary.unchanged))
+        self._after_change(
+            self.tr(
+                "Đã nhập tệp trạng thái: {0} phát thành công, {1} phát không thành công, {2} chuyển hoàn, {3} dòng không đổi."
+            ).format(summary.delivered, summary.failed, summary.returned, summary.unchanged)
+        )
 
     def _on_import_failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
@@ -333,10 +389,13 @@ class PostalPage(QWidget):
             return
         postal = self._services.postal
         open_pdf(
-            self, self._runner, lambda: postal.batch_pdf(number, copies=2),
+            self,
+            self._runner,
+            lambda: postal.batch_pdf(number, copies=2),
             title=self.tr("Danh sách bàn giao số {0}").format(number),
             file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
-            output_dir=self._services.paths.output_dir, on_open=self._on_preview_opened,
+            output_dir=self._services.paths.output_dir,
+            on_open=self._on_preview_opened,
             label="In lại danh sách bàn giao",
         )
 
@@ -366,7 +425,9 @@ class PostalPage(QWidget):
 
     def _on_import_button_clicked(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Nhập tệp trạng thái bưu gửi"), str(Path.home()),
+            self,
+            self.tr("Nhập tệp trạng thái bưu gửi"),
+            str(Path.home()),
             self.tr("Tệp CSV hoặc Excel (*.csv *.xlsx)"),
         )
         if chosen:

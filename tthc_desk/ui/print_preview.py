@@ -288,7 +288,12 @@ def open_pdf(
 
     def shown(pdf: bytes) -> None:
         dialog = ReceiptDialog(
-            pdf, title=title, file_name=file_name, output_dir=output_dir, runner=runner, parent=parent
+            pdf,
+            title=title,
+            file_name=file_name,
+            output_dir=output_dir,
+            runner=runner,
+            parent=parent,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -67,7 +67,9 @@ def _date_edit(day: date) -> QDateEdit:
 
 
 class RegistersDialog(QDialog):
-    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("registersDialog")
         self.setWindowTitle(self.tr("Sổ theo dõi và danh sách hồ sơ quá hạn"))
@@ -100,8 +102,10 @@ class RegistersDialog(QDialog):
         form.addRow(self.tr("Loại"), self.kind_combo)
         form.addRow(self.tr("Thời gian"), dates)
         self.note = muted_label(
-            self.tr("Sổ theo dõi: hồ sơ nhận trong khoảng ngày. Danh sách quá hạn: hồ sơ giải quyết quá hạn "
-                    "trong khoảng ngày và hồ sơ còn quá hạn đến ngày cuối.")
+            self.tr(
+                "Sổ theo dõi: hồ sơ nhận trong khoảng ngày. Danh sách quá hạn: hồ sơ giải quyết quá hạn "
+                "trong khoảng ngày và hồ sơ còn quá hạn đến ngày cuối."
+            )
         )
         self.note.setWordWrap(True)
         self.error = error_label()
@@ -148,7 +152,9 @@ class RegistersDialog(QDialog):
     def bounds(self) -> tuple[date, date]:
         start, end = self.from_edit.date().toPython(), self.to_edit.date().toPython()
         if end < start:
-            raise ValidationError.for_field("period", "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian.")
+            raise ValidationError.for_field(
+                "period", "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian."
+            )
         return start, end
 
     def _on_period_combo_current_index_changed(self, index: int) -> None:
@@ -186,9 +192,14 @@ class RegistersDialog(QDialog):
         else:
             make = lambda: registers.late_list_pdf(start, end, public=kind == "public")  # noqa: E731
         open_pdf(
-            self, self._runner, make, title=self.kind_combo.currentText(),
-            file_name=f"{self._file_stem(start, end)}.pdf", output_dir=self._services.paths.output_dir,
-            on_open=self._on_preview_opened, label=self.kind_combo.currentText(),
+            self,
+            self._runner,
+            make,
+            title=self.kind_combo.currentText(),
+            file_name=f"{self._file_stem(start, end)}.pdf",
+            output_dir=self._services.paths.output_dir,
+            on_open=self._on_preview_opened,
+            label=self.kind_combo.currentText(),
         )
 
     def save_excel(self, path: Path) -> None:
@@ -206,14 +217,18 @@ class RegistersDialog(QDialog):
             return registers.write_late_list(start, end, path, public=kind == "public")
 
         self.excel_button.setEnabled(False)
-        self._runner.run(work, lambda n: self._on_saved(path, n), self._on_failed, label="Xuất Excel")
+        self._runner.run(
+            work, lambda n: self._on_saved(path, n), self._on_failed, label="Xuất Excel"
+        )
 
     def _on_excel_button_clicked(self) -> None:
         bounds = self._checked_bounds()
         if bounds is None:
             return
         suggested = str(self._services.paths.output_dir / f"{self._file_stem(*bounds)}.xlsx")
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu bảng Excel"), suggested, self.tr("Bảng tính Excel (*.xlsx)"))
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Lưu bảng Excel"), suggested, self.tr("Bảng tính Excel (*.xlsx)")
+        )
         if chosen:
             self.save_excel(Path(chosen))
 

@@ -37,11 +37,28 @@ from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.row_table_model import Index, RowTableModel
 from tthc_desk.ui.tasks import TaskRunner
 
-KINDS: tuple[PeriodKind, ...] = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF,
-                                 PeriodKind.YEAR, PeriodKind.CUSTOM)
-HEADERS = ("Lĩnh vực", "Nhận giải quyết\ntổng số (3)", "Trực tuyến\n(4)", "Trực tiếp,\nbưu chính (5)",
-           "Từ kỳ\ntrước (6)", "Đã giải quyết\ntổng số (7)", "Trước\nhạn (8)", "Đúng\nhạn (9)", "Quá\nhạn (10)",
-           "Đang giải quyết\ntổng số (11)", "Trong\nhạn (12)", "Quá\nhạn (13)")
+KINDS: tuple[PeriodKind, ...] = (
+    PeriodKind.WEEK,
+    PeriodKind.MONTH,
+    PeriodKind.QUARTER,
+    PeriodKind.HALF,
+    PeriodKind.YEAR,
+    PeriodKind.CUSTOM,
+)
+HEADERS = (
+    "Lĩnh vực",
+    "Nhận giải quyết\ntổng số (3)",
+    "Trực tuyến\n(4)",
+    "Trực tiếp,\nbưu chính (5)",
+    "Từ kỳ\ntrước (6)",
+    "Đã giải quyết\ntổng số (7)",
+    "Trước\nhạn (8)",
+    "Đúng\nhạn (9)",
+    "Quá\nhạn (10)",
+    "Đang giải quyết\ntổng số (11)",
+    "Trong\nhạn (12)",
+    "Quá\nhạn (13)",
+)
 LATE_COLOR = QColor("#c62828")
 CHOICES = 12  # recent periods offered in the list
 
@@ -86,7 +103,9 @@ class Report06aTableModel(RowTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and total:
             return self._bold
-        if role == Qt.ItemDataRole.ForegroundRole and col in (8, 11) and r.values()[col - 1]:  # the late columns
+        if (
+            role == Qt.ItemDataRole.ForegroundRole and col in (8, 11) and r.values()[col - 1]
+        ):  # the late columns
             return QBrush(LATE_COLOR)
         return None
 
@@ -107,7 +126,9 @@ class ReportsPage(QWidget):
     report_saved = Signal(object)
     report_queued = Signal(object)  # OutboxItem
 
-    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reportsPage")
         self._services = services
@@ -133,7 +154,9 @@ class ReportsPage(QWidget):
         self.open_button = QPushButton(self.tr("Mở tệp vừa lưu"))
         self.open_button.setEnabled(False)
         self.queue_button = QPushButton(self.tr("Đưa vào hàng chờ gửi"))
-        self.queue_button.setToolTip(self.tr("Gửi tệp vừa lưu lên cấp trên (trang Gửi báo cáo, F9)"))
+        self.queue_button.setToolTip(
+            self.tr("Gửi tệp vừa lưu lên cấp trên (trang Gửi báo cáo, F9)")
+        )
         self.queue_button.setEnabled(False)
         choose = QHBoxLayout()
         choose.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
@@ -217,7 +240,9 @@ class ReportsPage(QWidget):
         for p in choices:
             self.period_combo.addItem(f"{p.label} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})", p)
         # A week is reported once it has ended: the last full week is the default.
-        self.period_combo.setCurrentIndex(1 if self.kind is PeriodKind.WEEK and len(choices) > 1 else 0)
+        self.period_combo.setCurrentIndex(
+            1 if self.kind is PeriodKind.WEEK and len(choices) > 1 else 0
+        )
 
     def period(self) -> Period:
         if self.kind is PeriodKind.CUSTOM:
@@ -250,8 +275,12 @@ class ReportsPage(QWidget):
         self._generation += 1
         generation, reports = self._generation, self._services.reports
         self.build_button.setEnabled(False)
-        self._runner.run(lambda: reports.compute(period), lambda r: self._on_report_built(generation, r),
-                         self._on_failed, label="Tính số liệu báo cáo")
+        self._runner.run(
+            lambda: reports.compute(period),
+            lambda r: self._on_report_built(generation, r),
+            self._on_failed,
+            label="Tính số liệu báo cáo",
+        )
 
     def _on_report_built(self, generation: int, report: Report) -> None:
         self.build_button.setEnabled(True)
@@ -263,17 +292,28 @@ class ReportsPage(QWidget):
         if report.as_of == p.as_of:
             moment = self.tr("số liệu tính đến hết ngày {0:%d/%m/%Y}").format(p.end)
         else:
-            moment = self.tr("kỳ chưa kết thúc: số liệu tính đến {0:%H:%M} ngày {0:%d/%m/%Y}").format(report.as_of)
+            moment = self.tr(
+                "kỳ chưa kết thúc: số liệu tính đến {0:%H:%M} ngày {0:%d/%m/%Y}"
+            ).format(report.as_of)
         self.heading.setText(f"<b>{p.label}</b> · {p.range_text} · {moment}")
         x = report.extra
         lines = [target_line(t) for t in report.targets]
-        lines.append(self.tr("Hồ sơ quá hạn: {0}, trong đó có phiếu xin lỗi: {1}").format(x.late_total, x.late_with_letter))
-        lines.append(self.tr("Nhận qua bưu chính: {0}/{1} · trả qua bưu chính: {2}/{3}").format(
-            x.received_postal, x.received_total, x.returned_postal, x.returned_total))
+        lines.append(
+            self.tr("Hồ sơ quá hạn: {0}, trong đó có phiếu xin lỗi: {1}").format(
+                x.late_total, x.late_with_letter
+            )
+        )
+        lines.append(
+            self.tr("Nhận qua bưu chính: {0}/{1} · trả qua bưu chính: {2}/{3}").format(
+                x.received_postal, x.received_total, x.returned_postal, x.returned_total
+            )
+        )
         self.targets_label.setText("<br>".join(lines))
-        self.status_label.setText(self.tr("Các đẳng thức của Biểu 06a đều đúng.")
-                                  if all(r.identities_hold() for r in [*report.rows, report.total])
-                                  else self.tr("Cảnh báo: số liệu không thỏa các đẳng thức của Biểu 06a."))
+        self.status_label.setText(
+            self.tr("Các đẳng thức của Biểu 06a đều đúng.")
+            if all(r.identities_hold() for r in [*report.rows, report.total])
+            else self.tr("Cảnh báo: số liệu không thỏa các đẳng thức của Biểu 06a.")
+        )
 
     def _on_failed(self, exc: BaseException) -> None:
         self.build_button.setEnabled(True)
@@ -295,15 +335,21 @@ class ReportsPage(QWidget):
         reports = self._services.reports
         write = reports.write_weekly if period.kind is PeriodKind.WEEK else reports.write_period
         self.save_button.setEnabled(False)
-        self._runner.run(lambda: write(period, path), lambda r: self._on_saved(path, r), self._on_failed,
-                         label="Lập báo cáo Excel")
+        self._runner.run(
+            lambda: write(period, path),
+            lambda r: self._on_saved(path, r),
+            self._on_failed,
+            label="Lập báo cáo Excel",
+        )
 
     def _on_save_button_clicked(self) -> None:
         period = self._checked_period()
         if period is None:
             return
         suggested = str(self._services.paths.output_dir / self.default_file_name(period))
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu báo cáo"), suggested, self.tr("Bảng tính Excel (*.xlsx)"))
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Lưu báo cáo"), suggested, self.tr("Bảng tính Excel (*.xlsx)")
+        )
         if chosen:
             self.save_to(Path(chosen))
 
@@ -326,12 +372,21 @@ class ReportsPage(QWidget):
         reports, outbox = self._services.reports, self._services.outbox
         full = report.period.kind is PeriodKind.WEEK
         self.queue_button.setEnabled(False)
-        self._runner.run(lambda: reports.queue(outbox, report, path, full=full), self._on_queued, self._on_queue_failed,
-                         write=True, label="Đưa báo cáo vào hàng chờ gửi")
+        self._runner.run(
+            lambda: reports.queue(outbox, report, path, full=full),
+            self._on_queued,
+            self._on_queue_failed,
+            write=True,
+            label="Đưa báo cáo vào hàng chờ gửi",
+        )
 
     def _on_queued(self, item: Any) -> None:
         self.queue_button.setEnabled(True)
-        self.status_label.setText(self.tr("Đã đưa “{0}” vào hàng chờ gửi (phiên bản {1}).").format(item.file_name, item.version))
+        self.status_label.setText(
+            self.tr("Đã đưa “{0}” vào hàng chờ gửi (phiên bản {1}).").format(
+                item.file_name, item.version
+            )
+        )
         self.report_queued.emit(item)
 
     def _on_queue_failed(self, exc: BaseException) -> None:

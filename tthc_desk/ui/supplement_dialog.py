@@ -73,7 +73,10 @@ class SupplementDialog(MoveDialog):
         form.addRow("", self.late_label)
         self.at_edit.dateTimeChanged.connect(self._update_late_warning)
         self._update_late_warning()
-        return {"papers": (self.papers_list, papers_error), "reason": (self.reason_edit, reason_error)}
+        return {
+            "papers": (self.papers_list, papers_error),
+            "reason": (self.reason_edit, reason_error),
+        }
 
     def _candidates(self) -> list[tuple[str, PaperKind, bool]]:
         d = self.dossier
@@ -93,7 +96,9 @@ class SupplementDialog(MoveDialog):
                 out.append((r.name, r.kind, False))
         return out
 
-    def add_paper(self, name: str, kind: PaperKind = PaperKind.ORIGINAL, checked: bool = True) -> QListWidgetItem:
+    def add_paper(
+        self, name: str, kind: PaperKind = PaperKind.ORIGINAL, checked: bool = True
+    ) -> QListWidgetItem:
         item = QListWidgetItem(name, self.papers_list)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)

@@ -71,9 +71,16 @@ def detail_lines(event: DossierEvent) -> list[str]:
             lines.append(rating)
     if data.get("timeliness"):
         lines.append(_tr("Kết quả: {0}").format(Timeliness(data["timeliness"]).label))
-    if data.get("postal_batch") and event.kind in ("returned", "postal_delivered", "postal_failed", "postal_returned"):
+    if data.get("postal_batch") and event.kind in (
+        "returned",
+        "postal_delivered",
+        "postal_failed",
+        "postal_returned",
+    ):
         lines.append(
-            _tr("Bưu gửi {0}, danh sách {1}").format(data.get("waybill") or _tr("chưa có số hiệu"), data["postal_batch"])
+            _tr("Bưu gửi {0}, danh sách {1}").format(
+                data.get("waybill") or _tr("chưa có số hiệu"), data["postal_batch"]
+            )
         )
     if event.kind == "apology":
         number = data.get("number")
@@ -136,7 +143,11 @@ class TimelineTableModel(RowTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

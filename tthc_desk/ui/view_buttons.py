@@ -17,7 +17,9 @@ class ViewButtons(QWidget):
 
     view_chosen = Signal(object)
 
-    def __init__(self, views: Sequence[tuple[Hashable, str]], context: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, views: Sequence[tuple[Hashable, str]], context: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._labels = {key: QCoreApplication.translate(context, label) for key, label in views}
         self.buttons: dict[Hashable, QPushButton] = {}
