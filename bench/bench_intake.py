@@ -218,7 +218,7 @@ def build_queries(services: object, n: int, seed: int) -> list[str]:
 
     rng = random.Random(seed)
     db = services.db  # type: ignore[attr-defined]
-    with db.read() as s:
+    with db.session() as s:
         top = s.scalar(select(func.max(DossierRecord.id))) or 0
         ids = sorted({rng.randint(1, top) for _ in range(n)})
         rows = s.execute(

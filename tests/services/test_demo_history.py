@@ -27,7 +27,7 @@ def demo_rows(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 
     services = open_services(AppPaths(tmp_path_factory.mktemp("demo")), FixedClock(NOW))
     generate_demo(services, 1500, seed=11)
-    with services.db.read() as s:
+    with services.db.session() as s:
         dossiers = list(s.scalars(select(DossierRecord).order_by(DossierRecord.id)))
         events: dict[int, list[DossierEventRecord]] = defaultdict(list)
         for e in s.scalars(
@@ -132,7 +132,7 @@ def test_late_scan_on_the_demo_leaves_no_late_dossier_without_a_letter(demo_rows
 def test_demo_dossiers_go_on_with_the_real_services(services: Services, clock: FixedClock) -> None:
     clock.set(NOW)
     generate_demo(services, 300, seed=3)
-    with services.db.read() as s:
+    with services.db.session() as s:
         code = s.scalar(
             select(DossierRecord.code).where(DossierRecord.status == Status.RESULT_READY.value)
         )

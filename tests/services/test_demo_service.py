@@ -24,7 +24,7 @@ NOW = datetime(2026, 3, 2, 16, 20)
 
 
 def _rows(services: Services) -> list[DossierRecord]:
-    with services.db.read() as s:
+    with services.db.session() as s:
         return list(s.scalars(select(DossierRecord).order_by(DossierRecord.id)))
 
 
@@ -82,7 +82,7 @@ def test_codes_and_ledger_numbers_are_contiguous_and_continue_after_the_demo(
         assert r.ledger_book == str(r.received_at.year)
     for seqs in [*by_day.values(), *by_book.values()]:
         assert sorted(seqs) == list(range(1, len(seqs) + 1))
-    with demo.db.read() as s:
+    with demo.db.session() as s:
         counters = dict(s.execute(select(CounterRecord.name, CounterRecord.value)).all())
     assert counters["ledger:2026"] == len(by_book["2026"])
     today = len(by_day["000.17.22.H56-260302"])
@@ -112,7 +112,7 @@ def test_the_mix_looks_like_a_commune_counter(demo: Services) -> None:
         for s in (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY)
     }
     # people come back: fewer applicants than dossiers, each dossier linked to its applicant
-    with demo.db.read() as s:
+    with demo.db.session() as s:
         applicants = dict(s.execute(select(ApplicantRecord.id, ApplicantRecord.id_number)).all())
     assert len(applicants) < len(rows)
     assert all(applicants[r.applicant_id] == r.applicant_id_number for r in rows)
@@ -160,7 +160,7 @@ def test_a_second_run_adds_to_the_first_without_reusing_numbers(demo: Services) 
     assert len(rows) == 2000
     assert len({r.code for r in rows}) == 2000
     assert len({(r.ledger_book, r.ledger_number) for r in rows}) == 2000
-    with demo.db.read() as s:
+    with demo.db.session() as s:
         ids = list(s.scalars(select(ApplicantRecord.id_number)))
     assert len(ids) == len(set(ids))
 

@@ -85,7 +85,7 @@ def test_concurrent_writers_get_unique_contiguous_codes_and_ledger_numbers(tmp_p
 
     services = open_services(AppPaths(data_dir), FixedClock(NOW), seed=False)
     try:
-        with services.db.read() as s:
+        with services.db.session() as s:
             rows = s.execute(select(DossierRecord.code, DossierRecord.ledger_number)).all()
             counters = dict(s.execute(select(CounterRecord.name, CounterRecord.value)).all())
         assert sorted(rows) == sorted(saved)

@@ -8,47 +8,24 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from tthc_desk.db import sqlite
+from tthc_desk.db.stores.base import Dialect
+from tthc_desk.db.unit_of_work import UnitOfWork
+
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = sqlite.BUSY_TIMEOUT_MS
 # The newest migration; a test checks it against Alembic's head, so it cannot go stale.
 SCHEMA_HEAD = "0005"
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        # WAL: readers (the dossier list) never block the writer at the counter, and a crash
-        # mid-write leaves the last committed state intact.
-        cur.execute("PRAGMA journal_mode=WAL")
-        # FULL in WAL mode syncs every commit: a saved dossier survives a power cut. Commits are
-        # a few per minute at a counter, so the fsync costs nothing the clerk can notice.
-        cur.execute("PRAGMA synchronous=FULL")
-        # SQLite ignores foreign keys unless asked, per connection.
-        cur.execute("PRAGMA foreign_keys=ON")
-        # A second counter PC or the CLI may hold the write lock briefly: wait, don't fail.
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        # IMMEDIATE takes the write lock at the start, so a read-then-write unit of work cannot
-        # deadlock with another writer (SQLite would fail it with "database is locked").
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
@@ -59,10 +36,11 @@ class Database:
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite and self.url.database and self.url.database != ":memory:":
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        self.dialect = Dialect.of(self.url.get_backend_name())
         self.engine = create_engine(self.url, echo=echo)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
-            writer = self.engine.execution_options(sqlite_immediate=True)
+            sqlite.configure(self.engine)
+            writer = self.engine.execution_options(**sqlite.writer_options())
         else:
             writer = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -75,15 +53,29 @@ class Database:
         return None
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self) -> Iterator[UnitOfWork]:
+        """A unit of work that only reads."""
         with self._reader() as session:
-            yield session
+            yield UnitOfWork(session, self.dialect)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A write transaction: committed on success, rolled back whole on any error."""
+    def write(self) -> Iterator[UnitOfWork]:
+        """A write unit of work: committed on success, rolled back whole on any error."""
         with self._writer() as session, session.begin():
-            yield session
+            yield UnitOfWork(session, self.dialect)
+
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A bare session, for the database layer's own tools and for tests that inspect rows.
+
+        The application's code goes through :meth:`read` and :meth:`write` and their stores.
+        """
+        if write:
+            with self._writer() as session, session.begin():
+                yield session
+        else:
+            with self._reader() as session:
+                yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -110,12 +102,11 @@ class Database:
 
     def schema_revision(self) -> str | None:
         """The stamped Alembic revision, read with plain SQL (None for a new database)."""
-        from sqlalchemy import inspect, text
-
         with self.engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return None if revision is None else str(revision)
 
     def backup_to(self, folder: Path, label: str = "") -> Path:
         """A consistent copy of the SQLite file (the backup API copes with WAL)."""
@@ -123,13 +114,7 @@ class Database:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"{self.file_path.stem}-{stamp}{'-' + label if label else ''}.db"
-        src = sqlite3.connect(self.file_path)
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        sqlite.backup_file(self.file_path, target)
         log.info("Database copied aside to %s before migrating", target)
         return target
 

@@ -159,7 +159,7 @@ class ApologyService:
         now = self._clock.now()
         office = self._settings.office()
         created = 0
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             rows = s.execute(
                 select(
                     DossierRecord.id,
@@ -206,11 +206,11 @@ class ApologyService:
         stmt = (
             select(*ROW_COLUMNS).where(cond).order_by(DossierRecord.settled_at.desc()).limit(limit)
         )
-        with self._db.read() as s:
+        with self._db.session() as s:
             return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 
     def missing_count(self) -> int:
-        with self._db.read() as s:
+        with self._db.session() as s:
             return int(
                 s.scalar(
                     select(func.count())
@@ -238,14 +238,14 @@ class ApologyService:
             conds.append(ApologyLetterRecord.status == status.value)
         if year is not None:
             conds.append(ApologyLetterRecord.year == year)
-        with self._db.read() as s:
+        with self._db.session() as s:
             return self._query(s, *conds)
 
     def count(self, status: LetterStatus | None = None) -> int:
         stmt = select(func.count()).select_from(ApologyLetterRecord)
         if status is not None:
             stmt = stmt.where(ApologyLetterRecord.status == status.value)
-        with self._db.read() as s:
+        with self._db.session() as s:
             return int(s.scalar(stmt) or 0)
 
     def register(self, year: int) -> list[ApologyLetter]:
@@ -256,14 +256,14 @@ class ApologyService:
         )
 
     def get(self, letter_id: int) -> ApologyLetter:
-        with self._db.read() as s:
+        with self._db.session() as s:
             found = self._query(s, ApologyLetterRecord.id == letter_id)
         if not found:
             raise NotFoundError(f"Không tìm thấy phiếu xin lỗi số {letter_id}.")
         return found[0]
 
     def for_dossier(self, code: str) -> list[ApologyLetter]:
-        with self._db.read() as s:
+        with self._db.session() as s:
             return self._query(s, DossierRecord.code == nfc(code))
 
     # -- writing ------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ class ApologyService:
         """A letter drafted by hand for one dossier (the automatic scan does the rest)."""
         now = self._clock.now()
         office = self._settings.office()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             d = s.scalar(select(DossierRecord).where(DossierRecord.code == nfc(code)))
             if d is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ mã “{nfc(code)}”.")
@@ -313,7 +313,7 @@ class ApologyService:
         problems = ProblemCollector()
         if not reason:
             problems.add("Chọn hoặc ghi lý do chậm trả kết quả.", field="reason")
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             letter = self._letter(s, letter_id)
             if letter.status != LetterStatus.DRAFT.value:
                 raise ValidationError.for_field("letter", "Phiếu đã ký, không sửa được nữa.")
@@ -336,7 +336,7 @@ class ApologyService:
         now = self._clock.now()
         by = by if by is not None else self._settings.current_clerk()
         override_reason = collapse_spaces(override_reason)
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             letter = self._letter(s, letter_id)
             if letter.status != LetterStatus.DRAFT.value:
                 raise ValidationError.for_field("letter", "Phiếu này đã được ký trước đó.")
@@ -420,7 +420,7 @@ class ApologyService:
         at = (at or now).replace(second=0, microsecond=0)
         if at > now + timedelta(minutes=1):
             raise ValidationError.for_field("at", "Thời điểm gửi phiếu không được ở tương lai.")
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             letter = self._letter(s, letter_id)
             if letter.status == LetterStatus.DRAFT.value:
                 raise ValidationError.for_field(
@@ -444,7 +444,7 @@ class ApologyService:
         return self.get(letter_id)
 
     def discard(self, letter_id: int) -> None:
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             letter = self._letter(s, letter_id)
             if letter.status != LetterStatus.DRAFT.value:
                 raise ValidationError.for_field(

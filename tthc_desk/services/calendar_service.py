@@ -36,7 +36,7 @@ class CalendarService:
         if self._calendar is not None and self._calendar.hours is not self._settings.hours():
             self._calendar = None
         if self._calendar is None:
-            with self._db.read() as s:
+            with self._db.session() as s:
                 exceptions = [_to_domain(r) for r in s.scalars(select(CalendarExceptionRecord))]
             self._calendar = WorkCalendar(self._settings.hours(), exceptions)
         return self._calendar
@@ -51,7 +51,7 @@ class CalendarService:
         if not wanted:
             return []  # the usual case, on every due-date preview: no transaction at all
         seeded: list[int] = []
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             done = set(s.scalars(select(CalendarYearRecord.year)))
             taken = set(s.scalars(select(CalendarExceptionRecord.day)))
             self._seeded_years |= done & wanted
@@ -78,7 +78,7 @@ class CalendarService:
 
     # -- reading and editing ------------------------------------------------------------------
     def exceptions(self, year: int | None = None) -> list[CalendarException]:
-        with self._db.read() as s:
+        with self._db.session() as s:
             q = select(CalendarExceptionRecord).order_by(CalendarExceptionRecord.day)
             if year is not None:
                 q = q.where(
@@ -95,12 +95,12 @@ class CalendarService:
             raise ValidationError.for_field(
                 "day", f"Ngày {exc.day:%d/%m/%Y} vốn là ngày làm việc, không cần đánh dấu làm bù."
             )
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             self._upsert(s, exc)
         self.invalidate()
 
     def remove_exception(self, day: date) -> None:
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             s.execute(delete(CalendarExceptionRecord).where(CalendarExceptionRecord.day == day))
         self.invalidate()
 
@@ -111,7 +111,7 @@ class CalendarService:
             raise ValidationError.for_field(
                 "day", f"Ngày {outside[0]:%d/%m/%Y} không thuộc năm {year}."
             )
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             s.execute(
                 delete(CalendarExceptionRecord).where(
                     CalendarExceptionRecord.day >= date(year, 1, 1),
@@ -137,7 +137,7 @@ class CalendarService:
         from tthc_desk.exporting.calendar_io import read_exceptions
 
         exceptions = read_exceptions(path)
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             for exc in exceptions:
                 self._upsert(s, exc)
             for year in {e.day.year for e in exceptions}:

@@ -72,7 +72,7 @@ class CatalogService:
 
     def _load(self) -> list[Procedure]:
         if self._cache is None:
-            with self._db.read() as s:
+            with self._db.session() as s:
                 q = (
                     select(ProcedureRecord)
                     .options(selectinload(ProcedureRecord.papers))
@@ -128,7 +128,7 @@ class CatalogService:
     ) -> tuple[int, int]:
         """Upsert by code in one transaction. Returns (added, updated)."""
         added = updated = 0
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             existing = {
                 r.code: r
                 for r in s.scalars(
@@ -169,7 +169,7 @@ class CatalogService:
 
     def ensure_starter(self) -> int:
         """Load the starter catalog into an empty database."""
-        with self._db.read() as s:
+        with self._db.session() as s:
             if s.scalar(select(ProcedureRecord.id).limit(1)) is not None:
                 return 0
         from tthc_desk.exporting.catalog_xlsx import load_starter_catalog

@@ -103,7 +103,7 @@ class DeadlineService:
 
     def counts(self) -> DeadlineCounts:
         now = self._clock.now()
-        with self._db.read() as s:
+        with self._db.session() as s:
             n = {
                 v: int(
                     s.scalar(
@@ -127,7 +127,7 @@ class DeadlineService:
             .order_by(DossierRecord.supplement_requested_at)
             .limit(limit)
         )
-        with self._db.read() as s:
+        with self._db.session() as s:
             return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 
     def rows(self, view: DeadlineView, limit: int = 500) -> list[DossierRow]:
@@ -138,7 +138,7 @@ class DeadlineService:
             .order_by(DossierRecord.due_at)
             .limit(limit)
         )
-        with self._db.read() as s:
+        with self._db.session() as s:
             return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 
     def summary_text(self) -> str:

@@ -365,7 +365,7 @@ class _Generator:
             total += PROCEDURE_WEIGHTS.get(p.code, DEFAULT_PROCEDURE_WEIGHT)
             self.proc_cum.append(total)
         self.folded_proc = {p.code: fold(p.name) for p in procedures}
-        with services.db.read() as s:
+        with services.db.session() as s:
             taken = set(s.scalars(select(ApplicantRecord.id_number)))
         self.people = _People(self.rng, self.office, taken)
         self.recent: list[_Person] = []  # people who may come back
@@ -645,7 +645,7 @@ def generate_demo(
 
     def flush() -> bool:
         nonlocal written
-        with db.write() as s:
+        with db.session(write=True) as s:
             trigger_sql = _suspend_fts_insert_trigger(s) if db.is_sqlite else None
             first = (s.scalar(select(func.max(DossierRecord.id))) or 0) + 1
             _write_chunk(gen, s, chunk)

@@ -135,7 +135,7 @@ class DossierSearch:
             if q.before_id is not None:
                 filtered = filtered.where(DossierRecord.id < q.before_id)
             stmt = filtered.order_by(DossierRecord.id.desc()).limit(q.limit)
-        with self._db.read() as s:
+        with self._db.session() as s:
             return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
 
     def _fts_page(self, q: DossierQuery, match: str) -> Select[Any]:
@@ -160,7 +160,7 @@ class DossierSearch:
         stmt = self._filtered(q, select(func.count()).select_from(DossierRecord))
         if stmt is None:
             return 0
-        with self._db.read() as s:
+        with self._db.session() as s:
             return int(s.scalar(stmt) or 0)
 
 

@@ -266,7 +266,7 @@ class DossierService:
         book = str(received_at.year)
         postal_return = draft.return_method is ReturnMethod.POSTAL
         recipient, recipient_phone = postal_recipient(draft) if postal_return else ("", "")
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             seq = next_value(s, f"code:{office.agency_id}:{received_at:%y%m%d}")
             ledger_no = next_value(s, f"ledger:{book}")
             code = format_dossier_code(office.agency_id, received_at.date(), seq)
@@ -374,7 +374,7 @@ class DossierService:
         id_number = nfc(id_number).replace(" ", "")
         if id_number_problem(id_number):
             return None
-        with self._db.read() as s:
+        with self._db.session() as s:
             r = s.scalar(select(ApplicantRecord).where(ApplicantRecord.id_number == id_number))
             if r is None:
                 return None
@@ -383,14 +383,14 @@ class DossierService:
     # -- reading ------------------------------------------------------------------------------
     def get(self, code: str) -> Dossier:
         code = nfc(code)
-        with self._db.read() as s:
+        with self._db.session() as s:
             rec_id = s.scalar(select(DossierRecord.id).where(DossierRecord.code == code))
         if rec_id is None:
             raise NotFoundError(f"Không tìm thấy hồ sơ mã “{code}”.")
         return self.get_by_id(rec_id)
 
     def get_by_id(self, dossier_id: int) -> Dossier:
-        with self._db.read() as s:
+        with self._db.session() as s:
             r = s.get(DossierRecord, dossier_id)
             if r is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ số {dossier_id}.")
@@ -492,7 +492,7 @@ class DossierService:
         now = self._clock.now()
         current = self.get(code)
         cleaned = self._validate_changes(current, changes, now)
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             rec = s.scalar(select(DossierRecord).where(DossierRecord.code == current.code))
             assert rec is not None
             changed = False

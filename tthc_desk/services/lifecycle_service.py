@@ -93,7 +93,7 @@ class LifecycleService:
 
     # -- reading ------------------------------------------------------------------------------
     def history(self, code: str) -> list[DossierEvent]:
-        with self._db.read() as s:
+        with self._db.session() as s:
             dossier_id = s.scalar(select(DossierRecord.id).where(DossierRecord.code == nfc(code)))
             if dossier_id is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ mã “{nfc(code)}”.")
@@ -127,7 +127,7 @@ class LifecycleService:
     def supplements_to_close(self) -> list[Dossier]:
         """Dossiers whose supplement request went unanswered for the set period: propose closing."""
         limit = self._clock.now() - self.close_after()
-        with self._db.read() as s:
+        with self._db.session() as s:
             ids = s.scalars(
                 select(DossierRecord.id)
                 .where(
@@ -147,7 +147,7 @@ class LifecycleService:
         warnings: list[str] = []
         # Seed the calendar years a restarted clock may reach before taking the write lock.
         self._calendar.ensure_years(range(at.year - 1, at.year + 3))
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             rec = s.scalar(select(DossierRecord).where(DossierRecord.code == nfc(code)))
             if rec is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ mã “{nfc(code)}”.")

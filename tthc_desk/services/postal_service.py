@@ -111,7 +111,7 @@ class PostalService:
     # -- reading ------------------------------------------------------------------------------
     def counts(self) -> PostalCounts:
         """How many results wait for handover, and how many items are in each state."""
-        with self._db.read() as s:
+        with self._db.session() as s:
             waiting = s.scalar(select(func.count()).select_from(DossierRecord).where(_WAITING)) or 0
             by_state = dict(
                 s.execute(
@@ -133,7 +133,7 @@ class PostalService:
         Waiting rows come oldest result first; handed-over items newest list first.
         """
         out: list[PostalItem] = []
-        with self._db.read() as s:
+        with self._db.session() as s:
             if state in (None, PostalState.WAITING):
                 stmt = (
                     select(DossierRecord)
@@ -158,7 +158,7 @@ class PostalService:
 
     def items_for(self, code: str) -> list[PostalItem]:
         """Every postal item of one dossier, oldest first (a returned result may be sent again)."""
-        with self._db.read() as s:
+        with self._db.session() as s:
             d = self._dossier(s, code)
             rows = s.execute(
                 item_query()
@@ -174,7 +174,7 @@ class PostalService:
             return items
 
     def item(self, waybill: str) -> PostalItem:
-        with self._db.read() as s:
+        with self._db.session() as s:
             row = s.execute(
                 item_query().where(PostalItemRecord.waybill == normalise_waybill(waybill))
             ).first()
@@ -184,7 +184,7 @@ class PostalService:
 
     def batches(self, year: int | None = None) -> list[PostalBatch]:
         """The handover lists, newest first."""
-        with self._db.read() as s:
+        with self._db.session() as s:
             stmt = select(PostalBatchRecord).order_by(
                 PostalBatchRecord.year.desc(), PostalBatchRecord.number.desc()
             )
@@ -194,7 +194,7 @@ class PostalService:
 
     def batch(self, number: str | int) -> PostalBatch:
         """A list by its number text ("03/2026/BGBC", "3/2026") or its id."""
-        with self._db.read() as s:
+        with self._db.session() as s:
             return self._batch(s, self._batch_record(s, number))
 
     def postal_shares(self, start: date, end: date) -> PostalShares:
@@ -213,7 +213,7 @@ class PostalService:
         hi = datetime.combine(end + timedelta(days=1), time.min)
         d = DossierRecord
         intake = func.coalesce(d.intake_at, d.received_at)
-        with self._db.read() as s:
+        with self._db.session() as s:
             received = s.execute(
                 select(
                     func.count(),
@@ -268,7 +268,7 @@ class PostalService:
         now = minute(self._clock.now())
         actor = actor if actor is not None else self._settings.current_clerk()
         problems = ProblemCollector()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             rec = self._dossier(s, code)
             status = Status(rec.status)
             if status not in CHANGEABLE:
@@ -360,7 +360,7 @@ class PostalService:
         office = self._settings.office().office_name
         employee = collapse_spaces(postal_employee)
         problems = ProblemCollector()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             records = self._batch_candidates(s, codes, problems)
             moment = self._moment(at, now, [self._last_event_at(s, r) for r in records], problems)
             numbers = self._batch_waybills(s, records, waybills or {}, problems)
@@ -438,7 +438,7 @@ class PostalService:
         number = parse_waybill(waybill)
         now = minute(self._clock.now())
         actor = actor if actor is not None else self._settings.current_clerk()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             d = self._dossier(s, code)
             row = s.execute(
                 item_query()

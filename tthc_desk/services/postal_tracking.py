@@ -73,7 +73,7 @@ class PostalTracking:
         assert target is not None
         now = minute(self._clock.now())
         actor = actor if actor is not None else self._settings.current_clerk()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             item, d, batch = self._find_item(s, ref)
             problems: list[Problem] = []
             if at is None:
@@ -109,7 +109,7 @@ class PostalTracking:
         name = Path(path).name
         counts = dict.fromkeys(PostalState, 0)
         unchanged = 0
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             found = (
                 {
                     r.waybill: r

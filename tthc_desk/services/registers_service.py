@@ -140,7 +140,7 @@ class RegistersService:
             .order_by(d.ledger_book, d.ledger_number)
         )
         rows: list[LedgerRow] = []
-        with self._db.read() as s:
+        with self._db.session() as s:
             for (
                 code,
                 book,
@@ -245,7 +245,7 @@ class RegistersService:
         cal = self._calendar.calendar()
         settled_rows: list[LateRow] = []
         open_rows: list[LateRow] = []
-        with self._db.read() as s:
+        with self._db.session() as s:
             for (
                 code,
                 name,

@@ -221,7 +221,7 @@ class ReportService:
         )
         base: list[tuple] = []  # type: ignore[type-arg]
         pending_ids: list[int] = []
-        with self._db.read() as s:
+        with self._db.session() as s:
             for row in s.execute(stmt):
                 (dossier_id, *_rest) = row
                 status, settled_at, ended = Status(row[10]), row[11], row[12]
@@ -361,7 +361,7 @@ class ReportService:
     def _letters(self, ids: Sequence[int], as_of: datetime) -> dict[int, tuple[str, datetime]]:
         """The first letter signed by ``as_of`` of each late dossier."""
         found: dict[int, tuple[str, datetime]] = {}
-        with self._db.read() as s:
+        with self._db.session() as s:
             for i in range(0, len(ids), _CHUNK):
                 chunk = ids[i : i + _CHUNK]
                 stmt = (

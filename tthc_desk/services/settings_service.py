@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, fields, replace
 from datetime import time
 from typing import Any
 
-from sqlalchemy import select
-
 from tthc_desk.db.engine import Database
-from tthc_desk.db.models import SettingRecord, StaffRecord
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.office import OfficeHours, OfficeProfile, Session, StaffMember
 from tthc_desk.domain.text import collapse_spaces, nfc
@@ -118,13 +114,12 @@ class SettingsService:
 
     # -- raw key/value ------------------------------------------------------------------------
     def _get(self, key: str) -> Any | None:
-        with self._db.read() as s:
-            rec = s.get(SettingRecord, key)
-            return json.loads(rec.value) if rec else None
+        with self._db.read() as uow:
+            return uow.settings.get(key)
 
     def _put(self, key: str, value: Any) -> None:
-        with self._db.write() as s:
-            s.merge(SettingRecord(key=key, value=json.dumps(value, ensure_ascii=False)))
+        with self._db.write() as uow:
+            uow.settings.put(key, value)
 
     def get_value(self, key: str, default: Any = None) -> Any:
         value = self._get(key)
@@ -169,11 +164,8 @@ class SettingsService:
 
     # -- staff --------------------------------------------------------------------------------
     def staff(self, include_inactive: bool = False) -> list[StaffMember]:
-        with self._db.read() as s:
-            q = select(StaffRecord).order_by(StaffRecord.role.desc(), StaffRecord.name)
-            if not include_inactive:
-                q = q.where(StaffRecord.active.is_(True))
-            return [StaffMember(r.name, r.role, r.active, r.id) for r in s.scalars(q)]
+        with self._db.read() as uow:
+            return uow.staff.list(include_inactive)
 
     def save_staff(self, members: list[StaffMember]) -> None:
         """Replace the staff list; people who left are kept inactive (their names are on records)."""
@@ -188,22 +180,13 @@ class SettingsService:
             raise ValidationError.for_field(
                 "staff", "Cần ít nhất một cán bộ tiếp nhận đang làm việc."
             )
-        with self._db.write() as s:
-            existing = {r.name: r for r in s.scalars(select(StaffRecord))}
-            for m in cleaned:
-                rec = existing.pop(m.name, None)
-                if rec is None:
-                    s.add(StaffRecord(name=m.name, role=m.role, active=m.active))
-                else:
-                    rec.role, rec.active = m.role, m.active
-            for rec in existing.values():
-                rec.active = False
+        with self._db.write() as uow:
+            uow.staff.replace(cleaned)
 
     def ensure_default_staff(self) -> None:
-        with self._db.write() as s:
-            if s.scalar(select(StaffRecord.id).limit(1)) is None:
-                for m in DEFAULT_STAFF:
-                    s.add(StaffRecord(name=m.name, role=m.role, active=True))
+        with self._db.write() as uow:
+            if not uow.staff.any():
+                uow.staff.add(DEFAULT_STAFF)
 
     def head_of_office(self) -> StaffMember | None:
         heads = [m for m in self.staff() if m.role == "head"]

@@ -202,7 +202,7 @@ class OutboxService:
         problems.raise_if_any("Không đưa được báo cáo vào hàng chờ gửi.")
         sha = hashlib.sha256(data).hexdigest()
         now = self._clock.now()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             latest = s.scalars(
                 select(OutboxRecord)
                 .options(defer(OutboxRecord.content, raiseload=True))
@@ -272,7 +272,7 @@ class OutboxService:
 
     def items(self, state: OutboxState | None = None) -> list[OutboxItem]:
         """Newest first."""
-        with self._db.read() as s:
+        with self._db.session() as s:
             q = select(OutboxRecord).options(defer(OutboxRecord.content, raiseload=True))
             if state is not None:
                 q = q.where(OutboxRecord.state == state.value)
@@ -283,7 +283,7 @@ class OutboxService:
         return [_to_item(r, names) for r in recs]
 
     def get(self, item_id: int) -> OutboxItem:
-        with self._db.read() as s:
+        with self._db.session() as s:
             rec = s.get(
                 OutboxRecord, item_id, options=[defer(OutboxRecord.content, raiseload=True)]
             )
@@ -292,7 +292,7 @@ class OutboxService:
             return self._item(s, rec)
 
     def content(self, item_id: int) -> bytes:
-        with self._db.read() as s:
+        with self._db.session() as s:
             data = s.scalar(select(OutboxRecord.content).where(OutboxRecord.id == item_id))
         if data is None:
             raise NotFoundError(f"Không có báo cáo số {item_id} trong hàng chờ gửi.")
@@ -307,7 +307,7 @@ class OutboxService:
         return target
 
     def status_counts(self) -> dict[OutboxState, int]:
-        with self._db.read() as s:
+        with self._db.session() as s:
             rows = s.execute(
                 select(OutboxRecord.state, func.count()).group_by(OutboxRecord.state)
             ).all()
@@ -319,7 +319,7 @@ class OutboxService:
     def due(self, now: datetime | None = None) -> list[OutboxItem]:
         """Waiting items whose time has come, and ``sending`` ones whose lease ran out (a crash)."""
         now = now or self._clock.now()
-        with self._db.read() as s:
+        with self._db.session() as s:
             recs = list(
                 s.scalars(
                     select(OutboxRecord)
@@ -341,7 +341,7 @@ class OutboxService:
     def retry(self, item_id: int) -> OutboxItem:
         """A person fixed the cause: back to waiting, due now, with a fresh back-off schedule."""
         now = self._clock.now()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             rec = s.get(
                 OutboxRecord, item_id, options=[defer(OutboxRecord.content, raiseload=True)]
             )
@@ -413,7 +413,7 @@ class OutboxService:
 
     def _claim(self, item_id: int, dest: Destination, ignore_backoff: bool) -> Payload | None:
         now = self._clock.now()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             rec = s.get(OutboxRecord, item_id)
             if rec is None or rec.state not in (
                 OutboxState.WAITING.value,
@@ -473,7 +473,7 @@ class OutboxService:
 
     def _record_sent(self, item_id: int, payload: Payload, receipt: DeliveryReceipt) -> SendResult:
         now = self._clock.now()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             rec = s.get(
                 OutboxRecord, item_id, options=[defer(OutboxRecord.content, raiseload=True)]
             )
@@ -487,7 +487,7 @@ class OutboxService:
 
     def _record_error(self, item_id: int, payload: Payload, error: UploadError) -> SendResult:
         now = self._clock.now()
-        with self._db.write() as s:
+        with self._db.session(write=True) as s:
             rec = s.get(
                 OutboxRecord, item_id, options=[defer(OutboxRecord.content, raiseload=True)]
             )
