@@ -172,3 +172,20 @@ def test_the_identities_hold_on_every_row(items: list[tuple[str, Channel, bool, 
     assert total.received_total == len(items)
     assert sum(r.received_total for r in rows) == total.received_total
     assert len(figures_checksum(rows, total)) == 64
+
+
+def test_one_report_file_name_for_every_place() -> None:
+    from tthc_desk.domain.periods import report_file_name
+
+    office = "000.17.22.H56"
+    assert report_file_name(office, "2026-W09", weekly=True) == f"{office}_tuan_2026-W09.xlsx"
+    assert report_file_name(office, "2026-W09", weekly=True, version=2) == (
+        f"{office}_tuan_2026-W09_v2.xlsx"
+    )
+    assert report_file_name(office, "2026-03", weekly=False) == f"{office}_06a_thang_2026-03.xlsx"
+    assert report_file_name(office, "2026-Q1", weekly=False) == f"{office}_06a_quy_2026-Q1.xlsx"
+    assert report_file_name(office, "2026-H2", weekly=False) == f"{office}_06a_6thang_2026-H2.xlsx"
+    assert report_file_name(office, "2026", weekly=False) == f"{office}_06a_nam_2026.xlsx"
+    assert report_file_name(office, "2026-01-01_2026-03-31", weekly=False) == (
+        f"{office}_06a_khoang_2026-01-01_2026-03-31.xlsx"
+    )

@@ -179,8 +179,8 @@ def test_folder_destination_from_the_cli(run: Cli, tmp_path: Path) -> None:
     assert code == 0
     # Corrected before the first went: only the correction reaches the province.
     assert [line.split("\t")[:2] for line in out.splitlines()] == [
-        [f"{OFFICE}_ky_2026-Q1_v2.xlsx", "Đã gửi"]
+        [f"{OFFICE}_06a_quy_2026-Q1_v2.xlsx", "Đã gửi"]
     ]
-    assert sorted(p.name for p in share.iterdir()) == [f"{OFFICE}_ky_2026-Q1_v2.xlsx"]
+    assert sorted(p.name for p in share.iterdir()) == [f"{OFFICE}_06a_quy_2026-Q1_v2.xlsx"]
     code, out, _ = run("upload", "status")
     assert "Không gửi: đã có bản mới thay thế" in out

@@ -43,7 +43,7 @@ def test_names_versions_and_identical_content(svc: Services) -> None:
     third = svc.outbox.enqueue(b"v1", kind="weekly", period_key="2026-W09", office_id=OFFICE)
     assert third.version == 3  # back to the first figures: the province must still hear of it
     other = svc.outbox.enqueue(b"v1", kind="period", period_key="2026-Q1", office_id=OFFICE)
-    assert other.file_name == "000.17.22.H56_ky_2026-Q1.xlsx" and other.version == 1
+    assert other.file_name == "000.17.22.H56_06a_quy_2026-Q1.xlsx" and other.version == 1
     assert len(svc.outbox.items()) == 4
     # Versions not sent yet are replaced by the newest: the province gets only v3 of W09.
     counts = svc.outbox.status_counts()

@@ -60,7 +60,7 @@ def test_save_the_weekly_workbook_and_a_quarter(page: ReportsPage, tmp_path: Pat
     assert page.period().key == "2026-Q1"
     page.save_to(tmp_path / "quy.xlsx")
     assert load_workbook(tmp_path / "quy.xlsx").sheetnames == ["Tổng hợp", "Thông tin"]
-    assert page.default_file_name(page.period()) == "000.17.22.H56_06a_quarter_2026-Q1.xlsx"
+    assert page.default_file_name(page.period()) == "000.17.22.H56_06a_quy_2026-Q1.xlsx"
 
 
 def test_a_custom_range_backwards_is_refused_inline(page: ReportsPage) -> None:

@@ -224,3 +224,30 @@ def parse_key(kind: PeriodKind, text: str, cutoff: bool = True) -> Period:
     if not m:
         raise ValidationError.for_field("period", f"Kỳ “{text}” không đúng dạng, ví dụ {example}.")
     return make(int(m.group(1)), int(m.group(2)))
+
+
+# The period word in a report's file name: ASCII, so the name survives any mail server or share.
+_FILE_WORDS = (
+    (re.compile(r"^\d{4}-W\d{2}$"), "tuan"),
+    (re.compile(r"^\d{4}-\d{2}$"), "thang"),
+    (re.compile(r"^\d{4}-Q\d$"), "quy"),
+    (re.compile(r"^\d{4}-H\d$"), "6thang"),
+    (re.compile(r"^\d{4}$"), "nam"),
+)
+
+
+def report_file_name(
+    office_id: str, period_key: str, *, weekly: bool, version: int = 1, ext: str = ".xlsx"
+) -> str:
+    """The one name of a report file, wherever it is saved, queued or sent.
+
+    The weekly workbook is ``<office>_tuan_<key>`` (``000.17.22.H56_tuan_2026-W09.xlsx``); a
+    periodic Biểu 06a is ``<office>_06a_<word>_<key>`` (``000.17.22.H56_06a_quy_2026-Q1.xlsx``);
+    a later version of the same report ends ``_v2``, ``_v3`` ….
+    """
+    if weekly:
+        stem = f"{office_id}_tuan_{period_key}"
+    else:
+        word = next((w for pattern, w in _FILE_WORDS if pattern.match(period_key)), "khoang")
+        stem = f"{office_id}_06a_{word}_{period_key}"
+    return f"{stem}{'' if version == 1 else f'_v{version}'}{ext}"

@@ -25,7 +25,6 @@ from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.deadlines import compute_due
 from tthc_desk.domain.dossier import (
     Channel,
-    Correction,
     Dossier,
     DossierDraft,
     DossierRow,
@@ -42,7 +41,7 @@ from tthc_desk.domain.dossier import (
 )
 from tthc_desk.domain.errors import NotFoundError, ProblemCollector, ValidationError
 from tthc_desk.domain.postal import normalise_waybill, waybill_problem
-from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind, Procedure
+from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
@@ -390,84 +389,11 @@ class DossierService:
         return self.get_by_id(rec_id)
 
     def get_by_id(self, dossier_id: int) -> Dossier:
-        with self._db.session() as s:
-            r = s.get(DossierRecord, dossier_id)
-            if r is None:
-                raise NotFoundError(f"Không tìm thấy hồ sơ số {dossier_id}.")
-            papers = s.scalars(
-                select(DossierPaperRecord)
-                .where(DossierPaperRecord.dossier_id == r.id)
-                .order_by(DossierPaperRecord.position)
-            ).all()
-            corrections = s.scalars(
-                select(DossierCorrectionRecord)
-                .where(DossierCorrectionRecord.dossier_id == r.id)
-                .order_by(DossierCorrectionRecord.id)
-            ).all()
-            return self._to_domain(r, papers, corrections)
-
-    @staticmethod
-    def _to_domain(r: DossierRecord, papers: Any, corrections: Any) -> Dossier:
-        authorised = (
-            Person(r.authorised_name, r.authorised_id_number, None, r.authorised_phone)
-            if r.authorised_name
-            else None
-        )
-        return Dossier(
-            id=r.id,
-            code=r.code,
-            ledger_book=r.ledger_book,
-            ledger_number=r.ledger_number,
-            procedure_code=r.procedure_code,
-            procedure_name=r.procedure_name,
-            field=r.field,
-            deciding_agency=r.deciding_agency,
-            handling_unit=r.handling_unit,
-            duration_text=Duration(r.duration_value, DurationUnit(r.duration_unit)).describe(),
-            applicant=Person(
-                r.applicant_name,
-                r.applicant_id_number,
-                r.applicant_birth_date,
-                r.applicant_phone,
-                r.applicant_address,
-                r.applicant_email,
-            ),
-            authorised=authorised,
-            channel=Channel(r.channel),
-            return_method=ReturnMethod(r.return_method),
-            return_address=r.return_address,
-            papers=tuple(PaperItem(p.name, PaperKind(p.kind), p.count, p.provided) for p in papers),
-            sets_count=r.sets_count,
-            fee_amount=r.fee_amount,
-            note=r.note,
-            received_at=r.received_at,
-            due_at=r.due_at,
-            status=Status(r.status),
-            clerk_name=r.clerk_name,
-            created_at=r.created_at,
-            backdate_reason=r.backdate_reason,
-            due_override_reason=r.due_override_reason,
-            postal_reference=r.postal_reference,
-            corrections=tuple(
-                Correction(c.at, c.by, c.field, c.old_value, c.new_value, c.reason)
-                for c in corrections
-            ),
-            intake_at=r.intake_at or r.received_at,
-            original_due_at=r.original_due_at or r.due_at,
-            extended_due_at=r.extended_due_at,
-            extension_recorded_at=r.extension_recorded_at,
-            current_unit=r.current_unit,
-            supplement_requested_at=r.supplement_requested_at,
-            settled_at=r.settled_at,
-            returned_at=r.returned_at,
-            returned_to=r.returned_to,
-            rating=r.rating,
-            rating_comment=r.rating_comment,
-            late_reason=r.late_reason,
-            responsible_unit=r.responsible_unit,
-            return_recipient=r.return_recipient,
-            return_phone=r.return_phone,
-        )
+        with self._db.read() as uow:
+            dossier = uow.dossiers.get(dossier_id)
+        if dossier is None:
+            raise NotFoundError(f"Không tìm thấy hồ sơ số {dossier_id}.")
+        return dossier
 
     def search(self, q: DossierQuery) -> list[DossierRow]:
         return self._search.search(q)

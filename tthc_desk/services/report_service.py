@@ -31,7 +31,7 @@ from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import SETTLED, DossierEvent, LetterStatus
-from tthc_desk.domain.periods import Period, PeriodKind
+from tthc_desk.domain.periods import Period, PeriodKind, report_file_name
 from tthc_desk.domain.postal import PostalShares, postal_state_at
 from tthc_desk.domain.report import (
     ENDED_WITHOUT_RESULT,
@@ -151,7 +151,7 @@ class ReportService:
             return None
         folder.mkdir(parents=True, exist_ok=True)
         office = self._settings.office()
-        path = folder / f"{office.agency_id}_tuan_{period.key}.xlsx"
+        path = folder / report_file_name(office.agency_id, period.key, weekly=True)
         report = self.write_weekly(period, path)
         built = self.built_weeks()
         built[period.key] = {
@@ -475,11 +475,3 @@ class ReportService:
             return None
         report, path = built
         return self.queue(outbox, report, path)
-
-    def file_name(self, report: Report, full: bool = True) -> str:
-        kind = (
-            "tuan"
-            if report.period.kind is PeriodKind.WEEK and full
-            else f"06a_{report.period.kind.value}"
-        )
-        return f"{report.office.agency_id}_{kind}_{report.period.key}.xlsx"

@@ -26,6 +26,7 @@ from tthc_desk.db.engine import Database
 from tthc_desk.db.models import OutboxRecord
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import ConflictError, NotFoundError, ProblemCollector, ValidationError
+from tthc_desk.domain.periods import report_file_name
 from tthc_desk.domain.text import nfc
 from tthc_desk.sync import destinations
 from tthc_desk.sync.credentials import CredentialError, CredentialStore
@@ -38,13 +39,6 @@ log = logging.getLogger(__name__)
 #: Minutes to wait after the 1st, 2nd, ... failed try; hourly after the last.
 BACKOFF_MINUTES = (1, 2, 5, 15, 30, 60)
 #: How a report kind is written in file names (ASCII: some servers mangle accents).
-FILE_WORDS = {
-    "weekly": "tuan",
-    "period": "ky",
-    "monthly": "thang",
-    "quarterly": "quy",
-    "yearly": "nam",
-}
 _KIND = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
 _PERIOD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
 _OFFICE = re.compile(r"^[^\s/\\:*?\"<>|]{1,50}$")
@@ -62,11 +56,12 @@ def backoff(attempts: int) -> timedelta:
 def _file_name(
     office_id: str, kind: str, period_key: str, version: int, given: str | None, ext: str
 ) -> str:
-    if given:
-        stem, dot, given_ext = nfc(given).rpartition(".")
-        stem, ext = (stem, "." + given_ext) if dot else (given_ext, ext)
-    else:
-        stem = f"{office_id}_{FILE_WORDS.get(kind, kind)}_{period_key}"
+    if not given:
+        return report_file_name(
+            office_id, period_key, weekly=kind == "weekly", version=version, ext=ext
+        )
+    stem, dot, given_ext = nfc(given).rpartition(".")
+    stem, ext = (stem, "." + given_ext) if dot else (given_ext, ext)
     return f"{stem}{'' if version == 1 else f'_v{version}'}{ext}"
 
 

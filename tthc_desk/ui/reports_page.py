@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.domain import periods
 from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.periods import Period, PeriodKind
+from tthc_desk.domain.periods import Period, PeriodKind, report_file_name
 from tthc_desk.domain.report import Report, Row06a, TargetResult
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import error_label, heading_font, muted_label
@@ -323,8 +323,7 @@ class ReportsPage(QWidget):
     # -- files --------------------------------------------------------------------------------
     def default_file_name(self, period: Period) -> str:
         agency = self._services.settings.office().agency_id
-        kind = "tuan" if period.kind is PeriodKind.WEEK else f"06a_{period.kind.value}"
-        return f"{agency}_{kind}_{period.key}.xlsx"
+        return report_file_name(agency, period.key, weekly=period.kind is PeriodKind.WEEK)
 
     def save_to(self, path: Path) -> None:
         period = self._checked_period()
