@@ -199,7 +199,7 @@ class ApologyService:
 
     def settled_late_without_letter(self, limit: int = 1000) -> list[DossierRow]:
         """Dossiers whose result came late and that still have no letter, the latest first."""
-        from tthc_desk.services.dossier_search import ROW_COLUMNS
+        from tthc_desk.db.stores.dossiers import ROW_COLUMNS
 
         now = self._clock.now()
         cond = and_(self._needing_letter(now), DossierRecord.status.in_(SETTLED))

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from tthc_desk.db.engine import Database
 from tthc_desk.db.models import DossierRecord
+from tthc_desk.db.stores.dossiers import ROW_COLUMNS
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import DossierRow, Status
 from tthc_desk.services.calendar_service import CalendarService
-from tthc_desk.services.dossier_search import ROW_COLUMNS
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.settings_service import SettingsService
 

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, Select, column, func, select, table, text
 
 from tthc_desk.db.engine import Database
 from tthc_desk.db.models import DossierRecord
+from tthc_desk.db.stores.dossiers import ROW_COLUMNS
 from tthc_desk.domain.dossier import DossierRow, Status, parse_dossier_code
 from tthc_desk.domain.text import fold, nfc, search_tokens
 
@@ -30,22 +31,6 @@ class DossierQuery:
     date_to: date | None = None
     before_id: int | None = None
     limit: int = 200
-
-
-# The light columns of a list row (DossierRow), shared by the list and the deadline views.
-ROW_COLUMNS = (
-    DossierRecord.id,
-    DossierRecord.code,
-    DossierRecord.applicant_name,
-    DossierRecord.applicant_id_number,
-    DossierRecord.applicant_phone,
-    DossierRecord.procedure_code,
-    DossierRecord.procedure_name,
-    DossierRecord.field,
-    DossierRecord.received_at,
-    DossierRecord.due_at,
-    DossierRecord.status,
-)
 
 
 def build_search_text(

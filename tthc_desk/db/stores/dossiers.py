@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -16,6 +17,7 @@ from tthc_desk.domain.dossier import (
     Channel,
     Correction,
     Dossier,
+    DossierRow,
     PaperItem,
     Person,
     ReturnMethod,
@@ -60,6 +62,43 @@ _UPDATABLE = frozenset(
         "search_text",
     }
 )
+
+
+# The light columns of a list row (DossierRow), shared by the list, the deadline views and the
+# letters page: ``select(*ROW_COLUMNS)`` then :func:`rows_from`.
+ROW_COLUMNS = (
+    DossierRecord.id,
+    DossierRecord.code,
+    DossierRecord.applicant_name,
+    DossierRecord.applicant_id_number,
+    DossierRecord.applicant_phone,
+    DossierRecord.procedure_code,
+    DossierRecord.procedure_name,
+    DossierRecord.field,
+    DossierRecord.received_at,
+    DossierRecord.due_at,
+    DossierRecord.status,
+)
+
+
+def rows_from(result: Iterable[Sequence[Any]]) -> list[DossierRow]:
+    """List rows from a ``select(*ROW_COLUMNS)`` result."""
+    return [
+        DossierRow(
+            id=r[0],
+            code=r[1],
+            applicant_name=r[2],
+            id_number=r[3],
+            phone=r[4],
+            procedure_code=r[5],
+            procedure_name=r[6],
+            field=r[7],
+            received_at=r[8],
+            due_at=r[9],
+            status=Status(r[10]),
+        )
+        for r in result
+    ]
 
 
 def dossier_from_record(
