@@ -317,17 +317,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", metavar="MÃ_HỒ_SƠ")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf")
 
-    from tthc_desk import cli_lifecycle  # after intake: moves, late dossiers, forms, registers
+    from tthc_desk.cli import (
+        lifecycle as cli_lifecycle,  # after intake: moves, late dossiers, forms, registers
+    )
 
     cli_lifecycle.add_print_forms(psub, leaf)
     cli_lifecycle.add_parsers(sub, leaf)
-    from tthc_desk import cli_postal  # results returned by public postal service
+    from tthc_desk.cli import postal as cli_postal  # results returned by public postal service
 
     cli_postal.add_parsers(sub, leaf)
-    from tthc_desk import cli_reports  # reports upward and the province's roll-up
+    from tthc_desk.cli import reports as cli_reports  # reports upward and the province's roll-up
 
     cli_reports.add_parsers(sub, leaf)
-    from tthc_desk import cli_sync  # reports upward: destination, outbox, upload
+    from tthc_desk.cli import sync as cli_sync  # reports upward: destination, outbox, upload
 
     cli_sync.add_parsers(sub, leaf)
     return parser
@@ -514,7 +516,7 @@ def _cmd_search(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 
 def _cmd_print(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     if args.print_command != "receipt":
-        from tthc_desk.cli_lifecycle import print_form
+        from tthc_desk.cli.lifecycle import print_form
 
         return print_form(args, svc, out)
     target = _require_folder(args.output, "giấy tiếp nhận")
@@ -606,10 +608,10 @@ def _run_command(args: argparse.Namespace, paths: AppPaths, clock: Clock | None)
 
     services = open_services(paths, clock or SystemClock())
     try:
-        from tthc_desk.cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
-        from tthc_desk.cli_postal import COMMANDS as POSTAL_COMMANDS
-        from tthc_desk.cli_reports import COMMANDS as REPORT_COMMANDS
-        from tthc_desk.cli_sync import COMMANDS as SYNC_COMMANDS
+        from tthc_desk.cli.lifecycle import COMMANDS as LIFECYCLE_COMMANDS
+        from tthc_desk.cli.postal import COMMANDS as POSTAL_COMMANDS
+        from tthc_desk.cli.reports import COMMANDS as REPORT_COMMANDS
+        from tthc_desk.cli.sync import COMMANDS as SYNC_COMMANDS
 
         commands = {
             **COMMANDS,

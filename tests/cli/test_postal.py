@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_cli import Cli, assert_one_line_error
-from tests.test_cli_lifecycle import history, move
-from tests.test_cli_lifecycle import pdf_flat as pdf_flat_text
+from tests.cli.test_cli import Cli, assert_one_line_error
+from tests.cli.test_lifecycle import history, move
+from tests.cli.test_lifecycle import pdf_flat as pdf_flat_text
 
 ADDRESS = "Số 8 ngõ 3 phố Hàn Thuyên, phường Đồng Nguyên"
 
