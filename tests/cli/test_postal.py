@@ -160,8 +160,8 @@ def test_postal_workflow_from_the_cli(run: Cli, tmp_path: Path) -> None:
     rc, out, err = run("postal", "import", str(status), now="2026-03-04 09:00")
     assert rc == 0, err
     assert (
-        out.strip()
-        == "Đã cập nhật 2 bưu gửi: 0 phát thành công, 1 phát không thành công, 1 chuyển hoàn; 0 dòng không đổi."
+        out.strip() == "Đã cập nhật 2 bưu gửi: 0 phát thành công, 1 phát không thành công, "
+        "1 chuyển hoàn; 0 dòng không đổi."
     )
     assert history(run, c)[-1] == "postal_returned"
 
