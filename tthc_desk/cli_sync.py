@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tthc_desk.cli import EXIT_OK, CliError, _format, _positive, _require_file
-from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode
-from tthc_desk.sync.items import OutboxState, SendResult
+from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
+from tthc_desk.domain.outbox import OutboxState, SendResult
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
