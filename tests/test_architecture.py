@@ -59,7 +59,6 @@ PENDING_SQL = {
     "tthc_desk/services/postal_tracking.py",
     "tthc_desk/services/registers_service.py",
     "tthc_desk/services/report_service.py",
-    "tthc_desk/sync/outbox.py",
 }
 
 
@@ -102,7 +101,6 @@ PENDING_COMPLEX = {
     "tthc_desk/services/demo_service.py:_write_chunk",
     "tthc_desk/services/demo_service.py:_Generator.draft",
     "tthc_desk/exporting/catalog_xlsx.py:_sheet_rows",
-    "tthc_desk/sync/destinations.py:validate",
     "tthc_desk/services/postal_service.py:PostalService.set_return",
     "tthc_desk/exporting/postal_status_io.py:parse_status_rows",
     "tthc_desk/ui/timeline_widget.py:detail_lines",
@@ -111,7 +109,6 @@ PENDING_COMPLEX = {
     "tthc_desk/exporting/calendar_io.py:parse_exception_rows",
     "tthc_desk/ui/postal_models.py:PostalItemTableModel.data",
     "tthc_desk/ui/dossier_table_model.py:DossierTableModel.data",
-    "tthc_desk/sync/mail.py:_mapped",
     "tthc_desk/services/apology_service.py:ApologyService.confirm",
     "tthc_desk/exporting/report_reader.py:read_commune_report",
     "tthc_desk/exporting/postal_status_io.py:_moment",

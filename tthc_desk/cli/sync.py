@@ -26,8 +26,8 @@ from tthc_desk.cli.args import (
     positive,
     require_file,
 )
-from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode
-from tthc_desk.sync.items import OutboxState, SendResult
+from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
+from tthc_desk.domain.outbox import OutboxState, SendResult
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
