@@ -54,9 +54,6 @@ PENDING_SQL = {
     "tthc_desk/services/dossier_search.py",
     "tthc_desk/services/dossier_service.py",
     "tthc_desk/services/lifecycle_service.py",
-    "tthc_desk/services/postal_records.py",
-    "tthc_desk/services/postal_service.py",
-    "tthc_desk/services/postal_tracking.py",
     "tthc_desk/services/registers_service.py",
     "tthc_desk/services/report_service.py",
 }
@@ -101,8 +98,6 @@ PENDING_COMPLEX = {
     "tthc_desk/services/demo_service.py:_write_chunk",
     "tthc_desk/services/demo_service.py:_Generator.draft",
     "tthc_desk/exporting/catalog_xlsx.py:_sheet_rows",
-    "tthc_desk/services/postal_service.py:PostalService.set_return",
-    "tthc_desk/exporting/postal_status_io.py:parse_status_rows",
     "tthc_desk/ui/timeline_widget.py:detail_lines",
     "tthc_desk/ui/timeline_widget.py:TimelineTableModel.data",
     "tthc_desk/services/dossier_service.py:DossierService.receive",
@@ -111,7 +106,6 @@ PENDING_COMPLEX = {
     "tthc_desk/ui/dossier_table_model.py:DossierTableModel.data",
     "tthc_desk/services/apology_service.py:ApologyService.confirm",
     "tthc_desk/exporting/report_reader.py:read_commune_report",
-    "tthc_desk/exporting/postal_status_io.py:_moment",
     "tthc_desk/exporting/ledger_xlsx.py:write_register",
 }
 

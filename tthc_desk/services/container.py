@@ -86,9 +86,7 @@ def open_services(
         clock,
         template_dir=paths.template_dir,
     )
-    postal = PostalService(
-        db, dossiers, catalog, calendar, settings, clock, template_dir=paths.template_dir
-    )
+    postal = PostalService(db, catalog, calendar, settings, clock, template_dir=paths.template_dir)
     reports = ReportService(
         db, settings, catalog, lifecycle, postal, clock, template_dir=paths.template_dir
     )
