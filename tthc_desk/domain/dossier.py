@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -104,7 +104,10 @@ def return_address_problem(value: str) -> str | None:
     if not value:
         return "Nhận kết quả qua bưu chính cần địa chỉ nhận đầy đủ."
     if len(value) < MIN_POSTAL_ADDRESS:
-        return f"Địa chỉ nhận kết quả “{value}” quá ngắn: ghi đủ số nhà, đường hoặc thôn, xã/phường, tỉnh."
+        return (
+            f"Địa chỉ nhận kết quả “{value}” quá ngắn: "
+            "ghi đủ số nhà, đường hoặc thôn, xã/phường, tỉnh."
+        )
     return None
 
 
@@ -193,7 +196,7 @@ class Dossier:
     backdate_reason: str = ""
     due_override_reason: str = ""
     postal_reference: str = ""
-    corrections: tuple[Correction, ...] = field(default_factory=tuple)
+    corrections: tuple[Correction, ...] = ()
     # After intake (issue 3): the running clock is received_at/due_at (a supplement restarts it);
     # intake_at is the first receipt. due_at is the appointment that counts.
     intake_at: datetime | None = None
