@@ -7,7 +7,14 @@ from datetime import date, datetime, time
 import pytest
 
 from tthc_desk.domain.calendar import WorkCalendar, seed_exceptions
-from tthc_desk.domain.deadlines import add_months, compute_due
+from tthc_desk.domain.deadlines import (
+    DueWindow,
+    add_months,
+    compute_due,
+    overdue_window,
+    soon_window,
+    today_window,
+)
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.office import DEFAULT_SESSIONS, OfficeHours, Session
 from tthc_desk.domain.procedure import Duration, DurationUnit
@@ -175,3 +182,13 @@ def test_negative_durations_are_refused(cal: WorkCalendar, unit: DurationUnit) -
         compute_due(dt("02/03/2026 10:00"), Duration(-1, unit), cal)
     assert "không được là số âm" in info.value.message
     assert info.value.field_messages() == {"duration": info.value.message}
+
+
+# -- what needs attention ---------------------------------------------------------------------
+def test_attention_windows_follow_each_other(cal: WorkCalendar) -> None:
+    now = dt("27/02/2026 10:00")  # a Friday
+    assert overdue_window(now) == DueWindow(None, now)
+    assert today_window(now) == DueWindow(now, dt("28/02/2026 00:00"))
+    # Two working days after Friday: Monday and Tuesday, so due soon runs to Wednesday 00:00.
+    assert soon_window(now, cal, 2) == DueWindow(dt("28/02/2026 00:00"), dt("04/03/2026 00:00"))
+    assert soon_window(now, cal, 1).high == dt("03/03/2026 00:00")

@@ -10,6 +10,7 @@ later receipt or a longer duration never gives an earlier due moment.
 from __future__ import annotations
 
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from tthc_desk.domain.calendar import WorkCalendar
@@ -80,3 +81,32 @@ def _end_of_period(last_day: date, calendar: WorkCalendar) -> datetime:
     if not calendar.is_working_day(last_day):
         last_day = calendar.next_working_day(last_day)
     return calendar.end_of_day(last_day)
+
+
+# -- what needs attention ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class DueWindow:
+    """Running dossiers due in ``[low, high)``; None leaves that side open."""
+
+    low: datetime | None
+    high: datetime | None
+
+
+def overdue_window(now: datetime) -> DueWindow:
+    """Due before now: overdue."""
+    return DueWindow(None, now)
+
+
+def today_window(now: datetime) -> DueWindow:
+    """Due from now until midnight: due today."""
+    return DueWindow(now, _start_of_next_day(now.date()))
+
+
+def soon_window(now: datetime, calendar: WorkCalendar, working_days: int) -> DueWindow:
+    """Due from tomorrow to the end of the warning window of ``working_days`` working days."""
+    last = calendar.nth_working_day_after(now.date(), working_days)
+    return DueWindow(_start_of_next_day(now.date()), _start_of_next_day(last))
+
+
+def _start_of_next_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -61,8 +61,10 @@ STATUS_LABELS: dict[Status, str] = {
     Status.CLOSED: "Đóng",
 }
 
-ID_NUMBER_RE = re.compile(r"^\d{12}$")
-PHONE_RE = re.compile(r"^0\d{9}$")
+# ASCII digits only: ``\d`` would also take fullwidth or other scripts' digits, which some input
+# methods type and which would never match the same number typed at the next visit.
+ID_NUMBER_RE = re.compile(r"[0-9]{12}")
+PHONE_RE = re.compile(r"0[0-9]{9}")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -80,7 +82,7 @@ def id_number_problem(value: str) -> str | None:
     """Vietnamese message if ``value`` is not a 12-digit personal ID number, else None."""
     if not value:
         return "Chưa nhập số định danh cá nhân (12 chữ số)."
-    if not ID_NUMBER_RE.match(value):
+    if not ID_NUMBER_RE.fullmatch(value):
         return (
             f"Số định danh cá nhân phải gồm đúng 12 chữ số (đã nhập {len(value)} ký tự: “{value}”)."
         )
@@ -90,7 +92,7 @@ def id_number_problem(value: str) -> str | None:
 def phone_problem(value: str) -> str | None:
     if not value:
         return None
-    if not PHONE_RE.match(value):
+    if not PHONE_RE.fullmatch(value):
         return "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678)."
     return None
 
@@ -104,7 +106,10 @@ def return_address_problem(value: str) -> str | None:
     if not value:
         return "Nhận kết quả qua bưu chính cần địa chỉ nhận đầy đủ."
     if len(value) < MIN_POSTAL_ADDRESS:
-        return f"Địa chỉ nhận kết quả “{value}” quá ngắn: ghi đủ số nhà, đường hoặc thôn, xã/phường, tỉnh."
+        return (
+            f"Địa chỉ nhận kết quả “{value}” quá ngắn: "
+            "ghi đủ số nhà, đường hoặc thôn, xã/phường, tỉnh."
+        )
     return None
 
 
@@ -193,7 +198,7 @@ class Dossier:
     backdate_reason: str = ""
     due_override_reason: str = ""
     postal_reference: str = ""
-    corrections: tuple[Correction, ...] = field(default_factory=tuple)
+    corrections: tuple[Correction, ...] = ()
     # After intake (issue 3): the running clock is received_at/due_at (a supplement restarts it);
     # intake_at is the first receipt. due_at is the appointment that counts.
     intake_at: datetime | None = None

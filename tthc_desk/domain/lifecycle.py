@@ -85,6 +85,8 @@ SETTLED = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Statu
 ENDED_WITHOUT_RESULT = frozenset({Status.WITHDRAWN, Status.CLOSED})
 #: Statuses still being worked on.
 OPEN = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT})
+#: Open statuses whose clock runs: waiting for a supplement stops it (never due nor overdue).
+RUNNING = (Status.RECEIVED, Status.IN_PROGRESS)
 
 
 def allowed_moves(status: Status) -> list[Move]:
@@ -137,12 +139,17 @@ def classify(
     before the due moment is early, at it on time, after it late.
     """
     if granularity is Granularity.DAY:
-        a, b = settled_at.date(), due_at.date()
-    else:
-        a, b = settled_at.replace(second=0, microsecond=0), due_at.replace(second=0, microsecond=0)  # type: ignore[assignment]
-    if a < b:
+        return _compare(settled_at.date(), due_at.date())
+    return _compare(
+        settled_at.replace(second=0, microsecond=0), due_at.replace(second=0, microsecond=0)
+    )
+
+
+def _compare(settled: date, due: date) -> Timeliness:
+    """Before, at or after the due day (or minute: a datetime is a date)."""
+    if settled < due:
         return Timeliness.EARLY
-    if a == b:
+    if settled == due:
         return Timeliness.ON_TIME
     return Timeliness.LATE
 

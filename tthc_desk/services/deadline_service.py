@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
-
 from tthc_desk.db.engine import Database
-from tthc_desk.db.models import DossierRecord
-from tthc_desk.db.stores.dossiers import ROW_COLUMNS
 from tthc_desk.domain.clock import Clock
-from tthc_desk.domain.dossier import DossierRow, Status
+from tthc_desk.domain.deadlines import DueWindow, overdue_window, soon_window, today_window
+from tthc_desk.domain.dossier import DossierRow
+from tthc_desk.domain.lifecycle import SUPPLEMENT_CLOSE_AFTER
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.dossier_service import DossierService
+from tthc_desk.services.lifecycle_service import CLOSE_AFTER_DAYS_KEY
 from tthc_desk.services.settings_service import SettingsService
 
 WINDOW_KEY = "due_soon_working_days"
 DEFAULT_WINDOW = 2  # rules.md: warning window of 2 working days
-
-# Waiting for a supplement stops the clock: such dossiers are never due or overdue.
-RUNNING = (Status.RECEIVED.value, Status.IN_PROGRESS.value)
 
 
 class DeadlineView(StrEnum):
@@ -64,82 +60,48 @@ class DeadlineService:
     def window(self) -> int:
         return int(self._settings.get_value(WINDOW_KEY, DEFAULT_WINDOW))
 
-    def _bounds(self, view: DeadlineView, now: datetime) -> tuple[datetime | None, datetime | None]:
-        """[low, high) of due_at for a view."""
-        start_tomorrow = datetime.combine(now.date() + timedelta(days=1), time.min)
+    def _window(self, view: DeadlineView, now: datetime) -> DueWindow:
+        """The due moments of a view's running dossiers."""
         if view == DeadlineView.OVERDUE:
-            return None, now
+            return overdue_window(now)
         if view == DeadlineView.TODAY:
-            return now, start_tomorrow
-        last = self._calendar.calendar().nth_working_day_after(now.date(), self.window())
-        return start_tomorrow, datetime.combine(last + timedelta(days=1), time.min)
+            return today_window(now)
+        return soon_window(now, self._calendar.calendar(), self.window())
 
     def thresholds(self) -> tuple[datetime, datetime, datetime]:
         """(now, start of tomorrow, end of the warning window): a running dossier due before
         ``now`` is overdue, before tomorrow due today, before the window's end due soon."""
         now = self._clock.now()
-        _, soon_end = self._bounds(DeadlineView.SOON, now)
-        assert soon_end is not None
-        return now, datetime.combine(now.date() + timedelta(days=1), time.min), soon_end
+        soon = self._window(DeadlineView.SOON, now)
+        assert soon.low is not None and soon.high is not None
+        return now, soon.low, soon.high
 
-    def _where(self, view: DeadlineView, now: datetime) -> list:  # type: ignore[type-arg]
-        low, high = self._bounds(view, now)
-        conds = [DossierRecord.status.in_(RUNNING)]
-        if low is not None:
-            conds.append(DossierRecord.due_at >= low)
-        if high is not None:
-            conds.append(DossierRecord.due_at < high)
-        return conds
-
-    def _to_close(self, now: datetime) -> list:  # type: ignore[type-arg]
-        """Supplement requests unanswered past the limit (setting, 15 days): propose closing."""
-        close_limit = now - timedelta(
-            days=int(self._settings.get_value("supplement_close_after_days", 15))
-        )
-        return [
-            DossierRecord.status == Status.SUPPLEMENT.value,
-            DossierRecord.supplement_requested_at <= close_limit,
-        ]
+    def _close_limit(self, now: datetime) -> datetime:
+        """Supplement requests made at or before this moment went unanswered too long (setting,
+        15 days): propose closing."""
+        days = self._settings.get_value(CLOSE_AFTER_DAYS_KEY, SUPPLEMENT_CLOSE_AFTER.days)
+        return now - timedelta(days=int(days))
 
     def counts(self) -> DeadlineCounts:
         now = self._clock.now()
-        with self._db.session() as s:
-            n = {
-                v: int(
-                    s.scalar(
-                        select(func.count()).select_from(DossierRecord).where(*self._where(v, now))
-                    )
-                    or 0
-                )
-                for v in DeadlineView
-            }
-            to_close = s.scalar(
-                select(func.count()).select_from(DossierRecord).where(*self._to_close(now))
-            )
+        windows = {v: self._window(v, now) for v in DeadlineView}
+        close_limit = self._close_limit(now)
+        with self._db.read() as uow:
+            n = {v: uow.dossiers.count_running_due(w) for v, w in windows.items()}
+            to_close = uow.dossiers.count_waiting_supplement(close_limit)
         return DeadlineCounts(
-            n[DeadlineView.TODAY], n[DeadlineView.SOON], n[DeadlineView.OVERDUE], int(to_close or 0)
+            n[DeadlineView.TODAY], n[DeadlineView.SOON], n[DeadlineView.OVERDUE], to_close
         )
 
     def to_close_rows(self, limit: int = 500) -> list[DossierRow]:
-        stmt = (
-            select(*ROW_COLUMNS)
-            .where(*self._to_close(self._clock.now()))
-            .order_by(DossierRecord.supplement_requested_at)
-            .limit(limit)
-        )
-        with self._db.session() as s:
-            return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
+        close_limit = self._close_limit(self._clock.now())
+        with self._db.read() as uow:
+            return uow.dossiers.waiting_supplement_rows(close_limit, limit)
 
     def rows(self, view: DeadlineView, limit: int = 500) -> list[DossierRow]:
-        now = self._clock.now()
-        stmt = (
-            select(*ROW_COLUMNS)
-            .where(*self._where(view, now))
-            .order_by(DossierRecord.due_at)
-            .limit(limit)
-        )
-        with self._db.session() as s:
-            return [DossierRow(*row[:-1], Status(row[-1])) for row in s.execute(stmt)]
+        window = self._window(view, self._clock.now())
+        with self._db.read() as uow:
+            return uow.dossiers.running_due_rows(window, limit)
 
     def summary_text(self) -> str:
         """The short start-up line: what needs attention today."""

@@ -1,0 +1,179 @@
+"""Correcting intake mistakes: which fields may change, how a new value is checked, what is kept.
+
+Every correction keeps the old and the new value (as shown to people) with who, when and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from tthc_desk.domain.dossier import (
+    Correction,
+    ReturnMethod,
+    email_problem,
+    id_number_problem,
+    normalise_phone,
+    phone_problem,
+    return_address_problem,
+)
+from tthc_desk.domain.errors import ProblemCollector, ValidationError
+from tthc_desk.domain.text import collapse_spaces, nfc
+
+CORRECTABLE_FIELDS: dict[str, str] = {
+    "applicant_name": "Họ tên người nộp",
+    "applicant_id_number": "Số định danh cá nhân",
+    "applicant_birth_date": "Ngày sinh",
+    "applicant_phone": "Số điện thoại",
+    "applicant_address": "Địa chỉ",
+    "applicant_email": "Email",
+    "authorised_name": "Người được ủy quyền",
+    "authorised_id_number": "Số định danh người được ủy quyền",
+    "return_address": "Địa chỉ nhận kết quả",
+    "return_recipient": "Người nhận kết quả qua bưu chính",
+    "return_phone": "Điện thoại người nhận kết quả",
+    "sets_count": "Số bộ hồ sơ",
+    "fee_amount": "Phí, lệ phí",
+    "note": "Ghi chú",
+}
+
+
+def check_request(changes: Mapping[str, object], reason: str) -> str:
+    """The reason, cleaned; refused when it is empty or a field may not be corrected."""
+    reason = collapse_spaces(reason)
+    if not reason:
+        raise ValidationError.for_field("reason", "Sửa thông tin hồ sơ cần ghi rõ lý do.")
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError.for_field(
+            "changes", f"Không sửa được mục: {', '.join(sorted(unknown))}."
+        )
+    return reason
+
+
+# A cleaner turns what was typed into the value to store and a problem (None when fine); the
+# value is _UNREADABLE when nothing can be stored.
+_UNREADABLE = object()
+_Cleaner = Callable[[str, Any, ReturnMethod], tuple[object, str | None]]
+
+
+def clean_changes(changes: Mapping[str, Any], return_method: ReturnMethod) -> dict[str, Any]:
+    """Each new value normalised as at intake; one ValidationError lists every problem.
+
+    ``return_method`` is the dossier's: the postal address and recipient are required only when
+    the result goes by post.
+    """
+    problems = ProblemCollector()
+    out: dict[str, Any] = {}
+    for name, value in changes.items():
+        cleaner = _CLEANERS.get(name, _text)
+        cleaned, problem = cleaner(name, value, return_method)
+        if problem:
+            problems.add(problem, field=name)
+        if cleaned is not _UNREADABLE:
+            out[name] = cleaned
+    problems.raise_if_any("Chưa sửa được hồ sơ: cần sửa các mục được đánh dấu.")
+    return out
+
+
+def _number(name: str, value: Any, _method: ReturnMethod) -> tuple[object, str | None]:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return _UNREADABLE, f"{CORRECTABLE_FIELDS[name]} phải là số nguyên."
+    if number < (1 if name == "sets_count" else 0):
+        return number, f"{CORRECTABLE_FIELDS[name]} không hợp lệ."
+    return number, None
+
+
+def _birth_date(_name: str, value: Any, _method: ReturnMethod) -> tuple[object, str | None]:
+    if value in (None, ""):
+        return None, None
+    if isinstance(value, date):
+        return value, None
+    try:
+        return datetime.strptime(nfc(str(value)), "%d/%m/%Y").date(), None
+    except ValueError:
+        return _UNREADABLE, "Ngày sinh cần dạng dd/mm/yyyy."
+
+
+def _text(_name: str, value: Any, _method: ReturnMethod) -> tuple[object, str | None]:
+    return collapse_spaces(str(value or "")), None
+
+
+def _phone(name: str, value: Any, method: ReturnMethod) -> tuple[object, str | None]:
+    text = normalise_phone(collapse_spaces(str(value or "")))
+    return text, phone_problem(text)
+
+
+def _id_number(name: str, value: Any, method: ReturnMethod) -> tuple[object, str | None]:
+    text = collapse_spaces(str(value or "")).replace(" ", "")
+    # The applicant's number is required; the authorised person's may be cleared.
+    if text or name == "applicant_id_number":
+        return text, id_number_problem(text)
+    return text, None
+
+
+def _email(name: str, value: Any, method: ReturnMethod) -> tuple[object, str | None]:
+    text = collapse_spaces(str(value or "")).lower()
+    return text, email_problem(text)
+
+
+def _applicant_name(name: str, value: Any, method: ReturnMethod) -> tuple[object, str | None]:
+    text = collapse_spaces(str(value or ""))
+    return text, None if text else "Họ và tên không được để trống."
+
+
+def _return_address(name: str, value: Any, method: ReturnMethod) -> tuple[object, str | None]:
+    text = collapse_spaces(str(value or ""))
+    return text, return_address_problem(text) if method is ReturnMethod.POSTAL else None
+
+
+def _return_recipient(name: str, value: Any, method: ReturnMethod) -> tuple[object, str | None]:
+    text = collapse_spaces(str(value or ""))
+    if method is ReturnMethod.POSTAL and not text:
+        return text, "Chưa nhập người nhận kết quả qua bưu chính."
+    return text, None
+
+
+_CLEANERS: dict[str, _Cleaner] = {
+    "sets_count": _number,
+    "fee_amount": _number,
+    "applicant_birth_date": _birth_date,
+    "applicant_phone": _phone,
+    "return_phone": _phone,
+    "applicant_id_number": _id_number,
+    "authorised_id_number": _id_number,
+    "applicant_email": _email,
+    "applicant_name": _applicant_name,
+    "return_address": _return_address,
+    "return_recipient": _return_recipient,
+}
+
+
+def corrections_between(
+    before: Mapping[str, object],
+    cleaned: Mapping[str, object],
+    at: datetime,
+    by: str,
+    reason: str,
+) -> tuple[Correction, ...]:
+    """One correction per field whose value really changes; refused when none does."""
+    found = tuple(
+        Correction(at, by, name, show(before[name]), show(new), reason)
+        for name, new in cleaned.items()
+        if before[name] != new
+    )
+    if not found:
+        raise ValidationError.for_field("changes", "Không có thông tin nào thay đổi.")
+    return found
+
+
+def show(value: object) -> str:
+    """A value as people read it in the correction history (dates as dd/mm/yyyy)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

@@ -1,0 +1,100 @@
+"""Finding dossiers: the list's filters and the folded text the search index holds.
+
+Accents and đ are optional when searching: the index keeps a folded copy of the names, codes and
+numbers (:func:`build_search_text`) and a query is folded the same way
+(:func:`~tthc_desk.domain.text.search_tokens`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tthc_desk.domain.dossier import Status, parse_dossier_code
+from tthc_desk.domain.text import fold, nfc
+
+
+@dataclass(frozen=True)
+class DossierQuery:
+    """Filters of the dossier list; ``before_id`` pages backwards from the newest."""
+
+    text: str = ""
+    status: Status | None = None
+    field: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    before_id: int | None = None
+    limit: int = 200
+
+    @property
+    def unfiltered(self) -> bool:
+        """No status, field or date filter: only the text (if any) narrows the list."""
+        return (
+            self.status is None
+            and not self.field
+            and self.date_from is None
+            and self.date_to is None
+        )
+
+
+#: The dossier columns :func:`build_search_text` reads (a change to one re-folds the text).
+SEARCH_TEXT_PARTS = (
+    "code",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "procedure_code",
+    "procedure_name",
+    "authorised_name",
+)
+
+
+def build_search_text(
+    *,
+    code: str,
+    name: str,
+    id_number: str,
+    phone: str,
+    procedure_code: str,
+    procedure_name: str,
+    authorised_name: str = "",
+) -> str:
+    """Folded text the FTS index holds: accents and đ optional when searching."""
+    return " ".join(
+        part
+        for part in (
+            fold(name),
+            code,
+            id_number,
+            phone,
+            procedure_code,
+            fold(procedure_name),
+            fold(authorised_name),
+        )
+        if part
+    )
+
+
+def search_text_of(parts: Mapping[str, Any]) -> str:
+    """:func:`build_search_text` from the :data:`SEARCH_TEXT_PARTS` columns of one dossier."""
+    return build_search_text(
+        code=parts["code"],
+        name=parts["applicant_name"],
+        id_number=parts["applicant_id_number"],
+        phone=parts["applicant_phone"],
+        procedure_code=parts["procedure_code"],
+        procedure_name=parts["procedure_name"],
+        authorised_name=parts["authorised_name"],
+    )
+
+
+def whole_code(query: str) -> str | None:
+    """The query when it is a whole dossier code (``000.17.22.H56-260302-0007``), else None.
+
+    A whole code names one dossier; searched as text, its sequence number would also match other
+    dossiers of that day whose ID number starts with the same digits.
+    """
+    code = nfc(query)
+    return code if " " not in code and parse_dossier_code(code) is not None else None
