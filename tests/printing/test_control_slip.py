@@ -38,7 +38,7 @@ def cells(events: tuple[DossierEvent, ...]) -> list[list[str]]:
     def text(cell: object) -> str:
         if isinstance(cell, list):
             return " / ".join(text(c) for c in cell if getattr(c, "text", None))
-        return getattr(cell, "text", cell) or ""  # type: ignore[return-value]
+        return str(getattr(cell, "text", cell) or "")
 
     return [[text(c) for c in row] for row in table._cellvalues]
 

@@ -10,15 +10,25 @@ from openpyxl import load_workbook
 from tests.printing.support import missing_labels, page_sizes, pdf_text
 from tests.services.test_postal_service import ready
 from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.postal import PostalBatch
 from tthc_desk.printing.postal_handover import load
 from tthc_desk.services.container import Services
 
-HEADER = ["TT", "Mã hồ sơ", "Nội dung giải quyết TTHC", "Kết quả giải quyết TTHC", "Họ tên chủ hồ sơ",
-          "Phí, lệ phí (X là có)", "Đăng ký trả kết quả qua bưu điện (X là có)", "Số hiệu bưu gửi",
-          "Người nhận, điện thoại", "Địa chỉ người nhận"]  # fmt: skip
+HEADER = [
+    "TT",
+    "Mã hồ sơ",
+    "Nội dung giải quyết TTHC",
+    "Kết quả giải quyết TTHC",
+    "Họ tên chủ hồ sơ",
+    "Phí, lệ phí (X là có)",
+    "Đăng ký trả kết quả qua bưu điện (X là có)",
+    "Số hiệu bưu gửi",
+    "Người nhận, điện thoại",
+    "Địa chỉ người nhận",
+]
 
 
-def make_batch(services: Services, clock: FixedClock, n: int = 3):  # type: ignore[no-untyped-def]
+def make_batch(services: Services, clock: FixedClock, n: int = 3) -> PostalBatch:
     codes = [
         ready(services, clock, name=f"Nguyễn Văn {name}", id_number=f"03608400{i:04d}")
         for i, name in enumerate(("An", "Bình", "Cường", "Dũng", "Hải", "Khánh")[:n])

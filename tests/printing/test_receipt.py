@@ -9,6 +9,7 @@ import io
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -326,7 +327,7 @@ def test_write_receipt(tmp_path: Path, office: OfficeProfile) -> None:
 # ---- QR code --------------------------------------------------------------------------------
 
 
-def _walk(flowables: list[Flowable]):  # type: ignore[no-untyped-def]
+def _walk(flowables: list[Flowable]) -> Iterator[Flowable]:
     for f in flowables:
         yield f
         if isinstance(f, KeepTogether):

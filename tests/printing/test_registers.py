@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_public_list_has_its_own_title_and_no_private_data() -> None:
     assert not re.search(r"\b\d{12}\b", text) and not re.search(r"\b0\d{9}\b", text)
 
 
-def test_public_columns_follow_the_template(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_public_columns_follow_the_template(tmp_path: Path) -> None:
     from tthc_desk.printing.templates import template_file
 
     source = template_file("late_list").read_text(encoding="utf-8")

@@ -314,6 +314,24 @@ class PostalBatch:
         return sum(1 for item in self.items if not item.waybill)
 
 
+#: The columns of a handover list in order (their labels are in
+#: ``resources/templates/postal_handover.toml``); the printed and the Excel list both use them.
+HANDOVER_COLUMNS: tuple[str, ...] = (
+    "number",
+    "code",
+    "procedure",
+    "result",
+    "applicant",
+    "fee",
+    "postal",
+    "waybill",
+    "recipient",
+    "address",
+)
+#: Columns of short marks (the number, "X"), centred.
+HANDOVER_CENTRED_COLUMNS: tuple[str, ...] = ("number", "fee", "postal")
+
+
 @dataclass(frozen=True)
 class PostalCounts:
     """How many results are in each state, for the postal page's tabs."""

@@ -20,7 +20,7 @@ from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.text import nfc
-from tthc_desk.printing import forms, layout
+from tthc_desk.printing import body, forms, layout, signatures
 from tthc_desk.printing.document import Part
 from tthc_desk.printing.templates import BLANK, FormTemplate
 
@@ -61,18 +61,13 @@ def apology_story(
         "received": forms.short_date(letter.received_at),
     }
     issued = letter.confirmed_at or letter.created_at
-    signer = forms.Signer(letter.signer_prefix, letter.signer_title, letter.signer_name)
+    signer = signatures.Signer(letter.signer_prefix, letter.signer_title, letter.signer_name)
     person = {"name": letter.applicant_name, "address": letter.applicant_address}
     return [
-        *layout.document_heading(
-            layout.office_header(t, office, issued.date(), number=letter.number_text or BLANK),
-            t.text("form.title"),
-            (),
-            st,
-        ),
+        *forms.form_heading(t, office, issued.date(), (), st, number=letter.number_text or BLANK),
         Spacer(1, 5 * mm),
-        layout.field(t.markup("fields.addressee", bold=("name",), **person), st),
-        layout.field(t.markup("fields.address", **person), st),
+        body.field(t.markup("fields.addressee", bold=("name",), **person), st),
+        body.field(t.markup("fields.address", **person), st),
         Spacer(1, 3 * mm),
         forms.body_paragraph(t, "body.received", st, **values),
         forms.body_paragraph(t, "body.code", st, bold=("code",), **values),
@@ -93,13 +88,7 @@ def apology_story(
         KeepTogether(
             [
                 forms.body_paragraph(t, "body.thanks", st, **values),
-                layout.signature_block(
-                    layout.recipients_block(
-                        t.text("recipients.heading"), t.texts("recipients.lines"), st
-                    ),
-                    signer.column(),
-                    st,
-                ),
+                signatures.letter_signatures(t, signer, st),
             ]
         ),
     ]

@@ -20,8 +20,7 @@ from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.lifecycle import DossierEvent, classify
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.text import nfc
-from tthc_desk.printing import forms, layout
-from tthc_desk.printing.document import Part
+from tthc_desk.printing import body, forms, layout
 from tthc_desk.printing.templates import BLANK, FormTemplate
 
 TEMPLATE_NAME = "control_slip"
@@ -137,7 +136,7 @@ def slip_table(
         # The signature row shares the result and note cells of its hand-off.
         spans += [((2, first), (2, first + 1)), ((3, first), (3, first + 1))]
     widths = [layout.FRAME_WIDTH * share for share in COLUMN_SHARES]
-    return layout.ruled_table(
+    return body.ruled_table(
         [
             [
                 t.text("table.unit"),
@@ -169,23 +168,24 @@ def control_slip_story(
     table = slip_table(t, dossier, events, st)
     table.spaceBefore = 2 * mm
     return [
-        *layout.document_heading(
-            layout.office_header(t, office, dossier.received_at.date()),
-            t.text("form.title"),
+        *forms.form_heading(
+            t,
+            office,
+            dossier.received_at.date(),
             [t.markup("form.ledger", book=dossier.ledger_book, number=dossier.ledger_number)],
             st,
         ),
         Spacer(1, 3 * mm),
-        layout.field(t.markup("fields.code", bold=("code",), code=dossier.code), st),
-        layout.field(
+        body.field(t.markup("fields.code", bold=("code",), code=dossier.code), st),
+        body.field(
             t.markup("fields.applicant", bold=("name",), name=dossier.applicant.full_name), st
         ),
-        layout.field(t.markup("fields.received", received=forms.clock(dossier.received_at)), st),
-        layout.field(t.markup("fields.due", bold=("due",), due=forms.clock(dossier.due_at)), st),
-        layout.field(t.markup("fields.agency", agency=agency, unit=dossier.handling_unit), st),
-        layout.leader_field(t.markup("fields.partner", partner="", blank=""), st),
+        body.field(t.markup("fields.received", received=forms.clock(dossier.received_at)), st),
+        body.field(t.markup("fields.due", bold=("due",), due=forms.clock(dossier.due_at)), st),
+        body.field(t.markup("fields.agency", agency=agency, unit=dossier.handling_unit), st),
+        body.leader_field(t.markup("fields.partner", partner="", blank=""), st),
         table,
-        KeepTogether(layout.notes_block(t.text("notes.heading"), t.texts("notes.lines"), st)),
+        KeepTogether(body.notes_block(t.text("notes.heading"), t.texts("notes.lines"), st)),
     ]
 
 
@@ -197,14 +197,5 @@ def render_control_slip(
 ) -> bytes:
     """The control slip as PDF bytes (continuation pages numbered and headed by the code)."""
     t = forms.load_form(TEMPLATE_NAME, REQUIRED_KEYS, template_dir)
-    part = Part(
-        control_slip_story(dossier, events, office, t),
-        form_number=t.text("form.number"),
-        running_head=t.text("fields.code", code=dossier.code),
-    )
-    return forms.to_pdf(
-        [part],
-        f"{t.text('form.title')} – {nfc(dossier.code)}",
-        office.office_name,
-        dossier.procedure_name,
-    )
+    story = control_slip_story(dossier, events, office, t)
+    return forms.dossier_pdf(t, story, dossier, office, running_head_key="fields.code")

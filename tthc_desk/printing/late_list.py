@@ -18,8 +18,9 @@ from reportlab.platypus import Flowable, KeepTogether
 
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LateRow, late_counts
-from tthc_desk.domain.text import format_long_date, nfc
-from tthc_desk.printing import forms, layout, registers
+from tthc_desk.domain.text import nfc
+from tthc_desk.printing import body, forms, heading, layout, registers, signatures
+from tthc_desk.printing.layout import Styles
 from tthc_desk.printing.templates import FormTemplate, TemplateError
 
 TEMPLATE_NAME = "late_list"
@@ -96,6 +97,56 @@ def row_values(t: FormTemplate, index: int, row: LateRow) -> dict[str, str]:
     }
 
 
+def _before_table(
+    t: FormTemplate, office: OfficeProfile, public: bool, values: dict[str, object], st: Styles
+) -> list[Flowable]:
+    """The explanation list's "Kính gửi" line to the head of office, then the intro."""
+    section = "public" if public else "explain"
+    before: list[Flowable] = []
+    if not public:
+        addressee = t.markup(
+            "explain.addressee",
+            head_title=nfc(office.head_title).capitalize(),
+            head_name=office.head_name,
+            office=office.office_name,
+        )
+        before.append(body.field(addressee, st))
+    before.append(layout.markup_para(t.markup_values(f"{section}.intro", values), st.body))
+    return before
+
+
+def _table(t: FormTemplate, rows: Sequence[LateRow], keys: list[str], st: Styles) -> Flowable:
+    return body.ruled_table(
+        [[t.text(f"columns.{k}") for k in keys]],
+        [[row_values(t, i, r)[k] for k in keys] for i, r in enumerate(rows, start=1)],
+        registers.scaled_widths([COLUMN_WEIGHTS[k] for k in keys]),
+        st.register_head,
+        st.register_cell,
+        st.register_cell_center,
+        center_columns=[i for i, k in enumerate(keys) if k in CENTRED],
+        plain_columns=[i for i, k in enumerate(keys) if k in PLAIN],
+        long=True,
+        padding=1 * mm,
+    )
+
+
+def _after_table(
+    t: FormTemplate, office: OfficeProfile, public: bool, count: int, st: Styles
+) -> list[Flowable]:
+    """The total and the signature: the head of office signs the public list; whoever made
+    the explanation list signs it under ``explain.signer``."""
+    if public:
+        signature = signatures.Signer.head_of(office).column()
+    else:
+        signature = signatures.party_column(t, "explain.signer", "", note_key="explain.note")
+    signed = signatures.signature_block(None, signature, st, width=registers.GEOMETRY.frame_width)
+    after: list[Flowable] = []
+    if not count:
+        after.append(body.field(t.markup("totals.empty"), st))
+    after.append(KeepTogether([body.field(t.markup("totals.total", count=count), st), signed]))
+    return after
+
+
 def render_late_list(
     rows: Sequence[LateRow],
     office: OfficeProfile,
@@ -112,66 +163,17 @@ def render_late_list(
     t = forms.load_form(TEMPLATE_NAME, REQUIRED_KEYS, template_dir)
     st = layout.get_styles()
     keys = columns_of(t, public)
-    section = "public" if public else "explain"
     period = registers.period_values(date_from, date_to)
     values = {**period, **late_counts(rows), "office": office.office_name}
-    before: list[Flowable] = []
-    if not public:
-        before.append(
-            layout.field(
-                t.markup(
-                    "explain.addressee",
-                    head_title=nfc(office.head_title).capitalize(),
-                    head_name=office.head_name,
-                    office=office.office_name,
-                ),
-                st,
-            )
-        )
-    before.append(layout.markup_para(t.markup(f"{section}.intro", **values), st.body))
-    table = None
-    if rows:
-        table = layout.ruled_table(
-            [[t.text(f"columns.{k}") for k in keys]],
-            [[row_values(t, i, r)[k] for k in keys] for i, r in enumerate(rows, start=1)],
-            registers.scaled_widths([COLUMN_WEIGHTS[k] for k in keys]),
-            st.register_head,
-            st.register_cell,
-            st.register_cell_center,
-            center_columns=[i for i, k in enumerate(keys) if k in CENTRED],
-            plain_columns=[i for i, k in enumerate(keys) if k in PLAIN],
-            long=True,
-            padding=1 * mm,
-        )
-    if public:
-        signer = forms.Signer(office.head_sign_prefix, office.head_title, office.head_name)
-        signature = signer.column()
-    else:
-        signature = layout.SignatureColumn((t.text("explain.signer"),), t.text("explain.note"))
-    after: list[Flowable] = []
-    if not rows:
-        after.append(layout.field(t.markup("totals.empty"), st))
-    after.append(
-        KeepTogether(
-            [
-                layout.field(t.markup("totals.total", count=len(rows)), st),
-                layout.signature_block(None, signature, st, width=registers.GEOMETRY.frame_width),
-            ]
-        )
-    )
-    date_line = (
-        format_long_date(office.place_name, issued_on)
-        if issued_on
-        else t.text("header.blank_date", place=office.place_name)
-    )
-    title = t.text(f"{section}.title")
+    blank_date = t.text("header.blank_date", place=office.place_name)
+    title = t.text("public.title" if public else "explain.title")
     return registers.register_pdf(
-        header=registers.register_header(t, office, date_line),
+        header=heading.office_header(t, office, issued_on, date_line=blank_date),
         title=title,
         title_lines=[],
-        before=before,
-        table=table,
-        after=after,
+        before=_before_table(t, office, public, values, st),
+        table=_table(t, rows, keys, st) if rows else None,
+        after=_after_table(t, office, public, len(rows), st),
         form_number="",
         running_head=f"{title} – {period['date_from']} – {period['date_to']}",
         author=nfc(office.office_name),

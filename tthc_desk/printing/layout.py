@@ -1,24 +1,18 @@
-"""Shared page layout of printed forms and letters (Nghị định 30/2020/NĐ-CP, Phụ lục I).
+"""Page layout of printed forms and letters (Nghị định 30/2020/NĐ-CP, Phụ lục I): the page,
+the type and the smallest pieces every other printing module draws with.
 
-A4, margins top 20, bottom 20, left 30, right 15 mm; Times-metric type. A form module builds
-the flowables of each document from these pieces and hands them to
-:func:`tthc_desk.printing.document.build_pdf`:
+A4, margins top 20, bottom 20, left 30, right 15 mm; Times-metric type.
 
-- :func:`get_styles` – paragraph styles (13 pt body, 12 pt header and tables, 10 pt notes);
-- :func:`office_header` / :func:`header_block` – the two-column header (agency | Quốc hiệu,
-  Tiêu ngữ, italic place and date);
-- :func:`title_block`, :func:`form_number_line` – centred title lines, a small "Mẫu số" line;
-- :func:`field`, :func:`field_pair`, :func:`leader_field` – "Label: value" lines (one, two side
-  by side, or ending in dots);
-- :func:`centred_with_side`, :func:`beside` – content with a narrow column on its right (the
-  receipt's QR code);
-- :func:`grid_table` – a ruled table whose header row repeats on every page;
-  :func:`ruled_table` – the same with grouped header rows (registers, control slip);
 - :data:`PORTRAIT` / :data:`LANDSCAPE` – page geometries (registers are A4 landscape);
-- :func:`document_heading` – the header, then the title with its lines (every form but the
-  receipt, which puts a QR code beside its title);
-- :func:`signature_block`, :func:`notes_block` – signatures in two columns, "Ghi chú:" lines;
-- :func:`qr_code` – a QR code flowable.
+- :func:`get_styles` – paragraph styles (13 pt body, 12 pt header and tables, 10 pt notes);
+- :func:`esc`, :func:`para`, :func:`markup_para`, :func:`italic` – NFC text into Paragraphs;
+- :func:`text_width`, :func:`balanced_lines` – measuring and breaking a line of text;
+- :class:`HRule`, :func:`qr_code` – a centred rule, a QR code.
+
+A form is built from these with :mod:`~tthc_desk.printing.heading` (the header and title),
+:mod:`~tthc_desk.printing.body` (form lines and ruled tables) and
+:mod:`~tthc_desk.printing.signatures` (who signs), then handed to
+:func:`tthc_desk.printing.document.build_pdf`.
 
 Every text is NFC-normalised before it is drawn; template text reaches these helpers as markup
 escaped by :meth:`FormTemplate.markup`.
@@ -27,26 +21,21 @@ escaped by :meth:`FormTemplate.markup`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.lib import colors
+from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, TableStyle
 
-from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.text import format_long_date, nfc
+from tthc_desk.domain.text import nfc
 from tthc_desk.printing import fonts
-from tthc_desk.printing.templates import FormTemplate
 
 PAGE_SIZE = A4
 MARGIN_TOP = 20 * mm
@@ -54,7 +43,6 @@ MARGIN_BOTTOM = 20 * mm
 MARGIN_LEFT = 30 * mm
 MARGIN_RIGHT = 15 * mm
 FRAME_WIDTH = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
-FRAME_HEIGHT = PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM
 
 
 @dataclass(frozen=True)
@@ -91,9 +79,6 @@ SMALL_SIZE = 9.5  # form number, running head
 REGISTER_SIZE = 9.5  # cells of landscape registers (sổ theo dõi, danh sách)
 RULE_WIDTH = 0.6
 
-#: Header column widths: the motto column must hold the Quốc hiệu at 12 pt on one line.
-HEADER_LEFT_SHARE = 0.43
-
 
 # ---- text -----------------------------------------------------------------------------------
 
@@ -113,12 +98,28 @@ def markup_para(markup: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(nfc(markup), style)
 
 
-def bold(text: object) -> str:
-    return f"<b>{esc(text)}</b>"
-
-
 def italic(text: object) -> str:
     return f"<i>{esc(text)}</i>"
+
+
+def text_width(text: str, style: ParagraphStyle) -> float:
+    return stringWidth(nfc(text), style.fontName, style.fontSize)
+
+
+def balanced_lines(text: str, style: ParagraphStyle, width: float) -> list[str]:
+    """``text`` as one line if it fits, else two lines of even length ("TRUNG TÂM PHỤC VỤ" /
+    "HÀNH CHÍNH CÔNG" rather than a long line and a short one), else as the paragraph wraps it."""
+    text = nfc(text)
+    if text_width(text, style) <= width:
+        return [text]
+    words = text.split()
+    best: tuple[float, list[str]] | None = None
+    for i in range(1, len(words)):
+        lines = [" ".join(words[:i]), " ".join(words[i:])]
+        longest = max(text_width(line, style) for line in lines)
+        if longest <= width and (best is None or longest < best[0]):
+            best = (longest, lines)
+    return best[1] if best else [text]
 
 
 # ---- styles ---------------------------------------------------------------------------------
@@ -242,7 +243,8 @@ def get_styles(body_size: float = BODY_SIZE) -> Styles:
     )
 
 
-_TIGHT = TableStyle(
+#: A table that only places things: top-aligned, no padding.
+TIGHT = TableStyle(
     [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -285,6 +287,10 @@ class HRule(Flowable):
         self.canv.line(x, y, x + length, y)
 
 
+#: Modules of blank margin around a QR code (what reportlab's QrCodeWidget leaves).
+QR_QUIET_ZONE = 4
+
+
 class QrCode(Flowable):
     """A square QR code of ``value`` (error correction M, with its quiet zone)."""
 
@@ -300,13 +306,13 @@ class QrCode(Flowable):
     def draw(self) -> None:
         # The modules of reportlab's encoder, drawn as one filled path of runs: the same code
         # as QrCodeWidget draws, without a shape object per run (half the receipt's render time).
-        widget = QrCodeWidget(self.value, barLevel="M")
-        widget.qr.make()
-        count = widget.qr.getModuleCount()
-        border = widget.barBorder
-        box = self.size / (count + 2 * border)
+        qr = QRCode(None, QRErrorCorrectLevel.M)
+        qr.addData(self.value)
+        qr.make()
+        border = QR_QUIET_ZONE
+        box = self.size / (qr.moduleCount + 2 * border)
         path = self.canv.beginPath()
-        for r, row in enumerate(widget.qr.modules):
+        for r, row in enumerate(qr.modules):
             c = 0
             for dark, run in itertools.groupby(bool(m) for m in row):
                 n = sum(1 for _ in run)
@@ -321,358 +327,3 @@ class QrCode(Flowable):
 
 def qr_code(value: str, size: float = 24 * mm) -> QrCode:
     return QrCode(value, size)
-
-
-def text_width(text: str, style: ParagraphStyle) -> float:
-    return stringWidth(nfc(text), style.fontName, style.fontSize)
-
-
-def balanced_lines(text: str, style: ParagraphStyle, width: float) -> list[str]:
-    """``text`` as one line if it fits, else two lines of even length ("TRUNG TÂM PHỤC VỤ" /
-    "HÀNH CHÍNH CÔNG" rather than a long line and a short one), else as the paragraph wraps it."""
-    text = nfc(text)
-    if text_width(text, style) <= width:
-        return [text]
-    words = text.split()
-    best: tuple[float, list[str]] | None = None
-    for i in range(1, len(words)):
-        lines = [" ".join(words[:i]), " ".join(words[i:])]
-        longest = max(text_width(line, style) for line in lines)
-        if longest <= width and (best is None or longest < best[0]):
-            best = (longest, lines)
-    return best[1] if best else [text]
-
-
-# ---- header ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Header:
-    """What the two-column header prints. Agency lines are printed in capitals."""
-
-    parent_authority: str
-    office_name: str
-    nation: str
-    motto: str
-    date_line: str
-    number_line: str = ""
-
-
-def office_header(
-    template: FormTemplate, office: OfficeProfile, day: date, number: str = ""
-) -> Header:
-    """The header of a form issued by ``office`` on ``day``.
-
-    ``number`` fills the template's ``header.number`` line ("Số: {number}") when given.
-    """
-    return Header(
-        parent_authority=office.parent_authority,
-        office_name=office.office_name,
-        nation=template.text("header.nation"),
-        motto=template.text("header.motto"),
-        date_line=format_long_date(office.place_name, day),
-        number_line=template.text("header.number", number=number) if number else "",
-    )
-
-
-def header_block(header: Header, styles: Styles | None = None, width: float = FRAME_WIDTH) -> Table:
-    """ND 30 header: agency left (parent upright, office bold, short rule, optional Số),
-    national motto right (Quốc hiệu, Tiêu ngữ with a rule as long as the text, italic date)."""
-    st = styles or get_styles()
-    left_w = width * HEADER_LEFT_SHARE
-    right_w = width - left_w
-    office_lines = balanced_lines(nfc(header.office_name).upper(), st.header_office, left_w)
-
-    left: list[Flowable] = []
-    for line in balanced_lines(nfc(header.parent_authority).upper(), st.header_parent, left_w):
-        if line:
-            left.append(para(line, st.header_parent))
-    left.append(markup_para("<br/>".join(esc(line) for line in office_lines), st.header_office))
-    # Rule under the agency name: a third of its longest line, centred (ND 30: 1/3–1/2).
-    office_line = min(max(text_width(line, st.header_office) for line in office_lines), left_w)
-    left.append(HRule(max(office_line / 3, 18 * mm)))
-    if header.number_line:
-        left.append(para(header.number_line, st.header_number))
-
-    right: list[Flowable] = [
-        para(header.nation.upper(), st.header_nation),
-        para(header.motto, st.header_motto),
-        HRule(text_width(header.motto, st.header_motto)),
-    ]
-    if header.date_line:
-        right.append(para(header.date_line, st.header_date))
-
-    table = Table([[left, right]], colWidths=[left_w, right_w])
-    table.setStyle(_TIGHT)
-    return table
-
-
-def form_number_line(text: str, styles: Styles | None = None) -> Paragraph:
-    """The small "Mẫu số …" line at the top right."""
-    st = styles or get_styles()
-    return para(text, st.right_small_italic)
-
-
-def title_block(
-    title: str,
-    lines: Iterable[str] = (),
-    styles: Styles | None = None,
-    space_before: float = 7 * mm,
-) -> list[Flowable]:
-    """Centred bold title in capitals, then centred markup ``lines`` (already escaped)."""
-    st = styles or get_styles()
-    out: list[Flowable] = [Spacer(1, space_before), para(nfc(title).upper(), st.title)]
-    out.extend(markup_para(line, st.center) for line in lines)
-    return out
-
-
-# ---- body -----------------------------------------------------------------------------------
-
-
-def field(markup: str, styles: Styles | None = None) -> Paragraph:
-    """A form line, e.g. from FormTemplate.markup("fields.address", address=…)."""
-    st = styles or get_styles()
-    return markup_para(markup, st.field)
-
-
-def leader_field(markup: str, styles: Styles | None = None) -> Paragraph:
-    """A form line whose last line is filled with dots up to the right margin."""
-    st = styles or get_styles()
-    return markup_para(markup, st.field_leader)
-
-
-def field_pair(
-    left_markup: str,
-    right_markup: str,
-    styles: Styles | None = None,
-    width: float = FRAME_WIDTH,
-    left_share: float = 0.5,
-) -> Table:
-    """Two form lines side by side, e.g. "Số điện thoại: …" and "Email: …"."""
-    st = styles or get_styles()
-    left_w = width * left_share
-    table = Table(
-        [[markup_para(left_markup, st.field), markup_para(right_markup, st.field)]],
-        colWidths=[left_w, width - left_w],
-    )
-    table.setStyle(_TIGHT)
-    table.spaceBefore = st.field.spaceBefore
-    return table
-
-
-def beside(
-    main: Sequence[Flowable],
-    side: Flowable,
-    side_width: float,
-    width: float = FRAME_WIDTH,
-    gap: float = 3 * mm,
-) -> Table:
-    """``main`` flowables with ``side`` top-aligned in a narrow right column (kept on one page)."""
-    table = Table([[list(main), side]], colWidths=[width - side_width - gap, side_width + gap])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
-
-
-def centred_with_side(
-    main: Sequence[Flowable],
-    side: Flowable,
-    side_width: float,
-    width: float = FRAME_WIDTH,
-) -> Table:
-    """``main`` centred on the page with ``side`` (e.g. a QR code) in the right margin of the
-    text block; an empty column of the same width on the left keeps ``main`` centred."""
-    table = Table(
-        [["", list(main), side]], colWidths=[side_width, width - 2 * side_width, side_width]
-    )
-    table.setStyle(_TIGHT)
-    return table
-
-
-def grid_table(
-    header: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    col_widths: Sequence[float],
-    styles: Styles | None = None,
-    center_columns: Iterable[int] = (),
-) -> Table:
-    """A ruled table of plain text; the header row repeats when the table breaks across pages."""
-    st = styles or get_styles()
-    return ruled_table(
-        [header],
-        rows,
-        col_widths,
-        st.table_head,
-        st.table_cell,
-        st.table_cell_center,
-        center_columns=center_columns,
-    )
-
-
-#: A cell of :func:`ruled_table`: text (wrapped in a Paragraph), or a ready flowable / list.
-Cell = object
-
-
-def ruled_table(
-    header_rows: Sequence[Sequence[str]],
-    rows: Sequence[Sequence[Cell]],
-    col_widths: Sequence[float],
-    head_style: ParagraphStyle,
-    cell_style: ParagraphStyle,
-    center_style: ParagraphStyle,
-    *,
-    center_columns: Iterable[int] = (),
-    spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
-    long: bool = False,
-    padding: float = 1.5 * mm,
-    plain_columns: Iterable[int] = (),
-) -> Table:
-    """A ruled table whose ``header_rows`` (one or more, e.g. a grouped "Ngày, tháng, năm" over
-    its sub-columns) repeat on every page.
-
-    ``spans`` are reportlab SPAN ranges ((col, row), (col, row)) in table coordinates, header
-    rows included; cells covered by a span are left empty. Text cells become Paragraphs (NFC,
-    escaped); flowables and lists of flowables are used as they are. ``long`` uses LongTable,
-    whose page splitting stays linear for registers of thousands of rows. Body text in
-    ``plain_columns`` (short values: dates, numbers) is drawn as plain strings in the cell
-    style's font, which costs far less than a Paragraph; it does not wrap.
-    """
-    centred = set(center_columns)
-    plain = set(plain_columns)
-
-    def cell(value: Cell, style: ParagraphStyle) -> object:
-        if isinstance(value, Flowable | list | tuple):
-            return value
-        return para(value, style) if value not in (None, "") else ""
-
-    data: list[list[object]] = [[cell(h, head_style) for h in row] for row in header_rows]
-    for row in rows:
-        data.append(
-            [
-                nfc(str(v))
-                if i in plain and isinstance(v, str)
-                else cell(v, center_style if i in centred else cell_style)
-                for i, v in enumerate(row)
-            ]
-        )
-    table_class = LongTable if long else Table
-    n_head = len(header_rows)
-    table = table_class(data, colWidths=list(col_widths), repeatRows=n_head)
-    commands: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), RULE_WIDTH, colors.black),
-        ("VALIGN", (0, 0), (-1, n_head - 1), "MIDDLE"),
-        ("VALIGN", (0, n_head), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), padding),
-        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-        ("TOPPADDING", (0, 0), (-1, -1), 0.8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-    ]
-    commands += [("SPAN", a, b) for a, b in spans]
-    if plain:
-        commands += [
-            ("FONTNAME", (0, n_head), (-1, -1), cell_style.fontName),
-            ("FONTSIZE", (0, n_head), (-1, -1), cell_style.fontSize),
-            ("LEADING", (0, n_head), (-1, -1), cell_style.leading),
-        ]
-        commands += [("ALIGN", (i, n_head), (i, -1), "CENTER") for i in plain & centred]
-    table.setStyle(TableStyle(commands))
-    return table
-
-
-def document_heading(
-    header: Header,
-    title: str,
-    lines: Iterable[str] = (),
-    styles: Styles | None = None,
-    width: float = FRAME_WIDTH,
-    space_before: float = 6 * mm,
-) -> list[Flowable]:
-    """The two-column header, then the centred title and its (markup) lines."""
-    st = styles or get_styles()
-    return [header_block(header, st, width), *title_block(title, lines, st, space_before)]
-
-
-# ---- signatures -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SignatureColumn:
-    """One signature: caption lines in bold capitals (e.g. "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
-    an italic note such as "(Ký và ghi rõ họ tên)", room to sign, then the name in bold."""
-
-    captions: tuple[str, ...]
-    note: str = ""
-    name: str = ""
-    space: float = 16 * mm
-
-
-def _signature_cell(column: SignatureColumn | None, st: Styles) -> list[Flowable]:
-    if column is None:
-        return []
-    cell: list[Flowable] = [para(nfc(c).upper(), st.sign_caption) for c in column.captions]
-    if column.note:
-        cell.append(para(column.note, st.sign_note))
-    cell.append(Spacer(1, column.space))
-    if column.name:
-        cell.append(para(column.name, st.sign_name))
-    return cell
-
-
-def signature_block(
-    left: SignatureColumn | Sequence[Flowable] | None,
-    right: SignatureColumn | Sequence[Flowable] | None,
-    styles: Styles | None = None,
-    width: float = FRAME_WIDTH,
-    space_before: float = 3 * mm,
-) -> Table:
-    """Two columns side by side (either may be None, or ready flowables such as "Nơi nhận:").
-
-    The table is a single row, so a signature never splits from its caption.
-    """
-    st = styles or get_styles()
-
-    def cell(side: SignatureColumn | Sequence[Flowable] | None) -> list[Flowable]:
-        if side is None or isinstance(side, SignatureColumn):
-            return _signature_cell(side, st)
-        return list(side)
-
-    table = Table([[cell(left), cell(right)]], colWidths=[width / 2, width / 2])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), space_before),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
-
-
-def notes_block(heading: str, lines: Iterable[str], styles: Styles | None = None) -> list[Flowable]:
-    """A "Ghi chú:" heading and its lines in small type."""
-    st = styles or get_styles()
-    return [para(heading, st.note_heading), *(para(line, st.note) for line in lines)]
-
-
-def recipients_block(
-    heading: str, lines: Iterable[str], styles: Styles | None = None
-) -> list[Flowable]:
-    """ND 30 "Nơi nhận:" (12 pt bold italic) and its lines (11 pt), left of a signature."""
-    st = styles or get_styles()
-    return [
-        para(heading, st.recipients_heading),
-        *(para(line, st.recipients_item) for line in lines),
-    ]

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
-from tthc_desk.printing import forms, layout, registers
+from tthc_desk.printing import body, forms, heading, layout, registers
 from tthc_desk.printing.templates import FormTemplate
 
 TEMPLATE_NAME = "ledger"
@@ -90,7 +90,7 @@ def render_ledger(
     period = registers.period_values(date_from, date_to)
     table = None
     if rows:
-        table = layout.ruled_table(
+        table = body.ruled_table(
             header_rows(t),
             [row_cells(r) for r in rows],
             registers.scaled_widths(WEIGHTS),
@@ -103,12 +103,12 @@ def render_ledger(
             padding=1 * mm,
             plain_columns=[COLUMNS.index(k) for k in ("number", "sets", *DATE_COLUMNS)],
         )
-    after = [layout.field(t.markup("form.total", count=len(rows)), st)]
+    after = [body.field(t.markup("form.total", count=len(rows)), st)]
     if not rows:
-        after.insert(0, layout.field(t.markup("form.empty"), st))
+        after.insert(0, body.field(t.markup("form.empty"), st))
     period_text = t.text("form.period", **period)
     return registers.register_pdf(
-        header=registers.register_header(t, office),
+        header=heading.office_header(t, office),
         title=t.text("form.title"),
         title_lines=[t.markup("form.period", **period)],
         before=[],

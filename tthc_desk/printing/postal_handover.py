@@ -17,29 +17,23 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.postal import PostalBatch, PostalItem
-from tthc_desk.domain.text import format_clock_phrase, format_long_date, nfc
-from tthc_desk.printing import forms, layout, registers
+from tthc_desk.domain.postal import (
+    HANDOVER_CENTRED_COLUMNS,
+    HANDOVER_COLUMNS,
+    PostalBatch,
+    PostalItem,
+)
+from tthc_desk.domain.text import format_clock_phrase, nfc
+from tthc_desk.printing import body, forms, heading, layout, registers, signatures
 from tthc_desk.printing.document import Part, build_pdf
 from tthc_desk.printing.templates import FormTemplate
 
 TEMPLATE_NAME = "postal_handover"
 
-#: Column keys in print order (labels under ``[columns]``).
-COLUMNS: tuple[str, ...] = (
-    "number",
-    "code",
-    "procedure",
-    "result",
-    "applicant",
-    "fee",
-    "postal",
-    "waybill",
-    "recipient",
-    "address",
-)
+#: Column keys in print order (labels under ``[columns]``), shared with the Excel list.
+COLUMNS, CENTRED = HANDOVER_COLUMNS, HANDOVER_CENTRED_COLUMNS
+#: Relative widths of the columns.
 WEIGHTS = (7, 40, 38, 22, 26, 13, 17, 30, 30, 48)
-CENTRED = ("number", "fee", "postal")
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "header.number",
@@ -83,29 +77,17 @@ def row_cells(t: FormTemplate, position: int, item: PostalItem) -> list[str]:
     ]
 
 
-def copy_label(t: FormTemplate, index: int) -> str:
-    labels = t.texts("form.copies")
-    return labels[min(index, len(labels) - 1)] if labels else ""
-
-
 def _copy(
     t: FormTemplate, batch: PostalBatch, office: OfficeProfile, st: layout.Styles
 ) -> list[Flowable]:
-    header = layout.Header(
-        parent_authority=office.parent_authority,
-        office_name=office.office_name,
-        nation=t.text("header.nation"),
-        motto=t.text("header.motto"),
-        date_line=format_long_date(office.place_name, batch.created_at.date()),
-        number_line=t.text("header.number", number=batch.number_text),
-    )
+    header = heading.office_header(t, office, batch.created_at.date(), batch.number_text)
     lines = [
         t.markup("form.giver", bold=("office",), office=office.office_name),
         t.markup("form.receiver", bold=("employee",), employee=batch.postal_employee),
         t.markup("form.time", moment=format_clock_phrase(batch.created_at)),
     ]
     story: list[Flowable] = [
-        *layout.document_heading(
+        *heading.document_heading(
             header,
             t.text("form.title"),
             [],
@@ -114,9 +96,9 @@ def _copy(
             space_before=4 * mm,
         ),
         Spacer(1, 2 * mm),
-        *(layout.field(line, st) for line in lines),
+        *(body.field(line, st) for line in lines),
         Spacer(1, 2 * mm),
-        layout.ruled_table(
+        body.ruled_table(
             [[t.text(f"columns.{key}") for key in COLUMNS]],
             [row_cells(t, i, item) for i, item in enumerate(batch.items, start=1)],
             registers.scaled_widths(WEIGHTS),
@@ -127,26 +109,19 @@ def _copy(
             long=True,
             padding=1 * mm,
         ),
-        layout.field(t.markup("form.total", bold=("count",), count=len(batch.items)), st),
+        body.field(t.markup("form.total", bold=("count",), count=len(batch.items)), st),
     ]
     if batch.missing_waybills:
-        story.append(layout.field(t.markup("form.missing", count=batch.missing_waybills), st))
-    story.append(layout.field(t.markup("form.closing"), st))
-    note = t.text("signatures.note")
-    story.append(
-        KeepTogether(
-            [
-                layout.signature_block(
-                    layout.SignatureColumn((t.text("signatures.giver"),), note, batch.created_by),
-                    layout.SignatureColumn(
-                        (t.text("signatures.receiver"),), note, batch.postal_employee
-                    ),
-                    st,
-                    width=registers.GEOMETRY.frame_width,
-                )
-            ]
-        )
+        story.append(body.field(t.markup("form.missing", count=batch.missing_waybills), st))
+    story.append(body.field(t.markup("form.closing"), st))
+    signed = signatures.two_parties(
+        t,
+        ("signatures.giver", batch.created_by),
+        ("signatures.receiver", batch.postal_employee),
+        st,
+        width=registers.GEOMETRY.frame_width,
     )
+    story.append(KeepTogether([signed]))
     return story
 
 
@@ -165,11 +140,12 @@ def render_handover(
     t = load(template_dir)
     st = layout.get_styles()
     title = t.text("form.title")
+    number_line = t.text("header.number", number=batch.number_text)
     parts = [
         Part(
             _copy(t, batch, office, st),
-            form_number=copy_label(t, i),
-            running_head=f"{t.text('header.number', number=batch.number_text)} {copy_label(t, i)}",
+            form_number=forms.copy_label(t, i),
+            running_head=f"{number_line} {forms.copy_label(t, i)}",
         )
         for i in range(copies)
     ]

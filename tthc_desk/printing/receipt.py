@@ -7,20 +7,19 @@ template; this module only decides where things go and fills in the dossier's da
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from tthc_desk.domain.dossier import Dossier, Person, ReturnMethod
+from tthc_desk.domain.dossier import Dossier, ReturnMethod
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.procedure import PaperKind
 from tthc_desk.domain.text import format_clock_phrase, format_money, nfc
-from tthc_desk.printing import layout
+from tthc_desk.printing import body, forms, heading, layout
 from tthc_desk.printing.document import Part, build_pdf, write_pdf
-from tthc_desk.printing.templates import BLANK, FormTemplate, load_template
+from tthc_desk.printing.templates import FormTemplate, load_template
 
 TEMPLATE_NAME = "receipt"
 QR_SIZE = 21 * mm
@@ -64,89 +63,27 @@ REQUIRED_KEYS: tuple[str, ...] = (
     "notes.lines",
 )
 
-_KIND_KEYS: tuple[tuple[PaperKind, str], ...] = (
-    (PaperKind.ORIGINAL, "papers.original"),
-    (PaperKind.CERTIFIED, "papers.certified"),
-    (PaperKind.PHOTOCOPY, "papers.photocopy"),
-)
-
-
-def copy_label(template: FormTemplate, index: int) -> str:
-    """Label of copy ``index`` (0-based); copies past the list reuse its last label."""
-    labels = template.texts("form.copies")
-    if not labels:
-        return ""
-    return labels[min(index, len(labels) - 1)]
-
-
-def _person_values(person: Person) -> dict[str, str]:
-    return {
-        "name": person.full_name,
-        "id_number": person.id_number,
-        "address": person.address,
-        "phone": person.phone,
-        "email": person.email,
-    }
+#: The applicant's lines, before and after the line of the person authorised (if any).
+_APPLICANT: tuple[str, ...] = ("fields.applicant",)
+_CONTACT: tuple[str, ...] = ("fields.id_number", "fields.address", "fields.phone", "fields.request")
 
 
 def _fields(
     t: FormTemplate, dossier: Dossier, office: OfficeProfile, st: layout.Styles
 ) -> list[Flowable]:
-    applicant = _person_values(dossier.applicant)
-    out: list[Flowable] = [
-        layout.field(
-            t.markup("fields.office", office=office.office_name, parent=office.parent_authority),
-            st,
-        ),
-        layout.field(t.markup("fields.applicant", bold=("name",), **applicant), st),
-    ]
+    out = [forms.office_line(t, office, st), *forms.applicant_lines(t, dossier, st, _APPLICANT)]
     if dossier.authorised is not None:
-        out.append(
-            layout.field(
-                t.markup("fields.authorised", bold=("name",), **_person_values(dossier.authorised)),
-                st,
-            )
-        )
-    out += [
-        layout.field(t.markup("fields.id_number", **applicant), st),
-        layout.field(t.markup("fields.address", **applicant), st),
-        layout.field_pair(
-            t.markup("fields.phone", **applicant),
-            t.markup("fields.email", **applicant),
-            st,
-            left_share=0.45,
-        ),
-        layout.field(
-            t.markup(
-                "fields.request",
-                bold=("procedure",),
-                procedure=dossier.procedure_name,
-                procedure_code=dossier.procedure_code,
-            ),
-            st,
-        ),
-    ]
+        authorised = forms.person_values(dossier.authorised)
+        out.append(body.field(t.markup("fields.authorised", bold=("name",), **authorised), st))
+    out += forms.applicant_lines(t, dossier, st, _CONTACT)
     return out
 
 
 def _papers_table(t: FormTemplate, dossier: Dossier, st: layout.Styles) -> Flowable:
-    kinds = [(kind, t.text(key)) for kind, key in _KIND_KEYS]
-    padding = 2 * 1.5 * mm + 1
-    number_w = max(10 * mm, layout.text_width(t.text("papers.number"), st.table_head) + padding)
-    kind_ws = [
-        max(18 * mm, layout.text_width(label, st.table_head) + padding) for _, label in kinds
-    ]
-    name_w = layout.FRAME_WIDTH - number_w - sum(kind_ws)
-    rows: list[list[object]] = []
-    for i, paper in enumerate((p for p in dossier.papers if p.provided), start=1):
-        counts = [str(paper.count) if paper.kind is kind else "" for kind, _ in kinds]
-        rows.append([i, paper.name, *counts])
-    if not rows:
-        rows.append(["", BLANK, "", "", ""])
-    table = layout.grid_table(
-        [t.text("papers.number"), t.text("papers.name"), *(label for _, label in kinds)],
-        rows,
-        [number_w, name_w, *kind_ws],
+    table = body.grid_table(
+        [t.text("papers.number"), t.text("papers.name"), *(t.text(k) for _, k in forms.KIND_KEYS)],
+        forms.paper_rows(p for p in dossier.papers if p.provided),
+        forms.paper_widths(t, st, number_min=10 * mm),
         st,
         center_columns=(0, 2, 3, 4),
     )
@@ -168,25 +105,23 @@ def _return_place(t: FormTemplate, dossier: Dossier, office: OfficeProfile) -> s
 def _items(
     t: FormTemplate, dossier: Dossier, office: OfficeProfile, st: layout.Styles
 ) -> list[Flowable]:
-    out = [
-        layout.field(t.markup("items.sets", sets=dossier.sets_count), st),
-        layout.field(t.markup("items.duration", duration=dossier.duration_text), st),
-        layout.field(
+    out: list[Flowable] = [
+        body.field(t.markup("items.sets", sets=dossier.sets_count), st),
+        body.field(t.markup("items.duration", duration=dossier.duration_text), st),
+        body.field(
             t.markup("items.received", received=format_clock_phrase(dossier.received_at)), st
         ),
-        layout.field(
+        body.field(
             t.markup("items.due", bold=("due",), due=format_clock_phrase(dossier.due_at)), st
         ),
-        layout.field(t.markup("items.return", place=_return_place(t, dossier, office)), st),
+        body.field(t.markup("items.return", place=_return_place(t, dossier, office)), st),
     ]
     if dossier.fee_amount:
-        out.append(
-            layout.field(t.markup("items.fees", amount=format_money(dossier.fee_amount)), st)
-        )
+        out.append(body.field(t.markup("items.fees", amount=format_money(dossier.fee_amount)), st))
     elif t.raw("items.fees_free"):
-        out.append(layout.field(t.markup("items.fees_free"), st))
+        out.append(body.field(t.markup("items.fees_free"), st))
     out.append(
-        layout.field(
+        body.field(
             t.markup("items.ledger", book=dossier.ledger_book, number=dossier.ledger_number), st
         )
     )
@@ -205,33 +140,20 @@ def receipt_story(
     t = template
     st = styles or layout.get_styles()
     code = nfc(dossier.code)
-    title_lines = [t.markup("form.code", bold=("code",), code=code)]
-    label = copy_label(t, copy_index)
+    title_lines = [forms.code_line(t, code)]
+    label = forms.copy_label(t, copy_index)
     if label:
         title_lines.append(layout.italic(label))
 
-    submitter = dossier.authorised or dossier.applicant
-    signatures = layout.signature_block(
-        layout.SignatureColumn(
-            (t.text("signatures.applicant"),), t.text("signatures.note"), submitter.full_name
-        ),
-        layout.SignatureColumn(
-            (t.text("signatures.clerk"),),
-            t.text("signatures.note"),
-            nfc(clerk_name) or dossier.clerk_name,
-        ),
-        st,
-    )
-
-    papers_heading = layout.field(t.markup("papers.heading"), st)
+    papers_heading = body.field(t.markup("papers.heading"), st)
     papers_heading.keepWithNext = True
     *items, last_item = _items(t, dossier, office, st)
-    story: list[Flowable] = [
-        layout.header_block(layout.office_header(t, office, dossier.received_at.date()), st),
+    return [
+        heading.header_block(heading.office_header(t, office, dossier.received_at.date()), st),
         Spacer(1, 3 * mm),
         # The QR code sits at the right of the title lines; the title stays centred.
-        layout.centred_with_side(
-            layout.title_block(t.text("form.title"), title_lines, st, space_before=0),
+        body.centred_with_side(
+            heading.title_block(t.text("form.title"), title_lines, st, space_before=0),
             layout.qr_code(code, QR_SIZE),
             QR_SIZE,
         ),
@@ -245,12 +167,11 @@ def receipt_story(
         KeepTogether(
             [
                 last_item,
-                signatures,
-                *layout.notes_block(t.text("notes.heading"), t.texts("notes.lines"), st),
+                forms.counter_signatures(t, dossier, nfc(clerk_name) or dossier.clerk_name, st),
+                *body.notes_block(t.text("notes.heading"), t.texts("notes.lines"), st),
             ]
         ),
     ]
-    return story
 
 
 def _check_copies(copies: int) -> None:
@@ -260,13 +181,19 @@ def _check_copies(copies: int) -> None:
         )
 
 
+class _Meta(TypedDict):
+    title: str
+    author: str
+    subject: str
+
+
 def _parts(
     dossier: Dossier,
     office: OfficeProfile,
     clerk_name: str,
     copies: int,
     template_dir: Path | None,
-) -> tuple[list[Part], Mapping[str, str]]:
+) -> tuple[list[Part], _Meta]:
     _check_copies(copies)
     template = load_template(TEMPLATE_NAME, template_dir)
     template.require(REQUIRED_KEYS)
@@ -276,15 +203,15 @@ def _parts(
         Part(
             receipt_story(dossier, office, clerk_name, template, i, styles),
             form_number=template.text("form.number"),
-            running_head=" ".join(filter(None, [code_line, copy_label(template, i)])),
+            running_head=" ".join(filter(None, [code_line, forms.copy_label(template, i)])),
         )
         for i in range(copies)
     ]
-    meta = {
-        "title": f"{template.text('form.title')} – {nfc(dossier.code)}",
-        "author": nfc(office.office_name),
-        "subject": nfc(dossier.procedure_name),
-    }
+    meta = _Meta(
+        title=f"{template.text('form.title')} – {nfc(dossier.code)}",
+        author=nfc(office.office_name),
+        subject=nfc(dossier.procedure_name),
+    )
     return parts, meta
 
 

@@ -16,7 +16,6 @@ from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.text import nfc
 from tthc_desk.printing import forms, layout
-from tthc_desk.printing.document import Part
 from tthc_desk.printing.templates import FormTemplate
 
 TEMPLATE_NAME = "refusal"
@@ -52,36 +51,22 @@ def refusal_story(
     t = template
     st = styles or layout.get_styles()
     values = forms.dossier_values(dossier, office.office_name)
-    signatures = layout.signature_block(
-        layout.SignatureColumn(
-            (t.text("signatures.applicant"),),
-            t.text("signatures.note"),
-            (dossier.authorised or dossier.applicant).full_name,
-        ),
-        layout.SignatureColumn(
-            (t.text("signatures.clerk"),), t.text("signatures.note"), nfc(clerk_name)
-        ),
-        st,
-    )
     return [
-        *layout.document_heading(
-            layout.office_header(t, office, refused_at.date()),
-            t.text("form.title"),
-            [t.markup("form.code", bold=("code",), code=dossier.code)],
-            st,
-        ),
+        *forms.form_heading(t, office, refused_at.date(), [forms.code_line(t, dossier.code)], st),
         Spacer(1, 3 * mm),
-        layout.field(
-            t.markup("fields.office", office=office.office_name, parent=office.parent_authority),
-            st,
-        ),
+        forms.office_line(t, office, st),
         *forms.applicant_lines(
             t, dossier, st, ("fields.applicant", "fields.address", "fields.phone", "fields.request")
         ),
         Spacer(1, 2 * mm),
         forms.body_paragraph(t, "body.refusal", st, **values),
         forms.body_paragraph(t, "body.reason", st, bold=("reason",), reason=nfc(reason)),
-        KeepTogether([forms.body_paragraph(t, "body.closing", st, **values), signatures]),
+        KeepTogether(
+            [
+                forms.body_paragraph(t, "body.closing", st, **values),
+                forms.counter_signatures(t, dossier, nfc(clerk_name), st),
+            ]
+        ),
     ]
 
 
@@ -96,14 +81,5 @@ def render_refusal(
 ) -> bytes:
     """Mẫu 03 as PDF bytes."""
     t = forms.load_form(TEMPLATE_NAME, REQUIRED_KEYS, template_dir)
-    part = Part(
-        refusal_story(dossier, reason, refused_at, office, clerk_name, t),
-        form_number=t.text("form.number"),
-        running_head=t.text("form.code", code=dossier.code),
-    )
-    return forms.to_pdf(
-        [part],
-        f"{t.text('form.title')} – {nfc(dossier.code)}",
-        office.office_name,
-        dossier.procedure_name,
-    )
+    story = refusal_story(dossier, reason, refused_at, office, clerk_name, t)
+    return forms.dossier_pdf(t, story, dossier, office)

@@ -1,7 +1,7 @@
 """What the landscape registers share (Sổ theo dõi hồ sơ, danh sách hồ sơ quá hạn): A4
-landscape, the agency header without a date, the title and period, a small-type table whose
-header rows repeat on every page, page numbers from page 2, a running head naming the register
-and its period on continuation pages."""
+landscape, the agency header (dated only on a list that is signed), the title and period, a
+small-type table whose header rows repeat on every page, page numbers from page 2, a running
+head naming the register and its period on continuation pages."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.text import nfc
-from tthc_desk.printing import layout
+from tthc_desk.printing import heading
 from tthc_desk.printing.document import Part, build_pdf
-from tthc_desk.printing.layout import LANDSCAPE, Header, Styles
-from tthc_desk.printing.templates import FormTemplate
+from tthc_desk.printing.heading import Header
+from tthc_desk.printing.layout import LANDSCAPE, Styles
 
 GEOMETRY = LANDSCAPE
 
@@ -45,16 +44,6 @@ def scaled_widths(weights: Sequence[float], width: float = GEOMETRY.frame_width)
     return [width * w / total for w in weights]
 
 
-def register_header(template: FormTemplate, office: OfficeProfile, date_line: str = "") -> Header:
-    return Header(
-        parent_authority=office.parent_authority,
-        office_name=office.office_name,
-        nation=template.text("header.nation"),
-        motto=template.text("header.motto"),
-        date_line=date_line,
-    )
-
-
 def register_pdf(
     *,
     header: Header,
@@ -70,7 +59,7 @@ def register_pdf(
 ) -> bytes:
     """One landscape register as PDF bytes."""
     story: list[Flowable] = [
-        *layout.document_heading(
+        *heading.document_heading(
             header, title, title_lines, styles, GEOMETRY.frame_width, space_before=4 * mm
         ),
         Spacer(1, 3 * mm),

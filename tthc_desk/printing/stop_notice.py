@@ -17,8 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.text import nfc
-from tthc_desk.printing import forms, layout
-from tthc_desk.printing.document import Part
+from tthc_desk.printing import forms, layout, signatures
 from tthc_desk.printing.templates import BLANK, FormTemplate
 
 TEMPLATE_NAME = "stop_notice"
@@ -54,13 +53,9 @@ def stop_story(
         **forms.dossier_values(dossier, office.office_name),
         "stopped": forms.clock(stopped_at),
     }
-    signer = forms.Signer(office.head_sign_prefix, office.head_title, office.head_name)
     return [
-        *layout.document_heading(
-            layout.office_header(t, office, stopped_at.date(), number=BLANK),
-            t.text("form.title"),
-            [t.markup("form.code", bold=("code",), code=dossier.code)],
-            st,
+        *forms.form_heading(
+            t, office, stopped_at.date(), [forms.code_line(t, dossier.code)], st, number=BLANK
         ),
         Spacer(1, 4 * mm),
         *forms.applicant_lines(t, dossier, st, ("fields.addressee", "fields.address")),
@@ -72,13 +67,7 @@ def stop_story(
         KeepTogether(
             [
                 forms.body_paragraph(t, "body.closing", st, **values),
-                layout.signature_block(
-                    layout.recipients_block(
-                        t.text("recipients.heading"), t.texts("recipients.lines"), st
-                    ),
-                    signer.column(),
-                    st,
-                ),
+                signatures.letter_signatures(t, signatures.Signer.head_of(office), st),
             ]
         ),
     ]
@@ -94,14 +83,5 @@ def render_stop_notice(
 ) -> bytes:
     """Mẫu 05 as PDF bytes."""
     t = forms.load_form(TEMPLATE_NAME, REQUIRED_KEYS, template_dir)
-    part = Part(
-        stop_story(dossier, reason, stopped_at, office, t),
-        form_number=t.text("form.number"),
-        running_head=t.text("form.code", code=dossier.code),
-    )
-    return forms.to_pdf(
-        [part],
-        f"{t.text('form.title')} – {nfc(dossier.code)}",
-        office.office_name,
-        dossier.procedure_name,
-    )
+    story = stop_story(dossier, reason, stopped_at, office, t)
+    return forms.dossier_pdf(t, story, dossier, office)

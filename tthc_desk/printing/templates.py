@@ -59,14 +59,19 @@ def template_file(name: str, override_dir: Path | None = None) -> Path:
     return default_template_dir() / file_name
 
 
-def _nfc_tree(value: Any) -> Any:
+def _nfc_tree(value: object) -> object:
     if isinstance(value, str):
         return nfc(value)
     if isinstance(value, list):
         return [_nfc_tree(v) for v in value]
     if isinstance(value, dict):
-        return {nfc(k): _nfc_tree(v) for k, v in value.items()}
+        return _nfc_table(value)
     return value
+
+
+def _nfc_table(table: Mapping[str, object]) -> dict[str, Any]:
+    """A TOML table with every key and string NFC-normalised."""
+    return {nfc(k): _nfc_tree(v) for k, v in table.items()}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -88,7 +93,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"Mẫu in “{path}” sai cú pháp TOML: {exc}.") from None
-    return _nfc_tree(data)
+    return _nfc_table(data)
 
 
 def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,6 +244,17 @@ class FormTemplate:
     ) -> str:
         """reportlab Paragraph markup for ``key``: text escaped, the ``bold`` values in <b>,
         empty values printed as a dotted blank to be filled in by hand."""
+        return self.markup_values(key, values, bold=bold, blank=blank)
+
+    def markup_values(
+        self,
+        key: str,
+        values: Mapping[str, object],
+        *,
+        bold: Iterable[str] = (),
+        blank: str = BLANK,
+    ) -> str:
+        """:meth:`markup` with the placeholder values in a mapping."""
         strong = set(bold)
         out: list[str] = []
         for literal, name in self.segments(key):
