@@ -165,7 +165,11 @@ def moments(
 
 # (share drawn below, status) in order; the first share above the draw decides.
 _StatusTable = tuple[tuple[float, Status], ...]
-_WITHIN_TIME: _StatusTable = ((0.15, Status.RECEIVED), (0.75, Status.IN_PROGRESS), (0.87, Status.SUPPLEMENT))
+_WITHIN_TIME: _StatusTable = (
+    (0.15, Status.RECEIVED),
+    (0.75, Status.IN_PROGRESS),
+    (0.87, Status.SUPPLEMENT),
+)
 _DUE_THIS_MONTH: _StatusTable = (
     (0.70, Status.RETURNED),
     (0.85, Status.RESULT_READY),
