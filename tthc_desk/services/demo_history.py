@@ -435,22 +435,7 @@ class History:
         item_id = self._next_item
         self._next_item += 1
         recipient = d.authorised.full_name if d.authorised else d.person.full_name
-        item: ItemRow = {
-            "id": item_id,
-            "dossier_id": dossier_id,
-            "batch_id": batch["id"],
-            "position": 0,
-            "waybill": f"EB{item_id:09d}VN",
-            "recipient_name": recipient,
-            "recipient_address": d.person.address,
-            "recipient_phone": d.person.phone,
-            "state": "handed_over",
-            "handed_over_at": handed,
-            "delivered_at": None,
-            "failed_at": None,
-            "returned_at": None,
-            "note": "",
-        }
+        item = _item_row(item_id, dossier_id, batch["id"], d, recipient, handed)
         self.items.append(item)
         office = self.office.office_name
         event = _event(
@@ -492,77 +477,55 @@ class History:
     ) -> None:
         """An apology letter signed on the due day (or the first day after ``after``) and handed
         over minutes later; numbered per year by :meth:`number_letters`."""
-        rng, cal, office = self.rng, self.cal, self.office
+        rng, office = self.rng, self.office
         limit = settled or self.now
         signed = self._step(max(after, datetime.combine(d.due_at.date(), time.min)), 0, limit)
         delivered = min(signed + timedelta(minutes=rng.randint(5, 40)), limit)
-        if settled is not None:
-            proposed = (
-                cal.end_of_day(settled.date()) if cal.is_working_day(settled.date()) else settled
-            )
-        else:
-            proposed = cal.end_of_day(cal.nth_working_day_after(max(d.due_at, signed).date(), 2))
+        proposed = self._proposed_due(d.due_at, signed, settled)
         reason = rng.choice(APOLOGY_REASONS[:-1])
-        unit = (
-            cols["current_unit"]
-            if cols["current_unit"] != office.office_name
-            else d.procedure.handling_unit
+        unit = cols["current_unit"]
+        if unit == office.office_name:
+            unit = d.procedure.handling_unit
+        letter = _letter_row(
+            self._next_letter,
+            dossier_id,
+            office,
+            signed=signed,
+            reason=reason,
+            unit=unit,
+            due=d.due_at,
+            proposed=proposed,
+            delivered=delivered,
+            method=rng.choice(DELIVERY_METHODS),
         )
-        letter_id = self._next_letter
         self._next_letter += 1
-        letter: LetterRow = {
-            "id": letter_id,
-            "dossier_id": dossier_id,
-            "year": signed.year,
-            "number": None,
-            "status": LetterStatus.DELIVERED.value,
-            "auto": True,
-            "created_at": signed,
-            "reason": reason,
-            "reason_detail": "",
-            "responsible_unit": unit,
-            "original_due_at": d.due_at,
-            "proposed_due_at": proposed,
-            "signer_name": office.head_name,
-            "signer_title": office.head_title,
-            "signer_prefix": office.head_sign_prefix,
-            "confirmed_at": signed,
-            "confirmed_by": office.head_name,
-            "delivered_at": delivered,
-            "delivery_method": rng.choice(DELIVERY_METHODS),
-            "override": False,
-            "override_by": "",
-            "override_reason": "",
-        }
         self.letters.append(letter)
-        self._letter_events.append(
-            _event(
-                events,
-                dossier_id,
-                signed,
-                "apology",
-                office.head_name,
-                office.office_name,
-                d.person.full_name,
-                reason,
-                {},
-            )
-        )
-        _event(
+        signing = _event(
             events,
             dossier_id,
-            delivered,
-            "apology_delivered",
-            d.clerk,
-            "",
-            "",
-            letter["delivery_method"],
-            {"letter_id": letter_id},
+            signed,
+            "apology",
+            office.head_name,
+            office.office_name,
+            d.person.full_name,
+            reason,
+            {},
         )
+        self._letter_events.append(signing)
+        method, data = letter["delivery_method"], {"letter_id": letter["id"]}
+        _event(events, dossier_id, delivered, "apology_delivered", d.clerk, "", "", method, data)
         # Signed on the due day: too late to move the appointment
         # (domain.lifecycle.extension_counts).
         cols["extended_due_at"], cols["extension_recorded_at"] = proposed, signed
         cols["late_reason"], cols["responsible_unit"] = reason, unit
+
+    def _proposed_due(self, due: datetime, signed: datetime, settled: datetime | None) -> datetime:
+        """The new appointment: the day the result came, or two working days after the due
+        day when it has not come yet."""
+        cal = self.cal
+        if settled is None:
+            return cal.end_of_day(cal.nth_working_day_after(max(due, signed).date(), 2))
+        return cal.end_of_day(settled.date()) if cal.is_working_day(settled.date()) else settled
 
     # -- numbering, once the chunk is drafted -----------------------------------------------------
     def counter_names(self) -> set[str]:
@@ -615,6 +578,68 @@ class History:
                     "override": False,
                 }
             )
+
+
+def _item_row(
+    item_id: int, dossier_id: int, batch_id: int, d: Draft, recipient: str, handed: datetime
+) -> ItemRow:
+    """A result handed to the post, waiting for its position on the list and its outcome."""
+    return {
+        "id": item_id,
+        "dossier_id": dossier_id,
+        "batch_id": batch_id,
+        "position": 0,
+        "waybill": f"EB{item_id:09d}VN",
+        "recipient_name": recipient,
+        "recipient_address": d.person.address,
+        "recipient_phone": d.person.phone,
+        "state": "handed_over",
+        "handed_over_at": handed,
+        "delivered_at": None,
+        "failed_at": None,
+        "returned_at": None,
+        "note": "",
+    }
+
+
+def _letter_row(
+    letter_id: int,
+    dossier_id: int,
+    office: OfficeProfile,
+    *,
+    signed: datetime,
+    reason: str,
+    unit: str,
+    due: datetime,
+    proposed: datetime,
+    delivered: datetime,
+    method: str,
+) -> LetterRow:
+    """A letter signed by the head of office and delivered (numbered later)."""
+    return {
+        "id": letter_id,
+        "dossier_id": dossier_id,
+        "year": signed.year,
+        "number": None,
+        "status": LetterStatus.DELIVERED.value,
+        "auto": True,
+        "created_at": signed,
+        "reason": reason,
+        "reason_detail": "",
+        "responsible_unit": unit,
+        "original_due_at": due,
+        "proposed_due_at": proposed,
+        "signer_name": office.head_name,
+        "signer_title": office.head_title,
+        "signer_prefix": office.head_sign_prefix,
+        "confirmed_at": signed,
+        "confirmed_by": office.head_name,
+        "delivered_at": delivered,
+        "delivery_method": method,
+        "override": False,
+        "override_by": "",
+        "override_reason": "",
+    }
 
 
 def _handed_over_data(batch: BatchRow, item: ItemRow, batch_text: str) -> dict[str, Any]:
