@@ -11,7 +11,11 @@ from tthc_desk.domain.calendar import (
     CalendarException,
     DayKind,
     WorkCalendar,
+    normalise_exception,
     seed_exceptions,
+    unclaimed,
+    validate_exception,
+    validate_year_table,
 )
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.office import DEFAULT_SESSIONS, OfficeHours, Session
@@ -252,3 +256,39 @@ def test_day_kind_labels() -> None:
     assert DayKind.HOLIDAY.label == "Ngày lễ, tết"
     assert DayKind.DAY_OFF.label == "Ngày nghỉ bù"
     assert DayKind.MAKEUP_WORKDAY.label == "Ngày làm việc bù"
+
+
+# -- rules of the administrator's table ----------------------------------------------------------
+
+
+def test_a_makeup_day_must_not_be_a_weekday() -> None:
+    validate_exception(CalendarException(d("22/08/2026"), DayKind.MAKEUP_WORKDAY))  # Saturday
+    validate_exception(CalendarException(d("27/11/2026"), DayKind.DAY_OFF))  # Friday off: fine
+    with pytest.raises(ValidationError) as err:
+        validate_exception(CalendarException(d("27/11/2026"), DayKind.MAKEUP_WORKDAY))
+    assert err.value.field_messages() == {
+        "day": "Ngày 27/11/2026 vốn là ngày làm việc, không cần đánh dấu làm bù."
+    }
+
+
+def test_a_year_table_holds_only_its_year() -> None:
+    validate_year_table(2026, [CalendarException(d("01/01/2026"), DayKind.HOLIDAY)])
+    with pytest.raises(ValidationError, match="01/01/2027 không thuộc năm 2026"):
+        validate_year_table(2026, [CalendarException(d("01/01/2027"), DayKind.HOLIDAY)])
+
+
+def test_normalise_exception_tidies_name_and_source() -> None:
+    exc = CalendarException(d("01/01/2026"), DayKind.HOLIDAY, " Tết  Dương lịch ", "TB\t1 ")
+    assert normalise_exception(exc) == CalendarException(
+        d("01/01/2026"), DayKind.HOLIDAY, "Tết Dương lịch", "TB 1"
+    )
+
+
+def test_unclaimed_keeps_the_first_of_each_free_day() -> None:
+    a = CalendarException(d("01/01/2026"), DayKind.HOLIDAY, "a")
+    b = CalendarException(d("02/01/2026"), DayKind.DAY_OFF, "b")
+    b2 = CalendarException(d("02/01/2026"), DayKind.HOLIDAY, "b2")
+    c = CalendarException(d("03/01/2026"), DayKind.DAY_OFF, "c")
+    taken = {d("01/01/2026")}
+    assert unclaimed([a, b, b2, c], taken) == [b, c]
+    assert taken == {d("01/01/2026")}  # the caller's set is not changed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -20,8 +21,16 @@ from tthc_desk.services.lifecycle_service import MoveRequest
 NOW = datetime(2026, 3, 2, 16, 20)
 
 
+DemoRows = tuple[
+    Services,
+    list[DossierRecord],
+    dict[int, list[DossierEventRecord]],
+    list[ApologyLetterRecord],
+]
+
+
 @pytest.fixture(scope="module")
-def demo_rows(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo_rows(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRows]:
     from tthc_desk.paths import AppPaths
     from tthc_desk.services.container import open_services
 
@@ -39,7 +48,7 @@ def demo_rows(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
     services.close()
 
 
-def test_every_history_replays_through_the_real_moves(demo_rows) -> None:  # type: ignore[no-untyped-def]
+def test_every_history_replays_through_the_real_moves(demo_rows: DemoRows) -> None:
     _, dossiers, events, _ = demo_rows
     for r in dossiers:
         history = events[r.id]
@@ -73,7 +82,9 @@ def test_every_history_replays_through_the_real_moves(demo_rows) -> None:  # typ
             assert r.supplement_requested_at == history[-1].at
 
 
-def test_settled_dossiers_are_mostly_on_time_and_late_ones_mostly_apologised(demo_rows) -> None:  # type: ignore[no-untyped-def]
+def test_settled_dossiers_are_mostly_on_time_and_late_ones_mostly_apologised(
+    demo_rows: DemoRows,
+) -> None:
     _, dossiers, _, letters = demo_rows
     settled = [r for r in dossiers if Status(r.status) in SETTLED and r.due_at < NOW]
     mix = Counter(classify(r.settled_at, r.due_at) for r in settled)
@@ -89,7 +100,7 @@ def test_settled_dossiers_are_mostly_on_time_and_late_ones_mostly_apologised(dem
     assert ratings["very_satisfied"] > ratings["satisfied"] > ratings["dissatisfied"] > 0
 
 
-def test_letters_are_numbered_per_year_in_signing_order(demo_rows) -> None:  # type: ignore[no-untyped-def]
+def test_letters_are_numbered_per_year_in_signing_order(demo_rows: DemoRows) -> None:
     services, dossiers, events, letters = demo_rows
     by_id = {r.id: r for r in dossiers}
     by_year: dict[int, list[ApologyLetterRecord]] = defaultdict(list)
@@ -107,7 +118,7 @@ def test_letters_are_numbered_per_year_in_signing_order(demo_rows) -> None:  # t
         assert services.apologies.register(year)[-1].number == len(group)
 
 
-def test_some_dossiers_restarted_their_clock_after_a_supplement(demo_rows) -> None:  # type: ignore[no-untyped-def]
+def test_some_dossiers_restarted_their_clock_after_a_supplement(demo_rows: DemoRows) -> None:
     _, dossiers, events, _ = demo_rows
     restarted = [r for r in dossiers if r.intake_at != r.received_at]
     assert restarted
@@ -120,7 +131,7 @@ def test_some_dossiers_restarted_their_clock_after_a_supplement(demo_rows) -> No
         assert r.computed_due_at.isoformat(sep=" ", timespec="minutes") == data["old_due_at"]
 
 
-def test_late_scan_on_the_demo_leaves_no_late_dossier_without_a_letter(demo_rows) -> None:  # type: ignore[no-untyped-def]
+def test_late_scan_on_the_demo_leaves_no_late_dossier_without_a_letter(demo_rows: DemoRows) -> None:
     services, *_ = demo_rows
     missing = services.apologies.missing_count()
     assert missing > 0
@@ -141,7 +152,7 @@ def test_demo_dossiers_go_on_with_the_real_services(services: Services, clock: F
     assert outcome.dossier.status is Status.RETURNED
 
 
-def test_postal_returns_are_on_numbered_handover_lists(demo_rows) -> None:  # type: ignore[no-untyped-def]
+def test_postal_returns_are_on_numbered_handover_lists(demo_rows: DemoRows) -> None:
     services, dossiers, events, _ = demo_rows
     items = services.postal.items()
     handed = [x for x in items if x.batch_number]

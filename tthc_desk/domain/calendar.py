@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.office import DEFAULT_SESSIONS, OfficeHours, Session
-from tthc_desk.domain.text import search_tokens
+from tthc_desk.domain.text import collapse_spaces, search_tokens
 
 
 class DayKind(StrEnum):
@@ -95,6 +95,46 @@ class CalendarException:
     kind: DayKind
     name: str = ""
     source: str = ""
+
+
+def normalise_exception(exc: CalendarException) -> CalendarException:
+    """The exception with its name and source tidied (spaces collapsed, NFC)."""
+    return CalendarException(
+        exc.day, exc.kind, collapse_spaces(exc.name), collapse_spaces(exc.source)
+    )
+
+
+def validate_exception(exc: CalendarException) -> None:
+    """A make-up working day must be a day that is not a working weekday already."""
+    if exc.kind is DayKind.MAKEUP_WORKDAY and exc.day.isoweekday() <= 5:
+        raise ValidationError.for_field(
+            "day", f"Ngày {exc.day:%d/%m/%Y} vốn là ngày làm việc, không cần đánh dấu làm bù."
+        )
+
+
+def validate_year_table(year: int, exceptions: Iterable[CalendarException]) -> None:
+    """The table of one year holds only days of that year."""
+    outside = [e.day for e in exceptions if e.day.year != year]
+    if outside:
+        raise ValidationError.for_field(
+            "day", f"Ngày {outside[0]:%d/%m/%Y} không thuộc năm {year}."
+        )
+
+
+def unclaimed(
+    exceptions: Iterable[CalendarException], taken: Iterable[date]
+) -> list[CalendarException]:
+    """The exceptions whose day is not ``taken``, the first one per day, in order.
+
+    Seeding a year never overwrites a day the administrator already set.
+    """
+    seen = set(taken)
+    out: list[CalendarException] = []
+    for exc in exceptions:
+        if exc.day not in seen:
+            out.append(exc)
+            seen.add(exc.day)
+    return out
 
 
 class _Index(NamedTuple):
@@ -176,7 +216,8 @@ class WorkCalendar:
         return d
 
     def nth_working_day_after(self, day: date, n: int) -> date:
-        """The ``n``-th working day strictly after ``day`` (``n`` >= 1); ``day`` itself may be off."""
+        """The ``n``-th working day strictly after ``day`` (``n`` >= 1); ``day`` itself may be
+        off."""
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         o = day.toordinal()
@@ -188,7 +229,8 @@ class WorkCalendar:
             self._index = self._build(idx.first_year, idx.last_year + 1 + n // 200)
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days ``d`` with ``start < d <= end`` (negative when ``end`` is before ``start``)."""
+        """Working days ``d`` with ``start < d <= end`` (negative when ``end`` is before
+        ``start``)."""
         idx = self._covering(start.toordinal(), end.toordinal())
         return idx.rank[end.toordinal() - idx.first] - idx.rank[start.toordinal() - idx.first]
 

@@ -16,7 +16,7 @@ class SystemClock:
 
 
 class FixedClock:
-    """A clock that stands still (scripting and tests); ``advance`` moves it on."""
+    """A clock that stands still (scripting and tests); ``set`` moves it."""
 
     def __init__(self, moment: datetime) -> None:
         self._moment = moment

@@ -1,9 +1,18 @@
-"""Office profile, staff and working-hour settings (rules.md "Office and agencies")."""
+"""Office profile, staff and working-hour settings (rules.md "Office and agencies").
+
+With the rules they must keep (checked before saving, by the settings service and the settings
+dialog alike) and their JSON form in the settings table.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import time
+from typing import Any
+
+from tthc_desk.domain.errors import ProblemCollector, ValidationError
+from tthc_desk.domain.text import collapse_spaces, nfc
 
 
 @dataclass(frozen=True)
@@ -59,3 +68,135 @@ class StaffMember:
     role: str = "clerk"  # clerk | head | admin
     active: bool = True
     id: int | None = None
+
+
+# -- rules ---------------------------------------------------------------------------------------
+
+WEEKDAY_NAMES: dict[int, str] = {
+    1: "Thứ Hai",
+    2: "Thứ Ba",
+    3: "Thứ Tư",
+    4: "Thứ Năm",
+    5: "Thứ Sáu",
+    6: "Thứ Bảy",
+    7: "Chủ nhật",
+}
+
+# The profile fields an office cannot work without, with the label the message names.
+REQUIRED_OFFICE_FIELDS: dict[str, str] = {
+    "parent_authority": "Tên cơ quan chủ quản",
+    "office_name": "Tên Bộ phận Một cửa",
+    "place_name": "Địa danh ghi ngày tháng",
+    "agency_id": "Mã định danh cơ quan",
+    "head_name": "Họ tên người đứng đầu",
+}
+
+
+def validate_hours(hours: OfficeHours) -> None:
+    """Raise one ValidationError naming every weekday whose sessions are wrong.
+
+    Problems are keyed ``hours.<weekday>`` (``hours`` when no weekday is open), as the hours form
+    places them next to its inputs.
+    """
+    problems = ProblemCollector()
+    for day, sessions in sorted(hours.by_weekday.items()):
+        for message in _session_problems(WEEKDAY_NAMES[day], sessions):
+            problems.add(message, field=f"hours.{day}")
+    if not any(hours.by_weekday.get(d) for d in range(1, 6)):
+        problems.add("Cần ít nhất một buổi làm việc từ Thứ Hai đến Thứ Sáu.", field="hours")
+    problems.raise_if_any("Giờ làm việc chưa hợp lệ.")
+
+
+def _session_problems(day_name: str, sessions: tuple[Session, ...]) -> list[str]:
+    out: list[str] = []
+    previous_end: time | None = None
+    for s in sessions:
+        if s.end <= s.start:
+            out.append(
+                f"{day_name}: giờ kết thúc {s.end:%H:%M} phải sau giờ bắt đầu {s.start:%H:%M}."
+            )
+        if previous_end and s.start < previous_end:
+            out.append(f"{day_name}: các buổi làm việc chồng lên nhau.")
+        previous_end = s.end
+    return out
+
+
+def validate_office(profile: OfficeProfile) -> None:
+    """Raise one ValidationError with a problem per wrong field of the office profile."""
+    problems = ProblemCollector()
+    for key, label in REQUIRED_OFFICE_FIELDS.items():
+        if not getattr(profile, key):
+            problems.add(f"Chưa nhập {label.lower()}.", field=key)
+    if profile.agency_id and (" " in profile.agency_id or "-" in profile.agency_id):
+        problems.add(
+            "Mã định danh không được chứa dấu cách hoặc dấu gạch ngang (ví dụ 000.17.22.H56).",
+            field="agency_id",
+        )
+    if not 1 <= profile.receipt_copies <= 5:
+        problems.add("Số liên giấy tiếp nhận phải từ 1 đến 5.", field="receipt_copies")
+    problems.raise_if_any("Thông tin cơ quan chưa hợp lệ.")
+
+
+def normalise_office(profile: OfficeProfile) -> OfficeProfile:
+    """Spaces collapsed in every text field; empty units dropped."""
+    changes: dict[str, Any] = {}
+    for f in fields(profile):
+        value = getattr(profile, f.name)
+        if isinstance(value, str):
+            changes[f.name] = collapse_spaces(value)
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(collapse_spaces(v) for v in value if nfc(v))
+    return replace(profile, **changes)
+
+
+def clean_staff(members: Iterable[StaffMember]) -> list[StaffMember]:
+    """The staff list to save: names tidied, blank rows dropped; refused when a name is there
+    twice or nobody is left to receive dossiers."""
+    cleaned = [replace(m, name=collapse_spaces(m.name)) for m in members if nfc(m.name)]
+    names = [m.name for m in cleaned]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise ValidationError.for_field("staff", f"Tên cán bộ bị trùng: {', '.join(sorted(dup))}.")
+    if not any(m.role == "clerk" and m.active for m in cleaned):
+        raise ValidationError.for_field("staff", "Cần ít nhất một cán bộ tiếp nhận đang làm việc.")
+    return cleaned
+
+
+# -- as stored in the settings table (JSON) ------------------------------------------------------
+
+
+def hours_to_data(hours: OfficeHours) -> dict[str, Any]:
+    """The JSON form of office hours: ``{"same_day_cutoff": "15:00", "by_weekday": {...}}``."""
+    return {
+        "same_day_cutoff": hours.same_day_cutoff.strftime("%H:%M"),
+        "by_weekday": {
+            str(day): [[s.start.strftime("%H:%M"), s.end.strftime("%H:%M")] for s in sessions]
+            for day, sessions in hours.by_weekday.items()
+        },
+    }
+
+
+def hours_from_data(data: Mapping[str, Any]) -> OfficeHours:
+    return OfficeHours(
+        by_weekday={
+            int(day): tuple(
+                Session(time.fromisoformat(a), time.fromisoformat(b)) for a, b in sessions
+            )
+            for day, sessions in data["by_weekday"].items()
+        },
+        same_day_cutoff=time.fromisoformat(data["same_day_cutoff"]),
+    )
+
+
+def office_to_data(profile: OfficeProfile) -> dict[str, Any]:
+    data = asdict(profile)
+    data["units"] = list(profile.units)
+    return data
+
+
+def office_from_data(data: Mapping[str, Any]) -> OfficeProfile:
+    """The saved profile; keys this version does not know (from a newer one) are left out."""
+    known = {f.name for f in fields(OfficeProfile)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["units"] = tuple(data.get("units", ()))
+    return OfficeProfile(**values)

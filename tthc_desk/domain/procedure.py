@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from tthc_desk.domain.errors import Problem, ValidationError
+from tthc_desk.domain.text import collapse_spaces, fold, nfc, search_tokens
 
 
 class DurationUnit(StrEnum):
@@ -26,8 +31,6 @@ class DurationUnit(StrEnum):
     @classmethod
     def from_label(cls, text: str) -> DurationUnit | None:
         """Accepts the code or the Vietnamese label, with or without accents."""
-        from tthc_desk.domain.text import fold
-
         key = fold(text).strip()
         for unit in cls:
             if key in (unit.value, fold(unit.label)):
@@ -68,8 +71,6 @@ class PaperKind(StrEnum):
 
     @classmethod
     def from_label(cls, text: str) -> PaperKind | None:
-        from tthc_desk.domain.text import fold
-
         key = fold(text).strip()
         for kind in cls:
             if key in (kind.value, fold(kind.label)):
@@ -110,7 +111,8 @@ class Procedure:
     charge: int = 0  # lệ phí, in đồng
     postal_return: bool = True
     online: bool = False
-    papers: tuple[RequiredPaper, ...] = field(default_factory=tuple)
+    # ``dataclasses.field``: the name ``field`` is the lĩnh vực above inside this class body.
+    papers: tuple[RequiredPaper, ...] = dataclasses.field(default_factory=tuple)
     active: bool = True
     id: int | None = None
 
@@ -148,3 +150,34 @@ def procedure_problems(p: Procedure) -> list[tuple[str, str]]:
         if paper.count < 1:
             out.append(("papers", f"Số lượng của giấy tờ thứ {i} phải từ 1 trở lên."))
     return out
+
+
+def validate_procedure(p: Procedure) -> None:
+    """Refuse a procedure edited by hand with every problem of :func:`procedure_problems`."""
+    problems = [Problem(msg, field=f) for f, msg in procedure_problems(p)]
+    if problems:
+        raise ValidationError("Chưa lưu được thủ tục: cần sửa các mục được đánh dấu.", problems)
+
+
+def normalise_procedure(p: Procedure) -> Procedure:
+    """Texts as typed, with spaces collapsed (the code only NFC-normalised and trimmed)."""
+    return replace(
+        p,
+        code=nfc(p.code),
+        name=collapse_spaces(p.name),
+        field=collapse_spaces(p.field),
+        deciding_agency=collapse_spaces(p.deciding_agency),
+        handling_unit=collapse_spaces(p.handling_unit),
+        papers=tuple(replace(x, name=collapse_spaces(x.name)) for x in p.papers),
+    )
+
+
+def procedure_search_text(p: Procedure) -> str:
+    """What the catalog search column holds: the code and the folded name and field."""
+    return " ".join([p.code, fold(p.name), fold(p.field)])
+
+
+def procedure_matches(p: Procedure, tokens: Sequence[str]) -> bool:
+    """Every typed token starts a word of the code (with or without dots), name or field."""
+    hay = search_tokens(" ".join([p.code.replace(".", ""), p.code, p.name, p.field]))
+    return all(any(h.startswith(t) for h in hay) for t in tokens)

@@ -12,13 +12,14 @@ problem with its row and column, so the administrator fixes the file in one pass
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc_desk.domain.calendar import DAY_KIND_LABELS, CalendarException, DayKind
 from tthc_desk.domain.errors import ProblemCollector
@@ -49,38 +50,15 @@ def parse_exception_rows(rows: Iterable[Row], source_name: str = "") -> list[Cal
     The header is the first row naming a known column; rows above it (a title) are skipped.
     """
     problems = ProblemCollector()
-    columns: dict[str, int] | None = None
-    out: list[CalendarException] = []
-    first_row_of: dict[date, int] = {}
-    for row_no, cells in rows:
-        if all(is_blank(c) for c in cells):
-            continue
-        if columns is None:
-            if any(_column_name(c) for c in cells):
-                columns = _header(row_no, cells, problems)
-            continue  # rows above the header are titles
-        values = {name: cells[pos] if pos < len(cells) else None for name, pos in columns.items()}
-        day = _parse_day(values[COL_DAY], row_no, problems) if COL_DAY in values else None
-        kind = _parse_kind(values[COL_KIND], row_no, problems) if COL_KIND in values else None
-        if day is not None:
-            if day in first_row_of:
-                problems.add(
-                    f"Ngày {format_date(day)} bị trùng với dòng {first_row_of[day]}",
-                    row=row_no,
-                    column=COL_DAY,
-                )
-            else:
-                first_row_of[day] = row_no
-        if day is not None and kind is not None:
-            out.append(
-                CalendarException(
-                    day, kind, cell_text(values.get(COL_NAME)), cell_text(values.get(COL_SOURCE))
-                )
-            )
-    where = f"Tệp “{source_name}”" if source_name else "Bảng ngày nghỉ, ngày làm bù"
+    filled = (row for row in rows if not all(is_blank(c) for c in row[1]))
+    columns = _find_header(filled, problems)  # reads ``filled`` up to the header
     if columns is None:
+        out: list[CalendarException] = []
         for name in REQUIRED_COLUMNS:
             problems.add(f"Không tìm thấy dòng tiêu đề có cột “{name}”", column=name)
+    else:
+        out = _body(filled, columns, problems)
+    where = f"Tệp “{source_name}”" if source_name else "Bảng ngày nghỉ, ngày làm bù"
     problems.raise_if_any(f"{where} có {len(problems.problems)} lỗi; chưa nhập ngày nào.")
     return out
 
@@ -89,6 +67,7 @@ def write_exceptions_xlsx(exceptions: Iterable[CalendarException], path: str | P
     """Write the exceptions in the layout :func:`read_exceptions` reads (a template when empty)."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's active sheet is a worksheet
     ws.title = "Ngày nghỉ, làm bù"
     ws.append(list(COLUMNS))
     for cell in ws[1]:
@@ -111,6 +90,40 @@ def write_exceptions_xlsx(exceptions: Iterable[CalendarException], path: str | P
 
 
 # -- cells ---------------------------------------------------------------------------------------
+
+
+def _find_header(rows: Iterator[Row], problems: ProblemCollector) -> dict[str, int] | None:
+    """The columns of the first row naming a known column; None when no row does."""
+    for row_no, cells in rows:
+        if any(_column_name(c) for c in cells):
+            return _header(row_no, cells, problems)
+    return None
+
+
+def _body(
+    rows: Iterable[Row], columns: dict[str, int], problems: ProblemCollector
+) -> list[CalendarException]:
+    """The exceptions of the rows below the header; a day given twice is a problem."""
+    out: list[CalendarException] = []
+    first_row_of: dict[date, int] = {}
+    for row_no, cells in rows:
+        values = {name: cells[pos] if pos < len(cells) else None for name, pos in columns.items()}
+        day = _parse_day(values[COL_DAY], row_no, problems) if COL_DAY in values else None
+        kind = _parse_kind(values[COL_KIND], row_no, problems) if COL_KIND in values else None
+        if day is None:
+            continue
+        if day in first_row_of:
+            problems.add(
+                f"Ngày {format_date(day)} bị trùng với dòng {first_row_of[day]}",
+                row=row_no,
+                column=COL_DAY,
+            )
+        else:
+            first_row_of[day] = row_no
+        if kind is not None:
+            name, source = cell_text(values.get(COL_NAME)), cell_text(values.get(COL_SOURCE))
+            out.append(CalendarException(day, kind, name, source))
+    return out
 
 
 def _header(row_no: int, cells: Sequence[object], problems: ProblemCollector) -> dict[str, int]:
@@ -140,10 +153,9 @@ def _parse_day(value: object, row_no: int, problems: ProblemCollector) -> date |
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        try:  # an Excel date serial in a cell not formatted as a date
-            return from_excel(value).date()
-        except (ValueError, OverflowError):
-            pass
+        serial = _from_serial(value)
+        if serial is not None:
+            return serial
     text = cell_text(value)
     if not text:
         problems.add("Thiếu ngày", row=row_no, column=COL_DAY)
@@ -159,6 +171,16 @@ def _parse_day(value: object, row_no: int, problems: ProblemCollector) -> date |
     except ValueError:
         problems.add(f"Ngày “{text}” không hợp lệ, cần dạng dd/mm/yyyy", row=row_no, column=COL_DAY)
         return None
+
+
+def _from_serial(value: float) -> date | None:
+    """The day of an Excel date serial in a cell not formatted as a date."""
+    try:
+        moment: object = from_excel(value)
+    except (ValueError, OverflowError):
+        return None
+    # A serial below 1 is a time of day, not a date.
+    return moment.date() if isinstance(moment, datetime) else None
 
 
 def _parse_kind(value: object, row_no: int, problems: ProblemCollector) -> DayKind | None:

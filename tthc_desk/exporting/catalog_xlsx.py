@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc_desk.domain.errors import ProblemCollector, TthcError, ValidationError
@@ -126,6 +127,9 @@ def _write_header(ws: Worksheet, columns: Sequence[Column]) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    # A new sheet has its page set-up properties; the stubs allow None for a loaded one.
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
@@ -272,21 +276,8 @@ def _sheet_rows(
             field=title,
         )
         return None
-    lookup = {_header_key(a): c for c in columns for a in (c.header, *c.aliases)}
-    rows = ws.iter_rows(values_only=True)
-    # The header is the first row that names a known column: a title row above it is tolerated.
-    header_row, positions = 1, {}
-    for number, values in enumerate(rows, start=1):
-        found: dict[str, int] = {}
-        for index, text in enumerate(values):
-            col = lookup.get(_header_key(text))
-            if col is not None and col.key not in found:
-                found[col.key] = index
-        if any(c.required and c.key in found for c in columns):
-            header_row, positions = number, found
-            break
-        if number >= 10:
-            break
+    rows = iter(ws.iter_rows(values_only=True))
+    header_row, positions = _find_header(rows, columns)
     missing = [c.header for c in columns if c.required and c.key not in positions]
     for header in missing:
         problems.add(
@@ -297,8 +288,41 @@ def _sheet_rows(
         )
     if missing:
         return None
+    return _data_rows(rows, positions, first_number=header_row + 1)
+
+
+# A title row or two above the header is tolerated; past this row no header is looked for.
+_HEADER_SEARCH_ROWS = 10
+
+
+def _find_header(
+    rows: Iterator[Sequence[Any]], columns: Sequence[Column]
+) -> tuple[int, dict[str, int]]:
+    """The header's row number and the position of each known column in it.
+
+    The header is the first row that names a required column; ``rows`` is left just after it.
+    When none is found, row 1 and no positions.
+    """
+    lookup = {_header_key(a): c for c in columns for a in (c.header, *c.aliases)}
+    for number, values in enumerate(rows, start=1):
+        found: dict[str, int] = {}
+        for index, text in enumerate(values):
+            col = lookup.get(_header_key(text))
+            if col is not None and col.key not in found:
+                found[col.key] = index
+        if any(c.required and c.key in found for c in columns):
+            return number, found
+        if number >= _HEADER_SEARCH_ROWS:
+            break
+    return 1, {}
+
+
+def _data_rows(
+    rows: Iterable[Sequence[Any]], positions: Mapping[str, int], first_number: int
+) -> list[Row]:
+    """The rows below the header with a value in a known column, by column key."""
     out: list[Row] = []
-    for number, values in enumerate(rows, start=header_row + 1):
+    for number, values in enumerate(rows, start=first_number):
         picked = {
             key: values[index] if index < len(values) else None for key, index in positions.items()
         }

@@ -23,7 +23,9 @@ FEMALE_MIDDLE: tuple[tuple[str, float], ...] = (
     ("Thị", 55), ("Ngọc", 7), ("Thu", 6), ("Thanh", 5), ("Minh", 4), ("Phương", 3), ("Hồng", 4),
     ("Thùy", 3), ("Bích", 2), ("Kim", 3), ("Mai", 2), ("Khánh", 2), ("Hải", 2), ("Diệu", 1),
 )
-FEMALE_SECOND_MIDDLE = ("Hồng", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Kim", "Bích", "Thùy", "Mai")
+FEMALE_SECOND_MIDDLE = (
+    "Hồng", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Kim", "Bích", "Thùy", "Mai",
+)
 MALE_GIVEN = (
     "An", "Anh", "Bình", "Cường", "Dũng", "Duy", "Đạt", "Đức", "Giang", "Hải", "Hiếu", "Hòa",
     "Hoàng", "Hùng", "Huy", "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Lộc", "Mạnh", "Minh", "Nam",
@@ -91,20 +93,26 @@ BACKDATE_REASON = "Vào sổ giấy trước, nhập máy sau (mất điện)."
 # fmt: off
 # Reasons written on the history of demo dossiers after intake.
 SUPPLEMENT_REASONS = (
-    "Thiếu giấy tờ theo quy định", "Giấy tờ chưa đúng mẫu", "Thông tin trong tờ khai chưa khớp với giấy tờ tùy thân",
-    "Bản sao chưa được chứng thực",
+    "Thiếu giấy tờ theo quy định", "Giấy tờ chưa đúng mẫu",
+    "Thông tin trong tờ khai chưa khớp với giấy tờ tùy thân", "Bản sao chưa được chứng thực",
 )
 SUPPLEMENT_PAPERS = (
-    "Tờ khai theo mẫu (có chữ ký của người nộp)", "Bản sao Căn cước công dân", "Giấy xác nhận tình trạng hôn nhân",
-    "Giấy chứng sinh", "Giấy ủy quyền có chứng thực", "Bản sao giấy tờ chứng minh nơi cư trú",
+    "Tờ khai theo mẫu (có chữ ký của người nộp)", "Bản sao Căn cước công dân",
+    "Giấy xác nhận tình trạng hôn nhân", "Giấy chứng sinh", "Giấy ủy quyền có chứng thực",
+    "Bản sao giấy tờ chứng minh nơi cư trú",
 )
 REFUSAL_REASONS = (
-    "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan", "Không đủ điều kiện theo quy định của pháp luật",
+    "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan",
+    "Không đủ điều kiện theo quy định của pháp luật",
     "Giấy tờ có dấu hiệu giả mạo, cần cơ quan có thẩm quyền xác minh",
 )
-STOP_REASONS = ("Người nộp đề nghị dừng giải quyết", "Người nộp đề nghị dừng để hoàn thiện lại hồ sơ")
+STOP_REASONS = (
+    "Người nộp đề nghị dừng giải quyết", "Người nộp đề nghị dừng để hoàn thiện lại hồ sơ",
+)
 WITHDRAW_REASONS = ("Người nộp xin rút hồ sơ", "Người nộp rút hồ sơ để nộp tại nơi khác")
 CLOSE_REASON = "Không bổ sung hồ sơ trong 15 ngày"
-RATING_COMMENTS = ("Cán bộ hướng dẫn tận tình", "Trả kết quả đúng hẹn", "Thủ tục nhanh gọn", "Phải chờ hơi lâu")
+RATING_COMMENTS = (
+    "Cán bộ hướng dẫn tận tình", "Trả kết quả đúng hẹn", "Thủ tục nhanh gọn", "Phải chờ hơi lâu",
+)
 DELIVERY_METHODS = ("Trao trực tiếp", "Gọi điện thoại", "Tin nhắn SMS", "Gửi qua bưu chính")
 # fmt: on
