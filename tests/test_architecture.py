@@ -109,9 +109,7 @@ PENDING_COMPLEX = {
     "tthc_desk/ui/dossier_table_model.py:DossierTableModel.data",
     "tthc_desk/sync/mail.py:_mapped",
     "tthc_desk/cli_sync.py:_cmd_destination",
-    "tthc_desk/exporting/report_reader.py:read_commune_report",
     "tthc_desk/exporting/postal_status_io.py:_moment",
-    "tthc_desk/exporting/ledger_xlsx.py:write_register",
     "tthc_desk/cli.py:main",
 }
 
