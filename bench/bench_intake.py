@@ -60,7 +60,9 @@ marks = {"imports": time.perf_counter() - t0}
 
 def poll():
     from tthc_desk.ui.main_window import MainWindow
-    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    windows = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+    ]
     if windows:
         w = windows[0]
         if "shown" not in marks:
@@ -301,7 +303,7 @@ def measure_saves(services: object, saves: int, seed: int) -> tuple[list[float],
     return times, first
 
 
-# -- main -------------------------------------------------------------------------------------------
+# -- main ----------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -356,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     db_mb = sum(f.stat().st_size for f in folder.glob("tthc-desk.db*")) / 1e6
     lines = [
         f"TTHC Desk intake benchmark — {args.dossiers:,} dossiers ({db_mb:,.0f} MB), "
-        f"Python {platform.python_version()}, {os.cpu_count()} CPU, {time.strftime('%Y-%m-%d %H:%M')}",
+        f"Python {platform.python_version()}, {os.cpu_count()} CPU, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}",
     ]
     if generated is not None:
         lines.append(
@@ -383,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         + "; ".join(f"“{q}” {t:.1f} ms ({h} rows)" for t, q, h in slowest)
     )
     lines.append(
-        f"Save + receipt: first save of the process {first_save:.0f} ms (loads the fonts), max {max(save_ms):.1f} ms"
+        f"Save + receipt: first save of the process {first_save:.0f} ms (loads the fonts), "
+        f"max {max(save_ms):.1f} ms"
     )
     text = "\n".join(lines)
     print(text)

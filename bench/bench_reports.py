@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         services.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"TTHC Desk reports benchmark — {args.dossiers:,} dossiers, {time.strftime('%Y-%m-%d %H:%M')}"
+        f"TTHC Desk reports benchmark — {args.dossiers:,} dossiers, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}"
     )
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:

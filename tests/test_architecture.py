@@ -53,10 +53,6 @@ PENDING_SQL = {
     "tthc_desk/services/dossier_search.py",
     "tthc_desk/services/dossier_service.py",
     "tthc_desk/services/lifecycle_service.py",
-    "tthc_desk/services/postal_records.py",
-    "tthc_desk/services/postal_service.py",
-    "tthc_desk/services/postal_tracking.py",
-    "tthc_desk/sync/outbox.py",
 }
 
 
@@ -98,19 +94,12 @@ PENDING_COMPLEX = {
     "tthc_desk/services/demo_service.py:_write_chunk",
     "tthc_desk/services/demo_service.py:_Generator.draft",
     "tthc_desk/exporting/catalog_xlsx.py:_sheet_rows",
-    "tthc_desk/sync/destinations.py:validate",
-    "tthc_desk/services/postal_service.py:PostalService.set_return",
-    "tthc_desk/exporting/postal_status_io.py:parse_status_rows",
     "tthc_desk/ui/timeline_widget.py:detail_lines",
     "tthc_desk/ui/timeline_widget.py:TimelineTableModel.data",
     "tthc_desk/services/dossier_service.py:DossierService.receive",
     "tthc_desk/exporting/calendar_io.py:parse_exception_rows",
     "tthc_desk/ui/postal_models.py:PostalItemTableModel.data",
     "tthc_desk/ui/dossier_table_model.py:DossierTableModel.data",
-    "tthc_desk/sync/mail.py:_mapped",
-    "tthc_desk/cli_sync.py:_cmd_destination",
-    "tthc_desk/exporting/postal_status_io.py:_moment",
-    "tthc_desk/cli.py:main",
 }
 
 

@@ -51,7 +51,8 @@ def test_downgrade_and_upgrade_keep_rows(tmp_path: Path) -> None:
     db.migrate()
     with db.engine.begin() as conn:
         conn.exec_driver_sql(
-            "INSERT INTO settings(key, value) VALUES ('office_profile', '{\"office_name\": \"Trung tâm\"}')"
+            "INSERT INTO settings(key, value)"
+            " VALUES ('office_profile', '{\"office_name\": \"Trung tâm\"}')"
         )
     m.downgrade(db.engine, "0001")
     with db.engine.connect() as conn:
@@ -91,20 +92,28 @@ def test_fts_follows_dossier_rows(tmp_path: Path) -> None:
     now = datetime(2026, 3, 2, 8, 0)
     with db.engine.begin() as conn:
         conn.exec_driver_sql(
-            "INSERT INTO procedures(code,name,field,deciding_agency,handling_unit,duration_value,duration_unit,fee,charge,postal_return,online,active,search_text)"
+            "INSERT INTO procedures(code,name,field,deciding_agency,handling_unit,"
+            "duration_value,duration_unit,fee,charge,postal_return,online,active,search_text)"
             " VALUES ('1.001193','Đăng ký khai sinh','Hộ tịch','','',0,'same_day',0,0,1,1,1,'')"
         )
         conn.exec_driver_sql(
-            "INSERT INTO applicants(id_number,full_name,phone,address,email,updated_at) VALUES ('001190012345','A','','','',?)",
+            "INSERT INTO applicants(id_number,full_name,phone,address,email,updated_at)"
+            " VALUES ('001190012345','A','','','',?)",
             (now,),
         )
         conn.exec_driver_sql(
-            "INSERT INTO dossiers(code,agency_id,ledger_book,ledger_number,procedure_id,procedure_code,procedure_name,field,deciding_agency,handling_unit,"
-            "duration_value,duration_unit,applicant_id,applicant_name,applicant_id_number,applicant_phone,applicant_address,applicant_email,"
-            "authorised_name,authorised_id_number,authorised_phone,channel,return_method,return_address,postal_reference,sets_count,fee_amount,note,"
-            "received_at,due_at,computed_due_at,due_override_reason,backdate_reason,status,clerk_name,created_at,search_text)"
-            " VALUES ('X-260302-0001','X','2026',1,1,'1.001193','Đăng ký khai sinh','Hộ tịch','','',0,'same_day',1,'Đỗ Đức',"
-            "'001190012345','','','','','','','direct','counter','','',1,0,'',?,?,?,'','','received','',?,'do duc x 260302 0001')",
+            "INSERT INTO dossiers(code,agency_id,ledger_book,ledger_number,procedure_id,"
+            "procedure_code,procedure_name,field,deciding_agency,handling_unit,"
+            "duration_value,duration_unit,applicant_id,applicant_name,applicant_id_number,"
+            "applicant_phone,applicant_address,applicant_email,"
+            "authorised_name,authorised_id_number,authorised_phone,channel,return_method,"
+            "return_address,postal_reference,sets_count,fee_amount,note,"
+            "received_at,due_at,computed_due_at,due_override_reason,backdate_reason,status,"
+            "clerk_name,created_at,search_text)"
+            " VALUES ('X-260302-0001','X','2026',1,1,'1.001193','Đăng ký khai sinh','Hộ tịch',"
+            "'','',0,'same_day',1,'Đỗ Đức',"
+            "'001190012345','','','','','','','direct','counter','','',1,0,'',?,?,?,'','',"
+            "'received','',?,'do duc x 260302 0001')",
             (now, now, now, now),
         )
         hit = conn.exec_driver_sql(

@@ -128,3 +128,47 @@ def test_shares_and_percent_text() -> None:
     assert shares.received_share == 0.125
     assert shares.returned_share == 0.0  # nothing returned: no division by zero
     assert percent_text(shares.received_share) == "12,5%"
+
+
+def test_shares_window_covers_whole_days_and_refuses_a_reversed_period() -> None:
+    from datetime import date, datetime
+
+    from tthc_desk.domain.postal import shares_window
+
+    assert shares_window(date(2026, 3, 1), date(2026, 3, 14)) == (
+        datetime(2026, 3, 1),
+        datetime(2026, 3, 15),
+    )
+    assert shares_window(date(2026, 3, 1), date(2026, 3, 1))[1] == datetime(2026, 3, 2)
+    with pytest.raises(ValidationError) as e:
+        shares_window(date(2026, 3, 14), date(2026, 3, 1))
+    assert "phải trước hoặc bằng" in e.value.field_messages()["start"]
+
+
+def test_a_dossier_waiting_for_the_post_and_its_recipient() -> None:
+    from datetime import datetime
+
+    from tests.domain.postal_samples import ADDRESS, SETTLED, postal_dossier, sample_dossier
+    from tthc_desk.domain.dossier import Status
+    from tthc_desk.domain.postal import minute
+
+    assert minute(datetime(2026, 3, 2, 9, 5, 59, 123)) == datetime(2026, 3, 2, 9, 5)
+    assert not sample_dossier().waiting_for_post  # at the counter
+    assert not postal_dossier(status=Status.IN_PROGRESS).waiting_for_post
+    dossier = postal_dossier(authorised_name="Lê Văn Tám", fee_amount=15000)
+    assert dossier.waiting_for_post
+    item = dossier.waiting_item()
+    assert (item.state, item.id, item.batch_number, item.last_moment) == (
+        PostalState.WAITING,
+        None,
+        "",
+        SETTLED,
+    )
+    assert (item.recipient_name, item.recipient_address, item.recipient_phone) == (
+        "Lê Văn Tám",
+        ADDRESS,
+        "0912345678",
+    )
+    assert item.fee_amount == 15000
+    named = postal_dossier(return_recipient="Phạm Thị Hoa", return_phone="0966000222")
+    assert (named.recipient_name, named.recipient_phone) == ("Phạm Thị Hoa", "0966000222")

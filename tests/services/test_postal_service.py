@@ -30,7 +30,8 @@ def ready(
     id_number: str = "001190012345",
     **extra: object,
 ) -> str:
-    """A dossier received now whose result reaches the office an hour later (the clock stays there)."""
+    """A dossier received now whose result reaches the office an hour later (the clock stays
+    there)."""
     from tthc_desk.domain.dossier import Person
 
     draft = make_draft(
@@ -315,6 +316,21 @@ def test_counts_rows_per_tab(services: Services, clock: FixedClock) -> None:
     )
     assert row.last_moment == datetime(2026, 3, 2, 14, 0)
     assert len(services.postal.items()) == 2
+
+
+def test_items_handed_over_in_a_period(services: Services, clock: FixedClock) -> None:
+    a = ready(services, clock)
+    b = ready(services, clock, name="Lê Văn Tám", id_number="036084001111")
+    clock.set(datetime(2026, 3, 2, 14, 0))
+    services.postal.create_batch([a])
+    clock.set(datetime(2026, 3, 3, 9, 0))
+    services.postal.create_batch([b])
+    between = services.postal.handed_over_between
+    assert [i.dossier_code for i in between(datetime(2026, 3, 2), datetime(2026, 3, 4))] == [b, a]
+    assert [i.dossier_code for i in between(datetime(2026, 3, 2), datetime(2026, 3, 3))] == [a]
+    # The same rows a report would pick out of every item.
+    handed = services.postal.items(PostalState.HANDED_OVER)
+    assert between(datetime(2026, 3, 1), datetime(2026, 3, 4)) == handed
 
 
 def test_postal_shares_for_a_period(services: Services, clock: FixedClock) -> None:

@@ -31,7 +31,7 @@ def svc(data_dir: Path, clock: FixedClock, keyring_store: InMemoryStore) -> Iter
 
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    """A throwaway CA with server certificates for 127.0.0.1/localhost (see :mod:`tests.sync.certs`)."""
+    """A throwaway CA with certificates for 127.0.0.1 and localhost (:mod:`tests.sync.certs`)."""
     return make_test_pki(tmp_path_factory.mktemp("pki"))
 
 

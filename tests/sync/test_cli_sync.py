@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_cli import Cli, assert_one_line_error
 from tests.sync.conftest import OFFICE, MemoryKeyring
 from tests.sync.servers import PASSWORD, USER, WebDavServer
-from tests.test_cli import Cli, assert_one_line_error
 
 
 @pytest.fixture

@@ -12,13 +12,12 @@ import pytest
 from tests.sync.conftest import OFFICE
 from tests.sync.servers import PostServer
 from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.errors import ConflictError, ValidationError
+from tthc_desk.domain.outbox import OutboxState
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import Services, open_services
 from tthc_desk.sync.credentials import CredentialError, InMemoryStore
-from tthc_desk.sync.destinations import Destination, DestinationKind
-from tthc_desk.sync.items import OutboxState
-from tthc_desk.sync.outbox import backoff
 
 
 def _folder_dest(folder: Path) -> Destination:
@@ -64,10 +63,6 @@ def test_enqueue_from_a_file_and_bad_input(svc: Services, tmp_path: Path) -> Non
     with pytest.raises(ValidationError) as e:
         svc.outbox.enqueue(b"", kind="Tuần", period_key="2026 W10", office_id="")
     assert set(e.value.field_messages()) == {"kind", "period_key", "office_id", "file"}
-
-
-def test_backoff_schedule() -> None:
-    assert [backoff(n).total_seconds() / 60 for n in range(1, 9)] == [1, 2, 5, 15, 30, 60, 60, 60]
 
 
 def test_folder_destination_and_restart(data_dir: Path, clock: FixedClock, tmp_path: Path) -> None:

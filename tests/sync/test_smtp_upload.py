@@ -12,9 +12,9 @@ import pytest
 from tests.sync.conftest import OFFICE
 from tests.sync.servers import PASSWORD, USER, CutProxy, SmtpSink, free_port
 from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
+from tthc_desk.domain.outbox import OutboxState
 from tthc_desk.services.container import Services
-from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode
-from tthc_desk.sync.items import OutboxState
 
 # aiosmtpd warns per connection about AUTH without TLS (loopback only here) and about its own API.
 pytestmark = [

@@ -1,6 +1,7 @@
-"""Encrypted delivery against real servers on 127.0.0.1 with a throwaway CA (:mod:`tests.sync.certs`):
-SMTP with STARTTLS and with implicit SSL, WebDAV and POST over HTTPS. A certificate the office
-does not trust stops the send with a reason a person can act on, and the report stays queued."""
+"""Encrypted delivery against real servers on 127.0.0.1 with a throwaway CA
+(:mod:`tests.sync.certs`): SMTP with STARTTLS and with implicit SSL, WebDAV and POST over HTTPS.
+A certificate the office does not trust stops the send with a reason a person can act on, and the
+report stays queued."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from tests.sync.certs import CertPair, Pki
 from tests.sync.conftest import OFFICE
 from tests.sync.servers import PASSWORD, USER, PostServer, SmtpSink, WebDavServer
 from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
 from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.outbox import OutboxState
 from tthc_desk.services.container import Services
 from tthc_desk.sync import transports
 from tthc_desk.sync.delivery import Payload, UploadError
-from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode
-from tthc_desk.sync.items import OutboxState
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
@@ -357,8 +358,9 @@ def test_smtp_without_tls_to_another_host_with_a_password_is_refused_unless_allo
 
     import pytest as _pytest
 
+    from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
     from tthc_desk.domain.errors import ValidationError
-    from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode, validate
+    from tthc_desk.sync.destinations import validate
 
     plain = Destination(
         kind=DestinationKind.SMTP,

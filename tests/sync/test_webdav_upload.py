@@ -10,11 +10,11 @@ from pathlib import Path
 from tests.sync.conftest import OFFICE
 from tests.sync.servers import PASSWORD, USER, CutProxy, WebDavServer, free_port
 from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.destinations import Destination, DestinationKind
+from tthc_desk.domain.outbox import OutboxState
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import Services, open_services
 from tthc_desk.sync.credentials import InMemoryStore
-from tthc_desk.sync.destinations import Destination, DestinationKind
-from tthc_desk.sync.items import OutboxState
 
 WORKBOOK = "Báo cáo tuần – số liệu".encode() * 4000  # ~120 KB: big enough to cut half-way
 

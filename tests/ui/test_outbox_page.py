@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.sync.servers import PASSWORD, USER, WebDavServer
 from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.destinations import Destination, DestinationKind
+from tthc_desk.domain.outbox import OutboxState
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import Services, open_services
 from tthc_desk.sync.credentials import InMemoryStore
-from tthc_desk.sync.destinations import Destination, DestinationKind
-from tthc_desk.sync.items import OutboxState
 from tthc_desk.ui.destination_dialog import DestinationDialog
 from tthc_desk.ui.outbox_page import OutboxPage
 from tthc_desk.ui.tasks import TaskRunner

@@ -82,7 +82,7 @@ def test_model_passes_the_qt_model_tester(qtmodeltester, page: ReportsPage) -> N
 def test_queue_the_saved_workbook_then_the_upload_page_sends_it(
     page: ReportsPage, services: Services, tmp_path: Path
 ) -> None:
-    from tthc_desk.sync.destinations import Destination, DestinationKind
+    from tthc_desk.domain.destinations import Destination, DestinationKind
 
     page.save_to(tmp_path / "tuan.xlsx")
     page.queue_saved()
@@ -102,7 +102,7 @@ def test_queue_the_saved_workbook_then_the_upload_page_sends_it(
 def test_the_main_window_builds_and_sends_last_weeks_report_on_its_own(
     qtbot, services: Services, clock: FixedClock, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from tthc_desk.sync.destinations import Destination, DestinationKind
+    from tthc_desk.domain.destinations import Destination, DestinationKind
     from tthc_desk.ui.main_window import OUTBOX, REPORTS, MainWindow
 
     services.dossiers.receive(make_draft())

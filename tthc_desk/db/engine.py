@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,7 +40,7 @@ class Database:
         self.engine = create_engine(self.url, echo=echo)
         if self.is_sqlite:
             sqlite.configure(self.engine)
-            writer = self.engine.execution_options(**sqlite.writer_options())
+            writer: Engine = self.engine.execution_options(**sqlite.writer_options())
         else:
             writer = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)

@@ -1,4 +1,4 @@
-"""Alembic, driven from code: the migrations live inside the package so a frozen build finds them."""
+"""Alembic, driven from code: the migrations live inside the package (a frozen build finds them)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ one it replaces.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -208,7 +209,7 @@ def parse_week(text: str, week_start: int = 0) -> Period:
 def parse_key(kind: PeriodKind, text: str, cutoff: bool = True) -> Period:
     """A period from its key: ``2026-03`` (month), ``2026-Q1``, ``2026-H2``, ``2026``."""
     t = text.strip().upper()
-    patterns = {
+    patterns: dict[PeriodKind, tuple[str, Callable[[int, int], Period], str]] = {
         PeriodKind.MONTH: (r"^(\d{4})-(\d{1,2})$", lambda y, n: month(y, n, cutoff), "2026-03"),
         PeriodKind.QUARTER: (r"^(\d{4})-Q([1-4])$", lambda y, n: quarter(y, n, cutoff), "2026-Q1"),
         PeriodKind.HALF: (r"^(\d{4})-H([12])$", lambda y, n: half(y, n, cutoff), "2026-H1"),

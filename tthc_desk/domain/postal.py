@@ -11,11 +11,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from tthc_desk.domain.errors import Problem, ValidationError
+from tthc_desk.domain.dossier import ReturnMethod, Status
+from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.text import fold, nfc
+
+#: Who carries the result once it leaves the counter (the other side of a handover).
+POST_OFFICE = "Bưu chính công ích"
+
+
+def minute(value: datetime) -> datetime:
+    """``value`` without seconds: postal steps are recorded to the minute."""
+    return value.replace(second=0, microsecond=0)
+
+
+#: The counter PC's clock and the post office's may differ a little.
+FUTURE_TOLERANCE = timedelta(minutes=1)
 
 
 class PostalState(StrEnum):
@@ -229,6 +242,58 @@ class PostalItem:
 
 
 @dataclass(frozen=True)
+class PostalDossier:
+    """A dossier as the postal rules read it: its state, who it belongs to, and where and to
+    whom its result goes."""
+
+    id: int
+    code: str
+    status: Status
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    applicant_phone: str
+    applicant_address: str
+    authorised_name: str
+    authorised_phone: str
+    return_method: ReturnMethod
+    return_address: str
+    return_recipient: str
+    return_phone: str
+    settled_at: datetime | None
+    fee_amount: int
+
+    @property
+    def waiting_for_post(self) -> bool:
+        """The result is ready and registered for return by post, not yet handed over."""
+        return self.status is Status.RESULT_READY and self.return_method is ReturnMethod.POSTAL
+
+    @property
+    def recipient_name(self) -> str:
+        """Who the post delivers to: the recipient named, else the authorised person, else the
+        applicant."""
+        return self.return_recipient or self.authorised_name or self.applicant_name
+
+    @property
+    def recipient_phone(self) -> str:
+        return self.return_phone or self.applicant_phone
+
+    def waiting_item(self) -> PostalItem:
+        """The row of the "waiting for handover" tab."""
+        return PostalItem(
+            dossier_code=self.code,
+            applicant_name=self.applicant_name,
+            procedure_name=self.procedure_name,
+            recipient_name=self.recipient_name,
+            recipient_address=self.return_address,
+            recipient_phone=self.recipient_phone,
+            state=PostalState.WAITING,
+            settled_at=self.settled_at,
+            fee_amount=self.fee_amount,
+        )
+
+
+@dataclass(frozen=True)
 class PostalBatch:
     """A handover list (DANH SÁCH BÀN GIAO) and its items, in list order."""
 
@@ -288,6 +353,16 @@ class PostalShares:
         return self.returned_by_post / self.returned_total if self.returned_total else 0.0
 
 
+def shares_window(start: date, end: date) -> tuple[datetime, datetime]:
+    """The moments ``[from, to)`` covering the days ``start``–``end`` (both included)."""
+    if start > end:
+        raise ValidationError.for_field(
+            "start",
+            f"Ngày bắt đầu ({start:%d/%m/%Y}) phải trước hoặc bằng ngày kết thúc ({end:%d/%m/%Y}).",
+        )
+    return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+
+
 def percent_text(share: float) -> str:
     """0.125 → "12,5%" (Vietnamese decimal comma)."""
     return f"{share * 100:.1f}".replace(".", ",") + "%"
@@ -316,90 +391,6 @@ class StatusImportSummary:
     @property
     def total(self) -> int:
         return self.delivered + self.failed + self.returned + self.unchanged
-
-
-#: The counter PC's clock and the post office's may differ a little.
-FUTURE_TOLERANCE = timedelta(minutes=1)
-
-
-def outcome_moment(
-    row: StatusRow,
-    current: PostalState,
-    now: datetime,
-    problems: list[Problem],
-    *,
-    handed_over_at: datetime,
-    failed_at: datetime | None = None,
-    delivered_at: datetime | None = None,
-    returned_at: datetime | None = None,
-) -> datetime | None:
-    """The moment to record for ``row`` on an item in state ``current``; None when the row
-    only repeats what is recorded (so a cumulative file can be imported twice) or cannot be
-    applied, in which case ``problems`` gets the reasons (field "at" or "state").
-
-    A day without a time is placed at the latest recorded step of the item if it is that
-    day, never after now.
-    """
-    previous = max(
-        x for x in (handed_over_at, failed_at, delivered_at, returned_at) if x is not None
-    )
-    if row.date_only:
-        if row.at.date() > now.date():
-            problems.append(
-                Problem(
-                    f"Ngày {row.at:%d/%m/%Y} ở tương lai (hôm nay là {now:%d/%m/%Y})", field="at"
-                )
-            )
-            return None
-        if row.at.date() < handed_over_at.date():
-            problems.append(
-                Problem(
-                    f"Ngày {row.at:%d/%m/%Y} trước ngày giao bưu điện ({handed_over_at:%d/%m/%Y})",
-                    field="at",
-                )
-            )
-            return None
-        moment = min(max(row.at, previous), now)
-    else:
-        moment = row.at.replace(second=0, microsecond=0)
-        if moment > now + FUTURE_TOLERANCE:
-            problems.append(
-                Problem(
-                    f"Thời điểm {moment:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y})",
-                    field="at",
-                )
-            )
-            return None
-        if moment < handed_over_at:
-            problems.append(
-                Problem(
-                    f"Thời điểm {moment:%H:%M %d/%m/%Y} trước lúc giao bưu điện ({handed_over_at:%H:%M %d/%m/%Y})",
-                    field="at",
-                )
-            )
-            return None
-    if row.state is current:
-        recorded = {
-            PostalState.FAILED: failed_at,
-            PostalState.DELIVERED: delivered_at,
-            PostalState.RETURNED: returned_at,
-        }.get(current)
-        if current is not PostalState.FAILED or (
-            recorded is not None and recorded.date() == moment.date()
-        ):
-            return None  # the post repeats what is recorded: nothing to change
-    if msg := change_problem(current, row.state):
-        problems.append(Problem(msg.rstrip("."), field="state"))
-        return None
-    if moment < previous and not row.date_only:
-        problems.append(
-            Problem(
-                f"Thời điểm {moment:%H:%M %d/%m/%Y} trước bước trước đó của bưu gửi ({previous:%H:%M %d/%m/%Y})",
-                field="at",
-            )
-        )
-        return None
-    return moment
 
 
 def postal_state_at(item: PostalItem, moment: datetime) -> PostalState:

@@ -15,7 +15,7 @@ what needs the database (unknown waybills, impossible changes) and applies all o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from tthc_desk.domain.postal import (
     STATUS_CHOICES,
     PostalState,
     StatusRow,
+    minute,
     normalise_waybill,
     parse_status_word,
     waybill_problem,
@@ -37,6 +38,8 @@ COL_WAYBILL = "Số hiệu bưu gửi"
 COL_STATUS = "Trạng thái"
 COL_DATE = "Ngày"
 COLUMNS = (COL_WAYBILL, COL_STATUS, COL_DATE)
+# The column of each field of a row, as the postal rules name them.
+_FIELD_COLUMNS = {"waybill": COL_WAYBILL, "state": COL_STATUS, "at": COL_DATE}
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     COL_WAYBILL: (
@@ -86,43 +89,54 @@ def read_status_file(path: str | Path) -> tuple[list[StatusRow], list[Problem]]:
 
 
 def parse_status_rows(rows: Iterable[Row]) -> tuple[list[StatusRow], list[Problem]]:
+    """The rows below the header (found among the first rows; those above are titles), and
+    every problem found. Blank rows are skipped."""
+    lines = (row for row in rows if not all(is_blank(c) for c in row[1]))
+    header = next((row for row in lines if any(_column_name(c) for c in row[1])), None)
+    if header is None:
+        return [], [
+            Problem(f"Không tìm thấy dòng tiêu đề có cột “{name}”", column=name) for name in COLUMNS
+        ]
     problems: list[Problem] = []
-    columns: dict[str, int] | None = None
+    columns = _header(header[0], header[1], problems)
+    if len(columns) < len(COLUMNS):
+        return [], problems  # without every column no row can be read
+    out = _body(lines, columns, problems)
+    if not out and not problems:
+        problems.append(Problem("Tệp không có dòng trạng thái nào dưới dòng tiêu đề"))
+    return out, problems
+
+
+def _body(
+    lines: Iterable[Row], columns: Mapping[str, int], problems: list[Problem]
+) -> list[StatusRow]:
     out: list[StatusRow] = []
     first_row_of: dict[str, int] = {}
-    for row_no, cells in rows:
-        if all(is_blank(c) for c in cells):
-            continue
-        if columns is None:
-            if any(_column_name(c) for c in cells):
-                columns = _header(row_no, cells, problems)
-                if len(columns) < len(COLUMNS):
-                    break  # without every column no row can be read
-            continue  # rows above the header are titles
+    for row_no, cells in lines:
         values = {name: cells[pos] if pos < len(cells) else None for name, pos in columns.items()}
         waybill = _waybill(values[COL_WAYBILL], row_no, problems)
         state = _state(values[COL_STATUS], row_no, problems)
         moment = _moment(values[COL_DATE], row_no, problems)
-        if waybill:
-            if waybill in first_row_of:
-                problems.append(
-                    Problem(
-                        f"Số hiệu bưu gửi {waybill} trùng với dòng {first_row_of[waybill]}",
-                        row=row_no,
-                        column=COL_WAYBILL,
-                    )
+        if waybill in first_row_of:
+            problems.append(
+                Problem(
+                    f"Số hiệu bưu gửi {waybill} trùng với dòng {first_row_of[waybill]}",
+                    row=row_no,
+                    column=COL_WAYBILL,
                 )
-                continue
+            )
+            continue
+        if waybill:
             first_row_of[waybill] = row_no
         if waybill and state is not None and moment is not None:
             out.append(StatusRow(row_no, waybill, state, moment[0], date_only=moment[1]))
-    if columns is None:
-        problems.extend(
-            Problem(f"Không tìm thấy dòng tiêu đề có cột “{name}”", column=name) for name in COLUMNS
-        )
-    elif not out and not problems:
-        problems.append(Problem("Tệp không có dòng trạng thái nào dưới dòng tiêu đề"))
-    return out, problems
+    return out
+
+
+def locate(problem: Problem) -> Problem:
+    """A problem found on a row's field ("waybill", "at", "state") by the postal rules, placed
+    at the file's column, as the checks of this module place theirs."""
+    return Problem(problem.message, row=problem.row, column=_FIELD_COLUMNS[problem.field or ""])
 
 
 def _header(row_no: int, cells: Sequence[object], problems: list[Problem]) -> dict[str, int]:
@@ -177,33 +191,15 @@ def _state(value: object, row_no: int, problems: list[Problem]) -> PostalState |
 
 def _moment(value: object, row_no: int, problems: list[Problem]) -> tuple[datetime, bool] | None:
     """(moment, date only). An Excel date cell at exactly midnight counts as a date only."""
-    if isinstance(value, datetime):
-        moment = value.replace(second=0, microsecond=0, tzinfo=None)
-        return moment, moment.time() == time.min
-    if isinstance(value, date):
-        return datetime.combine(value, time.min), True
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:  # an Excel date serial in a cell not formatted as a date
-            moment = from_excel(value).replace(second=0, microsecond=0)
-            return moment, moment.time() == time.min
-        except (ValueError, OverflowError, AttributeError):
-            pass
+    found = _cell_moment(value)
+    if found is not None:
+        return found
     text = cell_text(value)
     if not text:
         problems.append(Problem("Thiếu ngày", row=row_no, column=COL_DATE))
         return None
-    parts: tuple[int, ...] | None = None
-    if match := _DMY.match(text):
-        d, m, y, hh, mm, _ss = match.groups()
-        parts = (int(y), int(m), int(d), int(hh or 0), int(mm or 0))
-    elif match := _YMD.match(text):
-        y, m, d, hh, mm, _ss = match.groups()
-        parts = (int(y), int(m), int(d), int(hh or 0), int(mm or 0))
-    try:
-        if parts is None:
-            raise ValueError(text)
-        return datetime(*parts), match is not None and match.group(4) is None
-    except ValueError:
+    found = _text_moment(text)
+    if found is None:
         problems.append(
             Problem(
                 f"Ngày “{text}” không hợp lệ, cần dạng dd/mm/yyyy hoặc dd/mm/yyyy HH:MM",
@@ -211,4 +207,39 @@ def _moment(value: object, row_no: int, problems: list[Problem]) -> tuple[dateti
                 column=COL_DATE,
             )
         )
+    return found
+
+
+def _cell_moment(value: object) -> tuple[datetime, bool] | None:
+    """The moment of an Excel date cell, or of a date serial in a cell not formatted as a date
+    (None for anything else)."""
+    if isinstance(value, datetime):
+        moment = minute(value.replace(tzinfo=None))
+    elif isinstance(value, date):
+        return datetime.combine(value, time.min), True
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            moment = from_excel(value)
+        except (ValueError, OverflowError):
+            return None
+        if not isinstance(moment, datetime):  # a fraction of a day is a time, not a date
+            return None
+        moment = minute(moment)
+    else:
         return None
+    return moment, moment.time() == time.min
+
+
+def _text_moment(text: str) -> tuple[datetime, bool] | None:
+    """``dd/mm/yyyy[ HH:MM[:SS]]`` or ``yyyy-mm-dd[ HH:MM[:SS]]`` (seconds dropped)."""
+    if match := _DMY.match(text):
+        d, m, y, hh, mm, _ss = match.groups()
+    elif match := _YMD.match(text):
+        y, m, d, hh, mm, _ss = match.groups()
+    else:
+        return None
+    try:
+        moment = datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0))
+    except ValueError:
+        return None
+    return moment, hh is None

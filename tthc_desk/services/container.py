@@ -14,13 +14,13 @@ from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.lifecycle_service import LifecycleService
+from tthc_desk.services.outbox_service import OutboxService
 from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.settings_service import SettingsService
 from tthc_desk.sync.credentials import CredentialStore, KeyringStore
-from tthc_desk.sync.outbox import OutboxService
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +86,7 @@ def open_services(
         clock,
         template_dir=paths.template_dir,
     )
-    postal = PostalService(
-        db, dossiers, catalog, calendar, settings, clock, template_dir=paths.template_dir
-    )
+    postal = PostalService(db, catalog, calendar, settings, clock, template_dir=paths.template_dir)
     reports = ReportService(
         db, settings, catalog, lifecycle, postal, clock, template_dir=paths.template_dir
     )

@@ -7,92 +7,93 @@ moment, recipient, an event), all in one transaction. A result the post sends ba
 goes back to the counter queue (``Có kết quả``, to be returned in person); ``settled_at`` never
 changes, so the classification (trước hạn / đúng hạn / quá hạn) stays what it was. Every step is
 an event in ``dossier_events``: the history keeps everything.
+
+The rules live in ``domain/postal*.py``, the queries in ``db/stores/postal.py``; each method here
+opens one unit of work and calls them in order. Delivery outcomes: ``services/postal_tracking.py``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import distinct, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from tthc_desk.db.engine import Database
-from tthc_desk.db.models import (
-    DossierEventRecord,
-    DossierRecord,
-    PostalBatchRecord,
-    PostalItemRecord,
-)
+from tthc_desk.db.unit_of_work import UnitOfWork
 from tthc_desk.domain.clock import Clock
-from tthc_desk.domain.dossier import (
-    Channel,
-    Dossier,
-    ReturnMethod,
-    Status,
-    normalise_phone,
-    phone_problem,
-    return_address_problem,
-)
-from tthc_desk.domain.errors import (
-    ConflictError,
-    NotFoundError,
-    ProblemCollector,
-    ValidationError,
-)
-from tthc_desk.domain.lifecycle import Move, next_status
+from tthc_desk.domain.dossier import Dossier, ReturnMethod
+from tthc_desk.domain.errors import NotFoundError, ProblemCollector, ValidationError
 from tthc_desk.domain.postal import (
     PostalBatch,
     PostalCounts,
+    PostalDossier,
     PostalItem,
     PostalShares,
     PostalState,
     StatusImportSummary,
     batch_number_text,
+    minute,
     normalise_waybill,
     parse_batch_number,
     parse_waybill,
+    shares_window,
+)
+from tthc_desk.domain.postal_handover import (
+    ListHeading,
+    batch_waybills,
+    check_moment,
+    choose_candidates,
+    end_of_office_day,
+    ensure_waybill_editable,
+    given_numbers,
+    handovers,
+    requested_codes,
+    requested_moment,
+    waybill_event,
+    waybill_taken,
+)
+from tthc_desk.domain.postal_return import CHANGEABLE as CHANGEABLE  # the UI asks it too
+from tthc_desk.domain.postal_return import (
+    ReturnRequest,
+    ensure_after_last_step,
+    parse_return_method,
+    plan_return_change,
 )
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
-from tthc_desk.services.counters import next_value
-from tthc_desk.services.dossier_service import FUTURE_TOLERANCE, DossierService
-from tthc_desk.services.postal_records import POST_OFFICE, item_dto, item_query, minute
 from tthc_desk.services.postal_tracking import PostalTracking
 from tthc_desk.services.print_service import write
 from tthc_desk.services.settings_service import SettingsService
 
-#: Statuses in which the applicant may still change how the result reaches them.
-CHANGEABLE = (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY)
 _SUFFIX_ERROR = "Danh sách bàn giao chỉ xuất được ra tệp .pdf hoặc .xlsx."
-_WAITING = (DossierRecord.status == Status.RESULT_READY.value) & (
-    DossierRecord.return_method == ReturnMethod.POSTAL.value
-)
 
 
-def _waitingitem_dto(d: DossierRecord) -> PostalItem:
-    return PostalItem(
-        dossier_code=d.code,
-        applicant_name=d.applicant_name,
-        procedure_name=d.procedure_name,
-        recipient_name=d.return_recipient or d.authorised_name or d.applicant_name,
-        recipient_address=d.return_address,
-        recipient_phone=d.return_phone or d.applicant_phone,
-        state=PostalState.WAITING,
-        settled_at=d.settled_at,
-        fee_amount=d.fee_amount,
-    )
+def _dossier(uow: UnitOfWork, code: str) -> PostalDossier:
+    dossier = uow.postal.dossier(nfc(code))
+    if dossier is None:
+        raise NotFoundError(f"Không tìm thấy hồ sơ mã “{nfc(code)}”.")
+    return dossier
+
+
+def _batch(uow: UnitOfWork, number: str | int) -> PostalBatch:
+    """A list named by its number text ("03/2026/BGBC", "3/2026") or its id."""
+    if isinstance(number, int):
+        batch = uow.postal.batch(number)
+    else:
+        parsed = parse_batch_number(number)
+        batch_id = None if parsed is None else uow.postal.batch_id(*parsed)
+        batch = None if batch_id is None else uow.postal.batch(batch_id)
+    if batch is None:
+        raise NotFoundError(f"Không có danh sách bàn giao số “{number}” (ghi dạng 03/2026/BGBC).")
+    return batch
 
 
 class PostalService:
     def __init__(
         self,
         db: Database,
-        dossiers: DossierService,
         catalog: CatalogService,
         calendar: CalendarService,
         settings: SettingsService,
@@ -100,7 +101,6 @@ class PostalService:
         template_dir: Path | None = None,
     ) -> None:
         self._db = db
-        self._dossiers = dossiers
         self._catalog = catalog
         self._calendar = calendar
         self._settings = settings
@@ -111,20 +111,15 @@ class PostalService:
     # -- reading ------------------------------------------------------------------------------
     def counts(self) -> PostalCounts:
         """How many results wait for handover, and how many items are in each state."""
-        with self._db.session() as s:
-            waiting = s.scalar(select(func.count()).select_from(DossierRecord).where(_WAITING)) or 0
-            by_state = dict(
-                s.execute(
-                    select(PostalItemRecord.state, func.count()).group_by(PostalItemRecord.state)
-                ).all()
-            )
+        with self._db.read() as uow:
+            waiting = uow.postal.count_waiting()
+            by_state = uow.postal.count_by_state()
         return PostalCounts(
             waiting=waiting,
-            **{
-                st.value: int(by_state.get(st.value, 0))
-                for st in PostalState
-                if st is not PostalState.WAITING
-            },
+            handed_over=by_state.get(PostalState.HANDED_OVER, 0),
+            delivered=by_state.get(PostalState.DELIVERED, 0),
+            failed=by_state.get(PostalState.FAILED, 0),
+            returned=by_state.get(PostalState.RETURNED, 0),
         )
 
     def items(self, state: PostalState | None = None, limit: int | None = None) -> list[PostalItem]:
@@ -133,69 +128,48 @@ class PostalService:
         Waiting rows come oldest result first; handed-over items newest list first.
         """
         out: list[PostalItem] = []
-        with self._db.session() as s:
+        with self._db.read() as uow:
             if state in (None, PostalState.WAITING):
-                stmt = (
-                    select(DossierRecord)
-                    .where(_WAITING)
-                    .order_by(DossierRecord.settled_at, DossierRecord.code)
-                )
-                out += [_waitingitem_dto(d) for d in s.scalars(stmt.limit(limit))]
+                out += [d.waiting_item() for d in uow.postal.waiting(limit)]
             if state is not PostalState.WAITING:
-                stmt2 = item_query()
-                if state is not None:
-                    stmt2 = stmt2.where(PostalItemRecord.state == state.value)
-                stmt2 = stmt2.order_by(
-                    PostalItemRecord.handed_over_at.desc(),
-                    PostalBatchRecord.id.desc(),
-                    PostalItemRecord.position,
-                )
-                out += [item_dto(r, d, b) for r, d, b in s.execute(stmt2.limit(limit))]
+                out += uow.postal.items(state, limit)
         return out[:limit] if limit is not None else out
+
+    def handed_over_between(self, start: datetime, end: datetime) -> list[PostalItem]:
+        """The items handed to the post from ``start`` (included) to ``end`` (excluded), newest
+        list first: the postal part of a report, without reading every item."""
+        with self._db.read() as uow:
+            return uow.postal.handed_over_between(start, end)
 
     def waiting(self) -> list[PostalItem]:
         return self.items(PostalState.WAITING)
 
     def items_for(self, code: str) -> list[PostalItem]:
         """Every postal item of one dossier, oldest first (a returned result may be sent again)."""
-        with self._db.session() as s:
-            d = self._dossier(s, code)
-            rows = s.execute(
-                item_query()
-                .where(PostalItemRecord.dossier_id == d.id)
-                .order_by(PostalItemRecord.id)
-            ).all()
-            items = [item_dto(r, dd, b) for r, dd, b in rows]
-            if (
-                d.status == Status.RESULT_READY.value
-                and d.return_method == ReturnMethod.POSTAL.value
-            ):
-                items.append(_waitingitem_dto(d))
-            return items
+        with self._db.read() as uow:
+            dossier = _dossier(uow, code)
+            items = uow.postal.items_of(dossier.id)
+        if dossier.waiting_for_post:
+            items.append(dossier.waiting_item())
+        return items
 
     def item(self, waybill: str) -> PostalItem:
-        with self._db.session() as s:
-            row = s.execute(
-                item_query().where(PostalItemRecord.waybill == normalise_waybill(waybill))
-            ).first()
-            if row is None:
-                raise NotFoundError(f"Không có bưu gửi nào số hiệu “{normalise_waybill(waybill)}”.")
-            return item_dto(*row)
+        number = normalise_waybill(waybill)
+        with self._db.read() as uow:
+            item = uow.postal.item_by_waybill(number)
+        if item is None:
+            raise NotFoundError(f"Không có bưu gửi nào số hiệu “{number}”.")
+        return item
 
     def batches(self, year: int | None = None) -> list[PostalBatch]:
         """The handover lists, newest first."""
-        with self._db.session() as s:
-            stmt = select(PostalBatchRecord).order_by(
-                PostalBatchRecord.year.desc(), PostalBatchRecord.number.desc()
-            )
-            if year is not None:
-                stmt = stmt.where(PostalBatchRecord.year == year)
-            return [self._batch(s, b) for b in s.scalars(stmt)]
+        with self._db.read() as uow:
+            return uow.postal.batches(year)
 
     def batch(self, number: str | int) -> PostalBatch:
         """A list by its number text ("03/2026/BGBC", "3/2026") or its id."""
-        with self._db.session() as s:
-            return self._batch(s, self._batch_record(s, number))
+        with self._db.read() as uow:
+            return _batch(uow, number)
 
     def postal_shares(self, start: date, end: date) -> PostalShares:
         """Received-by-post and returned-by-post counts for the days ``start``–``end``.
@@ -204,43 +178,10 @@ class PostalService:
         received = first receipt in the period; returned = a ``returned`` event in the period
         (handing to the post is one); by post = the channel, or a handover in the period.
         """
-        if start > end:
-            raise ValidationError.for_field(
-                "start",
-                f"Ngày bắt đầu ({start:%d/%m/%Y}) phải trước hoặc bằng ngày kết thúc ({end:%d/%m/%Y}).",
-            )
-        lo = datetime.combine(start, time.min)
-        hi = datetime.combine(end + timedelta(days=1), time.min)
-        d = DossierRecord
-        intake = func.coalesce(d.intake_at, d.received_at)
-        with self._db.session() as s:
-            received = s.execute(
-                select(
-                    func.count(),
-                    func.coalesce(func.sum(func.iif(d.channel == Channel.POSTAL.value, 1, 0)), 0),
-                ).where(d.received_at >= lo, intake >= lo, intake < hi)
-            ).one()
-            returned = (
-                s.scalar(
-                    select(func.count(distinct(DossierEventRecord.dossier_id))).where(
-                        DossierEventRecord.kind == Move.RETURNED.value,
-                        DossierEventRecord.at >= lo,
-                        DossierEventRecord.at < hi,
-                    )
-                )
-                or 0
-            )
-            by_post = (
-                s.scalar(
-                    select(func.count(distinct(PostalItemRecord.dossier_id))).where(
-                        PostalItemRecord.handed_over_at >= lo, PostalItemRecord.handed_over_at < hi
-                    )
-                )
-                or 0
-            )
-        return PostalShares(
-            start, end, int(received[0]), int(received[1]), int(returned), int(by_post)
-        )
+        lo, hi = shares_window(start, end)
+        with self._db.read() as uow:
+            counts = uow.postal.share_counts(lo, hi)
+        return PostalShares(start, end, *counts)
 
     # -- the applicant's choice ---------------------------------------------------------------
     def set_return(
@@ -258,85 +199,22 @@ class PostalService:
         By post: the procedure must allow it and the address must be complete; the recipient
         defaults to the authorised person, else the applicant, the phone to theirs.
         """
-        try:
-            method = ReturnMethod(method)
-        except ValueError:
-            raise ValidationError.for_field(
-                "return_method",
-                "Nơi nhận kết quả phải là “counter” (tại Bộ phận Một cửa) hoặc “postal” (qua bưu chính).",
-            ) from None
+        request = ReturnRequest(parse_return_method(method), recipient, address, phone, reason)
         now = minute(self._clock.now())
-        actor = actor if actor is not None else self._settings.current_clerk()
-        problems = ProblemCollector()
-        with self._db.session(write=True) as s:
-            rec = self._dossier(s, code)
-            status = Status(rec.status)
-            if status not in CHANGEABLE:
-                raise ValidationError.for_field(
-                    "return_method",
-                    f"Hồ sơ đang ở trạng thái “{status.label}”: không đổi được nơi nhận kết quả.",
-                )
-            old = {
-                "return_method": rec.return_method,
-                "return_address": rec.return_address,
-                "return_recipient": rec.return_recipient,
-                "return_phone": rec.return_phone,
-            }
-            if method is ReturnMethod.POSTAL:
-                procedure = self._catalog.get(rec.procedure_code)
-                if not procedure.postal_return:
-                    problems.add(
-                        "Thủ tục này không cho phép trả kết quả qua bưu chính.",
-                        field="return_method",
-                    )
-                address = collapse_spaces(address) or rec.return_address or rec.applicant_address
-                recipient = (
-                    collapse_spaces(recipient)
-                    or rec.return_recipient
-                    or rec.authorised_name
-                    or rec.applicant_name
-                )
-                phone = (
-                    normalise_phone(nfc(phone))
-                    or rec.return_phone
-                    or (rec.authorised_phone if recipient == rec.authorised_name else "")
-                    or rec.applicant_phone
-                )
-                if msg := return_address_problem(address):
-                    problems.add(msg, field="return_address")
-                if msg := phone_problem(phone):
-                    problems.add(msg, field="return_phone")
-                if any(ch.isdigit() for ch in recipient):
-                    problems.add(
-                        "Họ tên người nhận không được chứa chữ số.", field="return_recipient"
-                    )
-            else:
-                address = recipient = phone = ""
-            problems.raise_if_any("Chưa đổi được nơi nhận kết quả: cần sửa các mục được đánh dấu.")
-            new = {
-                "return_method": method.value,
-                "return_address": address,
-                "return_recipient": recipient,
-                "return_phone": phone,
-            }
-            if new == old:
-                raise ValidationError.for_field("return_method", "Không có thông tin nào thay đổi.")
-            for name, value in new.items():
-                setattr(rec, name, value)
-            self._check_after_last_event(s, rec, now)
-            note = collapse_spaces(reason) or f"Nhận kết quả: {method.label.lower()}"
-            s.add(
-                DossierEventRecord(
-                    dossier_id=rec.id,
-                    at=now,
-                    kind="return_changed",
-                    actor=actor,
-                    note=note,
-                    data=json.dumps({"old": old, "new": new}, ensure_ascii=False),
-                )
+        actor = self._actor(actor)
+        with self._db.write() as uow:
+            dossier = _dossier(uow, code)
+            allowed = (
+                request.method is not ReturnMethod.POSTAL
+                or self._catalog.get(dossier.procedure_code).postal_return
             )
-            dossier_id = rec.id
-        return self._dossiers.get_by_id(dossier_id)
+            change = plan_return_change(dossier, request, allowed)
+            ensure_after_last_step(now, uow.events.last_at(dossier.id))
+            uow.postal.set_return_contact(dossier.id, change.new)
+            uow.events.append(dossier.id, change.event(now, actor))
+            changed = uow.dossiers.get(dossier.id)
+        assert changed is not None  # read back in the same transaction
+        return changed
 
     # -- handover to the post office ----------------------------------------------------------
     def create_batch(
@@ -356,78 +234,34 @@ class PostalService:
         One transaction: either every item is on the list, or nothing changed.
         """
         now = minute(self._clock.now())
-        actor = actor if actor is not None else self._settings.current_clerk()
+        moment = requested_moment(at, now, self._end_of_office_day)
+        actor = self._actor(actor)
         office = self._settings.office().office_name
-        employee = collapse_spaces(postal_employee)
+        given = waybills or {}
         problems = ProblemCollector()
-        with self._db.session(write=True) as s:
-            records = self._batch_candidates(s, codes, problems)
-            moment = self._moment(at, now, [self._last_event_at(s, r) for r in records], problems)
-            numbers = self._batch_waybills(s, records, waybills or {}, problems)
-            if not records and not problems.problems:
+        with self._db.write() as uow:
+            dossiers = self._candidates(uow, codes, problems)
+            check_moment(moment, now, [uow.events.last_at(d.id) for d in dossiers], problems)
+            taken = uow.postal.waybill_owners(given_numbers(given))
+            numbers = batch_waybills({d.code for d in dossiers}, given, taken, problems)
+            if not dossiers and not problems.problems:
                 raise ValidationError.for_field(
                     "codes", "Không có kết quả nào đang chờ giao bưu điện."
                 )
             problems.raise_if_any("Chưa lập được danh sách bàn giao: cần sửa các mục sau.")
-            assert moment is not None
-            number = next_value(s, f"postal_batch:{moment.year}")
-            batch = PostalBatchRecord(
-                year=moment.year,
-                number=number,
-                created_at=moment,
-                created_by=actor,
-                postal_employee=employee,
+            number = uow.counters.next_value(f"postal_batch:{moment.year}")
+            employee = collapse_spaces(postal_employee)
+            batch_id = uow.postal.add_batch(moment.year, number, moment, actor, employee)
+            heading = ListHeading(
+                batch_number_text(number, moment.year), moment, actor, office, employee
             )
-            s.add(batch)
-            s.flush()
-            text = batch_number_text(number, moment.year)
-            for position, rec in enumerate(records, start=1):
-                rec.status = next_status(Status(rec.status), Move.RETURNED).value
-                recipient = rec.return_recipient or rec.authorised_name or rec.applicant_name
-                phone = rec.return_phone or rec.applicant_phone
-                waybill = numbers.get(rec.code)
-                s.add(
-                    PostalItemRecord(
-                        dossier_id=rec.id,
-                        batch_id=batch.id,
-                        position=position,
-                        waybill=waybill,
-                        recipient_name=recipient,
-                        recipient_address=rec.return_address,
-                        recipient_phone=phone,
-                        state=PostalState.HANDED_OVER.value,
-                        handed_over_at=moment,
-                    )
-                )
-                rec.returned_at = moment
-                rec.returned_to = recipient
-                rec.rating = rec.rating_comment = ""
-                data = {
-                    "from_status": Status.RESULT_READY.value,
-                    "to_status": Status.RETURNED.value,
-                    "taken_by": recipient,
-                    "via": "postal",
-                    "postal_batch": text,
-                    "waybill": waybill or "",
-                    "recipient": recipient,
-                    "address": rec.return_address,
-                    "phone": phone,
-                    "postal_employee": employee,
-                }
-                s.add(
-                    DossierEventRecord(
-                        dossier_id=rec.id,
-                        at=moment,
-                        kind=Move.RETURNED.value,
-                        actor=actor,
-                        from_unit=office,
-                        to_unit=employee or POST_OFFICE,
-                        note=f"Giao bưu điện theo danh sách bàn giao số {text}",
-                        data=json.dumps(data, ensure_ascii=False),
-                    )
-                )
-            s.flush()
-            return self._batch(s, batch)
+            items = handovers(dossiers, numbers, heading)
+            uow.postal.record_handovers(batch_id, items)
+            for h in items:
+                uow.events.append(h.dossier_id, h.event)
+            batch = uow.postal.batch(batch_id)
+        assert batch is not None  # made in the same transaction
+        return batch
 
     def set_waybill(self, code: str, waybill: str, actor: str | None = None) -> PostalItem:
         """Record (or correct) the waybill of the dossier's item on a list, typed or scanned.
@@ -437,54 +271,24 @@ class PostalService:
         """
         number = parse_waybill(waybill)
         now = minute(self._clock.now())
-        actor = actor if actor is not None else self._settings.current_clerk()
-        with self._db.session(write=True) as s:
-            d = self._dossier(s, code)
-            row = s.execute(
-                item_query()
-                .where(PostalItemRecord.dossier_id == d.id)
-                .order_by(PostalItemRecord.id.desc())
-                .limit(1)
-            ).first()
-            if row is None:
+        actor = self._actor(actor)
+        with self._db.write() as uow:
+            dossier = _dossier(uow, code)
+            tracked = uow.postal.latest_tracked_of(dossier.id)
+            if tracked is None:
                 raise ValidationError.for_field(
-                    "code", f"Hồ sơ {d.code} chưa có trong danh sách bàn giao bưu điện nào."
+                    "code", f"Hồ sơ {dossier.code} chưa có trong danh sách bàn giao bưu điện nào."
                 )
-            item, _, batch = row
+            item = tracked.item
             if item.waybill == number:
-                return item_dto(item, d, batch)
-            if PostalState(item.state) in (PostalState.DELIVERED, PostalState.RETURNED):
-                raise ValidationError.for_field(
-                    "waybill",
-                    f"Bưu gửi của hồ sơ {d.code} đã “{PostalState(item.state).label}”: không sửa số hiệu được nữa.",
-                )
-            self._check_unique_waybill(s, number, item.id)
-            old = item.waybill or ""
-            item.waybill = number
-            s.add(
-                DossierEventRecord(
-                    dossier_id=d.id,
-                    at=max(now, item.handed_over_at),
-                    kind="postal_waybill",
-                    actor=actor,
-                    note=f"Số hiệu bưu gửi {number}" + (f" (thay {old})" if old else ""),
-                    data=json.dumps(
-                        {
-                            "waybill": number,
-                            "old_waybill": old,
-                            "postal_batch": batch_number_text(batch.number, batch.year),
-                        },
-                        ensure_ascii=False,
-                    ),
-                )
-            )
-            try:
-                s.flush()
-            except IntegrityError:  # another counter wrote the same number a moment ago
-                raise ConflictError(
-                    f"Số hiệu bưu gửi {number} vừa được ghi cho một bưu gửi khác."
-                ) from None
-            return item_dto(item, d, batch)
+                return item
+            ensure_waybill_editable(item)
+            owner = uow.postal.waybill_owners([number], except_item=item.id).get(number)
+            if owner is not None:
+                raise ValidationError.for_field("waybill", waybill_taken(number, owner))
+            uow.postal.set_waybill(tracked.item_id, number)
+            uow.events.append(dossier.id, waybill_event(item, number, now, actor))
+        return replace(item, waybill=number)
 
     # -- delivery outcomes (services/postal_tracking.py) ---------------------------------------
     def update(
@@ -528,187 +332,21 @@ class PostalService:
             self.batch(number), self._settings.office(), path, template_dir=self._template_dir
         )
 
-    # -- helpers ------------------------------------------------------------------------------
-    @staticmethod
-    def _dossier(s: Session, code: str) -> DossierRecord:
-        rec = s.scalar(select(DossierRecord).where(DossierRecord.code == nfc(code)))
-        if rec is None:
-            raise NotFoundError(f"Không tìm thấy hồ sơ mã “{nfc(code)}”.")
-        return rec
-
-    def _batch(self, s: Session, b: PostalBatchRecord) -> PostalBatch:
-        rows = s.execute(
-            item_query()
-            .where(PostalItemRecord.batch_id == b.id)
-            .order_by(PostalItemRecord.position)
-        ).all()
-        return PostalBatch(
-            b.id,
-            b.year,
-            b.number,
-            b.created_at,
-            b.created_by,
-            b.postal_employee,
-            tuple(item_dto(*r) for r in rows),
-        )
+    # -- steps --------------------------------------------------------------------------------
+    def _actor(self, actor: str | None) -> str:
+        return actor if actor is not None else self._settings.current_clerk()
 
     @staticmethod
-    def _batch_record(s: Session, number: str | int) -> PostalBatchRecord:
-        if isinstance(number, int):
-            rec = s.get(PostalBatchRecord, number)
-        else:
-            parsed = parse_batch_number(number)
-            rec = (
-                None
-                if parsed is None
-                else s.scalar(
-                    select(PostalBatchRecord).where(
-                        PostalBatchRecord.number == parsed[0], PostalBatchRecord.year == parsed[1]
-                    )
-                )
-            )
-        if rec is None:
-            raise NotFoundError(
-                f"Không có danh sách bàn giao số “{number}” (ghi dạng 03/2026/BGBC)."
-            )
-        return rec
-
-    @staticmethod
-    def _last_event_at(s: Session, rec: DossierRecord) -> datetime | None:
-        return s.scalar(
-            select(DossierEventRecord.at)
-            .where(DossierEventRecord.dossier_id == rec.id)
-            .order_by(DossierEventRecord.at.desc())
-            .limit(1)
-        )
-
-    def _check_after_last_event(self, s: Session, rec: DossierRecord, moment: datetime) -> None:
-        last = self._last_event_at(s, rec)
-        if last is not None and moment < last:
-            raise ValidationError.for_field(
-                "at",
-                f"Thời điểm {moment:%H:%M %d/%m/%Y} trước bước gần nhất của hồ sơ ({last:%H:%M %d/%m/%Y}).",
-            )
-
-    def _batch_candidates(
-        self, s: Session, codes: Sequence[str] | None, problems: ProblemCollector
-    ) -> list[DossierRecord]:
+    def _candidates(
+        uow: UnitOfWork, codes: Sequence[str] | None, problems: ProblemCollector
+    ) -> list[PostalDossier]:
         if codes is None:
-            return list(
-                s.scalars(
-                    select(DossierRecord)
-                    .where(_WAITING)
-                    .order_by(DossierRecord.settled_at, DossierRecord.code)
-                )
-            )
-        out: list[DossierRecord] = []
-        seen: set[str] = set()
-        for raw in codes:
-            code = nfc(raw)
-            if not code or code in seen:
-                continue
-            seen.add(code)
-            rec = s.scalar(select(DossierRecord).where(DossierRecord.code == code))
-            if rec is None:
-                problems.add(f"Không tìm thấy hồ sơ mã “{code}”.", field="codes")
-            elif rec.return_method != ReturnMethod.POSTAL.value:
-                problems.add(
-                    f"Hồ sơ {code} không đăng ký nhận kết quả qua bưu chính.", field="codes"
-                )
-            elif rec.status != Status.RESULT_READY.value:
-                problems.add(
-                    f"Hồ sơ {code} đang ở trạng thái “{Status(rec.status).label}”, chưa có kết quả để giao bưu điện.",
-                    field="codes",
-                )
-            else:
-                out.append(rec)
-        return out
-
-    def _moment(
-        self,
-        at: datetime | date | None,
-        now: datetime,
-        lasts: list[datetime | None],
-        problems: ProblemCollector,
-    ) -> datetime | None:
-        """The handover moment: ``at`` (a day alone: now if today, else the end of that day's
-        office hours), never in the future, never before the latest step of an item."""
-        if at is None:
-            moment = now
-        elif isinstance(at, datetime):
-            moment = minute(at)
-        else:
-            moment = now if at == now.date() else self._end_of_office_day(at)
-        if moment > now + FUTURE_TOLERANCE:
-            problems.add(
-                f"Thời điểm bàn giao {moment:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}).",
-                field="at",
-            )
-            return moment
-        latest = max((x for x in lasts if x is not None), default=None)
-        if latest is not None and moment < latest:
-            problems.add(
-                f"Thời điểm bàn giao {moment:%H:%M %d/%m/%Y} trước bước gần nhất của một hồ sơ trong danh sách ({latest:%H:%M %d/%m/%Y}).",
-                field="at",
-            )
-        return moment
+            return uow.postal.waiting()
+        wanted = requested_codes(codes)
+        return choose_candidates(wanted, uow.postal.dossiers(wanted), problems)
 
     def _end_of_office_day(self, day: date) -> datetime:
         """The end of the last office session of ``day`` (17:00 on a day without sessions)."""
         self._calendar.ensure_years([day.year])
         sessions = self._calendar.calendar().sessions_on(day)
-        return (
-            datetime.combine(day, sessions[-1].end)
-            if sessions
-            else datetime.combine(day, time(17, 0))
-        )
-
-    def _batch_waybills(
-        self,
-        s: Session,
-        records: list[DossierRecord],
-        given: Mapping[str, str],
-        problems: ProblemCollector,
-    ) -> dict[str, str]:
-        on_list = {r.code for r in records}
-        out: dict[str, str] = {}
-        first: dict[str, str] = {}
-        for raw_code, raw in given.items():
-            code = nfc(raw_code)
-            if not nfc(raw):
-                continue
-            if code not in on_list:
-                problems.add(
-                    f"Hồ sơ {code} không có trong danh sách này nên không ghi số hiệu bưu gửi được.",
-                    field="waybills",
-                )
-                continue
-            number = normalise_waybill(raw)
-            try:
-                parse_waybill(number)
-                if number in first:
-                    raise ValidationError.for_field(
-                        "waybill",
-                        f"Số hiệu bưu gửi {number} ghi cho cả hồ sơ {first[number]} và {code}.",
-                    )
-                self._check_unique_waybill(s, number, None)
-            except ValidationError as e:
-                problems.add(e.message, field="waybills")
-                continue
-            first[number] = code
-            out[code] = number
-        return out
-
-    @staticmethod
-    def _check_unique_waybill(s: Session, number: str, item_id: int | None) -> None:
-        other = s.execute(
-            select(DossierRecord.code, PostalBatchRecord.number, PostalBatchRecord.year)
-            .join(PostalItemRecord, PostalItemRecord.dossier_id == DossierRecord.id)
-            .join(PostalBatchRecord, PostalBatchRecord.id == PostalItemRecord.batch_id)
-            .where(PostalItemRecord.waybill == number, PostalItemRecord.id != (item_id or 0))
-        ).first()
-        if other is not None:
-            raise ValidationError.for_field(
-                "waybill",
-                f"Số hiệu bưu gửi {number} đã ghi cho hồ sơ {other[0]} (danh sách {batch_number_text(other[1], other[2])}).",
-            )
+        return end_of_office_day(day, [s.end for s in sessions])

@@ -37,9 +37,9 @@ from tthc_desk.services.print_service import atomic_path
 from tthc_desk.services.settings_service import SettingsService
 
 if TYPE_CHECKING:
+    from tthc_desk.domain.outbox import OutboxItem
     from tthc_desk.exporting.report_reader import RollUp
-    from tthc_desk.sync.items import OutboxItem
-    from tthc_desk.sync.outbox import OutboxService
+    from tthc_desk.services.outbox_service import OutboxService
 
 CALENDAR_MONTHS_KEY = "report_calendar_months"  # True: months without the 15th cut-off
 WEEK_START_KEY = "report_week_start"  # 0 Monday … 6 Sunday

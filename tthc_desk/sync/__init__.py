@@ -1,3 +1,5 @@
-"""Moving exports upward: where reports go (destinations), how (transports), and the outbox that
-keeps each report until its destination confirms it. No Qt here: the CLI and the GUI share it.
+"""Moving exports upward: the rules of a destination, the credential store, and the transports
+(WebDAV, HTTPS POST, SMTP, a folder). No Qt here. The outbox that keeps each report until its
+destination confirms it is :class:`~tthc_desk.services.outbox_service.OutboxService`; the UI and
+the CLI reach everything here through it.
 """

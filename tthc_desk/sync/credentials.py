@@ -27,7 +27,7 @@ class CredentialError(TthcError):
 
 
 class CredentialStore(Protocol):
-    """The small interface the outbox needs; keys name one secret each (``Destination.secret_key``)."""
+    """The small interface the outbox needs; a key names one secret (``Destination.secret_key``)."""
 
     @property
     def available(self) -> bool: ...
@@ -43,7 +43,7 @@ class CredentialStore(Protocol):
 
 
 class InMemoryStore:
-    """A dictionary that behaves like a keyring; ``available=False`` imitates a machine without one."""
+    """A dictionary that behaves like a keyring; ``available=False`` plays a machine without one."""
 
     def __init__(self, *, available: bool = True) -> None:
         self._available = available

@@ -11,8 +11,9 @@ import ssl
 from dataclasses import dataclass
 from typing import Protocol
 
+from tthc_desk.domain.destinations import Destination
 from tthc_desk.domain.errors import TthcError
-from tthc_desk.sync.destinations import Destination
+from tthc_desk.domain.outbox import DeliveryReceipt
 
 
 class UploadError(TthcError):
@@ -62,21 +63,6 @@ class Payload:
         return "application/octet-stream"
 
 
-@dataclass(frozen=True)
-class DeliveryReceipt:
-    """The destination's answer: status code (HTTP or SMTP) and its reply text, kept on the item."""
-
-    status: int | None
-    reply: str
-    already_there: bool = False  # found on the server from an earlier attempt: not sent again
-
-    def describe(self) -> str:
-        text = f"{self.status} {self.reply}".strip() if self.status is not None else self.reply
-        if self.already_there:
-            text = f"Đã có sẵn trên máy chủ từ lần gửi trước. {text}".strip()
-        return text
-
-
 class Transport(Protocol):
     """One kind of destination. Both calls raise :class:`UploadError`, never anything else."""
 
@@ -89,13 +75,10 @@ def tls_context(dest: Destination) -> ssl.SSLContext:
     """The client context: the system's trusted authorities, or the province's own ``ca_file``."""
     try:
         return ssl.create_default_context(cafile=dest.ca_file or None)
-    except (
-        OSError,
-        ValueError,
-    ) as e:  # missing, unreadable, or not a PEM certificate (ssl.SSLError)
+    except (OSError, ValueError) as e:  # missing, unreadable, or not PEM (ssl.SSLError)
         raise UploadError(
-            f"Không đọc được tệp “Chứng chỉ gốc” {dest.ca_file} (không có tệp hoặc không phải chứng chỉ PEM); "
-            "hãy chọn lại trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”.",
+            f"Không đọc được tệp “Chứng chỉ gốc” {dest.ca_file} (không có tệp hoặc không phải "
+            "chứng chỉ PEM); hãy chọn lại trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”.",
             retryable=False,
             detail=f"{type(e).__name__}: {e}",
             about_destination=True,
@@ -150,15 +133,17 @@ def connect_error(
     if isinstance(exc, ssl.SSLCertVerificationError):
         reason = _CERT_REASONS.get(exc.verify_code, "không hợp lệ hoặc không được tin cậy")
         return UploadError(
-            f"Chứng chỉ bảo mật của máy chủ {dest_where} {reason}. Cần người quản trị kiểm tra địa chỉ máy chủ "
-            "và “Chứng chỉ gốc” (tệp CA do cấp tỉnh cung cấp) trong “Nơi nhận báo cáo”, rồi bấm “Gửi lại”.",
+            f"Chứng chỉ bảo mật của máy chủ {dest_where} {reason}. Cần người quản trị kiểm tra "
+            "địa chỉ máy chủ và “Chứng chỉ gốc” (tệp CA do cấp tỉnh cung cấp) trong "
+            "“Nơi nhận báo cáo”, rồi bấm “Gửi lại”.",
             retryable=False,
             detail=detail,
             about_destination=True,
         )
     if isinstance(exc, ssl.SSLError) and exc.reason in _NOT_TLS_REASONS:
         return UploadError(
-            f"Máy chủ {dest_where} không trả lời bằng kết nối mã hóa ở cổng này. {plain_hint}".strip(),
+            f"Máy chủ {dest_where} không trả lời bằng kết nối mã hóa ở cổng này. "
+            f"{plain_hint}".strip(),
             retryable=False,
             detail=detail,
             about_destination=True,
@@ -198,4 +183,7 @@ def connect_error(
     )
 
 
-AUTH_MESSAGE = "Máy chủ từ chối tên đăng nhập hoặc mật khẩu; hãy sửa trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”."
+AUTH_MESSAGE = (
+    "Máy chủ từ chối tên đăng nhập hoặc mật khẩu; hãy sửa trong “Nơi nhận báo cáo” "
+    "rồi bấm “Gửi lại”."
+)

@@ -1,4 +1,4 @@
-"""E-mail delivery over SMTP (STARTTLS, SSL or plain on a trusted network) with the workbook attached.
+"""E-mail over SMTP (STARTTLS, SSL, or plain on a trusted network) with the workbook attached.
 
 SMTP has no way to ask "did you already get this?". Each report therefore carries a stable
 ``Message-ID`` (the same on every try), which lets the province's mailbox, or a person, spot a
@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import base64
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate
 
+from tthc_desk.domain.destinations import Destination, TlsMode
+from tthc_desk.domain.outbox import DeliveryReceipt
 from tthc_desk.sync.delivery import (
     AUTH_MESSAGE,
-    DeliveryReceipt,
     Payload,
     UploadError,
     connect_error,
     tls_context,
 )
-from tthc_desk.sync.destinations import Destination, TlsMode
 
 KIND_WORDS = {
     "weekly": "tuần",
@@ -52,11 +53,13 @@ def build_message(dest: Destination, payload: Payload) -> EmailMessage:
     lines = [
         f"Kính gửi: {dest.name}",
         "",
-        f"Đơn vị {payload.office_id} gửi báo cáo {kind} kỳ {payload.period_key} (tệp đính kèm {payload.file_name}).",
+        f"Đơn vị {payload.office_id} gửi báo cáo {kind} kỳ {payload.period_key} "
+        f"(tệp đính kèm {payload.file_name}).",
     ]
     if payload.replaces_file_name:
         lines.append(
-            f"Bản này (lần {payload.version}) thay thế tệp {payload.replaces_file_name} đã gửi trước."
+            f"Bản này (lần {payload.version}) thay thế tệp {payload.replaces_file_name} "
+            "đã gửi trước."
         )
     lines += ["", f"Mã kiểm tra SHA-256: {payload.sha256}", "", "Thư gửi tự động từ TTHC Desk."]
     msg.set_content("\n".join(lines))
@@ -65,37 +68,51 @@ def build_message(dest: Destination, payload: Payload) -> EmailMessage:
     return msg
 
 
+def _where(dest: Destination) -> str:
+    return f"{dest.smtp_host}:{dest.smtp_port}"
+
+
+def _connect(dest: Destination, context: ssl.SSLContext | None) -> smtplib.SMTP:
+    if dest.tls is TlsMode.SSL:
+        return smtplib.SMTP_SSL(
+            dest.smtp_host, dest.smtp_port, timeout=dest.timeout, context=context
+        )
+    return smtplib.SMTP(dest.smtp_host, dest.smtp_port, timeout=dest.timeout)
+
+
+def _greet(
+    smtp: smtplib.SMTP, dest: Destination, context: ssl.SSLContext | None, secret: str | None
+) -> None:
+    """EHLO, encryption as chosen, then the login (if any)."""
+    smtp.ehlo()
+    if dest.tls is TlsMode.STARTTLS:
+        smtp.starttls(context=context)
+        smtp.ehlo()
+    elif (
+        dest.tls is TlsMode.NONE
+        and smtp.has_extn("starttls")
+        and dest.username
+        and not smtp.has_extn("auth")
+    ):
+        # Offers login only once encrypted: do not send the password in clear to find out.
+        raise UploadError(
+            _starttls_required(_where(dest)),
+            retryable=False,
+            about_destination=True,
+            detail="EHLO: STARTTLS offered, AUTH not offered before it",
+        )
+    if dest.username:
+        _login(smtp, dest.username, secret or "")
+
+
 class SmtpTransport:
     def _open(self, dest: Destination, secret: str | None) -> smtplib.SMTP:
-        where = f"{dest.smtp_host}:{dest.smtp_port}"
+        where = _where(dest)
         context = tls_context(dest) if dest.tls is not TlsMode.NONE else None
         try:
-            if dest.tls is TlsMode.SSL:
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    dest.smtp_host, dest.smtp_port, timeout=dest.timeout, context=context
-                )
-            else:
-                smtp = smtplib.SMTP(dest.smtp_host, dest.smtp_port, timeout=dest.timeout)
+            smtp = _connect(dest, context)
             try:
-                smtp.ehlo()
-                if dest.tls is TlsMode.STARTTLS:
-                    smtp.starttls(context=context)
-                    smtp.ehlo()
-                elif (
-                    dest.tls is TlsMode.NONE
-                    and smtp.has_extn("starttls")
-                    and dest.username
-                    and not smtp.has_extn("auth")
-                ):
-                    # Offers login only once encrypted: do not send the password in clear to find out.
-                    raise UploadError(
-                        _starttls_required(where),
-                        retryable=False,
-                        about_destination=True,
-                        detail="EHLO: STARTTLS offered, AUTH not offered before it",
-                    )
-                if dest.username:
-                    _login(smtp, dest.username, secret or "")
+                _greet(smtp, dest, context, secret)
             except BaseException:
                 smtp.close()
                 raise
@@ -118,7 +135,7 @@ class SmtpTransport:
 
     def send(self, dest: Destination, payload: Payload, secret: str | None) -> DeliveryReceipt:
         smtp = self._open(dest, secret)
-        where = f"{dest.smtp_host}:{dest.smtp_port}"
+        where = _where(dest)
         try:
             msg = build_message(dest, payload)
             # Step by step rather than send_message(): the DATA reply is the receipt worth keeping.
@@ -145,7 +162,7 @@ class SmtpTransport:
         try:
             code, reply = smtp.noop()
         except (smtplib.SMTPException, OSError) as e:
-            raise _mapped(f"{dest.smtp_host}:{dest.smtp_port}", e) from e
+            raise _mapped(_where(dest), e) from e
         finally:
             _quit(smtp)
         return DeliveryReceipt(code, reply.decode("utf-8", "replace"))
@@ -183,8 +200,8 @@ def _detail(e: BaseException) -> str:
 
 def _starttls_required(where: str) -> str:
     return (
-        f"Máy chủ thư {where} yêu cầu mã hóa trước khi đăng nhập và gửi thư: hãy chọn cách mã hóa STARTTLS "
-        "trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”."
+        f"Máy chủ thư {where} yêu cầu mã hóa trước khi đăng nhập và gửi thư: hãy chọn cách mã hóa "
+        "STARTTLS trong “Nơi nhận báo cáo” rồi bấm “Gửi lại”."
     )
 
 
@@ -196,68 +213,79 @@ SSL_PORT_HINT = (
 )
 
 
+#: Said when SSL was chosen and the server does not speak it from the first byte.
+STARTTLS_PORT_HINT = (
+    "Cổng này có thể dùng STARTTLS (thường là cổng 587): hãy chọn cách mã hóa STARTTLS, hoặc "
+    "cổng SSL (thường là 465), trong “Nơi nhận báo cáo”."
+)
+
+
 def _mapped(
     where: str, e: BaseException, *, ssl_chosen: bool = False, starttls_on_ssl_port: bool = False
 ) -> UploadError:
+    """The UploadError an SMTP or network failure stands for."""
     hint = SSL_PORT_HINT if starttls_on_ssl_port else ""
-    if isinstance(e, smtplib.SMTPServerDisconnected) and isinstance(e.__context__, TimeoutError):
-        return connect_error(
-            f"thư {where}", e.__context__, timeout_hint=hint
-        )  # smtplib wraps a timeout as a disconnect
     if isinstance(e, smtplib.SMTPServerDisconnected):
-        return UploadError(
-            f"Kết nối tới máy chủ thư {where} bị ngắt giữa chừng; sẽ gửi lại sau.",
-            retryable=True,
-            detail=_detail(e),
-        )
+        return _disconnected(where, e, hint)
     if isinstance(e, smtplib.SMTPRecipientsRefused):
-        codes = [c for c, _ in e.recipients.values()]
-        retry = all(400 <= c < 500 for c in codes)
-        return UploadError(
-            f"Máy chủ thư {where} không nhận địa chỉ người nhận: {', '.join(e.recipients)}"
-            + ("; sẽ thử lại sau." if retry else "."),
-            retryable=retry,
-            detail=str(e.recipients),
-            status=codes[0] if codes else None,
-        )
+        return _recipients_refused(where, e)
     if isinstance(e, smtplib.SMTPResponseException):
-        if (
-            e.smtp_code == 530 and "STARTTLS" in _detail(e).upper()
-        ):  # "Must issue a STARTTLS command first"
-            return UploadError(
-                _starttls_required(where),
-                retryable=False,
-                detail=_detail(e),
-                status=e.smtp_code,
-                about_destination=True,
-            )
-        if e.smtp_code in (530, 534, 535, 538):
-            return UploadError(AUTH_MESSAGE, retryable=False, detail=_detail(e), status=e.smtp_code)
-        if 400 <= e.smtp_code < 500:
-            return UploadError(
-                f"Máy chủ thư {where} tạm thời không nhận thư (mã {e.smtp_code}); sẽ thử lại sau.",
-                retryable=True,
-                detail=_detail(e),
-                status=e.smtp_code,
-            )
-        return UploadError(
-            f"Máy chủ thư {where} từ chối thư (mã {e.smtp_code}); cần người quản trị kiểm tra.",
-            retryable=False,
-            detail=_detail(e),
-            status=e.smtp_code,
-        )
+        return _refused(where, e)
     if isinstance(e, smtplib.SMTPException):
         return UploadError(
             f"Máy chủ thư {where} trả lời không đúng giao thức; sẽ thử lại sau.",
             retryable=True,
             detail=_detail(e),
         )
-    plain = (
-        (
-            "Cổng này có thể dùng STARTTLS (thường là cổng 587): hãy chọn cách mã hóa STARTTLS, hoặc cổng SSL "
-            "(thường là 465), trong “Nơi nhận báo cáo”."
-        )
-        if ssl_chosen
-        else ""
-    )
+    plain = STARTTLS_PORT_HINT if ssl_chosen else ""
     return connect_error(f"thư {where}", e, plain_hint=plain, timeout_hint=hint)
+
+
+def _disconnected(where: str, e: smtplib.SMTPServerDisconnected, hint: str) -> UploadError:
+    if isinstance(e.__context__, TimeoutError):  # smtplib wraps a timeout as a disconnect
+        return connect_error(f"thư {where}", e.__context__, timeout_hint=hint)
+    return UploadError(
+        f"Kết nối tới máy chủ thư {where} bị ngắt giữa chừng; sẽ gửi lại sau.",
+        retryable=True,
+        detail=_detail(e),
+    )
+
+
+def _recipients_refused(where: str, e: smtplib.SMTPRecipientsRefused) -> UploadError:
+    codes = [c for c, _ in e.recipients.values()]
+    retry = all(400 <= c < 500 for c in codes)
+    return UploadError(
+        f"Máy chủ thư {where} không nhận địa chỉ người nhận: {', '.join(e.recipients)}"
+        + ("; sẽ thử lại sau." if retry else "."),
+        retryable=retry,
+        detail=str(e.recipients),
+        status=codes[0] if codes else None,
+    )
+
+
+def _refused(where: str, e: smtplib.SMTPResponseException) -> UploadError:
+    """A reply code that is not a success: encryption first, login, later, or never."""
+    code, detail = e.smtp_code, _detail(e)
+    if code == 530 and "STARTTLS" in detail.upper():  # "Must issue a STARTTLS command first"
+        return UploadError(
+            _starttls_required(where),
+            retryable=False,
+            detail=detail,
+            status=code,
+            about_destination=True,
+        )
+    if code in (530, 534, 535, 538):
+        return UploadError(AUTH_MESSAGE, retryable=False, detail=detail, status=code)
+    if 400 <= code < 500:
+        return UploadError(
+            f"Máy chủ thư {where} tạm thời không nhận thư (mã {code}); sẽ thử lại sau.",
+            retryable=True,
+            detail=detail,
+            status=code,
+        )
+    return UploadError(
+        f"Máy chủ thư {where} từ chối thư (mã {code}); cần người quản trị kiểm tra.",
+        retryable=False,
+        detail=detail,
+        status=code,
+    )

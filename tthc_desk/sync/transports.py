@@ -21,16 +21,17 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from tthc_desk.domain.destinations import Destination, DestinationKind
+from tthc_desk.domain.outbox import DeliveryReceipt
 from tthc_desk.sync.delivery import (
     AUTH_MESSAGE,
-    DeliveryReceipt,
     Payload,
     Transport,
     UploadError,
     connect_error,
     tls_context,
 )
-from tthc_desk.sync.destinations import LOOPBACK_HOSTS, Destination, DestinationKind
+from tthc_desk.sync.destinations import LOOPBACK_HOSTS
 
 REPLY_LIMIT = 2000  # characters of a server's reply kept on the item
 USER_AGENT = "TTHC-Desk/0.1"
@@ -185,9 +186,8 @@ class HttpsPostTransport:
         }
         parts: list[bytes] = []
         for name, value in fields.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-            )
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            parts.append(f"{head}{value}\r\n".encode())
         quoted = quote(payload.file_name)
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"; '

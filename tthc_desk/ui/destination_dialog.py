@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
 from tthc_desk.domain.errors import TthcError, ValidationError
+from tthc_desk.domain.outbox import DeliveryReceipt
 from tthc_desk.services.container import Services
-from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode
+from tthc_desk.services.outbox_service import SecretPrompt
 from tthc_desk.ui.display import ACCENT_COLOR, ERROR_COLOR, muted_label, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.tasks import TaskRunner
@@ -79,7 +81,7 @@ class DestinationDialog(QDialog):
         self.setMinimumWidth(560)
         self._services = services
         self._runner = runner
-        self.secret_prompt = lambda dest: ask_secret(self, dest)
+        self.secret_prompt: SecretPrompt = lambda dest: ask_secret(self, dest)
         outbox = services.outbox
 
         self.kind_combo = QComboBox()
@@ -157,10 +159,10 @@ class DestinationDialog(QDialog):
             ("timeout", "Thời gian chờ", self.timeout_spin, None),
             ("ca_file", "Chứng chỉ gốc", self.ca_edit, None),
         ):
-            box, label = with_error(widget, note)
+            box, error_label = with_error(widget, note)
             self.form.addRow(self.tr(title), box)
             self._rows[key] = box
-            fields[key] = (widget, label)
+            fields[key] = (widget, error_label)
         self.errors = FieldErrors(fields)
 
         self.test_button = QPushButton(self.tr("Kiểm tra kết nối"))
@@ -271,24 +273,20 @@ class DestinationDialog(QDialog):
         self.errors.clear()
         outbox = self._services.outbox
         try:
-            from tthc_desk.sync import destinations
-
-            checked = destinations.normalise(dest).with_default_secret_key()
-            destinations.validate(checked)
+            checked = outbox.check_destination(dest)
         except ValidationError as e:
             self.errors.show(e)
             return
-        if (
-            checked.needs_secret
-            and not secret
-            and not (outbox.credentials.available and outbox.credentials.get(checked.secret_key))
-        ):
+        if not secret and outbox.needs_secret_prompt(checked):
             secret = self.secret_prompt(checked)  # asked here, on the GUI thread
             if not secret:
                 return
         self.test_button.setEnabled(False)
         self.test_label.setText(self.tr("Đang kiểm tra…"))
-        work = lambda: outbox.test_destination(destination=checked, secret=secret)  # noqa: E731
+
+        def work() -> DeliveryReceipt:
+            return outbox.test_destination(destination=checked, secret=secret)
+
         if self._runner is None:
             try:
                 self._on_test_done(work())
@@ -299,10 +297,10 @@ class DestinationDialog(QDialog):
                 work, self._on_test_done, self._on_test_failed, label="Kiểm tra kết nối"
             )
 
-    def _on_test_done(self, receipt: object) -> None:
+    def _on_test_done(self, receipt: DeliveryReceipt) -> None:
         self.test_button.setEnabled(True)
         self.test_label.setStyleSheet(f"color: {ACCENT_COLOR};")
-        self.test_label.setText(self.tr("Kết nối được: {0}").format(receipt.describe()))  # type: ignore[attr-defined]
+        self.test_label.setText(self.tr("Kết nối được: {0}").format(receipt.describe()))
 
     def _on_test_failed(self, exc: BaseException) -> None:
         self.test_button.setEnabled(True)

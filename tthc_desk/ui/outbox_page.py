@@ -8,6 +8,8 @@ belong on the GUI thread) and used for that run only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
@@ -21,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.destinations import Destination
 from tthc_desk.domain.errors import TthcError
+from tthc_desk.domain.outbox import OutboxItem, OutboxState, SendResult
 from tthc_desk.services.container import Services
-from tthc_desk.sync.destinations import Destination
-from tthc_desk.sync.items import OutboxItem, OutboxState, SendResult
+from tthc_desk.services.outbox_service import SecretPrompt
 from tthc_desk.ui.destination_dialog import DestinationDialog, ask_secret
 from tthc_desk.ui.display import heading_font, list_datetime, list_view, muted_label
 from tthc_desk.ui.errors import show_error
@@ -122,7 +125,10 @@ class _ProgressRelay(QObject):
 
 
 class OutboxPage(QWidget):
-    """``outbox_changed`` after a send or a retry; ``upload_finished(list[SendResult])`` after a send."""
+    """The queue page.
+
+    ``outbox_changed`` after a send or a retry; ``upload_finished(list[SendResult])`` after a send.
+    """
 
     outbox_changed = Signal()
     upload_finished = Signal(object)
@@ -134,8 +140,8 @@ class OutboxPage(QWidget):
         self.setObjectName("outboxPage")
         self._services = services
         self._runner = runner
-        self.secret_prompt = lambda dest: ask_secret(self, dest)
-        self.open_url = QDesktopServices.openUrl  # replaced in tests
+        self.secret_prompt: SecretPrompt = lambda dest: ask_secret(self, dest)
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl  # replaced in tests
         self.dialog: DestinationDialog | None = None
         self._relay = _ProgressRelay(self)
         self._relay.progressed.connect(self._on_relay_progressed)
@@ -228,9 +234,7 @@ class OutboxPage(QWidget):
             self.edit_destination()
             return
         secret: str | None = None
-        if dest.needs_secret and not (
-            outbox.credentials.available and outbox.credentials.get(dest.secret_key)
-        ):
+        if outbox.needs_secret_prompt(dest):
             secret = self.secret_prompt(dest)  # on the GUI thread, before the worker starts
             if not secret:
                 return
@@ -288,9 +292,12 @@ class OutboxPage(QWidget):
         folder = self._services.paths.output_dir / "outbox"
         self._runner.run(
             lambda: self._services.outbox.export(item.id, folder),
-            lambda path: self.open_url(QUrl.fromLocalFile(str(path))),
+            self._on_exported,
             label="Mở tệp",
         )
+
+    def _on_exported(self, path: Path) -> None:
+        self.open_url(QUrl.fromLocalFile(str(path)))
 
     def edit_destination(self) -> None:
         self.dialog = DestinationDialog(self._services, self, runner=self._runner)

@@ -13,7 +13,9 @@ engine = config.attributes.get("engine")
 if engine is None:  # pragma: no cover - only when run by the alembic command line
     from sqlalchemy import create_engine
 
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None, "alembic.ini needs sqlalchemy.url"
+    engine = create_engine(url)
 
 with engine.begin() as connection:
     context.configure(

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.test_cli import Cli, assert_one_line_error
+from tests.cli.test_cli import Cli, assert_one_line_error
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import open_services

@@ -1,49 +1,39 @@
 """The `tthc-desk` commands that follow a dossier after intake: moves, late dossiers and their
-apology letters, the forms of the lifecycle, the tracking ledger and the explanation list.
+apology letters, the tracking ledger and the explanation list. (Their forms print with
+``tthc-desk print``, :mod:`tthc_desk.cli.forms`.)
 
 Same rules as :mod:`tthc_desk.cli`: results on stdout, one item per line; an error ends the
 command with exit code 2 and one Vietnamese line on stderr, and nothing is written (the output
-folder is checked first, and every form is rendered before its file is created).
+folder is checked first).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tthc_desk.cli import EXIT_OK, _day, _format, _moment, _positive, _require_folder
-from tthc_desk.domain.errors import ValidationError
+from tthc_desk.cli.args import (
+    EXIT_OK,
+    MOMENT,
+    Command,
+    CommandTree,
+    day,
+    dispatch,
+    format_moment,
+    moment,
+    positive,
+    require_folder,
+    warn,
+)
 from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus, Move
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
 
-MOMENT = '"YYYY-MM-DD HH:MM"'
-FORMS = {
-    "supplement": "phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
-    "refusal": "phiếu từ chối giải quyết hồ sơ (Mẫu 03)",
-    "apology": "phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), mới nhất trước, kể cả bản dự thảo",
-    "stop": "thông báo dừng giải quyết hồ sơ theo đề nghị của người nộp (Mẫu 05)",
-    "control": "phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
-}
 
-Leaf = Callable[[Any, str, str], argparse.ArgumentParser]
-
-
-def add_print_forms(psub: Any, leaf: Leaf) -> None:
-    """``print supplement|refusal|stop|control|apology CODE -o FILE.pdf``."""
-    for name, help_text in FORMS.items():
-        p = leaf(psub, name, help_text)
-        p.add_argument("code", metavar="MÃ_HỒ_SƠ")
-        p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf")
-
-
-def add_parsers(sub: Any, leaf: Leaf) -> None:
-    p = leaf(
-        sub,
+def add_parsers(tree: CommandTree) -> None:
+    p = tree.leaf(
         "move",
         "ghi một bước giải quyết hồ sơ (chuyển xử lý, bổ sung, có kết quả, trả kết quả…)",
     )
@@ -85,10 +75,10 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
     )
     p.add_argument("--comment", default="", metavar="Ý_KIẾN", help="ý kiến của người nhận kết quả")
     p.add_argument(
-        "--at", type=_moment, metavar=MOMENT, help="thời điểm của bước (mặc định: bây giờ)"
+        "--at", type=moment, metavar=MOMENT, help="thời điểm của bước (mặc định: bây giờ)"
     )
 
-    p = leaf(sub, "late", "liệt kê hồ sơ quá hạn và sắp đến hạn, cho biết đã có phiếu xin lỗi chưa")
+    p = tree.leaf("late", "liệt kê hồ sơ quá hạn và sắp đến hạn, cho biết đã có phiếu xin lỗi chưa")
     p.add_argument(
         "--scan", action="store_true", help="lập phiếu xin lỗi dự thảo cho các hồ sơ còn thiếu"
     )
@@ -97,23 +87,21 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
         ("ledger", "xuất sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian ra Excel hoặc PDF"),
         ("explain", "xuất danh sách hồ sơ quá hạn (báo cáo giải trình) ra Excel hoặc PDF"),
     ):
-        p = leaf(sub, name, help_text)
-        p.add_argument("--from", dest="date_from", type=_day, required=True, metavar="YYYY-MM-DD")
-        p.add_argument("--to", dest="date_to", type=_day, required=True, metavar="YYYY-MM-DD")
+        p = tree.leaf(name, help_text)
+        p.add_argument("--from", dest="date_from", type=day, required=True, metavar="YYYY-MM-DD")
+        p.add_argument("--to", dest="date_to", type=day, required=True, metavar="YYYY-MM-DD")
         p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx|TỆP.pdf")
         if name == "explain":
             p.add_argument("--public", action="store_true", help="danh sách công khai hằng tháng")
 
-    apology = sub.add_parser(
+    apology = tree.group(
         "apology",
-        help="phiếu xin lỗi và hẹn lại ngày trả kết quả",
-        description="Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04).",
+        "phiếu xin lỗi và hẹn lại ngày trả kết quả",
+        "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04).",
+        dest="apology_command",
     )
-    asub = apology.add_subparsers(
-        dest="apology_command", metavar="LỆNH", title="các lệnh", required=True
-    )
-    p = leaf(asub, "confirm", "ghi nhận lãnh đạo đã ký phiếu: cấp số trong sổ, ghi ngày hẹn mới")
-    p.add_argument("letter_id", type=_positive, metavar="SỐ_PHIẾU")
+    p = apology.leaf("confirm", "ghi nhận lãnh đạo đã ký phiếu: cấp số trong sổ, ghi ngày hẹn mới")
+    p.add_argument("letter_id", type=positive, metavar="SỐ_PHIẾU")
     p.add_argument(
         "--by", default=None, metavar="HỌ_TÊN", help="người ký (mặc định: cán bộ đang trực)"
     )
@@ -123,15 +111,15 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
         metavar="LÝ_DO",
         help="lý do lãnh đạo đồng ý hẹn lại lần thứ hai",
     )
-    p = leaf(asub, "deliver", "ghi nhận đã trao hoặc gửi phiếu cho người nộp")
-    p.add_argument("letter_id", type=_positive, metavar="SỐ_PHIẾU")
+    p = apology.leaf("deliver", "ghi nhận đã trao hoặc gửi phiếu cho người nộp")
+    p.add_argument("letter_id", type=positive, metavar="SỐ_PHIẾU")
     p.add_argument(
         "--method",
         required=True,
         metavar="CÁCH_GỬI",
         help="ví dụ “Trao trực tiếp”, “Gửi qua bưu chính”, “Gọi điện thoại”",
     )
-    p.add_argument("--at", type=_moment, metavar=MOMENT, help="thời điểm gửi (mặc định: bây giờ)")
+    p.add_argument("--at", type=moment, metavar=MOMENT, help="thời điểm gửi (mặc định: bây giờ)")
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -155,7 +143,7 @@ def _cmd_move(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     outcome = svc.lifecycle.move(args.code, request)
     print(outcome.dossier.status.label, file=out)
     for warning in outcome.warnings:
-        print(f"Cảnh báo: {warning}", file=sys.stderr)
+        warn(warning)
     return EXIT_OK
 
 
@@ -187,73 +175,48 @@ def _cmd_late(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         for r in svc.apologies.settled_late_without_letter(limit=1_000_000)
     ]
     for r, word in rows:
-        print(
-            f"{r.code}\t{r.applicant_name}\t{_format(r.due_at)}\t{word}\t{_letter_text(by_code.get(r.code, []))}",
-            file=out,
-        )
+        letter_state = _letter_text(by_code.get(r.code, []))
+        due = format_moment(r.due_at)
+        print(f"{r.code}\t{r.applicant_name}\t{due}\t{word}\t{letter_state}", file=out)
     if args.scan:
         print(f"Đã lập {created} phiếu xin lỗi dự thảo.", file=out)
     return EXIT_OK
 
 
-def print_form(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    target = _require_folder(args.output, FORMS[args.print_command].split(" (")[0])
-    form = args.print_command
-    if form == "apology":
-        letters = sorted(
-            svc.apologies.for_dossier(svc.dossiers.get(args.code).code),
-            key=lambda x: (x.created_at, x.id),
-            reverse=True,
-        )
-        if not letters:
-            raise ValidationError.for_field("dossier", "Hồ sơ chưa có phiếu xin lỗi nào.")
-        data = svc.apologies.pdf([x.id for x in letters])
-    else:
-        render = {
-            "supplement": svc.printing.supplement_pdf,
-            "refusal": svc.printing.refusal_pdf,
-            "stop": svc.printing.stop_pdf,
-            "control": svc.printing.control_pdf,
-        }[form]
-        data = render(args.code)
-    print(svc.printing.write(target, data), file=out)
-    return EXIT_OK
-
-
 def _cmd_ledger(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    target = _require_folder(args.output, "sổ theo dõi hồ sơ")
+    target = require_folder(args.output, "sổ theo dõi hồ sơ")
     n = svc.registers.write_ledger(args.date_from, args.date_to, target)
     print(f"Đã ghi {n} hồ sơ vào {target}", file=out)
     return EXIT_OK
 
 
 def _cmd_explain(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    target = _require_folder(args.output, "danh sách hồ sơ quá hạn")
+    target = require_folder(args.output, "danh sách hồ sơ quá hạn")
     n = svc.registers.write_late_list(args.date_from, args.date_to, target, public=args.public)
     print(f"Đã ghi {n} hồ sơ quá hạn vào {target}", file=out)
     return EXIT_OK
 
 
-def _cmd_apology(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    if args.apology_command == "confirm":
-        letter = svc.apologies.confirm(
-            args.letter_id, by=args.by, override_reason=args.override_reason
-        )
-        print(
-            f"{letter.number_text}\t{letter.dossier_code}\thẹn lại {_format(letter.proposed_due_at)}",
-            file=out,
-        )
-    else:
-        letter = svc.apologies.deliver(args.letter_id, args.method, at=args.at)
-        assert letter.status is LetterStatus.DELIVERED
-        print(f"{letter.number_text}\t{letter.dossier_code}\t{letter.status.label}", file=out)
+def _apology_confirm(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    letter = svc.apologies.confirm(args.letter_id, by=args.by, override_reason=args.override_reason)
+    due = format_moment(letter.proposed_due_at)
+    print(f"{letter.number_text}\t{letter.dossier_code}\thẹn lại {due}", file=out)
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Services, TextIO], int]] = {
+def _apology_deliver(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    letter = svc.apologies.deliver(args.letter_id, args.method, at=args.at)
+    assert letter.status is LetterStatus.DELIVERED
+    print(f"{letter.number_text}\t{letter.dossier_code}\t{letter.status.label}", file=out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {
     "move": _cmd_move,
     "late": _cmd_late,
     "ledger": _cmd_ledger,
     "explain": _cmd_explain,
-    "apology": _cmd_apology,
+    "apology": dispatch(
+        "apology_command", {"confirm": _apology_confirm, "deliver": _apology_deliver}
+    ),
 }

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tthc_desk.cli import EXIT_ERROR, EXIT_OK, CliError, _day, _require_file, _require_folder
+from tthc_desk.cli.args import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliError,
+    Command,
+    CommandTree,
+    day,
+    require_file,
+    require_folder,
+)
 from tthc_desk.domain.periods import PeriodKind
 from tthc_desk.domain.report import Report
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
 
-Leaf = Callable[[Any, str, str], argparse.ArgumentParser]
 KINDS = {
     "month": PeriodKind.MONTH,
     "quarter": PeriodKind.QUARTER,
@@ -30,15 +37,16 @@ KINDS = {
 }
 
 
-def add_parsers(sub: Any, leaf: Leaf) -> None:
-    rep = sub.add_parser(
-        "report", help="lập báo cáo gửi cấp trên (Excel)", description="Lập báo cáo gửi cấp trên."
+def add_parsers(tree: CommandTree) -> None:
+    report = tree.group(
+        "report",
+        "lập báo cáo gửi cấp trên (Excel)",
+        "Lập báo cáo gửi cấp trên.",
+        dest="report_command",
+        metavar="LOẠI",
+        title="loại báo cáo",
     )
-    rsub = rep.add_subparsers(
-        dest="report_command", metavar="LOẠI", title="loại báo cáo", required=True
-    )
-    p = leaf(
-        rsub,
+    p = report.leaf(
         "weekly",
         "báo cáo tuần: Tổng hợp (Biểu 06a), Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin",
     )
@@ -46,8 +54,7 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
         "--week", default=None, metavar="2026-W09", help="tuần báo cáo (mặc định: tuần trước)"
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx")
-    p = leaf(
-        rsub,
+    p = report.leaf(
         "period",
         "báo cáo định kỳ Biểu 06a (tháng, quý, 6 tháng, năm theo kỳ chốt số liệu, hoặc tùy chọn)",
     )
@@ -65,14 +72,14 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
         help="kỳ cụ thể: 2026-03, 2026-Q1, 2026-H1, 2026 (mặc định: kỳ đang diễn ra)",
     )
     p.add_argument(
-        "--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="ngày đầu (kỳ tùy chọn)"
+        "--from", dest="date_from", type=day, metavar="YYYY-MM-DD", help="ngày đầu (kỳ tùy chọn)"
     )
     p.add_argument(
-        "--to", dest="date_to", type=_day, metavar="YYYY-MM-DD", help="ngày cuối (kỳ tùy chọn)"
+        "--to", dest="date_to", type=day, metavar="YYYY-MM-DD", help="ngày cuối (kỳ tùy chọn)"
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx")
 
-    p = leaf(sub, "aggregate", "tổng hợp báo cáo của các xã thành bảng Biểu 06a của tỉnh")
+    p = tree.leaf("aggregate", "tổng hợp báo cáo của các xã thành bảng Biểu 06a của tỉnh")
     p.add_argument("files", nargs="+", type=Path, metavar="TỆP.xlsx")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỈNH.xlsx")
     p.add_argument(
@@ -93,7 +100,7 @@ def _summary_line(report: Report, path: Path) -> str:
 
 
 def _cmd_report(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    target = _require_folder(args.output, "báo cáo")
+    target = require_folder(args.output, "báo cáo")
     if args.report_command == "weekly":
         report = svc.reports.write_weekly(svc.reports.week(args.week), target)
     else:
@@ -109,8 +116,8 @@ def _cmd_report(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 
 
 def _cmd_aggregate(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    files = [_require_file(p) for p in args.files]
-    target = _require_folder(args.output, "bảng tổng hợp")
+    files = [require_file(p) for p in args.files]
+    target = require_folder(args.output, "bảng tổng hợp")
     result = svc.reports.aggregate(files, target, period_key=args.period)
     for r in result.included:
         print(f"{r.path}\t{r.office_id}\t{r.office_name}\tĐã tổng hợp", file=out)
@@ -121,14 +128,15 @@ def _cmd_aggregate(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         return EXIT_ERROR
     t = result.total
     print(
-        f"{target}\tkỳ {result.period_key}\t{len(result.included)} đơn vị\tnhận {t.received_total}, "
-        f"đã giải quyết {t.settled_total}, đang giải quyết {t.pending_total}",
+        f"{target}\tkỳ {result.period_key}\t{len(result.included)} đơn vị\t"
+        f"nhận {t.received_total}, đã giải quyết {t.settled_total}, "
+        f"đang giải quyết {t.pending_total}",
         file=out,
     )
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Services, TextIO], int]] = {
+COMMANDS: dict[str, Command] = {
     "report": _cmd_report,
     "aggregate": _cmd_aggregate,
 }

@@ -228,7 +228,8 @@ def test_search_finds_the_dossier_by_a_name_typed_without_accents(run: Cli) -> N
     code, out, err = run("search", "nguyen thi hong nhung")
     assert code == 0, err
     assert out.splitlines() == [
-        "000.17.22.H56-260302-0001\tNguyễn Thị Hồng Nhung\t1.001193\t02/03/2026 09:00\t02/03/2026 17:00\tMới tiếp nhận"
+        "000.17.22.H56-260302-0001\tNguyễn Thị Hồng Nhung\t1.001193\t"
+        "02/03/2026 09:00\t02/03/2026 17:00\tMới tiếp nhận"
     ]
     assert run("search", "0912345678")[1].startswith("000.17.22.H56-260302-0001\t")
     code, out, err = run("search", "tran van khong co")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_cli import Cli, assert_one_line_error
+from tests.cli.test_cli import Cli, assert_one_line_error
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.exporting.report_xlsx import INFO, NUMBERS_ROW, SUMMARY
 from tthc_desk.paths import AppPaths

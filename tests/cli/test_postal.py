@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_cli import Cli, assert_one_line_error
-from tests.test_cli_lifecycle import history, move
-from tests.test_cli_lifecycle import pdf_flat as pdf_flat_text
+from tests.cli.test_cli import Cli, assert_one_line_error
+from tests.cli.test_lifecycle import history, move
+from tests.cli.test_lifecycle import pdf_flat as pdf_flat_text
 
 ADDRESS = "Số 8 ngõ 3 phố Hàn Thuyên, phường Đồng Nguyên"
 
@@ -160,8 +160,8 @@ def test_postal_workflow_from_the_cli(run: Cli, tmp_path: Path) -> None:
     rc, out, err = run("postal", "import", str(status), now="2026-03-04 09:00")
     assert rc == 0, err
     assert (
-        out.strip()
-        == "Đã cập nhật 2 bưu gửi: 0 phát thành công, 1 phát không thành công, 1 chuyển hoàn; 0 dòng không đổi."
+        out.strip() == "Đã cập nhật 2 bưu gửi: 0 phát thành công, 1 phát không thành công, "
+        "1 chuyển hoàn; 0 dòng không đổi."
     )
     assert history(run, c)[-1] == "postal_returned"
 

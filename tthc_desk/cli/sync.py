@@ -16,14 +16,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tthc_desk.cli import EXIT_OK, CliError, _format, _positive, _require_file
-from tthc_desk.sync.destinations import Destination, DestinationKind, TlsMode
-from tthc_desk.sync.items import OutboxState, SendResult
+from tthc_desk.cli.args import (
+    EXIT_OK,
+    CliError,
+    Command,
+    CommandTree,
+    dispatch,
+    format_moment,
+    positive,
+    require_file,
+)
+from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
+from tthc_desk.domain.outbox import OutboxState, SendResult
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
 
-Leaf = Callable[[Any, str, str], argparse.ArgumentParser]
 KINDS = {
     "webdav": DestinationKind.WEBDAV,
     "https-post": DestinationKind.HTTPS_POST,
@@ -32,16 +40,14 @@ KINDS = {
 }
 
 
-def add_parsers(sub: Any, leaf: Leaf) -> None:
-    dest = sub.add_parser(
+def add_parsers(tree: CommandTree) -> None:
+    dest = tree.group(
         "destination",
-        help="nơi nhận báo cáo gửi lên cấp trên",
-        description="Nơi nhận báo cáo gửi lên cấp trên (người quản trị đặt).",
+        "nơi nhận báo cáo gửi lên cấp trên",
+        "Nơi nhận báo cáo gửi lên cấp trên (người quản trị đặt).",
+        dest="destination_command",
     )
-    dsub = dest.add_subparsers(
-        dest="destination_command", metavar="LỆNH", title="các lệnh", required=True
-    )
-    p = leaf(dsub, "set", "đặt nơi nhận: thư mục WebDAV, địa chỉ HTTPS, thư điện tử hoặc thư mục")
+    p = dest.leaf("set", "đặt nơi nhận: thư mục WebDAV, địa chỉ HTTPS, thư điện tử hoặc thư mục")
     p.add_argument(
         "--kind", required=True, choices=list(KINDS), help="webdav, https-post, smtp hoặc folder"
     )
@@ -69,7 +75,7 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
         help="không lưu mật khẩu (máy không có kho mật khẩu): hỏi lại mỗi lần gửi",
     )
     p.add_argument("--smtp-host", default="", metavar="MÁY_CHỦ")
-    p.add_argument("--smtp-port", type=_positive, default=587, metavar="CỔNG")
+    p.add_argument("--smtp-port", type=positive, default=587, metavar="CỔNG")
     p.add_argument(
         "--tls",
         choices=[m.value for m in TlsMode],
@@ -99,13 +105,13 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
     p.add_argument(
         "--ca-file", default="", metavar="TỆP.pem", help="chứng chỉ gốc riêng của máy chủ"
     )
-    leaf(dsub, "show", "xem nơi nhận đang đặt (không hiện mật khẩu)")
-    p = leaf(dsub, "test", "thử kết nối và đăng nhập, không gửi báo cáo nào")
+    dest.leaf("show", "xem nơi nhận đang đặt (không hiện mật khẩu)")
+    p = dest.leaf("test", "thử kết nối và đăng nhập, không gửi báo cáo nào")
     p.add_argument(
         "--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (máy không có keyring)"
     )
 
-    up = leaf(sub, "upload", "gửi các báo cáo đến lượt trong hàng chờ, in kết quả từng tệp")
+    up = tree.leaf("upload", "gửi các báo cáo đến lượt trong hàng chờ, in kết quả từng tệp")
     up.add_argument(
         "--all",
         action="store_true",
@@ -114,18 +120,15 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
     up.add_argument(
         "--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (máy không có keyring)"
     )
-    usub = up.add_subparsers(dest="upload_command", metavar="LỆNH", title="các lệnh")
-    leaf(
-        usub,
+    tree.optional_below(up, dest="upload_command").leaf(
         "status",
         "liệt kê hàng chờ gửi: số, tệp, trạng thái, số lần thử, lần thử sau, lỗi gần nhất",
     )
 
-    box = sub.add_parser("outbox", help="hàng chờ gửi báo cáo", description="Hàng chờ gửi báo cáo.")
-    bsub = box.add_subparsers(
-        dest="outbox_command", metavar="LỆNH", title="các lệnh", required=True
+    box = tree.group(
+        "outbox", "hàng chờ gửi báo cáo", "Hàng chờ gửi báo cáo.", dest="outbox_command"
     )
-    p = leaf(bsub, "add", "đưa một tệp báo cáo đã lập vào hàng chờ gửi")
+    p = box.leaf("add", "đưa một tệp báo cáo đã lập vào hàng chờ gửi")
     p.add_argument("file", type=Path, metavar="TỆP")
     p.add_argument("--kind", required=True, metavar="LOẠI", help="loại báo cáo: weekly, period…")
     p.add_argument(
@@ -134,8 +137,8 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
     p.add_argument(
         "--office", default="", metavar="MÃ", help="mã định danh cơ quan (mặc định: của cơ quan)"
     )
-    p = leaf(bsub, "retry", "đặt lại một báo cáo gửi không được để gửi ở lần tới")
-    p.add_argument("item_id", type=_positive, metavar="SỐ")
+    p = box.leaf("retry", "đặt lại một báo cáo gửi không được để gửi ở lần tới")
+    p.add_argument("item_id", type=positive, metavar="SỐ")
 
 
 def _stdin_secret() -> str:
@@ -160,30 +163,32 @@ def _prompt(args: argparse.Namespace) -> Callable[[Destination], str | None]:
     return ask
 
 
-def _cmd_destination(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    outbox = svc.outbox
-    if args.destination_command == "show":
-        dest = outbox.destination()
-        if dest is None:
-            raise CliError("Chưa đặt nơi nhận báo cáo (tthc-desk destination set …).")
-        print(f"Tên\t{dest.name}\nLoại\t{dest.kind.label}\nĐịa chỉ\t{dest.where}", file=out)
-        if dest.username:
-            print(f"Tên đăng nhập\t{dest.username}", file=out)
-        if dest.needs_secret:
-            if not outbox.credentials.available:
-                state = "không lưu (máy không có kho mật khẩu), hỏi khi gửi"
-            else:
-                state = (
-                    "đã lưu trong kho mật khẩu"
-                    if outbox.credentials.get(dest.secret_key)
-                    else "chưa lưu"
-                )
-            print(f"Mật khẩu\t{state}", file=out)
-        return EXIT_OK
-    if args.destination_command == "test":
-        receipt = outbox.test_destination(_prompt(args))
-        print(f"Kết nối được: {receipt.describe()}", file=out)
-        return EXIT_OK
+def _secret_state(svc: Services, dest: Destination) -> str:
+    credentials = svc.outbox.credentials
+    if not credentials.available:
+        return "không lưu (máy không có kho mật khẩu), hỏi khi gửi"
+    return "đã lưu trong kho mật khẩu" if credentials.get(dest.secret_key) else "chưa lưu"
+
+
+def _destination_show(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    dest = svc.outbox.destination()
+    if dest is None:
+        raise CliError("Chưa đặt nơi nhận báo cáo (tthc-desk destination set …).")
+    print(f"Tên\t{dest.name}\nLoại\t{dest.kind.label}\nĐịa chỉ\t{dest.where}", file=out)
+    if dest.username:
+        print(f"Tên đăng nhập\t{dest.username}", file=out)
+    if dest.needs_secret:
+        print(f"Mật khẩu\t{_secret_state(svc, dest)}", file=out)
+    return EXIT_OK
+
+
+def _destination_test(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    receipt = svc.outbox.test_destination(_prompt(args))
+    print(f"Kết nối được: {receipt.describe()}", file=out)
+    return EXIT_OK
+
+
+def _destination(args: argparse.Namespace) -> Destination:
     values: dict[str, Any] = {
         "kind": KINDS[args.kind],
         "name": args.name,
@@ -202,7 +207,12 @@ def _cmd_destination(args: argparse.Namespace, svc: Services, out: TextIO) -> in
     }
     if args.subject is not None:
         values["subject_template"] = args.subject
-    dest = Destination(**values)
+    return Destination(**values)
+
+
+def _destination_set(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    outbox = svc.outbox
+    dest = _destination(args)
     secret = _stdin_secret() if args.password_stdin else None
     if secret and not args.no_store and not outbox.credentials.available:
         raise CliError(
@@ -223,24 +233,30 @@ def _result_text(r: SendResult) -> str:
         return "Đã gửi"
     if r.state is OutboxState.FAILED:
         return "Gửi không được, cần xử lý"
-    return f"Chờ gửi lại lúc {_format(r.next_attempt_at)}" if r.next_attempt_at else "Chờ gửi lại"
+    if r.next_attempt_at:
+        return f"Chờ gửi lại lúc {format_moment(r.next_attempt_at)}"
+    return "Chờ gửi lại"
+
+
+def _upload_status(svc: Services, out: TextIO) -> int:
+    for i in svc.outbox.items():
+        next_at = (
+            format_moment(i.next_attempt_at)
+            if i.next_attempt_at and i.state is not OutboxState.SENT
+            else ""
+        )
+        print(
+            f"{i.id}\t{i.file_name}\t{i.state.label}\t{i.attempts}\t{next_at}\t{i.last_error}",
+            file=out,
+        )
+    counts = svc.outbox.status_counts()
+    print("Tổng: " + ", ".join(f"{s.label.lower()} {n}" for s, n in counts.items()), file=out)
+    return EXIT_OK
 
 
 def _cmd_upload(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     if args.upload_command == "status":
-        for i in svc.outbox.items():
-            next_at = (
-                _format(i.next_attempt_at)
-                if i.next_attempt_at and i.state is not OutboxState.SENT
-                else ""
-            )
-            print(
-                f"{i.id}\t{i.file_name}\t{i.state.label}\t{i.attempts}\t{next_at}\t{i.last_error}",
-                file=out,
-            )
-        counts = svc.outbox.status_counts()
-        print("Tổng: " + ", ".join(f"{s.label.lower()} {n}" for s, n in counts.items()), file=out)
-        return EXIT_OK
+        return _upload_status(svc, out)
     results = svc.outbox.send_due(secret_prompt=_prompt(args), ignore_backoff=args.all)
     for r in results:
         reason = r.reply if r.sent else r.message
@@ -250,20 +266,26 @@ def _cmd_upload(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_outbox(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    if args.outbox_command == "retry":
-        item = svc.outbox.retry(args.item_id)
-    else:
-        office = args.office or svc.settings.office().agency_id
-        item = svc.outbox.enqueue(
-            _require_file(args.file), kind=args.kind, period_key=args.period, office_id=office
-        )
+def _outbox_add(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    office = args.office or svc.settings.office().agency_id
+    item = svc.outbox.enqueue(
+        require_file(args.file), kind=args.kind, period_key=args.period, office_id=office
+    )
     print(f"{item.id}\t{item.file_name}\t{item.state.label}", file=out)
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Services, TextIO], int]] = {
-    "destination": _cmd_destination,
+def _outbox_retry(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    item = svc.outbox.retry(args.item_id)
+    print(f"{item.id}\t{item.file_name}\t{item.state.label}", file=out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {
+    "destination": dispatch(
+        "destination_command",
+        {"show": _destination_show, "test": _destination_test, "set": _destination_set},
+    ),
     "upload": _cmd_upload,
-    "outbox": _cmd_outbox,
+    "outbox": dispatch("outbox_command", {"add": _outbox_add, "retry": _outbox_retry}),
 }

@@ -13,21 +13,23 @@ and suffix are checked before the list is made).
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tthc_desk.cli import (
+from tthc_desk.cli.args import (
     EXIT_OK,
     CliError,
-    _day,
-    _format,
-    _moment,
-    _positive,
-    _require_file,
-    _require_folder,
+    Command,
+    CommandTree,
+    day,
+    dispatch,
+    format_moment,
+    moment,
+    positive,
+    require_file,
+    require_folder,
+    warn,
 )
 from tthc_desk.domain.dossier import ReturnMethod
 from tthc_desk.domain.postal import (
@@ -41,7 +43,6 @@ from tthc_desk.domain.postal import (
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
 
-Leaf = Callable[[Any, str, str], argparse.ArgumentParser]
 WHEN = '"YYYY-MM-DD[ HH:MM]"'
 _SUFFIXES = (".pdf", ".xlsx")
 
@@ -49,11 +50,11 @@ _SUFFIXES = (".pdf", ".xlsx")
 def _when(text: str) -> datetime | date:
     """A moment, or a day alone (the service decides the time of a day)."""
     try:
-        return _moment(text)
+        return moment(text)
     except argparse.ArgumentTypeError:
         pass
     try:
-        return _day(text)
+        return day(text)
     except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(
             f"“{text}” không phải ngày dạng YYYY-MM-DD (hoặc “YYYY-MM-DD HH:MM”)."
@@ -77,19 +78,16 @@ def _pair(text: str) -> tuple[str, str]:
     return code.strip(), number.strip()
 
 
-def add_parsers(sub: Any, leaf: Leaf) -> None:
-    postal = sub.add_parser(
+def add_parsers(tree: CommandTree) -> None:
+    postal = tree.group(
         "postal",
-        help="trả kết quả qua dịch vụ bưu chính công ích",
-        description="Trả kết quả qua dịch vụ bưu chính công ích: danh sách bàn giao, "
+        "trả kết quả qua dịch vụ bưu chính công ích",
+        "Trả kết quả qua dịch vụ bưu chính công ích: danh sách bàn giao, "
         "số hiệu bưu gửi, kết quả phát.",
-    )
-    psub = postal.add_subparsers(
-        dest="postal_command", metavar="LỆNH", title="các lệnh", required=True
+        dest="postal_command",
     )
 
-    p = leaf(
-        psub,
+    p = postal.leaf(
         "batch",
         "lập danh sách bàn giao bưu điện (mặc định: mọi kết quả đang chờ) và ghi ra PDF hoặc Excel",
     )
@@ -115,44 +113,42 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
     p.add_argument(
         "--employee", default="", metavar="HỌ_TÊN", help="nhân viên bưu chính nhận bàn giao"
     )
-    p.add_argument(
-        "--copies", type=_positive, default=2, metavar="N", help="số bản in (mặc định 2)"
-    )
+    p.add_argument("--copies", type=positive, default=2, metavar="N", help="số bản in (mặc định 2)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf|TỆP.xlsx")
 
-    p = leaf(psub, "print", "ghi lại một danh sách bàn giao ra PDF hoặc Excel")
+    p = postal.leaf("print", "ghi lại một danh sách bàn giao ra PDF hoặc Excel")
     p.add_argument("number", metavar="SỐ_DANH_SÁCH", help="ví dụ 03/2026/BGBC")
-    p.add_argument(
-        "--copies", type=_positive, default=2, metavar="N", help="số bản in (mặc định 2)"
-    )
+    p.add_argument("--copies", type=positive, default=2, metavar="N", help="số bản in (mặc định 2)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf|TỆP.xlsx")
 
-    p = leaf(psub, "waybill", "ghi số hiệu bưu gửi của một hồ sơ đã giao bưu điện")
+    p = postal.leaf("waybill", "ghi số hiệu bưu gửi của một hồ sơ đã giao bưu điện")
     p.add_argument("code", metavar="MÃ_HỒ_SƠ")
     p.add_argument("number", metavar="SỐ_HIỆU")
 
-    p = leaf(psub, "update", "ghi kết quả phát của một bưu gửi")
+    p = postal.leaf("update", "ghi kết quả phát của một bưu gửi")
     p.add_argument("number", metavar="SỐ_HIỆU", help="số hiệu bưu gửi (hoặc mã hồ sơ)")
     p.add_argument(
         "--status",
         required=True,
         type=_state,
         metavar="TRẠNG_THÁI",
-        help="delivered (đã phát thành công), failed (phát không thành công), returned (chuyển hoàn)",
+        help="delivered (đã phát thành công), failed (phát không thành công), "
+        "returned (chuyển hoàn)",
     )
     p.add_argument(
         "--date", type=_when, metavar=WHEN, help="ngày của kết quả phát (mặc định: bây giờ)"
     )
     p.add_argument("--note", default="", metavar="GHI_CHÚ")
 
-    p = leaf(
-        psub,
+    p = postal.leaf(
         "import",
         "nhập tệp trạng thái phát của bưu điện (CSV hoặc Excel: số hiệu, trạng thái, ngày)",
     )
     p.add_argument("file", type=Path, metavar="TỆP")
 
-    p = leaf(psub, "list", "liệt kê kết quả trả qua bưu chính: mã hồ sơ, số hiệu, trạng thái, ngày")
+    p = postal.leaf(
+        "list", "liệt kê kết quả trả qua bưu chính: mã hồ sơ, số hiệu, trạng thái, ngày"
+    )
     p.add_argument(
         "--status",
         type=_state,
@@ -160,8 +156,7 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
         help="waiting, handed_over, delivered, failed, returned (mặc định: tất cả)",
     )
 
-    p = leaf(
-        psub,
+    p = postal.leaf(
         "return",
         "đổi nơi nhận kết quả của một hồ sơ (tại Bộ phận Một cửa hoặc qua bưu chính)",
     )
@@ -183,19 +178,18 @@ def add_parsers(sub: Any, leaf: Leaf) -> None:
     )
     p.add_argument("--phone", default="", metavar="SỐ", help="điện thoại người nhận")
 
-    p = leaf(
-        psub,
+    p = postal.leaf(
         "shares",
         "số và tỷ lệ hồ sơ tiếp nhận, trả kết quả qua bưu chính trong một khoảng thời gian",
     )
-    p.add_argument("--from", dest="date_from", type=_day, required=True, metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", type=_day, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--from", dest="date_from", type=day, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=day, required=True, metavar="YYYY-MM-DD")
 
 
 def _target(path: Path) -> Path:
     if path.suffix.lower() not in _SUFFIXES:
         raise CliError("Danh sách bàn giao chỉ xuất được ra tệp .pdf hoặc .xlsx.")
-    return _require_folder(path, "danh sách bàn giao")
+    return require_folder(path, "danh sách bàn giao")
 
 
 def _line(item: PostalItem) -> str:
@@ -210,7 +204,7 @@ def _line(item: PostalItem) -> str:
         )
         if value is not None
     ]
-    when = "; ".join(f"{label} {_format(value)}" for label, value in dates)
+    when = "; ".join(f"{label} {format_moment(value)}" for label, value in dates)
     return "\t".join(
         [item.dossier_code, item.waybill or "-", item.state.label, when, item.batch_number or "-"]
     )
@@ -218,70 +212,101 @@ def _line(item: PostalItem) -> str:
 
 def _missing_warning(count: int) -> None:
     if count:
-        print(
-            f"Cảnh báo: {count} bưu gửi chưa có số hiệu; ghi bằng lệnh “tthc-desk postal waybill MÃ_HỒ_SƠ SỐ_HIỆU” "
-            "hoặc để nhân viên bưu chính ghi tay trên danh sách.",
-            file=sys.stderr,
+        warn(
+            f"{count} bưu gửi chưa có số hiệu; ghi bằng lệnh "
+            "“tthc-desk postal waybill MÃ_HỒ_SƠ SỐ_HIỆU” "
+            "hoặc để nhân viên bưu chính ghi tay trên danh sách."
         )
 
 
-def _cmd_postal(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    cmd = args.postal_command
-    if cmd == "batch":
-        target = _target(args.output)
-        batch = svc.postal.create_batch(
-            args.codes, at=args.date, waybills=dict(args.waybills), postal_employee=args.employee
-        )
-        svc.postal.write_batch_list(batch.id, target, copies=args.copies)
-        print(f"{batch.number_text}\t{len(batch.items)} hồ sơ\t{target}", file=out)
-        _missing_warning(batch.missing_waybills)
-    elif cmd == "print":
-        target = _target(args.output)
-        batch = svc.postal.batch(args.number)
-        svc.postal.write_batch_list(batch.id, target, copies=args.copies)
-        print(target, file=out)
-        _missing_warning(batch.missing_waybills)
-    elif cmd == "waybill":
-        item = svc.postal.set_waybill(args.code, args.number)
-        print(f"{item.dossier_code}\t{item.waybill}\t{item.batch_number}", file=out)
-        if hint := s10_warning(item.waybill):
-            print(f"Cảnh báo: {hint}", file=sys.stderr)
-    elif cmd == "update":
-        if args.status not in (PostalState.DELIVERED, PostalState.FAILED, PostalState.RETURNED):
-            raise CliError("Trạng thái phải là delivered, failed hoặc returned.")
-        item = svc.postal.update(args.number, args.status, at=args.date, note=args.note)
-        print(_line(item), file=out)
-    elif cmd == "import":
-        s = svc.postal.import_statuses(_require_file(args.file))
-        print(
-            f"Đã cập nhật {s.delivered + s.failed + s.returned} bưu gửi: {s.delivered} phát thành công, "
-            f"{s.failed} phát không thành công, {s.returned} chuyển hoàn; {s.unchanged} dòng không đổi.",
-            file=out,
-        )
-    elif cmd == "list":
-        for item in svc.postal.items(args.status):
-            print(_line(item), file=out)
-    elif cmd == "return":
-        d = svc.postal.set_return(
-            args.code, args.method, recipient=args.recipient, address=args.address, phone=args.phone
-        )
-        where = (
-            f"\t{d.return_recipient}\t{d.return_address}"
-            if d.return_method is ReturnMethod.POSTAL
-            else ""
-        )
-        print(f"{d.code}\t{d.return_method.label}{where}", file=out)
-    else:
-        s = svc.postal.postal_shares(args.date_from, args.date_to)
-        print(
-            f"Tiếp nhận\t{s.received_total}\tqua bưu chính\t{s.received_by_post}\t{percent_text(s.received_share)}",
-            file=out,
-        )
-        print(
-            f"Trả kết quả\t{s.returned_total}\tqua bưu chính\t{s.returned_by_post}\t{percent_text(s.returned_share)}",
-            file=out,
-        )
+def _batch(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    target = _target(args.output)
+    batch = svc.postal.create_batch(
+        args.codes, at=args.date, waybills=dict(args.waybills), postal_employee=args.employee
+    )
+    svc.postal.write_batch_list(batch.id, target, copies=args.copies)
+    print(f"{batch.number_text}\t{len(batch.items)} hồ sơ\t{target}", file=out)
+    _missing_warning(batch.missing_waybills)
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Services, TextIO], int]] = {"postal": _cmd_postal}
+def _print(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    target = _target(args.output)
+    batch = svc.postal.batch(args.number)
+    svc.postal.write_batch_list(batch.id, target, copies=args.copies)
+    print(target, file=out)
+    _missing_warning(batch.missing_waybills)
+    return EXIT_OK
+
+
+def _waybill(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    item = svc.postal.set_waybill(args.code, args.number)
+    print(f"{item.dossier_code}\t{item.waybill}\t{item.batch_number}", file=out)
+    if hint := s10_warning(item.waybill):
+        warn(hint)
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    if args.status not in (PostalState.DELIVERED, PostalState.FAILED, PostalState.RETURNED):
+        raise CliError("Trạng thái phải là delivered, failed hoặc returned.")
+    item = svc.postal.update(args.number, args.status, at=args.date, note=args.note)
+    print(_line(item), file=out)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    s = svc.postal.import_statuses(require_file(args.file))
+    print(
+        f"Đã cập nhật {s.delivered + s.failed + s.returned} bưu gửi: "
+        f"{s.delivered} phát thành công, {s.failed} phát không thành công, "
+        f"{s.returned} chuyển hoàn; {s.unchanged} dòng không đổi.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    for item in svc.postal.items(args.status):
+        print(_line(item), file=out)
+    return EXIT_OK
+
+
+def _return(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    d = svc.postal.set_return(
+        args.code, args.method, recipient=args.recipient, address=args.address, phone=args.phone
+    )
+    where = (
+        f"\t{d.return_recipient}\t{d.return_address}"
+        if d.return_method is ReturnMethod.POSTAL
+        else ""
+    )
+    print(f"{d.code}\t{d.return_method.label}{where}", file=out)
+    return EXIT_OK
+
+
+def _shares(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    s = svc.postal.postal_shares(args.date_from, args.date_to)
+    for what, total, by_post, share in (
+        ("Tiếp nhận", s.received_total, s.received_by_post, s.received_share),
+        ("Trả kết quả", s.returned_total, s.returned_by_post, s.returned_share),
+    ):
+        print(f"{what}\t{total}\tqua bưu chính\t{by_post}\t{percent_text(share)}", file=out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {
+    "postal": dispatch(
+        "postal_command",
+        {
+            "batch": _batch,
+            "print": _print,
+            "waybill": _waybill,
+            "update": _update,
+            "import": _import,
+            "list": _list,
+            "return": _return,
+            "shares": _shares,
+        },
+    )
+}

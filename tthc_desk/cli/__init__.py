@@ -1,0 +1,176 @@
+"""The `tthc-desk` command line: the same services as the GUI, for scripting and administration.
+
+Every command accepts ``--data-dir DIR`` and ``--now "YYYY-MM-DD HH:MM"`` before or after its
+name. What a command produces goes to stdout, one item per line; diagnostics go to the log (and
+to stderr with ``-v``). An error ends the command with exit code 2 and ONE Vietnamese line on
+stderr, and nothing is written: input is checked before any write, and a receipt's folder is
+checked before the dossier is saved.
+
+This module assembles the parser from the command modules (one per group of commands, each
+depending only on :mod:`tthc_desk.cli.args`), runs the command named on the line, and turns an
+error into its exit code and line. Opening the GUI is left to the caller
+(``tthc_desk.__main__``), which passes a ``gui`` callable: the CLI sits below the application
+root in the layers and never imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from tthc_desk.cli import admin, dossiers, forms, lifecycle, postal, reports, sync
+from tthc_desk.cli.args import (
+    EXIT_ERROR,
+    EXIT_INTERNAL,
+    CliError,
+    Command,
+    CommandTree,
+    Parser,
+    UsageError,
+    app_paths,
+    common_options,
+    fixed_clock,
+)
+from tthc_desk.domain.clock import Clock, SystemClock
+from tthc_desk.domain.errors import TthcError, ValidationError
+from tthc_desk.paths import AppPaths
+
+__all__ = ["COMMANDS", "GuiLauncher", "build_parser", "error_line", "main"]
+
+log = logging.getLogger(__name__)
+
+#: ``gui(paths, clock, demo) -> exit code``, provided by ``tthc_desk.__main__``.
+GuiLauncher = Callable[[AppPaths, Clock | None, bool], int]
+
+# In the order of ``tthc-desk --help``: setting up, the counter, forms, after intake, the post,
+# reports, and sending them upward.
+_GROUPS = (admin, dossiers, forms, lifecycle, postal, reports, sync)
+
+#: Every command, by the name given on the command line.
+COMMANDS: dict[str, Command] = {name: run for g in _GROUPS for name, run in g.COMMANDS.items()}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = Parser(
+        prog="tthc-desk",
+        parents=[common],
+        description="TTHC Desk – tiếp nhận hồ sơ, hẹn trả kết quả tại Bộ phận Một cửa. "
+        "Không có lệnh: mở giao diện.",
+    )
+    tree = CommandTree.below(parser, common, dest="command")
+    for group in _GROUPS:
+        group.add_parsers(tree)
+    return parser
+
+
+def error_line(error: BaseException) -> str:
+    """One line for stderr: a ValidationError's summary followed by every problem."""
+    if (
+        isinstance(error, ValidationError)
+        and error.problems
+        and [p.describe() for p in error.problems] != [error.message]
+    ):
+        problems = "; ".join(p.describe().rstrip(". ") for p in error.problems)
+        text = f"{error.message.rstrip('. ')} — {problems}."
+    elif isinstance(error, TthcError):
+        text = error.message
+    else:
+        text = str(error)
+    return " ".join(text.split())
+
+
+def main(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> int:
+    """Run one command (or open the GUI through ``gui``); returns the exit code."""
+    raw = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args([unicodedata.normalize("NFC", a) for a in raw])
+    except UsageError as e:
+        print(f"tthc-desk: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except SystemExit as e:  # --help
+        return int(e.code or 0)
+    paths = app_paths(args)
+    try:
+        with _logging(paths, bool(getattr(args, "verbose", False))) as log_file:
+            try:
+                return _run(args, paths, gui)
+            except Exception as e:
+                return _failure(e, log_file)
+    except OSError as e:  # the data folder itself cannot be created
+        print(
+            f"tthc-desk: không dùng được thư mục dữ liệu “{paths.data_dir}”: {e.strerror or e}.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> int:
+    clock = fixed_clock(args)
+    if args.command is None:
+        if gui is None:
+            raise CliError("Bản này không có giao diện; hãy dùng một lệnh (xem tthc-desk --help).")
+        # With demo=True the GUI seeds the demo database once (demo_service.ensure_demo).
+        return gui(paths, clock, bool(getattr(args, "demo", False)))
+    from tthc_desk.services.container import open_services
+
+    services = open_services(paths, clock or SystemClock())
+    try:
+        return COMMANDS[args.command](args, services, sys.stdout)
+    finally:
+        services.close()
+
+
+def _failure(error: Exception, log_file: Path) -> int:
+    """The exit code of a command that raised ``error``, its line printed on stderr."""
+    if isinstance(error, TthcError):
+        refused = error.full_text() if isinstance(error, ValidationError) else error.message
+        log.info("Refused: %s", refused)
+        line, code = error_line(error), EXIT_ERROR
+    elif isinstance(error, OSError):
+        log.error("File error", exc_info=error)
+        where = f" “{error.filename}”" if error.filename else ""
+        line, code = f"không đọc/ghi được tệp{where}: {error.strerror or error}.", EXIT_ERROR
+    else:
+        log.error("Unexpected error", exc_info=error)
+        line = (
+            f"lỗi không mong đợi ({type(error).__name__}: {error_line(error)}); "
+            f"chi tiết trong {log_file}."
+        )
+        code = EXIT_INTERNAL
+    print(f"tthc-desk: {line}", file=sys.stderr)
+    return code
+
+
+@contextmanager
+def _logging(paths: AppPaths, verbose: bool) -> Iterator[Path]:
+    """Diagnostics to a rotating file in the data folder (and stderr with -v), for this run."""
+    root = logging.getLogger()
+    paths.log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = paths.log_dir / "tthc-desk-cli.log"
+    handlers: list[logging.Handler] = [
+        logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    ]
+    handlers[0].setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+        handlers[-1].setFormatter(logging.Formatter("%(message)s"))
+    old_level = root.level
+    root.setLevel(logging.INFO)
+    for h in handlers:
+        root.addHandler(h)
+    try:
+        yield log_file
+    finally:
+        for h in handlers:
+            root.removeHandler(h)
+            h.close()
+        root.setLevel(old_level)
