@@ -1,5 +1,5 @@
 """The report store's period reads against a real SQLite file: the dossiers a period may count,
-the histories to replay, first letters, postal items handed over, ledger and late rows."""
+the histories to replay, first letters, ledger and late rows."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from datetime import datetime
 
 from tests.conftest import make_draft
 from tthc_desk.domain.clock import FixedClock
-from tthc_desk.domain.dossier import Channel, Person, ReturnMethod, Status
+from tthc_desk.domain.dossier import Channel, Status
 from tthc_desk.domain.lifecycle import Granularity, Move
-from tthc_desk.domain.postal import PostalState
 from tthc_desk.services.apology_service import LetterEdit
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveRequest
 
-SAME_DAY, THREE_DAYS = "1.001193", "1.004873"  # the second may return by post
-ADDRESS = "Số 8 ngõ 3 phố Hàn Thuyên, phường Đồng Nguyên, tỉnh Bắc Ninh"
+SAME_DAY, THREE_DAYS = "1.001193", "1.004873"
 
 
 def at(day: int, hour: int = 8, minute: int = 0) -> datetime:
@@ -100,41 +98,6 @@ def test_the_first_letter_signed_before_the_end(services: Services, clock: Fixed
         at(4, 9),
         "01/2026/PXL",
     )
-
-
-def postal_result(services: Services, clock: FixedClock, when: datetime, name: str) -> str:
-    applicant = Person(name, "036084001111", phone="0912345678", address=ADDRESS)
-    code = receive(
-        services,
-        clock,
-        when,
-        THREE_DAYS,
-        applicant=applicant,
-        return_method=ReturnMethod.POSTAL,
-        return_address=ADDRESS,
-    )
-    move(services, clock, code, Move.RESULT_READY, when.replace(hour=when.hour + 1))
-    return code
-
-
-def test_postal_items_handed_over_in_the_period(services: Services, clock: FixedClock) -> None:
-    a = postal_result(services, clock, at(2), "Nguyễn Thị Hồng Nhung")
-    b = postal_result(services, clock, at(2, 9), "Lê Văn Tám")
-    clock.set(at(2, 14))
-    services.postal.create_batch([a], waybills={a: "EB123456789VN"})
-    clock.set(at(3, 14))
-    services.postal.create_batch([b])
-    c = postal_result(services, clock, at(4), "Vũ Thị Lan")
-    clock.set(at(6, 9))
-    services.postal.create_batch([c])
-    with services.db.read() as uow:
-        items = uow.reports.postal_items_handed_over(at(2, 0), at(6, 0))
-    assert [i.dossier_code for i in items] == [b, a]  # newest list first
-    first = items[1]
-    assert first.batch_number == "01/2026/BGBC" and first.waybill == "EB123456789VN"
-    assert first.state is PostalState.HANDED_OVER and first.handed_over_at == at(2, 14)
-    assert first.recipient_name == "Nguyễn Thị Hồng Nhung" and not first.taken_at_counter
-    assert first.settled_at == at(2, 9)
 
 
 def test_ledger_sources_with_the_first_hand_off(services: Services, clock: FixedClock) -> None:

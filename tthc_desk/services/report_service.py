@@ -166,7 +166,7 @@ class ReportService:
             dossiers = replay(rows, histories, start, as_of, granularity)
             del rows, histories  # a year's raw rows: not kept while the rest is read
             letters = uow.reports.first_letters(late_ids(dossiers), as_of)
-            postal_items = uow.reports.postal_items_handed_over(start, as_of)
+            postal_items = uow.postal.handed_over_between(start, as_of)
         return build_report(self._frame(period, as_of, now), dossiers, letters, postal_items)
 
     def _frame(self, period: Period, as_of: datetime, now: datetime) -> ReportFrame:

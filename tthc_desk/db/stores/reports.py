@@ -4,7 +4,8 @@ Each read is one statement (or one per chunk of ids) however big the database: t
 dossier ended, its first hand-off and its first signed letter come from correlated subqueries
 that walk the ``(dossier_id, at)`` index of the events and the ``dossier_id`` index of the
 letters, never one query per dossier. Rows come back as the domain's typed rows
-(:class:`~tthc_desk.domain.report_build.ReportSource`, the registers' sources).
+(:class:`~tthc_desk.domain.report_build.ReportSource`, the registers' sources). The postal items
+a report lists come from the postal store (``handed_over_between``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from tthc_desk.db.models import (
     ApologyLetterRecord,
     DossierEventRecord,
     DossierRecord,
-    PostalBatchRecord,
-    PostalItemRecord,
 )
 from tthc_desk.db.stores.base import Store
 from tthc_desk.db.stores.events import decode_data
@@ -35,7 +34,6 @@ from tthc_desk.domain.lifecycle import (
     LetterStatus,
     Move,
 )
-from tthc_desk.domain.postal import PostalItem, PostalState, batch_number_text
 from tthc_desk.domain.registers import LateSource, LedgerSource
 from tthc_desk.domain.report_build import ReportSource
 
@@ -44,7 +42,6 @@ _CHUNK = 500  # ids per IN (…): well under SQLite's bound on parameters
 # ~200,000 rows of a year.
 _STATUS = {s.value: s for s in Status}
 _CHANNEL = {c.value: c for c in Channel}
-_POSTAL_STATE = {s.value: s for s in PostalState}
 _SETTLED = tuple(s.value for s in SETTLED)
 _RUNNING = (Status.RECEIVED.value, Status.IN_PROGRESS.value)
 _POSTAL = ReturnMethod.POSTAL.value
@@ -201,62 +198,6 @@ class ReportStore(Store):
                     continue  # not the first, or a signed letter somehow left unnumbered
                 found[dossier_id] = FirstLetter(number, year, confirmed_at)
         return found
-
-    def postal_items_handed_over(self, start: datetime, end: datetime) -> list[PostalItem]:
-        """Items handed to the post office in [start, end), newest list first, in list order;
-        their state is the one recorded now (the report replays it at its end)."""
-        p, b = PostalItemRecord, PostalBatchRecord
-        stmt = (
-            select(
-                _d.code,
-                _d.applicant_name,
-                _d.procedure_name,
-                p.recipient_name,
-                p.recipient_address,
-                p.recipient_phone,
-                p.state,
-                p.id,
-                p.waybill,
-                b.number,
-                b.year,
-                _d.settled_at,
-                p.handed_over_at,
-                p.delivered_at,
-                p.failed_at,
-                p.returned_at,
-                p.note,
-                _d.fee_amount,
-                _d.status,
-            )
-            .join(_d, _d.id == p.dossier_id)
-            .join(b, b.id == p.batch_id)
-            .where(p.handed_over_at >= start, p.handed_over_at < end)
-            .order_by(p.handed_over_at.desc(), b.id.desc(), p.position)
-        )
-        return [
-            PostalItem(
-                dossier_code=r.code,
-                applicant_name=r.applicant_name,
-                procedure_name=r.procedure_name,
-                recipient_name=r.recipient_name,
-                recipient_address=r.recipient_address,
-                recipient_phone=r.recipient_phone,
-                state=_POSTAL_STATE[r.state],
-                id=r.id,
-                waybill=r.waybill or "",
-                batch_number=batch_number_text(r.number, r.year),
-                settled_at=r.settled_at,
-                handed_over_at=r.handed_over_at,
-                delivered_at=r.delivered_at,
-                failed_at=r.failed_at,
-                returned_at=r.returned_at,
-                note=r.note,
-                fee_amount=r.fee_amount,
-                taken_at_counter=r.state == PostalState.RETURNED.value
-                and r.status == Status.RETURNED.value,
-            )
-            for r in self._s.execute(stmt)
-        ]
 
     # -- the registers --------------------------------------------------------------------------
     def ledger_sources(self, start: datetime, end: datetime) -> list[LedgerSource]:
