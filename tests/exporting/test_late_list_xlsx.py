@@ -12,7 +12,8 @@ from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.exporting.late_list_xlsx import write_late_list_xlsx
 
 HEADER = ["STT", "Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hẹn trả", "Ngày có kết quả",
-          "Số ngày quá hạn", "Lý do", "Đơn vị chịu trách nhiệm", "Số, ngày phiếu xin lỗi"]  # fmt: skip
+          "Số ngày quá hạn", "Lý do", "Đơn vị chịu trách nhiệm",
+          "Số, ngày phiếu xin lỗi"]  # fmt: skip
 
 
 def read(path: Path) -> list[list[object]]:

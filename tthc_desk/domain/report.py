@@ -62,6 +62,10 @@ class Outcome(StrEnum):
         return self in (Outcome.LATE, Outcome.OVERDUE)
 
 
+# A lookup, not ``Outcome(value)``: it runs for each of the ~200,000 dossiers of a year.
+_SETTLED_OUTCOME = {t: Outcome(t.value) for t in Timeliness}
+
+
 def settled_outcome(
     status: Status, ended_at: datetime, due_at: datetime, granularity: Granularity
 ) -> Outcome:
@@ -73,7 +77,7 @@ def settled_outcome(
             if timeliness is Timeliness.LATE and status is Status.WITHDRAWN
             else Outcome.ON_TIME
         )
-    return Outcome(timeliness.value)
+    return _SETTLED_OUTCOME[timeliness]
 
 
 def pending_outcome(status_at_end: Status, due_at_end: datetime, as_of: datetime) -> Outcome:

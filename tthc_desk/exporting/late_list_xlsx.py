@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LateRow, late_counts
 from tthc_desk.domain.text import nfc
 from tthc_desk.exporting.ledger_xlsx import (
+    CellValue,
     ExportTemplateError,
     Sheet,
     label,
+    moment,
     read_labels,
     write_register,
 )
@@ -35,10 +37,6 @@ WIDTHS: dict[str, float] = {
     "letter": 24,
 }
 DATES = {"received", "due", "settled"}
-
-
-def _moment(value: datetime | None) -> datetime | None:
-    return value.replace(second=0, microsecond=0, tzinfo=None) if value else None
 
 
 def write_late_list_xlsx(
@@ -81,20 +79,20 @@ def write_late_list_xlsx(
         centre_columns=[i for i, k in enumerate(keys) if k in ("number", "late_days")],
     )
 
-    def values() -> Iterable[list[object]]:
+    def values() -> Iterable[list[CellValue]]:
         for i, r in enumerate(rows, start=1):
             letter = label(data, "cells.no_letter")
             if r.letter_number:
                 day = f"{r.letter_date:%d/%m/%Y}" if r.letter_date else ""
                 letter = label(data, "cells.letter", number=r.letter_number, date=day)
-            cell = {
+            cell: dict[str, CellValue] = {
                 "number": i,
                 "code": r.code,
                 "applicant": nfc(r.applicant_name),
                 "procedure": nfc(r.procedure_name),
-                "received": _moment(r.received_at),
-                "due": _moment(r.due_at),
-                "settled": _moment(r.settled_at) or label(data, "cells.open"),
+                "received": moment(r.received_at),
+                "due": moment(r.due_at),
+                "settled": moment(r.settled_at) or label(data, "cells.open"),
                 "late_days": r.late_working_days,
                 "reason": nfc(r.reason) or label(data, "cells.no_reason"),
                 "unit": nfc(r.responsible_unit),

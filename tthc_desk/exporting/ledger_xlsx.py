@@ -18,13 +18,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.page import PrintPageSetup
+from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperties
 
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.office import OfficeProfile
@@ -32,6 +38,8 @@ from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, Ledg
 from tthc_desk.domain.text import nfc
 from tthc_desk.resources import resource_path
 
+#: What a register cell holds (an int is a float to the type checker).
+CellValue = str | float | datetime | None
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 LEDGER_TEMPLATE = "ledger"
 LEDGER_WIDTHS = (6, 28, 34, 24, 36, 26, 9, 16, 16, 16, 16, 16, 22)
@@ -57,7 +65,7 @@ def read_labels(name: str, template_dir: Path | None = None) -> dict[str, Any]:
         data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ExportTemplateError(f"Không đọc được mẫu “{path}”: {exc}.") from None
-    return _nfc(data)
+    return {k: _nfc(v) for k, v in data.items()}
 
 
 def _nfc(value: Any) -> Any:
@@ -92,6 +100,37 @@ class Sheet:
     centre_columns: Iterable[int] = ()
 
 
+class PrintedSheet(Protocol):
+    """What the page setup and the layout of a register need of a worksheet. A normal worksheet
+    has it all; a write-only one has it too at run time (``Worksheet._setup`` gives it), though
+    its stubs leave it out."""
+
+    column_dimensions: DimensionHolder[str, ColumnDimension]
+    merged_cells: MultiCellRange
+    page_setup: PrintPageSetup
+    sheet_properties: WorksheetProperties
+    oddFooter: HeaderFooterItem | None
+
+
+def print_setup(ws: PrintedSheet) -> None:
+    """A4 landscape, fitted to the page width, pages numbered in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    props = ws.sheet_properties
+    if props.pageSetUpPr is None:
+        props.pageSetUpPr = PageSetupProperties()
+    props.pageSetUpPr.fitToPage = True
+    if ws.oddFooter is not None:  # openpyxl gives every sheet one
+        ws.oddFooter.center.text = "Trang &P / &N"
+
+
+def column_widths(ws: PrintedSheet, widths: Sequence[float]) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
 def write_register(
     sheet_title: str,
     office: OfficeProfile,
@@ -102,11 +141,8 @@ def write_register(
     """Write one register sheet (write-only, streamed) and return the path."""
     wb = Workbook(write_only=True)
     ws: WriteOnlyWorksheet = wb.create_sheet(sheet_title[:31])
-    n_cols = len(sheet.widths)
-    last = get_column_letter(n_cols)
-    for i, width in enumerate(sheet.widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
+    printed = cast(PrintedSheet, ws)  # see PrintedSheet: the stubs lack what it has
+    column_widths(printed, sheet.widths)
     top = [nfc(office.parent_authority).upper(), nfc(office.office_name).upper(), sheet.title]
     top += list(sheet.lines)
     first_head = len(top) + 2
@@ -114,49 +150,52 @@ def write_register(
     # Write-only: the sheet view and page setup are written with the first row, so set them now.
     ws.freeze_panes = f"A{last_head + 1}"
     ws.print_title_rows = f"{first_head}:{last_head}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "Trang &P / &N"
-    for r, text in enumerate(top, start=1):
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=r >= 2 and r <= 3, size=14 if r == 3 else 11)
-        cell.alignment = Alignment(horizontal="center" if r >= 3 else "left")
-        ws.append([cell])
-        if r >= 3:
-            ws.merged_cells.add(f"A{r}:{last}{r}")
+    print_setup(printed)
+    _write_top(ws, printed, top, get_column_letter(len(sheet.widths)))
     ws.append([])
     for row in sheet.header_rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=value or None)
-            cell.font = Font(bold=True)
-            cell.alignment = _HEAD
-            cell.border = _BOX
-            cells.append(cell)
-        ws.append(cells)
+        ws.append([_head_cell(ws, value) for value in row])
     for rng in sheet.merges:
-        ws.merged_cells.add(_shift(rng, first_head - 1))
-
-    dates = set(sheet.date_columns)
-    centred = set(sheet.centre_columns)
+        printed.merged_cells.add(_shift(rng, first_head - 1))
+    dates, centred = set(sheet.date_columns), set(sheet.centre_columns)
     for values in rows:
-        cells = []
-        for i, value in enumerate(values):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.border = _BOX
-            if i in dates:
-                cell.number_format = DATETIME_FORMAT
-            cell.alignment = _CENTRE if i in dates or i in centred else _WRAP
-            cells.append(cell)
-        ws.append(cells)
+        ws.append([_body_cell(ws, i, value, dates, centred) for i, value in enumerate(values)])
     target = Path(path)
     partial = target.with_name(target.name + ".part")
     wb.save(partial)
     partial.replace(target)
     return target
+
+
+def _write_top(ws: WriteOnlyWorksheet, printed: PrintedSheet, top: list[str], last: str) -> None:
+    """The authority and office (left), then the title and its lines centred across the sheet."""
+    for r, text in enumerate(top, start=1):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=2 <= r <= 3, size=14 if r == 3 else 11)
+        cell.alignment = Alignment(horizontal="center" if r >= 3 else "left")
+        ws.append([cell])
+        if r >= 3:
+            printed.merged_cells.add(f"A{r}:{last}{r}")
+
+
+def _head_cell(ws: WriteOnlyWorksheet, value: str) -> Cell:
+    cell = WriteOnlyCell(ws, value=value or None)
+    cell.font = Font(bold=True)
+    cell.alignment = _HEAD
+    cell.border = _BOX
+    return cell
+
+
+def _body_cell(
+    ws: WriteOnlyWorksheet, column: int, value: object, dates: set[int], centred: set[int]
+) -> Cell:
+    # openpyxl checks the value when it is set, and refuses a type it cannot write.
+    cell = WriteOnlyCell(ws, value=cast(CellValue, value))
+    cell.border = _BOX
+    if column in dates:
+        cell.number_format = DATETIME_FORMAT
+    cell.alignment = _CENTRE if column in dates or column in centred else _WRAP
+    return cell
 
 
 def _shift(rng: str, offset: int) -> str:
@@ -168,7 +207,8 @@ def period_line(data: dict[str, Any], key: str, date_from: date, date_to: date) 
     return label(data, key, date_from=f"{date_from:%d/%m/%Y}", date_to=f"{date_to:%d/%m/%Y}")
 
 
-def _moment(value: datetime | None) -> datetime | None:
+def moment(value: datetime | None) -> datetime | None:
+    """A datetime as a cell shows it: to the minute, without a time zone."""
     return value.replace(second=0, microsecond=0, tzinfo=None) if value else None
 
 
@@ -215,7 +255,7 @@ def write_ledger_xlsx(
         centre_columns=[0, LEDGER_COLUMNS.index("sets")],
     )
 
-    def values() -> Iterable[list[object]]:
+    def values() -> Iterable[list[CellValue]]:
         for r in rows:
             contact = ", ".join(filter(None, [nfc(r.applicant_address), nfc(r.applicant_phone)]))
             yield [
@@ -226,11 +266,11 @@ def write_ledger_xlsx(
                 contact,
                 nfc(r.handling_unit or r.deciding_agency),
                 r.sets_count,
-                _moment(r.received_at),
-                _moment(r.due_at),
-                _moment(r.handed_over_at),
-                _moment(r.settled_at),
-                _moment(r.returned_at),
+                moment(r.received_at),
+                moment(r.due_at),
+                moment(r.handed_over_at),
+                moment(r.settled_at),
+                moment(r.returned_at),
                 "; ".join(filter(None, [r.timeliness_label, nfc(r.note)])),
             ]
 

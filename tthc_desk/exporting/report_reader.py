@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.report import TOTAL_LABEL, Row06a, figures_checksum
@@ -29,6 +32,7 @@ from tthc_desk.exporting.report_xlsx import (
     SUMMARY,
     TEMPLATE,
     SummaryHead,
+    first_sheet,
     summary_sheet,
 )
 
@@ -54,50 +58,27 @@ class CommuneReport:
     checksum: str
 
 
+_REQUIRED = ("office_id", "period_key", "period_start", "period_end", "checksum")
+
+
 def read_commune_report(path: str | os.PathLike[str]) -> CommuneReport:
     """Read and check one workbook; raises WorkbookProblem saying what is wrong."""
     p = Path(path)
-    try:
-        wb = load_workbook(p, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise WorkbookProblem(
-            f"không mở được tệp ({exc.__class__.__name__}): không phải bảng tính .xlsx hợp lệ"
-        ) from None
-    try:
-        if INFO not in wb.sheetnames:
-            raise WorkbookProblem(f"thiếu sheet “{INFO}”: không phải báo cáo do TTHC Desk lập")
-        if SUMMARY not in wb.sheetnames:
-            raise WorkbookProblem(f"thiếu sheet “{SUMMARY}”")
-        info: dict[str, Any] = {}
-        for row in wb[INFO].iter_rows(min_row=2, values_only=True):
-            if row and row[0]:
-                info[str(row[0])] = row[1]
-        for key in ("office_id", "period_key", "period_start", "period_end", "checksum"):
-            if not info.get(key):
-                raise WorkbookProblem(f"sheet “{INFO}” thiếu mục “{key}”")
-        rows, total = _read_table(wb[SUMMARY])
-    finally:
-        wb.close()
+    info, rows, total = _read_workbook(p)
     checksum = figures_checksum(rows, total)
     if checksum != info["checksum"]:
         raise WorkbookProblem(
             "số liệu sheet “Tổng hợp” không khớp mã kiểm tra (bảng đã bị sửa sau khi lập?)"
         )
-    try:
-        start, end = (
-            date.fromisoformat(str(info["period_start"])),
-            date.fromisoformat(str(info["period_end"])),
-        )
-    except ValueError:
-        raise WorkbookProblem(f"ngày của kỳ báo cáo trong sheet “{INFO}” không hợp lệ") from None
+    start, end = _period_dates(info)
     return CommuneReport(
         path=p,
         office_id=nfc(str(info["office_id"])),
-        office_name=nfc(str(info.get("office_name") or "")),
-        parent_authority=nfc(str(info.get("parent_authority") or "")),
+        office_name=_text(info, "office_name"),
+        parent_authority=_text(info, "parent_authority"),
         period_key=str(info["period_key"]),
         period_kind=str(info.get("period_kind") or "custom"),
-        period_label=nfc(str(info.get("period_label") or "")),
+        period_label=_text(info, "period_label"),
         period_start=start,
         period_end=end,
         generated_at=str(info.get("generated_at") or ""),
@@ -107,26 +88,84 @@ def read_commune_report(path: str | os.PathLike[str]) -> CommuneReport:
     )
 
 
-def _read_table(ws) -> tuple[list[Row06a], Row06a]:  # type: ignore[no-untyped-def]
+def _text(info: dict[str, Any], key: str) -> str:
+    return nfc(str(info.get(key) or ""))
+
+
+def _open(p: Path) -> Workbook:
+    try:
+        return load_workbook(p, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise WorkbookProblem(
+            f"không mở được tệp ({exc.__class__.__name__}): không phải bảng tính .xlsx hợp lệ"
+        ) from None
+
+
+def _read_workbook(p: Path) -> tuple[dict[str, Any], list[Row06a], Row06a]:
+    """The ``Thông tin`` keys (the required ones checked) and the ``Tổng hợp`` table."""
+    wb = _open(p)
+    try:
+        if INFO not in wb.sheetnames:
+            raise WorkbookProblem(f"thiếu sheet “{INFO}”: không phải báo cáo do TTHC Desk lập")
+        if SUMMARY not in wb.sheetnames:
+            raise WorkbookProblem(f"thiếu sheet “{SUMMARY}”")
+        info = _info_rows(_table_sheet(wb, INFO))
+        for key in _REQUIRED:
+            if not info.get(key):
+                raise WorkbookProblem(f"sheet “{INFO}” thiếu mục “{key}”")
+        rows, total = _read_table(_table_sheet(wb, SUMMARY))
+    finally:
+        wb.close()
+    return info, rows, total
+
+
+def _table_sheet(wb: Workbook, name: str) -> Worksheet:
+    ws = wb[name]
+    if isinstance(ws, Worksheet):
+        return ws
+    if isinstance(ws, ReadOnlyWorksheet):
+        # A read-only sheet reads with Worksheet's own iter_rows; the stubs bind it to Worksheet.
+        return cast(Worksheet, ws)
+    raise WorkbookProblem(f"sheet “{name}” không phải một bảng")
+
+
+def _info_rows(ws: Worksheet) -> dict[str, Any]:
+    return {str(r[0]): r[1] for r in ws.iter_rows(min_row=2, values_only=True) if r and r[0]}
+
+
+def _period_dates(info: dict[str, Any]) -> tuple[date, date]:
+    try:
+        return (
+            date.fromisoformat(str(info["period_start"])),
+            date.fromisoformat(str(info["period_end"])),
+        )
+    except ValueError:
+        raise WorkbookProblem(f"ngày của kỳ báo cáo trong sheet “{INFO}” không hợp lệ") from None
+
+
+def _read_table(ws: Worksheet) -> tuple[list[Row06a], Row06a]:
     rows: list[Row06a] = []
     for values in ws.iter_rows(min_row=NUMBERS_ROW + 2, max_col=13, values_only=True):
         name = values[1] if len(values) > 1 else None
         if not name:
             break
-        numbers = values[2:13]
-        if len(numbers) != 11 or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in numbers
-        ):
-            raise WorkbookProblem(f"dòng “{name}” của sheet “{SUMMARY}” có ô không phải số hồ sơ")
-        row = Row06a(nfc(str(name)), *numbers)
-        if not row.identities_hold():
-            raise WorkbookProblem(
-                f"dòng “{name}” của sheet “{SUMMARY}” không thỏa các đẳng thức của Biểu 06a"
-            )
+        row = _table_row(str(name), values[2:13])
         if row.field == TOTAL_LABEL:
             return rows, row
         rows.append(row)
     raise WorkbookProblem(f"sheet “{SUMMARY}” không có dòng “{TOTAL_LABEL}”")
+
+
+def _table_row(name: str, numbers: Sequence[object]) -> Row06a:
+    counts = [v for v in numbers if isinstance(v, int) and not isinstance(v, bool) and v >= 0]
+    if len(numbers) != 11 or len(counts) != 11:
+        raise WorkbookProblem(f"dòng “{name}” của sheet “{SUMMARY}” có ô không phải số hồ sơ")
+    row = Row06a(nfc(name), *counts)
+    if not row.identities_hold():
+        raise WorkbookProblem(
+            f"dòng “{name}” của sheet “{SUMMARY}” không thỏa các đẳng thức của Biểu 06a"
+        )
+    return row
 
 
 @dataclass
@@ -205,8 +244,7 @@ def write_roll_up(
         first.period_label if first else result.period_key,
     )
     wb = Workbook()
-    ws = wb.active
-    ws.title = SUMMARY
+    ws = first_sheet(wb, SUMMARY)
     summary_sheet(
         ws, t, SummaryHead(period, province, receiving_unit, place, day), result.rows, result.total
     )
@@ -257,8 +295,8 @@ def info_of(data: bytes) -> dict[str, Any]:
     try:
         if INFO not in wb.sheetnames:
             return {}
-        return {
-            str(r[0]): r[1] for r in wb[INFO].iter_rows(min_row=2, values_only=True) if r and r[0]
-        }
+        return _info_rows(_table_sheet(wb, INFO))
+    except WorkbookProblem:
+        return {}
     finally:
         wb.close()

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tthc_desk.domain.periods import Period
 from tthc_desk.domain.report import Report, Row06a, content_checksum, share
 from tthc_desk.domain.text import format_long_date, nfc
-from tthc_desk.exporting.ledger_xlsx import label, read_labels
+from tthc_desk.exporting.ledger_xlsx import column_widths, label, moment, print_setup, read_labels
 
 TEMPLATE = "report_06a"
 SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = (
@@ -51,19 +51,9 @@ _TOTAL_FILL = PatternFill("solid", fgColor="EEEEEE")
 
 
 def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "Trang &P / &N"
+    print_setup(ws)
     if title_rows:
         ws.print_title_rows = title_rows
-
-
-def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
 
 
 def _cell(
@@ -93,12 +83,16 @@ def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
         ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
 
 
-def _moment(value: datetime | None) -> datetime | None:
-    return value.replace(second=0, microsecond=0, tzinfo=None) if value else None
-
-
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
+
+
+def first_sheet(wb: Workbook, title: str) -> Worksheet:
+    """The sheet a new workbook starts with, renamed ``title``."""
+    ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new (not write-only) workbook starts with one
+    ws.title = title
+    return ws
 
 
 # -- Tổng hợp (Biểu 06a) ------------------------------------------------------------------------
@@ -135,8 +129,9 @@ class SummaryHead:
 def summary_sheet(
     ws: Worksheet, t: dict[str, Any], head: SummaryHead, rows: Sequence[Row06a], total: Row06a
 ) -> int:
-    """Write Biểu 06a on ``ws``; returns the number of table rows (with the level and total rows)."""
-    _widths(ws, (6, 34, 10, 11, 15, 10, 10, 10, 10, 10, 10, 10, 10))
+    """Write Biểu 06a on ``ws``; returns the number of table rows (with the level and total
+    rows)."""
+    column_widths(ws, (6, 34, 10, 11, 15, 10, 10, 10, 10, 10, 10, 10, 10))
     p = head.period
     _cell(ws, 1, 1, label(t, "form.number"), bold=True)
     _merge(ws, 1, 1, 1, 2)
@@ -161,7 +156,10 @@ def summary_sheet(
     _merge(ws, 4, 11, 4, 13)
 
     h = HEADER_ROW
-    c = lambda key: label(t, f"columns.{key}")  # noqa: E731
+
+    def c(key: str) -> str:
+        return label(t, f"columns.{key}")
+
     heads = [
         (h, 1, h + 3, 1, c("number")),
         (h, 2, h + 3, 2, c("field")),
@@ -185,13 +183,13 @@ def summary_sheet(
     for r1, c1, r2, c2, text in heads:
         _cell(ws, r1, c1, text, bold=True, align=_HEAD)
         _merge(ws, r1, c1, r2, c2)
-    for r, height in zip(range(h, h + 4), (30, 22, 22, 46), strict=True):
-        ws.row_dimensions[r].height = height
+    for head_row, height in zip(range(h, h + 4), (30, 22, 22, 46), strict=True):
+        ws.row_dimensions[head_row].height = height
         for col in range(1, 14):
-            ws.cell(row=r, column=col).border = _BOX
+            ws.cell(row=head_row, column=col).border = _BOX
     for col in range(1, 14):
         _cell(ws, NUMBERS_ROW, col, f"({col})", align=_CENTRE, box=True)
-    ws.freeze_panes = ws.cell(row=NUMBERS_ROW + 1, column=3)
+    ws.freeze_panes = f"C{NUMBERS_ROW + 1}"
     _print_setup(ws, f"{HEADER_ROW}:{NUMBERS_ROW}")
 
     row = NUMBERS_ROW + 1
@@ -270,7 +268,7 @@ def _sheet(
 ) -> tuple[Worksheet, int]:
     """A sheet with its title and lines; returns it and the first free row."""
     ws = wb.create_sheet(name)
-    _widths(ws, widths)
+    column_widths(ws, widths)
     _cell(ws, 1, 1, title, bold=True, align=_CENTRE)
     ws.cell(row=1, column=1).font = Font(bold=True, size=13)
     _merge(ws, 1, 1, 1, len(widths))
@@ -292,7 +290,7 @@ def _list_sheet(
 ) -> int:
     ws, head = _sheet(wb, name, title, lines, widths)
     _table(ws, head, columns, rows, dates)
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    ws.freeze_panes = f"A{head + 1}"
     _print_setup(ws, f"{head}:{head}")
     if rows:
         ws.auto_filter.ref = f"A{head}:{get_column_letter(len(columns))}{head + len(rows)}"
@@ -309,9 +307,9 @@ def _detail(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
             d.procedure_name,
             d.applicant_name,
             d.channel.label,
-            _moment(d.intake_at),
-            _moment(d.due_at),
-            _moment(d.settled_at),
+            moment(d.intake_at),
+            moment(d.due_at),
+            moment(d.settled_at),
             label(t, "detail.carried" if d.carried_over else "detail.received_in"),
             d.outcome.label,
             d.status_label,
@@ -338,12 +336,12 @@ def _late(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
             d.field,
             d.procedure_name,
             d.applicant_name,
-            _moment(d.due_at),
-            _moment(d.settled_at) or label(t, "late.open"),
+            moment(d.due_at),
+            moment(d.settled_at) or label(t, "late.open"),
             d.late_reason or label(t, "late.no_reason"),
             d.responsible_unit,
             d.letter_number or label(t, "late.no_letter"),
-            _moment(d.letter_date),
+            moment(d.letter_date),
         ]
         for i, d in enumerate(report.late, start=1)
     ]
@@ -391,7 +389,7 @@ def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     _print_setup(ws)
     _cell(ws, row, 1, label(t, "postal.received_title"), bold=True)
     received = [
-        [i, d.code, d.applicant_name, d.procedure_name, _moment(d.intake_at), d.status_label]
+        [i, d.code, d.applicant_name, d.procedure_name, moment(d.intake_at), d.status_label]
         for i, d in enumerate(report.received_by_post, start=1)
     ]
     row = _table(ws, row + 1, t["postal"]["received_columns"], received, dates=(4,)) + 1
@@ -404,9 +402,9 @@ def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
             p.recipient_address,
             p.waybill,
             p.batch_number,
-            _moment(p.handed_over_at),
+            moment(p.handed_over_at),
             p.state.label,
-            _moment(p.delivered_at or p.failed_at or p.returned_at),
+            moment(p.delivered_at or p.failed_at or p.returned_at),
         ]
         for i, p in enumerate(report.postal_items, start=1)
     ]
@@ -437,7 +435,7 @@ def _targets(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
 
 def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> None:
     ws = wb.create_sheet(INFO)
-    _widths(ws, (24, 60))
+    column_widths(ws, (24, 60))
     office, p = report.office, report.period
     values: list[tuple[str, Any]] = [
         ("format_version", FORMAT_VERSION),
@@ -476,8 +474,7 @@ def write_report_workbook(
     t = read_labels(TEMPLATE, template_dir)
     wb = Workbook()
     counts = {"tong_hop": len(report.rows)}
-    ws = wb.active
-    ws.title = SUMMARY
+    ws = first_sheet(wb, SUMMARY)
     summary_sheet(ws, t, SummaryHead.of(report), report.rows, report.total)
     if full:
         counts["chi_tiet"] = _detail(wb, report, t)

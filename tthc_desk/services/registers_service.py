@@ -2,34 +2,28 @@
 HỒ SƠ, Mẫu 07) and the list of late dossiers (explanation list to the head of office, monthly
 public list).
 
-Both are read in one statement each, however big the database: the first hand-off and the first
-signed apology letter come from correlated subqueries that walk the ``(dossier_id, at)`` index
-of the events and the ``dossier_id`` index of the letters, never one query per dossier.
-Figures are computed as of the end of the period (or now, when the period is not over).
+The report store reads each in one statement however big the database; the rows are judged in
+:mod:`tthc_desk.domain.registers` as of the end of the period (or now, when it is not over).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_, select
-
 from tthc_desk.db.engine import Database
-from tthc_desk.db.models import ApologyLetterRecord, DossierEventRecord, DossierRecord
 from tthc_desk.domain.clock import Clock
-from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.lifecycle import (
-    OPEN,
-    SETTLED,
-    Granularity,
-    LetterStatus,
-    Move,
-    classify,
-    classify_open,
+from tthc_desk.domain.lifecycle import Granularity
+from tthc_desk.domain.registers import (
+    LateRow,
+    LedgerRow,
+    check_range,
+    day_start,
+    late_rows,
+    ledger_row,
+    period_end,
 )
-from tthc_desk.domain.registers import LateRow, LedgerRow
 from tthc_desk.services.apology_service import ApologyService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.dossier_service import DossierService
@@ -38,8 +32,6 @@ from tthc_desk.services.print_service import atomic_path, write
 from tthc_desk.services.settings_service import SettingsService
 
 SUFFIX_ERROR = "Chỉ xuất được tệp .xlsx hoặc .pdf."
-_SETTLED = tuple(s.value for s in SETTLED)
-_RUNNING = (Status.RECEIVED.value, Status.IN_PROGRESS.value)
 
 
 def _suffix(path: Path | str) -> str:
@@ -47,28 +39,6 @@ def _suffix(path: Path | str) -> str:
     if suffix not in (".xlsx", ".pdf"):
         raise ValidationError.for_field("path", SUFFIX_ERROR)
     return suffix
-
-
-def _check_range(date_from: date, date_to: date) -> None:
-    if date_from > date_to:
-        raise ValidationError.for_field(
-            "date_from",
-            f"Ngày bắt đầu ({date_from:%d/%m/%Y}) phải trước hoặc bằng ngày kết thúc ({date_to:%d/%m/%Y}).",
-        )
-
-
-def _first_letter(column):  # type: ignore[no-untyped-def]
-    """The given column of the dossier's first signed letter (by signing moment)."""
-    return (
-        select(column)
-        .where(
-            ApologyLetterRecord.dossier_id == DossierRecord.id,
-            ApologyLetterRecord.status != LetterStatus.DRAFT.value,
-        )
-        .order_by(ApologyLetterRecord.confirmed_at, ApologyLetterRecord.id)
-        .limit(1)
-        .scalar_subquery()
-    )
 
 
 class RegistersService:
@@ -92,200 +62,27 @@ class RegistersService:
         self._clock = clock
         self._template_dir = template_dir
 
-    def _as_of(self, date_to: date) -> datetime:
-        """The end of the period, or now when the period is not over."""
-        return min(datetime.combine(date_to + timedelta(days=1), time.min), self._clock.now())
-
     # -- the tracking ledger ------------------------------------------------------------------
     def ledger_rows(self, date_from: date, date_to: date) -> list[LedgerRow]:
         """Dossiers first received in the period, in ledger order (book, number)."""
-        _check_range(date_from, date_to)
-        start = datetime.combine(date_from, time.min)
-        end = datetime.combine(date_to + timedelta(days=1), time.min)
-        as_of = self._as_of(date_to)
-        granularity = self._lifecycle.granularity()
-        d = DossierRecord
-        handed_over = (
-            select(func.min(DossierEventRecord.at))
-            .where(
-                DossierEventRecord.dossier_id == d.id,
-                DossierEventRecord.kind == Move.HAND_OVER.value,
+        check_range(date_from, date_to)
+        as_of = period_end(date_to, self._clock.now())
+        granularity: Granularity = self._lifecycle.granularity()
+        with self._db.read() as uow:
+            sources = uow.reports.ledger_sources(
+                day_start(date_from), day_start(date_to + timedelta(days=1))
             )
-            .scalar_subquery()
-        )
-        intake = func.coalesce(d.intake_at, d.received_at)
-        stmt = (
-            select(
-                d.code,
-                d.ledger_book,
-                d.ledger_number,
-                d.procedure_name,
-                d.field,
-                d.applicant_name,
-                d.applicant_address,
-                d.applicant_phone,
-                d.deciding_agency,
-                d.handling_unit,
-                d.sets_count,
-                intake,
-                d.due_at,
-                handed_over,
-                d.settled_at,
-                d.returned_at,
-                d.status,
-                d.note,
-            )
-            # received_at never comes before the first receipt: its index narrows the scan.
-            .where(d.received_at >= start, intake >= start, intake < end)
-            .order_by(d.ledger_book, d.ledger_number)
-        )
-        rows: list[LedgerRow] = []
-        with self._db.session() as s:
-            for (
-                code,
-                book,
-                number,
-                proc,
-                fld,
-                name,
-                address,
-                phone,
-                agency,
-                unit,
-                sets,
-                received,
-                due,
-                handed,
-                settled,
-                returned,
-                status_value,
-                note,
-            ) in s.execute(stmt):
-                status = Status(status_value)
-                rows.append(
-                    LedgerRow(
-                        code=code,
-                        ledger_book=book,
-                        ledger_number=number,
-                        procedure_name=proc,
-                        field=fld,
-                        applicant_name=name,
-                        applicant_address=address,
-                        applicant_phone=phone,
-                        deciding_agency=agency,
-                        handling_unit=unit,
-                        sets_count=sets,
-                        received_at=received,
-                        due_at=due,
-                        handed_over_at=handed,
-                        settled_at=settled,
-                        returned_at=returned,
-                        status_label=status.label,
-                        timeliness_label=self._timeliness_label(
-                            status, settled, due, as_of, granularity
-                        ),
-                        note=note or "",
-                    )
-                )
-        return rows
-
-    @staticmethod
-    def _timeliness_label(
-        status: Status,
-        settled: datetime | None,
-        due: datetime,
-        as_of: datetime,
-        granularity: Granularity,
-    ) -> str:
-        if status in SETTLED and settled is not None:
-            return classify(settled, due, granularity).label
-        if status in OPEN:
-            return classify_open(status, due, as_of).label
-        return ""  # withdrawn or closed: neither settled nor pending
+        return [ledger_row(s, as_of, granularity) for s in sources]
 
     # -- late dossiers ------------------------------------------------------------------------
     def late_rows(self, date_from: date, date_to: date) -> list[LateRow]:
         """Dossiers settled late in the period, then those still overdue at its end."""
-        _check_range(date_from, date_to)
-        start = datetime.combine(date_from, time.min)
-        as_of = self._as_of(date_to)
-        d = DossierRecord
-        if self._lifecycle.granularity() is Granularity.DAY:
-            late = func.date(d.settled_at) > func.date(d.due_at)
-        else:
-            late = d.settled_at > d.due_at
-        settled_late = and_(
-            d.status.in_(_SETTLED), d.settled_at >= start, d.settled_at < as_of, late
-        )
-        # Open at the end of the period (still running now, or settled only after it) and overdue.
-        open_overdue = and_(
-            d.due_at < as_of,
-            func.coalesce(d.intake_at, d.received_at) < as_of,
-            or_(d.status.in_(_RUNNING), and_(d.status.in_(_SETTLED), d.settled_at >= as_of)),
-        )
-        stmt = (
-            select(
-                d.code,
-                d.applicant_name,
-                d.procedure_name,
-                d.field,
-                d.received_at,
-                d.due_at,
-                d.settled_at,
-                d.status,
-                d.late_reason,
-                d.responsible_unit,
-                _first_letter(ApologyLetterRecord.number),
-                _first_letter(ApologyLetterRecord.year),
-                _first_letter(ApologyLetterRecord.confirmed_at),
-            )
-            .where(or_(settled_late, open_overdue))
-            .order_by(d.due_at, d.code)
-        )
-        cal = self._calendar.calendar()
-        settled_rows: list[LateRow] = []
-        open_rows: list[LateRow] = []
-        with self._db.session() as s:
-            for (
-                code,
-                name,
-                proc,
-                fld,
-                received,
-                due,
-                settled,
-                status_value,
-                reason,
-                unit,
-                number,
-                year,
-                letter_at,
-            ) in s.execute(stmt):
-                status = Status(status_value)
-                still_open = settled is None or settled >= as_of
-                until = as_of if still_open else settled
-                assert until is not None
-                days = max(1, cal.working_days_between(due.date(), until.date()))
-                letter = (
-                    f"{number:02d}/{year}/PXL" if number is not None and year is not None else ""
-                )
-                row = LateRow(
-                    code=code,
-                    applicant_name=name,
-                    procedure_name=proc,
-                    field=fld,
-                    received_at=received,
-                    due_at=due,
-                    settled_at=None if still_open else settled,
-                    late_working_days=days,
-                    reason=reason or "",
-                    responsible_unit=unit or "",
-                    letter_number=letter,
-                    letter_date=letter_at if letter else None,
-                    status_label=status.label,
-                )
-                (open_rows if still_open else settled_rows).append(row)
-        return settled_rows + open_rows
+        check_range(date_from, date_to)
+        as_of = period_end(date_to, self._clock.now())
+        granularity: Granularity = self._lifecycle.granularity()
+        with self._db.read() as uow:
+            sources = uow.reports.late_sources(day_start(date_from), as_of, granularity)
+        return late_rows(sources, as_of, self._calendar.calendar())
 
     # -- files --------------------------------------------------------------------------------
     def ledger_pdf(self, date_from: date, date_to: date) -> bytes:
