@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QRadioButton,
     QWidget,
@@ -29,8 +28,8 @@ from tthc_desk.domain.dossier import Dossier, ReturnMethod
 from tthc_desk.domain.postal import OUTCOMES, PostalItem, PostalState
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import muted_label, with_error
-from tthc_desk.ui.form_dialog import FormDialog
+from tthc_desk.ui.display import form_field, muted_label
+from tthc_desk.ui.form_dialog import Fields, FormDialog
 from tthc_desk.ui.intake_details import NO_POSTAL
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -49,12 +48,6 @@ class PostalDialog(FormDialog):
         super().__init__(
             services, runner, QCoreApplication.translate("PostalDialog", title), subtitle, parent
         )
-
-
-def _row(form: QFormLayout, text: str, widget: QWidget) -> QLabel:
-    box, error = with_error(widget)
-    form.addRow(text, box)
-    return error
 
 
 class ReturnChoiceDialog(PostalDialog):
@@ -81,7 +74,7 @@ class ReturnChoiceDialog(PostalDialog):
         self.setObjectName("returnChoiceDialog")
         self.setMinimumWidth(700)
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         d = self.dossier
         self.counter_radio = QRadioButton(self.tr("Tại Bộ phận Một cửa"))
         self.postal_radio = QRadioButton(self.tr("Qua bưu chính công ích"))
@@ -96,7 +89,7 @@ class ReturnChoiceDialog(PostalDialog):
         box.addWidget(self.counter_radio)
         box.addWidget(self.postal_radio)
         box.addStretch(1)
-        method_error = _row(form, self.tr("Nhận kết quả"), choice)
+        method = form_field(form, self.tr("Nhận kết quả"), choice, self.postal_radio)
         default_name = d.authorised.full_name if d.authorised else d.applicant.full_name
         default_phone = (d.authorised.phone if d.authorised else "") or d.applicant.phone
         self.recipient_edit = QLineEdit(d.return_recipient or default_name)
@@ -111,17 +104,11 @@ class ReturnChoiceDialog(PostalDialog):
             self.tr("Ví dụ: người nộp đề nghị qua điện thoại (không bắt buộc)")
         )
         fields = {
-            "return_method": (self.postal_radio, method_error),
-            "return_recipient": (
-                self.recipient_edit,
-                _row(form, self.tr("Người nhận"), self.recipient_edit),
-            ),
-            "return_phone": (self.phone_edit, _row(form, self.tr("Điện thoại"), self.phone_edit)),
-            "return_address": (
-                self.address_edit,
-                _row(form, self.tr("Địa chỉ nhận"), self.address_edit),
-            ),
-            "reason": (self.reason_edit, _row(form, self.tr("Lý do"), self.reason_edit)),
+            "return_method": method,
+            "return_recipient": form_field(form, self.tr("Người nhận"), self.recipient_edit),
+            "return_phone": form_field(form, self.tr("Điện thoại"), self.phone_edit),
+            "return_address": form_field(form, self.tr("Địa chỉ nhận"), self.address_edit),
+            "reason": form_field(form, self.tr("Lý do"), self.reason_edit),
         }
         self.postal_radio.toggled.connect(self._on_postal_radio_toggled)
         # Offer the other choice: that is what the clerk came here to change.
@@ -181,16 +168,11 @@ class WaybillDialog(PostalDialog):
         self.setObjectName("waybillDialog")
         self.waybill_edit.setFocus()
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         self.waybill_edit = QLineEdit(self.item.waybill)
         self.waybill_edit.setPlaceholderText(self.tr("Quét mã vạch hoặc gõ, ví dụ EB123456789VN"))
         self.waybill_edit.setMinimumWidth(300)
-        return {
-            "waybill": (
-                self.waybill_edit,
-                _row(form, self.tr("Số hiệu bưu gửi"), self.waybill_edit),
-            )
-        }
+        return {"waybill": form_field(form, self.tr("Số hiệu bưu gửi"), self.waybill_edit)}
 
     def work(self) -> Callable[[], Any]:
         code, number, postal = (
@@ -227,7 +209,7 @@ class StatusUpdateDialog(PostalDialog):
         )
         self.setObjectName("statusUpdateDialog")
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         self.state_combo = QComboBox()
         for state in OUTCOMES:
             self.state_combo.addItem(state.label, state.value)
@@ -241,8 +223,8 @@ class StatusUpdateDialog(PostalDialog):
         self.note_edit.setPlaceholderText(self.tr("Ví dụ: người nhận đi vắng (không bắt buộc)"))
         self.note_edit.setMinimumWidth(360)
         fields = {
-            "state": (self.state_combo, _row(form, self.tr("Trạng thái"), self.state_combo)),
-            "at": (self.date_edit, _row(form, self.tr("Ngày"), self.date_edit)),
+            "state": form_field(form, self.tr("Trạng thái"), self.state_combo),
+            "at": form_field(form, self.tr("Ngày"), self.date_edit),
         }
         form.addRow(self.tr("Ghi chú"), self.note_edit)
         if self.item.state is PostalState.RETURNED or self.item.state is PostalState.DELIVERED:

@@ -34,7 +34,7 @@ from tthc_desk.domain.report import Report, Row06a, TargetResult
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import error_label, heading_font, muted_label
 from tthc_desk.ui.errors import show_error
-from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.row_table_model import Column, ColumnTableModel
 from tthc_desk.ui.tasks import TaskRunner
 
 KINDS: tuple[PeriodKind, ...] = (
@@ -79,35 +79,45 @@ def recent_periods(kind: PeriodKind, today: date, cutoff: bool, week_start: int)
     return found
 
 
-class Report06aTableModel(RowTableModel):
+#: The columns whose figure is shown red when it is not zero: the late dossiers, (10) and (13).
+LATE_FIGURES = (8, 11)
+
+
+def _figure_text(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+class Report06aTableModel(ColumnTableModel[Row06a]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Row06a] = []
-        self._headers = tuple(self.tr(h) for h in HEADERS)
-        self._bold = QFont()
-        self._bold.setBold(True)
+        self._rows = []
+        bold = QFont()
+        bold.setBold(True)
+        titles = [self.tr(h) for h in HEADERS]
+        self.set_columns(
+            [
+                Column(lambda r: r.field, title=titles[0]),
+                *(self._figure_column(n, title) for n, title in enumerate(titles[1:], start=1)),
+            ],
+            row_roles={
+                Qt.ItemDataRole.FontRole: lambda r: bold if r is self._rows[-1] else None,
+            },
+        )
+
+    @staticmethod
+    def _figure_column(n: int, title: str) -> Column[Row06a]:
+        """Column ``n``: figure ``n - 1`` of a row (the field is column 0)."""
+        late = n in LATE_FIGURES
+        return Column(
+            lambda r: _figure_text(r.values()[n - 1]),
+            foreground=lambda r: QBrush(LATE_COLOR) if late and r.values()[n - 1] else None,
+            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            title=title,
+        )
 
     def set_report(self, report: Report | None) -> None:
-        self.beginResetModel()
-        self._rows = [*report.rows, report.total] if report else []
-        self.endResetModel()
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r, col = self._rows[index.row()], index.column()
-        total = index.row() == len(self._rows) - 1
-        if role == Qt.ItemDataRole.DisplayRole:
-            return r.field if col == 0 else f"{r.values()[col - 1]:,}".replace(",", ".")
-        if role == Qt.ItemDataRole.TextAlignmentRole and col:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and total:
-            return self._bold
-        if (
-            role == Qt.ItemDataRole.ForegroundRole and col in (8, 11) and r.values()[col - 1]
-        ):  # the late columns
-            return QBrush(LATE_COLOR)
-        return None
+        """The rows of ``report`` and its total (the last row, bold)."""
+        self.set_rows([*report.rows, report.total] if report else [])
 
 
 def _percent(value: float | None) -> str:

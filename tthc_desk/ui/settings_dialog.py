@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -38,8 +36,10 @@ from tthc_desk.domain.office import OfficeHours, OfficeProfile
 from tthc_desk.domain.text import collapse_spaces, format_long_date
 from tthc_desk.services.container import Services
 from tthc_desk.services.settings_service import normalise_office, validate_hours, validate_office
+from tthc_desk.ui.display import dialog_buttons, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.hours_form import HoursWidget
+from tthc_desk.ui.list_editor import ListEditor
 from tthc_desk.ui.staff_model import StaffTableModel, check_staff
 from tthc_desk.ui.widgets import ChoiceDelegate
 
@@ -72,15 +72,9 @@ class SettingsDialog(QDialog):
         )
         preview_title = QLabel(self.tr("Tiêu đề in trên giấy tờ (xem trước):"))
 
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(
-            self.tr("Lưu"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.save_button, self.cancel_button = dialog_buttons(
+            self, self.tr("Lưu"), self.tr("Hủy")
         )
-        self.cancel_button = self.buttons.addButton(
-            self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -93,14 +87,8 @@ class SettingsDialog(QDialog):
     # -- building -----------------------------------------------------------------------------
     def _register(self, key: str, widget: QWidget) -> QWidget:
         """``widget`` with an (initially hidden) error label under it, for FieldErrors."""
-        label = QLabel()
+        box, label = with_error(widget)
         self._inputs[key] = (widget, label)
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        v.addWidget(label)
         return box
 
     def _build_office_tab(self) -> QWidget:
@@ -149,27 +137,18 @@ class SettingsDialog(QDialog):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.add_unit_button = QPushButton(self.tr("Thêm đơn vị"))
-        self.remove_unit_button = QPushButton(self.tr("Xóa"))
-        self.unit_up_button = QPushButton(self.tr("Lên"))
-        self.unit_down_button = QPushButton(self.tr("Xuống"))
-        self.add_unit_button.clicked.connect(self._on_add_unit_button_clicked)
-        self.remove_unit_button.clicked.connect(self._on_remove_unit_button_clicked)
-        self.unit_up_button.clicked.connect(lambda: self._move_unit(-1))
-        self.unit_down_button.clicked.connect(lambda: self._move_unit(1))
-        buttons = QVBoxLayout()
-        for b in (
-            self.add_unit_button,
-            self.remove_unit_button,
-            self.unit_up_button,
-            self.unit_down_button,
-        ):
-            b.setAutoDefault(False)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        self.unit_editor = ListEditor(
+            self.units_list,
+            lambda: self.units_list.indexFromItem(self._append_unit(self.tr("Đơn vị mới"))),
+            self.tr("Thêm đơn vị"),
+            self.tr("Xóa"),
+            move_texts=(self.tr("Lên"), self.tr("Xuống")),
+            vertical=True,
+        )
+        self.add_unit_button = self.unit_editor.add_button
         row = QHBoxLayout()
         row.addWidget(self._register("units", self.units_list), 1)
-        row.addLayout(buttons)
+        row.addLayout(self.unit_editor.buttons_layout)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addLayout(row, 1)
@@ -195,19 +174,16 @@ class SettingsDialog(QDialog):
         header.setSectionResizeMode(StaffTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(StaffTableModel.ROLE, 140)
         header.resizeSection(StaffTableModel.ACTIVE, 130)
-        self.add_staff_button = QPushButton(self.tr("Thêm cán bộ"))
-        self.remove_staff_button = QPushButton(self.tr("Xóa dòng"))
-        self.add_staff_button.clicked.connect(self._on_add_staff_button_clicked)
-        self.remove_staff_button.clicked.connect(self._on_remove_staff_button_clicked)
-        buttons = QHBoxLayout()
-        for b in (self.add_staff_button, self.remove_staff_button):
-            b.setAutoDefault(False)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        self.staff_editor = ListEditor(
+            self.staff_view,
+            lambda: self.staff_model.add_member(),
+            self.tr("Thêm cán bộ"),
+            self.tr("Xóa dòng"),
+        )
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addWidget(self._register("staff", self.staff_view), 1)
-        layout.addLayout(buttons)
+        layout.addLayout(self.staff_editor.buttons_layout)
         return page
 
     def _build_hours_tab(self) -> QWidget:
@@ -349,34 +325,3 @@ class SettingsDialog(QDialog):
 
     def _on_office_edit_text_changed(self, _text: str) -> None:
         self._update_preview()
-
-    def _on_add_unit_button_clicked(self) -> None:
-        item = self._append_unit(self.tr("Đơn vị mới"))
-        self.units_list.setCurrentItem(item)
-        self.units_list.editItem(item)
-
-    def _on_remove_unit_button_clicked(self) -> None:
-        row = self.units_list.currentRow()
-        if row >= 0:
-            self.units_list.takeItem(row)
-
-    def _move_unit(self, step: int) -> None:
-        row = self.units_list.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self.units_list.count():
-            return
-        item = self.units_list.takeItem(row)
-        self.units_list.insertItem(target, item)
-        self.units_list.setCurrentRow(target)
-
-    def _on_add_staff_button_clicked(self) -> None:
-        index = self.staff_model.add_member()
-        self.staff_view.setCurrentIndex(index)
-        self.staff_view.edit(index)
-
-    def _on_remove_staff_button_clicked(self) -> None:
-        rows = sorted(
-            {i.row() for i in self.staff_view.selectionModel().selectedRows()}, reverse=True
-        )
-        for row in rows:
-            self.staff_model.removeRows(row, 1)
