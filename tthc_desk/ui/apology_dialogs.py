@@ -147,5 +147,5 @@ class LetterDeliverDialog(LetterDialog):
     def work(self) -> Callable[[], Any]:
         letter_id, apologies = self.letter.id, self.services.apologies
         method = nfc(self.method_combo.currentText())
-        at = self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
+        at = minute_of(self.at_edit)
         return lambda: apologies.deliver(letter_id, method, at)

@@ -67,14 +67,17 @@ class AttentionBar(QFrame):
         return button
 
     def set_counts(self, counts: DeadlineCounts | None, drafts: int | None) -> None:
+        """The counts on the buttons; "…" while they are not known yet."""
+
         def n(value: int | None) -> str:
             return "…" if value is None else str(value)
 
-        self.overdue_button.setText(self.tr("Quá hạn: {0}").format(n(counts and counts.overdue)))
-        self.today_button.setText(
-            self.tr("Đến hạn hôm nay: {0}").format(n(counts and counts.due_today))
+        overdue, today, soon = (
+            (counts.overdue, counts.due_today, counts.due_soon) if counts else (None, None, None)
         )
-        self.soon_button.setText(self.tr("Sắp đến hạn: {0}").format(n(counts and counts.due_soon)))
+        self.overdue_button.setText(self.tr("Quá hạn: {0}").format(n(overdue)))
+        self.today_button.setText(self.tr("Đến hạn hôm nay: {0}").format(n(today)))
+        self.soon_button.setText(self.tr("Sắp đến hạn: {0}").format(n(soon)))
         self.letters_button.setText(self.tr("Phiếu xin lỗi dự thảo: {0}").format(n(drafts)))
 
     def show_summary(self, text: str) -> None:

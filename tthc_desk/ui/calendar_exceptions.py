@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from tthc_desk.domain.calendar import CalendarException, DayKind
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces
-from tthc_desk.ui.display import dialog_buttons, form_field
+from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date
 from tthc_desk.ui.errors import FieldErrors
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 
@@ -164,7 +164,7 @@ class ExceptionEditorDialog(QDialog):
 
         self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
         start = exception.day if exception else (day or date(year, 1, 1))
-        self.date_edit.setDate(QDate(start.year, start.month, start.day))
+        self.date_edit.setDate(qdate(start))
         self._on_date_edit_date_changed(self.date_edit.date())
         if exception:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(exception.kind.value))
@@ -175,7 +175,7 @@ class ExceptionEditorDialog(QDialog):
 
     def exception(self) -> CalendarException:
         return CalendarException(
-            self.date_edit.date().toPython(),
+            to_date(self.date_edit.date()),
             DayKind(self.kind_combo.currentData()),
             collapse_spaces(self.name_edit.text()),
             collapse_spaces(self.source_edit.text()),
@@ -217,4 +217,4 @@ class ExceptionEditorDialog(QDialog):
         super().accept()
 
     def _on_date_edit_date_changed(self, value: QDate) -> None:
-        self.weekday_label.setText(weekday_name(value.toPython()))
+        self.weekday_label.setText(weekday_name(to_date(value)))

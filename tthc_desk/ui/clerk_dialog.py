@@ -113,7 +113,10 @@ class ClerkDialog(QDialog):
                 first_visible = item
         current = self.list_widget.currentItem()
         if current is None or current.isHidden():
-            self.list_widget.setCurrentItem(first_visible)
+            if first_visible is None:
+                self.list_widget.setCurrentRow(-1)
+            else:
+                self.list_widget.setCurrentItem(first_visible)
         self.ok_button.setEnabled(first_visible is not None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

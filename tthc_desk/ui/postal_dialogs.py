@@ -12,11 +12,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -28,7 +27,7 @@ from tthc_desk.domain.dossier import Dossier, ReturnMethod
 from tthc_desk.domain.postal import OUTCOMES, PostalItem, PostalState
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import form_field, muted_label
+from tthc_desk.ui.display import date_edit, form_field, muted_label, qdate, to_date
 from tthc_desk.ui.form_dialog import Fields, FormDialog
 from tthc_desk.ui.intake_details import NO_POSTAL
 from tthc_desk.ui.tasks import TaskRunner
@@ -213,12 +212,10 @@ class StatusUpdateDialog(PostalDialog):
         self.state_combo = QComboBox()
         for state in OUTCOMES:
             self.state_combo.addItem(state.label, state.value)
-        self.date_edit = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = date_edit(self.today)
         self.date_edit.setMaximumWidth(160)
         self.state_combo.setMaximumWidth(280)
-        self.date_edit.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
+        self.date_edit.setMaximumDate(qdate(self.today))
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(self.tr("Ví dụ: người nhận đi vắng (không bắt buộc)"))
         self.note_edit.setMinimumWidth(360)
@@ -235,12 +232,12 @@ class StatusUpdateDialog(PostalDialog):
         self.state_combo.setCurrentIndex(self.state_combo.findData(state.value))
 
     def set_day(self, day: date) -> None:
-        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.setDate(qdate(day))
 
     def work(self) -> Callable[[], Any]:
         ref = self.item.waybill or self.item.dossier_code
         state = PostalState(self.state_combo.currentData())
-        day: date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        day = to_date(self.date_edit.date())
         note, postal = nfc(self.note_edit.text()), self.services.postal
         return lambda: postal.update(ref, state, at=day, note=note)
 

@@ -298,7 +298,7 @@ class PostalHandoverDialog(QDialog):
         self.waybill_edit.setFocus()
 
     # -- making the list ----------------------------------------------------------------------
-    def create(self) -> None:
+    def create_batch(self) -> None:
         codes, waybills = self.model.codes(), self.model.waybills()
         employee = collapse_spaces(self.employee_edit.text())
         postal = self._services.postal
@@ -313,7 +313,7 @@ class PostalHandoverDialog(QDialog):
         )
 
     def _on_create_button_clicked(self) -> None:
-        self.create()
+        self.create_batch()
 
     def _on_batch_created(self, batch: PostalBatch) -> None:
         self.batch = batch

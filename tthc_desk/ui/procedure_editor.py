@@ -8,8 +8,6 @@ is never one the Excel import would refuse.
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -43,8 +41,6 @@ from tthc_desk.ui.display import dialog_buttons, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.list_editor import ListEditor
 from tthc_desk.ui.widgets import ChoiceDelegate, MoneyEdit
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class ProcedureEditorDialog(QDialog):

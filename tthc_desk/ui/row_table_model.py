@@ -17,10 +17,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtCore import QPersistentModelIndex as _Persistent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
-Index = QModelIndex | _Persistent
+Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
 Role = Qt.ItemDataRole
 #: How a row gives one cell's value for one role (None: nothing to show).

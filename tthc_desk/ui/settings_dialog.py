@@ -8,6 +8,7 @@ discards every edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from html import escape
 
@@ -240,7 +241,10 @@ class SettingsDialog(QDialog):
             problems.append(
                 Problem(self.tr("Tên đơn vị bị trùng: {0}.").format(", ".join(dup)), field="units")
             )
-        checks = [lambda: validate_office(profile), lambda: check_staff(self.staff_model.members())]
+        checks: list[Callable[[], None]] = [
+            lambda: validate_office(profile),
+            lambda: check_staff(self.staff_model.members()),
+        ]
         if not problems:
             checks.append(lambda: validate_hours(hours))
         for check in checks:
@@ -289,7 +293,8 @@ class SettingsDialog(QDialog):
 
     def _reveal(self, widget: QWidget) -> None:
         for i in range(self.tabs.count()):
-            if self.tabs.widget(i).isAncestorOf(widget):
+            tab = self.tabs.widget(i)
+            if tab is not None and tab.isAncestorOf(widget):
                 self.tabs.setCurrentIndex(i)
                 break
         widget.setFocus()
