@@ -1,4 +1,5 @@
-"""The dossier detail page: the timeline, move buttons and their dialogs, classification, printing."""
+"""The dossier detail page: the timeline, move buttons and their dialogs, classification,
+printing."""
 
 from __future__ import annotations
 

@@ -132,7 +132,8 @@ class ApologyPage(Page):
         self.scan_button = QPushButton(self.tr("Lập dự thảo còn thiếu"))
         self.scan_button.setToolTip(
             self.tr(
-                "Lập phiếu dự thảo cho mọi hồ sơ đã trễ hoặc sẽ đến hạn vào ngày làm việc kế tiếp mà chưa có phiếu"
+                "Lập phiếu dự thảo cho mọi hồ sơ đã trễ hoặc sẽ đến hạn vào ngày làm việc kế tiếp "
+                "mà chưa có phiếu"
             )
         )
         top = QHBoxLayout()
@@ -177,7 +178,8 @@ class ApologyPage(Page):
         self.count_label = muted_label()
         hint = muted_label(
             self.tr(
-                "Chọn nhiều phiếu bằng Ctrl/Shift để in một lượt · Enter: sửa dự thảo, ghi nhận đã gửi"
+                "Chọn nhiều phiếu bằng Ctrl/Shift để in một lượt · Enter: sửa dự thảo, ghi nhận đã "
+                "gửi"
             )
         )
         hint.setWordWrap(False)

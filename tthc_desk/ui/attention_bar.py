@@ -20,7 +20,8 @@ class AttentionBar(QFrame):
         self.setObjectName("attentionBar")
         self.setStyleSheet(
             "#attentionBar { background: #fafafa; border-bottom: 1px solid #e0e0e0; }"
-            "#attentionBar QPushButton { border: none; padding: 4px 10px; border-radius: 4px; font-weight: bold; }"
+            "#attentionBar QPushButton { border: none; padding: 4px 10px; border-radius: 4px; "
+            "font-weight: bold; }"
             "#attentionBar QPushButton:hover { background: #e3f2fd; }"
             "#overdueButton { color: #b71c1c; } #todayButton { color: #e65100; }"
             "#soonButton { color: #8d6e00; } #lettersButton { color: #0d47a1; }"
@@ -33,7 +34,8 @@ class AttentionBar(QFrame):
         self.summary_label.setObjectName("summaryLabel")
         self.summary_label.setWordWrap(True)
         self.summary_label.setStyleSheet(
-            "#summaryLabel { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px; padding: 4px 8px; }"
+            "#summaryLabel { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px; "
+            "padding: 4px 8px; }"
         )
         self.summary_close = QPushButton("×")
         self.summary_close.setToolTip(self.tr("Ẩn dòng nhắc"))

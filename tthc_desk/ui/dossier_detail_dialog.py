@@ -282,7 +282,8 @@ class DossierDetailDialog(QDialog):
             last = items[-1]
             if last.state is PostalState.RETURNED:
                 hint = self.tr(
-                    "Bưu điện đã chuyển hoàn kết quả ({0}) về Bộ phận Một cửa lúc {1}: kết quả chờ trả tại quầy, "
+                    "Bưu điện đã chuyển hoàn kết quả ({0}) về Bộ phận Một cửa lúc {1}: kết quả chờ "
+                    "trả tại quầy, "
                     "bấm “Trả kết quả…” khi người nhận đến."
                 ).format(
                     last.waybill or self.tr("chưa có số hiệu"), format_datetime(last.returned_at)

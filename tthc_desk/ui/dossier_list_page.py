@@ -295,7 +295,8 @@ class DossierListPage(Page):
         return super().eventFilter(watched, event)
 
     def _fit_procedure_column(self) -> None:
-        """Give the procedure column what the others leave, but never less than it needs to be read."""
+        """Give the procedure column what the others leave, but never less than it needs to be
+        read."""
         others = sum(
             self.view.columnWidth(c)
             for c in range(self.model.columnCount())

@@ -79,7 +79,8 @@ class IntakePage(QWidget):
         self.banner.setObjectName("errorBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
-            f"background: #fdecea; color: {ERROR_COLOR}; border: 1px solid #f5c6cb; border-radius: 4px; padding: 8px;"
+            f"background: #fdecea; color: {ERROR_COLOR}; border: 1px solid #f5c6cb; border-radius: "
+            f"4px; padding: 8px;"
         )
         self.banner.hide()
         self.success = SavedDossierPanel()

@@ -510,12 +510,19 @@ class MainWindow(QMainWindow):
             QMessageBox.Icon.Information,
             self.tr("Phím tắt"),
             self.tr(
-                "F2: tiếp nhận hồ sơ mới\nF3 hoặc Ctrl+F: tìm hồ sơ\nCtrl+S: lưu và in giấy tiếp nhận\n"
-                "Ctrl+P: in giấy tiếp nhận\nF4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
-                "F6: phiếu xin lỗi và hẹn lại\nF7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\n"
-                "F8: báo cáo gửi cấp trên\nF9: hàng chờ gửi báo cáo\nCtrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
+                "F2: tiếp nhận hồ sơ mới\n"
+                "F3 hoặc Ctrl+F: tìm hồ sơ\n"
+                "Ctrl+S: lưu và in giấy tiếp nhận\n"
+                "Ctrl+P: in giấy tiếp nhận\n"
+                "F4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
+                "F6: phiếu xin lỗi và hẹn lại\n"
+                "F7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\n"
+                "F8: báo cáo gửi cấp trên\n"
+                "F9: hàng chờ gửi báo cáo\n"
+                "Ctrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
                 "Tab / Shift+Tab: sang ô sau / ô trước\n"
-                "↓ trong ô thủ tục: xem danh mục · Enter: chọn\nEnter trong danh sách: xem chi tiết hồ sơ"
+                "↓ trong ô thủ tục: xem danh mục · Enter: chọn\n"
+                "Enter trong danh sách: xem chi tiết hồ sơ"
             ),
             QMessageBox.StandardButton.Close,
             self,
@@ -527,8 +534,9 @@ class MainWindow(QMainWindow):
             QMessageBox.Icon.Information,
             self.tr("Giới thiệu"),
             self.tr(
-                "<b>TTHC Desk</b> {0}<br>Phần mềm Bộ phận Một cửa cấp xã: tiếp nhận hồ sơ, hẹn trả kết quả, "
-                "theo dõi giải quyết, phiếu xin lỗi, sổ theo dõi (các mẫu của Thông tư 03/2025/TT-VPCP)."
+                "<b>TTHC Desk</b> {0}<br>Phần mềm Bộ phận Một cửa cấp xã: "
+                "tiếp nhận hồ sơ, hẹn trả kết quả, theo dõi giải quyết, phiếu xin lỗi, "
+                "sổ theo dõi (các mẫu của Thông tư 03/2025/TT-VPCP)."
                 "<br><br>Dữ liệu: {1}"
             ).format(__version__, self.services.paths.data_dir),
             QMessageBox.StandardButton.Close,

@@ -186,7 +186,8 @@ class WaybillDialog(PostalDialog):
 
 
 class StatusUpdateDialog(PostalDialog):
-    """``Cập nhật trạng thái…``: delivered, a failed attempt, or returned to the office, on a day."""
+    """``Cập nhật trạng thái…``: delivered, a failed attempt, or returned to the office, on a
+    day."""
 
     item_updated = Signal(object)  # PostalItem
 

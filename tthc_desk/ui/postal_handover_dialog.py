@@ -46,7 +46,10 @@ from tthc_desk.ui.postal_models import HANDOVER_KEYS, HandoverTableModel
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.tasks import TaskRunner
 
-SUCCESS_STYLE = "background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 4px; padding: 8px; color: #1b5e20;"
+SUCCESS_STYLE = (
+    "background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 4px; padding: 8px; "
+    "color: #1b5e20;"
+)
 
 
 class ScanEdit(QLineEdit):
@@ -220,7 +223,8 @@ class PostalHandoverDialog(QDialog):
             other = self.model.row_with(number)
             if other is not None and other != row:
                 problem = self.tr(
-                    "Số hiệu bưu gửi {0} đã quét cho dòng {1} (hồ sơ {2}) trong danh sách này: quét lại bưu gửi khác."
+                    "Số hiệu bưu gửi {0} đã quét cho dòng {1} (hồ sơ {2}) trong danh sách này: "
+                    "quét lại bưu gửi khác."
                 ).format(number, other + 1, self.model.item_at(other).dossier_code)
         if problem is None:
             problem = self._recorded_problem(number)
@@ -280,7 +284,8 @@ class PostalHandoverDialog(QDialog):
         total, done = self.model.rowCount(), len(self.model.waybills())
         self.summary_label.setText(
             self.tr(
-                "{0} hồ sơ · đã có số hiệu {1}/{0}. Dòng chưa có số hiệu thì nhân viên bưu chính ghi tay trên bản in."
+                "{0} hồ sơ · đã có số hiệu {1}/{0}. Dòng chưa có số hiệu thì nhân viên bưu chính "
+                "ghi tay trên bản in."
             ).format(total, done)
         )
 
@@ -319,7 +324,8 @@ class PostalHandoverDialog(QDialog):
         self.batch = batch
         missing = batch.missing_waybills
         text = self.tr(
-            "Đã lập danh sách bàn giao số {0} gồm {1} hồ sơ; các kết quả được ghi là đã trả qua bưu chính."
+            "Đã lập danh sách bàn giao số {0} gồm {1} hồ sơ; các kết quả được ghi là đã trả qua "
+            "bưu chính."
         ).format(batch.number_text, len(batch.items))
         if missing:
             text += " " + self.tr(

@@ -96,16 +96,20 @@ class PostalItemTableModel(ColumnTableModel[PostalItem]):
         )
 
     def _column(self, key: str) -> Column[PostalItem]:
-        text = ITEM_TEXT[key]
+        """The column of ``key``: its text, a tooltip (why a row is coloured, the note), and
+        on the code column the check box of the waiting tab."""
+        cell_text = ITEM_TEXT[key]
 
         def tooltip(x: PostalItem) -> str | None:
             if x.state is PostalState.RETURNED:
                 return self.tr(TAKEN_HINT) if x.taken_at_counter else self.tr(RETURNED_HINT)
             if key in ("address", "state") or x.note:
-                return "\n".join(filter(None, (text(x), x.note)))
+                return "\n".join(filter(None, (cell_text(x), x.note)))
             return None
 
-        return Column(text, tooltip=tooltip, check=self._check_state if key == "code" else None)
+        return Column(
+            cell_text, tooltip=tooltip, check=self._check_state if key == "code" else None
+        )
 
     def set_items(self, items: list[PostalItem], checkable: bool = False) -> None:
         """New rows; on the waiting tab every row starts checked, except those the clerk

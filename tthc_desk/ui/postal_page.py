@@ -62,8 +62,13 @@ STATE_BUTTONS = {
     PostalState.RETURNED: "Chuyển hoàn",
 }
 HINTS = {
-    PostalState.WAITING: "Bỏ dấu chọn những hồ sơ chưa giao hôm nay · Enter hoặc nhấp đúp: mở hồ sơ",
-    PostalState.HANDED_OVER: "Chọn một bưu gửi để ghi số hiệu, cập nhật trạng thái hoặc in lại danh sách · Enter: mở hồ sơ",
+    PostalState.WAITING: (
+        "Bỏ dấu chọn những hồ sơ chưa giao hôm nay · Enter hoặc nhấp đúp: mở hồ sơ"
+    ),
+    PostalState.HANDED_OVER: (
+        "Chọn một bưu gửi để ghi số hiệu, cập nhật trạng thái hoặc in lại danh sách · "
+        "Enter: mở hồ sơ"
+    ),
     PostalState.DELIVERED: "Enter hoặc nhấp đúp: mở hồ sơ",
     PostalState.FAILED: "Bưu điện sẽ phát lại hoặc chuyển hoàn · Enter: mở hồ sơ",
     PostalState.RETURNED: RETURNED_HINT,
@@ -223,7 +228,8 @@ class PostalPage(Page):
 
     def shares_text(self, s: PostalShares) -> str:
         return self.tr(
-            "Từ {0} đến {1}: nhận qua bưu chính {2}/{3} hồ sơ ({4}) · trả kết quả qua bưu chính {5}/{6} hồ sơ ({7})"
+            "Từ {0} đến {1}: nhận qua bưu chính {2}/{3} hồ sơ ({4}) · trả kết quả qua bưu chính "
+            "{5}/{6} hồ sơ ({7})"
         ).format(
             f"{s.date_from:%d/%m/%Y}",
             f"{s.date_to:%d/%m/%Y}",
@@ -357,7 +363,8 @@ class PostalPage(Page):
         self.import_button.setEnabled(True)
         self._after_change(
             self.tr(
-                "Đã nhập tệp trạng thái: {0} phát thành công, {1} phát không thành công, {2} chuyển hoàn, {3} dòng không đổi."
+                "Đã nhập tệp trạng thái: {0} phát thành công, {1} phát không thành công, "
+                "{2} chuyển hoàn, {3} dòng không đổi."
             ).format(summary.delivered, summary.failed, summary.returned, summary.unchanged)
         )
 

@@ -184,7 +184,8 @@ class ReceiptDialog(QDialog):
         if not pages:
             self.status.setText(
                 self.tr(
-                    "Máy này chưa xem trước được tệp PDF. Hãy bấm “Mở bằng trình xem PDF” để xem và in, hoặc “Lưu PDF…”."
+                    "Máy này chưa xem trước được tệp PDF. Hãy bấm “Mở bằng trình xem PDF” để xem "
+                    "và in, hoặc “Lưu PDF…”."
                 )
             )
             return
@@ -218,7 +219,8 @@ class ReceiptDialog(QDialog):
         return path
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Paint every page on ``printer`` (already set up); False when there is nothing to paint."""
+        """Paint every page on ``printer`` (already set up); False when there is nothing to
+        paint."""
         dpi = min(printer.resolution(), PRINT_DPI_MAX)
         pages = rasterise_pdf(self.pdf, dpi)
         if not pages:

@@ -95,7 +95,8 @@ class RegistersDialog(QDialog):
         form.addRow(self.tr("Thời gian"), dates)
         self.note = muted_label(
             self.tr(
-                "Sổ theo dõi: hồ sơ nhận trong khoảng ngày. Danh sách quá hạn: hồ sơ giải quyết quá hạn "
+                "Sổ theo dõi: hồ sơ nhận trong khoảng ngày. Danh sách quá hạn: hồ sơ giải quyết "
+                "quá hạn "
                 "trong khoảng ngày và hồ sơ còn quá hạn đến ngày cuối."
             )
         )

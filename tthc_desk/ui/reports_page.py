@@ -127,7 +127,8 @@ def _percent(value: float | None) -> str:
 def target_line(t: TargetResult) -> str:
     sign = ">" if t.strict else "≥"
     verdict = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}[t.met]
-    return f"{t.label}: {_percent(t.value)} ({t.numerator}/{t.denominator}; chỉ tiêu {sign} {_percent(t.target)}) – {verdict}"
+    figures = f"{t.numerator}/{t.denominator}; chỉ tiêu {sign} {_percent(t.target)}"
+    return f"{t.label}: {_percent(t.value)} ({figures}) – {verdict}"
 
 
 class ReportsPage(Page):

@@ -159,7 +159,8 @@ class SettingsDialog(QDialog):
         page = QWidget()
         intro = QLabel(
             self.tr(
-                "Người đã nghỉ nên bỏ đánh dấu “Đang làm việc” thay vì xóa: tên họ còn trên hồ sơ cũ."
+                "Người đã nghỉ nên bỏ đánh dấu “Đang làm việc” thay vì xóa: "
+                "tên họ còn trên hồ sơ cũ."
             )
         )
         intro.setWordWrap(True)
@@ -308,7 +309,8 @@ class SettingsDialog(QDialog):
         """One line: "UBND … / TRUNG TÂM … — Đồng Nguyên, ngày 02 tháng 3 năm 2026"."""
         p = self.office_profile()
         today = self._services.clock.now().date()
-        return f"{collapse_spaces(p.parent_authority)} / {collapse_spaces(p.office_name)} — {format_long_date(collapse_spaces(p.place_name), today)}"
+        dated = format_long_date(collapse_spaces(p.place_name), today)
+        return f"{collapse_spaces(p.parent_authority)} / {collapse_spaces(p.office_name)} — {dated}"
 
     def _update_preview(self) -> None:
         p = self.office_profile()
@@ -323,7 +325,8 @@ class SettingsDialog(QDialog):
             f"<i>{escape(format_long_date(collapse_spaces(p.place_name), today))}</i>"
         )
         self.preview_label.setText(
-            "<table width='100%' style='font-family: \"Liberation Serif\", \"Times New Roman\", serif'>"
+            "<table width='100%' "
+            'style=\'font-family: "Liberation Serif", "Times New Roman", serif\'>'
             f"<tr><td align='center' valign='top' width='45%'>{left}</td>"
             f"<td align='center' valign='top'>{right}</td></tr></table>"
         )

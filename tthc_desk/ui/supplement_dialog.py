@@ -127,7 +127,8 @@ class SupplementDialog(MoveDialog):
         if self.moment().date() <= limit:
             return ""
         return self.tr(
-            "Yêu cầu bổ sung muộn: quá {0} ngày làm việc kể từ khi nhận hồ sơ ({1}); hạn chót là {2}."
+            "Yêu cầu bổ sung muộn: quá {0} ngày làm việc kể từ khi nhận hồ sơ ({1}); hạn chót là "
+            "{2}."
         ).format(SUPPLEMENT_REQUEST_LIMIT_DAYS, f"{received:%d/%m/%Y}", f"{limit:%d/%m/%Y}")
 
     def _update_late_warning(self) -> None:
