@@ -72,7 +72,8 @@ class CorrectionDialog(FormDialog):
             ok_text=self.tr("Lưu thay đổi"),
         )
         self.setObjectName("correctionDialog")
-        self.setMinimumWidth(620)
+        margins = self.root.contentsMargins()  # 620 wide: room for an address in its box
+        self.root.addStrut(620 - margins.left() - margins.right())
 
     @property
     def field_errors(self) -> FieldErrors:

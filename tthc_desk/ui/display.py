@@ -1,7 +1,9 @@
-"""How the screens write dates, money and appointments, and the small inputs they share.
+"""How the screens write dates, money and appointments, and the small pieces they share.
 
 The domain returns values; this module turns them into the Vietnamese a clerk reads
-("16:30 ngày 04/03/2026 (Thứ Tư)", "50.000 đ") and parses what the clerk types back.
+("16:30 ngày 04/03/2026 (Thứ Tư)", "50.000 đ") and parses what the clerk types back. It also
+holds the pieces every form and list is built from: a form row with its error line, the
+accept / reject buttons of a dialog, a day input, the read-only list view, labels and headings.
 """
 
 from __future__ import annotations
