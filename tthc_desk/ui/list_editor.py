@@ -8,12 +8,45 @@ only says what a new row holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QModelIndex, QObject
-from PySide6.QtWidgets import QAbstractItemView, QBoxLayout, QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
 
 from tthc_desk.ui.row_table_model import shift_row
+from tthc_desk.ui.widgets import ChoiceDelegate
+
+
+def edited_table(
+    model: QAbstractItemModel,
+    *,
+    stretch: int,
+    widths: Mapping[int, int],
+    choices: tuple[int, list[tuple[str, str]]] | None = None,
+) -> QTableView:
+    """A table edited in place: whole rows selected, no row numbers, column ``stretch`` takes
+    the width left, ``widths`` by column; ``choices``: a column whose cell is a code chosen in
+    a combo box of (code, label)."""
+    view = QTableView()
+    view.setModel(model)
+    if choices is not None:
+        column, labelled = choices
+        view.setItemDelegateForColumn(column, ChoiceDelegate(labelled, view))
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column, width in widths.items():
+        header.resizeSection(column, width)
+    return view
 
 
 class ListEditor(QObject):

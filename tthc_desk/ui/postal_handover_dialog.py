@@ -11,9 +11,10 @@ then shows its number and offers the two-copy print preview and the Excel file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +51,29 @@ SUCCESS_STYLE = (
     "background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 4px; padding: 8px; "
     "color: #1b5e20;"
 )
+
+
+def open_batch_pdf(
+    parent: QWidget,
+    services: Services,
+    runner: TaskRunner,
+    number: str,
+    on_open: Callable[[ReceiptDialog], None],
+    *,
+    label: str,
+) -> None:
+    """The preview of handover list ``number``, two copies (one for each side)."""
+    postal = services.postal
+    open_pdf(
+        parent,
+        runner,
+        lambda: postal.batch_pdf(number, copies=2),
+        title=QCoreApplication.translate("postal", "Danh sách bàn giao số {0}").format(number),
+        file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
+        output_dir=services.paths.output_dir,
+        on_open=on_open,
+        label=label,
+    )
 
 
 class ScanEdit(QLineEdit):
@@ -356,15 +380,12 @@ class PostalHandoverDialog(QDialog):
         """The two-copy preview (one copy for each side), with print and save."""
         if self.batch is None:
             return
-        number, postal = self.batch.number_text, self._services.postal
-        open_pdf(
+        open_batch_pdf(
             self,
+            self._services,
             self._runner,
-            lambda: postal.batch_pdf(number, copies=2),
-            title=self.tr("Danh sách bàn giao số {0}").format(number),
-            file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
-            output_dir=self._services.paths.output_dir,
-            on_open=self._on_preview_opened,
+            self.batch.number_text,
+            self._on_preview_opened,
             label="In danh sách bàn giao",
         )
 

@@ -40,7 +40,7 @@ from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.postal_dialogs import StatusUpdateDialog, WaybillDialog
-from tthc_desk.ui.postal_handover_dialog import PostalHandoverDialog
+from tthc_desk.ui.postal_handover_dialog import PostalHandoverDialog, open_batch_pdf
 from tthc_desk.ui.postal_models import (
     ADDRESS_COLUMN,
     COLUMN_KEYS,
@@ -49,7 +49,7 @@ from tthc_desk.ui.postal_models import (
     RETURNED_HINT,
     PostalItemTableModel,
 )
-from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
+from tthc_desk.ui.print_preview import ReceiptDialog
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.view_buttons import ViewButtons
 
@@ -377,15 +377,12 @@ class PostalPage(Page):
         number = number or (x.batch_number if x else "")
         if not number:
             return
-        postal = self._services.postal
-        open_pdf(
+        open_batch_pdf(
             self,
+            self._services,
             self._runner,
-            lambda: postal.batch_pdf(number, copies=2),
-            title=self.tr("Danh sách bàn giao số {0}").format(number),
-            file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
-            output_dir=self._services.paths.output_dir,
-            on_open=self._on_preview_opened,
+            number,
+            self._on_preview_opened,
             label="In lại danh sách bàn giao",
         )
 

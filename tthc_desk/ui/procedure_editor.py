@@ -11,17 +11,14 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,8 +36,8 @@ from tthc_desk.services.container import Services
 from tthc_desk.ui.catalog_models import PaperTableModel
 from tthc_desk.ui.display import dialog_buttons, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
-from tthc_desk.ui.list_editor import ListEditor
-from tthc_desk.ui.widgets import ChoiceDelegate, MoneyEdit
+from tthc_desk.ui.list_editor import ListEditor, edited_table
+from tthc_desk.ui.widgets import MoneyEdit
 
 
 class ProcedureEditorDialog(QDialog):
@@ -99,18 +96,12 @@ class ProcedureEditorDialog(QDialog):
         self.active_check = QCheckBox(self.tr("Đang áp dụng"))
 
         self.paper_model = PaperTableModel((), self)
-        self.paper_view = QTableView()
-        self.paper_view.setModel(self.paper_model)
-        kinds = [(k.value, k.label) for k in PaperKind]
-        self.paper_view.setItemDelegateForColumn(
-            PaperTableModel.KIND, ChoiceDelegate(kinds, self.paper_view)
+        self.paper_view = edited_table(
+            self.paper_model,
+            stretch=PaperTableModel.NAME,
+            widths={PaperTableModel.KIND: 150, PaperTableModel.COUNT: 80},
+            choices=(PaperTableModel.KIND, [(k.value, k.label) for k in PaperKind]),
         )
-        self.paper_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.paper_view.verticalHeader().hide()
-        header = self.paper_view.horizontalHeader()
-        header.setSectionResizeMode(PaperTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(PaperTableModel.KIND, 150)
-        header.resizeSection(PaperTableModel.COUNT, 80)
         self.paper_editor = ListEditor(
             self.paper_view,
             lambda: self.paper_model.add_paper(),

@@ -20,13 +20,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,9 +38,8 @@ from tthc_desk.services.settings_service import normalise_office, validate_hours
 from tthc_desk.ui.display import dialog_buttons, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.hours_form import HoursWidget
-from tthc_desk.ui.list_editor import ListEditor
+from tthc_desk.ui.list_editor import ListEditor, edited_table
 from tthc_desk.ui.staff_model import StaffTableModel, check_staff
-from tthc_desk.ui.widgets import ChoiceDelegate
 
 
 class SettingsDialog(QDialog):
@@ -165,17 +162,12 @@ class SettingsDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.staff_model = StaffTableModel(parent=self)
-        self.staff_view = QTableView()
-        self.staff_view.setModel(self.staff_model)
-        self.staff_view.setItemDelegateForColumn(
-            StaffTableModel.ROLE, ChoiceDelegate(self.staff_model.role_choices(), self.staff_view)
+        self.staff_view = edited_table(
+            self.staff_model,
+            stretch=StaffTableModel.NAME,
+            widths={StaffTableModel.ROLE: 140, StaffTableModel.ACTIVE: 130},
+            choices=(StaffTableModel.ROLE, self.staff_model.role_choices()),
         )
-        self.staff_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.staff_view.verticalHeader().hide()
-        header = self.staff_view.horizontalHeader()
-        header.setSectionResizeMode(StaffTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(StaffTableModel.ROLE, 140)
-        header.resizeSection(StaffTableModel.ACTIVE, 130)
         self.staff_editor = ListEditor(
             self.staff_view,
             lambda: self.staff_model.add_member(),
