@@ -29,7 +29,8 @@ def open_dialog(dialog: D) -> D:
 
 
 class Page(QWidget):
-    """A page: ``title`` (set its text) over ``root``, with ``_services`` and ``_runner``."""
+    """A page: ``title`` (set its text) over ``root``, with ``_services`` and ``_runner``;
+    ``spacing`` between the rows of ``root`` (None: the style's, as the outbox page has)."""
 
     def __init__(
         self,
