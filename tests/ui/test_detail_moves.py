@@ -1,4 +1,5 @@
-"""The dossier detail page: the timeline, move buttons and their dialogs, classification, printing."""
+"""The dossier detail page: the timeline, move buttons and their dialogs, classification,
+printing."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def detail(qtbot, services: Services, code: str) -> DossierDetailDialog:  # type
 def click_move(detail: DossierDetailDialog, move: Move):  # type: ignore[no-untyped-def]
     detail.actions_bar.move_buttons[move].click()
     dialog = detail.move_dialog
-    assert dialog is not None and dialog.isVisible() and dialog.move is move
+    assert dialog is not None and dialog.isVisible() and dialog.move_kind is move
     return dialog
 
 

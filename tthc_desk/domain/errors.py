@@ -76,8 +76,15 @@ class _Collector:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, message: str, **where: object) -> None:
-        self.problems.append(Problem(message, **where))  # type: ignore[arg-type]
+    def add(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.problems.append(Problem(message, field, row, column))
 
     def raise_if_any(self, summary: str) -> None:
         if self.problems:

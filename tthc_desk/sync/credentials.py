@@ -9,9 +9,12 @@ upload instead (``secret_prompt``) and never keeps it.
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tthc_desk.domain.errors import TthcError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +82,7 @@ class KeyringStore:
     def __init__(self, service: str = SERVICE_NAME) -> None:
         self.service = service
 
-    def _backend(self) -> object | None:
+    def _backend(self) -> KeyringBackend | None:
         import keyring
         from keyring.backends import fail, null
 
@@ -101,7 +104,7 @@ class KeyringStore:
         if backend is None:
             return False
         try:
-            backend.get_password(self.service, "__probe__")  # type: ignore[attr-defined]
+            backend.get_password(self.service, "__probe__")
         except (KeyringError, RuntimeError, OSError):
             log.warning("The keyring does not answer", exc_info=True)
             return False
@@ -118,7 +121,7 @@ class KeyringStore:
         if backend is None:
             return None
         try:
-            return backend.get_password(self.service, key)  # type: ignore[attr-defined,no-any-return]
+            return backend.get_password(self.service, key)
         except (KeyringError, RuntimeError, OSError):
             log.warning("Could not read a secret from the keyring", exc_info=True)
             return None
@@ -130,7 +133,7 @@ class KeyringStore:
         if backend is None:
             raise CredentialError(NO_KEYRING_MESSAGE)
         try:
-            backend.set_password(self.service, key, secret)  # type: ignore[attr-defined]
+            backend.set_password(self.service, key, secret)
         except (KeyringError, RuntimeError, OSError) as e:
             log.warning("Could not store a secret in the keyring", exc_info=True)
             raise CredentialError(
@@ -144,7 +147,7 @@ class KeyringStore:
         if backend is None:
             return
         try:
-            backend.delete_password(self.service, key)  # type: ignore[attr-defined]
+            backend.delete_password(self.service, key)
         except PasswordDeleteError:
             pass  # nothing stored under that key: already what the caller wants
         except (KeyringError, RuntimeError, OSError):

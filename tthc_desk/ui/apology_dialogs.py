@@ -26,13 +26,13 @@ from tthc_desk.domain.lifecycle import APOLOGY_REASONS, ApologyLetter
 from tthc_desk.domain.text import format_datetime, nfc
 from tthc_desk.services.apology_service import DELIVERY_METHODS, LetterEdit
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import with_error
-from tthc_desk.ui.form_dialog import FormDialog
-from tthc_desk.ui.move_dialogs import moment_edit, unit_combo
+from tthc_desk.ui.display import form_field, minute_of
+from tthc_desk.ui.form_dialog import Fields, FormDialog
+from tthc_desk.ui.move_form import moment_edit, unit_combo
 from tthc_desk.ui.tasks import TaskRunner
 
 
-class _LetterDialog(FormDialog):
+class LetterDialog(FormDialog):
     """Shared frame with the letter's summary; ``letter_saved`` with the service's answer."""
 
     letter_saved = Signal(object)  # ApologyLetter
@@ -68,18 +68,17 @@ class _LetterDialog(FormDialog):
         self.letter_saved.emit(result)
 
 
-class LetterEditDialog(_LetterDialog):
+class LetterEditDialog(LetterDialog):
     NAME, TITLE, OK_TEXT = "letterEditDialog", "Phiếu xin lỗi và hẹn lại", "Lưu dự thảo"
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         x = self.letter
         self.reason_combo = QComboBox()
         self.reason_combo.setEditable(True)
         self.reason_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.reason_combo.addItems([self.tr(r) for r in APOLOGY_REASONS])
         self.reason_combo.setCurrentText(x.reason)
-        box, reason_error = with_error(self.reason_combo)
-        form.addRow(self.tr("Lý do chậm"), box)
+        reason = form_field(form, self.tr("Lý do chậm"), self.reason_combo)
         self.detail_edit = QLineEdit(x.reason_detail)
         self.detail_edit.setPlaceholderText(self.tr("Nói rõ thêm (không bắt buộc)"))
         form.addRow(self.tr("Chi tiết"), self.detail_edit)
@@ -88,23 +87,17 @@ class LetterEditDialog(_LetterDialog):
         )
         form.addRow(self.tr("Đơn vị chịu trách nhiệm"), self.unit_combo)
         self.proposed_edit = moment_edit(x.proposed_due_at)
-        box, proposed_error = with_error(self.proposed_edit)
-        form.addRow(self.tr("Hẹn lại trả kết quả"), box)
+        proposed = form_field(form, self.tr("Hẹn lại trả kết quả"), self.proposed_edit)
         signer = f"{x.signer_prefix}\n{x.signer_title}\n{x.signer_name}".strip()
         form.addRow(self.tr("Người ký"), QLabel(signer))
-        return {
-            "reason": (self.reason_combo, reason_error),
-            "proposed_due_at": (self.proposed_edit, proposed_error),
-        }
+        return {"reason": reason, "proposed_due_at": proposed}
 
     def edit(self) -> LetterEdit:
         return LetterEdit(
             reason=nfc(self.reason_combo.currentText()),
             reason_detail=nfc(self.detail_edit.text()),
             responsible_unit=nfc(self.unit_combo.currentText()),
-            proposed_due_at=self.proposed_edit.dateTime()
-            .toPython()
-            .replace(second=0, microsecond=0),
+            proposed_due_at=minute_of(self.proposed_edit),
         )
 
     def work(self) -> Callable[[], Any]:
@@ -112,10 +105,10 @@ class LetterEditDialog(_LetterDialog):
         return lambda: apologies.update_draft(letter_id, edit)
 
 
-class LetterConfirmDialog(_LetterDialog):
+class LetterConfirmDialog(LetterDialog):
     NAME, TITLE, OK_TEXT = "letterConfirmDialog", "Ký duyệt phiếu xin lỗi", "Ký duyệt"
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         x = self.letter
         form.addRow(self.tr("Lý do"), QLabel(x.full_reason))
         form.addRow(self.tr("Hẹn lại"), QLabel(format_datetime(x.proposed_due_at)))
@@ -131,9 +124,7 @@ class LetterConfirmDialog(_LetterDialog):
         self.override_edit.setPlaceholderText(
             self.tr("Chỉ khi hẹn lại lần thứ hai: lý do lãnh đạo đồng ý")
         )
-        box, override_error = with_error(self.override_edit)
-        form.addRow(self.tr("Hẹn lại lần hai"), box)
-        return {"override": (self.override_edit, override_error)}
+        return {"override": form_field(form, self.tr("Hẹn lại lần hai"), self.override_edit)}
 
     def work(self) -> Callable[[], Any]:
         letter_id, apologies = self.letter.id, self.services.apologies
@@ -141,23 +132,20 @@ class LetterConfirmDialog(_LetterDialog):
         return lambda: apologies.confirm(letter_id, by, override)
 
 
-class LetterDeliverDialog(_LetterDialog):
+class LetterDeliverDialog(LetterDialog):
     NAME, TITLE, OK_TEXT = "letterDeliverDialog", "Ghi nhận đã gửi phiếu", "Ghi nhận"
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         form.addRow(self.tr("Phiếu số"), QLabel(self.letter.number_text))
         self.method_combo = QComboBox()
         self.method_combo.setEditable(True)
         self.method_combo.addItems([self.tr(m) for m in DELIVERY_METHODS])
-        box, method_error = with_error(self.method_combo)
-        form.addRow(self.tr("Cách gửi"), box)
+        method = form_field(form, self.tr("Cách gửi"), self.method_combo)
         self.at_edit = moment_edit(self.services.clock.now())
-        box, at_error = with_error(self.at_edit)
-        form.addRow(self.tr("Thời điểm"), box)
-        return {"method": (self.method_combo, method_error), "at": (self.at_edit, at_error)}
+        return {"method": method, "at": form_field(form, self.tr("Thời điểm"), self.at_edit)}
 
     def work(self) -> Callable[[], Any]:
         letter_id, apologies = self.letter.id, self.services.apologies
         method = nfc(self.method_combo.currentText())
-        at = self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
+        at = minute_of(self.at_edit)
         return lambda: apologies.deliver(letter_id, method, at)

@@ -9,7 +9,7 @@ handing over or sending is recorded. A second re-appointment of one dossier is s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -21,17 +21,20 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import heading_font, list_datetime, list_view, muted_label
+from tthc_desk.ui.display import list_datetime, list_view, muted_label
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
-from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 from tthc_desk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened
+    from tthc_desk.ui.apology_dialogs import LetterDialog
 
 LETTER_ROLE = Qt.ItemDataRole.UserRole + 1
 DRAFT_COLOR = QColor("#fff9c4")
@@ -51,63 +54,53 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 REASON_COLUMN = [key for key, _ in COLUMNS].index("reason")
 
 
-class LetterTableModel(RowTableModel):
+class LetterTableModel(ColumnTableModel[ApologyLetter]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ApologyLetter] = []
-        self._headers = tuple(self.tr(title) for _, title in COLUMNS)
+        self._rows = []
+        self.set_keyed_columns(
+            [(key, self.tr(title)) for key, title in COLUMNS],
+            {
+                "number": Column(
+                    self._number_text,
+                    tooltip=self._override_tip,
+                    foreground=lambda x: QBrush(OVERRIDE_COLOR) if x.override else None,
+                ),
+                "code": Column(lambda x: x.dossier_code),
+                "applicant": Column(lambda x: x.applicant_name),
+                "original": Column(lambda x: list_datetime(x.original_due_at)),
+                "proposed": Column(lambda x: list_datetime(x.proposed_due_at)),
+                "reason": Column(lambda x: x.full_reason, tooltip=lambda x: x.full_reason),
+                "unit": Column(lambda x: x.responsible_unit),
+                "status": Column(lambda x: x.status.label),
+                "delivered": Column(_delivered_text),
+            },
+            row_roles={
+                LETTER_ROLE: same,
+                Qt.ItemDataRole.BackgroundRole: lambda x: (
+                    QBrush(DRAFT_COLOR) if x.status is LetterStatus.DRAFT else None
+                ),
+            },
+        )
 
-    set_letters = RowTableModel.set_rows
-    letter_at = RowTableModel.row_at
+    set_letters = ColumnTableModel.set_rows
+    letter_at = ColumnTableModel.row_at
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        x: ApologyLetter | None = self.item(index)
-        if x is None:
+    def _number_text(self, x: ApologyLetter) -> str:
+        if not x.number_text:
+            return self.tr("(dự thảo)")
+        return x.number_text + (" ⚑" if x.override else "")
+
+    def _override_tip(self, x: ApologyLetter) -> str | None:
+        if not x.override:
             return None
-        key = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(x, key)
-        if role == LETTER_ROLE:
-            return x
-        if role == Qt.ItemDataRole.BackgroundRole and x.status is LetterStatus.DRAFT:
-            return QBrush(DRAFT_COLOR)
-        if role == Qt.ItemDataRole.ForegroundRole and key == "number" and x.override:
-            return QBrush(OVERRIDE_COLOR)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if key == "number" and x.override:
-                return self.tr("Hẹn lại lần hai, lãnh đạo đồng ý: {0} ({1})").format(
-                    x.override_reason, x.override_by
-                )
-            if key == "reason":
-                return x.full_reason
-        return None
+        return self.tr("Hẹn lại lần hai, lãnh đạo đồng ý: {0} ({1})").format(
+            x.override_reason, x.override_by
+        )
 
-    def _display(self, x: ApologyLetter, key: str) -> str:
-        if key == "number":
-            return (
-                x.number_text + (" ⚑" if x.override else "")
-                if x.number_text
-                else self.tr("(dự thảo)")
-            )
-        if key == "code":
-            return x.dossier_code
-        if key == "applicant":
-            return x.applicant_name
-        if key == "original":
-            return list_datetime(x.original_due_at)
-        if key == "proposed":
-            return list_datetime(x.proposed_due_at)
-        if key == "reason":
-            return x.full_reason
-        if key == "unit":
-            return x.responsible_unit
-        if key == "status":
-            return x.status.label
-        if key == "delivered":
-            return (
-                f"{list_datetime(x.delivered_at)} · {x.delivery_method}" if x.delivered_at else ""
-            )
-        return ""
+
+def _delivered_text(x: ApologyLetter) -> str:
+    return f"{list_datetime(x.delivered_at)} · {x.delivery_method}" if x.delivered_at else ""
 
 
 FILTERS: tuple[tuple[str, LetterStatus | None], ...] = (
@@ -119,7 +112,7 @@ FILTERS: tuple[tuple[str, LetterStatus | None], ...] = (
 )
 
 
-class ApologyPage(QWidget):
+class ApologyPage(Page):
     """``letters_changed`` after any change, so the window recounts what needs attention."""
 
     letters_changed = Signal()
@@ -127,23 +120,20 @@ class ApologyPage(QWidget):
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(services, runner, parent)
         self.setObjectName("apologyPage")
-        self._services = services
-        self._runner = runner
-        self._generation = 0
         self.dialog: QDialog | None = None
         self.preview: ReceiptDialog | None = None
 
-        title = QLabel(self.tr("Phiếu xin lỗi và hẹn lại ngày trả kết quả"))
-        title.setFont(heading_font(self.font(), 1.5))
+        self.title.setText(self.tr("Phiếu xin lỗi và hẹn lại ngày trả kết quả"))
         self.filter_combo = QComboBox()
         for text, _status in FILTERS:
             self.filter_combo.addItem(self.tr(text))
         self.scan_button = QPushButton(self.tr("Lập dự thảo còn thiếu"))
         self.scan_button.setToolTip(
             self.tr(
-                "Lập phiếu dự thảo cho mọi hồ sơ đã trễ hoặc sẽ đến hạn vào ngày làm việc kế tiếp mà chưa có phiếu"
+                "Lập phiếu dự thảo cho mọi hồ sơ đã trễ hoặc sẽ đến hạn vào ngày làm việc kế tiếp "
+                "mà chưa có phiếu"
             )
         )
         top = QHBoxLayout()
@@ -188,22 +178,19 @@ class ApologyPage(QWidget):
         self.count_label = muted_label()
         hint = muted_label(
             self.tr(
-                "Chọn nhiều phiếu bằng Ctrl/Shift để in một lượt · Enter: sửa dự thảo, ghi nhận đã gửi"
+                "Chọn nhiều phiếu bằng Ctrl/Shift để in một lượt · Enter: sửa dự thảo, ghi nhận đã "
+                "gửi"
             )
         )
         hint.setWordWrap(False)
 
-        root = QVBoxLayout(self)
-        root.setContentsMargins(12, 10, 12, 10)
-        root.setSpacing(8)
-        root.addWidget(title)
-        root.addLayout(top)
-        root.addWidget(self.table, 1)
-        root.addLayout(buttons)
+        self.root.addLayout(top)
+        self.root.addWidget(self.table, 1)
+        self.root.addLayout(buttons)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(hint)
-        root.addLayout(bottom)
+        self.root.addLayout(bottom)
 
         self.filter_combo.currentIndexChanged.connect(self.refresh)
         self.scan_button.clicked.connect(self.scan)
@@ -216,12 +203,7 @@ class ApologyPage(QWidget):
 
     # -- loading ------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._generation += 1
-        generation, index, apologies = (
-            self._generation,
-            self.filter_combo.currentIndex(),
-            self._services.apologies,
-        )
+        index, apologies = self.filter_combo.currentIndex(), self._services.apologies
         status = FILTERS[index][1]
 
         def fetch() -> list[ApologyLetter]:
@@ -232,15 +214,9 @@ class ApologyPage(QWidget):
                 letters, key=lambda x: (x.status is not LetterStatus.DRAFT, x.original_due_at)
             )
 
-        self._runner.run(
-            fetch,
-            lambda letters: self._on_letters_loaded(generation, letters),
-            label="Phiếu xin lỗi",
-        )
+        self._runner.run(fetch, self.newest(self._on_letters_loaded), label="Phiếu xin lỗi")
 
-    def _on_letters_loaded(self, generation: int, letters: list[ApologyLetter]) -> None:
-        if generation != self._generation:
-            return
+    def _on_letters_loaded(self, letters: list[ApologyLetter]) -> None:
         self.model.set_letters(letters)
         drafts = sum(x.status is LetterStatus.DRAFT for x in letters)
         self.count_label.setText(
@@ -292,12 +268,10 @@ class ApologyPage(QWidget):
         self.scan_button.setEnabled(True)
         show_error(self, exc)
 
-    def _open(self, make: Callable[[], QDialog]) -> QDialog:
+    def _open(self, make: Callable[[], LetterDialog]) -> LetterDialog:
         dialog = make()
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.letter_saved.connect(self._on_dialog_letter_saved)  # type: ignore[attr-defined]
-        dialog.open()
-        self.dialog = dialog
+        dialog.letter_saved.connect(self._on_dialog_letter_saved)
+        self.dialog = open_dialog(dialog)
         return dialog
 
     def edit_selected(self) -> QDialog | None:

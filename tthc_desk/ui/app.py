@@ -84,7 +84,8 @@ def _seed_demo(services: Services) -> bool:
     except ImportError:
         log.error("Demo data requested but tthc_desk.services.demo_service is missing")
         print(
-            "Lỗi: chưa có bộ tạo dữ liệu mẫu (tthc_desk.services.demo_service); mở phần mềm không có --demo.",
+            "Lỗi: chưa có bộ tạo dữ liệu mẫu (tthc_desk.services.demo_service); "
+            "mở phần mềm không có --demo.",
             file=sys.stderr,
         )
         return False

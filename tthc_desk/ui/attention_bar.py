@@ -20,7 +20,8 @@ class AttentionBar(QFrame):
         self.setObjectName("attentionBar")
         self.setStyleSheet(
             "#attentionBar { background: #fafafa; border-bottom: 1px solid #e0e0e0; }"
-            "#attentionBar QPushButton { border: none; padding: 4px 10px; border-radius: 4px; font-weight: bold; }"
+            "#attentionBar QPushButton { border: none; padding: 4px 10px; border-radius: 4px; "
+            "font-weight: bold; }"
             "#attentionBar QPushButton:hover { background: #e3f2fd; }"
             "#overdueButton { color: #b71c1c; } #todayButton { color: #e65100; }"
             "#soonButton { color: #8d6e00; } #lettersButton { color: #0d47a1; }"
@@ -33,7 +34,8 @@ class AttentionBar(QFrame):
         self.summary_label.setObjectName("summaryLabel")
         self.summary_label.setWordWrap(True)
         self.summary_label.setStyleSheet(
-            "#summaryLabel { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px; padding: 4px 8px; }"
+            "#summaryLabel { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px; "
+            "padding: 4px 8px; }"
         )
         self.summary_close = QPushButton("×")
         self.summary_close.setToolTip(self.tr("Ẩn dòng nhắc"))
@@ -67,14 +69,17 @@ class AttentionBar(QFrame):
         return button
 
     def set_counts(self, counts: DeadlineCounts | None, drafts: int | None) -> None:
+        """The counts on the buttons; "…" while they are not known yet."""
+
         def n(value: int | None) -> str:
             return "…" if value is None else str(value)
 
-        self.overdue_button.setText(self.tr("Quá hạn: {0}").format(n(counts and counts.overdue)))
-        self.today_button.setText(
-            self.tr("Đến hạn hôm nay: {0}").format(n(counts and counts.due_today))
+        overdue, today, soon = (
+            (counts.overdue, counts.due_today, counts.due_soon) if counts else (None, None, None)
         )
-        self.soon_button.setText(self.tr("Sắp đến hạn: {0}").format(n(counts and counts.due_soon)))
+        self.overdue_button.setText(self.tr("Quá hạn: {0}").format(n(overdue)))
+        self.today_button.setText(self.tr("Đến hạn hôm nay: {0}").format(n(today)))
+        self.soon_button.setText(self.tr("Sắp đến hạn: {0}").format(n(soon)))
         self.letters_button.setText(self.tr("Phiếu xin lỗi dự thảo: {0}").format(n(drafts)))
 
     def show_summary(self, text: str) -> None:

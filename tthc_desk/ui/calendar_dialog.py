@@ -38,6 +38,7 @@ from tthc_desk.ui.calendar_exceptions import (
     ExceptionEditorDialog,
     ExceptionTableModel,
 )
+from tthc_desk.ui.display import qdate, to_date
 from tthc_desk.ui.errors import show_error
 
 WEEKEND_TEXT = QColor("#8a8a8a")
@@ -181,9 +182,7 @@ class CalendarDialog(QDialog):
         self.model.set_exceptions(rows)
         self.overview.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
         today = self._services.calendar.now().date()
-        self.overview.setSelectedDate(
-            QDate(today.year, today.month, today.day) if today.year == year else QDate(year, 1, 1)
-        )
+        self.overview.setSelectedDate(qdate(today) if today.year == year else QDate(year, 1, 1))
         self._refresh()
 
     def _edited(self) -> None:
@@ -220,11 +219,11 @@ class CalendarDialog(QDialog):
             fmt.setBackground(QBrush(KIND_COLORS[exc.kind]))
             fmt.setForeground(QBrush(Qt.GlobalColor.black if exc.kind.is_working else OFF_TEXT))
             fmt.setToolTip(f"{exc.kind.label}: {exc.name}")
-            self.overview.setDateTextFormat(QDate(exc.day.year, exc.day.month, exc.day.day), fmt)
+            self.overview.setDateTextFormat(qdate(exc.day), fmt)
 
     def day_format(self, day: date) -> QTextCharFormat:
         """How the overview paints ``day`` (used by tests and screenshots)."""
-        return self.overview.dateTextFormat(QDate(day.year, day.month, day.day))
+        return self.overview.dateTextFormat(qdate(day))
 
     # -- editing ------------------------------------------------------------------------------
     def open_editor(
@@ -353,7 +352,7 @@ class CalendarDialog(QDialog):
         self.save()
 
     def _on_add_button_clicked(self) -> None:
-        selected = self.overview.selectedDate().toPython()
+        selected = to_date(self.overview.selectedDate())
         exists = self.model.row_of(selected) >= 0
         self.open_editor(day=None if exists else selected)
 
@@ -375,10 +374,10 @@ class CalendarDialog(QDialog):
         self.edit_button.setEnabled(exc is not None)
         self.remove_button.setEnabled(exc is not None)
         if exc is not None:
-            self.overview.setSelectedDate(QDate(exc.day.year, exc.day.month, exc.day.day))
+            self.overview.setSelectedDate(qdate(exc.day))
 
     def _on_overview_clicked(self, value: QDate) -> None:
-        row = self.model.row_of(value.toPython())
+        row = self.model.row_of(to_date(value))
         if row >= 0:
             self.view.selectRow(row)
         else:
@@ -386,6 +385,6 @@ class CalendarDialog(QDialog):
             self.view.setCurrentIndex(self.model.index(-1, -1))
 
     def _on_overview_activated(self, value: QDate) -> None:
-        day = value.toPython()
+        day = to_date(value)
         row = self.model.row_of(day)
         self.open_editor(self.model.exceptions()[row] if row >= 0 else None, day=day)

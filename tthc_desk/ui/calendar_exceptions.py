@@ -8,12 +8,10 @@ due-date rules.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import (
     QDate,
     QLocale,
-    QModelIndex,
     QObject,
     Qt,
     Signal,
@@ -24,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -35,8 +32,9 @@ from PySide6.QtWidgets import (
 from tthc_desk.domain.calendar import CalendarException, DayKind
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces
+from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date
 from tthc_desk.ui.errors import FieldErrors
-from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 
 EXCEPTION_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -62,7 +60,7 @@ def weekday_name(day: date) -> str:
     return names[day.weekday()]
 
 
-class ExceptionTableModel(RowTableModel):
+class ExceptionTableModel(ColumnTableModel[CalendarException]):
     """Columns: Ngày · Thứ · Loại ngày · Tên · Căn cứ; rows kept sorted by day."""
 
     DAY, WEEKDAY, KIND, NAME, SOURCE = range(5)
@@ -72,27 +70,32 @@ class ExceptionTableModel(RowTableModel):
     ) -> None:
         super().__init__(parent)
         self._rows = sorted(exceptions or [], key=lambda e: e.day)
-        self._headers = (
-            self.tr("Ngày"),
-            self.tr("Thứ"),
-            self.tr("Loại ngày"),
-            self.tr("Tên"),
-            self.tr("Căn cứ"),
+        self.set_columns(
+            (
+                Column(lambda e: e.day.strftime("%d/%m/%Y"), title=self.tr("Ngày")),
+                Column(lambda e: weekday_name(e.day), title=self.tr("Thứ")),
+                Column(
+                    lambda e: e.kind.label,
+                    background=lambda e: KIND_COLORS[e.kind],
+                    title=self.tr("Loại ngày"),
+                ),
+                Column(lambda e: e.name, tooltip=lambda e: e.name, title=self.tr("Tên")),
+                Column(lambda e: e.source, title=self.tr("Căn cứ")),
+            ),
+            row_roles={EXCEPTION_ROLE: same},
         )
 
     def exceptions(self) -> list[CalendarException]:
         return list(self._rows)
 
     def set_exceptions(self, exceptions: list[CalendarException]) -> None:
-        self.beginResetModel()
-        self._rows = sorted(exceptions, key=lambda e: e.day)
-        self.endResetModel()
+        self.set_rows(sorted(exceptions, key=lambda e: e.day))
 
     def row_of(self, day: date) -> int:
         return next((i for i, e in enumerate(self._rows) if e.day == day), -1)
 
     def put(self, exc: CalendarException, replacing: date | None = None) -> int:
-        """Add ``exc``, or replace the row of ``replacing`` (or of the same day); returns its row."""
+        """Add ``exc``, or replace the row of ``replacing`` (or of the same day); its row."""
         rows = [e for e in self._rows if e.day not in (exc.day, replacing)]
         self.set_exceptions([*rows, exc])
         return self.row_of(exc.day)
@@ -100,36 +103,6 @@ class ExceptionTableModel(RowTableModel):
     def remove(self, day: date) -> bool:
         row = self.row_of(day)
         return row >= 0 and self.removeRows(row, 1)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        e = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (
-                e.day.strftime("%d/%m/%Y"),
-                weekday_name(e.day),
-                e.kind.label,
-                e.name,
-                e.source,
-            )
-            return values[col]
-        if role == EXCEPTION_ROLE:
-            return e
-        if role == Qt.ItemDataRole.BackgroundRole and col == self.KIND:
-            return KIND_COLORS[e.kind]
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.NAME:
-            return e.name
-        return None
-
-    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or row < 0 or count < 1 or row + count > len(self._rows):
-            return False
-        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
-        del self._rows[row : row + count]
-        self.endRemoveRows()
-        return True
 
 
 class ExceptionEditorDialog(QDialog):
@@ -173,15 +146,7 @@ class ExceptionEditorDialog(QDialog):
         form = QFormLayout()
 
         def add(key: str, label: str, widget: QWidget) -> None:
-            error = QLabel()
-            inputs[key] = (widget, error)
-            box = QWidget()
-            v = QVBoxLayout(box)
-            v.setContentsMargins(0, 0, 0, 0)
-            v.setSpacing(2)
-            v.addWidget(widget)
-            v.addWidget(error)
-            form.addRow(label, box)
+            inputs[key] = form_field(form, label, widget)
 
         add("day", self.tr("Ngày"), self.date_edit)
         form.addRow("", self.weekday_label)
@@ -190,22 +155,16 @@ class ExceptionEditorDialog(QDialog):
         add("source", self.tr("Căn cứ"), self.source_edit)
         self.errors = FieldErrors(inputs)
 
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(
-            self.tr("Đồng ý"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.ok_button, self.cancel_button = dialog_buttons(
+            self, self.tr("Đồng ý"), self.tr("Hủy")
         )
-        self.cancel_button = self.buttons.addButton(
-            self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
         self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
         start = exception.day if exception else (day or date(year, 1, 1))
-        self.date_edit.setDate(QDate(start.year, start.month, start.day))
+        self.date_edit.setDate(qdate(start))
         self._on_date_edit_date_changed(self.date_edit.date())
         if exception:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(exception.kind.value))
@@ -216,7 +175,7 @@ class ExceptionEditorDialog(QDialog):
 
     def exception(self) -> CalendarException:
         return CalendarException(
-            self.date_edit.date().toPython(),
+            to_date(self.date_edit.date()),
             DayKind(self.kind_combo.currentData()),
             collapse_spaces(self.name_edit.text()),
             collapse_spaces(self.source_edit.text()),
@@ -258,4 +217,4 @@ class ExceptionEditorDialog(QDialog):
         super().accept()
 
     def _on_date_edit_date_changed(self, value: QDate) -> None:
-        self.weekday_label.setText(weekday_name(value.toPython()))
+        self.weekday_label.setText(weekday_name(to_date(value)))

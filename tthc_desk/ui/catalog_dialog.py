@@ -6,6 +6,7 @@ refused the dialog lists every problem with its row and column and the catalog i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -145,7 +146,8 @@ class CatalogDialog(QDialog):
         self.field_combo.blockSignals(True)
         self.field_combo.clear()
         self.field_combo.addItem(self.tr("Tất cả lĩnh vực"), "")
-        for f in catalog.fields():
+        fields: Sequence[str] = catalog.fields()
+        for f in fields:
             self.field_combo.addItem(f, f)
         self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(field)))
         self.field_combo.blockSignals(False)

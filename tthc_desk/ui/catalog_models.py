@@ -6,6 +6,7 @@ Both are plain QAbstractTableModels over frozen domain values; checked with qtmo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -13,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from tthc_desk.domain.procedure import DurationUnit, PaperKind, Procedure, RequiredPaper
 from tthc_desk.domain.text import collapse_spaces, format_money
-from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index, same
 from tthc_desk.ui.widgets import FoldingFilterProxyModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -30,92 +31,75 @@ _UNIT_HOURS = {
 }
 
 
-class ProcedureTableModel(RowTableModel):
+def _search_text(p: Procedure) -> str:
+    """Code (with and without dots), name and field: what the filter's words may start."""
+    return " ".join((p.code, p.code.replace(".", ""), p.name, p.field))
+
+
+class ProcedureTableModel(ColumnTableModel[Procedure]):
     """Read-only rows of procedures; columns as the clerk reads the catalog."""
 
     CODE, NAME, FIELD, DURATION, FEE, CHARGE, POSTAL, ONLINE, ACTIVE = range(9)
-    _BOOL_COLUMNS = (POSTAL, ONLINE, ACTIVE)
+    sort_role = SORT_ROLE
 
     def __init__(
         self, procedures: list[Procedure] | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._rows: list[Procedure] = list(procedures or [])
-        self._headers = (
-            self.tr("Mã"),
-            self.tr("Tên thủ tục"),
-            self.tr("Lĩnh vực"),
-            self.tr("Thời hạn"),
-            self.tr("Phí"),
-            self.tr("Lệ phí"),
-            self.tr("Bưu chính"),
-            self.tr("Trực tuyến"),
-            self.tr("Đang áp dụng"),
+        self._rows = list(procedures or [])
+        money = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self.set_columns(
+            (
+                Column(lambda p: p.code, title=self.tr("Mã")),
+                Column(lambda p: p.name, tooltip=lambda p: p.name, title=self.tr("Tên thủ tục")),
+                Column(lambda p: p.field, title=self.tr("Lĩnh vực")),
+                Column(
+                    lambda p: p.duration.describe(),
+                    sort=lambda p: _UNIT_HOURS[p.duration.unit] * max(p.duration.value, 0),
+                    title=self.tr("Thời hạn"),
+                ),
+                Column(
+                    lambda p: self._money_text(p.fee),
+                    sort=lambda p: p.fee,
+                    align=money,
+                    title=self.tr("Phí"),
+                ),
+                Column(
+                    lambda p: self._money_text(p.charge),
+                    sort=lambda p: p.charge,
+                    align=money,
+                    title=self.tr("Lệ phí"),
+                ),
+                self._yes_no(lambda p: p.postal_return, self.tr("Bưu chính")),
+                self._yes_no(lambda p: p.online, self.tr("Trực tuyến")),
+                self._yes_no(lambda p: p.active, self.tr("Đang áp dụng")),
+            ),
+            row_roles={
+                PROCEDURE_ROLE: same,
+                SEARCH_ROLE: _search_text,
+                Qt.ItemDataRole.ForegroundRole: lambda p: None if p.active else Qt.GlobalColor.gray,
+            },
+        )
+
+    def _money_text(self, amount: int) -> str:
+        return format_money(amount) if amount else self.tr("Không")
+
+    def _yes_no(self, flag: Callable[[Procedure], bool], title: str) -> Column[Procedure]:
+        return Column(
+            lambda p: self.tr("Có") if flag(p) else self.tr("Không"),
+            sort=lambda p: int(flag(p)),
+            align=Qt.AlignmentFlag.AlignCenter,
+            title=title,
         )
 
     def set_procedures(self, procedures: list[Procedure]) -> None:
-        self.beginResetModel()
-        self._rows = list(procedures)
-        self.endResetModel()
+        self.set_rows(procedures)
 
     def procedure(self, row: int) -> Procedure:
         return self._rows[row]
 
     def row_of(self, code: str) -> int:
         return next((i for i, p in enumerate(self._rows) if p.code == code), -1)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        p = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(p, col)
-        if role == SORT_ROLE:
-            return self._sort_key(p, col)
-        if role == PROCEDURE_ROLE:
-            return p
-        if role == SEARCH_ROLE:
-            return " ".join((p.code, p.code.replace(".", ""), p.name, p.field))
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.NAME:
-            return p.name
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in (self.FEE, self.CHARGE):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if col in self._BOOL_COLUMNS:
-                return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and not p.active:
-            return Qt.GlobalColor.gray
-        return None
-
-    def _display(self, p: Procedure, col: int) -> str:
-        if col == self.CODE:
-            return p.code
-        if col == self.NAME:
-            return p.name
-        if col == self.FIELD:
-            return p.field
-        if col == self.DURATION:
-            return p.duration.describe()
-        if col == self.FEE:
-            return format_money(p.fee) if p.fee else self.tr("Không")
-        if col == self.CHARGE:
-            return format_money(p.charge) if p.charge else self.tr("Không")
-        flag = {self.POSTAL: p.postal_return, self.ONLINE: p.online, self.ACTIVE: p.active}[col]
-        return self.tr("Có") if flag else self.tr("Không")
-
-    def _sort_key(self, p: Procedure, col: int) -> Any:
-        if col == self.DURATION:
-            return _UNIT_HOURS[p.duration.unit] * max(p.duration.value, 0)
-        if col == self.FEE:
-            return p.fee
-        if col == self.CHARGE:
-            return p.charge
-        if col in self._BOOL_COLUMNS:
-            return int(
-                {self.POSTAL: p.postal_return, self.ONLINE: p.online, self.ACTIVE: p.active}[col]
-            )
-        return self._display(p, col)
 
 
 class ProcedureFilterProxyModel(FoldingFilterProxyModel):
@@ -146,7 +130,7 @@ class ProcedureFilterProxyModel(FoldingFilterProxyModel):
         return not self._field or p.field == self._field
 
 
-class PaperTableModel(RowTableModel):
+class PaperTableModel(ColumnTableModel[RequiredPaper]):
     """Required papers: Tên giấy tờ · Loại bản · Số lượng, edited in place."""
 
     NAME, KIND, COUNT = range(3)
@@ -156,25 +140,23 @@ class PaperTableModel(RowTableModel):
     ) -> None:
         super().__init__(parent)
         self._rows = list(papers)
-        self._headers = (self.tr("Tên giấy tờ"), self.tr("Loại bản"), self.tr("Số lượng"))
+        self.set_columns(
+            (
+                Column(lambda p: p.name, edit=lambda p: p.name, title=self.tr("Tên giấy tờ")),
+                Column(
+                    lambda p: p.kind.label, edit=lambda p: p.kind.value, title=self.tr("Loại bản")
+                ),
+                Column(
+                    lambda p: p.count,
+                    edit=lambda p: p.count,
+                    align=Qt.AlignmentFlag.AlignCenter,
+                    title=self.tr("Số lượng"),
+                ),
+            )
+        )
 
     def papers(self) -> tuple[RequiredPaper, ...]:
         return tuple(replace(p, name=collapse_spaces(p.name)) for p in self._rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        p = self._rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if col == self.NAME:
-                return p.name
-            if col == self.KIND:
-                return p.kind.label if role == Qt.ItemDataRole.DisplayRole else p.kind.value
-            return p.count
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COUNT:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -182,53 +164,29 @@ class PaperTableModel(RowTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if (
-            role != Qt.ItemDataRole.EditRole
-            or not index.isValid()
-            or not 0 <= index.row() < len(self._rows)
-        ):
+        p = self.item(index)
+        if role != Qt.ItemDataRole.EditRole or p is None:
             return False
-        p = self._rows[index.row()]
-        col = index.column()
-        if col == self.NAME:
-            p = replace(p, name=collapse_spaces(str(value or "")))
-        elif col == self.KIND:
-            kind = PaperKind.from_label(str(value or ""))
-            if kind is None:
-                return False
-            p = replace(p, kind=kind)
-        else:
-            try:
-                p = replace(p, count=int(value))
-            except (TypeError, ValueError):
-                return False
-        self._rows[index.row()] = p
+        changed = self._edited(p, index.column(), value)
+        if changed is None:
+            return False
+        self._rows[index.row()] = changed
         self.dataChanged.emit(index, index, [role])
         return True
+
+    def _edited(self, p: RequiredPaper, col: int, value: Any) -> RequiredPaper | None:
+        """``p`` with the cell of ``col`` set to ``value``; None when the value does not fit."""
+        if col == self.NAME:
+            return replace(p, name=collapse_spaces(str(value or "")))
+        if col == self.KIND:
+            kind = PaperKind.from_label(str(value or ""))
+            return None if kind is None else replace(p, kind=kind)
+        try:
+            return replace(p, count=int(value))
+        except (TypeError, ValueError):
+            return None
 
     def add_paper(
         self, name: str = "", kind: PaperKind = PaperKind.ORIGINAL, count: int = 1
     ) -> QModelIndex:
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(RequiredPaper(name, kind, count))
-        self.endInsertRows()
-        return self.index(row, self.NAME)
-
-    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or row < 0 or count < 1 or row + count > len(self._rows):
-            return False
-        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
-        del self._rows[row : row + count]
-        self.endRemoveRows()
-        return True
-
-    def move_row(self, row: int, step: int) -> int:
-        target = row + step
-        if not (0 <= row < len(self._rows) and 0 <= target < len(self._rows)):
-            return row
-        dest = target + 1 if step > 0 else target  # Qt's destination is "before this row"
-        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), dest)
-        self._rows.insert(target, self._rows.pop(row))
-        self.endMoveRows()
-        return target
+        return self.append_row(RequiredPaper(name, kind, count), self.NAME)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.text import search_tokens
 from tthc_desk.services.container import Services
+from tthc_desk.ui.display import dialog_buttons
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.staff_model import role_labels
 
@@ -56,16 +56,10 @@ class ClerkDialog(QDialog):
         self.list_widget.itemActivated.connect(self._on_list_widget_item_activated)
         self.list_widget.currentItemChanged.connect(self._on_list_widget_current_item_changed)
 
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(
-            self.tr("Chọn"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.cancel_button = self.buttons.addButton(
-            self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole
+        self.buttons, self.ok_button, self.cancel_button = dialog_buttons(
+            self, self.tr("Chọn"), self.tr("Hủy")
         )
         self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -119,7 +113,10 @@ class ClerkDialog(QDialog):
                 first_visible = item
         current = self.list_widget.currentItem()
         if current is None or current.isHidden():
-            self.list_widget.setCurrentItem(first_visible)
+            if first_visible is None:
+                self.list_widget.setCurrentRow(-1)
+            else:
+                self.list_widget.setCurrentItem(first_visible)
         self.ok_button.setEnabled(first_visible is not None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -7,25 +7,22 @@ opens the dossier, where the clerk acts; the page and the counts follow what was
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
 from tthc_desk.domain.dossier import DossierRow
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
-from tthc_desk.services.dossier_service import DossierQuery
-from tthc_desk.ui.display import heading_font, list_view, muted_label
+from tthc_desk.services.dossier_search import DossierQuery
+from tthc_desk.ui.display import list_view, muted_label
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.dossier_list_page import COLUMN_SAMPLES, PROCEDURE_COLUMN
 from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
+from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.view_buttons import ViewButtons
 
@@ -55,7 +52,7 @@ def count_of(counts: DeadlineCounts, view: str) -> int:
     }[view]
 
 
-class DeadlinePage(QWidget):
+class DeadlinePage(Page):
     """``show_view(view)`` picks a view; ``dossier_changed`` tells the window to recount."""
 
     dossier_changed = Signal()
@@ -63,16 +60,12 @@ class DeadlinePage(QWidget):
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(services, runner, parent)
         self.setObjectName("deadlinePage")
-        self._services = services
-        self._runner = runner
-        self._generation = 0
         self.view_key = DeadlineView.OVERDUE.value
         self.detail_dialog: DossierDetailDialog | None = None
 
-        title = QLabel(self.tr("Hồ sơ cần chú ý"))
-        title.setFont(heading_font(self.font(), 1.5))
+        self.title.setText(self.tr("Hồ sơ cần chú ý"))
         self.views = ViewButtons([(key, VIEW_LABELS[key]) for key in VIEWS], "DeadlinePage")
         self.view_buttons = self.views.buttons
         self.views.view_chosen.connect(self.show_view)
@@ -96,13 +89,9 @@ class DeadlinePage(QWidget):
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(hint)
 
-        root = QVBoxLayout(self)
-        root.setContentsMargins(12, 10, 12, 10)
-        root.setSpacing(8)
-        root.addWidget(title)
-        root.addWidget(self.views)
-        root.addWidget(self.table, 1)
-        root.addLayout(bottom)
+        self.root.addWidget(self.views)
+        self.root.addWidget(self.table, 1)
+        self.root.addLayout(bottom)
         self.view_buttons[self.view_key].setChecked(True)
 
     # -- loading ------------------------------------------------------------------------------
@@ -115,19 +104,16 @@ class DeadlinePage(QWidget):
         self.views.set_counts({key: count_of(counts, key) for key in VIEWS})
 
     def refresh(self) -> None:
-        self._generation += 1
-        generation, view, deadlines = self._generation, self.view_key, self._services.deadlines
-        if view == TO_CLOSE:
-            fetch: Callable[[], list[DossierRow]] = lambda: deadlines.to_close_rows(ROW_LIMIT)  # noqa: E731
-        else:
-            fetch = lambda: deadlines.rows(DeadlineView(view), ROW_LIMIT)  # noqa: E731
-        self._runner.run(
-            fetch, lambda rows: self._on_rows_loaded(generation, rows), label="Hồ sơ cần chú ý"
-        )
+        view, deadlines = self.view_key, self._services.deadlines
 
-    def _on_rows_loaded(self, generation: int, rows: list[DossierRow]) -> None:
-        if generation != self._generation:
-            return  # an older answer after a newer request
+        def fetch() -> list[DossierRow]:
+            if view == TO_CLOSE:
+                return deadlines.to_close_rows(ROW_LIMIT)
+            return deadlines.rows(DeadlineView(view), ROW_LIMIT)
+
+        self._runner.run(fetch, self.newest(self._on_rows_loaded), label="Hồ sơ cần chú ý")
+
+    def _on_rows_loaded(self, rows: list[DossierRow]) -> None:
         self.model.reset_rows(DossierQuery(), rows, complete=True)
         shown = len(rows)
         text = (
@@ -145,10 +131,8 @@ class DeadlinePage(QWidget):
     # -- acting -------------------------------------------------------------------------------
     def open_code(self, code: str) -> DossierDetailDialog:
         dialog = DossierDetailDialog(self._services, self._runner, code, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.dossier_changed.connect(self._on_detail_dossier_changed)
-        dialog.open()
-        self.detail_dialog = dialog
+        self.detail_dialog = open_dialog(dialog)
         return dialog
 
     def focus_table(self) -> None:

@@ -6,9 +6,8 @@ Kept apart from the page itself so the page holds only its layout and actions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -20,12 +19,15 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.domain.dossier import Person
 from tthc_desk.domain.text import format_date
+from tthc_desk.ui.row_table_model import Cell, Column, ColumnTableModel
 
-Index = QModelIndex | QPersistentModelIndex
+
+def _cell(column: int) -> Cell[Sequence[str]]:
+    return lambda row: row[column]
 
 
-class TextTableModel(QAbstractTableModel):
-    """A small read-only table of strings (papers, corrections)."""
+class TextTableModel(ColumnTableModel[Sequence[str]]):
+    """A small read-only table of strings (papers, corrections); a cell's tooltip is its text."""
 
     def __init__(
         self,
@@ -34,38 +36,10 @@ class TextTableModel(QAbstractTableModel):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._headers = list(headers)
-        self._rows = [list(r) for r in rows]
-
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
-        self.beginResetModel()
-        self._rows = [list(r) for r in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        return self._rows[index.row()][index.column()]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+        self._rows = list(rows)
+        self.set_columns(
+            Column(_cell(i), tooltip=_cell(i), title=title) for i, title in enumerate(headers)
+        )
 
 
 def make_table(model: TextTableModel, stretch: int) -> QTableView:

@@ -1,7 +1,9 @@
-"""How the screens write dates, money and appointments, and the small inputs they share.
+"""How the screens write dates, money and appointments, and the small pieces they share.
 
 The domain returns values; this module turns them into the Vietnamese a clerk reads
-("16:30 ngày 04/03/2026 (Thứ Tư)", "50.000 đ") and parses what the clerk types back.
+("16:30 ngày 04/03/2026 (Thứ Tư)", "50.000 đ") and parses what the clerk types back. It also
+holds the pieces every form and list is built from: a form row with its error line, the
+accept / reject buttons of a dialog, a day input, the read-only list view, labels and headings.
 """
 
 from __future__ import annotations
@@ -9,15 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -81,6 +89,42 @@ def parse_day(text: str) -> date | None:
     return date(int(m[3]), int(m[2]), int(m[1]))
 
 
+# -- Qt dates and times (the stubs type ``toPython()`` as ``object``) ----------------------------
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def to_date(value: QDate) -> date:
+    day = value.toPython()
+    assert isinstance(day, date)
+    return day
+
+
+def to_datetime(value: QDateTime) -> datetime:
+    moment = value.toPython()
+    assert isinstance(moment, datetime)
+    return moment
+
+
+def to_time(value: QTime) -> time:
+    moment = value.toPython()
+    assert isinstance(moment, time)
+    return moment
+
+
+def minute_of(edit: QDateTimeEdit) -> datetime:
+    """The moment in ``edit``, to the minute (the seconds it never shows are dropped)."""
+    return to_datetime(edit.dateTime()).replace(second=0, microsecond=0)
+
+
+def date_edit(day: date) -> QDateEdit:
+    """A dd/mm/yyyy day input with a calendar pop-up, showing ``day``."""
+    edit = QDateEdit(qdate(day))
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
 class MoneyEdit(QLineEdit):
     """A fee input that shows "50.000 đ" and accepts digits typed any way."""
 
@@ -125,6 +169,29 @@ def with_error(widget: QWidget, note: QLabel | None = None) -> tuple[QWidget, QL
     label = error_label()
     layout.addWidget(label)
     return box, label
+
+
+def dialog_buttons(
+    dialog: QDialog, ok_text: str, cancel_text: str
+) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
+    """The accept / reject buttons at the foot of ``dialog`` (its ``accept`` checks and saves)."""
+    box = QDialogButtonBox()
+    ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box, ok, cancel
+
+
+def form_field(
+    form: QFormLayout, label: str, widget: QWidget, target: QWidget | None = None
+) -> tuple[QWidget, QLabel]:
+    """Add ``widget`` as a row of ``form`` with its error line under it; returns the pair
+    :class:`~tthc_desk.ui.errors.FieldErrors` maps: ``target`` (the input to flag when ``widget``
+    is a box around it, default ``widget``) and the error label."""
+    box, error = with_error(widget)
+    form.addRow(label, box)
+    return target or widget, error
 
 
 def muted_label(text: str = "") -> QLabel:

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk.domain.dossier import Dossier, Status
-from tthc_desk.domain.lifecycle import ENDED_WITHOUT_RESULT, OPEN, Move, classify_open
+from tthc_desk.domain.lifecycle import (
+    ENDED_WITHOUT_RESULT,
+    OPEN,
+    ApologyLetter,
+    Move,
+    classify_open,
+)
 from tthc_desk.domain.postal import PostalItem, PostalState
 from tthc_desk.domain.text import format_datetime, format_money
 from tthc_desk.services.container import Services
@@ -39,7 +45,9 @@ from tthc_desk.ui.detail_actions import FORMS, DossierActionsBar
 from tthc_desk.ui.detail_parts import TextTableModel, fill_form, make_table, person_rows
 from tthc_desk.ui.display import ACCENT_COLOR, appointment_text, heading_font, muted_label
 from tthc_desk.ui.errors import show_error
-from tthc_desk.ui.move_dialogs import MoveDialog, dialog_for
+from tthc_desk.ui.move_dialogs import dialog_for
+from tthc_desk.ui.move_form import MoveDialog
+from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.postal_dialogs import ReturnChoiceDialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf, open_receipt
 from tthc_desk.ui.tasks import TaskRunner
@@ -274,7 +282,8 @@ class DossierDetailDialog(QDialog):
             last = items[-1]
             if last.state is PostalState.RETURNED:
                 hint = self.tr(
-                    "Bưu điện đã chuyển hoàn kết quả ({0}) về Bộ phận Một cửa lúc {1}: kết quả chờ trả tại quầy, "
+                    "Bưu điện đã chuyển hoàn kết quả ({0}) về Bộ phận Một cửa lúc {1}: kết quả chờ "
+                    "trả tại quầy, "
                     "bấm “Trả kết quả…” khi người nhận đến."
                 ).format(
                     last.waybill or self.tr("chưa có số hiệu"), format_datetime(last.returned_at)
@@ -425,10 +434,8 @@ class DossierDetailDialog(QDialog):
     def open_move(self, move: Move) -> MoveDialog:
         """The dialog of ``move`` (tests may force a move the bar does not offer)."""
         dialog = dialog_for(self._services, self._runner, self.dossier, move, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.move_done.connect(self._on_move_dialog_move_done)
-        dialog.open()
-        self.move_dialog = dialog
+        self.move_dialog = open_dialog(dialog)
         return dialog
 
     def _on_actions_bar_move_requested(self, move: Move) -> None:
@@ -455,13 +462,12 @@ class DossierDetailDialog(QDialog):
             label="Lập phiếu xin lỗi",
         )
 
-    def _on_letter_drafted(self, letter: object) -> None:
+    def _on_letter_drafted(self, letter: ApologyLetter) -> None:
         from tthc_desk.ui.apology_dialogs import LetterEditDialog
 
-        dialog = LetterEditDialog(self._services, self._runner, letter, self)  # type: ignore[arg-type]
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog = LetterEditDialog(self._services, self._runner, letter, self)
         dialog.letter_saved.connect(self._on_letter_saved)
-        dialog.open()
+        open_dialog(dialog)
         self.letter_dialog = dialog
         self._on_letter_saved(letter)
 
@@ -494,10 +500,8 @@ class DossierDetailDialog(QDialog):
 
     def open_correction(self) -> CorrectionDialog:
         dialog = CorrectionDialog(self._services, self._runner, self.dossier, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.dossier_corrected.connect(self._on_correction_dossier_corrected)
-        dialog.open()
-        self.correction_dialog = dialog
+        self.correction_dialog = open_dialog(dialog)
         return dialog
 
     def _on_correct_button_clicked(self) -> None:
@@ -510,10 +514,8 @@ class DossierDetailDialog(QDialog):
 
     def open_return_choice(self) -> ReturnChoiceDialog:
         dialog = ReturnChoiceDialog(self._services, self._runner, self.dossier, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.return_changed.connect(self._on_return_dialog_return_changed)
-        dialog.open()
-        self.return_dialog = dialog
+        self.return_dialog = open_dialog(dialog)
         return dialog
 
     def _on_return_button_clicked(self) -> None:

@@ -9,30 +9,31 @@ background and appears when ready.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import partial
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from tthc_desk.domain.dossier import DossierRow, Status
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.container import Services
-from tthc_desk.services.dossier_service import DossierQuery
-from tthc_desk.ui.display import heading_font, muted_label
+from tthc_desk.services.dossier_search import DossierQuery
+from tthc_desk.ui.display import date_edit, muted_label, to_date
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -55,7 +56,7 @@ COLUMN_SAMPLES = (
 )
 
 
-class DossierListPage(QWidget):
+class DossierListPage(Page):
     """The searchable dossier list; ``dossier_opened`` carries the code opened in detail."""
 
     dossier_opened = Signal(str)
@@ -63,18 +64,14 @@ class DossierListPage(QWidget):
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(services, runner, parent)
         self.setObjectName("dossierListPage")
-        self._services = services
-        self._runner = runner
-        self._generation = 0
         self._loaded_once = False
         self.detail_dialog: DossierDetailDialog | None = None
         self.receipt_dialog: ReceiptDialog | None = None
         self.total: int | None = None
 
-        title = QLabel(self.tr("Danh sách hồ sơ"))
-        title.setFont(heading_font(self.font(), 1.5))
+        self.title.setText(self.tr("Danh sách hồ sơ"))
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("searchEdit")
         self.search_edit.setClearButtonEnabled(True)
@@ -89,7 +86,8 @@ class DossierListPage(QWidget):
             self.status_combo.addItem(status.label, status.value)
         self.field_combo = QComboBox()
         self.field_combo.addItem(self.tr("Mọi lĩnh vực"), None)
-        for field in services.catalog.fields():
+        fields: Sequence[str] = services.catalog.fields()
+        for field in fields:
             self.field_combo.addItem(field, field)
         self.period_combo = QComboBox()
         for text, key in (
@@ -102,8 +100,8 @@ class DossierListPage(QWidget):
         ):
             self.period_combo.addItem(text, key)
         today = services.clock.now().date()
-        self.date_from = self._date_edit(today.replace(day=1))
-        self.date_to = self._date_edit(today)
+        self.date_from = date_edit(today.replace(day=1))
+        self.date_to = date_edit(today)
         self.count_label = muted_label()
         self.count_label.setObjectName("countLabel")
 
@@ -156,13 +154,9 @@ class DossierListPage(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.hint)
-        root = QVBoxLayout(self)
-        root.setContentsMargins(12, 10, 12, 10)
-        root.setSpacing(8)
-        root.addWidget(title)
-        root.addLayout(filters)
-        root.addWidget(self.view, 1)
-        root.addLayout(bottom)
+        self.root.addLayout(filters)
+        self.root.addWidget(self.view, 1)
+        self.root.addLayout(bottom)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -176,13 +170,6 @@ class DossierListPage(QWidget):
         self.date_from.dateChanged.connect(self.refresh)
         self.date_to.dateChanged.connect(self.refresh)
         self._sync_range_inputs()
-
-    @staticmethod
-    def _date_edit(day: date) -> QDateEdit:
-        edit = QDateEdit(QDate(day.year, day.month, day.day))
-        edit.setDisplayFormat("dd/MM/yyyy")
-        edit.setCalendarPopup(True)
-        return edit
 
     # -- querying -----------------------------------------------------------------------------
     def query(self) -> DossierQuery:
@@ -212,46 +199,39 @@ class DossierListPage(QWidget):
         if key == "year":
             return today.replace(month=1, day=1), today
         if key == "range":
-            return self.date_from.date().toPython(), self.date_to.date().toPython()
+            return to_date(self.date_from.date()), to_date(self.date_to.date())
         return None, None
 
     def refresh(self) -> None:
         """Run the current query (first page, and a count when filtered) off the GUI thread."""
         self._debounce.stop()
         self._loaded_once = True
-        self._generation += 1
-        generation = self._generation
         q = self.model.page_query(self.query())
         dossiers = self._services.dossiers
         self.count_label.setText(self.tr("Đang tìm…"))
+        on_rows = self.newest(partial(self._on_rows_loaded, q))
         self._runner.run(
-            lambda: dossiers.search(q),
-            lambda rows: self._on_rows_loaded(generation, q, rows),
-            self._on_query_failed,
-            label="Tìm hồ sơ",
+            lambda: dossiers.search(q), on_rows, self._on_query_failed, label="Tìm hồ sơ"
         )
         if self.is_filtered(q):
             self._runner.run(
                 lambda: dossiers.count(q),
-                lambda n: self._on_count_loaded(generation, n),
+                self.this_load(self._on_count_loaded),
                 self._on_query_failed,
                 label="Đếm hồ sơ",
             )
         else:
             self.total = None
 
-    def _on_rows_loaded(self, generation: int, q: DossierQuery, rows: list[DossierRow]) -> None:
-        if generation != self._generation:
-            return  # a newer search is on its way
+    def _on_rows_loaded(self, q: DossierQuery, rows: list[DossierRow]) -> None:
         self.model.reset_rows(q, rows)
         if self.proxy.rowCount():
             self.view.selectRow(0)
         self._update_count_label()
 
-    def _on_count_loaded(self, generation: int, total: int) -> None:
-        if generation == self._generation:
-            self.total = total
-            self._update_count_label()
+    def _on_count_loaded(self, total: int) -> None:
+        self.total = total
+        self._update_count_label()
 
     def _on_query_failed(self, exc: BaseException) -> None:
         self.count_label.setText(self.tr("Không tìm được."))
@@ -292,11 +272,9 @@ class DossierListPage(QWidget):
 
     def open_code(self, code: str) -> DossierDetailDialog:
         dialog = DossierDetailDialog(self._services, self._runner, code, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.dossier_corrected.connect(self._on_detail_dossier_corrected)
         dialog.dossier_changed.connect(self._on_detail_dossier_corrected)  # a move: status, colours
-        dialog.open()
-        self.detail_dialog = dialog
+        self.detail_dialog = open_dialog(dialog)
         self.dossier_opened.emit(code)
         return dialog
 
@@ -317,7 +295,8 @@ class DossierListPage(QWidget):
         return super().eventFilter(watched, event)
 
     def _fit_procedure_column(self) -> None:
-        """Give the procedure column what the others leave, but never less than it needs to be read."""
+        """Give the procedure column what the others leave, but never less than it needs to be
+        read."""
         others = sum(
             self.view.columnWidth(c)
             for c in range(self.model.columnCount())

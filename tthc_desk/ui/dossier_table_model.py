@@ -14,21 +14,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from tthc_desk.domain.dossier import DossierRow, Status
 from tthc_desk.domain.text import fold
-from tthc_desk.services.dossier_service import DossierQuery
+from tthc_desk.services.dossier_search import DossierQuery
 from tthc_desk.ui.display import list_datetime
+from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index, same
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -47,8 +40,6 @@ DEADLINE_TIPS = {
 #: (now, start of tomorrow, end of the warning window), see DeadlineService.thresholds.
 Thresholds = tuple[datetime, datetime, datetime]
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("DossierTableModel", text)
@@ -65,7 +56,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("due_at", "Hẹn trả"),
     ("status", "Trạng thái"),
 )
-COLUMN_KEYS = [key for key, _ in COLUMNS]
 
 
 def short_procedure_name(name: str) -> str:
@@ -77,8 +67,15 @@ def short_procedure_name(name: str) -> str:
     return name
 
 
-class DossierTableModel(QAbstractTableModel):
+def _given_name_first(name: str) -> str:
+    """Vietnamese names sort by given name (the last word) in official lists."""
+    return " ".join(reversed(fold(name).split()))
+
+
+class DossierTableModel(ColumnTableModel[DossierRow]):
     """Read-only rows of :class:`DossierRow`; ``search`` is ``DossierService.search``."""
+
+    sort_role = SORT_ROLE
 
     def __init__(
         self,
@@ -95,9 +92,43 @@ class DossierTableModel(QAbstractTableModel):
         self._thresholds = thresholds
         self._bounds: Thresholds | None = None
         self._page_size = page_size
-        self._rows: list[DossierRow] = []
+        self._rows = []
         self._query = DossierQuery(limit=page_size)
         self._more = False
+        self.set_keyed_columns(
+            [(key, _tr(title)) for key, title in COLUMNS],
+            {
+                "code": Column(lambda r: r.code),
+                "applicant_name": Column(
+                    lambda r: r.applicant_name,
+                    tooltip=lambda r: r.applicant_name,
+                    sort=lambda r: _given_name_first(r.applicant_name),
+                ),
+                "id_number": Column(lambda r: r.id_number),
+                "phone": Column(lambda r: r.phone),
+                "procedure_name": Column(
+                    lambda r: short_procedure_name(r.procedure_name),
+                    tooltip=lambda r: f"{r.procedure_code} – {r.procedure_name}",
+                    sort=lambda r: fold(r.procedure_name),
+                ),
+                "field": Column(
+                    lambda r: r.field, tooltip=lambda r: r.field, sort=lambda r: fold(r.field)
+                ),
+                "received_at": Column(
+                    lambda r: list_datetime(r.received_at), sort=lambda r: r.received_at.isoformat()
+                ),
+                "due_at": Column(
+                    lambda r: list_datetime(r.due_at),
+                    tooltip=self._deadline_tip,
+                    foreground=lambda r: (
+                        QBrush(OVERDUE_COLOR) if self.deadline_of(r) == "overdue" else None
+                    ),
+                    sort=lambda r: r.due_at.isoformat(),
+                ),
+                "status": Column(lambda r: r.status.label, sort=lambda r: fold(r.status.label)),
+            },
+            row_roles={ROW_ROLE: same, Qt.ItemDataRole.BackgroundRole: self._background},
+        )
 
     # -- loading ------------------------------------------------------------------------------
     @property
@@ -141,70 +172,15 @@ class DossierTableModel(QAbstractTableModel):
         self.endInsertRows()
 
     # -- reading ------------------------------------------------------------------------------
-    def row_at(self, row: int) -> DossierRow:
-        return self._rows[row]
-
     def loaded_count(self) -> int:
         return len(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return _tr(COLUMNS[section][1]) if 0 <= section < len(COLUMNS) else None
-        return section + 1
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            not index.isValid()
-            or not 0 <= index.row() < len(self._rows)
-            or not 0 <= index.column() < len(COLUMNS)
-        ):
-            return None
-        row = self._rows[index.row()]
-        key = COLUMN_KEYS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, key)
-        if role == SORT_ROLE:
-            return self._sort_value(row, key)
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if key == "procedure_name":
-                return f"{row.procedure_code} – {row.procedure_name}"
-            if key in ("applicant_name", "field"):
-                return getattr(row, key)
-            deadline = self.deadline_of(row)
-            if key == "due_at" and deadline:
-                return _tr(DEADLINE_TIPS[deadline])
-            return None
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and key == "due_at"
-            and self.deadline_of(row) == "overdue"
-        ):
-            return QBrush(OVERDUE_COLOR)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            deadline = self.deadline_of(row)
-            return QBrush(ROW_COLORS[deadline]) if deadline else None
-        return None
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return super().headerData(section, orientation, role)
 
     def deadline_of(self, row: DossierRow) -> str | None:
         """ "overdue", "today", "soon" for a running dossier near or past its appointment."""
@@ -221,27 +197,13 @@ class DossierTableModel(QAbstractTableModel):
             return "soon"
         return None
 
-    @staticmethod
-    def _display(row: DossierRow, key: str) -> str:
-        if key in ("received_at", "due_at"):
-            return list_datetime(getattr(row, key))
-        if key == "status":
-            return row.status.label
-        if key == "procedure_name":
-            return short_procedure_name(row.procedure_name)
-        return str(getattr(row, key))
+    def _deadline_tip(self, row: DossierRow) -> str | None:
+        deadline = self.deadline_of(row)
+        return _tr(DEADLINE_TIPS[deadline]) if deadline else None
 
-    @staticmethod
-    def _sort_value(row: DossierRow, key: str) -> Any:
-        if key in ("received_at", "due_at"):
-            return getattr(row, key).isoformat()
-        if key == "status":
-            return fold(row.status.label)
-        if key in ("applicant_name", "procedure_name", "field"):
-            # Vietnamese names sort by given name (the last word) in official lists.
-            value = fold(getattr(row, key))
-            return " ".join(reversed(value.split())) if key == "applicant_name" else value
-        return str(getattr(row, key))
+    def _background(self, row: DossierRow) -> QBrush | None:
+        deadline = self.deadline_of(row)
+        return QBrush(ROW_COLORS[deadline]) if deadline else None
 
 
 class DossierSortProxy(QSortFilterProxyModel):

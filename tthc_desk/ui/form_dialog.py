@@ -71,14 +71,15 @@ class FormDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.ok_button)
         buttons.addWidget(self.cancel_button)
-        root = QVBoxLayout(self)
-        # Never smaller than the form needs: the dialog grows when error lines appear.
-        root.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        root.addWidget(heading)
-        root.addWidget(muted_label(subtitle))
-        root.addLayout(self.form)
-        root.addWidget(self.general_error)
-        root.addLayout(buttons)
+        self.root = QVBoxLayout(self)
+        # Never smaller than the form needs: the dialog grows when error lines appear. (This
+        # rule sets the minimum size itself: a dialog wider than its form needs a strut.)
+        self.root.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.root.addWidget(heading)
+        self.root.addWidget(muted_label(subtitle))
+        self.root.addLayout(self.form)
+        self.root.addWidget(self.general_error)
+        self.root.addLayout(buttons)
 
     # -- for the dialogs ----------------------------------------------------------------------
     def fields(self, form: QFormLayout) -> Fields:

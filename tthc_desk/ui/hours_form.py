@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QTimeEdit, QVBox
 
 from tthc_desk.domain.errors import Problem
 from tthc_desk.domain.office import OfficeHours
+from tthc_desk.ui.display import to_time
 from tthc_desk.ui.widgets import SessionsEdit
 
 WEEKDAYS = range(1, 8)
@@ -118,5 +119,5 @@ class HoursWidget(QWidget):
                 continue
             if sessions:
                 by_weekday[day] = sessions
-        cutoff = self.cutoff_edit.time().toPython()
+        cutoff = to_time(self.cutoff_edit.time())
         return OfficeHours(by_weekday=by_weekday, same_day_cutoff=cutoff), problems

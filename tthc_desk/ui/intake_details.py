@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypedDict
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItemModel
@@ -48,6 +49,24 @@ def to_qdatetime(moment: datetime) -> QDateTime:
 def from_qdatetime(value: QDateTime) -> datetime:
     d, t = value.date(), value.time()
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+class DraftDetails(TypedDict):
+    """The part of a ``DossierDraft`` this widget fills (its keyword arguments)."""
+
+    channel: Channel
+    return_method: ReturnMethod
+    return_address: str
+    return_recipient: str
+    return_phone: str
+    postal_reference: str
+    sets_count: int
+    fee_amount: int | None
+    note: str
+    received_at: datetime | None
+    backdate_reason: str
+    due_override: datetime | None
+    due_override_reason: str
 
 
 class MomentEdit(QDateTimeEdit):
@@ -306,7 +325,7 @@ class IntakeDetailsWidget(QWidget):
             else None
         )
 
-    def values(self) -> tuple[dict[str, object], list[Problem]]:
+    def values(self) -> tuple[DraftDetails, list[Problem]]:
         """The draft fields of this part, plus problems the form itself sees."""
         problems: list[Problem] = []
         try:
@@ -317,7 +336,7 @@ class IntakeDetailsWidget(QWidget):
                 Problem(self.tr("Phí, lệ phí chỉ gồm chữ số, ví dụ 50.000."), field="fee_amount")
             )
         postal = self.return_postal.isChecked()
-        values: dict[str, object] = {
+        values: DraftDetails = {
             "channel": Channel(self.channel.currentData()),
             "return_method": ReturnMethod.POSTAL if postal else ReturnMethod.COUNTER,
             "return_address": collapse_spaces(self.return_address.text()) if postal else "",

@@ -79,7 +79,8 @@ class IntakePage(QWidget):
         self.banner.setObjectName("errorBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
-            f"background: #fdecea; color: {ERROR_COLOR}; border: 1px solid #f5c6cb; border-radius: 4px; padding: 8px;"
+            f"background: #fdecea; color: {ERROR_COLOR}; border: 1px solid #f5c6cb; border-radius: "
+            f"4px; padding: 8px;"
         )
         self.banner.hide()
         self.success = SavedDossierPanel()
@@ -120,10 +121,10 @@ class IntakePage(QWidget):
         columns.setSpacing(12)
         columns.addLayout(left, 11)
         columns.addLayout(right, 10)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
 
         root = QVBoxLayout(self)
         root.setContentsMargins(12, 10, 12, 10)
@@ -131,7 +132,7 @@ class IntakePage(QWidget):
         root.addWidget(title)
         root.addWidget(self.banner)
         root.addWidget(self.success)
-        root.addWidget(self.scroll, 1)
+        root.addWidget(self.scroll_area, 1)
         bar = AppointmentBar()
         self.appointment, self.appointment_note = bar.appointment, bar.note
         self.new_button, self.save_button = bar.new_button, bar.save_button
@@ -139,8 +140,9 @@ class IntakePage(QWidget):
         self.save_button.clicked.connect(self.save)
         root.addWidget(bar)
 
-        fields: dict[str, tuple[QWidget, QLabel]] = {"procedure": (self.picker.edit, error_label())}
-        self.picker.layout().addWidget(fields["procedure"][1])
+        fields: dict[str, tuple[QWidget, QLabel]] = {
+            "procedure": (self.picker.edit, self.picker.error)
+        }
         fields.update(self.applicant.error_fields())
         fields.update(self.authorised.error_fields())
         fields["papers"] = (self.papers, self.papers_error)
@@ -241,7 +243,7 @@ class IntakePage(QWidget):
             applicant=applicant,
             authorised=authorised,
             papers=self.papers.papers(),
-            **values,  # type: ignore[arg-type]
+            **values,
         )
         return draft, problems
 
@@ -305,7 +307,7 @@ class IntakePage(QWidget):
         self.banner.show()
         self.success.hide()
         if first is not None:
-            self.scroll.ensureWidgetVisible(first)
+            self.scroll_area.ensureWidgetVisible(first)
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- live behaviour -----------------------------------------------------------------------

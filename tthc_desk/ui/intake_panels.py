@@ -60,7 +60,8 @@ class AppointmentBar(QFrame):
         super().__init__(parent)
         self.setObjectName("appointmentBar")
         self.setStyleSheet(
-            "#appointmentBar { background: #e3f2fd; border: 1px solid #90caf9; border-radius: 4px; }"
+            "#appointmentBar { background: #e3f2fd; border: 1px solid #90caf9; border-radius: 4px; "
+            "}"
         )
         self.appointment = QLabel()
         self.appointment.setObjectName("appointmentLabel")

@@ -13,7 +13,7 @@ F4 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -40,6 +40,7 @@ from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.intake_page import IntakePage
+from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from tthc_desk.ui.reports_page import ReportsPage
 
 log = logging.getLogger(__name__)
+P = TypeVar("P", bound=QWidget)
 
 CLERK_CONFIRMED_KEY = "ui_clerk_confirmed"
 INTAKE, LIST, ATTENTION, LETTERS, POSTAL, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6
@@ -98,9 +100,12 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.intake)
         self.pages.addWidget(self.dossier_list)
-        for _ in range(ATTENTION, OUTBOX + 1):
+        # The other pages are built when first shown, each into its holder's layout.
+        self._holders: dict[int, QVBoxLayout] = {}
+        for index in range(ATTENTION, OUTBOX + 1):
             holder = QWidget()
-            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._holders[index] = QVBoxLayout(holder)
+            self._holders[index].setContentsMargins(0, 0, 0, 0)
             self.pages.addWidget(holder)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
@@ -144,7 +149,7 @@ class MainWindow(QMainWindow):
         self.background = BackgroundWork(services, self.runner, self)
         self.background.counts_loaded.connect(self._on_background_counts_loaded)
         self.background.report_queued.connect(self._on_background_report_queued)
-        self.background.uploads_done.connect(lambda: self._refresh_if_built(OUTBOX))
+        self.background.uploads_done.connect(lambda: self._refresh_outbox_if_built())
         self.intake.picker.edit.setFocus()
 
     # -- menus --------------------------------------------------------------------------------
@@ -246,8 +251,12 @@ class MainWindow(QMainWindow):
         page = self._lazy.get(index)
         if page is None:
             page = self._lazy[index] = self._make_page(index)
-            holder = self.pages.widget(index)
-            holder.layout().addWidget(page)
+            self._holders[index].addWidget(page)
+        return page
+
+    def _built(self, index: int, kind: type[P]) -> P:
+        page = self._page(index)
+        assert isinstance(page, kind)
         return page
 
     def _make_page(self, index: int) -> QWidget:
@@ -284,23 +293,33 @@ class MainWindow(QMainWindow):
 
     @property
     def attention(self) -> DeadlinePage:
-        return self._page(ATTENTION)  # type: ignore[return-value]
+        from tthc_desk.ui.deadline_page import DeadlinePage
+
+        return self._built(ATTENTION, DeadlinePage)
 
     @property
     def letters(self) -> ApologyPage:
-        return self._page(LETTERS)  # type: ignore[return-value]
+        from tthc_desk.ui.apology_page import ApologyPage
+
+        return self._built(LETTERS, ApologyPage)
 
     @property
     def postal(self) -> PostalPage:
-        return self._page(POSTAL)  # type: ignore[return-value]
+        from tthc_desk.ui.postal_page import PostalPage
+
+        return self._built(POSTAL, PostalPage)
 
     @property
     def reports(self) -> ReportsPage:
-        return self._page(REPORTS)  # type: ignore[return-value]
+        from tthc_desk.ui.reports_page import ReportsPage
+
+        return self._built(REPORTS, ReportsPage)
 
     @property
     def outbox(self) -> OutboxPage:
-        return self._page(OUTBOX)  # type: ignore[return-value]
+        from tthc_desk.ui.outbox_page import OutboxPage
+
+        return self._built(OUTBOX, OutboxPage)
 
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)
@@ -408,9 +427,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.counts, self.draft_letters = counts, drafts
         self.attention_bar.set_counts(counts, drafts)
-        attention = self._lazy.get(ATTENTION)
-        if attention is not None:
-            attention.set_counts(counts)  # type: ignore[attr-defined]
+        if ATTENTION in self._lazy:  # else the page gets them when it is built
+            self.attention.set_counts(counts)
         if summary:
             self.attention_bar.show_summary(summary_text(counts, drafts))
 
@@ -418,22 +436,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("Đã lập báo cáo tuần và đưa vào hàng chờ gửi."), 10_000
         )
-        self._refresh_if_built(OUTBOX)
+        self._refresh_outbox_if_built()
 
     def _on_reports_report_queued(self, _item: object) -> None:
-        self._refresh_if_built(OUTBOX)
+        self._refresh_outbox_if_built()
 
-    def _refresh_if_built(self, index: int) -> None:
-        page = self._lazy.get(index)
-        if page is not None:
-            page.refresh()  # type: ignore[attr-defined]
+    def _refresh_outbox_if_built(self) -> None:
+        if OUTBOX in self._lazy:
+            self.outbox.refresh()
 
     # -- dialogs ------------------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> QDialog:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._on_dialog_finished)
-        dialog.open()
-        self.dialog = dialog
+        self.dialog = open_dialog(dialog)
         return dialog
 
     # The administration dialogs are imported when first opened: start-up only pays for the
@@ -495,33 +510,39 @@ class MainWindow(QMainWindow):
             QMessageBox.Icon.Information,
             self.tr("Phím tắt"),
             self.tr(
-                "F2: tiếp nhận hồ sơ mới\nF3 hoặc Ctrl+F: tìm hồ sơ\nCtrl+S: lưu và in giấy tiếp nhận\n"
-                "Ctrl+P: in giấy tiếp nhận\nF4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
-                "F6: phiếu xin lỗi và hẹn lại\nF7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\n"
-                "F8: báo cáo gửi cấp trên\nF9: hàng chờ gửi báo cáo\nCtrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
+                "F2: tiếp nhận hồ sơ mới\n"
+                "F3 hoặc Ctrl+F: tìm hồ sơ\n"
+                "Ctrl+S: lưu và in giấy tiếp nhận\n"
+                "Ctrl+P: in giấy tiếp nhận\n"
+                "F4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
+                "F6: phiếu xin lỗi và hẹn lại\n"
+                "F7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\n"
+                "F8: báo cáo gửi cấp trên\n"
+                "F9: hàng chờ gửi báo cáo\n"
+                "Ctrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
                 "Tab / Shift+Tab: sang ô sau / ô trước\n"
-                "↓ trong ô thủ tục: xem danh mục · Enter: chọn\nEnter trong danh sách: xem chi tiết hồ sơ"
+                "↓ trong ô thủ tục: xem danh mục · Enter: chọn\n"
+                "Enter trong danh sách: xem chi tiết hồ sơ"
             ),
             QMessageBox.StandardButton.Close,
             self,
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        open_dialog(box)
 
     def show_about(self) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Information,
             self.tr("Giới thiệu"),
             self.tr(
-                "<b>TTHC Desk</b> {0}<br>Phần mềm Bộ phận Một cửa cấp xã: tiếp nhận hồ sơ, hẹn trả kết quả, "
-                "theo dõi giải quyết, phiếu xin lỗi, sổ theo dõi (các mẫu của Thông tư 03/2025/TT-VPCP)."
+                "<b>TTHC Desk</b> {0}<br>Phần mềm Bộ phận Một cửa cấp xã: "
+                "tiếp nhận hồ sơ, hẹn trả kết quả, theo dõi giải quyết, phiếu xin lỗi, "
+                "sổ theo dõi (các mẫu của Thông tư 03/2025/TT-VPCP)."
                 "<br><br>Dữ liệu: {1}"
             ).format(__version__, self.services.paths.data_dir),
             QMessageBox.StandardButton.Close,
             self,
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        open_dialog(box)
 
     # -- status -------------------------------------------------------------------------------
     def refresh_status(self) -> None:

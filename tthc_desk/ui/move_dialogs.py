@@ -1,23 +1,16 @@
-"""The small dialogs that record one move of a dossier (hand over, result, return, refuse…).
+"""The small dialogs that record one move of a dossier (hand over, result, return, refuse…),
+and which dialog records which move.
 
-Each dialog asks only what its move needs, builds a ``MoveRequest`` and hands it to
-``LifecycleService.move`` on the writer thread. A refusal from the service (impossible move,
-missing reason, moment in the future) is shown inline under the input it concerns, or above the
-buttons when it concerns the move itself; on success ``move_done`` carries the ``MoveOutcome``
-(with its warnings) and the dialog closes. The supplement request lives in ``supplement_dialog``.
+Each dialog asks only what its move needs on the frame of ``move_form`` (the moment, a note,
+errors inline); the supplement request, with its checklist of papers, is in ``supplement_dialog``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from dataclasses import replace
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,91 +25,29 @@ from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import SATISFACTION_LEVELS, Move
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.container import Services
-from tthc_desk.services.lifecycle_service import MoveOutcome, MoveRequest
-from tthc_desk.ui.display import muted_label, with_error
-from tthc_desk.ui.form_dialog import FormDialog
+from tthc_desk.services.lifecycle_service import MoveRequest
+from tthc_desk.ui.display import form_field, muted_label
+from tthc_desk.ui.form_dialog import Fields
+from tthc_desk.ui.move_form import MoveDialog, unit_combo
+from tthc_desk.ui.supplement_dialog import SupplementDialog
 from tthc_desk.ui.tasks import TaskRunner
 
 
-def moment_edit(moment: datetime) -> QDateTimeEdit:
-    edit = QDateTimeEdit(QDateTime(moment))
-    edit.setDisplayFormat("dd/MM/yyyy HH:mm")
-    edit.setCalendarPopup(True)
-    return edit
+class _UnitMoveDialog(MoveDialog):
+    """A move that names a specialist unit (``unit_combo``, under the error key "unit")."""
 
+    def unit_row(self, form: QFormLayout, label: str, units: list[str], current: str) -> Fields:
+        self.unit_combo = unit_combo(units, current)
+        return {"unit": form_field(form, label, self.unit_combo)}
 
-def unit_combo(units: list[str], current: str = "") -> QComboBox:
-    """The specialist units, editable (a unit outside the list can be typed)."""
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    for unit in dict.fromkeys(u for u in units if u):
-        combo.addItem(unit)
-    if current:
-        combo.setCurrentText(current)
-    combo.setMinimumWidth(320)
-    return combo
-
-
-class MoveDialog(FormDialog):
-    """Base: the moment of the move, the move's own inputs, a note; ``move_done`` with the outcome."""
-
-    move_done = Signal(object)  # MoveOutcome
-
-    def __init__(
-        self,
-        services: Services,
-        runner: TaskRunner,
-        dossier: Dossier,
-        move: Move,
-        parent: QWidget | None = None,
-    ) -> None:
-        self.dossier = dossier  # the form's rows read them
-        self.move = move
-        self.outcome: MoveOutcome | None = None
-        super().__init__(
-            services,
-            runner,
-            move.label,
-            f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}",
-            parent,
-            window_title=QCoreApplication.translate("MoveDialog", "{0} – hồ sơ {1}").format(
-                move.label, dossier.code
-            ),
-        )
-        self.setObjectName("moveDialog")
-
-    def fields(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
-        self.at_edit = moment_edit(self.services.clock.now())
-        at_box, at_error = with_error(self.at_edit)
-        form.addRow(self.tr("Thời điểm"), at_box)
-        fields: dict[str, tuple[QWidget, QLabel]] = {"at": (self.at_edit, at_error)}
-        fields.update(self.build(form))
-        self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText(self.tr("Ghi chú (không bắt buộc)"))
-        form.addRow(self.tr("Ghi chú"), self.note_edit)
-        return fields
-
-    # -- for subclasses -----------------------------------------------------------------------
     def request(self) -> MoveRequest:
-        return MoveRequest(self.move, at=self.moment(), note=nfc(self.note_edit.text()))
-
-    def moment(self) -> datetime:
-        return self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
-
-    def work(self) -> Callable[[], Any]:
-        request, code, lifecycle = self.request(), self.dossier.code, self.services.lifecycle
-        return lambda: lifecycle.move(code, request)
-
-    def done_with(self, result: Any) -> None:
-        self.outcome = result
-        self.move_done.emit(result)
+        return replace(super().request(), unit=nfc(self.unit_combo.currentText()))
 
 
-class HandOverDialog(MoveDialog):
+class HandOverDialog(_UnitMoveDialog):
     """To a specialist unit (or on to another one)."""
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         d = self.dossier
         units = [
             u
@@ -124,26 +55,15 @@ class HandOverDialog(MoveDialog):
             if u != d.current_unit
         ]
         default = d.handling_unit if d.handling_unit != d.current_unit else ""
-        self.unit_combo = unit_combo(units, default)
         if d.current_unit:
             form.addRow(self.tr("Đang ở"), QLabel(d.current_unit))
-        box, label = with_error(self.unit_combo)
-        form.addRow(self.tr("Chuyển cho đơn vị"), box)
-        return {"unit": (self.unit_combo, label)}
-
-    def request(self) -> MoveRequest:
-        return MoveRequest(
-            self.move,
-            at=self.moment(),
-            unit=nfc(self.unit_combo.currentText()),
-            note=nfc(self.note_edit.text()),
-        )
+        return self.unit_row(form, self.tr("Chuyển cho đơn vị"), units, default)
 
 
 class SupplementedDialog(MoveDialog):
     """The completed dossier is back: the clock restarts from this moment."""
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         hint = muted_label(
             self.tr(
                 "Thời hạn giải quyết được tính lại từ đầu kể từ thời điểm này; "
@@ -154,10 +74,10 @@ class SupplementedDialog(MoveDialog):
         return {}
 
 
-class ResultReadyDialog(MoveDialog):
+class ResultReadyDialog(_UnitMoveDialog):
     """The result reaches the one-stop office: the dossier is settled."""
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         d = self.dossier
         office = self.services.settings.office()
         default = (
@@ -165,24 +85,14 @@ class ResultReadyDialog(MoveDialog):
             if d.current_unit and d.current_unit != office.office_name
             else d.handling_unit
         )
-        self.unit_combo = unit_combo([*office.units, d.handling_unit], default)
-        box, label = with_error(self.unit_combo)
-        form.addRow(self.tr("Đơn vị trả kết quả"), box)
-        return {"unit": (self.unit_combo, label)}
-
-    def request(self) -> MoveRequest:
-        return MoveRequest(
-            self.move,
-            at=self.moment(),
-            unit=nfc(self.unit_combo.currentText()),
-            note=nfc(self.note_edit.text()),
-        )
+        units = [*office.units, d.handling_unit]
+        return self.unit_row(form, self.tr("Đơn vị trả kết quả"), units, default)
 
 
 class ReturnDialog(MoveDialog):
     """The result is handed over: who took it and how satisfied they were."""
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         d = self.dossier
         self.applicant_radio = QRadioButton(self.tr("Người nộp: {0}").format(d.applicant.full_name))
         self.authorised_radio = QRadioButton(
@@ -210,8 +120,7 @@ class ReturnDialog(MoveDialog):
         takers.addLayout(other_row)
         taker_box = QWidget()
         taker_box.setLayout(takers)
-        box, taker_error = with_error(taker_box)
-        form.addRow(self.tr("Người nhận kết quả"), box)
+        taker = form_field(form, self.tr("Người nhận kết quả"), taker_box, self.other_edit)
 
         self.rating_group = QButtonGroup(self)
         self.rating_radios: dict[str, QRadioButton] = {}
@@ -224,12 +133,11 @@ class ReturnDialog(MoveDialog):
         ratings.addStretch(1)
         rating_box = QWidget()
         rating_box.setLayout(ratings)
-        box, rating_error = with_error(rating_box)
-        form.addRow(self.tr("Mức độ hài lòng"), box)
+        rating = form_field(form, self.tr("Mức độ hài lòng"), rating_box)
         self.comment_edit = QLineEdit()
         self.comment_edit.setPlaceholderText(self.tr("Ý kiến của người nhận (không bắt buộc)"))
         form.addRow(self.tr("Ý kiến"), self.comment_edit)
-        return {"taken_by": (self.other_edit, taker_error), "rating": (rating_box, rating_error)}
+        return {"taken_by": taker, "rating": rating}
 
     def taken_by(self) -> str:
         d = self.dossier
@@ -250,10 +158,8 @@ class ReturnDialog(MoveDialog):
         return None
 
     def request(self) -> MoveRequest:
-        return MoveRequest(
-            self.move,
-            at=self.moment(),
-            note=nfc(self.note_edit.text()),
+        return replace(
+            super().request(),
             taken_by=self.taken_by(),
             rating=self.rating(),
             rating_comment=nfc(self.comment_edit.text()),
@@ -263,16 +169,14 @@ class ReturnDialog(MoveDialog):
 class ReasonDialog(MoveDialog):
     """Refuse, stop, withdraw or close: a reason is required."""
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         self.reason_edit = QLineEdit()
         self.reason_edit.setMinimumWidth(380)
         self.reason_edit.setPlaceholderText(self.tr("Lý do (bắt buộc)"))
-        if self.move is Move.CLOSED:
+        if self.move_kind is Move.CLOSED:
             days = self.services.lifecycle.close_after().days
             self.reason_edit.setText(self.tr("Không bổ sung hồ sơ trong {0} ngày").format(days))
-        box, label = with_error(self.reason_edit)
-        form.addRow(self.tr("Lý do"), box)
-        return {"reason": (self.reason_edit, label)}
+        return {"reason": form_field(form, self.tr("Lý do"), self.reason_edit)}
 
     def check(self) -> ValidationError | None:
         if not nfc(self.reason_edit.text()).strip():
@@ -280,12 +184,17 @@ class ReasonDialog(MoveDialog):
         return None
 
     def request(self) -> MoveRequest:
-        return MoveRequest(
-            self.move,
-            at=self.moment(),
-            reason=nfc(self.reason_edit.text()),
-            note=nfc(self.note_edit.text()),
-        )
+        return replace(super().request(), reason=nfc(self.reason_edit.text()))
+
+
+#: The dialog of each move; every other move (refuse, stop, withdraw, close) asks a reason.
+DIALOGS: dict[Move, type[MoveDialog]] = {
+    Move.HAND_OVER: HandOverDialog,
+    Move.SUPPLEMENT: SupplementDialog,
+    Move.SUPPLEMENTED: SupplementedDialog,
+    Move.RESULT_READY: ResultReadyDialog,
+    Move.RETURNED: ReturnDialog,
+}
 
 
 def dialog_for(
@@ -296,13 +205,4 @@ def dialog_for(
     parent: QWidget | None = None,
 ) -> MoveDialog:
     """The right dialog for ``move``."""
-    from tthc_desk.ui.supplement_dialog import SupplementDialog
-
-    kinds: dict[Move, type[MoveDialog]] = {
-        Move.HAND_OVER: HandOverDialog,
-        Move.SUPPLEMENT: SupplementDialog,
-        Move.SUPPLEMENTED: SupplementedDialog,
-        Move.RESULT_READY: ResultReadyDialog,
-        Move.RETURNED: ReturnDialog,
-    }
-    return kinds.get(move, ReasonDialog)(services, runner, dossier, move, parent)
+    return DIALOGS.get(move, ReasonDialog)(services, runner, dossier, move, parent)

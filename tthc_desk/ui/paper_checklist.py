@@ -224,5 +224,6 @@ class PaperChecklist(QWidget):
         self.empty_note.setVisible(not self._rows)
         for col in range(3):
             item = self._grid.itemAtPosition(0, col)
-            if item is not None and item.widget() is not None:
-                item.widget().setVisible(bool(self._rows))
+            header = item.widget() if item is not None else None
+            if header is not None:
+                header.setVisible(bool(self._rows))

@@ -159,28 +159,21 @@ class PersonForm(QWidget):
         self.prefill_note.setVisible(bool(filled))
         return filled
 
-    def is_empty(self) -> bool:
-        return not any(
-            w.text().strip()
-            for w in (
-                self.full_name,
-                self.id_number,
-                self.phone,
-                self.birth_date,
-                self.email,
-                self.address,
-            )
-        )
-
-    def clear(self) -> None:
-        for w in (
+    def _inputs(self) -> tuple[QLineEdit, ...]:
+        return (
             self.full_name,
             self.id_number,
             self.phone,
             self.birth_date,
             self.email,
             self.address,
-        ):
+        )
+
+    def is_empty(self) -> bool:
+        return not any(w.text().strip() for w in self._inputs())
+
+    def clear(self) -> None:
+        for w in self._inputs():
             w.clear()
         self.prefill_note.hide()
 

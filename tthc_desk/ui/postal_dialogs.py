@@ -12,14 +12,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QRadioButton,
     QWidget,
@@ -29,8 +27,8 @@ from tthc_desk.domain.dossier import Dossier, ReturnMethod
 from tthc_desk.domain.postal import OUTCOMES, PostalItem, PostalState
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import muted_label, with_error
-from tthc_desk.ui.form_dialog import FormDialog
+from tthc_desk.ui.display import date_edit, form_field, muted_label, qdate, to_date
+from tthc_desk.ui.form_dialog import Fields, FormDialog
 from tthc_desk.ui.intake_details import NO_POSTAL
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -49,12 +47,6 @@ class PostalDialog(FormDialog):
         super().__init__(
             services, runner, QCoreApplication.translate("PostalDialog", title), subtitle, parent
         )
-
-
-def _row(form: QFormLayout, text: str, widget: QWidget) -> QLabel:
-    box, error = with_error(widget)
-    form.addRow(text, box)
-    return error
 
 
 class ReturnChoiceDialog(PostalDialog):
@@ -81,7 +73,7 @@ class ReturnChoiceDialog(PostalDialog):
         self.setObjectName("returnChoiceDialog")
         self.setMinimumWidth(700)
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         d = self.dossier
         self.counter_radio = QRadioButton(self.tr("Tại Bộ phận Một cửa"))
         self.postal_radio = QRadioButton(self.tr("Qua bưu chính công ích"))
@@ -96,7 +88,7 @@ class ReturnChoiceDialog(PostalDialog):
         box.addWidget(self.counter_radio)
         box.addWidget(self.postal_radio)
         box.addStretch(1)
-        method_error = _row(form, self.tr("Nhận kết quả"), choice)
+        method = form_field(form, self.tr("Nhận kết quả"), choice, self.postal_radio)
         default_name = d.authorised.full_name if d.authorised else d.applicant.full_name
         default_phone = (d.authorised.phone if d.authorised else "") or d.applicant.phone
         self.recipient_edit = QLineEdit(d.return_recipient or default_name)
@@ -111,17 +103,11 @@ class ReturnChoiceDialog(PostalDialog):
             self.tr("Ví dụ: người nộp đề nghị qua điện thoại (không bắt buộc)")
         )
         fields = {
-            "return_method": (self.postal_radio, method_error),
-            "return_recipient": (
-                self.recipient_edit,
-                _row(form, self.tr("Người nhận"), self.recipient_edit),
-            ),
-            "return_phone": (self.phone_edit, _row(form, self.tr("Điện thoại"), self.phone_edit)),
-            "return_address": (
-                self.address_edit,
-                _row(form, self.tr("Địa chỉ nhận"), self.address_edit),
-            ),
-            "reason": (self.reason_edit, _row(form, self.tr("Lý do"), self.reason_edit)),
+            "return_method": method,
+            "return_recipient": form_field(form, self.tr("Người nhận"), self.recipient_edit),
+            "return_phone": form_field(form, self.tr("Điện thoại"), self.phone_edit),
+            "return_address": form_field(form, self.tr("Địa chỉ nhận"), self.address_edit),
+            "reason": form_field(form, self.tr("Lý do"), self.reason_edit),
         }
         self.postal_radio.toggled.connect(self._on_postal_radio_toggled)
         # Offer the other choice: that is what the clerk came here to change.
@@ -181,16 +167,11 @@ class WaybillDialog(PostalDialog):
         self.setObjectName("waybillDialog")
         self.waybill_edit.setFocus()
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         self.waybill_edit = QLineEdit(self.item.waybill)
         self.waybill_edit.setPlaceholderText(self.tr("Quét mã vạch hoặc gõ, ví dụ EB123456789VN"))
         self.waybill_edit.setMinimumWidth(300)
-        return {
-            "waybill": (
-                self.waybill_edit,
-                _row(form, self.tr("Số hiệu bưu gửi"), self.waybill_edit),
-            )
-        }
+        return {"waybill": form_field(form, self.tr("Số hiệu bưu gửi"), self.waybill_edit)}
 
     def work(self) -> Callable[[], Any]:
         code, number, postal = (
@@ -205,7 +186,8 @@ class WaybillDialog(PostalDialog):
 
 
 class StatusUpdateDialog(PostalDialog):
-    """``Cập nhật trạng thái…``: delivered, a failed attempt, or returned to the office, on a day."""
+    """``Cập nhật trạng thái…``: delivered, a failed attempt, or returned to the office, on a
+    day."""
 
     item_updated = Signal(object)  # PostalItem
 
@@ -227,22 +209,20 @@ class StatusUpdateDialog(PostalDialog):
         )
         self.setObjectName("statusUpdateDialog")
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         self.state_combo = QComboBox()
         for state in OUTCOMES:
             self.state_combo.addItem(state.label, state.value)
-        self.date_edit = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = date_edit(self.today)
         self.date_edit.setMaximumWidth(160)
         self.state_combo.setMaximumWidth(280)
-        self.date_edit.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
+        self.date_edit.setMaximumDate(qdate(self.today))
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(self.tr("Ví dụ: người nhận đi vắng (không bắt buộc)"))
         self.note_edit.setMinimumWidth(360)
         fields = {
-            "state": (self.state_combo, _row(form, self.tr("Trạng thái"), self.state_combo)),
-            "at": (self.date_edit, _row(form, self.tr("Ngày"), self.date_edit)),
+            "state": form_field(form, self.tr("Trạng thái"), self.state_combo),
+            "at": form_field(form, self.tr("Ngày"), self.date_edit),
         }
         form.addRow(self.tr("Ghi chú"), self.note_edit)
         if self.item.state is PostalState.RETURNED or self.item.state is PostalState.DELIVERED:
@@ -253,12 +233,12 @@ class StatusUpdateDialog(PostalDialog):
         self.state_combo.setCurrentIndex(self.state_combo.findData(state.value))
 
     def set_day(self, day: date) -> None:
-        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.setDate(qdate(day))
 
     def work(self) -> Callable[[], Any]:
         ref = self.item.waybill or self.item.dossier_code
         state = PostalState(self.state_combo.currentData())
-        day: date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        day = to_date(self.date_edit.date())
         note, postal = nfc(self.note_edit.text()), self.services.postal
         return lambda: postal.update(ref, state, at=day, note=note)
 

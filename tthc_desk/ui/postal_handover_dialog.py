@@ -11,9 +11,10 @@ then shows its number and offers the two-copy print preview and the Excel file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,7 +47,33 @@ from tthc_desk.ui.postal_models import HANDOVER_KEYS, HandoverTableModel
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.tasks import TaskRunner
 
-SUCCESS_STYLE = "background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 4px; padding: 8px; color: #1b5e20;"
+SUCCESS_STYLE = (
+    "background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 4px; padding: 8px; "
+    "color: #1b5e20;"
+)
+
+
+def open_batch_pdf(
+    parent: QWidget,
+    services: Services,
+    runner: TaskRunner,
+    number: str,
+    on_open: Callable[[ReceiptDialog], None],
+    *,
+    label: str,
+) -> None:
+    """The preview of handover list ``number``, two copies (one for each side)."""
+    postal = services.postal
+    open_pdf(
+        parent,
+        runner,
+        lambda: postal.batch_pdf(number, copies=2),
+        title=QCoreApplication.translate("postal", "Danh sách bàn giao số {0}").format(number),
+        file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
+        output_dir=services.paths.output_dir,
+        on_open=on_open,
+        label=label,
+    )
 
 
 class ScanEdit(QLineEdit):
@@ -220,7 +247,8 @@ class PostalHandoverDialog(QDialog):
             other = self.model.row_with(number)
             if other is not None and other != row:
                 problem = self.tr(
-                    "Số hiệu bưu gửi {0} đã quét cho dòng {1} (hồ sơ {2}) trong danh sách này: quét lại bưu gửi khác."
+                    "Số hiệu bưu gửi {0} đã quét cho dòng {1} (hồ sơ {2}) trong danh sách này: "
+                    "quét lại bưu gửi khác."
                 ).format(number, other + 1, self.model.item_at(other).dossier_code)
         if problem is None:
             problem = self._recorded_problem(number)
@@ -280,7 +308,8 @@ class PostalHandoverDialog(QDialog):
         total, done = self.model.rowCount(), len(self.model.waybills())
         self.summary_label.setText(
             self.tr(
-                "{0} hồ sơ · đã có số hiệu {1}/{0}. Dòng chưa có số hiệu thì nhân viên bưu chính ghi tay trên bản in."
+                "{0} hồ sơ · đã có số hiệu {1}/{0}. Dòng chưa có số hiệu thì nhân viên bưu chính "
+                "ghi tay trên bản in."
             ).format(total, done)
         )
 
@@ -298,7 +327,7 @@ class PostalHandoverDialog(QDialog):
         self.waybill_edit.setFocus()
 
     # -- making the list ----------------------------------------------------------------------
-    def create(self) -> None:
+    def create_batch(self) -> None:
         codes, waybills = self.model.codes(), self.model.waybills()
         employee = collapse_spaces(self.employee_edit.text())
         postal = self._services.postal
@@ -313,13 +342,14 @@ class PostalHandoverDialog(QDialog):
         )
 
     def _on_create_button_clicked(self) -> None:
-        self.create()
+        self.create_batch()
 
     def _on_batch_created(self, batch: PostalBatch) -> None:
         self.batch = batch
         missing = batch.missing_waybills
         text = self.tr(
-            "Đã lập danh sách bàn giao số {0} gồm {1} hồ sơ; các kết quả được ghi là đã trả qua bưu chính."
+            "Đã lập danh sách bàn giao số {0} gồm {1} hồ sơ; các kết quả được ghi là đã trả qua "
+            "bưu chính."
         ).format(batch.number_text, len(batch.items))
         if missing:
             text += " " + self.tr(
@@ -350,15 +380,12 @@ class PostalHandoverDialog(QDialog):
         """The two-copy preview (one copy for each side), with print and save."""
         if self.batch is None:
             return
-        number, postal = self.batch.number_text, self._services.postal
-        open_pdf(
+        open_batch_pdf(
             self,
+            self._services,
             self._runner,
-            lambda: postal.batch_pdf(number, copies=2),
-            title=self.tr("Danh sách bàn giao số {0}").format(number),
-            file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
-            output_dir=self._services.paths.output_dir,
-            on_open=self._on_preview_opened,
+            self.batch.number_text,
+            self._on_preview_opened,
             label="In danh sách bàn giao",
         )
 

@@ -8,7 +8,7 @@ numbers scanned so far and the row the next scan goes to.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from tthc_desk.domain.postal import PostalItem, PostalState
 from tthc_desk.ui.display import list_datetime
-from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index, same
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 RETURNED_COLOR = QColor("#fff3e0")
@@ -58,45 +58,58 @@ RETURNED_HINT = (
 TAKEN_HINT = "Bưu điện đã chuyển hoàn; kết quả đã được trả tại quầy."
 
 
-def item_text(x: PostalItem, key: str) -> str:
-    if key == "code":
-        return x.dossier_code
-    if key == "applicant":
-        return x.applicant_name
-    if key == "recipient":
-        return x.recipient_name
-    if key == "address":
-        return x.recipient_address
-    if key == "phone":
-        return x.recipient_phone
-    if key == "waybill":
-        return x.waybill
-    if key == "state":
-        return "Chuyển hoàn" if x.state is PostalState.RETURNED else x.state_label
-    if key == "batch":
-        return x.batch_number
-    if key == "settled":
-        return list_datetime(x.settled_at)
-    if key == "handed":
-        return list_datetime(x.handed_over_at)
-    if key == "last":
-        return (
-            list_datetime(x.last_moment)
-            if x.state not in (PostalState.WAITING, PostalState.HANDED_OVER)
-            else ""
-        )
-    return ""
+def _last_text(x: PostalItem) -> str:
+    """The moment of the post's last report; nothing while the item waits or just left."""
+    if x.state in (PostalState.WAITING, PostalState.HANDED_OVER):
+        return ""
+    return list_datetime(x.last_moment)
 
 
-class PostalItemTableModel(RowTableModel):
+#: The text of each column, by key.
+ITEM_TEXT: dict[str, Callable[[PostalItem], str]] = {
+    "code": lambda x: x.dossier_code,
+    "applicant": lambda x: x.applicant_name,
+    "recipient": lambda x: x.recipient_name,
+    "address": lambda x: x.recipient_address,
+    "phone": lambda x: x.recipient_phone,
+    "waybill": lambda x: x.waybill,
+    "state": lambda x: "Chuyển hoàn" if x.state is PostalState.RETURNED else x.state_label,
+    "batch": lambda x: x.batch_number,
+    "settled": lambda x: list_datetime(x.settled_at),
+    "handed": lambda x: list_datetime(x.handed_over_at),
+    "last": _last_text,
+}
+
+
+class PostalItemTableModel(ColumnTableModel[PostalItem]):
     """One tab of the postal page; ``checkable`` gives the code column a check box."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[PostalItem] = []
-        self._headers = tuple(self.tr(title) for _, title in COLUMNS)
+        self._rows = []
         self._unchecked: set[str] = set()
         self.checkable = False
+        self.set_keyed_columns(
+            [(key, self.tr(title)) for key, title in COLUMNS],
+            {key: self._column(key) for key in COLUMN_KEYS},
+            row_roles={ITEM_ROLE: same, Qt.ItemDataRole.BackgroundRole: _state_background},
+        )
+
+    def _column(self, key: str) -> Column[PostalItem]:
+        """The column of ``key``: its text, a tooltip (why a row is coloured, the note), and
+        on the code column the check box of the waiting tab."""
+        cell_text = ITEM_TEXT[key]
+
+        def tooltip(x: PostalItem) -> str | None:
+            if x.state is PostalState.RETURNED:
+                return self.tr(TAKEN_HINT) if x.taken_at_counter else self.tr(RETURNED_HINT)
+            if key in ("address", "state") or x.note:
+                return "\n".join(filter(None, (cell_text(x), x.note)))
+            return None
+
+        return Column(
+            cell_text, tooltip=tooltip, check=self._check_state if key == "code" else None
+        )
 
     def set_items(self, items: list[PostalItem], checkable: bool = False) -> None:
         """New rows; on the waiting tab every row starts checked, except those the clerk
@@ -129,45 +142,16 @@ class PostalItemTableModel(RowTableModel):
             )
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-        if self.checkable and index.column() == 0:
+        flags = super().flags(index)
+        if self.checkable and index.isValid() and index.column() == 0:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def _check_state(self, x: PostalItem) -> Qt.CheckState | None:
+        if not self.checkable:
             return None
-        x = self._rows[index.row()]
-        key = COLUMN_KEYS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return item_text(x, key)
-        if role == ITEM_ROLE:
-            return x
-        if role == Qt.ItemDataRole.CheckStateRole and self.checkable and index.column() == 0:
-            return (
-                Qt.CheckState.Unchecked
-                if x.dossier_code in self._unchecked
-                else Qt.CheckState.Checked
-            )
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if x.state is PostalState.RETURNED:
-                return QBrush(RETURNED_COLOR)
-            if x.state is PostalState.FAILED:
-                return QBrush(FAILED_COLOR)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if x.state is PostalState.RETURNED:
-                if x.taken_at_counter:
-                    return self.tr(TAKEN_HINT)
-                return self.tr(RETURNED_HINT)
-            if key in ("address", "state") or x.note:
-                return "\n".join(filter(None, (item_text(x, key), x.note)))
-        return None
+        unchecked = x.dossier_code in self._unchecked
+        return Qt.CheckState.Unchecked if unchecked else Qt.CheckState.Checked
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not (
@@ -187,6 +171,14 @@ class PostalItemTableModel(RowTableModel):
         return True
 
 
+def _state_background(x: PostalItem) -> QBrush | None:
+    if x.state is PostalState.RETURNED:
+        return QBrush(RETURNED_COLOR)
+    if x.state is PostalState.FAILED:
+        return QBrush(FAILED_COLOR)
+    return None
+
+
 HANDOVER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("number", "TT"),
     ("code", "Mã hồ sơ"),
@@ -198,15 +190,33 @@ HANDOVER_COLUMNS: tuple[tuple[str, str], ...] = (
 HANDOVER_KEYS = tuple(key for key, _ in HANDOVER_COLUMNS)
 
 
-class HandoverTableModel(RowTableModel):
+class HandoverTableModel(ColumnTableModel[PostalItem]):
     """The items of the list being made, their waybills so far, and the row being scanned."""
 
     def __init__(self, items: list[PostalItem], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = list(items)
-        self._headers = tuple(self.tr(title) for _, title in HANDOVER_COLUMNS)
+        # A dossier is on a list once: its code is the row's identity (waybills are kept by it).
+        self._numbers = {x.dossier_code: n for n, x in enumerate(self._rows, start=1)}
         self._waybills: dict[str, str] = {}
         self.current = 0
+        bold = QFont()
+        bold.setBold(True)
+        columns = {key: Column(ITEM_TEXT[key]) for key in HANDOVER_KEYS if key in ITEM_TEXT}
+        columns["number"] = Column(lambda x: str(self._numbers[x.dossier_code]))
+        columns["waybill"] = Column(self._waybill_text)
+        columns["address"] = Column(ITEM_TEXT["address"], tooltip=ITEM_TEXT["address"])
+        self.set_keyed_columns(
+            [(key, self.tr(title)) for key, title in HANDOVER_COLUMNS],
+            columns,
+            row_roles={
+                ITEM_ROLE: same,
+                Qt.ItemDataRole.BackgroundRole: lambda x: (
+                    QBrush(CURRENT_COLOR) if self._is_current(x) else None
+                ),
+                Qt.ItemDataRole.FontRole: lambda x: bold if self._is_current(x) else None,
+            },
+        )
 
     def item_at(self, row: int) -> PostalItem:
         return self._rows[row]
@@ -256,28 +266,11 @@ class HandoverTableModel(RowTableModel):
                 return row
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = index.row()
-        x = self._rows[row]
-        key = HANDOVER_KEYS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "number":
-                return str(row + 1)
-            if key == "waybill":
-                return self.waybill_of(row) or (
-                    "◀ " + self.tr("quét số hiệu") if row == self.current else ""
-                )
-            return item_text(x, key)
-        if role == ITEM_ROLE:
-            return x
-        if role == Qt.ItemDataRole.BackgroundRole and row == self.current:
-            return QBrush(CURRENT_COLOR)
-        if role == Qt.ItemDataRole.FontRole and row == self.current:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and key == "address":
-            return x.recipient_address
-        return None
+    def _is_current(self, x: PostalItem) -> bool:
+        return self._numbers[x.dossier_code] == self.current + 1
+
+    def _waybill_text(self, x: PostalItem) -> str:
+        scanned = self._waybills.get(x.dossier_code, "")
+        if scanned or not self._is_current(x):
+            return scanned
+        return "◀ " + self.tr("quét số hiệu")

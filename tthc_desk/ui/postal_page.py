@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,11 +35,12 @@ from tthc_desk.domain.postal import (
     percent_text,
 )
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import heading_font, list_view, muted_label
+from tthc_desk.ui.display import list_view, muted_label
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.postal_dialogs import StatusUpdateDialog, WaybillDialog
-from tthc_desk.ui.postal_handover_dialog import PostalHandoverDialog
+from tthc_desk.ui.postal_handover_dialog import PostalHandoverDialog, open_batch_pdf
 from tthc_desk.ui.postal_models import (
     ADDRESS_COLUMN,
     COLUMN_KEYS,
@@ -49,7 +49,7 @@ from tthc_desk.ui.postal_models import (
     RETURNED_HINT,
     PostalItemTableModel,
 )
-from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
+from tthc_desk.ui.print_preview import ReceiptDialog
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.view_buttons import ViewButtons
 
@@ -62,8 +62,13 @@ STATE_BUTTONS = {
     PostalState.RETURNED: "Chuyển hoàn",
 }
 HINTS = {
-    PostalState.WAITING: "Bỏ dấu chọn những hồ sơ chưa giao hôm nay · Enter hoặc nhấp đúp: mở hồ sơ",
-    PostalState.HANDED_OVER: "Chọn một bưu gửi để ghi số hiệu, cập nhật trạng thái hoặc in lại danh sách · Enter: mở hồ sơ",
+    PostalState.WAITING: (
+        "Bỏ dấu chọn những hồ sơ chưa giao hôm nay · Enter hoặc nhấp đúp: mở hồ sơ"
+    ),
+    PostalState.HANDED_OVER: (
+        "Chọn một bưu gửi để ghi số hiệu, cập nhật trạng thái hoặc in lại danh sách · "
+        "Enter: mở hồ sơ"
+    ),
     PostalState.DELIVERED: "Enter hoặc nhấp đúp: mở hồ sơ",
     PostalState.FAILED: "Bưu điện sẽ phát lại hoặc chuyển hoàn · Enter: mở hồ sơ",
     PostalState.RETURNED: RETURNED_HINT,
@@ -81,7 +86,7 @@ HIDDEN_COLUMNS = {
 }
 
 
-class PostalPage(QWidget):
+class PostalPage(Page):
     """``show_state(state)`` picks a tab; ``postal_changed`` after any change (the window
     recounts, the lists follow)."""
 
@@ -90,11 +95,8 @@ class PostalPage(QWidget):
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(services, runner, parent)
         self.setObjectName("postalPage")
-        self._services = services
-        self._runner = runner
-        self._generation = 0
         self.state = PostalState.WAITING
         self.counts: PostalCounts | None = None
         self.dialog: QDialog | None = None
@@ -102,8 +104,7 @@ class PostalPage(QWidget):
         self.preview: ReceiptDialog | None = None
         self.error_dialog: QDialog | None = None
 
-        title = QLabel(self.tr("Bưu chính công ích"))
-        title.setFont(heading_font(self.font(), 1.5))
+        self.title.setText(self.tr("Bưu chính công ích"))
         self.states = ViewButtons([(state, STATE_BUTTONS[state]) for state in STATES], "PostalPage")
         self.state_buttons = self.states.buttons
         self.states.view_chosen.connect(self.show_state)
@@ -166,16 +167,12 @@ class PostalPage(QWidget):
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.hint_label)
 
-        root = QVBoxLayout(self)
-        root.setContentsMargins(12, 10, 12, 10)
-        root.setSpacing(8)
-        root.addWidget(title)
-        root.addWidget(self.states)
-        root.addWidget(self.table, 1)
-        root.addLayout(buttons)
-        root.addWidget(self.message_label)
-        root.addLayout(bottom)
-        root.addWidget(self.shares_label)
+        self.root.addWidget(self.states)
+        self.root.addWidget(self.table, 1)
+        self.root.addLayout(buttons)
+        self.root.addWidget(self.message_label)
+        self.root.addLayout(bottom)
+        self.root.addWidget(self.shares_label)
 
         self.check_all_button.clicked.connect(lambda: self.model.set_all_checked(True))
         self.uncheck_all_button.clicked.connect(lambda: self.model.set_all_checked(False))
@@ -197,8 +194,7 @@ class PostalPage(QWidget):
 
     def refresh(self) -> None:
         """Counts, the rows of the current tab and this month's shares, off the GUI thread."""
-        self._generation += 1
-        generation, state, postal = self._generation, self.state, self._services.postal
+        state, postal = self.state, self._services.postal
         today = self._services.clock.now().date()
         # The reporting month (15th to 14th, or the calendar month by the report setting), so far.
         month = self._services.reports.period(PeriodKind.MONTH)
@@ -210,15 +206,9 @@ class PostalPage(QWidget):
                 postal.postal_shares(month.start, min(month.end, today)),
             )
 
-        self._runner.run(
-            fetch, lambda result: self._on_loaded(generation, result), label="Bưu chính"
-        )
+        self._runner.run(fetch, self.newest(self._on_loaded), label="Bưu chính")
 
-    def _on_loaded(
-        self, generation: int, result: tuple[PostalCounts, list[PostalItem], PostalShares]
-    ) -> None:
-        if generation != self._generation:
-            return  # an older answer after a newer request
+    def _on_loaded(self, result: tuple[PostalCounts, list[PostalItem], PostalShares]) -> None:
         counts, items, shares = result
         self.set_counts(counts)
         self.model.set_items(items, checkable=self.state is PostalState.WAITING)
@@ -238,7 +228,8 @@ class PostalPage(QWidget):
 
     def shares_text(self, s: PostalShares) -> str:
         return self.tr(
-            "Từ {0} đến {1}: nhận qua bưu chính {2}/{3} hồ sơ ({4}) · trả kết quả qua bưu chính {5}/{6} hồ sơ ({7})"
+            "Từ {0} đến {1}: nhận qua bưu chính {2}/{3} hồ sơ ({4}) · trả kết quả qua bưu chính "
+            "{5}/{6} hồ sơ ({7})"
         ).format(
             f"{s.date_from:%d/%m/%Y}",
             f"{s.date_to:%d/%m/%Y}",
@@ -312,9 +303,7 @@ class PostalPage(QWidget):
         self.message_label.setVisible(bool(message))
 
     def _open_dialog(self, dialog: QDialog) -> QDialog:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self.dialog = dialog
+        self.dialog = open_dialog(dialog)
         return dialog
 
     def make_batch(self) -> PostalHandoverDialog | None:
@@ -374,7 +363,8 @@ class PostalPage(QWidget):
         self.import_button.setEnabled(True)
         self._after_change(
             self.tr(
-                "Đã nhập tệp trạng thái: {0} phát thành công, {1} phát không thành công, {2} chuyển hoàn, {3} dòng không đổi."
+                "Đã nhập tệp trạng thái: {0} phát thành công, {1} phát không thành công, "
+                "{2} chuyển hoàn, {3} dòng không đổi."
             ).format(summary.delivered, summary.failed, summary.returned, summary.unchanged)
         )
 
@@ -387,24 +377,19 @@ class PostalPage(QWidget):
         number = number or (x.batch_number if x else "")
         if not number:
             return
-        postal = self._services.postal
-        open_pdf(
+        open_batch_pdf(
             self,
+            self._services,
             self._runner,
-            lambda: postal.batch_pdf(number, copies=2),
-            title=self.tr("Danh sách bàn giao số {0}").format(number),
-            file_name=f"danh-sach-ban-giao-{number.replace('/', '-')}.pdf",
-            output_dir=self._services.paths.output_dir,
-            on_open=self._on_preview_opened,
+            number,
+            self._on_preview_opened,
             label="In lại danh sách bàn giao",
         )
 
     def open_code(self, code: str) -> DossierDetailDialog:
         dialog = DossierDetailDialog(self._services, self._runner, code, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.dossier_changed.connect(self._on_detail_dossier_changed)
-        dialog.open()
-        self.detail_dialog = dialog
+        self.detail_dialog = open_dialog(dialog)
         return dialog
 
     def focus_table(self) -> None:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.services.container import Services
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -153,8 +154,11 @@ class ReceiptDialog(QDialog):
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.close_button.clicked.connect(self.accept)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self._on_print_button_clicked)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._on_save_button_clicked)
+        for key, slot in (
+            (QKeySequence.StandardKey.Print, self._on_print_button_clicked),
+            (QKeySequence.StandardKey.Save, self._on_save_button_clicked),
+        ):
+            QShortcut(QKeySequence(key), self).activated.connect(slot)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.print_button)
@@ -180,7 +184,8 @@ class ReceiptDialog(QDialog):
         if not pages:
             self.status.setText(
                 self.tr(
-                    "Máy này chưa xem trước được tệp PDF. Hãy bấm “Mở bằng trình xem PDF” để xem và in, hoặc “Lưu PDF…”."
+                    "Máy này chưa xem trước được tệp PDF. Hãy bấm “Mở bằng trình xem PDF” để xem "
+                    "và in, hoặc “Lưu PDF…”."
                 )
             )
             return
@@ -214,7 +219,8 @@ class ReceiptDialog(QDialog):
         return path
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Paint every page on ``printer`` (already set up); False when there is nothing to paint."""
+        """Paint every page on ``printer`` (already set up); False when there is nothing to
+        paint."""
         dpi = min(printer.resolution(), PRINT_DPI_MAX)
         pages = rasterise_pdf(self.pdf, dpi)
         if not pages:
@@ -295,8 +301,7 @@ def open_pdf(
             runner=runner,
             parent=parent,
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_dialog(dialog)
         if on_open is not None:
             on_open(dialog)
 

@@ -8,24 +8,17 @@ is never one the Excel import would refuse.
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,10 +34,10 @@ from tthc_desk.domain.procedure import (
 from tthc_desk.domain.text import collapse_spaces
 from tthc_desk.services.container import Services
 from tthc_desk.ui.catalog_models import PaperTableModel
+from tthc_desk.ui.display import dialog_buttons, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
-from tthc_desk.ui.widgets import ChoiceDelegate, MoneyEdit
-
-Index = QModelIndex | QPersistentModelIndex
+from tthc_desk.ui.list_editor import ListEditor, edited_table
+from tthc_desk.ui.widgets import MoneyEdit
 
 
 class ProcedureEditorDialog(QDialog):
@@ -67,14 +60,8 @@ class ProcedureEditorDialog(QDialog):
         inputs: dict[str, tuple[QWidget, QLabel]] = {}
 
         def row(key: str, widget: QWidget) -> QWidget:
-            label = QLabel()
-            inputs[key] = (widget, label)
-            box = QWidget()
-            v = QVBoxLayout(box)
-            v.setContentsMargins(0, 0, 0, 0)
-            v.setSpacing(2)
-            v.addWidget(widget)
-            v.addWidget(label)
+            box, error = with_error(widget)
+            inputs[key] = (widget, error)
             return box
 
         self.code_edit = QLineEdit()
@@ -109,36 +96,19 @@ class ProcedureEditorDialog(QDialog):
         self.active_check = QCheckBox(self.tr("Đang áp dụng"))
 
         self.paper_model = PaperTableModel((), self)
-        self.paper_view = QTableView()
-        self.paper_view.setModel(self.paper_model)
-        kinds = [(k.value, k.label) for k in PaperKind]
-        self.paper_view.setItemDelegateForColumn(
-            PaperTableModel.KIND, ChoiceDelegate(kinds, self.paper_view)
+        self.paper_view = edited_table(
+            self.paper_model,
+            stretch=PaperTableModel.NAME,
+            widths={PaperTableModel.KIND: 150, PaperTableModel.COUNT: 80},
+            choices=(PaperTableModel.KIND, [(k.value, k.label) for k in PaperKind]),
         )
-        self.paper_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.paper_view.verticalHeader().hide()
-        header = self.paper_view.horizontalHeader()
-        header.setSectionResizeMode(PaperTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(PaperTableModel.KIND, 150)
-        header.resizeSection(PaperTableModel.COUNT, 80)
-        self.add_paper_button = QPushButton(self.tr("Thêm giấy tờ"))
-        self.remove_paper_button = QPushButton(self.tr("Xóa"))
-        self.paper_up_button = QPushButton(self.tr("Lên"))
-        self.paper_down_button = QPushButton(self.tr("Xuống"))
-        self.add_paper_button.clicked.connect(self._on_add_paper_button_clicked)
-        self.remove_paper_button.clicked.connect(self._on_remove_paper_button_clicked)
-        self.paper_up_button.clicked.connect(lambda: self._move_paper(-1))
-        self.paper_down_button.clicked.connect(lambda: self._move_paper(1))
-        paper_buttons = QHBoxLayout()
-        for b in (
-            self.add_paper_button,
-            self.remove_paper_button,
-            self.paper_up_button,
-            self.paper_down_button,
-        ):
-            b.setAutoDefault(False)
-            paper_buttons.addWidget(b)
-        paper_buttons.addStretch(1)
+        self.paper_editor = ListEditor(
+            self.paper_view,
+            lambda: self.paper_model.add_paper(),
+            self.tr("Thêm giấy tờ"),
+            self.tr("Xóa"),
+            move_texts=(self.tr("Lên"), self.tr("Xuống")),
+        )
 
         form = QFormLayout()
         form.addRow(self.tr("Mã thủ tục"), row("code", self.code_edit))
@@ -155,21 +125,15 @@ class ProcedureEditorDialog(QDialog):
         flags.addStretch(1)
         form.addRow("", flags)
 
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(
-            self.tr("Lưu"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.save_button, self.cancel_button = dialog_buttons(
+            self, self.tr("Lưu"), self.tr("Hủy")
         )
-        self.cancel_button = self.buttons.addButton(
-            self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Thành phần hồ sơ")))
         layout.addWidget(row("papers", self.paper_view), 1)
-        layout.addLayout(paper_buttons)
+        layout.addLayout(self.paper_editor.buttons_layout)
         layout.addWidget(self.buttons)
         self.errors = FieldErrors(inputs)
 
@@ -291,19 +255,3 @@ class ProcedureEditorDialog(QDialog):
     def _on_unit_choice_current_index_changed(self, _index: int) -> None:
         same_day = self.unit_choice.currentData() == DurationUnit.SAME_DAY.value
         self.duration_spin.setEnabled(not same_day)
-
-    def _on_add_paper_button_clicked(self) -> None:
-        index = self.paper_model.add_paper()
-        self.paper_view.setCurrentIndex(index)
-        self.paper_view.edit(index)
-
-    def _on_remove_paper_button_clicked(self) -> None:
-        index = self.paper_view.currentIndex()
-        if index.isValid():
-            self.paper_model.removeRows(index.row(), 1)
-
-    def _move_paper(self, step: int) -> None:
-        index = self.paper_view.currentIndex()
-        if index.isValid():
-            row = self.paper_model.move_row(index.row(), step)
-            self.paper_view.setCurrentIndex(self.paper_model.index(row, index.column()))

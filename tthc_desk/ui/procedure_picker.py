@@ -8,14 +8,16 @@ whole thing works from the keyboard: type, ↓, Enter.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QCompleter, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QVBoxLayout, QWidget
 
 from tthc_desk.domain.procedure import Procedure
 from tthc_desk.domain.text import fold, format_money, nfc
 from tthc_desk.services.catalog_service import CatalogService
-from tthc_desk.ui.display import muted_label
+from tthc_desk.ui.display import error_label, muted_label
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_SHOWN = 50
@@ -63,13 +65,18 @@ class ProcedurePicker(QWidget):
         layout.setSpacing(3)
         layout.addWidget(self.edit)
         layout.addWidget(self.info)
+        self.error = error_label()  # the intake page's FieldErrors fills it
+        layout.addWidget(self.error)
 
         self._model = QStandardItemModel(self)
         self.completer = QCompleter(self._model, self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setMaxVisibleItems(12)
         self.completer.setWidget(self.edit)
-        self.completer.activated[QModelIndex].connect(self._on_completer_activated)
+        # The index overload of ``activated`` (the stubs' SignalInstance has no __getitem__).
+        self.completer.activated[QModelIndex].connect(  # type: ignore[index]
+            self._on_completer_activated
+        )
         self.setFocusProxy(self.edit)
 
         self.edit.textEdited.connect(self._on_edit_text_edited)
@@ -85,8 +92,10 @@ class ProcedurePicker(QWidget):
         """The chosen code, or what was typed (so the service can say it is unknown)."""
         return self._selected.code if self._selected else nfc(self.edit.text())
 
-    def popup(self) -> QWidget:
-        return self.completer.popup()
+    def popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None  # a completer makes its popup when it is built
+        return popup
 
     def matches(self, text: str) -> list[Procedure]:
         return rank_matches(self._catalog.search(text), text)
@@ -97,7 +106,7 @@ class ProcedurePicker(QWidget):
         return procedure
 
     def clear(self) -> None:
-        self.completer.popup().hide()
+        self.popup().hide()
         self.edit.clear()
         self._set_selected(None)
 
@@ -134,14 +143,14 @@ class ProcedurePicker(QWidget):
 
     def _show_popup(self, text: str) -> None:
         if self._fill_popup(text) == 0:
-            self.completer.popup().hide()
+            self.popup().hide()
             self.info.setText(self.tr("Không tìm thấy thủ tục nào khớp “{0}”.").format(text))
             return
         shown = self._model.rowCount()
         self.info.setText(
             self.tr("{0} thủ tục khớp · ↓ ↑ để chọn, Enter để lấy, Esc để đóng").format(shown)
         )
-        popup = self.completer.popup()
+        popup = self.popup()
         popup.setMinimumWidth(max(self.edit.width(), 640))
         self.completer.complete()
         popup.setCurrentIndex(self._model.index(0, 0))
@@ -152,7 +161,7 @@ class ProcedurePicker(QWidget):
         if nfc(text):
             self._show_popup(text)
         else:
-            self.completer.popup().hide()
+            self.popup().hide()
             self._set_selected(None)
             self.info.setText(self.tr("Chưa chọn thủ tục. Nhấn ↓ để xem cả danh mục."))
 
@@ -164,7 +173,7 @@ class ProcedurePicker(QWidget):
             self.edit.focusNextChild()
 
     def _on_edit_return_pressed(self) -> None:
-        if self._selected is not None or self.completer.popup().isVisible():
+        if self._selected is not None or self.popup().isVisible():
             return
         text = self.edit.text()
         hits = self.matches(text)
@@ -174,11 +183,12 @@ class ProcedurePicker(QWidget):
             self._show_popup(text)
 
     def _on_edit_editing_finished(self) -> None:
-        if self._selected is not None or self.completer.popup().isVisible():
+        if self._selected is not None or self.popup().isVisible():
             return
         text = nfc(self.edit.text())
         if text:
-            exact = [p for p in self._catalog.search(text) if p.code == text]
+            found: Sequence[Procedure] = self._catalog.search(text)
+            exact = [p for p in found if p.code == text]
             if exact:
                 self.select(exact[0].code)
 
@@ -188,7 +198,7 @@ class ProcedurePicker(QWidget):
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_F4)
-            and not self.completer.popup().isVisible()
+            and not self.popup().isVisible()
         ):
             self._show_popup("" if self._selected else self.edit.text())
             return True

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import error_label, heading_font, muted_label
+from tthc_desk.ui.display import date_edit, error_label, heading_font, muted_label, qdate, to_date
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.tasks import TaskRunner
@@ -59,13 +58,6 @@ def period_bounds(key: str, today: date) -> tuple[date, date]:
     return today.replace(day=1), today
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    return edit
-
-
 class RegistersDialog(QDialog):
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
@@ -89,8 +81,8 @@ class RegistersDialog(QDialog):
             self.period_combo.addItem(self.tr(title))
         today = services.clock.now().date()
         start, end = period_bounds("month", today)
-        self.from_edit = _date_edit(start)
-        self.to_edit = _date_edit(end)
+        self.from_edit = date_edit(start)
+        self.to_edit = date_edit(end)
         dates = QHBoxLayout()
         dates.addWidget(self.period_combo)
         dates.addWidget(self.from_edit)
@@ -103,7 +95,8 @@ class RegistersDialog(QDialog):
         form.addRow(self.tr("Thời gian"), dates)
         self.note = muted_label(
             self.tr(
-                "Sổ theo dõi: hồ sơ nhận trong khoảng ngày. Danh sách quá hạn: hồ sơ giải quyết quá hạn "
+                "Sổ theo dõi: hồ sơ nhận trong khoảng ngày. Danh sách quá hạn: hồ sơ giải quyết "
+                "quá hạn "
                 "trong khoảng ngày và hồ sơ còn quá hạn đến ngày cuối."
             )
         )
@@ -146,11 +139,11 @@ class RegistersDialog(QDialog):
 
     def set_range(self, start: date, end: date) -> None:
         self.period_combo.setCurrentIndex(len(PERIODS) - 1)
-        self.from_edit.setDate(QDate(start.year, start.month, start.day))
-        self.to_edit.setDate(QDate(end.year, end.month, end.day))
+        self.from_edit.setDate(qdate(start))
+        self.to_edit.setDate(qdate(end))
 
     def bounds(self) -> tuple[date, date]:
-        start, end = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        start, end = to_date(self.from_edit.date()), to_date(self.to_edit.date())
         if end < start:
             raise ValidationError.for_field(
                 "period", "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian."
@@ -164,8 +157,8 @@ class RegistersDialog(QDialog):
             w.setEnabled(custom)
         if not custom:
             start, end = period_bounds(key, self._services.clock.now().date())
-            self.from_edit.setDate(QDate(start.year, start.month, start.day))
-            self.to_edit.setDate(QDate(end.year, end.month, end.day))
+            self.from_edit.setDate(qdate(start))
+            self.to_edit.setDate(qdate(end))
 
     def _file_stem(self, start: date, end: date) -> str:
         stem = KINDS[self.kind_combo.currentIndex()][2]

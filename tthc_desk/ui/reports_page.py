@@ -7,23 +7,22 @@ Biểu 06a as it will be printed, with the column numbers (3)–(13) in the head
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,9 +31,10 @@ from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.periods import Period, PeriodKind, report_file_name
 from tthc_desk.domain.report import Report, Row06a, TargetResult
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import error_label, heading_font, muted_label
+from tthc_desk.ui.display import date_edit, error_label, muted_label, to_date
 from tthc_desk.ui.errors import show_error
-from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.page import Page
+from tthc_desk.ui.row_table_model import Column, ColumnTableModel
 from tthc_desk.ui.tasks import TaskRunner
 
 KINDS: tuple[PeriodKind, ...] = (
@@ -79,35 +79,45 @@ def recent_periods(kind: PeriodKind, today: date, cutoff: bool, week_start: int)
     return found
 
 
-class Report06aTableModel(RowTableModel):
+#: The columns whose figure is shown red when it is not zero: the late dossiers, (10) and (13).
+LATE_FIGURES = (8, 11)
+
+
+def _figure_text(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+class Report06aTableModel(ColumnTableModel[Row06a]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Row06a] = []
-        self._headers = tuple(self.tr(h) for h in HEADERS)
-        self._bold = QFont()
-        self._bold.setBold(True)
+        self._rows = []
+        bold = QFont()
+        bold.setBold(True)
+        titles = [self.tr(h) for h in HEADERS]
+        self.set_columns(
+            [
+                Column(lambda r: r.field, title=titles[0]),
+                *(self._figure_column(n, title) for n, title in enumerate(titles[1:], start=1)),
+            ],
+            row_roles={
+                Qt.ItemDataRole.FontRole: lambda r: bold if r is self._rows[-1] else None,
+            },
+        )
+
+    @staticmethod
+    def _figure_column(n: int, title: str) -> Column[Row06a]:
+        """Column ``n``: figure ``n - 1`` of a row (the field is column 0)."""
+        late = n in LATE_FIGURES
+        return Column(
+            lambda r: _figure_text(r.values()[n - 1]),
+            foreground=lambda r: QBrush(LATE_COLOR) if late and r.values()[n - 1] else None,
+            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            title=title,
+        )
 
     def set_report(self, report: Report | None) -> None:
-        self.beginResetModel()
-        self._rows = [*report.rows, report.total] if report else []
-        self.endResetModel()
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r, col = self._rows[index.row()], index.column()
-        total = index.row() == len(self._rows) - 1
-        if role == Qt.ItemDataRole.DisplayRole:
-            return r.field if col == 0 else f"{r.values()[col - 1]:,}".replace(",", ".")
-        if role == Qt.ItemDataRole.TextAlignmentRole and col:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and total:
-            return self._bold
-        if (
-            role == Qt.ItemDataRole.ForegroundRole and col in (8, 11) and r.values()[col - 1]
-        ):  # the late columns
-            return QBrush(LATE_COLOR)
-        return None
+        """The rows of ``report`` and its total (the last row, bold)."""
+        self.set_rows([*report.rows, report.total] if report else [])
 
 
 def _percent(value: float | None) -> str:
@@ -117,10 +127,11 @@ def _percent(value: float | None) -> str:
 def target_line(t: TargetResult) -> str:
     sign = ">" if t.strict else "≥"
     verdict = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}[t.met]
-    return f"{t.label}: {_percent(t.value)} ({t.numerator}/{t.denominator}; chỉ tiêu {sign} {_percent(t.target)}) – {verdict}"
+    figures = f"{t.numerator}/{t.denominator}; chỉ tiêu {sign} {_percent(t.target)}"
+    return f"{t.label}: {_percent(t.value)} ({figures}) – {verdict}"
 
 
-class ReportsPage(QWidget):
+class ReportsPage(Page):
     """``report_saved(path)`` after a workbook was written."""
 
     report_saved = Signal(object)
@@ -129,25 +140,21 @@ class ReportsPage(QWidget):
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(services, runner, parent)
         self.setObjectName("reportsPage")
-        self._services = services
-        self._runner = runner
-        self._generation = 0
         self.report: Report | None = None
         self.saved_path: Path | None = None
         self.saved_report: Report | None = None
 
-        title = QLabel(self.tr("Báo cáo gửi cấp trên"))
-        title.setFont(heading_font(self.font(), 1.5))
+        self.title.setText(self.tr("Báo cáo gửi cấp trên"))
         self.kind_combo = QComboBox()
         for kind in KINDS:
             self.kind_combo.addItem(self.tr(kind.label), kind.value)
         self.period_combo = QComboBox()
         self.period_combo.setMinimumWidth(320)
         today = services.clock.now().date()
-        self.from_edit = self._date_edit(today.replace(day=1))
-        self.to_edit = self._date_edit(today)
+        self.from_edit = date_edit(today.replace(day=1))
+        self.to_edit = date_edit(today)
         self.build_button = QPushButton(self.tr("Xem số liệu"))
         self.build_button.setDefault(True)
         self.save_button = QPushButton(self.tr("Lưu Excel…"))
@@ -193,16 +200,12 @@ class ReportsPage(QWidget):
         self.error = error_label()
         self.status_label = muted_label()
 
-        root = QVBoxLayout(self)
-        root.setContentsMargins(12, 10, 12, 10)
-        root.setSpacing(8)
-        root.addWidget(title)
-        root.addLayout(choose)
-        root.addWidget(self.error)
-        root.addWidget(self.heading)
-        root.addWidget(self.table, 1)
-        root.addWidget(self.targets_label)
-        root.addWidget(self.status_label)
+        self.root.addLayout(choose)
+        self.root.addWidget(self.error)
+        self.root.addWidget(self.heading)
+        self.root.addWidget(self.table, 1)
+        self.root.addWidget(self.targets_label)
+        self.root.addWidget(self.status_label)
 
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_current_index_changed)
         self.build_button.clicked.connect(self.build)
@@ -210,13 +213,6 @@ class ReportsPage(QWidget):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.queue_button.clicked.connect(self.queue_saved)
         self._on_kind_combo_current_index_changed(0)
-
-    @staticmethod
-    def _date_edit(day: date) -> QDateEdit:
-        edit = QDateEdit(QDate(day.year, day.month, day.day))
-        edit.setDisplayFormat("dd/MM/yyyy")
-        edit.setCalendarPopup(True)
-        return edit
 
     # -- the period ---------------------------------------------------------------------------
     @property
@@ -246,8 +242,9 @@ class ReportsPage(QWidget):
 
     def period(self) -> Period:
         if self.kind is PeriodKind.CUSTOM:
-            return periods.custom(self.from_edit.date().toPython(), self.to_edit.date().toPython())
-        return self.period_combo.currentData()
+            return periods.custom(to_date(self.from_edit.date()), to_date(self.to_edit.date()))
+        period: Period = self.period_combo.currentData()
+        return period
 
     def select_period(self, period: Period) -> None:
         self.set_kind(period.kind)
@@ -272,20 +269,21 @@ class ReportsPage(QWidget):
         period = self._checked_period()
         if period is None:
             return
-        self._generation += 1
-        generation, reports = self._generation, self._services.reports
+        reports = self._services.reports
         self.build_button.setEnabled(False)
+        show = self.newest(self.show_report)
         self._runner.run(
             lambda: reports.compute(period),
-            lambda r: self._on_report_built(generation, r),
+            lambda r: self._on_report_built(show, r),
             self._on_failed,
             label="Tính số liệu báo cáo",
         )
 
-    def _on_report_built(self, generation: int, report: Report) -> None:
+    def _on_report_built(self, show: Callable[[Report], None], report: Report) -> None:
         self.build_button.setEnabled(True)
-        if generation != self._generation:
-            return
+        show(report)  # unless a newer build was asked for meanwhile
+
+    def show_report(self, report: Report) -> None:
         self.report = report
         self.model.set_report(report)
         p = report.period
@@ -358,7 +356,7 @@ class ReportsPage(QWidget):
         self.saved_report = report
         self.open_button.setEnabled(True)
         self.queue_button.setEnabled(True)
-        self._on_report_built(self._generation, report)
+        self.show_report(report)
         self.status_label.setText(self.tr("Đã lưu {0}").format(path))
         self.report_saved.emit(path)
 

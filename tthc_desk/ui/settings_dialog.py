@@ -8,6 +8,7 @@ discards every edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from html import escape
 
@@ -16,18 +17,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,10 +35,11 @@ from tthc_desk.domain.office import OfficeHours, OfficeProfile
 from tthc_desk.domain.text import collapse_spaces, format_long_date
 from tthc_desk.services.container import Services
 from tthc_desk.services.settings_service import normalise_office, validate_hours, validate_office
+from tthc_desk.ui.display import dialog_buttons, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.hours_form import HoursWidget
+from tthc_desk.ui.list_editor import ListEditor, edited_table
 from tthc_desk.ui.staff_model import StaffTableModel, check_staff
-from tthc_desk.ui.widgets import ChoiceDelegate
 
 
 class SettingsDialog(QDialog):
@@ -72,15 +70,9 @@ class SettingsDialog(QDialog):
         )
         preview_title = QLabel(self.tr("Tiêu đề in trên giấy tờ (xem trước):"))
 
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(
-            self.tr("Lưu"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.save_button, self.cancel_button = dialog_buttons(
+            self, self.tr("Lưu"), self.tr("Hủy")
         )
-        self.cancel_button = self.buttons.addButton(
-            self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -93,14 +85,8 @@ class SettingsDialog(QDialog):
     # -- building -----------------------------------------------------------------------------
     def _register(self, key: str, widget: QWidget) -> QWidget:
         """``widget`` with an (initially hidden) error label under it, for FieldErrors."""
-        label = QLabel()
+        box, label = with_error(widget)
         self._inputs[key] = (widget, label)
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        v.addWidget(label)
         return box
 
     def _build_office_tab(self) -> QWidget:
@@ -149,27 +135,18 @@ class SettingsDialog(QDialog):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.add_unit_button = QPushButton(self.tr("Thêm đơn vị"))
-        self.remove_unit_button = QPushButton(self.tr("Xóa"))
-        self.unit_up_button = QPushButton(self.tr("Lên"))
-        self.unit_down_button = QPushButton(self.tr("Xuống"))
-        self.add_unit_button.clicked.connect(self._on_add_unit_button_clicked)
-        self.remove_unit_button.clicked.connect(self._on_remove_unit_button_clicked)
-        self.unit_up_button.clicked.connect(lambda: self._move_unit(-1))
-        self.unit_down_button.clicked.connect(lambda: self._move_unit(1))
-        buttons = QVBoxLayout()
-        for b in (
-            self.add_unit_button,
-            self.remove_unit_button,
-            self.unit_up_button,
-            self.unit_down_button,
-        ):
-            b.setAutoDefault(False)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        self.unit_editor = ListEditor(
+            self.units_list,
+            lambda: self.units_list.indexFromItem(self._append_unit(self.tr("Đơn vị mới"))),
+            self.tr("Thêm đơn vị"),
+            self.tr("Xóa"),
+            move_texts=(self.tr("Lên"), self.tr("Xuống")),
+            vertical=True,
+        )
+        self.add_unit_button = self.unit_editor.add_button
         row = QHBoxLayout()
         row.addWidget(self._register("units", self.units_list), 1)
-        row.addLayout(buttons)
+        row.addLayout(self.unit_editor.buttons_layout)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addLayout(row, 1)
@@ -179,35 +156,28 @@ class SettingsDialog(QDialog):
         page = QWidget()
         intro = QLabel(
             self.tr(
-                "Người đã nghỉ nên bỏ đánh dấu “Đang làm việc” thay vì xóa: tên họ còn trên hồ sơ cũ."
+                "Người đã nghỉ nên bỏ đánh dấu “Đang làm việc” thay vì xóa: "
+                "tên họ còn trên hồ sơ cũ."
             )
         )
         intro.setWordWrap(True)
         self.staff_model = StaffTableModel(parent=self)
-        self.staff_view = QTableView()
-        self.staff_view.setModel(self.staff_model)
-        self.staff_view.setItemDelegateForColumn(
-            StaffTableModel.ROLE, ChoiceDelegate(self.staff_model.role_choices(), self.staff_view)
+        self.staff_view = edited_table(
+            self.staff_model,
+            stretch=StaffTableModel.NAME,
+            widths={StaffTableModel.ROLE: 140, StaffTableModel.ACTIVE: 130},
+            choices=(StaffTableModel.ROLE, self.staff_model.role_choices()),
         )
-        self.staff_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.staff_view.verticalHeader().hide()
-        header = self.staff_view.horizontalHeader()
-        header.setSectionResizeMode(StaffTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(StaffTableModel.ROLE, 140)
-        header.resizeSection(StaffTableModel.ACTIVE, 130)
-        self.add_staff_button = QPushButton(self.tr("Thêm cán bộ"))
-        self.remove_staff_button = QPushButton(self.tr("Xóa dòng"))
-        self.add_staff_button.clicked.connect(self._on_add_staff_button_clicked)
-        self.remove_staff_button.clicked.connect(self._on_remove_staff_button_clicked)
-        buttons = QHBoxLayout()
-        for b in (self.add_staff_button, self.remove_staff_button):
-            b.setAutoDefault(False)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        self.staff_editor = ListEditor(
+            self.staff_view,
+            lambda: self.staff_model.add_member(),
+            self.tr("Thêm cán bộ"),
+            self.tr("Xóa dòng"),
+        )
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addWidget(self._register("staff", self.staff_view), 1)
-        layout.addLayout(buttons)
+        layout.addLayout(self.staff_editor.buttons_layout)
         return page
 
     def _build_hours_tab(self) -> QWidget:
@@ -264,7 +234,10 @@ class SettingsDialog(QDialog):
             problems.append(
                 Problem(self.tr("Tên đơn vị bị trùng: {0}.").format(", ".join(dup)), field="units")
             )
-        checks = [lambda: validate_office(profile), lambda: check_staff(self.staff_model.members())]
+        checks: list[Callable[[], None]] = [
+            lambda: validate_office(profile),
+            lambda: check_staff(self.staff_model.members()),
+        ]
         if not problems:
             checks.append(lambda: validate_hours(hours))
         for check in checks:
@@ -313,7 +286,8 @@ class SettingsDialog(QDialog):
 
     def _reveal(self, widget: QWidget) -> None:
         for i in range(self.tabs.count()):
-            if self.tabs.widget(i).isAncestorOf(widget):
+            tab = self.tabs.widget(i)
+            if tab is not None and tab.isAncestorOf(widget):
                 self.tabs.setCurrentIndex(i)
                 break
         widget.setFocus()
@@ -327,7 +301,8 @@ class SettingsDialog(QDialog):
         """One line: "UBND … / TRUNG TÂM … — Đồng Nguyên, ngày 02 tháng 3 năm 2026"."""
         p = self.office_profile()
         today = self._services.clock.now().date()
-        return f"{collapse_spaces(p.parent_authority)} / {collapse_spaces(p.office_name)} — {format_long_date(collapse_spaces(p.place_name), today)}"
+        dated = format_long_date(collapse_spaces(p.place_name), today)
+        return f"{collapse_spaces(p.parent_authority)} / {collapse_spaces(p.office_name)} — {dated}"
 
     def _update_preview(self) -> None:
         p = self.office_profile()
@@ -342,41 +317,11 @@ class SettingsDialog(QDialog):
             f"<i>{escape(format_long_date(collapse_spaces(p.place_name), today))}</i>"
         )
         self.preview_label.setText(
-            "<table width='100%' style='font-family: \"Liberation Serif\", \"Times New Roman\", serif'>"
+            "<table width='100%' "
+            'style=\'font-family: "Liberation Serif", "Times New Roman", serif\'>'
             f"<tr><td align='center' valign='top' width='45%'>{left}</td>"
             f"<td align='center' valign='top'>{right}</td></tr></table>"
         )
 
     def _on_office_edit_text_changed(self, _text: str) -> None:
         self._update_preview()
-
-    def _on_add_unit_button_clicked(self) -> None:
-        item = self._append_unit(self.tr("Đơn vị mới"))
-        self.units_list.setCurrentItem(item)
-        self.units_list.editItem(item)
-
-    def _on_remove_unit_button_clicked(self) -> None:
-        row = self.units_list.currentRow()
-        if row >= 0:
-            self.units_list.takeItem(row)
-
-    def _move_unit(self, step: int) -> None:
-        row = self.units_list.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self.units_list.count():
-            return
-        item = self.units_list.takeItem(row)
-        self.units_list.insertItem(target, item)
-        self.units_list.setCurrentRow(target)
-
-    def _on_add_staff_button_clicked(self) -> None:
-        index = self.staff_model.add_member()
-        self.staff_view.setCurrentIndex(index)
-        self.staff_view.edit(index)
-
-    def _on_remove_staff_button_clicked(self) -> None:
-        rows = sorted(
-            {i.row() for i in self.staff_view.selectionModel().selectedRows()}, reverse=True
-        )
-        for row in rows:
-            self.staff_model.removeRows(row, 1)

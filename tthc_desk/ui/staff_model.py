@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.office import StaffMember
 from tthc_desk.domain.text import collapse_spaces
-from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index
 
 ROLE_CODES = ("clerk", "head", "admin")
 
@@ -53,7 +53,7 @@ def check_staff(members: list[StaffMember]) -> None:
     problems.raise_if_any(QApplication.translate("staff", "Danh sách cán bộ chưa hợp lệ."))
 
 
-class StaffTableModel(RowTableModel):
+class StaffTableModel(ColumnTableModel[StaffMember]):
     """Columns: Họ và tên · Vai trò · Đang làm việc (a check box)."""
 
     NAME, ROLE, ACTIVE = range(3)
@@ -62,37 +62,33 @@ class StaffTableModel(RowTableModel):
         self, members: list[StaffMember] | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._rows: list[StaffMember] = list(members or [])
-        self._headers = (self.tr("Họ và tên"), self.tr("Vai trò"), self.tr("Đang làm việc"))
+        self._rows = list(members or [])
         self._labels = role_labels()
+        self.set_columns(
+            (
+                Column(lambda m: m.name, edit=lambda m: m.name, title=self.tr("Họ và tên")),
+                Column(
+                    lambda m: self._labels.get(m.role, m.role),
+                    edit=lambda m: m.role,
+                    title=self.tr("Vai trò"),
+                ),
+                Column(
+                    lambda _m: None,
+                    check=lambda m: Qt.CheckState.Checked if m.active else Qt.CheckState.Unchecked,
+                    title=self.tr("Đang làm việc"),
+                ),
+            )
+        )
 
     # -- reading ------------------------------------------------------------------------------
     def members(self) -> list[StaffMember]:
         return [replace(m, name=collapse_spaces(m.name)) for m in self._rows]
 
     def set_members(self, members: list[StaffMember]) -> None:
-        self.beginResetModel()
-        self._rows = list(members)
-        self.endResetModel()
+        self.set_rows(members)
 
     def role_choices(self) -> list[tuple[str, str]]:
         return [(code, self._labels[code]) for code in ROLE_CODES]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        m = self._rows[index.row()]
-        col = index.column()
-        if col == self.NAME and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return m.name
-        if col == self.ROLE:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self._labels.get(m.role, m.role)
-            if role == Qt.ItemDataRole.EditRole:
-                return m.role
-        if col == self.ACTIVE and role == Qt.ItemDataRole.CheckStateRole:
-            return Qt.CheckState.Checked if m.active else Qt.CheckState.Unchecked
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -104,9 +100,9 @@ class StaffTableModel(RowTableModel):
 
     # -- editing ------------------------------------------------------------------------------
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        m = self.item(index)
+        if m is None:
             return False
-        m = self._rows[index.row()]
         col = index.column()
         if col == self.NAME and role == Qt.ItemDataRole.EditRole:
             new = replace(m, name=collapse_spaces(str(value or "")))
@@ -121,16 +117,4 @@ class StaffTableModel(RowTableModel):
         return True
 
     def add_member(self, name: str = "", role: str = "clerk") -> QModelIndex:
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(StaffMember(name, role, True))
-        self.endInsertRows()
-        return self.index(row, self.NAME)
-
-    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or row < 0 or count < 1 or row + count > len(self._rows):
-            return False
-        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
-        del self._rows[row : row + count]
-        self.endRemoveRows()
-        return True
+        return self.append_row(StaffMember(name, role, True), self.NAME)

@@ -8,6 +8,8 @@ saving, and the service's own warning is shown on the detail page afterwards.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -27,8 +29,9 @@ from tthc_desk.domain.lifecycle import SUPPLEMENT_REQUEST_LIMIT_DAYS
 from tthc_desk.domain.procedure import PaperKind
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.lifecycle_service import MoveRequest
-from tthc_desk.ui.display import with_error
-from tthc_desk.ui.move_dialogs import MoveDialog
+from tthc_desk.ui.display import form_field
+from tthc_desk.ui.form_dialog import Fields
+from tthc_desk.ui.move_form import MoveDialog
 
 WARNING_STYLE = "color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d; padding: 6px;"
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -37,7 +40,7 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 class SupplementDialog(MoveDialog):
     """The supplement request: a checklist of papers, free additions, a reason."""
 
-    def build(self, form: QFormLayout) -> dict[str, tuple[QWidget, QLabel]]:
+    def build(self, form: QFormLayout) -> Fields:
         self.papers_list = QListWidget()
         self.papers_list.setObjectName("supplementPapers")
         self.papers_list.setMinimumHeight(150)
@@ -57,14 +60,12 @@ class SupplementDialog(MoveDialog):
         papers_layout.setContentsMargins(0, 0, 0, 0)
         papers_layout.addWidget(self.papers_list)
         papers_layout.addLayout(add_row)
-        box, papers_error = with_error(papers_box)
-        form.addRow(self.tr("Giấy tờ cần bổ sung"), box)
+        papers = form_field(form, self.tr("Giấy tờ cần bổ sung"), papers_box, self.papers_list)
 
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(self.tr("Lý do, nội dung cần bổ sung, hoàn thiện"))
         self.reason_edit.setMinimumWidth(380)
-        box, reason_error = with_error(self.reason_edit)
-        form.addRow(self.tr("Lý do"), box)
+        reason = form_field(form, self.tr("Lý do"), self.reason_edit)
 
         self.late_label = QLabel()
         self.late_label.setObjectName("lateWarning")
@@ -73,10 +74,7 @@ class SupplementDialog(MoveDialog):
         form.addRow("", self.late_label)
         self.at_edit.dateTimeChanged.connect(self._update_late_warning)
         self._update_late_warning()
-        return {
-            "papers": (self.papers_list, papers_error),
-            "reason": (self.reason_edit, reason_error),
-        }
+        return {"papers": papers, "reason": reason}
 
     def _candidates(self) -> list[tuple[str, PaperKind, bool]]:
         d = self.dossier
@@ -129,7 +127,8 @@ class SupplementDialog(MoveDialog):
         if self.moment().date() <= limit:
             return ""
         return self.tr(
-            "Yêu cầu bổ sung muộn: quá {0} ngày làm việc kể từ khi nhận hồ sơ ({1}); hạn chót là {2}."
+            "Yêu cầu bổ sung muộn: quá {0} ngày làm việc kể từ khi nhận hồ sơ ({1}); hạn chót là "
+            "{2}."
         ).format(SUPPLEMENT_REQUEST_LIMIT_DAYS, f"{received:%d/%m/%Y}", f"{limit:%d/%m/%Y}")
 
     def _update_late_warning(self) -> None:
@@ -145,10 +144,6 @@ class SupplementDialog(MoveDialog):
         return None
 
     def request(self) -> MoveRequest:
-        return MoveRequest(
-            self.move,
-            at=self.moment(),
-            reason=nfc(self.reason_edit.text()),
-            papers=self.checked_papers(),
-            note=nfc(self.note_edit.text()),
+        return replace(
+            super().request(), reason=nfc(self.reason_edit.text()), papers=self.checked_papers()
         )

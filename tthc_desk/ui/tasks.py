@@ -26,8 +26,9 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-Callback = Callable[[Any], None]
-ErrorCallback = Callable[[BaseException], None]
+# What a callback returns is ignored (``show_error`` returns its dialog, a slot may return a flag).
+Callback = Callable[[Any], object]
+ErrorCallback = Callable[[BaseException], object]
 
 
 @dataclass

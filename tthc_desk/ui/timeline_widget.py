@@ -9,7 +9,6 @@ who took the result and how satisfied they were, whether a step came late.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.lifecycle import DossierEvent, Timeliness
 from tthc_desk.ui.display import ERROR_COLOR, list_datetime
-from tthc_desk.ui.row_table_model import Index, RowTableModel
+from tthc_desk.ui.row_table_model import Cell, Column, ColumnTableModel
 
 WARNING_COLOR = "#b26a00"
 # The steps that end a dossier's work: shown bold so the outcome stands out in a long history.
@@ -45,53 +44,92 @@ def units_text(event: DossierEvent) -> str:
     return _tr("Giao: {0} → Nhận: {1}").format(event.from_unit or "…", event.to_unit or "…")
 
 
+def _papers_lines(event: DossierEvent) -> list[str]:
+    papers = [p.get("name", "") for p in event.data.get("papers", []) if isinstance(p, dict)]
+    return [_tr("Giấy tờ cần bổ sung: {0}").format("; ".join(papers))] if papers else []
+
+
+def _restart_lines(event: DossierEvent) -> list[str]:
+    """A supplement restarts the clock: old → new received and due moments."""
+    data = event.data
+    if event.kind != "supplemented" or not data.get("new_due_at"):
+        return []
+    return [
+        _tr("Tính lại thời hạn: nhận {0} → {1}; hẹn trả {2} → {3}").format(
+            _moment(data.get("old_received_at")),
+            _moment(data.get("new_received_at")),
+            _moment(data.get("old_due_at")),
+            _moment(data.get("new_due_at")),
+        )
+    ]
+
+
+def _return_lines(event: DossierEvent) -> list[str]:
+    """Who took the result and how satisfied they were."""
+    data = event.data
+    if event.kind != "returned":
+        return []
+    lines = []
+    if data.get("taken_by"):
+        lines.append(_tr("Người nhận kết quả: {0}").format(data["taken_by"]))
+    if data.get("rating_label"):
+        rating = _tr("Đánh giá: {0}").format(data["rating_label"])
+        if data.get("rating_comment"):
+            rating += f" ({data['rating_comment']})"
+        lines.append(rating)
+    return lines
+
+
+def _timeliness_lines(event: DossierEvent) -> list[str]:
+    timeliness = event.data.get("timeliness")
+    return [_tr("Kết quả: {0}").format(Timeliness(timeliness).label)] if timeliness else []
+
+
+POSTAL_KINDS = frozenset({"returned", "postal_delivered", "postal_failed", "postal_returned"})
+
+
+def _postal_lines(event: DossierEvent) -> list[str]:
+    data = event.data
+    if not data.get("postal_batch") or event.kind not in POSTAL_KINDS:
+        return []
+    return [
+        _tr("Bưu gửi {0}, danh sách {1}").format(
+            data.get("waybill") or _tr("chưa có số hiệu"), data["postal_batch"]
+        )
+    ]
+
+
+def _apology_lines(event: DossierEvent) -> list[str]:
+    data = event.data
+    if event.kind != "apology":
+        return []
+    lines = []
+    number = data.get("number")
+    if number is not None:
+        lines.append(
+            _tr("Phiếu số {0:02d}/{1}/PXL, hẹn lại {2}").format(
+                int(number), data.get("year", ""), _moment(data.get("proposed_due_at"))
+            )
+        )
+    if data.get("override"):
+        lines.append(_tr("Hẹn lại lần hai do lãnh đạo đồng ý"))
+    return lines
+
+
+#: What a step changed, in the order the lines are written.
+DETAIL_STEPS = (
+    _papers_lines,
+    _restart_lines,
+    _return_lines,
+    _timeliness_lines,
+    _postal_lines,
+    _apology_lines,
+)
+
+
 def detail_lines(event: DossierEvent) -> list[str]:
     """What the step changed, one sentence per line (note and reason included)."""
-    data = event.data
-    lines: list[str] = []
-    papers = [p.get("name", "") for p in data.get("papers", []) if isinstance(p, dict)]
-    if papers:
-        lines.append(_tr("Giấy tờ cần bổ sung: {0}").format("; ".join(papers)))
-    if event.kind == "supplemented" and data.get("new_due_at"):
-        lines.append(
-            _tr("Tính lại thời hạn: nhận {0} → {1}; hẹn trả {2} → {3}").format(
-                _moment(data.get("old_received_at")),
-                _moment(data.get("new_received_at")),
-                _moment(data.get("old_due_at")),
-                _moment(data.get("new_due_at")),
-            )
-        )
-    if event.kind == "returned":
-        if data.get("taken_by"):
-            lines.append(_tr("Người nhận kết quả: {0}").format(data["taken_by"]))
-        if data.get("rating_label"):
-            rating = _tr("Đánh giá: {0}").format(data["rating_label"])
-            if data.get("rating_comment"):
-                rating += f" ({data['rating_comment']})"
-            lines.append(rating)
-    if data.get("timeliness"):
-        lines.append(_tr("Kết quả: {0}").format(Timeliness(data["timeliness"]).label))
-    if data.get("postal_batch") and event.kind in (
-        "returned",
-        "postal_delivered",
-        "postal_failed",
-        "postal_returned",
-    ):
-        lines.append(
-            _tr("Bưu gửi {0}, danh sách {1}").format(
-                data.get("waybill") or _tr("chưa có số hiệu"), data["postal_batch"]
-            )
-        )
-    if event.kind == "apology":
-        number = data.get("number")
-        if number is not None:
-            lines.append(
-                _tr("Phiếu số {0:02d}/{1}/PXL, hẹn lại {2}").format(
-                    int(number), data.get("year", ""), _moment(data.get("proposed_due_at"))
-                )
-            )
-        if data.get("override"):
-            lines.append(_tr("Hẹn lại lần hai do lãnh đạo đồng ý"))
+    lines = [line for step in DETAIL_STEPS for line in step(event)]
     if event.note:
         lines.append(event.note)
     return lines
@@ -112,24 +150,60 @@ def status_change(event: DossierEvent) -> str:
     return Status(after).label
 
 
-class TimelineTableModel(RowTableModel):
+def step_text(event: DossierEvent) -> str:
+    """The step, and the status it led to when it changed one."""
+    change = status_change(event)
+    return f"{event.label}\n→ {change}" if change else event.label
+
+
+def details_text(event: DossierEvent) -> str:
+    return "\n".join(detail_lines(event) + warning_lines(event))
+
+
+def _warning_brush(event: DossierEvent) -> QBrush | None:
+    if not warning_lines(event):
+        return None
+    late = event.data.get("timeliness") == Timeliness.LATE.value
+    return QBrush(QColor(ERROR_COLOR if late else WARNING_COLOR))
+
+
+class TimelineTableModel(ColumnTableModel[DossierEvent]):
     """Rows of :class:`DossierEvent`: moment, step, actor, units, details (with warnings)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[DossierEvent] = []
-        self._headers = (
-            _tr("Thời điểm"),
-            _tr("Bước xử lý"),
-            _tr("Người thực hiện"),
-            _tr("Giao → Nhận"),
-            _tr("Nội dung"),
+        self._rows = []
+        bold = QFont()
+        bold.setBold(True)
+        top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+
+        def column(
+            title: str,
+            text: Cell[DossierEvent],
+            font: Cell[DossierEvent] | None = None,
+            foreground: Cell[DossierEvent] | None = None,
+        ) -> Column[DossierEvent]:
+            # The cells wrap: the tooltip repeats the text for a column too narrow to show it.
+            return Column(
+                text, tooltip=text, font=font, foreground=foreground, align=top_left, title=title
+            )
+
+        self.set_columns(
+            (
+                column(_tr("Thời điểm"), lambda e: list_datetime(e.at)),
+                column(
+                    _tr("Bước xử lý"),
+                    step_text,
+                    font=lambda e: bold if e.kind in FINAL_KINDS else None,
+                ),
+                column(_tr("Người thực hiện"), lambda e: e.actor),
+                column(_tr("Giao → Nhận"), units_text),
+                column(_tr("Nội dung"), details_text, foreground=_warning_brush),
+            )
         )
 
     def set_events(self, events: list[DossierEvent]) -> None:
-        self.beginResetModel()
-        self._rows = list(events)
-        self.endResetModel()
+        self.set_rows(events)
 
     def event_at(self, row: int) -> DossierEvent:
         return self._rows[row]
@@ -139,46 +213,6 @@ class TimelineTableModel(RowTableModel):
             [str(self.index(r, c).data()) for c in range(self.columnCount())]
             for r in range(self.rowCount())
         ]
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        event = self._rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == 0:
-                return list_datetime(event.at)
-            if col == 1:
-                change = status_change(event)
-                return f"{event.label}\n→ {change}" if change else event.label
-            if col == 2:
-                return event.actor
-            if col == 3:
-                return units_text(event)
-            if col == 4:
-                return "\n".join(detail_lines(event) + warning_lines(event))
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == 4 and warning_lines(event):
-                late = event.data.get("timeliness") == Timeliness.LATE.value
-                return QBrush(QColor(ERROR_COLOR if late else WARNING_COLOR))
-            return None
-        if role == Qt.ItemDataRole.FontRole and col == 1 and event.kind in FINAL_KINDS:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        return None
 
 
 class TimelineView(QTableView):

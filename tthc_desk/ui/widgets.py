@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import date, time
 
@@ -22,10 +23,18 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFocusEvent, QRegularExpressionValidator
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from tthc_desk.domain.office import Session
 from tthc_desk.domain.text import format_money, nfc, search_tokens
+from tthc_desk.ui.row_table_model import Index
 
 EN_DASH = "–"
 
@@ -107,7 +116,7 @@ class DateEdit(QLineEdit):
             return False
         return True
 
-    def setDate(self, value: date | None) -> None:
+    def setDate(self, value: dt.date | None) -> None:  # ``date`` here is the method above
         self.setText(value.strftime("%d/%m/%Y") if value else "")
 
 
@@ -162,7 +171,7 @@ class FoldingFilterProxyModel(QSortFilterProxyModel):
     column); ``extra_filter`` can be overridden for other conditions (a field, active only).
     """
 
-    def __init__(self, parent: QWidget | None = None, search_role: int | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, search_role: int | None = None) -> None:
         super().__init__(parent)
         self._tokens: list[str] = []
         self._search_role = search_role
@@ -211,17 +220,17 @@ class ChoiceDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._choices = choices
 
-    def createEditor(self, parent: QWidget, option: object, index: QModelIndex) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
         for code, label in self._choices:
             combo.addItem(label, code)
         return combo
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QComboBox)
         pos = editor.findData(index.data(Qt.ItemDataRole.EditRole))
         editor.setCurrentIndex(max(0, pos))
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
