@@ -141,7 +141,7 @@ def test_ruff_format_is_clean() -> None:
 
 
 def test_every_type_ignore_names_its_code_and_says_why() -> None:
-    """mypy (strict: warn_unused_ignores) checks an ignore is needed; this checks it is explained."""
+    """mypy (strict) checks that an ignore is needed; this checks that it is explained."""
     unexplained = []
     for path in sorted((ROOT / "tthc_desk").rglob("*.py")):
         if "/migrations/versions/" in path.as_posix():
