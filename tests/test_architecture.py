@@ -6,6 +6,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grimp import ImportGraph
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -155,3 +159,51 @@ def test_every_type_ignore_names_its_code_and_says_why() -> None:
             if not (coded and said):
                 unexplained.append(f"{path.relative_to(ROOT)}:{i + 1}")
     assert unexplained == []
+
+
+def _import_cycles(graph: ImportGraph) -> list[list[str]]:
+    """The strongly connected groups of modules (Tarjan) in a grimp import graph."""
+    imported_by = graph.find_modules_directly_imported_by
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in imported_by(module):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                top = stack.pop()
+                group.append(top)
+                if top == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    import grimp
+
+    assert _import_cycles(grimp.build_graph("tthc_desk")) == []
+
+
+def test_cycle_check_finds_a_cycle() -> None:
+    import grimp
+
+    graph = grimp.ImportGraph()
+    for a, b in (("p.a", "p.b"), ("p.b", "p.c"), ("p.c", "p.a"), ("p.c", "p.d")):
+        graph.add_import(importer=a, imported=b)
+    assert _import_cycles(graph) == [["p.a", "p.b", "p.c"]]
