@@ -77,14 +77,7 @@ def open_services(
         db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir
     )
     registers = RegistersService(
-        db,
-        dossiers,
-        lifecycle,
-        apologies,
-        settings,
-        calendar,
-        clock,
-        template_dir=paths.template_dir,
+        db, lifecycle, settings, calendar, clock, template_dir=paths.template_dir
     )
     postal = PostalService(db, catalog, calendar, settings, clock, template_dir=paths.template_dir)
     reports = ReportService(

@@ -24,9 +24,7 @@ from tthc_desk.domain.registers import (
     ledger_row,
     period_end,
 )
-from tthc_desk.services.apology_service import ApologyService
 from tthc_desk.services.calendar_service import CalendarService
-from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.print_service import atomic_path, write
 from tthc_desk.services.settings_service import SettingsService
@@ -45,18 +43,14 @@ class RegistersService:
     def __init__(
         self,
         db: Database,
-        dossiers: DossierService,
         lifecycle: LifecycleService,
-        apologies: ApologyService,
         settings: SettingsService,
         calendar: CalendarService,
         clock: Clock,
         template_dir: Path | None = None,
     ) -> None:
         self._db = db
-        self._dossiers = dossiers
         self._lifecycle = lifecycle
-        self._apologies = apologies
         self._settings = settings
         self._calendar = calendar
         self._clock = clock
