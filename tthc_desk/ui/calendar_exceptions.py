@@ -18,7 +18,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -34,6 +33,7 @@ from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces
 from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date
 from tthc_desk.ui.errors import FieldErrors
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 
 EXCEPTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,19 +45,19 @@ KIND_COLORS = {
     DayKind.MAKEUP_WORKDAY: QColor("#d4edda"),
 }
 
+WEEKDAY_NAMES = (
+    QT_TRANSLATE_NOOP("calendar", "Thứ Hai"),
+    QT_TRANSLATE_NOOP("calendar", "Thứ Ba"),
+    QT_TRANSLATE_NOOP("calendar", "Thứ Tư"),
+    QT_TRANSLATE_NOOP("calendar", "Thứ Năm"),
+    QT_TRANSLATE_NOOP("calendar", "Thứ Sáu"),
+    QT_TRANSLATE_NOOP("calendar", "Thứ Bảy"),
+    QT_TRANSLATE_NOOP("calendar", "Chủ nhật"),
+)
+
 
 def weekday_name(day: date) -> str:
-    tr = QApplication.translate
-    names = (
-        tr("calendar", "Thứ Hai"),
-        tr("calendar", "Thứ Ba"),
-        tr("calendar", "Thứ Tư"),
-        tr("calendar", "Thứ Năm"),
-        tr("calendar", "Thứ Sáu"),
-        tr("calendar", "Thứ Bảy"),
-        tr("calendar", "Chủ nhật"),
-    )
-    return names[day.weekday()]
+    return translate("calendar", WEEKDAY_NAMES[day.weekday()])
 
 
 class ExceptionTableModel(ColumnTableModel[CalendarException]):
