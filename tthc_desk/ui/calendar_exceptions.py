@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
 from tthc_desk.domain.calendar import CalendarException, DayKind
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces
-from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date
+from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date, weekday_name
 from tthc_desk.ui.errors import FieldErrors
-from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 
 EXCEPTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -44,20 +43,6 @@ KIND_COLORS = {
     DayKind.DAY_OFF: QColor("#fde2c4"),
     DayKind.MAKEUP_WORKDAY: QColor("#d4edda"),
 }
-
-WEEKDAY_NAMES = (
-    QT_TRANSLATE_NOOP("calendar", "Thứ Hai"),
-    QT_TRANSLATE_NOOP("calendar", "Thứ Ba"),
-    QT_TRANSLATE_NOOP("calendar", "Thứ Tư"),
-    QT_TRANSLATE_NOOP("calendar", "Thứ Năm"),
-    QT_TRANSLATE_NOOP("calendar", "Thứ Sáu"),
-    QT_TRANSLATE_NOOP("calendar", "Thứ Bảy"),
-    QT_TRANSLATE_NOOP("calendar", "Chủ nhật"),
-)
-
-
-def weekday_name(day: date) -> str:
-    return translate("calendar", WEEKDAY_NAMES[day.weekday()])
 
 
 class ExceptionTableModel(ColumnTableModel[CalendarException]):

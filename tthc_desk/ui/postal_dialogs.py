@@ -29,6 +29,7 @@ from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import date_edit, form_field, muted_label, qdate, to_date
 from tthc_desk.ui.form_dialog import Fields, FormDialog
+from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.intake_details import NO_POSTAL
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -78,7 +79,9 @@ class ReturnChoiceDialog(PostalDialog):
         self.counter_radio = QRadioButton(self.tr("Tại Bộ phận Một cửa"))
         self.postal_radio = QRadioButton(self.tr("Qua bưu chính công ích"))
         self.postal_radio.setEnabled(self.postal_allowed)
-        self.postal_radio.setToolTip("" if self.postal_allowed else self.tr(NO_POSTAL))
+        self.postal_radio.setToolTip(
+            "" if self.postal_allowed else translate("intake_details", NO_POSTAL)
+        )
         group = QButtonGroup(self)
         group.addButton(self.counter_radio)
         group.addButton(self.postal_radio)
