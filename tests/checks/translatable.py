@@ -1,13 +1,15 @@
 """The "every visible UI string is extractable by lupdate" rule, as a check the UI tests run.
 
 ``pyside6-lupdate`` reads the sources and lists every text a translator would see: the literal
-arguments of ``self.tr("…")``, ``QCoreApplication.translate("Ctx", "…")`` and
-``QT_TRANSLATE_NOOP("Ctx", "…")``, each with the file and line of its call. The check walks the
-AST of each UI module and asks, for every string constant holding a non-ASCII letter (Vietnamese
-text), whether lupdate extracted exactly that text from that call. Docstrings, strings standing
-alone as statements and the arguments of logging calls are not shown to users and are skipped.
-An f-string holding Vietnamese text is always reported: lupdate cannot extract it, so a visible
-sentence with values is one literal with ``{placeholders}`` and ``.format()``.
+arguments of ``self.tr("…")``, ``translate("Ctx", "…")`` (bare or ``QCoreApplication.translate``)
+and ``QT_TRANSLATE_NOOP("Ctx", "…")``, each with the file and line of its call. The check walks
+the AST of each UI module and asks, for every string constant holding a non-ASCII letter
+(Vietnamese text), whether lupdate extracted exactly that text from that call; a text filed under
+the empty context (a bare ``tr("…")`` outside a class) does not count. Docstrings, strings standing
+alone as statements, the arguments of logging calls and the data constants of DATA_SUFFIXES are
+not text to translate and are skipped; EXEMPT lists the few other data literals. An f-string
+holding Vietnamese text is always reported: lupdate cannot extract it, so a visible sentence with
+values is one literal with ``{placeholders}`` and ``.format()``.
 """
 
 from __future__ import annotations
