@@ -28,6 +28,7 @@ from tthc_desk.services.apology_service import DELIVERY_METHODS, LetterEdit
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import form_field, minute_of
 from tthc_desk.ui.form_dialog import Fields, FormDialog
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP
 from tthc_desk.ui.move_form import moment_edit, unit_combo
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -69,7 +70,9 @@ class LetterDialog(FormDialog):
 
 
 class LetterEditDialog(LetterDialog):
-    NAME, TITLE, OK_TEXT = "letterEditDialog", "Phiếu xin lỗi và hẹn lại", "Lưu dự thảo"
+    NAME = "letterEditDialog"
+    TITLE = QT_TRANSLATE_NOOP("LetterDialog", "Phiếu xin lỗi và hẹn lại")
+    OK_TEXT = QT_TRANSLATE_NOOP("LetterDialog", "Lưu dự thảo")
 
     def build(self, form: QFormLayout) -> Fields:
         x = self.letter
@@ -106,7 +109,9 @@ class LetterEditDialog(LetterDialog):
 
 
 class LetterConfirmDialog(LetterDialog):
-    NAME, TITLE, OK_TEXT = "letterConfirmDialog", "Ký duyệt phiếu xin lỗi", "Ký duyệt"
+    NAME = "letterConfirmDialog"
+    TITLE = QT_TRANSLATE_NOOP("LetterDialog", "Ký duyệt phiếu xin lỗi")
+    OK_TEXT = QT_TRANSLATE_NOOP("LetterDialog", "Ký duyệt")
 
     def build(self, form: QFormLayout) -> Fields:
         x = self.letter
@@ -133,7 +138,9 @@ class LetterConfirmDialog(LetterDialog):
 
 
 class LetterDeliverDialog(LetterDialog):
-    NAME, TITLE, OK_TEXT = "letterDeliverDialog", "Ghi nhận đã gửi phiếu", "Ghi nhận"
+    NAME = "letterDeliverDialog"
+    TITLE = QT_TRANSLATE_NOOP("LetterDialog", "Ghi nhận đã gửi phiếu")
+    OK_TEXT = QT_TRANSLATE_NOOP("LetterDialog", "Ghi nhận")
 
     def build(self, form: QFormLayout) -> Fields:
         form.addRow(self.tr("Phiếu số"), QLabel(self.letter.number_text))

@@ -28,6 +28,7 @@ from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import list_datetime, list_view, muted_label
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
@@ -41,17 +42,29 @@ DRAFT_COLOR = QColor("#fff9c4")
 OVERRIDE_COLOR = QColor("#c62828")
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("number", "Số phiếu"),
-    ("code", "Mã hồ sơ"),
-    ("applicant", "Người nộp"),
-    ("original", "Hẹn trả cũ"),
-    ("proposed", "Hẹn lại"),
-    ("reason", "Lý do"),
-    ("unit", "Đơn vị chịu trách nhiệm"),
-    ("status", "Trạng thái"),
-    ("delivered", "Đã gửi"),
+    ("number", QT_TRANSLATE_NOOP("LetterTableModel", "Số phiếu")),
+    ("code", QT_TRANSLATE_NOOP("LetterTableModel", "Mã hồ sơ")),
+    ("applicant", QT_TRANSLATE_NOOP("LetterTableModel", "Người nộp")),
+    ("original", QT_TRANSLATE_NOOP("LetterTableModel", "Hẹn trả cũ")),
+    ("proposed", QT_TRANSLATE_NOOP("LetterTableModel", "Hẹn lại")),
+    ("reason", QT_TRANSLATE_NOOP("LetterTableModel", "Lý do")),
+    ("unit", QT_TRANSLATE_NOOP("LetterTableModel", "Đơn vị chịu trách nhiệm")),
+    ("status", QT_TRANSLATE_NOOP("LetterTableModel", "Trạng thái")),
+    ("delivered", QT_TRANSLATE_NOOP("LetterTableModel", "Đã gửi")),
 )
 REASON_COLUMN = [key for key, _ in COLUMNS].index("reason")
+# Widths of the columns, from a typical value (the reason column takes what is left).
+COLUMN_SAMPLES = (
+    "12/2026/PXL ⚑",
+    "000.17.22.H56-260302-0001",
+    "Nguyễn Thị Thu Hà",
+    "02/03/2026 08:00",
+    "02/03/2026 08:00",
+    "",
+    "Công chức Tư pháp - Hộ tịch",
+    "Đã ký, chờ gửi",
+    "02/03/2026 08:00 · Gọi điện thoại",
+)
 
 
 class LetterTableModel(ColumnTableModel[ApologyLetter]):
@@ -59,7 +72,7 @@ class LetterTableModel(ColumnTableModel[ApologyLetter]):
         super().__init__(parent)
         self._rows = []
         self.set_keyed_columns(
-            [(key, self.tr(title)) for key, title in COLUMNS],
+            [(key, translate("LetterTableModel", title)) for key, title in COLUMNS],
             {
                 "number": Column(
                     self._number_text,
@@ -104,11 +117,11 @@ def _delivered_text(x: ApologyLetter) -> str:
 
 
 FILTERS: tuple[tuple[str, LetterStatus | None], ...] = (
-    ("Cần xử lý (dự thảo, chờ gửi)", None),
-    ("Dự thảo", LetterStatus.DRAFT),
-    ("Đã ký, chờ gửi", LetterStatus.CONFIRMED),
-    ("Đã gửi", LetterStatus.DELIVERED),
-    ("Tất cả", None),
+    (QT_TRANSLATE_NOOP("ApologyPage", "Cần xử lý (dự thảo, chờ gửi)"), None),
+    (QT_TRANSLATE_NOOP("ApologyPage", "Dự thảo"), LetterStatus.DRAFT),
+    (QT_TRANSLATE_NOOP("ApologyPage", "Đã ký, chờ gửi"), LetterStatus.CONFIRMED),
+    (QT_TRANSLATE_NOOP("ApologyPage", "Đã gửi"), LetterStatus.DELIVERED),
+    (QT_TRANSLATE_NOOP("ApologyPage", "Tất cả"), None),
 )
 
 
@@ -128,7 +141,7 @@ class ApologyPage(Page):
         self.title.setText(self.tr("Phiếu xin lỗi và hẹn lại ngày trả kết quả"))
         self.filter_combo = QComboBox()
         for text, _status in FILTERS:
-            self.filter_combo.addItem(self.tr(text))
+            self.filter_combo.addItem(translate("ApologyPage", text))
         self.scan_button = QPushButton(self.tr("Lập dự thảo còn thiếu"))
         self.scan_button.setToolTip(
             self.tr(
@@ -147,17 +160,7 @@ class ApologyPage(Page):
             "letterTable",
             self.model,
             multi=True,
-            sizes=(
-                "12/2026/PXL ⚑",
-                "000.17.22.H56-260302-0001",
-                "Nguyễn Thị Thu Hà",
-                "02/03/2026 08:00",
-                "02/03/2026 08:00",
-                "",
-                "Công chức Tư pháp - Hộ tịch",
-                "Đã ký, chờ gửi",
-                "02/03/2026 08:00 · Gọi điện thoại",
-            ),
+            sizes=COLUMN_SAMPLES,
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
@@ -214,7 +217,9 @@ class ApologyPage(Page):
                 letters, key=lambda x: (x.status is not LetterStatus.DRAFT, x.original_due_at)
             )
 
-        self._runner.run(fetch, self.newest(self._on_letters_loaded), label="Phiếu xin lỗi")
+        self._runner.run(
+            fetch, self.newest(self._on_letters_loaded), label=self.tr("Phiếu xin lỗi")
+        )
 
     def _on_letters_loaded(self, letters: list[ApologyLetter]) -> None:
         self.model.set_letters(letters)
@@ -255,7 +260,7 @@ class ApologyPage(Page):
             self._on_scanned,
             self._on_scan_failed,
             write=True,
-            label="Lập phiếu xin lỗi dự thảo",
+            label=self.tr("Lập phiếu xin lỗi dự thảo"),
         )
 
     def _on_scanned(self, created: int) -> None:
@@ -315,7 +320,7 @@ class ApologyPage(Page):
             file_name="phieu-xin-loi.pdf",
             output_dir=self._services.paths.output_dir,
             on_open=self._on_preview_opened,
-            label="In phiếu xin lỗi",
+            label=self.tr("In phiếu xin lỗi"),
         )
 
     def discard_selected(self) -> None:
@@ -329,7 +334,10 @@ class ApologyPage(Page):
 
         if ids:
             self._runner.run(
-                discard, lambda _n: self._after_change(), write=True, label="Xóa phiếu dự thảo"
+                discard,
+                lambda _n: self._after_change(),
+                write=True,
+                label=self.tr("Xóa phiếu dự thảo"),
             )
 
     def _after_change(self) -> None:

@@ -24,6 +24,7 @@ from tthc_desk.domain.clock import Clock
 from tthc_desk.paths import APP_NAME, AppPaths
 from tthc_desk.resources import resource_path
 from tthc_desk.services.container import Services, open_services
+from tthc_desk.ui.i18n import translate
 
 log = logging.getLogger("tthc_desk")
 
@@ -83,11 +84,12 @@ def _seed_demo(services: Services) -> bool:
         from tthc_desk.services.demo_service import ensure_demo
     except ImportError:
         log.error("Demo data requested but tthc_desk.services.demo_service is missing")
-        print(
+        message = translate(
+            "app",
             "Lỗi: chưa có bộ tạo dữ liệu mẫu (tthc_desk.services.demo_service); "
             "mở phần mềm không có --demo.",
-            file=sys.stderr,
         )
+        print(message, file=sys.stderr)
         return False
     written = ensure_demo(services)
     if written:

@@ -6,10 +6,11 @@ list, and under them the short start-up summary, which the clerk can hide.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tthc_desk.services.deadline_service import DeadlineCounts
+from tthc_desk.ui.i18n import translate
 
 
 class AttentionBar(QFrame):
@@ -96,23 +97,25 @@ class AttentionBar(QFrame):
         return not self.summary_label.isHidden()
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AttentionBar", text)
-
-
 def summary_text(c: DeadlineCounts, drafts: int) -> str:
     """The start-up line: what needs attention today."""
     if not c.total and not c.to_close and not drafts:
-        return _tr("Hôm nay không có hồ sơ quá hạn, đến hạn hay sắp đến hạn.")
+        return translate("AttentionBar", "Hôm nay không có hồ sơ quá hạn, đến hạn hay sắp đến hạn.")
     parts = [
-        _tr("{0} hồ sơ quá hạn").format(c.overdue),
-        _tr("{0} hồ sơ đến hạn hôm nay").format(c.due_today),
-        _tr("{0} hồ sơ sắp đến hạn").format(c.due_soon),
+        translate("AttentionBar", "{0} hồ sơ quá hạn").format(c.overdue),
+        translate("AttentionBar", "{0} hồ sơ đến hạn hôm nay").format(c.due_today),
+        translate("AttentionBar", "{0} hồ sơ sắp đến hạn").format(c.due_soon),
     ]
     if c.to_close:
-        parts.append(_tr("{0} hồ sơ chờ bổ sung quá hạn, đề nghị đóng").format(c.to_close))
+        parts.append(
+            translate("AttentionBar", "{0} hồ sơ chờ bổ sung quá hạn, đề nghị đóng").format(
+                c.to_close
+            )
+        )
     if drafts:
-        parts.append(_tr("{0} phiếu xin lỗi dự thảo chờ xử lý").format(drafts))
-    return _tr("Cần chú ý hôm nay: {0}. Bấm vào các con số phía trên để xem.").format(
-        ", ".join(parts)
-    )
+        parts.append(
+            translate("AttentionBar", "{0} phiếu xin lỗi dự thảo chờ xử lý").format(drafts)
+        )
+    return translate(
+        "AttentionBar", "Cần chú ý hôm nay: {0}. Bấm vào các con số phía trên để xem."
+    ).format(", ".join(parts))

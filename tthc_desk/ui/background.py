@@ -76,7 +76,7 @@ class BackgroundWork(QObject):
             done,
             failed,
             write=True,
-            label="Lập phiếu xin lỗi dự thảo",
+            label=self.tr("Lập phiếu xin lỗi dự thảo"),
         )
 
     def refresh_counts(self, summary: bool = False) -> None:
@@ -88,7 +88,7 @@ class BackgroundWork(QObject):
         self._runner.run(
             work,
             lambda result: self.counts_loaded.emit(result[0], result[1], summary),
-            label="Đếm hồ sơ cần chú ý",
+            label=self.tr("Đếm hồ sơ cần chú ý"),
         )
 
     # -- the weekly report --------------------------------------------------------------------
@@ -117,12 +117,15 @@ class BackgroundWork(QObject):
             if item is not None:
                 self.report_queued.emit()
             self._runner.run(
-                send, lambda _results: self.uploads_done.emit(), _log_failure, label="Gửi báo cáo"
+                send,
+                lambda _results: self.uploads_done.emit(),
+                _log_failure,
+                label=self.tr("Gửi báo cáo"),
             )
 
         # Not on the writer thread: on a large office the figures take seconds, and a clerk's
         # save must not wait for them (the schedule's own writes are two short transactions).
-        self._runner.run(build, built, _log_failure, label="Lập báo cáo tuần")
+        self._runner.run(build, built, _log_failure, label=self.tr("Lập báo cáo tuần"))
 
 
 def _log_failure(exc: BaseException) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 from tthc_desk.domain.calendar import CalendarException, DayKind
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces
-from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date
+from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date, weekday_name
 from tthc_desk.ui.errors import FieldErrors
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 
@@ -44,20 +43,6 @@ KIND_COLORS = {
     DayKind.DAY_OFF: QColor("#fde2c4"),
     DayKind.MAKEUP_WORKDAY: QColor("#d4edda"),
 }
-
-
-def weekday_name(day: date) -> str:
-    tr = QApplication.translate
-    names = (
-        tr("calendar", "Thứ Hai"),
-        tr("calendar", "Thứ Ba"),
-        tr("calendar", "Thứ Tư"),
-        tr("calendar", "Thứ Năm"),
-        tr("calendar", "Thứ Sáu"),
-        tr("calendar", "Thứ Bảy"),
-        tr("calendar", "Chủ nhật"),
-    )
-    return names[day.weekday()]
 
 
 class ExceptionTableModel(ColumnTableModel[CalendarException]):

@@ -22,6 +22,7 @@ from tthc_desk.ui.display import list_view, muted_label
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.dossier_list_page import COLUMN_SAMPLES, PROCEDURE_COLUMN
 from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.view_buttons import ViewButtons
@@ -34,11 +35,12 @@ VIEWS: tuple[str, ...] = (
     DeadlineView.SOON.value,
     TO_CLOSE,
 )
+#: Button texts, translated by ViewButtons under the "DeadlinePage" context.
 VIEW_LABELS = {
-    DeadlineView.OVERDUE.value: "Quá hạn",
-    DeadlineView.TODAY.value: "Đến hạn hôm nay",
-    DeadlineView.SOON.value: "Sắp đến hạn",
-    TO_CLOSE: "Chờ bổ sung quá hạn (đề nghị đóng)",
+    DeadlineView.OVERDUE.value: QT_TRANSLATE_NOOP("DeadlinePage", "Quá hạn"),
+    DeadlineView.TODAY.value: QT_TRANSLATE_NOOP("DeadlinePage", "Đến hạn hôm nay"),
+    DeadlineView.SOON.value: QT_TRANSLATE_NOOP("DeadlinePage", "Sắp đến hạn"),
+    TO_CLOSE: QT_TRANSLATE_NOOP("DeadlinePage", "Chờ bổ sung quá hạn (đề nghị đóng)"),
 }
 ROW_LIMIT = 1000
 
@@ -111,7 +113,7 @@ class DeadlinePage(Page):
                 return deadlines.to_close_rows(ROW_LIMIT)
             return deadlines.rows(DeadlineView(view), ROW_LIMIT)
 
-        self._runner.run(fetch, self.newest(self._on_rows_loaded), label="Hồ sơ cần chú ý")
+        self._runner.run(fetch, self.newest(self._on_rows_loaded), label=self.tr("Hồ sơ cần chú ý"))
 
     def _on_rows_loaded(self, rows: list[DossierRow]) -> None:
         self.model.reset_rows(DossierQuery(), rows, complete=True)

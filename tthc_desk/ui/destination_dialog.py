@@ -33,6 +33,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.services.outbox_service import SecretPrompt
 from tthc_desk.ui.display import ACCENT_COLOR, ERROR_COLOR, muted_label, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
+from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.tasks import TaskRunner
 
 #: Which rows each kind shows (the rest are hidden).
@@ -57,11 +58,15 @@ ROWS: dict[DestinationKind, tuple[str, ...]] = {
 
 def ask_secret(parent: QWidget | None, dest: Destination) -> str | None:
     """Ask for a password for this run only (GUI thread); None when cancelled."""
+    prompt = translate(
+        "DestinationDialog",
+        "Mật khẩu cho “{name}” ({where}).\nMáy này không lưu được mật khẩu; "
+        "mật khẩu chỉ dùng cho lần gửi này.",
+    ).format(name=dest.name, where=dest.where)
     text, ok = QInputDialog.getText(
         parent,
-        parent.tr("Mật khẩu") if parent else "Mật khẩu",
-        f"Mật khẩu cho “{dest.name}” ({dest.where}).\nMáy này không lưu được mật khẩu; "
-        "mật khẩu chỉ dùng cho lần gửi này.",
+        translate("DestinationDialog", "Mật khẩu"),
+        prompt,
         QLineEdit.EchoMode.Password,
     )
     return text if ok and text else None
@@ -87,7 +92,7 @@ class DestinationDialog(QDialog):
         self.kind_combo = QComboBox()
         for kind in DestinationKind:
             self.kind_combo.addItem(self.tr(kind.label), kind.value)  # Qt keeps a str, not the enum
-        self.name_edit = QLineEdit("Cấp tỉnh")
+        self.name_edit = QLineEdit(self.tr("Cấp tỉnh"))
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://dav.tinh.gov.vn/bao-cao/xa-dong-nguyen/")
         self.folder_edit = QLineEdit()
@@ -120,11 +125,11 @@ class DestinationDialog(QDialog):
         self.smtp_port_spin.setValue(587)
         self.tls_combo = QComboBox()
         for mode, label in (
-            (TlsMode.STARTTLS, "STARTTLS (cổng 587)"),
-            (TlsMode.SSL, "SSL/TLS (cổng 465)"),
-            (TlsMode.NONE, "Không mã hóa (chỉ mạng nội bộ tin cậy)"),
+            (TlsMode.STARTTLS, self.tr("STARTTLS (cổng 587)")),
+            (TlsMode.SSL, self.tr("SSL/TLS (cổng 465)")),
+            (TlsMode.NONE, self.tr("Không mã hóa (chỉ mạng nội bộ tin cậy)")),
         ):
-            self.tls_combo.addItem(self.tr(label), mode.value)
+            self.tls_combo.addItem(label, mode.value)
         self.from_edit = QLineEdit()
         self.to_edit = QLineEdit()
         self.to_edit.setPlaceholderText(self.tr("nhiều địa chỉ cách nhau bằng dấu phẩy"))
@@ -143,24 +148,24 @@ class DestinationDialog(QDialog):
         self._rows: dict[str, QWidget] = {}
         fields: dict[str, tuple[QWidget, QLabel]] = {}
         for key, title, widget, note in (
-            ("kind", "Cách gửi", self.kind_combo, None),
-            ("name", "Tên nơi nhận", self.name_edit, None),
-            ("url", "Địa chỉ (URL)", self.url_edit, None),
-            ("folder", "Thư mục", folder_box, None),
-            ("smtp_host", "Máy chủ thư", self.smtp_host_edit, None),
-            ("smtp_port", "Cổng", self.smtp_port_spin, None),
-            ("tls", "Mã hóa", self.tls_combo, None),
-            ("username", "Tên đăng nhập", self.username_edit, None),
+            ("kind", self.tr("Cách gửi"), self.kind_combo, None),
+            ("name", self.tr("Tên nơi nhận"), self.name_edit, None),
+            ("url", self.tr("Địa chỉ (URL)"), self.url_edit, None),
+            ("folder", self.tr("Thư mục"), folder_box, None),
+            ("smtp_host", self.tr("Máy chủ thư"), self.smtp_host_edit, None),
+            ("smtp_port", self.tr("Cổng"), self.smtp_port_spin, None),
+            ("tls", self.tr("Mã hóa"), self.tls_combo, None),
+            ("username", self.tr("Tên đăng nhập"), self.username_edit, None),
             ("bearer", "", self.bearer_check, None),
-            ("password", "Mật khẩu", self.password_edit, self.keyring_note),
-            ("from_addr", "Thư người gửi", self.from_edit, None),
-            ("to_addrs", "Thư người nhận", self.to_edit, None),
-            ("subject_template", "Tiêu đề thư", self.subject_edit, None),
-            ("timeout", "Thời gian chờ", self.timeout_spin, None),
-            ("ca_file", "Chứng chỉ gốc", self.ca_edit, None),
+            ("password", self.tr("Mật khẩu"), self.password_edit, self.keyring_note),
+            ("from_addr", self.tr("Thư người gửi"), self.from_edit, None),
+            ("to_addrs", self.tr("Thư người nhận"), self.to_edit, None),
+            ("subject_template", self.tr("Tiêu đề thư"), self.subject_edit, None),
+            ("timeout", self.tr("Thời gian chờ"), self.timeout_spin, None),
+            ("ca_file", self.tr("Chứng chỉ gốc"), self.ca_edit, None),
         ):
             box, error_label = with_error(widget, note)
-            self.form.addRow(self.tr(title), box)
+            self.form.addRow(title, box)
             self._rows[key] = box
             fields[key] = (widget, error_label)
         self.errors = FieldErrors(fields)
@@ -294,7 +299,7 @@ class DestinationDialog(QDialog):
                 self._on_test_failed(e)
         else:
             self._runner.run(
-                work, self._on_test_done, self._on_test_failed, label="Kiểm tra kết nối"
+                work, self._on_test_done, self._on_test_failed, label=self.tr("Kiểm tra kết nối")
             )
 
     def _on_test_done(self, receipt: DeliveryReceipt) -> None:

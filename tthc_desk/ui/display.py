@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,32 +32,31 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk.domain.text import format_money, nfc
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 ERROR_COLOR = "#c62828"
 ACCENT_COLOR = "#0d47a1"
 MUTED_COLOR = "#5f6368"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("display", text)
+WEEKDAY_NAMES = (
+    QT_TRANSLATE_NOOP("display", "Thứ Hai"),
+    QT_TRANSLATE_NOOP("display", "Thứ Ba"),
+    QT_TRANSLATE_NOOP("display", "Thứ Tư"),
+    QT_TRANSLATE_NOOP("display", "Thứ Năm"),
+    QT_TRANSLATE_NOOP("display", "Thứ Sáu"),
+    QT_TRANSLATE_NOOP("display", "Thứ Bảy"),
+    QT_TRANSLATE_NOOP("display", "Chủ nhật"),
+)
 
 
 def weekday_name(day: date) -> str:
-    names = (
-        tr("Thứ Hai"),
-        tr("Thứ Ba"),
-        tr("Thứ Tư"),
-        tr("Thứ Năm"),
-        tr("Thứ Sáu"),
-        tr("Thứ Bảy"),
-        tr("Chủ nhật"),
-    )
-    return names[day.weekday()]
+    return translate("display", WEEKDAY_NAMES[day.weekday()])
 
 
 def appointment_text(moment: datetime) -> str:
     """ "16:30 ngày 04/03/2026 (Thứ Tư)"."""
-    return tr("{time} ngày {day} ({weekday})").format(
+    return translate("display", "{time} ngày {day} ({weekday})").format(
         time=f"{moment:%H:%M}", day=f"{moment:%d/%m/%Y}", weekday=weekday_name(moment.date())
     )
 
@@ -131,7 +130,7 @@ class MoneyEdit(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setPlaceholderText(tr("theo danh mục"))
+        self.setPlaceholderText(translate("display", "theo danh mục"))
 
     def set_amount(self, amount: int | None) -> None:
         self.setText(format_money(amount) if amount is not None else "")

@@ -45,6 +45,7 @@ from tthc_desk.ui.detail_actions import FORMS, DossierActionsBar
 from tthc_desk.ui.detail_parts import TextTableModel, fill_form, make_table, person_rows
 from tthc_desk.ui.display import ACCENT_COLOR, appointment_text, heading_font, muted_label
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.move_dialogs import dialog_for
 from tthc_desk.ui.move_form import MoveDialog
 from tthc_desk.ui.page import open_dialog
@@ -407,13 +408,14 @@ class DossierDetailDialog(QDialog):
                 for p in d.papers
             ]
         )
+        empty = self.tr("(trống)")
         self.history_model.set_rows(
             [
                 (
                     format_datetime(c.at),
                     c.by,
                     CORRECTABLE_FIELDS.get(c.field, c.field),
-                    f"{c.old_value or '(trống)'} → {c.new_value or '(trống)'}",
+                    f"{c.old_value or empty} → {c.new_value or empty}",
                     c.reason,
                 )
                 for c in d.corrections
@@ -459,7 +461,7 @@ class DossierDetailDialog(QDialog):
             self._on_letter_drafted,
             lambda exc: show_error(self, exc),
             write=True,
-            label="Lập phiếu xin lỗi",
+            label=self.tr("Lập phiếu xin lỗi"),
         )
 
     def _on_letter_drafted(self, letter: ApologyLetter) -> None:
@@ -484,7 +486,7 @@ class DossierDetailDialog(QDialog):
         else:
             method = getattr(self._services.printing, f"{key}_pdf")
             make = lambda: method(code)  # noqa: E731
-        title = dict(FORMS)[key].split(" (")[0]
+        title = translate("detail_actions", dict(FORMS)[key]).split(" (")[0]
         open_pdf(
             self,
             self._runner,

@@ -211,14 +211,14 @@ class DossierListPage(Page):
         self.count_label.setText(self.tr("Đang tìm…"))
         on_rows = self.newest(partial(self._on_rows_loaded, q))
         self._runner.run(
-            lambda: dossiers.search(q), on_rows, self._on_query_failed, label="Tìm hồ sơ"
+            lambda: dossiers.search(q), on_rows, self._on_query_failed, label=self.tr("Tìm hồ sơ")
         )
         if self.is_filtered(q):
             self._runner.run(
                 lambda: dossiers.count(q),
                 self.this_load(self._on_count_loaded),
                 self._on_query_failed,
-                label="Đếm hồ sơ",
+                label=self.tr("Đếm hồ sơ"),
             )
         else:
             self.total = None

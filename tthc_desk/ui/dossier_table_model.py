@@ -14,13 +14,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from tthc_desk.domain.dossier import DossierRow, Status
 from tthc_desk.domain.text import fold
 from tthc_desk.services.dossier_search import DossierQuery
 from tthc_desk.ui.display import list_datetime
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index, same
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -33,28 +34,24 @@ OVERDUE_COLOR = QColor("#c62828")
 # Row backgrounds of running dossiers: overdue red, due today orange, due soon yellow.
 ROW_COLORS = {"overdue": QColor("#fde0dc"), "today": QColor("#ffe0b2"), "soon": QColor("#fff9c4")}
 DEADLINE_TIPS = {
-    "overdue": "Đã quá hẹn trả",
-    "today": "Đến hạn trả hôm nay",
-    "soon": "Sắp đến hạn trả",
+    "overdue": QT_TRANSLATE_NOOP("DossierTableModel", "Đã quá hẹn trả"),
+    "today": QT_TRANSLATE_NOOP("DossierTableModel", "Đến hạn trả hôm nay"),
+    "soon": QT_TRANSLATE_NOOP("DossierTableModel", "Sắp đến hạn trả"),
 }
 #: (now, start of tomorrow, end of the warning window), see DeadlineService.thresholds.
 Thresholds = tuple[datetime, datetime, datetime]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DossierTableModel", text)
-
-
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "Mã hồ sơ"),
-    ("applicant_name", "Người nộp"),
-    ("id_number", "Số định danh"),
-    ("phone", "Điện thoại"),
-    ("procedure_name", "Thủ tục"),
-    ("field", "Lĩnh vực"),
-    ("received_at", "Ngày nhận"),
-    ("due_at", "Hẹn trả"),
-    ("status", "Trạng thái"),
+    ("code", QT_TRANSLATE_NOOP("DossierTableModel", "Mã hồ sơ")),
+    ("applicant_name", QT_TRANSLATE_NOOP("DossierTableModel", "Người nộp")),
+    ("id_number", QT_TRANSLATE_NOOP("DossierTableModel", "Số định danh")),
+    ("phone", QT_TRANSLATE_NOOP("DossierTableModel", "Điện thoại")),
+    ("procedure_name", QT_TRANSLATE_NOOP("DossierTableModel", "Thủ tục")),
+    ("field", QT_TRANSLATE_NOOP("DossierTableModel", "Lĩnh vực")),
+    ("received_at", QT_TRANSLATE_NOOP("DossierTableModel", "Ngày nhận")),
+    ("due_at", QT_TRANSLATE_NOOP("DossierTableModel", "Hẹn trả")),
+    ("status", QT_TRANSLATE_NOOP("DossierTableModel", "Trạng thái")),
 )
 
 
@@ -96,7 +93,7 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
         self._query = DossierQuery(limit=page_size)
         self._more = False
         self.set_keyed_columns(
-            [(key, _tr(title)) for key, title in COLUMNS],
+            [(key, translate("DossierTableModel", title)) for key, title in COLUMNS],
             {
                 "code": Column(lambda r: r.code),
                 "applicant_name": Column(
@@ -199,7 +196,7 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
 
     def _deadline_tip(self, row: DossierRow) -> str | None:
         deadline = self.deadline_of(row)
-        return _tr(DEADLINE_TIPS[deadline]) if deadline else None
+        return translate("DossierTableModel", DEADLINE_TIPS[deadline]) if deadline else None
 
     def _background(self, row: DossierRow) -> QBrush | None:
         deadline = self.deadline_of(row)

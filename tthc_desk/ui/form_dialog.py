@@ -47,7 +47,7 @@ class FormDialog(QDialog):
         parent: QWidget | None = None,
         *,
         window_title: str = "",
-        ok_text: str = "Ghi nhận",
+        ok_text: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -61,7 +61,7 @@ class FormDialog(QDialog):
         self.errors = FieldErrors(self.fields(self.form))
         self.general_error = error_label()
         self.general_error.setObjectName("generalError")
-        self.ok_button = QPushButton(ok_text)
+        self.ok_button = QPushButton(self.tr("Ghi nhận") if ok_text is None else ok_text)
         self.ok_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("Hủy"))
         self.cancel_button.setAutoDefault(False)

@@ -37,9 +37,13 @@ from tthc_desk.domain.procedure import Procedure
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.dossier_service import BACKDATE_TOLERANCE
 from tthc_desk.ui.display import MoneyEdit, muted_label, with_error
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 DATETIME_FORMAT = "HH:mm  dd/MM/yyyy"
-NO_POSTAL = "Thủ tục này không cho phép nộp/trả kết quả qua bưu chính"
+#: Shown where post is refused; translated under the "intake_details" context.
+NO_POSTAL = QT_TRANSLATE_NOOP(
+    "intake_details", "Thủ tục này không cho phép nộp/trả kết quả qua bưu chính"
+)
 
 
 def to_qdatetime(moment: datetime) -> QDateTime:
@@ -264,7 +268,7 @@ class IntakeDetailsWidget(QWidget):
     def set_procedure(self, procedure: Procedure | None) -> None:
         self.fee.set_amount(procedure.total_fee if procedure else None)
         allowed = procedure is None or procedure.postal_return
-        why = "" if allowed else self.tr(NO_POSTAL)
+        why = "" if allowed else translate("intake_details", NO_POSTAL)
         self.return_postal.setEnabled(allowed)
         self.return_postal.setToolTip(why)
         if not allowed and self.return_postal.isChecked():

@@ -47,8 +47,6 @@ from tthc_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-SAVE_SUMMARY = "Chưa lưu được hồ sơ: cần sửa các mục được đánh dấu."
-
 
 class IntakePage(QWidget):
     """Receive a dossier; ``dossier_saved`` carries the saved Dossier."""
@@ -258,7 +256,8 @@ class IntakePage(QWidget):
                 self._services.dossiers.validate(draft)
             except ValidationError as exc:
                 problems += [p for p in exc.problems if p.field not in seen]
-            self._show_problems(ValidationError(self.tr(SAVE_SUMMARY), problems))
+            summary = self.tr("Chưa lưu được hồ sơ: cần sửa các mục được đánh dấu.")
+            self._show_problems(ValidationError(summary, problems))
             return
         self._saving = True
         self.save_button.setEnabled(False)
@@ -268,7 +267,7 @@ class IntakePage(QWidget):
             self._on_receive_done,
             self._on_receive_failed,
             write=True,
-            label="Lưu hồ sơ",
+            label=self.tr("Lưu hồ sơ"),
         )
 
     def print_last(self) -> None:

@@ -31,6 +31,7 @@ from tthc_desk.services.outbox_service import SecretPrompt
 from tthc_desk.ui.destination_dialog import DestinationDialog, ask_secret
 from tthc_desk.ui.display import heading_font, list_datetime, list_view, muted_label
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.row_table_model import Index, RowTableModel
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -43,14 +44,14 @@ STATE_COLORS = {
     OutboxState.REPLACED: QColor("#757575"),
 }
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("file", "Tệp"),
-    ("period", "Kỳ"),
-    ("version", "Lần / thay thế"),
-    ("state", "Trạng thái"),
-    ("attempts", "Số lần thử"),
-    ("next", "Thử lại lúc"),
-    ("error", "Lý do"),
-    ("sent", "Đã gửi lúc"),
+    ("file", QT_TRANSLATE_NOOP("OutboxTableModel", "Tệp")),
+    ("period", QT_TRANSLATE_NOOP("OutboxTableModel", "Kỳ")),
+    ("version", QT_TRANSLATE_NOOP("OutboxTableModel", "Lần / thay thế")),
+    ("state", QT_TRANSLATE_NOOP("OutboxTableModel", "Trạng thái")),
+    ("attempts", QT_TRANSLATE_NOOP("OutboxTableModel", "Số lần thử")),
+    ("next", QT_TRANSLATE_NOOP("OutboxTableModel", "Thử lại lúc")),
+    ("error", QT_TRANSLATE_NOOP("OutboxTableModel", "Lý do")),
+    ("sent", QT_TRANSLATE_NOOP("OutboxTableModel", "Đã gửi lúc")),
 )
 ERROR_COLUMN = [key for key, _ in COLUMNS].index("error")
 # Widths by what a column holds (the reason column takes what is left).
@@ -70,7 +71,7 @@ class OutboxTableModel(RowTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[OutboxItem] = []
-        self._headers = tuple(self.tr(title) for _, title in COLUMNS)
+        self._headers = tuple(translate("OutboxTableModel", title) for _, title in COLUMNS)
 
     set_items = RowTableModel.set_rows
     item_at = RowTableModel.row_at
@@ -193,7 +194,7 @@ class OutboxPage(QWidget):
         self._runner.run(
             lambda: (outbox.items(), outbox.status_counts(), outbox.destination()),
             self._on_loaded,
-            label="Đọc hàng chờ gửi",
+            label=self.tr("Đọc hàng chờ gửi"),
         )
 
     def _on_loaded(
@@ -245,7 +246,7 @@ class OutboxPage(QWidget):
             lambda: outbox.send_due(progress=emit, secret=secret, ignore_backoff=True),
             self._on_sent,
             self._on_send_failed,
-            label="Gửi báo cáo",
+            label=self.tr("Gửi báo cáo"),
         )
 
     def _on_relay_progressed(self, done: int, total: int) -> None:
@@ -293,7 +294,7 @@ class OutboxPage(QWidget):
         self._runner.run(
             lambda: self._services.outbox.export(item.id, folder),
             self._on_exported,
-            label="Mở tệp",
+            label=self.tr("Mở tệp"),
         )
 
     def _on_exported(self, path: Path) -> None:

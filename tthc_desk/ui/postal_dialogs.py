@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,6 +29,7 @@ from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import date_edit, form_field, muted_label, qdate, to_date
 from tthc_desk.ui.form_dialog import Fields, FormDialog
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.intake_details import NO_POSTAL
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -44,9 +45,7 @@ class PostalDialog(FormDialog):
         subtitle: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(
-            services, runner, QCoreApplication.translate("PostalDialog", title), subtitle, parent
-        )
+        super().__init__(services, runner, translate("PostalDialog", title), subtitle, parent)
 
 
 class ReturnChoiceDialog(PostalDialog):
@@ -66,7 +65,7 @@ class ReturnChoiceDialog(PostalDialog):
         super().__init__(
             services,
             runner,
-            "Đổi nơi nhận kết quả",
+            QT_TRANSLATE_NOOP("PostalDialog", "Đổi nơi nhận kết quả"),
             f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}",
             parent,
         )
@@ -78,7 +77,9 @@ class ReturnChoiceDialog(PostalDialog):
         self.counter_radio = QRadioButton(self.tr("Tại Bộ phận Một cửa"))
         self.postal_radio = QRadioButton(self.tr("Qua bưu chính công ích"))
         self.postal_radio.setEnabled(self.postal_allowed)
-        self.postal_radio.setToolTip("" if self.postal_allowed else self.tr(NO_POSTAL))
+        self.postal_radio.setToolTip(
+            "" if self.postal_allowed else translate("intake_details", NO_POSTAL)
+        )
         group = QButtonGroup(self)
         group.addButton(self.counter_radio)
         group.addButton(self.postal_radio)
@@ -160,8 +161,10 @@ class WaybillDialog(PostalDialog):
         super().__init__(
             services,
             runner,
-            "Ghi số hiệu bưu gửi",
-            f"{item.dossier_code} · {item.recipient_name} · danh sách {item.batch_number}",
+            QT_TRANSLATE_NOOP("PostalDialog", "Ghi số hiệu bưu gửi"),
+            translate("PostalDialog", "{code} · {recipient} · danh sách {batch}").format(
+                code=item.dossier_code, recipient=item.recipient_name, batch=item.batch_number
+            ),
             parent,
         )
         self.setObjectName("waybillDialog")
@@ -200,11 +203,12 @@ class StatusUpdateDialog(PostalDialog):
     ) -> None:
         self.item = item
         self.today = services.clock.now().date()
+        waybill = item.waybill or translate("PostalDialog", "chưa có số hiệu")
         super().__init__(
             services,
             runner,
-            "Cập nhật trạng thái bưu gửi",
-            f"{item.dossier_code} · {item.waybill or 'chưa có số hiệu'} · {item.recipient_name}",
+            QT_TRANSLATE_NOOP("PostalDialog", "Cập nhật trạng thái bưu gửi"),
+            f"{item.dossier_code} · {waybill} · {item.recipient_name}",
             parent,
         )
         self.setObjectName("statusUpdateDialog")

@@ -51,6 +51,16 @@ SUCCESS_STYLE = (
     "background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 4px; padding: 8px; "
     "color: #1b5e20;"
 )
+# Widths of the list's columns, from a typical value; the current row is bold and its empty
+# waybill cell says "◀ quét số hiệu" (the address column takes what is left).
+HANDOVER_SAMPLES = (
+    "TT",
+    "000.17.22.H56-260302-0001",
+    "Nguyễn Thị Hồng Nhung",
+    "0912345678",
+    "",
+    "◀ quét số hiệu EB",
+)
 
 
 def open_batch_pdf(
@@ -128,16 +138,7 @@ class PostalHandoverDialog(QDialog):
         bold = self.table.font()
         bold.setBold(True)  # the current row is bold: size the columns for it
         metrics = QFontMetrics(bold)
-        for col, sample in enumerate(
-            (
-                "TT",
-                "000.17.22.H56-260302-0001",
-                "Nguyễn Thị Hồng Nhung",
-                "0912345678",
-                "",
-                "◀ quét số hiệu EB",
-            )
-        ):
+        for col, sample in enumerate(HANDOVER_SAMPLES):
             if sample:
                 self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 20)
         self.table.horizontalHeader().setSectionResizeMode(
@@ -338,7 +339,7 @@ class PostalHandoverDialog(QDialog):
             self._on_batch_created,
             self._on_batch_failed,
             write=True,
-            label="Lập danh sách bàn giao",
+            label=self.tr("Lập danh sách bàn giao"),
         )
 
     def _on_create_button_clicked(self) -> None:
@@ -386,7 +387,7 @@ class PostalHandoverDialog(QDialog):
             self._runner,
             self.batch.number_text,
             self._on_preview_opened,
-            label="In danh sách bàn giao",
+            label=self.tr("In danh sách bàn giao"),
         )
 
     def export_excel(self, path: Path | None = None) -> None:
@@ -412,7 +413,7 @@ class PostalHandoverDialog(QDialog):
             lambda: postal.write_batch_list(number, target),
             self._on_excel_written,
             lambda exc: show_error(self, exc),
-            label="Xuất danh sách bàn giao",
+            label=self.tr("Xuất danh sách bàn giao"),
         )
 
     def _on_excel_written(self, path: Path) -> None:

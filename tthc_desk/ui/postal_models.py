@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from tthc_desk.domain.postal import PostalItem, PostalState
 from tthc_desk.ui.display import list_datetime
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index, same
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -24,17 +25,17 @@ FAILED_COLOR = QColor("#fdecea")
 CURRENT_COLOR = QColor("#e3f2fd")
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "Mã hồ sơ"),
-    ("applicant", "Người nộp"),
-    ("recipient", "Người nhận"),
-    ("address", "Địa chỉ nhận"),
-    ("phone", "Điện thoại"),
-    ("waybill", "Số hiệu bưu gửi"),
-    ("state", "Trạng thái"),
-    ("batch", "Danh sách"),
-    ("settled", "Có kết quả"),
-    ("handed", "Giao bưu điện"),
-    ("last", "Cập nhật"),
+    ("code", QT_TRANSLATE_NOOP("PostalItemTableModel", "Mã hồ sơ")),
+    ("applicant", QT_TRANSLATE_NOOP("PostalItemTableModel", "Người nộp")),
+    ("recipient", QT_TRANSLATE_NOOP("PostalItemTableModel", "Người nhận")),
+    ("address", QT_TRANSLATE_NOOP("PostalItemTableModel", "Địa chỉ nhận")),
+    ("phone", QT_TRANSLATE_NOOP("PostalItemTableModel", "Điện thoại")),
+    ("waybill", QT_TRANSLATE_NOOP("PostalItemTableModel", "Số hiệu bưu gửi")),
+    ("state", QT_TRANSLATE_NOOP("PostalItemTableModel", "Trạng thái")),
+    ("batch", QT_TRANSLATE_NOOP("PostalItemTableModel", "Danh sách")),
+    ("settled", QT_TRANSLATE_NOOP("PostalItemTableModel", "Có kết quả")),
+    ("handed", QT_TRANSLATE_NOOP("PostalItemTableModel", "Giao bưu điện")),
+    ("last", QT_TRANSLATE_NOOP("PostalItemTableModel", "Cập nhật")),
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 ADDRESS_COLUMN = COLUMN_KEYS.index("address")
@@ -52,10 +53,12 @@ COLUMN_SAMPLES = (
     "02/03/2026 08:00",
     "02/03/2026 08:00",
 )
-RETURNED_HINT = (
-    "Bưu điện đã chuyển hoàn: kết quả chờ trả tại quầy. Enter để mở hồ sơ, bấm “Trả kết quả…”."
+#: Why a returned item is coloured; translated under the "postal" context, as the page's hints.
+RETURNED_HINT = QT_TRANSLATE_NOOP(
+    "postal",
+    "Bưu điện đã chuyển hoàn: kết quả chờ trả tại quầy. Enter để mở hồ sơ, bấm “Trả kết quả…”.",
 )
-TAKEN_HINT = "Bưu điện đã chuyển hoàn; kết quả đã được trả tại quầy."
+TAKEN_HINT = QT_TRANSLATE_NOOP("postal", "Bưu điện đã chuyển hoàn; kết quả đã được trả tại quầy.")
 
 
 def _last_text(x: PostalItem) -> str:
@@ -90,7 +93,7 @@ class PostalItemTableModel(ColumnTableModel[PostalItem]):
         self._unchecked: set[str] = set()
         self.checkable = False
         self.set_keyed_columns(
-            [(key, self.tr(title)) for key, title in COLUMNS],
+            [(key, translate("PostalItemTableModel", title)) for key, title in COLUMNS],
             {key: self._column(key) for key in COLUMN_KEYS},
             row_roles={ITEM_ROLE: same, Qt.ItemDataRole.BackgroundRole: _state_background},
         )
@@ -102,7 +105,7 @@ class PostalItemTableModel(ColumnTableModel[PostalItem]):
 
         def tooltip(x: PostalItem) -> str | None:
             if x.state is PostalState.RETURNED:
-                return self.tr(TAKEN_HINT) if x.taken_at_counter else self.tr(RETURNED_HINT)
+                return translate("postal", TAKEN_HINT if x.taken_at_counter else RETURNED_HINT)
             if key in ("address", "state") or x.note:
                 return "\n".join(filter(None, (cell_text(x), x.note)))
             return None
@@ -180,12 +183,12 @@ def _state_background(x: PostalItem) -> QBrush | None:
 
 
 HANDOVER_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("number", "TT"),
-    ("code", "Mã hồ sơ"),
-    ("recipient", "Người nhận"),
-    ("phone", "Điện thoại"),
-    ("address", "Địa chỉ nhận"),
-    ("waybill", "Số hiệu bưu gửi"),
+    ("number", QT_TRANSLATE_NOOP("HandoverTableModel", "TT")),
+    ("code", QT_TRANSLATE_NOOP("HandoverTableModel", "Mã hồ sơ")),
+    ("recipient", QT_TRANSLATE_NOOP("HandoverTableModel", "Người nhận")),
+    ("phone", QT_TRANSLATE_NOOP("HandoverTableModel", "Điện thoại")),
+    ("address", QT_TRANSLATE_NOOP("HandoverTableModel", "Địa chỉ nhận")),
+    ("waybill", QT_TRANSLATE_NOOP("HandoverTableModel", "Số hiệu bưu gửi")),
 )
 HANDOVER_KEYS = tuple(key for key, _ in HANDOVER_COLUMNS)
 
@@ -207,7 +210,7 @@ class HandoverTableModel(ColumnTableModel[PostalItem]):
         columns["waybill"] = Column(self._waybill_text)
         columns["address"] = Column(ITEM_TEXT["address"], tooltip=ITEM_TEXT["address"])
         self.set_keyed_columns(
-            [(key, self.tr(title)) for key, title in HANDOVER_COLUMNS],
+            [(key, translate("HandoverTableModel", title)) for key, title in HANDOVER_COLUMNS],
             columns,
             row_roles={
                 ITEM_ROLE: same,

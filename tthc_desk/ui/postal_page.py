@@ -38,6 +38,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.ui.display import list_view, muted_label
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.postal_dialogs import StatusUpdateDialog, WaybillDialog
 from tthc_desk.ui.postal_handover_dialog import PostalHandoverDialog, open_batch_pdf
@@ -54,23 +55,28 @@ from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.view_buttons import ViewButtons
 
 STATES: tuple[PostalState, ...] = tuple(PostalState)
+#: Button texts, translated by ViewButtons under the "PostalPage" context.
 STATE_BUTTONS = {
-    PostalState.WAITING: "Chờ giao bưu điện",
-    PostalState.HANDED_OVER: "Đã giao bưu điện",
-    PostalState.DELIVERED: "Đã phát thành công",
-    PostalState.FAILED: "Phát không thành công",
-    PostalState.RETURNED: "Chuyển hoàn",
+    PostalState.WAITING: QT_TRANSLATE_NOOP("PostalPage", "Chờ giao bưu điện"),
+    PostalState.HANDED_OVER: QT_TRANSLATE_NOOP("PostalPage", "Đã giao bưu điện"),
+    PostalState.DELIVERED: QT_TRANSLATE_NOOP("PostalPage", "Đã phát thành công"),
+    PostalState.FAILED: QT_TRANSLATE_NOOP("PostalPage", "Phát không thành công"),
+    PostalState.RETURNED: QT_TRANSLATE_NOOP("PostalPage", "Chuyển hoàn"),
 }
+#: The hint under each tab, translated under the "postal" context.
 HINTS = {
-    PostalState.WAITING: (
-        "Bỏ dấu chọn những hồ sơ chưa giao hôm nay · Enter hoặc nhấp đúp: mở hồ sơ"
+    PostalState.WAITING: QT_TRANSLATE_NOOP(
+        "postal", "Bỏ dấu chọn những hồ sơ chưa giao hôm nay · Enter hoặc nhấp đúp: mở hồ sơ"
     ),
-    PostalState.HANDED_OVER: (
+    PostalState.HANDED_OVER: QT_TRANSLATE_NOOP(
+        "postal",
         "Chọn một bưu gửi để ghi số hiệu, cập nhật trạng thái hoặc in lại danh sách · "
-        "Enter: mở hồ sơ"
+        "Enter: mở hồ sơ",
     ),
-    PostalState.DELIVERED: "Enter hoặc nhấp đúp: mở hồ sơ",
-    PostalState.FAILED: "Bưu điện sẽ phát lại hoặc chuyển hoàn · Enter: mở hồ sơ",
+    PostalState.DELIVERED: QT_TRANSLATE_NOOP("postal", "Enter hoặc nhấp đúp: mở hồ sơ"),
+    PostalState.FAILED: QT_TRANSLATE_NOOP(
+        "postal", "Bưu điện sẽ phát lại hoặc chuyển hoàn · Enter: mở hồ sơ"
+    ),
     PostalState.RETURNED: RETURNED_HINT,
 }
 #: What can still happen to an item in each state.
@@ -206,7 +212,7 @@ class PostalPage(Page):
                 postal.postal_shares(month.start, min(month.end, today)),
             )
 
-        self._runner.run(fetch, self.newest(self._on_loaded), label="Bưu chính")
+        self._runner.run(fetch, self.newest(self._on_loaded), label=self.tr("Bưu chính"))
 
     def _on_loaded(self, result: tuple[PostalCounts, list[PostalItem], PostalShares]) -> None:
         counts, items, shares = result
@@ -270,7 +276,7 @@ class PostalPage(Page):
             b.setVisible(waiting)
         for b in (self.waybill_button, self.update_button, self.reprint_button):
             b.setVisible(not waiting)
-        self.hint_label.setText(self.tr(HINTS[self.state]))
+        self.hint_label.setText(translate("postal", HINTS[self.state]))
         for col, key in enumerate(COLUMN_KEYS):
             self.table.setColumnHidden(col, key in HIDDEN_COLUMNS[self.state])
 
@@ -356,7 +362,7 @@ class PostalPage(Page):
             self._on_import_done,
             self._on_import_failed,
             write=True,
-            label="Nhập tệp trạng thái bưu gửi",
+            label=self.tr("Nhập tệp trạng thái bưu gửi"),
         )
 
     def _on_import_done(self, summary: StatusImportSummary) -> None:
@@ -383,7 +389,7 @@ class PostalPage(Page):
             self._runner,
             number,
             self._on_preview_opened,
-            label="In lại danh sách bàn giao",
+            label=self.tr("In lại danh sách bàn giao"),
         )
 
     def open_code(self, code: str) -> DossierDetailDialog:

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRect, QSize, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.services.container import Services
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -175,7 +176,7 @@ class ReceiptDialog(QDialog):
             lambda: rasterise_pdf(pdf, SCREEN_DPI),
             self._on_pages_ready,
             self._on_pages_failed,
-            label="Xem trước bản in",
+            label=self.tr("Xem trước bản in"),
         )
 
     # -- preview ------------------------------------------------------------------------------
@@ -288,7 +289,7 @@ def open_pdf(
     file_name: str,
     output_dir: Path,
     on_open: Callable[[ReceiptDialog], None] | None = None,
-    label: str = "Tạo bản in",
+    label: str | None = None,
 ) -> None:
     """Build a PDF off the GUI thread with ``make_pdf``, then show its preview (non-blocking)."""
 
@@ -305,6 +306,8 @@ def open_pdf(
         if on_open is not None:
             on_open(dialog)
 
+    if label is None:
+        label = translate("print_preview", "Tạo bản in")
     runner.run(make_pdf, shown, lambda exc: show_error(parent, exc), label=label)
 
 
@@ -320,9 +323,9 @@ def open_receipt(
         parent,
         runner,
         lambda: services.printing.receipt_pdf(code),
-        title=QCoreApplication.translate("print_preview", "Giấy tiếp nhận hồ sơ {0}").format(code),
+        title=translate("print_preview", "Giấy tiếp nhận hồ sơ {0}").format(code),
         file_name=f"giay-tiep-nhan-{code}.pdf",
         output_dir=services.paths.output_dir,
         on_open=on_open,
-        label="Tạo giấy tiếp nhận",
+        label=translate("print_preview", "Tạo giấy tiếp nhận"),
     )

@@ -27,21 +27,34 @@ from tthc_desk.domain.errors import ValidationError
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import date_edit, error_label, heading_font, muted_label, qdate, to_date
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.tasks import TaskRunner
 
 #: key, title, file name stem
 KINDS: tuple[tuple[str, str, str], ...] = (
-    ("ledger", "Sổ theo dõi hồ sơ (Mẫu 07)", "so-theo-doi-ho-so"),
-    ("explain", "Danh sách hồ sơ quá hạn và giải trình", "danh-sach-giai-trinh"),
-    ("public", "Danh sách công khai hồ sơ trễ hạn", "cong-khai-ho-so-tre-han"),
+    (
+        "ledger",
+        QT_TRANSLATE_NOOP("RegistersDialog", "Sổ theo dõi hồ sơ (Mẫu 07)"),
+        "so-theo-doi-ho-so",
+    ),
+    (
+        "explain",
+        QT_TRANSLATE_NOOP("RegistersDialog", "Danh sách hồ sơ quá hạn và giải trình"),
+        "danh-sach-giai-trinh",
+    ),
+    (
+        "public",
+        QT_TRANSLATE_NOOP("RegistersDialog", "Danh sách công khai hồ sơ trễ hạn"),
+        "cong-khai-ho-so-tre-han",
+    ),
 )
 PERIODS: tuple[tuple[str, str], ...] = (
-    ("month", "Tháng này"),
-    ("last_month", "Tháng trước"),
-    ("quarter", "Quý này"),
-    ("year", "Năm nay"),
-    ("range", "Khoảng ngày…"),
+    ("month", QT_TRANSLATE_NOOP("RegistersDialog", "Tháng này")),
+    ("last_month", QT_TRANSLATE_NOOP("RegistersDialog", "Tháng trước")),
+    ("quarter", QT_TRANSLATE_NOOP("RegistersDialog", "Quý này")),
+    ("year", QT_TRANSLATE_NOOP("RegistersDialog", "Năm nay")),
+    ("range", QT_TRANSLATE_NOOP("RegistersDialog", "Khoảng ngày…")),
 )
 
 
@@ -75,10 +88,10 @@ class RegistersDialog(QDialog):
         heading.setFont(heading_font(self.font(), 1.3))
         self.kind_combo = QComboBox()
         for _key, title, _stem in KINDS:
-            self.kind_combo.addItem(self.tr(title))
+            self.kind_combo.addItem(translate("RegistersDialog", title))
         self.period_combo = QComboBox()
         for _key, title in PERIODS:
-            self.period_combo.addItem(self.tr(title))
+            self.period_combo.addItem(translate("RegistersDialog", title))
         today = services.clock.now().date()
         start, end = period_bounds("month", today)
         self.from_edit = date_edit(start)
@@ -146,7 +159,7 @@ class RegistersDialog(QDialog):
         start, end = to_date(self.from_edit.date()), to_date(self.to_edit.date())
         if end < start:
             raise ValidationError.for_field(
-                "period", "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian."
+                "period", self.tr("Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian.")
             )
         return start, end
 
@@ -211,7 +224,7 @@ class RegistersDialog(QDialog):
 
         self.excel_button.setEnabled(False)
         self._runner.run(
-            work, lambda n: self._on_saved(path, n), self._on_failed, label="Xuất Excel"
+            work, lambda n: self._on_saved(path, n), self._on_failed, label=self.tr("Xuất Excel")
         )
 
     def _on_excel_button_clicked(self) -> None:

@@ -33,6 +33,7 @@ from tthc_desk.domain.report import Report, Row06a, TargetResult
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import date_edit, error_label, muted_label, to_date
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.page import Page
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel
 from tthc_desk.ui.tasks import TaskRunner
@@ -46,18 +47,18 @@ KINDS: tuple[PeriodKind, ...] = (
     PeriodKind.CUSTOM,
 )
 HEADERS = (
-    "Lĩnh vực",
-    "Nhận giải quyết\ntổng số (3)",
-    "Trực tuyến\n(4)",
-    "Trực tiếp,\nbưu chính (5)",
-    "Từ kỳ\ntrước (6)",
-    "Đã giải quyết\ntổng số (7)",
-    "Trước\nhạn (8)",
-    "Đúng\nhạn (9)",
-    "Quá\nhạn (10)",
-    "Đang giải quyết\ntổng số (11)",
-    "Trong\nhạn (12)",
-    "Quá\nhạn (13)",
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Lĩnh vực"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Nhận giải quyết\ntổng số (3)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Trực tuyến\n(4)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Trực tiếp,\nbưu chính (5)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Từ kỳ\ntrước (6)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Đã giải quyết\ntổng số (7)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Trước\nhạn (8)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Đúng\nhạn (9)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Quá\nhạn (10)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Đang giải quyết\ntổng số (11)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Trong\nhạn (12)"),
+    QT_TRANSLATE_NOOP("Report06aTableModel", "Quá\nhạn (13)"),
 )
 LATE_COLOR = QColor("#c62828")
 CHOICES = 12  # recent periods offered in the list
@@ -93,7 +94,7 @@ class Report06aTableModel(ColumnTableModel[Row06a]):
         self._rows = []
         bold = QFont()
         bold.setBold(True)
-        titles = [self.tr(h) for h in HEADERS]
+        titles = [translate("Report06aTableModel", h) for h in HEADERS]
         self.set_columns(
             [
                 Column(lambda r: r.field, title=titles[0]),
@@ -124,10 +125,20 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
 
 
+#: Whether a target is met (None: no dossier to measure yet).
+VERDICTS: dict[bool | None, str] = {
+    True: QT_TRANSLATE_NOOP("reports_page", "đạt"),
+    False: QT_TRANSLATE_NOOP("reports_page", "chưa đạt"),
+    None: QT_TRANSLATE_NOOP("reports_page", "chưa có số liệu"),
+}
+
+
 def target_line(t: TargetResult) -> str:
     sign = ">" if t.strict else "≥"
-    verdict = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}[t.met]
-    figures = f"{t.numerator}/{t.denominator}; chỉ tiêu {sign} {_percent(t.target)}"
+    verdict = translate("reports_page", VERDICTS[t.met])
+    figures = translate(
+        "reports_page", "{numerator}/{denominator}; chỉ tiêu {sign} {target}"
+    ).format(numerator=t.numerator, denominator=t.denominator, sign=sign, target=_percent(t.target))
     return f"{t.label}: {_percent(t.value)} ({figures}) – {verdict}"
 
 
@@ -276,7 +287,7 @@ class ReportsPage(Page):
             lambda: reports.compute(period),
             lambda r: self._on_report_built(show, r),
             self._on_failed,
-            label="Tính số liệu báo cáo",
+            label=self.tr("Tính số liệu báo cáo"),
         )
 
     def _on_report_built(self, show: Callable[[Report], None], report: Report) -> None:
@@ -336,7 +347,7 @@ class ReportsPage(Page):
             lambda: write(period, path),
             lambda r: self._on_saved(path, r),
             self._on_failed,
-            label="Lập báo cáo Excel",
+            label=self.tr("Lập báo cáo Excel"),
         )
 
     def _on_save_button_clicked(self) -> None:
@@ -374,7 +385,7 @@ class ReportsPage(Page):
             self._on_queued,
             self._on_queue_failed,
             write=True,
-            label="Đưa báo cáo vào hàng chờ gửi",
+            label=self.tr("Đưa báo cáo vào hàng chờ gửi"),
         )
 
     def _on_queued(self, item: Any) -> None:

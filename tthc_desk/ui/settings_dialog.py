@@ -41,6 +41,18 @@ from tthc_desk.ui.hours_form import HoursWidget
 from tthc_desk.ui.list_editor import ListEditor, edited_table
 from tthc_desk.ui.staff_model import StaffTableModel, check_staff
 
+# The "Ví dụ: …" placeholders of the office fields: Vietnamese names and titles as they print on
+# the forms, whatever language the screens are in, so data to type rather than text to translate.
+OFFICE_EXAMPLES = {
+    "parent_authority": "UBND PHƯỜNG ĐỒNG NGUYÊN",
+    "office_name": "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+    "province": "Tỉnh Bắc Ninh",
+    "place_name": "Đồng Nguyên",
+    "agency_id": "000.17.22.H56",
+    "head_title": "PHÓ GIÁM ĐỐC",
+    "head_sign_prefix": "KT. GIÁM ĐỐC",
+}
+
 
 class SettingsDialog(QDialog):
     """Tabs "Cơ quan", "Đơn vị chuyên môn", "Cán bộ", "Giờ làm việc"; Save writes all or nothing."""
@@ -94,19 +106,20 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         self.office_edits: dict[str, QLineEdit] = {}
         rows = [
-            ("parent_authority", self.tr("Cơ quan chủ quản"), "UBND PHƯỜNG ĐỒNG NGUYÊN"),
-            ("office_name", self.tr("Tên Bộ phận Một cửa"), "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"),
-            ("province", self.tr("Tỉnh, thành phố"), "Tỉnh Bắc Ninh"),
-            ("place_name", self.tr("Địa danh ghi ngày tháng"), "Đồng Nguyên"),
-            ("address", self.tr("Địa chỉ"), ""),
-            ("phone", self.tr("Điện thoại"), ""),
-            ("email", self.tr("Thư điện tử"), ""),
-            ("agency_id", self.tr("Mã định danh cơ quan"), "000.17.22.H56"),
-            ("head_name", self.tr("Họ tên người đứng đầu"), ""),
-            ("head_title", self.tr("Chức vụ"), "PHÓ GIÁM ĐỐC"),
-            ("head_sign_prefix", self.tr("Thẩm quyền ký"), "KT. GIÁM ĐỐC"),
+            ("parent_authority", self.tr("Cơ quan chủ quản")),
+            ("office_name", self.tr("Tên Bộ phận Một cửa")),
+            ("province", self.tr("Tỉnh, thành phố")),
+            ("place_name", self.tr("Địa danh ghi ngày tháng")),
+            ("address", self.tr("Địa chỉ")),
+            ("phone", self.tr("Điện thoại")),
+            ("email", self.tr("Thư điện tử")),
+            ("agency_id", self.tr("Mã định danh cơ quan")),
+            ("head_name", self.tr("Họ tên người đứng đầu")),
+            ("head_title", self.tr("Chức vụ")),
+            ("head_sign_prefix", self.tr("Thẩm quyền ký")),
         ]
-        for key, label, example in rows:
+        for key, label in rows:
+            example = OFFICE_EXAMPLES.get(key, "")
             edit = QLineEdit()
             edit.setObjectName(key)
             if example:
@@ -311,9 +324,11 @@ class SettingsDialog(QDialog):
             f"{escape(collapse_spaces(p.parent_authority).upper())}<br>"
             f"<b><u>{escape(collapse_spaces(p.office_name).upper())}</u></b>"
         )
+        nation = escape(self.tr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+        motto = escape(self.tr("Độc lập - Tự do - Hạnh phúc"))
         right = (
-            f"<b>{escape(self.tr('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'))}</b><br>"
-            f"<b><u>{escape(self.tr('Độc lập - Tự do - Hạnh phúc'))}</u></b><br>"
+            f"<b>{nation}</b><br>"
+            f"<b><u>{motto}</u></b><br>"
             f"<i>{escape(format_long_date(collapse_spaces(p.place_name), today))}</i>"
         )
         self.preview_label.setText(

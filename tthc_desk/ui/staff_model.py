@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.office import StaffMember
 from tthc_desk.domain.text import collapse_spaces
+from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index
 
 ROLE_CODES = ("clerk", "head", "admin")
@@ -23,11 +24,10 @@ ROLE_CODES = ("clerk", "head", "admin")
 
 def role_labels() -> dict[str, str]:
     """Vietnamese names of the staff roles stored as codes."""
-    tr = QApplication.translate
     return {
-        "clerk": tr("staff", "Tiếp nhận"),
-        "head": tr("staff", "Lãnh đạo"),
-        "admin": tr("staff", "Quản trị"),
+        "clerk": translate("staff", "Tiếp nhận"),
+        "head": translate("staff", "Lãnh đạo"),
+        "admin": translate("staff", "Quản trị"),
     }
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.lifecycle import DossierEvent, Timeliness
 from tthc_desk.ui.display import ERROR_COLOR, list_datetime
+from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.row_table_model import Cell, Column, ColumnTableModel
 
 WARNING_COLOR = "#b26a00"
@@ -24,6 +25,8 @@ WARNING_COLOR = "#b26a00"
 FINAL_KINDS = frozenset({"result-ready", "returned", "refused", "stopped", "withdrawn", "closed"})
 
 
+# Only the timeliness line below still goes through _tr: it shows a domain label, and the labels
+# move of issue 8 rewrites it.
 def _tr(text: str) -> str:
     return QCoreApplication.translate("timeline", text)
 
@@ -31,7 +34,7 @@ def _tr(text: str) -> str:
 def _moment(iso: object) -> str:
     """An ISO moment stored in the event data, written dd/mm/yyyy HH:MM."""
     if not iso:
-        return _tr("(trống)")
+        return translate("timeline", "(trống)")
     try:
         return list_datetime(datetime.fromisoformat(str(iso)))
     except ValueError:
@@ -41,12 +44,18 @@ def _moment(iso: object) -> str:
 def units_text(event: DossierEvent) -> str:
     if not event.from_unit and not event.to_unit:
         return ""
-    return _tr("Giao: {0} → Nhận: {1}").format(event.from_unit or "…", event.to_unit or "…")
+    return translate("timeline", "Giao: {0} → Nhận: {1}").format(
+        event.from_unit or "…", event.to_unit or "…"
+    )
 
 
 def _papers_lines(event: DossierEvent) -> list[str]:
     papers = [p.get("name", "") for p in event.data.get("papers", []) if isinstance(p, dict)]
-    return [_tr("Giấy tờ cần bổ sung: {0}").format("; ".join(papers))] if papers else []
+    return (
+        [translate("timeline", "Giấy tờ cần bổ sung: {0}").format("; ".join(papers))]
+        if papers
+        else []
+    )
 
 
 def _restart_lines(event: DossierEvent) -> list[str]:
@@ -55,7 +64,7 @@ def _restart_lines(event: DossierEvent) -> list[str]:
     if event.kind != "supplemented" or not data.get("new_due_at"):
         return []
     return [
-        _tr("Tính lại thời hạn: nhận {0} → {1}; hẹn trả {2} → {3}").format(
+        translate("timeline", "Tính lại thời hạn: nhận {0} → {1}; hẹn trả {2} → {3}").format(
             _moment(data.get("old_received_at")),
             _moment(data.get("new_received_at")),
             _moment(data.get("old_due_at")),
@@ -71,9 +80,9 @@ def _return_lines(event: DossierEvent) -> list[str]:
         return []
     lines = []
     if data.get("taken_by"):
-        lines.append(_tr("Người nhận kết quả: {0}").format(data["taken_by"]))
+        lines.append(translate("timeline", "Người nhận kết quả: {0}").format(data["taken_by"]))
     if data.get("rating_label"):
-        rating = _tr("Đánh giá: {0}").format(data["rating_label"])
+        rating = translate("timeline", "Đánh giá: {0}").format(data["rating_label"])
         if data.get("rating_comment"):
             rating += f" ({data['rating_comment']})"
         lines.append(rating)
@@ -93,8 +102,8 @@ def _postal_lines(event: DossierEvent) -> list[str]:
     if not data.get("postal_batch") or event.kind not in POSTAL_KINDS:
         return []
     return [
-        _tr("Bưu gửi {0}, danh sách {1}").format(
-            data.get("waybill") or _tr("chưa có số hiệu"), data["postal_batch"]
+        translate("timeline", "Bưu gửi {0}, danh sách {1}").format(
+            data.get("waybill") or translate("timeline", "chưa có số hiệu"), data["postal_batch"]
         )
     ]
 
@@ -107,12 +116,12 @@ def _apology_lines(event: DossierEvent) -> list[str]:
     number = data.get("number")
     if number is not None:
         lines.append(
-            _tr("Phiếu số {0:02d}/{1}/PXL, hẹn lại {2}").format(
+            translate("timeline", "Phiếu số {0:02d}/{1}/PXL, hẹn lại {2}").format(
                 int(number), data.get("year", ""), _moment(data.get("proposed_due_at"))
             )
         )
     if data.get("override"):
-        lines.append(_tr("Hẹn lại lần hai do lãnh đạo đồng ý"))
+        lines.append(translate("timeline", "Hẹn lại lần hai do lãnh đạo đồng ý"))
     return lines
 
 
@@ -137,9 +146,13 @@ def detail_lines(event: DossierEvent) -> list[str]:
 
 def warning_lines(event: DossierEvent) -> list[str]:
     if event.data.get("late_request"):
-        return [_tr("Cảnh báo: yêu cầu bổ sung quá 3 ngày làm việc kể từ khi nhận hồ sơ")]
+        return [
+            translate(
+                "timeline", "Cảnh báo: yêu cầu bổ sung quá 3 ngày làm việc kể từ khi nhận hồ sơ"
+            )
+        ]
     if event.data.get("timeliness") == Timeliness.LATE.value:
-        return [_tr("Cảnh báo: giải quyết quá hạn")]
+        return [translate("timeline", "Cảnh báo: giải quyết quá hạn")]
     return []
 
 
@@ -190,15 +203,15 @@ class TimelineTableModel(ColumnTableModel[DossierEvent]):
 
         self.set_columns(
             (
-                column(_tr("Thời điểm"), lambda e: list_datetime(e.at)),
+                column(translate("timeline", "Thời điểm"), lambda e: list_datetime(e.at)),
                 column(
-                    _tr("Bước xử lý"),
+                    translate("timeline", "Bước xử lý"),
                     step_text,
                     font=lambda e: bold if e.kind in FINAL_KINDS else None,
                 ),
-                column(_tr("Người thực hiện"), lambda e: e.actor),
-                column(_tr("Giao → Nhận"), units_text),
-                column(_tr("Nội dung"), details_text, foreground=_warning_brush),
+                column(translate("timeline", "Người thực hiện"), lambda e: e.actor),
+                column(translate("timeline", "Giao → Nhận"), units_text),
+                column(translate("timeline", "Nội dung"), details_text, foreground=_warning_brush),
             )
         )
 

@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFocusEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QLineEdit,
     QStyledItemDelegate,
@@ -34,13 +33,10 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.domain.office import Session
 from tthc_desk.domain.text import format_money, nfc, search_tokens
+from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.row_table_model import Index
 
 EN_DASH = "–"
-
-
-def _tr(text: str) -> str:
-    return QApplication.translate("widgets", text)
 
 
 class MoneyEdit(QLineEdit):
@@ -55,7 +51,7 @@ class MoneyEdit(QLineEdit):
         self.setValidator(
             QRegularExpressionValidator(QRegularExpression(r"[0-9. ]{0,15}(đ|d)?"), self)
         )
-        self.setPlaceholderText("0 đ")
+        self.setPlaceholderText(translate("widgets", "0 đ"))
         self.textEdited.connect(self._on_self_text_edited)
         self.editingFinished.connect(self._on_self_editing_finished)
         self.setText(format_money(0))
@@ -87,7 +83,7 @@ class DateEdit(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText(_tr("dd/mm/yyyy"))
+        self.setPlaceholderText(translate("widgets", "dd/mm/yyyy"))
         self.setValidator(
             QRegularExpressionValidator(
                 QRegularExpression(r"[0-9]{0,2}/?[0-9]{0,2}/?[0-9]{0,4}"), self
@@ -102,12 +98,16 @@ class DateEdit(QLineEdit):
             return None
         match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
         if not match:
-            raise ValueError(_tr("Ngày phải có dạng ngày/tháng/năm, ví dụ 02/03/2026."))
+            raise ValueError(
+                translate("widgets", "Ngày phải có dạng ngày/tháng/năm, ví dụ 02/03/2026.")
+            )
         day, month, year = (int(g) for g in match.groups())
         try:
             return date(year, month, day)
         except ValueError:
-            raise ValueError(_tr("Ngày {0} không có trên lịch.").format(text)) from None
+            raise ValueError(
+                translate("widgets", "Ngày {0} không có trên lịch.").format(text)
+            ) from None
 
     def is_valid(self) -> bool:
         try:
@@ -137,12 +137,16 @@ def parse_sessions(text: str) -> tuple[Session, ...]:
             continue
         match = _SESSION_RE.match(part)
         if not match:
-            raise ValueError(_tr("“{0}” không đúng dạng giờ, ví dụ 07:30–11:30.").format(part))
+            raise ValueError(
+                translate("widgets", "“{0}” không đúng dạng giờ, ví dụ 07:30–11:30.").format(part)
+            )
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         try:
             sessions.append(Session(time(h1, m1), time(h2, m2)))
         except ValueError:
-            raise ValueError(_tr("“{0}” có giờ hoặc phút không hợp lệ.").format(part)) from None
+            raise ValueError(
+                translate("widgets", "“{0}” có giờ hoặc phút không hợp lệ.").format(part)
+            ) from None
     return tuple(sessions)
 
 
@@ -155,7 +159,7 @@ class SessionsEdit(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText(_tr("Nghỉ (ví dụ 07:30–11:30, 13:30–17:00)"))
+        self.setPlaceholderText(translate("widgets", "Nghỉ (ví dụ 07:30–11:30, 13:30–17:00)"))
 
     def sessions(self) -> tuple[Session, ...]:
         return parse_sessions(self.text())
