@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from tthc_desk.domain.lifecycle import Move
+from tthc_desk.ui.labels import label
 
 # Printable forms: key, menu text. The print service method is ``<key>_pdf``.
 FORMS: tuple[tuple[str, str], ...] = (
@@ -73,7 +74,7 @@ class DossierActionsBar(QWidget):
             button.deleteLater()
         self.move_buttons = {}
         for move in moves:
-            button = QPushButton(self.tr("{0}…").format(_tr(move.label)))
+            button = QPushButton(self.tr("{0}…").format(label(move)))
             button.setObjectName(f"move-{move.value}")
             button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, m=move: self.move_requested.emit(m))

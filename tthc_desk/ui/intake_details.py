@@ -37,6 +37,7 @@ from tthc_desk.domain.procedure import Procedure
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.dossier_service import BACKDATE_TOLERANCE
 from tthc_desk.ui.display import MoneyEdit, muted_label, with_error
+from tthc_desk.ui.labels import label
 
 DATETIME_FORMAT = "HH:mm  dd/MM/yyyy"
 NO_POSTAL = "Thủ tục này không cho phép nộp/trả kết quả qua bưu chính"
@@ -100,7 +101,7 @@ class IntakeDetailsWidget(QWidget):
 
         self.channel = QComboBox()
         for c in Channel:
-            self.channel.addItem(c.label, c.value)
+            self.channel.addItem(label(c), c.value)
         self.postal_reference = QLineEdit()
         self.postal_reference.setObjectName("postalReference")
         self.postal_reference.setPlaceholderText(self.tr("Ví dụ: EB123456789VN"))

@@ -33,6 +33,7 @@ from tthc_desk.domain.report import Report, Row06a, TargetResult
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import date_edit, error_label, muted_label, to_date
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.labels import label, period_label, period_range_text
 from tthc_desk.ui.page import Page
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel
 from tthc_desk.ui.tasks import TaskRunner
@@ -128,7 +129,7 @@ def target_line(t: TargetResult) -> str:
     sign = ">" if t.strict else "≥"
     verdict = {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}[t.met]
     figures = f"{t.numerator}/{t.denominator}; chỉ tiêu {sign} {_percent(t.target)}"
-    return f"{t.label}: {_percent(t.value)} ({figures}) – {verdict}"
+    return f"{label(t.kind)}: {_percent(t.value)} ({figures}) – {verdict}"
 
 
 class ReportsPage(Page):
@@ -149,7 +150,7 @@ class ReportsPage(Page):
         self.title.setText(self.tr("Báo cáo gửi cấp trên"))
         self.kind_combo = QComboBox()
         for kind in KINDS:
-            self.kind_combo.addItem(self.tr(kind.label), kind.value)
+            self.kind_combo.addItem(label(kind), kind.value)
         self.period_combo = QComboBox()
         self.period_combo.setMinimumWidth(320)
         today = services.clock.now().date()
@@ -234,7 +235,9 @@ class ReportsPage(Page):
         today = self._services.clock.now().date()
         choices = recent_periods(self.kind, today, reports.cutoff, reports.week_start)
         for p in choices:
-            self.period_combo.addItem(f"{p.label} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})", p)
+            self.period_combo.addItem(
+                f"{period_label(p)} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})", p
+            )
         # A week is reported once it has ended: the last full week is the default.
         self.period_combo.setCurrentIndex(
             1 if self.kind is PeriodKind.WEEK and len(choices) > 1 else 0
@@ -252,7 +255,7 @@ class ReportsPage(Page):
             if self.period_combo.itemData(i) == period:
                 self.period_combo.setCurrentIndex(i)
                 return
-        self.period_combo.addItem(period.label, period)
+        self.period_combo.addItem(period_label(period), period)
         self.period_combo.setCurrentIndex(self.period_combo.count() - 1)
 
     def _checked_period(self) -> Period | None:
@@ -293,7 +296,7 @@ class ReportsPage(Page):
             moment = self.tr(
                 "kỳ chưa kết thúc: số liệu tính đến {0:%H:%M} ngày {0:%d/%m/%Y}"
             ).format(report.as_of)
-        self.heading.setText(f"<b>{p.label}</b> · {p.range_text} · {moment}")
+        self.heading.setText(f"<b>{period_label(p)}</b> · {period_range_text(p)} · {moment}")
         x = report.extra
         lines = [target_line(t) for t in report.targets]
         lines.append(
