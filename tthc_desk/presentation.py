@@ -270,13 +270,13 @@ def all_labels() -> set[tuple[str, str]]:
     return found
 
 
+_CORRECTABLE = {f.value: f for f in CorrectableField}
+
+
 def field_label(name: str, tr: Translate = vietnamese) -> str:
     """The label of a corrected field; a field this version does not know keeps its name."""
     field = _CORRECTABLE.get(name)
     return label(field, tr) if field is not None else name
-
-
-_CORRECTABLE = {f.value: f for f in CorrectableField}
 
 
 # -- composite values ---------------------------------------------------------------------------
@@ -290,13 +290,13 @@ def duration_text(duration: Duration, tr: Translate = vietnamese) -> str:
     return _text("Duration", "amount", tr).format(value=duration.value, unit=unit)
 
 
+_EVENT_KINDS: dict[str, StrEnum] = {kind.value: kind for kind in EventKind}
+
+
 def event_label(event: DossierEvent, tr: Translate = vietnamese) -> str:
     """The step a history event records: its EventKind, else its Move."""
-    kinds: Mapping[str, StrEnum] = _EVENT_KINDS
-    return label(kinds.get(event.kind) or Move(event.kind), tr)
+    return label(_EVENT_KINDS.get(event.kind) or Move(event.kind), tr)
 
-
-_EVENT_KINDS = {kind.value: kind for kind in EventKind}
 
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 #: A period's key: ``2026``, ``2026-03``, ``2026-W09``, ``2026-Q1``, ``2026-H2``.
