@@ -41,10 +41,6 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("tthc_desk/ui/widgets.py", "[0-9. ]{0,15}(đ|d)?"): "the money input's validator pattern",
     ("tthc_desk/ui/dossier_table_model.py", "Thủ tục "): "a prefix of catalog names (data)",
     ("tthc_desk/ui/dossier_table_model.py", "thủ tục "): "a prefix of catalog names (data)",
-    # Lines that show a domain label belong to the labels move of issue 8 (the enums' labels go
-    # to tthc_desk/presentation.py, shown through ui/labels.py); they are left to it, untouched.
-    ("tthc_desk/ui/postal_models.py", "Chuyển hoàn"): "beside x.state_label: the labels move",
-    ("tthc_desk/ui/timeline_widget.py", "Kết quả: {0}"): "formats a Timeliness label: ditto",
 }
 
 

@@ -229,35 +229,6 @@ def test_invalid_sessions_are_refused() -> None:
         WorkCalendar(OfficeHours(by_weekday={1: overlapping}), [])
 
 
-# -- DayKind --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("holiday", DayKind.HOLIDAY),
-        ("Ngày lễ, tết", DayKind.HOLIDAY),
-        ("ngay le tet", DayKind.HOLIDAY),
-        ("NGÀY LỄ, TẾT", DayKind.HOLIDAY),
-        (unicodedata.normalize("NFD", "Ngày nghỉ bù"), DayKind.DAY_OFF),
-        ("day_off", DayKind.DAY_OFF),
-        ("Ngày làm việc bù", DayKind.MAKEUP_WORKDAY),
-        ("lam bu", DayKind.MAKEUP_WORKDAY),
-        ("makeup_workday", DayKind.MAKEUP_WORKDAY),
-        ("ngày họp", None),
-        ("", None),
-    ],
-)
-def test_day_kind_from_label(text: str, kind: DayKind | None) -> None:
-    assert DayKind.from_label(text) is kind
-
-
-def test_day_kind_labels() -> None:
-    assert DayKind.HOLIDAY.label == "Ngày lễ, tết"
-    assert DayKind.DAY_OFF.label == "Ngày nghỉ bù"
-    assert DayKind.MAKEUP_WORKDAY.label == "Ngày làm việc bù"
-
-
 # -- rules of the administrator's table ----------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tthc_desk.domain.corrections import (
-    CORRECTABLE_FIELDS,
+    CorrectableField,
     check_request,
     clean_changes,
     corrections_between,
@@ -17,6 +17,7 @@ from tthc_desk.domain.corrections import (
 )
 from tthc_desk.domain.dossier import Correction, ReturnMethod
 from tthc_desk.domain.errors import ValidationError
+from tthc_desk.presentation import label as label_of
 
 AT = datetime(2026, 3, 3, 9, 0)
 COUNTER, POSTAL = ReturnMethod.COUNTER, ReturnMethod.POSTAL
@@ -122,7 +123,7 @@ def test_show() -> None:
 
 
 def test_every_correctable_field_has_a_label() -> None:
-    assert all(label for label in CORRECTABLE_FIELDS.values())
+    assert all(label_of(f) for f in CorrectableField)
 
 
 values = st.one_of(
@@ -135,7 +136,9 @@ values = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    changes=st.dictionaries(st.sampled_from(sorted(CORRECTABLE_FIELDS)), values, max_size=6),
+    changes=st.dictionaries(
+        st.sampled_from(sorted(f.value for f in CorrectableField)), values, max_size=6
+    ),
     method=st.sampled_from(list(ReturnMethod)),
 )
 def test_cleaning_a_cleaned_value_changes_nothing(changes: dict, method: ReturnMethod) -> None:

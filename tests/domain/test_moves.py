@@ -120,7 +120,7 @@ def test_result_ready_settles_and_classifies() -> None:
 
 def test_returned_records_who_took_it_and_the_rating() -> None:
     ready = replace(STATE, status=Status.RESULT_READY, authorised_name="Lê Văn Tám")
-    p = plan(Move.RETURNED, ready, rating="hai long", rating_comment=" Nhanh  gọn ")
+    p = plan(Move.RETURNED, ready, rating="satisfied", rating_comment=" Nhanh  gọn ")
     assert "settled_at" not in p.changes
     assert p.changes["returned_to"] == "Lê Văn Tám" and p.changes["rating"] == "satisfied"
     assert p.data["rating_label"] == "Hài lòng" and p.data["rating_comment"] == "Nhanh gọn"

@@ -14,7 +14,6 @@ from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.errors import ConflictError, ValidationError
 from tthc_desk.domain.outbox import (
     BACKOFF_MINUTES,
-    DeliveryReceipt,
     OutboxItem,
     OutboxState,
     SendResult,
@@ -164,12 +163,6 @@ def test_message_id_is_stable_per_version() -> None:
     item = _item()
     assert item.message_id == _item(attempts=4, state=OutboxState.SENDING).message_id
     assert item.message_id != _item(id=8).message_id
-
-
-def test_receipt_says_when_the_file_was_already_there() -> None:
-    assert DeliveryReceipt(201, "Created").describe() == "201 Created"
-    assert DeliveryReceipt(None, "Đã ghi x").describe() == "Đã ghi x"
-    assert DeliveryReceipt(200, "OK", already_there=True).describe().startswith("Đã có sẵn")
 
 
 # -- destinations -------------------------------------------------------------------------

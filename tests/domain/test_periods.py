@@ -22,11 +22,12 @@ from tthc_desk.domain.report import (
     state_at,
     summarise,
 )
+from tthc_desk.presentation import period_label
 
 
 def test_weeks_run_monday_to_sunday_or_from_the_set_day() -> None:
     w = periods.week(2026, 9)
-    assert (w.start, w.end, w.key, w.label) == (
+    assert (w.start, w.end, w.key, period_label(w)) == (
         date(2026, 2, 23),
         date(2026, 3, 1),
         "2026-W09",
@@ -163,7 +164,7 @@ def test_the_identities_hold_on_every_row(items: list[tuple[str, Channel, bool, 
             settled_at=when if o.settled else None,
             outcome=o,
             carried_over=carried,
-            status_label="",
+            status=Status.RECEIVED,
         )
         for i, (f, ch, carried, o) in enumerate(items)
     ]

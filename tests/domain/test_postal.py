@@ -1,4 +1,4 @@
-"""Postal states, allowed changes, waybill numbers and the words of a status file."""
+"""Postal states, allowed changes and waybill numbers (the words of a status file: presentation)."""
 
 from __future__ import annotations
 
@@ -13,23 +13,12 @@ from tthc_desk.domain.postal import (
     change_problem,
     normalise_waybill,
     parse_batch_number,
-    parse_status_word,
     parse_waybill,
     percent_text,
     s10_check_digit,
     s10_warning,
     waybill_problem,
 )
-
-
-def test_every_state_has_a_vietnamese_label() -> None:
-    assert [s.label for s in PostalState] == [
-        "Chờ giao bưu điện",
-        "Đã giao bưu điện",
-        "Đã phát thành công",
-        "Phát không thành công",
-        "Chuyển hoàn về Bộ phận Một cửa",
-    ]
 
 
 def test_allowed_changes() -> None:
@@ -76,40 +65,6 @@ def test_s10_check_digit_is_only_a_hint() -> None:
     assert s10_warning("RR473028569VN") is not None
     assert s10_warning("ABC123456") is None  # not an S10 number: nothing to say
     assert waybill_problem("RR473028569VN") is None  # never refused for the check digit
-
-
-@pytest.mark.parametrize(
-    ("word", "state"),
-    [
-        ("delivered", PostalState.DELIVERED),
-        ("DELIVERED", PostalState.DELIVERED),
-        ("Đã phát thành công", PostalState.DELIVERED),
-        ("da phat thanh cong", PostalState.DELIVERED),
-        ("failed", PostalState.FAILED),
-        ("Phát không thành công", PostalState.FAILED),
-        ("phat khong thanh cong", PostalState.FAILED),
-        ("returned", PostalState.RETURNED),
-        ("Chuyển hoàn về Bộ phận Một cửa", PostalState.RETURNED),
-        ("chuyen hoan", PostalState.RETURNED),
-        ("handed_over", PostalState.HANDED_OVER),
-        ("Đã giao bưu điện", PostalState.HANDED_OVER),
-    ],
-)
-def test_status_words_with_or_without_accents(word: str, state: PostalState) -> None:
-    assert parse_status_word(word) is state
-
-
-def test_status_words_in_nfd_and_unknown_words() -> None:
-    import unicodedata
-
-    assert (
-        parse_status_word(unicodedata.normalize("NFD", "Phát không thành công"))
-        is PostalState.FAILED
-    )
-    assert parse_status_word("waiting") is None  # never a post office status
-    assert parse_status_word("Chờ giao bưu điện") is None
-    assert parse_status_word("lost") is None
-    assert parse_status_word("") is None
 
 
 def test_batch_numbers() -> None:

@@ -22,10 +22,10 @@ from tthc_desk.domain.postal import (
 from tthc_desk.domain.postal_outcomes import (
     PlannedRow,
     TrackedItem,
+    check_outcome,
     check_status_rows,
     outcome_moment,
     outcome_row,
-    parse_outcome,
     plan_outcome,
     repeats_record,
 )
@@ -50,12 +50,11 @@ def tracked(item: PostalItem | None = None) -> TrackedItem:
     )
 
 
-def test_outcomes_by_code_or_word() -> None:
-    assert parse_outcome("Chuyển hoàn") is PostalState.RETURNED
-    assert parse_outcome(PostalState.DELIVERED) is PostalState.DELIVERED
-    for bad in ("lost", "handed_over", PostalState.WAITING):
+def test_only_what_the_post_reports_is_an_outcome() -> None:
+    assert check_outcome(PostalState.FAILED) is PostalState.FAILED
+    for bad in (None, PostalState.WAITING, PostalState.HANDED_OVER):
         with pytest.raises(ValidationError) as e:
-            parse_outcome(bad)
+            check_outcome(bad)
         assert "delivered" in e.value.field_messages()["state"]
 
 

@@ -21,8 +21,9 @@ from tthc_desk.domain.registers import (
     late_rows,
     ledger_row,
     period_end,
-    timeliness_label,
+    timeliness,
 )
+from tthc_desk.presentation import label
 
 CAL = WorkCalendar(OfficeHours(), [e for y in (2025, 2026, 2027) for e in seed_exceptions(y)])
 DAY, MINUTE = Granularity.DAY, Granularity.MINUTE
@@ -41,13 +42,13 @@ def test_the_period_ends_at_midnight_or_now_and_must_not_run_backwards() -> None
 
 
 def test_timeliness_of_settled_open_and_ended_dossiers() -> None:
-    assert timeliness_label(Status.RESULT_READY, at(4), at(5), at(10), DAY) == "Trước hạn"
-    assert timeliness_label(Status.RETURNED, at(5, 16), at(5), at(10), DAY) == "Đúng hạn"
-    assert timeliness_label(Status.RETURNED, at(5, 16), at(5), at(10), MINUTE) == "Quá hạn"
-    assert timeliness_label(Status.IN_PROGRESS, None, at(5), at(4), DAY) == "Trong hạn"
-    assert timeliness_label(Status.IN_PROGRESS, None, at(5), at(6), DAY) == "Quá hạn"
-    assert timeliness_label(Status.SUPPLEMENT, None, at(5), at(6), DAY) == "Trong hạn"
-    assert timeliness_label(Status.WITHDRAWN, None, at(5), at(6), DAY) == ""
+    assert label(timeliness(Status.RESULT_READY, at(4), at(5), at(10), DAY)) == "Trước hạn"
+    assert label(timeliness(Status.RETURNED, at(5, 16), at(5), at(10), DAY)) == "Đúng hạn"
+    assert label(timeliness(Status.RETURNED, at(5, 16), at(5), at(10), MINUTE)) == "Quá hạn"
+    assert label(timeliness(Status.IN_PROGRESS, None, at(5), at(4), DAY)) == "Trong hạn"
+    assert label(timeliness(Status.IN_PROGRESS, None, at(5), at(6), DAY)) == "Quá hạn"
+    assert label(timeliness(Status.SUPPLEMENT, None, at(5), at(6), DAY)) == "Trong hạn"
+    assert label(timeliness(Status.WITHDRAWN, None, at(5), at(6), DAY)) == ""
 
 
 def test_a_ledger_row() -> None:
@@ -58,7 +59,7 @@ def test_a_ledger_row() -> None:
     )  # fmt: skip
     row = ledger_row(src, at(10), DAY)
     assert (row.code, row.ledger_number, row.handed_over_at) == ("H56-0001", 1, at(2, 9))
-    assert row.status_label == "Có kết quả" and row.timeliness_label == "Trước hạn"
+    assert label(row.status) == "Có kết quả" and label(row.timeliness) == "Trước hạn"
     assert row.note == ""
 
 

@@ -26,10 +26,11 @@ from tthc_desk.domain.report_build import (
     replay,
     share_days,
 )
+from tthc_desk.presentation import label
 
 # The week 2026-W10: Monday 02/03 – Sunday 08/03, figures as of Monday 09/03 00:00.
 START, AS_OF = datetime(2026, 3, 2), datetime(2026, 3, 9)
-WEEK = Period(PeriodKind.WEEK, date(2026, 3, 2), date(2026, 3, 8), "2026-W10", "Tuần 10/2026")
+WEEK = Period(PeriodKind.WEEK, date(2026, 3, 2), date(2026, 3, 8), "2026-W10")
 DAY = Granularity.DAY
 
 
@@ -102,7 +103,7 @@ def test_the_state_at_the_end_is_replayed_from_later_events() -> None:
     row = source(due_at=at(16), status=Status.RECEIVED)
     d = replay([row], {row.id: history}, START, AS_OF, DAY)[row.id]
     assert d.outcome is Outcome.OVERDUE and d.due_at == at(4)
-    assert d.status_label == Status.IN_PROGRESS.label
+    assert d.status is Status.IN_PROGRESS
     assert state_at(history, AS_OF, Status.RECEIVED, at(16)) == (Status.IN_PROGRESS, at(4))
 
 
@@ -125,10 +126,10 @@ def test_what_the_report_says_of_one_dossier() -> None:
     assert carried.carried_over and carried.field == "Khác" and carried.settled_at is None
     assert returned.returned_at == at(5) and returned.rating == "satisfied"
     assert returned.postal_return and returned.channel is Channel.POSTAL
-    assert returned.status_label == Status.RETURNED.label
+    assert returned.status is Status.RETURNED
     # Returned only after the end: the rating is not the period's, the status was "result ready".
     assert after.returned_at is None and after.rating == ""
-    assert after.status_label == Status.RESULT_READY.label
+    assert after.status is Status.RESULT_READY
 
 
 def test_counted_pending_and_late_select_what_the_reads_need() -> None:
@@ -179,7 +180,7 @@ def test_the_report_cites_first_letters_and_replays_postal_items() -> None:
     assert report.extra.received_postal == 2 and report.extra.procedures_total == 4
     assert report.postal_items[0].state is PostalState.HANDED_OVER  # delivered only after
     assert report.checksum == figures_checksum(report.rows, report.total)
-    targets = {t.label: (t.numerator, t.denominator) for t in report.targets}
+    targets = {label(t.kind): (t.numerator, t.denominator) for t in report.targets}
     assert targets["Hồ sơ quá hạn có phiếu xin lỗi"] == (1, 2)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tthc_desk.domain.dossier import Status
+from tthc_desk.domain.lifecycle import OpenTimeliness, Timeliness
 from tthc_desk.domain.registers import LateRow, LedgerRow
 
 NAMES = ("Nguyễn Thị Diễm Hương", "Trần Văn Bình", "Lê Thị Ánh Tuyết", "Phạm Đức Lộc")
@@ -33,8 +35,8 @@ def ledger_rows(n: int) -> list[LedgerRow]:
                 handed_over_at=received + timedelta(hours=1),
                 settled_at=settled,
                 returned_at=settled + timedelta(hours=2) if settled else None,
-                status_label="Đã trả kết quả" if settled else "Đang giải quyết",
-                timeliness_label="Trước hạn" if settled else "Trong hạn",
+                status=Status.RETURNED if settled else Status.IN_PROGRESS,
+                timeliness=Timeliness.EARLY if settled else OpenTimeliness.WITHIN,
                 note="Trả qua bưu chính" if i == 4 else "",
             )
         )
@@ -59,7 +61,7 @@ def late_rows(n: int) -> list[LateRow]:
                 responsible_unit="Công an phường",
                 letter_number=f"{i + 1:02d}/2026/PXL" if i % 4 else "",
                 letter_date=received + timedelta(days=3) if i % 4 else None,
-                status_label="Có kết quả" if i % 2 else "Đang giải quyết",
+                status=Status.RESULT_READY if i % 2 else Status.IN_PROGRESS,
             )
         )
     return rows

@@ -13,6 +13,7 @@ from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import Move
 from tthc_desk.domain.postal import PostalState
+from tthc_desk.presentation import event_label, label
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveRequest
 
@@ -142,7 +143,7 @@ def test_set_return_later_is_recorded_and_refused_where_not_allowed(
         "0988123456",
     )
     event = services.lifecycle.history(code)[-1]
-    assert event.kind == "return_changed" and event.label == "Đổi nơi nhận kết quả"
+    assert event.kind == "return_changed" and event_label(event) == "Đổi nơi nhận kết quả"
     assert (
         event.data["old"]["return_method"] == "counter"
         and event.data["new"]["return_recipient"] == "Trần Văn Bình"
@@ -292,7 +293,7 @@ def test_returned_to_the_office_goes_back_to_the_counter_and_history_keeps_every
         "postal_failed",
         "postal_returned",
     ]
-    assert all(e.label for e in services.lifecycle.history(code))
+    assert all(event_label(e) for e in services.lifecycle.history(code))
     # Returned at the counter in person, as any other result.
     outcome = services.lifecycle.move(
         code, MoveRequest(Move.RETURNED, taken_by="Nguyễn Thị Hồng Nhung")
@@ -308,7 +309,7 @@ def test_counts_rows_per_tab(services: Services, clock: FixedClock) -> None:
     services.postal.create_batch([a], waybills={a: "EB100000004VN"})
     assert [i.dossier_code for i in services.postal.items(PostalState.WAITING)] == [b]
     row = services.postal.items(PostalState.HANDED_OVER)[0]
-    assert (row.dossier_code, row.batch_number, row.recipient_address, row.state_label) == (
+    assert (row.dossier_code, row.batch_number, row.recipient_address, label(row.state)) == (
         a,
         "01/2026/BGBC",
         ADDRESS,

@@ -11,6 +11,7 @@ from tests.conftest import make_draft
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import Move
+from tthc_desk.presentation import label
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveRequest
 
@@ -37,10 +38,10 @@ def test_ledger_rows_in_ledger_order_with_hand_off_and_timeliness(
     ra, rb = rows
     assert ra.handed_over_at == datetime(2026, 3, 2, 9, 30)  # the first hand-off
     assert ra.settled_at == datetime(2026, 3, 4, 10, 0)
-    assert ra.timeliness_label == "Trước hạn"
-    assert ra.status_label == "Có kết quả"
+    assert label(ra.timeliness) == "Trước hạn"
+    assert label(ra.status) == "Có kết quả"
     assert rb.handed_over_at is None and rb.settled_at is None
-    assert rb.timeliness_label == "Quá hạn"  # open and past its due moment now
+    assert label(rb.timeliness) == "Quá hạn"  # open and past its due moment now
     # A period that ended before b's due moment: b was within time then.
     assert services.registers.ledger_rows(date(2026, 3, 1), date(2026, 3, 1)) == []
     assert services.registers.ledger_rows(date(2026, 2, 1), date(2026, 2, 28)) == []
@@ -52,9 +53,9 @@ def test_open_dossier_is_judged_at_the_end_of_the_period(
     b = _receive(services, "1.004873")  # due Thu 05/03 08:00
     clock.set(datetime(2026, 3, 10, 9, 0))
     (row,) = services.registers.ledger_rows(date(2026, 3, 2), date(2026, 3, 4))
-    assert row.code == b and row.timeliness_label == "Trong hạn"
+    assert row.code == b and label(row.timeliness) == "Trong hạn"
     (row,) = services.registers.ledger_rows(*MARCH)
-    assert row.timeliness_label == "Quá hạn"
+    assert label(row.timeliness) == "Quá hạn"
 
 
 def test_late_rows_with_reason_unit_and_letter(services: Services, clock: FixedClock) -> None:

@@ -52,6 +52,7 @@ from tthc_desk.exporting.report_xlsx import (
     SUMMARY,
     TARGETS,
 )
+from tthc_desk.presentation import label
 from tthc_desk.services.apology_service import LetterEdit
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveRequest
@@ -184,7 +185,7 @@ def test_the_week_gives_the_figures_worked_out_by_hand(
     }
     assert report.extra.late_total == 4 and report.extra.late_with_letter == 1
     assert report.extra.received_total == 7 and report.extra.received_postal == 1
-    targets = {t.label: (t.numerator, t.denominator, t.met) for t in report.targets}
+    targets = {label(t.kind): (t.numerator, t.denominator, t.met) for t in report.targets}
     assert targets["Hồ sơ giải quyết trước hạn và đúng hạn"] == (4, 6, False)
     assert targets["Hồ sơ quá hạn có phiếu xin lỗi"] == (1, 4, False)
 

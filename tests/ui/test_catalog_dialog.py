@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from tthc_desk.domain.procedure import DurationUnit, PaperKind
+from tthc_desk.presentation import duration_text
 from tthc_desk.ui.catalog_dialog import CatalogDialog
 from tthc_desk.ui.catalog_models import (
     PaperTableModel,
@@ -185,7 +186,7 @@ def test_add_a_procedure_in_the_editor(qtbot, services):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
 
     saved = services.catalog.get(code)
-    assert saved.duration.describe() == "Trong ngày"
+    assert duration_text(saved.duration) == "Trong ngày"
     assert saved.papers[0].kind is PaperKind.CERTIFIED and saved.papers[0].count == 2
     assert dialog.current_procedure().code == code  # the new row is selected
 

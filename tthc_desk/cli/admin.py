@@ -25,6 +25,7 @@ from tthc_desk.cli.args import (
     require_file,
     require_folder,
 )
+from tthc_desk.presentation import duration_text, label
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
@@ -111,7 +112,7 @@ def _catalog_export(args: argparse.Namespace, svc: Services, out: TextIO) -> int
 def _catalog_list(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     for p in svc.catalog.list(active_only=not args.all):
         flag = "" if p.active else "\t(ngừng áp dụng)"
-        print(f"{p.code}\t{p.duration.describe()}\t{p.field}\t{p.name}{flag}", file=out)
+        print(f"{p.code}\t{duration_text(p.duration)}\t{p.field}\t{p.name}{flag}", file=out)
     return EXIT_OK
 
 
@@ -129,7 +130,7 @@ def _calendar_show(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     for exc in svc.calendar.exceptions(year):
         name = f"\t{exc.name}" if exc.name else ""
         weekday = _WEEKDAYS[exc.day.weekday()]
-        print(f"{exc.day:%d/%m/%Y}\t{weekday}\t{exc.kind.label}{name}", file=out)
+        print(f"{exc.day:%d/%m/%Y}\t{weekday}\t{label(exc.kind)}{name}", file=out)
     days = svc.calendar.year_days(year)
     working = sum(1 for _, is_working in days if is_working)
     print(f"Năm {year}: {working} ngày làm việc, {len(days) - working} ngày nghỉ.", file=out)

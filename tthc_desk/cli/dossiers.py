@@ -25,6 +25,7 @@ from tthc_desk.cli.args import (
     require_folder,
 )
 from tthc_desk.domain.dossier import Channel, DossierDraft, Person, ReturnMethod
+from tthc_desk.presentation import label
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
@@ -151,7 +152,7 @@ def _cmd_search(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     for r in rows:
         print(
             f"{r.code}\t{r.applicant_name}\t{r.procedure_code}\t{format_moment(r.received_at)}\t"
-            f"{format_moment(r.due_at)}\t{r.status.label}",
+            f"{format_moment(r.due_at)}\t{label(r.status)}",
             file=out,
         )
     if not rows:

@@ -27,6 +27,7 @@ from tthc_desk.cli.args import (
     warn,
 )
 from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus, Move
+from tthc_desk.presentation import label
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
@@ -44,7 +45,7 @@ def add_parsers(tree: CommandTree) -> None:
         required=True,
         choices=[m.value for m in Move],
         metavar="BƯỚC",
-        help="bước: " + ", ".join(f"{m.value} ({m.label.lower()})" for m in Move),
+        help="bước: " + ", ".join(f"{m.value} ({label(m).lower()})" for m in Move),
     )
     p.add_argument(
         "--unit",
@@ -141,7 +142,7 @@ def _cmd_move(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         rating_comment=args.comment,
     )
     outcome = svc.lifecycle.move(args.code, request)
-    print(outcome.dossier.status.label, file=out)
+    print(label(outcome.dossier.status), file=out)
     for warning in outcome.warnings:
         warn(warning)
     return EXIT_OK
@@ -163,12 +164,8 @@ def _cmd_late(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     by_code: dict[str, list[ApologyLetter]] = {}
     for letter in svc.apologies.letters():
         by_code.setdefault(letter.dossier_code, []).append(letter)
-    views = (
-        (DeadlineView.OVERDUE, "quá hạn"),
-        (DeadlineView.TODAY, "đến hạn hôm nay"),
-        (DeadlineView.SOON, "sắp đến hạn"),
-    )
-    rows = [(r, word) for view, word in views for r in svc.deadlines.rows(view, limit=1_000_000)]
+    views = (DeadlineView.OVERDUE, DeadlineView.TODAY, DeadlineView.SOON)
+    rows = [(r, label(view).lower()) for view in views for r in svc.deadlines.rows(view, 1_000_000)]
     # Settled after the appointment and still without a letter: those need one too.
     rows += [
         (r, "đã giải quyết quá hạn")
@@ -207,7 +204,7 @@ def _apology_confirm(args: argparse.Namespace, svc: Services, out: TextIO) -> in
 def _apology_deliver(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     letter = svc.apologies.deliver(args.letter_id, args.method, at=args.at)
     assert letter.status is LetterStatus.DELIVERED
-    print(f"{letter.number_text}\t{letter.dossier_code}\t{letter.status.label}", file=out)
+    print(f"{letter.number_text}\t{letter.dossier_code}\t{label(letter.status)}", file=out)
     return EXIT_OK
 
 

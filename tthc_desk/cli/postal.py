@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from tthc_desk import presentation
 from tthc_desk.cli.args import (
     EXIT_OK,
     CliError,
@@ -35,7 +36,6 @@ from tthc_desk.domain.dossier import ReturnMethod
 from tthc_desk.domain.postal import (
     PostalItem,
     PostalState,
-    parse_status_word,
     percent_text,
     s10_warning,
 )
@@ -64,7 +64,7 @@ def _when(text: str) -> datetime | date:
 def _state(text: str) -> PostalState:
     if text.strip().lower() == PostalState.WAITING.value:
         return PostalState.WAITING
-    state = parse_status_word(text)
+    state = presentation.parse_status_word(text)
     if state is None:
         choices = ", ".join(s.value for s in PostalState)
         raise argparse.ArgumentTypeError(f"“{text}” không phải trạng thái bưu gửi ({choices}).")
@@ -206,7 +206,13 @@ def _line(item: PostalItem) -> str:
     ]
     when = "; ".join(f"{label} {format_moment(value)}" for label, value in dates)
     return "\t".join(
-        [item.dossier_code, item.waybill or "-", item.state.label, when, item.batch_number or "-"]
+        [
+            item.dossier_code,
+            item.waybill or "-",
+            presentation.label(item.state),
+            when,
+            item.batch_number or "-",
+        ]
     )
 
 
@@ -281,7 +287,7 @@ def _return(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         if d.return_method is ReturnMethod.POSTAL
         else ""
     )
-    print(f"{d.code}\t{d.return_method.label}{where}", file=out)
+    print(f"{d.code}\t{presentation.label(d.return_method)}{where}", file=out)
     return EXIT_OK
 
 

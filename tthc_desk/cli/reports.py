@@ -24,6 +24,7 @@ from tthc_desk.cli.args import (
 )
 from tthc_desk.domain.periods import PeriodKind
 from tthc_desk.domain.report import Report
+from tthc_desk.presentation import period_label, period_range_text
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
@@ -93,7 +94,7 @@ def add_parsers(tree: CommandTree) -> None:
 def _summary_line(report: Report, path: Path) -> str:
     t = report.total
     return (
-        f"{path}\t{report.period.label} ({report.period.range_text.lower()})\t"
+        f"{path}\t{period_label(report.period)} ({period_range_text(report.period).lower()})\t"
         f"nhận {t.received_total}, đã giải quyết {t.settled_total} (quá hạn {t.late}), "
         f"đang giải quyết {t.pending_total} (quá hạn {t.pending_overdue})"
     )

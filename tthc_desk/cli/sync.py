@@ -28,6 +28,7 @@ from tthc_desk.cli.args import (
 )
 from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
 from tthc_desk.domain.outbox import OutboxState, SendResult
+from tthc_desk.presentation import label, receipt_text
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
@@ -174,7 +175,7 @@ def _destination_show(args: argparse.Namespace, svc: Services, out: TextIO) -> i
     dest = svc.outbox.destination()
     if dest is None:
         raise CliError("Chưa đặt nơi nhận báo cáo (tthc-desk destination set …).")
-    print(f"Tên\t{dest.name}\nLoại\t{dest.kind.label}\nĐịa chỉ\t{dest.where}", file=out)
+    print(f"Tên\t{dest.name}\nLoại\t{label(dest.kind)}\nĐịa chỉ\t{dest.where}", file=out)
     if dest.username:
         print(f"Tên đăng nhập\t{dest.username}", file=out)
     if dest.needs_secret:
@@ -184,7 +185,7 @@ def _destination_show(args: argparse.Namespace, svc: Services, out: TextIO) -> i
 
 def _destination_test(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     receipt = svc.outbox.test_destination(_prompt(args))
-    print(f"Kết nối được: {receipt.describe()}", file=out)
+    print(f"Kết nối được: {receipt_text(receipt)}", file=out)
     return EXIT_OK
 
 
@@ -220,7 +221,7 @@ def _destination_set(args: argparse.Namespace, svc: Services, out: TextIO) -> in
             + " Thêm --no-store để lưu nơi nhận mà không lưu mật khẩu."
         )
     saved = outbox.save_destination(dest, secret, store_secret=not args.no_store)
-    print(f"Đã lưu nơi nhận “{saved.name}”: {saved.kind.label}, {saved.where}", file=out)
+    print(f"Đã lưu nơi nhận “{saved.name}”: {label(saved.kind)}, {saved.where}", file=out)
     if secret and not args.no_store:
         print("Mật khẩu đã lưu trong kho mật khẩu của hệ điều hành.", file=out)
     elif saved.needs_secret and not outbox.credentials.get(saved.secret_key):
@@ -246,11 +247,11 @@ def _upload_status(svc: Services, out: TextIO) -> int:
             else ""
         )
         print(
-            f"{i.id}\t{i.file_name}\t{i.state.label}\t{i.attempts}\t{next_at}\t{i.last_error}",
+            f"{i.id}\t{i.file_name}\t{label(i.state)}\t{i.attempts}\t{next_at}\t{i.last_error}",
             file=out,
         )
     counts = svc.outbox.status_counts()
-    print("Tổng: " + ", ".join(f"{s.label.lower()} {n}" for s, n in counts.items()), file=out)
+    print("Tổng: " + ", ".join(f"{label(s).lower()} {n}" for s, n in counts.items()), file=out)
     return EXIT_OK
 
 
@@ -271,13 +272,13 @@ def _outbox_add(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     item = svc.outbox.enqueue(
         require_file(args.file), kind=args.kind, period_key=args.period, office_id=office
     )
-    print(f"{item.id}\t{item.file_name}\t{item.state.label}", file=out)
+    print(f"{item.id}\t{item.file_name}\t{label(item.state)}", file=out)
     return EXIT_OK
 
 
 def _outbox_retry(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     item = svc.outbox.retry(args.item_id)
-    print(f"{item.id}\t{item.file_name}\t{item.state.label}", file=out)
+    print(f"{item.id}\t{item.file_name}\t{label(item.state)}", file=out)
     return EXIT_OK
 
 

@@ -26,65 +26,20 @@ from typing import NamedTuple
 
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.office import DEFAULT_SESSIONS, OfficeHours, Session
-from tthc_desk.domain.text import collapse_spaces, search_tokens
+from tthc_desk.domain.text import collapse_spaces
 
 
 class DayKind(StrEnum):
-    """Why a day differs from the Monday–Friday rule. The value is the stored code."""
+    """Why a day differs from the Monday–Friday rule. The value is the stored code; the label and
+    the words an administrator may write for it are in :mod:`tthc_desk.presentation`."""
 
     HOLIDAY = "holiday"  # ngày lễ, tết
     DAY_OFF = "day_off"  # ngày nghỉ bù / nghỉ hoán đổi
     MAKEUP_WORKDAY = "makeup_workday"  # ngày làm việc bù (e.g. Saturday 22/08/2026)
 
     @property
-    def label(self) -> str:
-        return DAY_KIND_LABELS[self]
-
-    @property
     def is_working(self) -> bool:
         return self is DayKind.MAKEUP_WORKDAY
-
-    @classmethod
-    def from_label(cls, text: str | None) -> DayKind | None:
-        """Accepts the code or the Vietnamese label (or a common synonym), accents optional."""
-        key = _key(text)
-        if not key:
-            return None
-        for kind in cls:
-            if key in (_key(kind.value), _key(kind.label)):
-                return kind
-        return _DAY_KIND_ALIASES.get(key)
-
-
-DAY_KIND_LABELS: dict[DayKind, str] = {
-    DayKind.HOLIDAY: "Ngày lễ, tết",
-    DayKind.DAY_OFF: "Ngày nghỉ bù",
-    DayKind.MAKEUP_WORKDAY: "Ngày làm việc bù",
-}
-
-
-def _key(text: str | None) -> str:
-    """Accent-, case- and punctuation-free form: "Ngày lễ, tết" → "ngay le tet"."""
-    return " ".join(search_tokens(text))
-
-
-# Words administrators write in their own tables; keys are already folded by _key.
-_DAY_KIND_ALIASES: dict[str, DayKind] = {
-    "le": DayKind.HOLIDAY,
-    "tet": DayKind.HOLIDAY,
-    "ngay le": DayKind.HOLIDAY,
-    "nghi le": DayKind.HOLIDAY,
-    "nghi le tet": DayKind.HOLIDAY,
-    "nghi bu": DayKind.DAY_OFF,
-    "ngay nghi": DayKind.DAY_OFF,
-    "nghi hoan doi": DayKind.DAY_OFF,
-    "ngay nghi hoan doi": DayKind.DAY_OFF,
-    "compensatory off": DayKind.DAY_OFF,
-    "swapped off": DayKind.DAY_OFF,
-    "lam bu": DayKind.MAKEUP_WORKDAY,
-    "ngay lam bu": DayKind.MAKEUP_WORKDAY,
-    "lam viec bu": DayKind.MAKEUP_WORKDAY,
-}
 
 
 @dataclass(frozen=True)

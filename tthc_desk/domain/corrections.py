@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
+from tthc_desk.domain import naming
 from tthc_desk.domain.dossier import (
     Correction,
     ReturnMethod,
@@ -21,22 +23,24 @@ from tthc_desk.domain.dossier import (
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces, nfc
 
-CORRECTABLE_FIELDS: dict[str, str] = {
-    "applicant_name": "Họ tên người nộp",
-    "applicant_id_number": "Số định danh cá nhân",
-    "applicant_birth_date": "Ngày sinh",
-    "applicant_phone": "Số điện thoại",
-    "applicant_address": "Địa chỉ",
-    "applicant_email": "Email",
-    "authorised_name": "Người được ủy quyền",
-    "authorised_id_number": "Số định danh người được ủy quyền",
-    "return_address": "Địa chỉ nhận kết quả",
-    "return_recipient": "Người nhận kết quả qua bưu chính",
-    "return_phone": "Điện thoại người nhận kết quả",
-    "sets_count": "Số bộ hồ sơ",
-    "fee_amount": "Phí, lệ phí",
-    "note": "Ghi chú",
-}
+
+class CorrectableField(StrEnum):
+    """The intake details a correction may change; the value is the dossier's column."""
+
+    APPLICANT_NAME = "applicant_name"
+    APPLICANT_ID_NUMBER = "applicant_id_number"
+    APPLICANT_BIRTH_DATE = "applicant_birth_date"
+    APPLICANT_PHONE = "applicant_phone"
+    APPLICANT_ADDRESS = "applicant_address"
+    APPLICANT_EMAIL = "applicant_email"
+    AUTHORISED_NAME = "authorised_name"
+    AUTHORISED_ID_NUMBER = "authorised_id_number"
+    RETURN_ADDRESS = "return_address"
+    RETURN_RECIPIENT = "return_recipient"
+    RETURN_PHONE = "return_phone"
+    SETS_COUNT = "sets_count"
+    FEE_AMOUNT = "fee_amount"
+    NOTE = "note"
 
 
 def check_request(changes: Mapping[str, object], reason: str) -> str:
@@ -44,7 +48,7 @@ def check_request(changes: Mapping[str, object], reason: str) -> str:
     reason = collapse_spaces(reason)
     if not reason:
         raise ValidationError.for_field("reason", "Sửa thông tin hồ sơ cần ghi rõ lý do.")
-    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    unknown = set(changes) - set(CorrectableField)
     if unknown:
         raise ValidationError.for_field(
             "changes", f"Không sửa được mục: {', '.join(sorted(unknown))}."
@@ -81,9 +85,9 @@ def _number(name: str, value: Any, _method: ReturnMethod) -> tuple[object, str |
     try:
         number = int(value)
     except (TypeError, ValueError):
-        return _UNREADABLE, f"{CORRECTABLE_FIELDS[name]} phải là số nguyên."
+        return _UNREADABLE, f"{naming.name(CorrectableField(name))} phải là số nguyên."
     if number < (1 if name == "sets_count" else 0):
-        return number, f"{CORRECTABLE_FIELDS[name]} không hợp lệ."
+        return number, f"{naming.name(CorrectableField(name))} không hợp lệ."
     return number, None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from tthc_desk.domain.calendar import WorkCalendar
 from tthc_desk.domain.errors import ValidationError
@@ -84,6 +85,14 @@ def _end_of_period(last_day: date, calendar: WorkCalendar) -> datetime:
 
 
 # -- what needs attention ---------------------------------------------------------------------
+class DeadlineView(StrEnum):
+    """The running dossiers that need attention: due today, due soon, overdue."""
+
+    TODAY = "today"
+    SOON = "soon"
+    OVERDUE = "overdue"
+
+
 @dataclass(frozen=True)
 class DueWindow:
     """Running dossiers due in ``[low, high)``; None leaves that side open."""

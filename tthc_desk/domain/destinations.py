@@ -18,15 +18,6 @@ class DestinationKind(StrEnum):
     SMTP = "smtp"
     FOLDER = "folder"
 
-    @property
-    def label(self) -> str:
-        return {
-            "webdav": "Thư mục WebDAV/HTTPS (PUT)",
-            "https_post": "Địa chỉ HTTPS nhận tệp (POST)",
-            "smtp": "Thư điện tử (SMTP)",
-            "folder": "Thư mục trên máy hoặc mạng nội bộ",
-        }[self.value]
-
 
 class TlsMode(StrEnum):
     STARTTLS = "starttls"

@@ -1,4 +1,7 @@
-"""Dossiers (hồ sơ): channels, statuses, the intake draft and the saved dossier."""
+"""Dossiers (hồ sơ): channels, statuses, the intake draft and the saved dossier.
+
+The enums are codes; their Vietnamese labels are in :mod:`tthc_desk.presentation`.
+"""
 
 from __future__ import annotations
 
@@ -15,22 +18,10 @@ class Channel(StrEnum):
     POSTAL = "postal"
     ONLINE = "online"
 
-    @property
-    def label(self) -> str:
-        return {"direct": "Trực tiếp", "postal": "Bưu chính công ích", "online": "Trực tuyến"}[
-            self.value
-        ]
-
 
 class ReturnMethod(StrEnum):
     COUNTER = "counter"
     POSTAL = "postal"
-
-    @property
-    def label(self) -> str:
-        return {"counter": "Tại Bộ phận Một cửa", "postal": "Qua dịch vụ bưu chính công ích"}[
-            self.value
-        ]
 
 
 class Status(StrEnum):
@@ -44,22 +35,6 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"  # Rút hồ sơ
     CLOSED = "closed"  # Đóng
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS: dict[Status, str] = {
-    Status.RECEIVED: "Mới tiếp nhận",
-    Status.IN_PROGRESS: "Đang giải quyết",
-    Status.SUPPLEMENT: "Chờ bổ sung",
-    Status.RESULT_READY: "Có kết quả",
-    Status.RETURNED: "Đã trả kết quả",
-    Status.REFUSED: "Từ chối",
-    Status.STOPPED: "Dừng giải quyết",
-    Status.WITHDRAWN: "Rút hồ sơ",
-    Status.CLOSED: "Đóng",
-}
 
 # ASCII digits only: ``\d`` would also take fullwidth or other scripts' digits, which some input
 # methods type and which would never match the same number typed at the next visit.
@@ -180,7 +155,7 @@ class Dossier:
     field: str
     deciding_agency: str
     handling_unit: str
-    duration_text: str
+    duration_text: str  # the duration kept at intake, as presentation.duration_text words it
     applicant: Person
     authorised: Person | None
     channel: Channel

@@ -13,6 +13,7 @@ from typing import Any
 
 from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.naming import name
 
 
 class Move(StrEnum):
@@ -28,22 +29,6 @@ class Move(StrEnum):
     WITHDRAWN = "withdrawn"  # the applicant took the dossier back
     CLOSED = "closed"  # supplement not provided in time
 
-    @property
-    def label(self) -> str:
-        return MOVE_LABELS[self]
-
-
-MOVE_LABELS: dict[Move, str] = {
-    Move.HAND_OVER: "Chuyển xử lý",
-    Move.SUPPLEMENT: "Yêu cầu bổ sung",
-    Move.SUPPLEMENTED: "Nhận hồ sơ đã bổ sung",
-    Move.RESULT_READY: "Nhận kết quả",
-    Move.RETURNED: "Trả kết quả",
-    Move.REFUSED: "Từ chối giải quyết",
-    Move.STOPPED: "Dừng giải quyết",
-    Move.WITHDRAWN: "Rút hồ sơ",
-    Move.CLOSED: "Đóng hồ sơ",
-}
 
 _OPEN_EXITS = {
     Move.REFUSED: Status.REFUSED,
@@ -97,10 +82,10 @@ def next_status(status: Status, move: Move) -> Status:
     """The status after ``move``, or a ValidationError saying why the move is impossible."""
     target = TRANSITIONS[status].get(move)
     if target is None:
-        possible = ", ".join(m.label.lower() for m in TRANSITIONS[status]) or "không còn bước nào"
+        possible = ", ".join(name(m).lower() for m in TRANSITIONS[status]) or "không còn bước nào"
         raise ValidationError.for_field(
             "move",
-            f"Không thể “{move.label.lower()}” hồ sơ đang ở trạng thái “{status.label}”"
+            f"Không thể “{name(move).lower()}” hồ sơ đang ở trạng thái “{name(status)}”"
             f" (có thể: {possible}).",
         )
     return target
@@ -111,18 +96,10 @@ class Timeliness(StrEnum):
     ON_TIME = "on_time"
     LATE = "late"
 
-    @property
-    def label(self) -> str:
-        return {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}[self.value]
-
 
 class OpenTimeliness(StrEnum):
     WITHIN = "within"
     OVERDUE = "overdue"
-
-    @property
-    def label(self) -> str:
-        return {"within": "Trong hạn", "overdue": "Quá hạn"}[self.value]
 
 
 class Granularity(StrEnum):
@@ -172,36 +149,33 @@ def extension_counts(
     return recorded_at.date() <= previous_working_day and recorded_at < original_due
 
 
+class EventKind(StrEnum):
+    """The steps of a dossier's history besides the moves (whose kind is the Move's value)."""
+
+    RECEIVED = "received"
+    CORRECTED = "corrected"
+    APOLOGY = "apology"
+    APOLOGY_DELIVERED = "apology_delivered"
+    # Public postal service (services/postal_service.py). The handover itself is a "returned".
+    RETURN_CHANGED = "return_changed"
+    POSTAL_WAYBILL = "postal_waybill"
+    POSTAL_DELIVERED = "postal_delivered"
+    POSTAL_FAILED = "postal_failed"
+    POSTAL_RETURNED = "postal_returned"
+
+
 @dataclass(frozen=True)
 class DossierEvent:
     """One step of a dossier's history, as shown on the timeline and the control slip."""
 
     at: datetime
-    kind: str  # "received", "corrected", "apology", or a Move value
+    kind: str  # an EventKind or a Move value
     actor: str = ""
     from_unit: str = ""
     to_unit: str = ""
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS.get(self.kind) or Move(self.kind).label
-
-
-EVENT_LABELS: dict[str, str] = {
-    "received": "Tiếp nhận hồ sơ",
-    "corrected": "Sửa thông tin hồ sơ",
-    "apology": "Lập phiếu xin lỗi, hẹn lại",
-    "apology_delivered": "Đã gửi phiếu xin lỗi",
-    # Public postal service (services/postal_service.py). The handover itself is a "returned".
-    "return_changed": "Đổi nơi nhận kết quả",
-    "postal_waybill": "Ghi số hiệu bưu gửi",
-    "postal_delivered": "Bưu điện phát thành công",
-    "postal_failed": "Bưu điện phát không thành công",
-    "postal_returned": "Bưu điện chuyển hoàn kết quả về Bộ phận Một cửa",
-}
 
 
 APOLOGY_REASONS: tuple[str, ...] = (
@@ -214,31 +188,23 @@ APOLOGY_REASONS: tuple[str, ...] = (
 )
 
 
-SATISFACTION_LEVELS: dict[str, str] = {
-    "very_satisfied": "Rất hài lòng",
-    "satisfied": "Hài lòng",
-    "dissatisfied": "Không hài lòng",
-}
+class Rating(StrEnum):
+    """How satisfied the applicant said they were when the result was returned."""
+
+    VERY_SATISFIED = "very_satisfied"
+    SATISFIED = "satisfied"
+    DISSATISFIED = "dissatisfied"
 
 
-def parse_rating(text: str) -> str:
-    """Accept the code or the Vietnamese label, with or without accents."""
-    from tthc_desk.domain.text import fold
+RATING_PROBLEM = "Mức hài lòng phải là “Rất hài lòng”, “Hài lòng” hoặc “Không hài lòng”."
 
-    key = fold(text).strip().replace("-", "_").replace(" ", "_")
-    for code, label in SATISFACTION_LEVELS.items():
-        if key in (code, fold(label).replace(" ", "_")):
-            return code
-    aliases = {
-        "rat_hai_long": "very_satisfied",
-        "hai_long": "satisfied",
-        "khong_hai_long": "dissatisfied",
-    }
-    if key in aliases:
-        return aliases[key]
-    raise ValidationError.for_field(
-        "rating", "Mức hài lòng phải là “Rất hài lòng”, “Hài lòng” hoặc “Không hài lòng”."
-    )
+
+def rating_of(code: str) -> Rating:
+    """The rating a code names, or a ValidationError (presentation reads the labels typed)."""
+    try:
+        return Rating(code)
+    except ValueError:
+        raise ValidationError.for_field("rating", RATING_PROBLEM) from None
 
 
 SUPPLEMENT_REQUEST_LIMIT_DAYS = 3  # working days after receipt (ND 118 Đ19.5)
@@ -249,12 +215,6 @@ class LetterStatus(StrEnum):
     DRAFT = "draft"
     CONFIRMED = "confirmed"
     DELIVERED = "delivered"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Dự thảo", "confirmed": "Đã ký, chờ gửi", "delivered": "Đã gửi"}[
-            self.value
-        ]
 
 
 @dataclass(frozen=True)

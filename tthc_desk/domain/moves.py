@@ -19,7 +19,6 @@ from tthc_desk.domain.dossier import PaperItem, Status
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.intake import FUTURE_TOLERANCE
 from tthc_desk.domain.lifecycle import (
-    SATISFACTION_LEVELS,
     SETTLED,
     SUPPLEMENT_REQUEST_LIMIT_DAYS,
     DossierEvent,
@@ -27,8 +26,9 @@ from tthc_desk.domain.lifecycle import (
     Move,
     classify,
     next_status,
-    parse_rating,
+    rating_of,
 )
+from tthc_desk.domain.naming import name
 from tthc_desk.domain.procedure import Duration
 from tthc_desk.domain.text import collapse_spaces, nfc
 
@@ -44,7 +44,7 @@ class MoveRequest:
     reason: str = ""  # supplement, refusal, stop, withdrawal, closing
     papers: tuple[PaperItem, ...] = ()  # supplement: what is missing
     taken_by: str = ""  # returned: who took the result (default: the applicant)
-    rating: str = ""  # returned: satisfaction code or label
+    rating: str = ""  # returned: a Rating code (the services also read its label)
     rating_comment: str = ""
     actor: str | None = None  # None: the clerk at the counter
 
@@ -241,18 +241,20 @@ def _returned(
     s: DossierState, req: MoveRequest, at: datetime, reason: str, ctx: MoveContext
 ) -> _Step:
     taken_by = collapse_spaces(req.taken_by) or s.authorised_name or s.applicant_name
-    rating = parse_rating(req.rating) if nfc(req.rating) else ""
+    rating = rating_of(nfc(req.rating)) if nfc(req.rating) else None
+    code, rating_label = (rating.value, name(rating)) if rating else ("", "")
     comment = collapse_spaces(req.rating_comment)
     changes: dict[str, object] = {
         "returned_at": at,
         "returned_to": taken_by,
-        "rating": rating,
+        "rating": code,
         "rating_comment": comment,
     }
+    # The label is kept as said on the day: the timeline shows it as recorded.
     data = {
         "taken_by": taken_by,
-        "rating": rating,
-        "rating_label": SATISFACTION_LEVELS.get(rating, ""),
+        "rating": code,
+        "rating_label": rating_label,
         "rating_comment": comment,
     }
     return _Step(ctx.office, taken_by, changes, data)

@@ -25,16 +25,6 @@ class OutboxState(StrEnum):
     FAILED = "failed"
     REPLACED = "replaced"  # a newer version of the same report was queued before this one went
 
-    @property
-    def label(self) -> str:
-        return {
-            "waiting": "Đang chờ gửi",
-            "sending": "Đang gửi",
-            "sent": "Đã gửi",
-            "failed": "Gửi không được – cần xử lý",
-            "replaced": "Không gửi: đã có bản mới thay thế",
-        }[self.value]
-
 
 #: States a try may pick up: waiting, or ``sending`` left behind by a crash (its lease ran out).
 SENDABLE = (OutboxState.WAITING, OutboxState.SENDING)
@@ -123,17 +113,12 @@ class SendResult:
 
 @dataclass(frozen=True)
 class DeliveryReceipt:
-    """The destination's answer: status code (HTTP or SMTP) and its reply text, kept on the item."""
+    """The destination's answer: status code (HTTP or SMTP) and its reply text, kept on the item
+    as :func:`tthc_desk.presentation.receipt_text` words it."""
 
     status: int | None
     reply: str
     already_there: bool = False  # found on the server from an earlier attempt: not sent again
-
-    def describe(self) -> str:
-        text = f"{self.status} {self.reply}".strip() if self.status is not None else self.reply
-        if self.already_there:
-            text = f"Đã có sẵn trên máy chủ từ lần gửi trước. {text}".strip()
-        return text
 
 
 def backoff(attempts: int) -> timedelta:

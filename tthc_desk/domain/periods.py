@@ -30,25 +30,16 @@ class PeriodKind(StrEnum):
     YEAR = "year"
     CUSTOM = "custom"
 
-    @property
-    def label(self) -> str:
-        return {
-            "week": "Tuần",
-            "month": "Tháng",
-            "quarter": "Quý",
-            "half": "6 tháng",
-            "year": "Năm",
-            "custom": "Khoảng thời gian",
-        }[self.value]
-
 
 @dataclass(frozen=True)
 class Period:
+    """A reporting period; :func:`tthc_desk.presentation.period_label` words it ("Tuần 09/2026",
+    "Quý I năm 2026", …) from its kind and key."""
+
     kind: PeriodKind
     start: date  # first day, inclusive
     end: date  # last day, inclusive
     key: str
-    label: str  # "Tuần 09/2026", "Quý I năm 2026", …
 
     @property
     def starts_at(self) -> datetime:
@@ -58,13 +49,6 @@ class Period:
     def as_of(self) -> datetime:
         """The end of the period (midnight after its last day): figures are as of this moment."""
         return datetime.combine(self.end + timedelta(days=1), time.min)
-
-    @property
-    def range_text(self) -> str:
-        return f"Từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
-
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def _month_start(year: int, month: int, cutoff: bool) -> date:
@@ -92,13 +76,7 @@ def week(iso_year: int, iso_week: int, week_start: int = 0) -> Period:
         ) from exc
     start = monday + timedelta(days=week_start)
     end = start + timedelta(days=6)
-    return Period(
-        PeriodKind.WEEK,
-        start,
-        end,
-        f"{iso_year}-W{iso_week:02d}",
-        f"Tuần {iso_week:02d}/{iso_year}",
-    )
+    return Period(PeriodKind.WEEK, start, end, f"{iso_year}-W{iso_week:02d}")
 
 
 def week_of(day: date, week_start: int = 0) -> Period:
@@ -121,12 +99,11 @@ def month(year: int, month_: int, cutoff: bool = True) -> Period:
         _month_start(year, month_, cutoff),
         _month_end(year, month_, cutoff),
         f"{year}-{month_:02d}",
-        f"Tháng {month_:02d} năm {year}",
     )
 
 
 def quarter(year: int, q: int, cutoff: bool = True) -> Period:
-    if q not in ROMAN:
+    if not 1 <= q <= 4:
         raise ValidationError.for_field("period", f"Quý {q} không hợp lệ (1–4).")
     first, last = 3 * q - 2, 3 * q
     return Period(
@@ -134,7 +111,6 @@ def quarter(year: int, q: int, cutoff: bool = True) -> Period:
         _month_start(year, first, cutoff),
         _month_end(year, last, cutoff),
         f"{year}-Q{q}",
-        f"Quý {ROMAN[q]} năm {year}",
     )
 
 
@@ -142,13 +118,11 @@ def half(year: int, h: int, cutoff: bool = True) -> Period:
     if h not in (1, 2):
         raise ValidationError.for_field("period", f"Kỳ 6 tháng {h} không hợp lệ (1 hoặc 2).")
     first, last = (1, 6) if h == 1 else (7, 12)
-    label = f"6 tháng đầu năm {year}" if h == 1 else f"6 tháng cuối năm {year}"
     return Period(
         PeriodKind.HALF,
         _month_start(year, first, cutoff),
         _month_end(year, last, cutoff),
         f"{year}-H{h}",
-        label,
     )
 
 
@@ -158,7 +132,6 @@ def year(year_: int, cutoff: bool = True) -> Period:
         _month_start(year_, 1, cutoff),
         _month_end(year_, 12, cutoff),
         f"{year_}",
-        f"Năm {year_}",
     )
 
 
@@ -167,13 +140,7 @@ def custom(start: date, end: date) -> Period:
         raise ValidationError.for_field(
             "period", "Ngày cuối phải từ ngày đầu trở đi: sửa lại khoảng thời gian."
         )
-    return Period(
-        PeriodKind.CUSTOM,
-        start,
-        end,
-        f"{start:%Y-%m-%d}_{end:%Y-%m-%d}",
-        f"Từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
-    )
+    return Period(PeriodKind.CUSTOM, start, end, f"{start:%Y-%m-%d}_{end:%Y-%m-%d}")
 
 
 def containing(kind: PeriodKind, day: date, cutoff: bool = True) -> Period:

@@ -1,5 +1,5 @@
 """Public postal service (bưu chính công ích): the delivery states of a result sent by post,
-the changes allowed between them, waybill numbers, and the words of a post office status file.
+the changes allowed between them, and waybill numbers.
 
 rules.md "Channels, postal service", reference.md §5 (QĐ 45/2016/QĐ-TTg): a result registered
 for return by post waits at the office, is handed to the post office on a numbered list (the
@@ -16,7 +16,8 @@ from enum import StrEnum
 
 from tthc_desk.domain.dossier import ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.text import fold, nfc
+from tthc_desk.domain.naming import name
+from tthc_desk.domain.text import nfc
 
 #: Who carries the result once it leaves the counter (the other side of a handover).
 POST_OFFICE = "Bưu chính công ích"
@@ -40,18 +41,6 @@ class PostalState(StrEnum):
     FAILED = "failed"  # a delivery attempt failed; the post tries again or sends it back
     RETURNED = "returned"  # sent back to the one-stop office (chuyển hoàn)
 
-    @property
-    def label(self) -> str:
-        return POSTAL_STATE_LABELS[self]
-
-
-POSTAL_STATE_LABELS: dict[PostalState, str] = {
-    PostalState.WAITING: "Chờ giao bưu điện",
-    PostalState.HANDED_OVER: "Đã giao bưu điện",
-    PostalState.DELIVERED: "Đã phát thành công",
-    PostalState.FAILED: "Phát không thành công",
-    PostalState.RETURNED: "Chuyển hoàn về Bộ phận Một cửa",
-}
 
 #: The states a status update (by hand or from the post office's file) may lead to.
 OUTCOMES = (PostalState.DELIVERED, PostalState.FAILED, PostalState.RETURNED)
@@ -75,9 +64,9 @@ def change_problem(current: PostalState, target: PostalState) -> str | None:
         return None
     if not TRANSITIONS[current]:
         return (
-            f"Bưu gửi đã ở trạng thái cuối “{current.label}”, không đổi sang “{target.label}” được."
+            f"Bưu gửi đã ở trạng thái cuối “{name(current)}”, không đổi sang “{name(target)}” được."
         )
-    return f"Không chuyển được từ “{current.label}” sang “{target.label}”."
+    return f"Không chuyển được từ “{name(current)}” sang “{name(target)}”."
 
 
 # -- waybill numbers ---------------------------------------------------------------------------
@@ -136,50 +125,11 @@ def s10_warning(value: str) -> str | None:
 
 # -- status words ------------------------------------------------------------------------------
 
-_STATUS_WORDS: dict[str, PostalState] = {}
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", fold(text)).strip()
-
-
-for _state in PostalState:
-    _STATUS_WORDS[_key(_state.value)] = _state
-    _STATUS_WORDS[_key(_state.label)] = _state
-_STATUS_WORDS.update(
-    {
-        _key(word): state
-        for word, state in (
-            ("handed-over", PostalState.HANDED_OVER),
-            ("accepted", PostalState.HANDED_OVER),
-            ("Đã nhận bưu gửi", PostalState.HANDED_OVER),
-            ("Đã chấp nhận", PostalState.HANDED_OVER),
-            ("Phát thành công", PostalState.DELIVERED),
-            ("Đã phát", PostalState.DELIVERED),
-            ("Thành công", PostalState.DELIVERED),
-            ("Không thành công", PostalState.FAILED),
-            ("Phát không thành công", PostalState.FAILED),
-            ("Chưa phát được", PostalState.FAILED),
-            ("Chuyển hoàn", PostalState.RETURNED),
-            ("Đã chuyển hoàn", PostalState.RETURNED),
-            ("Hoàn", PostalState.RETURNED),
-            ("returned to sender", PostalState.RETURNED),
-        )
-    }
-)
-_STATUS_WORDS.pop(_key(PostalState.WAITING.value))
-_STATUS_WORDS.pop(_key(PostalState.WAITING.label))
-
-#: What a status file or the ``--status`` option may say, as shown in messages.
+#: What a status file or the ``--status`` option may say, as shown in messages. The words
+#: themselves are read by :func:`tthc_desk.presentation.parse_status_word`.
 STATUS_CHOICES = (
     "delivered (Đã phát thành công), failed (Phát không thành công), returned (Chuyển hoàn)"
 )
-
-
-def parse_status_word(text: str | None) -> PostalState | None:
-    """The state a post office status word means (code or label, with or without accents,
-    any case), or None when the word is unknown. "Chờ giao bưu điện" is never a post status."""
-    return _STATUS_WORDS.get(_key(text or ""))
 
 
 # -- numbers of the handover lists --------------------------------------------------------------
@@ -224,10 +174,6 @@ class PostalItem:
     note: str = ""
     fee_amount: int = 0
     taken_at_counter: bool = False  # sent back (chuyển hoàn), then returned in person
-
-    @property
-    def state_label(self) -> str:
-        return self.state.label
 
     @property
     def last_moment(self) -> datetime | None:

@@ -14,7 +14,8 @@ from datetime import date, datetime, time
 
 from tthc_desk.domain.dossier import ReturnMethod, Status
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
-from tthc_desk.domain.lifecycle import DossierEvent, Move, next_status
+from tthc_desk.domain.lifecycle import DossierEvent, EventKind, Move, next_status
+from tthc_desk.domain.naming import name
 from tthc_desk.domain.postal import (
     FUTURE_TOLERANCE,
     POST_OFFICE,
@@ -28,7 +29,7 @@ from tthc_desk.domain.postal import (
 from tthc_desk.domain.text import nfc
 
 #: The history step of a waybill recorded after the list was made.
-WAYBILL_RECORDED = "postal_waybill"
+WAYBILL_RECORDED = EventKind.POSTAL_WAYBILL.value
 
 #: When the office hours of a day are unknown, the handover of that day is placed at 17:00.
 DEFAULT_DAY_END = time(17, 0)
@@ -93,7 +94,7 @@ def candidate_problem(code: str, dossier: PostalDossier | None) -> str | None:
         return f"Hồ sơ {code} không đăng ký nhận kết quả qua bưu chính."
     if dossier.status is not Status.RESULT_READY:
         return (
-            f"Hồ sơ {code} đang ở trạng thái “{dossier.status.label}”, "
+            f"Hồ sơ {code} đang ở trạng thái “{name(dossier.status)}”, "
             "chưa có kết quả để giao bưu điện."
         )
     return None
@@ -138,7 +139,7 @@ def ensure_waybill_editable(item: PostalItem) -> None:
     if item.state in (PostalState.DELIVERED, PostalState.RETURNED):
         raise ValidationError.for_field(
             "waybill",
-            f"Bưu gửi của hồ sơ {item.dossier_code} đã “{item.state.label}”: "
+            f"Bưu gửi của hồ sơ {item.dossier_code} đã “{name(item.state)}”: "
             "không sửa số hiệu được nữa.",
         )
 

@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 
 from tthc_desk.domain.dossier import ReturnMethod, Status
 from tthc_desk.domain.errors import Problem, ValidationError
-from tthc_desk.domain.lifecycle import DossierEvent
+from tthc_desk.domain.lifecycle import DossierEvent, EventKind
+from tthc_desk.domain.naming import name
 from tthc_desk.domain.postal import (
     FUTURE_TOLERANCE,
     OUTCOMES,
@@ -27,25 +28,24 @@ from tthc_desk.domain.postal import (
     StatusRow,
     change_problem,
     minute,
-    parse_status_word,
 )
 
 #: The history step each outcome writes.
 OUTCOME_EVENTS = {
-    PostalState.DELIVERED: "postal_delivered",
-    PostalState.FAILED: "postal_failed",
-    PostalState.RETURNED: "postal_returned",
+    PostalState.DELIVERED: EventKind.POSTAL_DELIVERED.value,
+    PostalState.FAILED: EventKind.POSTAL_FAILED.value,
+    PostalState.RETURNED: EventKind.POSTAL_RETURNED.value,
 }
 
 
-def parse_outcome(state: PostalState | str) -> PostalState:
-    """The outcome a state or a status word names, or a ValidationError on ``state``."""
-    target = state if isinstance(state, PostalState) else parse_status_word(state)
-    if target is None or target not in OUTCOMES:
+def check_outcome(state: PostalState | None) -> PostalState:
+    """``state`` when it is an outcome the post may report, else a ValidationError on ``state``
+    (None: a word nobody could read, see :func:`tthc_desk.presentation.parse_outcome`)."""
+    if state is None or state not in OUTCOMES:
         raise ValidationError.for_field(
             "state", f"Trạng thái bưu gửi phải là một trong: {STATUS_CHOICES}."
         )
-    return target
+    return state
 
 
 def outcome_row(
@@ -235,7 +235,7 @@ def plan_outcome(
         actor,
         from_unit=POST_OFFICE,
         to_unit=office if sent_back else item.recipient_name,
-        note=note or f"{state.label} (bưu gửi {item.waybill or 'chưa có số hiệu'})",
+        note=note or f"{name(state)} (bưu gửi {item.waybill or 'chưa có số hiệu'})",
         data=data,
     )
     return Outcome(after, sent_back, event)

@@ -19,14 +19,15 @@ from tthc_desk.domain.dossier import (
     return_address_problem,
 )
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
-from tthc_desk.domain.lifecycle import DossierEvent
+from tthc_desk.domain.lifecycle import DossierEvent, EventKind
+from tthc_desk.domain.naming import name
 from tthc_desk.domain.postal import PostalDossier
 from tthc_desk.domain.text import collapse_spaces, nfc
 
 #: Statuses in which the applicant may still change how the result reaches them.
 CHANGEABLE = (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY)
 
-RETURN_CHANGED = "return_changed"
+RETURN_CHANGED = EventKind.RETURN_CHANGED.value
 
 
 def parse_return_method(value: ReturnMethod | str) -> ReturnMethod:
@@ -141,7 +142,7 @@ def plan_return_change(
     if dossier.status not in CHANGEABLE:
         raise ValidationError.for_field(
             "return_method",
-            f"Hồ sơ đang ở trạng thái “{dossier.status.label}”: không đổi được nơi nhận kết quả.",
+            f"Hồ sơ đang ở trạng thái “{name(dossier.status)}”: không đổi được nơi nhận kết quả.",
         )
     new = requested_contact(dossier, request)
     contact_problems(new, postal_allowed).raise_if_any(
@@ -150,7 +151,7 @@ def plan_return_change(
     old = ReturnContact.of(dossier)
     if new == old:
         raise ValidationError.for_field("return_method", "Không có thông tin nào thay đổi.")
-    note = collapse_spaces(request.reason) or f"Nhận kết quả: {request.method.label.lower()}"
+    note = collapse_spaces(request.reason) or f"Nhận kết quả: {name(request.method).lower()}"
     return ReturnChange(old, new, note)
 
 

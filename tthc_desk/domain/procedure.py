@@ -15,7 +15,8 @@ from tthc_desk.domain.text import collapse_spaces, fold, nfc, search_tokens
 class DurationUnit(StrEnum):
     """Unit of a procedure's legal processing time.
 
-    The value is the code stored in the database and written in catalog workbooks.
+    The value is the code stored in the database; catalog workbooks write the label
+    (:mod:`tthc_desk.presentation`) and read either.
     """
 
     WORKING_DAYS = "working_days"  # ngày làm việc
@@ -23,28 +24,6 @@ class DurationUnit(StrEnum):
     CALENDAR_DAYS = "calendar_days"  # ngày (lịch)
     MONTHS = "months"  # tháng
     SAME_DAY = "same_day"  # trong ngày, với giờ chốt (mặc định 15:00)
-
-    @property
-    def label(self) -> str:
-        return DURATION_UNIT_LABELS[self]
-
-    @classmethod
-    def from_label(cls, text: str) -> DurationUnit | None:
-        """Accepts the code or the Vietnamese label, with or without accents."""
-        key = fold(text).strip()
-        for unit in cls:
-            if key in (unit.value, fold(unit.label)):
-                return unit
-        return None
-
-
-DURATION_UNIT_LABELS: dict[DurationUnit, str] = {
-    DurationUnit.WORKING_DAYS: "ngày làm việc",
-    DurationUnit.WORKING_HOURS: "giờ làm việc",
-    DurationUnit.CALENDAR_DAYS: "ngày",
-    DurationUnit.MONTHS: "tháng",
-    DurationUnit.SAME_DAY: "trong ngày",
-}
 
 
 @dataclass(frozen=True)
@@ -54,40 +33,11 @@ class Duration:
     value: int
     unit: DurationUnit
 
-    def describe(self) -> str:
-        if self.unit is DurationUnit.SAME_DAY:
-            return "Trong ngày"
-        return f"{self.value} {self.unit.label}"
-
 
 class PaperKind(StrEnum):
     ORIGINAL = "original"  # Bản chính
     CERTIFIED = "certified"  # Bản sao có chứng thực
     PHOTOCOPY = "photocopy"  # Bản photo / bản sao
-
-    @property
-    def label(self) -> str:
-        return PAPER_KIND_LABELS[self]
-
-    @classmethod
-    def from_label(cls, text: str) -> PaperKind | None:
-        key = fold(text).strip()
-        for kind in cls:
-            if key in (kind.value, fold(kind.label)):
-                return kind
-        aliases = {
-            "ban sao": cls.PHOTOCOPY,
-            "ban sao chung thuc": cls.CERTIFIED,
-            "chung thuc": cls.CERTIFIED,
-        }
-        return aliases.get(key)
-
-
-PAPER_KIND_LABELS: dict[PaperKind, str] = {
-    PaperKind.ORIGINAL: "Bản chính",
-    PaperKind.CERTIFIED: "Bản chứng thực",
-    PaperKind.PHOTOCOPY: "Bản photo",
-}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,15 @@ from tthc_desk.domain.apology import letter_number_text
 from tthc_desk.domain.calendar import WorkCalendar
 from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.lifecycle import OPEN, SETTLED, Granularity, classify, classify_open
+from tthc_desk.domain.lifecycle import (
+    OPEN,
+    SETTLED,
+    Granularity,
+    OpenTimeliness,
+    Timeliness,
+    classify,
+    classify_open,
+)
 
 #: The columns of Mẫu 07 in order (their labels are in ``resources/templates/ledger.toml``); the
 #: five dates share one grouped heading. The printed and the Excel ledger both use them.
@@ -56,8 +64,8 @@ class LedgerRow:
     handed_over_at: datetime | None  # first hand-off to the handling unit
     settled_at: datetime | None  # result (or refusal/stop) back at the office
     returned_at: datetime | None
-    status_label: str
-    timeliness_label: str  # Trước hạn / Đúng hạn / Quá hạn, or Trong hạn / Quá hạn if open
+    status: Status
+    timeliness: Timeliness | OpenTimeliness | None  # None: withdrawn or closed
     note: str = ""
 
 
@@ -79,7 +87,7 @@ class LateRow:
     responsible_unit: str
     letter_number: str  # empty: no apology letter yet
     letter_date: datetime | None
-    status_label: str
+    status: Status
 
 
 def late_counts(rows: Sequence[LateRow]) -> dict[str, int]:
@@ -133,19 +141,19 @@ class LedgerSource(NamedTuple):
     note: str
 
 
-def timeliness_label(
+def timeliness(
     status: Status,
     settled: datetime | None,
     due: datetime,
     as_of: datetime,
     granularity: Granularity,
-) -> str:
-    """Trước hạn / Đúng hạn / Quá hạn when settled, Trong hạn / Quá hạn at ``as_of`` when open."""
+) -> Timeliness | OpenTimeliness | None:
+    """Early / on time / late when settled, within time / overdue at ``as_of`` when open."""
     if status in SETTLED and settled is not None:
-        return classify(settled, due, granularity).label
+        return classify(settled, due, granularity)
     if status in OPEN:
-        return classify_open(status, due, as_of).label
-    return ""  # withdrawn or closed: neither settled nor pending
+        return classify_open(status, due, as_of)
+    return None  # withdrawn or closed: neither settled nor pending
 
 
 def ledger_row(src: LedgerSource, as_of: datetime, granularity: Granularity) -> LedgerRow:
@@ -166,10 +174,8 @@ def ledger_row(src: LedgerSource, as_of: datetime, granularity: Granularity) -> 
         handed_over_at=src.handed_over_at,
         settled_at=src.settled_at,
         returned_at=src.returned_at,
-        status_label=src.status.label,
-        timeliness_label=timeliness_label(
-            src.status, src.settled_at, src.due_at, as_of, granularity
-        ),
+        status=src.status,
+        timeliness=timeliness(src.status, src.settled_at, src.due_at, as_of, granularity),
         note=src.note or "",
     )
 
@@ -217,7 +223,7 @@ def late_row(src: LateSource, as_of: datetime, calendar: WorkCalendar) -> LateRo
         responsible_unit=src.responsible_unit or "",
         letter_number=letter,
         letter_date=src.letter_at if letter else None,
-        status_label=src.status.label,
+        status=src.status,
     )
 
 

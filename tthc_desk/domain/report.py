@@ -44,16 +44,6 @@ class Outcome(StrEnum):
     OVERDUE = "overdue"  # pending at the end, overdue
 
     @property
-    def label(self) -> str:
-        return {
-            "early": "Trước hạn",
-            "on_time": "Đúng hạn",
-            "late": "Quá hạn",
-            "within": "Đang giải quyết, trong hạn",
-            "overdue": "Đang giải quyết, quá hạn",
-        }[self.value]
-
-    @property
     def settled(self) -> bool:
         return self in (Outcome.EARLY, Outcome.ON_TIME, Outcome.LATE)
 
@@ -133,7 +123,7 @@ class ReportDossier:
     settled_at: datetime | None  # settled or ended in the period; None: pending at the end
     outcome: Outcome
     carried_over: bool
-    status_label: str  # the status at the period's end
+    status: Status  # the status at the period's end
     late_reason: str = ""
     responsible_unit: str = ""
     letter_number: str = ""  # a signed apology letter, by the period's end
@@ -235,9 +225,18 @@ class Targets:
         return cls(**{k: float(v) for k, v in data.items() if k in known})
 
 
+class TargetKind(StrEnum):
+    """The plan targets a report is held to (the fields of :class:`Targets`)."""
+
+    ON_TIME = "on_time"  # settled early or on time
+    EARLY = "early"  # settled early
+    APOLOGISED = "apologised"  # late dossiers with an apology letter
+    SATISFIED = "satisfied"  # applicants satisfied or very satisfied
+
+
 @dataclass(frozen=True)
 class TargetResult:
-    label: str
+    kind: TargetKind
     target: float
     value: float | None  # None: nothing to measure in the period
     strict: bool  # "more than" (True) or "at least" (False)
@@ -275,7 +274,7 @@ def evaluate(total: Row06a, extra: ExtraFigures, targets: Targets) -> list[Targe
     happy = extra.very_satisfied + extra.satisfied
     return [
         TargetResult(
-            "Hồ sơ giải quyết trước hạn và đúng hạn",
+            TargetKind.ON_TIME,
             targets.on_time,
             share(total.early + total.on_time, settled),
             True,
@@ -283,7 +282,7 @@ def evaluate(total: Row06a, extra: ExtraFigures, targets: Targets) -> list[Targe
             settled,
         ),
         TargetResult(
-            "Hồ sơ giải quyết trước hạn",
+            TargetKind.EARLY,
             targets.early,
             share(total.early, settled),
             False,
@@ -291,7 +290,7 @@ def evaluate(total: Row06a, extra: ExtraFigures, targets: Targets) -> list[Targe
             settled,
         ),
         TargetResult(
-            "Hồ sơ quá hạn có phiếu xin lỗi",
+            TargetKind.APOLOGISED,
             targets.apologised,
             share(extra.late_with_letter, extra.late_total),
             False,
@@ -299,7 +298,7 @@ def evaluate(total: Row06a, extra: ExtraFigures, targets: Targets) -> list[Targe
             extra.late_total,
         ),
         TargetResult(
-            "Người dân hài lòng, rất hài lòng",
+            TargetKind.SATISFIED,
             targets.satisfied,
             share(happy, extra.rated),
             True,
@@ -334,19 +333,3 @@ class Report:
     @property
     def received_by_post(self) -> list[ReportDossier]:
         return [d for d in self.dossiers if d.channel is Channel.POSTAL and not d.carried_over]
-
-
-def content_checksum(report: Report) -> str:
-    """SHA-256 of everything the workbook says except when it was built: two builds of the same
-    period from the same history have the same content checksum; any correction changes it."""
-    import dataclasses
-
-    payload = {
-        "period": [report.period.key, report.as_of.isoformat()],
-        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
-        "dossiers": [dataclasses.astuple(d) for d in report.dossiers],
-        "extra": dataclasses.astuple(report.extra),
-        "postal": [dataclasses.astuple(x) for x in report.postal_items],
-    }
-    text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -121,7 +121,7 @@ def report_dossier(
         settled_at=done_at,
         outcome=outcome,
         carried_over=row.intake_at < start,
-        status_label=status_at_end.label,
+        status=status_at_end,
         late_reason=one(row.late_reason or ""),
         responsible_unit=one(row.responsible_unit or ""),
         postal_return=row.postal_return,

@@ -21,10 +21,11 @@ from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tthc_desk.domain.calendar import DAY_KIND_LABELS, CalendarException, DayKind
+from tthc_desk.domain.calendar import CalendarException, DayKind
 from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.text import format_date, nfc, search_tokens
 from tthc_desk.exporting.tabular import Row, cell_text, is_blank, read_rows
+from tthc_desk.presentation import label, parse_label
 
 COL_DAY = "Ngày"
 COL_KIND = "Loại"
@@ -73,7 +74,7 @@ def write_exceptions_xlsx(exceptions: Iterable[CalendarException], path: str | P
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for exc in exceptions:
-        ws.append([exc.day, exc.kind.label, nfc(exc.name), nfc(exc.source)])
+        ws.append([exc.day, label(exc.kind), nfc(exc.name), nfc(exc.source)])
         ws.cell(row=ws.max_row, column=1).number_format = "DD/MM/YYYY"
     for letter, width in zip("ABCD", (14, 20, 48, 36), strict=True):
         ws.column_dimensions[letter].width = width
@@ -82,7 +83,7 @@ def write_exceptions_xlsx(exceptions: Iterable[CalendarException], path: str | P
     help_sheet = wb.create_sheet("Hướng dẫn")
     help_sheet.append(["Cột", "Cách ghi"])
     help_sheet.append([COL_DAY, "dd/mm/yyyy, ví dụ 22/08/2026 (hoặc ô kiểu ngày của Excel)"])
-    help_sheet.append([COL_KIND, "Một trong: " + "; ".join(DAY_KIND_LABELS.values())])
+    help_sheet.append([COL_KIND, "Một trong: " + "; ".join(label(k) for k in DayKind)])
     help_sheet.append([COL_NAME, "Tên ngày nghỉ hoặc ngày làm bù (không bắt buộc)"])
     help_sheet.append([COL_SOURCE, "Văn bản căn cứ, ví dụ Thông báo 9441/TB-BNV (không bắt buộc)"])
     help_sheet.column_dimensions["B"].width = 70
@@ -188,9 +189,9 @@ def _parse_kind(value: object, row_no: int, problems: ProblemCollector) -> DayKi
     if not text:
         problems.add("Thiếu loại ngày", row=row_no, column=COL_KIND)
         return None
-    kind = DayKind.from_label(text)
+    kind = parse_label(DayKind, text)
     if kind is None:
-        allowed = "; ".join(f"“{label}”" for label in DAY_KIND_LABELS.values())
+        allowed = "; ".join(f"“{label(k)}”" for k in DayKind)
         problems.add(
             f"Loại “{text}” không hợp lệ, cần một trong: {allowed}", row=row_no, column=COL_KIND
         )

@@ -16,8 +16,6 @@ from typing import Any
 
 from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.procedure import (
-    DURATION_UNIT_LABELS,
-    PAPER_KIND_LABELS,
     Duration,
     DurationUnit,
     PaperKind,
@@ -26,6 +24,7 @@ from tthc_desk.domain.procedure import (
     is_valid_procedure_code,
 )
 from tthc_desk.domain.text import collapse_spaces, fold, nfc
+from tthc_desk.presentation import label, parse_label
 
 PROCEDURE_SHEET = "Thủ tục"
 PAPER_SHEET = "Thành phần hồ sơ"
@@ -211,9 +210,9 @@ class _RecordChecker:
         if not name:
             bad("name", "Chưa ghi tên giấy tờ.")
         kind_text = collapse_spaces(_text(v.get("kind")))
-        kind = PaperKind.from_label(kind_text) if kind_text else PaperKind.ORIGINAL
+        kind = parse_label(PaperKind, kind_text) if kind_text else PaperKind.ORIGINAL
         if kind is None:
-            allowed = ", ".join(f"“{x}”" for x in PAPER_KIND_LABELS.values())
+            allowed = ", ".join(f"“{label(x)}”" for x in PaperKind)
             bad("kind", f"Loại bản “{kind_text}” không hợp lệ. Hãy chọn một trong: {allowed}.")
         raw = v.get("count")
         count = 1 if is_blank(raw) else _whole_number(raw)
@@ -233,12 +232,12 @@ def _check_duration(
     raw_value: object, raw_unit: object, bad: Callable[[str, str], None]
 ) -> Duration | None:
     unit_text = collapse_spaces(_text(raw_unit))
-    allowed = "Hãy chọn một trong: " + ", ".join(f"“{x}”" for x in DURATION_UNIT_LABELS.values())
+    allowed = "Hãy chọn một trong: " + ", ".join(f"“{label(x)}”" for x in DurationUnit)
     if not unit_text:
         bad("duration_unit", f"Chưa ghi đơn vị thời hạn. {allowed}.")
         unit = None
     else:
-        unit = DurationUnit.from_label(unit_text)
+        unit = parse_label(DurationUnit, unit_text)
         if unit is None:
             bad("duration_unit", f"Đơn vị thời hạn “{unit_text}” không hợp lệ. {allowed}.")
     if unit is DurationUnit.SAME_DAY:

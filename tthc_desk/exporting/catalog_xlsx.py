@@ -27,12 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc_desk.domain.errors import ProblemCollector, TthcError, ValidationError
-from tthc_desk.domain.procedure import (
-    DURATION_UNIT_LABELS,
-    PAPER_KIND_LABELS,
-    DurationUnit,
-    Procedure,
-)
+from tthc_desk.domain.procedure import DurationUnit, PaperKind, Procedure
 from tthc_desk.domain.text import fold, nfc
 from tthc_desk.exporting.catalog_rules import (
     PAPER_COLUMNS,
@@ -45,6 +40,7 @@ from tthc_desk.exporting.catalog_rules import (
     is_blank,
     validate_records,
 )
+from tthc_desk.presentation import label
 
 IMPORT_SUMMARY = "Không nhập được danh mục: có {n} lỗi. Chưa có gì được ghi."
 YES, NO = "Có", "Không"
@@ -70,7 +66,7 @@ def write_catalog(procedures: Sequence[Procedure], path: str | os.PathLike[str])
                 p.deciding_agency,
                 p.handling_unit,
                 None if p.duration.unit is DurationUnit.SAME_DAY else p.duration.value,
-                p.duration.unit.label,
+                label(p.duration.unit),
                 p.fee,
                 p.charge,
                 _yes_no(p.postal_return),
@@ -86,9 +82,7 @@ def write_catalog(procedures: Sequence[Procedure], path: str | os.PathLike[str])
         money={"fee", "charge"},
         center={"postal_return", "online", "active"},
     )
-    _add_list_validation(
-        ws, PROCEDURE_COLUMNS, "duration_unit", list(DURATION_UNIT_LABELS.values())
-    )
+    _add_list_validation(ws, PROCEDURE_COLUMNS, "duration_unit", [label(u) for u in DurationUnit])
     for key in ("postal_return", "online", "active"):
         _add_list_validation(ws, PROCEDURE_COLUMNS, key, [YES, NO])
     for key in ("duration_value", "fee", "charge"):
@@ -98,9 +92,9 @@ def write_catalog(procedures: Sequence[Procedure], path: str | os.PathLike[str])
     _write_header(papers, PAPER_COLUMNS)
     for p in procedures:
         for paper in p.papers:
-            papers.append([p.code, paper.name, paper.kind.label, paper.count])
+            papers.append([p.code, paper.name, label(paper.kind), paper.count])
     _style_body(papers, PAPER_COLUMNS, text={"code"}, wrap={"name"}, money=set(), center={"count"})
-    _add_list_validation(papers, PAPER_COLUMNS, "kind", list(PAPER_KIND_LABELS.values()))
+    _add_list_validation(papers, PAPER_COLUMNS, "kind", [label(k) for k in PaperKind])
     _add_whole_validation(papers, PAPER_COLUMNS, "count", minimum=1)
 
     wb.properties.title = "Danh mục thủ tục hành chính"

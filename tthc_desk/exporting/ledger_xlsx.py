@@ -32,6 +32,7 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperties
 
+from tthc_desk import presentation
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
@@ -271,7 +272,7 @@ def write_ledger_xlsx(
                 moment(r.handed_over_at),
                 moment(r.settled_at),
                 moment(r.returned_at),
-                "; ".join(filter(None, [r.timeliness_label, nfc(r.note)])),
+                "; ".join(filter(None, [presentation.label(r.timeliness), nfc(r.note)])),
             ]
 
     return write_register(label(data, "form.title"), office, sheet, values(), path)

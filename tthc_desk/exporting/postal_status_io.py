@@ -28,11 +28,11 @@ from tthc_desk.domain.postal import (
     StatusRow,
     minute,
     normalise_waybill,
-    parse_status_word,
     waybill_problem,
 )
 from tthc_desk.domain.text import search_tokens
 from tthc_desk.exporting.tabular import Row, cell_text, is_blank, read_rows
+from tthc_desk.presentation import parse_status_word
 
 COL_WAYBILL = "Số hiệu bưu gửi"
 COL_STATUS = "Trạng thái"

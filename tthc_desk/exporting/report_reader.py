@@ -35,6 +35,7 @@ from tthc_desk.exporting.report_xlsx import (
     first_sheet,
     summary_sheet,
 )
+from tthc_desk.presentation import period_range_text
 
 
 class WorkbookProblem(Exception):
@@ -241,17 +242,17 @@ def write_roll_up(
         first.period_start if first else day,
         first.period_end if first else day,
         result.period_key,
-        first.period_label if first else result.period_key,
     )
+    # The period as the communes' workbooks name it.
+    period_text = first.period_label if first else result.period_key
+    summary = SummaryHead(period, province, receiving_unit, place, day, period_text=period_text)
     wb = Workbook()
     ws = first_sheet(wb, SUMMARY)
-    summary_sheet(
-        ws, t, SummaryHead(period, province, receiving_unit, place, day), result.rows, result.total
-    )
+    summary_sheet(ws, t, summary, result.rows, result.total)
     communes = wb.create_sheet("Theo xã")
     head = ["STT", "Mã định danh", "Đơn vị", *(f"({i})" for i in range(3, 14))]
     communes.append([label(t, "form.title")])
-    communes.append([f"{label(t, 'form.period', label=period.label)} – {period.range_text}"])
+    communes.append([f"{label(t, 'form.period', label=period_text)} – {period_range_text(period)}"])
     communes.append([])
     communes.append(head)
     for i, r in enumerate(sorted(result.included, key=lambda x: x.office_id), start=1):

@@ -10,6 +10,9 @@ number formats, A4 landscape fitted to the width, header rows repeated on each p
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,8 +25,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tthc_desk import presentation
+from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.periods import Period
-from tthc_desk.domain.report import Report, Row06a, content_checksum, share
+from tthc_desk.domain.report import Report, ReportDossier, Row06a, share
 from tthc_desk.domain.text import format_long_date, nfc
 from tthc_desk.exporting.ledger_xlsx import column_widths, label, moment, print_setup, read_labels
 
@@ -110,6 +115,11 @@ class SummaryHead:
     head_prefix: str = ""
     head_title: str = ""
     head_name: str = ""
+    period_text: str = ""  # how the sheet names the period; empty: its label
+
+    @property
+    def period_label(self) -> str:
+        return self.period_text or presentation.period_label(self.period)
 
     @classmethod
     def of(cls, report: Report) -> SummaryHead:
@@ -138,7 +148,7 @@ def summary_sheet(
     _cell(ws, 1, 3, label(t, "form.title"), bold=True, align=_HEAD)
     _merge(ws, 1, 3, 1, 10)
     ws.row_dimensions[1].height = 48
-    _cell(ws, 2, 3, label(t, "form.period", label=p.label), align=_CENTRE)
+    _cell(ws, 2, 3, label(t, "form.period", label=head.period_label), align=_CENTRE)
     _merge(ws, 2, 3, 2, 10)
     _cell(
         ws,
@@ -306,13 +316,13 @@ def _detail(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
             d.procedure_code,
             d.procedure_name,
             d.applicant_name,
-            d.channel.label,
+            presentation.label(d.channel),
             moment(d.intake_at),
             moment(d.due_at),
             moment(d.settled_at),
             label(t, "detail.carried" if d.carried_over else "detail.received_in"),
-            d.outcome.label,
-            d.status_label,
+            presentation.label(d.outcome),
+            presentation.label(d.status),
         ]
         for i, d in enumerate(report.dossiers, start=1)
     ]
@@ -320,7 +330,7 @@ def _detail(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
         wb,
         DETAIL,
         label(t, "detail.title"),
-        [report.period.range_text],
+        [presentation.period_range_text(report.period)],
         t["detail"]["columns"],
         (6, 27, 16, 11, 44, 24, 14, 16, 16, 16, 14, 22, 18),
         rows,
@@ -349,7 +359,7 @@ def _late(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
         wb,
         LATE,
         label(t, "late.title"),
-        [report.period.range_text],
+        [presentation.period_range_text(report.period)],
         t["late"]["columns"],
         (6, 27, 16, 40, 24, 16, 16, 34, 24, 14, 16),
         rows,
@@ -360,7 +370,7 @@ def _late(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
 def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     x = report.extra
     lines = [
-        report.period.range_text,
+        presentation.period_range_text(report.period),
         label(
             t,
             "postal.received",
@@ -389,7 +399,14 @@ def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     _print_setup(ws)
     _cell(ws, row, 1, label(t, "postal.received_title"), bold=True)
     received = [
-        [i, d.code, d.applicant_name, d.procedure_name, moment(d.intake_at), d.status_label]
+        [
+            i,
+            d.code,
+            d.applicant_name,
+            d.procedure_name,
+            moment(d.intake_at),
+            presentation.label(d.status),
+        ]
         for i, d in enumerate(report.received_by_post, start=1)
     ]
     row = _table(ws, row + 1, t["postal"]["received_columns"], received, dates=(4,)) + 1
@@ -403,7 +420,7 @@ def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
             p.waybill,
             p.batch_number,
             moment(p.handed_over_at),
-            p.state.label,
+            presentation.label(p.state),
             moment(p.delivered_at or p.failed_at or p.returned_at),
         ]
         for i, p in enumerate(report.postal_items, start=1)
@@ -420,13 +437,21 @@ def _targets(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
         )
         verdict = {True: "targets.met", False: "targets.not_met", None: "targets.no_data"}[r.met]
         rows.append(
-            [i, r.label, target, _percent(r.value), r.numerator, r.denominator, label(t, verdict)]
+            [
+                i,
+                presentation.label(r.kind),
+                target,
+                _percent(r.value),
+                r.numerator,
+                r.denominator,
+                label(t, verdict),
+            ]
         )
     return _list_sheet(
         wb,
         TARGETS,
         label(t, "targets.title"),
-        [report.period.range_text],
+        [presentation.period_range_text(report.period)],
         t["targets"]["columns"],
         (6, 44, 18, 12, 14, 14, 16),
         rows,
@@ -445,7 +470,7 @@ def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> N
         ("parent_authority", office.parent_authority),
         ("period_kind", p.kind.value),
         ("period_key", p.key),
-        ("period_label", p.label),
+        ("period_label", presentation.period_label(p)),
         ("period_start", p.start.isoformat()),
         ("period_end", p.end.isoformat()),
         ("as_of", report.as_of.isoformat(sep=" ", timespec="minutes")),
@@ -461,6 +486,28 @@ def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> N
     for i, (k, v) in enumerate(values, start=2):
         _cell(ws, i, 1, k, box=True)
         _cell(ws, i, 2, v, box=True)
+
+
+def content_checksum(report: Report) -> str:
+    """SHA-256 of everything the workbook says except when it was built: two builds of the same
+    period from the same history have the same content checksum; any correction changes it."""
+    payload = {
+        "period": [report.period.key, report.as_of.isoformat()],
+        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
+        "dossiers": [_said(d) for d in report.dossiers],
+        "extra": dataclasses.astuple(report.extra),
+        "postal": [dataclasses.astuple(x) for x in report.postal_items],
+    }
+    text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _said(d: ReportDossier) -> tuple[Any, ...]:
+    """A dossier's fields with its status as the Chi tiết sheet words it (as before the status
+    was a code, so a workbook queued by an earlier version still matches)."""
+    return tuple(
+        presentation.label(v) if isinstance(v, Status) else v for v in dataclasses.astuple(d)
+    )
 
 
 def write_report_workbook(
@@ -483,7 +530,7 @@ def write_report_workbook(
         counts["chi_tieu"] = _targets(wb, report, t)
     _info(wb, report, counts, full)
     wb.properties.creator = "TTHC Desk"
-    wb.properties.title = f"{label(t, 'form.number')} – {report.period.label}"
+    wb.properties.title = f"{label(t, 'form.number')} – {presentation.period_label(report.period)}"
     target = Path(path)
     wb.save(target)
     return target

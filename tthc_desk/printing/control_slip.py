@@ -20,6 +20,7 @@ from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.lifecycle import DossierEvent, classify
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.text import nfc
+from tthc_desk.presentation import event_label, label
 from tthc_desk.printing import body, forms, layout
 from tthc_desk.printing.templates import BLANK, FormTemplate
 
@@ -82,10 +83,10 @@ def _min_rows(t: FormTemplate) -> int:
 
 
 def _event_note(event: DossierEvent) -> str:
-    note = nfc(event.note)
-    if not note or note == event.label:
-        return event.label
-    return f"{event.label}; {note}"
+    note, step = nfc(event.note), event_label(event)
+    if not note or note == step:
+        return step
+    return f"{step}; {note}"
 
 
 def slip_table(
@@ -107,7 +108,7 @@ def slip_table(
                 t.text("table.take", unit=event.to_unit or BLANK),
             ]
             moment = forms.clock(event.at)
-            result = "" if event.kind == "received" else classify(event.at, dossier.due_at).label
+            result = "" if event.kind == "received" else label(classify(event.at, dossier.due_at))
             note = _event_note(event)
         first = len(rows) + 1  # + the header row
         rows.append(

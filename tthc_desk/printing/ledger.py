@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
+from tthc_desk.presentation import label
 from tthc_desk.printing import body, forms, heading, layout, registers
 from tthc_desk.printing.templates import FormTemplate
 
@@ -59,7 +60,7 @@ def header_spans() -> list[tuple[tuple[int, int], tuple[int, int]]]:
 
 def row_cells(row: LedgerRow) -> list[str]:
     contact = ", ".join(filter(None, [nfc(row.applicant_address), nfc(row.applicant_phone)]))
-    note = "; ".join(filter(None, [row.timeliness_label, nfc(row.note)]))
+    note = "; ".join(filter(None, [label(row.timeliness), nfc(row.note)]))
     return [
         str(row.ledger_number),
         row.code,

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.clock import Clock
-from tthc_desk.domain.deadlines import DueWindow, overdue_window, soon_window, today_window
+from tthc_desk.domain.deadlines import (
+    DeadlineView,
+    DueWindow,
+    overdue_window,
+    soon_window,
+    today_window,
+)
 from tthc_desk.domain.dossier import DossierRow
 from tthc_desk.domain.lifecycle import SUPPLEMENT_CLOSE_AFTER
 from tthc_desk.services.calendar_service import CalendarService
@@ -19,15 +24,8 @@ from tthc_desk.services.settings_service import SettingsService
 WINDOW_KEY = "due_soon_working_days"
 DEFAULT_WINDOW = 2  # rules.md: warning window of 2 working days
 
-
-class DeadlineView(StrEnum):
-    TODAY = "today"
-    SOON = "soon"
-    OVERDUE = "overdue"
-
-    @property
-    def label(self) -> str:
-        return {"today": "Đến hạn hôm nay", "soon": "Sắp đến hạn", "overdue": "Quá hạn"}[self.value]
+# Importable from here as before (the UI and the CLI pick a view by it).
+__all__ = ["DeadlineCounts", "DeadlineService", "DeadlineView"]
 
 
 @dataclass(frozen=True)

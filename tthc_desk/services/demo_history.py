@@ -26,16 +26,17 @@ from tthc_desk.domain.calendar import WorkCalendar
 from tthc_desk.domain.dossier import ReturnMethod, Status
 from tthc_desk.domain.lifecycle import (
     APOLOGY_REASONS,
-    SATISFACTION_LEVELS,
     SETTLED,
     Granularity,
     LetterStatus,
     Move,
+    Rating,
     Timeliness,
     classify,
 )
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.procedure import DurationUnit
+from tthc_desk.presentation import label
 from tthc_desk.services.demo_data import (
     CLOSE_REASON,
     DELIVERY_METHODS,
@@ -394,7 +395,7 @@ class History:
             taken_by,
             taken_by=taken_by,
             rating=rating,
-            rating_label=SATISFACTION_LEVELS.get(rating, ""),
+            rating_label=label(Rating(rating)) if rating else "",
             rating_comment=comment,
         )
         cols["returned_at"], cols["returned_to"] = returned, taken_by

@@ -13,7 +13,7 @@ from typing import Any
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.corrections import (
-    CORRECTABLE_FIELDS,
+    CorrectableField,
     check_request,
     clean_changes,
     corrections_between,
@@ -45,8 +45,8 @@ from tthc_desk.services.settings_service import SettingsService
 # Importable from here as before (the UI, the CLI and the postal service use them).
 __all__ = [
     "BACKDATE_TOLERANCE",
-    "CORRECTABLE_FIELDS",
     "FUTURE_TOLERANCE",
+    "CorrectableField",
     "DossierQuery",
     "DossierService",
     "build_search_text",

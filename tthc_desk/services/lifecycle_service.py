@@ -8,7 +8,7 @@ the dossier and appends an event (when, who, which unit gave and which received,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from tthc_desk.db.engine import Database
@@ -27,6 +27,7 @@ from tthc_desk.domain.lifecycle import (
 )
 from tthc_desk.domain.moves import MoveContext, MoveRequest, move_moment, plan_move
 from tthc_desk.domain.text import nfc
+from tthc_desk.presentation import parse_rating
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.settings_service import SettingsService
@@ -93,6 +94,9 @@ class LifecycleService:
 
     # -- moving -------------------------------------------------------------------------------
     def move(self, code: str, request: MoveRequest) -> MoveOutcome:
+        """Record ``request`` (whose rating may be a code or the label the clerk typed)."""
+        if nfc(request.rating):
+            request = replace(request, rating=parse_rating(request.rating).value)
         now = self._clock.now()
         actor = request.actor if request.actor is not None else self._settings.current_clerk()
         at = move_moment(request.at, now)

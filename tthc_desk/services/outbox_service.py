@@ -37,6 +37,7 @@ from tthc_desk.domain.outbox import (
     replaced_note,
 )
 from tthc_desk.domain.text import nfc
+from tthc_desk.presentation import receipt_text
 from tthc_desk.sync import destinations
 from tthc_desk.sync.credentials import CredentialError, CredentialStore
 from tthc_desk.sync.delivery import Payload, Transport, UploadError
@@ -339,7 +340,7 @@ class OutboxService:
         return self._record_error(item_id, payload, error)
 
     def _record_sent(self, item_id: int, payload: Payload, receipt: DeliveryReceipt) -> SendResult:
-        reply = receipt.describe()
+        reply = receipt_text(receipt)
         with self._db.write() as uow:
             uow.outbox.mark_sent(item_id, at=self._clock.now(), reply=reply)
         log.info("Sent %s: %s", payload.file_name, reply)

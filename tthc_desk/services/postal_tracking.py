@@ -28,10 +28,10 @@ from tthc_desk.domain.postal_outcomes import (
     check_status_rows,
     outcome_moment,
     outcome_row,
-    parse_outcome,
     plan_outcome,
 )
 from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.presentation import parse_outcome
 from tthc_desk.services.settings_service import SettingsService
 
 

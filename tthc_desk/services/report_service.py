@@ -20,7 +20,7 @@ from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import Granularity
 from tthc_desk.domain.periods import Period, PeriodKind, report_file_name
-from tthc_desk.domain.report import Report, Targets, content_checksum
+from tthc_desk.domain.report import Report, Targets
 from tthc_desk.domain.report_build import (
     ReportFrame,
     build_report,
@@ -234,6 +234,7 @@ class ReportService:
         build time differs), it is the item already queued; after a correction it is a new
         version that names the one it replaces."""
         from tthc_desk.exporting.report_reader import info_of
+        from tthc_desk.exporting.report_xlsx import content_checksum
 
         kind = "weekly" if full else "period"
         office_id = report.office.agency_id

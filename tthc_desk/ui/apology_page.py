@@ -29,6 +29,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.ui.display import list_datetime, list_view, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
@@ -85,7 +86,7 @@ class LetterTableModel(ColumnTableModel[ApologyLetter]):
                 "proposed": Column(lambda x: list_datetime(x.proposed_due_at)),
                 "reason": Column(lambda x: x.full_reason, tooltip=lambda x: x.full_reason),
                 "unit": Column(lambda x: x.responsible_unit),
-                "status": Column(lambda x: x.status.label),
+                "status": Column(lambda x: label(x.status)),
                 "delivered": Column(_delivered_text),
             },
             row_roles={

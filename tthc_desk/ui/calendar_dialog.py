@@ -40,6 +40,7 @@ from tthc_desk.ui.calendar_exceptions import (
 )
 from tthc_desk.ui.display import qdate, to_date
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.labels import label
 
 WEEKEND_TEXT = QColor("#8a8a8a")
 OFF_TEXT = QColor("#b3261e")
@@ -93,7 +94,7 @@ class CalendarDialog(QDialog):
             self.overview.setWeekdayTextFormat(day, weekend)
         legend = QVBoxLayout()
         for kind in DayKind:
-            chip = QLabel(kind.label)
+            chip = QLabel(label(kind))
             chip.setStyleSheet(f"background: {KIND_COLORS[kind].name()}; padding: 2px 6px;")
             legend.addWidget(chip)
 
@@ -218,7 +219,7 @@ class CalendarDialog(QDialog):
             fmt = QTextCharFormat()
             fmt.setBackground(QBrush(KIND_COLORS[exc.kind]))
             fmt.setForeground(QBrush(Qt.GlobalColor.black if exc.kind.is_working else OFF_TEXT))
-            fmt.setToolTip(f"{exc.kind.label}: {exc.name}")
+            fmt.setToolTip(f"{label(exc.kind)}: {exc.name}")
             self.overview.setDateTextFormat(qdate(exc.day), fmt)
 
     def day_format(self, day: date) -> QTextCharFormat:

@@ -33,6 +33,7 @@ from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces
 from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date, weekday_name
 from tthc_desk.ui.errors import FieldErrors
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 
 EXCEPTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +61,7 @@ class ExceptionTableModel(ColumnTableModel[CalendarException]):
                 Column(lambda e: e.day.strftime("%d/%m/%Y"), title=self.tr("Ngày")),
                 Column(lambda e: weekday_name(e.day), title=self.tr("Thứ")),
                 Column(
-                    lambda e: e.kind.label,
+                    lambda e: label(e.kind),
                     background=lambda e: KIND_COLORS[e.kind],
                     title=self.tr("Loại ngày"),
                 ),
@@ -121,7 +122,7 @@ class ExceptionEditorDialog(QDialog):
         self.weekday_label = QLabel()
         self.kind_combo = QComboBox()
         for kind in DayKind:
-            self.kind_combo.addItem(kind.label, kind.value)
+            self.kind_combo.addItem(label(kind), kind.value)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(self.tr("Ví dụ: Làm bù cho ngày 31/08/2026"))
         self.source_edit = QLineEdit()

@@ -14,6 +14,8 @@ from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from tthc_desk.domain.procedure import DurationUnit, PaperKind, Procedure, RequiredPaper
 from tthc_desk.domain.text import collapse_spaces, format_money
+from tthc_desk.presentation import parse_label
+from tthc_desk.ui.labels import duration_text, label
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index, same
 from tthc_desk.ui.widgets import FoldingFilterProxyModel
 
@@ -54,7 +56,7 @@ class ProcedureTableModel(ColumnTableModel[Procedure]):
                 Column(lambda p: p.name, tooltip=lambda p: p.name, title=self.tr("Tên thủ tục")),
                 Column(lambda p: p.field, title=self.tr("Lĩnh vực")),
                 Column(
-                    lambda p: p.duration.describe(),
+                    lambda p: duration_text(p.duration),
                     sort=lambda p: _UNIT_HOURS[p.duration.unit] * max(p.duration.value, 0),
                     title=self.tr("Thời hạn"),
                 ),
@@ -144,7 +146,7 @@ class PaperTableModel(ColumnTableModel[RequiredPaper]):
             (
                 Column(lambda p: p.name, edit=lambda p: p.name, title=self.tr("Tên giấy tờ")),
                 Column(
-                    lambda p: p.kind.label, edit=lambda p: p.kind.value, title=self.tr("Loại bản")
+                    lambda p: label(p.kind), edit=lambda p: p.kind.value, title=self.tr("Loại bản")
                 ),
                 Column(
                     lambda p: p.count,
@@ -179,7 +181,7 @@ class PaperTableModel(ColumnTableModel[RequiredPaper]):
         if col == self.NAME:
             return replace(p, name=collapse_spaces(str(value or "")))
         if col == self.KIND:
-            kind = PaperKind.from_label(str(value or ""))
+            kind = parse_label(PaperKind, str(value or ""))
             return None if kind is None else replace(p, kind=kind)
         try:
             return replace(p, count=int(value))

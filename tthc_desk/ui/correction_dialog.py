@@ -17,10 +17,11 @@ from tthc_desk.domain.dossier import Dossier, ReturnMethod
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.text import format_date, format_money, nfc
 from tthc_desk.services.container import Services
-from tthc_desk.services.dossier_service import CORRECTABLE_FIELDS
+from tthc_desk.services.dossier_service import CorrectableField
 from tthc_desk.ui.display import parse_money, with_error
 from tthc_desk.ui.errors import FieldErrors
 from tthc_desk.ui.form_dialog import Fields, FormDialog
+from tthc_desk.ui.labels import labels_of
 from tthc_desk.ui.tasks import TaskRunner
 
 
@@ -83,14 +84,14 @@ class CorrectionDialog(FormDialog):
         form.setVerticalSpacing(4)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         fields: Fields = {}
-        for key, label in CORRECTABLE_FIELDS.items():
+        for key, label in labels_of(CorrectableField):
             edit = QLineEdit(self._original.get(key, ""))
             edit.setObjectName(f"correct_{key}")
             if key == "applicant_birth_date":
                 edit.setPlaceholderText(self.tr("dd/mm/yyyy"))
             if key == "return_address" and self.dossier.return_method is not ReturnMethod.POSTAL:
                 edit.setPlaceholderText(self.tr("chỉ dùng khi trả kết quả qua bưu chính"))
-            caption = QLabel(self.tr(label))
+            caption = QLabel(label)
             caption.setBuddy(edit)
             box, error = with_error(edit)
             form.addRow(caption, box)

@@ -31,6 +31,7 @@ from tthc_desk.domain.errors import TthcError, ValidationError
 from tthc_desk.domain.outbox import DeliveryReceipt
 from tthc_desk.services.container import Services
 from tthc_desk.services.outbox_service import SecretPrompt
+from tthc_desk.ui import labels
 from tthc_desk.ui.display import ACCENT_COLOR, ERROR_COLOR, muted_label, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.i18n import translate
@@ -91,7 +92,7 @@ class DestinationDialog(QDialog):
 
         self.kind_combo = QComboBox()
         for kind in DestinationKind:
-            self.kind_combo.addItem(self.tr(kind.label), kind.value)  # Qt keeps a str, not the enum
+            self.kind_combo.addItem(labels.label(kind), kind.value)  # Qt keeps a str, not the enum
         self.name_edit = QLineEdit(self.tr("Cấp tỉnh"))
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://dav.tinh.gov.vn/bao-cao/xa-dong-nguyen/")
@@ -305,7 +306,7 @@ class DestinationDialog(QDialog):
     def _on_test_done(self, receipt: DeliveryReceipt) -> None:
         self.test_button.setEnabled(True)
         self.test_label.setStyleSheet(f"color: {ACCENT_COLOR};")
-        self.test_label.setText(self.tr("Kết nối được: {0}").format(receipt.describe()))
+        self.test_label.setText(self.tr("Kết nối được: {0}").format(labels.receipt_text(receipt)))
 
     def _on_test_failed(self, exc: BaseException) -> None:
         self.test_button.setEnabled(True)

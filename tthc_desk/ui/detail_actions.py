@@ -8,12 +8,13 @@ disabled with the reason as a tooltip.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from tthc_desk.domain.lifecycle import Move
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
+from tthc_desk.ui.labels import label
 
 # Printable forms: key, menu text. The print service method is ``<key>_pdf``.
 FORMS: tuple[tuple[str, str], ...] = (
@@ -36,12 +37,6 @@ FORMS: tuple[tuple[str, str], ...] = (
 
 # Buttons that end a dossier are set apart on the right, so they are not clicked by habit.
 EXITS = frozenset({Move.REFUSED, Move.STOPPED, Move.WITHDRAWN, Move.CLOSED})
-
-
-# Only the move buttons still go through _tr: they show a domain label, and the labels move of
-# issue 8 rewrites that line.
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("detail_actions", text)
 
 
 class DossierActionsBar(QWidget):
@@ -85,7 +80,7 @@ class DossierActionsBar(QWidget):
             button.deleteLater()
         self.move_buttons = {}
         for move in moves:
-            button = QPushButton(self.tr("{0}…").format(_tr(move.label)))
+            button = QPushButton(self.tr("{0}…").format(label(move)))
             button.setObjectName(f"move-{move.value}")
             button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, m=move: self.move_requested.emit(m))

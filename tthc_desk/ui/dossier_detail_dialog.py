@@ -37,7 +37,6 @@ from tthc_desk.domain.lifecycle import (
 from tthc_desk.domain.postal import PostalItem, PostalState
 from tthc_desk.domain.text import format_datetime, format_money
 from tthc_desk.services.container import Services
-from tthc_desk.services.dossier_service import CORRECTABLE_FIELDS
 from tthc_desk.services.lifecycle_service import MoveOutcome
 from tthc_desk.services.postal_service import CHANGEABLE
 from tthc_desk.ui.correction_dialog import CorrectionDialog
@@ -46,6 +45,7 @@ from tthc_desk.ui.detail_parts import TextTableModel, fill_form, make_table, per
 from tthc_desk.ui.display import ACCENT_COLOR, appointment_text, heading_font, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import translate
+from tthc_desk.ui.labels import field_label, label
 from tthc_desk.ui.move_dialogs import dialog_for
 from tthc_desk.ui.move_form import MoveDialog
 from tthc_desk.ui.page import open_dialog
@@ -234,7 +234,7 @@ class DossierDetailDialog(QDialog):
         self.dossier = d
         self.setWindowTitle(self.tr("Hồ sơ {0}").format(d.code))
         self.code_label.setText(d.code)
-        self.status_label.setText(d.status.label)
+        self.status_label.setText(label(d.status))
         self._show_timeliness(d)
         self._show_due(d)
         events = self._services.lifecycle.history(d.code)
@@ -255,7 +255,7 @@ class DossierDetailDialog(QDialog):
             ""
             if changeable
             else self.tr("Hồ sơ đang ở trạng thái “{0}”: không đổi được nơi nhận kết quả.").format(
-                d.status.label
+                label(d.status)
             )
         )
         items = self._services.postal.items_for(d.code)
@@ -264,7 +264,7 @@ class DossierDetailDialog(QDialog):
             [
                 (
                     x.waybill or self.tr("(chưa có)"),
-                    x.state_label,
+                    label(x.state),
                     x.batch_number,
                     x.recipient_name,
                     format_datetime(x.handed_over_at),
@@ -299,10 +299,10 @@ class DossierDetailDialog(QDialog):
     def _show_timeliness(self, d: Dossier) -> None:
         settled = self._services.lifecycle.timeliness(d)
         if settled is not None:
-            key, text = settled.value, settled.label
+            key, text = settled.value, label(settled)
         elif d.status in OPEN:
             open_state = classify_open(d.status, d.due_at, self._services.clock.now())
-            key, text = open_state.value, open_state.label
+            key, text = open_state.value, label(open_state)
         else:
             key, text = "", ""
         self.timeliness = text
@@ -364,11 +364,11 @@ class DossierDetailDialog(QDialog):
                 (self.tr("Lý do nhập lùi"), d.backdate_reason),
                 (self.tr("Hẹn trả"), appointment_text(d.due_at)),
                 (self.tr("Lý do hẹn khác"), d.due_override_reason),
-                (self.tr("Hình thức nộp"), d.channel.label),
+                (self.tr("Hình thức nộp"), label(d.channel)),
                 (self.tr("Số hiệu bưu gửi khi nhận"), d.postal_reference),
                 (
                     self.tr("Nhận kết quả"),
-                    d.return_method.label + (f": {d.return_address}" if d.return_address else ""),
+                    label(d.return_method) + (f": {d.return_address}" if d.return_address else ""),
                 ),
                 (
                     self.tr("Người nhận kết quả"),
@@ -401,7 +401,7 @@ class DossierDetailDialog(QDialog):
             [
                 (
                     p.name,
-                    p.kind.label,
+                    label(p.kind),
                     str(p.count),
                     self.tr("Có") if p.provided else self.tr("Chưa nộp"),
                 )
@@ -414,7 +414,7 @@ class DossierDetailDialog(QDialog):
                 (
                     format_datetime(c.at),
                     c.by,
-                    CORRECTABLE_FIELDS.get(c.field, c.field),
+                    field_label(c.field),
                     f"{c.old_value or empty} → {c.new_value or empty}",
                     c.reason,
                 )

@@ -33,6 +33,7 @@ from tthc_desk.ui.display import date_edit, muted_label, to_date
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
 from tthc_desk.ui.errors import show_error
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
 from tthc_desk.ui.tasks import TaskRunner
@@ -83,7 +84,7 @@ class DossierListPage(Page):
         self.status_combo = QComboBox()
         self.status_combo.addItem(self.tr("Mọi trạng thái"), None)
         for status in Status:
-            self.status_combo.addItem(status.label, status.value)
+            self.status_combo.addItem(label(status), status.value)
         self.field_combo = QComboBox()
         self.field_combo.addItem(self.tr("Mọi lĩnh vực"), None)
         fields: Sequence[str] = services.catalog.fields()

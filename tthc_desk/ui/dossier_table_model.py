@@ -22,6 +22,7 @@ from tthc_desk.domain.text import fold
 from tthc_desk.services.dossier_search import DossierQuery
 from tthc_desk.ui.display import list_datetime
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index, same
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -122,7 +123,7 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
                     ),
                     sort=lambda r: r.due_at.isoformat(),
                 ),
-                "status": Column(lambda r: r.status.label, sort=lambda r: fold(r.status.label)),
+                "status": Column(lambda r: label(r.status), sort=lambda r: fold(label(r.status))),
             },
             row_roles={ROW_ROLE: same, Qt.ItemDataRole.BackgroundRole: self._background},
         )

@@ -38,6 +38,7 @@ from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.dossier_service import BACKDATE_TOLERANCE
 from tthc_desk.ui.display import MoneyEdit, muted_label, with_error
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
+from tthc_desk.ui.labels import label
 
 DATETIME_FORMAT = "HH:mm  dd/MM/yyyy"
 #: Shown where post is refused; translated under the "intake_details" context.
@@ -104,7 +105,7 @@ class IntakeDetailsWidget(QWidget):
 
         self.channel = QComboBox()
         for c in Channel:
-            self.channel.addItem(c.label, c.value)
+            self.channel.addItem(label(c), c.value)
         self.postal_reference = QLineEdit()
         self.postal_reference.setObjectName("postalReference")
         self.postal_reference.setPlaceholderText(self.tr("Ví dụ: EB123456789VN"))

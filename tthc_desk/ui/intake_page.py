@@ -39,6 +39,7 @@ from tthc_desk.ui.display import (
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.intake_details import IntakeDetailsWidget
 from tthc_desk.ui.intake_panels import AppointmentBar, SavedDossierPanel
+from tthc_desk.ui.labels import duration_text
 from tthc_desk.ui.paper_checklist import PaperChecklist
 from tthc_desk.ui.person_form import PersonForm
 from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
@@ -327,7 +328,7 @@ class IntakePage(QWidget):
             return
         override = self.details.due_override_at()
         self.appointment.setText(self.tr("Hẹn trả: {0}").format(appointment_text(override or due)))
-        notes = [self.tr("Thời hạn: {0}").format(procedure.duration.describe())]
+        notes = [self.tr("Thời hạn: {0}").format(duration_text(procedure.duration))]
         if override is not None:
             notes.append(
                 self.tr("hẹn theo cán bộ; theo quy định là {0}").format(appointment_text(due))

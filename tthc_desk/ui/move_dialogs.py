@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.lifecycle import SATISFACTION_LEVELS, Move
+from tthc_desk.domain.lifecycle import Move, Rating
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveRequest
 from tthc_desk.ui.display import form_field, muted_label
 from tthc_desk.ui.form_dialog import Fields
+from tthc_desk.ui.labels import labels_of
 from tthc_desk.ui.move_form import MoveDialog, unit_combo
 from tthc_desk.ui.supplement_dialog import SupplementDialog
 from tthc_desk.ui.tasks import TaskRunner
@@ -125,8 +126,8 @@ class ReturnDialog(MoveDialog):
         self.rating_group = QButtonGroup(self)
         self.rating_radios: dict[str, QRadioButton] = {}
         ratings = QHBoxLayout()
-        for code, label in SATISFACTION_LEVELS.items():
-            radio = QRadioButton(self.tr(label))
+        for code, text in labels_of(Rating):
+            radio = QRadioButton(text)
             self.rating_group.addButton(radio)
             self.rating_radios[code] = radio
             ratings.addWidget(radio)

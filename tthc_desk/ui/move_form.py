@@ -30,6 +30,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveOutcome, MoveRequest
 from tthc_desk.ui.display import form_field, minute_of
 from tthc_desk.ui.form_dialog import Fields, FormDialog
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.tasks import TaskRunner
 
 
@@ -72,11 +73,11 @@ class MoveDialog(FormDialog):
         super().__init__(
             services,
             runner,
-            move.label,
+            label(move),
             f"{dossier.code} · {dossier.applicant.full_name} · {dossier.procedure_name}",
             parent,
             window_title=QCoreApplication.translate("MoveDialog", "{0} – hồ sơ {1}").format(
-                move.label, dossier.code
+                label(move), dossier.code
             ),
         )
         self.setObjectName("moveDialog")

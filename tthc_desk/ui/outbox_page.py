@@ -32,6 +32,7 @@ from tthc_desk.ui.destination_dialog import DestinationDialog, ask_secret
 from tthc_desk.ui.display import heading_font, list_datetime, list_view, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.row_table_model import Index, RowTableModel
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -106,7 +107,7 @@ class OutboxTableModel(RowTableModel):
                 else self.tr("lần {0}").format(x.version)
             )
         if key == "state":
-            return self.tr(x.state.label)
+            return label(x.state)
         if key == "attempts":
             return str(x.attempts)
         if key == "next":
@@ -207,7 +208,7 @@ class OutboxPage(QWidget):
             for row, item in enumerate(items):
                 if item.id == selected.id:
                     self.table.selectRow(row)
-        self.count_label.setText(" · ".join(f"{self.tr(s.label)}: {n}" for s, n in counts.items()))
+        self.count_label.setText(" · ".join(f"{label(s)}: {n}" for s, n in counts.items()))
         self.destination_label.setText(
             self.tr("Gửi đến: {0} – {1}").format(dest.name, dest.where)
             if dest

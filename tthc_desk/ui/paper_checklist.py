@@ -30,6 +30,7 @@ from tthc_desk.domain.dossier import PaperItem
 from tthc_desk.domain.procedure import PaperKind, RequiredPaper
 from tthc_desk.domain.text import collapse_spaces
 from tthc_desk.ui.display import muted_label
+from tthc_desk.ui.labels import label
 
 
 @dataclass
@@ -142,7 +143,7 @@ class PaperChecklist(QWidget):
             check.setToolTip(self.tr("Bỏ đánh dấu nếu người nộp chưa có giấy tờ này"))
         kind_box = QComboBox()
         for k in PaperKind:
-            kind_box.addItem(k.label, k.value)
+            kind_box.addItem(label(k), k.value)
         kind_box.setCurrentIndex(kind_box.findData(kind.value))
         count_box = QSpinBox()
         count_box.setRange(1, 99)

@@ -31,6 +31,7 @@ from tthc_desk.ui.display import date_edit, form_field, muted_label, qdate, to_d
 from tthc_desk.ui.form_dialog import Fields, FormDialog
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.intake_details import NO_POSTAL
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.tasks import TaskRunner
 
 
@@ -216,7 +217,7 @@ class StatusUpdateDialog(PostalDialog):
     def build(self, form: QFormLayout) -> Fields:
         self.state_combo = QComboBox()
         for state in OUTCOMES:
-            self.state_combo.addItem(state.label, state.value)
+            self.state_combo.addItem(label(state), state.value)
         self.date_edit = date_edit(self.today)
         self.date_edit.setMaximumWidth(160)
         self.state_combo.setMaximumWidth(280)

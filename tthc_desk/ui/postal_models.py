@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from tthc_desk.domain.postal import PostalItem, PostalState
 from tthc_desk.ui.display import list_datetime
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, Index, same
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,7 +77,11 @@ ITEM_TEXT: dict[str, Callable[[PostalItem], str]] = {
     "address": lambda x: x.recipient_address,
     "phone": lambda x: x.recipient_phone,
     "waybill": lambda x: x.waybill,
-    "state": lambda x: "Chuyển hoàn" if x.state is PostalState.RETURNED else x.state_label,
+    "state": lambda x: (
+        translate("postal_models", "Chuyển hoàn")
+        if x.state is PostalState.RETURNED
+        else label(x.state)
+    ),
     "batch": lambda x: x.batch_number,
     "settled": lambda x: list_datetime(x.settled_at),
     "handed": lambda x: list_datetime(x.handed_over_at),

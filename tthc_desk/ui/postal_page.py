@@ -39,6 +39,7 @@ from tthc_desk.ui.display import list_view, muted_label
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.postal_dialogs import StatusUpdateDialog, WaybillDialog
 from tthc_desk.ui.postal_handover_dialog import PostalHandoverDialog, open_batch_pdf
@@ -346,7 +347,7 @@ class PostalPage(Page):
         dialog = StatusUpdateDialog(self._services, self._runner, x, self)
         dialog.item_updated.connect(
             lambda item: self._after_change(
-                self.tr("Hồ sơ {0}: {1}.").format(item.dossier_code, item.state_label)
+                self.tr("Hồ sơ {0}: {1}.").format(item.dossier_code, label(item.state))
             )
         )
         self._open_dialog(dialog)

@@ -36,6 +36,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.ui.catalog_models import PaperTableModel
 from tthc_desk.ui.display import dialog_buttons, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
+from tthc_desk.ui.labels import label, labels_of
 from tthc_desk.ui.list_editor import ListEditor, edited_table
 from tthc_desk.ui.widgets import MoneyEdit
 
@@ -80,7 +81,7 @@ class ProcedureEditorDialog(QDialog):
         self.duration_spin.setRange(0, 999)
         self.unit_choice = QComboBox()
         for unit in DurationUnit:
-            self.unit_choice.addItem(unit.label, unit.value)
+            self.unit_choice.addItem(label(unit), unit.value)
         duration = QWidget()
         h = QHBoxLayout(duration)
         h.setContentsMargins(0, 0, 0, 0)
@@ -100,7 +101,7 @@ class ProcedureEditorDialog(QDialog):
             self.paper_model,
             stretch=PaperTableModel.NAME,
             widths={PaperTableModel.KIND: 150, PaperTableModel.COUNT: 80},
-            choices=(PaperTableModel.KIND, [(k.value, k.label) for k in PaperKind]),
+            choices=(PaperTableModel.KIND, [(k.value, text) for k, text in labels_of(PaperKind)]),
         )
         self.paper_editor = ListEditor(
             self.paper_view,

@@ -18,6 +18,7 @@ from tthc_desk.domain.procedure import Procedure
 from tthc_desk.domain.text import fold, format_money, nfc
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.ui.display import error_label, muted_label
+from tthc_desk.ui.labels import duration_text
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_SHOWN = 50
@@ -129,7 +130,9 @@ class ProcedurePicker(QWidget):
         fee = format_money(p.total_fee) if p.total_fee else self.tr("không thu")
         return self.tr(
             "Lĩnh vực: {field} · Thời hạn: {duration} · Giải quyết: {agency} · Phí, lệ phí: {fee}"
-        ).format(field=p.field, duration=p.duration.describe(), agency=p.deciding_agency, fee=fee)
+        ).format(
+            field=p.field, duration=duration_text(p.duration), agency=p.deciding_agency, fee=fee
+        )
 
     def _fill_popup(self, text: str) -> int:
         self._model.clear()

@@ -34,6 +34,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.ui.display import date_edit, error_label, muted_label, to_date
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
+from tthc_desk.ui.labels import label, period_label, period_range_text
 from tthc_desk.ui.page import Page
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel
 from tthc_desk.ui.tasks import TaskRunner
@@ -139,7 +140,9 @@ def target_line(t: TargetResult) -> str:
     figures = translate(
         "reports_page", "{numerator}/{denominator}; chỉ tiêu {sign} {target}"
     ).format(numerator=t.numerator, denominator=t.denominator, sign=sign, target=_percent(t.target))
-    return f"{t.label}: {_percent(t.value)} ({figures}) – {verdict}"
+    return translate("reports_page", "{target}: {value} ({figures}) – {verdict}").format(
+        target=label(t.kind), value=_percent(t.value), figures=figures, verdict=verdict
+    )
 
 
 class ReportsPage(Page):
@@ -160,7 +163,7 @@ class ReportsPage(Page):
         self.title.setText(self.tr("Báo cáo gửi cấp trên"))
         self.kind_combo = QComboBox()
         for kind in KINDS:
-            self.kind_combo.addItem(self.tr(kind.label), kind.value)
+            self.kind_combo.addItem(label(kind), kind.value)
         self.period_combo = QComboBox()
         self.period_combo.setMinimumWidth(320)
         today = services.clock.now().date()
@@ -245,7 +248,9 @@ class ReportsPage(Page):
         today = self._services.clock.now().date()
         choices = recent_periods(self.kind, today, reports.cutoff, reports.week_start)
         for p in choices:
-            self.period_combo.addItem(f"{p.label} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})", p)
+            self.period_combo.addItem(
+                f"{period_label(p)} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})", p
+            )
         # A week is reported once it has ended: the last full week is the default.
         self.period_combo.setCurrentIndex(
             1 if self.kind is PeriodKind.WEEK and len(choices) > 1 else 0
@@ -263,7 +268,7 @@ class ReportsPage(Page):
             if self.period_combo.itemData(i) == period:
                 self.period_combo.setCurrentIndex(i)
                 return
-        self.period_combo.addItem(period.label, period)
+        self.period_combo.addItem(period_label(period), period)
         self.period_combo.setCurrentIndex(self.period_combo.count() - 1)
 
     def _checked_period(self) -> Period | None:
@@ -304,7 +309,7 @@ class ReportsPage(Page):
             moment = self.tr(
                 "kỳ chưa kết thúc: số liệu tính đến {0:%H:%M} ngày {0:%d/%m/%Y}"
             ).format(report.as_of)
-        self.heading.setText(f"<b>{p.label}</b> · {p.range_text} · {moment}")
+        self.heading.setText(f"<b>{period_label(p)}</b> · {period_range_text(p)} · {moment}")
         x = report.extra
         lines = [target_line(t) for t in report.targets]
         lines.append(

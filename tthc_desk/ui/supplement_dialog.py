@@ -31,6 +31,7 @@ from tthc_desk.domain.text import nfc
 from tthc_desk.services.lifecycle_service import MoveRequest
 from tthc_desk.ui.display import form_field
 from tthc_desk.ui.form_dialog import Fields
+from tthc_desk.ui.labels import label
 from tthc_desk.ui.move_form import MoveDialog
 
 WARNING_STYLE = "color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d; padding: 6px;"
@@ -101,7 +102,7 @@ class SupplementDialog(MoveDialog):
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         item.setData(KIND_ROLE, kind.value)
-        item.setToolTip(kind.label)
+        item.setToolTip(label(kind))
         return item
 
     def _on_add_button_clicked(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -18,17 +18,12 @@ from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.lifecycle import DossierEvent, Timeliness
 from tthc_desk.ui.display import ERROR_COLOR, list_datetime
 from tthc_desk.ui.i18n import translate
+from tthc_desk.ui.labels import event_label, label
 from tthc_desk.ui.row_table_model import Cell, Column, ColumnTableModel
 
 WARNING_COLOR = "#b26a00"
 # The steps that end a dossier's work: shown bold so the outcome stands out in a long history.
 FINAL_KINDS = frozenset({"result-ready", "returned", "refused", "stopped", "withdrawn", "closed"})
-
-
-# Only the timeliness line below still goes through _tr: it shows a domain label, and the labels
-# move of issue 8 rewrites it.
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("timeline", text)
 
 
 def _moment(iso: object) -> str:
@@ -91,7 +86,11 @@ def _return_lines(event: DossierEvent) -> list[str]:
 
 def _timeliness_lines(event: DossierEvent) -> list[str]:
     timeliness = event.data.get("timeliness")
-    return [_tr("Kết quả: {0}").format(Timeliness(timeliness).label)] if timeliness else []
+    return (
+        [translate("timeline", "Kết quả: {0}").format(label(Timeliness(timeliness)))]
+        if timeliness
+        else []
+    )
 
 
 POSTAL_KINDS = frozenset({"returned", "postal_delivered", "postal_failed", "postal_returned"})
@@ -160,13 +159,14 @@ def status_change(event: DossierEvent) -> str:
     before, after = event.data.get("from_status"), event.data.get("to_status")
     if not after or before == after:
         return ""
-    return Status(after).label
+    return label(Status(after))
 
 
 def step_text(event: DossierEvent) -> str:
     """The step, and the status it led to when it changed one."""
     change = status_change(event)
-    return f"{event.label}\n→ {change}" if change else event.label
+    step = event_label(event)
+    return f"{step}\n→ {change}" if change else step
 
 
 def details_text(event: DossierEvent) -> str:

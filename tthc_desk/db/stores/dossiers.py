@@ -16,7 +16,7 @@ from tthc_desk.db.models import (
     DossierRecord,
 )
 from tthc_desk.db.stores.base import Store
-from tthc_desk.domain.corrections import CORRECTABLE_FIELDS
+from tthc_desk.domain.corrections import CorrectableField
 from tthc_desk.domain.deadlines import DueWindow
 from tthc_desk.domain.dossier import (
     Channel,
@@ -33,6 +33,7 @@ from tthc_desk.domain.lifecycle import RUNNING
 from tthc_desk.domain.moves import DossierState
 from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind
 from tthc_desk.domain.search import SEARCH_TEXT_PARTS, search_text_of
+from tthc_desk.presentation import duration_text
 
 # The columns a move or a correction may change (``DossierStore.update``); the rest are set once.
 _UPDATABLE = frozenset(
@@ -119,7 +120,7 @@ def dossier_from_record(
         field=r.field,
         deciding_agency=r.deciding_agency,
         handling_unit=r.handling_unit,
-        duration_text=Duration(r.duration_value, DurationUnit(r.duration_unit)).describe(),
+        duration_text=duration_text(Duration(r.duration_value, DurationUnit(r.duration_unit))),
         applicant=Person(
             r.applicant_name,
             r.applicant_id_number,
@@ -324,9 +325,10 @@ class DossierStore(Store):
 
     def correctable_values(self, dossier_id: int) -> dict[str, Any]:
         """The stored value of every correctable field, by its name."""
-        columns = [getattr(DossierRecord, name) for name in CORRECTABLE_FIELDS]
+        names = [f.value for f in CorrectableField]
+        columns = [getattr(DossierRecord, name) for name in names]
         row = self._s.execute(select(*columns).where(DossierRecord.id == dossier_id)).one()
-        return dict(zip(CORRECTABLE_FIELDS, row, strict=True))
+        return dict(zip(names, row, strict=True))
 
     def add_corrections(self, dossier_id: int, corrections: Iterable[Correction]) -> None:
         self._s.add_all(
