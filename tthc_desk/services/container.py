@@ -72,7 +72,7 @@ def open_services(
     printing = PrintService(
         dossiers, settings, template_dir=paths.template_dir, lifecycle=lifecycle
     )
-    deadlines = DeadlineService(db, dossiers, calendar, settings, clock)
+    deadlines = DeadlineService(db, calendar, settings, clock)
     apologies = ApologyService(
         db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir
     )

@@ -17,7 +17,6 @@ from tthc_desk.domain.deadlines import (
 from tthc_desk.domain.dossier import DossierRow
 from tthc_desk.domain.lifecycle import SUPPLEMENT_CLOSE_AFTER
 from tthc_desk.services.calendar_service import CalendarService
-from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.lifecycle_service import CLOSE_AFTER_DAYS_KEY
 from tthc_desk.services.settings_service import SettingsService
 
@@ -44,13 +43,11 @@ class DeadlineService:
     def __init__(
         self,
         db: Database,
-        dossiers: DossierService,
         calendar: CalendarService,
         settings: SettingsService,
         clock: Clock,
     ) -> None:
         self._db = db
-        self._dossiers = dossiers
         self._calendar = calendar
         self._settings = settings
         self._clock = clock
