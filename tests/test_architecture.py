@@ -207,3 +207,40 @@ def test_cycle_check_finds_a_cycle() -> None:
     for a, b in (("p.a", "p.b"), ("p.b", "p.c"), ("p.c", "p.a"), ("p.c", "p.d")):
         graph.add_import(importer=a, imported=b)
     assert _import_cycles(graph) == [["p.a", "p.b", "p.c"]]
+
+
+MAX_USE_CASE_LINES = 40
+
+
+def _long_use_cases(source: str, rel: str) -> list[str]:
+    """Methods of ``…Service`` classes whose code (docstring aside) runs over the limit."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.ClassDef) and node.name.endswith("Service")):
+            continue
+        for method in node.body:
+            if not isinstance(method, ast.FunctionDef):
+                continue
+            body = method.body
+            if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            if body and (body[-1].end_lineno or 0) - body[0].lineno + 1 > MAX_USE_CASE_LINES:
+                found.append(f"{rel}:{node.name}.{method.name}")
+    return found
+
+
+def test_use_cases_stay_short() -> None:
+    """House style: a service method opens a unit of work and calls stores and rules in order."""
+    found = []
+    for path in sorted((ROOT / "tthc_desk" / "services").glob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        found += _long_use_cases(path.read_text(encoding="utf-8"), rel)
+    assert found == []
+
+
+def test_use_case_length_check_catches_a_long_method() -> None:
+    lines = "\n".join(f"        x{i} = {i}" for i in range(MAX_USE_CASE_LINES + 1))
+    source = f'class FooService:\n    def run(self):\n        """Doc."""\n{lines}\n'
+    assert _long_use_cases(source, "s.py") == ["s.py:FooService.run"]
