@@ -15,23 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.postal import PostalBatch
+from tthc_desk.domain.postal import HANDOVER_CENTRED_COLUMNS, HANDOVER_COLUMNS, PostalBatch
 from tthc_desk.domain.text import format_clock_phrase, nfc
 from tthc_desk.exporting.ledger_xlsx import Sheet, label, read_labels, write_register
 
 TEMPLATE = "postal_handover"
-COLUMNS: tuple[str, ...] = (
-    "number",
-    "code",
-    "procedure",
-    "result",
-    "applicant",
-    "fee",
-    "postal",
-    "waybill",
-    "recipient",
-    "address",
-)
+COLUMNS = HANDOVER_COLUMNS
 WIDTHS = (6, 28, 36, 20, 24, 12, 16, 20, 28, 44)
 
 
@@ -61,7 +50,7 @@ def write_handover_xlsx(
         merges=[],
         widths=WIDTHS,
         date_columns=[],
-        centre_columns=[COLUMNS.index(k) for k in ("number", "fee", "postal")],
+        centre_columns=[COLUMNS.index(k) for k in HANDOVER_CENTRED_COLUMNS],
     )
     yes = label(data, "values.yes")
 

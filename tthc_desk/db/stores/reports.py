@@ -235,47 +235,10 @@ class ReportStore(Store):
             .where(_d.received_at >= start, _intake >= start, _intake < end)
             .order_by(_d.ledger_book, _d.ledger_number)
         )
+        # The columns are selected in LedgerSource's field order; only the status needs reading.
         return [
-            LedgerSource(
-                code,
-                book,
-                number,
-                proc,
-                fld,
-                name,
-                address,
-                phone,
-                agency,
-                unit,
-                sets,
-                received,
-                due,
-                handed,
-                settled,
-                returned,
-                _STATUS[st],
-                note,
-            )
-            for (
-                code,
-                book,
-                number,
-                proc,
-                fld,
-                name,
-                address,
-                phone,
-                agency,
-                unit,
-                sets,
-                received,
-                due,
-                handed,
-                settled,
-                returned,
-                st,
-                note,
-            ) in self._s.execute(stmt)
+            LedgerSource._make((*row[:-2], _STATUS[row[-2]], row[-1]))
+            for row in self._s.execute(stmt)
         ]
 
     def late_sources(
