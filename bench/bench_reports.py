@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME  # noqa: E402
 from tthc_desk.domain.periods import PeriodKind  # noqa: E402
 from tthc_desk.paths import AppPaths  # noqa: E402
 from tthc_desk.services.container import open_services  # noqa: E402
@@ -50,9 +51,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    services = open_services(AppPaths(folder), seed=False)
+    services = open_services(AppPaths(folder), seed=False, demo=True)
     rows: list[tuple[str, str, str]] = []
     try:
+        services.accounts.login(DEMO_USERNAME, DEMO_PASSWORD)  # a person builds the workbook
         reports = services.reports
         for label, period in (
             ("last week", reports.week()),

@@ -10,16 +10,67 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 
-from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.access import NewAccount, Role
+from tthc_desk.domain.clock import Clock, FixedClock
 from tthc_desk.domain.dossier import DossierDraft, Person
+from tthc_desk.domain.office import DEMO_OFFICE, OfficeHours
 from tthc_desk.paths import AppPaths
+from tthc_desk.services import passwords
 from tthc_desk.services.container import Services, open_services
 
 # Monday 02/03/2026, 08:00: an ordinary working morning.
 DEFAULT_NOW = datetime(2026, 3, 2, 8, 0)
+
+
+# Test accounts are hashed with the cheapest Argon2id settings (a real hash takes ~60 ms and
+# thousands are made by the suite); tests/services/test_passwords.py checks the real settings.
+passwords._hasher = PasswordHasher(1, 8, 1)
+
+#: The password of every test account.
+TEST_PASSWORD = "mat-khau-1"
+#: The test office's people. ``binh`` holds every role, so tests that are not about rights act
+#: as before; ``cuong`` is only a clerk, ``an`` only the head of office, ``quantri`` only admin.
+TEST_ACCOUNTS = (
+    NewAccount("binh", "Trần Thị Bình", frozenset(Role), TEST_PASSWORD),
+    NewAccount("cuong", "Lê Văn Cường", frozenset({Role.CLERK}), TEST_PASSWORD),
+    NewAccount("an", "Nguyễn Văn An", frozenset({Role.HEAD}), TEST_PASSWORD),
+    NewAccount("quantri", "Quản trị viên", frozenset({Role.ADMIN}), TEST_PASSWORD),
+)
+
+
+def set_up_test_office(svc: Services, login: str | None = "binh") -> Services:
+    """The demo office saved through the first-run setup, the test accounts, and a login."""
+    if not svc.settings.is_set_up():
+        admin, *others = (TEST_ACCOUNTS[3], *TEST_ACCOUNTS[:3])
+        svc.settings.complete_setup(DEMO_OFFICE, OfficeHours(), admin)
+        for a in others:
+            svc.accounts.create(a.username, a.full_name, a.roles, a.password, temporary=False)
+    if login:
+        svc.accounts.login(login, TEST_PASSWORD)
+    return svc
+
+
+def open_test_services(
+    paths: AppPaths, clock: Clock | None = None, *, login: str | None = "binh", **kw: object
+) -> Services:
+    """``open_services`` on a test office that is set up, logged in as ``login``."""
+    return set_up_test_office(open_services(paths, clock, **kw), login)  # type: ignore[arg-type]
+
+
+def sign_as(svc: Services, username: str, letter_id: int, override_reason: str = "") -> Any:
+    """Sign an apology letter as ``username`` (logged in for it), then log back in as before."""
+    previous = svc.accounts.current
+    svc.accounts.login(username, TEST_PASSWORD)
+    try:
+        return svc.apologies.confirm(letter_id, override_reason=override_reason)
+    finally:
+        if previous is not None:
+            svc.accounts.login(previous.username, TEST_PASSWORD)
 
 
 @pytest.fixture
@@ -37,7 +88,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def services(data_dir: Path, clock: FixedClock) -> Iterator[Services]:
-    svc = open_services(AppPaths(data_dir), clock)
+    svc = open_test_services(AppPaths(data_dir), clock)
     yield svc
     svc.close()
 

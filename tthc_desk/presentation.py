@@ -21,6 +21,7 @@ from functools import cache
 from typing import NamedTuple, TypeVar
 
 from tthc_desk.domain import naming
+from tthc_desk.domain.access import Right, Role
 from tthc_desk.domain.calendar import DayKind
 from tthc_desk.domain.corrections import CorrectableField
 from tthc_desk.domain.deadlines import DeadlineView
@@ -141,6 +142,34 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         LetterStatus.DRAFT: QT_TRANSLATE_NOOP("LetterStatus", "Dự thảo"),
         LetterStatus.CONFIRMED: QT_TRANSLATE_NOOP("LetterStatus", "Đã ký, chờ gửi"),
         LetterStatus.DELIVERED: QT_TRANSLATE_NOOP("LetterStatus", "Đã gửi"),
+    },
+    Role: {
+        Role.CLERK: QT_TRANSLATE_NOOP("Role", "Cán bộ tiếp nhận"),
+        Role.HEAD: QT_TRANSLATE_NOOP("Role", "Lãnh đạo"),
+        Role.ADMIN: QT_TRANSLATE_NOOP("Role", "Quản trị"),
+    },
+    Right: {
+        Right.RECEIVE: QT_TRANSLATE_NOOP("Right", "Tiếp nhận hồ sơ"),
+        Right.CORRECT: QT_TRANSLATE_NOOP("Right", "Sửa thông tin hồ sơ"),
+        Right.MOVE: QT_TRANSLATE_NOOP("Right", "Chuyển bước hồ sơ"),
+        Right.PRINT: QT_TRANSLATE_NOOP("Right", "In giấy tờ, sổ theo dõi"),
+        Right.POSTAL: QT_TRANSLATE_NOOP("Right", "Trả kết quả qua bưu chính"),
+        Right.DRAFT_LETTER: QT_TRANSLATE_NOOP("Right", "Lập, sửa, gửi phiếu xin lỗi"),
+        Right.SIGN_LETTER: QT_TRANSLATE_NOOP("Right", "Ký duyệt phiếu xin lỗi"),
+        Right.APPROVE_EXTENSION: QT_TRANSLATE_NOOP("Right", "Đồng ý hẹn lại lần hai"),
+        Right.SIGN_EXPLANATION: QT_TRANSLATE_NOOP("Right", "Ký danh sách giải trình"),
+        Right.BUILD_REPORT: QT_TRANSLATE_NOOP("Right", "Lập báo cáo"),
+        Right.QUEUE_REPORT: QT_TRANSLATE_NOOP("Right", "Đưa báo cáo vào hàng chờ gửi"),
+        Right.UPLOAD: QT_TRANSLATE_NOOP("Right", "Gửi báo cáo"),
+        Right.OFFICE: QT_TRANSLATE_NOOP("Right", "Sửa thông tin cơ quan, giờ làm việc"),
+        Right.CATALOG: QT_TRANSLATE_NOOP("Right", "Sửa danh mục thủ tục"),
+        Right.CALENDAR: QT_TRANSLATE_NOOP("Right", "Sửa lịch làm việc"),
+        Right.ACCOUNTS: QT_TRANSLATE_NOOP("Right", "Quản lý tài khoản"),
+        Right.DESTINATIONS: QT_TRANSLATE_NOOP("Right", "Sửa nơi nhận báo cáo"),
+        Right.BACKUP: QT_TRANSLATE_NOOP("Right", "Sao lưu, khôi phục"),
+        Right.VIEW_JOURNAL: QT_TRANSLATE_NOOP("Right", "Xem nhật ký"),
+        Right.VERIFY_JOURNAL: QT_TRANSLATE_NOOP("Right", "Kiểm tra toàn vẹn dữ liệu"),
+        Right.DEMO: QT_TRANSLATE_NOOP("Right", "Tạo dữ liệu mẫu"),
     },
     DeadlineView: {
         DeadlineView.TODAY: QT_TRANSLATE_NOOP("DeadlineView", "Đến hạn hôm nay"),

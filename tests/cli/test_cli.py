@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
+from unittest import mock
 
 import pytest
+from argon2 import PasswordHasher
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.conftest import TEST_PASSWORD, set_up_test_office
 from tthc_desk import cli
 from tthc_desk.__main__ import main
+from tthc_desk.cli.args import Identity, UsageError
+from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.paths import AppPaths
+from tthc_desk.services import passwords
 from tthc_desk.services.container import open_services
 from tthc_desk.services.dossier_service import DossierQuery
 
@@ -22,24 +33,92 @@ NOW = "2026-03-02 09:00"  # Monday, an ordinary working morning
 NAME = "Nguyễn Thị Hồng Nhung"
 ID_NUMBER = "001190012345"
 
+#: What the helper makes of a data folder before the first command: the test office (set up,
+#: with the test accounts of tests/conftest.py) or the demo database; None leaves it as it is
+#: (empty, or made by the test).
+Office = Literal["test", "demo"]
+_USUAL = "(the helper's user)"
+
+
+@contextmanager
+def cheap_password_hashes() -> Iterator[None]:
+    """Argon2id with the smallest cost while the test accounts are made: a hash carries its own
+    parameters, so every login of a test then verifies in a millisecond, not 0.1 s."""
+    with mock.patch.object(passwords, "_hasher", PasswordHasher(1, 8, 1)):
+        yield
+
+
+def prepare_office(data_dir: Path, office: Office) -> None:
+    with cheap_password_hashes():
+        svc = open_services(
+            AppPaths(data_dir), FixedClock(datetime(2026, 3, 2, 8, 0)), demo=office == "demo"
+        )
+        try:
+            if office == "test":
+                set_up_test_office(svc, login=None)
+        finally:
+            svc.close()
+
+
+def needs_a_person(argv: list[str]) -> bool:
+    """Whether the command on ``argv`` changes data (a person must log in to run it)."""
+    if {"-h", "--help"} & set(argv):
+        return False
+    try:
+        return cli.build_parser().parse_args(argv).identity is Identity.PERSON
+    except (UsageError, AttributeError):
+        return False
+
 
 class Cli:
-    """Runs commands against one temporary data folder with the clock fixed."""
+    """Runs commands against one temporary data folder with the clock fixed.
 
-    def __init__(self, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    The folder is set up once, before the first command (``office``). A command that changes
+    data runs as ``user`` (``--user NAME --password-stdin`` before the command, the password on
+    the first line of stdin, then ``stdin``); one that only reads runs as the system."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        capsys: pytest.CaptureFixture[str],
+        office: Office | None = "test",
+        user: str | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self._capsys = capsys
+        self.user = user or ("binh" if office == "test" else DEMO_USERNAME)
+        if office is not None:
+            prepare_office(data_dir, office)
 
-    def __call__(self, *args: str, now: str | None = NOW) -> tuple[int, str, str]:
+    @staticmethod
+    def password_of(user: str) -> str:
+        return DEMO_PASSWORD if user == DEMO_USERNAME else TEST_PASSWORD
+
+    def __call__(
+        self,
+        *args: str,
+        now: str | None = NOW,
+        user: str | None = _USUAL,
+        password: str | None = None,
+        stdin: str = "",
+    ) -> tuple[int, str, str]:
         argv = [*args, "--data-dir", str(self.data_dir)]
         if now:
             argv = ["--now", now, *argv]  # global options go before or after the command
+        login = self.user if user == _USUAL else user
+        if login and needs_a_person(argv):
+            argv = ["--user", login, "--password-stdin", *argv]
+            stdin = f"{password or self.password_of(login)}\n{stdin}"
         self._capsys.readouterr()
-        code = main(argv)
+        saved, sys.stdin = sys.stdin, io.StringIO(stdin)
+        try:
+            code = main(argv)
+        finally:
+            sys.stdin = saved
         out, err = self._capsys.readouterr()
         return code, out, err
 
-    def receive(self, *extra: str) -> tuple[int, str, str]:
+    def receive(self, *extra: str, **kw: str | None) -> tuple[int, str, str]:
         return self(
             "receive",
             "--procedure",
@@ -53,6 +132,7 @@ class Cli:
             "--address",
             "Số 5 đường Trần Phú, phường Đồng Nguyên",
             *extra,
+            **kw,
         )
 
     def dossier_count(self) -> int:
@@ -342,7 +422,10 @@ def test_an_invalid_now_is_refused(run: Cli) -> None:
 # -- demo data and the GUI entry --------------------------------------------------------------
 
 
-def test_demo_data_is_searchable_and_numbering_continues(run: Cli) -> None:
+def test_demo_data_is_searchable_and_numbering_continues(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = Cli(tmp_path / "data", capsys, office=None)  # tthc-desk demo makes it the demo's
     code, out, err = run("demo", "--dossiers", "300", "--seed", "3")
     assert code == 0, err
     assert out.startswith("Đã tạo 300 hồ sơ mẫu")

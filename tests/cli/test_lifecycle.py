@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.cli.test_cli import Cli, assert_one_line_error
+from tests.conftest import open_test_services
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import open_services
 
 LEDGER_HEADER = ["TT", "Mã hồ sơ", "Tên TTHC", "Tên cá nhân, tổ chức", "Địa chỉ, số điện thoại",
                  "Cơ quan chủ trì giải quyết", "Số lượng hồ sơ (bộ)", "Ngày, tháng, năm",
@@ -51,7 +51,9 @@ def move(run: Cli, code: str, to: str, now: str, *extra: str) -> tuple[str, str]
 def history(run: Cli, code: str) -> list[str]:
     from datetime import datetime
 
-    svc = open_services(AppPaths(run.data_dir), FixedClock(datetime(2026, 3, 2, 9, 0)), seed=False)
+    svc = open_test_services(
+        AppPaths(run.data_dir), FixedClock(datetime(2026, 3, 2, 9, 0)), seed=False
+    )
     try:
         return [e.kind for e in svc.lifecycle.history(code)]
     finally:
@@ -199,7 +201,7 @@ def test_late_scan_letters_confirm_deliver_and_print(run: Cli, tmp_path: Path) -
     rc, out, _ = run("late", "--scan", now="2026-03-04 09:00")
     assert out.splitlines()[-1] == "Đã lập 0 phiếu xin lỗi dự thảo."
 
-    svc = open_services(
+    svc = open_test_services(
         AppPaths(run.data_dir),
         FixedClock(__import__("datetime").datetime(2026, 3, 4, 9, 0)),
         seed=False,
@@ -215,7 +217,10 @@ def test_late_scan_letters_confirm_deliver_and_print(run: Cli, tmp_path: Path) -
     assert rc == 0, err
     text = pdf_text(target)
     assert late in text and "DỰ THẢO" in text
-    rc, out, err = run("apology", "confirm", str(letter_id), "--by", head, now="2026-03-04 09:15")
+    # --by names the head of office, who logs in to sign (the service checks it is them)
+    rc, out, err = run(
+        "apology", "confirm", str(letter_id), "--by", head, now="2026-03-04 09:15", user="an"
+    )
     assert rc == 0, err
     assert out.startswith("01/2026/PXL\t" + late)
     rc, out, err = run("apology", "confirm", str(letter_id), now="2026-03-04 09:16")
@@ -310,7 +315,10 @@ def test_ledger_and_explanation_list_to_excel_and_pdf(run: Cli, tmp_path: Path) 
     assert "không tồn tại" in assert_one_line_error(rc, out, err)
 
 
-def test_late_scan_on_a_demo_database_leaves_no_late_dossier_without_a_letter(run: Cli) -> None:
+def test_late_scan_on_a_demo_database_leaves_no_late_dossier_without_a_letter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = Cli(tmp_path / "data", capsys, office=None)  # tthc-desk demo makes it the demo's
     now = "2026-03-02 16:00"
     rc, _, err = run("demo", "--dossiers", "800", "--seed", "4", now=now)
     assert rc == 0, err

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.cli.test_cli import Cli, assert_one_line_error
+from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.exporting.report_xlsx import INFO, NUMBERS_ROW, SUMMARY
 from tthc_desk.paths import AppPaths
@@ -24,9 +25,10 @@ def commune(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, agency: str, seed: int
 ) -> Cli:
     """A commune's data folder with its own office identifier and a few months of dossiers."""
-    run = Cli(tmp_path / name, capsys)
+    run = Cli(tmp_path / name, capsys, office="demo")  # sample dossiers go in a demo database
     svc = open_services(AppPaths(run.data_dir), FixedClock(datetime(2026, 3, 9, 9, 0)))
     try:
+        svc.accounts.login(DEMO_USERNAME, DEMO_PASSWORD)
         office = svc.settings.office()
         svc.settings.save_office(
             dataclasses.replace(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.conftest import make_draft
+from tests.conftest import make_draft, sign_as
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Channel, Status
 from tthc_desk.domain.lifecycle import Granularity, Move
@@ -80,11 +80,10 @@ def test_histories_only_of_dossiers_that_changed_after_the_end(
 def test_the_first_letter_signed_before_the_end(services: Services, clock: FixedClock) -> None:
     signed = receive(services, clock, at(2), THREE_DAYS)
     drafted = receive(services, clock, at(2, 9), THREE_DAYS)
-    head = services.settings.office().head_name
     for when, override in ((at(4, 9), ""), (at(10, 9), "Chờ kết quả xác minh")):
         clock.set(when)
         letter = services.apologies.draft(signed, LetterEdit("Cơ quan phối hợp chậm trả lời"))
-        services.apologies.confirm(letter.id, by=head, override_reason=override)
+        sign_as(services, "an", letter.id, override_reason=override)
     services.apologies.draft(drafted)
     signed_id, drafted_id = ids(services, signed, drafted)
     with services.db.read() as uow:
@@ -123,9 +122,7 @@ def test_late_sources_settled_late_then_open_overdue(services: Services, clock: 
     still = receive(services, clock, at(2, 9), SAME_DAY)  # never settled
     receive(services, clock, at(4, 9), THREE_DAYS)  # not due yet
     clock.set(at(4, 10))
-    services.apologies.confirm(
-        services.apologies.draft(still).id, by=services.settings.office().head_name
-    )
+    sign_as(services, "an", services.apologies.draft(still).id)
     with services.db.read() as uow:
         by_day = uow.reports.late_sources(at(2, 0), at(5, 0), Granularity.DAY)
         by_minute = uow.reports.late_sources(at(2, 0), at(5, 0), Granularity.MINUTE)

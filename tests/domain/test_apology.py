@@ -30,10 +30,10 @@ from tthc_desk.domain.calendar import WorkCalendar, seed_exceptions
 from tthc_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import ApologyLetter, Granularity, LetterStatus
-from tthc_desk.domain.office import OfficeHours, OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE, OfficeHours
 
 CAL = WorkCalendar(OfficeHours(), [e for y in (2025, 2026, 2027) for e in seed_exceptions(y)])
-OFFICE = OfficeProfile()
+OFFICE = DEMO_OFFICE
 HEADS = {"Nguyễn Văn An"}
 
 

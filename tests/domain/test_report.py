@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tthc_desk.domain.apology import FirstLetter
 from tthc_desk.domain.dossier import Channel, Status
 from tthc_desk.domain.lifecycle import SETTLED, DossierEvent, Granularity
-from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.postal import PostalItem, PostalShares, PostalState
 from tthc_desk.domain.report import Outcome, Targets, figures_checksum, state_at, summarise
@@ -148,7 +148,7 @@ def frame(**kw: object) -> ReportFrame:
     values: dict[str, object] = {
         "period": WEEK,
         "as_of": AS_OF,
-        "office": OfficeProfile(),
+        "office": DEMO_OFFICE,
         "receiving_unit": "Văn phòng UBND tỉnh",
         "generated_at": at(9, 8),
         "app_version": "0.1.0",

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.printing.register_rows import late_rows
-from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE
 from tthc_desk.exporting.late_list_xlsx import write_late_list_xlsx
 
 HEADER = ["STT", "Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hẹn trả", "Ngày có kết quả",
@@ -25,7 +25,7 @@ def read(path: Path) -> list[list[object]]:
 def test_explanation_list(tmp_path: Path) -> None:
     rows = late_rows(9)
     path = write_late_list_xlsx(
-        rows, OfficeProfile(), date(2026, 2, 1), date(2026, 2, 28), tmp_path / "gt.xlsx"
+        rows, DEMO_OFFICE, date(2026, 2, 1), date(2026, 2, 28), tmp_path / "gt.xlsx"
     )
     values = read(path)
     assert values[2][0] == "DANH SÁCH HỒ SƠ QUÁ HẠN VÀ GIẢI TRÌNH"
@@ -42,7 +42,7 @@ def test_explanation_list(tmp_path: Path) -> None:
 def test_public_list(tmp_path: Path) -> None:
     path = write_late_list_xlsx(
         late_rows(4),
-        OfficeProfile(),
+        DEMO_OFFICE,
         date(2026, 2, 1),
         date(2026, 2, 28),
         tmp_path / "ck.xlsx",

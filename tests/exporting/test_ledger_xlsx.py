@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.printing.register_rows import ledger_rows
-from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE
 from tthc_desk.exporting.ledger_xlsx import write_ledger_xlsx
 
 HEADER_1 = ["TT", "Mã hồ sơ", "Tên TTHC", "Tên cá nhân, tổ chức", "Địa chỉ, số điện thoại",
@@ -22,7 +22,7 @@ HEADER_2 = [None] * 7 + ["Nhận hồ sơ", "Hẹn trả kết quả", "Chuyển
 def test_ledger_workbook(tmp_path: Path) -> None:
     rows = ledger_rows(150)
     path = write_ledger_xlsx(
-        rows, OfficeProfile(), date(2026, 2, 1), date(2026, 2, 28), tmp_path / "so.xlsx"
+        rows, DEMO_OFFICE, date(2026, 2, 1), date(2026, 2, 28), tmp_path / "so.xlsx"
     )
     ws = load_workbook(path).active
     assert ws is not None

@@ -11,7 +11,7 @@ import pytest
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from tthc_desk.domain.dossier import PaperItem, Person
-from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE
 from tthc_desk.domain.postal import HANDOVER_CENTRED_COLUMNS, HANDOVER_COLUMNS
 from tthc_desk.domain.procedure import PaperKind
 from tthc_desk.printing import forms, heading, layout, signatures
@@ -20,7 +20,7 @@ from tthc_desk.printing.templates import BLANK, load_template
 
 from .support import make_dossier, pdf_text
 
-OFFICE = OfficeProfile()
+OFFICE = DEMO_OFFICE
 
 
 def texts(cell: list[Flowable]) -> list[str]:

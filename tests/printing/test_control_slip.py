@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from tthc_desk.domain.lifecycle import DossierEvent
-from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE
 from tthc_desk.printing import control_slip, layout
 from tthc_desk.printing.templates import load_template
 
@@ -17,7 +17,7 @@ from .support import APPLICANT, CODE, make_dossier, missing_labels, pdf_text, py
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
-OFFICE = OfficeProfile()
+OFFICE = DEMO_OFFICE
 DESK = "Bộ phận tiếp nhận và trả kết quả"
 UNIT = "Công chức Tư pháp - Hộ tịch"
 EVENTS = (

@@ -14,7 +14,7 @@ import pytest
 from tthc_desk.domain.dossier import PaperItem, Person
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus
-from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE
 from tthc_desk.domain.procedure import PaperKind
 from tthc_desk.printing import apology, refusal, stop_notice, supplement
 from tthc_desk.printing.templates import TemplateError, load_template, template_file
@@ -33,7 +33,7 @@ from .support import (
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
-OFFICE = OfficeProfile()
+OFFICE = DEMO_OFFICE
 REASON = "Giấy chứng sinh bị tẩy xóa ngày sinh, không đọc được"
 PAPERS = (
     PaperItem("Giấy chứng sinh do cơ sở y tế cấp", PaperKind.ORIGINAL, 1),

@@ -27,7 +27,7 @@ from tthc_desk.domain.dossier import (
     Status,
 )
 from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE, OfficeProfile
 from tthc_desk.domain.procedure import PaperKind
 from tthc_desk.printing.layout import QrCode
 from tthc_desk.printing.receipt import (
@@ -144,7 +144,7 @@ def template() -> FormTemplate:
 
 @pytest.fixture(scope="module")
 def office() -> OfficeProfile:
-    return OfficeProfile()
+    return DEMO_OFFICE
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE
 from tthc_desk.printing import late_list, ledger
 from tthc_desk.printing.templates import load_template
 
@@ -17,7 +17,7 @@ from .support import missing_labels, page_sizes, pdf_text, pypdf_pages
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
-OFFICE = OfficeProfile()
+OFFICE = DEMO_OFFICE
 FROM, TO = date(2026, 2, 1), date(2026, 2, 28)
 
 

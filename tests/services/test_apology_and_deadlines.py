@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import make_draft
+from tests.conftest import make_draft, sign_as
 from tthc_desk.domain.clock import FixedClock
-from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.errors import ForbiddenError, ValidationError
 from tthc_desk.domain.lifecycle import LetterStatus, Move, Timeliness
 from tthc_desk.services.apology_service import LetterEdit
 from tthc_desk.services.container import Services
@@ -89,7 +89,7 @@ def test_confirm_in_time_moves_the_due_date(services: Services, clock: FixedCloc
             datetime(2026, 3, 9, 10, 0),
         ),
     )
-    signed = services.apologies.confirm(letter.id, by="Nguyễn Văn An")
+    signed = sign_as(services, "an", letter.id)
     assert signed.number == 1 and signed.year == 2026 and signed.status is LetterStatus.CONFIRMED
     d = services.dossiers.get(code)
     assert d.due_at == datetime(2026, 3, 9, 10, 0) and d.original_due_at == datetime(
@@ -113,7 +113,7 @@ def test_extension_recorded_too_late_keeps_the_original_due(
     clock.set(datetime(2026, 3, 5, 7, 45))  # on the due day itself: too late
     assert services.apologies.scan() == 0  # the day before has passed: drafted by hand
     letter = services.apologies.draft(code)
-    services.apologies.confirm(letter.id, by="Nguyễn Văn An")
+    sign_as(services, "an", letter.id)
     d = services.dossiers.get(code)
     assert d.due_at == datetime(2026, 3, 5, 8, 0)  # never silently reclassified
     assert d.extended_due_at == letter.proposed_due_at
@@ -129,18 +129,14 @@ def test_second_reappointment_needs_the_heads_override(
     clock.set(datetime(2026, 3, 4, 9, 0))
     services.apologies.scan()
     first = services.apologies.for_dossier(code)[0]
-    services.apologies.confirm(first.id, by="Nguyễn Văn An")
+    sign_as(services, "an", first.id)
     clock.set(datetime(2026, 3, 10, 9, 0))
     second = services.apologies.draft(code)
+    with pytest.raises(ForbiddenError):  # a clerk cannot sign, let alone override
+        sign_as(services, "cuong", second.id, override_reason="Cần thêm thời gian")
     with pytest.raises(ValidationError):
-        services.apologies.confirm(
-            second.id, by="Trần Thị Bình", override_reason="Cần thêm thời gian"
-        )
-    with pytest.raises(ValidationError):
-        services.apologies.confirm(second.id, by="Nguyễn Văn An")
-    signed = services.apologies.confirm(
-        second.id, by="Nguyễn Văn An", override_reason="Chờ kết quả xác minh"
-    )
+        sign_as(services, "an", second.id)
+    signed = sign_as(services, "an", second.id, override_reason="Chờ kết quả xác minh")
     assert signed.override and signed.override_by == "Nguyễn Văn An" and signed.number == 2
     assert [x.number for x in services.apologies.register(2026)] == [1, 2]
 
@@ -155,6 +151,6 @@ def test_drafts_can_be_discarded_but_signed_letters_cannot(
     letter = services.apologies.draft(code)
     with pytest.raises(ValidationError):
         services.apologies.deliver(letter.id, "Trao trực tiếp")
-    services.apologies.confirm(letter.id, by="Nguyễn Văn An")
+    sign_as(services, "an", letter.id)
     with pytest.raises(ValidationError):
         services.apologies.discard(letter.id)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tthc_desk.domain.calendar import WorkCalendar, seed_exceptions
 from tthc_desk.domain.deadlines import compute_due
 from tthc_desk.domain.dossier import Channel, Status, id_number_problem, phone_problem
-from tthc_desk.domain.office import OfficeHours, OfficeProfile
+from tthc_desk.domain.office import DEMO_OFFICE, OfficeHours, OfficeProfile
 from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure
 from tthc_desk.services.demo_drafts import (
     DueCache,
@@ -142,9 +142,9 @@ def test_span_years_grows_with_the_demo() -> None:
 
 
 def test_people_have_valid_unique_id_numbers_never_taken_before() -> None:
-    first = People(random.Random(1), OfficeProfile(), set())
+    first = People(random.Random(1), DEMO_OFFICE, set())
     taken = {first.make(date(2026, 3, 2)).id_number for _ in range(50)}
-    people = People(random.Random(1), OfficeProfile(), taken)  # same seed: same serials
+    people = People(random.Random(1), DEMO_OFFICE, taken)  # same seed: same serials
     made = [people.make(date(2026, 3, 2)) for _ in range(3000)]
     numbers = [p.id_number for p in made]
     assert len(set(numbers)) == len(numbers) and not taken & set(numbers)
@@ -155,6 +155,6 @@ def test_people_have_valid_unique_id_numbers_never_taken_before() -> None:
 
 
 def test_commune_reads_the_unit_from_the_parent_authority() -> None:
-    assert commune(OfficeProfile()) == ("phường", "Đồng Nguyên", "tỉnh Bắc Ninh")
+    assert commune(DEMO_OFFICE) == ("phường", "Đồng Nguyên", "tỉnh Bắc Ninh")
     xa = OfficeProfile(parent_authority="UBND XÃ TAM SƠN", place_name="Tam Sơn", province="")
     assert commune(xa) == ("xã", "Tam Sơn", "")

@@ -31,10 +31,10 @@ DemoRows = tuple[
 
 @pytest.fixture(scope="module")
 def demo_rows(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRows]:
+    from tests.conftest import open_test_services
     from tthc_desk.paths import AppPaths
-    from tthc_desk.services.container import open_services
 
-    services = open_services(AppPaths(tmp_path_factory.mktemp("demo")), FixedClock(NOW))
+    services = open_test_services(AppPaths(tmp_path_factory.mktemp("demo")), FixedClock(NOW))
     generate_demo(services, 1500, seed=11)
     with services.db.session() as s:
         dossiers = list(s.scalars(select(DossierRecord).order_by(DossierRecord.id)))

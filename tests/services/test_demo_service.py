@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_draft
+from tests.conftest import make_draft, open_test_services
 from tthc_desk.db.models import ApplicantRecord, CounterRecord, DossierRecord
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Status, id_number_problem, parse_dossier_code, phone_problem
 from tthc_desk.domain.procedure import Duration, DurationUnit
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import Services, open_services
+from tthc_desk.services.container import Services
 from tthc_desk.services.demo_service import DEMO_FLAG_KEY, ensure_demo, generate_demo
 from tthc_desk.services.dossier_service import DossierQuery, build_search_text
 
@@ -139,7 +139,7 @@ def test_demo_dossiers_are_searchable_without_accents(demo: Services) -> None:
 
 def test_same_seed_same_dossiers(tmp_path: Path) -> None:
     def run(folder: str, seed: int) -> list[tuple[object, ...]]:
-        svc = open_services(AppPaths(tmp_path / folder), FixedClock(NOW))
+        svc = open_test_services(AppPaths(tmp_path / folder), FixedClock(NOW))
         try:
             generate_demo(svc, 400, seed=seed)
             return [

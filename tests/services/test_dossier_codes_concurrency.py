@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import open_test_services
 from tthc_desk.db.models import CounterRecord, DossierRecord
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import DossierDraft, Person, parse_dossier_code
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import open_services
 
 NOW = datetime(2026, 3, 2, 9, 30)
 WRITERS = 3
@@ -29,7 +29,7 @@ PER_WRITER = 40
 def _writer(data_dir: str, index: int, start: Any, results: Any) -> None:
     """Runs in a child process: save PER_WRITER dossiers, report (code, ledger number) pairs."""
     try:
-        services = open_services(AppPaths(Path(data_dir)), FixedClock(NOW), seed=False)
+        services = open_test_services(AppPaths(Path(data_dir)), FixedClock(NOW), seed=False)
         start.wait(timeout=60)
         saved = []
         for i in range(PER_WRITER):
@@ -40,7 +40,7 @@ def _writer(data_dir: str, index: int, start: Any, results: Any) -> None:
                     f"0271900{index:02d}{i:03d}",
                 ),
             )
-            d = services.dossiers.receive(draft, clerk_name=f"Quầy {index + 1}")
+            d = services.dossiers.receive(draft)
             saved.append((d.code, d.ledger_number))
         services.close()
         results.put((index, saved, None))
@@ -51,7 +51,7 @@ def _writer(data_dir: str, index: int, start: Any, results: Any) -> None:
 @pytest.mark.slow
 def test_concurrent_writers_get_unique_contiguous_codes_and_ledger_numbers(tmp_path: Path) -> None:
     data_dir = tmp_path / "shared"
-    services = open_services(AppPaths(data_dir), FixedClock(NOW))  # migrate and seed once
+    services = open_test_services(AppPaths(data_dir), FixedClock(NOW))  # migrate and seed once
     services.close()
 
     ctx = mp.get_context("spawn")
@@ -83,7 +83,7 @@ def test_concurrent_writers_get_unique_contiguous_codes_and_ledger_numbers(tmp_p
     for _, pairs, _ in reports:
         assert [n for _, n in pairs] == sorted(n for _, n in pairs)
 
-    services = open_services(AppPaths(data_dir), FixedClock(NOW), seed=False)
+    services = open_test_services(AppPaths(data_dir), FixedClock(NOW), seed=False)
     try:
         with services.db.session() as s:
             rows = s.execute(select(DossierRecord.code, DossierRecord.ledger_number)).all()

@@ -28,7 +28,8 @@ def test_receive_gives_code_ledger_number_and_due(services: Services) -> None:
     # khai sinh: same day, received before 15:00 → end of the working day
     assert d.due_at == datetime(2026, 3, 2, 17, 0)
     assert d.status is Status.RECEIVED
-    assert d.clerk_name == services.settings.current_clerk()
+    assert services.accounts.current is not None
+    assert d.clerk_name == services.accounts.current.full_name == "Trần Thị Bình"
     # the procedure's required papers are the default checklist
     assert [p.name for p in d.papers] == [p.name for p in services.catalog.get("1.001193").papers]
     d2 = services.dossiers.receive(make_draft(procedure_code="2.001035"))
@@ -163,7 +164,6 @@ def test_correction_keeps_old_and_new_values(services: Services) -> None:
         d.code,
         {"applicant_phone": "0987 654 321", "applicant_name": "Nguyễn Thị Hồng Nhung"},
         "Ghi nhầm số điện thoại",
-        by="Trần Thị Bình",
     )
     assert fixed.applicant.phone == "0987654321"
     assert len(fixed.corrections) == 1  # the unchanged name is not recorded

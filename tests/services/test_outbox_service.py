@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import open_test_services
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import open_services
 from tthc_desk.sync.credentials import InMemoryStore
 
 DAV = Destination(DestinationKind.WEBDAV, url="https://dav.tinh.gov.vn/xa/", username="motcua")
 
 
 def test_check_destination_tidies_and_refuses(data_dir: Path, clock: FixedClock) -> None:
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=InMemoryStore())
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=InMemoryStore())
     try:
         name = unicodedata.normalize("NFD", "Sở Nội vụ")
         checked = svc.outbox.check_destination(
@@ -38,7 +38,7 @@ def test_a_secret_is_asked_only_when_the_keyring_lacks_it(
     data_dir: Path, clock: FixedClock
 ) -> None:
     store = InMemoryStore()
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     try:
         dest = svc.outbox.check_destination(DAV)
         assert svc.outbox.needs_secret_prompt(dest)
@@ -49,7 +49,7 @@ def test_a_secret_is_asked_only_when_the_keyring_lacks_it(
     finally:
         svc.close()
     no_keyring = InMemoryStore(available=False)
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=no_keyring)
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=no_keyring)
     try:
         assert svc.outbox.needs_secret_prompt(svc.outbox.check_destination(DAV))
     finally:

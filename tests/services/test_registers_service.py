@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_draft
+from tests.conftest import make_draft, sign_as
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import Move
@@ -67,7 +67,7 @@ def test_late_rows_with_reason_unit_and_letter(services: Services, clock: FixedC
     clock.set(datetime(2026, 3, 6, 9, 0))
     assert services.apologies.scan() == 3  # a (settled late), b (overdue), c (due next working day)
     letter = next(x for x in services.apologies.letters() if x.dossier_code == b)
-    letter = services.apologies.confirm(letter.id, by=services.settings.office().head_name)
+    letter = sign_as(services, "an", letter.id)
     services.lifecycle.move(c, MoveRequest(Move.HAND_OVER))
     rows = services.registers.late_rows(*MARCH)
     assert [r.code for r in rows] == [a, b]

@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import make_draft
+from tests.conftest import make_draft, sign_as
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Channel, ReturnMethod
 from tthc_desk.domain.lifecycle import Move
@@ -93,7 +93,7 @@ class History:
         letter = self.s.apologies.draft(
             self.codes[name], LetterEdit("Cơ quan phối hợp chậm trả lời", proposed_due_at=proposed)
         )
-        self.s.apologies.confirm(letter.id, by=self.s.settings.office().head_name)
+        sign_as(self.s, "an", letter.id)
 
 
 @pytest.fixture

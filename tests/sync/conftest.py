@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import open_test_services
 from tests.sync.certs import Pki, make_test_pki
 from tests.sync.servers import CutProxy, PostServer, SmtpSink, WebDavServer
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import Services, open_services
+from tthc_desk.services.container import Services
 from tthc_desk.sync.credentials import InMemoryStore
 
 OFFICE = "000.17.22.H56"
@@ -24,7 +25,9 @@ def keyring_store() -> InMemoryStore:
 
 @pytest.fixture
 def svc(data_dir: Path, clock: FixedClock, keyring_store: InMemoryStore) -> Iterator[Services]:
-    services = open_services(AppPaths(data_dir), clock, seed=False, credentials=keyring_store)
+    # The test office, set up, with binh (every role) logged in: saving a destination and
+    # sending need the rights.
+    services = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=keyring_store)
     yield services
     services.close()
 

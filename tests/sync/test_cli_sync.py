@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,6 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
     return Cli(tmp_path / "data", capsys)
 
 
-def _stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(text))
-
-
 def _workbook(tmp_path: Path, content: bytes = b"PK tuan 9") -> str:
     f = tmp_path / "tuan9.xlsx"
     f.write_bytes(content)
@@ -32,9 +27,9 @@ def test_destination_upload_and_status(
     tmp_path: Path,
     webdav: WebDavServer,
     os_keyring: MemoryKeyring,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _stdin(monkeypatch, PASSWORD + "\n")
+    # The administrator logs in with the first line of stdin; the destination's password is
+    # the next one.
     code, out, err = run(
         "destination",
         "set",
@@ -47,6 +42,7 @@ def test_destination_upload_and_status(
         "--password-stdin",
         "--timeout",
         "2",
+        stdin=PASSWORD + "\n",
     )
     assert code == 0, err
     assert "Mật khẩu đã lưu trong kho mật khẩu" in out
@@ -84,9 +80,8 @@ def test_destination_upload_and_status(
 
 
 def test_no_keyring_refuses_to_store_unless_told(
-    run: Cli, webdav: WebDavServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Cli, webdav: WebDavServer, tmp_path: Path
 ) -> None:
-    _stdin(monkeypatch, PASSWORD + "\n")
     code, out, err = run(
         "destination",
         "set",
@@ -97,6 +92,7 @@ def test_no_keyring_refuses_to_store_unless_told(
         "--user",
         USER,
         "--password-stdin",
+        stdin=PASSWORD + "\n",
     )
     assert "keyring" in assert_one_line_error(code, out, err)
     code, out, err = run("destination", "show")
@@ -117,11 +113,9 @@ def test_no_keyring_refuses_to_store_unless_told(
         "--office",
         OFFICE,
     )
-    _stdin(monkeypatch, "")
     code, out, err = run("upload")  # no secret at hand: refused, nothing tried
     assert "Chưa có mật khẩu" in assert_one_line_error(code, out, err)
-    _stdin(monkeypatch, PASSWORD + "\n")
-    code, out, err = run("upload", "--password-stdin")
+    code, out, err = run("upload", "--password-stdin", stdin=PASSWORD + "\n")
     assert "\tĐã gửi\t" in out, err
 
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import pytest
 
+from tests.conftest import open_test_services
 from tests.sync.conftest import OFFICE
 from tests.sync.servers import PostServer
 from tthc_desk.domain.clock import FixedClock
@@ -16,7 +17,7 @@ from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.errors import ConflictError, ValidationError
 from tthc_desk.domain.outbox import OutboxState
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import Services, open_services
+from tthc_desk.services.container import Services
 from tthc_desk.sync.credentials import CredentialError, InMemoryStore
 
 
@@ -68,7 +69,7 @@ def test_enqueue_from_a_file_and_bad_input(svc: Services, tmp_path: Path) -> Non
 def test_folder_destination_and_restart(data_dir: Path, clock: FixedClock, tmp_path: Path) -> None:
     target = tmp_path / "chia-se"
     store = InMemoryStore()
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     svc.outbox.save_destination(_folder_dest(target))
     item = svc.outbox.enqueue(b"tuan 9", kind="weekly", period_key="2026-W09", office_id=OFFICE)
     [result] = svc.outbox.send_due()  # the share is offline (the folder does not exist)
@@ -77,7 +78,7 @@ def test_folder_destination_and_restart(data_dir: Path, clock: FixedClock, tmp_p
 
     clock.set(clock.now() + timedelta(days=3))  # days offline, the PC restarted
     target.mkdir()
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     try:
         assert svc.outbox.get(item.id).attempts == 1
         assert svc.outbox.send_due()[0].sent
@@ -141,7 +142,7 @@ def test_no_keyring_asks_at_each_upload_and_stores_nothing(
     data_dir: Path, clock: FixedClock, post_server: PostServer
 ) -> None:
     store = InMemoryStore(available=False)
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     try:
         dest = Destination(
             DestinationKind.HTTPS_POST, url=post_server.url, bearer=True, timeout=1.0

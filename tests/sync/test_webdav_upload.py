@@ -7,13 +7,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from tests.conftest import open_test_services
 from tests.sync.conftest import OFFICE
 from tests.sync.servers import PASSWORD, USER, CutProxy, WebDavServer, free_port
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.outbox import OutboxState
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import Services, open_services
+from tthc_desk.services.container import Services
 from tthc_desk.sync.credentials import InMemoryStore
 
 WORKBOOK = "Báo cáo tuần – số liệu".encode() * 4000  # ~120 KB: big enough to cut half-way
@@ -172,13 +173,13 @@ def test_crash_mid_send_is_retried_after_the_lease(
     data_dir: Path, clock: FixedClock, webdav: WebDavServer
 ) -> None:
     store = InMemoryStore()
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     item_id = _setup(svc, webdav.url)
     dest = svc.outbox.destination()
     assert dest is not None
     svc.outbox._claim(item_id, dest, False)  # the process dies right after claiming the item
     svc.close()
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     try:
         assert svc.outbox.get(item_id).state is OutboxState.SENDING
         assert svc.outbox.send_due() == []  # the lease holds for a minute

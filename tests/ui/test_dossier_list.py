@@ -155,7 +155,7 @@ def test_enter_opens_detail_and_a_correction_shows_in_the_history(
     assert len(history) == 1
     at, by, field, change, reason = history[0]
     assert field == "Số điện thoại" and change == "0912345678 → 0911222333"
-    assert reason == "Người nộp đọc nhầm số điện thoại" and by == services.settings.current_clerk()
+    assert reason == "Người nộp đọc nhầm số điện thoại" and by == "Trần Thị Bình"  # logged in
     assert at == "08:12 02/03/2026"  # the clock as the fixture left it
     # The list followed the change: the new number finds the dossier.
     search(qtbot, page, "0911222333")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.keys import press
 from tthc_desk.services.container import Services
+from tthc_desk.ui.accounts_dialog import AccountsDialog
 from tthc_desk.ui.calendar_dialog import CalendarDialog
 from tthc_desk.ui.catalog_dialog import CatalogDialog
-from tthc_desk.ui.clerk_dialog import ClerkDialog
 from tthc_desk.ui.main_window import INTAKE, LIST, MainWindow
 from tthc_desk.ui.settings_dialog import SettingsDialog
 from tthc_desk.ui.tasks import TaskRunner
@@ -25,9 +23,13 @@ def window(qtbot, services: Services) -> MainWindow:  # type: ignore[no-untyped-
     return window
 
 
-def test_status_bar_shows_office_clerk_and_time(window: MainWindow, services: Services) -> None:
+def test_status_bar_shows_office_person_and_time(window: MainWindow, services: Services) -> None:
     assert window.office_label.text() == "Cơ quan: UBND PHƯỜNG ĐỒNG NGUYÊN"
-    assert services.settings.current_clerk() in window.clerk_label.text()
+    assert window.user_label.text() == (
+        "Người dùng: <b>Trần Thị Bình</b> (Cán bộ tiếp nhận, Lãnh đạo, Quản trị)"
+    )
+    assert not window.demo_label.isVisibleTo(window)
+    assert "DỮ LIỆU MẪU" not in window.windowTitle()
     assert window.clock_label.text() == "Thứ Hai, 08:00  02/03/2026"
     assert window.pages.currentIndex() == INTAKE
     assert window.dossier_list.model.loaded_count() == 0  # the list loads only when first shown
@@ -69,21 +71,10 @@ def test_ctrl_s_saves_and_the_list_shows_the_new_dossier(
         ("settings_action", SettingsDialog),
         ("catalog_action", CatalogDialog),
         ("calendar_action", CalendarDialog),
-        ("clerk_action", ClerkDialog),
+        ("accounts_action", AccountsDialog),
     ],
 )
 def test_system_menu_opens_the_dialogs(window: MainWindow, action: str, kind: type) -> None:
     getattr(window, action).trigger()
     assert isinstance(window.dialog, kind) and window.dialog.isVisible()
     window.dialog.reject()
-
-
-def test_first_start_asks_for_the_clerk_once(qtbot, window: MainWindow, services: Services) -> None:  # type: ignore[no-untyped-def]
-    dialog = window.ask_clerk_if_needed()
-    assert isinstance(dialog, ClerkDialog)
-    dialog.list_widget.setCurrentRow(1)
-    name = dialog.selected_name()
-    press(dialog.list_widget, Qt.Key.Key_Return)
-    assert services.settings.current_clerk() == name
-    assert name in window.clerk_label.text()
-    assert window.ask_clerk_if_needed() is None

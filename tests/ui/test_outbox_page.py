@@ -9,12 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from tests.conftest import open_test_services
 from tests.sync.servers import PASSWORD, USER, WebDavServer
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.outbox import OutboxState
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import Services, open_services
+from tthc_desk.services.container import Services
 from tthc_desk.sync.credentials import InMemoryStore
 from tthc_desk.ui.destination_dialog import DestinationDialog
 from tthc_desk.ui.outbox_page import OutboxPage
@@ -30,7 +31,7 @@ def store() -> InMemoryStore:
 
 @pytest.fixture
 def svc(data_dir: Path, clock: FixedClock, store: InMemoryStore) -> Iterator[Services]:
-    services = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
+    services = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     yield services
     services.close()
 
@@ -116,7 +117,7 @@ def test_no_keyring_asks_on_the_gui_thread_before_sending(
     webdav: WebDavServer,
 ) -> None:
     store = InMemoryStore(available=False)
-    svc = open_services(AppPaths(data_dir), clock, seed=False, credentials=store)
+    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=store)
     try:
         svc.outbox.save_destination(
             Destination(DestinationKind.WEBDAV, url=webdav.url, username=USER, timeout=1)
@@ -174,7 +175,7 @@ def test_destination_dialog_fields_errors_test_and_save(
 
 
 def test_destination_dialog_without_keyring(qtbot, data_dir: Path, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
-    svc = open_services(
+    svc = open_test_services(
         AppPaths(data_dir), clock, seed=False, credentials=InMemoryStore(available=False)
     )
     try:

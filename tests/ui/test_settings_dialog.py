@@ -9,11 +9,10 @@ from PySide6.QtCore import QEvent, Qt, QTime
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from tests.conftest import open_test_services
 from tthc_desk.domain.office import Session
 from tthc_desk.paths import AppPaths
-from tthc_desk.services.container import open_services
 from tthc_desk.ui.settings_dialog import SettingsDialog
-from tthc_desk.ui.staff_model import StaffTableModel
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -71,7 +70,7 @@ def test_edit_office_and_hours_then_reopen(qtbot, services, data_dir):
     assert services.calendar.calendar().sessions_on(monday)[0].start == time(8, 0)
 
     # Persisted, not only cached: a second process sees the same values in a fresh dialog.
-    other = open_services(AppPaths(data_dir), services.clock)
+    other = open_test_services(AppPaths(data_dir), services.clock)
     try:
         again = open_dialog(qtbot, other)
         assert again.office_edits["place_name"].text() == "Tân Ước"
@@ -114,38 +113,30 @@ def test_problems_on_several_tabs_are_all_listed(qtbot, services):
     replace_text(dialog.office_edits["agency_id"], "000 17-22")
     dialog.office_edits["head_name"].clear()
     replace_text(dialog.hours_form.session_edits[2], "bảy giờ sáng")
-    for row in range(dialog.staff_model.rowCount()):
-        index = dialog.staff_model.index(row, StaffTableModel.ACTIVE)
-        dialog.staff_model.setData(
-            index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
-        )
 
     assert not dialog.save()
 
     messages = dialog.errors.messages()
-    assert set(messages) == {"agency_id", "head_name", "hours.2", "staff"}
+    assert set(messages) == {"agency_id", "head_name", "hours.2"}
     assert "không đúng dạng giờ" in messages["hours.2"]
-    assert "tiếp nhận" in messages["staff"]
     assert dialog.tabs.currentIndex() == 0  # first problem in form order: the office tab
     assert services.settings.office().agency_id == "000.17.22.H56"
-    assert all(m.active for m in services.settings.staff())
 
 
-def test_units_and_staff_are_saved_with_the_profile(qtbot, services):
+def test_units_are_saved_with_the_profile(qtbot, services):
     dialog = open_dialog(qtbot, services)
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
+        "Cơ quan",
+        "Đơn vị chuyên môn",
+        "Giờ làm việc",
+    ]  # the people who log in are in Hệ thống → Tài khoản
     dialog.tabs.setCurrentIndex(1)
     qtbot.mouseClick(dialog.add_unit_button, Qt.MouseButton.LeftButton)
     dialog.units_list.currentItem().setText("Phòng Tài nguyên và Môi trường")
-    dialog.tabs.setCurrentIndex(2)
-    index = dialog.staff_model.add_member()
-    dialog.staff_model.setData(index, "Phạm Thị Dung")
-    dialog.staff_model.setData(index.siblingAtColumn(StaffTableModel.ROLE), "admin")
-    assert index.siblingAtColumn(StaffTableModel.ROLE).data() == "Quản trị"
 
     assert dialog.save()
 
     assert services.settings.office().units[-1] == "Phòng Tài nguyên và Môi trường"
-    assert ("Phạm Thị Dung", "admin") in [(m.name, m.role) for m in services.settings.staff()]
 
 
 def test_decomposed_text_is_saved_in_nfc(qtbot, services):
@@ -163,11 +154,3 @@ def test_cancel_discards_every_edit(qtbot, services):
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert services.settings.office() == before
-
-
-def test_staff_model_is_a_well_behaved_model(qtmodeltester, services):
-    model = StaffTableModel(services.settings.staff(include_inactive=True))
-    qtmodeltester.check(model)
-    model.add_member("Đỗ Văn Hải")
-    model.removeRows(0, 1)
-    qtmodeltester.check(model)

@@ -1,10 +1,12 @@
 """The `tthc-desk` command line: the same services as the GUI, for scripting and administration.
 
 Every command accepts ``--data-dir DIR`` and ``--now "YYYY-MM-DD HH:MM"`` before or after its
-name. What a command produces goes to stdout, one item per line; diagnostics go to the log (and
-to stderr with ``-v``). An error ends the command with exit code 2 and ONE Vietnamese line on
-stderr, and nothing is written: input is checked before any write, and a receipt's folder is
-checked before the dossier is saved.
+name, and ``--user NAME`` / ``--password-stdin`` before it: a command that changes data runs as
+the person logged in (:mod:`tthc_desk.cli.session`); one that only reads, and a scheduled job,
+runs as the system unless ``--user`` is given. What a command produces goes to stdout, one item
+per line; diagnostics go to the log (and to stderr with ``-v``). An error ends the command with
+exit code 2 and ONE Vietnamese line on stderr, and nothing is written: input is checked before
+any write, and a receipt's folder is checked before the dossier is saved.
 
 This module assembles the parser from the command modules (one per group of commands, each
 depending only on :mod:`tthc_desk.cli.args`), runs the command named on the line, and turns an
@@ -24,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from tthc_desk.cli import admin, dossiers, forms, lifecycle, postal, reports, sync
+from tthc_desk.cli import accounts, admin, dossiers, forms, lifecycle, postal, reports, sync
 from tthc_desk.cli.args import (
     EXIT_ERROR,
     EXIT_INTERNAL,
@@ -36,7 +38,9 @@ from tthc_desk.cli.args import (
     app_paths,
     common_options,
     fixed_clock,
+    identity_options,
 )
+from tthc_desk.cli.session import identify, log_out
 from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.domain.errors import TthcError, ValidationError
 from tthc_desk.paths import AppPaths
@@ -48,9 +52,9 @@ log = logging.getLogger(__name__)
 #: ``gui(paths, clock, demo) -> exit code``, provided by ``tthc_desk.__main__``.
 GuiLauncher = Callable[[AppPaths, Clock | None, bool], int]
 
-# In the order of ``tthc-desk --help``: setting up, the counter, forms, after intake, the post,
-# reports, and sending them upward.
-_GROUPS = (admin, dossiers, forms, lifecycle, postal, reports, sync)
+# In the order of ``tthc-desk --help``: setting up, accounts, the counter, forms, after intake,
+# the post, reports, and sending them upward.
+_GROUPS = (admin, accounts, dossiers, forms, lifecycle, postal, reports, sync)
 
 #: Every command, by the name given on the command line.
 COMMANDS: dict[str, Command] = {name: run for g in _GROUPS for name, run in g.COMMANDS.items()}
@@ -64,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="TTHC Desk – tiếp nhận hồ sơ, hẹn trả kết quả tại Bộ phận Một cửa. "
         "Không có lệnh: mở giao diện.",
     )
+    identity_options(parser)
     tree = CommandTree.below(parser, common, dest="command")
     for group in _GROUPS:
         group.add_parsers(tree)
@@ -113,16 +118,25 @@ def main(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> i
 
 def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> int:
     clock = fixed_clock(args)
+    demo = bool(getattr(args, "demo", False))
     if args.command is None:
         if gui is None:
             raise CliError("Bản này không có giao diện; hãy dùng một lệnh (xem tthc-desk --help).")
+        if args.login_user or args.login_stdin:
+            raise CliError(
+                "--user và --password-stdin đi cùng một lệnh; giao diện có màn hình đăng nhập."
+            )
         # With demo=True the GUI seeds the demo database once (demo_service.ensure_demo).
-        return gui(paths, clock, bool(getattr(args, "demo", False)))
+        return gui(paths, clock, demo)
     from tthc_desk.services.container import open_services
 
-    services = open_services(paths, clock or SystemClock())
+    services = open_services(paths, clock or SystemClock(), demo=demo)
     try:
-        return COMMANDS[args.command](args, services, sys.stdout)
+        identify(args, services)
+        try:
+            return COMMANDS[args.command](args, services, sys.stdout)
+        finally:
+            log_out(services)
     finally:
         services.close()
 

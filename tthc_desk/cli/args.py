@@ -2,20 +2,28 @@
 the values options accept (moments, days, positive numbers), the checks on files and folders made
 before anything is written, warnings, and the exit codes.
 
-The command modules (``admin``, ``dossiers``, ``forms``, ``lifecycle``, ``postal``, ``reports``,
-``sync``) import this module and nothing else of the CLI; :mod:`tthc_desk.cli` assembles them.
+Also who a command runs as (:class:`Identity`, declared with each command), the global options
+that name the person (``--user``, ``--password-stdin``), and how a password is read: one line of
+standard input per password, or typed at a prompt that does not echo it; never an argument.
+
+The command modules (``accounts``, ``admin``, ``dossiers``, ``forms``, ``lifecycle``, ``postal``,
+``reports``, ``sync``) import this module and :mod:`~tthc_desk.cli.session`, never each other;
+:mod:`tthc_desk.cli` assembles them.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from tthc_desk.domain.access import Role, parse_roles
 from tthc_desk.domain.clock import Clock, FixedClock
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.paths import AppPaths, resolve_paths
@@ -43,6 +51,20 @@ class CliError(TthcError):
 
 class UsageError(Exception):
     """The arguments do not parse; the message is already Vietnamese."""
+
+
+class Identity(Enum):
+    """Who a command runs as; each command declares it (:meth:`CommandTree.leaf`)."""
+
+    #: It changes data: a person logs in with ``--user`` (their own password, not a temporary one).
+    PERSON = "person"
+    #: It only reads, or it is a scheduled job (the system may do it): the system identity,
+    #: unless ``--user`` names a person.
+    SYSTEM = "system"
+    #: Nobody logs in: the first-run setup (it makes the first account) and the demo database.
+    NOBODY = "nobody"
+    #: The command logs the person in itself (``user passwd`` accepts a temporary password).
+    SELF = "self"
 
 
 # -- argparse in Vietnamese ------------------------------------------------------------------
@@ -143,6 +165,29 @@ def common_options() -> Parser:
     return common
 
 
+def identity_options(parser: argparse.ArgumentParser) -> None:
+    """``--user`` and ``--password-stdin``: who runs the command, given BEFORE its name.
+
+    Only before it: after the name, ``destination set --user`` and ``--password-stdin`` are the
+    destination's own, and ``setup --password-stdin`` is the new administrator's password."""
+    group = parser.add_argument_group("người làm lệnh (đặt trước tên lệnh)")
+    group.add_argument(
+        "--user",
+        dest="login_user",
+        metavar="TÊN_ĐĂNG_NHẬP",
+        default=None,
+        help="đăng nhập bằng tài khoản này; lệnh thay đổi dữ liệu bắt buộc có "
+        "(không có: lệnh chỉ đọc và tác vụ tự động chạy dưới tên hệ thống)",
+    )
+    group.add_argument(
+        "--password-stdin",
+        dest="login_stdin",
+        action="store_true",
+        help="đọc mật khẩu đăng nhập từ dòng đầu của stdin (lệnh cần thêm mật khẩu đọc các "
+        "dòng sau); không có: hỏi mật khẩu khi chạy trong cửa sổ dòng lệnh",
+    )
+
+
 class CommandTree:
     """The sub-commands under one parser. A command (a leaf) takes the common options too; a
     group (``catalog``, ``postal``…) only holds commands of its own."""
@@ -151,9 +196,11 @@ class CommandTree:
         self,
         subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         common: argparse.ArgumentParser,
+        prefix: str = "",
     ) -> None:
         self._sub = subparsers
         self._common = common
+        self._prefix = prefix
 
     @classmethod
     def below(
@@ -172,10 +219,15 @@ class CommandTree:
         )
         return cls(subparsers, common)
 
-    def leaf(self, name: str, help_text: str) -> argparse.ArgumentParser:
-        return self._sub.add_parser(
+    def leaf(
+        self, name: str, help_text: str, identity: Identity = Identity.PERSON
+    ) -> argparse.ArgumentParser:
+        """A command, run as ``identity`` (by default a person must log in)."""
+        parser = self._sub.add_parser(
             name, parents=[self._common], help=help_text, description=help_text
         )
+        parser.set_defaults(identity=identity, command_name=self._prefix + name)
+        return parser
 
     def group(
         self,
@@ -188,13 +240,17 @@ class CommandTree:
         title: str = "các lệnh",
     ) -> CommandTree:
         parser = self._sub.add_parser(name, help=help_text, description=description)
-        return self.below(
+        tree = self.below(
             parser, self._common, dest=dest, metavar=metavar, title=title, required=True
         )
+        tree._prefix = f"{self._prefix}{name} "
+        return tree
 
     def optional_below(self, parser: argparse.ArgumentParser, *, dest: str) -> CommandTree:
         """Optional sub-commands of a command that also runs on its own (``upload status``)."""
-        return self.below(parser, self._common, dest=dest)
+        tree = self.below(parser, self._common, dest=dest)
+        tree._prefix = f"{parser.get_default('command_name')} "
+        return tree
 
 
 def dispatch(dest: str, table: Mapping[str, Command]) -> Command:
@@ -237,6 +293,20 @@ def positive(text: str) -> int:
     return value
 
 
+def roles(text: str) -> frozenset[Role]:
+    """``clerk,head,admin`` → the roles (at least one)."""
+    try:
+        found = parse_roles(text)
+    except ValueError as e:
+        choices = ", ".join(r.value for r in Role)
+        raise argparse.ArgumentTypeError(
+            f"“{e}” không phải vai trò; dùng {choices} (cách nhau bằng dấu phẩy)."
+        ) from None
+    if not found:
+        raise argparse.ArgumentTypeError("cần ít nhất một vai trò: clerk, head hoặc admin.")
+    return found
+
+
 def app_paths(args: argparse.Namespace) -> AppPaths:
     """The data folder of ``--data-dir`` (or the default), its demo folder with ``--demo``."""
     paths = resolve_paths(getattr(args, "data_dir", None))
@@ -249,6 +319,44 @@ def fixed_clock(args: argparse.Namespace) -> Clock | None:
     """The clock stopped at ``--now``; None runs on the system clock."""
     now: datetime | None = getattr(args, "now", None)
     return FixedClock(now) if now is not None else None
+
+
+# -- passwords --------------------------------------------------------------------------------
+
+
+def stdin_line(what: str = "mật khẩu") -> str:
+    """The next line of standard input (one password per line), without its line break."""
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise CliError(f"Không đọc được {what} từ stdin (mỗi mật khẩu một dòng).")
+    return line
+
+
+def ask_username() -> str | None:
+    """The user name typed at a prompt (on stderr: stdout is the command's result) when a
+    terminal is attached; None in a script."""
+    if not sys.stdin.isatty():
+        return None
+    print("Tên đăng nhập: ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip() or None
+
+
+def read_secret(prompt: str, *, from_stdin: bool, again: str | None = None) -> str:
+    """A password: the next line of stdin with ``--password-stdin``, else typed at a prompt
+    that does not echo it (asked ``again`` to confirm a new one) when a terminal is attached."""
+    if from_stdin:
+        return stdin_line()
+    if not sys.stdin.isatty():
+        raise CliError(
+            "Cần mật khẩu: thêm --password-stdin trước tên lệnh và đưa mật khẩu vào stdin, "
+            "mỗi mật khẩu một dòng (hoặc chạy lệnh trong cửa sổ dòng lệnh để gõ)."
+        )
+    secret = getpass.getpass(prompt)
+    if again is not None and getpass.getpass(again) != secret:
+        raise CliError("Hai lần nhập mật khẩu không khớp; chưa lưu gì.")
+    if not secret:
+        raise CliError("Chưa nhập mật khẩu.")
+    return secret
 
 
 # -- files, output ----------------------------------------------------------------------------

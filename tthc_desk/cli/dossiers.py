@@ -18,6 +18,7 @@ from tthc_desk.cli.args import (
     MOMENT,
     Command,
     CommandTree,
+    Identity,
     day,
     format_moment,
     moment,
@@ -37,7 +38,9 @@ def add_parsers(tree: CommandTree) -> None:
     _add_receive(tree.leaf("receive", "tiếp nhận một hồ sơ, in mã hồ sơ"))
 
     p = tree.leaf(
-        "search", "tìm hồ sơ theo tên (không cần dấu), mã hồ sơ, số định danh, điện thoại, thủ tục"
+        "search",
+        "tìm hồ sơ theo tên (không cần dấu), mã hồ sơ, số định danh, điện thoại, thủ tục",
+        Identity.SYSTEM,
     )
     p.add_argument("text", metavar="TỪ_KHÓA")
     p.add_argument(

@@ -12,7 +12,14 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tthc_desk.cli.args import EXIT_OK, Command, CommandTree, dispatch, require_folder
+from tthc_desk.cli.args import (
+    EXIT_OK,
+    Command,
+    CommandTree,
+    Identity,
+    dispatch,
+    require_folder,
+)
 from tthc_desk.domain.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -39,7 +46,7 @@ def add_parsers(tree: CommandTree) -> None:
         title="biểu mẫu",
     )
     for name, help_text in {"receipt": RECEIPT, **FORMS}.items():
-        p = forms.leaf(name, help_text)
+        p = forms.leaf(name, help_text, Identity.SYSTEM)
         p.add_argument("code", metavar="MÃ_HỒ_SƠ")
         p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf")
 

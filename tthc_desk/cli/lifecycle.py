@@ -18,6 +18,7 @@ from tthc_desk.cli.args import (
     MOMENT,
     Command,
     CommandTree,
+    Identity,
     day,
     dispatch,
     format_moment,
@@ -79,7 +80,11 @@ def add_parsers(tree: CommandTree) -> None:
         "--at", type=moment, metavar=MOMENT, help="thời điểm của bước (mặc định: bây giờ)"
     )
 
-    p = tree.leaf("late", "liệt kê hồ sơ quá hạn và sắp đến hạn, cho biết đã có phiếu xin lỗi chưa")
+    p = tree.leaf(
+        "late",
+        "liệt kê hồ sơ quá hạn và sắp đến hạn, cho biết đã có phiếu xin lỗi chưa",
+        Identity.SYSTEM,
+    )
     p.add_argument(
         "--scan", action="store_true", help="lập phiếu xin lỗi dự thảo cho các hồ sơ còn thiếu"
     )
@@ -88,7 +93,7 @@ def add_parsers(tree: CommandTree) -> None:
         ("ledger", "xuất sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian ra Excel hoặc PDF"),
         ("explain", "xuất danh sách hồ sơ quá hạn (báo cáo giải trình) ra Excel hoặc PDF"),
     ):
-        p = tree.leaf(name, help_text)
+        p = tree.leaf(name, help_text, Identity.SYSTEM)
         p.add_argument("--from", dest="date_from", type=day, required=True, metavar="YYYY-MM-DD")
         p.add_argument("--to", dest="date_to", type=day, required=True, metavar="YYYY-MM-DD")
         p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx|TỆP.pdf")
@@ -104,7 +109,10 @@ def add_parsers(tree: CommandTree) -> None:
     p = apology.leaf("confirm", "ghi nhận lãnh đạo đã ký phiếu: cấp số trong sổ, ghi ngày hẹn mới")
     p.add_argument("letter_id", type=positive, metavar="SỐ_PHIẾU")
     p.add_argument(
-        "--by", default=None, metavar="HỌ_TÊN", help="người ký (mặc định: cán bộ đang trực)"
+        "--by",
+        default=None,
+        metavar="HỌ_TÊN",
+        help="người ký: chỉ được là chính người đăng nhập (--user), mặc định là người đó",
     )
     p.add_argument(
         "--override-reason",

@@ -23,6 +23,7 @@ from tthc_desk.cli.args import (
     CliError,
     Command,
     CommandTree,
+    Identity,
     day,
     dispatch,
     format_moment,
@@ -116,7 +117,7 @@ def add_parsers(tree: CommandTree) -> None:
     p.add_argument("--copies", type=positive, default=2, metavar="N", help="số bản in (mặc định 2)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf|TỆP.xlsx")
 
-    p = postal.leaf("print", "ghi lại một danh sách bàn giao ra PDF hoặc Excel")
+    p = postal.leaf("print", "ghi lại một danh sách bàn giao ra PDF hoặc Excel", Identity.SYSTEM)
     p.add_argument("number", metavar="SỐ_DANH_SÁCH", help="ví dụ 03/2026/BGBC")
     p.add_argument("--copies", type=positive, default=2, metavar="N", help="số bản in (mặc định 2)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf|TỆP.xlsx")
@@ -147,7 +148,9 @@ def add_parsers(tree: CommandTree) -> None:
     p.add_argument("file", type=Path, metavar="TỆP")
 
     p = postal.leaf(
-        "list", "liệt kê kết quả trả qua bưu chính: mã hồ sơ, số hiệu, trạng thái, ngày"
+        "list",
+        "liệt kê kết quả trả qua bưu chính: mã hồ sơ, số hiệu, trạng thái, ngày",
+        Identity.SYSTEM,
     )
     p.add_argument(
         "--status",
@@ -181,6 +184,7 @@ def add_parsers(tree: CommandTree) -> None:
     p = postal.leaf(
         "shares",
         "số và tỷ lệ hồ sơ tiếp nhận, trả kết quả qua bưu chính trong một khoảng thời gian",
+        Identity.SYSTEM,
     )
     p.add_argument("--from", dest="date_from", type=day, required=True, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=day, required=True, metavar="YYYY-MM-DD")

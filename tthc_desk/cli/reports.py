@@ -18,6 +18,7 @@ from tthc_desk.cli.args import (
     CliError,
     Command,
     CommandTree,
+    Identity,
     day,
     require_file,
     require_folder,
@@ -50,6 +51,7 @@ def add_parsers(tree: CommandTree) -> None:
     p = report.leaf(
         "weekly",
         "báo cáo tuần: Tổng hợp (Biểu 06a), Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin",
+        Identity.SYSTEM,
     )
     p.add_argument(
         "--week", default=None, metavar="2026-W09", help="tuần báo cáo (mặc định: tuần trước)"
@@ -58,6 +60,7 @@ def add_parsers(tree: CommandTree) -> None:
     p = report.leaf(
         "period",
         "báo cáo định kỳ Biểu 06a (tháng, quý, 6 tháng, năm theo kỳ chốt số liệu, hoặc tùy chọn)",
+        Identity.SYSTEM,
     )
     p.add_argument(
         "--kind",
@@ -80,7 +83,9 @@ def add_parsers(tree: CommandTree) -> None:
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx")
 
-    p = tree.leaf("aggregate", "tổng hợp báo cáo của các xã thành bảng Biểu 06a của tỉnh")
+    p = tree.leaf(
+        "aggregate", "tổng hợp báo cáo của các xã thành bảng Biểu 06a của tỉnh", Identity.SYSTEM
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="TỆP.xlsx")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỈNH.xlsx")
     p.add_argument(

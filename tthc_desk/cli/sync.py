@@ -4,7 +4,10 @@
 ``upload status``, ``outbox add FILE --kind K --period P`` and ``outbox retry ID``. Same rules as
 :mod:`tthc_desk.cli`: one line per item on stdout; an error exits 2 with one Vietnamese line on
 stderr and nothing written. A secret is read from stdin with ``--password-stdin``, stored in the
-operating system's keyring by ``destination set`` and never anywhere else.
+operating system's keyring by ``destination set`` and never anywhere else. These commands'
+``--password-stdin`` (after their name) is the destination's password: when ``--user NAME
+--password-stdin`` come before the name too, the first line of stdin logs the person in and the
+destination's password is the next line.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from tthc_desk.cli.args import (
     CliError,
     Command,
     CommandTree,
+    Identity,
     dispatch,
     format_moment,
     positive,
     require_file,
+    stdin_line,
 )
 from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
 from tthc_desk.domain.outbox import OutboxState, SendResult
@@ -68,7 +73,9 @@ def add_parsers(tree: CommandTree) -> None:
         help="https-post: gửi mã truy cập (token) thay cho mật khẩu",
     )
     p.add_argument(
-        "--password-stdin", action="store_true", help="đọc mật khẩu (hoặc token) từ stdin"
+        "--password-stdin",
+        action="store_true",
+        help="đọc mật khẩu (hoặc token) của nơi nhận từ stdin, dòng sau mật khẩu đăng nhập",
     )
     p.add_argument(
         "--no-store",
@@ -106,13 +113,15 @@ def add_parsers(tree: CommandTree) -> None:
     p.add_argument(
         "--ca-file", default="", metavar="TỆP.pem", help="chứng chỉ gốc riêng của máy chủ"
     )
-    dest.leaf("show", "xem nơi nhận đang đặt (không hiện mật khẩu)")
+    dest.leaf("show", "xem nơi nhận đang đặt (không hiện mật khẩu)", Identity.SYSTEM)
     p = dest.leaf("test", "thử kết nối và đăng nhập, không gửi báo cáo nào")
     p.add_argument(
         "--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (máy không có keyring)"
     )
 
-    up = tree.leaf("upload", "gửi các báo cáo đến lượt trong hàng chờ, in kết quả từng tệp")
+    up = tree.leaf(
+        "upload", "gửi các báo cáo đến lượt trong hàng chờ, in kết quả từng tệp", Identity.SYSTEM
+    )
     up.add_argument(
         "--all",
         action="store_true",
@@ -124,12 +133,13 @@ def add_parsers(tree: CommandTree) -> None:
     tree.optional_below(up, dest="upload_command").leaf(
         "status",
         "liệt kê hàng chờ gửi: số, tệp, trạng thái, số lần thử, lần thử sau, lỗi gần nhất",
+        Identity.SYSTEM,
     )
 
     box = tree.group(
         "outbox", "hàng chờ gửi báo cáo", "Hàng chờ gửi báo cáo.", dest="outbox_command"
     )
-    p = box.leaf("add", "đưa một tệp báo cáo đã lập vào hàng chờ gửi")
+    p = box.leaf("add", "đưa một tệp báo cáo đã lập vào hàng chờ gửi", Identity.SYSTEM)
     p.add_argument("file", type=Path, metavar="TỆP")
     p.add_argument("--kind", required=True, metavar="LOẠI", help="loại báo cáo: weekly, period…")
     p.add_argument(
@@ -142,13 +152,6 @@ def add_parsers(tree: CommandTree) -> None:
     p.add_argument("item_id", type=positive, metavar="SỐ")
 
 
-def _stdin_secret() -> str:
-    secret = sys.stdin.readline().rstrip("\r\n")
-    if not secret:
-        raise CliError("Không đọc được mật khẩu từ stdin.")
-    return secret
-
-
 def _prompt(args: argparse.Namespace) -> Callable[[Destination], str | None]:
     cached: list[str] = []
 
@@ -156,7 +159,7 @@ def _prompt(args: argparse.Namespace) -> Callable[[Destination], str | None]:
         if cached:
             return cached[0]
         if getattr(args, "password_stdin", False):
-            cached.append(_stdin_secret())
+            cached.append(stdin_line())
         elif sys.stdin.isatty():
             cached.append(getpass.getpass(f"Mật khẩu cho {dest.name} ({dest.where}): "))
         return cached[0] if cached else None
@@ -214,7 +217,7 @@ def _destination(args: argparse.Namespace) -> Destination:
 def _destination_set(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     outbox = svc.outbox
     dest = _destination(args)
-    secret = _stdin_secret() if args.password_stdin else None
+    secret = stdin_line() if args.password_stdin else None
     if secret and not args.no_store and not outbox.credentials.available:
         raise CliError(
             outbox.credentials.unavailable_reason

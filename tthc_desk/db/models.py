@@ -33,13 +33,25 @@ class SettingRecord(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class StaffRecord(Base):
-    __tablename__ = "staff"
+class AccountRecord(Base):
+    """A person who logs in: user name, full name (as printed), roles, Argon2id password hash.
+
+    The hash is NULL until a password is set (staff carried over from before accounts existed).
+    """
+
+    __tablename__ = "accounts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    role: Mapped[str] = mapped_column(String(20), default="clerk")
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[str] = mapped_column(String(60))  # "clerk,head,admin"
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ProcedureRecord(Base):

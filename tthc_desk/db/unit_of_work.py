@@ -11,6 +11,7 @@ from functools import cached_property
 
 from sqlalchemy.orm import Session
 
+from tthc_desk.db.stores.accounts import AccountStore
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.db.stores.calendar import CalendarStore
 from tthc_desk.db.stores.catalog import CatalogStore
@@ -23,7 +24,7 @@ from tthc_desk.db.stores.outbox import OutboxStore
 from tthc_desk.db.stores.postal import PostalStore
 from tthc_desk.db.stores.reports import ReportStore
 from tthc_desk.db.stores.search import SearchStore
-from tthc_desk.db.stores.settings import SettingsStore, StaffStore
+from tthc_desk.db.stores.settings import SettingsStore
 
 
 class UnitOfWork:
@@ -36,8 +37,8 @@ class UnitOfWork:
         return SettingsStore(self._session, self.dialect)
 
     @cached_property
-    def staff(self) -> StaffStore:
-        return StaffStore(self._session, self.dialect)
+    def accounts(self) -> AccountStore:
+        return AccountStore(self._session, self.dialect)
 
     @cached_property
     def counters(self) -> CounterStore:

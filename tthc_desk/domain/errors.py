@@ -92,3 +92,23 @@ class _Collector:
 
 
 ProblemCollector = _Collector
+
+
+class AccessError(TthcError):
+    """The action needs a person who is logged in and holds the right to it."""
+
+
+class NotLoggedInError(AccessError):
+    """Nobody is logged in (GUI) or no ``--user`` was given (CLI)."""
+
+
+class ForbiddenError(AccessError):
+    """The person logged in does not hold the right; the message says who does."""
+
+
+class LoginError(AccessError):
+    """Wrong user name or password, or the account is disabled or locked for a while."""
+
+
+class SetupRequiredError(TthcError):
+    """The office is not set up yet: no dossier code, ledger number or receipt can be issued."""

@@ -46,7 +46,6 @@ class MoveRequest:
     taken_by: str = ""  # returned: who took the result (default: the applicant)
     rating: str = ""  # returned: a Rating code (the services also read its label)
     rating_comment: str = ""
-    actor: str | None = None  # None: the clerk at the counter
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,13 @@ dialog alike) and their JSON form in the settings table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import time
 from typing import Any
 
-from tthc_desk.domain.errors import ProblemCollector, ValidationError
+from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.text import collapse_spaces, nfc
 
 
@@ -41,33 +42,44 @@ class OfficeHours:
 
 @dataclass(frozen=True)
 class OfficeProfile:
-    parent_authority: str = "UBND PHƯỜNG ĐỒNG NGUYÊN"
-    office_name: str = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
-    province: str = "Tỉnh Bắc Ninh"
-    place_name: str = "Đồng Nguyên"
-    address: str = "Số 1 đường Lý Thái Tổ, phường Đồng Nguyên, tỉnh Bắc Ninh"
-    phone: str = "0222 3840 000"
-    email: str = "mot-cua@dongnguyen.gov.vn"
-    agency_id: str = "000.17.22.H56"
-    head_name: str = "Nguyễn Văn An"
-    head_title: str = "PHÓ GIÁM ĐỐC"
-    head_sign_prefix: str = "KT. GIÁM ĐỐC"
-    units: tuple[str, ...] = (
-        "Công chức Tư pháp - Hộ tịch",
-        "Phòng Kinh tế",
-        "Phòng Văn hóa - Xã hội",
-        "Công an phường",
-    )
+    """The office as printed on every form; empty until the first-run setup fills it."""
+
+    parent_authority: str = ""
+    office_name: str = ""
+    province: str = ""
+    place_name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    agency_id: str = ""
+    head_name: str = ""
+    head_title: str = ""
+    head_sign_prefix: str = ""
+    units: tuple[str, ...] = ()
     receipt_copies: int = 2
     ledger_book_per_year: bool = True
 
 
-@dataclass(frozen=True)
-class StaffMember:
-    name: str
-    role: str = "clerk"  # clerk | head | admin
-    active: bool = True
-    id: int | None = None
+#: The made-up office of the demo database (and of the tests).
+DEMO_OFFICE = OfficeProfile(
+    parent_authority="UBND PHƯỜNG ĐỒNG NGUYÊN",
+    office_name="TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+    province="Tỉnh Bắc Ninh",
+    place_name="Đồng Nguyên",
+    address="Số 1 đường Lý Thái Tổ, phường Đồng Nguyên, tỉnh Bắc Ninh",
+    phone="0222 3840 000",
+    email="mot-cua@dongnguyen.gov.vn",
+    agency_id="000.17.22.H56",
+    head_name="Nguyễn Văn An",
+    head_title="PHÓ GIÁM ĐỐC",
+    head_sign_prefix="KT. GIÁM ĐỐC",
+    units=(
+        "Công chức Tư pháp - Hộ tịch",
+        "Phòng Kinh tế",
+        "Phòng Văn hóa - Xã hội",
+        "Công an phường",
+    ),
+)
 
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -90,6 +102,29 @@ REQUIRED_OFFICE_FIELDS: dict[str, str] = {
     "agency_id": "Mã định danh cơ quan",
     "head_name": "Họ tên người đứng đầu",
 }
+
+
+#: The agency identifier (mã định danh) is opaque: groups of Latin letters and digits joined by
+#: single dots, as ``000.17.22.H56``. It starts every dossier code (``<id>-<yyMMdd>-<NNNN>``), so
+#: it can hold neither a dash nor a space, and it fits the 40 characters the database keeps.
+AGENCY_ID_MAX = 40
+_AGENCY_ID = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)+")
+
+
+def agency_id_problem(agency_id: str) -> str | None:
+    """Why ``agency_id`` is not an agency identifier, or None; an empty one is "not entered"."""
+    if not agency_id:
+        return "Chưa nhập mã định danh cơ quan."
+    if " " in agency_id or "-" in agency_id:
+        return "Mã định danh không được chứa dấu cách hoặc dấu gạch ngang (ví dụ 000.17.22.H56)."
+    if len(agency_id) > AGENCY_ID_MAX:
+        return f"Mã định danh dài quá {AGENCY_ID_MAX} ký tự."
+    if not _AGENCY_ID.fullmatch(agency_id):
+        return (
+            "Mã định danh gồm các nhóm chữ cái không dấu và chữ số, cách nhau bởi một dấu chấm "
+            "(ví dụ 000.17.22.H56)."
+        )
+    return None
 
 
 def validate_hours(hours: OfficeHours) -> None:
@@ -127,11 +162,8 @@ def validate_office(profile: OfficeProfile) -> None:
     for key, label in REQUIRED_OFFICE_FIELDS.items():
         if not getattr(profile, key):
             problems.add(f"Chưa nhập {label.lower()}.", field=key)
-    if profile.agency_id and (" " in profile.agency_id or "-" in profile.agency_id):
-        problems.add(
-            "Mã định danh không được chứa dấu cách hoặc dấu gạch ngang (ví dụ 000.17.22.H56).",
-            field="agency_id",
-        )
+    if profile.agency_id and (message := agency_id_problem(profile.agency_id)):
+        problems.add(message, field="agency_id")
     if not 1 <= profile.receipt_copies <= 5:
         problems.add("Số liên giấy tiếp nhận phải từ 1 đến 5.", field="receipt_copies")
     problems.raise_if_any("Thông tin cơ quan chưa hợp lệ.")
@@ -147,19 +179,6 @@ def normalise_office(profile: OfficeProfile) -> OfficeProfile:
         elif isinstance(value, tuple):
             changes[f.name] = tuple(collapse_spaces(v) for v in value if nfc(v))
     return replace(profile, **changes)
-
-
-def clean_staff(members: Iterable[StaffMember]) -> list[StaffMember]:
-    """The staff list to save: names tidied, blank rows dropped; refused when a name is there
-    twice or nobody is left to receive dossiers."""
-    cleaned = [replace(m, name=collapse_spaces(m.name)) for m in members if nfc(m.name)]
-    names = [m.name for m in cleaned]
-    dup = {n for n in names if names.count(n) > 1}
-    if dup:
-        raise ValidationError.for_field("staff", f"Tên cán bộ bị trùng: {', '.join(sorted(dup))}.")
-    if not any(m.role == "clerk" and m.active for m in cleaned):
-        raise ValidationError.for_field("staff", "Cần ít nhất một cán bộ tiếp nhận đang làm việc.")
-    return cleaned
 
 
 # -- as stored in the settings table (JSON) ------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 from tthc_desk.db.engine import Database
 from tthc_desk.db.stores.letters import FoundLetter
 from tthc_desk.db.unit_of_work import UnitOfWork
+from tthc_desk.domain.access import Right, can
 from tthc_desk.domain.apology import (
     LetterWindow,
     auto_draft,
@@ -31,9 +32,10 @@ from tthc_desk.domain.apology import (
 from tthc_desk.domain.apology import proposed_for as propose
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import Dossier, DossierRow
-from tthc_desk.domain.errors import NotFoundError, ValidationError
+from tthc_desk.domain.errors import ForbiddenError, NotFoundError, ValidationError
 from tthc_desk.domain.lifecycle import ApologyLetter, DossierEvent, Granularity, LetterStatus
 from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.settings_service import SettingsService
@@ -69,10 +71,12 @@ class ApologyService:
         lifecycle: LifecycleService,
         calendar: CalendarService,
         settings: SettingsService,
+        accounts: AccountService,
         clock: Clock,
         template_dir: Path | None = None,
     ) -> None:
         self._template_dir = template_dir
+        self._accounts = accounts
         self._db = db
         self._lifecycle = lifecycle
         self._calendar = calendar
@@ -94,6 +98,7 @@ class ApologyService:
 
     def scan(self) -> int:
         """Draft the missing letters. Running it twice creates nothing new."""
+        self._accounts.require(Right.DRAFT_LETTER, "lập phiếu xin lỗi")
         now = self._clock.now()
         office, window = self._settings.office(), self._window(now)
         calendar, days = self._calendar.calendar(), self._propose_days()
@@ -147,6 +152,7 @@ class ApologyService:
     # -- writing ------------------------------------------------------------------------------
     def draft(self, code: str, edit: LetterEdit | None = None) -> ApologyLetter:
         """A letter drafted by hand for one dossier (the automatic scan does the rest)."""
+        self._accounts.require(Right.DRAFT_LETTER, "lập phiếu xin lỗi")
         now = self._clock.now()
         office = self._settings.office()
         calendar, days = self._calendar.calendar(), self._propose_days()
@@ -160,6 +166,7 @@ class ApologyService:
         return self.get(letter_id)
 
     def update_draft(self, letter_id: int, edit: LetterEdit) -> ApologyLetter:
+        self._accounts.require(Right.DRAFT_LETTER, "sửa phiếu xin lỗi")
         with self._db.write() as uow:
             letter = _letter(uow, letter_id).letter
             changes = draft_changes(
@@ -175,11 +182,20 @@ class ApologyService:
     def confirm(
         self, letter_id: int, by: str | None = None, override_reason: str = ""
     ) -> ApologyLetter:
-        """The head of office signed: number the letter and record the re-appointment."""
+        """The head of office logged in signs: number the letter, record the re-appointment.
+
+        ``by`` (the CLI's ``--by``), when given, must name the person logged in."""
+        signer = self._accounts.require(Right.SIGN_LETTER, "ký duyệt phiếu xin lỗi")
+        if by is not None and nfc(by) not in (signer.full_name, signer.username):
+            raise ForbiddenError(
+                f"Phiếu chỉ được ký bởi chính người đăng nhập ({signer.full_name}), "
+                f"không ký thay “{nfc(by)}”."
+            )
+        self._settings.require_setup()
+        by = signer.full_name
+        heads = {by} if can(signer, Right.APPROVE_EXTENSION) else set()
         now = self._clock.now()
-        by = by if by is not None else self._settings.current_clerk()
         office = self._settings.office()
-        heads = {m.name for m in self._settings.staff() if m.role == "head"} | {office.head_name}
         calendar = self._calendar.calendar()
         with self._db.write() as uow:
             dossier_id, letter = _letter(uow, letter_id)
@@ -200,8 +216,8 @@ class ApologyService:
 
     def deliver(self, letter_id: int, method: str, at: datetime | None = None) -> ApologyLetter:
         method = collapse_spaces(method)
+        clerk = self._accounts.require(Right.DRAFT_LETTER, "ghi nhận đã gửi phiếu").full_name
         at = check_deliverable(method, at, self._clock.now())
-        clerk = self._settings.current_clerk()
         with self._db.write() as uow:
             dossier_id, letter = _letter(uow, letter_id)
             check_sent(letter)
@@ -220,6 +236,7 @@ class ApologyService:
         return self.get(letter_id)
 
     def discard(self, letter_id: int) -> None:
+        self._accounts.require(Right.DRAFT_LETTER, "xóa dự thảo phiếu xin lỗi")
         with self._db.write() as uow:
             check_discardable(_letter(uow, letter_id).letter)
             uow.letters.delete(letter_id)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tthc_desk.db.engine import Database
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.calendar import (
     CalendarException,
     WorkCalendar,
@@ -17,15 +18,19 @@ from tthc_desk.domain.calendar import (
     validate_year_table,
 )
 from tthc_desk.domain.clock import Clock
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.settings_service import SettingsService
 
 
 class CalendarService:
     """Builds the WorkCalendar once and rebuilds it only when the calendar or hours change."""
 
-    def __init__(self, db: Database, settings: SettingsService, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, settings: SettingsService, accounts: AccountService, clock: Clock
+    ) -> None:
         self._db = db
         self._settings = settings
+        self._accounts = accounts
         self._clock = clock
         self._calendar: WorkCalendar | None = None
         self._seeded_years: set[int] = set()
@@ -71,6 +76,7 @@ class CalendarService:
             return uow.calendar.exceptions(year)
 
     def set_exception(self, exc: CalendarException) -> None:
+        self._accounts.require(Right.CALENDAR, "sửa lịch làm việc")
         exc = normalise_exception(exc)
         validate_exception(exc)
         with self._db.write() as uow:
@@ -78,12 +84,14 @@ class CalendarService:
         self.invalidate()
 
     def remove_exception(self, day: date) -> None:
+        self._accounts.require(Right.CALENDAR, "sửa lịch làm việc")
         with self._db.write() as uow:
             uow.calendar.remove(day)
         self.invalidate()
 
     def replace_year(self, year: int, exceptions: list[CalendarException]) -> None:
         """Replace the whole table of one year in one transaction (the dialog's Save)."""
+        self._accounts.require(Right.CALENDAR, "sửa lịch làm việc")
         validate_year_table(year, exceptions)
         with self._db.write() as uow:
             uow.calendar.remove_year(year)
@@ -93,6 +101,7 @@ class CalendarService:
 
     def import_file(self, path: Path) -> int:
         """Import exceptions from CSV/XLSX: all rows or none. Existing days are overwritten."""
+        self._accounts.require(Right.CALENDAR, "nhập lịch làm việc")
         from tthc_desk.exporting.calendar_io import read_exceptions
 
         exceptions = read_exceptions(path)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tthc_desk.db.engine import Database
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.errors import NotFoundError
 from tthc_desk.domain.procedure import (
     Procedure,
@@ -15,13 +16,15 @@ from tthc_desk.domain.procedure import (
     validate_procedure,
 )
 from tthc_desk.domain.text import nfc, search_tokens
+from tthc_desk.services.account_service import AccountService
 
 
 class CatalogService:
     """The catalog, read once and kept until it is written (it changes a few times a year)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, accounts: AccountService) -> None:
         self._db = db
+        self._accounts = accounts
         self._cache: list[Procedure] | None = None
 
     def _load(self) -> list[Procedure]:
@@ -55,6 +58,7 @@ class CatalogService:
     # -- writing ------------------------------------------------------------------------------
     def save(self, procedure: Procedure) -> None:
         """Save one procedure edited by hand, with the same checks as an imported row."""
+        self._accounts.require(Right.CATALOG, "sửa danh mục thủ tục")
         procedure = normalise_procedure(procedure)
         validate_procedure(procedure)
         self.replace_all([procedure], only_upsert=True)
@@ -63,6 +67,10 @@ class CatalogService:
         self, procedures: Sequence[Procedure], only_upsert: bool = True
     ) -> tuple[int, int]:
         """Upsert by code in one transaction. Returns (added, updated)."""
+        self._accounts.require(Right.CATALOG, "thay danh mục thủ tục")
+        return self._upsert(procedures, only_upsert)
+
+    def _upsert(self, procedures: Sequence[Procedure], only_upsert: bool) -> tuple[int, int]:
         with self._db.write() as uow:
             counts = uow.catalog.upsert(procedures, deactivate_others=not only_upsert)
         self._cache = None
@@ -89,5 +97,6 @@ class CatalogService:
                 return 0
         from tthc_desk.exporting.catalog_xlsx import load_starter_catalog
 
-        added, _ = self.replace_all(load_starter_catalog())
+        # Seeding the catalog of a new database is not anyone's edit: no rights asked.
+        added, _ = self._upsert(load_starter_catalog(), only_upsert=True)
         return added

@@ -6,8 +6,10 @@ import logging
 from dataclasses import dataclass
 
 from tthc_desk.db.engine import Database
+from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME, NewAccount, Role
 from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.paths import AppPaths
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.apology_service import ApologyService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
@@ -30,6 +32,7 @@ class Services:
     paths: AppPaths
     db: Database
     clock: Clock
+    accounts: AccountService
     settings: SettingsService
     calendar: CalendarService
     catalog: CatalogService
@@ -47,16 +50,24 @@ class Services:
         self.db.dispose()
 
 
+#: The demo database's account: every role, password ``demo`` (README); its name is the demo
+#: clerk's, as printed on the demo's receipts.
+DEMO_ACCOUNT = NewAccount(DEMO_USERNAME, "Trần Thị Bình", frozenset(Role), DEMO_PASSWORD)
+
+
 def open_services(
     paths: AppPaths,
     clock: Clock | None = None,
     *,
     seed: bool = True,
     credentials: CredentialStore | None = None,
+    demo: bool = False,
 ) -> Services:
     """Open (and migrate) the database, then seed what an empty office needs to start work.
 
-    ``credentials`` defaults to the operating system's keyring; tests pass an ``InMemoryStore``.
+    A real office starts empty: the first-run setup names it and its administrator. ``demo``
+    seeds the made-up demo office and its account instead. ``credentials`` defaults to the
+    operating system's keyring; tests pass an ``InMemoryStore``.
     """
     paths.ensure()
     clock = clock or SystemClock()
@@ -64,32 +75,40 @@ def open_services(
     backup = db.migrate(paths.backup_dir)
     if backup:
         log.info("Migrated the database; the previous copy is %s", backup)
-    settings = SettingsService(db)
-    calendar = CalendarService(db, settings, clock)
-    catalog = CatalogService(db)
-    dossiers = DossierService(db, catalog, calendar, settings, clock)
-    lifecycle = LifecycleService(db, dossiers, calendar, settings, clock)
+    accounts = AccountService(db, clock)
+    settings = SettingsService(db, accounts)
+    calendar = CalendarService(db, settings, accounts, clock)
+    catalog = CatalogService(db, accounts)
+    dossiers = DossierService(db, catalog, calendar, settings, accounts, clock)
+    lifecycle = LifecycleService(db, dossiers, calendar, settings, accounts, clock)
     printing = PrintService(
         dossiers, settings, template_dir=paths.template_dir, lifecycle=lifecycle
     )
     deadlines = DeadlineService(db, calendar, settings, clock)
     apologies = ApologyService(
-        db, lifecycle, calendar, settings, clock, template_dir=paths.template_dir
+        db, lifecycle, calendar, settings, accounts, clock, template_dir=paths.template_dir
     )
     registers = RegistersService(
         db, lifecycle, settings, calendar, clock, template_dir=paths.template_dir
     )
-    postal = PostalService(db, catalog, calendar, settings, clock, template_dir=paths.template_dir)
+    postal = PostalService(
+        db, catalog, calendar, settings, accounts, clock, template_dir=paths.template_dir
+    )
     reports = ReportService(
-        db, settings, catalog, lifecycle, postal, clock, template_dir=paths.template_dir
+        db, settings, catalog, lifecycle, postal, accounts, clock, template_dir=paths.template_dir
     )
     outbox = OutboxService(
-        db, settings, clock, credentials if credentials is not None else KeyringStore()
+        db,
+        settings,
+        accounts,
+        clock,
+        credentials if credentials is not None else KeyringStore(),
     )
     services = Services(
         paths,
         db,
         clock,
+        accounts,
         settings,
         calendar,
         catalog,
@@ -104,11 +123,8 @@ def open_services(
         outbox,
     )
     if seed:
-        settings.ensure_default_staff()
         catalog.ensure_starter()
         calendar.ensure_around_today()
-        if not settings.current_clerk():
-            clerks = [m.name for m in settings.staff() if m.role == "clerk"]
-            if clerks:
-                settings.set_current_clerk(clerks[0])
+    if demo:
+        settings.seed_demo((DEMO_ACCOUNT,))
     return services

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_FLAG_KEY = "demo_seeded"
+#: The clerks named on the demo's histories (the demo account logs in as the second).
+DEMO_CLERKS = ("Lê Văn Cường", "Trần Thị Bình")
 DEMO_DOSSIERS = 2_000
 CHUNK_SIZE = 20_000
 
@@ -234,7 +236,7 @@ def _prepare(
     rng = random.Random(seed)
     now = services.clock.now()
     office = services.settings.office()
-    clerks = [m.name for m in services.settings.staff() if m.role == "clerk"]
+    clerks = list(DEMO_CLERKS)
     procedures = services.catalog.list(active_only=True)
     if not procedures:
         raise ValueError("the catalog has no active procedure")

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from tthc_desk.db.engine import Database
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.corrections import (
     CorrectableField,
@@ -37,6 +38,7 @@ from tthc_desk.domain.lifecycle import DossierEvent
 from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure
 from tthc_desk.domain.search import DossierQuery, build_search_text
 from tthc_desk.domain.text import nfc
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.dossier_search import DossierSearch
@@ -60,9 +62,11 @@ class DossierService:
         catalog: CatalogService,
         calendar: CalendarService,
         settings: SettingsService,
+        accounts: AccountService,
         clock: Clock,
     ) -> None:
         self._db = db
+        self._accounts = accounts
         self._catalog = catalog
         self._calendar = calendar
         self._settings = settings
@@ -106,7 +110,10 @@ class DossierService:
             return None, e.message
 
     # -- receiving ----------------------------------------------------------------------------
-    def receive(self, draft: DossierDraft, clerk_name: str | None = None) -> Dossier:
+    def receive(self, draft: DossierDraft) -> Dossier:
+        """Save the dossier under the clerk logged in: a code, a ledger number, its history."""
+        clerk = self._accounts.require(Right.RECEIVE, "tiếp nhận hồ sơ")
+        self._settings.require_setup()
         draft, procedure = self.validate(draft)
         assert procedure is not None, "check_draft refuses a draft without a procedure"
         now = self._clock.now()
@@ -115,7 +122,7 @@ class DossierService:
         ctx = IntakeContext(
             agency_id=office.agency_id,
             office_name=office.office_name,
-            clerk=clerk_name if clerk_name is not None else self._settings.current_clerk(),
+            clerk=clerk.full_name,
             now=now,
             received_at=received_at,
             computed_due_at=self.due_for(procedure.duration, received_at),
@@ -159,12 +166,10 @@ class DossierService:
         return self._search.count(q)
 
     # -- corrections --------------------------------------------------------------------------
-    def correct(
-        self, code: str, changes: dict[str, Any], reason: str, by: str | None = None
-    ) -> Dossier:
+    def correct(self, code: str, changes: dict[str, Any], reason: str) -> Dossier:
         """Correct intake mistakes; each changed field is recorded with old and new value."""
+        by = self._accounts.require(Right.CORRECT, "sửa thông tin hồ sơ").full_name
         reason = check_request(changes, reason)
-        by = by if by is not None else self._settings.current_clerk()
         now = self._clock.now()
         current = self.get(code)
         cleaned = clean_changes(changes, current.return_method)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from tthc_desk.db.engine import Database
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.errors import NotFoundError
@@ -28,6 +29,7 @@ from tthc_desk.domain.lifecycle import (
 from tthc_desk.domain.moves import MoveContext, MoveRequest, move_moment, plan_move
 from tthc_desk.domain.text import nfc
 from tthc_desk.presentation import parse_rating
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.settings_service import SettingsService
@@ -53,9 +55,11 @@ class LifecycleService:
         dossiers: DossierService,
         calendar: CalendarService,
         settings: SettingsService,
+        accounts: AccountService,
         clock: Clock,
     ) -> None:
         self._db = db
+        self._accounts = accounts
         self._dossiers = dossiers
         self._calendar = calendar
         self._settings = settings
@@ -94,11 +98,12 @@ class LifecycleService:
 
     # -- moving -------------------------------------------------------------------------------
     def move(self, code: str, request: MoveRequest) -> MoveOutcome:
-        """Record ``request`` (whose rating may be a code or the label the clerk typed)."""
+        """Record ``request`` (whose rating may be a code or the label the clerk typed) under the
+        person logged in."""
+        actor = self._accounts.require(Right.MOVE, "chuyển bước hồ sơ").full_name
         if nfc(request.rating):
             request = replace(request, rating=parse_rating(request.rating).value)
         now = self._clock.now()
-        actor = request.actor if request.actor is not None else self._settings.current_clerk()
         at = move_moment(request.at, now)
         # Seed the calendar years a restarted clock may reach before taking the write lock.
         self._calendar.ensure_years(range(at.year - 1, at.year + 3))

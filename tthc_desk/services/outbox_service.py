@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tthc_desk.db.engine import Database
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -38,6 +39,7 @@ from tthc_desk.domain.outbox import (
 )
 from tthc_desk.domain.text import nfc
 from tthc_desk.presentation import receipt_text
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.sync import destinations
 from tthc_desk.sync.credentials import CredentialError, CredentialStore
 from tthc_desk.sync.delivery import Payload, Transport, UploadError
@@ -94,11 +96,13 @@ class OutboxService:
         self,
         db: Database,
         settings: SettingsStore,
+        accounts: AccountService,
         clock: Clock,
         credentials: CredentialStore,
         transports: dict[DestinationKind, Transport] | None = None,
     ) -> None:
         self._db = db
+        self._accounts = accounts
         self._settings = settings
         self._clock = clock
         self.credentials = credentials
@@ -124,6 +128,7 @@ class OutboxService:
         self, dest: Destination, secret: str | None = None, *, store_secret: bool = True
     ) -> Destination:
         """Validate and save; ``secret`` goes to the keyring only (refused when there is none)."""
+        self._accounts.require(Right.DESTINATIONS, "sửa nơi nhận báo cáo")
         dest = self.check_destination(dest)
         if secret and store_secret:
             if not self.credentials.available:
@@ -139,6 +144,7 @@ class OutboxService:
         secret: str | None = None,
     ) -> DeliveryReceipt:
         """Connect and log in (WebDAV PROPFIND, SMTP NOOP, a folder write); no report is sent."""
+        self._accounts.require(Right.DESTINATIONS, "kiểm tra nơi nhận báo cáo")
         dest = self.check_destination(self._require_destination(destination))
         return self._transports[dest.kind].probe(dest, self._secret(dest, secret_prompt, secret))
 
@@ -182,6 +188,7 @@ class OutboxService:
         Earlier versions not sent yet would only reach the province to be replaced at once:
         they stay in the history, marked ``replaced``, and are not sent.
         """
+        self._accounts.require(Right.QUEUE_REPORT, "đưa báo cáo vào hàng chờ gửi")
         data, ext = _read_source(source)
         kind, period_key, office_id = nfc(kind), nfc(period_key), nfc(office_id)
         check_queued_file(kind, period_key, office_id, len(data))
@@ -245,6 +252,7 @@ class OutboxService:
 
     def retry(self, item_id: int) -> OutboxItem:
         """A person fixed the cause: back to waiting, due now, with a fresh back-off schedule."""
+        self._accounts.require(Right.UPLOAD, "gửi lại báo cáo")
         now = self._clock.now()
         with self._db.write() as uow:
             item = uow.outbox.get(item_id)
@@ -271,6 +279,7 @@ class OutboxService:
         (down, slow, refusing the password): the others keep their turn and are not counted as
         tried, and a wrong password is not repeated until the account locks.
         """
+        self._accounts.require(Right.UPLOAD, "gửi báo cáo")
         dest = self._require_destination()
         with self._db.read() as uow:
             todo = uow.outbox.due(self._clock.now(), ignore_backoff=ignore_backoff)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tthc_desk.db.engine import Database
 from tthc_desk.db.unit_of_work import UnitOfWork
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import Dossier, ReturnMethod
 from tthc_desk.domain.errors import NotFoundError, ProblemCollector, ValidationError
@@ -61,6 +62,7 @@ from tthc_desk.domain.postal_return import (
     plan_return_change,
 )
 from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.postal_tracking import PostalTracking
@@ -97,16 +99,18 @@ class PostalService:
         catalog: CatalogService,
         calendar: CalendarService,
         settings: SettingsService,
+        accounts: AccountService,
         clock: Clock,
         template_dir: Path | None = None,
     ) -> None:
         self._db = db
+        self._accounts = accounts
         self._catalog = catalog
         self._calendar = calendar
         self._settings = settings
         self._clock = clock
         self._template_dir = template_dir
-        self._tracking = PostalTracking(db, settings, clock)
+        self._tracking = PostalTracking(db, settings, accounts, clock)
 
     # -- reading ------------------------------------------------------------------------------
     def counts(self) -> PostalCounts:
@@ -192,16 +196,15 @@ class PostalService:
         address: str = "",
         phone: str = "",
         reason: str = "",
-        actor: str | None = None,
     ) -> Dossier:
         """Change how the result reaches the applicant (at intake or later, until it is returned).
 
         By post: the procedure must allow it and the address must be complete; the recipient
         defaults to the authorised person, else the applicant, the phone to theirs.
         """
+        actor = self._accounts.require(Right.POSTAL, "đổi nơi nhận kết quả").full_name
         request = ReturnRequest(parse_return_method(method), recipient, address, phone, reason)
         now = minute(self._clock.now())
-        actor = self._actor(actor)
         with self._db.write() as uow:
             dossier = _dossier(uow, code)
             allowed = (
@@ -224,7 +227,6 @@ class PostalService:
         at: datetime | date | None = None,
         waybills: Mapping[str, str] | None = None,
         postal_employee: str = "",
-        actor: str | None = None,
     ) -> PostalBatch:
         """Make the next handover list of the year with the results waiting for the post (all of
         them, or the dossiers ``codes``), optionally with their waybills (dossier code → number).
@@ -233,9 +235,10 @@ class PostalService:
         ``Đã trả kết quả``, returned to the recipient, a ``returned`` event naming the list.
         One transaction: either every item is on the list, or nothing changed.
         """
+        actor = self._accounts.require(Right.POSTAL, "lập danh sách bàn giao bưu chính").full_name
+        self._settings.require_setup()
         now = minute(self._clock.now())
         moment = requested_moment(at, now, self._end_of_office_day)
-        actor = self._actor(actor)
         office = self._settings.office().office_name
         given = waybills or {}
         problems = ProblemCollector()
@@ -263,7 +266,7 @@ class PostalService:
         assert batch is not None  # made in the same transaction
         return batch
 
-    def set_waybill(self, code: str, waybill: str, actor: str | None = None) -> PostalItem:
+    def set_waybill(self, code: str, waybill: str) -> PostalItem:
         """Record (or correct) the waybill of the dossier's item on a list, typed or scanned.
 
         Refused when another item already carries the number, or when the post has already
@@ -271,7 +274,7 @@ class PostalService:
         """
         number = parse_waybill(waybill)
         now = minute(self._clock.now())
-        actor = self._actor(actor)
+        actor = self._accounts.require(Right.POSTAL, "ghi số hiệu bưu gửi").full_name
         with self._db.write() as uow:
             dossier = _dossier(uow, code)
             tracked = uow.postal.latest_tracked_of(dossier.id)
@@ -297,14 +300,13 @@ class PostalService:
         state: PostalState | str,
         at: datetime | date | None = None,
         note: str = "",
-        actor: str | None = None,
     ) -> PostalItem:
         """Record what the post reports for one item (by waybill, or by dossier code)."""
-        return self._tracking.update(ref, state, at, note, actor)
+        return self._tracking.update(ref, state, at, note)
 
-    def import_statuses(self, path: str | Path, actor: str | None = None) -> StatusImportSummary:
+    def import_statuses(self, path: str | Path) -> StatusImportSummary:
         """Apply the post office's status file, all or nothing."""
-        return self._tracking.import_statuses(path, actor)
+        return self._tracking.import_statuses(path)
 
     # -- files --------------------------------------------------------------------------------
     def batch_pdf(self, number: str | int, copies: int = 2) -> bytes:
@@ -333,9 +335,6 @@ class PostalService:
         )
 
     # -- steps --------------------------------------------------------------------------------
-    def _actor(self, actor: str | None) -> str:
-        return actor if actor is not None else self._settings.current_clerk()
-
     @staticmethod
     def _candidates(
         uow: UnitOfWork, codes: Sequence[str] | None, problems: ProblemCollector

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tthc_desk.db.engine import Database
 from tthc_desk.db.unit_of_work import UnitOfWork
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import NotFoundError, Problem, ValidationError
 from tthc_desk.domain.postal import (
@@ -32,6 +33,7 @@ from tthc_desk.domain.postal_outcomes import (
 )
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.presentation import parse_outcome
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.settings_service import SettingsService
 
 
@@ -60,8 +62,11 @@ def _record(uow: UnitOfWork, tracked: TrackedItem, outcome: Outcome, office: str
 
 
 class PostalTracking:
-    def __init__(self, db: Database, settings: SettingsService, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, settings: SettingsService, accounts: AccountService, clock: Clock
+    ) -> None:
         self._db = db
+        self._accounts = accounts
         self._settings = settings
         self._clock = clock
 
@@ -71,14 +76,13 @@ class PostalTracking:
         state: PostalState | str,
         at: datetime | date | None = None,
         note: str = "",
-        actor: str | None = None,
     ) -> PostalItem:
         """Record what the post reports for one item (by waybill, or by dossier code):
         delivered, a failed attempt, or returned to the office (the dossier goes back to the
         counter queue for return in person). ``at`` may be a day only."""
         target = parse_outcome(state)
         now = minute(self._clock.now())
-        actor = actor if actor is not None else self._settings.current_clerk()
+        actor = self._accounts.require(Right.POSTAL, "cập nhật trạng thái bưu gửi").full_name
         office = self._settings.office().office_name
         with self._db.write() as uow:
             tracked = _find(uow, ref)
@@ -95,7 +99,7 @@ class PostalTracking:
             _record(uow, tracked, outcome, office)
         return outcome.item
 
-    def import_statuses(self, path: str | Path, actor: str | None = None) -> StatusImportSummary:
+    def import_statuses(self, path: str | Path) -> StatusImportSummary:
         """Apply the post office's status file: every row is checked first (columns, waybill,
         status, date, duplicates, unknown waybills, impossible changes); one problem and
         nothing is applied, otherwise every row is applied in one transaction."""
@@ -103,7 +107,7 @@ class PostalTracking:
 
         rows, problems = read_status_file(path)
         now = minute(self._clock.now())
-        actor = actor if actor is not None else self._settings.current_clerk()
+        actor = self._accounts.require(Right.POSTAL, "nhập tệp trạng thái bưu gửi").full_name
         office = self._settings.office().office_name
         name = Path(path).name
         counts = dict.fromkeys(PostalState, 0)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from tthc_desk import __version__
 from tthc_desk.db.engine import Database
 from tthc_desk.domain import periods
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import Granularity
@@ -30,6 +31,7 @@ from tthc_desk.domain.report_build import (
     replay,
     share_days,
 )
+from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.postal_service import PostalService
@@ -60,10 +62,12 @@ class ReportService:
         catalog: CatalogService,
         lifecycle: LifecycleService,
         postal: PostalService,
+        accounts: AccountService,
         clock: Clock,
         template_dir: Path | None = None,
     ) -> None:
         self._db = db
+        self._accounts = accounts
         self._postal = postal
         self._settings = settings
         self._catalog = catalog
@@ -145,6 +149,7 @@ class ReportService:
         return Targets.from_dict(all_years.get(str(year), {}))
 
     def set_targets(self, year: int, targets: Targets) -> None:
+        self._accounts.require(Right.OFFICE, "đặt chỉ tiêu kế hoạch")
         all_years = dict(self._settings.get_value(TARGETS_KEY, {}) or {})
         all_years[str(year)] = {
             "on_time": targets.on_time,
@@ -187,10 +192,12 @@ class ReportService:
     # -- files --------------------------------------------------------------------------------
     def write_weekly(self, period: Period, path: Path | str) -> Report:
         """The weekly workbook: Tổng hợp, Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin."""
+        self._accounts.require(Right.BUILD_REPORT, "lập báo cáo")
         return self._write(period, Path(path), full=True)
 
     def write_period(self, period: Period, path: Path | str) -> Report:
         """The periodic 06a report alone (with its Thông tin sheet for the province's roll-up)."""
+        self._accounts.require(Right.BUILD_REPORT, "lập báo cáo")
         return self._write(period, Path(path), full=False)
 
     def _write(self, period: Period, path: Path, full: bool) -> Report:
@@ -233,6 +240,7 @@ class ReportService:
         """Put a built workbook in the upload queue. Rebuilt with the same content (only the
         build time differs), it is the item already queued; after a correction it is a new
         version that names the one it replaces."""
+        self._accounts.require(Right.QUEUE_REPORT, "đưa báo cáo vào hàng chờ gửi")
         from tthc_desk.exporting.report_reader import info_of
         from tthc_desk.exporting.report_xlsx import content_checksum
 

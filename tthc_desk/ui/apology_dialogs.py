@@ -2,9 +2,10 @@
 
 - :class:`LetterEditDialog`: reason from the list plus free text, the unit responsible, the
   proposed new appointment; the signer (head of office) is shown, not edited here.
-- :class:`LetterConfirmDialog`: "Ký duyệt" numbers the letter. A second re-appointment of the same
-  dossier is refused by the service unless the head of office signs with an override reason;
-  the refusal is shown inline under that reason.
+- :class:`LetterConfirmDialog`: "Ký duyệt" numbers the letter under the name of the head of
+  office logged in (shown, not chosen). A second re-appointment of the same dossier is refused by
+  the service unless the signer, holding the right to approve it, gives an override reason; the
+  refusal is shown inline under that reason (the reason is asked only of who may give it).
 - :class:`LetterDeliverDialog`: how and when the letter reached the applicant.
 """
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.lifecycle import APOLOGY_REASONS, ApologyLetter
 from tthc_desk.domain.text import format_datetime, nfc
 from tthc_desk.services.apology_service import DELIVERY_METHODS, LetterEdit
@@ -30,6 +32,7 @@ from tthc_desk.ui.display import form_field, minute_of
 from tthc_desk.ui.form_dialog import Fields, FormDialog
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP
 from tthc_desk.ui.move_form import moment_edit, unit_combo
+from tthc_desk.ui.rights import allows
 from tthc_desk.ui.tasks import TaskRunner
 
 
@@ -117,24 +120,24 @@ class LetterConfirmDialog(LetterDialog):
         x = self.letter
         form.addRow(self.tr("Lý do"), QLabel(x.full_reason))
         form.addRow(self.tr("Hẹn lại"), QLabel(format_datetime(x.proposed_due_at)))
-        office = self.services.settings.office()
-        heads = [m.name for m in self.services.settings.staff() if m.role == "head"]
-        self.by_combo = QComboBox()
-        self.by_combo.setEditable(True)
-        self.by_combo.addItems(
-            list(dict.fromkeys([office.head_name, *heads, self.services.settings.current_clerk()]))
-        )
-        form.addRow(self.tr("Người ký duyệt"), self.by_combo)
+        signer = self.services.accounts.current
+        self.signer_label = QLabel(signer.full_name if signer is not None else "")
+        self.signer_label.setObjectName("signer")
+        form.addRow(self.tr("Người ký duyệt"), self.signer_label)
         self.override_edit = QLineEdit()
         self.override_edit.setPlaceholderText(
             self.tr("Chỉ khi hẹn lại lần thứ hai: lý do lãnh đạo đồng ý")
         )
+        self.can_override = allows(self.services.accounts, Right.APPROVE_EXTENSION)
+        if not self.can_override:
+            self.override_edit.hide()
+            return {}
         return {"override": form_field(form, self.tr("Hẹn lại lần hai"), self.override_edit)}
 
     def work(self) -> Callable[[], Any]:
         letter_id, apologies = self.letter.id, self.services.apologies
-        by, override = nfc(self.by_combo.currentText()), nfc(self.override_edit.text())
-        return lambda: apologies.confirm(letter_id, by, override)
+        override = nfc(self.override_edit.text()) if self.can_override else ""
+        return lambda: apologies.confirm(letter_id, override_reason=override)
 
 
 class LetterDeliverDialog(LetterDialog):

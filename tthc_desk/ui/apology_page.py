@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import list_datetime, list_view, muted_label
@@ -32,6 +33,7 @@ from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.labels import label
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
+from tthc_desk.ui.rights import allows, guard
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -203,7 +205,8 @@ class ApologyPage(Page):
         self.deliver_button.clicked.connect(self.deliver_selected)
         self.print_button.clicked.connect(self.print_selected)
         self.discard_button.clicked.connect(self.discard_selected)
-        self._update_buttons()
+        self._scanning = False
+        self.apply_rights()
 
     # -- loading ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -242,19 +245,35 @@ class ApologyPage(Page):
             self.table.selectRow(r)
         self.table.setSelectionMode(mode)
 
+    def apply_rights(self) -> None:
+        """Clerks draft, edit and deliver letters; only the head of office signs them."""
+        guard(self.scan_button, self._services.accounts, Right.DRAFT_LETTER, not self._scanning)
+        self._update_buttons()
+
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.selected()
         one = chosen[0] if len(chosen) == 1 else None
-        self.edit_button.setEnabled(one is not None and one.status is LetterStatus.DRAFT)
-        self.confirm_button.setEnabled(one is not None and one.status is LetterStatus.DRAFT)
-        self.deliver_button.setEnabled(one is not None and one.status is LetterStatus.CONFIRMED)
+        draft = one is not None and one.status is LetterStatus.DRAFT
+        accounts = self._services.accounts
+        guard(self.edit_button, accounts, Right.DRAFT_LETTER, draft)
+        guard(self.confirm_button, accounts, Right.SIGN_LETTER, draft)
+        guard(
+            self.deliver_button,
+            accounts,
+            Right.DRAFT_LETTER,
+            one is not None and one.status is LetterStatus.CONFIRMED,
+        )
         self.print_button.setEnabled(bool(chosen))
-        self.discard_button.setEnabled(
-            bool(chosen) and all(x.status is LetterStatus.DRAFT for x in chosen)
+        guard(
+            self.discard_button,
+            accounts,
+            Right.DRAFT_LETTER,
+            bool(chosen) and all(x.status is LetterStatus.DRAFT for x in chosen),
         )
 
     # -- acting -------------------------------------------------------------------------------
     def scan(self) -> None:
+        self._scanning = True
         self.scan_button.setEnabled(False)
         self._runner.run(
             self._services.apologies.scan,
@@ -265,13 +284,15 @@ class ApologyPage(Page):
         )
 
     def _on_scanned(self, created: int) -> None:
-        self.scan_button.setEnabled(True)
+        self._scanning = False
+        self.apply_rights()
         self.count_label.setText(self.tr("Đã lập {0} phiếu dự thảo mới.").format(created))
         self.refresh()
         self.letters_changed.emit()
 
     def _on_scan_failed(self, exc: BaseException) -> None:
-        self.scan_button.setEnabled(True)
+        self._scanning = False
+        self.apply_rights()
         show_error(self, exc)
 
     def _open(self, make: Callable[[], LetterDialog]) -> LetterDialog:
@@ -284,7 +305,7 @@ class ApologyPage(Page):
         from tthc_desk.ui.apology_dialogs import LetterEditDialog
 
         chosen = self.selected()
-        if len(chosen) != 1:
+        if len(chosen) != 1 or not allows(self._services.accounts, Right.DRAFT_LETTER):
             return None
         return self._open(lambda: LetterEditDialog(self._services, self._runner, chosen[0], self))
 
@@ -292,7 +313,7 @@ class ApologyPage(Page):
         from tthc_desk.ui.apology_dialogs import LetterConfirmDialog
 
         chosen = self.selected()
-        if len(chosen) != 1:
+        if len(chosen) != 1 or not allows(self._services.accounts, Right.SIGN_LETTER):
             return None
         return self._open(
             lambda: LetterConfirmDialog(self._services, self._runner, chosen[0], self)
@@ -302,7 +323,7 @@ class ApologyPage(Page):
         from tthc_desk.ui.apology_dialogs import LetterDeliverDialog
 
         chosen = self.selected()
-        if len(chosen) != 1:
+        if len(chosen) != 1 or not allows(self._services.accounts, Right.DRAFT_LETTER):
             return None
         return self._open(
             lambda: LetterDeliverDialog(self._services, self._runner, chosen[0], self)

@@ -1,10 +1,11 @@
 """Composition root of the GUI: Qt application, logging, services, main window.
 
 ``run_gui`` is called by ``tthc-desk`` (see ``__main__.py``). Start-up does only what the first
-screen needs: open (and if needed migrate) the database, build the services, show the intake
-page. The dossier list loads its first page of 200 rows when it is first shown; nothing counts
-or scans the dossier table at start-up, so the window is usable quickly even on a database of a
-million dossiers.
+screen needs: open (and if needed migrate) the database, build the services, then the steps of
+``ui/start_up.py`` (first-run setup on a real database not yet set up, the login, a temporary
+password changed) and the main window on the intake page. The dossier list loads its first page
+of 200 rows when it is first shown; nothing counts or scans the dossier table at start-up, so
+the window is usable quickly even on a database of a million dossiers.
 """
 
 from __future__ import annotations
@@ -106,21 +107,29 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
 
     from tthc_desk.ui.errors import install_excepthook
     from tthc_desk.ui.main_window import MainWindow
+    from tthc_desk.ui.start_up import StartUp
 
     install_excepthook(log)
-    services = open_services(paths, clock)
+    services = open_services(paths, clock, demo=demo)
     try:
         if demo and not _seed_demo(services):
             return 2
-        window = MainWindow(services)
-        window.show()
-        log.info("Main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
-        # Ask for the clerk once the window is on screen, so the dialog has a parent to sit on.
-        QTimer.singleShot(0, window.ask_clerk_if_needed)
-        # What needs attention today: counted and the missing apology drafts made off the GUI
-        # thread, once the window is usable (then hourly).
-        QTimer.singleShot(1500, window.start_attention)
-        # Load the PDF machinery while the clerk fills the first form, not at start-up.
+        log.info("Services ready after %.0f ms", (time.perf_counter() - started) * 1000)
+        # Between the dialogs of the start-up no window is open: only leaving one ends the app.
+        app.setQuitOnLastWindowClosed(False)
+        flow = StartUp(services, lambda: MainWindow(services))
+
+        def on_window_shown(window: MainWindow) -> None:
+            app.setQuitOnLastWindowClosed(True)
+            log.info("Main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
+            # What needs attention today: counted and the missing apology drafts made off the
+            # GUI thread, once the window is usable (then hourly).
+            QTimer.singleShot(1500, window.start_attention)
+
+        flow.window_shown.connect(on_window_shown)
+        flow.cancelled.connect(app.quit)
+        flow.start()
+        # Load the PDF machinery while the person logs in, not at start-up.
         QTimer.singleShot(
             200,
             lambda: threading.Thread(

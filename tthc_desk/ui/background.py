@@ -5,7 +5,10 @@
 - the weekly report: built, queued and sent from the set weekday (start-up and hourly); never a
   password prompt here — without a stored secret the report waits on the upload page.
 
-Results come back as signals; the window shows them.
+Results come back as signals; the window shows them. The jobs that write (the drafts, the
+weekly report and its upload) run as the system identity (``SYSTEM``) inside their worker
+thread: they are recorded as the automatic job they are, need none of the rights of the person
+at the screen, and still run while the screen is locked or nobody is logged in.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from tthc_desk.domain.access import SYSTEM
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.lifecycle import LetterStatus
 from tthc_desk.services.container import Services
@@ -71,8 +75,14 @@ class BackgroundWork(QObject):
             log.error("Lập phiếu xin lỗi dự thảo không thành công", exc_info=exc)
             self.refresh_counts(summary=summary)
 
+        accounts, apologies = self._services.accounts, self._services.apologies
+
+        def scan() -> int:
+            with accounts.acting_as(SYSTEM):
+                return apologies.scan()
+
         self._runner.run(
-            self._services.apologies.scan,
+            scan,
             done,
             failed,
             write=True,
@@ -93,23 +103,24 @@ class BackgroundWork(QObject):
 
     # -- the weekly report --------------------------------------------------------------------
     def run_report_schedule(self) -> None:
-        reports, outbox, folder = (
+        accounts, reports, outbox, folder = (
+            self._services.accounts,
             self._services.reports,
             self._services.outbox,
             self._services.paths.reports_dir,
         )
 
         def build() -> object:
-            return reports.run_schedule(outbox, folder)
+            with accounts.acting_as(SYSTEM):
+                return reports.run_schedule(outbox, folder)
 
         def send() -> object:
             if outbox.destination() is None or not outbox.due():
                 return []
             try:
-                return outbox.send_due()
-            except (
-                TthcError
-            ) as exc:  # no secret without asking, or no destination: wait for a person
+                with accounts.acting_as(SYSTEM):
+                    return outbox.send_due()
+            except TthcError as exc:  # no secret without asking, or no destination: a person
                 log.info("Gửi báo cáo tự động chưa được: %s", exc)
                 return []
 

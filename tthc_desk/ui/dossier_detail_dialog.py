@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.dossier import Dossier, Status
 from tthc_desk.domain.lifecycle import (
     ENDED_WITHOUT_RESULT,
@@ -51,6 +52,7 @@ from tthc_desk.ui.move_form import MoveDialog
 from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.postal_dialogs import ReturnChoiceDialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf, open_receipt
+from tthc_desk.ui.rights import guard
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.timeline_widget import TimelineTableModel, TimelineView
 
@@ -242,15 +244,23 @@ class DossierDetailDialog(QDialog):
         self.tabs.setTabText(0, self.tr("Diễn biến xử lý ({0})").format(len(events)))
         self.actions_bar.set_moves(self._services.lifecycle.allowed(d.code))
         self.actions_bar.apology_button.setVisible(d.status in OPEN)
+        self._apply_rights()
         letters = self._services.apologies.for_dossier(d.code)
         self.letter_ids = [x.id for x in letters]
         self.actions_bar.set_printable(self._printable(d, events_kinds={e.kind for e in events}))
         self._fill_info(d)
         self._show_postal(d)
 
+    def _apply_rights(self) -> None:
+        """Moves, corrections and letters only for who may make them (who may: tooltip)."""
+        accounts = self._services.accounts
+        for button in self.actions_bar.move_buttons.values():
+            guard(button, accounts, Right.MOVE)
+        guard(self.actions_bar.apology_button, accounts, Right.DRAFT_LETTER)
+        guard(self.correct_button, accounts, Right.CORRECT)
+
     def _show_postal(self, d: Dossier) -> None:
         changeable = d.status in CHANGEABLE
-        self.return_button.setEnabled(changeable)
         self.return_button.setToolTip(
             ""
             if changeable
@@ -258,6 +268,7 @@ class DossierDetailDialog(QDialog):
                 label(d.status)
             )
         )
+        guard(self.return_button, self._services.accounts, Right.POSTAL, changeable)
         items = self._services.postal.items_for(d.code)
         self.postal_items = items
         self.postal_model.set_rows(

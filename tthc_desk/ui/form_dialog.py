@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.errors import TthcError, ValidationError
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import error_label, heading_font, muted_label
 from tthc_desk.ui.errors import FieldErrors, show_error
@@ -37,6 +37,9 @@ Fields = dict[str, tuple[QWidget, QLabel]]
 class FormDialog(QDialog):
     #: Each dialog defines it: the service call to make, built from what was typed.
     work: Callable[[], Callable[[], Any]]
+    #: A refusal that is not about one input (a name taken, a right missing) is shown in the
+    #: general line rather than in the error dialog.
+    INLINE_ERRORS = False
 
     def __init__(
         self,
@@ -124,7 +127,11 @@ class FormDialog(QDialog):
     def _on_work_failed(self, exc: BaseException) -> None:
         self.ok_button.setEnabled(True)
         if not isinstance(exc, ValidationError):
-            show_error(self, exc)
+            if self.INLINE_ERRORS and isinstance(exc, TthcError):
+                self.general_error.setText(exc.message)
+                self.general_error.show()
+            else:
+                show_error(self, exc)
             return
         bad = self.errors.show(exc)
         rest = list(self.errors.unmatched.values())

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.dossier import Dossier, DossierDraft
 from tthc_desk.domain.errors import Problem, TthcError, ValidationError
 from tthc_desk.domain.procedure import Procedure
@@ -44,6 +45,7 @@ from tthc_desk.ui.paper_checklist import PaperChecklist
 from tthc_desk.ui.person_form import PersonForm
 from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
 from tthc_desk.ui.procedure_picker import ProcedurePicker
+from tthc_desk.ui.rights import guard
 from tthc_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -164,6 +166,7 @@ class IntakePage(QWidget):
         self.details.override_check.toggled.connect(self._on_override_check_toggled)
         self._fix_tab_order()
         self.update_appointment()
+        self.apply_rights()
 
     # -- building -----------------------------------------------------------------------------
     @staticmethod
@@ -212,6 +215,10 @@ class IntakePage(QWidget):
             QWidget.setTabOrder(a, b)
 
     # -- public -------------------------------------------------------------------------------
+    def apply_rights(self) -> None:
+        """Only a clerk or the head of office receives dossiers (the form stays readable)."""
+        guard(self.save_button, self._services.accounts, Right.RECEIVE, not self._saving)
+
     def is_dirty(self) -> bool:
         return bool(self.picker.edit.text().strip()) or not self.applicant.is_empty()
 
@@ -280,7 +287,7 @@ class IntakePage(QWidget):
     # -- results ------------------------------------------------------------------------------
     def _on_receive_done(self, dossier: Dossier) -> None:
         self._saving = False
-        self.save_button.setEnabled(True)
+        self.apply_rights()
         self.last_dossier = dossier
         log.info("Received dossier %s", dossier.code)
         self.success.show_dossier(dossier)
@@ -291,7 +298,7 @@ class IntakePage(QWidget):
 
     def _on_receive_failed(self, exc: BaseException) -> None:
         self._saving = False
-        self.save_button.setEnabled(True)
+        self.apply_rights()
         if isinstance(exc, ValidationError):
             self._show_problems(exc)
         else:

@@ -1,6 +1,6 @@
 """The buttons beside a list edited in place: add a row, remove rows, move a row up or down.
 
-One implementation for every such list (a procedure's papers, the office's units, the staff).
+One implementation for every such list (a procedure's papers, the office's units).
 The view's own model removes and moves (``removeRows``/``moveRows``, which
 :class:`~tthc_desk.ui.row_table_model.RowTableModel` and ``QListWidget`` both provide), so a list
 only says what a new row holds.

@@ -4,10 +4,17 @@ the public postal service, in a left navigation.
 Across the top, always visible, the counts of overdue dossiers, dossiers due today and due soon,
 and draft apology letters; each opens its list. After start-up a short, non-modal line says what
 needs attention today, and the missing apology drafts are made at start-up and every hour (off
-the GUI thread). Menus reach the administration dialogs (office, catalog, calendar, clerk at the
-counter) and the registers; the status bar always says which office, which clerk and what time
-it is, since all three are printed on every receipt. Keyboard: F2 new intake, F3/Ctrl+F search,
-F4 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print.
+the GUI thread). Menus reach the administration dialogs (office, catalog, calendar, accounts)
+and the registers; what the person logged in may not do is disabled, with who may in its tooltip
+(ui/rights.py). The status bar always says which office, who is logged in (the clerk printed on
+every receipt) and what time it is; on the demo database, that it is demo data.
+
+Who is at the counter (issue 9): *Hệ thống* changes the password, locks the screen (Ctrl+L; the
+window also locks itself after ``idle_lock_minutes`` without input) and logs out. The lock
+screen covers everything and hides the open dialogs; when someone else logs in there, the first
+person's dialogs are closed and their unsaved intake form is put aside for them (restored when
+they log in again, never shown to anyone else). Keyboard: F2 new intake, F3/Ctrl+F search, F4
+attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -31,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk import __version__
+from tthc_desk.domain.access import Account, Right, Role
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
@@ -40,12 +49,16 @@ from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.intake_page import IntakePage
+from tthc_desk.ui.labels import label
+from tthc_desk.ui.lock_screen import IdleWatch, LockScreen
+from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
 from tthc_desk.ui.page import open_dialog
+from tthc_desk.ui.rights import ShowsRights, guard
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from tthc_desk.ui.accounts_dialog import AccountsDialog
     from tthc_desk.ui.apology_page import ApologyPage
-    from tthc_desk.ui.clerk_dialog import ClerkDialog
     from tthc_desk.ui.deadline_page import DeadlinePage
     from tthc_desk.ui.outbox_page import OutboxPage
     from tthc_desk.ui.postal_page import PostalPage
@@ -54,7 +67,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=QWidget)
 
-CLERK_CONFIRMED_KEY = "ui_clerk_confirmed"
 INTAKE, LIST, ATTENTION, LETTERS, POSTAL, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6
 
 
@@ -69,7 +81,9 @@ class MainWindow(QMainWindow):
         self.resize(1400, 880)
         self.setMinimumSize(QSize(1024, 640))
 
-        self.intake = IntakePage(services, self.runner)
+        self.intake = self._make_intake()
+        #: Unsaved intake forms put aside when someone else logged in, by user name.
+        self.stashed_intakes: dict[str, IntakePage] = {}
         self.dossier_list = DossierListPage(services, self.runner)
         # The pages after the first two are built the first time they are needed: start-up only
         # pays for what the clerk sees first.
@@ -118,24 +132,43 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         row.addWidget(self.nav)
         row.addLayout(right, 1)
-        self.setCentralWidget(central)
+        # The lock screen takes the body's place: nothing of the body shows while locked.
+        self.body = central
+        self.lock_screen = LockScreen(services)
+        self.lock_screen.unlocked.connect(self._on_lock_screen_unlocked)
+        self.screens = QStackedWidget()
+        self.screens.addWidget(self.body)
+        self.screens.addWidget(self.lock_screen)
+        self.setCentralWidget(self.screens)
+        #: Whose work the body shows (their intake form); it stays theirs while locked.
+        self.owner = services.accounts.current.username if services.accounts.current else ""
+        self._hidden: list[QDialog] = []
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.nav.setCurrentRow(INTAKE)
 
         self._build_menus()
         self.office_label = QLabel()
-        self.clerk_label = QLabel()
+        self.demo_label = QLabel(self.tr("DỮ LIỆU MẪU"))
+        self.demo_label.setObjectName("demoLabel")
+        self.demo_label.setStyleSheet(f"color: white; background: {DEMO_COLOR}; font-weight: bold;")
+        self.demo_label.setToolTip(
+            self.tr("Cơ sở dữ liệu mẫu: cơ quan, cán bộ và hồ sơ đều là giả, chỉ để thử.")
+        )
+        self.demo = services.settings.is_demo()
+        self.demo_label.setVisible(self.demo)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
         self.clock_label = QLabel()
-        for label in (self.office_label, self.clerk_label, self.clock_label):
-            label.setContentsMargins(8, 0, 8, 0)
-            self.statusBar().addPermanentWidget(label)
+        for status in (self.office_label, self.demo_label, self.user_label, self.clock_label):
+            status.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(status)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(15_000)
         self._clock_timer.timeout.connect(self._update_clock)
         self._clock_timer.start()
         self.refresh_status()
+        self.apply_rights()
 
-        self.intake.dossier_saved.connect(self._on_intake_dossier_saved)
         self.attention_bar.overdue_button.clicked.connect(
             lambda: self.show_attention(DeadlineView.OVERDUE.value)
         )
@@ -150,6 +183,8 @@ class MainWindow(QMainWindow):
         self.background.counts_loaded.connect(self._on_background_counts_loaded)
         self.background.report_queued.connect(self._on_background_report_queued)
         self.background.uploads_done.connect(lambda: self._refresh_outbox_if_built())
+        self.idle = IdleWatch(services.accounts.idle_lock_minutes(), self)
+        self.idle.idle.connect(self.lock)
         self.intake.picker.edit.setFocus()
 
     # -- menus --------------------------------------------------------------------------------
@@ -170,19 +205,31 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(self.tr("Thông tin cơ quan…"), self.open_settings)
         self.catalog_action = self._action(self.tr("Danh mục thủ tục…"), self.open_catalog)
         self.calendar_action = self._action(self.tr("Lịch làm việc…"), self.open_calendar)
-        self.clerk_action = self._action(self.tr("Đổi cán bộ tiếp nhận…"), self.open_clerk)
+        self.accounts_action = self._action(self.tr("Tài khoản…"), self.open_accounts)
+        self.password_action = self._action(self.tr("Đổi mật khẩu…"), self.change_password)
+        self.lock_action = self._action(
+            self.tr("Khóa màn hình"), self.lock, [QKeySequence("Ctrl+L")]
+        )
+        # Ctrl+L locks from an open dialog too.
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.logout_action = self._action(self.tr("Đăng xuất / Đổi người dùng"), self.log_out)
         self.quit_action = self._action(self.tr("Thoát"), self.close, [QKeySequence("Ctrl+Q")])
+        system.setToolTipsVisible(True)  # a disabled entry says who may use it
         for a in (
             self.settings_action,
             self.catalog_action,
             self.calendar_action,
-            self.clerk_action,
+            self.accounts_action,
         ):
+            system.addAction(a)
+        system.addSeparator()
+        for a in (self.password_action, self.lock_action, self.logout_action):
             system.addAction(a)
         system.addSeparator()
         system.addAction(self.quit_action)
 
         dossier = bar.addMenu(self.tr("Hồ &sơ"))
+        dossier.setToolTipsVisible(True)
         self.new_action = self._action(
             self.tr("Tiếp nhận hồ sơ mới"), self.new_intake, [QKeySequence(Qt.Key.Key_F2)]
         )
@@ -216,6 +263,7 @@ class MainWindow(QMainWindow):
         dossier.addAction(self.postal_action)
 
         reports = bar.addMenu(self.tr("&Báo cáo"))
+        reports.setToolTipsVisible(True)
         self.registers_action = self._action(
             self.tr("Sổ theo dõi, danh sách hồ sơ quá hạn…"),
             self.open_registers,
@@ -478,32 +526,28 @@ class MainWindow(QMainWindow):
 
         return self._open(DestinationDialog(self.services, self, runner=self.runner))
 
-    def open_clerk(self) -> ClerkDialog:
-        from tthc_desk.ui.clerk_dialog import ClerkDialog
+    def open_accounts(self) -> AccountsDialog:
+        from tthc_desk.ui.accounts_dialog import AccountsDialog
 
-        dialog = ClerkDialog(self.services, self)
-        dialog.clerk_chosen.connect(self._on_clerk_dialog_clerk_chosen)
+        dialog = AccountsDialog(self.services, self.runner, self)
         self._open(dialog)
         return dialog
 
-    def ask_clerk_if_needed(self) -> ClerkDialog | None:
-        """First start: ask who is at the counter; afterwards the choice is remembered."""
-        if (
-            self.services.settings.get_value(CLERK_CONFIRMED_KEY, False)
-            and self.services.settings.current_clerk()
-        ):
-            return None
-        return self.open_clerk()
-
-    def _on_clerk_dialog_clerk_chosen(self, name: str) -> None:
-        self.services.settings.set_value(CLERK_CONFIRMED_KEY, True)
-        self.statusBar().showMessage(self.tr("Cán bộ tiếp nhận: {0}").format(name), 5000)
+    def change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self.services, self.runner, self)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(self.tr("Đã đổi mật khẩu."), 5000)
+        )
+        self._open(dialog)
+        return dialog
 
     def _on_dialog_finished(self, _result: int) -> None:
-        # Office, hours or calendar may have changed: the appointment and status bar follow.
+        # Office, hours, calendar or people may have changed: the appointment, the status bar,
+        # the idle delay and the rights (one's own roles) follow.
         self.services.calendar.invalidate()
         self.refresh_status()
         self.intake.update_appointment()
+        self.idle.set_minutes(self.services.accounts.idle_lock_minutes())
 
     def show_keys(self) -> None:
         box = QMessageBox(
@@ -520,6 +564,7 @@ class MainWindow(QMainWindow):
                 "F8: báo cáo gửi cấp trên\n"
                 "F9: hàng chờ gửi báo cáo\n"
                 "Ctrl+R: sổ theo dõi, danh sách hồ sơ quá hạn\n"
+                "Ctrl+L: khóa màn hình\n"
                 "Tab / Shift+Tab: sang ô sau / ô trước\n"
                 "↓ trong ô thủ tục: xem danh mục · Enter: chọn\n"
                 "Enter trong danh sách: xem chi tiết hồ sơ"
@@ -544,19 +589,146 @@ class MainWindow(QMainWindow):
         )
         open_dialog(box)
 
+    # -- who is at the counter ----------------------------------------------------------------
+    def _make_intake(self) -> IntakePage:
+        page = IntakePage(self.services, self.runner)
+        page.dossier_saved.connect(self._on_intake_dossier_saved)
+        return page
+
+    def apply_rights(self) -> None:
+        """Enable what the person logged in may do, on every screen built so far."""
+        accounts = self.services.accounts
+        for action, right in (
+            (self.save_action, Right.RECEIVE),
+            (self.settings_action, Right.OFFICE),
+            (self.catalog_action, Right.CATALOG),
+            (self.calendar_action, Right.CALENDAR),
+            (self.accounts_action, Right.ACCOUNTS),
+            (self.destination_action, Right.DESTINATIONS),
+        ):
+            guard(action, accounts, right)
+        for page in (self.intake, *self._lazy.values()):
+            if isinstance(page, ShowsRights):
+                page.apply_rights()
+
+    @property
+    def locked(self) -> bool:
+        return self.screens.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Ctrl+L or idle: cover the window; only the office's name and a login show."""
+        if self.locked:
+            return
+        actor = self.services.accounts.current
+        self._cover()
+        self.lock_screen.start(actor.username if actor else None, actor.full_name if actor else "")
+
+    def log_out(self) -> None:
+        """Leave: one's open dialogs close and the screen locks with nobody logged in (the
+        unsaved intake form is kept for its owner)."""
+        self._close(self._hide_windows())
+        self.services.accounts.logout()
+        self._cover()
+        self.lock_screen.start(None)
+        self.refresh_status()
+
+    def _cover(self) -> None:
+        self._hidden = self._hide_windows()
+        self.idle.pause()
+        for action in self.actions():
+            action.setEnabled(False)  # no shortcut reaches the body while it is covered
+        self.menuBar().hide()
+        self.statusBar().hide()
+        self.screens.setCurrentWidget(self.lock_screen)
+
+    def _hide_windows(self) -> list[QDialog]:
+        """Hide every other window (dialogs, previews, menus): any may show a citizen's data.
+        Returns the dialogs, to show again to the same person."""
+        hidden: list[QDialog] = []
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self and widget.isVisible():
+                widget.hide()
+                if isinstance(widget, QDialog):
+                    hidden.append(widget)
+        return hidden
+
+    @staticmethod
+    def _close(dialogs: list[QDialog]) -> None:
+        for dialog in dialogs:
+            dialog.reject()
+
+    def _on_lock_screen_unlocked(self, account: Account) -> None:
+        if not self.services.accounts.must_change_password:
+            self._uncover(account)
+            return
+        # A temporary password (reset by the administrator): a new one first, or no entry.
+        dialog = ChangePasswordDialog(
+            self.services,
+            self.runner,
+            self,
+            forced=True,
+            old_password=self.lock_screen.form.password(),
+        )
+        dialog.finished.connect(lambda result: self._on_forced_change_finished(result, account))
+        self.dialog = open_dialog(dialog)
+
+    def _on_forced_change_finished(self, result: int, account: Account) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            self._uncover(account)
+        else:
+            self.services.accounts.logout()
+            self.lock_screen.start(account.username, account.full_name)
+
+    def _uncover(self, account: Account) -> None:
+        if account.username == self.owner:
+            for dialog in self._hidden:
+                dialog.show()
+        else:
+            self._close(self._hidden)
+            self._hand_over_intake(account.username)
+        self._hidden = []
+        self.screens.setCurrentWidget(self.body)
+        self.menuBar().show()
+        self.statusBar().show()
+        for action in self.actions():
+            action.setEnabled(True)
+        self.apply_rights()
+        self.refresh_status()
+        self.idle.resume()
+
+    def _hand_over_intake(self, username: str) -> None:
+        """Someone else logged in: the form on screen goes aside for its owner when unsaved,
+        and ``username`` gets the form they left, or a clean one."""
+        old = self.intake
+        if old.is_dirty() and self.owner:
+            self.stashed_intakes[self.owner] = old
+        else:
+            old.deleteLater()
+        page = self.stashed_intakes.pop(username, None) or self._make_intake()
+        page.print_after_save = old.print_after_save
+        self.pages.insertWidget(INTAKE, page)
+        self.pages.removeWidget(old)
+        self.pages.setCurrentIndex(max(self.nav.currentRow(), INTAKE))
+        self.intake, self.owner = page, username
+
     # -- status -------------------------------------------------------------------------------
     def refresh_status(self) -> None:
         office = self.services.settings.office()
-        self.setWindowTitle(
-            self.tr("TTHC Desk – {0}").format(
-                office.office_name.capitalize()
-                if office.office_name.isupper()
-                else office.office_name
-            )
+        title = self.tr("TTHC Desk – {0}").format(
+            office.office_name.capitalize() if office.office_name.isupper() else office.office_name
         )
+        if self.demo:
+            title = self.tr("{0} – DỮ LIỆU MẪU").format(title)
+        self.setWindowTitle(title)
         self.office_label.setText(self.tr("Cơ quan: {0}").format(office.parent_authority))
-        clerk = self.services.settings.current_clerk() or self.tr("(chưa chọn)")
-        self.clerk_label.setText(self.tr("Cán bộ tiếp nhận: <b>{0}</b>").format(clerk))
+        actor = self.services.accounts.current
+        if actor is None:
+            self.user_label.setText(self.tr("Chưa đăng nhập"))
+        else:
+            roles = ", ".join(label(r) for r in Role if r in actor.roles)
+            self.user_label.setText(
+                self.tr("Người dùng: <b>{0}</b> ({1})").format(actor.full_name, roles)
+            )
         self._update_clock()
 
     def _update_clock(self) -> None:
@@ -565,6 +737,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._clock_timer.stop()
+        self.idle.stop()
         self.background.stop()
         self.runner.wait(5000)
         super().closeEvent(event)

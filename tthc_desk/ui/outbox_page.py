@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.destinations import Destination
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.outbox import OutboxItem, OutboxState, SendResult
@@ -33,6 +34,7 @@ from tthc_desk.ui.display import heading_font, list_datetime, list_view, muted_l
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.labels import label
+from tthc_desk.ui.rights import allows, denied_tip, guard
 from tthc_desk.ui.row_table_model import Index, RowTableModel
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -187,6 +189,7 @@ class OutboxPage(QWidget):
         self.retry_button.clicked.connect(self.retry_selected)
         self.open_button.clicked.connect(self.open_selected)
         self.destination_button.clicked.connect(self.edit_destination)
+        self.apply_rights()
         self.refresh()
 
     # -- reading ------------------------------------------------------------------------------
@@ -220,20 +223,41 @@ class OutboxPage(QWidget):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.model.item_at(rows[0].row()) if rows else None
 
+    def apply_rights(self) -> None:
+        """Anyone may send; only the administrator sets where reports go."""
+        guard(self.destination_button, self._services.accounts, Right.DESTINATIONS)
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         item = self.selected_item()
-        self.retry_button.setEnabled(
-            item is not None and item.state in (OutboxState.FAILED, OutboxState.WAITING)
+        accounts = self._services.accounts
+        guard(
+            self.retry_button,
+            accounts,
+            Right.UPLOAD,
+            item is not None and item.state in (OutboxState.FAILED, OutboxState.WAITING),
         )
         self.open_button.setEnabled(item is not None)
-        self.send_button.setEnabled(not self._runner.busy or self._runner.synchronous)
+        guard(
+            self.send_button,
+            accounts,
+            Right.UPLOAD,
+            not self._runner.busy or self._runner.synchronous,
+        )
 
     # -- actions ------------------------------------------------------------------------------
     def send_now(self) -> None:
         outbox = self._services.outbox
         dest = outbox.destination()
         if dest is None:
-            self.edit_destination()
+            if allows(self._services.accounts, Right.DESTINATIONS):
+                self.edit_destination()
+            else:
+                self.progress_label.setText(
+                    self.tr("Chưa đặt nơi nhận báo cáo: {0}.").format(
+                        denied_tip(Right.DESTINATIONS)
+                    )
+                )
             return
         secret: str | None = None
         if outbox.needs_secret_prompt(dest):
@@ -264,13 +288,13 @@ class OutboxPage(QWidget):
             if results
             else self.tr("Không có báo cáo nào chờ gửi.")
         )
-        self.send_button.setEnabled(True)
+        guard(self.send_button, self._services.accounts, Right.UPLOAD)
         self.upload_finished.emit(results)
         self.outbox_changed.emit()
         self.refresh()
 
     def _on_send_failed(self, exc: BaseException) -> None:
-        self.send_button.setEnabled(True)
+        guard(self.send_button, self._services.accounts, Right.UPLOAD)
         self.progress_label.setText(exc.message if isinstance(exc, TthcError) else "")
         show_error(self, exc)
         self.refresh()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.periods import PeriodKind
 from tthc_desk.domain.postal import (
     PostalCounts,
@@ -52,6 +53,7 @@ from tthc_desk.ui.postal_models import (
     PostalItemTableModel,
 )
 from tthc_desk.ui.print_preview import ReceiptDialog
+from tthc_desk.ui.rights import guard
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.view_buttons import ViewButtons
 
@@ -191,6 +193,8 @@ class PostalPage(Page):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.state_buttons[self.state].setChecked(True)
         self._show_tab_widgets()
+        self._importing = False
+        self.apply_rights()
 
     # -- loading ------------------------------------------------------------------------------
     def show_state(self, state: PostalState) -> None:
@@ -281,9 +285,15 @@ class PostalPage(Page):
         for col, key in enumerate(COLUMN_KEYS):
             self.table.setColumnHidden(col, key in HIDDEN_COLUMNS[self.state])
 
+    def apply_rights(self) -> None:
+        """Return by post is a clerk's (or the head of office's) work."""
+        guard(self.import_button, self._services.accounts, Right.POSTAL, not self._importing)
+        self._update_buttons()
+
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.model.checked_items()
-        self.batch_button.setEnabled(bool(chosen))
+        accounts = self._services.accounts
+        guard(self.batch_button, accounts, Right.POSTAL, bool(chosen))
         self.batch_button.setText(
             self.tr("Lập danh sách bàn giao ({0})").format(len(chosen))
             if chosen
@@ -291,8 +301,9 @@ class PostalPage(Page):
         )
         x = self.selected()
         open_item = x is not None and x.state in OPEN_STATES
-        self.waybill_button.setEnabled(open_item and x is not None and not x.waybill)
-        self.update_button.setEnabled(open_item)
+        can_waybill = open_item and x is not None and not x.waybill
+        guard(self.waybill_button, accounts, Right.POSTAL, can_waybill)
+        guard(self.update_button, accounts, Right.POSTAL, open_item)
         self.reprint_button.setEnabled(x is not None and bool(x.batch_number))
         self.open_button.setEnabled(x is not None)
         self.reprint_button.setToolTip(
@@ -357,6 +368,7 @@ class PostalPage(Page):
         """Apply the post office's status file on the writer thread; every problem is shown
         (and nothing changes) when one row is wrong."""
         postal = self._services.postal
+        self._importing = True
         self.import_button.setEnabled(False)
         self._runner.run(
             lambda: postal.import_statuses(path),
@@ -367,7 +379,8 @@ class PostalPage(Page):
         )
 
     def _on_import_done(self, summary: StatusImportSummary) -> None:
-        self.import_button.setEnabled(True)
+        self._importing = False
+        self.apply_rights()
         self._after_change(
             self.tr(
                 "Đã nhập tệp trạng thái: {0} phát thành công, {1} phát không thành công, "
@@ -376,7 +389,8 @@ class PostalPage(Page):
         )
 
     def _on_import_failed(self, exc: BaseException) -> None:
-        self.import_button.setEnabled(True)
+        self._importing = False
+        self.apply_rights()
         self.error_dialog = show_error(self, exc)
 
     def reprint(self, number: str | None = None) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk.domain import periods
+from tthc_desk.domain.access import Right
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.periods import Period, PeriodKind, report_file_name
 from tthc_desk.domain.report import Report, Row06a, TargetResult
@@ -36,6 +37,7 @@ from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.labels import label, period_label, period_range_text
 from tthc_desk.ui.page import Page
+from tthc_desk.ui.rights import guard
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -227,6 +229,18 @@ class ReportsPage(Page):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.queue_button.clicked.connect(self.queue_saved)
         self._on_kind_combo_current_index_changed(0)
+        self.apply_rights()
+
+    # -- rights -------------------------------------------------------------------------------
+    def apply_rights(self) -> None:
+        accounts = self._services.accounts
+        guard(self.build_button, accounts, Right.BUILD_REPORT)
+        guard(self.save_button, accounts, Right.BUILD_REPORT)
+        guard(self.queue_button, accounts, Right.QUEUE_REPORT, self.saved_report is not None)
+
+    def _allow(self, button: QPushButton, right: Right) -> None:
+        """``button`` usable again after its work, if the person logged in may."""
+        guard(button, self._services.accounts, right)
 
     # -- the period ---------------------------------------------------------------------------
     @property
@@ -296,7 +310,7 @@ class ReportsPage(Page):
         )
 
     def _on_report_built(self, show: Callable[[Report], None], report: Report) -> None:
-        self.build_button.setEnabled(True)
+        self._allow(self.build_button, Right.BUILD_REPORT)
         show(report)  # unless a newer build was asked for meanwhile
 
     def show_report(self, report: Report) -> None:
@@ -330,8 +344,8 @@ class ReportsPage(Page):
         )
 
     def _on_failed(self, exc: BaseException) -> None:
-        self.build_button.setEnabled(True)
-        self.save_button.setEnabled(True)
+        self._allow(self.build_button, Right.BUILD_REPORT)
+        self._allow(self.save_button, Right.BUILD_REPORT)
         show_error(self, exc)
 
     # -- files --------------------------------------------------------------------------------
@@ -367,11 +381,11 @@ class ReportsPage(Page):
             self.save_to(Path(chosen))
 
     def _on_saved(self, path: Path, report: Report) -> None:
-        self.save_button.setEnabled(True)
+        self._allow(self.save_button, Right.BUILD_REPORT)
         self.saved_path = path
         self.saved_report = report
         self.open_button.setEnabled(True)
-        self.queue_button.setEnabled(True)
+        self._allow(self.queue_button, Right.QUEUE_REPORT)
         self.show_report(report)
         self.status_label.setText(self.tr("Đã lưu {0}").format(path))
         self.report_saved.emit(path)
@@ -394,7 +408,7 @@ class ReportsPage(Page):
         )
 
     def _on_queued(self, item: Any) -> None:
-        self.queue_button.setEnabled(True)
+        self._allow(self.queue_button, Right.QUEUE_REPORT)
         self.status_label.setText(
             self.tr("Đã đưa “{0}” vào hàng chờ gửi (phiên bản {1}).").format(
                 item.file_name, item.version
@@ -403,7 +417,7 @@ class ReportsPage(Page):
         self.report_queued.emit(item)
 
     def _on_queue_failed(self, exc: BaseException) -> None:
-        self.queue_button.setEnabled(True)
+        self._allow(self.queue_button, Right.QUEUE_REPORT)
         show_error(self, exc)
 
     def _on_open_button_clicked(self) -> None:

@@ -1,5 +1,5 @@
-"""Office settings: profile, specialist units, staff and office hours (rules.md "Office and
-agencies", "Calendar and office hours").
+"""Office settings: profile, specialist units and office hours (rules.md "Office and agencies",
+"Calendar and office hours"). The people who log in are managed in *Hệ thống → Tài khoản…*.
 
 Nothing is half-saved: Save first checks every tab with the same rules the settings service
 applies, shows each problem next to its input, and writes only when all tabs are valid. Cancel
@@ -38,8 +38,7 @@ from tthc_desk.services.settings_service import normalise_office, validate_hours
 from tthc_desk.ui.display import dialog_buttons, with_error
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.hours_form import HoursWidget
-from tthc_desk.ui.list_editor import ListEditor, edited_table
-from tthc_desk.ui.staff_model import StaffTableModel, check_staff
+from tthc_desk.ui.list_editor import ListEditor
 
 # The "Ví dụ: …" placeholders of the office fields: Vietnamese names and titles as they print on
 # the forms, whatever language the screens are in, so data to type rather than text to translate.
@@ -55,7 +54,7 @@ OFFICE_EXAMPLES = {
 
 
 class SettingsDialog(QDialog):
-    """Tabs "Cơ quan", "Đơn vị chuyên môn", "Cán bộ", "Giờ làm việc"; Save writes all or nothing."""
+    """Tabs "Cơ quan", "Đơn vị chuyên môn", "Giờ làm việc"; Save writes all or nothing."""
 
     settings_saved = Signal()
 
@@ -69,7 +68,6 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_office_tab(), self.tr("Cơ quan"))
         self.tabs.addTab(self._build_units_tab(), self.tr("Đơn vị chuyên môn"))
-        self.tabs.addTab(self._build_staff_tab(), self.tr("Cán bộ"))
         self.tabs.addTab(self._build_hours_tab(), self.tr("Giờ làm việc"))
         self.errors = FieldErrors(self._inputs)
 
@@ -165,34 +163,6 @@ class SettingsDialog(QDialog):
         layout.addLayout(row, 1)
         return page
 
-    def _build_staff_tab(self) -> QWidget:
-        page = QWidget()
-        intro = QLabel(
-            self.tr(
-                "Người đã nghỉ nên bỏ đánh dấu “Đang làm việc” thay vì xóa: "
-                "tên họ còn trên hồ sơ cũ."
-            )
-        )
-        intro.setWordWrap(True)
-        self.staff_model = StaffTableModel(parent=self)
-        self.staff_view = edited_table(
-            self.staff_model,
-            stretch=StaffTableModel.NAME,
-            widths={StaffTableModel.ROLE: 140, StaffTableModel.ACTIVE: 130},
-            choices=(StaffTableModel.ROLE, self.staff_model.role_choices()),
-        )
-        self.staff_editor = ListEditor(
-            self.staff_view,
-            lambda: self.staff_model.add_member(),
-            self.tr("Thêm cán bộ"),
-            self.tr("Xóa dòng"),
-        )
-        layout = QVBoxLayout(page)
-        layout.addWidget(intro)
-        layout.addWidget(self._register("staff", self.staff_view), 1)
-        layout.addLayout(self.staff_editor.buttons_layout)
-        return page
-
     def _build_hours_tab(self) -> QWidget:
         self.hours_form = HoursWidget()
         self._inputs.update(self.hours_form.error_fields())
@@ -209,7 +179,6 @@ class SettingsDialog(QDialog):
         self.units_list.clear()
         for unit in self._profile.units:
             self._append_unit(unit)
-        self.staff_model.set_members(settings.staff(include_inactive=True))
         self.hours_form.set_hours(settings.hours())
         self._update_preview()
 
@@ -247,10 +216,7 @@ class SettingsDialog(QDialog):
             problems.append(
                 Problem(self.tr("Tên đơn vị bị trùng: {0}.").format(", ".join(dup)), field="units")
             )
-        checks: list[Callable[[], None]] = [
-            lambda: validate_office(profile),
-            lambda: check_staff(self.staff_model.members()),
-        ]
+        checks: list[Callable[[], None]] = [lambda: validate_office(profile)]
         if not problems:
             checks.append(lambda: validate_hours(hours))
         for check in checks:
@@ -267,7 +233,7 @@ class SettingsDialog(QDialog):
 
     # -- saving -------------------------------------------------------------------------------
     def save(self) -> bool:
-        """Check every tab, then write profile, staff and hours; True when saved."""
+        """Check every tab, then write profile and hours; True when saved."""
         self.errors.clear()
         try:
             profile, hours = self._check_all()
@@ -276,7 +242,6 @@ class SettingsDialog(QDialog):
             return False
         settings = self._services.settings
         try:
-            settings.save_staff(self.staff_model.members())
             settings.save_office(profile)
             settings.save_hours(hours)
         except ValidationError as exc:
