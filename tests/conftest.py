@@ -6,6 +6,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# No keyring in the tests: journal keys go to key files in a folder of this test run (the CLI's
+# child processes inherit it), never the developer's own configuration folder.
+if "TTHC_DESK_KEY_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["TTHC_DESK_KEY_DIR"] = tempfile.mkdtemp(prefix="tthc-keys-")
 
 from collections.abc import Iterator
 from datetime import datetime
@@ -71,6 +77,11 @@ def sign_as(svc: Services, username: str, letter_id: int, override_reason: str =
     finally:
         if previous is not None:
             svc.accounts.login(previous.username, TEST_PASSWORD)
+
+
+def upload_secrets(store: Any) -> dict[str, str]:
+    """The secrets an ``InMemoryStore`` keeps, without the database's journal key."""
+    return {k: v for k, v in store.secrets.items() if not k.startswith("journal-key:")}
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_config_dir, user_data_dir
 
 ENV_DATA_DIR = "TTHC_DESK_DATA_DIR"
 ENV_DATABASE_URL = "TTHC_DESK_DATABASE_URL"
+ENV_KEY_DIR = "TTHC_DESK_KEY_DIR"
 APP_NAME = "TTHC Desk"
 
 
@@ -65,3 +66,12 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     else:
         base = Path(user_data_dir(APP_NAME, appauthor=False))
     return AppPaths(base.expanduser().resolve())
+
+
+def key_dir() -> Path:
+    """Where secrets go on a PC without an OS keyring: the user's own configuration folder,
+    never the data folder (whoever copies the database does not get its keys with it).
+    ``TTHC_DESK_KEY_DIR`` overrides it (tests, portable builds)."""
+    if os.environ.get(ENV_KEY_DIR):
+        return Path(os.environ[ENV_KEY_DIR]).expanduser()
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "keys"

@@ -28,6 +28,14 @@ from tthc_desk.domain.deadlines import DeadlineView
 from tthc_desk.domain.destinations import DestinationKind
 from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.journal import (
+    Aggregate,
+    EntryRef,
+    IntegrityProblem,
+    JournalEntry,
+    JournalKind,
+    ProblemKind,
+)
 from tthc_desk.domain.lifecycle import (
     RATING_PROBLEM,
     DossierEvent,
@@ -253,6 +261,40 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         OutboxState.FAILED: QT_TRANSLATE_NOOP("OutboxState", "Gửi không được – cần xử lý"),
         OutboxState.REPLACED: QT_TRANSLATE_NOOP("OutboxState", "Không gửi: đã có bản mới thay thế"),
     },
+}
+
+_LABELS[JournalKind] = {
+    JournalKind.CHANGE: QT_TRANSLATE_NOOP("JournalKind", "Thao tác"),
+    JournalKind.WRITE: QT_TRANSLATE_NOOP("JournalKind", "Ghi dữ liệu"),
+    JournalKind.SEAL: QT_TRANSLATE_NOOP("JournalKind", "Niêm phong"),
+    JournalKind.LOGIN: QT_TRANSLATE_NOOP("JournalKind", "Đăng nhập"),
+    JournalKind.LOGIN_FAILED: QT_TRANSLATE_NOOP("JournalKind", "Đăng nhập không được"),
+    JournalKind.LOGOUT: QT_TRANSLATE_NOOP("JournalKind", "Đăng xuất"),
+    JournalKind.LOCK: QT_TRANSLATE_NOOP("JournalKind", "Khóa màn hình"),
+    JournalKind.UNLOCK: QT_TRANSLATE_NOOP("JournalKind", "Mở khóa màn hình"),
+    JournalKind.PASSWORD: QT_TRANSLATE_NOOP("JournalKind", "Đổi mật khẩu"),
+    JournalKind.VERIFY: QT_TRANSLATE_NOOP("JournalKind", "Kiểm tra toàn vẹn"),
+}
+_LABELS[ProblemKind] = {
+    ProblemKind.CHAIN: QT_TRANSLATE_NOOP("ProblemKind", "Mục nhật ký bị sửa"),
+    ProblemKind.GAP: QT_TRANSLATE_NOOP("ProblemKind", "Nhật ký bị xóa, chèn hoặc đảo mục"),
+    ProblemKind.CHANGED: QT_TRANSLATE_NOOP("ProblemKind", "Dữ liệu bị sửa ngoài phần mềm"),
+    ProblemKind.CREATED: QT_TRANSLATE_NOOP("ProblemKind", "Dữ liệu được thêm ngoài phần mềm"),
+    ProblemKind.DELETED: QT_TRANSLATE_NOOP("ProblemKind", "Dữ liệu bị xóa ngoài phần mềm"),
+    ProblemKind.UNRECORDED: QT_TRANSLATE_NOOP("ProblemKind", "Dữ liệu không do phần mềm ghi"),
+    ProblemKind.MISSING_SEALED: QT_TRANSLATE_NOOP("ProblemKind", "Thiếu dữ liệu đã niêm phong"),
+    ProblemKind.SEALED: QT_TRANSLATE_NOOP("ProblemKind", "Dữ liệu niêm phong bị sửa"),
+}
+_LABELS[Aggregate] = {
+    Aggregate.DOSSIER: QT_TRANSLATE_NOOP("Aggregate", "hồ sơ"),
+    Aggregate.APPLICANT: QT_TRANSLATE_NOOP("Aggregate", "người nộp"),
+    Aggregate.POSTAL_BATCH: QT_TRANSLATE_NOOP("Aggregate", "danh sách bàn giao bưu chính"),
+    Aggregate.PROCEDURE: QT_TRANSLATE_NOOP("Aggregate", "thủ tục"),
+    Aggregate.CALENDAR_DAY: QT_TRANSLATE_NOOP("Aggregate", "ngày trong lịch làm việc"),
+    Aggregate.CALENDAR_YEAR: QT_TRANSLATE_NOOP("Aggregate", "năm lịch"),
+    Aggregate.SETTING: QT_TRANSLATE_NOOP("Aggregate", "thiết lập"),
+    Aggregate.ACCOUNT: QT_TRANSLATE_NOOP("Aggregate", "tài khoản"),
+    Aggregate.OUTBOX: QT_TRANSLATE_NOOP("Aggregate", "báo cáo trong hàng đợi gửi"),
 }
 
 # -- templates of composite values: context → name → marked text --------------------------------
@@ -502,3 +544,88 @@ def labels_of(kind: type[E], tr: Translate = vietnamese) -> Iterator[tuple[E, st
 
 # The domain's messages and history notes quote codes by these labels (see domain.naming).
 naming.use(label)
+
+
+# -- the journal --------------------------------------------------------------------------------
+
+
+def journal_kind_label(kind: str, tr: Translate = vietnamese) -> str:
+    """The label of an entry's kind (the raw code when it is not one of ours)."""
+    try:
+        return label(JournalKind(kind), tr)
+    except ValueError:
+        return kind
+
+
+def aggregate_names(tr: Translate = vietnamese) -> dict[str, str]:
+    """Kind of aggregate → its name in a sentence ("hồ sơ")."""
+    return {a.value: label(a, tr) for a in Aggregate}
+
+
+def journal_details(entry: JournalEntry, tr: Translate = vietnamese) -> str:
+    """What an entry changed, in a line: “hồ sơ 12: sửa; thiết lập office_profile: tạo mới”."""
+    payload = entry.payload
+    names = aggregate_names(tr)
+    parts: list[str] = []
+    for key, (before, after) in payload.get("aggregates", {}).items():
+        kind, ident = key.split(":", 1)
+        what = "tạo mới" if before is None else ("xóa" if after is None else "sửa")
+        parts.append(f"{names.get(kind, kind)} {ident}: {what}")
+    seal = payload.get("seal")
+    if seal:
+        counts = [
+            f"{int(v[0]):,}".replace(",", ".") + f" {names.get(k, k)}"
+            for k, v in seal.items()
+            if int(v[0])
+        ]
+        parts.append("niêm phong " + (", ".join(counts) if counts else "cơ sở dữ liệu trống"))
+    details = payload.get("details", {})
+    parts += [str(p) for p in details.get("problems", [])]
+    return "; ".join(parts)
+
+
+def _thousands(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def entry_ref_text(ref: EntryRef) -> str:
+    """“mục nhật ký số 1.234 (17/03/2026 09:12, binh, tiếp nhận hồ sơ)”."""
+    who = ref.actor or "chưa đăng nhập"
+    what = f", {ref.action}" if ref.action else ""
+    return f"mục nhật ký số {_thousands(ref.seq)} ({ref.at:%d/%m/%Y %H:%M}, {who}{what})"
+
+
+def integrity_problem_text(p: IntegrityProblem, tr: Translate = vietnamese) -> str:
+    """One problem found by a check of the journal, as a sentence that names the entry."""
+    after = f" sau {entry_ref_text(p.entry)}" if p.entry else ""
+    if p.kind is ProblemKind.CHAIN:
+        assert p.entry is not None
+        return (
+            f"{entry_ref_text(p.entry)[:1].upper()}{entry_ref_text(p.entry)[1:]} đã bị sửa "
+            "ngoài phần mềm: chữ ký của mục không khớp với nội dung."
+        )
+    if p.kind is ProblemKind.GAP:
+        return (
+            f"Nhật ký bị xóa, chèn hoặc đảo mục: sau mục số {_thousands(p.expected_seq - 1)} "
+            f"là mục số {_thousands(p.seq or 0)}."
+        )
+    if p.kind in (ProblemKind.CHANGED, ProblemKind.CREATED, ProblemKind.DELETED):
+        kind, ident = p.aggregate.split(":", 1)
+        names = aggregate_names(tr)
+        what = names.get(kind, kind)
+        verb = {
+            ProblemKind.CHANGED: "bị sửa",
+            ProblemKind.CREATED: "được thêm",
+            ProblemKind.DELETED: "bị xóa",
+        }[p.kind]
+        return f"{what[:1].upper()}{what[1:]} {p.name or ident} {verb} ngoài phần mềm{after}."
+    what = aggregate_names(tr).get(p.aggregate, p.aggregate)
+    seal = f"; niêm phong gần nhất: {entry_ref_text(p.entry)}" if p.entry else ""
+    if p.kind is ProblemKind.UNRECORDED:
+        return (
+            f"Có {_thousands(p.count)} {what} không do phần mềm ghi (thêm thẳng vào tệp dữ "
+            f"liệu){seal}."
+        )
+    if p.kind is ProblemKind.MISSING_SEALED:
+        return f"Thiếu {_thousands(p.count)} {what} đã niêm phong (bị xóa ngoài phần mềm){seal}."
+    return f"Dữ liệu {what} đã niêm phong bị sửa ngoài phần mềm{seal}."

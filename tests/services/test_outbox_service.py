@@ -48,8 +48,11 @@ def test_a_secret_is_asked_only_when_the_keyring_lacks_it(
         assert not svc.outbox.needs_secret_prompt(folder)
     finally:
         svc.close()
+    # Another PC without a keyring (this database's journal key is in the keyring above).
     no_keyring = InMemoryStore(available=False)
-    svc = open_test_services(AppPaths(data_dir), clock, seed=False, credentials=no_keyring)
+    svc = open_test_services(
+        AppPaths(data_dir.parent / "other"), clock, seed=False, credentials=no_keyring
+    )
     try:
         assert svc.outbox.needs_secret_prompt(svc.outbox.check_destination(DAV))
     finally:

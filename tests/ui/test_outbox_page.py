@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from tests.conftest import open_test_services
+from tests.conftest import open_test_services, upload_secrets
 from tests.sync.servers import PASSWORD, USER, WebDavServer
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.destinations import Destination, DestinationKind
@@ -129,7 +129,7 @@ def test_no_keyring_asks_on_the_gui_thread_before_sending(
         assert svc.outbox.items()[0].attempts == 0
         page.secret_prompt = lambda dest: PASSWORD
         page.send_now()
-        assert svc.outbox.items()[0].state is OutboxState.SENT and store.secrets == {}
+        assert svc.outbox.items()[0].state is OutboxState.SENT and upload_secrets(store) == {}
     finally:
         svc.close()
 
@@ -166,7 +166,7 @@ def test_destination_dialog_fields_errors_test_and_save(
     with qtbot.waitSignal(dialog.destination_saved) as blocker:
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     saved = blocker.args[0]
-    assert saved.url == webdav.url and store.secrets == {saved.secret_key: PASSWORD}
+    assert saved.url == webdav.url and upload_secrets(store) == {saved.secret_key: PASSWORD}
     assert PASSWORD not in str(svc.settings.get_value("upload_destination"))
 
     again = DestinationDialog(svc)  # reopened: the saved values, never the password

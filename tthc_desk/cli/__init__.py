@@ -26,7 +26,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from tthc_desk.cli import accounts, admin, dossiers, forms, lifecycle, postal, reports, sync
+from tthc_desk.cli import (
+    accounts,
+    admin,
+    dossiers,
+    forms,
+    journal,
+    lifecycle,
+    postal,
+    reports,
+    sync,
+)
 from tthc_desk.cli.args import (
     EXIT_ERROR,
     EXIT_INTERNAL,
@@ -54,7 +64,7 @@ GuiLauncher = Callable[[AppPaths, Clock | None, bool], int]
 
 # In the order of ``tthc-desk --help``: setting up, accounts, the counter, forms, after intake,
 # the post, reports, and sending them upward.
-_GROUPS = (admin, accounts, dossiers, forms, lifecycle, postal, reports, sync)
+_GROUPS = (admin, accounts, dossiers, forms, lifecycle, postal, reports, sync, journal)
 
 #: Every command, by the name given on the command line.
 COMMANDS: dict[str, Command] = {name: run for g in _GROUPS for name, run in g.COMMANDS.items()}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -20,12 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from tthc_desk.db import sqlite
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.db.unit_of_work import UnitOfWork
+from tthc_desk.domain.journal import JournalContext
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = sqlite.BUSY_TIMEOUT_MS
 # The newest migration; a test checks it against Alembic's head, so it cannot go stale.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 class Database:
@@ -45,6 +47,17 @@ class Database:
             writer = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
+        self._journal_key: bytes | None = None
+        self._journal_context: Callable[[], JournalContext] | None = None
+
+    def use_journal(self, key: bytes, context: Callable[[], JournalContext]) -> None:
+        """Journal every write from now on (``domain.journal``): ``key`` signs the entries,
+        ``context`` says who is acting and what they are doing when a write commits."""
+        self._journal_key, self._journal_context = key, context
+
+    @property
+    def journalled(self) -> bool:
+        return self._journal_key is not None
 
     @property
     def file_path(self) -> Path | None:
@@ -56,13 +69,38 @@ class Database:
     def read(self) -> Iterator[UnitOfWork]:
         """A unit of work that only reads."""
         with self._reader() as session:
+            if self._journal_key is not None:  # the journal's checks compute digests
+                session.info["journal_key"] = self._journal_key
             yield UnitOfWork(session, self.dialect)
 
     @contextmanager
-    def write(self) -> Iterator[UnitOfWork]:
-        """A write unit of work: committed on success, rolled back whole on any error."""
+    def write(self, action: str = "") -> Iterator[UnitOfWork]:
+        """A write unit of work: committed on success, rolled back whole on any error.
+
+        Once :meth:`use_journal` was called, what it changes is journalled in the same
+        transaction; ``action`` names a change made outside a guarded use case ("khởi tạo lịch").
+        """
         with self._writer() as session, session.begin():
-            yield UnitOfWork(session, self.dialect)
+            uow = UnitOfWork(session, self.dialect)
+            key, context = self._journal_key, self._journal_context
+            if key is None or context is None:
+                yield uow
+                return
+            session.info["journal_key"] = key
+            uow.journal.track()
+            try:
+                yield uow
+                made = context
+
+                if action:
+
+                    def made() -> JournalContext:
+                        return replace(context(), action=action, right="")
+
+                uow.journal.finish(made)
+            finally:
+                uow.journal.untrack()
+                session.info.pop("journal_key", None)
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:

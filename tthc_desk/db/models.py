@@ -375,3 +375,30 @@ class OutboxRecord(Base):
     destination: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class JournalRecord(Base):
+    """One entry of the tamper-evident journal (``domain.journal``): a keyed hash chain.
+
+    ``seq`` is assigned by the software (1, 2, 3 …), never by the database, so a gap shows.
+    """
+
+    __tablename__ = "journal"
+    __table_args__ = (
+        Index("ix_journal_at", "at"),
+        Index("ix_journal_actor", "actor"),
+        Index("ix_journal_dossier_id", "dossier_id"),
+        Index("ix_journal_kind", "kind"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(40), default="")
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(Text, default="")
+    dossier_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    prev: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))

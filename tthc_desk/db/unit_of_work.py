@@ -19,6 +19,7 @@ from tthc_desk.db.stores.counters import CounterStore
 from tthc_desk.db.stores.demo import DemoStore
 from tthc_desk.db.stores.dossiers import ApplicantStore, DossierStore
 from tthc_desk.db.stores.events import EventStore
+from tthc_desk.db.stores.journal import JournalStore
 from tthc_desk.db.stores.letters import LetterStore
 from tthc_desk.db.stores.outbox import OutboxStore
 from tthc_desk.db.stores.postal import PostalStore
@@ -87,3 +88,7 @@ class UnitOfWork:
     @cached_property
     def demo(self) -> DemoStore:
         return DemoStore(self._session, self.dialect)
+
+    @cached_property
+    def journal(self) -> JournalStore:
+        return JournalStore(self._session, self.dialect)

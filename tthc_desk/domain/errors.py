@@ -112,3 +112,8 @@ class LoginError(AccessError):
 
 class SetupRequiredError(TthcError):
     """The office is not set up yet: no dossier code, ledger number or receipt can be issued."""
+
+
+class JournalKeyError(TthcError):
+    """The journal key of this database cannot be read (another PC, another Windows user, a
+    keyring that was cleared): its history cannot be checked or continued."""

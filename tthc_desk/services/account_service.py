@@ -37,6 +37,7 @@ from tthc_desk.domain.errors import (
     ProblemCollector,
     ValidationError,
 )
+from tthc_desk.domain.journal import JournalContext, JournalKind, Note
 from tthc_desk.domain.text import collapse_spaces, nfc
 from tthc_desk.services.passwords import hash_password, verify_password
 
@@ -52,6 +53,9 @@ DEFAULT_IDLE_LOCK_MINUTES = 10
 # upload, the start-up apology scan run as the system): set per thread of work, so the GUI's
 # user is untouched while a background job runs beside it.
 _acting: ContextVar[Actor | None] = ContextVar("tthc_desk_acting", default=None)
+# What the person is doing, in words, and the right it needs: set by :meth:`AccountService.
+# require` and written on the journal entries of the writes that follow (per thread of work).
+_doing: ContextVar[tuple[str, str]] = ContextVar("tthc_desk_doing", default=("", ""))
 
 
 class AccountService:
@@ -87,7 +91,31 @@ class AccountService:
         actor = require(acting or self._current, right, doing)
         if self._must_change and acting is None and not actor.system:
             raise ForbiddenError("Cần đổi mật khẩu tạm thời trước khi làm việc.")
+        _doing.set((doing, right.value))
         return actor
+
+    def doing(self, action: str) -> None:
+        """Name what the following writes do when no right is asked (the first-run setup, the
+        demo's seeding): the journal writes it on their entries."""
+        _doing.set((action, ""))
+
+    def journal_context(self) -> JournalContext:
+        """Who is acting and what they are doing, for the journal entries of a write."""
+        actor = self.current
+        doing, right = _doing.get()
+        return JournalContext(
+            self._clock.now(),
+            actor.username if actor else "",
+            actor.full_name if actor else "",
+            doing,
+            right,
+        )
+
+    def record_lock(self) -> None:
+        """The screen was locked (idle or Ctrl+L) by or for the person logged in."""
+        if self._current is not None:
+            with self._db.write() as uow:
+                uow.journal.note(Note(JournalKind.LOCK, "khóa màn hình"))
 
     def lockout(self) -> LockOut:
         """The lock-out rule (settings ``login_max_failures``, ``login_lock_minutes``)."""
@@ -137,33 +165,40 @@ class AccountService:
         now = self._clock.now()
         with self._db.write() as uow:
             account = uow.accounts.get(username)
-            if account is None or not account.active:
-                raise LoginError(_refusal(account))
-            if account.locked(now):
-                assert account.locked_until is not None
-                raise LoginError(
-                    f"Tài khoản “{username}” đang bị khóa vì nhập sai mật khẩu nhiều lần; "
-                    f"thử lại sau {account.locked_until:%H:%M}."
-                )
-            if not verify_password(uow.accounts.password_hash(username), password):
+            failed = _refused(account, username, now)
+            if account is None or failed is not None:
+                who = (username[:40], "") if account is None else (username, account.full_name)
+                uow.journal.note(Note(JournalKind.LOGIN_FAILED, "đăng nhập bị từ chối", *who))
+            elif not verify_password(uow.accounts.password_hash(username), password):
                 failures, locked_until = self.lockout().after_failure(account, now)
                 uow.accounts.record_failure(username, failures, locked_until)
                 log.warning("Failed login for %s", username)
                 failed = LoginError(_wrong_password(account, failures, locked_until))
+                action = "đăng nhập sai mật khẩu" + (
+                    f"; tài khoản bị khóa đến {locked_until:%H:%M}" if locked_until else ""
+                )
+                uow.journal.note(
+                    Note(JournalKind.LOGIN_FAILED, action, username, account.full_name)
+                )
             else:
                 uow.accounts.record_login(username, now)
-                failed = None
-        if failed is not None:
-            raise failed
+                uow.journal.note(Note(JournalKind.LOGIN, "đăng nhập", username, account.full_name))
+        if failed is not None or account is None:
+            raise failed or LoginError(_refusal(None))
         self._current = account.actor()
         self._must_change = account.must_change_password
+        _doing.set(("", ""))
         log.info("%s logged in", username)
         return account
 
     def logout(self) -> None:
         if self._current is not None:
             log.info("%s logged out", self._current.username)
+            if not self._current.system:
+                with self._db.write() as uow:
+                    uow.journal.note(Note(JournalKind.LOGOUT, "đăng xuất"))
         self._current, self._must_change = None, False
+        _doing.set(("", ""))
 
     def use_system(self) -> Actor:
         """Run as the headless system identity (scheduled report, upload, backup, checks)."""
@@ -183,6 +218,7 @@ class AccountService:
             if not verify_password(uow.accounts.password_hash(actor.username), old):
                 raise ValidationError.for_field("old_password", "Mật khẩu hiện tại không đúng.")
             uow.accounts.set_password(actor.username, hash_password(new), must_change=False)
+            uow.journal.note(Note(JournalKind.PASSWORD, "đổi mật khẩu"))
         self._must_change = False
 
     # -- administration -------------------------------------------------------------------------
@@ -370,6 +406,19 @@ def _raise_problems(problems: list[tuple[str, str]]) -> None:
 
 def _taken(username: str) -> str:
     return f"Tên đăng nhập “{username}” đã có người dùng."
+
+
+def _refused(account: Account | None, username: str, now: datetime) -> LoginError | None:
+    """Why ``account`` may not log in before its password is even checked, or None."""
+    if account is None or not account.active:
+        return LoginError(_refusal(account))
+    if account.locked(now):
+        assert account.locked_until is not None
+        return LoginError(
+            f"Tài khoản “{username}” đang bị khóa vì nhập sai mật khẩu nhiều lần; "
+            f"thử lại sau {account.locked_until:%H:%M}."
+        )
+    return None
 
 
 def _refusal(account: Account | None) -> str:

@@ -54,7 +54,7 @@ class CalendarService:
         wanted = set(years) - self._seeded_years
         if not wanted:
             return []  # the usual case, on every due-date preview: no transaction at all
-        with self._db.write() as uow:
+        with self._db.write("thêm ngày lễ, Tết vào lịch làm việc") as uow:
             seeded = sorted(wanted - uow.calendar.seeded_years())
             fresh = [exc for year in seeded for exc in seed_exceptions(year)]
             uow.calendar.add(unclaimed(fresh, uow.calendar.days()))

@@ -70,8 +70,10 @@ class CatalogService:
         self._accounts.require(Right.CATALOG, "thay danh mục thủ tục")
         return self._upsert(procedures, only_upsert)
 
-    def _upsert(self, procedures: Sequence[Procedure], only_upsert: bool) -> tuple[int, int]:
-        with self._db.write() as uow:
+    def _upsert(
+        self, procedures: Sequence[Procedure], only_upsert: bool, action: str = ""
+    ) -> tuple[int, int]:
+        with self._db.write(action) as uow:
             counts = uow.catalog.upsert(procedures, deactivate_others=not only_upsert)
         self._cache = None
         return counts
@@ -98,5 +100,7 @@ class CatalogService:
         from tthc_desk.exporting.catalog_xlsx import load_starter_catalog
 
         # Seeding the catalog of a new database is not anyone's edit: no rights asked.
-        added, _ = self._upsert(load_starter_catalog(), only_upsert=True)
+        added, _ = self._upsert(
+            load_starter_catalog(), only_upsert=True, action="nạp danh mục thủ tục ban đầu"
+        )
         return added

@@ -15,6 +15,7 @@ from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
+from tthc_desk.services.journal_service import JournalKeys, JournalService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.outbox_service import OutboxService
 from tthc_desk.services.postal_service import PostalService
@@ -45,6 +46,7 @@ class Services:
     postal: PostalService
     reports: ReportService
     outbox: OutboxService
+    journal: JournalService
 
     def close(self) -> None:
         self.db.dispose()
@@ -76,6 +78,13 @@ def open_services(
     if backup:
         log.info("Migrated the database; the previous copy is %s", backup)
     accounts = AccountService(db, clock)
+    credentials = credentials if credentials is not None else KeyringStore()
+    journal = JournalService(db, accounts, clock, JournalKeys(credentials))
+    try:
+        journal.start()
+    except Exception:
+        db.dispose()
+        raise
     settings = SettingsService(db, accounts)
     calendar = CalendarService(db, settings, accounts, clock)
     catalog = CatalogService(db, accounts)
@@ -102,7 +111,7 @@ def open_services(
         settings,
         accounts,
         clock,
-        credentials if credentials is not None else KeyringStore(),
+        credentials,
     )
     services = Services(
         paths,
@@ -121,6 +130,7 @@ def open_services(
         postal,
         reports,
         outbox,
+        journal,
     )
     if seed:
         catalog.ensure_starter()

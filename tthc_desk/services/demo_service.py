@@ -31,6 +31,7 @@ from tthc_desk.db.stores.demo import (
     PaperRow,
 )
 from tthc_desk.domain.dossier import ReturnMethod, format_dossier_code
+from tthc_desk.domain.journal import Aggregate
 from tthc_desk.domain.lifecycle import Granularity
 from tthc_desk.domain.procedure import Procedure
 from tthc_desk.domain.text import fold
@@ -118,6 +119,7 @@ class _ChunkWriter:
                 history.items,
             )
             uow.demo.write_chunk(chunk)
+            uow.journal.seal_ranges(_ranges(chunk), "niêm phong hồ sơ mẫu ghi hàng loạt")
             for name, value in counters.items():
                 if before.get(name) != value:
                     uow.counters.set_at_least(name, value)
@@ -293,3 +295,17 @@ def ensure_demo(services: Services, dossiers: int = DEMO_DOSSIERS) -> int:
         DEMO_FLAG_KEY, {"dossiers": n, "at": services.clock.now().isoformat()}
     )
     return n
+
+
+def _ranges(chunk: DemoChunk) -> dict[Aggregate, tuple[int, int]]:
+    """The ids of what a chunk wrote (each kind's ids are consecutive), to seal them."""
+    ranges: dict[Aggregate, tuple[int, int]] = {}
+    for kind, rows in (
+        (Aggregate.DOSSIER, chunk.dossiers),
+        (Aggregate.APPLICANT, chunk.applicants),
+        (Aggregate.POSTAL_BATCH, chunk.batches),
+    ):
+        ids = [int(r["id"]) for r in rows]
+        if ids:
+            ranges[kind] = (min(ids), max(ids))
+    return ranges

@@ -135,6 +135,7 @@ class SettingsService:
         then on)."""
         if self.is_set_up():
             raise ConflictError("Cơ quan đã được khai báo; sửa ở Hệ thống → Thông tin cơ quan.")
+        self._accounts.doing("khai báo ban đầu")
         profile = normalise_office(profile)
         carried = dict(temporary_passwords or {})
         _raise_all(
@@ -158,6 +159,7 @@ class SettingsService:
         """The demo database's made-up office and people, once; it says it is a demo."""
         if self.is_demo() or self.get_value(OFFICE_KEY) is not None:
             return
+        self._accounts.doing("tạo cơ sở dữ liệu mẫu")
         self._store_office(DEMO_OFFICE)
         for a in accounts:
             if not any(x.username == a.username for x in self._accounts.list(True)):
