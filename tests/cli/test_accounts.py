@@ -487,6 +487,15 @@ RIGHTS_TABLE = [
     (DESTINATION, "cuong", 2, REFUSED),
     (DESTINATION, "quantri", 0, ""),
     (DESTINATION, None, 2, NO_USER),
+    (["journal", "verify"], None, 0, ""),  # a scheduled check runs as the system
+    (["journal", "verify"], "cuong", 2, REFUSED),
+    (["journal", "verify", "--full"], "an", 0, ""),
+    (["journal", "verify", "--full"], "quantri", 0, ""),
+    (["journal", "list"], "cuong", 2, REFUSED),
+    (["journal", "list"], "an", 0, ""),
+    (["journal", "list"], None, 2, NO_USER),
+    (["journal", "export", "{out}/nhat-ky.xlsx"], "cuong", 2, REFUSED),
+    (["journal", "export", "{out}/nhat-ky.xlsx"], "quantri", 0, ""),
     (["report", "weekly", "-o", "{out}/tuan.xlsx"], None, 0, ""),  # a scheduled job
     (["report", "weekly", "-o", "{out}/tuan.xlsx"], "cuong", 0, ""),
 ]
@@ -557,3 +566,41 @@ def test_every_command_declares_who_runs_it() -> None:
     for name, identity in names.items():
         row = "person" if identity == "self" else identity
         assert name in documented[row] or name.split()[0] in documented[row], name
+
+
+# -- the journal from the command line --------------------------------------------------------
+
+
+def test_journal_verify_finds_a_due_date_changed_in_the_file(
+    run_office: Cli, office: Office
+) -> None:
+    code, out, _ = run_office("journal", "verify", "--full", user=None)
+    assert code == 0 and out.startswith("Dữ liệu toàn vẹn: đã kiểm tra toàn bộ")
+    db = sqlite3.connect(AppPaths(run_office.data_dir).database_file)
+    try:
+        db.execute(
+            "UPDATE dossiers SET due_at = '2026-12-31 17:00:00.000000' WHERE code = ?",
+            (office.values["late"],),
+        )
+        db.commit()
+    finally:
+        db.close()
+    for argv in (["journal", "verify"], ["journal", "verify", "--full"]):
+        code, out, err = run_office(*argv, user=None)
+        line = assert_one_line_error(code, "", err)
+        assert "Dữ liệu đã bị sửa ngoài phần mềm: 1 chỗ" in line
+        assert f"- Hồ sơ {office.values['late']} bị sửa ngoài phần mềm sau mục nhật ký số" in out
+
+
+def test_journal_list_filters_by_person_and_dossier(run_office: Cli, office: Office) -> None:
+    code, out, err = run_office("journal", "list", "--dossier", office.values["late"], user="an")
+    assert code == 0, err
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert rows and all(r[5] == office.values["late"] for r in rows)
+    assert rows[-1][2:5] == ["binh", "Thao tác", "tiếp nhận hồ sơ"]
+    code, out, _ = run_office("journal", "list", "--person", "an", "--kind", "login", user="an")
+    assert (
+        code == 0 and out.splitlines() and all("\tan\tĐăng nhập\t" in x for x in out.splitlines())
+    )
+    code, _, err = run_office("journal", "list", "--dossier", "KHONG-CO", user="an")
+    assert "Không có hồ sơ mã “KHONG-CO”" in assert_one_line_error(code, "", err)

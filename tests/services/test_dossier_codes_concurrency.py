@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from tests.conftest import open_test_services
 from tthc_desk.db.models import CounterRecord, DossierRecord
+from tthc_desk.db.stores.journal import JournalFilter
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import DossierDraft, Person, parse_dossier_code
 from tthc_desk.paths import AppPaths
@@ -91,5 +92,10 @@ def test_concurrent_writers_get_unique_contiguous_codes_and_ledger_numbers(tmp_p
         assert sorted(rows) == sorted(saved)
         assert counters["code:000.17.22.H56:260302"] == total
         assert counters["ledger:2026"] == total
+        # The writers queued on one chain: every intake an entry, the chain whole.
+        report = services.journal.verify_full()
+        assert report.ok, report.messages()
+        intakes = services.journal.entries(JournalFilter(actor="binh", limit=None))
+        assert len([e for e in intakes if e.action == "tiếp nhận hồ sơ"]) == total
     finally:
         services.close()
