@@ -108,6 +108,11 @@ def test_no_code_before_the_office_is_set_up(tmp_path: Path) -> None:
         svc.accounts.login("thu", "mat-khau-1")
         with pytest.raises(SetupRequiredError, match="tthc-desk setup"):
             svc.dossiers.receive(make_draft())
+        clerk = NewAccount("quantri", "Quản trị viên", frozenset({Role.CLERK}), "mat-khau-1")
+        with pytest.raises(ValidationError) as refused:  # the first account manages the others
+            svc.settings.complete_setup(DEMO_OFFICE, OfficeHours(), clerk)
+        assert [p.field for p in refused.value.problems] == ["roles"]
+        assert not svc.settings.is_set_up()
         admin = NewAccount("quantri", "Quản trị viên", frozenset({Role.ADMIN}), "mat-khau-1")
         svc.settings.complete_setup(DEMO_OFFICE, OfficeHours(), admin)
         assert svc.settings.is_set_up()

@@ -143,6 +143,7 @@ class SettingsService:
             lambda: validate_office(profile),
             lambda: validate_hours(hours),
             lambda: self._accounts.check_new(admin),
+            lambda: _first_is_admin(admin),
             lambda: self._accounts.check_initial_passwords(carried),
         )
         # The staff first: once an administrator can log in, only one may set their passwords.
@@ -167,6 +168,13 @@ class SettingsService:
                     a.username, a.full_name, a.roles, a.password, temporary=False, demo=True
                 )
         self.set_value(DEMO_KEY, True)
+
+
+def _first_is_admin(account: NewAccount) -> None:
+    if Role.ADMIN not in account.roles:
+        raise ValidationError.for_field(
+            "roles", "Tài khoản đầu tiên phải có vai trò Quản trị (để quản lý các tài khoản khác)."
+        )
 
 
 def _raise_all(summary: str, *checks: Callable[[], None]) -> None:
