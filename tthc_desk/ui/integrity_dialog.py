@@ -231,7 +231,7 @@ class IntegrityDialog(QDialog):
     def show_report(self, report: IntegrityReport) -> None:
         """The outcome line (green when the data is whole, red when not) and the problems."""
         self.report = report
-        if report.ok:
+        if not report.stopped:
             self.progress.setValue(100)
         color = OK_COLOR if report.ok else ERROR_COLOR
         self.summary_label.setStyleSheet("" if report.stopped else f"color: {color};")
