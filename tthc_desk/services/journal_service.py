@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tthc_desk.db.engine import Database
-from tthc_desk.db.stores.journal import JournalFilter
+from tthc_desk.db.stores.journal import JournalFilter as JournalFilter  # the UI's filter too
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import JournalKeyError

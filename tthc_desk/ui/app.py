@@ -19,9 +19,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tthc_desk.domain.clock import Clock
+from tthc_desk.domain.errors import JournalKeyError
 from tthc_desk.paths import APP_NAME, AppPaths
 from tthc_desk.resources import resource_path
 from tthc_desk.services.container import Services, open_services
@@ -98,6 +99,17 @@ def _seed_demo(services: Services) -> bool:
     return True
 
 
+def show_start_error(message: str) -> None:
+    """A message that ends the start (no window can open): shown, and waited for."""
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        translate("app", "Không mở được dữ liệu"),
+        message,
+        QMessageBox.StandardButton.Close,
+    )
+    box.exec()
+
+
 def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> int:
     """Open the main window on ``paths``; returns the exit code of the event loop."""
     started = time.perf_counter()
@@ -110,7 +122,12 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
     from tthc_desk.ui.start_up import StartUp
 
     install_excepthook(log)
-    services = open_services(paths, clock, demo=demo)
+    try:
+        services = open_services(paths, clock, demo=demo)
+    except JournalKeyError as exc:
+        log.error("Journal key unreadable: %s", exc.message)
+        show_start_error(exc.message)
+        return 2
     try:
         if demo and not _seed_demo(services):
             return 2

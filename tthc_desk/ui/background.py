@@ -3,7 +3,11 @@
 - the apology scan (rules.md: drafts at start-up and at least hourly),
 - the counts of what needs attention (every few minutes: dossiers fall due as time passes),
 - the weekly report: built, queued and sent from the set weekday (start-up and hourly); never a
-  password prompt here — without a stored secret the report waits on the upload page.
+  password prompt here — without a stored secret the report waits on the upload page;
+- the data checked against the tamper-evident journal: the last entries at start-up (a few
+  milliseconds), and everything when the last full check is a day old or was never made (at
+  start-up, then looked at hourly), on a low-priority thread; each outcome is kept
+  (``record_check``) for the administrator's banner.
 
 Results come back as signals; the window shows them. The jobs that write (the drafts, the
 weekly report and its upload) run as the system identity (``SYSTEM``) inside their worker
@@ -14,6 +18,9 @@ at the screen, and still run while the screen is locked or nobody is logged in.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -22,21 +29,25 @@ from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.lifecycle import LetterStatus
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts
+from tthc_desk.services.journal_service import IntegrityReport
 from tthc_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 SCAN_INTERVAL_MS = 60 * 60 * 1000  # rules.md: apology drafts at least hourly while the app runs
 COUNTS_INTERVAL_MS = 5 * 60 * 1000
+FULL_CHECK_EVERY = timedelta(hours=24)
 
 
 class BackgroundWork(QObject):
     """``counts_loaded(counts, drafts, summary)``; ``report_queued()`` after the weekly report was
-    built and queued; ``uploads_done()`` after a send attempt."""
+    built and queued; ``uploads_done()`` after a send attempt; ``integrity_checked(report)``
+    once a check of the journal was kept."""
 
     counts_loaded = Signal(object, int, bool)
     report_queued = Signal()
     uploads_done = Signal()
+    integrity_checked = Signal(object)
 
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QObject | None = None
@@ -50,21 +61,27 @@ class BackgroundWork(QObject):
         self._counts_timer = QTimer(self)
         self._counts_timer.setInterval(COUNTS_INTERVAL_MS)
         self._counts_timer.timeout.connect(self.refresh_counts)
+        self._closing = threading.Event()  # asks a full check under way to stop
+        self._full_running = False
 
     def start(self) -> None:
-        """Once the window shows: scan, count with the summary, the weekly report; then timers."""
+        """Once the window shows: scan, count with the summary, the weekly report, the quick
+        check of the journal (then the full one when due); then timers."""
         self.scan_letters(summary=True)
         self.run_report_schedule()
+        self.check_integrity()
         self._scan_timer.start()
         self._counts_timer.start()
 
     def stop(self) -> None:
         self._scan_timer.stop()
         self._counts_timer.stop()
+        self._closing.set()
 
     def _on_scan_timer_timeout(self) -> None:
         self.scan_letters()
         self.run_report_schedule()
+        self.run_full_check()
 
     # -- letters and counts -------------------------------------------------------------------
     def scan_letters(self, summary: bool = False) -> None:
@@ -137,6 +154,84 @@ class BackgroundWork(QObject):
         # Not on the writer thread: on a large office the figures take seconds, and a clerk's
         # save must not wait for them (the schedule's own writes are two short transactions).
         self._runner.run(build, built, _log_failure, label=self.tr("Lập báo cáo tuần"))
+
+    # -- the journal ----------------------------------------------------------------------------
+    def check_integrity(self) -> None:
+        """The quick check of the last entries, kept; then the full check when it is due."""
+        accounts, journal = self._services.accounts, self._services.journal
+
+        def quick() -> IntegrityReport:
+            with accounts.acting_as(SYSTEM):
+                return journal.verify_tail()
+
+        def failed(exc: BaseException) -> None:
+            _log_failure(exc)
+            self.run_full_check()
+
+        self._runner.run(
+            quick,
+            lambda report: self._keep(report, then=self.run_full_check),
+            failed,
+            label=self.tr("Kiểm tra nhanh nhật ký"),
+        )
+
+    def run_full_check(self) -> None:
+        """Check everything when the last full check is a day old or was never made."""
+        if self._full_running:
+            return
+        accounts, journal, clock = (
+            self._services.accounts,
+            self._services.journal,
+            self._services.clock,
+        )
+        closing = self._closing
+
+        def full() -> IntegrityReport | None:
+            with accounts.acting_as(SYSTEM):
+                last = journal.last_full_check_at()
+                if last is not None and clock.now() - last < FULL_CHECK_EVERY:
+                    return None
+                return journal.verify_full(lambda _done, _total: not closing.is_set())
+
+        def done(report: IntegrityReport | None) -> None:
+            self._full_running = False
+            if report is not None:
+                self._keep(report)
+
+        def failed(exc: BaseException) -> None:
+            self._full_running = False
+            _log_failure(exc)
+
+        self._full_running = True
+        self._runner.run(
+            full, done, failed, low_priority=True, label=self.tr("Kiểm tra toàn bộ nhật ký")
+        )
+
+    def _keep(self, report: IntegrityReport, then: Callable[[], None] | None = None) -> None:
+        """Record ``report`` (as the system) and say so; then ``then``."""
+        if not report.ok:
+            log.warning("Kiểm tra nhật ký: %s", report.summary())
+        accounts, journal = self._services.accounts, self._services.journal
+
+        def record() -> None:
+            with accounts.acting_as(SYSTEM):
+                journal.record_check(report)
+
+        def recorded(_none: object) -> None:
+            self.integrity_checked.emit(report)
+            if then is not None:
+                then()
+
+        def failed(exc: BaseException) -> None:
+            _log_failure(exc)
+            if then is not None:
+                then()
+
+        if report.stopped or self._closing.is_set():
+            return
+        self._runner.run(
+            record, recorded, failed, write=True, label=self.tr("Ghi kết quả kiểm tra nhật ký")
+        )
 
 
 def _log_failure(exc: BaseException) -> None:

@@ -15,6 +15,7 @@ from typing import TypeVar
 from PySide6.QtCore import QCoreApplication
 
 from tthc_desk import presentation
+from tthc_desk.domain.journal import JournalEntry
 from tthc_desk.domain.lifecycle import DossierEvent
 from tthc_desk.domain.outbox import DeliveryReceipt
 from tthc_desk.domain.periods import Period
@@ -59,3 +60,13 @@ def period_range_text(period: Period) -> str:
 
 def receipt_text(receipt: DeliveryReceipt) -> str:
     return presentation.receipt_text(receipt, _translate)
+
+
+def journal_kind_label(kind: str) -> str:
+    """The label of a journal entry's kind (its code when it is not one of ours)."""
+    return presentation.journal_kind_label(kind, _translate)
+
+
+def journal_details(entry: JournalEntry) -> str:
+    """What a journal entry changed, in a line."""
+    return presentation.journal_details(entry, _translate)

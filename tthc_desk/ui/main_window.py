@@ -13,7 +13,10 @@ Who is at the counter (issue 9): *Hệ thống* changes the password, locks the 
 window also locks itself after ``idle_lock_minutes`` without input) and logs out. The lock
 screen covers everything and hides the open dialogs; when someone else logs in there, the first
 person's dialogs are closed and their unsaved intake form is put aside for them (restored when
-they log in again, never shown to anyone else). Keyboard: F2 new intake, F3/Ctrl+F search, F4
+they log in again, never shown to anyone else). *Hệ thống* also checks the data against the
+tamper-evident journal and shows the journal (head of office and administrator); when the last
+check found changes made outside the software, a red banner across the top says so to them.
+Keyboard: F2 new intake, F3/Ctrl+F search, F4
 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock.
 """
 
@@ -49,17 +52,20 @@ from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.intake_page import IntakePage
+from tthc_desk.ui.integrity_banner import IntegrityBanner
 from tthc_desk.ui.labels import label
 from tthc_desk.ui.lock_screen import IdleWatch, LockScreen
 from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
 from tthc_desk.ui.page import open_dialog
-from tthc_desk.ui.rights import ShowsRights, guard
+from tthc_desk.ui.rights import ShowsRights, allows, guard
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from tthc_desk.ui.accounts_dialog import AccountsDialog
     from tthc_desk.ui.apology_page import ApologyPage
     from tthc_desk.ui.deadline_page import DeadlinePage
+    from tthc_desk.ui.integrity_dialog import IntegrityDialog
+    from tthc_desk.ui.journal_dialog import JournalDialog
     from tthc_desk.ui.outbox_page import OutboxPage
     from tthc_desk.ui.postal_page import PostalPage
     from tthc_desk.ui.reports_page import ReportsPage
@@ -127,11 +133,18 @@ class MainWindow(QMainWindow):
         right.addWidget(self.attention_bar)
         right.addWidget(self.pages, 1)
         central = QWidget()
-        row = QHBoxLayout(central)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.integrity_banner = IntegrityBanner()
+        self.integrity_banner.button.clicked.connect(self.open_integrity)
+        column.addWidget(self.integrity_banner)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
         row.addLayout(right, 1)
+        column.addLayout(row, 1)
         # The lock screen takes the body's place: nothing of the body shows while locked.
         self.body = central
         self.lock_screen = LockScreen(services)
@@ -143,6 +156,7 @@ class MainWindow(QMainWindow):
         #: Whose work the body shows (their intake form); it stays theirs while locked.
         self.owner = services.accounts.current.username if services.accounts.current else ""
         self._hidden: list[QDialog] = []
+        self._integrity: IntegrityDialog | None = None  # the last opened: stopped on closing
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.nav.setCurrentRow(INTAKE)
 
@@ -183,6 +197,8 @@ class MainWindow(QMainWindow):
         self.background.counts_loaded.connect(self._on_background_counts_loaded)
         self.background.report_queued.connect(self._on_background_report_queued)
         self.background.uploads_done.connect(lambda: self._refresh_outbox_if_built())
+        self.background.integrity_checked.connect(self._on_integrity_checked)
+        self.refresh_banner()
         self.idle = IdleWatch(services.accounts.idle_lock_minutes(), self)
         self.idle.idle.connect(self.lock)
         self.intake.picker.edit.setFocus()
@@ -206,6 +222,10 @@ class MainWindow(QMainWindow):
         self.catalog_action = self._action(self.tr("Danh mục thủ tục…"), self.open_catalog)
         self.calendar_action = self._action(self.tr("Lịch làm việc…"), self.open_calendar)
         self.accounts_action = self._action(self.tr("Tài khoản…"), self.open_accounts)
+        self.integrity_action = self._action(
+            self.tr("Kiểm tra toàn vẹn dữ liệu…"), self.open_integrity
+        )
+        self.journal_action = self._action(self.tr("Nhật ký thao tác…"), self.open_journal)
         self.password_action = self._action(self.tr("Đổi mật khẩu…"), self.change_password)
         self.lock_action = self._action(
             self.tr("Khóa màn hình"), self.lock, [QKeySequence("Ctrl+L")]
@@ -222,6 +242,9 @@ class MainWindow(QMainWindow):
             self.accounts_action,
         ):
             system.addAction(a)
+        system.addSeparator()
+        system.addAction(self.integrity_action)
+        system.addAction(self.journal_action)
         system.addSeparator()
         for a in (self.password_action, self.lock_action, self.logout_action):
             system.addAction(a)
@@ -533,6 +556,28 @@ class MainWindow(QMainWindow):
         self._open(dialog)
         return dialog
 
+    def open_integrity(self) -> IntegrityDialog | None:
+        """The checks of the data against the journal (head of office, administrator)."""
+        if not allows(self.services.accounts, Right.VERIFY_JOURNAL):
+            return None
+        from tthc_desk.ui.integrity_dialog import IntegrityDialog
+
+        dialog = IntegrityDialog(self.services, self.runner, self)
+        dialog.check_recorded.connect(self._on_integrity_checked)
+        self._integrity = dialog
+        self._open(dialog)
+        return dialog
+
+    def open_journal(self) -> JournalDialog | None:
+        """Who did what and when (head of office, administrator)."""
+        if not allows(self.services.accounts, Right.VIEW_JOURNAL):
+            return None
+        from tthc_desk.ui.journal_dialog import JournalDialog
+
+        dialog = JournalDialog(self.services, self.runner, self)
+        self._open(dialog)
+        return dialog
+
     def change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.services, self.runner, self)
         dialog.accepted.connect(
@@ -548,6 +593,7 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.intake.update_appointment()
         self.idle.set_minutes(self.services.accounts.idle_lock_minutes())
+        self.refresh_banner()
 
     def show_keys(self) -> None:
         box = QMessageBox(
@@ -604,6 +650,8 @@ class MainWindow(QMainWindow):
             (self.catalog_action, Right.CATALOG),
             (self.calendar_action, Right.CALENDAR),
             (self.accounts_action, Right.ACCOUNTS),
+            (self.integrity_action, Right.VERIFY_JOURNAL),
+            (self.journal_action, Right.VIEW_JOURNAL),
             (self.destination_action, Right.DESTINATIONS),
         ):
             guard(action, accounts, right)
@@ -620,6 +668,10 @@ class MainWindow(QMainWindow):
         if self.locked:
             return
         actor = self.services.accounts.current
+        try:
+            self.services.accounts.record_lock()
+        except Exception:  # the journal line is not worth an unlocked screen
+            log.exception("Không ghi được việc khóa màn hình vào nhật ký")
         self._cover()
         self.lock_screen.start(actor.username if actor else None, actor.full_name if actor else "")
 
@@ -694,6 +746,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.apply_rights()
         self.refresh_status()
+        self.refresh_banner()
         self.idle.resume()
 
     def _hand_over_intake(self, username: str) -> None:
@@ -710,6 +763,22 @@ class MainWindow(QMainWindow):
         self.pages.removeWidget(old)
         self.pages.setCurrentIndex(max(self.nav.currentRow(), INTAKE))
         self.intake, self.owner = page, username
+
+    # -- the journal's checks ----------------------------------------------------------------
+    def refresh_banner(self) -> None:
+        """The red banner, for whoever may check the data, when the last check was not ok."""
+        if not allows(self.services.accounts, Right.VERIFY_JOURNAL):
+            self.integrity_banner.hide()
+            return
+        try:
+            last = self.services.journal.last_check()
+        except Exception:  # a banner never stops the window
+            log.exception("Không đọc được kết quả kiểm tra nhật ký")
+            return
+        self.integrity_banner.show_check(last)
+
+    def _on_integrity_checked(self, _report: object) -> None:
+        self.refresh_banner()
 
     # -- status -------------------------------------------------------------------------------
     def refresh_status(self) -> None:
@@ -739,5 +808,7 @@ class MainWindow(QMainWindow):
         self._clock_timer.stop()
         self.idle.stop()
         self.background.stop()
+        if self._integrity is not None:
+            self._integrity.stop()  # a full check under way ends at its next step
         self.runner.wait(5000)
         super().closeEvent(event)

@@ -3,7 +3,9 @@
 Every screen gets one :class:`TaskRunner` from the composition root. Reads (a search over a
 million dossiers, a count, rasterising a PDF) run on a shared thread pool; database writes run
 on a pool of exactly one thread, so two saves from the same window never race each other for
-SQLite's write lock. Results and errors always come back through a queued signal and are
+SQLite's write lock. Long checks nobody waits for (the journal's full check at start-up) run
+with ``low_priority`` on a third pool of one low-priority thread, so they never hold up a search.
+Results and errors always come back through a queued signal and are
 delivered on the GUI thread, where it is safe to touch widgets.
 
 Tests build the runner with ``synchronous=True``: the work runs inline and the callbacks fire
@@ -22,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,9 @@ class TaskRunner(QObject):
         self._readers.setMaxThreadCount(2)
         self._writer = QThreadPool(self)
         self._writer.setMaxThreadCount(1)  # database writes go through one worker, in order
+        self._idle = QThreadPool(self)
+        self._idle.setMaxThreadCount(1)
+        self._idle.setThreadPriority(QThread.Priority.LowestPriority)
 
     @property
     def busy(self) -> bool:
@@ -98,9 +103,11 @@ class TaskRunner(QObject):
         on_error: ErrorCallback | None = None,
         *,
         write: bool = False,
+        low_priority: bool = False,
         label: str = "",
     ) -> int:
-        """Start ``fn``; returns a task id (handy to ignore stale answers)."""
+        """Start ``fn``; returns a task id (handy to ignore stale answers). ``low_priority``:
+        a long read nobody waits for, on its own low-priority thread."""
         task_id = next(self._ids)
         self._pending[task_id] = _Pending(on_done, on_error, label, time.perf_counter())
         if label:
@@ -113,13 +120,14 @@ class TaskRunner(QObject):
             else:
                 self._on_relay_task_finished(task_id, result)
             return task_id
-        pool = self._writer if write else self._readers
+        pool = self._writer if write else (self._idle if low_priority else self._readers)
         pool.start(_Job(task_id, fn, self._relay))
         return task_id
 
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until every started job is done (used when closing the window)."""
         ok = self._writer.waitForDone(msecs)
+        ok = self._idle.waitForDone(msecs) and ok
         return self._readers.waitForDone(msecs) and ok
 
     @Slot(int, object)
