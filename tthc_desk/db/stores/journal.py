@@ -456,12 +456,9 @@ def _drafts(
                 entry_data(attached, details),
             )
         )
-    if others:
-        subject = ", ".join(sorted(others))[:200]
+    if others:  # what they are is in the details (presentation.journal_details)
         drafts.append(
-            _Draft(
-                ctx.actor, ctx.actor_name, kind, action, None, subject, entry_data(others, details)
-            )
+            _Draft(ctx.actor, ctx.actor_name, kind, action, None, "", entry_data(others, details))
         )
     for sums, seal_action in seals:
         drafts.append(
