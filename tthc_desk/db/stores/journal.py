@@ -9,14 +9,14 @@ them, so the digest taken at write time and the one taken at verification are ma
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, event, select, text
+from sqlalchemy import CursorResult, Table, event, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tthc_desk.db.models import (
@@ -49,6 +49,7 @@ from tthc_desk.domain.journal import (
     agg_key,
     entry_data,
     row_digest,
+    row_digests,
     sum_digest,
 )
 
@@ -73,6 +74,11 @@ class _Part:
     @property
     def columns(self) -> str:
         return ", ".join(f'"{c.name}"' for c in self.table.columns)
+
+    @property
+    def key_index(self) -> int:
+        """Where the column naming the aggregate is in a row of :attr:`columns`."""
+        return [c.name for c in self.table.columns].index(self.key_attr)
 
 
 #: What each aggregate is made of; the first part is the root.
@@ -115,6 +121,41 @@ _LABEL_COLUMN: dict[Aggregate, str] = {
     Aggregate.ACCOUNT: "username",
     Aggregate.OUTBOX: "file_name",
 }
+
+
+#: Rows fetched at a time when streaming a table (a few hundred kilobytes).
+_BATCH = 2000
+
+#: A batch of one part's rows: the aggregate id of each row, and each row's digest.
+_Batch = tuple[list[Any], list[int]]
+
+
+def _merge_sums(streams: Sequence[Iterator[_Batch]]) -> Iterator[tuple[Any, int]]:
+    """Per aggregate id, in order, the sum of its rows' digests over the parts' streams (each
+    sorted by id): what ``heapq.merge`` + ``groupby`` would give, a batch at a time.
+
+    Each round adds every row up to the smallest last id of the batches at hand (``bound``),
+    then hands out the ids below it; ``bound`` itself may go on in a part's next batch."""
+    batches: list[_Batch | None] = [next(s, None) for s in streams]
+    starts = [0] * len(streams)
+    totals: dict[Any, int] = {}
+    while any(b is not None for b in batches):
+        bound = min(b[0][-1] for b in batches if b is not None)
+        for i, batch in enumerate(batches):
+            if batch is None:
+                continue
+            ids, digests = batch
+            start, stop = starts[i], bisect.bisect_right(ids, bound, starts[i])
+            for ident, digest in zip(ids[start:stop], digests[start:stop], strict=True):
+                totals[ident] = totals.get(ident, 0) + digest
+            if stop == len(ids):
+                batches[i], starts[i] = next(streams[i], None), 0
+            else:
+                starts[i] = stop
+        ready = sorted(ident for ident in totals if ident < bound)
+        for ident in ready:
+            yield ident, totals.pop(ident)
+    yield from sorted(totals.items())
 
 
 def _parse_key(key: str) -> tuple[Aggregate, object]:
@@ -178,28 +219,43 @@ class JournalStore(Store):
         """Every aggregate of a kind as ``(key, digest)``, streamed in key order.
 
         ``lo``/``hi`` restrict integer keys to a range (the demo seals each chunk it writes).
+        Each part's rows are read in key order a batch at a time; the parts' batches are merged
+        by key (:func:`_merge_sums`), so memory holds a few batches, not the table.
         """
-        key = self._key
-        conn = self._s.connection().execution_options(stream_results=True, yield_per=2000)
+        conn = self._s.connection()
         where = ""
         params: dict[str, object] = {}
         if lo is not None and hi is not None:
             where, params = " WHERE {col} BETWEEN :lo AND :hi", {"lo": lo, "hi": hi}
-
-        def stream(part: _Part) -> Iterator[tuple[Any, int]]:
-            name = part.table.name
-            sql = (
-                f'SELECT "{part.key_attr}", {part.columns} FROM "{name}"'
-                + where.format(col=f'"{part.key_attr}"')
-                + f' ORDER BY "{part.key_attr}"'
+        streams = [
+            self._part_digests(
+                conn.execute(
+                    text(
+                        f'SELECT {part.columns} FROM "{part.table.name}"'
+                        + where.format(col=f'"{part.key_attr}"')
+                        + f' ORDER BY "{part.key_attr}"'
+                    ),
+                    params,
+                ),
+                part,
             )
-            for row in conn.execute(text(sql), params):
-                yield row[0], row_digest(key, name, tuple(row[1:]))
+            for part in PARTS[aggregate]
+        ]
+        for ident, total in _merge_sums(streams):
+            yield agg_key(aggregate, ident), sum_digest(total)
 
-        streams = [stream(p) for p in PARTS[aggregate]]
-        merged = heapq.merge(*streams, key=lambda item: item[0]) if len(streams) > 1 else streams[0]
-        for ident, group in itertools.groupby(merged, key=lambda item: item[0]):
-            yield agg_key(aggregate, ident), sum_digest(sum(d for _, d in group))
+    def _part_digests(self, result: CursorResult[Any], part: _Part) -> Iterator[_Batch]:
+        """A part's rows as batches of ``(aggregate id, row digest)``, in key order.
+
+        The rows are fetched from the driver's cursor as they are (the raw values
+        ``row_digest`` is defined on, as ``tuple(row)`` of the result would give them)."""
+        key, name, at = self._key, part.table.name, part.key_index
+        cursor = result.cursor
+        try:
+            while rows := cursor.fetchmany(_BATCH):
+                yield [r[at] for r in rows], row_digests(key, name, rows)
+        finally:
+            result.close()
 
     def labels(self, keys: Sequence[str]) -> dict[str, str]:
         """The raw value that names each aggregate (dossier code, user name …), where it exists."""
