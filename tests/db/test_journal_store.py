@@ -73,3 +73,16 @@ def test_streamed_digests_are_each_aggregates_digest(
             (k, d) for k, d in dossiers if 11 <= int(k.split(":")[1]) <= 40
         ]
         assert len(PARTS[Aggregate.DOSSIER]) == 6
+
+
+def test_digests_of_many_are_each_digest(
+    services: Services, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.set(datetime(2026, 3, 2, 16, 20))
+    generate_demo(services, 40, seed=4)
+    monkeypatch.setattr(journal_store, "_IN_CHUNK", 3)  # several IN (…) per part
+    with services.db.read() as uow:
+        keys = [k for kind in Aggregate for k, _ in uow.journal.aggregates(kind)]
+        keys += ["dossier:999999", "setting:no-such-setting", keys[0]]
+        assert uow.journal.digests(keys) == {k: uow.journal.digest(k) for k in keys}
+        assert uow.journal.digests([]) == {}

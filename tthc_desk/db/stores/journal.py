@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, event, select, text
+from sqlalchemy import CursorResult, Table, bindparam, event, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tthc_desk.db.models import (
@@ -125,6 +125,8 @@ _LABEL_COLUMN: dict[Aggregate, str] = {
 
 #: Rows fetched at a time when streaming a table (a few hundred kilobytes).
 _BATCH = 2000
+#: Aggregate ids asked for in one ``IN (…)`` (SQLite allows 32,766 parameters).
+_IN_CHUNK = 500
 
 #: A batch of one part's rows: the aggregate id of each row, and each row's digest.
 _Batch = tuple[list[Any], list[int]]
@@ -206,6 +208,34 @@ class JournalStore(Store):
                 total += row_digest(key, part.table.name, tuple(row))
                 found = True
         return sum_digest(total) if found else None
+
+    def digests(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """:meth:`digest` of each of ``keys``, read with one statement per table and kind (the
+        start-up check and the end of a write ask for tens of aggregates at once)."""
+        wanted: dict[Aggregate, dict[object, None]] = {}
+        for key in keys:
+            aggregate, ident = _parse_key(key)
+            wanted.setdefault(aggregate, {})[ident] = None
+        totals: dict[str, int] = {}
+        for aggregate, idents in wanted.items():
+            ordered = list(idents)
+            for start in range(0, len(ordered), _IN_CHUNK):
+                for part in PARTS[aggregate]:
+                    self._add_rows(aggregate, part, ordered[start : start + _IN_CHUNK], totals)
+        return {key: sum_digest(totals[key]) if key in totals else None for key in keys}
+
+    def _add_rows(
+        self, aggregate: Aggregate, part: _Part, idents: list[object], totals: dict[str, int]
+    ) -> None:
+        """Add the digests of ``part``'s rows of the aggregates ``idents`` to ``totals``."""
+        name, at = part.table.name, part.key_index
+        query = text(
+            f'SELECT {part.columns} FROM "{name}" WHERE "{part.key_attr}" IN :ids'
+        ).bindparams(bindparam("ids", expanding=True))
+        rows = [tuple(r) for r in self._s.connection().execute(query, {"ids": idents})]
+        for row, digest in zip(rows, row_digests(self._key, name, rows), strict=True):
+            key = agg_key(aggregate, row[at])
+            totals[key] = totals.get(key, 0) + digest
 
     @property
     def _key(self) -> bytes:
@@ -297,19 +327,22 @@ class JournalStore(Store):
             event.remove(self._s, "do_orm_execute", self._before_execute)
             self._pending = None
 
-    def _touch(self, aggregate: Aggregate, ident: object) -> None:
+    def _touch(self, idents: Iterable[tuple[Aggregate, object]]) -> None:
+        """Take the digest of each aggregate before its first change in this unit of work."""
         assert self._pending is not None
-        if ident is None:
-            return
-        key = agg_key(aggregate, ident)
-        if key not in self._pending.before:
-            self._pending.before[key] = self._digest(aggregate, ident)
+        before = self._pending.before
+        keys = list(dict.fromkeys(agg_key(a, i) for a, i in idents if i is not None))
+        new = [k for k in keys if k not in before]
+        if new:
+            before.update(self.digests(new))
 
     def _before_flush(self, session: Session, *_: object) -> None:
-        for obj in itertools.chain(session.new, session.dirty, session.deleted):
-            owner = _OWNER.get(type(obj))
-            if owner is not None:
-                self._touch(owner[0], getattr(obj, owner[1], None))
+        owned = (
+            (owner, obj)
+            for obj in itertools.chain(session.new, session.dirty, session.deleted)
+            if (owner := _OWNER.get(type(obj))) is not None
+        )
+        self._touch((owner[0], getattr(obj, owner[1], None)) for owner, obj in owned)
 
     def _after_flush(self, session: Session, *_: object) -> None:
         # New rows have their keys now; an aggregate first seen here did not exist before.
@@ -336,8 +369,7 @@ class JournalStore(Store):
         query = select(column).distinct()
         if where is not None:
             query = query.where(where)
-        for (ident,) in self._s.connection().execute(query):
-            self._touch(aggregate, ident)
+        self._touch((aggregate, ident) for (ident,) in self._s.connection().execute(query))
 
     def note(self, note: Note) -> None:
         """An entry beside the data (a login, a logout …), appended when the work commits."""
@@ -366,11 +398,12 @@ class JournalStore(Store):
         if pending is None:
             return 0
         self._s.flush()
-        changed: dict[str, tuple[str | None, str | None]] = {}
-        for key, before in pending.before.items():
-            after = self.digest(key)
-            if after != before:
-                changed[key] = (before, after)
+        afters = self.digests(list(pending.before))
+        changed = {
+            key: (before, afters[key])
+            for key, before in pending.before.items()
+            if afters[key] != before
+        }
         if not changed and not pending.notes and not pending.seals:
             return 0
         ctx = context()
