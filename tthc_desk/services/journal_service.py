@@ -232,9 +232,8 @@ class JournalService:
             keys = _latest_keys(tail[1:] if len(tail) > entries else tail)
             problems = list(chain.problems)
             checked = 0
-            for key in keys:
+            for key, digest in uow.journal.digests(keys).items():
                 checked += 1
-                digest = uow.journal.digest(key)
                 if digest is not None:
                     data.feed_aggregate(key, digest)
             suspects = data.suspects()

@@ -9,14 +9,14 @@ them, so the digest taken at write time and the one taken at verification are ma
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, event, select, text
+from sqlalchemy import CursorResult, Table, bindparam, event, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tthc_desk.db.models import (
@@ -49,6 +49,7 @@ from tthc_desk.domain.journal import (
     agg_key,
     entry_data,
     row_digest,
+    row_digests,
     sum_digest,
 )
 
@@ -73,6 +74,11 @@ class _Part:
     @property
     def columns(self) -> str:
         return ", ".join(f'"{c.name}"' for c in self.table.columns)
+
+    @property
+    def key_index(self) -> int:
+        """Where the column naming the aggregate is in a row of :attr:`columns`."""
+        return [c.name for c in self.table.columns].index(self.key_attr)
 
 
 #: What each aggregate is made of; the first part is the root.
@@ -115,6 +121,43 @@ _LABEL_COLUMN: dict[Aggregate, str] = {
     Aggregate.ACCOUNT: "username",
     Aggregate.OUTBOX: "file_name",
 }
+
+
+#: Rows fetched at a time when streaming a table (a few hundred kilobytes).
+_BATCH = 2000
+#: Aggregate ids asked for in one ``IN (…)`` (SQLite allows 32,766 parameters).
+_IN_CHUNK = 500
+
+#: A batch of one part's rows: the aggregate id of each row, and each row's digest.
+_Batch = tuple[list[Any], list[int]]
+
+
+def _merge_sums(streams: Sequence[Iterator[_Batch]]) -> Iterator[tuple[Any, int]]:
+    """Per aggregate id, in order, the sum of its rows' digests over the parts' streams (each
+    sorted by id): what ``heapq.merge`` + ``groupby`` would give, a batch at a time.
+
+    Each round adds every row up to the smallest last id of the batches at hand (``bound``),
+    then hands out the ids below it; ``bound`` itself may go on in a part's next batch."""
+    batches: list[_Batch | None] = [next(s, None) for s in streams]
+    starts = [0] * len(streams)
+    totals: dict[Any, int] = {}
+    while any(b is not None for b in batches):
+        bound = min(b[0][-1] for b in batches if b is not None)
+        for i, batch in enumerate(batches):
+            if batch is None:
+                continue
+            ids, digests = batch
+            start, stop = starts[i], bisect.bisect_right(ids, bound, starts[i])
+            for ident, digest in zip(ids[start:stop], digests[start:stop], strict=True):
+                totals[ident] = totals.get(ident, 0) + digest
+            if stop == len(ids):
+                batches[i], starts[i] = next(streams[i], None), 0
+            else:
+                starts[i] = stop
+        ready = sorted(ident for ident in totals if ident < bound)
+        for ident in ready:
+            yield ident, totals.pop(ident)
+    yield from sorted(totals.items())
 
 
 def _parse_key(key: str) -> tuple[Aggregate, object]:
@@ -166,6 +209,34 @@ class JournalStore(Store):
                 found = True
         return sum_digest(total) if found else None
 
+    def digests(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """:meth:`digest` of each of ``keys``, read with one statement per table and kind (the
+        start-up check and the end of a write ask for tens of aggregates at once)."""
+        wanted: dict[Aggregate, dict[object, None]] = {}
+        for key in keys:
+            aggregate, ident = _parse_key(key)
+            wanted.setdefault(aggregate, {})[ident] = None
+        totals: dict[str, int] = {}
+        for aggregate, idents in wanted.items():
+            ordered = list(idents)
+            for start in range(0, len(ordered), _IN_CHUNK):
+                for part in PARTS[aggregate]:
+                    self._add_rows(aggregate, part, ordered[start : start + _IN_CHUNK], totals)
+        return {key: sum_digest(totals[key]) if key in totals else None for key in keys}
+
+    def _add_rows(
+        self, aggregate: Aggregate, part: _Part, idents: list[object], totals: dict[str, int]
+    ) -> None:
+        """Add the digests of ``part``'s rows of the aggregates ``idents`` to ``totals``."""
+        name, at = part.table.name, part.key_index
+        query = text(
+            f'SELECT {part.columns} FROM "{name}" WHERE "{part.key_attr}" IN :ids'
+        ).bindparams(bindparam("ids", expanding=True))
+        rows = [tuple(r) for r in self._s.connection().execute(query, {"ids": idents})]
+        for row, digest in zip(rows, row_digests(self._key, name, rows), strict=True):
+            key = agg_key(aggregate, row[at])
+            totals[key] = totals.get(key, 0) + digest
+
     @property
     def _key(self) -> bytes:
         key = self._s.info.get("journal_key")
@@ -178,28 +249,43 @@ class JournalStore(Store):
         """Every aggregate of a kind as ``(key, digest)``, streamed in key order.
 
         ``lo``/``hi`` restrict integer keys to a range (the demo seals each chunk it writes).
+        Each part's rows are read in key order a batch at a time; the parts' batches are merged
+        by key (:func:`_merge_sums`), so memory holds a few batches, not the table.
         """
-        key = self._key
-        conn = self._s.connection().execution_options(stream_results=True, yield_per=2000)
+        conn = self._s.connection()
         where = ""
         params: dict[str, object] = {}
         if lo is not None and hi is not None:
             where, params = " WHERE {col} BETWEEN :lo AND :hi", {"lo": lo, "hi": hi}
-
-        def stream(part: _Part) -> Iterator[tuple[Any, int]]:
-            name = part.table.name
-            sql = (
-                f'SELECT "{part.key_attr}", {part.columns} FROM "{name}"'
-                + where.format(col=f'"{part.key_attr}"')
-                + f' ORDER BY "{part.key_attr}"'
+        streams = [
+            self._part_digests(
+                conn.execute(
+                    text(
+                        f'SELECT {part.columns} FROM "{part.table.name}"'
+                        + where.format(col=f'"{part.key_attr}"')
+                        + f' ORDER BY "{part.key_attr}"'
+                    ),
+                    params,
+                ),
+                part,
             )
-            for row in conn.execute(text(sql), params):
-                yield row[0], row_digest(key, name, tuple(row[1:]))
+            for part in PARTS[aggregate]
+        ]
+        for ident, total in _merge_sums(streams):
+            yield agg_key(aggregate, ident), sum_digest(total)
 
-        streams = [stream(p) for p in PARTS[aggregate]]
-        merged = heapq.merge(*streams, key=lambda item: item[0]) if len(streams) > 1 else streams[0]
-        for ident, group in itertools.groupby(merged, key=lambda item: item[0]):
-            yield agg_key(aggregate, ident), sum_digest(sum(d for _, d in group))
+    def _part_digests(self, result: CursorResult[Any], part: _Part) -> Iterator[_Batch]:
+        """A part's rows as batches of ``(aggregate id, row digest)``, in key order.
+
+        The rows are fetched from the driver's cursor as they are (the raw values
+        ``row_digest`` is defined on, as ``tuple(row)`` of the result would give them)."""
+        key, name, at = self._key, part.table.name, part.key_index
+        cursor = result.cursor
+        try:
+            while rows := cursor.fetchmany(_BATCH):
+                yield [r[at] for r in rows], row_digests(key, name, rows)
+        finally:
+            result.close()
 
     def labels(self, keys: Sequence[str]) -> dict[str, str]:
         """The raw value that names each aggregate (dossier code, user name …), where it exists."""
@@ -241,19 +327,22 @@ class JournalStore(Store):
             event.remove(self._s, "do_orm_execute", self._before_execute)
             self._pending = None
 
-    def _touch(self, aggregate: Aggregate, ident: object) -> None:
+    def _touch(self, idents: Iterable[tuple[Aggregate, object]]) -> None:
+        """Take the digest of each aggregate before its first change in this unit of work."""
         assert self._pending is not None
-        if ident is None:
-            return
-        key = agg_key(aggregate, ident)
-        if key not in self._pending.before:
-            self._pending.before[key] = self._digest(aggregate, ident)
+        before = self._pending.before
+        keys = list(dict.fromkeys(agg_key(a, i) for a, i in idents if i is not None))
+        new = [k for k in keys if k not in before]
+        if new:
+            before.update(self.digests(new))
 
     def _before_flush(self, session: Session, *_: object) -> None:
-        for obj in itertools.chain(session.new, session.dirty, session.deleted):
-            owner = _OWNER.get(type(obj))
-            if owner is not None:
-                self._touch(owner[0], getattr(obj, owner[1], None))
+        owned = (
+            (owner, obj)
+            for obj in itertools.chain(session.new, session.dirty, session.deleted)
+            if (owner := _OWNER.get(type(obj))) is not None
+        )
+        self._touch((owner[0], getattr(obj, owner[1], None)) for owner, obj in owned)
 
     def _after_flush(self, session: Session, *_: object) -> None:
         # New rows have their keys now; an aggregate first seen here did not exist before.
@@ -280,8 +369,7 @@ class JournalStore(Store):
         query = select(column).distinct()
         if where is not None:
             query = query.where(where)
-        for (ident,) in self._s.connection().execute(query):
-            self._touch(aggregate, ident)
+        self._touch((aggregate, ident) for (ident,) in self._s.connection().execute(query))
 
     def note(self, note: Note) -> None:
         """An entry beside the data (a login, a logout …), appended when the work commits."""
@@ -310,11 +398,12 @@ class JournalStore(Store):
         if pending is None:
             return 0
         self._s.flush()
-        changed: dict[str, tuple[str | None, str | None]] = {}
-        for key, before in pending.before.items():
-            after = self.digest(key)
-            if after != before:
-                changed[key] = (before, after)
+        afters = self.digests(list(pending.before))
+        changed = {
+            key: (before, afters[key])
+            for key, before in pending.before.items()
+            if afters[key] != before
+        }
         if not changed and not pending.notes and not pending.seals:
             return 0
         ctx = context()
