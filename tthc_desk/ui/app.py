@@ -14,12 +14,14 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import JournalKeyError
@@ -110,6 +112,55 @@ def show_start_error(message: str) -> None:
     box.exec()
 
 
+T = TypeVar("T")
+
+#: Opening takes longer than this only when the database is upgraded (a migration, the first
+#: sealing of a large history into the journal: about a minute for a million dossiers).
+PROGRESS_AFTER_S = 0.8
+
+
+def open_with_progress(opening: Callable[[], T], after: float = PROGRESS_AFTER_S) -> T:
+    """Run ``opening`` off the GUI thread; if it lasts, say so in a window instead of showing
+    nothing (a person would think the program hung and stop it). Its error is raised here."""
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            result.append(opening())
+        except BaseException as exc:  # re-raised on the GUI thread below
+            error.append(exc)
+
+    thread = threading.Thread(target=work, name="open-database", daemon=True)
+    started = time.perf_counter()
+    thread.start()
+    dialog: QProgressDialog | None = None
+    while thread.is_alive():
+        thread.join(0.05)
+        if dialog is None and thread.is_alive() and time.perf_counter() - started > after:
+            dialog = QProgressDialog(
+                translate(
+                    "StartUp",
+                    "Đang nâng cấp và niêm phong dữ liệu (chỉ lần đầu sau khi cập nhật phần mềm; "
+                    "cơ sở dữ liệu lớn có thể mất vài phút). Xin đừng tắt máy.",
+                ),
+                "",
+                0,
+                0,
+            )
+            dialog.setWindowTitle(APP_NAME)
+            dialog.setCancelButton(None)
+            dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+            dialog.setMinimumDuration(0)
+            dialog.show()
+        QApplication.processEvents()
+    if dialog is not None:
+        dialog.close()
+    if error:
+        raise error[0]
+    return result[0]
+
+
 def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> int:
     """Open the main window on ``paths``; returns the exit code of the event loop."""
     started = time.perf_counter()
@@ -123,7 +174,7 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
 
     install_excepthook(log)
     try:
-        services = open_services(paths, clock, demo=demo)
+        services = open_with_progress(lambda: open_services(paths, clock, demo=demo))
     except JournalKeyError as exc:
         log.error("Journal key unreadable: %s", exc.message)
         show_start_error(exc.message)
