@@ -291,24 +291,31 @@ def measure_search(
 # -- (c) save + receipt -------------------------------------------------------------------------
 
 
+_FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
+_GIVENS = ["Anh", "Bình", "Hương", "Lan", "Minh", "Nam", "Thảo", "Tuấn", "Đức", "Hà"]
+_PROCEDURES = ["2.000815", "1.001193", "2.000884", "1.004873", "1.004194"]
+
+
+def random_draft(rng: random.Random) -> DossierDraft:
+    """A new applicant's dossier for one of the usual procedures (the saves of the benchmarks)."""
+    return DossierDraft(
+        procedure_code=rng.choice(_PROCEDURES),
+        applicant=Person(
+            f"{rng.choice(_FAMILIES)} {rng.choice(['Văn', 'Thị'])} {rng.choice(_GIVENS)}",
+            f"0271{rng.randint(80, 99)}{rng.randrange(10**6):06d}",
+            phone=f"09{rng.randrange(10**8):08d}",
+            address="Số 8 đường Trần Phú, phường Đồng Nguyên, tỉnh Bắc Ninh",
+        ),
+    )
+
+
 def measure_saves(services: object, saves: int, seed: int) -> tuple[list[float], float]:
     rng = random.Random(seed)
     svc = services
-    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
-    givens = ["Anh", "Bình", "Hương", "Lan", "Minh", "Nam", "Thảo", "Tuấn", "Đức", "Hà"]
-    procedures = ["2.000815", "1.001193", "2.000884", "1.004873", "1.004194"]
     times: list[float] = []
     first = 0.0
     for i in range(saves + 1):
-        draft = DossierDraft(
-            procedure_code=rng.choice(procedures),
-            applicant=Person(
-                f"{rng.choice(families)} {rng.choice(['Văn', 'Thị'])} {rng.choice(givens)}",
-                f"0271{rng.randint(80, 99)}{rng.randrange(10**6):06d}",
-                phone=f"09{rng.randrange(10**8):08d}",
-                address="Số 8 đường Trần Phú, phường Đồng Nguyên, tỉnh Bắc Ninh",
-            ),
-        )
+        draft = random_draft(rng)
         started = time.perf_counter()
         dossier = svc.dossiers.receive(draft)  # type: ignore[attr-defined]
         pdf = svc.printing.receipt_pdf(dossier.code)  # type: ignore[attr-defined]

@@ -45,9 +45,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_intake import Row, log, percentile  # noqa: E402
+from bench_intake import Row, log, percentile, random_draft  # noqa: E402
 
-from tthc_desk.domain.dossier import DossierDraft, Person  # noqa: E402
 from tthc_desk.paths import AppPaths  # noqa: E402
 
 TARGET_TAIL_MS = 50.0
@@ -147,21 +146,10 @@ def receive_many(services: object, n: int, seed: int) -> tuple[list[float], list
     """Receive ``n`` dossiers as the logged-in clerk (as ``bench_intake.measure_saves``, without
     the receipt); returns the save times (ms) and the dossiers' ids."""
     rng = random.Random(seed)
-    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
-    givens = ["Anh", "Bình", "Hương", "Lan", "Minh", "Nam", "Thảo", "Tuấn", "Đức", "Hà"]
-    procedures = ["2.000815", "1.001193", "2.000884", "1.004873", "1.004194"]
     times: list[float] = []
     ids: list[int] = []
     for _ in range(n):
-        draft = DossierDraft(
-            procedure_code=rng.choice(procedures),
-            applicant=Person(
-                f"{rng.choice(families)} {rng.choice(['Văn', 'Thị'])} {rng.choice(givens)}",
-                f"0271{rng.randint(80, 99)}{rng.randrange(10**6):06d}",
-                phone=f"09{rng.randrange(10**8):08d}",
-                address="Số 8 đường Trần Phú, phường Đồng Nguyên, tỉnh Bắc Ninh",
-            ),
-        )
+        draft = random_draft(rng)
         started = time.perf_counter()
         dossier = services.dossiers.receive(draft)  # type: ignore[attr-defined]
         times.append((time.perf_counter() - started) * 1000)
