@@ -80,8 +80,12 @@ def sign_as(svc: Services, username: str, letter_id: int, override_reason: str =
 
 
 def upload_secrets(store: Any) -> dict[str, str]:
-    """The secrets an ``InMemoryStore`` keeps, without the database's journal key."""
-    return {k: v for k, v in store.secrets.items() if not k.startswith("journal-key:")}
+    """The secrets an ``InMemoryStore`` keeps, without the database's own keys."""
+    return {
+        k: v
+        for k, v in store.secrets.items()
+        if not k.startswith(("journal-key:", "database-key:"))
+    }
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 import re
 import shlex
 import shutil
-import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests import dbfiles
 from tests.cli.test_cli import (
     Cli,
     assert_one_line_error,
@@ -72,7 +72,7 @@ def open_folder(data_dir: Path, now: datetime = datetime(2026, 3, 2, 9, 0)) -> S
 def content(data_dir: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table but the accounts' (a login stamps its account) and the
     journal's (a login is journalled): what a refused command must leave as it was."""
-    db = sqlite3.connect(AppPaths(data_dir).database_file)
+    db = dbfiles.connect(AppPaths(data_dir).database_file)
     try:
         tables = [
             name
@@ -576,7 +576,7 @@ def test_journal_verify_finds_a_due_date_changed_in_the_file(
 ) -> None:
     code, out, _ = run_office("journal", "verify", "--full", user=None)
     assert code == 0 and out.startswith("Dữ liệu toàn vẹn: đã kiểm tra toàn bộ")
-    db = sqlite3.connect(AppPaths(run_office.data_dir).database_file)
+    db = dbfiles.connect(AppPaths(run_office.data_dir).database_file)
     try:
         db.execute(
             "UPDATE dossiers SET due_at = '2026-12-31 17:00:00.000000' WHERE code = ?",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from tests import dbfiles
 from tthc_desk.db import migrate as m
 from tthc_desk.db.base import Base
 from tthc_desk.db.engine import Database
@@ -76,7 +76,7 @@ def test_existing_database_is_copied_aside_before_migrating(tmp_path: Path) -> N
         conn.exec_driver_sql("INSERT INTO counters(name, value) VALUES ('ledger:2026', 41)")
     backup = db.migrate(tmp_path / "backups")
     assert backup is not None and backup.exists()
-    copy = sqlite3.connect(backup)
+    copy = dbfiles.connect(backup)
     try:
         assert copy.execute("SELECT value FROM counters").fetchone() == (41,)
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)

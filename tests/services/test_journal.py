@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import os
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from tests import dbfiles
 from tests.conftest import TEST_PASSWORD, make_draft, open_test_services
 from tests.db.old_databases import before_accounts
 from tthc_desk.db.stores.journal import JournalFilter
@@ -77,7 +77,7 @@ def _entries(svc: Services, f: JournalFilter) -> list[JournalEntry]:
 
 
 def _sql(data_dir: Path, *statements: str, params: tuple[object, ...] = ()) -> None:
-    db = sqlite3.connect(AppPaths(data_dir).database_file)
+    db = dbfiles.connect(AppPaths(data_dir).database_file)
     try:
         for s in statements:
             db.execute(s, params) if params else db.execute(s)
@@ -87,7 +87,7 @@ def _sql(data_dir: Path, *statements: str, params: tuple[object, ...] = ()) -> N
 
 
 def _one(db_file: Path, query: str, *params: object) -> Any:
-    db = sqlite3.connect(db_file)
+    db = dbfiles.connect(db_file)
     try:
         return db.execute(query, params).fetchone()[0]
     finally:
@@ -297,7 +297,7 @@ def test_an_edited_entry_and_a_chain_rewritten_without_the_key_are_found(
 ) -> None:
     data_dir, codes = office
     seq = _last_entry_of(data_dir, codes["b"])
-    db = sqlite3.connect(AppPaths(data_dir).database_file)
+    db = dbfiles.connect(AppPaths(data_dir).database_file)
     try:
         # The forger changes who corrected the dossier and re-signs every entry from there on
         # with a key of their own, so that every link looks right.
@@ -328,7 +328,7 @@ def test_an_edited_entry_and_a_chain_rewritten_without_the_key_are_found(
 
 def test_a_dossier_inserted_in_the_file_is_found(office: tuple[Path, dict[str, str]]) -> None:
     data_dir, codes = office
-    db = sqlite3.connect(AppPaths(data_dir).database_file)
+    db = dbfiles.connect(AppPaths(data_dir).database_file)
     try:
         columns = [r[1] for r in db.execute("PRAGMA table_info(dossiers)")]
         copied = ", ".join(
@@ -360,8 +360,21 @@ def test_without_its_key_the_database_is_not_opened_silently(data_dir: Path) -> 
     database_id = json.loads(str(_one(AppPaths(data_dir).database_file, query)))
     key_file = key_dir() / f"journal-{database_id}.key"
     key_file.rename(key_file.with_suffix(".moved"))  # another PC, another Windows user
+    _sql(data_dir, "DELETE FROM key_escrow")  # and no copy inside the database either
     with pytest.raises(JournalKeyError, match="Không đọc được khóa nhật ký"):
         open_services(AppPaths(data_dir), FixedClock(NOW))
+
+
+def test_an_encrypted_database_brings_its_journal_key_to_a_new_pc(data_dir: Path) -> None:
+    _history(data_dir)
+    query = "SELECT value FROM settings WHERE key = 'database_id'"
+    database_id = json.loads(str(_one(AppPaths(data_dir).database_file, query)))
+    key_file = key_dir() / f"journal-{database_id}.key"
+    original = key_file.read_bytes()
+    key_file.unlink()  # a new PC: the keyring has only the database key (recovery key)
+    report = _verify(data_dir)
+    assert report.ok, report.messages()
+    assert key_file.read_bytes() == original  # kept on this PC again
 
 
 def test_the_key_goes_to_the_keyring_per_database(tmp_path: Path) -> None:

@@ -178,7 +178,7 @@ def test_secret_goes_to_the_keyring_only(
         ),
         "bí-mật",
     )
-    secrets = {k: v for k, v in keyring_store.secrets.items() if not k.startswith("journal-key:")}
+    secrets = upload_secrets(keyring_store)
     assert secrets == {dest.secret_key: "bí-mật"}
     assert dest.secret_key == "webdav:motcua@dav.bacninh.gov.vn"
     db_bytes = b"".join(p.read_bytes() for p in data_dir.glob("tthc-desk.db*"))

@@ -5,7 +5,6 @@ the start-up checks run as the system; an unreadable key ends the start with a m
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from tests import dbfiles
 from tests.conftest import TEST_PASSWORD, make_draft
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.errors import JournalKeyError, TthcError
@@ -41,7 +41,7 @@ def window_of(qtbot, services: Services, username: str, runner: TaskRunner | Non
 
 def tamper(data_dir: Path) -> None:
     """A change made outside the software, through a connection of its own."""
-    con = sqlite3.connect(data_dir / "tthc-desk.db")
+    con = dbfiles.connect(data_dir / "tthc-desk.db")
     con.execute("UPDATE dossiers SET due_at = '2026-12-31 16:30:00'")
     con.commit()
     con.close()

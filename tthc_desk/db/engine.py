@@ -7,7 +7,6 @@ SQLite is the embedded store; any SQLAlchemy URL works too. Writes that allocate
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,23 +26,27 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = sqlite.BUSY_TIMEOUT_MS
 # The newest migration; a test checks it against Alembic's head, so it cannot go stale.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 
 class Database:
     """Owns the engine and hands out short sessions, one per unit of work."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, key: bytes | None = None, echo: bool = False) -> None:
+        """``key``: the 256-bit key of an encrypted SQLite database (SQLCipher), None for an
+        unencrypted one (the demo)."""
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite and self.url.database and self.url.database != ":memory:":
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         self.dialect = Dialect.of(self.url.get_backend_name())
-        self.engine = create_engine(self.url, echo=echo)
+        self._key = key if self.is_sqlite else None
         if self.is_sqlite:
-            sqlite.configure(self.engine)
+            self.engine = create_engine(self.url, echo=echo, module=sqlite.dbapi)
+            sqlite.configure(self.engine, self._key)
             writer: Engine = self.engine.execution_options(**sqlite.writer_options())
         else:
+            self.engine = create_engine(self.url, echo=echo)
             writer = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
@@ -58,6 +61,16 @@ class Database:
     @property
     def journalled(self) -> bool:
         return self._journal_key is not None
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the SQLite file is encrypted (SQLCipher)."""
+        return self._key is not None
+
+    @property
+    def key(self) -> bytes | None:
+        """The encryption key, for the database layer's copies of this file (backups)."""
+        return self._key
 
     @property
     def file_path(self) -> Path | None:
@@ -152,10 +165,6 @@ class Database:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"{self.file_path.stem}-{stamp}{'-' + label if label else ''}.db"
-        sqlite.backup_file(self.file_path, target)
+        sqlite.backup_file(self.file_path, target, self._key)
         log.info("Database copied aside to %s before migrating", target)
         return target
-
-
-def copy_file(src: Path, dst: Path) -> None:
-    shutil.copy2(src, dst)

@@ -402,3 +402,14 @@ class JournalRecord(Base):
     data: Mapped[str] = mapped_column(Text, default="{}")
     prev: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
+
+
+class KeyEscrowRecord(Base):
+    """Keys of this database that must travel with it (the journal key), kept only in an
+    encrypted database: a backup restored on a new PC with the recovery key can then check and
+    continue its journal. Not journalled and never shown."""
+
+    __tablename__ = "key_escrow"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,30 +1,68 @@
 """Everything SQLite-specific about the connection, in one place.
 
+The driver is SQLCipher (``sqlcipher3``): SQLite whose pages, WAL frames and copies are encrypted
+with AES-256 when a key is given. Without a key it is plain SQLite (the demo database). The key
+is raw (32 random bytes, no passphrase derivation) and is set first on every new connection.
+
 The PostgreSQL side (issue 12) goes next to it in its own module; stores ask the
 :class:`~tthc_desk.db.stores.base.Dialect` which variant of a statement to run.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import os
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3.dbapi2 as dbapi
 from sqlalchemy import Engine, event
 
 BUSY_TIMEOUT_MS = 15_000
+#: The first 16 bytes of an unencrypted SQLite file; an encrypted one starts with its random salt.
+PLAIN_HEADER = b"SQLite format 3\x00"
+KEY_BYTES = 32
+
+DatabaseError = dbapi.DatabaseError
+
+__all__ = ["DatabaseError", "dbapi"]
 
 
-def configure(engine: Engine) -> None:
-    """Pragmas on every new connection, and SQLAlchemy (not the driver) deciding BEGIN."""
+def key_pragma(key: bytes) -> str:
+    """``PRAGMA key`` with a raw 256-bit key (hex, never a passphrase)."""
+    if len(key) != KEY_BYTES:
+        raise ValueError("the database key is 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def apply_key(conn: Any, key: bytes | None) -> None:
+    """Key a fresh DB-API connection; must come before anything else reads the file."""
+    if key is not None:
+        conn.execute(key_pragma(key))
+
+
+def connect(path: Path | str, key: bytes | None = None, *, readonly: bool = False) -> Any:
+    """A raw DB-API connection to a database file, keyed (the database layer's own tools)."""
+    if readonly:
+        conn = dbapi.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)
+    else:
+        conn = dbapi.connect(str(path))
+    conn.isolation_level = None
+    apply_key(conn, key)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def configure(engine: Engine, key: bytes | None = None) -> None:
+    """Key and pragmas on every new connection, and SQLAlchemy (not the driver) deciding BEGIN."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    def _on_connect(dbapi_conn: Any, _record: object) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
         dbapi_conn.isolation_level = None
+        apply_key(dbapi_conn, key)
         cur = dbapi_conn.cursor()
         # WAL: readers (the dossier list) never block the writer at the counter, and a crash
-        # mid-write leaves the last committed state intact.
+        # mid-write leaves the last committed state intact. With a key, WAL frames are encrypted.
         cur.execute("PRAGMA journal_mode=WAL")
         # FULL in WAL mode syncs every commit: a saved dossier survives a power cut. Commits are
         # a few per minute at a counter, so the fsync costs nothing the clerk can notice.
@@ -33,6 +71,8 @@ def configure(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         # A second counter PC or the CLI may hold the write lock briefly: wait, don't fail.
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Sorting and temporary indexes stay in memory, never in plaintext temp files.
+        cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -48,12 +88,35 @@ def writer_options() -> dict[str, Any]:
     return {"sqlite_immediate": True}
 
 
-def backup_file(source: Path, target: Path) -> None:
-    """A consistent copy of a live database file (the online backup API copes with WAL)."""
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        src.backup(dst)
+        os.fsync(fd)
     finally:
-        dst.close()
+        os.close(fd)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def vacuum_into(conn: Any, target: Path) -> None:
+    """A consistent, compact copy of the open database (encrypted with its key, if any)."""
+    conn.execute("VACUUM INTO ?", (str(target),))
+
+
+def backup_file(source: Path, target: Path, key: bytes | None = None) -> None:
+    """A consistent copy of a live database file, encrypted like the source (VACUUM INTO reads
+    one snapshot, so a writer at another counter does not tear it)."""
+    src = connect(source, key)
+    try:
+        vacuum_into(src, target)
+    finally:
         src.close()

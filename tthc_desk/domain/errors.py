@@ -117,3 +117,17 @@ class SetupRequiredError(TthcError):
 class JournalKeyError(TthcError):
     """The journal key of this database cannot be read (another PC, another Windows user, a
     keyring that was cleared): its history cannot be checked or continued."""
+
+
+class DatabaseKeyError(TthcError):
+    """The database is encrypted and this PC (this Windows account) has no key that opens it:
+    the recovery key (Phiếu khóa khôi phục dữ liệu) is needed."""
+
+
+class DatabaseMissingError(TthcError):
+    """The data folder held an office's database and it is gone or empty: restore, never start
+    a new office over it."""
+
+
+class DatabaseFileError(TthcError):
+    """The database file is damaged, cut short, or not a TTHC Desk database at all."""

@@ -13,9 +13,11 @@ from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.apology_service import ApologyService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
+from tthc_desk.services.data_folder import DataFolder
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.journal_service import JournalKeys, JournalService
+from tthc_desk.services.keys import KeyVault
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.outbox_service import OutboxService
 from tthc_desk.services.postal_service import PostalService
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Services:
     paths: AppPaths
+    folder: DataFolder
     db: Database
     clock: Clock
     accounts: AccountService
@@ -64,28 +67,35 @@ def open_services(
     seed: bool = True,
     credentials: CredentialStore | None = None,
     demo: bool = False,
+    recovery_key: bytes | None = None,
 ) -> Services:
     """Open (and migrate) the database, then seed what an empty office needs to start work.
 
     A real office starts empty: the first-run setup names it and its administrator. ``demo``
     seeds the made-up demo office and its account instead. ``credentials`` defaults to the
-    operating system's keyring; tests pass an ``InMemoryStore``.
+    operating system's keyring; tests pass an ``InMemoryStore``. ``recovery_key``: the key from
+    the *Phiếu khóa khôi phục dữ liệu*, when this PC has none (``DatabaseKeyError``).
     """
     paths.ensure()
     clock = clock or SystemClock()
-    db = Database(paths.database_url)
-    backup = db.migrate(paths.backup_dir)
+    credentials = credentials if credentials is not None else KeyringStore()
+    folder = DataFolder(paths, KeyVault(credentials))
+    db = folder.open(demo=demo, recovery_key=recovery_key)
+    try:
+        backup = db.migrate(paths.backup_dir)
+    except Exception:
+        db.dispose()
+        raise
     if backup:
         log.info("Migrated the database; the previous copy is %s", backup)
     accounts = AccountService(db, clock)
-    credentials = credentials if credentials is not None else KeyringStore()
     journal = JournalService(db, accounts, clock, JournalKeys(credentials))
     try:
         journal.start()
     except Exception:
         db.dispose()
         raise
-    settings = SettingsService(db, accounts)
+    settings = SettingsService(db, accounts, on_set_up=folder.mark_set_up)
     calendar = CalendarService(db, settings, accounts, clock)
     catalog = CatalogService(db, accounts)
     dossiers = DossierService(db, catalog, calendar, settings, accounts, clock)
@@ -115,6 +125,7 @@ def open_services(
     )
     services = Services(
         paths,
+        folder,
         db,
         clock,
         accounts,
@@ -137,4 +148,6 @@ def open_services(
         calendar.ensure_around_today()
     if demo:
         settings.seed_demo((DEMO_ACCOUNT,))
+    if settings.is_set_up():
+        folder.mark_set_up()
     return services

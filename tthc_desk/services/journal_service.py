@@ -3,16 +3,14 @@
 The key (32 random bytes) belongs to one database: it is named by the database's own identifier
 (setting ``database_id``) and kept in the operating system's keyring (Windows Credential Manager)
 as ``journal-key:<id>``; on a PC without a keyring, in a file of the user's own configuration
-folder (``paths.key_dir``), never in the data folder. It never goes into the database, the
-settings, the logs or an export.
+folder (``paths.key_dir``), never in the data folder. It never goes into the settings, the logs
+or an export; an *encrypted* database also keeps a copy of it (table ``key_escrow``), so that a
+backup opened on a new PC with the recovery key can check and continue its journal.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable
@@ -36,18 +34,18 @@ from tthc_desk.domain.journal import (
     Note,
     ProblemKind,
     Sums,
-    new_key,
     seal_sums,
 )
-from tthc_desk.paths import key_dir
 from tthc_desk.presentation import integrity_problem_text
 from tthc_desk.services.account_service import AccountService
-from tthc_desk.sync.credentials import CredentialError, CredentialStore
+from tthc_desk.services.keys import KeyVault
 
 log = logging.getLogger(__name__)
 
 DATABASE_ID_KEY = "database_id"
 LAST_CHECK_KEY = "journal_last_check"
+#: The journal key's copy inside an encrypted database (``key_escrow``).
+ESCROW_NAME = "journal"
 #: Entries checked at start-up (and the aggregates they changed): a few tens of milliseconds.
 TAIL_ENTRIES = 50
 
@@ -102,53 +100,25 @@ def _n(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-class JournalKeys:
+class JournalKeys(KeyVault):
     """Where the journal key of a database is kept (see the module's docstring)."""
 
-    def __init__(self, credentials: CredentialStore, folder: Path | None = None) -> None:
-        self._credentials = credentials
-        self._folder = folder or key_dir()
-
     @staticmethod
-    def _name(database_id: str) -> str:
+    def name(database_id: str) -> str:
         return f"journal-key:{database_id}"
 
-    def _file(self, database_id: str) -> Path:
-        return self._folder / f"journal-{database_id}.key"
+    @staticmethod
+    def file_name(name: str) -> str:
+        return name.replace("journal-key:", "journal-") + ".key"
 
-    def load(self, database_id: str) -> bytes | None:
-        text = (
-            self._credentials.get(self._name(database_id)) if self._credentials.available else None
-        )
-        if text is None and self._file(database_id).exists():
-            text = self._file(database_id).read_text(encoding="ascii").strip()
-        if text is None:
-            return None
-        try:
-            return base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            return None
+    def load_for(self, database_id: str) -> bytes | None:
+        return self.load(self.name(database_id))
 
-    def create(self, database_id: str) -> bytes:
-        key = new_key()
-        text = base64.b64encode(key).decode("ascii")
-        if self._credentials.available:
-            try:
-                self._credentials.set(self._name(database_id), text)
-                return key
-            except CredentialError:
-                log.warning("The keyring refused the journal key; keeping it in the key folder")
-        self._folder.mkdir(parents=True, exist_ok=True)
-        path = self._file(database_id)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(text)
-        return key
+    def create_for(self, database_id: str) -> bytes:
+        return self.create(self.name(database_id))
 
-    def location(self, database_id: str) -> str:
-        if self._credentials.available and self._credentials.get(self._name(database_id)):
-            return "kho mật khẩu của hệ điều hành"
-        return f"tệp khóa {self._file(database_id)} (máy này không có kho mật khẩu)"
+    def location_for(self, database_id: str) -> str:
+        return self.location(self.name(database_id))
 
 
 class JournalService:
@@ -169,10 +139,15 @@ class JournalService:
         with self._db.read() as uow:
             database_id = uow.settings.get(DATABASE_ID_KEY)
             entries = uow.journal.count()
+            escrowed = None if database_id is None else uow.journal.escrowed_key(ESCROW_NAME)
         new_id = database_id is None
         if new_id:
             database_id = uuid.uuid4().hex
-        key = None if new_id else self._keys.load(str(database_id))
+        key = None if new_id else self._keys.load_for(str(database_id))
+        if key is None and escrowed is not None and self._db.encrypted:
+            # A new PC (restored with the recovery key): the key came with the encrypted data.
+            key = escrowed
+            self._keys.save(self._keys.name(str(database_id)), key)
         if key is None:
             if entries:
                 raise JournalKeyError(
@@ -181,7 +156,10 @@ class JournalService:
                     "được lịch sử. Hãy mở phần mềm trên máy và tài khoản Windows đã dùng trước "
                     "đây, hoặc hỏi người Quản trị."
                 )
-            key = self._keys.create(str(database_id))
+            key = self._keys.create_for(str(database_id))
+        if self._db.encrypted and escrowed != key:
+            with self._db.write() as uow:  # before the journal starts: not an entry of its own
+                uow.journal.escrow_key(ESCROW_NAME, key)
         self._key, self.database_id = key, str(database_id)
         self._db.use_journal(key, self._accounts.journal_context)
         if not entries:
@@ -212,7 +190,7 @@ class JournalService:
         return self._key
 
     def key_location(self) -> str:
-        return self._keys.location(self.database_id)
+        return self._keys.location_for(self.database_id)
 
     # -- checks --------------------------------------------------------------------------------
     def verify_tail(self, entries: int = TAIL_ENTRIES) -> IntegrityReport:

@@ -40,9 +40,16 @@ SETUP_COMMAND = (
 
 
 class SettingsService:
-    def __init__(self, db: Database, accounts: AccountService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        accounts: AccountService,
+        on_set_up: Callable[[], None] | None = None,
+    ) -> None:
+        """``on_set_up``: told once the office is set up (the data folder remembers it)."""
         self._db = db
         self._accounts = accounts
+        self._on_set_up = on_set_up
         self._set_up = False
         self._office: OfficeProfile | None = None
         self._hours: OfficeHours | None = None
@@ -154,6 +161,8 @@ class SettingsService:
         self._store_hours(hours)
         self._store_office(profile)
         self._set_up = False
+        if self._on_set_up is not None:
+            self._on_set_up()
         return account
 
     def seed_demo(self, accounts: tuple[NewAccount, ...]) -> None:

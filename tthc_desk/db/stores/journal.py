@@ -30,6 +30,7 @@ from tthc_desk.db.models import (
     DossierPaperRecord,
     DossierRecord,
     JournalRecord,
+    KeyEscrowRecord,
     OutboxRecord,
     PostalBatchRecord,
     PostalItemRecord,
@@ -439,6 +440,16 @@ class JournalStore(Store):
             return {}
         q = select(DossierRecord.id, DossierRecord.code).where(DossierRecord.id.in_(set(ids)))
         return {i: c for i, c in self._s.execute(q)}
+
+    # -- keys that travel with the database --------------------------------------------------
+    def escrowed_key(self, name: str) -> bytes | None:
+        value = self._s.scalar(select(KeyEscrowRecord.value).where(KeyEscrowRecord.name == name))
+        return None if value is None else bytes(value)
+
+    def escrow_key(self, name: str, value: bytes) -> None:
+        table = _table(KeyEscrowRecord)
+        self._s.execute(table.delete().where(table.c.name == name))
+        self._s.execute(table.insert().values(name=name, value=value))
 
     # -- reading -------------------------------------------------------------------------------
     def last(self) -> JournalEntry | None:

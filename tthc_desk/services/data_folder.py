@@ -1,0 +1,197 @@
+"""The data folder and its database file: opened with its key, converted to encryption, never
+silently replaced.
+
+The folder keeps a small plaintext state file (``tthc-desk.json``, no personal data) that names
+the database's key in the keyring and remembers whether an office was set up here: a database
+that was there and is now missing or empty is a loss to restore, not a new office to start.
+
+Keys: ``database-key:<id>`` in the keyring (``services.keys``). The recovery key printed on the
+*Phiếu khóa khôi phục dữ liệu* is that same key, written for people (``domain.recovery_key``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tthc_desk.db import files
+from tthc_desk.db.engine import Database
+from tthc_desk.db.files import FileState
+from tthc_desk.domain.errors import DatabaseFileError, DatabaseKeyError, DatabaseMissingError
+from tthc_desk.paths import AppPaths
+from tthc_desk.services.keys import KeyVault
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "tthc-desk.json"
+
+RESTORE_HINT = (
+    "Hãy khôi phục bản sao lưu gần nhất (Hệ thống → Sao lưu và khôi phục, hoặc lệnh "
+    "“tthc-desk restore TỆP”) hoặc hỏi người Quản trị."
+)
+
+
+@dataclass
+class FolderState:
+    #: Names the database's key in the keyring (``database-key:<id>``).
+    database_id: str = ""
+    #: An office was set up on this folder's database.
+    set_up: bool = False
+    #: The demo database (made-up people): stays unencrypted.
+    demo: bool = False
+
+
+def key_name(database_id: str) -> str:
+    return f"database-key:{database_id}"
+
+
+class DataFolder:
+    """One data folder: its state file, its database file and the key that opens it."""
+
+    def __init__(self, paths: AppPaths, vault: KeyVault) -> None:
+        self.paths = paths
+        self.vault = vault
+        self.state_file = paths.data_dir / STATE_FILE
+
+    # -- state ---------------------------------------------------------------------------------
+    def state(self) -> FolderState:
+        try:
+            data = json.loads(self.state_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return FolderState()
+        except (OSError, ValueError):
+            log.warning("Unreadable %s; treated as empty", self.state_file, exc_info=True)
+            return FolderState()
+        known = {k: data[k] for k in asdict(FolderState()) if k in data}
+        return FolderState(**known)
+
+    def save_state(self, state: FolderState) -> None:
+        self.paths.data_dir.mkdir(parents=True, exist_ok=True)
+        part = self.state_file.with_name(self.state_file.name + ".part")
+        with part.open("w", encoding="utf-8") as f:
+            json.dump(asdict(state), f, ensure_ascii=False, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(part, self.state_file)
+
+    def mark_set_up(self) -> None:
+        state = self.state()
+        if not state.set_up:
+            state.set_up = True
+            self.save_state(state)
+
+    def key(self) -> bytes | None:
+        """The key of this folder's database on this PC, if it has one."""
+        state = self.state()
+        return self.vault.load(key_name(state.database_id)) if state.database_id else None
+
+    def remember_key(self, key: bytes) -> None:
+        """Keep ``key`` as this folder's database key (after a restore or a recovery key)."""
+        state = self.state()
+        if not state.database_id:
+            state.database_id = uuid.uuid4().hex
+        self.vault.save(key_name(state.database_id), key)
+        self.save_state(state)
+
+    # -- opening -------------------------------------------------------------------------------
+    def open(
+        self,
+        *,
+        demo: bool = False,
+        recovery_key: bytes | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Database:
+        """The folder's database, opened with its key; a new one is encrypted (not the demo),
+        an unencrypted one from an older version is converted first."""
+        url = self.paths.database_url
+        path = files.sqlite_file(url)
+        if path is None:  # PostgreSQL or an in-memory database: no file of ours to look after
+            return Database(url)
+        state = self.state()
+        key = recovery_key or self.key()
+        files.finish_interrupted_conversion(path, key)
+        found = files.inspect_file(path)
+        if found in (FileState.MISSING, FileState.EMPTY):
+            return self._new(url, path, state, demo=demo, found=found)
+        if found is FileState.TRUNCATED:
+            raise DatabaseFileError(
+                f"Tệp cơ sở dữ liệu “{path}” bị cắt cụt hoặc không phải cơ sở dữ liệu của "
+                f"TTHC Desk. {RESTORE_HINT}"
+            )
+        if found is FileState.PLAINTEXT:
+            if demo or state.demo:
+                return Database(url)
+            return self._encrypt(url, path, state, progress)
+        if key is None:
+            raise DatabaseKeyError(
+                "Cơ sở dữ liệu được mã hóa và máy này (tài khoản Windows này) không có khóa để "
+                "mở: có thể đây là máy mới, tài khoản Windows khác, hoặc kho mật khẩu đã bị xóa. "
+                "Hãy nhập khóa khôi phục ghi trên Phiếu khóa khôi phục dữ liệu (người đứng đầu "
+                "cơ quan giữ)."
+            )
+        if not files.opens_with(path, key):
+            if recovery_key is not None:
+                raise DatabaseKeyError(
+                    "Khóa khôi phục này không mở được cơ sở dữ liệu: hãy kiểm tra lại từng nhóm "
+                    "ký tự trên Phiếu khóa khôi phục dữ liệu của đúng cơ quan này."
+                )
+            raise DatabaseFileError(
+                f"Không mở được tệp cơ sở dữ liệu “{path}” bằng khóa của máy này: tệp bị hỏng, "
+                f"bị thay bằng tệp khác, hoặc là của cơ quan khác. {RESTORE_HINT}"
+            )
+        if recovery_key is not None and recovery_key != self.key():
+            self.remember_key(recovery_key)
+        return Database(url, key=key)
+
+    def _new(
+        self, url: str, path: Path, state: FolderState, *, demo: bool, found: FileState
+    ) -> Database:
+        if state.set_up:
+            what = "không còn" if found is FileState.MISSING else "trống (0 byte)"
+            raise DatabaseMissingError(
+                f"Tệp cơ sở dữ liệu “{path}” của cơ quan đã khai báo trên thư mục này {what}. "
+                f"Phần mềm không tự tạo cơ quan mới đè lên. {RESTORE_HINT}"
+            )
+        files.remove_with_sides(path)
+        if demo:
+            self.save_state(FolderState(database_id=state.database_id, demo=True))
+            return Database(url)
+        state.database_id = state.database_id or uuid.uuid4().hex
+        state.demo = False
+        key = self.vault.load(key_name(state.database_id)) or self.vault.create(
+            key_name(state.database_id)
+        )
+        self.save_state(state)
+        log.info("New encrypted database at %s", path)
+        return Database(url, key=key)
+
+    def _encrypt(
+        self,
+        url: str,
+        path: Path,
+        state: FolderState,
+        progress: Callable[[str], None] | None,
+    ) -> Database:
+        """An unencrypted database of a real office (made before encryption): convert it, and
+        its copies in the backup folder, keeping the original until the copy is verified."""
+        state.database_id = state.database_id or uuid.uuid4().hex
+        name = key_name(state.database_id)
+        key = self.vault.load(name) or self.vault.create(name)
+        self.save_state(state)  # the key is kept before any file needs it
+        log.info("Encrypting the database %s", path)
+        try:
+            files.encrypt_in_place(path, key, progress)
+        except files.ConversionError as e:
+            raise DatabaseFileError(
+                f"Không mã hóa được cơ sở dữ liệu “{path}”: bản mã hóa không khớp với bản gốc "
+                f"({e.where}). Bản gốc vẫn nguyên vẹn; {RESTORE_HINT[0].lower()}{RESTORE_HINT[1:]}"
+            ) from e
+        for old in sorted(self.paths.backup_dir.glob("*.db")):
+            if files.inspect_file(old) is FileState.PLAINTEXT:
+                files.encrypt_copy(old, key)
+        return Database(url, key=key)
