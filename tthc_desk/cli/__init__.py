@@ -126,6 +126,10 @@ def main(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> i
         return EXIT_ERROR
 
 
+#: A command waits at most this long for the quick check of the database file.
+CLI_CHECK_SECONDS = 0.5
+
+
 def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> int:
     clock = fixed_clock(args)
     demo = bool(getattr(args, "demo", False))
@@ -142,6 +146,8 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
 
     services = open_services(paths, clock or SystemClock(), demo=demo)
     try:
+        # The header, the schema and a bounded quick check: a damaged file stops writes.
+        services.health.start_check(max_seconds=CLI_CHECK_SECONDS)
         identify(args, services)
         try:
             return COMMANDS[args.command](args, services, sys.stdout)

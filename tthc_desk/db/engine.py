@@ -13,13 +13,15 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from tthc_desk.db import sqlite
+from tthc_desk.db import files, sqlite
+from tthc_desk.db.base import Base
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.db.unit_of_work import UnitOfWork
+from tthc_desk.domain.errors import DAMAGED_PAGES, DAMAGED_TEXT, DatabaseDamagedError
 from tthc_desk.domain.journal import JournalContext
 
 log = logging.getLogger(__name__)
@@ -51,12 +53,50 @@ class Database:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._journal_key: bytes | None = None
+        self._stopped: str | None = None
         self._journal_context: Callable[[], JournalContext] | None = None
 
     def use_journal(self, key: bytes, context: Callable[[], JournalContext]) -> None:
         """Journal every write from now on (``domain.journal``): ``key`` signs the entries,
         ``context`` says who is acting and what they are doing when a write commits."""
         self._journal_key, self._journal_context = key, context
+
+    def stop_writes(self, reason: str) -> None:
+        """Refuse every write from now on (a check found the file damaged): ``reason`` is the
+        Vietnamese message each refused write raises as ``DatabaseDamagedError``."""
+        self._stopped = reason
+
+    @property
+    def writes_stopped(self) -> str | None:
+        return self._stopped
+
+    def _refuse_if_stopped(self) -> None:
+        if self._stopped is not None:
+            raise DatabaseDamagedError(self._stopped)
+
+    # -- checks of the file ------------------------------------------------------------------
+    def check_file(
+        self,
+        *,
+        full: bool,
+        max_seconds: float | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> files.CheckResult:
+        """``PRAGMA quick_check`` / ``integrity_check`` (bounded by ``max_seconds``) plus the
+        sanity of the header and the schema (every table of the models is there)."""
+        if not self.is_sqlite:
+            return files.CheckResult(True)
+        raw = self.engine.raw_connection()
+        try:
+            conn = raw.driver_connection
+            problems = files.sanity(conn, {t.name for t in Base.metadata.sorted_tables})
+            if problems:
+                return files.CheckResult(False, problems)
+            return files.check(conn, full=full, max_seconds=max_seconds, stop=stop)
+        except sqlite.DatabaseError as e:  # the header or the schema itself is unreadable
+            return files.CheckResult(False, [str(e)])
+        finally:
+            raw.close()
 
     @property
     def journalled(self) -> bool:
@@ -79,9 +119,23 @@ class Database:
         return None
 
     @contextmanager
+    def _damage_caught(self) -> Iterator[None]:
+        """SQLite's "malformed" / "not a database" met while working: the file is damaged.
+        Writes stop and the user reads why (in Vietnamese), instead of the driver's English."""
+        try:
+            yield
+        except exc.DatabaseError as e:
+            if type(e.orig) is not sqlite.DatabaseError:  # locked, constraint …: not damage
+                raise
+            log.error("Database damaged: %s", e.orig)
+            reason = DAMAGED_TEXT.format(what=DAMAGED_PAGES)
+            self.stop_writes(reason)
+            raise DatabaseDamagedError(reason) from e
+
+    @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
         """A unit of work that only reads."""
-        with self._reader() as session:
+        with self._damage_caught(), self._reader() as session:
             if self._journal_key is not None:  # the journal's checks compute digests
                 session.info["journal_key"] = self._journal_key
             yield UnitOfWork(session, self.dialect)
@@ -93,7 +147,8 @@ class Database:
         Once :meth:`use_journal` was called, what it changes is journalled in the same
         transaction; ``action`` names a change made outside a guarded use case ("khởi tạo lịch").
         """
-        with self._writer() as session, session.begin():
+        self._refuse_if_stopped()
+        with self._damage_caught(), self._writer() as session, session.begin():
             uow = UnitOfWork(session, self.dialect)
             key, context = self._journal_key, self._journal_context
             if key is None or context is None:
@@ -122,6 +177,7 @@ class Database:
         The application's code goes through :meth:`read` and :meth:`write` and their stores.
         """
         if write:
+            self._refuse_if_stopped()
             with self._writer() as session, session.begin():
                 yield session
         else:

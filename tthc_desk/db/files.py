@@ -106,20 +106,29 @@ class CheckResult:
     complete: bool = True  # False: the quick check stopped at its time limit
 
 
-def check(conn: Any, *, full: bool, max_seconds: float | None = None) -> CheckResult:
-    """``PRAGMA integrity_check`` (full) or ``quick_check``, stopped after ``max_seconds``."""
+def check(
+    conn: Any,
+    *,
+    full: bool,
+    max_seconds: float | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> CheckResult:
+    """``PRAGMA integrity_check`` (full) or ``quick_check``, stopped after ``max_seconds`` or
+    when ``stop()`` says so (the result is then ``complete=False``: nothing found so far)."""
     started = time.perf_counter()
     complete = True
-    if max_seconds is not None:
+    bounded = max_seconds is not None or stop is not None
+    if bounded:
 
-        def stop() -> int:
+        def interrupt() -> int:
             nonlocal complete
-            if time.perf_counter() - started > max_seconds:
+            late = max_seconds is not None and time.perf_counter() - started > max_seconds
+            if late or (stop is not None and stop()):
                 complete = False
                 return 1
             return 0
 
-        conn.set_progress_handler(stop, 10_000)
+        conn.set_progress_handler(interrupt, 10_000)
     try:
         rows = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
         messages = [str(r[0]) for r in rows if r[0] != "ok"]
@@ -128,9 +137,27 @@ def check(conn: Any, *, full: bool, max_seconds: float | None = None) -> CheckRe
             return CheckResult(True, [], time.perf_counter() - started, complete=False)
         messages = [str(e)]
     finally:
-        if max_seconds is not None:
+        if bounded:
             conn.set_progress_handler(None, 0)
     return CheckResult(not messages, messages, time.perf_counter() - started, complete)
+
+
+def sanity(conn: Any, expected_tables: set[str]) -> list[str]:
+    """Header and schema sanity, in milliseconds: a page size SQLite accepts, a file that is a
+    whole number of pages, and every table the software expects."""
+    problems = []
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    if page_size < MIN_PAGE or page_size & (page_size - 1):
+        problems.append(f"page size {page_size}")
+    listed = conn.execute("PRAGMA database_list").fetchall()
+    path = next((Path(r[2]) for r in listed if r[1] == "main" and r[2]), None)
+    if path is not None and path.exists() and path.stat().st_size % page_size:
+        problems.append(f"file size {path.stat().st_size} is not a whole number of pages")
+    present = set(user_tables(conn))
+    missing = sorted(expected_tables - present)
+    if missing:
+        problems.append("missing tables: " + ", ".join(missing))
+    return problems
 
 
 def user_tables(conn: Any) -> list[str]:

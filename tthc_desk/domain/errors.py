@@ -119,6 +119,18 @@ class JournalKeyError(TthcError):
     keyring that was cleared): its history cannot be checked or continued."""
 
 
+#: The way out of a lost or damaged database, said wherever one is found.
+RESTORE_HINT = (
+    "Hãy khôi phục bản sao lưu gần nhất (Hệ thống → Sao lưu và khôi phục, hoặc lệnh "
+    "“tthc-desk restore TỆP”) hoặc hỏi người Quản trị."
+)
+DAMAGED_TEXT = (
+    "Cơ sở dữ liệu bị hỏng ({what}). Phần mềm đã dừng ghi để không ghi thêm vào tệp hỏng; "
+    "vẫn xem và in được những gì còn đọc được. " + RESTORE_HINT
+)
+DAMAGED_PAGES = "một số trang dữ liệu bị ghi đè hoặc không đọc được"
+
+
 class DatabaseKeyError(TthcError):
     """The database is encrypted and this PC (this Windows account) has no key that opens it:
     the recovery key (Phiếu khóa khôi phục dữ liệu) is needed."""
@@ -131,3 +143,8 @@ class DatabaseMissingError(TthcError):
 
 class DatabaseFileError(TthcError):
     """The database file is damaged, cut short, or not a TTHC Desk database at all."""
+
+
+class DatabaseDamagedError(TthcError):
+    """A check found the database damaged: writes are stopped until a backup is restored, so
+    nothing more is written into a broken file."""

@@ -16,6 +16,7 @@ from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.data_folder import DataFolder
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
+from tthc_desk.services.health_service import HealthService
 from tthc_desk.services.journal_service import JournalKeys, JournalService
 from tthc_desk.services.keys import KeyVault
 from tthc_desk.services.lifecycle_service import LifecycleService
@@ -50,6 +51,7 @@ class Services:
     reports: ReportService
     outbox: OutboxService
     journal: JournalService
+    health: HealthService
 
     def close(self) -> None:
         self.db.dispose()
@@ -142,6 +144,7 @@ def open_services(
         reports,
         outbox,
         journal,
+        HealthService(db, clock),
     )
     if seed:
         catalog.ensure_starter()

@@ -22,18 +22,18 @@ from pathlib import Path
 from tthc_desk.db import files
 from tthc_desk.db.engine import Database
 from tthc_desk.db.files import FileState
-from tthc_desk.domain.errors import DatabaseFileError, DatabaseKeyError, DatabaseMissingError
+from tthc_desk.domain.errors import (
+    RESTORE_HINT,
+    DatabaseFileError,
+    DatabaseKeyError,
+    DatabaseMissingError,
+)
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.keys import KeyVault
 
 log = logging.getLogger(__name__)
 
 STATE_FILE = "tthc-desk.json"
-
-RESTORE_HINT = (
-    "Hãy khôi phục bản sao lưu gần nhất (Hệ thống → Sao lưu và khôi phục, hoặc lệnh "
-    "“tthc-desk restore TỆP”) hoặc hỏi người Quản trị."
-)
 
 
 @dataclass

@@ -7,7 +7,10 @@
 - the data checked against the tamper-evident journal: the last entries at start-up (a few
   milliseconds), and everything when the last full check is a day old or was never made (at
   start-up, then looked at hourly), on a low-priority thread; each outcome is kept
-  (``record_check``) for the administrator's banner.
+  (``record_check``) for the administrator's banner;
+- the database file itself (``HealthService``): a quick check bounded in time at start-up, the
+  full ``integrity_check`` once a day on a low-priority thread; a damaged file stops writes and
+  the window says so to everyone.
 
 Results come back as signals; the window shows them. The jobs that write (the drafts, the
 weekly report and its upload) run as the system identity (``SYSTEM``) inside their worker
@@ -29,6 +32,7 @@ from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.lifecycle import LetterStatus
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts
+from tthc_desk.services.health_service import HealthReport
 from tthc_desk.services.journal_service import IntegrityReport
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -48,6 +52,7 @@ class BackgroundWork(QObject):
     report_queued = Signal()
     uploads_done = Signal()
     integrity_checked = Signal(object)
+    database_checked = Signal(object)
 
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QObject | None = None
@@ -63,6 +68,7 @@ class BackgroundWork(QObject):
         self._counts_timer.timeout.connect(self.refresh_counts)
         self._closing = threading.Event()  # asks a full check under way to stop
         self._full_running = False
+        self._file_check_running = False
 
     def start(self) -> None:
         """Once the window shows: scan, count with the summary, the weekly report, the quick
@@ -70,6 +76,7 @@ class BackgroundWork(QObject):
         self.scan_letters(summary=True)
         self.run_report_schedule()
         self.check_integrity()
+        self.check_database()
         self._scan_timer.start()
         self._counts_timer.start()
 
@@ -82,6 +89,7 @@ class BackgroundWork(QObject):
         self.scan_letters()
         self.run_report_schedule()
         self.run_full_check()
+        self.run_full_file_check()
 
     # -- letters and counts -------------------------------------------------------------------
     def scan_letters(self, summary: bool = False) -> None:
@@ -231,6 +239,53 @@ class BackgroundWork(QObject):
             return
         self._runner.run(
             record, recorded, failed, write=True, label=self.tr("Ghi kết quả kiểm tra nhật ký")
+        )
+
+    # -- the database file ----------------------------------------------------------------------
+    def check_database(self) -> None:
+        """The quick check of the file at start-up (bounded in time); then the full one if due."""
+        health = self._services.health
+
+        def done(report: HealthReport) -> None:
+            self.database_checked.emit(report)
+            if report.ok:
+                self.run_full_file_check()
+
+        self._runner.run(
+            health.start_check,
+            done,
+            _log_failure,
+            low_priority=True,
+            label=self.tr("Kiểm tra nhanh tệp cơ sở dữ liệu"),
+        )
+
+    def run_full_file_check(self) -> None:
+        """The full ``integrity_check`` once a day (minutes on a large ward's file)."""
+        health, closing = self._services.health, self._closing
+        if self._file_check_running or health.damaged:
+            return
+
+        def full() -> HealthReport | None:
+            if not health.full_check_due():
+                return None
+            return health.check(full=True, stop=closing.is_set)
+
+        def done(report: HealthReport | None) -> None:
+            self._file_check_running = False
+            if report is not None:
+                self.database_checked.emit(report)
+
+        def failed(exc: BaseException) -> None:
+            self._file_check_running = False
+            _log_failure(exc)
+
+        self._file_check_running = True
+        self._runner.run(
+            full,
+            done,
+            failed,
+            low_priority=True,
+            label=self.tr("Kiểm tra toàn bộ tệp cơ sở dữ liệu"),
         )
 
 

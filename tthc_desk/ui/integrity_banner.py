@@ -1,5 +1,6 @@
-"""The red line across the top of the main window when the last check of the data against the
-journal found changes made outside the software.
+"""The red lines across the top of the main window: the last check of the data against the
+journal found changes made outside the software (:class:`IntegrityBanner`), or a check of the
+database file found it damaged (:class:`DamageBanner`).
 
 Only the head of office and the administrator see it (they may check the data); a clerk would
 not know what to do with it. The window refreshes it after a login or an unlock and after every
@@ -50,4 +51,32 @@ class IntegrityBanner(QFrame):
                 "Mở Hệ thống → Kiểm tra toàn vẹn dữ liệu."
             ).format(first)
         )
+        self.show()
+
+
+class DamageBanner(QFrame):
+    """Red, for everyone, once a check found the database file damaged: writes are stopped and
+    the text says what to do (restore the last verified backup)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("damageBanner")
+        self.setStyleSheet(
+            f"#damageBanner {{ background: {ERROR_COLOR}; }}"
+            "#damageBanner QLabel { color: white; font-weight: bold; }"
+        )
+        self.text_label = QLabel()
+        self.text_label.setObjectName("damageBannerText")
+        self.text_label.setWordWrap(True)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(12, 6, 12, 6)
+        self.row.addWidget(self.text_label, 1)
+        self.hide()
+
+    def show_damage(self, message: str | None) -> None:
+        """``message``: ``HealthService.damaged`` (None: the file is sound, hide)."""
+        if not message:
+            self.hide()
+            return
+        self.text_label.setText(message)
         self.show()

@@ -52,7 +52,7 @@ from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.intake_page import IntakePage
-from tthc_desk.ui.integrity_banner import IntegrityBanner
+from tthc_desk.ui.integrity_banner import DamageBanner, IntegrityBanner
 from tthc_desk.ui.labels import label
 from tthc_desk.ui.lock_screen import IdleWatch, LockScreen
 from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
@@ -136,6 +136,8 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        self.damage_banner = DamageBanner()
+        column.addWidget(self.damage_banner)
         self.integrity_banner = IntegrityBanner()
         self.integrity_banner.button.clicked.connect(self.open_integrity)
         column.addWidget(self.integrity_banner)
@@ -198,6 +200,7 @@ class MainWindow(QMainWindow):
         self.background.report_queued.connect(self._on_background_report_queued)
         self.background.uploads_done.connect(lambda: self._refresh_outbox_if_built())
         self.background.integrity_checked.connect(self._on_integrity_checked)
+        self.background.database_checked.connect(self._on_database_checked)
         self.refresh_banner()
         self.idle = IdleWatch(services.accounts.idle_lock_minutes(), self)
         self.idle.idle.connect(self.lock)
@@ -779,6 +782,9 @@ class MainWindow(QMainWindow):
 
     def _on_integrity_checked(self, _report: object) -> None:
         self.refresh_banner()
+
+    def _on_database_checked(self, _report: object) -> None:
+        self.damage_banner.show_damage(self.services.health.damaged)
 
     # -- status -------------------------------------------------------------------------------
     def refresh_status(self) -> None:

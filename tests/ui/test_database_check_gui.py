@@ -1,0 +1,38 @@
+"""The window checks the database file at start-up and daily, and says so when it is damaged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import make_draft
+from tests.services.test_health import NAMES, _overwrite_pages
+from tests.ui.test_journal_gui import window_of
+from tthc_desk.domain.dossier import Person
+from tthc_desk.services.container import Services
+
+
+def test_start_up_and_daily_checks_of_a_sound_file(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    window = window_of(qtbot, services, "cuong")
+    window.background.check_database()  # synchronous runner: quick, then the full one (due)
+    assert services.health.last is not None and services.health.last.full
+    assert services.health.last_full_check() is not None
+    assert not window.damage_banner.isVisibleTo(window)
+    window.background.stop()
+
+
+def test_a_damaged_file_raises_the_banner_for_everyone_and_stops_writes(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, data_dir: Path
+) -> None:
+    for i in range(150):
+        first = NAMES[i % 10]
+        services.dossiers.receive(
+            make_draft(applicant=Person(full_name=f"Trần {first}", id_number=f"0011900{i:05d}"))
+        )
+    window = window_of(qtbot, services, "cuong")
+    services.db.engine.dispose()  # checkpointed into the file; no page kept in a cache
+    _overwrite_pages(data_dir / "tthc-desk.db", 0.5, pages=8)
+    window.background.check_database()
+    assert window.damage_banner.isVisibleTo(window)
+    text = window.damage_banner.text_label.text()
+    assert "bị hỏng" in text and "dừng ghi" in text
+    window.background.stop()
