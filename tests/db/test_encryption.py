@@ -26,6 +26,7 @@ from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Person
 from tthc_desk.domain.errors import DatabaseFileError, DatabaseKeyError, DatabaseMissingError
 from tthc_desk.domain.recovery_key import format_key, parse_key
+from tthc_desk.domain.search import DossierQuery
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import open_services
 from tthc_desk.services.data_folder import STATE_FILE
@@ -145,6 +146,13 @@ def test_an_unencrypted_database_is_converted_with_its_old_copies(
         assert [svc.dossiers.get(c).applicant.full_name for c in codes] == [
             p.full_name for p in PEOPLE
         ]
+        # The search index came across too, and keeps indexing new dossiers.
+        found = svc.dossiers.search(DossierQuery(text="dang van khuyen"))
+        assert [r.code for r in found] == [codes[1]]
+        svc.dossiers.receive(
+            make_draft(applicant=Person(full_name="Vũ Thị Xuân", id_number="001199000001"))
+        )
+        assert len(svc.dossiers.search(DossierQuery(text="xuân"))) == 1
     finally:
         svc.close()
     assert _leaks(data_dir) == []
