@@ -44,11 +44,14 @@ class Database:
         self.dialect = Dialect.of(self.url.get_backend_name())
         self._key = key if self.is_sqlite else None
         if self.is_sqlite:
-            self.engine = create_engine(self.url, echo=echo, module=sqlite.dbapi)
+            # hide_parameters: an error's text (logged) never carries a citizen's name or ID.
+            self.engine = create_engine(
+                self.url, echo=echo, module=sqlite.dbapi, hide_parameters=True
+            )
             sqlite.configure(self.engine, self._key)
             writer: Engine = self.engine.execution_options(**sqlite.writer_options())
         else:
-            self.engine = create_engine(self.url, echo=echo)
+            self.engine = create_engine(self.url, echo=echo, hide_parameters=True)
             writer = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
