@@ -131,3 +131,7 @@ class DatabaseMissingError(TthcError):
 
 class DatabaseFileError(TthcError):
     """The database file is damaged, cut short, or not a TTHC Desk database at all."""
+
+
+class NotEncryptedError(TthcError):
+    """The database is not encrypted (the demo, a server database): it has no recovery key."""
