@@ -195,9 +195,7 @@ def _warning_box(t: FormTemplate, ss: dict[str, ParagraphStyle]) -> Table:
     return box
 
 
-def _section(
-    t: FormTemplate, name: str, ss: dict[str, ParagraphStyle]
-) -> list[Flowable]:
+def _section(t: FormTemplate, name: str, ss: dict[str, ParagraphStyle]) -> list[Flowable]:
     return [
         layout.para(t.text(f"{name}.heading"), ss["heading"]),
         *(layout.para(line, ss["item"]) for line in t.texts(f"{name}.lines")),
