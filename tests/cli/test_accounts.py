@@ -498,6 +498,10 @@ RIGHTS_TABLE = [
     (["journal", "export", "{out}/nhat-ky.xlsx"], "quantri", 0, ""),
     (["report", "weekly", "-o", "{out}/tuan.xlsx"], None, 0, ""),  # a scheduled job
     (["report", "weekly", "-o", "{out}/tuan.xlsx"], "cuong", 0, ""),
+    (["recovery-key", "print", "--out", "{out}/khoa.pdf"], "cuong", 2, REFUSED),
+    (["recovery-key", "print", "--out", "{out}/khoa.pdf"], "an", 2, REFUSED),
+    (["recovery-key", "print", "--out", "{out}/khoa.pdf"], "quantri", 0, ""),
+    (["recovery-key", "print", "--out", "{out}/khoa.pdf"], None, 2, NO_USER),
 ]
 
 

@@ -21,7 +21,18 @@ from tthc_desk.domain.errors import SetupRequiredError
 from tthc_desk.domain.office import DEMO_OFFICE, Session
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import Services, open_services
-from tthc_desk.ui.setup_wizard import ADMIN, CONFIRM, HEAD, HOURS, OFFICE, STAFF, UNITS, SetupWizard
+from tthc_desk.ui.setup_wizard import (
+    ADMIN,
+    CONFIRM,
+    HEAD,
+    HOURS,
+    OFFICE,
+    SHEET,
+    STAFF,
+    UNITS,
+    SetupWizard,
+)
+from tthc_desk.ui.tasks import TaskRunner
 
 ADMIN_PASSWORD = "mat-khau-qt"
 A_CLERK = Actor("thu", "Thử Việc", frozenset({Role.CLERK}))
@@ -36,7 +47,7 @@ def fresh(tmp_path: Path, clock: FixedClock) -> Iterator[Services]:
 
 
 def open_wizard(qtbot: QtBot, services: Services) -> SetupWizard:
-    wizard = SetupWizard(services)
+    wizard = SetupWizard(services, runner=TaskRunner(synchronous=True))
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.activateWindow()
@@ -81,7 +92,8 @@ def fill_admin(wizard: SetupWizard, password: str = ADMIN_PASSWORD) -> None:
 def test_a_new_office_is_set_up_page_by_page(qtbot: QtBot, fresh: Services) -> None:
     assert not fresh.settings.is_set_up()
     wizard = open_wizard(qtbot, fresh)
-    assert wizard.pageIds() == [OFFICE, HEAD, HOURS, UNITS, ADMIN, CONFIRM]  # nobody carried over
+    # Nobody carried over; the database is encrypted: its recovery key sheet comes last.
+    assert wizard.pageIds() == [OFFICE, HEAD, HOURS, UNITS, ADMIN, CONFIRM, SHEET]
     office = wizard.office_page
 
     # Cơ quan: nothing typed, nothing allowed; the focus goes to the first missing input.
@@ -185,9 +197,12 @@ def test_a_new_office_is_set_up_page_by_page(qtbot: QtBot, fresh: Services) -> N
     with fresh.accounts.acting_as(A_CLERK), pytest.raises(SetupRequiredError):
         fresh.dossiers.receive(make_draft())  # no code issued before the wizard is complete
 
+    assert wizard.buttonText(QWizard.WizardButton.CommitButton) == "Lưu khai báo >"
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == SHEET
+    assert fresh.settings.is_set_up()  # saved before the last page
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert wizard.result() == QDialog.DialogCode.Accepted
-    assert fresh.settings.is_set_up()
     saved = fresh.settings.office()
     assert (saved.parent_authority, saved.agency_id, saved.head_name, saved.phone) == (
         "UBND XÃ TÂN ƯỚC",
@@ -224,7 +239,7 @@ def test_a_problem_found_at_finish_goes_back_to_its_page(qtbot: QtBot, fresh: Se
     walk_to_confirm(wizard)
     # Someone took the user name meanwhile (another PC, the command line): back to that page.
     fresh.accounts.create("cuong.lv", "Lê Văn Cường", frozenset({Role.CLERK}), "mat-khau-9")
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
     assert wizard.result() != QDialog.DialogCode.Accepted and wizard.isVisible()
     assert wizard.currentId() == ADMIN
     assert wizard.admin_page.errors.messages() == {
@@ -264,7 +279,7 @@ def test_staff_carried_over_get_their_temporary_passwords(
     svc = open_services(paths, clock)
     try:
         wizard = open_wizard(qtbot, svc)
-        assert wizard.pageIds() == [OFFICE, HEAD, HOURS, UNITS, ADMIN, STAFF, CONFIRM]
+        assert wizard.pageIds() == [OFFICE, HEAD, HOURS, UNITS, ADMIN, STAFF, CONFIRM, SHEET]
         # The office saved by the older version is shown to be checked, not typed again.
         assert wizard.office_page.edits["agency_id"].text() == DEMO_OFFICE.agency_id
         assert wizard.units_page.units() == DEMO_OFFICE.units

@@ -34,6 +34,7 @@ from tthc_desk.cli import (
     journal,
     lifecycle,
     postal,
+    recovery_key,
     reports,
     sync,
 )
@@ -64,7 +65,18 @@ GuiLauncher = Callable[[AppPaths, Clock | None, bool], int]
 
 # In the order of ``tthc-desk --help``: setting up, accounts, the counter, forms, after intake,
 # the post, reports, and sending them upward.
-_GROUPS = (admin, accounts, dossiers, forms, lifecycle, postal, reports, sync, journal)
+_GROUPS = (
+    admin,
+    accounts,
+    dossiers,
+    forms,
+    lifecycle,
+    postal,
+    reports,
+    sync,
+    journal,
+    recovery_key,
+)
 
 #: Every command, by the name given on the command line.
 COMMANDS: dict[str, Command] = {name: run for g in _GROUPS for name, run in g.COMMANDS.items()}

@@ -45,6 +45,7 @@ class Right(StrEnum):
     ACCOUNTS = "accounts"  # add, disable, reset accounts and their roles
     DESTINATIONS = "destinations"  # where reports are sent, and its password
     BACKUP = "backup"  # back up and restore
+    RECOVERY_KEY = "recovery_key"  # print the recovery key sheet, check a copied recovery key
     VIEW_JOURNAL = "view_journal"  # read the journal
     VERIFY_JOURNAL = "verify_journal"  # check the data against the journal
     DEMO = "demo"  # generate sample dossiers
@@ -76,6 +77,8 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.ACCOUNTS: _ADMIN,
     Right.DESTINATIONS: _ADMIN,
     Right.BACKUP: _ADMIN,
+    # The key to all the data and every backup: the administrator only, never the system.
+    Right.RECOVERY_KEY: _ADMIN,
     Right.VIEW_JOURNAL: _HEAD_OR_ADMIN,
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,

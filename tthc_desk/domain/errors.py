@@ -148,3 +148,7 @@ class DatabaseFileError(TthcError):
 class DatabaseDamagedError(TthcError):
     """A check found the database damaged: writes are stopped until a backup is restored, so
     nothing more is written into a broken file."""
+
+
+class NotEncryptedError(TthcError):
+    """The database is not encrypted (the demo, a server database): it has no recovery key."""

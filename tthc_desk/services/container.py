@@ -23,6 +23,7 @@ from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.outbox_service import OutboxService
 from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import PrintService
+from tthc_desk.services.recovery_service import RecoveryService
 from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.settings_service import SettingsService
@@ -52,6 +53,7 @@ class Services:
     outbox: OutboxService
     journal: JournalService
     health: HealthService
+    recovery: RecoveryService
 
     def close(self) -> None:
         self.db.dispose()
@@ -145,6 +147,7 @@ def open_services(
         outbox,
         journal,
         HealthService(db, clock),
+        RecoveryService(folder, db, settings, accounts, clock, template_dir=paths.template_dir),
     )
     if seed:
         catalog.ensure_starter()

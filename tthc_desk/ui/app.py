@@ -6,6 +6,12 @@ screen needs: open (and if needed migrate) the database, build the services, the
 password changed) and the main window on the intake page. The dossier list loads its first page
 of 200 rows when it is first shown; nothing counts or scans the dossier table at start-up, so
 the window is usable quickly even on a database of a million dossiers.
+
+Opening the database can fail before any window exists (:func:`open_office`): when this PC has
+no key to the encrypted database (a new PC, another Windows account, a cleared keyring), the
+recovery key is asked for (:mod:`tthc_desk.ui.recovery_key_dialog`); a missing, damaged or
+foreign database file, or an unreadable journal key, is shown by :func:`show_start_error`, and
+the start ends with exit code 2.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TypeVar
@@ -24,7 +30,13 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from tthc_desk.domain.clock import Clock
-from tthc_desk.domain.errors import JournalKeyError
+from tthc_desk.domain.errors import (
+    DatabaseDamagedError,
+    DatabaseFileError,
+    DatabaseKeyError,
+    DatabaseMissingError,
+    JournalKeyError,
+)
 from tthc_desk.paths import APP_NAME, AppPaths
 from tthc_desk.resources import resource_path
 from tthc_desk.services.container import Services, open_services
@@ -101,15 +113,25 @@ def _seed_demo(services: Services) -> bool:
     return True
 
 
-def show_start_error(message: str) -> None:
-    """A message that ends the start (no window can open): shown, and waited for."""
+#: What :func:`show_start_error` returns when the person closed the message.
+CLOSE = "close"
+
+
+def show_start_error(message: str, actions: Sequence[tuple[str, str]] = ()) -> str:
+    """A message that ends the start (no window can open): shown, and waited for.
+
+    ``actions`` adds buttons beside "Đóng", as (key, Vietnamese text), e.g. ``("restore",
+    "Khôi phục…")``; returns the key of the button pressed, :data:`CLOSE` for "Đóng"."""
     box = QMessageBox(
         QMessageBox.Icon.Critical,
         translate("app", "Không mở được dữ liệu"),
         message,
         QMessageBox.StandardButton.Close,
     )
+    buttons = {key: box.addButton(text, QMessageBox.ButtonRole.ActionRole) for key, text in actions}
     box.exec()
+    clicked = box.clickedButton()
+    return next((key for key, button in buttons.items() if button is clicked), CLOSE)
 
 
 T = TypeVar("T")
@@ -161,6 +183,34 @@ def open_with_progress(opening: Callable[[], T], after: float = PROGRESS_AFTER_S
     return result[0]
 
 
+#: Opens the services, with a recovery key (None: with this PC's own key).
+Opener = Callable[[bytes | None], Services]
+#: Asks for the recovery key: (the reason, a way to try a key) → the services, or None.
+KeyPrompt = Callable[[str, Callable[[bytes], Services]], Services | None]
+
+
+def open_office(opener: Opener, ask_key: KeyPrompt | None = None) -> Services | None:
+    """The services of the data folder, or None when the start must end (exit code 2).
+
+    Without this PC's key (``DatabaseKeyError``), ``ask_key`` (by default the recovery key
+    dialog) asks for the recovery key and tries it, as often as the person wants; a database
+    file that is missing, damaged or foreign, or a journal key that cannot be read, is shown
+    and ends the start."""
+    try:
+        return open_with_progress(lambda: opener(None))
+    except DatabaseKeyError as exc:
+        log.warning("No key for the database on this PC: %s", exc.message)
+        if ask_key is None:
+            from tthc_desk.ui.recovery_key_dialog import ask_recovery_key
+
+            ask_key = ask_recovery_key
+        return ask_key(exc.message, lambda key: open_with_progress(lambda: opener(key)))
+    except (JournalKeyError, DatabaseMissingError, DatabaseFileError, DatabaseDamagedError) as exc:
+        log.error("Cannot open the data: %s", exc.message)
+        show_start_error(exc.message)
+        return None
+
+
 def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> int:
     """Open the main window on ``paths``; returns the exit code of the event loop."""
     started = time.perf_counter()
@@ -173,11 +223,8 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
     from tthc_desk.ui.start_up import StartUp
 
     install_excepthook(log)
-    try:
-        services = open_with_progress(lambda: open_services(paths, clock, demo=demo))
-    except JournalKeyError as exc:
-        log.error("Journal key unreadable: %s", exc.message)
-        show_start_error(exc.message)
+    services = open_office(lambda key: open_services(paths, clock, demo=demo, recovery_key=key))
+    if services is None:
         return 2
     try:
         if demo and not _seed_demo(services):

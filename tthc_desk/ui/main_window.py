@@ -16,6 +16,8 @@ person's dialogs are closed and their unsaved intake form is put aside for them 
 they log in again, never shown to anyone else). *Hệ thống* also checks the data against the
 tamper-evident journal and shows the journal (head of office and administrator); when the last
 check found changes made outside the software, a red banner across the top says so to them.
+The administrator prints the *Phiếu khóa khôi phục dữ liệu* from *Hệ thống*; until it was
+printed once, a quiet line across the top reminds them (ui/recovery_sheet.py).
 Keyboard: F2 new intake, F3/Ctrl+F search, F4
 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock.
 """
@@ -57,6 +59,7 @@ from tthc_desk.ui.labels import label
 from tthc_desk.ui.lock_screen import IdleWatch, LockScreen
 from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
 from tthc_desk.ui.page import open_dialog
+from tthc_desk.ui.recovery_sheet import RecoveryReminder, open_recovery_sheet
 from tthc_desk.ui.rights import ShowsRights, allows, guard
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -141,6 +144,9 @@ class MainWindow(QMainWindow):
         self.integrity_banner = IntegrityBanner()
         self.integrity_banner.button.clicked.connect(self.open_integrity)
         column.addWidget(self.integrity_banner)
+        self.recovery_reminder = RecoveryReminder()
+        self.recovery_reminder.button.clicked.connect(self.open_recovery_sheet)
+        column.addWidget(self.recovery_reminder)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
@@ -229,6 +235,9 @@ class MainWindow(QMainWindow):
             self.tr("Kiểm tra toàn vẹn dữ liệu…"), self.open_integrity
         )
         self.journal_action = self._action(self.tr("Nhật ký thao tác…"), self.open_journal)
+        self.recovery_action = self._action(
+            self.tr("In phiếu khóa khôi phục dữ liệu…"), self.open_recovery_sheet
+        )
         self.password_action = self._action(self.tr("Đổi mật khẩu…"), self.change_password)
         self.lock_action = self._action(
             self.tr("Khóa màn hình"), self.lock, [QKeySequence("Ctrl+L")]
@@ -248,6 +257,7 @@ class MainWindow(QMainWindow):
         system.addSeparator()
         system.addAction(self.integrity_action)
         system.addAction(self.journal_action)
+        system.addAction(self.recovery_action)
         system.addSeparator()
         for a in (self.password_action, self.lock_action, self.logout_action):
             system.addAction(a)
@@ -581,6 +591,13 @@ class MainWindow(QMainWindow):
         self._open(dialog)
         return dialog
 
+    def open_recovery_sheet(self) -> None:
+        """The recovery key sheet's preview (administrator); the reminder goes once it is made."""
+        if allows(self.services.accounts, Right.RECOVERY_KEY):
+            open_recovery_sheet(
+                self, self.services, self.runner, on_open=lambda _d: self.refresh_banner()
+            )
+
     def change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.services, self.runner, self)
         dialog.accepted.connect(
@@ -655,6 +672,7 @@ class MainWindow(QMainWindow):
             (self.accounts_action, Right.ACCOUNTS),
             (self.integrity_action, Right.VERIFY_JOURNAL),
             (self.journal_action, Right.VIEW_JOURNAL),
+            (self.recovery_action, Right.RECOVERY_KEY),
             (self.destination_action, Right.DESTINATIONS),
         ):
             guard(action, accounts, right)
@@ -769,7 +787,9 @@ class MainWindow(QMainWindow):
 
     # -- the journal's checks ----------------------------------------------------------------
     def refresh_banner(self) -> None:
-        """The red banner, for whoever may check the data, when the last check was not ok."""
+        """The red banner, for whoever may check the data, when the last check was not ok; the
+        reminder to print the recovery key sheet, for the administrator, until it is."""
+        self.recovery_reminder.refresh(self.services)
         if not allows(self.services.accounts, Right.VERIFY_JOURNAL):
             self.integrity_banner.hide()
             return

@@ -8,8 +8,14 @@ inputs on Next; Finish saves everything in one call (``SettingsService.complete_
 checks everything again before saving anything) and, if it still finds a problem, goes back to
 the page of the first one and shows it there.
 
+On an encrypted database (every real office), "Xác nhận" is a commit page: "Lưu khai báo" saves,
+and a last page asks the new administrator to print the *Phiếu khóa khôi phục dữ liệu* now and
+hand it to the head of office. They may finish without it; the main window then reminds them
+until it is printed.
+
 Keyboard: Tab between inputs, Enter for the next page; Esc does not close the wizard (a stray
-key must not throw away what was typed): "Thoát" does, and the application with it.
+key must not throw away what was typed): "Thoát" does, and the application with it (once the
+office is saved, leaving the last page is finishing).
 """
 
 from __future__ import annotations
@@ -20,21 +26,31 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget, QWizard
+from PySide6.QtWidgets import (
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from tthc_desk.domain.access import Account, NewAccount
 from tthc_desk.domain.errors import TthcError, ValidationError
 from tthc_desk.domain.office import OfficeHours, OfficeProfile, normalise_office
 from tthc_desk.domain.text import collapse_spaces
 from tthc_desk.services.container import Services
-from tthc_desk.ui.display import MUTED_COLOR, WEEKDAY_NAMES
+from tthc_desk.ui.display import MUTED_COLOR, WEEKDAY_NAMES, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import translate
+from tthc_desk.ui.recovery_sheet import open_recovery_sheet
 from tthc_desk.ui.setup_accounts import AdminPage, StaffPage, roles_label
 from tthc_desk.ui.setup_pages import HeadPage, HoursPage, OfficePage, SetupPage, UnitsPage
+from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.widgets import format_sessions
 
-OFFICE, HEAD, HOURS, UNITS, ADMIN, STAFF, CONFIRM = range(7)
+OFFICE, HEAD, HOURS, UNITS, ADMIN, STAFF, CONFIRM, SHEET = range(8)
 
 
 class ConfirmPage(SetupPage):
@@ -57,13 +73,69 @@ class ConfirmPage(SetupPage):
         self.summary_view.setFocus()
 
 
+class RecoverySheetPage(QWizardPage):
+    """After the save: print the recovery key sheet now and give it to the head of office."""
+
+    def __init__(self, print_sheet: Callable[[], None]) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Phiếu khóa khôi phục dữ liệu"))
+        self.setSubTitle(
+            self.tr("Đã lưu khai báo. Việc cuối cùng: in phiếu khóa khôi phục dữ liệu.")
+        )
+        self.explanation = QLabel(
+            self.tr(
+                "Dữ liệu của cơ quan và mọi bản sao lưu được mã hóa bằng một khóa chỉ máy này "
+                "giữ. Khi thay máy, cài lại Windows hoặc dùng tài khoản Windows khác, chỉ mở được "
+                "dữ liệu bằng khóa khôi phục in trên phiếu này. Mất phiếu và mất máy là mất dữ "
+                "liệu: không ai lấy lại được, kể cả người làm ra phần mềm.\n\n"
+                "Hãy in phiếu ngay, ký, cho vào phong bì dán kín và giao người đứng đầu cơ quan "
+                "cất trong tủ có khóa. Không để phiếu cạnh máy tính, không cất cùng bản sao lưu."
+            )
+        )
+        self.explanation.setWordWrap(True)
+        self.print_button = QPushButton(self.tr("Xem và in phiếu khóa khôi phục…"))
+        self.print_button.setObjectName("printRecoverySheet")
+        self.print_button.clicked.connect(print_sheet)
+        self.status = muted_label(
+            self.tr(
+                "Có thể in sau ở Hệ thống → In phiếu khóa khôi phục dữ liệu…; đến khi in, phần "
+                "mềm sẽ nhắc người Quản trị."
+            )
+        )
+        self.status.setObjectName("recoverySheetStatus")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explanation)
+        layout.addSpacing(12)
+        layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        # Saved already: "Thoát" would only confuse; closing the window finishes the setup.
+        self.wizard().setOption(QWizard.WizardOption.NoCancelButton, True)
+        self.print_button.setFocus()
+
+    def sheet_shown(self) -> None:
+        self.status.setText(
+            self.tr(
+                "Đã tạo phiếu. Bấm “In…” trong cửa sổ xem trước để in ra giấy, rồi bấm “Hoàn tất”."
+            )
+        )
+
+
 class SetupWizard(QWizard):
     """Names the office and its first administrator; Accepted once everything is saved."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
         self._services = services
+        self._runner = runner or TaskRunner(self)
         #: The administrator's account once the wizard has finished (for the login that follows).
         self.created_admin: Account | None = None
         self.setWindowTitle(self.tr("Khai báo ban đầu – TTHC Desk"))
@@ -82,7 +154,7 @@ class SetupWizard(QWizard):
         self.admin_page = AdminPage(services.accounts)
         self.staff_page = StaffPage(services.accounts, self.carried)
         self.confirm_page = ConfirmPage(self.summary_html)
-        pages: list[tuple[int, SetupPage]] = [
+        pages: list[tuple[int, QWizardPage]] = [
             (OFFICE, self.office_page),
             (HEAD, self.head_page),
             (HOURS, self.hours_page),
@@ -92,6 +164,10 @@ class SetupWizard(QWizard):
         ]
         if self.carried:  # only an upgraded database has staff without a password
             pages.insert(-1, (STAFF, self.staff_page))
+        self.sheet_page = RecoverySheetPage(self.print_recovery_sheet)
+        if services.recovery.available:  # an encrypted database has a key to print
+            self.confirm_page.setCommitPage(True)
+            pages.append((SHEET, self.sheet_page))
         for page_id, page in pages:
             self.setPage(page_id, page)
         self._name_buttons()
@@ -102,6 +178,7 @@ class SetupWizard(QWizard):
             QWizard.WizardButton.BackButton: self.tr("< Quay lại"),
             QWizard.WizardButton.NextButton: self.tr("Tiếp theo >"),
             QWizard.WizardButton.FinishButton: self.tr("Hoàn tất"),
+            QWizard.WizardButton.CommitButton: self.tr("Lưu khai báo >"),
             QWizard.WizardButton.CancelButton: self.tr("Thoát"),
         }
         for which, text in names.items():
@@ -145,8 +222,22 @@ class SetupWizard(QWizard):
         if self.finish():
             super().accept()
 
+    def reject(self) -> None:
+        if self.created_admin is not None:  # saved: leaving the last page is finishing
+            super().accept()
+        else:
+            super().reject()
+
+    def validateCurrentPage(self) -> bool:
+        if self.currentId() == CONFIRM and self.confirm_page.isCommitPage():
+            return self.finish()  # "Lưu khai báo": saved before the recovery sheet's page
+        return super().validateCurrentPage()
+
     def finish(self) -> bool:
-        """Save everything in one call; on a problem, show it on its page and go back there."""
+        """Save everything in one call (once); on a problem, show it on its page and go back
+        there."""
+        if self.created_admin is not None:
+            return True
         try:
             self.created_admin = self._services.settings.complete_setup(
                 self.profile(), self.hours(), self.admin(), self.temporary_passwords()
@@ -178,6 +269,19 @@ class SetupWizard(QWizard):
         page = self.page(page_id)
         if isinstance(page, SetupPage) and (bad := page.errors.first_invalid()) is not None:
             bad.setFocus()
+
+    def print_recovery_sheet(self) -> None:
+        """The sheet's preview, made as the administrator just created (nobody has logged in
+        yet: the person at the keyboard is the one who typed that account's password)."""
+        if self.created_admin is None:
+            return
+        open_recovery_sheet(
+            self,
+            self._services,
+            self._runner,
+            acting=self.created_admin.actor(),
+            on_open=lambda _dialog: self.sheet_page.sheet_shown(),
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
