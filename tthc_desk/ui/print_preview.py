@@ -121,16 +121,22 @@ class ReceiptDialog(QDialog):
         output_dir: Path,
         runner: TaskRunner,
         parent: QWidget | None = None,
+        secret: bool = False,
     ) -> None:
+        """``secret``: the form carries a secret (the recovery key): no copy is left in the
+        output folder behind the person's back ("Mở bằng trình xem PDF" is hidden), and saving
+        one is only on their explicit choice, with a warning."""
         super().__init__(parent)
         self.setObjectName("receiptDialog")
+        self._secret = secret
         self.pdf = pdf
         self.file_name = file_name
         self._output_dir = output_dir
         self._runner = runner
         self.pages: list[QImage] = []
         self.setWindowTitle(title)
-        self.resize(760, 900)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(760, 900 if screen is None else min(900, screen.height() - 40))
 
         self.status = QLabel(self.tr("Đang dựng bản xem trước…"))
         self.status.setWordWrap(True)
@@ -165,6 +171,7 @@ class ReceiptDialog(QDialog):
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.open_button)
+        self.open_button.setVisible(not secret)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -191,6 +198,13 @@ class ReceiptDialog(QDialog):
             )
             return
         self.status.setText(self.tr("{0} trang · khổ A4").format(len(pages)))
+        if self._secret:
+            self.status.setText(
+                self.tr(
+                    "{0} trang · khổ A4. Phiếu có khóa giải mã dữ liệu: hãy in ra giấy; đừng lưu "
+                    "tệp PDF trên máy này hay cùng chỗ với các bản sao lưu."
+                ).format(len(pages))
+            )
         for image in pages:
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(image))

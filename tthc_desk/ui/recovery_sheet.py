@@ -59,6 +59,7 @@ def open_recovery_sheet(
             output_dir=services.paths.output_dir,
             runner=runner,
             parent=parent,
+            secret=True,
         )
         open_dialog(dialog)
         if on_open is not None:
