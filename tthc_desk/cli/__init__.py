@@ -29,6 +29,7 @@ from pathlib import Path
 from tthc_desk.cli import (
     accounts,
     admin,
+    cleanup,
     dossiers,
     forms,
     journal,
@@ -64,7 +65,7 @@ GuiLauncher = Callable[[AppPaths, Clock | None, bool], int]
 
 # In the order of ``tthc-desk --help``: setting up, accounts, the counter, forms, after intake,
 # the post, reports, and sending them upward.
-_GROUPS = (admin, accounts, dossiers, forms, lifecycle, postal, reports, sync, journal)
+_GROUPS = (admin, accounts, dossiers, forms, lifecycle, postal, reports, sync, journal, cleanup)
 
 #: Every command, by the name given on the command line.
 COMMANDS: dict[str, Command] = {name: run for g in _GROUPS for name, run in g.COMMANDS.items()}

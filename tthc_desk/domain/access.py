@@ -45,6 +45,7 @@ class Right(StrEnum):
     ACCOUNTS = "accounts"  # add, disable, reset accounts and their roles
     DESTINATIONS = "destinations"  # where reports are sent, and its password
     BACKUP = "backup"  # back up and restore
+    CLEANUP = "cleanup"  # remove old reports and generated files from the app's folders
     VIEW_JOURNAL = "view_journal"  # read the journal
     VERIFY_JOURNAL = "verify_journal"  # check the data against the journal
     DEMO = "demo"  # generate sample dossiers
@@ -76,19 +77,22 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.ACCOUNTS: _ADMIN,
     Right.DESTINATIONS: _ADMIN,
     Right.BACKUP: _ADMIN,
+    Right.CLEANUP: _ADMIN,
     Right.VIEW_JOURNAL: _HEAD_OR_ADMIN,
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,
 }
 
 #: What the headless system identity may do (scheduled weekly report, upload, backup, checks,
-#: the automatic apology drafts): nothing that receives, moves, signs or configures.
+#: the start-up cleanup of old files, the automatic apology drafts): nothing that receives,
+#: moves, signs or configures.
 SYSTEM_RIGHTS: frozenset[Right] = frozenset(
     {
         Right.BUILD_REPORT,
         Right.QUEUE_REPORT,
         Right.UPLOAD,
         Right.BACKUP,
+        Right.CLEANUP,
         Right.VERIFY_JOURNAL,
         Right.DRAFT_LETTER,
     }

@@ -56,6 +56,13 @@ DEFAULT_OUTPUT_DAYS = 30
 MAX_DAYS = 3650
 
 
+#: How a message names each setting (the field names are those of the form and of the service).
+RETENTION_FIELDS = {
+    "reports_days": "Số ngày giữ báo cáo (thư mục reports)",
+    "output_days": "Số ngày giữ tệp in, tệp xuất (thư mục output)",
+}
+
+
 @dataclass(frozen=True)
 class Retention:
     """Days each folder keeps its files; 0 keeps them for ever."""
@@ -77,16 +84,15 @@ def parse_retention_days(value: object, field: str) -> int:
     Raises a ValidationError naming ``field`` for anything else (a word, a fraction, a negative
     number, more than ten years)."""
     text = str(value).strip() if value is not None else ""
+    what = RETENTION_FIELDS.get(field, "Số ngày giữ tệp")
     if isinstance(value, bool) or not re.fullmatch(r"\d{1,5}", text):
         raise ValidationError.for_field(
             field,
-            f"Số ngày giữ tệp “{text}” không hợp lệ: nhập số nguyên từ 0 đến {MAX_DAYS} "
-            "(0: giữ mãi).",
+            f"{what} “{text}” không hợp lệ: nhập số nguyên từ 0 đến {MAX_DAYS} (0: giữ mãi).",
         )
     days = int(text)
     if days > MAX_DAYS:
         raise ValidationError.for_field(
-            field,
-            f"Số ngày giữ tệp {days} quá lớn: tối đa {MAX_DAYS} ngày (0: giữ mãi).",
+            field, f"{what} {days} quá lớn: tối đa {MAX_DAYS} ngày (0: giữ mãi)."
         )
     return days

@@ -24,6 +24,7 @@ from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.report_service import ReportService
+from tthc_desk.services.retention_service import RetentionService
 from tthc_desk.services.settings_service import SettingsService
 from tthc_desk.sync.credentials import CredentialStore, KeyringStore
 
@@ -50,6 +51,7 @@ class Services:
     reports: ReportService
     outbox: OutboxService
     journal: JournalService
+    retention: RetentionService
 
     def close(self) -> None:
         self.db.dispose()
@@ -142,6 +144,7 @@ def open_services(
         reports,
         outbox,
         journal,
+        RetentionService(paths, settings, outbox, accounts, clock),
     )
     if seed:
         catalog.ensure_starter()

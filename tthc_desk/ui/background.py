@@ -7,7 +7,9 @@
 - the data checked against the tamper-evident journal: the last entries at start-up (a few
   milliseconds), and everything when the last full check is a day old or was never made (at
   start-up, then looked at hourly), on a low-priority thread; each outcome is kept
-  (``record_check``) for the administrator's banner.
+  (``record_check``) for the administrator's banner;
+- the old files of ``reports/`` and ``output/`` removed by the retention setting, once at
+  start-up, on a low-priority thread (a walk of two folders; unsent reports always stay).
 
 Results come back as signals; the window shows them. The jobs that write (the drafts, the
 weekly report and its upload) run as the system identity (``SYSTEM``) inside their worker
@@ -70,6 +72,7 @@ class BackgroundWork(QObject):
         self.scan_letters(summary=True)
         self.run_report_schedule()
         self.check_integrity()
+        self.clean_old_files()
         self._scan_timer.start()
         self._counts_timer.start()
 
@@ -154,6 +157,26 @@ class BackgroundWork(QObject):
         # Not on the writer thread: on a large office the figures take seconds, and a clerk's
         # save must not wait for them (the schedule's own writes are two short transactions).
         self._runner.run(build, built, _log_failure, label=self.tr("Lập báo cáo tuần"))
+
+    # -- old files ------------------------------------------------------------------------------
+    def clean_old_files(self) -> None:
+        """Remove the reports and generated files past their time, as the system."""
+        accounts, retention = self._services.accounts, self._services.retention
+
+        def clean() -> object:
+            with accounts.acting_as(SYSTEM):
+                return retention.cleanup()
+
+        def failed(exc: BaseException) -> None:
+            # A bad setting or a locked file: logged; the administrator sees the setting in the
+            # settings dialog, and the next start tries again.
+            log.warning("Dọn tệp cũ không thành công: %s", exc)
+
+        # Not on the writer thread: it is file work, and its one write (the journal's note of
+        # what went) is a short transaction.
+        self._runner.run(
+            clean, lambda _result: None, failed, low_priority=True, label=self.tr("Dọn tệp cũ")
+        )
 
     # -- the journal ----------------------------------------------------------------------------
     def check_integrity(self) -> None:
