@@ -123,31 +123,7 @@ class RetentionService:
         self._accounts.require(Right.CLEANUP, "dọn tệp cũ")
         retention = retention or self.retention()
         now = self._clock.now()
-        reports_cutoff = retention.reports_cutoff(now)
-        output_cutoff = retention.output_cutoff(now)
-        if reports_cutoff is None and output_cutoff is None:
-            return CleanupResult((), (), (), dry_run)
-        unsent, sent = self._outbox_state()
-        old: list[OldFile] = []
-        kept: list[str] = []
-        for root, cutoff in (
-            (self._paths.reports_dir, reports_cutoff),
-            (self._paths.output_dir, output_cutoff),
-        ):
-            if cutoff is None:
-                continue
-            for path, size, mtime in _files(root):
-                written = datetime.fromtimestamp(mtime)
-                if written >= cutoff:
-                    continue  # young by its date, whatever the outbox says
-                digest = _sha256(path) if size in unsent or size in sent else ""
-                relative = path.relative_to(self._paths.data_dir).as_posix()
-                if digest and digest in unsent.get(size, {}):
-                    kept.append(relative)
-                    continue
-                aged_from = sent.get(size, {}).get(digest, written)
-                if aged_from < cutoff:
-                    old.append(OldFile(path, relative, size, aged_from))
+        old, kept = self._old_files(now, retention)
         if dry_run:
             return CleanupResult(tuple(old), tuple(kept), (), True)
         removed, failed = [], []
@@ -171,6 +147,36 @@ class RetentionService:
             )
             log.info("Dọn tệp cũ: xóa %d tệp (%d byte)", len(removed), result.bytes)
         return result
+
+    def _old_files(self, now: datetime, retention: Retention) -> tuple[list[OldFile], list[str]]:
+        """The files past their time, and the old ones kept because they wait to be sent."""
+        folders = [
+            (root, cutoff)
+            for root, cutoff in (
+                (self._paths.reports_dir, retention.reports_cutoff(now)),
+                (self._paths.output_dir, retention.output_cutoff(now)),
+            )
+            if cutoff is not None
+        ]
+        if not folders:
+            return [], []
+        unsent, sent = self._outbox_state()
+        old: list[OldFile] = []
+        kept: list[str] = []
+        for root, cutoff in folders:
+            for path, size, mtime in _files(root):
+                written = datetime.fromtimestamp(mtime)
+                if written >= cutoff:
+                    continue  # young by its date, whatever the outbox says
+                digest = _sha256(path) if size in unsent or size in sent else ""
+                relative = path.relative_to(self._paths.data_dir).as_posix()
+                if digest and digest in unsent.get(size, {}):
+                    kept.append(relative)
+                    continue
+                aged_from = sent.get(size, {}).get(digest, written)
+                if aged_from < cutoff:
+                    old.append(OldFile(path, relative, size, aged_from))
+        return old, kept
 
     def _outbox_state(self) -> tuple[_BySize, _BySize]:
         """By size, the hashes of the items not sent yet, and of those sent with when they were
