@@ -176,6 +176,7 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         Right.DESTINATIONS: QT_TRANSLATE_NOOP("Right", "Sửa nơi nhận báo cáo"),
         Right.BACKUP: QT_TRANSLATE_NOOP("Right", "Sao lưu, khôi phục"),
         Right.RECOVERY_KEY: QT_TRANSLATE_NOOP("Right", "In phiếu khóa khôi phục dữ liệu"),
+        Right.CLEANUP: QT_TRANSLATE_NOOP("Right", "Dọn tệp cũ"),
         Right.VIEW_JOURNAL: QT_TRANSLATE_NOOP("Right", "Xem nhật ký"),
         Right.VERIFY_JOURNAL: QT_TRANSLATE_NOOP("Right", "Kiểm tra toàn vẹn dữ liệu"),
         Right.DEMO: QT_TRANSLATE_NOOP("Right", "Tạo dữ liệu mẫu"),

@@ -29,6 +29,7 @@ from pathlib import Path
 from tthc_desk.cli import (
     accounts,
     admin,
+    cleanup,
     dossiers,
     forms,
     journal,
@@ -76,6 +77,7 @@ _GROUPS = (
     sync,
     journal,
     recovery_key,
+    cleanup,
 )
 
 #: Every command, by the name given on the command line.

@@ -46,6 +46,7 @@ class Right(StrEnum):
     DESTINATIONS = "destinations"  # where reports are sent, and its password
     BACKUP = "backup"  # back up and restore
     RECOVERY_KEY = "recovery_key"  # print the recovery key sheet, check a copied recovery key
+    CLEANUP = "cleanup"  # remove old reports and generated files from the app's folders
     VIEW_JOURNAL = "view_journal"  # read the journal
     VERIFY_JOURNAL = "verify_journal"  # check the data against the journal
     DEMO = "demo"  # generate sample dossiers
@@ -79,19 +80,22 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.BACKUP: _ADMIN,
     # The key to all the data and every backup: the administrator only, never the system.
     Right.RECOVERY_KEY: _ADMIN,
+    Right.CLEANUP: _ADMIN,
     Right.VIEW_JOURNAL: _HEAD_OR_ADMIN,
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,
 }
 
 #: What the headless system identity may do (scheduled weekly report, upload, backup, checks,
-#: the automatic apology drafts): nothing that receives, moves, signs or configures.
+#: the start-up cleanup of old files, the automatic apology drafts): nothing that receives,
+#: moves, signs or configures.
 SYSTEM_RIGHTS: frozenset[Right] = frozenset(
     {
         Right.BUILD_REPORT,
         Right.QUEUE_REPORT,
         Right.UPLOAD,
         Right.BACKUP,
+        Right.CLEANUP,
         Right.VERIFY_JOURNAL,
         Right.DRAFT_LETTER,
     }

@@ -2,6 +2,9 @@
 
 One row per entry, newest first, as the viewer shows them; the chain's MACs are included so the
 copy can be compared with the database later. The key is not, and never could be.
+
+The copy goes to an inspector: it names the staff and the dossier codes, never a citizen (the
+entries hold no applicant data; an ID number typed where a word was expected is masked).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tthc_desk.domain.journal import JournalEntry
+from tthc_desk.domain.privacy import scrub_free_text
 from tthc_desk.domain.text import nfc
 from tthc_desk.presentation import journal_details, journal_kind_label
 
@@ -60,9 +64,9 @@ def write_journal_xlsx(
                 e.actor,
                 _clean(e.actor_name),
                 journal_kind_label(e.kind),
-                _clean(e.action),
-                _clean(e.subject),
-                _clean(journal_details(e)),
+                _clean(scrub_free_text(e.action)),
+                _clean(scrub_free_text(e.subject)),
+                _clean(scrub_free_text(journal_details(e))),
                 e.mac,
             ]
         )

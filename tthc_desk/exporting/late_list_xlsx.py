@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.privacy import scrub_free_text
 from tthc_desk.domain.registers import LateRow, late_counts
 from tthc_desk.domain.text import nfc
 from tthc_desk.exporting.ledger_xlsx import (
@@ -94,7 +95,7 @@ def write_late_list_xlsx(
                 "due": moment(r.due_at),
                 "settled": moment(r.settled_at) or label(data, "cells.open"),
                 "late_days": r.late_working_days,
-                "reason": nfc(r.reason) or label(data, "cells.no_reason"),
+                "reason": scrub_free_text(nfc(r.reason)) or label(data, "cells.no_reason"),
                 "unit": nfc(r.responsible_unit),
                 "letter": letter,
             }

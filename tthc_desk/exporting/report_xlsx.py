@@ -28,9 +28,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tthc_desk import presentation
 from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.periods import Period
+from tthc_desk.domain.postal import PostalItem
+from tthc_desk.domain.privacy import scrub_free_text
 from tthc_desk.domain.report import Report, ReportDossier, Row06a, share
 from tthc_desk.domain.text import format_long_date, nfc
-from tthc_desk.exporting.ledger_xlsx import column_widths, label, moment, print_setup, read_labels
+from tthc_desk.exporting.ledger_xlsx import (
+    ExportTemplateError,
+    column_widths,
+    label,
+    moment,
+    print_setup,
+    read_labels,
+)
 
 TEMPLATE = "report_06a"
 SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = (
@@ -264,6 +273,13 @@ def _table(
     dates: Sequence[int] = (),
 ) -> int:
     """A bordered table with its header on row ``head``; returns the row after it."""
+    if any(len(values) != len(columns) for values in rows):
+        # An administrator's template from an older version still names a column this version
+        # no longer writes (the applicant's name, see README): say so instead of shifting titles.
+        raise ExportTemplateError(
+            f"Mẫu “{TEMPLATE}”: bảng có {len(columns)} tên cột nhưng {len(rows[0])} cột dữ liệu; "
+            "hãy cập nhật tệp mẫu trong thư mục mẫu theo mẫu mới."
+        )
     for col, text in enumerate(columns, start=1):
         _cell(ws, head, col, text, bold=True, align=_HEAD, box=True)
     for i, values in enumerate(rows, start=head + 1):
@@ -315,7 +331,6 @@ def _detail(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
             d.field,
             d.procedure_code,
             d.procedure_name,
-            d.applicant_name,
             presentation.label(d.channel),
             moment(d.intake_at),
             moment(d.due_at),
@@ -332,9 +347,9 @@ def _detail(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
         label(t, "detail.title"),
         [presentation.period_range_text(report.period)],
         t["detail"]["columns"],
-        (6, 27, 16, 11, 44, 24, 14, 16, 16, 16, 14, 22, 18),
+        (6, 27, 16, 11, 44, 14, 16, 16, 16, 14, 22, 18),
         rows,
-        dates=(7, 8, 9),
+        dates=(6, 7, 8),
     )
 
 
@@ -345,10 +360,9 @@ def _late(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
             d.code,
             d.field,
             d.procedure_name,
-            d.applicant_name,
             moment(d.due_at),
             moment(d.settled_at) or label(t, "late.open"),
-            d.late_reason or label(t, "late.no_reason"),
+            scrub_free_text(d.late_reason) or label(t, "late.no_reason"),
             d.responsible_unit,
             d.letter_number or label(t, "late.no_letter"),
             moment(d.letter_date),
@@ -361,9 +375,9 @@ def _late(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
         label(t, "late.title"),
         [presentation.period_range_text(report.period)],
         t["late"]["columns"],
-        (6, 27, 16, 40, 24, 16, 16, 34, 24, 14, 16),
+        (6, 27, 16, 40, 16, 16, 34, 24, 14, 16),
         rows,
-        dates=(5, 6, 10),
+        dates=(4, 5, 9),
     )
 
 
@@ -393,30 +407,25 @@ def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
             share=_percent(share(x.procedures_postal, x.procedures_total)),
         ),
     ]
-    ws, row = _sheet(
-        wb, POSTAL, label(t, "postal.title"), lines, (6, 27, 24, 40, 18, 16, 16, 22, 16)
-    )
+    ws, row = _sheet(wb, POSTAL, label(t, "postal.title"), lines, (6, 27, 40, 18, 18, 22, 16))
     _print_setup(ws)
     _cell(ws, row, 1, label(t, "postal.received_title"), bold=True)
     received = [
         [
             i,
             d.code,
-            d.applicant_name,
             d.procedure_name,
             moment(d.intake_at),
             presentation.label(d.status),
         ]
         for i, d in enumerate(report.received_by_post, start=1)
     ]
-    row = _table(ws, row + 1, t["postal"]["received_columns"], received, dates=(4,)) + 1
+    row = _table(ws, row + 1, t["postal"]["received_columns"], received, dates=(3,)) + 1
     _cell(ws, row, 1, label(t, "postal.returned_title"), bold=True)
     items = [
         [
             i,
             p.dossier_code,
-            p.recipient_name,
-            p.recipient_address,
             p.waybill,
             p.batch_number,
             moment(p.handed_over_at),
@@ -425,7 +434,7 @@ def _postal(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
         ]
         for i, p in enumerate(report.postal_items, start=1)
     ]
-    _table(ws, row + 1, t["postal"]["returned_columns"], items, dates=(6, 8))
+    _table(ws, row + 1, t["postal"]["returned_columns"], items, dates=(4, 6))
     return len(received) + len(items)
 
 
@@ -490,16 +499,26 @@ def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> N
 
 def content_checksum(report: Report) -> str:
     """SHA-256 of everything the workbook says except when it was built: two builds of the same
-    period from the same history have the same content checksum; any correction changes it."""
+    period from the same history have the same content checksum; any correction of what it says
+    changes it. Names and addresses are left out, as the workbook leaves them out (a corrected
+    name is no new version to send)."""
     payload = {
         "period": [report.period.key, report.as_of.isoformat()],
         "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
-        "dossiers": [_said(d) for d in report.dossiers],
+        "dossiers": [_said(dataclasses.replace(d, applicant_name="")) for d in report.dossiers],
         "extra": dataclasses.astuple(report.extra),
-        "postal": [dataclasses.astuple(x) for x in report.postal_items],
+        "postal": [_nameless(x) for x in report.postal_items],
     }
     text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _nameless(x: PostalItem) -> tuple[Any, ...]:
+    return dataclasses.astuple(
+        dataclasses.replace(
+            x, applicant_name="", recipient_name="", recipient_address="", recipient_phone=""
+        )
+    )
 
 
 def _said(d: ReportDossier) -> tuple[Any, ...]:

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
 from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.privacy import scrub_free_text
 from tthc_desk.domain.registers import LateRow, late_counts
 from tthc_desk.domain.text import nfc
 from tthc_desk.printing import body, forms, heading, layout, registers, signatures
@@ -91,7 +92,7 @@ def row_values(t: FormTemplate, index: int, row: LateRow) -> dict[str, str]:
         "due": registers.cell_moment(row.due_at),
         "settled": registers.cell_moment(row.settled_at) or t.text("cells.open"),
         "late_days": str(row.late_working_days),
-        "reason": nfc(row.reason) or t.text("cells.no_reason"),
+        "reason": scrub_free_text(nfc(row.reason)) or t.text("cells.no_reason"),
         "unit": nfc(row.responsible_unit),
         "letter": letter,
     }

@@ -26,6 +26,7 @@ from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.recovery_service import RecoveryService
 from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.report_service import ReportService
+from tthc_desk.services.retention_service import RetentionService
 from tthc_desk.services.settings_service import SettingsService
 from tthc_desk.sync.credentials import CredentialStore, KeyringStore
 
@@ -54,6 +55,7 @@ class Services:
     journal: JournalService
     health: HealthService
     recovery: RecoveryService
+    retention: RetentionService
 
     def close(self) -> None:
         self.db.dispose()
@@ -148,6 +150,7 @@ def open_services(
         journal,
         HealthService(db, clock),
         RecoveryService(folder, db, settings, accounts, clock, template_dir=paths.template_dir),
+        RetentionService(paths, settings, outbox, accounts, clock),
     )
     if seed:
         catalog.ensure_starter()

@@ -11,6 +11,8 @@
 - the database file itself (``HealthService``): a quick check bounded in time at start-up, the
   full ``integrity_check`` once a day on a low-priority thread; a damaged file stops writes and
   the window says so to everyone.
+- the old files of ``reports/`` and ``output/`` removed by the retention setting, once at
+  start-up, on a low-priority thread (a walk of two folders; unsent reports always stay).
 
 Results come back as signals; the window shows them. The jobs that write (the drafts, the
 weekly report and its upload) run as the system identity (``SYSTEM``) inside their worker
@@ -77,6 +79,7 @@ class BackgroundWork(QObject):
         self.run_report_schedule()
         self.check_integrity()
         self.check_database()
+        self.clean_old_files()
         self._scan_timer.start()
         self._counts_timer.start()
 
@@ -162,6 +165,26 @@ class BackgroundWork(QObject):
         # Not on the writer thread: on a large office the figures take seconds, and a clerk's
         # save must not wait for them (the schedule's own writes are two short transactions).
         self._runner.run(build, built, _log_failure, label=self.tr("Lập báo cáo tuần"))
+
+    # -- old files ------------------------------------------------------------------------------
+    def clean_old_files(self) -> None:
+        """Remove the reports and generated files past their time, as the system."""
+        accounts, retention = self._services.accounts, self._services.retention
+
+        def clean() -> object:
+            with accounts.acting_as(SYSTEM):
+                return retention.cleanup()
+
+        def failed(exc: BaseException) -> None:
+            # A bad setting or a locked file: logged; the administrator sees the setting in the
+            # settings dialog, and the next start tries again.
+            log.warning("Dọn tệp cũ không thành công: %s", exc)
+
+        # Not on the writer thread: it is file work, and its one write (the journal's note of
+        # what went) is a short transaction.
+        self._runner.run(
+            clean, lambda _result: None, failed, low_priority=True, label=self.tr("Dọn tệp cũ")
+        )
 
     # -- the journal ----------------------------------------------------------------------------
     def check_integrity(self) -> None:

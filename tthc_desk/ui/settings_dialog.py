@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.domain.errors import Problem, TthcError, ValidationError
 from tthc_desk.domain.office import OfficeHours, OfficeProfile
+from tthc_desk.domain.privacy import MAX_DAYS, Retention
 from tthc_desk.domain.text import collapse_spaces, format_long_date
 from tthc_desk.services.container import Services
 from tthc_desk.services.settings_service import normalise_office, validate_hours, validate_office
@@ -133,7 +134,24 @@ class SettingsDialog(QDialog):
         )
         self.ledger_check = QCheckBox(self.tr("Mỗi năm mở một quyển sổ theo dõi mới"))
         form.addRow("", self.ledger_check)
+        # How long the app's own folders keep their files (domain.privacy; 0: for ever).
+        self.reports_days_spin, self.output_days_spin = self._days_spin(), self._days_spin()
+        form.addRow(
+            self.tr("Giữ báo cáo đã gửi (thư mục reports)"),
+            self._register("reports_days", self.reports_days_spin),
+        )
+        form.addRow(
+            self.tr("Giữ tệp in, tệp xuất (thư mục output)"),
+            self._register("output_days", self.output_days_spin),
+        )
         return page
+
+    def _days_spin(self) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(0, MAX_DAYS)
+        spin.setSuffix(self.tr(" ngày"))
+        spin.setSpecialValueText(self.tr("Giữ mãi"))
+        return spin
 
     def _build_units_tab(self) -> QWidget:
         page = QWidget()
@@ -180,6 +198,12 @@ class SettingsDialog(QDialog):
         for unit in self._profile.units:
             self._append_unit(unit)
         self.hours_form.set_hours(settings.hours())
+        try:
+            retention = self._services.retention.retention()
+        except ValidationError:  # a damaged value: the defaults are shown, Save repairs it
+            retention = Retention()
+        self.reports_days_spin.setValue(retention.reports_days)
+        self.output_days_spin.setValue(retention.output_days)
         self._update_preview()
 
     def _append_unit(self, name: str) -> QListWidgetItem:
@@ -244,6 +268,9 @@ class SettingsDialog(QDialog):
         try:
             settings.save_office(profile)
             settings.save_hours(hours)
+            self._services.retention.save(
+                self.reports_days_spin.value(), self.output_days_spin.value()
+            )
         except ValidationError as exc:
             self._show_problems(exc)
             return False
