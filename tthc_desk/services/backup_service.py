@@ -98,7 +98,9 @@ class BackupInfo:
     def verdict(self) -> str:
         if self.verified is None:
             return "chưa kiểm tra"
-        return "đạt" if self.verified else f"KHÔNG ĐẠT: {self.reason}"
+        if not self.verified:
+            return f"KHÔNG ĐẠT: {self.reason}"
+        return "đạt" if self.encrypted else "đạt (không mã hóa: cơ sở dữ liệu mẫu)"
 
 
 @dataclass(frozen=True)
