@@ -124,3 +124,21 @@ def test_restore_onto_a_new_pc_with_the_recovery_key_file(
     )
     assert code == 0, err
     assert new.dossier_count() == 1
+
+
+def test_settings_and_an_unreachable_destination(run: Cli, tmp_path: Path) -> None:
+    usb = tmp_path / "usb-chua-cam"
+    line = assert_one_line_error(
+        *run("backup", "settings", "--destination", str(usb), user="cuong")
+    )
+    assert "Quản trị" in line
+    code, out, err = run(
+        "backup", "settings", "--destination", str(usb), "--daily-at", "16:30", user="quantri"
+    )
+    assert code == 0, err
+    assert f"Nơi sao lưu thứ hai: {usb}" in out and "16:30" in out
+    code, out, err = run("backup", user=None)
+    assert code == 0 and "không chép được" in err and str(usb) in err
+    assert Path(out.strip().splitlines()[-1]).is_file()
+    code, out, err = run("backup", "settings", "--daily-at", "25:00", user="quantri")
+    assert "HH:MM" in assert_one_line_error(code, out, err)

@@ -39,7 +39,7 @@ from tthc_desk.domain.recovery_key import parse_key
 from tthc_desk.paths import AppPaths
 
 if TYPE_CHECKING:
-    from tthc_desk.services.backup_service import BackupInfo
+    from tthc_desk.services.backup_service import BackupInfo, BackupSettings
     from tthc_desk.services.container import Services
     from tthc_desk.services.data_folder import DataFolder
     from tthc_desk.services.journal_service import JournalKeys
@@ -76,6 +76,26 @@ def add_parsers(tree: CommandTree) -> None:
         help="tệp chứa khóa khôi phục (khi máy này không có khóa của cơ sở dữ liệu)",
     )
     q.set_defaults(offline=_verify, identity=Identity.NOBODY)
+    q = sub.leaf(
+        "settings",
+        "xem hoặc đặt cách sao lưu: nơi sao lưu thứ hai, giờ sao lưu hằng ngày, số bản giữ lại",
+    )
+    q.add_argument(
+        "--destination",
+        metavar="THƯ_MỤC",
+        action="append",
+        default=None,
+        help="nơi sao lưu thứ hai (ổ USB, thư mục mạng); nhắc lại để thêm nơi; thay danh sách cũ",
+    )
+    q.add_argument("--no-destinations", action="store_true", help="bỏ mọi nơi sao lưu thứ hai")
+    q.add_argument("--daily-at", metavar="HH:MM", help="giờ sao lưu tự động hằng ngày")
+    for name, what in (("daily", "ngày"), ("weekly", "tuần"), ("monthly", "tháng")):
+        q.add_argument(f"--keep-{name}", metavar="SỐ", type=int, help=f"số bản giữ lại theo {what}")
+    q.add_argument(
+        "--automatic",
+        choices=["on", "off"],
+        help="bật/tắt sao lưu tự động (hằng ngày và lần mở đầu tiên trong ngày)",
+    )
     r = tree.leaf(
         "restore",
         "khôi phục dữ liệu từ một bản sao lưu (chỉ người Quản trị)",
@@ -135,6 +155,51 @@ def _backup(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         else:
             warn(f"không chép được bản sao lưu vào “{c.destination}”: {c.reason}.")
     print(str(run.backup.path), file=out)
+    return EXIT_OK
+
+
+def _settings_lines(s: BackupSettings) -> list[str]:
+    r = s.retention
+    return [
+        "Nơi sao lưu thứ hai: " + ("; ".join(s.destinations) or "(không có)"),
+        f"Sao lưu tự động: {'bật' if s.automatic else 'tắt'}, hằng ngày lúc {s.daily_at:%H:%M} "
+        "và lần mở phần mềm đầu tiên trong ngày",
+        f"Giữ lại: {r.daily} bản theo ngày, {r.weekly} theo tuần, {r.monthly} theo tháng",
+    ]
+
+
+def _settings(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    from dataclasses import replace
+
+    from tthc_desk.domain.backup import Retention, parse_daily_time
+
+    current = svc.backups.settings()
+    changed = current
+    if args.no_destinations:
+        changed = replace(changed, destinations=())
+    if args.destination:
+        folders = tuple(str(Path(d).expanduser().resolve()) for d in args.destination)
+        changed = replace(changed, destinations=folders)
+    if args.daily_at:
+        try:
+            changed = replace(changed, daily_at=parse_daily_time(args.daily_at))
+        except ValueError as e:
+            raise CliError(str(e)) from None
+    r = changed.retention
+    changed = replace(
+        changed,
+        retention=Retention(
+            r.daily if args.keep_daily is None else args.keep_daily,
+            r.weekly if args.keep_weekly is None else args.keep_weekly,
+            r.monthly if args.keep_monthly is None else args.keep_monthly,
+        ),
+    )
+    if args.automatic:
+        changed = replace(changed, automatic=args.automatic == "on")
+    if changed != current:
+        changed = svc.backups.save_settings(changed)
+    for line in _settings_lines(changed):
+        print(line, file=out)
     return EXIT_OK
 
 
@@ -211,4 +276,10 @@ def _restore(args: argparse.Namespace, paths: AppPaths, clock: Clock | None, out
     return EXIT_OK
 
 
-COMMANDS: dict[str, Command] = {"backup": _backup}
+def _run_backup(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    if getattr(args, "backup_command", None) == "settings":
+        return _settings(args, svc, out)
+    return _backup(args, svc, out)
+
+
+COMMANDS: dict[str, Command] = {"backup": _run_backup}
