@@ -44,6 +44,7 @@ from tthc_desk.cli.args import (
     CliError,
     Command,
     CommandTree,
+    Identity,
     Parser,
     UsageError,
     app_paths,
@@ -141,6 +142,11 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
         return gui(paths, clock, demo)
     offline = getattr(args, "offline", None)
     if offline is not None:  # restore, verify a file: the database may be missing or damaged
+        if args.identity is Identity.NOBODY and args.login_user:
+            raise CliError(
+                f"Lệnh {args.command_name} không cần đăng nhập: bỏ --user {args.login_user} "
+                "trước tên lệnh."
+            )
         return int(offline(args, paths, clock, sys.stdout))
     from tthc_desk.services.container import open_services
 
