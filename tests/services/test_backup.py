@@ -22,7 +22,7 @@ from tests.conftest import TEST_PASSWORD, make_draft, open_test_services
 from tests.db.test_encryption import PEOPLE, _leaks
 from tthc_desk.db import files, sqlite
 from tthc_desk.domain.access import SYSTEM
-from tthc_desk.domain.backup import Level, Retention
+from tthc_desk.domain.backup import BackupLevel, Retention
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.errors import DatabaseMissingError, ForbiddenError, LoginError
 from tthc_desk.domain.recovery_key import format_key, parse_key
@@ -81,7 +81,7 @@ def test_backup_is_verified_listed_and_holds_no_personal_data(
         assert svc.backups.verify(b.path).ok
         sidecar = json.loads(b.path.with_suffix(".json").read_text(encoding="utf-8"))
         assert sidecar["verified"] is True and sidecar["newest_received"].startswith("2026-03-02")
-        assert svc.backups.status().level is Level.OK
+        assert svc.backups.status().level is BackupLevel.OK
     finally:
         svc.close()
     assert files.inspect_file(b.path) is files.FileState.SEALED
@@ -150,9 +150,9 @@ def test_a_backup_that_fails_verification_is_retried_then_flagged(
         assert svc.backups.list_backups() == []
         assert list(AppPaths(data_dir).backup_dir.glob("*.part")) == []
         status = svc.backups.status()
-        assert status.level is Level.ALERT
+        assert status.level is BackupLevel.ALERT
         assert svc.backups.run().ok  # the third check passes
-        assert svc.backups.status().level is Level.OK
+        assert svc.backups.status().level is BackupLevel.OK
     finally:
         svc.close()
 
@@ -196,11 +196,11 @@ def test_an_unreachable_second_destination_is_recorded_and_turns_the_status_red(
         assert copy.read_bytes() == run.backup.path.read_bytes()  # type: ignore[union-attr]
         assert copy.with_suffix(".json").exists()
         status = svc.backups.status()
-        assert status.level is Level.ALERT and str(gone) in status.sentence
+        assert status.level is BackupLevel.ALERT and str(gone) in status.sentence
         assert len(svc.backups.list_backups()) == 2  # the data folder's and the USB drive's
         gone.mkdir()
         svc.backups.run()
-        assert svc.backups.status().level is Level.OK
+        assert svc.backups.status().level is BackupLevel.OK
     finally:
         svc.close()
     assert _leaks(usb) == []
@@ -217,9 +217,9 @@ def test_schedule_first_start_of_the_day_and_daily_time(data_dir: Path, clock: F
         assert svc.backups.due()
         assert svc.backups.run_if_due() is not None
         clock.set(NOW + timedelta(days=3))
-        assert svc.backups.status().level is Level.WARN
+        assert svc.backups.status().level is BackupLevel.WARN
         clock.set(NOW + timedelta(days=8))
-        assert svc.backups.status().level is Level.ALERT
+        assert svc.backups.status().level is BackupLevel.ALERT
     finally:
         svc.close()
 

@@ -112,7 +112,7 @@ def due(now: datetime, last_attempt: datetime | None, daily_at: time = DEFAULT_D
     return now >= today_at > last_attempt
 
 
-class Level(enum.StrEnum):
+class BackupLevel(enum.StrEnum):
     OK = "ok"
     WARN = "warn"  # yellow
     ALERT = "alert"  # red
@@ -122,7 +122,7 @@ class Level(enum.StrEnum):
 class Freshness:
     """How the main window shows the backups: a colour and one sentence."""
 
-    level: Level
+    level: BackupLevel
     sentence: str
     last_verified_at: datetime | None = None
     age_days: int | None = None
@@ -139,7 +139,7 @@ def freshness(
     or when a second destination could not be written at the last run."""
     missed = list(unreachable)
     if last_verified_at is None:
-        return Freshness(Level.ALERT, "Chưa có bản sao lưu nào được kiểm tra đạt.")
+        return Freshness(BackupLevel.ALERT, "Chưa có bản sao lưu nào được kiểm tra đạt.")
     age = now - last_verified_at
     days = max(age.days, 0)
     when = f"{last_verified_at:%H:%M} ngày {last_verified_at:%d/%m/%Y}"
@@ -147,17 +147,17 @@ def freshness(
         sentence = f"Bản sao lưu gần nhất lúc {when}, đã kiểm tra đạt."
     else:
         sentence = f"Bản sao lưu gần nhất lúc {when} ({days} ngày trước), đã kiểm tra đạt."
-    level = Level.OK
+    level = BackupLevel.OK
     if age >= timedelta(days=WARN_AFTER_DAYS):
-        level = Level.WARN
+        level = BackupLevel.WARN
         sentence += " Đã lâu chưa sao lưu: hãy sao lưu ngay."
     if age >= timedelta(days=ALERT_AFTER_DAYS):
-        level = Level.ALERT
+        level = BackupLevel.ALERT
     if last_failed:
-        level = Level.ALERT
+        level = BackupLevel.ALERT
         sentence += " Lần sao lưu gần nhất không đạt kiểm tra."
     if missed:
-        level = Level.ALERT
+        level = BackupLevel.ALERT
         sentence += " Lần sao lưu gần nhất không ghi được vào: " + "; ".join(missed) + "."
     return Freshness(level, sentence, last_verified_at, days)
 

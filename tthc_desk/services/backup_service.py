@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from tthc_desk.db import files, sqlite
-from tthc_desk.db.backups import BackupMethod, FileCheck, SqliteBackup, sha256_file, write_json
+from tthc_desk.db.backups import (
+    BackupMethod,
+    FileCheck,
+    Snapshot,
+    SqliteBackup,
+    sha256_file,
+    write_json,
+)
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.access import SYSTEM, Right
 from tthc_desk.domain.backup import (
@@ -261,13 +268,7 @@ def verify_file(
         expected = info.counts
     if info is not None and info.sha256 and sha256_file(path) != info.sha256:
         return Verification(False, "nội dung tệp khác với lúc sao lưu (mã kiểm tra SHA-256)."), None
-    result: FileCheck | None = None
-    used: bytes | None = None
-    for key in list(keys) or [None]:
-        result, used = m.check(path, key, expected), key
-        if result.ok or not result.reason.startswith("Không mở được"):
-            break
-    assert result is not None
+    result, used = _open_with_any(m, path, keys, expected)
     if not result.ok:
         return Verification(False, _lower_first(result.reason), {}, result.encrypted), None
     use = used if result.encrypted else None
@@ -275,6 +276,18 @@ def verify_file(
     if problem:
         return Verification(False, problem, result.counts, result.encrypted), None
     return Verification(True, "", result.counts, result.encrypted, entries), use
+
+
+def _open_with_any(
+    method: BackupMethod, path: Path, keys: Iterable[bytes | None], expected: dict[str, int] | None
+) -> tuple[FileCheck, bytes | None]:
+    """The storage engine's check with the first of ``keys`` that opens the file."""
+    result, used = FileCheck(False, "Không mở được bản sao lưu."), None
+    for key in list(keys) or [None]:
+        result, used = method.check(path, key, expected), key
+        if result.ok or not result.reason.startswith("Không mở được"):
+            break
+    return result, used
 
 
 def _lower_first(text: str) -> str:
@@ -515,34 +528,38 @@ class BackupService:
             snap = method.copy(part)
             sqlite.fsync_file(part)
             check, _ = verify_file(part, [self._db.key], self._journal_keys, snap.counts, method)
-            verified_at = self._clock.now()
-            sidecar = {
-                "created_at": at.isoformat(timespec="seconds"),
-                "office": office,
-                "kind": kind.value,
-                "encrypted": self._db.encrypted,
-                "schema_revision": snap.schema_revision,
-                "counts": snap.counts,
-                "dossiers": snap.dossiers,
-                "newest_received": snap.newest_received,
-                "size": part.stat().st_size,
-                "sha256": sha256_file(part) if check.ok else "",
-                "verified": check.ok,
-                "verified_at": verified_at.isoformat(timespec="seconds"),
-                "reason": check.reason,
-            }
             if not check.ok:
                 log.error("Backup %s failed its verification: %s", target, check.reason)
                 return BackupInfo(
                     target, 0, at, office, kind.value, verified=False, reason=check.reason
                 )
-            write_json(sidecar_of(target), sidecar)
+            write_json(sidecar_of(target), self._sidecar(part, snap, office, at, kind))
             os.replace(part, target)
             sqlite.fsync_dir(folder)
         finally:
             files.remove_with_sides(part)
         log.info("Backup %s written and verified", target)
         return read_info(target)
+
+    def _sidecar(
+        self, part: Path, snap: Snapshot, office: str, at: datetime, kind: BackupKind
+    ) -> dict[str, Any]:
+        """What the sidecar of a verified backup says (no personal data)."""
+        return {
+            "created_at": at.isoformat(timespec="seconds"),
+            "office": office,
+            "kind": kind.value,
+            "encrypted": self._db.encrypted,
+            "schema_revision": snap.schema_revision,
+            "counts": snap.counts,
+            "dossiers": snap.dossiers,
+            "newest_received": snap.newest_received,
+            "size": part.stat().st_size,
+            "sha256": sha256_file(part),
+            "verified": True,
+            "verified_at": self._clock.now().isoformat(timespec="seconds"),
+            "reason": "",
+        }
 
     def _copy_to(self, backup: BackupInfo, folder: Path) -> CopyOutcome:
         """A byte copy of the verified backup at a second destination, read back and compared."""
