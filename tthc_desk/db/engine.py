@@ -165,7 +165,6 @@ class Database:
         head = m.head_revision()
         if current == head:
             return None
-        backup = None
         made = None
         if current is not None and self.file_path and self.file_path.exists():
             if backup is not None:

@@ -36,11 +36,11 @@ def key_pragma(key: bytes) -> str:
 
 def apply_key(conn: Any, key: bytes | None) -> None:
     """Key a fresh DB-API connection; must come before anything else reads the file."""
+    if key is not None:
+        conn.execute(key_pragma(key))
     # SQLCipher prints a page that fails its HMAC (a damaged or tampered file) on stderr by
     # itself; the software says it once, in Vietnamese, through its own errors instead.
     conn.execute("PRAGMA cipher_log_level = NONE")
-    if key is not None:
-        conn.execute(key_pragma(key))
 
 
 def connect(path: Path | str, key: bytes | None = None, *, readonly: bool = False) -> Any:
