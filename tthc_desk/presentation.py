@@ -22,6 +22,7 @@ from typing import NamedTuple, TypeVar
 
 from tthc_desk.domain import naming
 from tthc_desk.domain.access import Right, Role
+from tthc_desk.domain.backup import BackupKind, BackupLevel
 from tthc_desk.domain.calendar import DayKind
 from tthc_desk.domain.corrections import CorrectableField
 from tthc_desk.domain.deadlines import DeadlineView
@@ -174,7 +175,8 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         Right.CALENDAR: QT_TRANSLATE_NOOP("Right", "Sửa lịch làm việc"),
         Right.ACCOUNTS: QT_TRANSLATE_NOOP("Right", "Quản lý tài khoản"),
         Right.DESTINATIONS: QT_TRANSLATE_NOOP("Right", "Sửa nơi nhận báo cáo"),
-        Right.BACKUP: QT_TRANSLATE_NOOP("Right", "Sao lưu, khôi phục"),
+        Right.BACKUP: QT_TRANSLATE_NOOP("Right", "Sao lưu dữ liệu"),
+        Right.RESTORE: QT_TRANSLATE_NOOP("Right", "Khôi phục dữ liệu từ bản sao lưu"),
         Right.RECOVERY_KEY: QT_TRANSLATE_NOOP("Right", "In phiếu khóa khôi phục dữ liệu"),
         Right.CLEANUP: QT_TRANSLATE_NOOP("Right", "Dọn tệp cũ"),
         Right.VIEW_JOURNAL: QT_TRANSLATE_NOOP("Right", "Xem nhật ký"),
@@ -276,6 +278,16 @@ _LABELS[JournalKind] = {
     JournalKind.UNLOCK: QT_TRANSLATE_NOOP("JournalKind", "Mở khóa màn hình"),
     JournalKind.PASSWORD: QT_TRANSLATE_NOOP("JournalKind", "Đổi mật khẩu"),
     JournalKind.VERIFY: QT_TRANSLATE_NOOP("JournalKind", "Kiểm tra toàn vẹn"),
+}
+_LABELS[BackupKind] = {
+    BackupKind.MANUAL: QT_TRANSLATE_NOOP("BackupKind", "Sao lưu ngay"),
+    BackupKind.AUTO: QT_TRANSLATE_NOOP("BackupKind", "Sao lưu tự động"),
+    BackupKind.UPGRADE: QT_TRANSLATE_NOOP("BackupKind", "Trước khi nâng cấp"),
+}
+_LABELS[BackupLevel] = {
+    BackupLevel.OK: QT_TRANSLATE_NOOP("BackupLevel", "Đã sao lưu"),
+    BackupLevel.WARN: QT_TRANSLATE_NOOP("BackupLevel", "Cần sao lưu"),
+    BackupLevel.ALERT: QT_TRANSLATE_NOOP("BackupLevel", "Sao lưu có vấn đề"),
 }
 _LABELS[ProblemKind] = {
     ProblemKind.CHAIN: QT_TRANSLATE_NOOP("ProblemKind", "Mục nhật ký bị sửa"),

@@ -29,6 +29,7 @@ from pathlib import Path
 from tthc_desk.cli import (
     accounts,
     admin,
+    backup,
     cleanup,
     dossiers,
     forms,
@@ -45,6 +46,7 @@ from tthc_desk.cli.args import (
     CliError,
     Command,
     CommandTree,
+    Identity,
     Parser,
     UsageError,
     app_paths,
@@ -78,6 +80,7 @@ _GROUPS = (
     journal,
     recovery_key,
     cleanup,
+    backup,
 )
 
 #: Every command, by the name given on the command line.
@@ -156,6 +159,14 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
             )
         # With demo=True the GUI seeds the demo database once (demo_service.ensure_demo).
         return gui(paths, clock, demo)
+    offline = getattr(args, "offline", None)
+    if offline is not None:  # restore, verify a file: the database may be missing or damaged
+        if args.identity is Identity.NOBODY and args.login_user:
+            raise CliError(
+                f"Lệnh {args.command_name} không cần đăng nhập: bỏ --user {args.login_user} "
+                "trước tên lệnh."
+            )
+        return int(offline(args, paths, clock, sys.stdout))
     from tthc_desk.services.container import open_services
 
     services = open_services(paths, clock or SystemClock(), demo=demo)

@@ -44,7 +44,8 @@ class Right(StrEnum):
     CALENDAR = "calendar"  # the working calendar
     ACCOUNTS = "accounts"  # add, disable, reset accounts and their roles
     DESTINATIONS = "destinations"  # where reports are sent, and its password
-    BACKUP = "backup"  # back up and restore
+    BACKUP = "backup"  # take a backup, its settings (destinations, time, retention)
+    RESTORE = "restore"  # replace the database with a backup
     RECOVERY_KEY = "recovery_key"  # print the recovery key sheet, check a copied recovery key
     CLEANUP = "cleanup"  # remove old reports and generated files from the app's folders
     VIEW_JOURNAL = "view_journal"  # read the journal
@@ -81,6 +82,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     # The key to all the data and every backup: the administrator only, never the system.
     Right.RECOVERY_KEY: _ADMIN,
     Right.CLEANUP: _ADMIN,
+    Right.RESTORE: _ADMIN,
     Right.VIEW_JOURNAL: _HEAD_OR_ADMIN,
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,
