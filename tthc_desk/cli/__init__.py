@@ -29,6 +29,7 @@ from pathlib import Path
 from tthc_desk.cli import (
     accounts,
     admin,
+    backup,
     dossiers,
     forms,
     journal,
@@ -64,7 +65,7 @@ GuiLauncher = Callable[[AppPaths, Clock | None, bool], int]
 
 # In the order of ``tthc-desk --help``: setting up, accounts, the counter, forms, after intake,
 # the post, reports, and sending them upward.
-_GROUPS = (admin, accounts, dossiers, forms, lifecycle, postal, reports, sync, journal)
+_GROUPS = (admin, accounts, dossiers, forms, lifecycle, postal, reports, sync, journal, backup)
 
 #: Every command, by the name given on the command line.
 COMMANDS: dict[str, Command] = {name: run for g in _GROUPS for name, run in g.COMMANDS.items()}
@@ -142,6 +143,9 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
             )
         # With demo=True the GUI seeds the demo database once (demo_service.ensure_demo).
         return gui(paths, clock, demo)
+    offline = getattr(args, "offline", None)
+    if offline is not None:  # restore, verify a file: the database may be missing or damaged
+        return int(offline(args, paths, clock, sys.stdout))
     from tthc_desk.services.container import open_services
 
     services = open_services(paths, clock or SystemClock(), demo=demo)

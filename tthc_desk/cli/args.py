@@ -45,6 +45,11 @@ MOMENT = '"YYYY-MM-DD HH:MM"'
 Command = Callable[[argparse.Namespace, "Services", TextIO], int]
 
 
+#: A command that must run without the database being opened (a restore, checking a backup
+#: file): ``(args, paths, clock, out) -> exit code``, set as the parser's default ``offline``.
+OfflineCommand = Callable[[argparse.Namespace, AppPaths, "Clock | None", TextIO], int]
+
+
 class CliError(TthcError):
     """A problem with the command line itself (a missing folder, a bad date)."""
 

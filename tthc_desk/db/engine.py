@@ -34,19 +34,33 @@ SCHEMA_HEAD = "0008"
 class Database:
     """Owns the engine and hands out short sessions, one per unit of work."""
 
-    def __init__(self, url: str, *, key: bytes | None = None, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, key: bytes | None = None, echo: bool = False, readonly: bool = False
+    ) -> None:
         """``key``: the 256-bit key of an encrypted SQLite database (SQLCipher), None for an
-        unencrypted one (the demo)."""
+        unencrypted one (the demo). ``readonly``: a SQLite file opened only to be read (a backup
+        being checked): nothing is written to it, not even its journal mode."""
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite and self.url.database and self.url.database != ":memory:":
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         self.dialect = Dialect.of(self.url.get_backend_name())
         self._key = key if self.is_sqlite else None
-        if self.is_sqlite:
+        writer: Engine
+        if self.is_sqlite and readonly:
+            target = Path(str(self.url.database))
+            self.engine = create_engine(
+                self.url,
+                echo=echo,
+                module=sqlite.dbapi,
+                creator=lambda: sqlite.dbapi.connect(f"file:{target.as_posix()}?mode=ro", uri=True),
+            )
+            sqlite.configure(self.engine, self._key, readonly=True)
+            writer = self.engine
+        elif self.is_sqlite:
             self.engine = create_engine(self.url, echo=echo, module=sqlite.dbapi)
             sqlite.configure(self.engine, self._key)
-            writer: Engine = self.engine.execution_options(**sqlite.writer_options())
+            writer = self.engine.execution_options(**sqlite.writer_options())
         else:
             self.engine = create_engine(self.url, echo=echo)
             writer = self.engine
@@ -188,8 +202,14 @@ class Database:
         self.engine.dispose()
 
     # -- migrations ---------------------------------------------------------------------------
-    def migrate(self, backup_dir: Path | None = None) -> Path | None:
-        """Bring the schema to the latest revision; copy an existing database aside first.
+    def migrate(
+        self,
+        backup_dir: Path | None = None,
+        backup: Callable[[str], Path] | None = None,
+    ) -> Path | None:
+        """Bring the schema to the latest revision; copy an existing database aside first
+        (``backup(current_revision)``: the backup service's verified backup; without it, a plain
+        consistent copy into ``backup_dir``).
 
         Returns the backup file, if one was made.
         """
@@ -202,10 +222,14 @@ class Database:
         if current == head:
             return None
         backup = None
+        made = None
         if current is not None and self.file_path and self.file_path.exists():
-            backup = self.backup_to((backup_dir or self.file_path.parent / "backups"), current)
+            if backup is not None:
+                made = backup(current)
+            else:
+                made = self.backup_to((backup_dir or self.file_path.parent / "backups"), current)
         m.upgrade(self.engine)
-        return backup
+        return made
 
     def schema_revision(self) -> str | None:
         """The stamped Alembic revision, read with plain SQL (None for a new database)."""

@@ -241,7 +241,7 @@ def snapshot(source: Path, key: bytes | None, target: Path) -> dict[str, int]:
         try:
             counts = table_counts(src)
             with part_file(target) as part:
-                sqlite.vacuum_into(src, part)
+                sqlite.copy_snapshot(src, part, key)
         finally:
             src.execute("COMMIT")
     return counts

@@ -36,6 +36,9 @@ def key_pragma(key: bytes) -> str:
 
 def apply_key(conn: Any, key: bytes | None) -> None:
     """Key a fresh DB-API connection; must come before anything else reads the file."""
+    # SQLCipher prints a page that fails its HMAC (a damaged or tampered file) on stderr by
+    # itself; the software says it once, in Vietnamese, through its own errors instead.
+    conn.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
         conn.execute(key_pragma(key))
 
@@ -52,8 +55,10 @@ def connect(path: Path | str, key: bytes | None = None, *, readonly: bool = Fals
     return conn
 
 
-def configure(engine: Engine, key: bytes | None = None) -> None:
-    """Key and pragmas on every new connection, and SQLAlchemy (not the driver) deciding BEGIN."""
+def configure(engine: Engine, key: bytes | None = None, *, readonly: bool = False) -> None:
+    """Key and pragmas on every new connection, and SQLAlchemy (not the driver) deciding BEGIN.
+
+    ``readonly``: a backup being checked; its file and journal mode are left as they are."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: object) -> None:
@@ -61,6 +66,11 @@ def configure(engine: Engine, key: bytes | None = None) -> None:
         dbapi_conn.isolation_level = None
         apply_key(dbapi_conn, key)
         cur = dbapi_conn.cursor()
+        if readonly:
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA temp_store=MEMORY")
+            cur.close()
+            return
         # WAL: readers (the dossier list) never block the writer at the counter, and a crash
         # mid-write leaves the last committed state intact. With a key, WAL frames are encrypted.
         cur.execute("PRAGMA journal_mode=WAL")
@@ -110,6 +120,21 @@ def fsync_dir(folder: Path) -> None:
 def vacuum_into(conn: Any, target: Path) -> None:
     """A consistent, compact copy of the open database (encrypted with its key, if any)."""
     conn.execute("VACUUM INTO ?", (str(target),))
+
+
+def copy_snapshot(conn: Any, target: Path, key: bytes | None) -> None:
+    """Copy the database of ``conn`` into the new file ``target`` with SQLite's backup API, in
+    one step: with ``conn`` inside a read transaction the copy is exactly the state that
+    transaction sees (``VACUUM INTO`` cannot run inside one). ``target`` gets the same key and
+    the rollback journal, so it opens read-only without a write-ahead log."""
+    dst = dbapi.connect(str(target))
+    try:
+        dst.isolation_level = None
+        apply_key(dst, key)
+        conn.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
 
 
 def backup_file(source: Path, target: Path, key: bytes | None = None) -> None:

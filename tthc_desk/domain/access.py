@@ -44,7 +44,8 @@ class Right(StrEnum):
     CALENDAR = "calendar"  # the working calendar
     ACCOUNTS = "accounts"  # add, disable, reset accounts and their roles
     DESTINATIONS = "destinations"  # where reports are sent, and its password
-    BACKUP = "backup"  # back up and restore
+    BACKUP = "backup"  # take a backup, its settings (destinations, time, retention)
+    RESTORE = "restore"  # replace the database with a backup
     VIEW_JOURNAL = "view_journal"  # read the journal
     VERIFY_JOURNAL = "verify_journal"  # check the data against the journal
     DEMO = "demo"  # generate sample dossiers
@@ -76,6 +77,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.ACCOUNTS: _ADMIN,
     Right.DESTINATIONS: _ADMIN,
     Right.BACKUP: _ADMIN,
+    Right.RESTORE: _ADMIN,
     Right.VIEW_JOURNAL: _HEAD_OR_ADMIN,
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,

@@ -11,6 +11,7 @@ from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.apology_service import ApologyService
+from tthc_desk.services.backup_service import BackupService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.data_folder import DataFolder
@@ -52,6 +53,7 @@ class Services:
     outbox: OutboxService
     journal: JournalService
     health: HealthService
+    backups: BackupService
 
     def close(self) -> None:
         self.db.dispose()
@@ -83,15 +85,18 @@ def open_services(
     credentials = credentials if credentials is not None else KeyringStore()
     folder = DataFolder(paths, KeyVault(credentials))
     db = folder.open(demo=demo, recovery_key=recovery_key)
+    accounts = AccountService(db, clock)
+    journal_keys = JournalKeys(credentials)
+    backups = BackupService(db, paths, accounts, clock, journal_keys)
     try:
-        backup = db.migrate(paths.backup_dir)
+        # Before an upgrade: a verified backup (the schema's revision in its name).
+        backup = db.migrate(paths.backup_dir, backups.before_upgrade if db.file_path else None)
     except Exception:
         db.dispose()
         raise
     if backup:
         log.info("Migrated the database; the previous copy is %s", backup)
-    accounts = AccountService(db, clock)
-    journal = JournalService(db, accounts, clock, JournalKeys(credentials))
+    journal = JournalService(db, accounts, clock, journal_keys)
     try:
         journal.start()
     except Exception:
@@ -145,6 +150,7 @@ def open_services(
         outbox,
         journal,
         HealthService(db, clock),
+        backups,
     )
     if seed:
         catalog.ensure_starter()

@@ -18,8 +18,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from tthc_desk.db import files
+from tthc_desk.db import backups, files
 from tthc_desk.db.engine import Database
 from tthc_desk.db.files import FileState
 from tthc_desk.domain.errors import (
@@ -98,6 +99,22 @@ class DataFolder:
         self.vault.save(key_name(state.database_id), key)
         self.save_state(state)
 
+    # -- restore -------------------------------------------------------------------------------
+    def after_restore(self, marker: dict[str, Any]) -> None:
+        """A restore's swap is done: the folder's key is the restored database's, and an office
+        is set up here (its loss would be a loss, never a new office)."""
+        state = self.state()
+        state.database_id = str(marker.get("database_id") or state.database_id)
+        state.demo = bool(marker.get("demo", False))
+        state.set_up = not state.demo
+        self.save_state(state)
+
+    def finish_restore(self) -> None:
+        """Finish (or drop) a restore that was cut off (``db.backups``), before opening."""
+        path = files.sqlite_file(self.paths.database_url)
+        if path is not None:
+            backups.finish_interrupted_restore(path, self.after_restore)
+
     # -- opening -------------------------------------------------------------------------------
     def open(
         self,
@@ -112,6 +129,7 @@ class DataFolder:
         path = files.sqlite_file(url)
         if path is None:  # PostgreSQL or an in-memory database: no file of ours to look after
             return Database(url)
+        self.finish_restore()
         state = self.state()
         key = recovery_key or self.key()
         files.finish_interrupted_conversion(path, key)

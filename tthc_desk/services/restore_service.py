@@ -1,0 +1,167 @@
+"""Restore: put a verified backup in place of the database, keeping the current one aside.
+
+Works without opening the current database through :func:`~tthc_desk.services.container.
+open_services`: a restore is needed most when that database is missing, empty or damaged, or on
+a new PC whose keyring is empty (the recovery key opens the backup then).
+
+Who may restore: an administrator **of the backup** — an active account with the Quản trị role
+in the backup being restored, whose password matches the one kept there. That backup's accounts
+are the ones in force after the restore, the rule does not depend on the current database being
+readable, and on a new PC it is the only list of accounts there is. (The check reads the backup
+only: a wrong password is not counted against the account, and the attempt is in the log.)
+
+Steps (:meth:`RestoreService.restore`): the backup is verified; copied next to the database as
+``tthc-desk.db.restoring``; that copy is verified again (structure, row counts equal to the
+backup's, the journal's chain); then the swap (:meth:`tthc_desk.db.backups.SqliteBackup.swap`)
+keeps the current database as ``backups/truoc-khoi-phuc-<time>.db`` (encrypted as it was, with
+its own key kept in the keyring) and renames the copy into place. A kill at any moment leaves a
+usable database: the next start finishes the swap or drops the unfinished copy
+(:meth:`tthc_desk.services.data_folder.DataFolder.finish_restore`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from tthc_desk.db.backups import Lost, SqliteBackup
+from tthc_desk.db.engine import Database
+from tthc_desk.domain.access import Actor, Right, Role, require
+from tthc_desk.domain.clock import Clock
+from tthc_desk.domain.errors import LoginError
+from tthc_desk.domain.text import nfc
+from tthc_desk.services.backup_service import (
+    BackupError,
+    BackupInfo,
+    Verification,
+    read_info,
+    verify_file,
+)
+from tthc_desk.services.data_folder import DataFolder, key_name
+from tthc_desk.services.journal_service import JournalKeys
+from tthc_desk.services.passwords import verify_password
+
+log = logging.getLogger(__name__)
+
+ASIDE_PREFIX = "truoc-khoi-phuc"
+
+
+@dataclass(frozen=True)
+class RestorePlan:
+    """What a restore of ``backup`` would do, shown before it is confirmed."""
+
+    backup: BackupInfo
+    check: Verification
+    key: bytes | None
+    lost: Lost
+
+    def lost_sentence(self) -> str:
+        if not self.lost.readable:
+            return (
+                "Không đọc được cơ sở dữ liệu hiện tại (không còn, hỏng hoặc không có khóa): "
+                "không biết những hồ sơ nào sẽ mất."
+            )
+        if not self.lost.count:
+            return "Không mất hồ sơ nào: mọi hồ sơ hiện có đều có trong bản sao lưu."
+        shown = ", ".join(self.lost.codes)
+        more = "" if len(self.lost.codes) == self.lost.count else " (các mã mới nhất)"
+        return (
+            f"Sẽ mất {self.lost.count} hồ sơ tiếp nhận sau thời điểm sao lưu{more}: {shown}. "
+            "Bản hiện tại vẫn được giữ lại trong thư mục sao lưu."
+        )
+
+
+@dataclass(frozen=True)
+class RestoreOutcome:
+    database: Path
+    aside: Path | None  # the database that was replaced (None: there was none)
+
+
+class RestoreService:
+    def __init__(self, folder: DataFolder, clock: Clock, journal_keys: JournalKeys) -> None:
+        self._folder = folder
+        self._paths = folder.paths
+        self._clock = clock
+        self._journal_keys = journal_keys
+
+    def _method(self) -> SqliteBackup:
+        path = self._paths.database_file
+        return SqliteBackup(path, self._folder.key())
+
+    def plan(self, backup: Path, recovery_key: bytes | None = None) -> RestorePlan:
+        """Verify ``backup`` (with the recovery key, else this PC's key) and say what a restore
+        would lose; raises :class:`BackupError` when the backup is not sound."""
+        if not backup.is_file():
+            raise BackupError(f"Không tìm thấy tệp sao lưu “{backup}”.")
+        keys = [k for k in (recovery_key, self._folder.key()) if k is not None]
+        check, key = verify_file(backup, keys, self._journal_keys)
+        if not check.ok:
+            raise BackupError(f"Không khôi phục từ “{backup}”: {check.reason}")
+        lost = self._method().lost_by_restoring(backup, key)
+        return RestorePlan(read_info(backup), check, key, lost)
+
+    def authorise(self, plan: RestorePlan, username: str, password: str) -> Actor:
+        """The administrator of the backup (see the module) who asks for the restore."""
+        username = nfc(username).strip().lower()
+        db = Database(f"sqlite:///{plan.backup.path}", key=plan.key, readonly=True)
+        try:
+            with db.read() as uow:
+                account = uow.accounts.get(username)
+                stored = uow.accounts.password_hash(username) if account else None
+        finally:
+            db.dispose()
+        if account is None or not account.active or not verify_password(stored, password):
+            log.warning("Restore refused: wrong user or password for %s", username)
+            raise LoginError(
+                "Sai tên đăng nhập hoặc mật khẩu (so với các tài khoản trong bản sao lưu), hoặc "
+                "tài khoản đã bị khóa."
+            )
+        actor = account.actor()
+        if Role.ADMIN not in actor.roles:
+            require(actor, Right.RESTORE, "khôi phục dữ liệu")
+        return actor
+
+    def restore(self, plan: RestorePlan, actor: Actor) -> RestoreOutcome:
+        """Replace the database with the backup of ``plan`` (see the module for the steps).
+        No connection to the database may be open (close the services first)."""
+        require(actor, Right.RESTORE, "khôi phục dữ liệu")
+        method = self._method()
+        path = self._paths.database_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = method.stage(plan.backup.path)
+        check, _ = verify_file(
+            staged, [plan.key], self._journal_keys, plan.check.counts or None, method
+        )
+        if not check.ok:
+            staged.unlink(missing_ok=True)
+            raise BackupError(f"Bản chép để khôi phục không đạt kiểm tra: {check.reason}")
+        state = self._folder.state()
+        database_id = state.database_id
+        if plan.key is not None and plan.key != self._folder.key():
+            # A new name for the restored database's key: the one replaced keeps its own key
+            # (its copy aside needs it), and nothing changes until the swap is under way.
+            database_id = uuid.uuid4().hex
+            self._folder.vault.save(key_name(database_id), plan.key)
+        stamp = self._clock.now().strftime("%Y%m%d-%H%M%S")
+        aside = self._paths.backup_dir / f"{ASIDE_PREFIX}-{stamp}.db"
+        had = path.exists()
+        method.swap(
+            aside,
+            {
+                "database_id": database_id,
+                "demo": plan.key is None and state.demo,
+                "backup": plan.backup.path.name,
+                "by": actor.username,
+                "at": self._clock.now().isoformat(timespec="seconds"),
+            },
+            self._folder.after_restore,
+        )
+        log.info(
+            "Restored %s by %s; previous database: %s",
+            plan.backup.path,
+            actor.username,
+            aside if had else "none",
+        )
+        return RestoreOutcome(path, aside if had else None)
