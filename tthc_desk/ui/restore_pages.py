@@ -309,6 +309,7 @@ class ConfirmPage(QWizardPage):
         super().__init__()
         self._state = state
         self.setTitle(self.tr("Xác nhận khôi phục"))
+        self.setSubTitle(self.tr("Đọc kỹ trước khi khôi phục: việc này thay toàn bộ dữ liệu."))
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("&Khôi phục"))
         self.sentence_label = QLabel()
         self.sentence_label.setObjectName("confirmSentence")
@@ -347,6 +348,7 @@ class DonePage(QWizardPage):
         super().__init__()
         self._state = state
         self.setTitle(self.tr("Đã khôi phục dữ liệu"))
+        self.setSubTitle(self.tr("Phần mềm cần mở lại để dùng dữ liệu vừa khôi phục."))
         self.setFinalPage(True)
         self.text_label = QLabel()
         self.text_label.setObjectName("doneText")
