@@ -30,6 +30,11 @@ class KeyVault:
         self._credentials = credentials
         self._folder = folder or key_dir()
 
+    @property
+    def credentials(self) -> CredentialStore:
+        """The store the keys are kept in (a restore builds its journal keys on the same)."""
+        return self._credentials
+
     @staticmethod
     def file_name(name: str) -> str:
         return name.replace(":", "-") + ".key"

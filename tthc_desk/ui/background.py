@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from tthc_desk.domain.access import SYSTEM
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.lifecycle import LetterStatus
+from tthc_desk.services.backup_service import BackupRun
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts
 from tthc_desk.services.health_service import HealthReport
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 
 SCAN_INTERVAL_MS = 60 * 60 * 1000  # rules.md: apology drafts at least hourly while the app runs
 COUNTS_INTERVAL_MS = 5 * 60 * 1000
+BACKUP_INTERVAL_MS = 5 * 60 * 1000  # the daily time is met within a few minutes
+# The first start of the day's backup waits a minute: the first screens come first.
+BACKUP_START_DELAY_MS = 60 * 1000
 FULL_CHECK_EVERY = timedelta(hours=24)
 
 
@@ -55,6 +59,8 @@ class BackgroundWork(QObject):
     uploads_done = Signal()
     integrity_checked = Signal(object)
     database_checked = Signal(object)
+    backup_ran = Signal(object)  # the BackupRun, or None when no backup was due
+    backup_failed = Signal(str)  # the reason, in Vietnamese
 
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QObject | None = None
@@ -71,6 +77,16 @@ class BackgroundWork(QObject):
         self._closing = threading.Event()  # asks a full check under way to stop
         self._full_running = False
         self._file_check_running = False
+        #: Held while a backup is taken (the automatic one here, *Sao lưu ngay* in the dialog).
+        self.backup_lock = threading.Lock()
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
+        self._backup_timer.timeout.connect(self.run_backup_schedule)
+        self._backup_start = QTimer(self)
+        self._backup_start.setSingleShot(True)
+        self._backup_start.setInterval(BACKUP_START_DELAY_MS)
+        self._backup_start.timeout.connect(self.run_backup_schedule)
+        self._backup_running = False
 
     def start(self) -> None:
         """Once the window shows: scan, count with the summary, the weekly report, the quick
@@ -82,10 +98,14 @@ class BackgroundWork(QObject):
         self.clean_old_files()
         self._scan_timer.start()
         self._counts_timer.start()
+        self._backup_start.start()
+        self._backup_timer.start()
 
     def stop(self) -> None:
         self._scan_timer.stop()
         self._counts_timer.stop()
+        self._backup_timer.stop()
+        self._backup_start.stop()
         self._closing.set()
 
     def _on_scan_timer_timeout(self) -> None:
@@ -310,6 +330,34 @@ class BackgroundWork(QObject):
             low_priority=True,
             label=self.tr("Kiểm tra toàn bộ tệp cơ sở dữ liệu"),
         )
+
+    # -- the automatic backup -------------------------------------------------------------------
+    def run_backup_schedule(self) -> None:
+        """Take the automatic backup when it is due (first start of the day, the daily time)."""
+        if self._backup_running or self._closing.is_set():
+            return
+        backups, lock = self._services.backups, self.backup_lock
+
+        def work() -> BackupRun | None:
+            if not lock.acquire(blocking=False):  # *Sao lưu ngay* is taking one right now
+                return None
+            try:
+                return backups.run_if_due()
+            finally:
+                lock.release()
+
+        def done(run: BackupRun | None) -> None:
+            self._backup_running = False
+            self.backup_ran.emit(run)
+
+        def failed(exc: BaseException) -> None:
+            self._backup_running = False
+            log.error("Sao lưu tự động không thành công", exc_info=exc)
+            message = exc.message if isinstance(exc, TthcError) else str(exc)
+            self.backup_failed.emit(message or type(exc).__name__)
+
+        self._backup_running = True
+        self._runner.run(work, done, failed, low_priority=True, label=self.tr("Sao lưu tự động"))
 
 
 def _log_failure(exc: BaseException) -> None:

@@ -68,9 +68,15 @@ class DamageBanner(QFrame):
         self.text_label = QLabel()
         self.text_label.setObjectName("damageBannerText")
         self.text_label.setWordWrap(True)
+        #: Opens the restore wizard; the window shows it to the administrator only.
+        self.restore_button = QPushButton(self.tr("Khôi phục…"))
+        self.restore_button.setObjectName("damageRestoreButton")
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.hide()
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(12, 6, 12, 6)
         self.row.addWidget(self.text_label, 1)
+        self.row.addWidget(self.restore_button)
         self.hide()
 
     def show_damage(self, message: str | None) -> None:

@@ -25,6 +25,8 @@ attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -50,6 +52,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.ui.attention_bar import AttentionBar, summary_text
 from tthc_desk.ui.background import BackgroundWork
+from tthc_desk.ui.backup_status import BackupStatusLabel
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
@@ -66,15 +69,24 @@ from tthc_desk.ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from tthc_desk.ui.accounts_dialog import AccountsDialog
     from tthc_desk.ui.apology_page import ApologyPage
+    from tthc_desk.ui.backup_dialog import BackupDialog
     from tthc_desk.ui.deadline_page import DeadlinePage
     from tthc_desk.ui.integrity_dialog import IntegrityDialog
     from tthc_desk.ui.journal_dialog import JournalDialog
     from tthc_desk.ui.outbox_page import OutboxPage
     from tthc_desk.ui.postal_page import PostalPage
     from tthc_desk.ui.reports_page import ReportsPage
+    from tthc_desk.ui.restore_wizard import RestoreWizard
 
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=QWidget)
+
+
+def _relaunch() -> bool:
+    from tthc_desk.ui.restore_wizard import relaunch_application
+
+    return relaunch_application()
+
 
 INTAKE, LIST, ATTENTION, LETTERS, POSTAL, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6
 
@@ -184,6 +196,10 @@ class MainWindow(QMainWindow):
         for status in (self.office_label, self.demo_label, self.user_label, self.clock_label):
             status.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(status)
+        self.backup_status = BackupStatusLabel()
+        self.statusBar().insertPermanentWidget(0, self.backup_status)
+        #: Starts the software again after a restore (tests put a fake here).
+        self.relaunch: Callable[[], bool] = _relaunch
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(15_000)
         self._clock_timer.timeout.connect(self._update_clock)
@@ -207,6 +223,10 @@ class MainWindow(QMainWindow):
         self.background.uploads_done.connect(lambda: self._refresh_outbox_if_built())
         self.background.integrity_checked.connect(self._on_integrity_checked)
         self.background.database_checked.connect(self._on_database_checked)
+        self.background.backup_ran.connect(self._on_background_backup_ran)
+        self.background.backup_failed.connect(self.backup_status.show_failure)
+        self.damage_banner.restore_button.clicked.connect(lambda: self.open_restore())
+        self.refresh_backup_status()
         self.refresh_banner()
         self.idle = IdleWatch(services.accounts.idle_lock_minutes(), self)
         self.idle.idle.connect(self.lock)
@@ -235,6 +255,7 @@ class MainWindow(QMainWindow):
             self.tr("Kiểm tra toàn vẹn dữ liệu…"), self.open_integrity
         )
         self.journal_action = self._action(self.tr("Nhật ký thao tác…"), self.open_journal)
+        self.backup_action = self._action(self.tr("Sao lưu và khôi phục…"), self.open_backups)
         self.recovery_action = self._action(
             self.tr("In phiếu khóa khôi phục dữ liệu…"), self.open_recovery_sheet
         )
@@ -257,6 +278,7 @@ class MainWindow(QMainWindow):
         system.addSeparator()
         system.addAction(self.integrity_action)
         system.addAction(self.journal_action)
+        system.addAction(self.backup_action)
         system.addAction(self.recovery_action)
         system.addSeparator()
         for a in (self.password_action, self.lock_action, self.logout_action):
@@ -674,6 +696,7 @@ class MainWindow(QMainWindow):
             (self.journal_action, Right.VIEW_JOURNAL),
             (self.recovery_action, Right.RECOVERY_KEY),
             (self.destination_action, Right.DESTINATIONS),
+            (self.backup_action, Right.BACKUP),
         ):
             guard(action, accounts, right)
         for page in (self.intake, *self._lazy.values()):
@@ -805,6 +828,95 @@ class MainWindow(QMainWindow):
 
     def _on_database_checked(self, _report: object) -> None:
         self.damage_banner.show_damage(self.services.health.damaged)
+        self.damage_banner.restore_button.setVisible(allows(self.services.accounts, Right.RESTORE))
+
+    # -- backups and restore (ui/backup_dialog.py, ui/restore_wizard.py) ----------------------
+    def refresh_backup_status(self) -> None:
+        """The backups' line: how fresh the last verified backup is, coloured."""
+        backups = self.services.backups
+        try:
+            self.backup_status.show_status(
+                backups.status(), backups.last_run(), self.services.clock.now()
+            )
+        except Exception:  # a status line never stops the window
+            log.exception("Không đọc được tình trạng sao lưu")
+
+    def _on_background_backup_ran(self, _run: object) -> None:
+        self.refresh_backup_status()
+
+    def open_backups(self) -> BackupDialog | None:
+        """*Hệ thống → Sao lưu và khôi phục…* (administrator)."""
+        if not allows(self.services.accounts, Right.BACKUP):
+            return None
+        from tthc_desk.ui.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.services, self.runner, self, lock=self.background.backup_lock)
+        dialog.backup_taken.connect(lambda _run: self.refresh_backup_status())
+        dialog.restore_requested.connect(
+            lambda path: self._on_backups_restore_requested(dialog, path)
+        )
+        self._open(dialog)
+        return dialog
+
+    def _on_backups_restore_requested(self, dialog: QDialog, path: Path | None) -> None:
+        dialog.accept()
+        self.open_restore(path)
+
+    def open_restore(self, path: Path | None = None) -> RestoreWizard | None:
+        """The restore wizard (administrator); once restored, the software starts again."""
+        if not allows(self.services.accounts, Right.RESTORE):
+            return None
+        from tthc_desk.services.restore_access import restorable_backups, restorer_for
+        from tthc_desk.ui.restore_wizard import RestoreWizard
+
+        services = self.services
+        also = services.backups.settings().destinations
+        wizard = RestoreWizard(
+            restorer_for(services),
+            services.folder,
+            restorable_backups(services.paths, also),
+            self.runner,
+            self,
+            chosen=path,
+            before_restore=self._before_restore,
+            after_failure=self._after_failed_restore,
+        )
+        wizard.finished.connect(lambda _result: self._on_restore_finished(wizard))
+        self.dialog = open_dialog(wizard)
+        return wizard
+
+    def _before_restore(self) -> None:
+        """Nothing may hold the database while its file is swapped: stop the timers and the
+        work under way, then close every connection."""
+        self.background.stop()
+        self.idle.pause()
+        self.runner.wait(30_000)
+        self.services.close()
+
+    def _after_failed_restore(self) -> None:
+        # The database was not touched: the window carries on (connections reopen on use).
+        self.idle.resume()
+        self.background.start()
+
+    def _on_restore_finished(self, wizard: RestoreWizard) -> None:
+        if wizard.outcome is not None:
+            self.restart()
+
+    def restart(self) -> None:
+        """After a restore: start the software again on the restored database, then close."""
+        if not self.relaunch():
+            QMessageBox.information(
+                self,
+                self.tr("Mở lại phần mềm"),
+                self.tr(
+                    "Đã khôi phục dữ liệu nhưng không tự mở lại được phần mềm: hãy mở lại "
+                    "TTHC Desk như thường lệ."
+                ),
+            )
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
 
     # -- status -------------------------------------------------------------------------------
     def refresh_status(self) -> None:
