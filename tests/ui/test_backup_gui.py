@@ -347,3 +347,41 @@ def test_restore_at_start_quit_returns_false(qtbot, data_dir: Path) -> None:  # 
     driver = ModalDriver([quit_box])
     assert not restore_at_start(AppPaths(data_dir), "Tệp cơ sở dữ liệu không còn.")
     driver.finish()
+
+
+def test_the_start_offers_the_restore_and_opens_the_restored_folder(  # type: ignore[no-untyped-def]
+    qtbot, data_dir: Path, clock
+) -> None:
+    """``open_office``: a lost database at start-up goes to the restore (here a stand-in for
+    the wizard that restores for real), then the folder is opened again; leaving ends it."""
+    from tests.services.test_backup import _restorer
+    from tthc_desk.ui import app
+
+    svc = open_test_services(AppPaths(data_dir), clock)
+    try:
+        svc.dossiers.receive(make_draft())
+        backup = svc.backups.run().backup
+        assert backup is not None
+    finally:
+        svc.close()
+    files.remove_with_sides(AppPaths(data_dir).database_file)
+    messages: list[str] = []
+
+    def restore(message: str) -> bool:
+        messages.append(message)
+        restorer = _restorer(data_dir)
+        plan = restorer.plan(backup.path)
+        restorer.restore(plan, restorer.authorise(plan, "quantri", TEST_PASSWORD))
+        return True
+
+    def opener(key: bytes | None) -> Services:
+        return open_services(AppPaths(data_dir), clock, recovery_key=key)
+
+    services = app.open_office(opener, restore=restore)
+    assert services is not None and len(messages) == 1 and "không còn" in messages[0]
+    try:
+        assert services.dossiers.count(DossierQuery()) == 1
+    finally:
+        services.close()
+    files.remove_with_sides(AppPaths(data_dir).database_file)
+    assert app.open_office(opener, restore=lambda _m: False) is None

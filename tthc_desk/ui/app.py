@@ -189,26 +189,40 @@ Opener = Callable[[bytes | None], Services]
 KeyPrompt = Callable[[str, Callable[[bytes], Services]], Services | None]
 
 
-def open_office(opener: Opener, ask_key: KeyPrompt | None = None) -> Services | None:
+def open_office(
+    opener: Opener,
+    ask_key: KeyPrompt | None = None,
+    restore: Callable[[str], bool] | None = None,
+) -> Services | None:
     """The services of the data folder, or None when the start must end (exit code 2).
 
     Without this PC's key (``DatabaseKeyError``), ``ask_key`` (by default the recovery key
-    dialog) asks for the recovery key and tries it, as often as the person wants; a database
-    file that is missing, damaged or foreign, or a journal key that cannot be read, is shown
-    and ends the start."""
-    try:
-        return open_with_progress(lambda: opener(None))
-    except DatabaseKeyError as exc:
-        log.warning("No key for the database on this PC: %s", exc.message)
-        if ask_key is None:
-            from tthc_desk.ui.recovery_key_dialog import ask_recovery_key
+    dialog) asks for the recovery key and tries it, as often as the person wants. A database
+    file that is missing, cut short, foreign or damaged is shown with ``restore`` (the restore
+    wizard, when given): after a restore the folder is opened again. A journal key that cannot
+    be read is shown and ends the start."""
+    while True:
+        try:
+            return open_with_progress(lambda: opener(None))
+        except DatabaseKeyError as exc:
+            log.warning("No key for the database on this PC: %s", exc.message)
+            if ask_key is None:
+                from tthc_desk.ui.recovery_key_dialog import ask_recovery_key
 
-            ask_key = ask_recovery_key
-        return ask_key(exc.message, lambda key: open_with_progress(lambda: opener(key)))
-    except (JournalKeyError, DatabaseMissingError, DatabaseFileError, DatabaseDamagedError) as exc:
-        log.error("Cannot open the data: %s", exc.message)
-        show_start_error(exc.message)
-        return None
+                ask_key = ask_recovery_key
+            return ask_key(exc.message, lambda key: open_with_progress(lambda: opener(key)))
+        except (DatabaseMissingError, DatabaseFileError, DatabaseDamagedError) as exc:
+            log.error("Cannot open the data: %s", exc.message)
+            if restore is None:
+                show_start_error(exc.message)
+                return None
+            if not restore(exc.message):
+                return None
+            log.info("A backup was restored at start-up; opening the data folder again")
+        except JournalKeyError as exc:
+            log.error("Cannot open the data: %s", exc.message)
+            show_start_error(exc.message)
+            return None
 
 
 def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> int:
@@ -223,7 +237,15 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
     from tthc_desk.ui.start_up import StartUp
 
     install_excepthook(log)
-    services = open_office(lambda key: open_services(paths, clock, demo=demo, recovery_key=key))
+
+    def restore(message: str) -> bool:
+        from tthc_desk.ui.restore_wizard import restore_at_start  # only when it is needed
+
+        return restore_at_start(paths, message, clock=clock)
+
+    services = open_office(
+        lambda key: open_services(paths, clock, demo=demo, recovery_key=key), restore=restore
+    )
     if services is None:
         return 2
     try:
