@@ -278,6 +278,8 @@ _LABELS[JournalKind] = {
     JournalKind.UNLOCK: QT_TRANSLATE_NOOP("JournalKind", "Mở khóa màn hình"),
     JournalKind.PASSWORD: QT_TRANSLATE_NOOP("JournalKind", "Đổi mật khẩu"),
     JournalKind.VERIFY: QT_TRANSLATE_NOOP("JournalKind", "Kiểm tra toàn vẹn"),
+    JournalKind.BACKUP: QT_TRANSLATE_NOOP("JournalKind", "Sao lưu"),
+    JournalKind.RESTORE: QT_TRANSLATE_NOOP("JournalKind", "Khôi phục"),
 }
 _LABELS[BackupKind] = {
     BackupKind.MANUAL: QT_TRANSLATE_NOOP("BackupKind", "Sao lưu ngay"),

@@ -479,3 +479,35 @@ def test_kill_during_restore_always_leaves_a_usable_database(
         seed=4,
     )
     assert kills == 20 and outcomes == {"kept", "restored"}
+
+
+def test_backups_and_restores_are_journalled_with_who_did_them(
+    data_dir: Path, clock: FixedClock
+) -> None:
+    from tthc_desk.db.stores.journal import JournalFilter
+    from tthc_desk.domain.journal import JournalKind
+
+    svc = _office(data_dir, clock)
+    try:
+        svc.accounts.login("quantri", TEST_PASSWORD)
+        backup = svc.backups.run().backup
+        assert backup is not None
+        entries = svc.journal.entries(JournalFilter(kinds=[JournalKind.BACKUP.value]))
+        assert [(e.actor, e.action) for e in entries] == [
+            ("quantri", f"sao lưu (sao lưu ngay): {backup.path.name}, đã kiểm tra đạt")
+        ]
+    finally:
+        svc.close()
+    restorer = _restorer(data_dir)
+    plan = restorer.plan(backup.path)
+    restorer.restore(plan, restorer.authorise(plan, "quantri", TEST_PASSWORD))
+    for _ in range(2):  # written once, at the first start after the restore
+        svc = open_test_services(AppPaths(data_dir), clock, login="quantri")
+        try:
+            restored = svc.journal.entries(JournalFilter(kinds=[JournalKind.RESTORE.value]))
+            assert [(e.actor, e.actor_name) for e in restored] == [("quantri", "Quản trị viên")]
+            assert backup.path.name in restored[0].action
+            with svc.accounts.acting_as(SYSTEM):
+                assert svc.journal.verify_full().ok
+        finally:
+            svc.close()

@@ -65,6 +65,8 @@ class JournalKind(StrEnum):
     UNLOCK = "unlock"
     PASSWORD = "password"
     VERIFY = "verify"
+    BACKUP = "backup"  # a backup taken (or failed), by whom, verified or not
+    RESTORE = "restore"  # the database replaced by a backup (written in the restored one)
 
 
 def agg_key(kind: Aggregate, ident: object) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -53,6 +53,7 @@ from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import Problem, TthcError, ValidationError
 from tthc_desk.domain.journal import ChainChecker
 from tthc_desk.paths import AppPaths
+from tthc_desk.presentation import label
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.journal_service import DATABASE_ID_KEY, ESCROW_NAME, JournalKeys
 
@@ -333,6 +334,7 @@ class BackupService:
         self._accounts = accounts
         self._clock = clock
         self._journal_keys = journal_keys
+        self._note: Callable[[str, dict[str, Any]], None] | None = None
         path = db.file_path
         self._method = method or (SqliteBackup(path, db.key) if path is not None else None)
 
@@ -460,6 +462,7 @@ class BackupService:
                         self._retain(Path(c.destination), settings.retention)
         run = BackupRun(backup, copies, failures, at)
         self._record(run)
+        self._journal(run, kind)
         if backup is None:
             raise BackupError(
                 "Sao lưu không thành công: bản sao lưu không đạt kiểm tra sau hai lần thử ("
@@ -467,6 +470,30 @@ class BackupService:
                 + ")"
             )
         return run
+
+    def journal_to(self, note: Callable[[str, dict[str, Any]], None]) -> None:
+        """Write each run into the journal through ``note`` (``JournalService.note_backup``)."""
+        self._note = note
+
+    def _journal(self, run: BackupRun, kind: BackupKind) -> None:
+        if self._note is None:
+            return
+        if run.backup is None:
+            action = "sao lưu không thành công: " + " ".join(run.failures[-1:])
+        else:
+            action = f"sao lưu ({label(kind).lower()}): {run.backup.path.name}, đã kiểm tra đạt"
+        unreachable = run.unreachable
+        if unreachable:
+            action += "; không ghi được vào " + ", ".join(unreachable)
+        details = {
+            "file": run.backup.path.name if run.backup else "",
+            "dossiers": run.backup.dossiers if run.backup else 0,
+            "copies": [c.destination for c in run.copies if c.ok],
+        }
+        try:
+            self._note(action, details)
+        except TthcError:  # the backup is made; its line in the journal must not undo that
+            log.warning("The backup run could not be journalled", exc_info=True)
 
     def before_upgrade(self, revision: str) -> Path:
         """The verified backup taken at start-up before the schema is upgraded (no login yet)."""

@@ -103,6 +103,9 @@ def open_services(
     journal = JournalService(db, accounts, clock, journal_keys)
     try:
         journal.start()
+        if restored := folder.take_restore_note():
+            journal.note_restore(restored)
+        backups.journal_to(journal.note_backup)
     except Exception:
         db.dispose()
         raise

@@ -45,6 +45,8 @@ class FolderState:
     set_up: bool = False
     #: The demo database (made-up people): stays unencrypted.
     demo: bool = False
+    #: A restore not yet written into the restored database's journal (backup, by, at).
+    restored: dict[str, str] | None = None
 
 
 def key_name(database_id: str) -> str:
@@ -107,7 +109,16 @@ class DataFolder:
         state.database_id = str(marker.get("database_id") or state.database_id)
         state.demo = bool(marker.get("demo", False))
         state.set_up = not state.demo
+        state.restored = {k: str(marker.get(k, "")) for k in ("backup", "by", "at")}
         self.save_state(state)
+
+    def take_restore_note(self) -> dict[str, str] | None:
+        """The restore to journal, once (then forgotten)."""
+        state = self.state()
+        note, state.restored = state.restored, None
+        if note is not None:
+            self.save_state(state)
+        return note
 
     def finish_restore(self) -> None:
         """Finish (or drop) a restore that was cut off (``db.backups``), before opening."""

@@ -259,6 +259,30 @@ class JournalService:
             counter.stopped,
         )
 
+    def note_restore(self, restored: dict[str, str]) -> None:
+        """The restore that put this database in place, written into its own journal (the
+        journal of the database replaced stays with it, kept aside)."""
+        by = restored.get("by") or ""
+        with self._db.write() as uow:
+            account = uow.accounts.get(by) if by else None
+            name = account.full_name if account is not None else by
+            uow.journal.note(
+                Note(
+                    JournalKind.RESTORE,
+                    f"khôi phục dữ liệu từ bản sao lưu {restored.get('backup', '')}",
+                    by or None,
+                    name or None,
+                    details={"at": restored.get("at", ""), "backup": restored.get("backup", "")},
+                )
+            )
+
+    def note_backup(self, action: str, details: dict[str, Any]) -> None:
+        """A backup taken (or failed) by the acting person or the system."""
+        if self._db.writes_stopped is not None:
+            return  # a damaged database is not written into, not even for this
+        with self._db.write() as uow:
+            uow.journal.note(Note(JournalKind.BACKUP, action, details=details))
+
     def record_check(self, report: IntegrityReport) -> None:
         """Keep the outcome of a check (the administrator's banner reads it) and journal it."""
         if report.stopped:
