@@ -203,7 +203,8 @@ def _office_with_backup(services: Services) -> tuple[Path, dict[str, str], str]:
     services.accounts.login("quantri", TEST_PASSWORD)
     run = services.backups.run()
     assert run.backup is not None
-    digest = _digest(services.db.file_path, services.db.key)  # type: ignore[arg-type]
+    # The backup holds the database as it was copied (its journal line is written after).
+    digest = _digest(run.backup.path, services.db.key)
     services.accounts.login("binh", TEST_PASSWORD)
     later = services.dossiers.receive(make_draft()).code
     return run.backup.path, digest, later
