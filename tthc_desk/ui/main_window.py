@@ -17,7 +17,8 @@ they log in again, never shown to anyone else). *Hệ thống* also checks the d
 tamper-evident journal and shows the journal (head of office and administrator); when the last
 check found changes made outside the software, a red banner across the top says so to them.
 The administrator prints the *Phiếu khóa khôi phục dữ liệu* from *Hệ thống*; until it was
-printed once, a quiet line across the top reminds them (ui/recovery_sheet.py).
+printed once, a quiet line across the top reminds them (ui/recovery_sheet.py). Backups, restore,
+the damage banner and the journal's dialogs are in the base class (ui/data_care.py).
 Keyboard: F2 new intake, F3/Ctrl+F search, F4
 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock.
 """
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -53,6 +52,7 @@ from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.ui.attention_bar import AttentionBar, summary_text
 from tthc_desk.ui.background import BackgroundWork
 from tthc_desk.ui.backup_status import BackupStatusLabel
+from tthc_desk.ui.data_care import DataCareWindow, relaunch_after_restore
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
@@ -62,36 +62,27 @@ from tthc_desk.ui.labels import label
 from tthc_desk.ui.lock_screen import IdleWatch, LockScreen
 from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
 from tthc_desk.ui.page import open_dialog
-from tthc_desk.ui.recovery_sheet import RecoveryReminder, open_recovery_sheet
-from tthc_desk.ui.rights import ShowsRights, allows, guard
+from tthc_desk.ui.recovery_sheet import RecoveryReminder
+from tthc_desk.ui.rights import ShowsRights, guard
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from tthc_desk.ui.accounts_dialog import AccountsDialog
     from tthc_desk.ui.apology_page import ApologyPage
-    from tthc_desk.ui.backup_dialog import BackupDialog
     from tthc_desk.ui.deadline_page import DeadlinePage
     from tthc_desk.ui.integrity_dialog import IntegrityDialog
-    from tthc_desk.ui.journal_dialog import JournalDialog
     from tthc_desk.ui.outbox_page import OutboxPage
     from tthc_desk.ui.postal_page import PostalPage
     from tthc_desk.ui.reports_page import ReportsPage
-    from tthc_desk.ui.restore_wizard import RestoreWizard
 
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=QWidget)
 
 
-def _relaunch() -> bool:
-    from tthc_desk.ui.restore_wizard import relaunch_application
-
-    return relaunch_application()
-
-
 INTAKE, LIST, ATTENTION, LETTERS, POSTAL, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6
 
 
-class MainWindow(QMainWindow):
+class MainWindow(DataCareWindow):
     def __init__(self, services: Services, runner: TaskRunner | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -199,7 +190,7 @@ class MainWindow(QMainWindow):
         self.backup_status = BackupStatusLabel()
         self.statusBar().insertPermanentWidget(0, self.backup_status)
         #: Starts the software again after a restore (tests put a fake here).
-        self.relaunch: Callable[[], bool] = _relaunch
+        self.relaunch: Callable[[], bool] = relaunch_after_restore
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(15_000)
         self._clock_timer.timeout.connect(self._update_clock)
@@ -591,35 +582,6 @@ class MainWindow(QMainWindow):
         self._open(dialog)
         return dialog
 
-    def open_integrity(self) -> IntegrityDialog | None:
-        """The checks of the data against the journal (head of office, administrator)."""
-        if not allows(self.services.accounts, Right.VERIFY_JOURNAL):
-            return None
-        from tthc_desk.ui.integrity_dialog import IntegrityDialog
-
-        dialog = IntegrityDialog(self.services, self.runner, self)
-        dialog.check_recorded.connect(self._on_integrity_checked)
-        self._integrity = dialog
-        self._open(dialog)
-        return dialog
-
-    def open_journal(self) -> JournalDialog | None:
-        """Who did what and when (head of office, administrator)."""
-        if not allows(self.services.accounts, Right.VIEW_JOURNAL):
-            return None
-        from tthc_desk.ui.journal_dialog import JournalDialog
-
-        dialog = JournalDialog(self.services, self.runner, self)
-        self._open(dialog)
-        return dialog
-
-    def open_recovery_sheet(self) -> None:
-        """The recovery key sheet's preview (administrator); the reminder goes once it is made."""
-        if allows(self.services.accounts, Right.RECOVERY_KEY):
-            open_recovery_sheet(
-                self, self.services, self.runner, on_open=lambda _d: self.refresh_banner()
-            )
-
     def change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.services, self.runner, self)
         dialog.accepted.connect(
@@ -807,116 +769,6 @@ class MainWindow(QMainWindow):
         self.pages.removeWidget(old)
         self.pages.setCurrentIndex(max(self.nav.currentRow(), INTAKE))
         self.intake, self.owner = page, username
-
-    # -- the journal's checks ----------------------------------------------------------------
-    def refresh_banner(self) -> None:
-        """The red banner, for whoever may check the data, when the last check was not ok; the
-        reminder to print the recovery key sheet, for the administrator, until it is."""
-        self.recovery_reminder.refresh(self.services)
-        if not allows(self.services.accounts, Right.VERIFY_JOURNAL):
-            self.integrity_banner.hide()
-            return
-        try:
-            last = self.services.journal.last_check()
-        except Exception:  # a banner never stops the window
-            log.exception("Không đọc được kết quả kiểm tra nhật ký")
-            return
-        self.integrity_banner.show_check(last)
-
-    def _on_integrity_checked(self, _report: object) -> None:
-        self.refresh_banner()
-
-    def _on_database_checked(self, _report: object) -> None:
-        self.damage_banner.show_damage(self.services.health.damaged)
-        self.damage_banner.restore_button.setVisible(allows(self.services.accounts, Right.RESTORE))
-
-    # -- backups and restore (ui/backup_dialog.py, ui/restore_wizard.py) ----------------------
-    def refresh_backup_status(self) -> None:
-        """The backups' line: how fresh the last verified backup is, coloured."""
-        backups = self.services.backups
-        try:
-            self.backup_status.show_status(
-                backups.status(), backups.last_run(), self.services.clock.now()
-            )
-        except Exception:  # a status line never stops the window
-            log.exception("Không đọc được tình trạng sao lưu")
-
-    def _on_background_backup_ran(self, _run: object) -> None:
-        self.refresh_backup_status()
-
-    def open_backups(self) -> BackupDialog | None:
-        """*Hệ thống → Sao lưu và khôi phục…* (administrator)."""
-        if not allows(self.services.accounts, Right.BACKUP):
-            return None
-        from tthc_desk.ui.backup_dialog import BackupDialog
-
-        dialog = BackupDialog(self.services, self.runner, self, lock=self.background.backup_lock)
-        dialog.backup_taken.connect(lambda _run: self.refresh_backup_status())
-        dialog.restore_requested.connect(
-            lambda path: self._on_backups_restore_requested(dialog, path)
-        )
-        self._open(dialog)
-        return dialog
-
-    def _on_backups_restore_requested(self, dialog: QDialog, path: Path | None) -> None:
-        dialog.accept()
-        self.open_restore(path)
-
-    def open_restore(self, path: Path | None = None) -> RestoreWizard | None:
-        """The restore wizard (administrator); once restored, the software starts again."""
-        if not allows(self.services.accounts, Right.RESTORE):
-            return None
-        from tthc_desk.services.restore_access import restorable_backups, restorer_for
-        from tthc_desk.ui.restore_wizard import RestoreWizard
-
-        services = self.services
-        also = services.backups.settings().destinations
-        wizard = RestoreWizard(
-            restorer_for(services),
-            services.folder,
-            restorable_backups(services.paths, also),
-            self.runner,
-            self,
-            chosen=path,
-            before_restore=self._before_restore,
-            after_failure=self._after_failed_restore,
-        )
-        wizard.finished.connect(lambda _result: self._on_restore_finished(wizard))
-        self.dialog = open_dialog(wizard)
-        return wizard
-
-    def _before_restore(self) -> None:
-        """Nothing may hold the database while its file is swapped: stop the timers and the
-        work under way, then close every connection."""
-        self.background.stop()
-        self.idle.pause()
-        self.runner.wait(30_000)
-        self.services.close()
-
-    def _after_failed_restore(self) -> None:
-        # The database was not touched: the window carries on (connections reopen on use).
-        self.idle.resume()
-        self.background.start()
-
-    def _on_restore_finished(self, wizard: RestoreWizard) -> None:
-        if wizard.outcome is not None:
-            self.restart()
-
-    def restart(self) -> None:
-        """After a restore: start the software again on the restored database, then close."""
-        if not self.relaunch():
-            QMessageBox.information(
-                self,
-                self.tr("Mở lại phần mềm"),
-                self.tr(
-                    "Đã khôi phục dữ liệu nhưng không tự mở lại được phần mềm: hãy mở lại "
-                    "TTHC Desk như thường lệ."
-                ),
-            )
-        self.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
 
     # -- status -------------------------------------------------------------------------------
     def refresh_status(self) -> None:
