@@ -1,0 +1,314 @@
+"""What encryption at rest costs on the intake benchmark (issue 10). Not part of the tests.
+
+    python bench/bench_encryption.py --from /path/to/db-1000000    # copy, convert, then measure
+    python bench/bench_encryption.py                               # reuse <data-dir>/plain, enc
+
+Two copies of the same intake-benchmark database (``bench_intake.py``, 1,000,000 dossiers):
+``<data-dir>/plain`` stays unencrypted (its folder state says demo, as the demo database's does)
+and ``<data-dir>/enc`` is converted by the app itself: the first ``open_services(AppPaths(folder),
+demo=False)`` on an unencrypted database of a real office exports it into a SQLCipher file,
+verifies it and swaps it in (``DataFolder.open`` → ``files.encrypt_in_place``). With ``--from``
+both copies are made again (the source is only read) and that one-time conversion is measured in
+a child process: wall time, its steps, peak memory (maxrss).
+
+Then, in ONE run, the two folders take turns (plain, enc, enc, plain, plain, enc … so that a
+drift of the machine's load falls on both alike), ``--reps`` times each:
+
+- launch → usable main window: ``bench_intake.measure_launch`` (a fresh ``python`` runs the real
+  ``run_gui`` offscreen, logs in as ``demo``, F3, first page of the list), with the app's maxrss;
+- in a fresh child process: ``open_services(AppPaths(folder), demo=True)`` (an encrypted database
+  is opened with its key whatever ``demo`` says), the accentless search over the same
+  ``--queries`` queries for both (``bench_intake.build_queries``, drawn once from the plain copy)
+  and ``--saves`` saves + receipts (``bench_intake.measure_saves``), with the child's maxrss.
+
+Each figure is the median over the repetitions of that repetition's value (a launch time, a
+p50/p95 over the queries or the saves, a maxrss); cost % = encrypted / unencrypted − 1. Set
+``TTHC_DESK_KEY_DIR`` (and ``PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring`` on a machine
+without a keyring) as for ``bench_journal.py``: the journal key and the new database key are
+there. The table is also written to ``<data-dir>/latest-encryption.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench_intake import MARKER, build_queries, log, measure_launch, percentile  # noqa: E402
+
+from tthc_desk.db.files import FileState, inspect_file  # noqa: E402
+from tthc_desk.paths import AppPaths  # noqa: E402
+
+TARGET_COST = 0.15
+DB_NAME = "tthc-desk.db"
+STATE_FILE = "tthc-desk.json"
+
+# The first open of the new code on an unencrypted office database: the conversion.
+CONVERT_SCRIPT = r"""
+import json, resource, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+from tthc_desk.db import files
+from tthc_desk.paths import AppPaths
+from tthc_desk.services.container import open_services
+marks = {"imports": time.perf_counter() - t0}
+encrypt = files.encrypt_in_place
+
+def timed(path, key, progress=None):
+    def step(name):
+        marks[name] = time.perf_counter() - t0
+        if progress:
+            progress(name)
+    encrypt(path, key, step)
+    marks["converted"] = time.perf_counter() - t0
+
+files.encrypt_in_place = timed
+services = open_services(AppPaths(Path(sys.argv[1])), demo=sys.argv[2] == "demo")
+marks["opened"] = time.perf_counter() - t0
+encrypted = services.db.encrypted
+services.close()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print("RESULT " + json.dumps({"marks": marks, "maxrss_kb": rss, "encrypted": encrypted}))
+"""
+
+# One repetition of the in-process measures, in a fresh process (its own page cache and memory).
+WORK_SCRIPT = r"""
+import json, random, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from bench_intake import measure_saves, measure_search
+from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME
+from tthc_desk.paths import AppPaths
+from tthc_desk.services.container import open_services
+queries = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+started = time.perf_counter()
+services = open_services(AppPaths(Path(sys.argv[1])), demo=True)
+opened = time.perf_counter() - started
+try:
+    services.accounts.login(DEMO_USERNAME, DEMO_PASSWORD)
+    search_ms, hits = measure_search(services, queries)
+    save_ms, first = measure_saves(services, int(sys.argv[3]), random.randrange(10**6))
+    encrypted = services.db.encrypted
+finally:
+    services.close()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print("RESULT " + json.dumps({
+    "open_s": opened, "search_ms": search_ms, "hits": hits, "save_ms": save_ms,
+    "first_save_ms": first, "maxrss_kb": rss, "encrypted": encrypted,
+}))
+"""
+
+
+def child_env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(ROOT))
+
+
+def run_child(script: str, *args: str) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        cwd=ROOT,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+            return result
+    raise RuntimeError(f"the child failed ({proc.returncode}): {proc.stderr[-3000:]}")
+
+
+# -- the two copies ------------------------------------------------------------------------------
+
+
+def make_copies(source: Path, plain: Path, enc: Path) -> dict[str, Any]:
+    """Copy ``source``'s database into both folders, then let the app convert ``enc`` (timed) and
+    upgrade ``plain`` (demo: stays unencrypted)."""
+    for folder in (plain, enc):
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        log(f"Copying {source / DB_NAME} to {folder} …")
+        subprocess.run(
+            ["cp", "--reflink=auto", str(source / DB_NAME), str(folder / DB_NAME)], check=True
+        )
+        shutil.copy(source / MARKER, folder / MARKER)
+    # The demo database's folder state (what `tthc-desk demo` writes now): stays unencrypted,
+    # also when the app is started without --demo (the launch measure).
+    (plain / STATE_FILE).write_text(json.dumps({"demo": True}), encoding="utf-8")
+    log("Converting the encrypted copy (first open of a real office's unencrypted database) …")
+    started = time.perf_counter()
+    converted = run_child(CONVERT_SCRIPT, str(enc), "office")
+    converted["wall_s"] = time.perf_counter() - started
+    if not converted["encrypted"] or inspect_file(enc / DB_NAME) is not FileState.SEALED:
+        raise RuntimeError(f"{enc} was not encrypted")
+    log(f"  {json.dumps(converted)}")
+    log("Upgrading the unencrypted copy …")
+    upgraded = run_child(CONVERT_SCRIPT, str(plain), "demo")
+    if upgraded["encrypted"]:
+        raise RuntimeError(f"{plain} was encrypted")
+    return converted
+
+
+# -- measures ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rep:
+    """One repetition on one folder: a launch, then a search + save process."""
+
+    launch_s: float
+    app_mb: float
+    marks: str
+    work: dict[str, Any]
+
+    def figures(self) -> dict[str, float]:
+        search, save = self.work["search_ms"], self.work["save_ms"]
+        return {
+            "launch": self.launch_s,
+            "search50": percentile(search, 50),
+            "search95": percentile(search, 95),
+            "save50": percentile(save, 50),
+            "save95": percentile(save, 95),
+            "app_mb": self.app_mb,
+            "work_mb": self.work["maxrss_kb"] / 1024,
+            "open": self.work["open_s"],
+        }
+
+
+def summary(reps: list[Rep]) -> dict[str, float]:
+    """Median over the repetitions of each repetition's figure."""
+    figures = [r.figures() for r in reps]
+    return {k: statistics.median(f[k] for f in figures) for k in figures[0]}
+
+
+ROWS = [
+    ("launch", "Launch → usable main window", "s", True),
+    ("search50", "Accentless search p50", "ms", False),
+    ("search95", "Accentless search p95", "ms", True),
+    ("save50", "Save + receipt PDF p50", "ms", False),
+    ("save95", "Save + receipt PDF p95", "ms", True),
+    ("app_mb", "Peak memory, app process", "MB", True),
+    ("work_mb", "Peak memory, search+save process", "MB", False),
+    ("open", "open_services (in the search process)", "s", False),
+]
+
+
+def fmt(value: float, unit: str) -> str:
+    return f"{value:.3f} s" if unit == "s" else f"{value:.1f} {unit}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="source", type=Path, help="folder of the database to copy")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "out" / "encryption")
+    parser.add_argument("--reps", type=int, default=7, help="repetitions of each folder")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--saves", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    data_dir = args.data_dir.resolve()
+    plain, enc = data_dir / "plain", data_dir / "enc"
+    converted = make_copies(args.source.resolve(), plain, enc) if args.source else None
+    if inspect_file(plain / DB_NAME) is not FileState.PLAINTEXT:
+        raise SystemExit(f"{plain / DB_NAME} is not an unencrypted database")
+    if inspect_file(enc / DB_NAME) is not FileState.SEALED:
+        raise SystemExit(f"{enc / DB_NAME} is not an encrypted database")
+    folders = {"plain": plain, "enc": enc}
+
+    from tthc_desk.services.container import open_services
+
+    services = open_services(AppPaths(plain), demo=True)
+    try:
+        queries = build_queries(services, args.queries, args.seed)
+    finally:
+        services.close()
+    queries_file = data_dir / "queries.json"
+    queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+
+    log("Warm-up: one search pass on each copy (brings the files into the OS cache) …")
+    for name, folder in folders.items():
+        w = run_child(WORK_SCRIPT, str(folder), str(queries_file), "1", str(ROOT / "bench"))
+        assert w["encrypted"] == (name == "enc"), f"{name}: encrypted={w['encrypted']}"
+
+    results: dict[str, list[Rep]] = {"plain": [], "enc": []}
+    for rep in range(args.reps):
+        order = ["plain", "enc"] if rep % 2 == 0 else ["enc", "plain"]
+        for name in order:
+            folder = folders[name]
+            launch, app_rss, marks = measure_launch(folder, 1)
+            work = run_child(
+                WORK_SCRIPT, str(folder), str(queries_file), str(args.saves), str(ROOT / "bench")
+            )
+            r = Rep(launch[0], app_rss[0] / 1024, marks[0], work)
+            results[name].append(r)
+            f = r.figures()
+            log(
+                f"rep {rep + 1} {name:5}: launch {f['launch']:.3f} s, search p50/p95 "
+                f"{f['search50']:.1f}/{f['search95']:.1f} ms, save p50/p95 {f['save50']:.1f}/"
+                f"{f['save95']:.1f} ms, app {f['app_mb']:.1f} MB ({r.marks})"
+            )
+    same = results["plain"][0].work["hits"] == results["enc"][0].work["hits"]
+    assert same, "the two copies found different numbers of dossiers"
+
+    s_plain, s_enc = summary(results["plain"]), summary(results["enc"])
+    db_mb = {n: (f / DB_NAME).stat().st_size / 1e6 for n, f in folders.items()}
+    lines = [
+        f"TTHC Desk encryption cost on the intake benchmark — {platform.python_version()}, "
+        f"{os.cpu_count()} CPU, {time.strftime('%Y-%m-%d %H:%M')}, load average at the end "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        f"Databases: unencrypted {db_mb['plain']:,.0f} MB, encrypted {db_mb['enc']:,.0f} MB; "
+        f"{args.reps} repetitions each, alternating; {len(queries)} queries (limit 50), "
+        f"{args.saves} saves per repetition; medians over the repetitions",
+    ]
+    table = [("Measure", "Unencrypted", "Encrypted", "Cost", "")]
+    for key, label, unit, targeted in ROWS:
+        a, b = s_plain[key], s_enc[key]
+        cost = b / a - 1
+        verdict = ("PASS" if cost <= TARGET_COST else "FAIL") if targeted else ""
+        table.append((label, fmt(a, unit), fmt(b, unit), f"{cost * 100:+.1f} %", verdict))
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    for i, row in enumerate(table):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    for name in ("plain", "enc"):
+        each = [r.figures() for r in results[name]]
+
+        def series(key: str, each: list[dict[str, float]] = each) -> str:
+            return ", ".join(f"{f[key]:.3f}" if key == "launch" else f"{f[key]:.1f}" for f in each)
+
+        lines.append(
+            f"{name}: launches {series('launch')} s; search p95 {series('search95')} ms; "
+            f"save p95 {series('save95')} ms; app {series('app_mb')} MB"
+        )
+    if converted is not None:
+        m = converted["marks"]
+        lines.append(
+            f"One-time conversion (first open after the update, {db_mb['plain']:,.0f} MB): "
+            f"{converted['wall_s']:.1f} s wall — export {m['verify'] - m['export']:.1f} s, verify "
+            f"{m['swap'] - m['verify']:.1f} s, swap {m['converted'] - m['swap']:.1f} s, then "
+            f"migration and start-up {m['opened'] - m['converted']:.1f} s; peak memory "
+            f"{converted['maxrss_kb'] / 1024:.1f} MB"
+        )
+    text = "\n".join(lines)
+    print(text)
+    (data_dir / "latest-encryption.txt").write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
