@@ -11,15 +11,17 @@ verifies it and swaps it in (``DataFolder.open`` → ``files.encrypt_in_place``)
 both copies are made again (the source is only read) and that one-time conversion is measured in
 a child process: wall time, its steps, peak memory (maxrss).
 
-Then, in ONE run, the two folders take turns (plain, enc, enc, plain, plain, enc … so that a
-drift of the machine's load falls on both alike), ``--reps`` times each:
+Then, in ONE run, ``--reps`` repetitions, each of them:
 
-- launch → usable main window: ``bench_intake.measure_launch`` (a fresh ``python`` runs the real
-  ``run_gui`` offscreen, logs in as ``demo``, F3, first page of the list), with the app's maxrss;
-- in a fresh child process: ``open_services(AppPaths(folder), demo=True)`` (an encrypted database
-  is opened with its key whatever ``demo`` says), the accentless search over the same
-  ``--queries`` queries for both (``bench_intake.build_queries``, drawn once from the plain copy)
-  and ``--saves`` saves + receipts (``bench_intake.measure_saves``), with the child's maxrss.
+- launch → usable main window on each copy, the order flipping every repetition (plain, enc;
+  enc, plain; …): ``bench_intake.measure_launch`` (a fresh ``python`` runs the real ``run_gui``
+  offscreen, logs in as ``demo``, F3, first page of the list), with the app's maxrss;
+- one fresh child process that opens both copies with ``open_services(AppPaths(folder),
+  demo=True)`` (an encrypted database is opened with its key whatever ``demo`` says), then runs
+  each of the same ``--queries`` queries (``bench_intake.build_queries``, drawn once from the
+  plain copy; ``DossierService.search``, limit 50) on one copy then the other, and likewise
+  ``--saves`` saves + receipts (``receive`` + ``receipt_pdf``), the order flipping every time:
+  the machine's load (shared, 2 cores) falls on both alike.
 
 Each figure is the median over the repetitions of that repetition's value (a launch time, a
 p50/p95 over the queries or the saves, a maxrss); cost % = encrypted / unencrypted − 1. Set
@@ -83,31 +85,56 @@ rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print("RESULT " + json.dumps({"marks": marks, "maxrss_kb": rss, "encrypted": encrypted}))
 """
 
-# One repetition of the in-process measures, in a fresh process (its own page cache and memory).
-WORK_SCRIPT = r"""
-import json, random, resource, sys, time
+# One repetition of the in-process measures: both copies open in one fresh process, each query
+# and each save done on one then the other (the order flips every time), so that the load of the
+# machine (shared, 2 cores) falls on both alike, millisecond by millisecond. Each copy has its own
+# connections, hence its own SQLite page cache, cold at the start as in bench_intake.py.
+PAIR_SCRIPT = r"""
+import json, random, sys, time
 from pathlib import Path
-sys.path.insert(0, sys.argv[4])
-from bench_intake import measure_saves, measure_search
 from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import open_services
-queries = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
-started = time.perf_counter()
-services = open_services(AppPaths(Path(sys.argv[1])), demo=True)
-opened = time.perf_counter() - started
+from tthc_desk.services.dossier_service import DossierQuery
+sys.path.insert(0, sys.argv[4])
+from bench_intake import random_draft
+names = sys.argv[1].split(",")
+folders = dict(zip(names, sys.argv[2].split(","), strict=True))
+queries = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
+saves = int(sys.argv[5])
+services, out = {}, {}
+for name in names:
+    started = time.perf_counter()
+    services[name] = open_services(AppPaths(Path(folders[name])), demo=True)
+    out[name] = {"open_s": time.perf_counter() - started, "search_ms": [], "hits": [],
+                 "save_ms": [], "encrypted": services[name].db.encrypted}
 try:
-    services.accounts.login(DEMO_USERNAME, DEMO_PASSWORD)
-    search_ms, hits = measure_search(services, queries)
-    save_ms, first = measure_saves(services, int(sys.argv[3]), random.randrange(10**6))
-    encrypted = services.db.encrypted
+    for name in names:
+        services[name].accounts.login(DEMO_USERNAME, DEMO_PASSWORD)
+        for q in queries[:5]:  # as bench_intake: the first touches of the file come from disk
+            services[name].dossiers.search(DossierQuery(text=q, limit=50))
+    for i, q in enumerate(queries):
+        for name in names if i % 2 == 0 else names[::-1]:
+            started = time.perf_counter()
+            rows = services[name].dossiers.search(DossierQuery(text=q, limit=50))
+            out[name]["search_ms"].append((time.perf_counter() - started) * 1000)
+            out[name]["hits"].append(len(rows))
+    rng = random.Random(int(sys.argv[6]))
+    for i in range(saves + 1):
+        draft = random_draft(rng)
+        for name in names if i % 2 == 0 else names[::-1]:
+            svc = services[name]
+            started = time.perf_counter()
+            dossier = svc.dossiers.receive(draft)
+            pdf = svc.printing.receipt_pdf(dossier.code)
+            elapsed = (time.perf_counter() - started) * 1000
+            assert pdf.startswith(b"%PDF")
+            if i > 0:  # the first save of each loads the fonts (see bench_intake.measure_saves)
+                out[name]["save_ms"].append(elapsed)
 finally:
-    services.close()
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print("RESULT " + json.dumps({
-    "open_s": opened, "search_ms": search_ms, "hits": hits, "save_ms": save_ms,
-    "first_save_ms": first, "maxrss_kb": rss, "encrypted": encrypted,
-}))
+    for svc in services.values():
+        svc.close()
+print("RESULT " + json.dumps(out))
 """
 
 
@@ -183,8 +210,6 @@ class Rep:
             "save50": percentile(save, 50),
             "save95": percentile(save, 95),
             "app_mb": self.app_mb,
-            "work_mb": self.work["maxrss_kb"] / 1024,
-            "open": self.work["open_s"],
         }
 
 
@@ -200,9 +225,7 @@ ROWS = [
     ("search95", "Accentless search p95", "ms", True),
     ("save50", "Save + receipt PDF p50", "ms", False),
     ("save95", "Save + receipt PDF p95", "ms", True),
-    ("app_mb", "Peak memory, app process", "MB", True),
-    ("work_mb", "Peak memory, search+save process", "MB", False),
-    ("open", "open_services (in the search process)", "s", False),
+    ("app_mb", "Peak memory, app process (maxrss)", "MB", True),
 ]
 
 
@@ -239,21 +262,33 @@ def main(argv: list[str] | None = None) -> int:
     queries_file = data_dir / "queries.json"
     queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
 
-    log("Warm-up: one search pass on each copy (brings the files into the OS cache) …")
-    for name, folder in folders.items():
-        w = run_child(WORK_SCRIPT, str(folder), str(queries_file), "1", str(ROOT / "bench"))
-        assert w["encrypted"] == (name == "enc"), f"{name}: encrypted={w['encrypted']}"
+    names = list(folders)
+    paths = ",".join(str(folders[n]) for n in names)
+    bench_dir = str(ROOT / "bench")
+    log("Warm-up: one search pass on both copies (brings the files into the OS cache) …")
+    warm = run_child(PAIR_SCRIPT, ",".join(names), paths, str(queries_file), bench_dir, "1", "0")
+    for name in names:
+        assert warm[name]["encrypted"] == (name == "enc"), f"{name}: {warm[name]}"
+    assert warm["plain"]["hits"] == warm["enc"]["hits"], "the copies found different dossiers"
 
     results: dict[str, list[Rep]] = {"plain": [], "enc": []}
     for rep in range(args.reps):
-        order = ["plain", "enc"] if rep % 2 == 0 else ["enc", "plain"]
+        order = names if rep % 2 == 0 else names[::-1]
+        launches = {}
         for name in order:
-            folder = folders[name]
-            launch, app_rss, marks = measure_launch(folder, 1)
-            work = run_child(
-                WORK_SCRIPT, str(folder), str(queries_file), str(args.saves), str(ROOT / "bench")
-            )
-            r = Rep(launch[0], app_rss[0] / 1024, marks[0], work)
+            launch, app_rss, marks = measure_launch(folders[name], 1)
+            launches[name] = (launch[0], app_rss[0] / 1024, marks[0])
+        work = run_child(
+            PAIR_SCRIPT,
+            ",".join(order),
+            ",".join(str(folders[n]) for n in order),
+            str(queries_file),
+            bench_dir,
+            str(args.saves),
+            str(args.seed + rep),
+        )
+        for name in order:
+            r = Rep(*launches[name], work[name])
             results[name].append(r)
             f = r.figures()
             log(
@@ -261,8 +296,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"{f['search50']:.1f}/{f['search95']:.1f} ms, save p50/p95 {f['save50']:.1f}/"
                 f"{f['save95']:.1f} ms, app {f['app_mb']:.1f} MB ({r.marks})"
             )
-    same = results["plain"][0].work["hits"] == results["enc"][0].work["hits"]
-    assert same, "the two copies found different numbers of dossiers"
 
     s_plain, s_enc = summary(results["plain"]), summary(results["enc"])
     db_mb = {n: (f / DB_NAME).stat().st_size / 1e6 for n, f in folders.items()}
@@ -271,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPU, {time.strftime('%Y-%m-%d %H:%M')}, load average at the end "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         f"Databases: unencrypted {db_mb['plain']:,.0f} MB, encrypted {db_mb['enc']:,.0f} MB; "
-        f"{args.reps} repetitions each, alternating; {len(queries)} queries (limit 50), "
+        f"{args.reps} repetitions, alternating; {len(queries)} queries (limit 50), "
         f"{args.saves} saves per repetition; medians over the repetitions",
     ]
     table = [("Measure", "Unencrypted", "Encrypted", "Cost", "")]
