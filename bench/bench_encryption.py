@@ -4,8 +4,9 @@
     python bench/bench_encryption.py                               # reuse <data-dir>/plain, enc
 
 Two copies of the same intake-benchmark database (``bench_intake.py``, 1,000,000 dossiers):
-``<data-dir>/plain`` stays unencrypted (its folder state says demo, as the demo database's does)
-and ``<data-dir>/enc`` is converted by the app itself: the first ``open_services(AppPaths(folder),
+``<data-dir>/plain`` stays unencrypted (its folder state says demo, as the demo database's does;
+packed with ``VACUUM INTO`` as the conversion packs the other) and ``<data-dir>/enc`` is converted
+by the app itself: the first ``open_services(AppPaths(folder),
 demo=False)`` on an unencrypted database of a real office exports it into a SQLCipher file,
 verifies it and swaps it in (``DataFolder.open`` → ``files.encrypt_in_place``). With ``--from``
 both copies are made again (the source is only read) and that one-time conversion is measured in
@@ -13,9 +14,10 @@ a child process: wall time, its steps, peak memory (maxrss).
 
 Then, in ONE run, ``--reps`` repetitions, each of them:
 
-- launch → usable main window on each copy, the order flipping every repetition (plain, enc;
-  enc, plain; …): ``bench_intake.measure_launch`` (a fresh ``python`` runs the real ``run_gui``
-  offscreen, logs in as ``demo``, F3, first page of the list), with the app's maxrss;
+- ``--launches`` launches → usable main window of each copy, taking turns (plain, enc, enc,
+  plain, …): ``bench_intake.measure_launch`` (a fresh ``python`` runs the real ``run_gui``
+  offscreen, logs in as ``demo``, F3, first page of the list); the repetition's launch time is
+  their median, its app memory their largest maxrss;
 - one fresh child process that opens both copies with ``open_services(AppPaths(folder),
   demo=True)`` (an encrypted database is opened with its key whatever ``demo`` says), then runs
   each of the same ``--queries`` queries (``bench_intake.build_queries``, drawn once from the
@@ -41,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_intake import MARKER, build_queries, log, measure_launch, percentile  # noqa: E402
 
+from tthc_desk.db import sqlite  # noqa: E402
 from tthc_desk.db.files import FileState, inspect_file  # noqa: E402
 from tthc_desk.paths import AppPaths  # noqa: E402
 
@@ -167,11 +171,15 @@ def make_copies(source: Path, plain: Path, enc: Path) -> dict[str, Any]:
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        log(f"Copying {source / DB_NAME} to {folder} …")
-        subprocess.run(
-            ["cp", "--reflink=auto", str(source / DB_NAME), str(folder / DB_NAME)], check=True
-        )
         shutil.copy(source / MARKER, folder / MARKER)
+    log(f"Copying {source / DB_NAME} to {enc} …")
+    subprocess.run(["cp", "--reflink=auto", str(source / DB_NAME), str(enc / DB_NAME)], check=True)
+    # The conversion rewrites the database table by table (sqlcipher_export), which also packs it:
+    # the unencrypted copy is packed the same way (VACUUM INTO) so that only the encryption
+    # differs (an unpacked copy reads its scattered pages more slowly).
+    log(f"Packing {source / DB_NAME} into {plain} (VACUUM INTO) …")
+    with closing(sqlite.connect(source / DB_NAME, readonly=True)) as conn:
+        sqlite.vacuum_into(conn, plain / DB_NAME)
     # The demo database's folder state (what `tthc-desk demo` writes now): stays unencrypted,
     # also when the app is started without --demo (the launch measure).
     (plain / STATE_FILE).write_text(json.dumps({"demo": True}), encoding="utf-8")
@@ -238,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="source", type=Path, help="folder of the database to copy")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "out" / "encryption")
     parser.add_argument("--reps", type=int, default=7, help="repetitions of each folder")
+    parser.add_argument("--launches", type=int, default=3, help="launches of each per repetition")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
@@ -274,10 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[Rep]] = {"plain": [], "enc": []}
     for rep in range(args.reps):
         order = names if rep % 2 == 0 else names[::-1]
-        launches = {}
-        for name in order:
-            launch, app_rss, marks = measure_launch(folders[name], 1)
-            launches[name] = (launch[0], app_rss[0] / 1024, marks[0])
+        launches: dict[str, list[tuple[float, int, str]]] = {name: [] for name in names}
+        for i in range(args.launches):
+            for name in order if i % 2 == 0 else order[::-1]:
+                launch, app_rss, marks = measure_launch(folders[name], 1)
+                launches[name].append((launch[0], app_rss[0], marks[0]))
         work = run_child(
             PAIR_SCRIPT,
             ",".join(order),
@@ -288,7 +298,10 @@ def main(argv: list[str] | None = None) -> int:
             str(args.seed + rep),
         )
         for name in order:
-            r = Rep(*launches[name], work[name])
+            # The repetition's launch: the median of its launches (the app's memory: the largest).
+            runs = sorted(launches[name])
+            mid = runs[len(runs) // 2]
+            r = Rep(mid[0], max(x[1] for x in runs) / 1024, mid[2], work[name])
             results[name].append(r)
             f = r.figures()
             log(
