@@ -51,7 +51,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_intake import MARKER, build_queries, log, measure_launch, percentile  # noqa: E402
+from bench_intake import (  # noqa: E402
+    MARKER,
+    build_queries,
+    log,
+    mark_demo,
+    measure_launch,
+    percentile,
+)
 
 from tthc_desk.db import sqlite  # noqa: E402
 from tthc_desk.db.files import FileState, inspect_file  # noqa: E402
@@ -59,7 +66,6 @@ from tthc_desk.paths import AppPaths  # noqa: E402
 
 TARGET_COST = 0.15
 DB_NAME = "tthc-desk.db"
-STATE_FILE = "tthc-desk.json"
 
 # The first open of the new code on an unencrypted office database: the conversion.
 CONVERT_SCRIPT = r"""
@@ -180,9 +186,7 @@ def make_copies(source: Path, plain: Path, enc: Path) -> dict[str, Any]:
     log(f"Packing {source / DB_NAME} into {plain} (VACUUM INTO) …")
     with closing(sqlite.connect(source / DB_NAME, readonly=True)) as conn:
         sqlite.vacuum_into(conn, plain / DB_NAME)
-    # The demo database's folder state (what `tthc-desk demo` writes now): stays unencrypted,
-    # also when the app is started without --demo (the launch measure).
-    (plain / STATE_FILE).write_text(json.dumps({"demo": True}), encoding="utf-8")
+    mark_demo(plain)  # stays unencrypted, also when the app starts without --demo (the launch)
     log("Converting the encrypted copy (first open of a real office's unencrypted database) …")
     started = time.perf_counter()
     converted = run_child(CONVERT_SCRIPT, str(enc), "office")
