@@ -176,11 +176,17 @@ def run_child(script: str, *args: str) -> dict[str, Any]:
 def make_copies(source: Path, plain: Path, enc: Path) -> dict[str, Any]:
     """Copy ``source``'s database into both folders, then let the app convert ``enc`` (timed) and
     upgrade ``plain`` (demo: stays unencrypted)."""
+    if inspect_file(source / DB_NAME) is not FileState.PLAINTEXT:
+        raise SystemExit(
+            f"{source / DB_NAME} is not an unencrypted database (made before encryption, or "
+            "with `tthc-desk --demo demo …`, whose database is <data-dir>/demo/)"
+        )
     for folder in (plain, enc):
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        shutil.copy(source / MARKER, folder / MARKER)
+        if (source / MARKER).exists():
+            shutil.copy(source / MARKER, folder / MARKER)
     log(f"Copying {source / DB_NAME} to {enc} …")
     subprocess.run(["cp", "--reflink=auto", str(source / DB_NAME), str(enc / DB_NAME)], check=True)
     # The conversion rewrites the database table by table (sqlcipher_export), which also packs it:

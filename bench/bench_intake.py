@@ -183,9 +183,11 @@ def ensure_database(folder: Path, dossiers: int, seed: int) -> float | None:
 
 
 def mark_demo(folder: Path) -> None:
-    """Give a demo database made before encryption (issue 10) the folder state that
-    ``tthc-desk demo`` writes now. Without it the launch (``run_gui`` without ``--demo``) would
-    take it for a real office's database and encrypt it, minutes, on the first launch."""
+    """Give an unencrypted benchmark database made before encryption (issue 10) the folder state
+    of the app's demo folder (``--demo``). Without it the launch (``run_gui`` without ``--demo``)
+    would take it for a real office's database and encrypt it, minutes, on the first launch.
+    (``tthc-desk demo`` without ``--demo``, as :func:`ensure_database` runs it, now makes an
+    encrypted database, which the benchmarks open with its key.)"""
     from dataclasses import asdict
 
     from tthc_desk.db.files import FileState, inspect_file
