@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", type=Path, help="folder of the database to copy")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "out" / "encryption")
-    parser.add_argument("--reps", type=int, default=7, help="repetitions of each folder")
+    parser.add_argument("--reps", type=int, default=11, help="repetitions (each: both copies)")
     parser.add_argument("--launches", type=int, default=3, help="launches of each per repetition")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--saves", type=int, default=50)
