@@ -76,9 +76,8 @@ def configure(engine: Engine, key: bytes | None = None) -> None:
         # Sorting and temporary indexes stay in memory, never in plaintext temp files.
         cur.execute("PRAGMA temp_store=MEMORY")
         if key is not None:
-            # A cache miss here costs a decryption (AES + HMAC, ~15 µs a page), not a copy from
-            # the OS cache: twice the default keeps the search's common word lists decrypted
-            # (search p95 cost of encryption ~15-19 % → ~8 %, bench/README.md; ~+8 MB).
+            # A miss costs a decryption (~15 µs a page), not a copy from the OS cache: 16 MiB
+            # halves what encryption costs the search p95 (~17 % → ~8 %, bench/README.md).
             cur.execute(f"PRAGMA cache_size=-{ENCRYPTED_CACHE_KIB}")
         cur.close()
 
