@@ -143,6 +143,7 @@ def ensure_database(folder: Path, dossiers: int, seed: int) -> float | None:
         same = (info.get("dossiers"), info.get("seed"), info.get("format"))
         if same == (dossiers, seed, DB_FORMAT):
             log(f"Reusing {folder} ({dossiers:,} dossiers, generated {info.get('generated_at')})")
+            mark_demo(folder)
             return None
     if folder.exists():
         for name in ("tthc-desk.db", "tthc-desk.db-wal", "tthc-desk.db-shm"):
@@ -179,6 +180,23 @@ def ensure_database(folder: Path, dossiers: int, seed: int) -> float | None:
         encoding="utf-8",
     )
     return seconds
+
+
+def mark_demo(folder: Path) -> None:
+    """Give an unencrypted benchmark database made before encryption (issue 10) the folder state
+    of the app's demo folder (``--demo``). Without it the launch (``run_gui`` without ``--demo``)
+    would take it for a real office's database and encrypt it, minutes, on the first launch.
+    (``tthc-desk demo`` without ``--demo``, as :func:`ensure_database` runs it, now makes an
+    encrypted database, which the benchmarks open with its key.)"""
+    from dataclasses import asdict
+
+    from tthc_desk.db.files import FileState, inspect_file
+    from tthc_desk.services.data_folder import STATE_FILE, FolderState
+
+    state = folder / STATE_FILE
+    if not state.exists() and inspect_file(folder / "tthc-desk.db") is FileState.PLAINTEXT:
+        state.write_text(json.dumps(asdict(FolderState(demo=True))), encoding="utf-8")
+        log(f"Marked {folder} as the demo database's folder (stays unencrypted)")
 
 
 # -- (a) launch to usable window --------------------------------------------------------------

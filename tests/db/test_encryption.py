@@ -131,6 +131,26 @@ def test_the_demo_stays_unencrypted_and_says_so(data_dir: Path, clock: FixedCloc
     assert inspect_file(AppPaths(data_dir).database_file) is FileState.PLAINTEXT
 
 
+def test_an_encrypted_connection_keeps_a_larger_page_cache(
+    data_dir: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A page read again costs a decryption when it is not in SQLite's own cache (the demo's
+    unencrypted file is served by the OS cache and keeps the default)."""
+
+    def cache_size(svc: object) -> int:
+        with svc.db.engine.connect() as conn:  # type: ignore[attr-defined]
+            return int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+    svc = open_test_services(AppPaths(data_dir), clock)
+    demo = open_services(AppPaths(tmp_path / "demo"), clock, demo=True)
+    try:
+        assert svc.db.encrypted and cache_size(svc) == -sqlite.ENCRYPTED_CACHE_KIB
+        assert not demo.db.encrypted and cache_size(demo) > -sqlite.ENCRYPTED_CACHE_KIB
+    finally:
+        svc.close()
+        demo.close()
+
+
 def test_an_unencrypted_database_is_converted_with_its_old_copies(
     data_dir: Path, clock: FixedClock
 ) -> None:

@@ -21,6 +21,8 @@ BUSY_TIMEOUT_MS = 15_000
 #: The first 16 bytes of an unencrypted SQLite file; an encrypted one starts with its random salt.
 PLAIN_HEADER = b"SQLite format 3\x00"
 KEY_BYTES = 32
+#: Page cache of an encrypted connection, KiB (the default of the sqlcipher3 build: 8,000).
+ENCRYPTED_CACHE_KIB = 16_384
 
 DatabaseError = dbapi.DatabaseError
 
@@ -83,6 +85,10 @@ def configure(engine: Engine, key: bytes | None = None, *, readonly: bool = Fals
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Sorting and temporary indexes stay in memory, never in plaintext temp files.
         cur.execute("PRAGMA temp_store=MEMORY")
+        if key is not None:
+            # A miss costs a decryption (~15 µs a page), not a copy from the OS cache: 16 MiB
+            # halves what encryption costs the search p95 (~17 % → ~8 %, bench/README.md).
+            cur.execute(f"PRAGMA cache_size=-{ENCRYPTED_CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")
