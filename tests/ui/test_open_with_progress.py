@@ -39,7 +39,7 @@ def test_a_long_open_says_it_is_upgrading_then_goes(qapp: QApplication) -> None:
         assert open_with_progress(slow, after=0.1) == "xong"
     finally:
         timer.stop()
-    assert seen and seen[0].startswith("Đang nâng cấp và niêm phong dữ liệu")
+    assert seen and seen[0].startswith("Đang nâng cấp, mã hóa và niêm phong dữ liệu")
     assert not [
         w for w in qapp.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()
     ]

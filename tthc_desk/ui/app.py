@@ -163,8 +163,8 @@ def open_with_progress(opening: Callable[[], T], after: float = PROGRESS_AFTER_S
             dialog = QProgressDialog(
                 translate(
                     "StartUp",
-                    "Đang nâng cấp và niêm phong dữ liệu (chỉ lần đầu sau khi cập nhật phần mềm; "
-                    "cơ sở dữ liệu lớn có thể mất vài phút). Xin đừng tắt máy.",
+                    "Đang nâng cấp, mã hóa và niêm phong dữ liệu (chỉ lần đầu sau khi cập nhật "
+                    "phần mềm; cơ sở dữ liệu lớn có thể mất vài phút). Xin đừng tắt máy.",
                 ),
                 "",
                 0,
