@@ -8,10 +8,7 @@ test people's names and ID numbers, in every encoding they could be written in.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 import unicodedata
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import pytest
 from tests import dbfiles
 from tests.conftest import TEST_PASSWORD, make_draft, open_test_services
 from tests.db.old_databases import before_accounts
+from tests.kill import KILLS, kill_loop
 from tthc_desk.db import sqlite
 from tthc_desk.db.files import FileState, inspect_file
 from tthc_desk.domain.clock import FixedClock
@@ -262,7 +260,6 @@ def test_a_lost_or_foreign_file_is_never_replaced_by_a_new_office(
     assert (path.read_bytes() if path.exists() else None) == left  # nothing written over it
 
 
-KILLS = 20
 CONVERT = """
 import sys
 from pathlib import Path
@@ -279,33 +276,15 @@ def test_kill_during_conversion_never_loses_the_office(data_dir: Path, clock: Fi
     codes = _office_with_people(data_dir, clock)
     _decrypt_to_plaintext(data_dir)
     pristine = AppPaths(data_dir).database_file.read_bytes()
-    rng = __import__("random").Random(10)
-    kills, took, runs = 0, None, 0
-    while kills < KILLS and runs < 3 * KILLS:  # bounded: a loaded machine finishes some runs
-        runs += 1
-        path = AppPaths(data_dir).database_file
+    path = AppPaths(data_dir).database_file
+
+    def reset() -> None:
         for f in data_dir.iterdir():
             if f.name.startswith("tthc-desk.db") or f.name == STATE_FILE:
                 f.unlink()
         path.write_bytes(pristine)
-        proc = subprocess.Popen(
-            [sys.executable, "-c", CONVERT, str(data_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"  # imported
-        started = time.perf_counter()
-        if took is None:  # the first run is timed, not killed: how long one conversion takes
-            proc.wait()
-            took = time.perf_counter() - started
-        else:
-            time.sleep(rng.uniform(0.0, 0.9) * took)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        elif took is not None:  # quicker than the kill (the load changed): rescale
-            took = min(took, time.perf_counter() - started)
-        proc.wait()
+
+    def check() -> None:
         svc = open_test_services(AppPaths(data_dir), clock)
         try:
             assert [svc.dossiers.get(c).code for c in codes] == codes
@@ -313,4 +292,6 @@ def test_kill_during_conversion_never_loses_the_office(data_dir: Path, clock: Fi
         finally:
             svc.close()
         assert _leaks(data_dir) == []
+
+    kills = kill_loop([sys.executable, "-c", CONVERT, str(data_dir)], reset, check, seed=10)
     assert kills == KILLS

@@ -5,12 +5,8 @@ over a lost database, and kill -9 at random moments during both."""
 from __future__ import annotations
 
 import json
-import random
 import shutil
-import signal
-import subprocess
 import sys
-import time
 from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +17,7 @@ from tests import dbfiles
 from tests.conftest import TEST_PASSWORD, make_draft, open_test_services
 from tests.db.old_databases import before_accounts
 from tests.db.test_encryption import PEOPLE, _leaks
+from tests.kill import KILLS, kill_loop
 from tthc_desk.db import files, sqlite
 from tthc_desk.domain.access import SYSTEM
 from tthc_desk.domain.backup import BackupLevel, Retention
@@ -376,35 +373,6 @@ r.restore(plan, r.authorise(plan, "quantri", sys.argv[3]))
 """
 
 
-def _kill_loop(argv: list[str], reset: object, check: object, seed: int) -> int:
-    """Run ``argv`` until it was killed 20 times at uniform random moments of one run's time
-    (the first run is timed, not killed; a run that ends before its kill times the next ones,
-    as the machine's load changes; at most 60 runs); ``check`` after each."""
-    rng = random.Random(seed)
-    took: float | None = None
-    kills = 0
-    for _ in range(60):
-        if kills == 20:
-            break
-        reset()  # type: ignore[operator]
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"
-        started = time.perf_counter()
-        if took is None:  # the first run is timed, not killed
-            assert proc.wait() == 0
-            took = time.perf_counter() - started
-        else:
-            time.sleep(rng.uniform(0.0, 0.95) * took)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        elif took is not None:  # it was quicker than the kill: this run's time is the new scale
-            took = min(took, time.perf_counter() - started)
-        proc.wait()
-        check()  # type: ignore[operator]
-    return kills
-
-
 def test_kill_during_backup_never_harms_the_office(data_dir: Path, clock: FixedClock) -> None:
     svc = _office(data_dir, clock)
     codes = [svc.dossiers.receive(make_draft()).code for _ in range(30)]
@@ -421,10 +389,10 @@ def test_kill_during_backup_never_harms_the_office(data_dir: Path, clock: FixedC
         finally:
             svc.close()
 
-    kills = _kill_loop(
+    kills = kill_loop(
         [sys.executable, "-c", BACKUP_CHILD, str(data_dir)], lambda: None, check, seed=3
     )
-    assert kills == 20
+    assert kills == KILLS
     svc = open_test_services(AppPaths(data_dir), clock)
     try:
         with svc.accounts.acting_as(SYSTEM):
@@ -476,13 +444,13 @@ def test_kill_during_restore_always_leaves_a_usable_database(
         left = [p.name for p in data_dir.iterdir() if ".restor" in p.name]
         assert left == []
 
-    kills = _kill_loop(
+    kills = kill_loop(
         [sys.executable, "-c", RESTORE_CHILD, str(data_dir), str(kept), TEST_PASSWORD],
         reset,
         check,
         seed=4,
     )
-    assert kills == 20 and outcomes == {"kept", "restored"}
+    assert kills == KILLS and outcomes == {"kept", "restored"}
 
 
 def test_backups_and_restores_are_journalled_with_who_did_them(
