@@ -280,6 +280,7 @@ _LABELS[JournalKind] = {
     JournalKind.VERIFY: QT_TRANSLATE_NOOP("JournalKind", "Kiểm tra toàn vẹn"),
     JournalKind.BACKUP: QT_TRANSLATE_NOOP("JournalKind", "Sao lưu"),
     JournalKind.RESTORE: QT_TRANSLATE_NOOP("JournalKind", "Khôi phục"),
+    JournalKind.RECOVERY_KEY: QT_TRANSLATE_NOOP("JournalKind", "Khóa khôi phục"),
 }
 _LABELS[BackupKind] = {
     BackupKind.MANUAL: QT_TRANSLATE_NOOP("BackupKind", "Sao lưu ngay"),

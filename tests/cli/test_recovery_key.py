@@ -10,6 +10,7 @@ import pytest
 
 from tests import dbfiles
 from tests.cli.test_cli import Cli, assert_one_line_error
+from tests.conftest import TEST_PASSWORD
 from tests.printing.support import pdf_text
 from tthc_desk.domain.recovery_key import format_key
 
@@ -94,3 +95,39 @@ def test_the_demo_database_has_no_recovery_key(
     demo = Cli(tmp_path / "data", capsys, office="demo")
     line = assert_one_line_error(*demo("recovery-key", "print"))
     assert "Dữ liệu mẫu không được mã hóa" in line
+
+
+def test_use_keeps_the_key_on_a_new_pc_for_an_administrator(run: Cli, tmp_path: Path) -> None:
+    """The data folder on a PC without its key: every command says what to do; ``use`` with the
+    recovery key and an administrator's password keeps the key, and the journal says who."""
+    import os
+
+    written = _key(run)
+    for f in Path(os.environ["TTHC_DESK_KEY_DIR"]).glob("database-key-*.key"):
+        f.unlink()  # a new PC: this Windows account has no key for the folder
+    line = assert_one_line_error(*run("search", "Nhung"))
+    assert "không có khóa" in line and "recovery-key use TỆP_KHÓA" in line
+
+    typed = tmp_path / "khoa.txt"
+    typed.write_text(format_key(bytes(32)), encoding="utf-8")  # another office's key
+
+    def use(user: str, password: str = TEST_PASSWORD) -> tuple[int, str, str]:
+        login = ["--user", user, "--password-stdin"]
+        return run(*login, "recovery-key", "use", str(typed), user=None, stdin=password + "\n")
+
+    line = assert_one_line_error(*use("quantri"))
+    assert "không mở được cơ sở dữ liệu" in line
+    typed.write_text(f"Khóa: {written}\n", encoding="utf-8")  # a line copied from the sheet
+    line = assert_one_line_error(*use("cuong"))
+    assert "được dùng khóa khôi phục trên máy này" in line  # a clerk may not
+    line = assert_one_line_error(*use("quantri", "sai-mat-khau"))
+    assert "Sai tên đăng nhập hoặc mật khẩu" in line
+
+    code, out, err = use("quantri")
+    assert code == 0, err
+    assert "đã được lưu trên máy này" in out
+    code, out, err = run("journal", "list", "--kind", "recovery_key", user="quantri")
+    assert code == 0, err
+    assert "dùng khóa khôi phục trên máy này" in out and "quantri" in out
+    code, _, err = run("search", "Nhung")  # the folder opens as usual now
+    assert code == 0, err

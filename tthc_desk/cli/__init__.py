@@ -56,7 +56,7 @@ from tthc_desk.cli.args import (
 )
 from tthc_desk.cli.session import identify, log_out
 from tthc_desk.domain.clock import Clock, SystemClock
-from tthc_desk.domain.errors import TthcError, ValidationError
+from tthc_desk.domain.errors import DatabaseKeyError, TthcError, ValidationError
 from tthc_desk.paths import AppPaths
 
 __all__ = ["COMMANDS", "GuiLauncher", "build_parser", "error_line", "main"]
@@ -111,6 +111,11 @@ def error_line(error: BaseException) -> str:
     ):
         problems = "; ".join(p.describe().rstrip(". ") for p in error.problems)
         text = f"{error.message.rstrip('. ')} — {problems}."
+    elif isinstance(error, DatabaseKeyError):
+        text = (
+            f"{error.message} Trên dòng lệnh: ghi khóa vào một tệp chữ rồi chạy “tthc-desk --user "
+            "TÊN_QUẢN_TRỊ --password-stdin recovery-key use TỆP_KHÓA”."
+        )
     elif isinstance(error, TthcError):
         text = error.message
     else:

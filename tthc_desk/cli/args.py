@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from tthc_desk.domain.access import Role, parse_roles
 from tthc_desk.domain.clock import Clock, FixedClock
-from tthc_desk.domain.errors import TthcError
+from tthc_desk.domain.errors import TthcError, ValidationError
+from tthc_desk.domain.recovery_key import parse_key
 from tthc_desk.paths import AppPaths, resolve_paths
 
 if TYPE_CHECKING:
@@ -388,3 +389,24 @@ def format_moment(value: datetime) -> str:
 def warn(text: str) -> None:
     """A warning on stderr; the command still succeeds."""
     print(f"Cảnh báo: {text}", file=sys.stderr)
+
+
+#: The key as printed (14 groups of 4), found inside a longer text file (a copied sheet).
+_KEY_LINE = re.compile(r"([0-9A-Za-z]{4}[-–][0-9A-Za-z]{4}(?:[-–][0-9A-Za-z]{4}){12})")
+
+
+def read_recovery_key(path: Path | None) -> bytes | None:
+    """The recovery key in the text file ``path`` (the whole file, or the line that holds it)."""
+    if path is None:
+        return None
+    try:
+        text = require_file(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeError) as e:
+        raise CliError(f"Không đọc được tệp khóa khôi phục “{path}”: {e}.") from None
+    try:
+        return parse_key(text)
+    except ValidationError:
+        found = _KEY_LINE.search(text)
+        if found is None:
+            raise
+        return parse_key(found.group(1))

@@ -14,7 +14,6 @@ without ``--yes`` it shows the dossiers that would be lost and asks y/N on stdin
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -28,14 +27,13 @@ from tthc_desk.cli.args import (
     Identity,
     ask_username,
     format_moment,
+    read_recovery_key,
     read_secret,
     require_file,
     stdin_line,
     warn,
 )
 from tthc_desk.domain.clock import Clock, SystemClock
-from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.recovery_key import parse_key
 from tthc_desk.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -43,8 +41,6 @@ if TYPE_CHECKING:
     from tthc_desk.services.container import Services
     from tthc_desk.services.data_folder import DataFolder
     from tthc_desk.services.journal_service import JournalKeys
-
-_KEY_LINE = re.compile(r"([0-9A-Za-z]{4}[-–][0-9A-Za-z]{4}(?:[-–][0-9A-Za-z]{4}){12})")
 
 
 def add_parsers(tree: CommandTree) -> None:
@@ -110,23 +106,6 @@ def add_parsers(tree: CommandTree) -> None:
         help="tệp chứa khóa khôi phục như in trên Phiếu khóa khôi phục dữ liệu (máy mới)",
     )
     r.set_defaults(offline=_restore)
-
-
-def read_recovery_key(path: Path | None) -> bytes | None:
-    """The recovery key in the text file ``path`` (the whole file, or the line that holds it)."""
-    if path is None:
-        return None
-    try:
-        text = require_file(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeError) as e:
-        raise CliError(f"Không đọc được tệp khóa khôi phục “{path}”: {e}.") from None
-    try:
-        return parse_key(text)
-    except ValidationError:
-        found = _KEY_LINE.search(text)
-        if found is None:
-            raise
-        return parse_key(found.group(1))
 
 
 def _size(n: int) -> str:

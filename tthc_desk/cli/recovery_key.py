@@ -6,7 +6,11 @@ reads a key as someone typed it into a text file and says whether it is well for
 this data folder's database (exit code 0), or what is wrong (exit code 2). Both need the
 administrator logged in (``--user``, ``--password-stdin`` before the command's name).
 
-Using the key on a new PC is ``tthc-desk restore TỆP --recovery-key-file TỆP_KHÓA`` (backups).
+``use FILE`` is for a PC that has the data folder but not the key (a new PC, another Windows
+account, a keyring cleared): it checks that the key opens the folder's database and that the
+person (``--user`` before the command) is one of its administrators, then keeps the key on this
+PC. It runs without opening the database first (it cannot be opened without the key). Restoring a
+backup on a new PC is ``tthc-desk restore TỆP --recovery-key-file TỆP_KHÓA``.
 """
 
 from __future__ import annotations
@@ -20,11 +24,17 @@ from tthc_desk.cli.args import (
     CliError,
     Command,
     CommandTree,
+    Identity,
+    ask_username,
     dispatch,
+    read_recovery_key,
+    read_secret,
     require_file,
     require_folder,
     warn,
 )
+from tthc_desk.domain.clock import Clock, SystemClock
+from tthc_desk.paths import AppPaths
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
@@ -56,6 +66,43 @@ def add_parsers(tree: CommandTree) -> None:
         "kiểm tra khóa khôi phục ghi trong một tệp chữ: đúng dạng và mở được dữ liệu này",
     )
     q.add_argument("path", metavar="TỆP_KHÓA", type=Path, help="tệp chữ chứa khóa đã chép")
+    u = group.leaf(
+        "use",
+        "dùng khóa khôi phục trên máy chưa có khóa (máy mới, tài khoản Windows khác): kiểm tra "
+        "rồi lưu khóa vào kho mật khẩu của máy này",
+        Identity.SELF,
+    )
+    u.add_argument("path", metavar="TỆP_KHÓA", type=Path, help="tệp chữ chứa khóa đã chép")
+    u.set_defaults(offline=_use)
+
+
+def _use(args: argparse.Namespace, paths: AppPaths, clock: Clock | None, out: TextIO) -> int:
+    from tthc_desk.services.data_folder import DataFolder, key_name
+    from tthc_desk.services.journal_service import JournalKeys
+    from tthc_desk.services.keys import KeyVault
+    from tthc_desk.services.restore_service import RestoreService
+    from tthc_desk.sync.credentials import KeyringStore
+
+    key = read_recovery_key(args.path)
+    assert key is not None
+    user: str | None = args.login_user or (None if args.login_stdin else ask_username())
+    if not user:
+        raise CliError(
+            "Dùng khóa khôi phục cần người Quản trị đăng nhập: thêm --user TÊN_ĐĂNG_NHẬP "
+            "--password-stdin trước tên lệnh."
+        )
+    password = read_secret(f"Mật khẩu của {user}: ", from_stdin=args.login_stdin)
+    credentials = KeyringStore()
+    folder = DataFolder(paths, KeyVault(credentials))
+    service = RestoreService(folder, clock or SystemClock(), JournalKeys(credentials))
+    service.use_recovery_key(key, user, password)
+    print(
+        f"Khóa khôi phục mở được dữ liệu của “{paths.data_dir}” và đã được lưu trên máy này "
+        f"({folder.vault.location(key_name(folder.state().database_id))}): từ nay phần mềm mở "
+        "dữ liệu như thường.",
+        file=out,
+    )
+    return EXIT_OK
 
 
 def _print(args: argparse.Namespace, svc: Services, out: TextIO) -> int:

@@ -67,6 +67,7 @@ class JournalKind(StrEnum):
     VERIFY = "verify"
     BACKUP = "backup"  # a backup taken (or failed), by whom, verified or not
     RESTORE = "restore"  # the database replaced by a backup (written in the restored one)
+    RECOVERY_KEY = "recovery_key"  # the recovery key kept on a PC that did not have the key
 
 
 def agg_key(kind: Aggregate, ident: object) -> str:

@@ -105,6 +105,8 @@ def open_services(
         journal.start()
         if restored := folder.take_restore_note():
             journal.note_restore(restored)
+        if key_used := folder.take_key_note():
+            journal.note_key_used(key_used)
         backups.journal_to(journal.note_backup)
     except Exception:
         db.dispose()

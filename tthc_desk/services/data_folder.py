@@ -17,6 +17,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ class FolderState:
     demo: bool = False
     #: A restore not yet written into the restored database's journal (backup, by, at).
     restored: dict[str, str] | None = None
+    #: The recovery key kept on this PC, not yet written into the journal (by, at).
+    key_used: dict[str, str] | None = None
 
 
 def key_name(database_id: str) -> str:
@@ -111,6 +114,19 @@ class DataFolder:
         state.set_up = not state.demo
         state.restored = {k: str(marker.get(k, "")) for k in ("backup", "by", "at")}
         self.save_state(state)
+
+    def note_key_used(self, username: str, at: datetime) -> None:
+        state = self.state()
+        state.key_used = {"by": username, "at": at.isoformat(timespec="seconds")}
+        self.save_state(state)
+
+    def take_key_note(self) -> dict[str, str] | None:
+        """The recovery key's use to journal, once (then forgotten)."""
+        state = self.state()
+        note, state.key_used = state.key_used, None
+        if note is not None:
+            self.save_state(state)
+        return note
 
     def take_restore_note(self) -> dict[str, str] | None:
         """The restore to journal, once (then forgotten)."""

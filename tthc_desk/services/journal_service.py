@@ -276,6 +276,21 @@ class JournalService:
                 )
             )
 
+    def note_key_used(self, used: dict[str, str]) -> None:
+        """The recovery key typed on this PC (kept in its keyring) by an administrator."""
+        by = used.get("by") or ""
+        with self._db.write() as uow:
+            account = uow.accounts.get(by) if by else None
+            uow.journal.note(
+                Note(
+                    JournalKind.RECOVERY_KEY,
+                    "dùng khóa khôi phục trên máy này",
+                    by or None,
+                    account.full_name if account is not None else (by or None),
+                    details={"at": used.get("at", "")},
+                )
+            )
+
     def note_backup(self, action: str, details: dict[str, Any]) -> None:
         """A backup taken (or failed) by the acting person or the system."""
         if self._db.writes_stopped is not None:

@@ -26,11 +26,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from tthc_desk.db import files
 from tthc_desk.db.backups import Lost, SqliteBackup
 from tthc_desk.db.engine import Database
+from tthc_desk.db.files import FileState
 from tthc_desk.domain.access import Actor, Right, Role, require
 from tthc_desk.domain.clock import Clock
-from tthc_desk.domain.errors import LoginError
+from tthc_desk.domain.errors import LoginError, ValidationError
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.backup_service import (
     BackupError,
@@ -104,23 +106,44 @@ class RestoreService:
 
     def authorise(self, plan: RestorePlan, username: str, password: str) -> Actor:
         """The administrator of the backup (see the module) who asks for the restore."""
-        username = nfc(username).strip().lower()
-        db = Database(f"sqlite:///{plan.backup.path}", key=plan.key, readonly=True)
-        try:
-            with db.read() as uow:
-                account = uow.accounts.get(username)
-                stored = uow.accounts.password_hash(username) if account else None
-        finally:
-            db.dispose()
-        if account is None or not account.active or not verify_password(stored, password):
-            log.warning("Restore refused: wrong user or password for %s", username)
-            raise LoginError(
-                "Sai tên đăng nhập hoặc mật khẩu (so với các tài khoản trong bản sao lưu), hoặc "
-                "tài khoản đã bị khóa."
+        return _administrator_of(
+            plan.backup.path,
+            plan.key,
+            username,
+            password,
+            "so với các tài khoản trong bản sao lưu",
+        )
+
+    def use_recovery_key(self, key: bytes, username: str, password: str) -> Actor:
+        """On a new PC (or another Windows account) with the data folder in place: check that
+        ``key`` opens its database and that ``username`` is one of its administrators, then keep
+        the key on this PC; the software opens the data as usual from then on. The next start
+        writes it into the journal."""
+        path = self._paths.database_file
+        found = files.inspect_file(path)
+        if found is FileState.PLAINTEXT:
+            raise ValidationError.for_field(
+                "recovery_key", "Cơ sở dữ liệu của thư mục này không mã hóa: không cần khóa."
             )
-        actor = account.actor()
-        if Role.ADMIN not in actor.roles:
-            require(actor, Right.RESTORE, "khôi phục dữ liệu")
+        if found is not FileState.SEALED or not files.opens_with(path, key):
+            raise ValidationError.for_field(
+                "recovery_key",
+                "Khóa khôi phục này không mở được cơ sở dữ liệu của thư mục dữ liệu "
+                f"“{self._paths.data_dir}”: hãy kiểm tra lại từng nhóm ký tự trên Phiếu khóa "
+                "khôi phục dữ liệu của đúng cơ quan này.",
+            )
+        actor = _administrator_of(
+            path,
+            key,
+            username,
+            password,
+            "so với các tài khoản trong cơ sở dữ liệu",
+            "dùng khóa khôi phục trên máy này",
+        )
+        self._folder.remember_key(key)
+        self._folder.mark_set_up()
+        self._folder.note_key_used(actor.username, self._clock.now())
+        log.info("Recovery key kept on this PC by %s", actor.username)
         return actor
 
     def restore(self, plan: RestorePlan, actor: Actor) -> RestoreOutcome:
@@ -165,3 +188,30 @@ class RestoreService:
             aside if had else "none",
         )
         return RestoreOutcome(path, aside if had else None)
+
+
+def _administrator_of(
+    path: Path,
+    key: bytes | None,
+    username: str,
+    password: str,
+    against: str,
+    doing: str = "khôi phục dữ liệu",
+) -> Actor:
+    """The active administrator ``username`` of the database file at ``path`` (read only),
+    whose password is ``password``; ``LoginError`` otherwise."""
+    username = nfc(username).strip().lower()
+    db = Database(f"sqlite:///{path}", key=key, readonly=True)
+    try:
+        with db.read() as uow:
+            account = uow.accounts.get(username)
+            stored = uow.accounts.password_hash(username) if account else None
+    finally:
+        db.dispose()
+    if account is None or not account.active or not verify_password(stored, password):
+        log.warning("Refused: wrong user or password for %s", username)
+        raise LoginError(f"Sai tên đăng nhập hoặc mật khẩu ({against}), hoặc tài khoản đã bị khóa.")
+    actor = account.actor()
+    if Role.ADMIN not in actor.roles:
+        require(actor, Right.RESTORE, doing)
+    return actor
