@@ -295,3 +295,19 @@ def test_kill_during_conversion_never_loses_the_office(data_dir: Path, clock: Fi
 
     kills = kill_loop([sys.executable, "-c", CONVERT, str(data_dir)], reset, check, seed=10)
     assert kills == KILLS
+
+
+def test_the_conversion_is_in_the_journal(data_dir: Path, clock: FixedClock) -> None:
+    from tthc_desk.db.stores.journal import JournalFilter
+    from tthc_desk.domain.access import SYSTEM
+    from tthc_desk.domain.journal import JournalKind
+
+    _office_with_people(data_dir, clock)
+    _decrypt_to_plaintext(data_dir)
+    svc = open_test_services(AppPaths(data_dir), clock, login="an")
+    try:
+        notes = svc.journal.entries(JournalFilter(kinds=[JournalKind.WRITE.value]))
+        converted = [e for e in notes if e.action.startswith("mã hóa cơ sở dữ liệu")]
+        assert [(e.actor, e.actor_name) for e in converted] == [("system", SYSTEM.full_name)]
+    finally:
+        svc.close()

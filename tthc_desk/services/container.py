@@ -103,10 +103,7 @@ def open_services(
     journal = JournalService(db, accounts, clock, journal_keys)
     try:
         journal.start()
-        if restored := folder.take_restore_note():
-            journal.note_restore(restored)
-        if key_used := folder.take_key_note():
-            journal.note_key_used(key_used)
+        journal.note_folder_events(folder.take_notes())
         backups.journal_to(journal.note_backup)
     except Exception:
         db.dispose()

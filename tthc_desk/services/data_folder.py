@@ -16,7 +16,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,10 +46,10 @@ class FolderState:
     set_up: bool = False
     #: The demo database (made-up people): stays unencrypted.
     demo: bool = False
-    #: A restore not yet written into the restored database's journal (backup, by, at).
-    restored: dict[str, str] | None = None
-    #: The recovery key kept on this PC, not yet written into the journal (by, at).
-    key_used: dict[str, str] | None = None
+    #: What happened to the database outside any session, for its journal at the next start
+    #: (a conversion to encryption, a restore, the recovery key kept on this PC): kind (a
+    #: ``JournalKind``), action, by (a user name, or ``system``), at, and details.
+    notes: list[dict[str, str]] = field(default_factory=list)
 
 
 def key_name(database_id: str) -> str:
@@ -112,29 +112,33 @@ class DataFolder:
         state.database_id = str(marker.get("database_id") or state.database_id)
         state.demo = bool(marker.get("demo", False))
         state.set_up = not state.demo
-        state.restored = {k: str(marker.get(k, "")) for k in ("backup", "by", "at")}
+        backup = str(marker.get("backup", ""))
+        state.notes.append(
+            {
+                "kind": "restore",
+                "action": f"khôi phục dữ liệu từ bản sao lưu {backup}",
+                "by": str(marker.get("by", "")),
+                "at": str(marker.get("at", "")),
+                "backup": backup,
+            }
+        )
         self.save_state(state)
 
-    def note_key_used(self, username: str, at: datetime) -> None:
+    def add_note(self, kind: str, action: str, by: str, at: datetime) -> None:
+        """Something done to the database outside a session, for its journal (see ``notes``)."""
         state = self.state()
-        state.key_used = {"by": username, "at": at.isoformat(timespec="seconds")}
+        state.notes.append(
+            {"kind": kind, "action": action, "by": by, "at": at.isoformat(timespec="seconds")}
+        )
         self.save_state(state)
 
-    def take_key_note(self) -> dict[str, str] | None:
-        """The recovery key's use to journal, once (then forgotten)."""
+    def take_notes(self) -> list[dict[str, str]]:
+        """The notes to write into the journal, once (then forgotten)."""
         state = self.state()
-        note, state.key_used = state.key_used, None
-        if note is not None:
+        notes, state.notes = state.notes, []
+        if notes:
             self.save_state(state)
-        return note
-
-    def take_restore_note(self) -> dict[str, str] | None:
-        """The restore to journal, once (then forgotten)."""
-        state = self.state()
-        note, state.restored = state.restored, None
-        if note is not None:
-            self.save_state(state)
-        return note
+        return notes
 
     def finish_restore(self) -> None:
         """Finish (or drop) a restore that was cut off (``db.backups``), before opening."""
@@ -239,4 +243,10 @@ class DataFolder:
         for old in sorted(self.paths.backup_dir.glob("*.db")):
             if files.inspect_file(old) is FileState.PLAINTEXT:
                 files.encrypt_copy(old, key)
+        self.add_note(
+            "write",
+            "mã hóa cơ sở dữ liệu và các bản sao cũ (chuyển từ bản không mã hóa)",
+            "system",
+            datetime.now(),
+        )
         return Database(url, key=key)

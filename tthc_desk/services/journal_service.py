@@ -21,7 +21,7 @@ from typing import Any
 
 from tthc_desk.db.engine import Database
 from tthc_desk.db.stores.journal import JournalFilter as JournalFilter  # the UI's filter too
-from tthc_desk.domain.access import Right
+from tthc_desk.domain.access import SYSTEM, Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import JournalKeyError
 from tthc_desk.domain.journal import (
@@ -259,37 +259,25 @@ class JournalService:
             counter.stopped,
         )
 
-    def note_restore(self, restored: dict[str, str]) -> None:
-        """The restore that put this database in place, written into its own journal (the
-        journal of the database replaced stays with it, kept aside)."""
-        by = restored.get("by") or ""
+    def note_folder_events(self, notes: list[dict[str, str]]) -> None:
+        """What was done to the database file outside any session (``DataFolder.notes``: a
+        conversion to encryption, a restore, the recovery key kept on this PC), written into its
+        journal at the next start, under the name of who did it."""
+        if not notes:
+            return
         with self._db.write() as uow:
-            account = uow.accounts.get(by) if by else None
-            name = account.full_name if account is not None else by
-            uow.journal.note(
-                Note(
-                    JournalKind.RESTORE,
-                    f"khôi phục dữ liệu từ bản sao lưu {restored.get('backup', '')}",
-                    by or None,
-                    name or None,
-                    details={"at": restored.get("at", ""), "backup": restored.get("backup", "")},
+            for n in notes:
+                by = n.get("by") or ""
+                if by == SYSTEM.username:
+                    name = SYSTEM.full_name
+                else:
+                    account = uow.accounts.get(by) if by else None
+                    name = account.full_name if account is not None else by
+                extra = {k: v for k, v in n.items() if k not in ("kind", "action", "by")}
+                kind = JournalKind(n.get("kind", JournalKind.WRITE.value))
+                uow.journal.note(
+                    Note(kind, n.get("action", ""), by or None, name or None, "", extra)
                 )
-            )
-
-    def note_key_used(self, used: dict[str, str]) -> None:
-        """The recovery key typed on this PC (kept in its keyring) by an administrator."""
-        by = used.get("by") or ""
-        with self._db.write() as uow:
-            account = uow.accounts.get(by) if by else None
-            uow.journal.note(
-                Note(
-                    JournalKind.RECOVERY_KEY,
-                    "dùng khóa khôi phục trên máy này",
-                    by or None,
-                    account.full_name if account is not None else (by or None),
-                    details={"at": used.get("at", "")},
-                )
-            )
 
     def note_backup(self, action: str, details: dict[str, Any]) -> None:
         """A backup taken (or failed) by the acting person or the system."""

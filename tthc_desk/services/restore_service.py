@@ -142,7 +142,9 @@ class RestoreService:
         )
         self._folder.remember_key(key)
         self._folder.mark_set_up()
-        self._folder.note_key_used(actor.username, self._clock.now())
+        self._folder.add_note(
+            "recovery_key", "dùng khóa khôi phục trên máy này", actor.username, self._clock.now()
+        )
         log.info("Recovery key kept on this PC by %s", actor.username)
         return actor
 
