@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.office import DEFAULT_SESSIONS, OfficeHours, Session
-from tthc_desk.domain.text import collapse_spaces
+from tthc_desk.domain.text import SHORT_TEXT_MAX, collapse_spaces, text_problem
 
 
 class DayKind(StrEnum):
@@ -52,6 +52,29 @@ class CalendarException:
     source: str = ""
 
 
+#: The years the office calendar holds. Dossiers kept in the software start no earlier than 2000
+#: (:data:`tthc_desk.domain.intake.EARLIEST_RECEIVED`); 2100 is far beyond any due date.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+# Due dates of dossiers received up to LAST_YEAR may run a little past it; the index never grows
+# further, so no question about calendar time can walk the days for ever.
+_INDEX_LAST_YEAR = LAST_YEAR + 3
+
+
+def year_problem(year: int) -> str | None:
+    """A Vietnamese message when ``year`` is outside the calendar's years, else None."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return f"Năm {year} nằm ngoài lịch làm việc (chỉ từ {FIRST_YEAR} đến {LAST_YEAR})."
+    return None
+
+
+def check_year(year: int) -> int:
+    """``year`` when the calendar holds it; else a ValidationError naming the allowed years."""
+    if msg := year_problem(year):
+        raise ValidationError.for_field("year", msg)
+    return year
+
+
 def normalise_exception(exc: CalendarException) -> CalendarException:
     """The exception with its name and source tidied (spaces collapsed, NFC)."""
     return CalendarException(
@@ -60,7 +83,12 @@ def normalise_exception(exc: CalendarException) -> CalendarException:
 
 
 def validate_exception(exc: CalendarException) -> None:
-    """A make-up working day must be a day that is not a working weekday already."""
+    """A day of the calendar's years with short, visible texts; a make-up working day must be a
+    day that is not a working weekday already."""
+    check_year(exc.day.year)
+    for key, what, value in (("name", "Tên ngày", exc.name), ("source", "Căn cứ", exc.source)):
+        if msg := text_problem(value, what, SHORT_TEXT_MAX):
+            raise ValidationError.for_field(key, msg)
     if exc.kind is DayKind.MAKEUP_WORKDAY and exc.day.isoweekday() <= 5:
         raise ValidationError.for_field(
             "day", f"Ngày {exc.day:%d/%m/%Y} vốn là ngày làm việc, không cần đánh dấu làm bù."
@@ -68,7 +96,13 @@ def validate_exception(exc: CalendarException) -> None:
 
 
 def validate_year_table(year: int, exceptions: Iterable[CalendarException]) -> None:
-    """The table of one year holds only days of that year."""
+    """The table of one year holds only days of that year, with short, visible texts."""
+    check_year(year)
+    exceptions = list(exceptions)
+    for exc in exceptions:
+        for key, what, value in (("name", "Tên ngày", exc.name), ("source", "Căn cứ", exc.source)):
+            if msg := text_problem(value, what, SHORT_TEXT_MAX):
+                raise ValidationError.for_field(key, msg)
     outside = [e.day for e in exceptions if e.day.year != year]
     if outside:
         raise ValidationError.for_field(
@@ -308,6 +342,11 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def _build(self, first_year: int, last_year: int) -> _Index:
+        if last_year > _INDEX_LAST_YEAR:
+            raise ValidationError(
+                f"Thời hạn tính ra vượt quá năm {_INDEX_LAST_YEAR}, ngoài lịch làm việc: "
+                "hãy kiểm tra thời hạn giải quyết của thủ tục và ngày tiếp nhận."
+            )
         first = date(max(first_year, 1), 1, 1).toordinal()
         last = date(min(last_year, 9999), 12, 31).toordinal()
         working = bytearray(last - first + 1)

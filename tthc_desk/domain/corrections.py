@@ -21,7 +21,18 @@ from tthc_desk.domain.dossier import (
     return_address_problem,
 )
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import (
+    ADDRESS_MAX,
+    ID_TEXT_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    SHORT_TEXT_MAX,
+    ascii_digits,
+    collapse_spaces,
+    nfc,
+    text_problem,
+)
 
 
 class CorrectableField(StrEnum):
@@ -45,6 +56,8 @@ class CorrectableField(StrEnum):
 
 def check_request(changes: Mapping[str, object], reason: str) -> str:
     """The reason, cleaned; refused when it is empty or a field may not be corrected."""
+    if problem := text_problem(reason, "Lý do sửa", REASON_MAX):
+        raise ValidationError.for_field("reason", problem)
     reason = collapse_spaces(reason)
     if not reason:
         raise ValidationError.for_field("reason", "Sửa thông tin hồ sơ cần ghi rõ lý do.")
@@ -71,6 +84,9 @@ def clean_changes(changes: Mapping[str, Any], return_method: ReturnMethod) -> di
     problems = ProblemCollector()
     out: dict[str, Any] = {}
     for name, value in changes.items():
+        if isinstance(value, str) and (problem := _gate(name, value)):
+            problems.add(problem, field=name)
+            continue
         cleaner = _CLEANERS.get(name, _text)
         cleaned, problem = cleaner(name, value, return_method)
         if problem:
@@ -79,6 +95,24 @@ def clean_changes(changes: Mapping[str, Any], return_method: ReturnMethod) -> di
             out[name] = cleaned
     problems.raise_if_any("Chưa sửa được hồ sơ: cần sửa các mục được đánh dấu.")
     return out
+
+
+# The text gate's length limit of each correctable text (see tthc_desk.domain.text).
+_LIMITS: dict[str, int] = {
+    "applicant_name": NAME_MAX,
+    "authorised_name": NAME_MAX,
+    "applicant_address": ADDRESS_MAX,
+    "return_address": ADDRESS_MAX,
+    "return_recipient": NAME_MAX,
+    "applicant_email": SHORT_TEXT_MAX,
+    "note": NOTE_MAX,
+}
+
+
+def _gate(name: str, value: str) -> str | None:
+    label = naming.name(CorrectableField(name))
+    limit = _LIMITS.get(name, ID_TEXT_MAX)
+    return text_problem(value, label, limit, multiline=name == "note")
 
 
 def _number(name: str, value: Any, _method: ReturnMethod) -> tuple[object, str | None]:
@@ -112,7 +146,7 @@ def _phone(name: str, value: Any, method: ReturnMethod) -> tuple[object, str | N
 
 
 def _id_number(name: str, value: Any, method: ReturnMethod) -> tuple[object, str | None]:
-    text = collapse_spaces(str(value or "")).replace(" ", "")
+    text = ascii_digits(collapse_spaces(str(value or ""))).replace(" ", "")
     # The applicant's number is required; the authorised person's may be cleared.
     if text or name == "applicant_id_number":
         return text, id_number_problem(text)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from tthc_desk.domain.procedure import PaperKind
+from tthc_desk.domain.text import ascii_digits
 
 
 class Channel(StrEnum):
@@ -38,14 +39,14 @@ class Status(StrEnum):
 
 # ASCII digits only: ``\d`` would also take fullwidth or other scripts' digits, which some input
 # methods type and which would never match the same number typed at the next visit.
-ID_NUMBER_RE = re.compile(r"[0-9]{12}")
-PHONE_RE = re.compile(r"0[0-9]{9}")
+ID_NUMBER_RE = re.compile(r"[0-9]{12}", re.ASCII)
+PHONE_RE = re.compile(r"0[0-9]{9}", re.ASCII)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def normalise_phone(raw: str) -> str:
-    """Strip spaces, dots and dashes; +84 / 84 prefix becomes 0."""
-    digits = re.sub(r"[\s.\-()]", "", raw or "")
+    """Strip spaces, dots and dashes; +84 / 84 prefix becomes 0; any script's digits as ASCII."""
+    digits = re.sub(r"[\s.\-()]", "", ascii_digits(raw or ""))
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:

@@ -28,12 +28,26 @@ from tthc_desk.domain.lifecycle import DossierEvent
 from tthc_desk.domain.postal import normalise_waybill, waybill_problem
 from tthc_desk.domain.procedure import Procedure
 from tthc_desk.domain.search import build_search_text
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import (
+    ADDRESS_MAX,
+    ID_TEXT_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    SHORT_TEXT_MAX,
+    ascii_digits,
+    collapse_spaces,
+    nfc,
+    text_problem,
+)
 
 # A receipt time this far behind the clock is a back-dated entry and needs a reason.
 BACKDATE_TOLERANCE = timedelta(minutes=15)
 # The counter PC's clock and the clerk's watch may differ a little.
 FUTURE_TOLERANCE = timedelta(minutes=1)
+# No commune office keeps dossiers from before this in the software: an earlier receipt moment is
+# a typing mistake (1900 for 2000), and the calendar and deadline rules do not reach back further.
+EARLIEST_RECEIVED = datetime(2000, 1, 1)
 
 
 # -- normalising ------------------------------------------------------------------------------
@@ -42,7 +56,7 @@ def clean_person(p: Person) -> Person:
     name = collapse_spaces(p.full_name)
     return Person(
         full_name=name.title() if p.full_name.islower() else name,
-        id_number=nfc(p.id_number).replace(" ", ""),
+        id_number=ascii_digits(nfc(p.id_number)).replace(" ", ""),
         birth_date=p.birth_date,
         phone=normalise_phone(nfc(p.phone)),
         address=collapse_spaces(p.address),
@@ -86,6 +100,7 @@ def check_draft(
     and then ``procedure_problem`` says why).
     """
     problems = ProblemCollector()
+    _text_problems(draft, problems)
     _procedure_problems(draft, procedure, procedure_problem, problems)
     _person_problems(draft.applicant, "applicant", problems, now)
     if draft.authorised is not None:
@@ -95,6 +110,40 @@ def check_draft(
     _count_problems(draft, problems)
     _moment_problems(draft, now, problems)
     problems.raise_if_any("Chưa lưu được hồ sơ: cần sửa các mục được đánh dấu.")
+
+
+def _text_problems(draft: DossierDraft, problems: ProblemCollector) -> None:
+    """The text gate (:func:`text_problem`) on every text of the draft."""
+    people = [("applicant", "người nộp", draft.applicant)]
+    if draft.authorised is not None:
+        people.append(("authorised", "người được ủy quyền", draft.authorised))
+    fields: list[tuple[str, str, str, int]] = []
+    for prefix, who, p in people:
+        fields += [
+            (f"{prefix}.full_name", f"Họ và tên {who}", p.full_name, NAME_MAX),
+            (f"{prefix}.id_number", f"Số định danh {who}", p.id_number, ID_TEXT_MAX),
+            (f"{prefix}.phone", f"Số điện thoại {who}", p.phone, ID_TEXT_MAX),
+            (f"{prefix}.address", f"Địa chỉ {who}", p.address, ADDRESS_MAX),
+            (f"{prefix}.email", f"Thư điện tử {who}", p.email, SHORT_TEXT_MAX),
+        ]
+    fields += [
+        ("procedure", "Mã thủ tục", draft.procedure_code, ID_TEXT_MAX),
+        ("return_address", "Địa chỉ nhận kết quả", draft.return_address, ADDRESS_MAX),
+        ("return_recipient", "Người nhận kết quả", draft.return_recipient, NAME_MAX),
+        ("return_phone", "Số điện thoại người nhận", draft.return_phone, ID_TEXT_MAX),
+        ("postal_reference", "Số hiệu bưu gửi", draft.postal_reference, ID_TEXT_MAX),
+        ("backdate_reason", "Lý do nhập lùi", draft.backdate_reason, REASON_MAX),
+        ("due_override_reason", "Lý do sửa ngày hẹn", draft.due_override_reason, REASON_MAX),
+    ]
+    fields += [
+        ("papers", f"Tên giấy tờ thứ {i}", paper.name, SHORT_TEXT_MAX)
+        for i, paper in enumerate(draft.papers, start=1)
+    ]
+    for field, label, value, limit in fields:
+        if msg := text_problem(value, label, limit):
+            problems.add(msg, field=field)
+    if msg := text_problem(draft.note, "Ghi chú", NOTE_MAX, multiline=True):
+        problems.add(msg, field="note")
 
 
 def _procedure_problems(
@@ -179,7 +228,13 @@ def _count_problems(draft: DossierDraft, problems: ProblemCollector) -> None:
 def _moment_problems(draft: DossierDraft, now: datetime, problems: ProblemCollector) -> None:
     received = draft.received_at
     if received is not None:
-        if received > now + FUTURE_TOLERANCE:
+        if received < EARLIEST_RECEIVED:
+            problems.add(
+                f"Thời điểm tiếp nhận {received:%H:%M %d/%m/%Y} quá xa trong quá khứ "
+                f"(không trước ngày {EARLIEST_RECEIVED:%d/%m/%Y}).",
+                field="received_at",
+            )
+        elif received > now + FUTURE_TOLERANCE:
             problems.add(
                 f"Thời điểm tiếp nhận {received:%H:%M %d/%m/%Y} ở tương lai "
                 f"(bây giờ là {now:%H:%M %d/%m/%Y}).",

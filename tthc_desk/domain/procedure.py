@@ -9,7 +9,16 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from tthc_desk.domain.errors import Problem, ValidationError
-from tthc_desk.domain.text import collapse_spaces, fold, nfc, search_tokens
+from tthc_desk.domain.text import (
+    ID_TEXT_MAX,
+    PROCEDURE_NAME_MAX,
+    SHORT_TEXT_MAX,
+    collapse_spaces,
+    fold,
+    nfc,
+    search_tokens,
+    text_problem,
+)
 
 
 class DurationUnit(StrEnum):
@@ -71,7 +80,45 @@ class Procedure:
         return self.fee + self.charge
 
 
-PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$")
+PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$", re.ASCII)
+
+#: The longest legal duration a catalog entry may give, per unit. No commune procedure runs longer
+#: than a year; a bigger number is a typing mistake (and 10^12 working days would make every due
+#: date computation walk the calendar for ever).
+DURATION_MAX: dict[DurationUnit, int] = {
+    DurationUnit.WORKING_DAYS: 365,
+    DurationUnit.WORKING_HOURS: 2000,
+    DurationUnit.CALENDAR_DAYS: 730,
+    DurationUnit.MONTHS: 24,
+    DurationUnit.SAME_DAY: 0,
+}
+_UNIT_WORDS: dict[DurationUnit, str] = {
+    DurationUnit.WORKING_DAYS: "ngày làm việc",
+    DurationUnit.WORKING_HOURS: "giờ làm việc",
+    DurationUnit.CALENDAR_DAYS: "ngày",
+    DurationUnit.MONTHS: "tháng",
+    DurationUnit.SAME_DAY: "trong ngày",
+}
+
+
+def duration_problem(d: Duration) -> str | None:
+    """A Vietnamese message when a duration is beyond :data:`DURATION_MAX` for its unit."""
+    limit = DURATION_MAX[d.unit]
+    if d.unit is not DurationUnit.SAME_DAY and d.value > limit:
+        return (
+            f"Thời hạn giải quyết {d.value} {_UNIT_WORDS[d.unit]} quá dài: "
+            f"tối đa {limit} {_UNIT_WORDS[d.unit]}."
+        )
+    return None
+
+
+#: (field, Vietnamese label, length limit) of a procedure's texts for the text gate.
+TEXT_FIELDS: tuple[tuple[str, str, int], ...] = (
+    ("name", "Tên thủ tục", PROCEDURE_NAME_MAX),
+    ("field", "Lĩnh vực", SHORT_TEXT_MAX),
+    ("deciding_agency", "Cơ quan giải quyết", SHORT_TEXT_MAX),
+    ("handling_unit", "Đơn vị xử lý", SHORT_TEXT_MAX),
+)
 
 
 def is_valid_procedure_code(code: str) -> bool:
@@ -82,6 +129,11 @@ def is_valid_procedure_code(code: str) -> bool:
 def procedure_problems(p: Procedure) -> list[tuple[str, str]]:
     """(field, Vietnamese message) for every problem of a procedure edited one at a time."""
     out: list[tuple[str, str]] = []
+    if msg := text_problem(p.code, "Mã thủ tục", ID_TEXT_MAX):
+        out.append(("code", msg))
+    for key, label, limit in TEXT_FIELDS:
+        if msg := text_problem(getattr(p, key), label, limit):
+            out.append((key, msg))
     if not is_valid_procedure_code(p.code):
         out.append(("code", f"Mã thủ tục “{p.code}” không đúng dạng (ví dụ 1.001193)."))
     if not p.name.strip():
@@ -92,9 +144,13 @@ def procedure_problems(p: Procedure) -> list[tuple[str, str]]:
         out.append(("duration", "Thời hạn giải quyết không được âm."))
     elif p.duration.value == 0 and p.duration.unit is not DurationUnit.SAME_DAY:
         out.append(("duration", "Thời hạn giải quyết phải lớn hơn 0 (hoặc chọn “trong ngày”)."))
+    elif msg := duration_problem(p.duration):
+        out.append(("duration", msg))
     if p.fee < 0 or p.charge < 0:
         out.append(("fee", "Phí, lệ phí không được âm."))
     for i, paper in enumerate(p.papers, start=1):
+        if msg := text_problem(paper.name, f"Tên giấy tờ thứ {i}", SHORT_TEXT_MAX):
+            out.append(("papers", msg))
         if not paper.name.strip():
             out.append(("papers", f"Giấy tờ thứ {i} chưa có tên."))
         if paper.count < 1:

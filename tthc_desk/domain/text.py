@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
+from tthc_desk.domain.errors import ValidationError
+
 
 def nfc(value: str | None) -> str:
     """NFC-normalise and trim; ``None`` becomes the empty string."""
@@ -29,7 +31,7 @@ _FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
 
 def fold(value: str | None) -> str:
     """Lower-case text without tone marks; đ→d. "Nguyễn Văn Đức" → "nguyen van duc"."""
-    text = unicodedata.normalize("NFD", (value or "").translate(_FOLD_TABLE))
+    text = unicodedata.normalize("NFD", ascii_digits(value or "").translate(_FOLD_TABLE))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", text).lower()
 
@@ -69,3 +71,71 @@ def format_long_date(place: str, value: date) -> str:
 def format_clock_phrase(value: datetime) -> str:
     """ "08 giờ 15 phút, ngày 02/03/2026" as printed on receipts."""
     return f"{value.hour:02d} giờ {value.minute:02d} phút, ngày {value:%d/%m/%Y}"
+
+
+# -- the text gate ----------------------------------------------------------------------------
+# Every text that enters (a form field, a CLI argument, a cell of an imported file) passes
+# :func:`text_problem` / :func:`clean_text`. Characters a person cannot see or that steer how text
+# is shown are refused rather than silently dropped: control characters (Unicode category Cc),
+# format characters (Cf: bidi overrides U+202A–202E and U+2066–2069, zero-width U+200B–200F, BOM
+# U+FEFF, soft hyphen), lone surrogates (Cs) and the line/paragraph separators U+2028/U+2029.
+# A tab in a one-line field is white space (collapsed to one space by the caller); a multi-line
+# field (notes) keeps line breaks.
+
+#: Length limits in characters, after NFC and trimming. A Vietnamese full name is rarely over 40;
+#: addresses name house, street, village, commune, district and province; procedure names of the
+#: national catalog run to about 300 characters.
+NAME_MAX = 100
+ID_TEXT_MAX = 50  # what is shown back when an ID number or phone is wrong
+ADDRESS_MAX = 300
+SHORT_TEXT_MAX = 200  # field (lĩnh vực), agency, unit, paper names, recipient, calendar names
+REASON_MAX = 500  # reasons for back-dating, due overrides, corrections
+PROCEDURE_NAME_MAX = 500
+NOTE_MAX = 2000
+
+_LINE_BREAKS = frozenset("\n\r")
+_SEPARATORS = frozenset("\u2028\u2029")
+
+
+def _bad_char(ch: str, multiline: bool) -> bool:
+    if ch == "\t" or (multiline and ch in _LINE_BREAKS):
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs") or ch in _SEPARATORS
+
+
+def _describe(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def text_problem(value: str, label: str, max_len: int, *, multiline: bool = False) -> str | None:
+    """A Vietnamese message naming ``label`` when ``value`` holds a character that may not be
+    stored or is longer than ``max_len`` characters (after NFC and trimming); else None."""
+    text = unicodedata.normalize("NFC", value).strip()
+    bad = next((ch for ch in text if _bad_char(ch, multiline)), None)
+    if bad is not None:
+        return (
+            f"{label} chứa ký tự điều khiển hoặc ký tự ẩn ({_describe(bad)}) không được phép: "
+            "hãy gõ lại mục này."
+        )
+    if len(text) > max_len:
+        return f"{label} dài {len(text)} ký tự, quá giới hạn {max_len} ký tự."
+    return None
+
+
+def clean_text(
+    value: str | None, label: str, max_len: int, *, field: str = "", multiline: bool = False
+) -> str:
+    """The text to store: NFC, trimmed, single spaces on one-line fields; refused with a
+    ValidationError naming ``label`` (and ``field``) when :func:`text_problem` finds a problem."""
+    text = nfc(value)
+    if problem := text_problem(text, label, max_len, multiline=multiline):
+        raise ValidationError.for_field(field, problem) if field else ValidationError(problem)
+    return text if multiline else collapse_spaces(text)
+
+
+def ascii_digits(value: str) -> str:
+    """Decimal digits of any script (full-width ``１``, Arabic-Indic ``١``…) as ASCII digits, so a
+    number typed with another input method is the same number; other characters unchanged."""
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in value
+    )

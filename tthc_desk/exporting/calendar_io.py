@@ -21,9 +21,9 @@ from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tthc_desk.domain.calendar import CalendarException, DayKind
+from tthc_desk.domain.calendar import CalendarException, DayKind, year_problem
 from tthc_desk.domain.errors import ProblemCollector
-from tthc_desk.domain.text import format_date, nfc, search_tokens
+from tthc_desk.domain.text import SHORT_TEXT_MAX, format_date, nfc, search_tokens, text_problem
 from tthc_desk.exporting.tabular import Row, cell_text, is_blank, read_rows
 from tthc_desk.presentation import label, parse_label
 
@@ -113,6 +113,13 @@ def _body(
         kind = _parse_kind(values[COL_KIND], row_no, problems) if COL_KIND in values else None
         if day is None:
             continue
+        if msg := year_problem(day.year):
+            problems.add(msg, row=row_no, column=COL_DAY)
+            continue
+        gate = [(COL_NAME, "Tên ngày"), (COL_SOURCE, "Căn cứ")]
+        for col, what in gate:
+            if msg := text_problem(cell_text(values.get(col)), what, SHORT_TEXT_MAX):
+                problems.add(msg, row=row_no, column=col)
         if day in first_row_of:
             problems.add(
                 f"Ngày {format_date(day)} bị trùng với dòng {first_row_of[day]}",

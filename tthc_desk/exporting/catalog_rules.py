@@ -16,14 +16,16 @@ from typing import Any
 
 from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.procedure import (
+    TEXT_FIELDS,
     Duration,
     DurationUnit,
     PaperKind,
     Procedure,
     RequiredPaper,
+    duration_problem,
     is_valid_procedure_code,
 )
-from tthc_desk.domain.text import collapse_spaces, fold, nfc
+from tthc_desk.domain.text import SHORT_TEXT_MAX, collapse_spaces, fold, nfc, text_problem
 from tthc_desk.presentation import label, parse_label
 
 PROCEDURE_SHEET = "Thủ tục"
@@ -147,6 +149,9 @@ class _RecordChecker:
         else:
             self.code_rows[code] = row.number
 
+        for key, what, limit in TEXT_FIELDS:
+            if msg := text_problem(_text(v.get(key)), what, limit):
+                bad(key, msg)
         name = collapse_spaces(_text(v.get("name")))
         if not name:
             bad("name", "Chưa ghi tên thủ tục.")
@@ -207,7 +212,9 @@ class _RecordChecker:
                 "đúng hoặc thêm thủ tục đó.",
             )
         name = collapse_spaces(_text(v.get("name")))
-        if not name:
+        if msg := text_problem(_text(v.get("name")), "Tên giấy tờ", SHORT_TEXT_MAX):
+            bad("name", msg)
+        elif not name:
             bad("name", "Chưa ghi tên giấy tờ.")
         kind_text = collapse_spaces(_text(v.get("kind")))
         kind = parse_label(PaperKind, kind_text) if kind_text else PaperKind.ORIGINAL
@@ -263,6 +270,9 @@ def _check_duration(
             "đổi đơn vị.",
         )
     elif unit is not None:
+        if msg := duration_problem(Duration(value, unit)):
+            bad("duration_value", msg)
+            return None
         return Duration(value, unit)
     return None
 

@@ -37,6 +37,7 @@ from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
+from tthc_desk.exporting.tabular import cell_value
 from tthc_desk.resources import resource_path
 
 #: What a register cell holds (an int is a float to the type checker).
@@ -171,7 +172,7 @@ def write_register(
 def _write_top(ws: WriteOnlyWorksheet, printed: PrintedSheet, top: list[str], last: str) -> None:
     """The authority and office (left), then the title and its lines centred across the sheet."""
     for r, text in enumerate(top, start=1):
-        cell = WriteOnlyCell(ws, value=text)
+        cell = WriteOnlyCell(ws, value=cell_value(text))
         cell.font = Font(bold=2 <= r <= 3, size=14 if r == 3 else 11)
         cell.alignment = Alignment(horizontal="center" if r >= 3 else "left")
         ws.append([cell])
@@ -180,7 +181,7 @@ def _write_top(ws: WriteOnlyWorksheet, printed: PrintedSheet, top: list[str], la
 
 
 def _head_cell(ws: WriteOnlyWorksheet, value: str) -> Cell:
-    cell = WriteOnlyCell(ws, value=value or None)
+    cell = WriteOnlyCell(ws, value=cell_value(value) or None)
     cell.font = Font(bold=True)
     cell.alignment = _HEAD
     cell.border = _BOX
@@ -191,7 +192,7 @@ def _body_cell(
     ws: WriteOnlyWorksheet, column: int, value: object, dates: set[int], centred: set[int]
 ) -> Cell:
     # openpyxl checks the value when it is set, and refuses a type it cannot write.
-    cell = WriteOnlyCell(ws, value=cast(CellValue, value))
+    cell = WriteOnlyCell(ws, value=cast(CellValue, cell_value(value)))
     cell.border = _BOX
     if column in dates:
         cell.number_format = DATETIME_FORMAT

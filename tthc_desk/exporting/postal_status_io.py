@@ -30,7 +30,7 @@ from tthc_desk.domain.postal import (
     normalise_waybill,
     waybill_problem,
 )
-from tthc_desk.domain.text import search_tokens
+from tthc_desk.domain.text import SHORT_TEXT_MAX, search_tokens, text_problem
 from tthc_desk.exporting.tabular import Row, cell_text, is_blank, read_rows
 from tthc_desk.presentation import parse_status_word
 
@@ -114,6 +114,10 @@ def _body(
     first_row_of: dict[str, int] = {}
     for row_no, cells in lines:
         values = {name: cells[pos] if pos < len(cells) else None for name, pos in columns.items()}
+        gate = [(col, text_problem(cell_text(values[col]), col, SHORT_TEXT_MAX)) for col in COLUMNS]
+        if any(msg for _, msg in gate):
+            problems.extend(Problem(msg, row=row_no, column=col) for col, msg in gate if msg)
+            continue
         waybill = _waybill(values[COL_WAYBILL], row_no, problems)
         state = _state(values[COL_STATUS], row_no, problems)
         moment = _moment(values[COL_DATE], row_no, problems)

@@ -31,7 +31,7 @@ from tthc_desk.domain.periods import Period
 from tthc_desk.domain.postal import PostalItem
 from tthc_desk.domain.privacy import scrub_free_text
 from tthc_desk.domain.report import Report, ReportDossier, Row06a, share
-from tthc_desk.domain.text import format_long_date, nfc
+from tthc_desk.domain.text import format_long_date
 from tthc_desk.exporting.ledger_xlsx import (
     ExportTemplateError,
     column_widths,
@@ -40,6 +40,7 @@ from tthc_desk.exporting.ledger_xlsx import (
     print_setup,
     read_labels,
 )
+from tthc_desk.exporting.tabular import cell_value
 
 TEMPLATE = "report_06a"
 SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = (
@@ -81,7 +82,7 @@ def _cell(
     box: bool = False,
     fmt: str | None = None,
 ) -> None:
-    c = ws.cell(row=row, column=col, value=nfc(value) if isinstance(value, str) else value)
+    c = ws.cell(row=row, column=col, value=cell_value(value))
     if bold:
         c.font = _BOLD
     if align is not None:

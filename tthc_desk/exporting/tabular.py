@@ -12,8 +12,10 @@ import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar, cast
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.text import nfc
@@ -66,3 +68,21 @@ def cell_text(value: object) -> str:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+_V = TypeVar("_V")
+
+# Excel keeps at most this many characters in a cell.
+EXCEL_CELL_MAX = 32767
+
+
+def cell_value(value: _V) -> _V:
+    """A value as a workbook writer may set it: text NFC, with the characters openpyxl refuses
+    (C0 controls other than tab and line breaks) replaced by U+FFFD and cut to Excel's limit.
+
+    The text gate keeps such characters out of the database; this is the last line for a
+    database written before it, so one bad cell can never fail a whole report or ledger.
+    """
+    if not isinstance(value, str):
+        return value
+    return cast(_V, ILLEGAL_CHARACTERS_RE.sub("\ufffd", nfc(value))[:EXCEL_CELL_MAX])

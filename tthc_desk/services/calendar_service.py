@@ -11,6 +11,7 @@ from tthc_desk.domain.access import Right
 from tthc_desk.domain.calendar import (
     CalendarException,
     WorkCalendar,
+    check_year,
     normalise_exception,
     seed_exceptions,
     unclaimed,
@@ -51,7 +52,7 @@ class CalendarService:
     # -- seeding ------------------------------------------------------------------------------
     def ensure_years(self, years: Iterable[int]) -> list[int]:
         """Seed each year not seeded before from the `holidays` package. Returns seeded years."""
-        wanted = set(years) - self._seeded_years
+        wanted = {check_year(year) for year in years} - self._seeded_years
         if not wanted:
             return []  # the usual case, on every due-date preview: no transaction at all
         with self._db.write("thêm ngày lễ, Tết vào lịch làm việc") as uow:
@@ -72,6 +73,8 @@ class CalendarService:
 
     # -- reading and editing ------------------------------------------------------------------
     def exceptions(self, year: int | None = None) -> list[CalendarException]:
+        if year is not None:
+            check_year(year)
         with self._db.read() as uow:
             return uow.calendar.exceptions(year)
 
@@ -92,7 +95,7 @@ class CalendarService:
     def replace_year(self, year: int, exceptions: list[CalendarException]) -> None:
         """Replace the whole table of one year in one transaction (the dialog's Save)."""
         self._accounts.require(Right.CALENDAR, "sửa lịch làm việc")
-        validate_year_table(year, exceptions)
+        validate_year_table(year, [normalise_exception(e) for e in exceptions])
         with self._db.write() as uow:
             uow.calendar.remove_year(year)
             uow.calendar.add(normalise_exception(e) for e in exceptions)
@@ -121,6 +124,7 @@ class CalendarService:
         return len(rows)
 
     def year_days(self, year: int) -> list[tuple[date, bool]]:
+        check_year(year)
         cal = self.calendar()
         d = date(year, 1, 1)
         out = []

@@ -37,7 +37,7 @@ from tthc_desk.domain.intake import (
 from tthc_desk.domain.lifecycle import DossierEvent
 from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure
 from tthc_desk.domain.search import DossierQuery, build_search_text
-from tthc_desk.domain.text import nfc
+from tthc_desk.domain.text import ascii_digits, nfc
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
@@ -137,7 +137,7 @@ class DossierService:
         return self.get_by_id(dossier_id)
 
     def find_applicant(self, id_number: str) -> Person | None:
-        id_number = nfc(id_number).replace(" ", "")
+        id_number = ascii_digits(nfc(id_number)).replace(" ", "")
         if id_number_problem(id_number):
             return None
         with self._db.read() as uow:
