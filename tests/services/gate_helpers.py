@@ -31,3 +31,13 @@ def run_sql(data_dir: Path, statement: str, *params: object) -> None:
         db.commit()
     finally:
         db.close()
+
+
+def journal_kinds_after(data_dir: Path, seq: int) -> list[str]:
+    """The kinds of the journal entries written after entry ``seq``."""
+    db = dbfiles.connect(AppPaths(data_dir).database_file)
+    try:
+        rows = db.execute("SELECT kind FROM journal WHERE seq > ? ORDER BY seq", (seq,))
+        return [str(r[0]) for r in rows.fetchall()]
+    finally:
+        db.close()

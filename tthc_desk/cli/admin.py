@@ -249,9 +249,7 @@ def _calendar_import(args: argparse.Namespace, svc: Services, out: TextIO) -> in
 
 def _calendar_show(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     year = args.year
-    if not 1900 <= year <= 2200:
-        raise CliError(f"Năm {year} nằm ngoài khoảng 1900–2200.")
-    svc.calendar.ensure_years([year])
+    svc.calendar.ensure_years([year])  # refuses a year outside the calendar's 2000–2100
     for exc in svc.calendar.exceptions(year):
         name = f"\t{exc.name}" if exc.name else ""
         weekday = _WEEKDAYS[exc.day.weekday()]

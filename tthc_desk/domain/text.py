@@ -79,8 +79,9 @@ def format_clock_phrase(value: datetime) -> str:
 # is shown are refused rather than silently dropped: control characters (Unicode category Cc),
 # format characters (Cf: bidi overrides U+202A–202E and U+2066–2069, zero-width U+200B–200F, BOM
 # U+FEFF, soft hyphen), lone surrogates (Cs) and the line/paragraph separators U+2028/U+2029.
-# A tab in a one-line field is white space (collapsed to one space by the caller); a multi-line
-# field (notes) keeps line breaks.
+# White space of any kind in a one-line field (tab, line breaks, U+0085, U+2028, the C0 separators
+# U+001C–001F) is collapsed to one space by :func:`collapse_spaces`, so it is allowed there; a
+# multi-line field (notes) keeps tab and line breaks and refuses the others.
 
 #: Length limits in characters, after NFC and trimming. A Vietnamese full name is rarely over 40;
 #: addresses name house, street, village, commune, district and province; procedure names of the
@@ -93,14 +94,13 @@ REASON_MAX = 500  # reasons for back-dating, due overrides, corrections
 PROCEDURE_NAME_MAX = 500
 NOTE_MAX = 2000
 
-_LINE_BREAKS = frozenset("\n\r")
-_SEPARATORS = frozenset("\u2028\u2029")
+_MULTILINE_SPACES = frozenset("\t\n\r")
 
 
 def _bad_char(ch: str, multiline: bool) -> bool:
-    if ch == "\t" or (multiline and ch in _LINE_BREAKS):
+    if ch in _MULTILINE_SPACES if multiline else ch.isspace():
         return False
-    return unicodedata.category(ch) in ("Cc", "Cf", "Cs") or ch in _SEPARATORS
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")
 
 
 def _describe(ch: str) -> str:

@@ -9,6 +9,8 @@ from pathlib import Path
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.calendar import (
+    FIRST_YEAR,
+    LAST_YEAR,
     CalendarException,
     WorkCalendar,
     check_year,
@@ -68,8 +70,8 @@ class CalendarService:
 
     def ensure_around_today(self) -> None:
         """The years a dossier received today can reach (due dates run into next year)."""
-        year = self._clock.now().year
-        self.ensure_years(range(year - 1, year + 2))
+        year = check_year(self._clock.now().year)
+        self.ensure_years(range(max(year - 1, FIRST_YEAR), min(year + 2, LAST_YEAR + 1)))
 
     # -- reading and editing ------------------------------------------------------------------
     def exceptions(self, year: int | None = None) -> list[CalendarException]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.access import Right
+from tthc_desk.domain.calendar import FIRST_YEAR, LAST_YEAR, check_year
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.corrections import (
     CorrectableField,
@@ -21,7 +22,7 @@ from tthc_desk.domain.corrections import (
 )
 from tthc_desk.domain.deadlines import compute_due
 from tthc_desk.domain.dossier import Dossier, DossierDraft, DossierRow, Person, id_number_problem
-from tthc_desk.domain.errors import NotFoundError
+from tthc_desk.domain.errors import NotFoundError, ValidationError
 from tthc_desk.domain.intake import (
     BACKDATE_TOLERANCE,
     FUTURE_TOLERANCE,
@@ -35,7 +36,7 @@ from tthc_desk.domain.intake import (
     received_event,
 )
 from tthc_desk.domain.lifecycle import DossierEvent
-from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure
+from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure, duration_problem
 from tthc_desk.domain.search import DossierQuery, build_search_text
 from tthc_desk.domain.text import ascii_digits, nfc
 from tthc_desk.services.account_service import AccountService
@@ -75,10 +76,12 @@ class DossierService:
 
     # -- due dates ----------------------------------------------------------------------------
     def due_for(self, duration: Duration, received_at: datetime) -> datetime:
-        year = received_at.year
-        self._calendar.ensure_years(
-            range(year - 1, year + 3 if duration.unit is DurationUnit.MONTHS else year + 2)
-        )
+        # A catalog saved before the legal bounds may hold any number: refuse it, never walk it.
+        if problem := duration_problem(duration):
+            raise ValidationError.for_field("duration", problem)
+        year = check_year(received_at.year)
+        last = year + 3 if duration.unit is DurationUnit.MONTHS else year + 2
+        self._calendar.ensure_years(range(max(year - 1, FIRST_YEAR), min(last, LAST_YEAR + 1)))
         cal = self._calendar.calendar()
         return compute_due(received_at, duration, cal, self._settings.hours().same_day_cutoff)
 
