@@ -132,3 +132,32 @@ def test_late_sources_settled_late_then_open_overdue(services: Services, clock: 
     assert open_one.settled_at is None and open_one.status is Status.RECEIVED
     assert (open_one.letter_number, open_one.letter_year) == (1, 2026)
     assert open_one.letter_at == at(4, 10) and by_day[0].letter_number is None
+
+
+def test_an_end_while_waiting_for_a_supplement_is_flagged(
+    services: Services, clock: FixedClock
+) -> None:
+    # Each received 02/03 09:00, due 05/03 09:00; each ends on 09/03, after the due day.
+    def waiting(code: str) -> None:
+        move(services, clock, code, Move.SUPPLEMENT, at(2, 10), reason="Thiếu giấy khai sinh")
+
+    withdrawn_waiting = receive(services, clock, at(2, 9), THREE_DAYS)
+    waiting(withdrawn_waiting)
+    move(services, clock, withdrawn_waiting, Move.WITHDRAWN, at(9, 9), reason="Xin rút")
+    stopped_waiting = receive(services, clock, at(2, 9), THREE_DAYS)
+    waiting(stopped_waiting)
+    move(services, clock, stopped_waiting, Move.STOPPED, at(9, 9), reason="Xin dừng")
+    back_then_withdrawn = receive(services, clock, at(2, 9), THREE_DAYS)
+    waiting(back_then_withdrawn)
+    move(services, clock, back_then_withdrawn, Move.SUPPLEMENTED, at(3, 9))
+    move(services, clock, back_then_withdrawn, Move.WITHDRAWN, at(9, 9), reason="Xin rút")
+    stopped_late = receive(services, clock, at(2, 9), THREE_DAYS)
+    move(services, clock, stopped_late, Move.STOPPED, at(9, 9), reason="Xin dừng")
+    with services.db.read() as uow:
+        rows = {r.code: r for r in uow.reports.period_dossiers(at(2, 0), at(10, 0))}
+        late = [r.code for r in uow.reports.late_sources(at(2, 0), at(10, 0), Granularity.DAY)]
+    assert rows[withdrawn_waiting].waiting_supplement
+    assert rows[stopped_waiting].waiting_supplement
+    assert not rows[back_then_withdrawn].waiting_supplement
+    assert not rows[stopped_late].waiting_supplement
+    assert stopped_late in late and stopped_waiting not in late

@@ -179,7 +179,7 @@ def test_one_reappointment_per_dossier_a_second_only_with_the_heads_override() -
 
 def test_signing_in_time_moves_the_due_date() -> None:
     # Original due Thu 05/03 08:00; signed Wed 04/03, one working day before: it counts.
-    s = signing(letter(), dossier(), None, 1, at(4, 9), "Nguyễn Văn An", "Bộ phận Một cửa", CAL)
+    s = signing(letter(), dossier(), None, 1, at(4, 9), "Nguyễn Văn An", "Bộ phận Một cửa")
     assert s.dossier_changes == {
         "late_reason": "Cơ quan phối hợp chậm trả lời. Chờ UBND xã bạn",
         "responsible_unit": "Công chức Tư pháp - Hộ tịch",
@@ -214,20 +214,38 @@ def test_signing_in_time_moves_the_due_date() -> None:
 
 
 def test_a_late_reappointment_is_kept_but_never_moves_the_due_date() -> None:
-    s = signing(letter(), dossier(), None, 2, at(5, 7), "Nguyễn Văn An", "Một cửa", CAL)
+    s = signing(letter(), dossier(), None, 2, at(5, 7), "Nguyễn Văn An", "Một cửa")
     assert "due_at" not in s.dossier_changes and s.dossier_changes["extended_due_at"] == at(9, 10)
     assert s.event.data["extension_counts"] is False
     # Against the legal due date, not one moved since.
     moved = dossier(due_at=at(9, 10), original_due_at=at(5))
-    assert (
-        "due_at" not in signing(letter(), moved, None, 2, at(5, 7), "A", "B", CAL).dossier_changes
+    assert "due_at" not in signing(letter(), moved, None, 2, at(5, 7), "A", "B").dossier_changes
+
+
+@pytest.mark.parametrize(
+    ("signed", "counts"),
+    [
+        (datetime(2026, 3, 8, 23, 59), True),  # Sunday, the calendar day before Monday's due day
+        (datetime(2026, 3, 9, 0, 0), False),  # Monday, the due day
+    ],
+)
+def test_signing_over_the_weekend_moves_a_monday_appointment(
+    signed: datetime, counts: bool
+) -> None:
+    monday = at(9, 10)
+    d = dossier(due_at=monday)
+    s = signing(
+        letter(original_due_at=monday, proposed_due_at=at(11, 10)), d, None, 4, signed, "A", "B"
     )
+    assert s.event.data["extension_counts"] is counts
+    assert s.dossier_changes.get("due_at") == (at(11, 10) if counts else None)
+    assert s.dossier_changes["extended_due_at"] == at(11, 10)
 
 
 def test_a_settled_dossier_is_not_reappointed_and_an_override_is_flagged() -> None:
     done = dossier(status=Status.RESULT_READY, settled_at=at(6))
     override = Override("Nguyễn Văn An", "Chờ kết quả xác minh")
-    s = signing(letter(), done, override, 3, at(9), "Nguyễn Văn An", "Một cửa", CAL)
+    s = signing(letter(), done, override, 3, at(9), "Nguyễn Văn An", "Một cửa")
     assert set(s.dossier_changes) == {"late_reason", "responsible_unit"}
     assert s.letter_changes["override"] is True
     assert s.letter_changes["override_reason"] == "Chờ kết quả xác minh"

@@ -108,23 +108,29 @@ def test_seed_2025_has_the_saturday_worked_for_2_may() -> None:
     ("received", "expected"),
     [
         ("02/03/2026 06:50", "02/03/2026 07:30"),  # before opening
+        ("02/03/2026 07:29", "02/03/2026 07:30"),  # the minute before opening
         ("02/03/2026 07:30", "02/03/2026 07:30"),  # opening minute counts
         ("02/03/2026 11:29", "02/03/2026 11:29"),
-        ("02/03/2026 11:30", "02/03/2026 13:30"),  # end of the morning session is outside it
+        ("02/03/2026 11:30", "02/03/2026 11:30"),  # last minute of the morning: in it (rules.md)
+        ("02/03/2026 11:31", "02/03/2026 13:30"),  # the minute after: lunch break
         ("02/03/2026 12:00", "02/03/2026 13:30"),  # lunch break
+        ("02/03/2026 13:29", "02/03/2026 13:30"),
+        ("02/03/2026 13:30", "02/03/2026 13:30"),
         ("02/03/2026 16:59", "02/03/2026 16:59"),
-        ("02/03/2026 17:00", "03/03/2026 07:30"),  # closing minute → next working morning
+        ("02/03/2026 17:00", "02/03/2026 17:00"),  # closing minute: received that day
+        ("02/03/2026 17:01", "03/03/2026 07:30"),  # the minute after → next working morning
         ("06/03/2026 18:00", "09/03/2026 07:30"),  # Friday evening → Monday
         ("07/03/2026 10:00", "09/03/2026 07:30"),  # Saturday
         ("13/02/2026 16:59", "13/02/2026 16:59"),  # eve of Tết, still open
-        ("13/02/2026 17:00", "23/02/2026 07:30"),  # eve of Tết after closing → after the break
+        ("13/02/2026 17:00", "13/02/2026 17:00"),  # eve of Tết, closing minute: that day
+        ("13/02/2026 17:01", "23/02/2026 07:30"),  # eve of Tết after closing → after the break
         ("18/02/2026 09:00", "23/02/2026 07:30"),  # during Tết
         ("29/04/2026 17:30", "04/05/2026 07:30"),  # eve of 30/4–1/5
         ("21/08/2026 17:15", "22/08/2026 07:30"),  # Friday evening → make-up Saturday
         ("22/08/2026 06:00", "22/08/2026 07:30"),
         ("22/08/2026 09:15", "22/08/2026 09:15"),  # make-up Saturday works Monday's hours
         ("22/08/2026 17:30", "24/08/2026 07:30"),
-        ("28/08/2026 17:00", "03/09/2026 07:30"),  # across 31/8, 1/9, 2/9
+        ("28/08/2026 17:01", "03/09/2026 07:30"),  # across 31/8, 1/9, 2/9
         ("31/12/2026 17:30", "04/01/2027 07:30"),  # across the year end and 01/01/2027
     ],
 )
@@ -135,6 +141,32 @@ def test_start_moment(cal: WorkCalendar, received: str, expected: str) -> None:
 def test_start_moment_keeps_seconds_inside_a_session(cal: WorkCalendar) -> None:
     moment = datetime(2026, 3, 2, 9, 15, 42, 123)
     assert cal.start_moment(moment) == moment
+
+
+def test_the_last_minute_of_a_session_is_the_whole_minute(cal: WorkCalendar) -> None:
+    closing = datetime(2026, 3, 2, 17, 0, 59)
+    assert cal.in_session(closing) and cal.start_moment(closing) == closing
+    assert not cal.in_session(datetime(2026, 3, 2, 17, 1))
+
+
+@pytest.mark.parametrize(
+    ("moment", "inside"),
+    [
+        ("02/03/2026 07:29", False),
+        ("02/03/2026 07:30", True),
+        ("02/03/2026 11:30", True),
+        ("02/03/2026 11:31", False),
+        ("02/03/2026 13:29", False),
+        ("02/03/2026 13:30", True),
+        ("02/03/2026 17:00", True),
+        ("02/03/2026 17:01", False),
+        ("07/03/2026 09:00", False),  # Saturday
+    ],
+)
+def test_a_session_includes_its_first_and_last_minute(
+    cal: WorkCalendar, moment: str, inside: bool
+) -> None:
+    assert cal.in_session(dt(moment)) is inside
 
 
 # -- sessions and days --------------------------------------------------------------------------

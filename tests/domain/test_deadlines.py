@@ -69,6 +69,58 @@ def test_working_days(cal: WorkCalendar, received: str, days: int, expected: str
     assert due(cal, received, days, WD) == dt(expected)
 
 
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        ("02/03/2026 07:29", "04/03/2026 07:30"),  # before opening: clock from 07:30
+        ("02/03/2026 07:30", "04/03/2026 07:30"),
+        ("02/03/2026 11:29", "04/03/2026 11:29"),
+        ("02/03/2026 11:30", "04/03/2026 11:30"),  # last minute of the morning: in it
+        ("02/03/2026 11:31", "04/03/2026 13:30"),  # lunch break: clock from 13:30
+        ("02/03/2026 13:29", "04/03/2026 13:30"),
+        ("02/03/2026 13:30", "04/03/2026 13:30"),
+        ("02/03/2026 17:00", "04/03/2026 17:00"),  # closing minute: day 0 is Monday
+        ("02/03/2026 17:01", "05/03/2026 07:30"),  # after closing: day 0 is Tuesday
+        ("06/03/2026 17:00", "10/03/2026 17:00"),  # Friday closing minute: day 0 is Friday
+        ("06/03/2026 17:01", "11/03/2026 07:30"),  # the minute after: day 0 is Monday
+    ],
+)
+def test_two_working_days_at_each_session_edge(
+    cal: WorkCalendar, received: str, expected: str
+) -> None:
+    assert due(cal, received, 2, WD) == dt(expected)
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        ("02/03/2026 11:30", "02/03/2026 17:00"),
+        ("02/03/2026 11:31", "02/03/2026 17:00"),
+        ("02/03/2026 17:00", "02/03/2026 17:00"),  # received that day: by the end of it
+        ("02/03/2026 17:01", "03/03/2026 17:00"),
+    ],
+)
+def test_zero_working_days_at_the_session_edges(
+    cal: WorkCalendar, received: str, expected: str
+) -> None:
+    assert due(cal, received, 0, WD) == dt(expected)
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        ("02/03/2026 11:30", "03/03/2026 14:00"),  # 3.5 h afternoon, 4 h + 0.5 h Tuesday
+        ("02/03/2026 11:31", "03/03/2026 14:00"),
+        ("02/03/2026 17:00", "04/03/2026 08:00"),  # nothing left of Monday: 7.5 h Tue, 0.5 Wed
+        ("02/03/2026 17:01", "04/03/2026 08:00"),
+    ],
+)
+def test_working_hours_at_the_session_edges(
+    cal: WorkCalendar, received: str, expected: str
+) -> None:
+    assert due(cal, received, 8, WH) == dt(expected)
+
+
 def test_zero_working_days_is_the_end_of_the_start_day(cal: WorkCalendar) -> None:
     assert due(cal, "02/03/2026 10:00", 0, WD) == dt("02/03/2026 17:00")
     assert due(cal, "02/03/2026 17:30", 0, WD) == dt("03/03/2026 17:00")
@@ -152,20 +204,30 @@ def test_add_months_clamps_the_day() -> None:
     ("received", "expected"),
     [
         ("02/03/2026 14:59", "02/03/2026 17:00"),  # before the cut-off
-        ("02/03/2026 15:00", "03/03/2026 17:00"),  # exactly at the cut-off
+        ("02/03/2026 15:00", "02/03/2026 17:00"),  # at the cut-off: "sau 15 giờ" is after it
+        ("02/03/2026 15:01", "03/03/2026 17:00"),  # the minute after → next working day
         ("02/03/2026 16:00", "03/03/2026 17:00"),  # after
+        ("02/03/2026 11:30", "02/03/2026 17:00"),  # last minute of the morning
+        ("02/03/2026 17:00", "03/03/2026 17:00"),  # closing minute: received today, after 15:00
+        ("02/03/2026 17:01", "03/03/2026 17:00"),
         ("02/03/2026 12:00", "02/03/2026 17:00"),  # lunch break, the clock starts at 13:30
         ("02/03/2026 18:00", "03/03/2026 17:00"),  # after closing: next working day
         ("06/03/2026 15:30", "09/03/2026 17:00"),  # Friday after 15:00 → Monday
         ("07/03/2026 10:00", "09/03/2026 17:00"),  # Saturday → Monday
         ("29/04/2026 10:00", "29/04/2026 17:00"),  # eve of 30/4, before the cut-off
         ("29/04/2026 15:30", "04/05/2026 17:00"),  # eve of 30/4, after the cut-off
-        ("13/02/2026 15:00", "23/02/2026 17:00"),  # eve of Tết
+        ("13/02/2026 15:00", "13/02/2026 17:00"),  # eve of Tết, at the cut-off
+        ("13/02/2026 15:01", "23/02/2026 17:00"),  # eve of Tết, after it
         ("21/08/2026 15:10", "22/08/2026 17:00"),  # → the make-up Saturday
     ],
 )
 def test_same_day(cal: WorkCalendar, received: str, expected: str) -> None:
     assert due(cal, received, 0, SD) == dt(expected)
+
+
+def test_the_cutoff_minute_is_the_whole_minute(cal: WorkCalendar) -> None:
+    late_in_the_minute = datetime(2026, 3, 2, 15, 0, 59)
+    assert compute_due(late_in_the_minute, Duration(0, SD), cal) == dt("02/03/2026 17:00")
 
 
 def test_same_day_with_another_cutoff(cal: WorkCalendar) -> None:
@@ -174,6 +236,7 @@ def test_same_day_with_another_cutoff(cal: WorkCalendar) -> None:
     hours = OfficeHours(same_day_cutoff=time(14, 0))
     strict = WorkCalendar(hours, cal.exceptions)
     assert compute_due(dt("02/03/2026 14:30"), Duration(0, SD), strict) == dt("03/03/2026 17:00")
+    assert compute_due(dt("02/03/2026 14:00"), Duration(0, SD), strict) == dt("02/03/2026 17:00")
 
 
 @pytest.mark.parametrize("unit", list(DurationUnit))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
@@ -106,9 +106,38 @@ def test_open_dossiers_and_supplements() -> None:
     assert classify_open(Status.SUPPLEMENT, due, datetime(2026, 4, 1)) is OpenTimeliness.WITHIN
 
 
-def test_extension_must_come_a_working_day_ahead() -> None:
-    original = datetime(2026, 3, 9, 8, 0)  # Monday; the working day before is Friday 06/03
-    prev = date(2026, 3, 6)
-    assert extension_counts(datetime(2026, 3, 6, 16, 0), original, prev)
-    assert not extension_counts(datetime(2026, 3, 7, 9, 0), original, prev)  # Saturday: too late
-    assert not extension_counts(datetime(2026, 3, 9, 7, 30), original, prev)
+@pytest.mark.parametrize(
+    ("signed", "counts"),
+    [
+        (datetime(2026, 3, 4, 16, 0), True),  # two days before
+        (datetime(2026, 3, 5, 0, 0), True),  # the day before, first minute
+        (datetime(2026, 3, 5, 23, 59), True),  # the day before, last minute: the limit
+        (datetime(2026, 3, 6, 0, 0), False),  # the due day itself, before the due moment
+        (datetime(2026, 3, 6, 7, 30), False),
+        (datetime(2026, 3, 6, 17, 0), False),  # at the due moment
+        (datetime(2026, 3, 7, 9, 0), False),  # after the due day
+    ],
+)
+def test_extension_counts_when_signed_by_the_calendar_day_before(
+    signed: datetime, counts: bool
+) -> None:
+    original = datetime(2026, 3, 6, 17, 0)  # Friday
+    assert extension_counts(signed, original) is counts
+
+
+@pytest.mark.parametrize(
+    ("signed", "counts"),
+    [
+        (datetime(2026, 3, 6, 16, 0), True),  # Friday, the working day before
+        (datetime(2026, 3, 7, 9, 0), True),  # Saturday: a calendar day before Monday
+        (datetime(2026, 3, 8, 23, 59), True),  # Sunday, the day before: the limit
+        (datetime(2026, 3, 9, 7, 30), False),  # Monday, the due day
+    ],
+)
+def test_extension_signed_over_the_weekend_before_a_monday_due_day_counts(
+    signed: datetime, counts: bool
+) -> None:
+    # rules.md "Classification": "no later than the calendar day before the original due day
+    # (any time that day)"; the working day before (Friday) is no longer the limit.
+    original = datetime(2026, 3, 9, 8, 0)  # Monday
+    assert extension_counts(signed, original) is counts

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,103 @@ def test_settled_dossiers_are_classified_against_their_appointment() -> None:
     assert one(source(status=Status.RESULT_READY, settled_at=at(3))) is Outcome.EARLY
     assert one(source(status=Status.RETURNED, settled_at=at(4, 16))) is Outcome.ON_TIME
     assert one(source(status=Status.REFUSED, settled_at=at(5))) is Outcome.LATE
+
+
+# Biểu 06a classes of the dossiers that end without a result or by a refusal / stop, at each edge
+# (rules.md "Lifecycle"): due Wednesday 04/03 at 10:00, by day unless said.
+DUE = datetime(2026, 3, 4, 10, 0)
+BY_MINUTE = Granularity.MINUTE
+
+
+def ended(status: Status, moment: datetime, waiting: bool = False) -> ReportSource:
+    if status in (Status.REFUSED, Status.STOPPED):
+        return source(status=status, due_at=DUE, settled_at=moment, waiting_supplement=waiting)
+    return source(status=status, due_at=DUE, ended_at=moment, waiting_supplement=waiting)
+
+
+def outcome(row: ReportSource, granularity: Granularity = DAY) -> Outcome:
+    return replay([row], {}, START, AS_OF, granularity)[row.id].outcome
+
+
+@pytest.mark.parametrize("status", [Status.REFUSED, Status.STOPPED])
+@pytest.mark.parametrize(
+    ("moment", "by_day", "by_minute"),
+    [
+        (datetime(2026, 3, 3, 23, 59), Outcome.EARLY, Outcome.EARLY),
+        (datetime(2026, 3, 4, 0, 0), Outcome.ON_TIME, Outcome.EARLY),
+        (datetime(2026, 3, 4, 9, 59), Outcome.ON_TIME, Outcome.EARLY),
+        (datetime(2026, 3, 4, 10, 0), Outcome.ON_TIME, Outcome.ON_TIME),
+        (datetime(2026, 3, 4, 10, 1), Outcome.ON_TIME, Outcome.LATE),
+        (datetime(2026, 3, 4, 23, 59), Outcome.ON_TIME, Outcome.LATE),
+        (datetime(2026, 3, 5, 0, 0), Outcome.LATE, Outcome.LATE),
+    ],
+)
+def test_a_refusal_or_a_stop_is_classified_like_a_result(
+    status: Status, moment: datetime, by_day: Outcome, by_minute: Outcome
+) -> None:
+    row = ended(status, moment)
+    assert (outcome(row), outcome(row, BY_MINUTE)) == (by_day, by_minute)
+    result = source(status=Status.RESULT_READY, due_at=DUE, settled_at=moment)
+    assert (outcome(result), outcome(result, BY_MINUTE)) == (by_day, by_minute)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2026, 3, 3, 9, 0), Outcome.ON_TIME),  # withdrawn before the due day: not early
+        (datetime(2026, 3, 4, 9, 59), Outcome.ON_TIME),
+        (datetime(2026, 3, 4, 10, 0), Outcome.ON_TIME),  # at the due moment
+        (datetime(2026, 3, 4, 10, 0, 59), Outcome.ON_TIME),  # still the due minute
+        (datetime(2026, 3, 4, 10, 1), Outcome.LATE),  # after the due moment, even on the due day
+        (datetime(2026, 3, 6, 9, 0), Outcome.LATE),
+    ],
+)
+def test_a_withdrawal_is_on_time_unless_withdrawn_after_the_due_moment(
+    moment: datetime, expected: Outcome
+) -> None:
+    row = ended(Status.WITHDRAWN, moment)
+    assert outcome(row) is expected and outcome(row, BY_MINUTE) is expected
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [datetime(2026, 3, 3, 9, 0), DUE, datetime(2026, 3, 4, 10, 1), datetime(2026, 3, 6, 9, 0)],
+)
+def test_a_dossier_closed_for_want_of_a_supplement_is_on_time(moment: datetime) -> None:
+    row = ended(Status.CLOSED, moment, waiting=True)
+    assert outcome(row) is Outcome.ON_TIME and outcome(row, BY_MINUTE) is Outcome.ON_TIME
+
+
+@pytest.mark.parametrize(
+    ("status", "moment", "expected"),
+    [
+        (Status.WITHDRAWN, datetime(2026, 3, 4, 10, 1), Outcome.ON_TIME),
+        (Status.WITHDRAWN, datetime(2026, 3, 6, 9, 0), Outcome.ON_TIME),
+        (Status.STOPPED, datetime(2026, 3, 3, 9, 0), Outcome.EARLY),  # still by its moment
+        (Status.STOPPED, datetime(2026, 3, 4, 16, 0), Outcome.ON_TIME),
+        (Status.STOPPED, datetime(2026, 3, 6, 9, 0), Outcome.ON_TIME),  # never late
+    ],
+)
+def test_ending_while_waiting_for_a_supplement_is_never_late(
+    status: Status, moment: datetime, expected: Outcome
+) -> None:
+    # The clock stops while the supplement is awaited (and restarts from zero when it comes):
+    # the dossier counted "Trong hạn" until the minute it ended, so its end is not late.
+    assert outcome(ended(status, moment, waiting=True)) is expected
+
+
+def test_the_06a_row_counts_every_ending_in_its_column() -> None:
+    rows = [
+        ended(Status.REFUSED, datetime(2026, 3, 3, 9, 0)),  # early
+        ended(Status.STOPPED, datetime(2026, 3, 5, 9, 0)),  # late
+        ended(Status.WITHDRAWN, datetime(2026, 3, 4, 10, 1)),  # late
+        ended(Status.CLOSED, datetime(2026, 3, 6, 9, 0), waiting=True),  # on time
+        ended(Status.WITHDRAWN, datetime(2026, 3, 6, 9, 0), waiting=True),  # on time
+    ]
+    rows = [r._replace(id=i, code=f"H{i:03d}") for i, r in enumerate(rows, 1)]
+    _, total = summarise(replay(rows, {}, START, AS_OF, DAY).values())
+    assert (total.settled_total, total.early, total.on_time, total.late) == (5, 1, 2, 2)
+    assert total.pending_total == 0 and total.identities_hold()
 
 
 def test_a_withdrawal_counts_on_time_unless_the_appointment_had_passed() -> None:

@@ -59,7 +59,7 @@ def test_no_working_day_no_moments(cal: WorkCalendar) -> None:
 _in_session = st.builds(
     lambda day, minute: datetime(2026, 1, 1) + timedelta(days=day, minutes=minute),
     st.integers(min_value=0, max_value=364),
-    st.integers(min_value=7 * 60 + 30, max_value=17 * 60 - 1),
+    st.integers(min_value=7 * 60 + 30, max_value=17 * 60),
 )
 _duration = st.one_of(
     st.just(Duration(0, DurationUnit.SAME_DAY)),
@@ -78,6 +78,23 @@ def test_the_due_cache_agrees_with_the_real_rule(
     cache = DueCache(cal, CUTOFF)  # asked twice: the second answer comes from the cache
     for received, duration in [*cases, *cases]:
         if cal.in_session(received):
+            assert cache.due(duration, received) == compute_due(received, duration, cal, CUTOFF)
+
+
+@pytest.mark.parametrize(
+    "times",
+    [("15:00", "15:01"), ("15:01", "15:00"), ("14:59", "15:00", "15:01"), ("11:30", "17:00")],
+)
+def test_the_due_cache_keeps_the_cutoff_and_session_edges(
+    cal: WorkCalendar, times: tuple[str, ...]
+) -> None:
+    cache = DueCache(cal, CUTOFF)  # the first answer of a day must not stand for the others
+    for text in times:
+        received = datetime.combine(date(2026, 3, 2), time.fromisoformat(text))
+        for duration in (
+            Duration(0, DurationUnit.SAME_DAY),
+            Duration(2, DurationUnit.WORKING_DAYS),
+        ):
             assert cache.due(duration, received) == compute_due(received, duration, cal, CUTOFF)
 
 

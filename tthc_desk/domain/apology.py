@@ -2,9 +2,9 @@
 
 rules.md "Late dossiers and apology letters": a draft for every dossier at risk on the day before
 its due date and for every late dossier without one; one re-appointment per dossier, a second only
-by the head of office's override, which is flagged. A late re-appointment (recorded less than one
-working day before the original due date) is kept on the letter but does not move the due date,
-so a late dossier is never silently reclassified.
+by the head of office's override, which is flagged. A late re-appointment (signed on the original
+due day or after it, not by the calendar day before) is kept on the letter but does not move the
+due date, so a late dossier is never silently reclassified.
 """
 
 from __future__ import annotations
@@ -249,7 +249,6 @@ def signing(
     now: datetime,
     by: str,
     office_name: str,
-    calendar: WorkCalendar,
 ) -> Signing:
     """Number the letter and record the re-appointment on the dossier.
 
@@ -263,7 +262,7 @@ def signing(
     counts = False
     if dossier.status in _REAPPOINTED:
         original = dossier.original_due_at or dossier.due_at
-        counts = extension_counts(now, original, calendar.previous_working_day(original.date()))
+        counts = extension_counts(now, original)
         dossier_changes |= {"extended_due_at": proposed, "extension_recorded_at": now}
         if counts:
             dossier_changes["due_at"] = proposed

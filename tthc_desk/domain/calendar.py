@@ -233,22 +233,24 @@ class WorkCalendar:
     # -- moments ---------------------------------------------------------------------------
 
     def in_session(self, moment: datetime) -> bool:
-        """True when ``moment`` lies in a session of a working day (start <= t < end)."""
-        t = moment.time()
-        return any(s.start <= t < s.end for s in self.sessions_on(moment.date()))
+        """True when ``moment`` lies in a session of a working day, both its first and its last
+        minute included (rules.md: 07:30 … 11:30 and 13:30 … 17:00 are in, 11:31 and 17:01 out).
+        """
+        t = _minute(moment)
+        return any(s.start <= t <= s.end for s in self.sessions_on(moment.date()))
 
     def start_moment(self, moment: datetime) -> datetime:
         """When the clock of a dossier received at ``moment`` starts.
 
-        ``moment`` itself when it lies in a session (start <= t < end), else the start of the next
-        session on a working day: a dossier received at 11:30 starts at 13:30, at 17:00 the next
-        working morning.
+        ``moment`` itself when it lies in a session (:meth:`in_session`: a dossier received at
+        exactly 11:30 or 17:00 starts then, on that day), else the start of the next session on
+        a working day: received at 11:31 it starts at 13:30, at 17:01 the next working morning.
         """
-        day, t = moment.date(), moment.time()
+        day, t = moment.date(), _minute(moment)
         for s in self.sessions_on(day):
             if t < s.start:
                 return datetime.combine(day, s.start)
-            if t < s.end:
+            if t <= s.end:
                 return moment
         nxt = self.next_working_day(day)
         return datetime.combine(nxt, self._sessions[nxt.isoweekday()][0].start)
@@ -361,6 +363,12 @@ class WorkCalendar:
                 worktime.append(worktime[-1] + self._day_length[day.isoweekday()])
             rank.append(len(days))
         return _Index(first_year, last_year, first, last + 1, bytes(working), rank, days, worktime)
+
+
+def _minute(moment: datetime) -> time:
+    """The clock time of ``moment`` to the minute: rules are stated for whole minutes, so
+    17:00:59 is still the minute 17:00."""
+    return moment.time().replace(second=0, microsecond=0)
 
 
 def _length(session: Session) -> timedelta:

@@ -37,8 +37,10 @@ def compute_due(
       Keeping the clock time instead would make a dossier received on Friday due before one
       received on Thursday whenever Thursday's period ends on a Sunday (→ Monday 17:00) and
       Friday's on that Monday (→ Monday at Friday's clock time).
-    - SAME_DAY: started before ``cutoff`` (default ``calendar.hours.same_day_cutoff``) → end of
-      that working day; at or after it → end of the next working day. The value is ignored.
+    - SAME_DAY: started at or before ``cutoff`` (default ``calendar.hours.same_day_cutoff``) →
+      end of that working day; after it (from the minute after, 15:01) → end of the next working
+      day: the law's "sau 15 giờ" is after 15:00, so 15:00 itself is the same day. The value is
+      ignored.
     """
     if duration.value < 0:
         raise ValidationError.for_field(
@@ -62,7 +64,7 @@ def compute_due(
     if unit is DurationUnit.SAME_DAY:
         limit = cutoff if cutoff is not None else calendar.hours.same_day_cutoff
         day = start.date()
-        if start.time() >= limit:
+        if start.time().replace(second=0, microsecond=0) > limit:
             day = calendar.next_working_day(day)
         return calendar.end_of_day(day)
     raise ValueError(f"unknown duration unit {unit!r}")

@@ -139,14 +139,13 @@ def classify_open(status: Status, due_at: datetime, at: datetime) -> OpenTimelin
     return OpenTimeliness.OVERDUE
 
 
-def extension_counts(
-    recorded_at: datetime, original_due: datetime, previous_working_day: date
-) -> bool:
-    """An extension counts when recorded at least one working day before the original due date.
-
-    ``previous_working_day`` is the working day before the original due date (from the calendar).
+def extension_counts(recorded_at: datetime, original_due: datetime) -> bool:
+    """An extension counts when the letter was signed no later than the calendar day before the
+    original due day, at any time of that day (rules.md "Classification"; Nghị định 118/2025
+    Điều 19: "chậm nhất 01 ngày trước ngày hết hạn"). For a dossier due on Monday a letter
+    signed on the Saturday or Sunday before still counts; one signed on the due day does not.
     """
-    return recorded_at.date() <= previous_working_day and recorded_at < original_due
+    return recorded_at.date() < original_due.date()
 
 
 class EventKind(StrEnum):

@@ -11,7 +11,9 @@ Decisions (rules.md "Classification", reference.md §3.2):
   it is classified against the appointment that counted at that moment;
 - a withdrawal or a closing (supplement never brought) ends the dossier too: it is counted as
   settled on time (the production variant of Biểu 06a: "Đúng hạn (bao gồm cả hồ sơ … trả lại /
-  xin rút)"), or late when the appointment had already passed while the clock ran;
+  xin rút)"); a withdrawal is late when the due moment had already passed while the clock ran
+  (withdrawn after it, to the minute); a closing never is;
+- a withdrawal or a stop while waiting for a supplement is never late (the clock was stopped);
 - a dossier pending at the end is within time while its appointment has not passed, and always
   while it waits for a supplement (the clock is stopped).
 """
@@ -57,17 +59,39 @@ _SETTLED_OUTCOME = {t: Outcome(t.value) for t in Timeliness}
 
 
 def settled_outcome(
-    status: Status, ended_at: datetime, due_at: datetime, granularity: Granularity
+    status: Status,
+    ended_at: datetime,
+    due_at: datetime,
+    granularity: Granularity,
+    waiting_supplement: bool = False,
 ) -> Outcome:
-    """A dossier settled (or ended) at ``ended_at`` against the appointment ``due_at``."""
+    """A dossier settled (or ended) at ``ended_at`` against the appointment ``due_at``
+    (rules.md "Lifecycle", Biểu 06a):
+
+    - a result, a refusal or a stop: by its moment like a result (early / on time / late, by
+      ``granularity``);
+    - a withdrawal: on time, or late when withdrawn after the due moment (to the minute, as an
+      open dossier is overdue from the minute after its due moment);
+    - closed because the supplement never came: on time.
+
+    ``waiting_supplement``: it ended (withdrawn or stopped) while waiting for a supplement. The
+    clock was stopped then (it restarts from zero when the supplement comes, ND 118 Đ19.5), so it
+    cannot have become late while waiting: at worst on time, as it counted "Trong hạn" the
+    minute before. rules.md is silent on this case.
+    """
+    if status is Status.CLOSED:
+        return Outcome.ON_TIME
+    if status is Status.WITHDRAWN:
+        late = not waiting_supplement and _minute(ended_at) > _minute(due_at)
+        return Outcome.LATE if late else Outcome.ON_TIME
     timeliness = classify(ended_at, due_at, granularity)
-    if status in ENDED_WITHOUT_RESULT:
-        return (
-            Outcome.LATE
-            if timeliness is Timeliness.LATE and status is Status.WITHDRAWN
-            else Outcome.ON_TIME
-        )
+    if waiting_supplement and timeliness is Timeliness.LATE:
+        return Outcome.ON_TIME
     return _SETTLED_OUTCOME[timeliness]
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 def pending_outcome(status_at_end: Status, due_at_end: datetime, as_of: datetime) -> Outcome:

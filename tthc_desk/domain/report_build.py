@@ -61,6 +61,7 @@ class ReportSource(NamedTuple):
     rating: str
     late_reason: str
     responsible_unit: str
+    waiting_supplement: bool = False  # withdrawn or stopped while waiting for a supplement
 
     @property
     def done_at(self) -> datetime | None:
@@ -95,7 +96,7 @@ def report_dossier(
     done_at = row.done_at
     due_at = row.due_at
     if done_at is not None and done_at < as_of:
-        outcome = settled_outcome(row.status, done_at, due_at, granularity)
+        outcome = settled_outcome(row.status, done_at, due_at, granularity, row.waiting_supplement)
         status_at_end = row.status
         if (
             row.status is Status.RETURNED

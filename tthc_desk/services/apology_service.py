@@ -196,7 +196,6 @@ class ApologyService:
         heads = {by} if can(signer, Right.APPROVE_EXTENSION) else set()
         now = self._clock.now()
         office = self._settings.office()
-        calendar = self._calendar.calendar()
         with self._db.write() as uow:
             dossier_id, letter = _letter(uow, letter_id)
             signed_before = uow.letters.signed_count(dossier_id)
@@ -206,9 +205,7 @@ class ApologyService:
             dossier = uow.dossiers.get(dossier_id)
             assert dossier is not None  # a letter's dossier is never deleted before it
             number = uow.counters.next_value(f"apology:{now.year}")
-            signed = signing(
-                letter, dossier, override, number, now, by, office.office_name, calendar
-            )
+            signed = signing(letter, dossier, override, number, now, by, office.office_name)
             uow.letters.update(letter_id, signed.letter_changes)
             uow.dossiers.update(dossier_id, signed.dossier_changes)
             uow.events.append(dossier_id, signed.event)

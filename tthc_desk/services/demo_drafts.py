@@ -72,7 +72,8 @@ class DueCache:
     def due(self, duration: Duration, received: datetime) -> datetime:
         unit = duration.unit
         if unit is DurationUnit.SAME_DAY:
-            key = (received.date(), received.time() >= self._cutoff)
+            # rules.md: the cut-off minute itself is still the same day ("sau 15 giờ").
+            key = (received.date(), received.time().replace(second=0, microsecond=0) > self._cutoff)
             hit = self._same_day.get(key)
             if hit is None:
                 hit = self._same_day[key] = compute_due(received, duration, self._cal, self._cutoff)
@@ -90,7 +91,7 @@ class DueCache:
         day, sessions, end = entry
         t = received.time()
         for start, stop in sessions:
-            if start <= t < stop:
+            if start <= t <= stop:  # a session includes its last minute (rules.md)
                 return datetime.combine(day, t)
         return end
 

@@ -48,6 +48,12 @@ _POSTAL = ReturnMethod.POSTAL.value
 
 _d = DossierRecord
 _intake = func.coalesce(_d.intake_at, _d.received_at)
+# Withdrawn or stopped while waiting for a supplement: the request is still on the dossier (the
+# supplement coming back clears it), and the clock was stopped (domain.report.settled_outcome).
+_ended_waiting = and_(
+    _d.status.in_([Status.WITHDRAWN.value, Status.STOPPED.value]),
+    _d.supplement_requested_at.is_not(None),
+)
 
 
 def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
@@ -110,6 +116,7 @@ class ReportStore(Store):
                 _d.rating,
                 _d.late_reason,
                 _d.responsible_unit,
+                _ended_waiting,
             )
             .where(_intake < as_of, or_(_d.settled_at.is_(None), _d.settled_at >= start))
             .order_by(_d.id)
@@ -134,6 +141,7 @@ class ReportStore(Store):
                 rating,
                 reason,
                 unit,
+                bool(waiting),
             )
             for (
                 i,
@@ -153,6 +161,7 @@ class ReportStore(Store):
                 rating,
                 reason,
                 unit,
+                waiting,
             ) in self._s.execute(stmt)
         ]
 
@@ -251,6 +260,7 @@ class ReportStore(Store):
             _d.settled_at >= start,
             _d.settled_at < as_of,
             settled_late(granularity),
+            ~_ended_waiting,  # a stop while the clock was stopped is never late
         )
         open_overdue = and_(
             _d.due_at < as_of,
