@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from tests.cli.test_cli import Cli, assert_one_line_error
 from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME
 from tthc_desk.domain.clock import FixedClock
-from tthc_desk.exporting.report_signature import read_public_key
+from tthc_desk.exporting.report_signature import KeyRing, read_public_key, verify_workbook
 from tthc_desk.exporting.report_xlsx import INFO, NUMBERS_ROW, SUMMARY
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import open_services
@@ -214,6 +214,31 @@ def test_libreoffice_opens_the_weekly_workbook(
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "tuan.pdf").stat().st_size > 10_000
+    # Opened and saved again by a spreadsheet program, unchanged: its signature still holds.
+    assert run("key", "export", "-o", str(tmp_path / "khoa" / "xa.txt"), now=NOW)[0] == 2
+    (tmp_path / "khoa").mkdir()
+    assert run("key", "export", "-o", str(tmp_path / "khoa" / "xa.txt"), now=NOW)[0] == 0
+    resaved = tmp_path / "luu-lai"
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(resaved),
+            str(tmp_path / "tuan.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (resaved / "tuan.xlsx").read_bytes() != (tmp_path / "tuan.xlsx").read_bytes()
+    ring = KeyRing.from_folder(tmp_path / "khoa")
+    assert verify_workbook(resaved / "tuan.xlsx", ring).kind == "ok"
 
 
 def _recompute_checksums(path: Path) -> None:
