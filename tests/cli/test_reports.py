@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.cli.test_cli import Cli, assert_one_line_error
 from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME
 from tthc_desk.domain.clock import FixedClock
+from tthc_desk.exporting.report_signature import KeyRing, read_public_key, verify_workbook
 from tthc_desk.exporting.report_xlsx import INFO, NUMBERS_ROW, SUMMARY
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.container import open_services
@@ -211,3 +214,211 @@ def test_libreoffice_opens_the_weekly_workbook(
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "tuan.pdf").stat().st_size > 10_000
+    # Opened and saved again by a spreadsheet program, unchanged: its signature still holds.
+    assert run("key", "export", "-o", str(tmp_path / "khoa" / "xa.txt"), now=NOW)[0] == 2
+    (tmp_path / "khoa").mkdir()
+    assert run("key", "export", "-o", str(tmp_path / "khoa" / "xa.txt"), now=NOW)[0] == 0
+    resaved = tmp_path / "luu-lai"
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(resaved),
+            str(tmp_path / "tuan.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (resaved / "tuan.xlsx").read_bytes() != (tmp_path / "tuan.xlsx").read_bytes()
+    ring = KeyRing.from_folder(tmp_path / "khoa")
+    assert verify_workbook(resaved / "tuan.xlsx", ring).kind == "ok"
+
+
+def _recompute_checksums(path: Path) -> None:
+    """Make the unkeyed checksum of ``Tổng hợp`` agree with the table again, as anyone can."""
+    from tthc_desk.domain.report import figures_checksum
+    from tthc_desk.exporting.report_reader import _read_workbook
+
+    _, rows, total = _read_workbook(path)
+    wb = load_workbook(path)
+    for row in wb[INFO].iter_rows(min_row=2):
+        if row[0].value in ("checksum", "content_checksum"):
+            row[1].value = figures_checksum(rows, total)
+    wb.save(path)
+
+
+def _edited(source: Path, target: Path, edit: Callable[[Workbook], None]) -> Path:
+    wb = load_workbook(source)
+    edit(wb)
+    wb.save(target)
+    return target
+
+
+def test_aggregate_with_keys_counts_only_workbooks_signed_by_their_commune(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys = tmp_path / "khoa"
+    keys.mkdir()
+    files = {}
+    for name, agency, seed, registered in (
+        ("an-binh", "000.11.22.H01", 3, True),
+        ("dong-lac", "000.11.22.H02", 4, True),
+        ("yen-hoa", "000.11.22.H03", 5, False),  # its key never reached the province
+    ):
+        run = commune(tmp_path, capsys, name, agency, seed)
+        files[name] = tmp_path / f"{name}.xlsx"
+        assert run("report", "weekly", "-o", str(files[name]), now=NOW)[0] == 0
+        if registered:
+            rc, out, err = run("key", "export", "-o", str(keys / f"{name}.txt"), now=NOW)
+            assert rc == 0 and agency in out, err
+        if name == "an-binh":
+            files["w09"] = tmp_path / "an-binh-w09.xlsx"
+            assert (
+                run("report", "weekly", "--week", "2026-W09", "-o", str(files["w09"]), now=NOW)[0]
+                == 0
+            )
+
+    # Re-saved by a spreadsheet program without a change: still the commune's own words.
+    resaved = _edited(files["dong-lac"], tmp_path / "dong-lac-luu-lai.xlsx", lambda wb: None)
+
+    def figures(wb: Workbook) -> None:
+        ws = wb[SUMMARY]  # one more received and pending, the table still adding up
+        for col in (3, 6, 11, 12):
+            ws.cell(NUMBERS_ROW + 2, col).value += 1
+
+    recomputed = _edited(files["an-binh"], tmp_path / "so-lieu-sua.xlsx", figures)
+    _recompute_checksums(recomputed)
+
+    def detail(wb: Workbook) -> None:
+        ws = wb["Chi tiết"]
+        ws.cell(5, 12).value = "Đã trả kết quả"
+
+    def identity(wb: Workbook) -> None:
+        for row in wb[INFO].iter_rows(min_row=2):
+            if row[0].value in ("office_id", "signer_office_id"):
+                row[1].value = "000.11.22.H09"
+
+    def unsign(wb: Workbook) -> None:
+        for row in wb[INFO].iter_rows(min_row=2):
+            if row[0].value == "signature":
+                row[1].value = None
+
+    forged = {
+        "so-lieu-sua.xlsx": recomputed,
+        "chi-tiet-sua.xlsx": _edited(files["an-binh"], tmp_path / "chi-tiet-sua.xlsx", detail),
+        "doi-ten.xlsx": _edited(files["an-binh"], tmp_path / "doi-ten.xlsx", identity),
+    }
+    unsigned = _edited(files["an-binh"], tmp_path / "chua-ky.xlsx", unsign)
+
+    # Without --keys the forged figures pass the old check: that is the hole being closed.
+    rc, out, err = run(
+        "aggregate", str(recomputed), "-o", str(tmp_path / "khong-khoa.xlsx"), now=NOW
+    )
+    assert rc == 0 and out.splitlines()[0].endswith("Chưa xác thực chữ ký\tĐã tổng hợp"), err
+    assert "Cảnh báo: chưa xác thực chữ ký" in err
+
+    rc, out, err = run(
+        "aggregate",
+        "--keys",
+        str(keys),
+        *map(
+            str,
+            [
+                files["an-binh"],
+                resaved,
+                *forged.values(),
+                unsigned,
+                files["yen-hoa"],
+                files["w09"],
+            ],
+        ),
+        "-o",
+        str(tmp_path / "tinh.xlsx"),
+        now=NOW,
+    )
+    assert rc == 0, err
+    lines = {Path(line.split("\t")[0]).name: line for line in out.splitlines()[:-1]}
+    for name, agency in (("an-binh.xlsx", "H01"), ("dong-lac-luu-lai.xlsx", "H02")):
+        line = lines[name].split("\t")
+        assert (line[1], line[-1]) == (f"000.11.22.{agency}", "Đã tổng hợp"), line
+        assert "Chưa xác thực chữ ký" not in line
+    assert out.count("Đã tổng hợp") == 2
+    for name in forged:
+        assert "Bỏ qua (bị sửa hoặc chữ ký giả): chữ ký số không khớp nội dung" in lines[name], name
+    assert "Bỏ qua (chưa ký)" in lines["chua-ky.xlsx"]
+    assert "Bỏ qua (xã chưa đăng ký khóa)" in lines["yen-hoa.xlsx"]
+    assert "000.11.22.H03" in lines["yen-hoa.xlsx"]
+    assert "Bỏ qua (sai kỳ): kỳ báo cáo 2026-W09" in lines["an-binh-w09.xlsx"]
+    assert err.count("bỏ qua") == 6 and "Cảnh báo" not in err
+    check = [[c.value for c in r] for r in load_workbook(tmp_path / "tinh.xlsx")["Kiểm tra"]]
+    assert [r[2] for r in check[1:3]] == ["Đã tổng hợp", "Đã tổng hợp"]
+
+    for args, message in (
+        (("--keys", str(tmp_path / "khong-co")), "không tồn tại"),
+        (("--keys", str(tmp_path / "an-binh.xlsx")), "không tồn tại"),
+    ):
+        rc, out, err = run(
+            "aggregate", *args, str(files["an-binh"]), "-o", str(tmp_path / "x.xlsx"), now=NOW
+        )
+        assert message in assert_one_line_error(rc, out, err)
+    (tmp_path / "trong").mkdir()
+    rc, out, err = run(
+        "aggregate",
+        "--keys",
+        str(tmp_path / "trong"),
+        str(files["an-binh"]),
+        "-o",
+        str(tmp_path / "x.xlsx"),
+        now=NOW,
+    )
+    assert "không có tệp khóa công khai nào" in assert_one_line_error(rc, out, err)
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_key_export_round_trips_and_names_the_key_the_workbook_is_signed_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
+    assert run("report", "weekly", "-o", str(tmp_path / "tuan.xlsx"), now=NOW)[0] == 0
+    rc, out, err = run("key", "export", "-o", str(tmp_path / "khoa.txt"), now=NOW)
+    assert rc == 0, err
+    key = read_public_key(tmp_path / "khoa.txt")
+    text = (tmp_path / "khoa.txt").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "TTHC Desk – khóa công khai ký báo cáo"
+    assert text == unicodedata.normalize("NFC", text) and len(text) < 400
+    assert key.office_id == "000.11.22.H01" and key.fingerprint in out
+    info = {r[0].value: r[1].value for r in load_workbook(tmp_path / "tuan.xlsx")[INFO]}
+    assert (info["signer_office_id"], info["signer_key"]) == ("000.11.22.H01", key.fingerprint)
+    assert str(info["signature"]).startswith("ed25519:")
+    # The same key every time: a second export is the same file.
+    assert run("key", "export", "-o", str(tmp_path / "lan-2.txt"), now=NOW)[0] == 0
+    assert (tmp_path / "lan-2.txt").read_text(encoding="utf-8") == text
+    rc, out, err = run("key", "export", "-o", str(tmp_path / "khong" / "k.txt"), now=NOW)
+    assert "không tồn tại" in assert_one_line_error(rc, out, err)
+
+
+def test_outbox_add_refuses_a_workbook_under_another_label(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
+    weekly = tmp_path / "tuan.xlsx"
+    assert run("report", "weekly", "-o", str(weekly), now=NOW)[0] == 0
+    for args, message in (
+        (("--kind", "weekly", "--period", "2026-W09"), "của kỳ 2026-W10, không phải 2026-W09"),
+        (
+            ("--kind", "weekly", "--period", "2026-W10", "--office", "000.11.22.H02"),
+            "của cơ quan 000.11.22.H01, không phải 000.11.22.H02",
+        ),
+        (("--kind", "period", "--period", "2026-W10"), "là báo cáo loại weekly"),
+    ):
+        rc, out, err = run("outbox", "add", str(weekly), *args, now=NOW)
+        assert message in assert_one_line_error(rc, out, err), args
+    rc, out, err = run("outbox", "add", str(weekly), "--kind", "weekly", "--period", "2026-W10")
+    assert rc == 0 and out.startswith("1\t000.11.22.H01_tuan_2026-W10"), err

@@ -1,5 +1,6 @@
-"""The `tthc-desk` commands that report upward: the weekly workbook, the periodic Biểu 06a, and
-the province's roll-up of commune workbooks.
+"""The `tthc-desk` commands that report upward: the weekly workbook, the periodic Biểu 06a, the
+province's roll-up of commune workbooks (``aggregate --keys DIR``: only workbooks signed by their
+own commune's registered key), and the office's public key for the province (``key export``).
 
 Same rules as :mod:`tthc_desk.cli`: one result per line on stdout; an error ends the command
 with exit code 2 and one Vietnamese line on stderr, and no file is left half-written.
@@ -22,6 +23,7 @@ from tthc_desk.cli.args import (
     day,
     require_file,
     require_folder,
+    warn,
 )
 from tthc_desk.domain.periods import PeriodKind
 from tthc_desk.domain.report import Report
@@ -94,6 +96,27 @@ def add_parsers(tree: CommandTree) -> None:
         metavar="KỲ_SỐ",
         help="kỳ cần tổng hợp (mặc định: kỳ mà nhiều tệp nhất báo cáo)",
     )
+    p.add_argument(
+        "--keys",
+        type=Path,
+        default=None,
+        metavar="THƯ_MỤC",
+        help="thư mục các tệp khóa công khai đã đăng ký của các xã: chỉ tổng hợp báo cáo có chữ "
+        "ký số đúng của chính xã đó (không có: không xác thực chữ ký)",
+    )
+
+    key = tree.group(
+        "key",
+        "khóa ký báo cáo của cơ quan",
+        "Khóa ký số báo cáo của cơ quan.",
+        dest="key_command",
+    )
+    p = key.leaf(
+        "export",
+        "xuất khóa công khai ký báo cáo của cơ quan (để đăng ký với cấp tổng hợp)",
+        Identity.SYSTEM,
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.txt")
 
 
 def _summary_line(report: Report, path: Path) -> str:
@@ -124,12 +147,21 @@ def _cmd_report(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 def _cmd_aggregate(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     files = [require_file(p) for p in args.files]
     target = require_folder(args.output, "bảng tổng hợp")
-    result = svc.reports.aggregate(files, target, period_key=args.period)
+    keys = args.keys
+    if keys is not None and not keys.is_dir():
+        raise CliError(f"Thư mục khóa “{keys}” không tồn tại.")
+    if keys is None:
+        warn(
+            "chưa xác thực chữ ký (không có --keys): số liệu chỉ được đối chiếu mã kiểm tra, "
+            "mà ai sửa tệp cũng tính lại được; hãy dùng --keys THƯ_MỤC khóa của các xã."
+        )
+    result = svc.reports.aggregate(files, target, period_key=args.period, keys=keys)
     for r in result.included:
-        print(f"{r.path}\t{r.office_id}\t{r.office_name}\tĐã tổng hợp", file=out)
-    for path, why in result.problems:
-        print(f"{path}\tBỏ qua: {why}", file=out)
-        print(f"tthc-desk: bỏ qua “{path.name}”: {why}.", file=sys.stderr)
+        said = "" if r.verified else "Chưa xác thực chữ ký\t"
+        print(f"{r.path}\t{r.office_id}\t{r.office_name}\t{said}Đã tổng hợp", file=out)
+    for x in result.problems:
+        print(f"{x.path}\tBỏ qua ({x.kind_label}): {x.why}", file=out)
+        print(f"tthc-desk: bỏ qua “{x.path.name}” ({x.kind_label}): {x.why}.", file=sys.stderr)
     if not result.included:
         return EXIT_ERROR
     t = result.total
@@ -142,7 +174,17 @@ def _cmd_aggregate(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_key(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    target = require_folder(args.output, "tệp khóa công khai")
+    svc.reports.export_public_key(target)
+    signer = svc.reports.signer()
+    fingerprint = signer.fingerprint if signer else ""
+    print(f"{target}\t{svc.settings.office().agency_id}\tdấu vân tay {fingerprint}", file=out)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "report": _cmd_report,
     "aggregate": _cmd_aggregate,
+    "key": _cmd_key,
 }

@@ -272,6 +272,7 @@ def _cmd_upload(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 
 def _outbox_add(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     office = args.office or svc.settings.office().agency_id
+    svc.reports.check_label(require_file(args.file), args.kind, args.period, office)
     item = svc.outbox.enqueue(
         require_file(args.file), kind=args.kind, period_key=args.period, office_id=office
     )

@@ -1,10 +1,14 @@
 """Reading a commune's report workbook back, and writing the province's roll-up.
 
-A commune workbook is trusted only when its ``Thông tin`` sheet is there, its ``Tổng hợp`` table
-reads as numbers and the checksum recomputed from that table equals the one in ``Thông tin``:
-a table edited by hand after it was built, or a sheet from another program, is refused with the
-reason. The roll-up writes the province's Biểu 06a by field (the communes summed), a table per
-commune (``Theo xã``) and the list of files with what was wrong with each (``Kiểm tra``).
+A commune workbook is counted only when its ``Thông tin`` sheet is there, its ``Tổng hợp`` table
+reads as numbers and the checksum recomputed from that table equals the one in ``Thông tin`` (a
+typo check: anyone can recompute it); given the communes' registered public keys, only when it
+is also signed by its own commune's key over everything it says
+(:mod:`tthc_desk.exporting.report_signature`). A file left out is classed by why: unreadable,
+unsigned, forged (edited after it was built or signed), unknown commune (a key not registered),
+wrong period, duplicate. The roll-up writes the province's Biểu 06a by field (the communes
+summed), a table per commune (``Theo xã``) and the list of files with what was wrong with each
+(``Kiểm tra``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.report import TOTAL_LABEL, Row06a, figures_checksum
 from tthc_desk.domain.text import nfc
 from tthc_desk.exporting.ledger_xlsx import label, read_labels
+from tthc_desk.exporting.report_signature import KeyRing, verify_workbook
 from tthc_desk.exporting.report_xlsx import (
     INFO,
     NUMBERS_ROW,
@@ -37,9 +42,37 @@ from tthc_desk.exporting.report_xlsx import (
 )
 from tthc_desk.presentation import period_range_text
 
+#: Why a file was left out (the code) and how the roll-up names it.
+SKIP_KINDS = {
+    "unreadable": "không dùng được",
+    "unsigned": "chưa ký",
+    "forged": "bị sửa hoặc chữ ký giả",
+    "unknown": "xã chưa đăng ký khóa",
+    "period": "sai kỳ",
+    "duplicate": "trùng",
+}
+
 
 class WorkbookProblem(Exception):
-    """A workbook that cannot be counted, with the reason in Vietnamese."""
+    """A workbook that cannot be counted, with the reason in Vietnamese and its kind (a key of
+    :data:`SKIP_KINDS`)."""
+
+    def __init__(self, why: str, kind: str = "unreadable") -> None:
+        super().__init__(why)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file the roll-up left out, and why."""
+
+    path: Path
+    why: str
+    kind: str
+
+    @property
+    def kind_label(self) -> str:
+        return SKIP_KINDS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -57,19 +90,34 @@ class CommuneReport:
     rows: tuple[Row06a, ...]
     total: Row06a
     checksum: str
+    verified: bool = False  # its signature was checked against its commune's registered key
 
 
 _REQUIRED = ("office_id", "period_key", "period_start", "period_end", "checksum")
 
 
-def read_commune_report(path: str | os.PathLike[str]) -> CommuneReport:
-    """Read and check one workbook; raises WorkbookProblem saying what is wrong."""
+def read_commune_report(path: str | os.PathLike[str], ring: KeyRing | None = None) -> CommuneReport:
+    """Read and check one workbook (its signature too, given the registered keys ``ring``);
+    raises WorkbookProblem saying what is wrong."""
     p = Path(path)
-    info, rows, total = _read_workbook(p)
+    try:
+        info, rows, total = _read_workbook(p)
+        problem = None
+    except WorkbookProblem as exc:
+        if exc.kind == "unreadable" or ring is None:
+            raise
+        problem = exc
+    if ring is not None:
+        verdict = verify_workbook(p, ring)
+        if verdict.kind != "ok":
+            raise WorkbookProblem(verdict.why, verdict.kind)
+        if problem is not None:
+            raise problem
     checksum = figures_checksum(rows, total)
     if checksum != info["checksum"]:
         raise WorkbookProblem(
-            "số liệu sheet “Tổng hợp” không khớp mã kiểm tra (bảng đã bị sửa sau khi lập?)"
+            "số liệu sheet “Tổng hợp” không khớp mã kiểm tra (bảng đã bị sửa sau khi lập?)",
+            "forged",
         )
     start, end = _period_dates(info)
     return CommuneReport(
@@ -86,6 +134,7 @@ def read_commune_report(path: str | os.PathLike[str]) -> CommuneReport:
         rows=tuple(rows),
         total=total,
         checksum=checksum,
+        verified=ring is not None,
     )
 
 
@@ -154,17 +203,19 @@ def _read_table(ws: Worksheet) -> tuple[list[Row06a], Row06a]:
         if row.field == TOTAL_LABEL:
             return rows, row
         rows.append(row)
-    raise WorkbookProblem(f"sheet “{SUMMARY}” không có dòng “{TOTAL_LABEL}”")
+    raise WorkbookProblem(f"sheet “{SUMMARY}” không có dòng “{TOTAL_LABEL}”", "forged")
 
 
 def _table_row(name: str, numbers: Sequence[object]) -> Row06a:
     counts = [v for v in numbers if isinstance(v, int) and not isinstance(v, bool) and v >= 0]
     if len(numbers) != 11 or len(counts) != 11:
-        raise WorkbookProblem(f"dòng “{name}” của sheet “{SUMMARY}” có ô không phải số hồ sơ")
+        raise WorkbookProblem(
+            f"dòng “{name}” của sheet “{SUMMARY}” có ô không phải số hồ sơ", "forged"
+        )
     row = Row06a(nfc(name), *counts)
     if not row.identities_hold():
         raise WorkbookProblem(
-            f"dòng “{name}” của sheet “{SUMMARY}” không thỏa các đẳng thức của Biểu 06a"
+            f"dòng “{name}” của sheet “{SUMMARY}” không thỏa các đẳng thức của Biểu 06a", "forged"
         )
     return row
 
@@ -173,27 +224,30 @@ def _table_row(name: str, numbers: Sequence[object]) -> Row06a:
 class RollUp:
     period_key: str
     included: list[CommuneReport] = field(default_factory=list)
-    problems: list[tuple[Path, str]] = field(default_factory=list)  # (file, why it was left out)
+    problems: list[Skipped] = field(default_factory=list)  # the files left out, and why
     rows: list[Row06a] = field(default_factory=list)
     total: Row06a = field(default_factory=lambda: Row06a(TOTAL_LABEL))
 
 
-def roll_up(paths: list[Path], period_key: str | None = None) -> RollUp:
-    """Check every workbook and sum the good ones. The period is ``period_key`` or, without it,
-    the one most workbooks report; a second workbook of the same office is a duplicate."""
+def roll_up(
+    paths: list[Path], period_key: str | None = None, ring: KeyRing | None = None
+) -> RollUp:
+    """Check every workbook (its signature against ``ring`` when given) and sum the good ones.
+    The period is ``period_key`` or, without it, the one most workbooks report; a second
+    workbook of the same office is a duplicate."""
     read: list[CommuneReport] = []
-    problems: list[tuple[Path, str]] = []
+    problems: list[Skipped] = []
     seen_paths: set[Path] = set()
     for p in paths:
         resolved = Path(p).resolve()
         if resolved in seen_paths:
-            problems.append((Path(p), "tệp được nêu hai lần"))
+            problems.append(Skipped(Path(p), "tệp được nêu hai lần", "duplicate"))
             continue
         seen_paths.add(resolved)
         try:
-            read.append(read_commune_report(p))
+            read.append(read_commune_report(p, ring))
         except WorkbookProblem as exc:
-            problems.append((Path(p), str(exc)))
+            problems.append(Skipped(Path(p), str(exc), exc.kind))
     if period_key is None and read:
         keys = [r.period_key for r in read]
         period_key = max(dict.fromkeys(keys), key=keys.count)
@@ -202,14 +256,19 @@ def roll_up(paths: list[Path], period_key: str | None = None) -> RollUp:
     for r in read:
         if r.period_key != period_key:
             problems.append(
-                (r.path, f"kỳ báo cáo {r.period_key} khác kỳ đang tổng hợp {period_key}")
+                Skipped(
+                    r.path,
+                    f"kỳ báo cáo {r.period_key} khác kỳ đang tổng hợp {period_key}",
+                    "period",
+                )
             )
         elif r.office_id in by_office:
             problems.append(
-                (
+                Skipped(
                     r.path,
                     f"trùng báo cáo của {r.office_name or r.office_id} ({r.office_id}) với tệp "
                     f"“{by_office[r.office_id].path.name}”",
+                    "duplicate",
                 )
             )
         else:
@@ -274,9 +333,10 @@ def write_roll_up(
     check = wb.create_sheet("Kiểm tra")
     check.append(["Tệp", "Đơn vị", "Kết quả"])
     for r in result.included:
-        check.append([r.path.name, r.office_name or r.office_id, "Đã tổng hợp"])
-    for p, why in result.problems:
-        check.append([p.name, "", f"Bỏ qua: {why}"])
+        said = "Đã tổng hợp" if r.verified else "Đã tổng hợp (chưa xác thực chữ ký)"
+        check.append([r.path.name, r.office_name or r.office_id, said])
+    for x in result.problems:
+        check.append([x.path.name, "", f"Bỏ qua ({x.kind_label}): {x.why}"])
     check.column_dimensions["A"].width = 40
     check.column_dimensions["B"].width = 36
     check.column_dimensions["C"].width = 90

@@ -1,6 +1,7 @@
 """The report workbook sent upward: Biểu 06a (sheet ``Tổng hợp``) and, for the weekly report,
 ``Chi tiết``, ``Quá hạn``, ``Bưu chính``, ``Chỉ tiêu``; every workbook ends with ``Thông tin``,
-the machine-readable sheet the province's roll-up checks (office, period, row counts, checksum).
+the machine-readable sheet the province's roll-up checks (office, period, row counts, checksum,
+and the office's signature over all of it: :mod:`tthc_desk.exporting.report_signature`).
 
 Sheet names and the ``Thông tin`` keys are fixed (they are read back by
 :mod:`tthc_desk.exporting.report_reader`); every other word comes from
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 from collections.abc import Sequence
@@ -39,6 +41,13 @@ from tthc_desk.exporting.ledger_xlsx import (
     moment,
     print_setup,
     read_labels,
+)
+from tthc_desk.exporting.report_signature import (
+    SIGNATURE_KEY,
+    SIGNER_KEY_KEY,
+    SIGNER_OFFICE_KEY,
+    ReportSigner,
+    canonical_payload,
 )
 from tthc_desk.exporting.tabular import cell_value
 
@@ -468,8 +477,14 @@ def _targets(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     )
 
 
-def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> None:
-    ws = wb.create_sheet(INFO)
+def _info(
+    wb: Workbook,
+    report: Report,
+    counts: dict[str, int],
+    full: bool,
+    signer: ReportSigner | None,
+) -> Worksheet:
+    ws: Worksheet = wb.create_sheet(INFO)
     column_widths(ws, (24, 60))
     office, p = report.office, report.period
     values: list[tuple[str, Any]] = [
@@ -496,6 +511,27 @@ def _info(wb: Workbook, report: Report, counts: dict[str, int], full: bool) -> N
     for i, (k, v) in enumerate(values, start=2):
         _cell(ws, i, 1, k, box=True)
         _cell(ws, i, 2, v, box=True)
+    if signer is not None:
+        # Written as they are (never through a cell sanitiser): the check reads them back exactly.
+        row = len(values) + 2
+        for k, v in (
+            (SIGNER_OFFICE_KEY, signer.office_id),
+            (SIGNER_KEY_KEY, signer.fingerprint),
+            (SIGNATURE_KEY, ""),  # filled in once the rest is written (see _sign)
+        ):
+            ws.cell(row=row, column=1, value=k).border = _BOX
+            ws.cell(row=row, column=2, value=v).border = _BOX
+            row += 1
+    return ws
+
+
+def _sign(wb: Workbook, info: Worksheet, signer: ReportSigner) -> None:
+    """Sign what the workbook says as it reads back once written (``canonical_payload``), and put
+    the signature in its row of ``Thông tin`` (the one row the signature does not cover)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    signature = signer.sign(canonical_payload(buffer.getvalue()))
+    info.cell(row=info.max_row, column=2, value=signature)
 
 
 def content_checksum(report: Report) -> str:
@@ -536,8 +572,10 @@ def write_report_workbook(
     *,
     full: bool = True,
     template_dir: Path | None = None,
+    signer: ReportSigner | None = None,
 ) -> Path:
-    """Write the weekly workbook (``full``) or the 06a report alone to ``path``."""
+    """Write the weekly workbook (``full``) or the 06a report alone to ``path``, signed by
+    ``signer`` when given."""
     t = read_labels(TEMPLATE, template_dir)
     wb = Workbook()
     counts = {"tong_hop": len(report.rows)}
@@ -548,9 +586,11 @@ def write_report_workbook(
         counts["qua_han"] = _late(wb, report, t)
         counts["buu_chinh"] = _postal(wb, report, t)
         counts["chi_tieu"] = _targets(wb, report, t)
-    _info(wb, report, counts, full)
+    info = _info(wb, report, counts, full, signer)
     wb.properties.creator = "TTHC Desk"
     wb.properties.title = f"{label(t, 'form.number')} – {presentation.period_label(report.period)}"
+    if signer is not None:
+        _sign(wb, info, signer)
     target = Path(path)
     wb.save(target)
     return target

@@ -26,6 +26,7 @@ from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import PrintService
 from tthc_desk.services.recovery_service import RecoveryService
 from tthc_desk.services.registers_service import RegistersService
+from tthc_desk.services.report_keys import ReportKeys
 from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.retention_service import RetentionService
 from tthc_desk.services.settings_service import SettingsService
@@ -127,7 +128,16 @@ def open_services(
         db, catalog, calendar, settings, accounts, clock, template_dir=paths.template_dir
     )
     reports = ReportService(
-        db, settings, catalog, lifecycle, postal, accounts, clock, template_dir=paths.template_dir
+        db,
+        settings,
+        catalog,
+        lifecycle,
+        postal,
+        accounts,
+        clock,
+        template_dir=paths.template_dir,
+        keys=ReportKeys(credentials),
+        database_id=lambda: journal.database_id,
     )
     outbox = OutboxService(
         db,

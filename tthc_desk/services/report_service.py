@@ -8,7 +8,7 @@ into the report (see there for why rebuilding a past period gives the same figur
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,16 +31,19 @@ from tthc_desk.domain.report_build import (
     replay,
     share_days,
 )
+from tthc_desk.domain.text import nfc
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import atomic_path
+from tthc_desk.services.report_keys import ReportKeys
 from tthc_desk.services.settings_service import SettingsService
 
 if TYPE_CHECKING:
     from tthc_desk.domain.outbox import OutboxItem
     from tthc_desk.exporting.report_reader import RollUp
+    from tthc_desk.exporting.report_signature import ReportSigner
     from tthc_desk.services.outbox_service import OutboxService
 
 CALENDAR_MONTHS_KEY = "report_calendar_months"  # True: months without the 15th cut-off
@@ -65,7 +68,11 @@ class ReportService:
         accounts: AccountService,
         clock: Clock,
         template_dir: Path | None = None,
+        keys: ReportKeys | None = None,
+        database_id: Callable[[], str] = lambda: "",
     ) -> None:
+        self._keys = keys
+        self._database_id = database_id
         self._db = db
         self._accounts = accounts
         self._postal = postal
@@ -206,19 +213,69 @@ class ReportService:
         if path.suffix.lower() != ".xlsx":
             raise ValidationError.for_field("path", "Báo cáo được xuất ra tệp Excel .xlsx.")
         report = self.compute(period)
+        signer = self.signer()
         with atomic_path(path) as tmp:
-            write_report_workbook(report, tmp, full=full, template_dir=self._template_dir)
+            write_report_workbook(
+                report, tmp, full=full, template_dir=self._template_dir, signer=signer
+            )
         return report
 
+    # -- signing ------------------------------------------------------------------------------
+    def signer(self) -> ReportSigner | None:
+        """The office's report signer (its key made on first need); None without a key store."""
+        if self._keys is None:
+            return None
+        return self._keys.signer(self._database_id(), self._settings.office().agency_id)
+
+    def public_key_text(self) -> str:
+        """The office's public key file, for the province to register (``key export``)."""
+        from tthc_desk.exporting.report_signature import public_key_text
+
+        self._accounts.require(Right.BUILD_REPORT, "xuất khóa công khai ký báo cáo")
+        office = self._settings.office()
+        if not office.agency_id:
+            raise ValidationError.for_field(
+                "agency_id",
+                "Chưa có mã định danh cơ quan: hãy nhập trong thông tin cơ quan trước khi xuất "
+                "khóa công khai.",
+            )
+        signer = self.signer()
+        if signer is None:
+            raise ValidationError("Máy này không có nơi giữ khóa ký báo cáo.")
+        name = f"{office.parent_authority} – {office.office_name}".strip(" –")
+        return public_key_text(office.agency_id, name, signer.public)
+
+    def export_public_key(self, path: Path) -> Path:
+        """Write :meth:`public_key_text` to ``path`` (whole or not at all)."""
+        text = self.public_key_text()
+        with atomic_path(path) as tmp:
+            Path(tmp).write_text(text, encoding="utf-8")
+        return path
+
     def aggregate(
-        self, files: Sequence[Path], path: Path | str, period_key: str | None = None
+        self,
+        files: Sequence[Path],
+        path: Path | str,
+        period_key: str | None = None,
+        keys: Path | None = None,
     ) -> RollUp:
-        """The province's roll-up of commune workbooks (checked one by one) into ``path``."""
+        """The province's roll-up of commune workbooks (checked one by one) into ``path``. With
+        ``keys`` (a folder of the communes' public key files) only a workbook signed by its own
+        commune's registered key is counted; without it signatures are not checked."""
         from tthc_desk.exporting.report_reader import roll_up, write_roll_up
+        from tthc_desk.exporting.report_signature import KeyRing, SignatureProblem
 
         if Path(path).suffix.lower() != ".xlsx":
             raise ValidationError.for_field("path", "Bảng tổng hợp được xuất ra tệp Excel .xlsx.")
-        result = roll_up(list(files), period_key)
+        ring = None
+        if keys is not None:
+            try:
+                ring = KeyRing.from_folder(keys)
+            except SignatureProblem as exc:
+                raise ValidationError.for_field(
+                    "keys", f"Không dùng được thư mục khóa: {exc}."
+                ) from None
+        result = roll_up(list(files), period_key, ring)
         if result.included:
             office = self._settings.office()
             with atomic_path(path) as tmp:
@@ -233,6 +290,39 @@ class ReportService:
                     day=self._clock.now().date(),
                 )
         return result
+
+    def check_label(self, path: Path, kind: str, period_key: str, office_id: str) -> None:
+        """Refuse to queue a report workbook under a label it contradicts (``outbox add``): its
+        ``Thông tin`` names another office, period or kind. A file that is no report workbook
+        (another export) is not read here."""
+        from tthc_desk.exporting.report_reader import info_of
+
+        info = info_of(Path(path).read_bytes())
+        if not info:
+            return
+        said = {
+            "office_id": str(info.get("office_id") or ""),
+            "period_key": str(info.get("period_key") or ""),
+            "report_kind": str(info.get("report_kind") or ""),
+        }
+        problems = []
+        if said["office_id"] != nfc(office_id):
+            problems.append(
+                f"của cơ quan {said['office_id'] or '(không ghi)'}, không phải {office_id}"
+            )
+        if said["period_key"] != nfc(period_key):
+            problems.append(
+                f"của kỳ {said['period_key'] or '(không ghi)'}, không phải {period_key}"
+            )
+        if kind in ("weekly", "period") and said["report_kind"] != kind:
+            problems.append(
+                f"là báo cáo loại {said['report_kind'] or '(không ghi)'}, không phải {kind}"
+            )
+        if problems:
+            raise ValidationError.for_field(
+                "file",
+                f"Không đưa “{Path(path).name}” vào hàng chờ gửi: tệp " + "; ".join(problems) + ".",
+            )
 
     def queue(
         self, outbox: OutboxService, report: Report, path: Path, full: bool = True
