@@ -57,6 +57,7 @@ from tthc_desk.cli.args import (
 from tthc_desk.cli.session import identify, log_out
 from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.domain.errors import DatabaseKeyError, TthcError, ValidationError
+from tthc_desk.durable import clean_leftovers
 from tthc_desk.paths import AppPaths
 
 __all__ = ["COMMANDS", "GuiLauncher", "build_parser", "error_line", "main"]
@@ -181,6 +182,9 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
             )
         # With demo=True the GUI seeds the demo database once (demo_service.ensure_demo).
         return gui(paths, clock, demo)
+    # What a killed run left (only our temporary names, only in our folders): a report cut off
+    # by kill -9 must not lie there hidden for ever.
+    clean_leftovers([paths.reports_dir, paths.output_dir])
     offline = getattr(args, "offline", None)
     if offline is not None:  # restore, verify a file: the database may be missing or damaged
         if args.identity is Identity.NOBODY and args.login_user:
