@@ -191,4 +191,3 @@ def test_a_workbook_too_big_is_refused(
     monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 1024)
     line = assert_one_line_error(*run("catalog", "import", str(book)))
     assert "quá lớn" in line
-
