@@ -299,7 +299,7 @@ def test_receive_prints_the_code_and_writes_the_receipt(run: Cli, tmp_path: Path
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "000.17.22.H56-260302-0001" in text
     assert NAME in unicodedata.normalize("NFC", text)
-    code, out, _ = run.receive()
+    code, out, _ = run.receive("--force")  # the same applicant again, on purpose
     assert out == "000.17.22.H56-260302-0002\n"
 
 

@@ -63,7 +63,10 @@ def test_a_file_error_exits_2_naming_the_file(run: Cli, monkeypatch: pytest.Monk
     error = PermissionError(13, "Permission denied", "bao-cao.xlsx")
     monkeypatch.setitem(cli.COMMANDS, "search", _raising(error))
     line = assert_one_line_error(*run("search", "x"))
-    assert line == "tthc-desk: không đọc/ghi được tệp “bao-cao.xlsx”: Permission denied."
+    assert line == (
+        "tthc-desk: Không đọc/ghi được tệp “bao-cao.xlsx”: không có quyền ghi. "
+        "Hãy chọn thư mục khác hoặc nhờ quản trị máy cấp quyền ghi."
+    )
 
 
 def test_an_unusable_data_folder_exits_2(

@@ -57,6 +57,7 @@ from tthc_desk.cli.args import (
 from tthc_desk.cli.session import identify, log_out
 from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.domain.errors import DatabaseKeyError, TthcError, ValidationError
+from tthc_desk.durable import clean_leftovers
 from tthc_desk.paths import AppPaths
 
 __all__ = ["COMMANDS", "GuiLauncher", "build_parser", "error_line", "main"]
@@ -126,6 +127,15 @@ def error_line(error: BaseException) -> str:
 def main(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> int:
     """Run one command (or open the GUI through ``gui``); returns the exit code."""
     raw = list(sys.argv[1:] if argv is None else argv)
+    bad = next((a for a in raw if _undecodable(a)), None)
+    if bad is not None:
+        shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        print(
+            f"tthc-desk: tham số “{shown}” có ký tự không phải UTF-8 (�); hãy gõ lại tham số "
+            "đó hoặc đặt bảng mã của cửa sổ lệnh là UTF-8.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     try:
         args = build_parser().parse_args([unicodedata.normalize("NFC", a) for a in raw])
     except UsageError as e:
@@ -141,11 +151,19 @@ def main(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> i
             except Exception as e:
                 return _failure(e, log_file)
     except OSError as e:  # the data folder itself cannot be created
+        from tthc_desk.services.failures import os_reason
+
         print(
-            f"tthc-desk: không dùng được thư mục dữ liệu “{paths.data_dir}”: {e.strerror or e}.",
+            f"tthc-desk: không dùng được thư mục dữ liệu “{paths.data_dir}”: {os_reason(e)}.",
             file=sys.stderr,
         )
         return EXIT_ERROR
+
+
+def _undecodable(arg: str) -> bool:
+    """Whether ``arg`` came from bytes that are not UTF-8 (Python keeps them as lone
+    surrogates, "surrogateescape")."""
+    return any("\udc80" <= ch <= "\udcff" for ch in arg)
 
 
 #: A command waits at most this long for the quick check of the database file.
@@ -164,6 +182,9 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
             )
         # With demo=True the GUI seeds the demo database once (demo_service.ensure_demo).
         return gui(paths, clock, demo)
+    # What a killed run left (only our temporary names, only in our folders): a report cut off
+    # by kill -9 must not lie there hidden for ever.
+    clean_leftovers([paths.reports_dir, paths.output_dir])
     offline = getattr(args, "offline", None)
     if offline is not None:  # restore, verify a file: the database may be missing or damaged
         if args.identity is Identity.NOBODY and args.login_user:
@@ -189,14 +210,15 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
 
 def _failure(error: Exception, log_file: Path) -> int:
     """The exit code of a command that raised ``error``, its line printed on stderr."""
+    from tthc_desk.services.failures import describe_failure
+
     if isinstance(error, TthcError):
         refused = error.full_text() if isinstance(error, ValidationError) else error.message
         log.info("Refused: %s", refused)
         line, code = error_line(error), EXIT_ERROR
-    elif isinstance(error, OSError):
-        log.error("File error", exc_info=error)
-        where = f" “{error.filename}”" if error.filename else ""
-        line, code = f"không đọc/ghi được tệp{where}: {error.strerror or error}.", EXIT_ERROR
+    elif (known := describe_failure(error)) is not None:
+        log.error("Failed", exc_info=error)
+        line, code = known, EXIT_ERROR
     else:
         log.error("Unexpected error", exc_info=error)
         line = (

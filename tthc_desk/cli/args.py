@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
@@ -32,9 +34,13 @@ from tthc_desk.paths import AppPaths, resolve_paths
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
 
+#: Exit codes (README, “Dòng lệnh”): 0 done; 1 an internal error (a bug: details in the log);
+#: 2 refused or failed, nothing written; 3 the dossier WAS saved (its code on stdout) but its
+#: receipt could not be written: print it again with ``tthc-desk print receipt CODE -o FILE``.
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_ERROR = 2
+EXIT_SAVED_NOT_PRINTED = 3
 DEMO_FOLDER = "demo"
 MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -374,6 +380,27 @@ def require_folder(path: Path, what: str) -> Path:
     if not folder.is_dir():
         raise CliError(f"Không ghi được {what}: thư mục “{folder}” không tồn tại.")
     return path.expanduser()
+
+
+def require_writable(path: Path, what: str) -> Path:
+    """``path`` if a file can be written there (checked before anything is saved): its folder
+    exists and takes a new file, and the path itself is not a folder; else a CliError."""
+    path = require_folder(path, what)
+    target = path.resolve()
+    if target.is_dir():
+        raise CliError(f"Không ghi được {what}: “{target}” là một thư mục, hãy ghi tên tệp.")
+    try:  # the honest test of a folder: create a file in it (permissions, read-only media)
+        with tempfile.TemporaryFile(dir=target.parent, prefix=".tthc-desk-probe-"):
+            pass
+    except OSError as e:
+        from tthc_desk.services.failures import os_reason
+
+        raise CliError(
+            f"Không ghi được {what}: thư mục “{target.parent}” không cho ghi tệp ({os_reason(e)})."
+        ) from e
+    if target.exists() and not os.access(target, os.W_OK):
+        raise CliError(f"Không ghi được {what}: tệp “{target}” chỉ cho đọc.")
+    return path
 
 
 def require_file(path: Path) -> Path:

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from tthc_desk.cli.args import (
     EXIT_OK,
+    EXIT_SAVED_NOT_PRINTED,
     MOMENT,
+    CliError,
     Command,
     CommandTree,
     Identity,
@@ -23,9 +25,10 @@ from tthc_desk.cli.args import (
     format_moment,
     moment,
     positive,
-    require_folder,
+    require_writable,
 )
 from tthc_desk.domain.dossier import Channel, DossierDraft, Person, ReturnMethod
+from tthc_desk.domain.errors import TthcError
 from tthc_desk.presentation import label
 
 if TYPE_CHECKING:
@@ -107,6 +110,11 @@ def _add_receive(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sets", type=positive, default=1, metavar="N", help="số bộ hồ sơ")
     p.add_argument("--note", default="", metavar="GHI_CHÚ")
     p.add_argument("--receipt", type=Path, metavar="TỆP.pdf", help="ghi giấy tiếp nhận ra tệp PDF")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="lưu cả khi vừa có hồ sơ cùng thủ tục, cùng số định danh trong 10 phút qua",
+    )
 
 
 def _draft(args: argparse.Namespace) -> DossierDraft:
@@ -138,13 +146,38 @@ def _draft(args: argparse.Namespace) -> DossierDraft:
 
 
 def _cmd_receive(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    receipt = require_folder(args.receipt, "giấy tiếp nhận") if args.receipt else None
-    dossier = svc.dossiers.receive(_draft(args))
+    from tthc_desk.services.dossier_service import DUPLICATE_WINDOW
+    from tthc_desk.services.failures import describe_failure
+
+    receipt = require_writable(args.receipt, "giấy tiếp nhận") if args.receipt else None
+    draft = _draft(args)
+    svc.dossiers.validate(draft)  # a wrong input is told first, a probable retry second
+    earlier = None if args.force else svc.dossiers.probable_duplicate(draft)
+    if earlier is not None:
+        raise CliError(
+            f"Chưa lưu: hồ sơ {earlier} cùng thủ tục và cùng số định danh vừa được tiếp nhận "
+            f"trong {DUPLICATE_WINDOW.seconds // 60} phút qua (có thể là lần lưu trước). "
+            f"In lại giấy tiếp nhận: “tthc-desk print receipt {earlier} -o TỆP.pdf”; "
+            "nếu đúng là hồ sơ mới, thêm --force."
+        )
+    dossier = svc.dossiers.receive(draft)
     print(dossier.code, file=out)
     log.info("Received %s, due %s", dossier.code, dossier.due_at)
-    if receipt is not None:
+    if receipt is None:
+        return EXIT_OK
+    try:  # the dossier is saved: from here on a failure must say so, never "nothing written"
         svc.printing.write_receipt(dossier.code, receipt)
-        log.info("Receipt of %s written to %s", dossier.code, receipt)
+    except Exception as e:
+        log.error("Receipt of %s not written to %s", dossier.code, receipt, exc_info=e)
+        why = describe_failure(e) or (e.message if isinstance(e, TthcError) else "lỗi khi in")
+        print(
+            f"tthc-desk: Hồ sơ {dossier.code} ĐÃ ĐƯỢC LƯU nhưng chưa ghi được giấy tiếp nhận "
+            f"({why.rstrip('.')}). Đừng tiếp nhận lại; in lại bằng “tthc-desk print receipt "
+            f"{dossier.code} -o TỆP.pdf”.",
+            file=sys.stderr,
+        )
+        return EXIT_SAVED_NOT_PRINTED
+    log.info("Receipt of %s written to %s", dossier.code, receipt)
     return EXIT_OK
 
 

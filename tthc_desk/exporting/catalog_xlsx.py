@@ -12,7 +12,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -29,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tthc_desk.domain.errors import ProblemCollector, TthcError, ValidationError
 from tthc_desk.domain.procedure import DurationUnit, PaperKind, Procedure
 from tthc_desk.domain.text import fold, nfc
+from tthc_desk.durable import atomic_path
 from tthc_desk.exporting.catalog_rules import (
     PAPER_COLUMNS,
     PAPER_SHEET,
@@ -40,6 +40,7 @@ from tthc_desk.exporting.catalog_rules import (
     is_blank,
     validate_records,
 )
+from tthc_desk.exporting.tabular import check_size, sheet_rows
 from tthc_desk.presentation import label
 
 IMPORT_SUMMARY = "Không nhập được danh mục: có {n} lỗi. Chưa có gì được ghi."
@@ -195,15 +196,9 @@ def _add_whole_validation(ws: Worksheet, columns: Sequence[Column], key: str, mi
 def _save_atomically(wb: Workbook, path: Path) -> None:
     # A half-written file would be worse than none: write beside it, then swap in one step.
     try:
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or ".")
-        os.close(fd)
-        try:
+        with atomic_path(path) as tmp:
             wb.save(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError as exc:
+    except PermissionError as exc:  # on Windows, mostly the workbook open in Excel
         raise TthcError(
             f"Không ghi được tệp “{path.name}”: tệp đang mở trong chương trình khác, "
             "thư mục không tồn tại hoặc không có quyền ghi."
@@ -218,6 +213,7 @@ def read_catalog(path: str | os.PathLike[str]) -> list[Procedure]:
     problems = ProblemCollector()
     procedures: list[Procedure] = []
     try:
+        check_size(Path(path))
         wb = load_workbook(Path(path), read_only=True, data_only=True)
     except FileNotFoundError:
         problems.add(f"Không tìm thấy tệp “{Path(path).name}”. Hãy chọn lại tệp.")
@@ -270,7 +266,7 @@ def _sheet_rows(
             field=title,
         )
         return None
-    rows = iter(ws.iter_rows(values_only=True))
+    rows = iter(sheet_rows(ws))
     header_row, positions = _find_header(rows, columns)
     missing = [c.header for c in columns if c.required and c.key not in positions]
     for header in missing:

@@ -23,6 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from tthc_desk.domain.journal import JournalEntry
 from tthc_desk.domain.privacy import scrub_free_text
 from tthc_desk.domain.text import nfc
+from tthc_desk.durable import atomic_path
 from tthc_desk.presentation import journal_details, journal_kind_label
 
 COLUMNS: tuple[tuple[str, float], ...] = (
@@ -71,13 +72,8 @@ def write_journal_xlsx(
             ]
         )
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.part{target.suffix}")
-    try:
-        wb.save(tmp)  # a failed export never leaves half a workbook under the name asked for
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_path(target) as tmp:  # never half a workbook under the name asked for
+        wb.save(tmp)
     return target
 
 

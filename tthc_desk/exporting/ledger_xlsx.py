@@ -37,6 +37,7 @@ from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
+from tthc_desk.durable import atomic_path
 from tthc_desk.exporting.tabular import cell_value
 from tthc_desk.resources import resource_path
 
@@ -163,9 +164,8 @@ def write_register(
     for values in rows:
         ws.append([_body_cell(ws, i, value, dates, centred) for i, value in enumerate(values)])
     target = Path(path)
-    partial = target.with_name(target.name + ".part")
-    wb.save(partial)
-    partial.replace(target)
+    with atomic_path(target) as partial:
+        wb.save(partial)
     return target
 
 

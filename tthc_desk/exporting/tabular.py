@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -21,6 +21,36 @@ from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.text import nfc
 
 Row = tuple[int, Sequence[object]]  # (row number as the user sees it, cells)
+
+#: A workbook or table a person made is refused past these (a commune's catalog, calendar or
+#: post-office file is a few hundred rows; a file this big is the wrong file).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file too big to be one a person made for this import."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValidationError(
+            f"Tệp “{path.name}” quá lớn ({size // (1024 * 1024)} MB, tối đa "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB): có lẽ chọn nhầm tệp. Hãy chọn đúng tệp."
+        )
+
+
+def sheet_rows(ws: Any) -> Iterator[tuple[object, ...]]:
+    """Every row of a sheet opened read-only, whatever its declared ``<dimension>`` says
+    (openpyxl trusts it and would silently skip rows below it); refused past :data:`MAX_ROWS`."""
+    reset = getattr(ws, "reset_dimensions", None)
+    if reset is not None:
+        reset()
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS:
+            raise ValidationError(
+                f"Trang tính “{ws.title}” có hơn {MAX_ROWS:,} dòng: có lẽ chọn nhầm tệp. "
+                "Hãy chọn đúng tệp hoặc chia nhỏ tệp."
+            )
+        yield row
 
 
 def read_rows(path: str | Path) -> list[Row]:
@@ -51,13 +81,18 @@ def csv_rows(path: Path) -> list[Row]:
 
 
 def xlsx_rows(path: Path) -> list[Row]:
+    check_size(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ValidationError(f"Không mở được tệp Excel “{path.name}”: {exc}") from exc
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ValidationError(
+            f"Không mở được tệp Excel “{path.name}”: không phải bảng tính Excel .xlsx đọc được "
+            "(có thể là .xls cũ, tệp đặt mật khẩu hoặc tệp hỏng). Hãy mở bằng Excel, lưu lại "
+            "dạng .xlsx không đặt mật khẩu rồi làm lại."
+        ) from exc
     try:
         sheet = wb.worksheets[0]
-        return list(enumerate(sheet.iter_rows(values_only=True), start=1))
+        return list(enumerate(sheet_rows(sheet), start=1))
     finally:
         wb.close()
 

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
 
 from tthc_desk.domain.text import nfc
+from tthc_desk.durable import write
 from tthc_desk.printing import fonts
 from tthc_desk.printing.layout import (
     PORTRAIT,
@@ -166,9 +167,4 @@ def build_pdf(
 
 def write_pdf(parts: Sequence[Part | Sequence[Flowable]], path: Path | str, **meta: Any) -> Path:
     """:func:`build_pdf` into ``path``; the file is replaced whole or not at all."""
-    target = Path(path)
-    data = build_pdf(parts, **meta)
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(target)
-    return target
+    return write(path, build_pdf(parts, **meta))

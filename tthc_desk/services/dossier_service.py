@@ -7,7 +7,7 @@ the statements in the dossier, applicant, counter and event stores.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tthc_desk.db.engine import Database
@@ -54,6 +54,11 @@ __all__ = [
     "DossierService",
     "build_search_text",
 ]
+
+
+#: Two intakes of one procedure for one applicant this close together are probably one
+#: intake saved twice (a retry after a failed print).
+DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 class DossierService:
@@ -138,6 +143,18 @@ class DossierService:
             dossier_id = uow.dossiers.insert(new, applicant_id)
             uow.events.append(dossier_id, received_event(new))
         return self.get_by_id(dossier_id)
+
+    def probable_duplicate(self, draft: DossierDraft) -> str | None:
+        """The code of a dossier of the same procedure and applicant saved in the last
+        :data:`DUPLICATE_WINDOW` (a retried intake, e.g. after a failed print), or None."""
+        id_number = nfc(draft.applicant.id_number).replace(" ", "")
+        code = nfc(draft.procedure_code).strip()
+        if not id_number or not code:
+            return None
+        since = self._clock.now() - DUPLICATE_WINDOW
+        with self._db.read() as uow:
+            codes = uow.dossiers.recent_codes(code, id_number, since)
+        return codes[0] if codes else None
 
     def find_applicant(self, id_number: str) -> Person | None:
         id_number = ascii_digits(nfc(id_number)).replace(" ", "")

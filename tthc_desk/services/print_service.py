@@ -9,9 +9,7 @@ reportlab, so each is imported inside the method that needs it (start-up time).
 from __future__ import annotations
 
 import dataclasses
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,38 +18,13 @@ from tthc_desk.domain.dossier import Dossier, PaperItem
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import DossierEvent, Move
 from tthc_desk.domain.procedure import PaperKind
+from tthc_desk.durable import atomic_path as atomic_path
+from tthc_desk.durable import write as write
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.settings_service import SettingsService
 
 if TYPE_CHECKING:
     from tthc_desk.services.lifecycle_service import LifecycleService
-
-
-def write(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically: a partial file never takes the final name."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-@contextmanager
-def atomic_path(path: Path | str) -> Iterator[Path]:
-    """A temporary path beside ``path`` to write a file to; it takes the final name only when the
-    block ends without an error, so a failed export never leaves half a workbook."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.part{path.suffix}")
-    try:
-        yield tmp
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _moment(text: object) -> datetime | None:

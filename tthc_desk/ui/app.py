@@ -37,6 +37,7 @@ from tthc_desk.domain.errors import (
     DatabaseMissingError,
     JournalKeyError,
 )
+from tthc_desk.durable import clean_leftovers
 from tthc_desk.paths import APP_NAME, AppPaths
 from tthc_desk.resources import resource_path
 from tthc_desk.services.container import Services, open_services
@@ -266,6 +267,13 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
         flow.window_shown.connect(on_window_shown)
         flow.cancelled.connect(app.quit)
         flow.start()
+        # What a killed run left in our folders (temporary names only), off the GUI thread.
+        threading.Thread(
+            target=clean_leftovers,
+            args=([paths.reports_dir, paths.output_dir],),
+            name="clean-leftovers",
+            daemon=True,
+        ).start()
         # Load the PDF machinery while the person logs in, not at start-up.
         QTimer.singleShot(
             200,

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk.domain.errors import TthcError, ValidationError
+from tthc_desk.services.failures import describe_failure
 
 ERROR_COLOR = "#c62828"
 _open_dialogs: list[QDialog] = []  # parentless dialogs must outlive the caller's frame
@@ -146,6 +147,9 @@ def error_dialog(parent: QWidget | None, exc: BaseException) -> ErrorDialog:
         return ErrorDialog(exc.message, problems, parent=parent)
     if isinstance(exc, TthcError):
         return ErrorDialog(exc.message, parent=parent)
+    known = describe_failure(exc)  # a locked database, a full disk: the clerk can act on it
+    if known is not None:
+        return ErrorDialog(known, details=_format_traceback(exc), parent=parent)
     message = QApplication.translate(
         "errors",
         "Đã có lỗi không mong muốn. Công việc đang làm có thể chưa được lưu.\n"

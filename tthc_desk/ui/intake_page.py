@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from tthc_desk.domain.dossier import Dossier, DossierDraft
 from tthc_desk.domain.errors import Problem, TthcError, ValidationError
 from tthc_desk.domain.procedure import Procedure
 from tthc_desk.services.container import Services
+from tthc_desk.services.failures import describe_failure
 from tthc_desk.ui.display import (
     ERROR_COLOR,
     appointment_text,
@@ -71,6 +73,7 @@ class IntakePage(QWidget):
         self.print_after_save = print_after_save
         self.last_dossier: Dossier | None = None
         self.receipt_dialog: ReceiptDialog | None = None
+        self.duplicate_box: QMessageBox | None = None
         self._saving = False
         self.computed_due: datetime | None = None
 
@@ -267,6 +270,35 @@ class IntakePage(QWidget):
             summary = self.tr("Chưa lưu được hồ sơ: cần sửa các mục được đánh dấu.")
             self._show_problems(ValidationError(summary, problems))
             return
+        earlier = self._services.dossiers.probable_duplicate(draft)
+        if earlier is not None:
+            self._ask_before_saving_again(draft, earlier)
+            return
+        self._save_now(draft)
+
+    def _ask_before_saving_again(self, draft: DossierDraft, earlier: str) -> None:
+        """A retry of an intake just saved (e.g. after a failed print) is asked about first
+        (window-modal, the caller never blocks)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Có thể trùng hồ sơ"),
+            self.tr(
+                "Hồ sơ {0} cùng thủ tục, cùng số định danh vừa được tiếp nhận trong 10 phút qua."
+                "\nNếu đây là lần lưu lại của hồ sơ đó, đừng lưu nữa: mở hồ sơ {0} để in lại "
+                "giấy tiếp nhận.\nĐây có đúng là một hồ sơ mới không?"
+            ).format(earlier),
+            parent=self,
+        )
+        box.addButton(self.tr("Lưu hồ sơ mới"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Không lưu"), QMessageBox.ButtonRole.RejectRole)
+        accept = QMessageBox.ButtonRole.AcceptRole
+        box.buttonClicked.connect(
+            lambda button: self._save_now(draft) if box.buttonRole(button) == accept else None
+        )
+        self.duplicate_box = box
+        box.open()
+
+    def _save_now(self, draft: DossierDraft) -> None:
         self._saving = True
         self.save_button.setEnabled(False)
         dossiers = self._services.dossiers
@@ -280,9 +312,31 @@ class IntakePage(QWidget):
 
     def print_last(self) -> None:
         if self.last_dossier is not None:
+            code = self.last_dossier.code
             open_receipt(
-                self, self._services, self._runner, self.last_dossier.code, self._on_receipt_opened
+                self,
+                self._services,
+                self._runner,
+                code,
+                self._on_receipt_opened,
+                on_failed=lambda exc: self._on_receipt_failed(code, exc),
             )
+
+    def _on_receipt_failed(self, code: str, exc: BaseException) -> None:
+        """The dossier is saved whatever happened to its receipt: say so, and how to reprint."""
+        log.error("Receipt of %s not made", code, exc_info=exc)
+        why = exc.message if isinstance(exc, TthcError) else describe_failure(exc)
+        show_error(
+            self,
+            TthcError(
+                self.tr(
+                    "Hồ sơ {0} ĐÃ ĐƯỢC LƯU nhưng chưa tạo được giấy tiếp nhận{1}. Đừng tiếp nhận "
+                    "lại: bấm “{2}” hoặc mở hồ sơ {0} để in lại."
+                ).format(
+                    code, f" ({why.rstrip('.')})" if why else "", self.success.reprint_button.text()
+                )
+            ),
+        )
 
     # -- results ------------------------------------------------------------------------------
     def _on_receive_done(self, dossier: Dossier) -> None:

@@ -304,8 +304,10 @@ def open_pdf(
     output_dir: Path,
     on_open: Callable[[ReceiptDialog], None] | None = None,
     label: str | None = None,
+    on_failed: Callable[[BaseException], None] | None = None,
 ) -> None:
-    """Build a PDF off the GUI thread with ``make_pdf``, then show its preview (non-blocking)."""
+    """Build a PDF off the GUI thread with ``make_pdf``, then show its preview (non-blocking);
+    a failure goes to ``on_failed`` (default: the error dialog)."""
 
     def shown(pdf: bytes) -> None:
         dialog = ReceiptDialog(
@@ -322,7 +324,14 @@ def open_pdf(
 
     if label is None:
         label = translate("print_preview", "Tạo bản in")
-    runner.run(make_pdf, shown, lambda exc: show_error(parent, exc), label=label)
+
+    def failed(exc: BaseException) -> None:
+        if on_failed is None:
+            show_error(parent, exc)
+        else:
+            on_failed(exc)
+
+    runner.run(make_pdf, shown, failed, label=label)
 
 
 def open_receipt(
@@ -331,6 +340,8 @@ def open_receipt(
     runner: TaskRunner,
     code: str,
     on_open: Callable[[ReceiptDialog], None] | None = None,
+    *,
+    on_failed: Callable[[BaseException], None] | None = None,
 ) -> None:
     """Build the receipt of ``code`` off the GUI thread, then show its preview (non-blocking)."""
     open_pdf(
@@ -342,4 +353,5 @@ def open_receipt(
         output_dir=services.paths.output_dir,
         on_open=on_open,
         label=translate("print_preview", "Tạo giấy tiếp nhận"),
+        on_failed=on_failed,
     )

@@ -240,6 +240,21 @@ class DossierStore(Store):
         self._s.flush()
         return rec.id
 
+    def recent_codes(self, procedure_code: str, id_number: str, since: datetime) -> list[str]:
+        """Codes of the dossiers of this procedure and applicant saved at or after ``since``,
+        newest first (a retried intake)."""
+        return list(
+            self._s.scalars(
+                select(DossierRecord.code)
+                .where(
+                    DossierRecord.procedure_code == procedure_code,
+                    DossierRecord.applicant_id_number == id_number,
+                    DossierRecord.created_at >= since,
+                )
+                .order_by(DossierRecord.id.desc())
+            )
+        )
+
     def id_of(self, code: str) -> int | None:
         """The id of the dossier with ``code`` (exact), or None."""
         return self._s.scalar(select(DossierRecord.id).where(DossierRecord.code == code))
