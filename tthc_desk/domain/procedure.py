@@ -140,21 +140,31 @@ def procedure_problems(p: Procedure) -> list[tuple[str, str]]:
         out.append(("name", "Chưa nhập tên thủ tục."))
     if not p.field.strip():
         out.append(("field", "Chưa nhập lĩnh vực."))
-    if p.duration.value < 0:
-        out.append(("duration", "Thời hạn giải quyết không được âm."))
-    elif p.duration.value == 0 and p.duration.unit is not DurationUnit.SAME_DAY:
-        out.append(("duration", "Thời hạn giải quyết phải lớn hơn 0 (hoặc chọn “trong ngày”)."))
-    elif msg := duration_problem(p.duration):
+    if msg := _duration_text(p.duration):
         out.append(("duration", msg))
     if p.fee < 0 or p.charge < 0:
         out.append(("fee", "Phí, lệ phí không được âm."))
-    for i, paper in enumerate(p.papers, start=1):
+    out += [("papers", msg) for msg in _paper_problems(p.papers)]
+    return out
+
+
+def _duration_text(d: Duration) -> str | None:
+    if d.value < 0:
+        return "Thời hạn giải quyết không được âm."
+    if d.value == 0 and d.unit is not DurationUnit.SAME_DAY:
+        return "Thời hạn giải quyết phải lớn hơn 0 (hoặc chọn “trong ngày”)."
+    return duration_problem(d)
+
+
+def _paper_problems(papers: Sequence[RequiredPaper]) -> list[str]:
+    out: list[str] = []
+    for i, paper in enumerate(papers, start=1):
         if msg := text_problem(paper.name, f"Tên giấy tờ thứ {i}", SHORT_TEXT_MAX):
-            out.append(("papers", msg))
+            out.append(msg)
         if not paper.name.strip():
-            out.append(("papers", f"Giấy tờ thứ {i} chưa có tên."))
+            out.append(f"Giấy tờ thứ {i} chưa có tên.")
         if paper.count < 1:
-            out.append(("papers", f"Số lượng của giấy tờ thứ {i} phải từ 1 trở lên."))
+            out.append(f"Số lượng của giấy tờ thứ {i} phải từ 1 trở lên.")
     return out
 
 
