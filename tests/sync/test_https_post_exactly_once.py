@@ -359,3 +359,49 @@ def test_a_receiver_ignoring_the_key_may_store_twice_but_loses_nothing(
     for item in items:  # each marked sent once, on a POST the receiver answered
         assert item.state is OutboxState.SENT and item.server_reply.startswith("201 Created")
     assert "GET" in receiver.faults.methods()  # it was asked; its generic page proved nothing
+
+
+def test_the_reference_receiver_runs_as_the_readme_says(tmp_path: Path, pki: Pki) -> None:
+    import hashlib
+    import subprocess
+    import sys
+
+    from tests.sync.servers import free_port
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    command = "python -m tthc_desk.sync.reference_receiver THƯ_MỤC --port 8443 --token MÃ"
+    assert f"`{command} --cert C --private-key K`" in readme
+    port = free_port()
+    args = command.replace("THƯ_MỤC", str(tmp_path / "tinh")).replace("8443", str(port))
+    args = args.replace("MÃ", TOKEN).split()[1:]
+    args += ["--cert", str(pki.server.cert), "--private-key", str(pki.server.key)]
+    proc = subprocess.Popen(
+        [sys.executable, *args], cwd=Path(__file__).parents[2], stderr=subprocess.PIPE
+    )
+    try:
+        url = f"https://127.0.0.1:{port}/nhan-bao-cao"
+        for _ in range(100):  # bounded wait for it to listen
+            try:
+                assert _get(status_url(url, "<x>"), pki.ca)[0] == 404
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        data = _report(3)
+        payload = Payload(
+            "a.xlsx", data, hashlib.sha256(data).hexdigest(), "<k>", OFFICE, "weekly", "W"
+        )
+        dest = Destination(
+            DestinationKind.HTTPS_POST, url=url, bearer=True, timeout=5, ca_file=str(pki.ca)
+        )
+        assert HttpsPostTransport().send(dest, payload, TOKEN).status == 201
+        assert (
+            HttpsPostTransport()
+            .send(dest, replace(payload, tried_before=True), TOKEN)
+            .already_there
+        )
+        assert ReceiverStore(tmp_path / "tinh").content("R000001") == data  # kept on disk
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        assert proc.stderr is not None
+        proc.stderr.close()

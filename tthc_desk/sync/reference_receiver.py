@@ -11,7 +11,7 @@ for the province's developers and the server the upload tests run against. Stand
 The store is a folder: ``<receipt>.json`` (the key and the form fields) and ``<receipt>.bin``
 (the file), written under a temporary name then renamed, so a crash leaves no half report.
 Run it: ``python -m tthc_desk.sync.reference_receiver FOLDER [--port N] [--token T]
-[--cert C --key K]``.
+[--cert C --private-key K]``.
 """
 
 from __future__ import annotations
@@ -214,12 +214,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--path", default="/nhan-bao-cao")
     parser.add_argument("--token")
     parser.add_argument("--cert")
-    parser.add_argument("--key")
+    parser.add_argument("--private-key")
     args = parser.parse_args(argv)
     context = None
     if args.cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(args.cert, args.key)
+        context.load_cert_chain(args.cert, args.private_key)
     server = ReceiverServer(
         (args.host, args.port),
         ReceiverStore(args.folder),
