@@ -8,6 +8,8 @@ One try at a time, in three steps, each in its own short unit of work:
    or ``failed`` (a person must change something, then press "Gửi lại").
 A crash between 1 and 3 leaves a ``sending`` item whose lease runs out, and it is tried again:
 safe, because every transport is idempotent for the same report (see :mod:`tthc_desk.sync`).
+An item tried before (``last_attempt_at`` set, even if "Gửi lại" reset its count) is sent with
+``tried_before``: HTTPS POST then asks the receiver by key before posting again.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ def _payload(item: OutboxItem, data: bytes) -> Payload:
         period_key=item.period_key,
         version=item.version,
         replaces_file_name=item.replaces_file_name,
+        tried_before=item.last_attempt_at is not None,
     )
 
 

@@ -53,6 +53,9 @@ class Payload:
     period_key: str
     version: int = 1
     replaces_file_name: str = ""
+    #: An earlier try of this item exists (it may have reached the server without an answer):
+    #: a transport that can ask the server first does so before sending again.
+    tried_before: bool = False
 
     @property
     def content_type(self) -> str:

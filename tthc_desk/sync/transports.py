@@ -5,7 +5,10 @@ Each one is idempotent, so the outbox may send again whenever the outcome of a t
 
 - WebDAV: the file name is deterministic; a HEAD first finds a copy of the same size left by an
   earlier try (then nothing is sent), and a PUT to the same name overwrites a partial one.
-- HTTPS POST: an ``Idempotency-Key`` header, stable per report, lets the server drop a repeat.
+- HTTPS POST: an ``Idempotency-Key`` header, stable per report, lets the server drop a repeat;
+  a try after an earlier one first asks ``GET <url>/status?key=…`` and posts nothing if the
+  server already has it (the receiver's contract: README, and
+  :mod:`tthc_desk.sync.reference_receiver`).
 - Folder: written under a temporary name, then renamed; an identical file already there counts.
 E-mail lives in :mod:`tthc_desk.sync.mail`.
 """
@@ -15,11 +18,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import json
 import os
 import re
 import tempfile
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.outbox import DeliveryReceipt
@@ -132,6 +136,13 @@ def check_status(status: int, reason: str, text: str, where: str) -> None:
     )
 
 
+def status_url(url: str, key: str) -> str:
+    """Where the receiver answers whether it holds ``key``: ``<url>/status?key=<key>``."""
+    parts = urlsplit(url)
+    query = (parts.query + "&" if parts.query else "") + "key=" + quote(key, safe="")
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/status", query=query))
+
+
 class WebDavTransport:
     """PUT into a WebDAV folder (``dest.url`` is the folder) under the report's own file name."""
 
@@ -197,6 +208,10 @@ class HttpsPostTransport:
         return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
     def send(self, dest: Destination, payload: Payload, secret: str | None) -> DeliveryReceipt:
+        if payload.tried_before:
+            found = self._lookup(dest, payload.message_id, secret)
+            if found is not None:
+                return found
         body, content_type = self._body(payload)
         status, reason, text, _ = _request(
             dest,
@@ -212,6 +227,27 @@ class HttpsPostTransport:
         )
         check_status(status, reason, text, urlsplit(dest.url).netloc)
         return DeliveryReceipt(status, _trim(f"{reason} {text}"))
+
+    def _lookup(self, dest: Destination, key: str, secret: str | None) -> DeliveryReceipt | None:
+        """The receiver's receipt for ``key`` if it already holds the report, else None.
+
+        Only an answer that names this very key counts: a server without the lookup (404, 405,
+        501, a generic 200 page, another error) gets the report posted again, which its key
+        lets it drop; a refused password stops here, as the POST would be refused the same way.
+        A timeout or a cut connection raises, like any other try that did not get through.
+        """
+        status, reason, text, _ = _request(dest, "GET", status_url(dest.url, key), secret)
+        if status in (401, 403):
+            check_status(status, reason, text, urlsplit(dest.url).netloc)
+        if status != 200:
+            return None
+        try:
+            answer = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(answer, dict) or answer.get("key") != key or not answer.get("receipt"):
+            return None
+        return DeliveryReceipt(status, _trim(f"{reason} {text}"), already_there=True)
 
     def probe(self, dest: Destination, secret: str | None) -> DeliveryReceipt:
         status, reason, text, _ = _request(dest, "OPTIONS", dest.url, secret)
