@@ -273,6 +273,7 @@ def test_restore_onto_a_new_pc_with_the_recovery_key(
     svc = open_test_services(AppPaths(office), clock, credentials=old_pc)
     try:
         codes = [svc.dossiers.receive(make_draft(applicant=p)).code for p in PEOPLE]
+        signing = svc.reports.signer().fingerprint  # type: ignore[union-attr]
         backup = svc.backups.run().backup.path  # type: ignore[union-attr]
         sheet = format_key(svc.db.key)  # type: ignore[arg-type]
         digest = _digest(backup, svc.db.key)
@@ -298,6 +299,8 @@ def test_restore_onto_a_new_pc_with_the_recovery_key(
         assert [svc.dossiers.get(c).code for c in codes] == codes
         svc.accounts.login("quantri", TEST_PASSWORD)
         assert svc.journal.verify_full().ok
+        # The province still knows the office by its key: the same one signs on the new PC.
+        assert svc.reports.signer().fingerprint == signing  # type: ignore[union-attr]
     finally:
         svc.close()
 

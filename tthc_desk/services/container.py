@@ -146,6 +146,11 @@ def open_services(
         clock,
         credentials,
     )
+    try:
+        reports.keep_signing_key()
+    except Exception:
+        db.dispose()
+        raise
     services = Services(
         paths,
         folder,

@@ -37,7 +37,7 @@ from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.postal_service import PostalService
 from tthc_desk.services.print_service import atomic_path
-from tthc_desk.services.report_keys import ReportKeys
+from tthc_desk.services.report_keys import ESCROW_NAME, ReportKeys
 from tthc_desk.services.settings_service import SettingsService
 
 if TYPE_CHECKING:
@@ -223,9 +223,31 @@ class ReportService:
     # -- signing ------------------------------------------------------------------------------
     def signer(self) -> ReportSigner | None:
         """The office's report signer (its key made on first need); None without a key store."""
+        from tthc_desk.exporting.report_signature import ReportSigner
+
         if self._keys is None:
             return None
-        return self._keys.signer(self._database_id(), self._settings.office().agency_id)
+        key = self._signing_key(create=True)
+        assert key is not None  # made when missing
+        return ReportSigner(self._settings.office().agency_id, key)
+
+    def keep_signing_key(self) -> None:
+        """At start-up: an encrypted database gets a copy of this PC's signing key, and a PC
+        without it gets it back from the database; no key is made here."""
+        if self._keys is not None:
+            self._signing_key(create=False)
+
+    def _signing_key(self, create: bool) -> bytes | None:
+        assert self._keys is not None
+        escrowed = None
+        if self._db.encrypted:
+            with self._db.read() as uow:
+                escrowed = uow.journal.escrowed_key(ESCROW_NAME)
+        key = self._keys.private_key(self._database_id(), escrowed, create=create)
+        if key is not None and self._db.encrypted and key != escrowed:
+            with self._db.write() as uow:  # not journalled: the key is no data of the office
+                uow.journal.escrow_key(ESCROW_NAME, key)
+        return key
 
     def public_key_text(self) -> str:
         """The office's public key file, for the province to register (``key export``)."""
