@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -422,3 +424,66 @@ def test_outbox_add_refuses_a_workbook_under_another_label(
         assert message in assert_one_line_error(rc, out, err), args
     rc, out, err = run("outbox", "add", str(weekly), "--kind", "weekly", "--period", "2026-W10")
     assert rc == 0 and out.startswith("1\t000.11.22.H01_tuan_2026-W10"), err
+
+
+def _shrunk(source: Path, target: Path) -> Path:
+    """The workbook with every sheet's declared ``<dimension>`` cut to ``A1:B2``, its cells
+    unchanged (as some programs write it, or someone hiding rows from a reader that trusts it)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data, n = re.subn(
+                    rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:B2"/>', data
+                )
+                assert n == 1, item.filename
+            dst.writestr(item, data)
+    return target
+
+
+def test_aggregate_reads_every_row_whatever_the_declared_dimension_and_skips_too_big_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tthc_desk.exporting import report_reader
+
+    keys = tmp_path / "khoa"
+    keys.mkdir()
+    run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
+    weekly = tmp_path / "an-binh.xlsx"
+    assert run("report", "weekly", "-o", str(weekly), now=NOW)[0] == 0
+    assert run("key", "export", "-o", str(keys / "an-binh.txt"), now=NOW)[0] == 0
+    shrunk = _shrunk(weekly, tmp_path / "thu-nho.xlsx")
+    assert load_workbook(shrunk, read_only=True)[SUMMARY].max_row == 2  # what a reader would trust
+    too_big = tmp_path / "qua-lon.xlsx"
+    shutil.copy(weekly, too_big)
+    with too_big.open("r+b") as f:
+        f.truncate(21 * 1024 * 1024)  # padded past the 20 MB limit
+
+    # The declared dimension is not signed (the cells are): the shrunk copy counts, verified.
+    for name, args in (("khong-khoa", ()), ("co-khoa", ("--keys", str(keys)))):
+        target = tmp_path / f"{name}.xlsx"
+        rc, out, err = run("aggregate", *args, str(shrunk), str(too_big), "-o", str(target))
+        assert rc == 0, err
+        lines = {Path(line.split("\t")[0]).name: line for line in out.splitlines()[:-1]}
+        assert lines["thu-nho.xlsx"].endswith("Đã tổng hợp"), out
+        assert ("Chưa xác thực chữ ký" in lines["thu-nho.xlsx"]) == (not args)
+        assert (
+            "Bỏ qua (không dùng được): tệp quá lớn (21 MB, tối đa 20 MB)" in lines["qua-lon.xlsx"]
+        )
+        assert "bỏ qua “qua-lon.xlsx” (không dùng được): tệp quá lớn" in err
+        assert summary_rows(target) == summary_rows(weekly)
+
+    # A sheet longer than the row limit is refused with its reason, not read to the end.
+    book = load_workbook(weekly)
+    limit = max(book[INFO].max_row, book[SUMMARY].max_row)
+    monkeypatch.setattr(report_reader, "MAX_ROWS", limit)
+    for i in range(book[INFO].max_row + 1, limit + 2):
+        book[INFO].cell(i, 1).value = f"ghi_chu_{i}"
+    long = tmp_path / "qua-dai.xlsx"
+    book.save(long)
+    target = tmp_path / "gioi-han.xlsx"
+    rc, out, err = run("aggregate", str(weekly), str(long), "-o", str(target))
+    assert rc == 0, err
+    lines = {Path(line.split("\t")[0]).name: line for line in out.splitlines()[:-1]}
+    assert lines["an-binh.xlsx"].endswith("Đã tổng hợp")
+    assert f"Bỏ qua (không dùng được): sheet “{INFO}” có hơn {limit} dòng" in lines["qua-dai.xlsx"]

@@ -6,16 +6,18 @@ typo check: anyone can recompute it); given the communes' registered public keys
 is also signed by its own commune's key over everything it says
 (:mod:`tthc_desk.exporting.report_signature`). A file left out is classed by why: unreadable,
 unsigned, forged (edited after it was built or signed), unknown commune (a key not registered),
-wrong period, duplicate. The roll-up writes the province's Biểu 06a by field (the communes
-summed), a table per commune (``Theo xã``) and the list of files with what was wrong with each
-(``Kiểm tra``).
+wrong period, duplicate. Every row of a sheet is read, whatever its declared ``<dimension>``
+says, and a file too big to be a commune's report is refused before it is opened (the limits of
+the other workbook imports, :mod:`tthc_desk.exporting.tabular`). The roll-up writes the
+province's Biểu 06a by field (the communes summed), a table per commune (``Theo xã``) and the
+list of files with what was wrong with each (``Kiểm tra``).
 """
 
 from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,6 +42,7 @@ from tthc_desk.exporting.report_xlsx import (
     first_sheet,
     summary_sheet,
 )
+from tthc_desk.exporting.tabular import MAX_FILE_BYTES, MAX_ROWS
 from tthc_desk.presentation import period_range_text
 
 #: Why a file was left out (the code) and how the roll-up names it.
@@ -100,6 +103,7 @@ def read_commune_report(path: str | os.PathLike[str], ring: KeyRing | None = Non
     """Read and check one workbook (its signature too, given the registered keys ``ring``);
     raises WorkbookProblem saying what is wrong."""
     p = Path(path)
+    _check_size(p)
     try:
         info, rows, total = _read_workbook(p)
         problem = None
@@ -142,6 +146,40 @@ def _text(info: dict[str, Any], key: str) -> str:
     return nfc(str(info.get(key) or ""))
 
 
+def _mb(size: int) -> int:
+    return size // (1024 * 1024)
+
+
+def _check_size(p: Path) -> None:
+    """Refuse a file too big to be a report (a wrong file, or one built to exhaust the PC)."""
+    try:
+        size = p.stat().st_size
+    except OSError:
+        return  # opening it says what is wrong
+    if size > MAX_FILE_BYTES:
+        raise WorkbookProblem(
+            f"tệp quá lớn ({_mb(size)} MB, tối đa {_mb(MAX_FILE_BYTES)} MB): không phải báo cáo "
+            "do TTHC Desk lập"
+        )
+
+
+def _rows(ws: Worksheet, min_row: int = 1) -> Iterator[tuple[object, ...]]:
+    """The rows of a sheet opened read-only from ``min_row`` on, whatever its declared
+    ``<dimension>`` says (openpyxl trusts it and would silently skip the rows below it);
+    refused past :data:`MAX_ROWS`."""
+    reset = getattr(ws, "reset_dimensions", None)
+    if reset is not None:
+        reset()
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS:
+            limit = f"{MAX_ROWS:,}".replace(",", ".")
+            raise WorkbookProblem(
+                f"sheet “{ws.title}” có hơn {limit} dòng: không phải báo cáo do TTHC Desk lập"
+            )
+        if number >= min_row:
+            yield row
+
+
 def _open(p: Path) -> Workbook:
     try:
         return load_workbook(p, read_only=True, data_only=True)
@@ -180,7 +218,7 @@ def _table_sheet(wb: Workbook, name: str) -> Worksheet:
 
 
 def _info_rows(ws: Worksheet) -> dict[str, Any]:
-    return {str(r[0]): r[1] for r in ws.iter_rows(min_row=2, values_only=True) if r and r[0]}
+    return {str(r[0]): r[1] for r in _rows(ws, min_row=2) if r and r[0]}
 
 
 def _period_dates(info: dict[str, Any]) -> tuple[date, date]:
@@ -195,8 +233,9 @@ def _period_dates(info: dict[str, Any]) -> tuple[date, date]:
 
 def _read_table(ws: Worksheet) -> tuple[list[Row06a], Row06a]:
     rows: list[Row06a] = []
-    for values in ws.iter_rows(min_row=NUMBERS_ROW + 2, max_col=13, values_only=True):
-        name = values[1] if len(values) > 1 else None
+    for cells in _rows(ws, min_row=NUMBERS_ROW + 2):
+        values = (*cells[:13], *(None,) * (13 - len(cells)))
+        name = values[1]
         if not name:
             break
         row = _table_row(str(name), values[2:13])
@@ -349,6 +388,8 @@ def info_of(data: bytes) -> dict[str, Any]:
     """The ``Thông tin`` sheet of a workbook given as bytes (empty when there is none)."""
     import io
 
+    if len(data) > MAX_FILE_BYTES:
+        return {}
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):

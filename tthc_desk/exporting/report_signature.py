@@ -230,7 +230,11 @@ def signature_fields(source: str | os.PathLike[str] | bytes) -> dict[str, str]:
             return {}
         wanted = (SIGNATURE_KEY, SIGNER_OFFICE_KEY, SIGNER_KEY_KEY, "office_id")
         found: dict[str, str] = {}
-        for row in wb[INFO].iter_rows(min_row=2, values_only=True):
+        ws = wb[INFO]
+        reset = getattr(ws, "reset_dimensions", None)
+        if reset is not None:  # every row, whatever the declared <dimension> says
+            reset()
+        for row in ws.iter_rows(min_row=2, values_only=True):
             if row and len(row) > 1 and row[0] in wanted:
                 found[str(row[0])] = nfc(str(row[1] or ""))
         return found
