@@ -5,7 +5,7 @@ are too long, and nothing is written; an ordinary Vietnamese value is saved."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import TEST_PASSWORD, make_draft, sign_as
 from tests.services.gate_helpers import table_counts
 from tthc_desk.domain.clock import FixedClock
-from tthc_desk.domain.dossier import PaperItem
+from tthc_desk.domain.dossier import PaperItem, ReturnMethod
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import Move
 from tthc_desk.services.apology_service import LetterEdit
@@ -22,6 +22,11 @@ from tthc_desk.services.lifecycle_service import MoveRequest
 
 #: Characters the gate refuses: bell, escape, right-to-left override, zero-width space.
 BAD = ["\x07", "\x1b", "\u202e", "\u200b"]
+
+
+def _gate_said(message: str) -> bool:
+    """Whether ``message`` is the text gate's (an invisible character, or too long)."""
+    return "ký tự điều khiển hoặc ký tự ẩn" in message or "quá giới hạn" in message
 
 
 def _bad_values(good: str, limit: int) -> list[str]:
@@ -66,7 +71,7 @@ def test_a_move_text_passes_the_gate(
     for bad in _bad_values(good, limit):
         with pytest.raises(ValidationError) as err:
             services.lifecycle.move(code, MoveRequest(move, **{**base, field: bad}))
-        assert field in err.value.field_messages(), bad
+        assert _gate_said(err.value.field_messages()[field]), bad
         assert table_counts(data_dir) == before
     out = services.lifecycle.move(code, MoveRequest(move, **{**base, field: good}))
     recorded = {"unit": out.event.to_unit if move is Move.HAND_OVER else out.event.from_unit}
@@ -121,14 +126,14 @@ def test_an_apology_letter_text_passes_the_gate(
     for bad in _bad_values(good, limit):
         with pytest.raises(ValidationError) as err:  # drafted by hand with the texts at once
             services.apologies.draft(code, LetterEdit(**{**base, field: bad}))
-        assert field in err.value.field_messages(), bad
+        assert _gate_said(err.value.field_messages()[field]), bad
         assert table_counts(data_dir) == before
     letter = services.apologies.draft(code)
     before = table_counts(data_dir)
     for bad in _bad_values(good, limit):
         with pytest.raises(ValidationError) as err:
             services.apologies.update_draft(letter.id, LetterEdit(**{**base, field: bad}))
-        assert field in err.value.field_messages(), bad
+        assert _gate_said(err.value.field_messages()[field]), bad
     assert table_counts(data_dir) == before
     assert services.apologies.get(letter.id) == letter
     saved = services.apologies.update_draft(letter.id, LetterEdit(**{**base, field: good}))
@@ -161,3 +166,88 @@ def test_the_override_reason_and_the_delivery_method_pass_the_gate(
         assert table_counts(data_dir) == before
     signed = services.apologies.confirm(second.id, override_reason="Chờ kết quả xác minh")
     assert signed.override_reason == "Chờ kết quả xác minh" and signed.number == 2
+
+
+# -- postal fields edited after intake ---------------------------------------------------------
+
+POSTAL_ADDRESS = "Số 8 ngõ 3 phố Hàn Thuyên, phường Đồng Nguyên, tỉnh Bắc Ninh"
+RETURN_CASES = [
+    ("recipient", "return_recipient", "Trần Văn Bình", 100),
+    ("address", "return_address", POSTAL_ADDRESS, 300),
+    ("phone", "return_phone", "0988123456", 50),
+    ("reason", "reason", "Người nộp đi làm xa", 500),
+]
+
+
+@pytest.mark.parametrize(("arg", "field", "good", "limit"), RETURN_CASES)
+def test_the_return_contact_changed_later_passes_the_gate(
+    services: Services,
+    clock: FixedClock,
+    data_dir: Path,
+    arg: str,
+    field: str,
+    good: str,
+    limit: int,
+) -> None:
+    code = services.dossiers.receive(make_draft(procedure_code="1.004873")).code
+    clock.set(datetime(2026, 3, 2, 10, 0))
+    base = {"recipient": "Lê Thị Mai", "address": POSTAL_ADDRESS, "phone": "0912000111"}
+    before = table_counts(data_dir)
+    for bad in _bad_values(good, limit):
+        with pytest.raises(ValidationError) as err:
+            services.postal.set_return(code, "postal", **{**base, arg: bad})
+        assert _gate_said(err.value.field_messages()[field]), bad
+        assert table_counts(data_dir) == before
+    services.postal.set_return(code, "postal", **{**base, arg: good})
+    event = services.lifecycle.history(code)[-1]
+    assert good in (*event.data["new"].values(), event.note)
+
+
+def _handed_over(services: Services, clock: FixedClock) -> str:
+    code = services.dossiers.receive(
+        make_draft(
+            procedure_code="1.004873",
+            return_method=ReturnMethod.POSTAL,
+            return_address=POSTAL_ADDRESS,
+        )
+    ).code
+    clock.set(datetime(2026, 3, 2, 9, 0))
+    services.lifecycle.move(code, MoveRequest(Move.RESULT_READY))
+    clock.set(datetime(2026, 3, 2, 14, 0))
+    return code
+
+
+def test_the_postal_employee_waybills_and_outcome_notes_pass_the_gate(
+    services: Services, clock: FixedClock, data_dir: Path
+) -> None:
+    code = _handed_over(services, clock)
+    before = table_counts(data_dir)
+    for bad in _bad_values("Đỗ Văn Hùng", 100):
+        with pytest.raises(ValidationError) as err:
+            services.postal.create_batch(postal_employee=bad)
+        assert "Nhân viên bưu chính" in err.value.field_messages()["postal_employee"], bad
+    for bad in _bad_values("EB123456789VN", 50):
+        with pytest.raises(ValidationError) as err:
+            services.postal.create_batch(waybills={code: bad})
+        assert _gate_said(err.value.full_text()), bad
+    assert table_counts(data_dir) == before
+    batch = services.postal.create_batch(postal_employee="Đỗ Văn Hùng")
+    assert batch.postal_employee == "Đỗ Văn Hùng"
+    before = table_counts(data_dir)
+    for bad in _bad_values("EB123456789VN", 50):
+        with pytest.raises(ValidationError) as err:
+            services.postal.set_waybill(code, bad)
+        assert _gate_said(err.value.field_messages()["waybill"]), bad
+    assert table_counts(data_dir) == before
+    services.postal.set_waybill(code, "EB123456789VN")
+    clock.set(datetime(2026, 3, 4, 16, 0))
+    before = table_counts(data_dir)
+    for bad in _bad_values("Người nhận đi vắng, hẹn phát lại", 2000):
+        with pytest.raises(ValidationError) as err:
+            services.postal.update("EB123456789VN", "failed", at=date(2026, 3, 3), note=bad)
+        assert "Ghi chú" in err.value.field_messages()["note"], bad
+    assert table_counts(data_dir) == before
+    services.postal.update(
+        "EB123456789VN", "failed", at=date(2026, 3, 3), note="Người nhận đi vắng, hẹn phát lại"
+    )
+    assert services.lifecycle.history(code)[-1].note == "Người nhận đi vắng, hẹn phát lại"
