@@ -5,6 +5,7 @@ are too long, and nothing is written; an ordinary Vietnamese value is saved."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.conftest import TEST_PASSWORD, make_draft, sign_as
 from tests.services.gate_helpers import table_counts
+from tthc_desk.domain.access import NewAccount, Role
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import PaperItem, ReturnMethod
 from tthc_desk.domain.errors import ValidationError
@@ -251,3 +253,83 @@ def test_the_postal_employee_waybills_and_outcome_notes_pass_the_gate(
         "EB123456789VN", "failed", at=date(2026, 3, 3), note="Người nhận đi vắng, hẹn phát lại"
     )
     assert services.lifecycle.history(code)[-1].note == "Người nhận đi vắng, hẹn phát lại"
+
+
+# -- the office profile ------------------------------------------------------------------------
+
+OFFICE_CASES = [
+    ("parent_authority", "UBND PHƯỜNG ĐỒNG NGUYÊN", 200),
+    ("office_name", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", 200),
+    ("province", "Tỉnh Bắc Ninh", 200),
+    ("place_name", "Đồng Nguyên", 200),
+    ("address", "Số 1 đường Lý Thái Tổ, phường Đồng Nguyên", 300),
+    ("phone", "0222 3840 000", 50),
+    ("email", "mot-cua@dongnguyen.gov.vn", 200),
+    ("agency_id", "000.17.22.H56", 50),
+    ("head_name", "Nguyễn Văn Ân", 100),
+    ("head_title", "PHÓ GIÁM ĐỐC", 200),
+    ("head_sign_prefix", "KT. GIÁM ĐỐC", 200),
+]
+
+
+@pytest.mark.parametrize(("field", "good", "limit"), OFFICE_CASES)
+def test_an_office_profile_text_passes_the_gate(
+    services: Services, data_dir: Path, field: str, good: str, limit: int
+) -> None:
+    office = services.settings.office()
+    before = table_counts(data_dir)
+    for bad in _bad_values(good, limit):
+        with pytest.raises(ValidationError) as err:
+            services.settings.save_office(replace(office, **{field: bad}))
+        assert _gate_said(err.value.field_messages()[field]), bad
+        assert table_counts(data_dir) == before
+        assert services.settings.office() == office
+    saved = services.settings.save_office(replace(office, **{field: good}))
+    assert getattr(saved, field) == good == getattr(services.settings.office(), field)
+
+
+def test_the_office_units_pass_the_gate(services: Services, data_dir: Path) -> None:
+    office = services.settings.office()
+    before = table_counts(data_dir)
+    for bad in _bad_values("Phòng Kinh tế", 200):
+        with pytest.raises(ValidationError) as err:
+            services.settings.save_office(replace(office, units=("Công an phường", bad)))
+        assert "Tên đơn vị thứ 2" in err.value.field_messages()["units"], bad
+    assert table_counts(data_dir) == before
+    saved = services.settings.save_office(replace(office, units=("Công an phường", "Phòng Y tế")))
+    assert services.settings.office().units == saved.units == ("Công an phường", "Phòng Y tế")
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+
+def test_an_account_full_name_and_user_name_pass_the_gate(
+    services: Services, data_dir: Path
+) -> None:
+    roles = frozenset({Role.CLERK})
+    before = table_counts(data_dir)
+    for bad in _bad_values("Phạm Thị Thu", 100):
+        with pytest.raises(ValidationError) as err:
+            services.accounts.add("thu.pt", bad, roles, "mat-khau-2")
+        assert _gate_said(err.value.field_messages()["full_name"]), bad
+        with pytest.raises(ValidationError) as err:
+            services.accounts.check_new(NewAccount("thu.pt", bad, roles, "mat-khau-2"))
+        assert _gate_said(err.value.field_messages()["full_name"]), bad
+    for bad in _bad_values("thu.pt", 50):
+        with pytest.raises(ValidationError) as err:
+            services.accounts.add(bad, "Phạm Thị Thu", roles, "mat-khau-2")
+        assert _gate_said(err.value.field_messages()["username"]), bad
+        with pytest.raises(ValidationError) as err:
+            services.accounts.check_new(NewAccount(bad, "Phạm Thị Thu", roles, "mat-khau-2"))
+        assert _gate_said(err.value.field_messages()["username"]), bad
+    assert table_counts(data_dir) == before
+    services.accounts.add("thu.pt", "Phạm Thị Thu", roles, "mat-khau-2")
+    before = table_counts(data_dir)
+    for bad in _bad_values("Phạm Thị Thu Hà", 100):
+        with pytest.raises(ValidationError) as err:
+            services.accounts.update("thu.pt", bad, roles)
+        assert _gate_said(err.value.field_messages()["full_name"]), bad
+    assert table_counts(data_dir) == before
+    assert services.accounts.update("thu.pt", "Phạm Thị Thu Hà", roles).full_name == (
+        "Phạm Thị Thu Hà"
+    )
