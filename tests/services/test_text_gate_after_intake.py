@@ -15,10 +15,13 @@ from tests.conftest import TEST_PASSWORD, make_draft, sign_as
 from tests.services.gate_helpers import table_counts
 from tthc_desk.domain.access import NewAccount, Role
 from tthc_desk.domain.clock import FixedClock
+from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.dossier import PaperItem, ReturnMethod
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import Move
+from tthc_desk.paths import AppPaths
 from tthc_desk.services.apology_service import LetterEdit
+from tthc_desk.services.backup_service import BackupSettings
 from tthc_desk.services.container import Services
 from tthc_desk.services.lifecycle_service import MoveRequest
 
@@ -333,3 +336,87 @@ def test_an_account_full_name_and_user_name_pass_the_gate(
     assert services.accounts.update("thu.pt", "Phạm Thị Thu Hà", roles).full_name == (
         "Phạm Thị Thu Hà"
     )
+
+
+# -- where reports and backups go --------------------------------------------------------------
+
+DEST_CASES = [
+    (DestinationKind.WEBDAV, "name", "Sở Nội vụ tỉnh Bắc Ninh", 200),
+    (DestinationKind.WEBDAV, "url", "https://dav.tinh.gov.vn/xa/", 1000),
+    (DestinationKind.WEBDAV, "username", "motcua", 100),
+    (DestinationKind.SMTP, "smtp_host", "mail.tinh.gov.vn", 200),
+    (DestinationKind.SMTP, "from_addr", "motcua@xa.gov.vn", 200),
+    (DestinationKind.SMTP, "subject_template", "Báo cáo {kind} {period}", 200),
+    (DestinationKind.FOLDER, "folder", "/srv/báo-cáo", 1000),
+]
+_DEST_BASE = {
+    DestinationKind.WEBDAV: {"url": "https://dav.tinh.gov.vn/xa/", "username": "motcua"},
+    DestinationKind.SMTP: {
+        "smtp_host": "mail.tinh.gov.vn",
+        "from_addr": "motcua@xa.gov.vn",
+        "to_addrs": ("so@tinh.gov.vn",),
+    },
+    DestinationKind.FOLDER: {"folder": "/srv/báo-cáo"},
+}
+
+
+@pytest.mark.parametrize(("kind", "field", "good", "limit"), DEST_CASES)
+def test_a_report_destination_text_passes_the_gate(
+    services: Services, data_dir: Path, kind: DestinationKind, field: str, good: str, limit: int
+) -> None:
+    base: dict[str, object] = {**_DEST_BASE[kind]}
+    before = table_counts(data_dir)
+    for bad in _bad_values(good, limit):
+        with pytest.raises(ValidationError) as err:
+            services.outbox.save_destination(Destination(kind, **{**base, field: bad}))
+        assert _gate_said(err.value.field_messages()[field]), bad
+        assert table_counts(data_dir) == before
+    saved = services.outbox.save_destination(Destination(kind, **{**base, field: good}))
+    assert getattr(saved, field) == good == getattr(services.outbox.destination(), field)
+
+
+def test_a_url_or_a_mail_address_with_a_line_break_or_a_tab_is_refused(
+    services: Services, data_dir: Path
+) -> None:
+    before = table_counts(data_dir)
+    for url in ("https://dav.tinh.gov.vn/\nxa/", "https://dav.tinh\t.gov.vn/xa/"):
+        with pytest.raises(ValidationError) as err:
+            services.outbox.save_destination(Destination(DestinationKind.WEBDAV, url=url))
+        assert "Địa chỉ máy chủ (URL) chứa ký tự" in err.value.field_messages()["url"]
+    smtp = {
+        **_DEST_BASE[DestinationKind.SMTP],
+        "to_addrs": ("so@tinh.gov.vn", "a@b.vn\r\nBcc: x@y.vn"),
+    }
+    with pytest.raises(ValidationError) as err:
+        services.outbox.save_destination(Destination(DestinationKind.SMTP, **smtp))  # type: ignore[arg-type]
+    assert "người nhận thứ 2 chứa ký tự" in err.value.field_messages()["to_addrs"]
+    assert table_counts(data_dir) == before
+
+
+def test_a_backup_destination_passes_the_gate(
+    services: Services, data_dir: Path, tmp_path: Path
+) -> None:
+    usb = tmp_path / "ổ USB"
+    before = table_counts(data_dir)
+    for bad in _bad_values(str(usb), 1000):
+        with pytest.raises(ValidationError) as err:
+            services.backups.save_settings(BackupSettings(destinations=(str(tmp_path), bad)))
+        assert "Nơi sao lưu thứ hai thứ 2" in err.value.field_messages()["destinations"], bad
+        assert _gate_said(err.value.field_messages()["destinations"]), bad
+    assert table_counts(data_dir) == before
+    assert services.backups.settings() == BackupSettings()
+    saved = services.backups.save_settings(BackupSettings(destinations=(str(usb),)))
+    assert services.backups.settings().destinations == saved.destinations == (str(usb),)
+
+
+def test_a_backup_to_a_folder_with_a_control_character_is_refused_before_any_copy(
+    services: Services, data_dir: Path, tmp_path: Path
+) -> None:
+    before = table_counts(data_dir)
+    backups = AppPaths(data_dir).backup_dir
+    had = sorted(backups.glob("*")) if backups.exists() else []
+    with pytest.raises(ValidationError) as err:
+        services.backups.run(extra=[tmp_path / "usb\x1b[2J"])
+    assert _gate_said(err.value.field_messages()["extra"])
+    assert table_counts(data_dir) == before
+    assert (sorted(backups.glob("*")) if backups.exists() else []) == had
