@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from tthc_desk.domain.errors import ForbiddenError, NotLoggedInError
 from tthc_desk.domain.naming import name
+from tthc_desk.domain.text import ID_TEXT_MAX, text_problem
 
 
 class Role(StrEnum):
@@ -181,6 +182,8 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 def username_problem(username: str) -> str | None:
     if not username:
         return "Chưa nhập tên đăng nhập."
+    if msg := text_problem(username, "Tên đăng nhập", ID_TEXT_MAX):
+        return msg
     if not _USERNAME.match(username):
         return (
             f"Tên đăng nhập “{username}” không hợp lệ: dùng 2–40 chữ thường không dấu, chữ số, "

@@ -16,7 +16,7 @@ from typing import Any
 from tthc_desk.domain.calendar import WorkCalendar
 from tthc_desk.domain.deadlines import compute_due
 from tthc_desk.domain.dossier import PaperItem, Status
-from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.intake import FUTURE_TOLERANCE
 from tthc_desk.domain.lifecycle import (
     SETTLED,
@@ -30,7 +30,15 @@ from tthc_desk.domain.lifecycle import (
 )
 from tthc_desk.domain.naming import name
 from tthc_desk.domain.procedure import Duration
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import (
+    NAME_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    SHORT_TEXT_MAX,
+    collapse_spaces,
+    nfc,
+    text_problem,
+)
 
 
 @dataclass(frozen=True)
@@ -130,10 +138,32 @@ def check_moment(at: datetime, now: datetime, last_at: datetime | None) -> None:
         )
 
 
+def check_request_text(request: MoveRequest) -> None:
+    """The text gate on every text of a move request: one ValidationError naming each field."""
+    problems = ProblemCollector()
+    fields: list[tuple[str, str, str, int]] = [
+        ("unit", "Đơn vị", request.unit, SHORT_TEXT_MAX),
+        ("reason", "Lý do", request.reason, REASON_MAX),
+        ("taken_by", "Người nhận kết quả", request.taken_by, NAME_MAX),
+        ("rating_comment", "Ý kiến của người nộp", request.rating_comment, REASON_MAX),
+    ]
+    fields += [
+        ("papers", f"Tên giấy tờ còn thiếu thứ {i}", paper.name, SHORT_TEXT_MAX)
+        for i, paper in enumerate(request.papers, start=1)
+    ]
+    for field_name, label, value, limit in fields:
+        if msg := text_problem(value, label, limit):
+            problems.add(msg, field=field_name)
+    if msg := text_problem(request.note, "Ghi chú", NOTE_MAX, multiline=True):
+        problems.add(msg, field="note")
+    problems.raise_if_any("Chưa ghi được bước này: cần sửa các mục được đánh dấu.")
+
+
 def plan_move(
     state: DossierState, request: MoveRequest, at: datetime, ctx: MoveContext
 ) -> MovePlan:
     """The plan of ``request`` at moment ``at``, or a ValidationError saying why it cannot be."""
+    check_request_text(request)
     target = next_status(state.status, request.move)
     check_moment(at, ctx.now, state.last_step_at)
     reason = collapse_spaces(request.reason)

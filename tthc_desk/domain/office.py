@@ -13,7 +13,15 @@ from datetime import time
 from typing import Any
 
 from tthc_desk.domain.errors import ProblemCollector
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import (
+    ADDRESS_MAX,
+    ID_TEXT_MAX,
+    NAME_MAX,
+    SHORT_TEXT_MAX,
+    collapse_spaces,
+    nfc,
+    text_problem,
+)
 
 
 @dataclass(frozen=True)
@@ -156,13 +164,43 @@ def _session_problems(day_name: str, sessions: tuple[Session, ...]) -> list[str]
     return out
 
 
+#: Every text of the profile with the label its message names and its length limit.
+OFFICE_TEXT_FIELDS: dict[str, tuple[str, int]] = {
+    "parent_authority": ("Tên cơ quan chủ quản", SHORT_TEXT_MAX),
+    "office_name": ("Tên Bộ phận Một cửa", SHORT_TEXT_MAX),
+    "province": ("Tỉnh, thành phố", SHORT_TEXT_MAX),
+    "place_name": ("Địa danh ghi ngày tháng", SHORT_TEXT_MAX),
+    "address": ("Địa chỉ cơ quan", ADDRESS_MAX),
+    "phone": ("Số điện thoại cơ quan", ID_TEXT_MAX),
+    "email": ("Thư điện tử cơ quan", SHORT_TEXT_MAX),
+    "agency_id": ("Mã định danh cơ quan", ID_TEXT_MAX),
+    "head_name": ("Họ tên người đứng đầu", NAME_MAX),
+    "head_title": ("Chức vụ người đứng đầu", SHORT_TEXT_MAX),
+    "head_sign_prefix": ("Quyền hạn ký (KT., TL.…)", SHORT_TEXT_MAX),
+}
+
+
+def office_text_problems(profile: OfficeProfile, problems: ProblemCollector) -> None:
+    """The text gate on every text of the profile, the names of the units included."""
+    for key, (label, limit) in OFFICE_TEXT_FIELDS.items():
+        if msg := text_problem(getattr(profile, key), label, limit):
+            problems.add(msg, field=key)
+    for i, unit in enumerate(profile.units, start=1):
+        if msg := text_problem(unit, f"Tên đơn vị thứ {i}", SHORT_TEXT_MAX):
+            problems.add(msg, field="units")
+
+
 def validate_office(profile: OfficeProfile) -> None:
     """Raise one ValidationError with a problem per wrong field of the office profile."""
     problems = ProblemCollector()
+    office_text_problems(profile, problems)
+    refused = {p.field for p in problems.problems}
     for key, label in REQUIRED_OFFICE_FIELDS.items():
         if not getattr(profile, key):
             problems.add(f"Chưa nhập {label.lower()}.", field=key)
-    if profile.agency_id and (message := agency_id_problem(profile.agency_id)):
+    if "agency_id" in refused:
+        pass  # the text gate said why; the pattern would only repeat it
+    elif profile.agency_id and (message := agency_id_problem(profile.agency_id)):
         problems.add(message, field="agency_id")
     if not 1 <= profile.receipt_copies <= 5:
         problems.add("Số liên giấy tiếp nhận phải từ 1 đến 5.", field="receipt_copies")

@@ -17,7 +17,7 @@ from enum import StrEnum
 from tthc_desk.domain.dossier import ReturnMethod, Status
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.naming import name
-from tthc_desk.domain.text import nfc
+from tthc_desk.domain.text import ID_TEXT_MAX, nfc, text_problem
 
 #: Who carries the result once it leaves the counter (the other side of a handover).
 POST_OFFICE = "Bưu chính công ích"
@@ -98,6 +98,8 @@ def waybill_problem(value: str) -> str | None:
 
 def parse_waybill(raw: str | None, field: str = "waybill") -> str:
     """The normalised waybill number, or a ValidationError on ``field``."""
+    if msg := text_problem(nfc(raw), "Số hiệu bưu gửi", ID_TEXT_MAX):
+        raise ValidationError.for_field(field, msg)
     value = normalise_waybill(raw)
     if msg := waybill_problem(value):
         raise ValidationError.for_field(field, msg)

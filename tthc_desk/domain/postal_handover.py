@@ -26,7 +26,7 @@ from tthc_desk.domain.postal import (
     normalise_waybill,
     waybill_problem,
 )
-from tthc_desk.domain.text import nfc
+from tthc_desk.domain.text import ID_TEXT_MAX, nfc, text_problem
 
 #: The history step of a waybill recorded after the list was made.
 WAYBILL_RECORDED = EventKind.POSTAL_WAYBILL.value
@@ -195,6 +195,12 @@ def batch_waybills(
     first: dict[str, str] = {}
     for raw_code, raw in given.items():
         if not nfc(raw):
+            continue
+        gate = text_problem(nfc(raw_code), "Mã hồ sơ", ID_TEXT_MAX) or text_problem(
+            nfc(raw), "Số hiệu bưu gửi", ID_TEXT_MAX
+        )
+        if gate:
+            problems.add(gate, field="waybills")
             continue
         code, number = nfc(raw_code), normalise_waybill(raw)
         if msg := _waybill_refusal(code, number, on_list, first, taken):

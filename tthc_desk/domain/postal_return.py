@@ -22,7 +22,15 @@ from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.lifecycle import DossierEvent, EventKind
 from tthc_desk.domain.naming import name
 from tthc_desk.domain.postal import PostalDossier
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import (
+    ADDRESS_MAX,
+    ID_TEXT_MAX,
+    NAME_MAX,
+    REASON_MAX,
+    collapse_spaces,
+    nfc,
+    text_problem,
+)
 
 #: Statuses in which the applicant may still change how the result reaches them.
 CHANGEABLE = (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY)
@@ -98,6 +106,20 @@ class ReturnChange:
         )
 
 
+def check_request_text(request: ReturnRequest) -> None:
+    """The text gate on what the clerk typed: one ValidationError naming each field."""
+    problems = ProblemCollector()
+    for field, label, value, limit in (
+        ("return_recipient", "Người nhận kết quả", request.recipient, NAME_MAX),
+        ("return_address", "Địa chỉ nhận kết quả", request.address, ADDRESS_MAX),
+        ("return_phone", "Số điện thoại người nhận", request.phone, ID_TEXT_MAX),
+        ("reason", "Lý do đổi nơi nhận kết quả", request.reason, REASON_MAX),
+    ):
+        if msg := text_problem(value, label, limit):
+            problems.add(msg, field=field)
+    problems.raise_if_any("Chưa đổi được nơi nhận kết quả: cần sửa các mục được đánh dấu.")
+
+
 def requested_contact(dossier: PostalDossier, request: ReturnRequest) -> ReturnContact:
     """The contact ``request`` asks for, blanks filled from the dossier."""
     if request.method is not ReturnMethod.POSTAL:
@@ -139,6 +161,7 @@ def plan_return_change(
 
     ``postal_allowed``: the catalog lets the dossier's procedure return results by post.
     """
+    check_request_text(request)
     if dossier.status not in CHANGEABLE:
         raise ValidationError.for_field(
             "return_method",

@@ -93,6 +93,7 @@ SHORT_TEXT_MAX = 200  # field (lĩnh vực), agency, unit, paper names, recipien
 REASON_MAX = 500  # reasons for back-dating, due overrides, corrections
 PROCEDURE_NAME_MAX = 500
 NOTE_MAX = 2000
+PATH_MAX = 1000  # a folder or file path, a server address (URL)
 
 _MULTILINE_SPACES = frozenset("\t\n\r")
 
@@ -131,6 +132,22 @@ def clean_text(
     if problem := text_problem(text, label, max_len, multiline=multiline):
         raise ValidationError.for_field(field, problem) if field else ValidationError(problem)
     return text if multiline else collapse_spaces(text)
+
+
+def address_problem(value: str, label: str, max_len: int = PATH_MAX) -> str | None:
+    """:func:`text_problem` for an address a program reads as typed (a URL, a server or mail
+    address): white space inside is refused as well, since it would not be collapsed but
+    silently dropped or cut at (``urlsplit`` removes tabs and line breaks)."""
+    text = unicodedata.normalize("NFC", value).strip()
+    bad = next((ch for ch in text if ch.isspace() or unicodedata.category(ch) == "Cc"), None)
+    if bad is not None and bad != " ":
+        return (
+            f"{label} chứa ký tự điều khiển hoặc ký tự ẩn ({_describe(bad)}) không được phép: "
+            "hãy gõ lại mục này."
+        )
+    if bad == " ":
+        return f"{label} không được chứa dấu cách."
+    return text_problem(text, label, max_len)
 
 
 def ascii_digits(value: str) -> str:

@@ -38,7 +38,7 @@ from tthc_desk.domain.errors import (
     ValidationError,
 )
 from tthc_desk.domain.journal import JournalContext, JournalKind, Note
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import NAME_MAX, collapse_spaces, nfc, text_problem
 from tthc_desk.services.passwords import hash_password, verify_password
 
 log = logging.getLogger(__name__)
@@ -361,6 +361,8 @@ class AccountService:
         full_name = collapse_spaces(full_name)
         if not full_name:
             raise ValidationError.for_field("full_name", "Chưa nhập họ và tên.")
+        if msg := text_problem(full_name, "Họ và tên", NAME_MAX):
+            raise ValidationError.for_field("full_name", msg)
         if not roles:
             raise ValidationError.for_field("roles", "Tài khoản cần ít nhất một vai trò.")
         if Role.ADMIN in account.roles and Role.ADMIN not in roles:
@@ -412,6 +414,8 @@ def _new_account_problems(
         problems.append(("username", msg))
     if not full_name:
         problems.append(("full_name", "Chưa nhập họ và tên."))
+    elif msg := text_problem(full_name, "Họ và tên", NAME_MAX):
+        problems.append(("full_name", msg))
     if not roles:
         problems.append(("roles", "Tài khoản cần ít nhất một vai trò."))
     if msg := password_problem(password, username):

@@ -34,7 +34,7 @@ from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import Dossier, DossierRow
 from tthc_desk.domain.errors import ForbiddenError, NotFoundError, ValidationError
 from tthc_desk.domain.lifecycle import ApologyLetter, DossierEvent, Granularity, LetterStatus
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import NAME_MAX, REASON_MAX, SHORT_TEXT_MAX, clean_text, nfc
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.lifecycle_service import LifecycleService
@@ -58,6 +58,21 @@ class LetterEdit:
     reason_detail: str = ""
     responsible_unit: str = ""
     proposed_due_at: datetime | None = None
+
+
+def _gated(edit: LetterEdit) -> LetterEdit:
+    """The edit with its texts through the text gate (refused naming the field)."""
+    return LetterEdit(
+        clean_text(edit.reason, "Lý do chậm trả kết quả", REASON_MAX, field="reason"),
+        clean_text(edit.reason_detail, "Nội dung lý do", REASON_MAX, field="reason_detail"),
+        clean_text(
+            edit.responsible_unit,
+            "Đơn vị chịu trách nhiệm",
+            SHORT_TEXT_MAX,
+            field="responsible_unit",
+        ),
+        edit.proposed_due_at,
+    )
 
 
 def _not_found(letter_id: int) -> NotFoundError:
@@ -153,6 +168,7 @@ class ApologyService:
     def draft(self, code: str, edit: LetterEdit | None = None) -> ApologyLetter:
         """A letter drafted by hand for one dossier (the automatic scan does the rest)."""
         self._accounts.require(Right.DRAFT_LETTER, "lập phiếu xin lỗi")
+        edit = _gated(edit) if edit is not None else None  # refused before the draft is added
         now = self._clock.now()
         office = self._settings.office()
         calendar, days = self._calendar.calendar(), self._propose_days()
@@ -167,13 +183,14 @@ class ApologyService:
 
     def update_draft(self, letter_id: int, edit: LetterEdit) -> ApologyLetter:
         self._accounts.require(Right.DRAFT_LETTER, "sửa phiếu xin lỗi")
+        edit = _gated(edit)
         with self._db.write() as uow:
             letter = _letter(uow, letter_id).letter
             changes = draft_changes(
                 letter,
-                collapse_spaces(edit.reason),
-                collapse_spaces(edit.reason_detail),
-                collapse_spaces(edit.responsible_unit),
+                edit.reason,
+                edit.reason_detail,
+                edit.responsible_unit,
                 edit.proposed_due_at,
             )
             uow.letters.update(letter_id, changes)
@@ -186,6 +203,10 @@ class ApologyService:
 
         ``by`` (the CLI's ``--by``), when given, must name the person logged in."""
         signer = self._accounts.require(Right.SIGN_LETTER, "ký duyệt phiếu xin lỗi")
+        override_reason = clean_text(
+            override_reason, "Lý do ký hẹn lại lần nữa", REASON_MAX, field="override_reason"
+        )
+        by = clean_text(by, "Người ký", NAME_MAX, field="by") if by is not None else None
         if by is not None and nfc(by) not in (signer.full_name, signer.username):
             raise ForbiddenError(
                 f"Phiếu chỉ được ký bởi chính người đăng nhập ({signer.full_name}), "
@@ -199,9 +220,7 @@ class ApologyService:
         with self._db.write() as uow:
             dossier_id, letter = _letter(uow, letter_id)
             signed_before = uow.letters.signed_count(dossier_id)
-            override = check_signable(
-                letter, signed_before, by, heads, collapse_spaces(override_reason)
-            )
+            override = check_signable(letter, signed_before, by, heads, override_reason)
             dossier = uow.dossiers.get(dossier_id)
             assert dossier is not None  # a letter's dossier is never deleted before it
             number = uow.counters.next_value(f"apology:{now.year}")
@@ -212,7 +231,7 @@ class ApologyService:
         return self.get(letter_id)
 
     def deliver(self, letter_id: int, method: str, at: datetime | None = None) -> ApologyLetter:
-        method = collapse_spaces(method)
+        method = clean_text(method, "Cách gửi phiếu", SHORT_TEXT_MAX, field="method")
         clerk = self._accounts.require(Right.DRAFT_LETTER, "ghi nhận đã gửi phiếu").full_name
         at = check_deliverable(method, at, self._clock.now())
         with self._db.write() as uow:

@@ -52,6 +52,7 @@ from tthc_desk.domain.backup import due as is_due
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import Problem, TthcError, ValidationError
 from tthc_desk.domain.journal import ChainChecker
+from tthc_desk.domain.text import PATH_MAX, text_problem
 from tthc_desk.paths import AppPaths
 from tthc_desk.presentation import label
 from tthc_desk.services.account_service import AccountService
@@ -362,13 +363,20 @@ class BackupService:
 
     def save_settings(self, value: BackupSettings) -> BackupSettings:
         self._accounts.require(Right.BACKUP, "đổi cách sao lưu")
-        problems = value.retention.problems()
+        problems = [Problem(p) for p in value.retention.problems()]
         destinations = tuple(dict.fromkeys(d.strip() for d in value.destinations if d.strip()))
-        for d in destinations:
-            if not Path(d).is_absolute():
-                problems.append(f"Nơi sao lưu thứ hai “{d}” cần là đường dẫn đầy đủ.")
+        for i, d in enumerate(destinations, start=1):
+            # The text gate first (a control character in a path names another folder).
+            if gate := text_problem(d, f"Nơi sao lưu thứ hai thứ {i}", PATH_MAX):
+                problems.append(Problem(gate, field="destinations"))
+            elif not Path(d).is_absolute():
+                problems.append(
+                    Problem(
+                        f"Nơi sao lưu thứ hai “{d}” cần là đường dẫn đầy đủ.", field="destinations"
+                    )
+                )
         if problems:
-            raise ValidationError("Chưa lưu được cách sao lưu.", [Problem(p) for p in problems])
+            raise ValidationError("Chưa lưu được cách sao lưu.", problems)
         saved = BackupSettings(destinations, value.daily_at, value.retention, value.automatic)
         with self._db.write() as uow:
             uow.settings.put(
@@ -434,6 +442,9 @@ class BackupService:
         """Take a verified backup into the data folder's ``backups`` and copy it to the second
         destinations (settings) and to ``extra``; apply the retention to each of them."""
         self._accounts.require(Right.BACKUP, "sao lưu dữ liệu")
+        for i, p in enumerate(extra, start=1):  # before anything is written
+            if gate := text_problem(str(p), f"Nơi sao lưu thêm thứ {i}", PATH_MAX):
+                raise ValidationError.for_field("extra", gate)
         method = self._require_method()
         settings = self.settings()
         at = self._clock.now()

@@ -26,7 +26,13 @@ from tthc_desk.domain.lifecycle import (
     allowed_moves,
     classify,
 )
-from tthc_desk.domain.moves import MoveContext, MoveRequest, move_moment, plan_move
+from tthc_desk.domain.moves import (
+    MoveContext,
+    MoveRequest,
+    check_request_text,
+    move_moment,
+    plan_move,
+)
 from tthc_desk.domain.text import nfc
 from tthc_desk.presentation import parse_rating
 from tthc_desk.services.account_service import AccountService
@@ -101,6 +107,8 @@ class LifecycleService:
         """Record ``request`` (whose rating may be a code or the label the clerk typed) under the
         person logged in."""
         actor = self._accounts.require(Right.MOVE, "chuyển bước hồ sơ").full_name
+        # The text gate before anything is written (seeding the calendar included).
+        check_request_text(request)
         if nfc(request.rating):
             request = replace(request, rating=parse_rating(request.rating).value)
         now = self._clock.now()

@@ -61,7 +61,7 @@ from tthc_desk.domain.postal_return import (
     parse_return_method,
     plan_return_change,
 )
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import NAME_MAX, clean_text, nfc
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
@@ -236,6 +236,9 @@ class PostalService:
         One transaction: either every item is on the list, or nothing changed.
         """
         actor = self._accounts.require(Right.POSTAL, "lập danh sách bàn giao bưu chính").full_name
+        employee = clean_text(
+            postal_employee, "Nhân viên bưu chính", NAME_MAX, field="postal_employee"
+        )
         self._settings.require_setup()
         now = minute(self._clock.now())
         moment = requested_moment(at, now, self._end_of_office_day)
@@ -253,7 +256,6 @@ class PostalService:
                 )
             problems.raise_if_any("Chưa lập được danh sách bàn giao: cần sửa các mục sau.")
             number = uow.counters.next_value(f"postal_batch:{moment.year}")
-            employee = collapse_spaces(postal_employee)
             batch_id = uow.postal.add_batch(moment.year, number, moment, actor, employee)
             heading = ListHeading(
                 batch_number_text(number, moment.year), moment, actor, office, employee

@@ -31,7 +31,7 @@ from tthc_desk.domain.postal_outcomes import (
     outcome_row,
     plan_outcome,
 )
-from tthc_desk.domain.text import collapse_spaces, nfc
+from tthc_desk.domain.text import NOTE_MAX, clean_text, nfc
 from tthc_desk.presentation import parse_outcome
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.settings_service import SettingsService
@@ -81,6 +81,7 @@ class PostalTracking:
         delivered, a failed attempt, or returned to the office (the dossier goes back to the
         counter queue for return in person). ``at`` may be a day only."""
         target = parse_outcome(state)
+        note = clean_text(note, "Ghi chú", NOTE_MAX, field="note")
         now = minute(self._clock.now())
         actor = self._accounts.require(Right.POSTAL, "cập nhật trạng thái bưu gửi").full_name
         office = self._settings.office().office_name
@@ -93,9 +94,7 @@ class PostalTracking:
                 raise ValidationError(problems[0].message + ".", problems)
             if moment is None:  # the post repeats what is recorded
                 return tracked.item
-            outcome = plan_outcome(
-                tracked, target, moment, collapse_spaces(note), actor=actor, office=office
-            )
+            outcome = plan_outcome(tracked, target, moment, note, actor=actor, office=office)
             _record(uow, tracked, outcome, office)
         return outcome.item
 

@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 
 from tthc_desk.domain.destinations import Destination, DestinationKind, TlsMode
 from tthc_desk.domain.errors import ProblemCollector
-from tthc_desk.domain.text import nfc
+from tthc_desk.domain.text import (
+    NAME_MAX,
+    PATH_MAX,
+    SHORT_TEXT_MAX,
+    address_problem,
+    nfc,
+    text_problem,
+)
 
 DESTINATION_KEY = "upload_destination"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -114,8 +121,40 @@ _KIND_CHECKS: dict[DestinationKind, Callable[[ProblemCollector, Destination], No
 }
 
 
+def _text_problems(dest: Destination) -> ProblemCollector:
+    """The text gate on every text of the destination; addresses a program reads (URL, server,
+    mail addresses) refuse white space too."""
+    problems = ProblemCollector()
+    texts = [
+        ("name", "Tên nơi nhận", dest.name, SHORT_TEXT_MAX),
+        ("folder", "Thư mục nhận báo cáo", dest.folder, PATH_MAX),
+        ("subject_template", "Tiêu đề thư", dest.subject_template, SHORT_TEXT_MAX),
+        ("ca_file", "Tệp chứng chỉ", dest.ca_file, PATH_MAX),
+        ("username", "Tên đăng nhập máy chủ", dest.username, NAME_MAX),
+    ]
+    for field, label, value, limit in texts:
+        if msg := text_problem(value, label, limit):
+            problems.add(msg, field=field)
+    addresses = [
+        ("url", "Địa chỉ máy chủ (URL)", dest.url, PATH_MAX),
+        ("username", "Tên đăng nhập máy chủ", dest.username, NAME_MAX),
+        ("smtp_host", "Máy chủ thư (SMTP)", dest.smtp_host, SHORT_TEXT_MAX),
+        ("from_addr", "Địa chỉ thư người gửi", dest.from_addr, SHORT_TEXT_MAX),
+    ]
+    addresses += [
+        ("to_addrs", f"Địa chỉ thư người nhận thứ {i}", a, SHORT_TEXT_MAX)
+        for i, a in enumerate(dest.to_addrs, start=1)
+    ]
+    for field, label, value, limit in addresses:
+        if msg := address_problem(value, label, limit):
+            problems.add(msg, field=field)
+    return problems
+
+
 def validate(dest: Destination) -> None:
     """Raise one ValidationError listing every problem, field by field."""
+    # The text gate first: the other rules would show the refused text back.
+    _text_problems(dest).raise_if_any("Nơi nhận báo cáo chưa hợp lệ.")
     problems = ProblemCollector()
     if not dest.name:
         problems.add("Chưa đặt tên nơi nhận.", field="name")
