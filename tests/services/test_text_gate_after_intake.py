@@ -420,3 +420,17 @@ def test_a_backup_to_a_folder_with_a_control_character_is_refused_before_any_cop
     assert _gate_said(err.value.field_messages()["extra"])
     assert table_counts(data_dir) == before
     assert (sorted(backups.glob("*")) if backups.exists() else []) == had
+
+
+def test_a_failed_login_records_the_typed_name_without_its_invisible_characters(
+    services: Services,
+) -> None:
+    from tthc_desk.db.stores.journal import JournalFilter
+    from tthc_desk.domain.errors import LoginError
+    from tthc_desk.domain.journal import JournalKind
+
+    with pytest.raises(LoginError):
+        services.accounts.login("ai\u202edo\x07", "sai")
+    services.accounts.login("an", "mat-khau-1")
+    failed = services.journal.entries(JournalFilter(kinds=[JournalKind.LOGIN_FAILED.value]))
+    assert failed and failed[0].actor == "ai\ufffddo\ufffd"

@@ -108,6 +108,13 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
+def visible(value: str, max_len: int) -> str:
+    """``value`` as it may be recorded though nobody vouched for it (a user name typed at a
+    failed login): NFC, every character the gate refuses shown as U+FFFD, cut at ``max_len``."""
+    text = unicodedata.normalize("NFC", value).strip()
+    return "".join("\ufffd" if _bad_char(ch, False) else ch for ch in text)[:max_len]
+
+
 def text_problem(value: str, label: str, max_len: int, *, multiline: bool = False) -> str | None:
     """A Vietnamese message naming ``label`` when ``value`` holds a character that may not be
     stored or is longer than ``max_len`` characters (after NFC and trimming); else None."""

@@ -38,7 +38,7 @@ from tthc_desk.domain.errors import (
     ValidationError,
 )
 from tthc_desk.domain.journal import JournalContext, JournalKind, Note
-from tthc_desk.domain.text import NAME_MAX, collapse_spaces, nfc, text_problem
+from tthc_desk.domain.text import NAME_MAX, collapse_spaces, nfc, text_problem, visible
 from tthc_desk.services.passwords import hash_password, verify_password
 
 log = logging.getLogger(__name__)
@@ -169,7 +169,11 @@ class AccountService:
             account = uow.accounts.get(username)
             failed = _refused(account, username, now)
             if account is None or failed is not None:
-                who = (username[:40], "") if account is None else (username, account.full_name)
+                who = (
+                    (visible(username, 40), "")
+                    if account is None
+                    else (username, account.full_name)
+                )
                 uow.journal.note(Note(JournalKind.LOGIN_FAILED, "đăng nhập bị từ chối", *who))
             elif not verify_password(uow.accounts.password_hash(username), password):
                 failures, locked_until = self.lockout().after_failure(account, now)
