@@ -10,12 +10,13 @@ The PostgreSQL side (issue 12) goes next to it in its own module; stores ask the
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as dbapi
 from sqlalchemy import Engine, event
+
+from tthc_desk.durable import fsync_dir, fsync_file
 
 BUSY_TIMEOUT_MS = 15_000
 #: The first 16 bytes of an unencrypted SQLite file; an encrypted one starts with its random salt.
@@ -26,7 +27,7 @@ ENCRYPTED_CACHE_KIB = 16_384
 
 DatabaseError = dbapi.DatabaseError
 
-__all__ = ["DatabaseError", "dbapi"]
+__all__ = ["DatabaseError", "dbapi", "fsync_dir", "fsync_file"]
 
 
 def key_pragma(key: bytes) -> str:
@@ -102,25 +103,6 @@ def configure(engine: Engine, key: bytes | None = None, *, readonly: bool = Fals
 def writer_options() -> dict[str, Any]:
     """Execution options of the writing engine: ``BEGIN IMMEDIATE`` (see :func:`configure`)."""
     return {"sqlite_immediate": True}
-
-
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def vacuum_into(conn: Any, target: Path) -> None:
