@@ -28,7 +28,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from openpyxl import load_workbook
 
 from tthc_desk.domain.text import nfc
 
@@ -194,6 +193,8 @@ def canonical_payload(source: str | os.PathLike[str] | bytes) -> bytes:
     when the workbook cannot be read."""
     try:
         data = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
+        from openpyxl import load_workbook  # (not at start-up: ~0.1 s)
+
         wb = load_workbook(data, data_only=False)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise SignatureProblem(
@@ -222,6 +223,8 @@ def signature_fields(source: str | os.PathLike[str] | bytes) -> dict[str, str]:
     """The signature rows of ``Thông tin`` (empty values when the workbook is unsigned)."""
     data = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
     try:
+        from openpyxl import load_workbook
+
         wb = load_workbook(data, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return {}
