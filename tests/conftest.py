@@ -29,6 +29,9 @@ from tthc_desk.paths import AppPaths
 from tthc_desk.services import passwords
 from tthc_desk.services.container import Services, open_services
 
+# The whole suite runs on each engine (tests/engines.py: --engine sqlite|postgresql|all).
+pytest_plugins = ["tests.engines"]
+
 # Monday 02/03/2026, 08:00: an ordinary working morning.
 DEFAULT_NOW = datetime(2026, 3, 2, 8, 0)
 
@@ -97,7 +100,6 @@ def clock() -> FixedClock:
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "data"
     monkeypatch.setenv("TTHC_DESK_DATA_DIR", str(d))
-    monkeypatch.delenv("TTHC_DESK_DATABASE_URL", raising=False)
     return d
 
 

@@ -244,6 +244,18 @@ class DemoStore(Store):
         for record, rows in steps:
             if rows:
                 conn.execute(insert(_table(record)), rows)
+        if self._dialect is Dialect.POSTGRESQL:
+            # The demo numbers its rows itself: move each id sequence past them, or the next
+            # dossier saved at a counter would take an id the demo already used.
+            for record, rows in steps:
+                if rows and "id" in rows[0]:
+                    table = _table(record).name
+                    self._s.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))"
+                        )
+                    )
 
     # -- SQLite: the FTS5 index fed in one statement per chunk ------------------------------------
     def _write_chunk_sqlite(self, chunk: DemoChunk) -> None:
