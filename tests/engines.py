@@ -64,8 +64,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "postgresql_only" in marks:
         engines = [e for e in engines if e == "postgresql"]
     if not engines:
-        metafunc.parametrize("db_engine", [pytest.param("-", marks=pytest.mark.skip(
-            reason="không chạy trên cơ sở dữ liệu đã chọn"))], scope="session", indirect=True)
+        metafunc.parametrize(
+            "db_engine",
+            [
+                pytest.param(
+                    "-", marks=pytest.mark.skip(reason="không chạy trên cơ sở dữ liệu đã chọn")
+                )
+            ],
+            scope="session",
+            indirect=True,
+        )
         return
     metafunc.parametrize("db_engine", engines, scope="session", indirect=True)
 

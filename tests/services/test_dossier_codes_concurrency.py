@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import open_test_services
 from tthc_desk.db.models import CounterRecord, DossierRecord
@@ -97,5 +97,86 @@ def test_concurrent_writers_get_unique_contiguous_codes_and_ledger_numbers(tmp_p
         assert report.ok, report.messages()
         intakes = services.journal.entries(JournalFilter(actor="binh", limit=None))
         assert len([e for e in intakes if e.action == "tiếp nhận hồ sơ"]) == total
+    finally:
+        services.close()
+
+
+# -- four counters on a new office server ------------------------------------------------------
+
+COUNTERS = 4
+PER_COUNTER = 50
+NEW_DAY = datetime(2026, 3, 3, 7, 30)  # the first dossiers of the day: no day counter row yet
+
+
+def _counter_pc(
+    data_dir: str, key_dir: str, index: int, started: Any, ready: Any, out: Any
+) -> None:
+    """One counter PC (its own data folder and keyring) on the shared server: starts on the
+    empty database with the others, waits for the office to be set up, then receives."""
+    import os
+
+    os.environ["TTHC_DESK_KEY_DIR"] = key_dir
+    try:
+        from tests.conftest import TEST_PASSWORD, set_up_test_office
+        from tthc_desk.services.container import open_services
+
+        services = open_services(AppPaths(Path(data_dir)), FixedClock(NEW_DAY))
+        started.wait(timeout=120)
+        if index == 0:  # the administrator sets the office up on one counter
+            set_up_test_office(services, login=None)
+        ready.wait(timeout=120)
+        services.accounts.login("binh", TEST_PASSWORD)
+        saved = []
+        for i in range(PER_COUNTER):
+            draft = DossierDraft(
+                procedure_code="1.001193" if i % 2 else "2.000815",
+                applicant=Person(
+                    f"Người Nộp Quầy {chr(65 + index)} {chr(65 + i % 26)}",
+                    f"0281900{index:02d}{i:03d}" if i % 5 else "028190099999",  # one shared
+                ),
+            )
+            d = services.dossiers.receive(draft)
+            saved.append((d.code, d.ledger_number))
+        services.close()
+        out.put((index, saved, None))
+    except Exception as exc:  # report instead of dying silently
+        import traceback
+
+        out.put((index, [], repr(exc) + traceback.format_exc()))
+
+
+@pytest.mark.slow
+@pytest.mark.postgresql_only
+@pytest.mark.empty_database
+def test_four_counters_on_an_empty_server_get_200_unique_gap_free_numbers(tmp_path: Path) -> None:
+    ctx = mp.get_context("spawn")
+    started, ready = ctx.Barrier(COUNTERS), ctx.Barrier(COUNTERS)
+    out = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_counter_pc,
+            args=(str(tmp_path / f"pc{i}"), str(tmp_path / f"keys{i}"), i, started, ready, out),
+        )
+        for i in range(COUNTERS)
+    ]
+    for p in procs:
+        p.start()
+    reports = [out.get(timeout=240) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+    assert [err for _, _, err in reports if err] == []
+    saved = [pair for _, pairs, _ in reports for pair in pairs]
+    total = COUNTERS * PER_COUNTER
+    codes = [code for code, _ in saved]
+    assert len(set(codes)) == total
+    assert sorted(parse_dossier_code(c)[2] for c in codes) == list(range(1, total + 1))  # type: ignore[index]
+    assert sorted(n for _, n in saved) == list(range(1, total + 1))
+
+    services = open_test_services(AppPaths(tmp_path / "pc0"), FixedClock(NEW_DAY), seed=False)
+    try:
+        report = services.journal.verify_full()  # one chain, one key, whoever started first
+        assert report.ok, report.messages()
+        with services.db.session() as s:
+            assert s.scalar(select(func.count()).select_from(DossierRecord)) == total
     finally:
         services.close()

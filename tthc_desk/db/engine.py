@@ -6,6 +6,7 @@ SQLite is the embedded store; any SQLAlchemy URL works too. Writes that allocate
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,14 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = sqlite.BUSY_TIMEOUT_MS
 # The newest migration; a test checks it against Alembic's head, so it cannot go stale.
 SCHEMA_HEAD = "0008"
+
+
+def lock_key(name: str) -> int:
+    """A stable 63-bit number for an advisory lock named ``name`` (PostgreSQL)."""
+    return int.from_bytes(hashlib.sha256(f"tthc-desk:{name}".encode()).digest()[:8], "big") >> 1
+
+
+WRITE_LOCK = lock_key("write")
 
 
 class Database:
@@ -126,6 +135,32 @@ class Database:
         return self._key is not None
 
     @property
+    def holds_keys(self) -> bool:
+        """Whether the database keeps copies of the office's keys (journal, report signing;
+        table ``key_escrow``): an encrypted file, or the office's server, which every counter
+        reaches and whose access the server controls. Never the unencrypted demo file."""
+        return self.encrypted or not self.is_sqlite
+
+    @contextmanager
+    def office_lock(self, name: str) -> Iterator[None]:
+        """One process of the office at a time runs the block: the first start of an empty
+        database on several counters at once, the weekly job. PostgreSQL: a session advisory
+        lock held on a connection of its own; SQLite: nothing needed (one PC, and each write is
+        ``BEGIN IMMEDIATE``)."""
+        if self.is_sqlite:
+            yield
+            return
+        key = lock_key(name)
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+
+    @property
     def key(self) -> bytes | None:
         """The encryption key, for the database layer's copies of this file (backups)."""
         return self._key
@@ -150,6 +185,16 @@ class Database:
             self.stop_writes(reason)
             raise DatabaseDamagedError(reason) from e
 
+    def _one_writer(self, session: Session) -> None:
+        """Writes of the whole office, one at a time, as SQLite's ``BEGIN IMMEDIATE`` does on one
+        PC: on PostgreSQL a transaction advisory lock, released at commit or rollback. Every
+        use case reads, decides and writes in one unit of work (the next number, the journal's
+        chain, a dossier's state before a move); serialised, no two counters decide on the same
+        state. Reads never wait (MVCC); a write takes tens of milliseconds, so six counters do
+        not notice the queue."""
+        if not self.is_sqlite:
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
         """A unit of work that only reads."""
@@ -167,6 +212,7 @@ class Database:
         """
         self._refuse_if_stopped()
         with self._damage_caught(), self._writer() as session, session.begin():
+            self._one_writer(session)
             uow = UnitOfWork(session, self.dialect)
             key, context = self._journal_key, self._journal_context
             if key is None or context is None:
@@ -197,6 +243,7 @@ class Database:
         if write:
             self._refuse_if_stopped()
             with self._writer() as session, session.begin():
+                self._one_writer(session)
                 yield session
         else:
             with self._reader() as session:

@@ -175,11 +175,12 @@ def open_services(
         RetentionService(paths, settings, outbox, accounts, clock),
         backups,
     )
-    if seed:
-        catalog.ensure_starter()
-        calendar.ensure_around_today()
-    if demo:
-        settings.seed_demo((DEMO_ACCOUNT,))
+    with db.office_lock("seed"):  # counters starting at once on a new server: seeded once
+        if seed:
+            catalog.ensure_starter()
+            calendar.ensure_around_today()
+        if demo:
+            settings.seed_demo((DEMO_ACCOUNT,))
     if settings.is_set_up():
         folder.mark_set_up()
     return services

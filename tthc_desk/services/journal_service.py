@@ -135,7 +135,14 @@ class JournalService:
     # -- start ---------------------------------------------------------------------------------
     def start(self) -> None:
         """Load (or make) the key and journal every write from now on; on a database that has
-        no journal yet (new, or upgraded), seal what it holds into the first entry."""
+        no journal yet (new, or upgraded), seal what it holds into the first entry.
+
+        Counters starting at once on a new office server: one makes the key and the first
+        entry, the others wait and then take the key from the database."""
+        with self._db.office_lock("journal-start"):
+            self._start()
+
+    def _start(self) -> None:
         with self._db.read() as uow:
             database_id = uow.settings.get(DATABASE_ID_KEY)
             entries = uow.journal.count()
@@ -144,7 +151,9 @@ class JournalService:
         if new_id:
             database_id = uuid.uuid4().hex
         key = None if new_id else self._keys.load_for(str(database_id))
-        if key is None and escrowed is not None and self._db.encrypted:
+        if escrowed is not None and not self._db.is_sqlite and key != escrowed:
+            key = None  # the office server's key is the office's: this PC's copy follows it
+        if key is None and escrowed is not None and self._db.holds_keys:
             # A new PC (restored with the recovery key): the key came with the encrypted data.
             key = escrowed
             self._keys.save(self._keys.name(str(database_id)), key)
@@ -157,7 +166,7 @@ class JournalService:
                     "đây, hoặc hỏi người Quản trị."
                 )
             key = self._keys.create_for(str(database_id))
-        if self._db.encrypted and escrowed != key:
+        if self._db.holds_keys and escrowed != key:
             with self._db.write() as uow:  # before the journal starts: not an entry of its own
                 uow.journal.escrow_key(ESCROW_NAME, key)
         self._key, self.database_id = key, str(database_id)

@@ -32,12 +32,22 @@ class ReportKeys(KeyVault):
         return f"report-signing-key:{database_id}"
 
     def private_key(
-        self, database_id: str, escrowed: bytes | None = None, *, create: bool = True
+        self,
+        database_id: str,
+        escrowed: bytes | None = None,
+        *,
+        create: bool = True,
+        shared: bool = False,
     ) -> bytes | None:
         """The private key of the database: this PC's, else the copy ``escrowed`` in the
-        database (then kept on this PC too), else a new one when ``create`` (else None)."""
+        database (then kept on this PC too), else a new one when ``create`` (else None).
+        ``shared``: the database is the office's server, whose copy every counter uses (one key
+        for the office, whichever counter made it first)."""
         name = self.name(database_id or "default")
         key = self.load(name)
+        if shared and escrowed is not None and _usable(escrowed) and key != escrowed:
+            key = escrowed
+            self.save(name, key)
         if not _usable(key) and escrowed is not None and _usable(escrowed):
             key = escrowed  # a new PC, or a damaged entry: the key came with the database
             self.save(name, key)

@@ -239,14 +239,18 @@ class ReportService:
 
     def _signing_key(self, create: bool) -> bytes | None:
         assert self._keys is not None
-        escrowed = None
-        if self._db.encrypted:
+        if not self._db.holds_keys:
+            return self._keys.private_key(self._database_id(), create=create)
+        shared = not self._db.is_sqlite
+        with self._db.office_lock("report-signing-key"):  # counters making it at once: one key
             with self._db.read() as uow:
                 escrowed = uow.journal.escrowed_key(ESCROW_NAME)
-        key = self._keys.private_key(self._database_id(), escrowed, create=create)
-        if key is not None and self._db.encrypted and key != escrowed:
-            with self._db.write() as uow:  # not journalled: the key is no data of the office
-                uow.journal.escrow_key(ESCROW_NAME, key)
+            key = self._keys.private_key(
+                self._database_id(), escrowed, create=create, shared=shared
+            )
+            if key is not None and key != escrowed:
+                with self._db.write() as uow:  # not journalled: the key is no data of the office
+                    uow.journal.escrow_key(ESCROW_NAME, key)
         return key
 
     def public_key_text(self) -> str:
