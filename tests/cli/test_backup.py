@@ -142,3 +142,7 @@ def test_settings_and_an_unreachable_destination(run: Cli, tmp_path: Path) -> No
     assert Path(out.strip().splitlines()[-1]).is_file()
     code, out, err = run("backup", "settings", "--daily-at", "25:00", user="quantri")
     assert "HH:MM" in assert_one_line_error(code, out, err)
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

@@ -131,3 +131,7 @@ def test_use_keeps_the_key_on_a_new_pc_for_an_administrator(run: Cli, tmp_path: 
     assert "dùng khóa khôi phục trên máy này" in out and "quantri" in out
     code, _, err = run("search", "Nhung")  # the folder opens as usual now
     assert code == 0, err
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

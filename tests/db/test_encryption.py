@@ -311,3 +311,7 @@ def test_the_conversion_is_in_the_journal(data_dir: Path, clock: FixedClock) -> 
         assert [(e.actor, e.actor_name) for e in converted] == [("system", SYSTEM.full_name)]
     finally:
         svc.close()
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

@@ -486,3 +486,7 @@ def test_backups_and_restores_are_journalled_with_who_did_them(
                 assert svc.journal.verify_full().ok
         finally:
             svc.close()
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

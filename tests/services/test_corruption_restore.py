@@ -81,3 +81,7 @@ def test_a_damaged_database_is_refused_then_restored_bit_exact(data_dir: Path, h
     finally:
         svc.close()
     assert os.path.exists(backup)
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

@@ -120,3 +120,7 @@ def test_the_cli_refuses_to_write_into_a_damaged_file(
     )
     assert code == 2, out + err
     assert "bị hỏng" in err and "dừng ghi" in err and "Traceback" not in err
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

@@ -86,3 +86,7 @@ def test_a_copied_key_is_checked_against_the_file(office: Services) -> None:
         office.recovery.check_key(typo)
     with pytest.raises(ValidationError, match="cần đủ 56 ký tự"):
         office.recovery.check_key(written[:-5])
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

@@ -386,3 +386,7 @@ def test_the_start_offers_the_restore_and_opens_the_restored_folder(  # type: ig
         services.close()
     files.remove_with_sides(AppPaths(data_dir).database_file)
     assert app.open_office(opener, restore=lambda _m: False) is None
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

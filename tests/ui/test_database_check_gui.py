@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import make_draft
 from tests.services.test_health import NAMES, _overwrite_pages
 from tests.ui.test_journal_gui import window_of
@@ -36,3 +38,7 @@ def test_a_damaged_file_raises_the_banner_for_everyone_and_stops_writes(  # type
     text = window.damage_banner.text_label.text()
     assert "bị hỏng" in text and "dừng ghi" in text
     window.background.stop()
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only

@@ -274,3 +274,7 @@ def test_the_start_error_says_which_button_was_pressed(monkeypatch: pytest.Monke
     assert app.show_start_error("Mất tệp.", [("restore", "Khôi phục…")]) == "restore"
     monkeypatch.setattr(QMessageBox, "exec", press(None))
     assert app.show_start_error("Mất tệp.", [("restore", "Khôi phục…")]) == app.CLOSE
+
+
+# About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
