@@ -77,7 +77,9 @@ class Cluster:
 
     # -- life ---------------------------------------------------------------------------------
     @classmethod
-    def start(cls, folder: Path, port: int | None = None) -> Cluster:
+    def start(cls, folder: Path, port: int | None = None, *, durable: bool = False) -> Cluster:
+        """A new cluster in ``folder`` (an existing one there is started again as it is).
+        ``durable``: fsync and synchronous commits on, as on an office's server (benchmarks)."""
         pg_bin = binaries()
         if pg_bin is None:
             raise RuntimeError(
@@ -86,6 +88,12 @@ class Cluster:
         folder.mkdir(parents=True, exist_ok=True)
         runner = _runner()
         data = folder / "data"
+        if (data / "PG_VERSION").exists():
+            conf = (data / "postgresql.conf").read_text()
+            found = int(conf.rsplit("port = ", 1)[1].split()[0])
+            cluster = cls(folder, found, pg_bin)
+            cluster._run("pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "start")
+            return cluster
         pwfile = folder / "pw"
         pwfile.write_text(PASSWORD + "\n")
         if runner:
@@ -109,12 +117,17 @@ class Cluster:
         )
         with (data / "postgresql.conf").open("a") as conf:
             conf.write(
-                "\n# tests: fast, not durable\n"
+                "\n# TTHC Desk tests and benchmarks\n"
                 f"port = {cluster.port}\n"
                 "listen_addresses = '127.0.0.1'\n"
                 f"unix_socket_directories = '{folder}'\n"
-                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-                "max_connections = 400\nshared_buffers = 128MB\n"
+                + (
+                    "shared_buffers = 512MB\nwork_mem = 16MB\n"
+                    if durable
+                    else "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                    "shared_buffers = 128MB\n"
+                )
+                + "max_connections = 400\n"
                 "log_min_messages = fatal\nlogging_collector = off\n"
             )
         cluster._run("pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "start")
