@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tthc_desk.db import files, sqlite
 from tthc_desk.db.base import Base
+from tthc_desk.db.changes import ChangeSignal
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.db.unit_of_work import UnitOfWork
 from tthc_desk.domain.errors import DAMAGED_PAGES, DAMAGED_TEXT, DatabaseDamagedError
@@ -82,6 +83,8 @@ class Database:
         self._journal_key: bytes | None = None
         self._stopped: str | None = None
         self._journal_context: Callable[[], JournalContext] | None = None
+        #: Tells the other counter PCs what each write changed (``db.changes``).
+        self.changes = ChangeSignal(self.dialect)
 
     def use_journal(self, key: bytes, context: Callable[[], JournalContext]) -> None:
         """Journal every write from now on (``domain.journal``): ``key`` signs the entries,
@@ -208,7 +211,8 @@ class Database:
         """A write unit of work: committed on success, rolled back whole on any error.
 
         Once :meth:`use_journal` was called, what it changes is journalled in the same
-        transaction; ``action`` names a change made outside a guarded use case ("khởi tạo lịch").
+        transaction, and announced to the other counter PCs (:attr:`changes`); ``action`` names
+        a change made outside a guarded use case ("khởi tạo lịch").
         """
         self._refuse_if_stopped()
         with self._damage_caught(), self._writer() as session, session.begin():
@@ -230,6 +234,7 @@ class Database:
                         return replace(context(), action=action, right="")
 
                 uow.journal.finish(made)
+                self.changes.announce(uow, uow.journal.changed)
             finally:
                 uow.journal.untrack()
                 session.info.pop("journal_key", None)

@@ -15,6 +15,7 @@ from tthc_desk.db.stores.accounts import AccountStore
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.db.stores.calendar import CalendarStore
 from tthc_desk.db.stores.catalog import CatalogStore
+from tthc_desk.db.stores.changes import ChangeStore
 from tthc_desk.db.stores.counters import CounterStore
 from tthc_desk.db.stores.demo import DemoStore
 from tthc_desk.db.stores.dossiers import ApplicantStore, DossierStore
@@ -92,3 +93,7 @@ class UnitOfWork:
     @cached_property
     def journal(self) -> JournalStore:
         return JournalStore(self._session, self.dialect)
+
+    @cached_property
+    def changes(self) -> ChangeStore:
+        return ChangeStore(self._session, self.dialect)

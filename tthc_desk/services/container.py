@@ -14,6 +14,7 @@ from tthc_desk.services.apology_service import ApologyService
 from tthc_desk.services.backup_service import BackupService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
+from tthc_desk.services.changes_service import ChangesService
 from tthc_desk.services.data_folder import DataFolder
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
@@ -59,8 +60,10 @@ class Services:
     recovery: RecoveryService
     retention: RetentionService
     backups: BackupService
+    changes: ChangesService
 
     def close(self) -> None:
+        self.changes.close()
         self.db.dispose()
 
 
@@ -174,6 +177,7 @@ def open_services(
         RecoveryService(folder, db, settings, accounts, clock, template_dir=paths.template_dir),
         RetentionService(paths, settings, outbox, accounts, clock),
         backups,
+        ChangesService(db),
     )
     with db.office_lock("seed"):  # counters starting at once on a new server: seeded once
         if seed:

@@ -9,7 +9,7 @@ into the report (see there for why rebuilding a past period gives the same figur
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,20 @@ RECEIVING_UNIT_KEY = "report_receiving_unit"
 DEFAULT_RECEIVING_UNIT = "Văn phòng Ủy ban nhân dân tỉnh"
 PROVINCE_RECEIVER_KEY = "report_province_receiving_unit"
 DEFAULT_PROVINCE_RECEIVER = "Văn phòng Chính phủ (Cục Kiểm soát thủ tục hành chính)"
+
+
+#: A claim of the weekly job left by a PC that died while building lapses after this long.
+CLAIM_LAPSES = timedelta(hours=2)
+_EPOCH = datetime(2000, 1, 1)
+
+
+def _claim_name(period: Period) -> str:
+    return f"job:weekly_report:{period.key}"
+
+
+def _minutes(at: datetime) -> int:
+    """Whole minutes since 2000 (a claim's time; fits the counters' 32-bit integers)."""
+    return int((at - _EPOCH).total_seconds() // 60)
 
 
 class ReportService:
@@ -134,22 +148,44 @@ class ReportService:
         return dict(self._settings.get_value(BUILT_KEY, {}) or {})
 
     def build_scheduled(self, folder: Path) -> tuple[Report, Path] | None:
-        """Build last week's workbook into ``folder`` if it is due; returns it and its path."""
+        """Build last week's workbook into ``folder`` if it is due; returns it and its path.
+
+        Once per office, not once per counter PC: the PC that claims the week first builds it
+        (:meth:`_claim_week`); the others, started at the same time, find it taken and leave it.
+        """
         period = self.scheduled_week()
-        if period is None:
+        if period is None or not self._claim_week(period):
             return None
-        folder.mkdir(parents=True, exist_ok=True)
-        office = self._settings.office()
-        path = folder / report_file_name(office.agency_id, period.key, weekly=True)
-        report = self.write_weekly(period, path)
-        built = self.built_weeks()
-        built[period.key] = {
-            "file": path.name,
-            "at": report.generated_at.isoformat(sep=" "),
-            "checksum": report.checksum,
-        }
-        self._settings.set_value(BUILT_KEY, built)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            office = self._settings.office()
+            path = folder / report_file_name(office.agency_id, period.key, weekly=True)
+            report = self.write_weekly(period, path)
+            built = self.built_weeks()
+            built[period.key] = {
+                "file": path.name,
+                "at": report.generated_at.isoformat(sep=" "),
+                "checksum": report.checksum,
+            }
+            self._settings.set_value(BUILT_KEY, built)
+        except BaseException:
+            self._end_claim(period, done=False)  # the next hourly run, on any PC, tries again
+            raise
+        self._end_claim(period, done=True)
         return report, path
+
+    def _claim_week(self, period: Period) -> bool:
+        """Take the job of building ``period``'s report for this PC; False when another PC has
+        it (working on it, or done). A claim left by a PC that died while building lapses after
+        :data:`CLAIM_LAPSES`."""
+        now = _minutes(self._clock.now())
+        stale_before = now - int(CLAIM_LAPSES.total_seconds() // 60)
+        with self._db.write() as uow:
+            return uow.counters.claim(_claim_name(period), now, stale_before)
+
+    def _end_claim(self, period: Period, *, done: bool) -> None:
+        with self._db.write() as uow:
+            uow.counters.end_claim(_claim_name(period), done=done)
 
     def targets(self, year: int) -> Targets:
         all_years = self._settings.get_value(TARGETS_KEY, {}) or {}

@@ -5,6 +5,9 @@ RETURNING value``. On PostgreSQL the row lock it takes holds until the transacti
 counters taking the first number of a new day at once queue on the row instead of both inserting
 it; on SQLite the write unit of work is ``BEGIN IMMEDIATE`` anyway. A number is never given twice,
 and a rolled-back save gives its number back (no gaps).
+
+The same rows hold the claims of jobs that must run once per office, not once per counter PC
+(:meth:`CounterStore.claim`): the value is when the job was taken, or :data:`DONE`.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tthc_desk.db.models import CounterRecord
 from tthc_desk.db.stores.base import Dialect, Store
+
+#: The value of a job's claim once the job is done: never taken again.
+DONE = 2**31 - 1
 
 
 class CounterStore(Store):
@@ -50,3 +56,29 @@ class CounterStore(Store):
             self._s.add(CounterRecord(name=name, value=value))
         elif rec.value < value:
             rec.value = value
+
+    def claim(self, name: str, at: int, stale_before: int) -> bool:
+        """Take job ``name`` at ``at`` (a whole number of minutes): True for one caller only,
+        however many PCs ask at once. A claim older than ``stale_before`` (its PC died while
+        working) may be taken again; a claim marked :data:`DONE` never.
+
+        One statement (``INSERT … ON CONFLICT DO UPDATE … WHERE``): on PostgreSQL a second
+        caller waits on the first one's row, then finds it taken; on SQLite writes queue anyway.
+        """
+        insert: Any = postgresql.insert if self._dialect is Dialect.POSTGRESQL else sqlite.insert
+        stmt = insert(CounterRecord).values(name=name, value=at)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[CounterRecord.name],
+            set_={"value": stmt.excluded.value},
+            where=CounterRecord.value < stale_before,
+        ).returning(CounterRecord.value)
+        return self._s.execute(stmt).first() is not None
+
+    def end_claim(self, name: str, *, done: bool) -> None:
+        """Job ``name`` is :data:`DONE` (never taken again), or given back (taken by the next
+        caller)."""
+        self._s.execute(
+            update(CounterRecord)
+            .where(CounterRecord.name == name)
+            .values(value=DONE if done else 0)
+        )

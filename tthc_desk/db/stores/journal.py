@@ -192,6 +192,9 @@ class JournalStore(Store):
     """Reads and appends journal entries; tracks the aggregates a write unit of work changes."""
 
     _pending: _Pending | None = None
+    #: The aggregates (keys) the last :meth:`finish` found changed: what the office's change
+    #: signal announces to the other counter PCs (``db.changes``).
+    changed: tuple[str, ...] = ()
 
     # -- digests -------------------------------------------------------------------------------
     def digest(self, key: str) -> str | None:
@@ -405,6 +408,7 @@ class JournalStore(Store):
             for key, before in pending.before.items()
             if afters[key] != before
         }
+        self.changed = tuple(changed)
         if not changed and not pending.notes and not pending.seals:
             return 0
         ctx = context()
