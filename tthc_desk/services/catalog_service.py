@@ -33,6 +33,10 @@ class CatalogService:
                 self._cache = uow.catalog.procedures()
         return self._cache
 
+    def invalidate(self) -> None:
+        """Read the catalog again next time (another counter PC changed it)."""
+        self._cache = None
+
     def list(self, active_only: bool = True) -> list[Procedure]:
         return [p for p in self._load() if p.active or not active_only]
 

@@ -36,6 +36,7 @@ from tthc_desk.ui.print_preview import ReceiptDialog, open_pdf
 from tthc_desk.ui.rights import allows, guard
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel, same
 from tthc_desk.ui.tasks import TaskRunner
+from tthc_desk.ui.view_place import ViewPlace
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened
     from tthc_desk.ui.apology_dialogs import LetterDialog
@@ -210,6 +211,23 @@ class ApologyPage(Page):
 
     # -- loading ------------------------------------------------------------------------------
     def refresh(self) -> None:
+        self._load(self._on_letters_loaded)
+
+    def refresh_live(self) -> None:
+        """Another counter PC changed letters: the list again, the clerk's selection and scroll
+        kept (a letter being edited is in its dialog, which is left alone)."""
+        self._load(self._on_live_letters_loaded)
+
+    def _on_live_letters_loaded(self, letters: list[ApologyLetter]) -> None:
+        place = ViewPlace.take(self.table, self._id_at)
+        self._on_letters_loaded(letters)
+        place.restore(self.table, self._id_at)
+        self._update_buttons()
+
+    def _id_at(self, row: int) -> int:
+        return self.model.letter_at(row).id
+
+    def _load(self, on_letters: Callable[[list[ApologyLetter]], None]) -> None:
         index, apologies = self.filter_combo.currentIndex(), self._services.apologies
         status = FILTERS[index][1]
 
@@ -221,9 +239,7 @@ class ApologyPage(Page):
                 letters, key=lambda x: (x.status is not LetterStatus.DRAFT, x.original_due_at)
             )
 
-        self._runner.run(
-            fetch, self.newest(self._on_letters_loaded), label=self.tr("Phiếu xin lỗi")
-        )
+        self._runner.run(fetch, self.newest(on_letters), label=self.tr("Phiếu xin lỗi"))
 
     def _on_letters_loaded(self, letters: list[ApologyLetter]) -> None:
         self.model.set_letters(letters)

@@ -7,6 +7,8 @@ opens the dossier, where the clerk acts; the page and the counts follow what was
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +28,7 @@ from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.view_buttons import ViewButtons
+from tthc_desk.ui.view_place import ViewPlace
 
 TO_CLOSE = "to_close"
 #: The views in the order of their buttons: the most urgent first.
@@ -106,6 +109,13 @@ class DeadlinePage(Page):
         self.views.set_counts({key: count_of(counts, key) for key in VIEWS})
 
     def refresh(self) -> None:
+        self._load(self._on_rows_loaded)
+
+    def refresh_live(self) -> None:
+        """Another counter PC changed dossiers: the view again, the clerk's place kept."""
+        self._load(self._on_live_rows_loaded)
+
+    def _load(self, on_rows: Callable[[list[DossierRow]], None]) -> None:
         view, deadlines = self.view_key, self._services.deadlines
 
         def fetch() -> list[DossierRow]:
@@ -113,9 +123,17 @@ class DeadlinePage(Page):
                 return deadlines.to_close_rows(ROW_LIMIT)
             return deadlines.rows(DeadlineView(view), ROW_LIMIT)
 
-        self._runner.run(fetch, self.newest(self._on_rows_loaded), label=self.tr("Hồ sơ cần chú ý"))
+        self._runner.run(fetch, self.newest(on_rows), label=self.tr("Hồ sơ cần chú ý"))
 
-    def _on_rows_loaded(self, rows: list[DossierRow]) -> None:
+    def _on_live_rows_loaded(self, rows: list[DossierRow]) -> None:
+        place = ViewPlace.take(self.table, self._code_at)
+        self._on_rows_loaded(rows, select_first=False)
+        place.restore(self.table, self._code_at)
+
+    def _code_at(self, proxy_row: int) -> str:
+        return self.proxy.row_at(proxy_row).code
+
+    def _on_rows_loaded(self, rows: list[DossierRow], select_first: bool = True) -> None:
         self.model.reset_rows(DossierQuery(), rows, complete=True)
         shown = len(rows)
         text = (
@@ -124,7 +142,7 @@ class DeadlinePage(Page):
             else self.tr("{0} hồ sơ đầu tiên (hẹn trả sớm nhất)").format(shown)
         )
         self.count_label.setText(text)
-        if shown and not self.table.currentIndex().isValid():
+        if select_first and shown and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
     def rows(self) -> list[DossierRow]:

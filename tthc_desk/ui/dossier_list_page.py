@@ -3,13 +3,16 @@
 The search box is debounced (150 ms) and each query runs on the task runner; a newer query
 supersedes the older one, whose answer is dropped. Nothing counts the whole table: with no filter
 the label says how many of the newest dossiers are loaded; with a filter the count runs in the
-background and appears when ready.
+background and appears when ready. When another counter PC saves a dossier the window calls
+:meth:`DossierListPage.refresh_live`: the same query again, as many rows as were loaded, and the
+clerk's place kept (the dossier selected, the rows scrolled to, the search being typed).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 
@@ -37,6 +40,7 @@ from tthc_desk.ui.labels import label
 from tthc_desk.ui.page import Page, open_dialog
 from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
 from tthc_desk.ui.tasks import TaskRunner
+from tthc_desk.ui.view_place import ViewPlace
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,7 @@ class DossierListPage(Page):
         super().__init__(services, runner, parent)
         self.setObjectName("dossierListPage")
         self._loaded_once = False
+        self._stale = False  # changed elsewhere while hidden: reloaded when shown
         self.detail_dialog: DossierDetailDialog | None = None
         self.receipt_dialog: ReceiptDialog | None = None
         self.total: int | None = None
@@ -224,6 +229,46 @@ class DossierListPage(Page):
         else:
             self.total = None
 
+    def refresh_live(self) -> None:
+        """Another counter PC changed dossiers: run the query again where the clerk is, keeping
+        the rows loaded, the selection and the scroll; hidden, the page reloads when shown."""
+        if not self._loaded_once or self._debounce.isActive():
+            return  # never loaded, or a search being typed runs in a moment anyway
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        q = self.model.page_query(self.query())
+        wanted = max(q.limit, self.model.loaded_count())
+        dossiers = self._services.dossiers
+        on_rows = self.newest(partial(self._on_live_rows_loaded, q, wanted))
+        self._runner.run(
+            lambda: dossiers.search(replace(q, limit=wanted)),
+            on_rows,
+            self._on_live_failed,
+            label=self.tr("Cập nhật danh sách hồ sơ"),
+        )
+        if self.is_filtered(q):
+            self._runner.run(
+                lambda: dossiers.count(q),
+                self.this_load(self._on_count_loaded),
+                self._on_live_failed,
+                label=self.tr("Đếm hồ sơ"),
+            )
+
+    def _on_live_rows_loaded(self, q: DossierQuery, wanted: int, rows: list[DossierRow]) -> None:
+        place = ViewPlace.take(self.view, self._code_at)
+        self.model.reset_rows(q, rows, more=len(rows) >= wanted)
+        place.restore(self.view, self._code_at)
+        self._update_count_label()
+
+    def _on_live_failed(self, exc: BaseException) -> None:
+        # Not the clerk's action: no dialog over their work; the next change or search tries again.
+        log.warning("Không cập nhật được danh sách hồ sơ: %s", exc)
+
+    def _code_at(self, proxy_row: int) -> str:
+        return self.proxy.row_at(proxy_row).code
+
     def _on_rows_loaded(self, q: DossierQuery, rows: list[DossierRow]) -> None:
         self.model.reset_rows(q, rows)
         if self.proxy.rowCount():
@@ -289,6 +334,8 @@ class DossierListPage(Page):
         super().showEvent(event)
         if not self._loaded_once:
             self.refresh()  # load lazily: start-up stays fast when the list is not the first page
+        elif self._stale:
+            self.refresh_live()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view and event.type() == QEvent.Type.Resize:

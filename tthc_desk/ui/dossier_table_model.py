@@ -137,16 +137,24 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
         return replace(query, before_id=None, limit=self._page_size)
 
     def reset_rows(
-        self, query: DossierQuery, rows: list[DossierRow], *, complete: bool = False
+        self,
+        query: DossierQuery,
+        rows: list[DossierRow],
+        *,
+        complete: bool = False,
+        more: bool | None = None,
     ) -> None:
         """Replace everything with the first page of ``query`` (already fetched); ``complete``:
-        ``rows`` are all there is (a deadline view), nothing more to fetch."""
+        ``rows`` are all there is (a deadline view), nothing more to fetch; ``more``: whether
+        more can be fetched, when ``rows`` are not one page (a reload of several pages)."""
         self.beginResetModel()
         # The bounds of today and of the warning window, computed once per load, not per cell.
         self._bounds = self._thresholds() if self._thresholds is not None else None
         self._query = self.page_query(query)
         self._rows = list(rows)
-        self._more = not complete and len(rows) >= self._page_size
+        if more is None:
+            more = len(rows) >= self._page_size
+        self._more = not complete and more
         self.endResetModel()
 
     def load(self, query: DossierQuery) -> None:

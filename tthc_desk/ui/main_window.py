@@ -19,6 +19,9 @@ check found changes made outside the software, a red banner across the top says 
 The administrator prints the *Phiếu khóa khôi phục dữ liệu* from *Hệ thống*; until it was
 printed once, a quiet line across the top reminds them (ui/recovery_sheet.py). Backups, restore,
 the damage banner and the journal's dialogs are in the base class (ui/data_care.py).
+The live office (ui/office_watch.py): when another counter PC saves or moves a dossier, the
+dossier list, the counts across the top and the open list page follow within seconds, the clerk's
+selection and scroll kept; a form being filled in (intake, a dialog) is never touched.
 Keyboard: F2 new intake, F3/Ctrl+F search, F4
 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock.
 """
@@ -47,6 +50,8 @@ from PySide6.QtWidgets import (
 from tthc_desk import __version__
 from tthc_desk.domain.access import Account, Right, Role
 from tthc_desk.domain.dossier import Dossier
+from tthc_desk.services import changes_service as data
+from tthc_desk.services.changes_service import OfficeChanges
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.ui.attention_bar import AttentionBar, summary_text
@@ -61,6 +66,7 @@ from tthc_desk.ui.integrity_banner import DamageBanner, IntegrityBanner
 from tthc_desk.ui.labels import label
 from tthc_desk.ui.lock_screen import IdleWatch, LockScreen
 from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
+from tthc_desk.ui.office_watch import OfficeWatch
 from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.recovery_sheet import RecoveryReminder
 from tthc_desk.ui.rights import ShowsRights, guard
@@ -217,6 +223,9 @@ class MainWindow(DataCareWindow):
         self.background.backup_ran.connect(self._on_background_backup_ran)
         self.background.backup_failed.connect(self.backup_status.show_failure)
         self.damage_banner.restore_button.clicked.connect(lambda: self.open_restore())
+        #: What the other counter PCs change, watched from start_attention() on.
+        self.office_watch = OfficeWatch(services.changes, self)
+        self.office_watch.office_changed.connect(self._on_office_watch_office_changed)
         self.refresh_backup_status()
         self.refresh_banner()
         self.idle = IdleWatch(services.accounts.idle_lock_minutes(), self)
@@ -507,8 +516,10 @@ class MainWindow(DataCareWindow):
     def start_attention(self) -> None:
         """After the window shows: draft the missing apology letters, count, show the summary
         line, build and send last week's report when due; then again every hour (letters,
-        report) and every few minutes (counts)."""
+        report) and every few minutes (counts). From then on, what other counter PCs change
+        shows here too."""
         self.background.start()
+        self.office_watch.start()
 
     def scan_letters(self, summary: bool = False) -> None:
         self.background.scan_letters(summary)
@@ -528,6 +539,26 @@ class MainWindow(DataCareWindow):
             self.attention.set_counts(counts)
         if summary:
             self.attention_bar.show_summary(summary_text(counts, drafts))
+
+    def _on_office_watch_office_changed(self, changes: OfficeChanges) -> None:
+        """Another counter PC changed the office's data: what shows it follows, in place."""
+        if changes.touches(frozenset({data.PROCEDURE})):
+            self.services.catalog.invalidate()
+        if changes.touches(data.CALENDAR | {data.SETTING}):
+            self.services.calendar.invalidate()
+        shown = self.pages.currentIndex()
+        if changes.touches(data.DOSSIER_KINDS):
+            self.dossier_list.refresh_live()  # when hidden, it reloads when shown
+            self.refresh_counts()
+            # The other pages reload whenever they are shown: only the one on screen now.
+            if shown == ATTENTION:
+                self.attention.refresh_live()
+            elif shown == LETTERS:
+                self.letters.refresh_live()
+            elif shown == POSTAL:
+                self.postal.refresh_live()
+        if changes.touches(frozenset({data.OUTBOX})) and shown == OUTBOX:
+            self.outbox.refresh()  # keeps the selected report
 
     def _on_background_report_queued(self) -> None:
         self.statusBar().showMessage(
@@ -798,6 +829,7 @@ class MainWindow(DataCareWindow):
         self._clock_timer.stop()
         self.idle.stop()
         self.background.stop()
+        self.office_watch.stop()
         if self._integrity is not None:
             self._integrity.stop()  # a full check under way ends at its next step
         self.runner.wait(5000)

@@ -12,6 +12,7 @@ in person. The bottom line gives this month's shares received and returned by po
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
@@ -56,6 +57,7 @@ from tthc_desk.ui.print_preview import ReceiptDialog
 from tthc_desk.ui.rights import guard
 from tthc_desk.ui.tasks import TaskRunner
 from tthc_desk.ui.view_buttons import ViewButtons
+from tthc_desk.ui.view_place import ViewPlace
 
 STATES: tuple[PostalState, ...] = tuple(PostalState)
 #: Button texts, translated by ViewButtons under the "PostalPage" context.
@@ -205,6 +207,26 @@ class PostalPage(Page):
 
     def refresh(self) -> None:
         """Counts, the rows of the current tab and this month's shares, off the GUI thread."""
+        self._load(self._on_loaded)
+
+    def refresh_live(self) -> None:
+        """Another counter PC changed results or lists: the tab again, the clerk's selection,
+        scroll and unticked rows kept."""
+        self._load(self._on_live_loaded)
+
+    def _on_live_loaded(self, result: tuple[PostalCounts, list[PostalItem], PostalShares]) -> None:
+        place = ViewPlace.take(self.table, self._key_at)
+        self._on_loaded(result, select_first=False)
+        place.restore(self.table, self._key_at)
+        self._update_buttons()
+
+    def _key_at(self, proxy_row: int) -> tuple[str, int | None]:
+        item: PostalItem = self.proxy.index(proxy_row, 0).data(ITEM_ROLE)
+        return item.dossier_code, item.id
+
+    def _load(
+        self, on_loaded: Callable[[tuple[PostalCounts, list[PostalItem], PostalShares]], None]
+    ) -> None:
         state, postal = self.state, self._services.postal
         today = self._services.clock.now().date()
         # The reporting month (15th to 14th, or the calendar month by the report setting), so far.
@@ -217,9 +239,13 @@ class PostalPage(Page):
                 postal.postal_shares(month.start, min(month.end, today)),
             )
 
-        self._runner.run(fetch, self.newest(self._on_loaded), label=self.tr("Bưu chính"))
+        self._runner.run(fetch, self.newest(on_loaded), label=self.tr("Bưu chính"))
 
-    def _on_loaded(self, result: tuple[PostalCounts, list[PostalItem], PostalShares]) -> None:
+    def _on_loaded(
+        self,
+        result: tuple[PostalCounts, list[PostalItem], PostalShares],
+        select_first: bool = True,
+    ) -> None:
         counts, items, shares = result
         self.set_counts(counts)
         self.model.set_items(items, checkable=self.state is PostalState.WAITING)
@@ -229,7 +255,7 @@ class PostalPage(Page):
             else self.tr("{0} kết quả chờ giao bưu điện").format(len(items))
         )
         self.shares_label.setText(self.shares_text(shares))
-        if items and not self.table.currentIndex().isValid():
+        if select_first and items and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
         self._update_buttons()
 
