@@ -1,9 +1,10 @@
 """Two counter PCs sending the same queue: an item is claimed by one of them only (an atomic
 compare-and-set in the database), so the province's receiver gets each report once.
 
-The claimers race for real: on PostgreSQL both have read the item as due inside their own claiming
-transactions before either writes; on SQLite (one writer at a time) both have read the queue as due
-before either claims.
+The claimers race for real: both have read the queue and found the item due before either claims.
+The claim itself is a compare-and-set (``UPDATE … WHERE state is sendable AND attempts = n``) in a
+write unit of work; the office's writes run one at a time (SQLite's ``BEGIN IMMEDIATE``,
+PostgreSQL's advisory lock), so the second claimer re-reads the item as taken.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import pytest
 from tests.second_pc import open_second_pc
 from tests.sync.certs import Pki
 from tests.sync.conftest import OFFICE
-from tthc_desk.db.stores.outbox import OutboxStore
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.destinations import Destination, DestinationKind
 from tthc_desk.domain.outbox import OutboxState
@@ -74,25 +74,17 @@ def other(
     svc.close()
 
 
-def _meet_when_claiming(barrier: threading.Barrier, sqlite: bool, m: pytest.MonkeyPatch) -> None:
-    """Hold each claimer at ``barrier`` once it has read the item as due: inside its claiming
-    transaction on PostgreSQL, just before it on SQLite (whose writers queue for the file)."""
-    if sqlite:
-        claim = OutboxService._claim
+def _meet_when_claiming(barrier: threading.Barrier, m: pytest.MonkeyPatch) -> None:
+    """Hold each claimer at ``barrier`` once it has read the queue and found the item due, just
+    before its claiming transaction (writers of the office queue for the write lock: SQLite's
+    ``BEGIN IMMEDIATE``, PostgreSQL's advisory lock, so they cannot meet inside it)."""
+    claim = OutboxService._claim
 
-        def meet(self: OutboxService, *args: Any) -> Any:
-            barrier.wait(10)
-            return claim(self, *args)
+    def meet(self: OutboxService, *args: Any) -> Any:
+        barrier.wait(10)
+        return claim(self, *args)
 
-        m.setattr(OutboxService, "_claim", meet)
-    else:
-        store_claim = OutboxStore.claim
-
-        def meet_in(self: OutboxStore, *args: Any, **kw: Any) -> bool:
-            barrier.wait(10)
-            return store_claim(self, *args, **kw)
-
-        m.setattr(OutboxStore, "claim", meet_in)
+    m.setattr(OutboxService, "_claim", meet)
 
 
 def test_two_pcs_claiming_the_same_report_send_it_once(
@@ -100,7 +92,6 @@ def test_two_pcs_claiming_the_same_report_send_it_once(
     other: Services,
     receiver: tuple[Any, str],
     pki: Pki,
-    database_url: str | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     server, url = receiver
@@ -110,7 +101,7 @@ def test_two_pcs_claiming_the_same_report_send_it_once(
     item = svc.outbox.enqueue(data, kind="weekly", period_key="2026-W10", office_id=OFFICE)
 
     barrier = threading.Barrier(2)
-    _meet_when_claiming(barrier, database_url is None, monkeypatch)
+    _meet_when_claiming(barrier, monkeypatch)
     results: dict[str, Any] = {}
 
     def send(name: str, pc: Services) -> None:

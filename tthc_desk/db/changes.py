@@ -55,7 +55,7 @@ class ChangeSignal:
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
-        #: Names this process's writes in the notifications (the other PCs ignore nothing).
+        #: Names this process in its notifications (its own watcher is not woken by them).
         self.origin = uuid.uuid4().hex[:16]
         self._own: set[tuple[str, int]] = set()
         self._own_order: collections.deque[tuple[str, int]] = collections.deque()
