@@ -17,6 +17,7 @@ from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Person
 from tthc_desk.domain.lifecycle import LetterStatus
 from tthc_desk.services.container import Services
+from tthc_desk.services.deadline_service import DeadlineView
 from tthc_desk.ui.main_window import LETTERS, LIST, MainWindow
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -134,3 +135,26 @@ def test_a_counters_own_save_is_not_refreshed_twice(qtbot, services: Services) -
     window.office_watch.start()
     with qtbot.assertNotEmitted(window.office_watch.office_changed, wait=3500):
         _receive(services, 1)
+
+
+def test_the_attention_page_on_screen_follows_and_keeps_its_selection(
+    qtbot, services: Services, other: Services, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
+    first = [_receive(services, n) for n in range(2)]
+    clock.set(datetime(2026, 3, 20, 8, 0))  # both are late now
+    window = _window(qtbot, other)
+    window.show_attention(DeadlineView.OVERDUE.value)
+    page = window.attention
+    assert sorted(r.code for r in page.rows()) == sorted(first)
+    page.table.selectRow(1)
+    chosen = page.proxy.row_at(1).code
+    window.office_watch.start()
+
+    clock.set(datetime(2026, 3, 2, 9, 0))  # counter A saves one more received that morning …
+    late = _receive(services, 2)
+    clock.set(datetime(2026, 3, 20, 8, 0))  # … which B's page, on screen, shows as late too
+    qtbot.waitUntil(lambda: late in [r.code for r in page.rows()], timeout=SOON_MS)
+    assert page.proxy.row_at(page.table.currentIndex().row()).code == chosen
+    assert [
+        page.proxy.row_at(i.row()).code for i in page.table.selectionModel().selectedRows()
+    ] == [chosen]
