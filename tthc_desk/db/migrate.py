@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
-# FTS5 tables and their shadow tables are made by hand-written migrations; autogenerate must not
-# try to drop them.
-FTS_PREFIXES = ("dossier_fts",)
+# The search index's tables are made by hand-written migrations; autogenerate must not try to drop
+# them: FTS5's ``dossier_fts`` and its shadow tables (SQLite), ``dossier_words`` (PostgreSQL).
+FTS_PREFIXES = ("dossier_fts", "dossier_words")
 
 
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
