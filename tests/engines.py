@@ -129,25 +129,30 @@ def pg_template(pg_cluster: Cluster) -> str:
 
 
 @pytest.fixture(autouse=True)
-def database_url(
-    db_engine: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str | None]:
-    """The URL of this test's database (None on SQLite: the data folder's file)."""
-    if db_engine != "postgresql":
-        monkeypatch.delenv(ENV_URL, raising=False)
-        yield None
-        return
-    cluster: Cluster = request.getfixturevalue("pg_cluster")
-    empty = request.node.get_closest_marker("empty_database") is not None
-    template = None if empty else request.getfixturevalue("pg_template")
-    name = cluster.create_database(template=template)
-    url = cluster.url(name)
-    monkeypatch.setenv(ENV_URL, url)
+def database_url(db_engine: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The URL of this test's database (None on SQLite: the data folder's file).
+
+    The variable is set here, not with the test's ``monkeypatch``: a test that calls
+    ``monkeypatch.undo()`` must keep its database."""
+    before = os.environ.pop(ENV_URL, None)
     try:
-        yield url
+        if db_engine != "postgresql":
+            yield None
+            return
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        empty = request.node.get_closest_marker("empty_database") is not None
+        template = None if empty else request.getfixturevalue("pg_template")
+        name = cluster.create_database(template=template)
+        url = cluster.url(name)
+        os.environ[ENV_URL] = url
+        try:
+            yield url
+        finally:
+            os.environ.pop(ENV_URL, None)
+            cluster.drop_database(name)
     finally:
-        os.environ.pop(ENV_URL, None) if os.environ.get(ENV_URL) == url else None
-        cluster.drop_database(name)
+        if before is not None:
+            os.environ[ENV_URL] = before
 
 
 # -- databases wider or narrower than one test -------------------------------------------------
