@@ -12,7 +12,8 @@ folder), ``postgresql_only``, ``empty_database`` (the test starts from a databas
 A fixture wider than one test (an office prepared once per module, copied for each test) owns a
 database of its own through :func:`own_database`: it prepares it with :meth:`OwnDatabase.active`,
 and each test takes a fresh copy with :meth:`OwnDatabase.copy_to_test`. A test that needs a second
-database (two data folders: a demo one and a real one) opens one with :func:`another_database`.
+database (two data folders: a demo one and a real one) opens one with :func:`another_database`
+for a block, or :func:`new_database` for the rest of the test.
 On SQLite all of this does nothing: the database is the data folder's file, and copying or making
 a folder copies or makes the database.
 """
@@ -218,6 +219,16 @@ def own_database(
     finally:
         assert db.name is not None
         cluster.drop_database(db.name)
+
+
+def new_database(request: pytest.FixtureRequest, *, empty: bool = False) -> OwnDatabase:
+    """A further database for the rest of the test (a data folder of its own, used through
+    :meth:`OwnDatabase.active`), dropped when the test ends."""
+    stack = contextlib.ExitStack()
+    request.addfinalizer(stack.close)
+    return stack.enter_context(
+        own_database(request.getfixturevalue("db_engine"), request, empty=empty)
+    )
 
 
 @contextlib.contextmanager
