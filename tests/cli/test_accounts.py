@@ -401,8 +401,10 @@ class Office:
 def office(
     tmp_path_factory: pytest.TempPathFactory, db_engine: str, request: pytest.FixtureRequest
 ) -> Iterator[Office]:
-    with engines.own_database(db_engine, request) as database, database.active():
-        yield _prepare(tmp_path_factory.mktemp("office"), database)
+    with engines.own_database(db_engine, request) as database:
+        with database.active():  # while it is prepared; each test then takes a copy
+            office = _prepare(tmp_path_factory.mktemp("office"), database)
+        yield office
 
 
 def _prepare(root: Path, database: engines.OwnDatabase) -> Office:
