@@ -43,7 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--engine",
         choices=[*ENGINES, "all"],
-        default=os.environ.get("TTHC_DESK_TEST_ENGINE", "sqlite"),
+        default=os.environ.get("TTHC_DESK_TEST_ENGINE", "all"),
         help="database engine(s) to run the suite on (all: SQLite first, then PostgreSQL)",
     )
 
