@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import text, update
 
-from tests import dbfiles
+from tests import dbfiles, engines
 from tests.cli.test_cli import (
     Cli,
     assert_one_line_error,
@@ -26,6 +28,7 @@ from tests.cli.test_cli import (
 )
 from tests.conftest import TEST_PASSWORD, make_draft
 from tthc_desk import cli
+from tthc_desk.db.models import DossierRecord
 from tthc_desk.domain.access import SYSTEM, Actor
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import ReturnMethod
@@ -72,16 +75,14 @@ def open_folder(data_dir: Path, now: datetime = datetime(2026, 3, 2, 9, 0)) -> S
 def content(data_dir: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table but the accounts' (a login stamps its account) and the
     journal's (a login is journalled): what a refused command must leave as it was."""
-    db = dbfiles.connect(AppPaths(data_dir).database_file)
-    try:
+    with dbfiles.database(data_dir) as db:
         tables = [
-            name
-            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if name != "accounts" and not name.startswith(("journal", "sqlite_"))
+            t for t in dbfiles.table_names(db) if t != "accounts" and not t.startswith("journal")
         ]
-        return {t: sorted(db.execute(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
-    finally:
-        db.close()
+        return {
+            t: sorted((tuple(r) for r in db.execute(text(f'SELECT * FROM "{t}"'))), key=repr)
+            for t in tables
+        }
 
 
 # -- the first run ----------------------------------------------------------------------------
@@ -181,7 +182,7 @@ def test_setup_without_a_password_on_stdin_or_a_terminal_is_refused(
 
 
 def test_demo_on_an_empty_folder_then_more_and_never_on_a_real_office(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
     demo = Cli(tmp_path / "demo", capsys, office=None)
     assert demo("demo", "--dossiers", "20")[0] == 0
@@ -193,12 +194,13 @@ def test_demo_on_an_empty_folder_then_more_and_never_on_a_real_office(
     line = assert_one_line_error(*demo("--user", "demo", "demo", "--dossiers", "1", user=None))
     assert "không cần đăng nhập" in line
 
-    real = Cli(tmp_path / "real", capsys)  # the test office, set up
-    assert real.receive()[0] == 0
-    before = content(real.data_dir)
-    line = assert_one_line_error(*real("demo", "--dossiers", "10"))
-    assert line.startswith("tthc-desk: Không tạo dữ liệu mẫu trong cơ sở dữ liệu thật")
-    assert content(real.data_dir) == before
+    with engines.another_database(request):  # a real office has a database of its own
+        real = Cli(tmp_path / "real", capsys)  # the test office, set up
+        assert real.receive()[0] == 0
+        before = content(real.data_dir)
+        line = assert_one_line_error(*real("demo", "--dossiers", "10"))
+        assert line.startswith("tthc-desk: Không tạo dữ liệu mẫu trong cơ sở dữ liệu thật")
+        assert content(real.data_dir) == before
 
 
 def test_the_demo_option_opens_the_demo_database_with_its_account(
@@ -392,11 +394,20 @@ class Office:
 
     folder: Path
     values: dict[str, str]
+    database: engines.OwnDatabase
 
 
 @pytest.fixture(scope="module")
-def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
-    root = tmp_path_factory.mktemp("office")
+def office(
+    tmp_path_factory: pytest.TempPathFactory, db_engine: str, request: pytest.FixtureRequest
+) -> Iterator[Office]:
+    with engines.own_database(db_engine, request) as database:
+        with database.active():  # while it is prepared; each test then takes a copy
+            office = _prepare(tmp_path_factory.mktemp("office"), database)
+        yield office
+
+
+def _prepare(root: Path, database: engines.OwnDatabase) -> Office:
     folder = root / "data"
     prepare_office(folder, "test")
     clock = FixedClock(datetime(2026, 3, 2, 8, 30))
@@ -428,7 +439,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
         "calendar": str(calendar),
         "share": str(root / "share"),
     }
-    return Office(folder, values)
+    return Office(folder, values, database)
 
 
 @pytest.fixture
@@ -436,6 +447,7 @@ def run_office(office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str
     """A copy of the module's office, for one test to change."""
     folder = tmp_path / "data"
     shutil.copytree(office.folder, folder)
+    office.database.copy_to_test()
     with cheap_password_hashes():  # accounts the test adds log in quickly too
         yield Cli(folder, capsys, office=None, user="binh")
 
@@ -500,15 +512,26 @@ RIGHTS_TABLE = [
     (["report", "weekly", "-o", "{out}/tuan.xlsx"], "cuong", 0, ""),
     (["recovery-key", "print", "--out", "{out}/khoa.pdf"], "cuong", 2, REFUSED),
     (["recovery-key", "print", "--out", "{out}/khoa.pdf"], "an", 2, REFUSED),
-    (["recovery-key", "print", "--out", "{out}/khoa.pdf"], "quantri", 0, ""),
+    # The recovery key is the key of the encrypted SQLite file: a server database has none.
+    pytest.param(
+        ["recovery-key", "print", "--out", "{out}/khoa.pdf"],
+        "quantri",
+        0,
+        "",
+        marks=pytest.mark.sqlite_only,
+    ),
     (["recovery-key", "print", "--out", "{out}/khoa.pdf"], None, 2, NO_USER),
 ]
+
+
+def _values(row: Any) -> tuple[Any, ...]:
+    return tuple(row.values) if hasattr(row, "values") else tuple(row)
 
 
 @pytest.mark.parametrize(
     ("argv", "user", "expected", "says"),
     RIGHTS_TABLE,
-    ids=[f"{' '.join(a[:2])}-{u or 'no-user'}" for a, u, _, _ in RIGHTS_TABLE],
+    ids=[f"{' '.join(a[:2])}-{u or 'no-user'}" for a, u, _, _ in map(_values, RIGHTS_TABLE)],
 )
 def test_each_role_against_each_guarded_command(
     run_office: Cli,
@@ -583,15 +606,12 @@ def test_journal_verify_finds_a_due_date_changed_in_the_file(
 ) -> None:
     code, out, _ = run_office("journal", "verify", "--full", user=None)
     assert code == 0 and out.startswith("Dữ liệu toàn vẹn: đã kiểm tra toàn bộ")
-    db = dbfiles.connect(AppPaths(run_office.data_dir).database_file)
-    try:
+    with dbfiles.database(run_office.data_dir) as db:
         db.execute(
-            "UPDATE dossiers SET due_at = '2026-12-31 17:00:00.000000' WHERE code = ?",
-            (office.values["late"],),
+            update(DossierRecord)
+            .where(DossierRecord.code == office.values["late"])
+            .values(due_at=datetime(2026, 12, 31, 17, 0))
         )
-        db.commit()
-    finally:
-        db.close()
     for argv in (["journal", "verify"], ["journal", "verify", "--full"]):
         code, out, err = run_office(*argv, user=None)
         line = assert_one_line_error(code, "", err)

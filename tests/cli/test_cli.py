@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.conftest import TEST_PASSWORD, set_up_test_office
+from tests.engines import OwnDatabase
 from tthc_desk import cli
 from tthc_desk.__main__ import main
 from tthc_desk.cli.args import Identity, UsageError
@@ -83,12 +84,17 @@ class Cli:
         capsys: pytest.CaptureFixture[str],
         office: Office | None = "test",
         user: str | None = None,
+        database: OwnDatabase | None = None,
     ) -> None:
+        """``database``: the folder's own (``tests.engines.new_database``) when the test has
+        other folders; else the test's."""
         self.data_dir = data_dir
         self._capsys = capsys
         self.user = user or ("binh" if office == "test" else DEMO_USERNAME)
+        self.database = database or OwnDatabase()
         if office is not None:
-            prepare_office(data_dir, office)
+            with self.database.active():
+                prepare_office(data_dir, office)
 
     @staticmethod
     def password_of(user: str) -> str:
@@ -112,7 +118,8 @@ class Cli:
         self._capsys.readouterr()
         saved, sys.stdin = sys.stdin, io.StringIO(stdin)
         try:
-            code = main(argv)
+            with self.database.active():
+                code = main(argv)
         finally:
             sys.stdin = saved
         out, err = self._capsys.readouterr()
@@ -136,9 +143,10 @@ class Cli:
         )
 
     def dossier_count(self) -> int:
-        svc = open_services(
-            AppPaths(self.data_dir), FixedClock(datetime(2026, 3, 2, 9, 0)), seed=False
-        )
+        with self.database.active():
+            svc = open_services(
+                AppPaths(self.data_dir), FixedClock(datetime(2026, 3, 2, 9, 0)), seed=False
+            )
         try:
             return svc.dossiers.count(DossierQuery())
         finally:

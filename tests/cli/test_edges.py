@@ -95,6 +95,7 @@ def test_the_same_applicant_later_or_for_another_procedure_is_not_a_duplicate(ru
 # -- every failure answered -------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # SQLite's busy timeout on a file another connection holds locked
 def test_a_database_locked_by_another_writer_is_explained(
     run: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests import engines
 from tests.cli.test_cli import Cli, assert_one_line_error
 from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME
 from tthc_desk.domain.clock import FixedClock
@@ -27,11 +28,19 @@ NOW = "2026-03-09 09:00"
 
 
 def commune(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, agency: str, seed: int
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    agency: str,
+    seed: int,
 ) -> Cli:
-    """A commune's data folder with its own office identifier and a few months of dossiers."""
-    run = Cli(tmp_path / name, capsys, office="demo")  # sample dossiers go in a demo database
-    svc = open_services(AppPaths(run.data_dir), FixedClock(datetime(2026, 3, 9, 9, 0)))
+    """A commune's data folder, with a database of its own, its own office identifier and a
+    few months of dossiers."""
+    database = engines.new_database(request)
+    run = Cli(tmp_path / name, capsys, office="demo", database=database)  # a demo database
+    with database.active():
+        svc = open_services(AppPaths(run.data_dir), FixedClock(datetime(2026, 3, 9, 9, 0)))
     try:
         svc.accounts.login(DEMO_USERNAME, DEMO_PASSWORD)
         office = svc.settings.office()
@@ -58,8 +67,10 @@ def summary_rows(path: Path) -> dict[str, tuple[int, ...]]:
     return rows
 
 
-def test_weekly_and_periodic_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
+def test_weekly_and_periodic_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
+) -> None:
+    run = commune(request, tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
     rc, out, err = run("report", "weekly", "-o", str(tmp_path / "tuan.xlsx"), now=NOW)
     assert rc == 0, err
     assert "Tuần 10/2026 (từ ngày 02/03/2026 đến ngày 08/03/2026)" in out
@@ -134,7 +145,7 @@ def test_weekly_and_periodic_reports(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_aggregate_sums_communes_and_flags_a_duplicate_and_a_period_mismatch(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
     files = []
     for name, agency, seed in (
@@ -142,7 +153,7 @@ def test_aggregate_sums_communes_and_flags_a_duplicate_and_a_period_mismatch(
         ("dong-lac", "000.11.22.H02", 4),
         ("yen-hoa", "000.11.22.H03", 5),
     ):
-        run = commune(tmp_path, capsys, name, agency, seed)
+        run = commune(request, tmp_path, capsys, name, agency, seed)
         target = tmp_path / f"{name}.xlsx"
         assert run("report", "weekly", "-o", str(target), now=NOW)[0] == 0
         files.append(target)
@@ -193,9 +204,9 @@ def test_aggregate_sums_communes_and_flags_a_duplicate_and_a_period_mismatch(
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_weekly_workbook(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
-    run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
+    run = commune(request, tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
     assert run("report", "weekly", "-o", str(tmp_path / "tuan.xlsx"), now=NOW)[0] == 0
     profile = tmp_path / "lo-profile"
     done = subprocess.run(
@@ -264,7 +275,7 @@ def _edited(source: Path, target: Path, edit: Callable[[Workbook], None]) -> Pat
 
 
 def test_aggregate_with_keys_counts_only_workbooks_signed_by_their_commune(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
     keys = tmp_path / "khoa"
     keys.mkdir()
@@ -274,7 +285,7 @@ def test_aggregate_with_keys_counts_only_workbooks_signed_by_their_commune(
         ("dong-lac", "000.11.22.H02", 4, True),
         ("yen-hoa", "000.11.22.H03", 5, False),  # its key never reached the province
     ):
-        run = commune(tmp_path, capsys, name, agency, seed)
+        run = commune(request, tmp_path, capsys, name, agency, seed)
         files[name] = tmp_path / f"{name}.xlsx"
         assert run("report", "weekly", "-o", str(files[name]), now=NOW)[0] == 0
         if registered:
@@ -385,9 +396,9 @@ def test_aggregate_with_keys_counts_only_workbooks_signed_by_their_commune(
 
 
 def test_key_export_round_trips_and_names_the_key_the_workbook_is_signed_with(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
-    run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
+    run = commune(request, tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
     assert run("report", "weekly", "-o", str(tmp_path / "tuan.xlsx"), now=NOW)[0] == 0
     rc, out, err = run("key", "export", "-o", str(tmp_path / "khoa.txt"), now=NOW)
     assert rc == 0, err
@@ -407,9 +418,9 @@ def test_key_export_round_trips_and_names_the_key_the_workbook_is_signed_with(
 
 
 def test_outbox_add_refuses_a_workbook_under_another_label(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
-    run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
+    run = commune(request, tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
     weekly = tmp_path / "tuan.xlsx"
     assert run("report", "weekly", "-o", str(weekly), now=NOW)[0] == 0
     for args, message in (
@@ -442,13 +453,16 @@ def _shrunk(source: Path, target: Path) -> Path:
 
 
 def test_aggregate_reads_every_row_whatever_the_declared_dimension_and_skips_too_big_files(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     from tthc_desk.exporting import report_reader
 
     keys = tmp_path / "khoa"
     keys.mkdir()
-    run = commune(tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
+    run = commune(request, tmp_path, capsys, "an-binh", "000.11.22.H01", 3)
     weekly = tmp_path / "an-binh.xlsx"
     assert run("report", "weekly", "-o", str(weekly), now=NOW)[0] == 0
     assert run("key", "export", "-o", str(keys / "an-binh.txt"), now=NOW)[0] == 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from sqlalchemy import text
+
 from tthc_desk.db import migrate as m
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.office import DEMO_OFFICE, OfficeProfile, office_to_data
@@ -24,20 +26,25 @@ def before_accounts(
     office: OfficeProfile | None = DEMO_OFFICE,
 ) -> None:
     """A data folder whose database stopped at revision 0005 (staff, no accounts), holding
-    ``staff`` and, unless None, ``office`` as its saved profile; opening it upgrades it."""
+    ``staff`` and, unless None, ``office`` as its saved profile; opening it upgrades it.
+
+    On PostgreSQL the test's database must start empty (mark ``empty_database``)."""
     paths.ensure()
     db = Database(paths.database_url)
     try:
+        if db.schema_revision() is not None:
+            raise RuntimeError("an old database is made in an empty one: mark empty_database")
         m.upgrade(db.engine, "0005")
         with db.engine.begin() as conn:
             for name, role, active in staff:
-                conn.exec_driver_sql(
-                    "INSERT INTO staff(name, role, active) VALUES (?, ?, ?)", (name, role, active)
+                conn.execute(
+                    text("INSERT INTO staff(name, role, active) VALUES (:name, :role, :active)"),
+                    {"name": name, "role": role, "active": active},
                 )
             if office is not None:
-                conn.exec_driver_sql(
-                    "INSERT INTO settings(key, value) VALUES ('office_profile', ?)",
-                    (json.dumps(office_to_data(office), ensure_ascii=False),),
+                conn.execute(
+                    text("INSERT INTO settings(key, value) VALUES ('office_profile', :value)"),
+                    {"value": json.dumps(office_to_data(office), ensure_ascii=False)},
                 )
     finally:
         db.dispose()

@@ -182,6 +182,7 @@ def test_the_login_rules_are_an_administrators_and_within_bounds(services: Servi
     assert services.accounts.idle_lock_minutes() == 0
 
 
+@pytest.mark.empty_database  # an old database is made in it
 def test_setup_sets_the_temporary_passwords_of_staff_carried_over(tmp_path: Path) -> None:
     paths = AppPaths(tmp_path / "cu")
     before_accounts(paths)
@@ -220,6 +221,7 @@ def test_setup_sets_the_temporary_passwords_of_staff_carried_over(tmp_path: Path
         svc.close()
 
 
+@pytest.mark.empty_database  # an old database is made in it
 def test_setup_names_every_problem_of_every_part_and_saves_nothing(tmp_path: Path) -> None:
     paths = AppPaths(tmp_path / "cu")
     before_accounts(paths)
@@ -264,6 +266,7 @@ def test_setup_names_every_problem_of_every_part_and_saves_nothing(tmp_path: Pat
         svc.close()
 
 
+@pytest.mark.empty_database  # an old database is made in it
 def test_an_administrator_carried_over_gets_a_temporary_password_too(tmp_path: Path) -> None:
     paths = AppPaths(tmp_path / "cu")
     before_accounts(paths, [("Lê Văn Cường", "admin", True)], office=None)

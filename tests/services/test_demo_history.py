@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from tests import engines
 from tthc_desk.db.models import ApologyLetterRecord, DossierEventRecord, DossierRecord
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Status
@@ -30,11 +31,21 @@ DemoRows = tuple[
 
 
 @pytest.fixture(scope="module")
-def demo_rows(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRows]:
+def demo_rows(
+    tmp_path_factory: pytest.TempPathFactory, db_engine: str, request: pytest.FixtureRequest
+) -> Iterator[DemoRows]:
+    with engines.own_database(db_engine, request) as database:
+        yield from _demo_rows(tmp_path_factory, database)
+
+
+def _demo_rows(
+    tmp_path_factory: pytest.TempPathFactory, database: engines.OwnDatabase
+) -> Iterator[DemoRows]:
     from tests.conftest import open_test_services
     from tthc_desk.paths import AppPaths
 
-    services = open_test_services(AppPaths(tmp_path_factory.mktemp("demo")), FixedClock(NOW))
+    with database.active():
+        services = open_test_services(AppPaths(tmp_path_factory.mktemp("demo")), FixedClock(NOW))
     generate_demo(services, 1500, seed=11)
     with services.db.session() as s:
         dossiers = list(s.scalars(select(DossierRecord).order_by(DossierRecord.id)))

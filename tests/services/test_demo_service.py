@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests import engines
 from tests.conftest import make_draft, open_test_services
 from tthc_desk.db.models import ApplicantRecord, CounterRecord, DossierRecord
 from tthc_desk.domain.clock import FixedClock
@@ -137,9 +138,10 @@ def test_demo_dossiers_are_searchable_without_accents(demo: Services) -> None:
     assert [r.code for r in demo.dossiers.search(DossierQuery(text=some.code))] == [some.code]
 
 
-def test_same_seed_same_dossiers(tmp_path: Path) -> None:
+def test_same_seed_same_dossiers(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     def run(folder: str, seed: int) -> list[tuple[object, ...]]:
-        svc = open_test_services(AppPaths(tmp_path / folder), FixedClock(NOW))
+        with engines.new_database(request).active():  # each folder a database of its own
+            svc = open_test_services(AppPaths(tmp_path / folder), FixedClock(NOW))
         try:
             generate_demo(svc, 400, seed=seed)
             return [

@@ -130,8 +130,9 @@ def invalid_people(draw: st.DrawFn) -> tuple[Person, str]:
     if how == "address_char":
         return replace(person, address=draw(with_bad_char(person.address))), "address"
     if how == "name_long":
-        long = " ".join(draw(st.lists(_WORD, min_size=NAME_MAX // 2, max_size=NAME_MAX * 10)))
-        return replace(person, full_name=long[: max(NAME_MAX + 1, len(long))]), "full_name"
+        # NAME_MAX // 2 + 1 words of one letter or more, one space apart: over NAME_MAX letters.
+        words = draw(st.lists(_WORD, min_size=NAME_MAX // 2 + 1, max_size=NAME_MAX * 10))
+        return replace(person, full_name=" ".join(words)), "full_name"
     if how == "address_long":
         return replace(person, address="Thôn Đông " * (ADDRESS_MAX // 10 + 1)), "address"
     if how == "id_char":

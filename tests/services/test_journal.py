@@ -1,8 +1,9 @@
-"""The tamper-evident journal against a real SQLite file edited behind the software's back.
+"""The tamper-evident journal against a real database edited behind the software's back.
 
 Each test builds a short real history through the services, closes them, edits the database
-file with ``sqlite3`` as someone with the PC's disk would, reopens it and checks that the
-verification finds the edit and names the journal entry after which it happened.
+with a connection of its own as someone with the PC's disk (SQLite) or the server's password
+(PostgreSQL) would, reopens it and checks that the verification finds the edit and names the
+journal entry after which it happened.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import inspect, select, update
 
-from tests import dbfiles
+from tests import dbfiles, engines
 from tests.conftest import TEST_PASSWORD, make_draft, open_test_services
 from tests.db.old_databases import before_accounts
+from tthc_desk.db.models import JournalRecord
 from tthc_desk.db.stores.journal import JournalFilter
 from tthc_desk.domain.access import SYSTEM
 from tthc_desk.domain.clock import FixedClock
@@ -76,28 +79,21 @@ def _entries(svc: Services, f: JournalFilter) -> list[JournalEntry]:
         return uow.journal.find(f)
 
 
-def _sql(data_dir: Path, *statements: str, params: tuple[object, ...] = ()) -> None:
-    db = dbfiles.connect(AppPaths(data_dir).database_file)
-    try:
+def _sql(data_dir: Path, *statements: str, **params: object) -> None:
+    """``statements`` (named ``:parameters``) in one transaction of a connection of their own."""
+    with dbfiles.database(data_dir) as db:
         for s in statements:
-            db.execute(s, params) if params else db.execute(s)
-        db.commit()
-    finally:
-        db.close()
+            dbfiles.execute(db, s, **params)
 
 
-def _one(db_file: Path, query: str, *params: object) -> Any:
-    db = dbfiles.connect(db_file)
-    try:
-        return db.execute(query, params).fetchone()[0]
-    finally:
-        db.close()
+def _one(data_dir: Path, query: str, **params: object) -> Any:
+    with dbfiles.database(data_dir) as db:
+        return dbfiles.execute(db, query, **params).scalar_one()
 
 
 def _last_entry_of(data_dir: Path, code: str) -> int:
-    file = AppPaths(data_dir).database_file
-    dossier_id = _one(file, "SELECT id FROM dossiers WHERE code = ?", code)
-    return int(_one(file, "SELECT max(seq) FROM journal WHERE dossier_id = ?", dossier_id))
+    dossier_id = _one(data_dir, "SELECT id FROM dossiers WHERE code = :code", code=code)
+    return int(_one(data_dir, "SELECT max(seq) FROM journal WHERE dossier_id = :id", id=dossier_id))
 
 
 @pytest.fixture
@@ -190,6 +186,7 @@ def test_a_demo_database_verifies_clean(data_dir: Path) -> None:
     assert report.aggregates > 600 and len(seals) >= 2  # the start, then each chunk written
 
 
+@pytest.mark.empty_database  # an old database is made in it
 def test_an_upgraded_database_is_sealed_and_says_so(data_dir: Path) -> None:
     before_accounts(AppPaths(data_dir))
     svc = open_services(AppPaths(data_dir), FixedClock(NOW))
@@ -214,8 +211,8 @@ def test_a_due_date_changed_in_the_file_is_found_and_named(
 ) -> None:
     data_dir, codes = office
     seq = _last_entry_of(data_dir, codes["c"])
-    _sql(data_dir, "UPDATE dossiers SET due_at = '2027-01-01 17:00:00.000000' WHERE code = ?",
-         params=(codes["c"],))  # fmt: skip
+    _sql(data_dir, "UPDATE dossiers SET due_at = :due WHERE code = :code",
+         due=datetime(2027, 1, 1, 17, 0), code=codes["c"])  # fmt: skip
     for report in (_verify(data_dir), _verify(data_dir, full=False)):
         assert not report.ok
         [problem] = report.problems
@@ -230,8 +227,8 @@ def test_an_events_actor_changed_in_the_file_is_found(office: tuple[Path, dict[s
     data_dir, codes = office
     seq = _last_entry_of(data_dir, codes["a"])
     _sql(data_dir, "UPDATE dossier_events SET actor = 'Kẻ Mạo Danh' WHERE id = (SELECT max(id) "
-         "FROM dossier_events WHERE dossier_id = (SELECT id FROM dossiers WHERE code = ?))",
-         params=(codes["a"],))  # fmt: skip
+         "FROM dossier_events WHERE dossier_id = (SELECT id FROM dossiers WHERE code = :code))",
+         code=codes["a"])  # fmt: skip
     [problem] = _verify(data_dir).problems
     assert (problem.seq, problem.name) == (seq, codes["a"])
 
@@ -249,10 +246,11 @@ def test_reordered_rows_are_found(office: tuple[Path, dict[str, str]]) -> None:
     # Two events swap their moments (the hand-over now before the intake).
     _sql(
         data_dir,
-        "UPDATE dossier_events SET at = CASE WHEN kind = 'received' THEN "
-        "'2026-03-02 08:30:00.000000' ELSE '2026-03-02 07:00:00.000000' END "
-        "WHERE dossier_id = (SELECT id FROM dossiers WHERE code = ?)",
-        params=(codes["a"],),
+        "UPDATE dossier_events SET at = CASE WHEN kind = 'received' THEN :late ELSE :early END "
+        "WHERE dossier_id = (SELECT id FROM dossiers WHERE code = :code)",
+        late=datetime(2026, 3, 2, 8, 30),
+        early=datetime(2026, 3, 2, 7, 0),
+        code=codes["a"],
     )
     [problem] = _verify(data_dir).problems
     assert problem.name == codes["a"]
@@ -284,9 +282,9 @@ def test_the_journals_last_entries_deleted_with_the_data_unchanged_are_found(
     office: tuple[Path, dict[str, str]],
 ) -> None:
     data_dir, codes = office
-    last = int(_one(AppPaths(data_dir).database_file, "SELECT max(seq) FROM journal"))
+    last = int(_one(data_dir, "SELECT max(seq) FROM journal"))
     correction = _last_entry_of(data_dir, codes["b"])
-    _sql(data_dir, f"DELETE FROM journal WHERE seq >= {correction}")
+    _sql(data_dir, "DELETE FROM journal WHERE seq >= :seq", seq=correction)
     report = _verify(data_dir)
     assert not report.ok and last >= correction
     assert any(p.name == codes["b"] for p in report.problems)
@@ -297,29 +295,23 @@ def test_an_edited_entry_and_a_chain_rewritten_without_the_key_are_found(
 ) -> None:
     data_dir, codes = office
     seq = _last_entry_of(data_dir, codes["b"])
-    db = dbfiles.connect(AppPaths(data_dir).database_file)
-    try:
+    with dbfiles.database(data_dir) as db:
         # The forger changes who corrected the dossier and re-signs every entry from there on
         # with a key of their own, so that every link looks right.
+        j = JournalRecord.__table__.c
         rows = db.execute(
-            "SELECT seq, at, actor, actor_name, kind, action, dossier_id, subject, data, prev "
-            "FROM journal WHERE seq >= ? ORDER BY seq",
-            (seq,),
-        ).fetchall()
+            select(j.seq, j.at, j.actor, j.actor_name, j.kind, j.action, j.dossier_id, j.subject,
+                   j.data, j.prev).where(j.seq >= seq).order_by(j.seq)
+        ).all()  # fmt: skip
         forged_key, prev = os.urandom(32), rows[0][9]
         for i, row in enumerate(rows):
-            at = datetime.fromisoformat(row[1])
             actor = "an" if i == 0 else row[2]
-            entry = JournalEntry(row[0], at, actor, *row[3:9], prev)
+            entry = JournalEntry(row[0], row[1], actor, *row[3:9], prev)
             mac = hmac.new(forged_key, entry.canonical(), hashlib.sha256).hexdigest()
             db.execute(
-                "UPDATE journal SET actor = ?, prev = ?, mac = ? WHERE seq = ?",
-                (actor, prev, mac, row[0]),
+                update(JournalRecord).where(j.seq == row[0]).values(actor=actor, prev=prev, mac=mac)
             )
             prev = mac
-        db.commit()
-    finally:
-        db.close()
     report = _verify(data_dir)
     assert report.first is not None and report.first.kind is ProblemKind.CHAIN
     assert report.first.seq == seq
@@ -328,9 +320,8 @@ def test_an_edited_entry_and_a_chain_rewritten_without_the_key_are_found(
 
 def test_a_dossier_inserted_in_the_file_is_found(office: tuple[Path, dict[str, str]]) -> None:
     data_dir, codes = office
-    db = dbfiles.connect(AppPaths(data_dir).database_file)
-    try:
-        columns = [r[1] for r in db.execute("PRAGMA table_info(dossiers)")]
+    with dbfiles.database(data_dir) as db:
+        columns = [c["name"] for c in inspect(db).get_columns("dossiers")]
         copied = ", ".join(
             "code || '-X'"
             if c == "code"
@@ -339,13 +330,11 @@ def test_a_dossier_inserted_in_the_file_is_found(office: tuple[Path, dict[str, s
             if c != "id"
         )
         names = ", ".join(c for c in columns if c != "id")
-        db.execute(
-            f"INSERT INTO dossiers ({names}) SELECT {copied} FROM dossiers WHERE code = ?",
-            (codes["c"],),
+        dbfiles.execute(
+            db,
+            f"INSERT INTO dossiers ({names}) SELECT {copied} FROM dossiers WHERE code = :code",
+            code=codes["c"],
         )
-        db.commit()
-    finally:
-        db.close()
     [problem] = _verify(data_dir).problems
     assert problem.kind is ProblemKind.UNRECORDED and problem.count == 1
     assert "Có 1 hồ sơ không do phần mềm ghi" in _verify(data_dir).messages()[0]
@@ -357,7 +346,7 @@ def test_a_dossier_inserted_in_the_file_is_found(office: tuple[Path, dict[str, s
 def test_without_its_key_the_database_is_not_opened_silently(data_dir: Path) -> None:
     _history(data_dir)
     query = "SELECT value FROM settings WHERE key = 'database_id'"
-    database_id = json.loads(str(_one(AppPaths(data_dir).database_file, query)))
+    database_id = json.loads(str(_one(data_dir, query)))
     key_file = key_dir() / f"journal-{database_id}.key"
     key_file.rename(key_file.with_suffix(".moved"))  # another PC, another Windows user
     _sql(data_dir, "DELETE FROM key_escrow")  # and no copy inside the database either
@@ -368,7 +357,7 @@ def test_without_its_key_the_database_is_not_opened_silently(data_dir: Path) -> 
 def test_an_encrypted_database_brings_its_journal_key_to_a_new_pc(data_dir: Path) -> None:
     _history(data_dir)
     query = "SELECT value FROM settings WHERE key = 'database_id'"
-    database_id = json.loads(str(_one(AppPaths(data_dir).database_file, query)))
+    database_id = json.loads(str(_one(data_dir, query)))
     key_file = key_dir() / f"journal-{database_id}.key"
     original = key_file.read_bytes()
     key_file.unlink()  # a new PC: the keyring has only the database key (recovery key)
@@ -377,11 +366,13 @@ def test_an_encrypted_database_brings_its_journal_key_to_a_new_pc(data_dir: Path
     assert key_file.read_bytes() == original  # kept on this PC again
 
 
-def test_the_key_goes_to_the_keyring_per_database(tmp_path: Path) -> None:
+def test_the_key_goes_to_the_keyring_per_database(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     store = InMemoryStore()
-    for name in ("that", "other"):
-        svc = open_services(AppPaths(tmp_path / name), FixedClock(NOW), credentials=store)
-        svc.close()
+    open_services(AppPaths(tmp_path / "that"), FixedClock(NOW), credentials=store).close()
+    with engines.another_database(request):  # the other folder's database is another one
+        open_services(AppPaths(tmp_path / "other"), FixedClock(NOW), credentials=store).close()
     keys = [k for k in store.secrets if k.startswith("journal-key:")]
     assert len(keys) == 2 and len(set(store.secrets[k] for k in keys)) == 2
     svc = open_services(AppPaths(tmp_path / "that"), FixedClock(NOW), credentials=store)

@@ -1,4 +1,5 @@
-"""The report-signing key travels with an encrypted database, like the journal key."""
+"""The report-signing key travels with an encrypted database or the office server's, like the
+journal key."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def _signed_weekly(tmp_path: Path, store: InMemoryStore, name: str) -> tuple[str
     clock = FixedClock(datetime(2026, 3, 9, 9, 0))
     svc = open_test_services(AppPaths(tmp_path / "office"), clock, credentials=store)
     try:
-        assert svc.db.encrypted
+        assert svc.db.holds_keys  # an encrypted SQLite file, or the office server
+        assert svc.db.encrypted or not svc.db.is_sqlite
         svc.dossiers.receive(make_draft())
         target = tmp_path / name
         svc.reports.write_weekly(svc.reports.week(), target)
@@ -40,7 +42,7 @@ def _signed_weekly(tmp_path: Path, store: InMemoryStore, name: str) -> tuple[str
 
 
 @pytest.mark.parametrize("keyring", [True, False], ids=["keyring", "key-file"])
-def test_a_lost_signing_key_comes_back_from_the_encrypted_database(
+def test_a_lost_signing_key_comes_back_from_the_database(
     tmp_path: Path, keys: Path, keyring: bool
 ) -> None:
     store = InMemoryStore(available=keyring)
@@ -59,9 +61,7 @@ def test_a_lost_signing_key_comes_back_from_the_encrypted_database(
     assert (store.get(name) if keyring else key_file.read_text(encoding="ascii")) == kept
 
 
-def test_an_escrowed_key_mends_a_damaged_entry_and_a_demo_database_holds_none(
-    tmp_path: Path, keys: Path
-) -> None:
+def test_an_escrowed_key_mends_a_damaged_entry(tmp_path: Path, keys: Path) -> None:
     store = InMemoryStore()
     vault = ReportKeys(store, tmp_path / "keys")
     assert vault.private_key("abc", None, create=False) is None
@@ -74,7 +74,9 @@ def test_an_escrowed_key_mends_a_damaged_entry_and_a_demo_database_holds_none(
     assert vault.signer("abc", "H01", escrowed=good).private == good
     assert vault.private_key("abc") == good
 
-    # An unencrypted (demo) database never holds the key.
+
+@pytest.mark.sqlite_only  # the demo's unencrypted SQLite file
+def test_a_demo_database_holds_no_key(tmp_path: Path, keys: Path) -> None:
     clock = FixedClock(datetime(2026, 3, 9, 9, 0))
     svc = open_services(AppPaths(tmp_path / "demo"), clock, credentials=InMemoryStore(), demo=True)
     try:

@@ -5,6 +5,7 @@ the start-up checks run as the system; an unreadable key ends the start with a m
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -41,10 +42,8 @@ def window_of(qtbot, services: Services, username: str, runner: TaskRunner | Non
 
 def tamper(data_dir: Path) -> None:
     """A change made outside the software, through a connection of its own."""
-    con = dbfiles.connect(data_dir / "tthc-desk.db")
-    con.execute("UPDATE dossiers SET due_at = '2026-12-31 16:30:00'")
-    con.commit()
-    con.close()
+    with dbfiles.database(data_dir) as db:
+        dbfiles.execute(db, "UPDATE dossiers SET due_at = :due", due=datetime(2026, 12, 31, 16, 30))
 
 
 def unlock(window: MainWindow, username: str) -> None:

@@ -622,6 +622,10 @@ class MainWindow(DataCareWindow):
         return dialog
 
     def _on_dialog_finished(self, _result: int) -> None:
+        if not self.isVisible():
+            # Closed with the dialog still open: the dialog finishes as the window is deleted,
+            # after the services (and the database connection) have closed. Nothing to show.
+            return
         # Office, hours, calendar or people may have changed: the appointment, the status bar,
         # the idle delay and the rights (one's own roles) follow.
         self.services.calendar.invalidate()
