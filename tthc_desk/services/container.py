@@ -15,6 +15,7 @@ from tthc_desk.services.backup_service import BackupService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.data_folder import DataFolder
+from tthc_desk.services.db_admin_service import DbAdminService
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.health_service import HealthService
@@ -59,6 +60,7 @@ class Services:
     recovery: RecoveryService
     retention: RetentionService
     backups: BackupService
+    db_admin: DbAdminService
 
     def close(self) -> None:
         self.db.dispose()
@@ -174,6 +176,7 @@ def open_services(
         RecoveryService(folder, db, settings, accounts, clock, template_dir=paths.template_dir),
         RetentionService(paths, settings, outbox, accounts, clock),
         backups,
+        DbAdminService(db, folder, accounts, journal, clock, journal_keys),
     )
     with db.office_lock("seed"):  # counters starting at once on a new server: seeded once
         if seed:

@@ -51,6 +51,7 @@ from tthc_desk.domain.journal import (
     entry_data,
     row_digest,
     row_digests,
+    seal_sums,
     sum_digest,
 )
 
@@ -186,6 +187,7 @@ class _Pending:
     before: dict[str, str | None] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     seals: list[tuple[dict[str, Sums], str]] = field(default_factory=list)
+    reseals: list[tuple[dict[str, Sums], str, dict[str, Any]]] = field(default_factory=list)
 
 
 class JournalStore(Store):
@@ -382,6 +384,17 @@ class JournalStore(Store):
         if self._pending is not None:
             self._pending.seals.append((sums, action))
 
+    def reseal(self, action: str, details: dict[str, Any]) -> None:
+        """A copy entry that seals every aggregate as this database holds it now and sets aside
+        what the entries before recorded (``domain.journal.DataChecker``): written in a database
+        just copied from another engine, whose rows read back as other raw values."""
+        if self._pending is None:
+            return
+        sums: dict[str, Sums] = {}
+        for kind in Aggregate:
+            sums.update(seal_sums(self.aggregates(kind)))
+        self._pending.reseals.append((sums, action, details))
+
     def seal_ranges(self, ranges: dict[Aggregate, tuple[int, int]], action: str) -> None:
         """Seal the aggregates with ids in ``ranges`` (rows the demo wrote in bulk)."""
         sums: dict[str, Sums] = {}
@@ -405,10 +418,22 @@ class JournalStore(Store):
             for key, before in pending.before.items()
             if afters[key] != before
         }
-        if not changed and not pending.notes and not pending.seals:
+        if not changed and not pending.notes and not pending.seals and not pending.reseals:
             return 0
         ctx = context()
         drafts = _drafts(ctx, changed, pending.notes, pending.seals)
+        drafts += [
+            _Draft(
+                ctx.actor,
+                ctx.actor_name,
+                JournalKind.COPY.value,
+                action,
+                None,
+                "",
+                entry_data(details=details, seal=sums, reseal=True),
+            )
+            for sums, action, details in pending.reseals
+        ]
         last = self._s.execute(
             select(JournalRecord.seq, JournalRecord.mac).order_by(JournalRecord.seq.desc()).limit(1)
         ).first()
