@@ -11,9 +11,10 @@ entry that seals the data as the target's engine returns it (``domain.journal.Da
 and a full check. The source gets a *copy* entry too. The source's data is only read.
 
 Keys: a new SQLite data folder gets a new encryption key, kept as for a new office
-(``DataFolder``), and a copy of the journal key inside the encrypted file (``JournalService``).
-A server database is not encrypted: the keys that an encrypted file carries (``key_escrow``)
-are not copied there, where whoever reads the tables would read them.
+(``DataFolder``). The journal and report-signing keys travel in table ``key_escrow`` into a
+target that holds keys (``Database.holds_keys``: an encrypted file, the office's server; the
+journal's start in the target adds the journal key when the source had no copy of it), never
+into an unencrypted file.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ log = logging.getLogger(__name__)
 DOING = "chép cơ sở dữ liệu sang nơi khác"
 #: The name of a data folder's database file (``AppPaths.database_file``).
 DATABASE_FILE = "tthc-desk.db"
-#: The keys an encrypted database carries (``key_escrow``): never into an unencrypted one.
+#: The copies of the office's keys (``key_escrow``): never into a database that holds no keys.
 ESCROW_TABLE = "key_escrow"
 #: A progress line every so many rows of a big table.
 PROGRESS_EVERY = 100_000
@@ -401,12 +402,9 @@ class DbAdminService:
         db = target.database
         db.migrate()
         say(f"Đã tạo cấu trúc dữ liệu ở đích (phiên bản {SCHEMA_HEAD}).")
-        skip = () if db.encrypted else (ESCROW_TABLE,)
+        skip = () if db.holds_keys else (ESCROW_TABLE,)
         for name in skip:
-            say(
-                f"Bảng {table_text(name)}: không chép (cơ sở dữ liệu đích không mã hóa; các khóa "
-                "vẫn giữ trên máy này)."
-            )
+            say(f"Bảng {table_text(name)}: không chép (đích không mã hóa, không giữ khóa).")
         tables = copy.copy_database(self._db, db, skip=skip, progress=_Progress(say))
         if db.dialect is Dialect.POSTGRESQL:
             say("Đã đặt lại bộ đếm mã tự tăng (sequence) của từng bảng sau các mã đã chép.")

@@ -189,6 +189,11 @@ class _Pending:
     seals: list[tuple[dict[str, Sums], str]] = field(default_factory=list)
     reseals: list[tuple[dict[str, Sums], str, dict[str, Any]]] = field(default_factory=list)
 
+    @property
+    def asked(self) -> bool:
+        """Entries were asked for, whatever the data changed."""
+        return bool(self.notes or self.seals or self.reseals)
+
 
 class JournalStore(Store):
     """Reads and appends journal entries; tracks the aggregates a write unit of work changes."""
@@ -418,22 +423,11 @@ class JournalStore(Store):
             for key, before in pending.before.items()
             if afters[key] != before
         }
-        if not changed and not pending.notes and not pending.seals and not pending.reseals:
+        if not changed and not pending.asked:
             return 0
         ctx = context()
         drafts = _drafts(ctx, changed, pending.notes, pending.seals)
-        drafts += [
-            _Draft(
-                ctx.actor,
-                ctx.actor_name,
-                JournalKind.COPY.value,
-                action,
-                None,
-                "",
-                entry_data(details=details, seal=sums, reseal=True),
-            )
-            for sums, action, details in pending.reseals
-        ]
+        drafts += [_reseal_draft(ctx, *reseal) for reseal in pending.reseals]
         last = self._s.execute(
             select(JournalRecord.seq, JournalRecord.mac).order_by(JournalRecord.seq.desc()).limit(1)
         ).first()
@@ -598,6 +592,13 @@ def _drafts(
             )
         )
     return drafts
+
+
+def _reseal_draft(
+    ctx: JournalContext, sums: dict[str, Sums], action: str, details: dict[str, Any]
+) -> _Draft:
+    data = entry_data(details=details, seal=sums, reseal=True)
+    return _Draft(ctx.actor, ctx.actor_name, JournalKind.COPY.value, action, None, "", data)
 
 
 def _record(e: JournalEntry) -> JournalRecord:
