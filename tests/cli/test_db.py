@@ -292,3 +292,20 @@ def test_db_check_of_a_folder_without_a_database(
     line = assert_one_line_error(*Cli(tmp_path / "trong", capsys, office=None)("db", "check"))
     assert "Chưa có cơ sở dữ liệu" in line
     assert not (tmp_path / "trong" / "tthc-desk.db").exists()
+
+
+def test_data_edited_behind_the_softwares_back_is_not_copied(run: Cli, tmp_path: Path) -> None:
+    """A copy seals its data afresh: an edit the journal has not seen must not be laundered."""
+    assert run.receive()[0] == 0
+    svc = open_services(AppPaths(run.data_dir), seed=False)
+    try:
+        with svc.db.session(write=True) as s:
+            s.execute(text("UPDATE dossiers SET applicant_name = 'Người Khác'"))
+    finally:
+        svc.close()
+    target = tmp_path / "moi" / "tthc-desk.db"
+    code, out, err = run("db", "copy", "--to", f"sqlite:///{target}", user="quantri")
+    assert code == 2 and out.splitlines()[-1] == "Đang kiểm tra dữ liệu nguồn với nhật ký…"
+    [line] = err.splitlines()
+    assert "Dữ liệu nguồn không khớp với nhật ký" in line and "Chưa chép gì" in line
+    assert not target.exists()

@@ -109,19 +109,19 @@ def place_text(where: Location) -> str:
 def unreachable_text(error: server.UnreachableError, where: Location) -> str:
     """Why the database at ``where`` cannot be reached, and what to check."""
     place = f"máy chủ PostgreSQL {where.host_port}"
-    reason = {
+    check = " Hãy kiểm tra rồi làm lại."
+    return {
         Unreachable.REFUSED: f"Không kết nối được {place}: không có máy chủ nào trả lời ở cổng "
-        f"{where.port} (máy chủ chưa chạy, sai địa chỉ hoặc cổng, hoặc tường lửa chặn).",
+        f"{where.port} (máy chủ chưa chạy, sai địa chỉ hoặc cổng, hoặc tường lửa chặn).{check}",
         Unreachable.HOST: f"Không kết nối được {place}: không tìm thấy máy này trên mạng hoặc "
-        f"nó không trả lời trong {CONNECT_TIMEOUT} giây.",
+        f"nó không trả lời trong {CONNECT_TIMEOUT} giây.{check}",
         Unreachable.LOGIN: f"{place[:1].upper()}{place[1:]} từ chối đăng nhập của người dùng "
-        f"“{where.user}”: sai tên người dùng hoặc mật khẩu trong địa chỉ cơ sở dữ liệu.",
+        f"“{where.user}”: sai tên người dùng hoặc mật khẩu trong địa chỉ cơ sở dữ liệu.{check}",
         Unreachable.NO_DATABASE: f"{place[:1].upper()}{place[1:]} không có cơ sở dữ liệu "
         f"“{where.database}”: hãy tạo trước (CREATE DATABASE) hoặc sửa tên trong địa chỉ.",
         Unreachable.OTHER: f"Không kết nối được {place} (chi tiết trong tệp nhật ký chạy "
-        "của phần mềm).",
+        f"của phần mềm).{check}",
     }[error.reason]
-    return reason + " Hãy kiểm tra rồi làm lại."
 
 
 def _reach(db: Database, where: Location) -> None:
@@ -304,6 +304,9 @@ class DbAdminService:
             raise CopyError(self._db.writes_stopped)
         target = self._open_target(where)  # the refusals come first: nothing is written yet
         try:
+            say(f"Nguồn: {place_text(source)}")
+            say(f"Đích: {place_text(where)}")
+            say("Đang kiểm tra dữ liệu nguồn với nhật ký…")
             checked = self._journal.verify_full()
             if not checked.ok:
                 raise CopyError(
@@ -311,15 +314,13 @@ class DbAdminService:
                     "liệu đã bị sửa ngoài phần mềm; xem “tthc-desk journal verify --full”. "
                     "Chưa chép gì."
                 )
+            say(f"Kiểm tra nguồn: {checked.summary()}")
             if target.folder is not None:
                 target.db = target.folder.open_copy_target()
         except Exception:
             target.dispose()
             raise
         self._accounts.require(Right.COPY_DATABASE, DOING)
-        say(f"Nguồn: {place_text(source)}")
-        say(f"Đích: {place_text(where)}")
-        say(f"Kiểm tra nguồn: {checked.summary()}")
         try:
             tables = self._copy(target, source, checked.summary(), say)
         except Exception as e:
@@ -381,7 +382,7 @@ class DbAdminService:
     def _refuse_occupied(self, target: _Target) -> None:
         full = copy.tables_with_rows(target.database)
         if full:
-            shown = ", ".join(table_text(t) for t in full[:4]) + (" …" if len(full) > 4 else "")
+            shown = "; ".join(table_text(t) for t in full[:3]) + ("; …" if len(full) > 3 else "")
             raise CopyError(
                 f"Cơ sở dữ liệu đích “{target.where.database}” đã có dữ liệu (bảng {shown}): chỉ "
                 "chép vào cơ sở dữ liệu trống. Hãy tạo một cơ sở dữ liệu mới (CREATE DATABASE) "
