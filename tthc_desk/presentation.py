@@ -177,6 +177,7 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         Right.DESTINATIONS: QT_TRANSLATE_NOOP("Right", "Sửa nơi nhận báo cáo"),
         Right.BACKUP: QT_TRANSLATE_NOOP("Right", "Sao lưu dữ liệu"),
         Right.RESTORE: QT_TRANSLATE_NOOP("Right", "Khôi phục dữ liệu từ bản sao lưu"),
+        Right.COPY_DATABASE: QT_TRANSLATE_NOOP("Right", "Chép cơ sở dữ liệu sang nơi khác"),
         Right.RECOVERY_KEY: QT_TRANSLATE_NOOP("Right", "In phiếu khóa khôi phục dữ liệu"),
         Right.CLEANUP: QT_TRANSLATE_NOOP("Right", "Dọn tệp cũ"),
         Right.VIEW_JOURNAL: QT_TRANSLATE_NOOP("Right", "Xem nhật ký"),
@@ -281,6 +282,7 @@ _LABELS[JournalKind] = {
     JournalKind.BACKUP: QT_TRANSLATE_NOOP("JournalKind", "Sao lưu"),
     JournalKind.RESTORE: QT_TRANSLATE_NOOP("JournalKind", "Khôi phục"),
     JournalKind.RECOVERY_KEY: QT_TRANSLATE_NOOP("JournalKind", "Khóa khôi phục"),
+    JournalKind.COPY: QT_TRANSLATE_NOOP("JournalKind", "Chép cơ sở dữ liệu"),
 }
 _LABELS[BackupKind] = {
     BackupKind.MANUAL: QT_TRANSLATE_NOOP("BackupKind", "Sao lưu ngay"),

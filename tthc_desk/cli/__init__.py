@@ -31,6 +31,7 @@ from tthc_desk.cli import (
     admin,
     backup,
     cleanup,
+    db,
     dossiers,
     forms,
     journal,
@@ -82,6 +83,7 @@ _GROUPS = (
     recovery_key,
     cleanup,
     backup,
+    db,
 )
 
 #: Every command, by the name given on the command line.

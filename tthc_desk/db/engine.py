@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = sqlite.BUSY_TIMEOUT_MS
 # The newest migration; a test checks it against Alembic's head, so it cannot go stale.
 SCHEMA_HEAD = "0009"
+#: How every connection to a PostgreSQL server names itself (``pg_stat_activity``), followed by
+#: the computer's name: ``tthc-desk db check`` counts the counters connected by it.
+APPLICATION_NAME = "tthc-desk"
+#: Seconds to wait for a PostgreSQL server that does not answer (libpq waits for ever).
+CONNECT_TIMEOUT = 10
 
 
 def lock_key(name: str) -> int:
@@ -76,7 +82,15 @@ class Database:
             sqlite.configure(self.engine, self._key)
             writer = self.engine.execution_options(**sqlite.writer_options())
         else:
-            self.engine = create_engine(self.url, echo=echo, hide_parameters=True)
+            connect_args: dict[str, object] = {}
+            if self.dialect is Dialect.POSTGRESQL:
+                connect_args = {
+                    "application_name": f"{APPLICATION_NAME} {platform.node()}"[:63],
+                    "connect_timeout": CONNECT_TIMEOUT,
+                }
+            self.engine = create_engine(
+                self.url, echo=echo, hide_parameters=True, connect_args=connect_args
+            )
             writer = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)

@@ -47,6 +47,7 @@ class Right(StrEnum):
     DESTINATIONS = "destinations"  # where reports are sent, and its password
     BACKUP = "backup"  # take a backup, its settings (destinations, time, retention)
     RESTORE = "restore"  # replace the database with a backup
+    COPY_DATABASE = "copy_database"  # copy the whole database to a server or a new data folder
     RECOVERY_KEY = "recovery_key"  # print the recovery key sheet, check a copied recovery key
     CLEANUP = "cleanup"  # remove old reports and generated files from the app's folders
     VIEW_JOURNAL = "view_journal"  # read the journal
@@ -84,6 +85,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.RECOVERY_KEY: _ADMIN,
     Right.CLEANUP: _ADMIN,
     Right.RESTORE: _ADMIN,
+    Right.COPY_DATABASE: _ADMIN,
     Right.VIEW_JOURNAL: _HEAD_OR_ADMIN,
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,

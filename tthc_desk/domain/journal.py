@@ -68,6 +68,9 @@ class JournalKind(StrEnum):
     BACKUP = "backup"  # a backup taken (or failed), by whom, verified or not
     RESTORE = "restore"  # the database replaced by a backup (written in the restored one)
     RECOVERY_KEY = "recovery_key"  # the recovery key kept on a PC that did not have the key
+    # The whole database copied to another one (``db copy``): in the source, where it went; in
+    # the copy, where it came from, with its data sealed afresh (``reseal``: see DataChecker).
+    COPY = "copy"
 
 
 def agg_key(kind: Aggregate, ident: object) -> str:
@@ -210,14 +213,20 @@ def entry_data(
     aggregates: Mapping[str, tuple[str | None, str | None]] | None = None,
     details: Mapping[str, Any] | None = None,
     seal: Mapping[str, Sums] | None = None,
+    *,
+    reseal: bool = False,
 ) -> str:
+    """The canonical JSON of an entry's payload. ``reseal``: ``seal`` replaces everything the
+    entries before recorded about the data (see :class:`DataChecker`)."""
     payload: dict[str, Any] = {}
     if aggregates:
         payload["aggregates"] = {k: list(v) for k, v in sorted(aggregates.items())}
     if details:
         payload["details"] = dict(details)
-    if seal:
-        payload["seal"] = {k: s.to_json() for k, s in sorted(seal.items())}
+    if seal or reseal:
+        payload["seal"] = {k: s.to_json() for k, s in sorted((seal or {}).items())}
+    if reseal:
+        payload["reseal"] = True
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -299,7 +308,14 @@ class ChainChecker:
 
 
 class DataChecker:
-    """Compares the data, aggregate by aggregate, with what the entries recorded and sealed."""
+    """Compares the data, aggregate by aggregate, with what the entries recorded and sealed.
+
+    A *reseal* entry (the database copied to another engine, whose driver returns the same rows
+    as other values, so every digest differs) starts the data's record afresh: what the entries
+    before it recorded is set aside, and the data is checked against its seal and the entries
+    after it. The chain itself is still checked from the first entry; the copy checked the
+    source's data against its journal before making it (the entry says so).
+    """
 
     def __init__(self) -> None:
         self._tracked: dict[str, _Tracked] = {}
@@ -314,6 +330,10 @@ class DataChecker:
     def feed_entry(self, entry: JournalEntry) -> None:
         payload = entry.payload
         ref = EntryRef.of(entry)
+        if payload.get("reseal"):
+            self._tracked.clear()
+            self._seals.clear()
+            self._last_seal = ref
         for key, (before, after) in payload.get("aggregates", {}).items():
             tracked = self._tracked.get(key)
             if tracked is None:

@@ -16,6 +16,7 @@ from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.changes_service import ChangesService
 from tthc_desk.services.data_folder import DataFolder
+from tthc_desk.services.db_admin_service import DbAdminService
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.health_service import HealthService
@@ -61,6 +62,7 @@ class Services:
     retention: RetentionService
     backups: BackupService
     changes: ChangesService
+    db_admin: DbAdminService
 
     def close(self) -> None:
         self.changes.close()
@@ -178,6 +180,7 @@ def open_services(
         RetentionService(paths, settings, outbox, accounts, clock),
         backups,
         ChangesService(db),
+        DbAdminService(db, folder, accounts, journal, clock, journal_keys),
     )
     with db.office_lock("seed"):  # counters starting at once on a new server: seeded once
         if seed:

@@ -197,6 +197,25 @@ class DataFolder:
             self.remember_key(recovery_key)
         return Database(url, key=key)
 
+    def check_copy_target(self) -> None:
+        """Refuse this folder as the target of a copy (``db copy``) when it already holds a
+        database or an office: only a new data folder takes one."""
+        found = files.inspect_file(self.paths.database_file)
+        if found not in (FileState.MISSING, FileState.EMPTY) or self.state().set_up:
+            raise DatabaseFileError(
+                f"Thư mục “{self.paths.data_dir}” đã có cơ sở dữ liệu của một cơ quan: chỉ chép "
+                "vào một thư mục dữ liệu mới (chưa có tệp tthc-desk.db). Chưa chép gì."
+            )
+
+    def open_copy_target(self) -> Database:
+        """A new, encrypted database file for this folder, to copy an office into: its key is
+        made and kept as for a new office. The folder's own file, even when
+        ``TTHC_DESK_DATABASE_URL`` names a server."""
+        self.check_copy_target()
+        path = self.paths.database_file
+        found = files.inspect_file(path)
+        return self._new(f"sqlite:///{path}", path, self.state(), demo=False, found=found)
+
     def _new(
         self, url: str, path: Path, state: FolderState, *, demo: bool, found: FileState
     ) -> Database:

@@ -192,6 +192,13 @@ class JournalService:
             )
         log.info("Journal started (%.1f s to seal what was there)", time.perf_counter() - started)
 
+    def reseal(self, action: str, details: dict[str, Any]) -> None:
+        """A copy entry sealing the data as this database holds it now: what the entries before
+        it recorded is set aside (a database just copied from another, ``db copy``; see
+        ``domain.journal.DataChecker``)."""
+        with self._db.write() as uow:
+            uow.journal.reseal(action, details)
+
     @property
     def key(self) -> bytes:
         if self._key is None:

@@ -51,6 +51,7 @@ from tthc_desk.domain.journal import (
     entry_data,
     row_digest,
     row_digests,
+    seal_sums,
     sum_digest,
 )
 
@@ -186,6 +187,12 @@ class _Pending:
     before: dict[str, str | None] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     seals: list[tuple[dict[str, Sums], str]] = field(default_factory=list)
+    reseals: list[tuple[dict[str, Sums], str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def asked(self) -> bool:
+        """Entries were asked for, whatever the data changed."""
+        return bool(self.notes or self.seals or self.reseals)
 
 
 class JournalStore(Store):
@@ -385,6 +392,17 @@ class JournalStore(Store):
         if self._pending is not None:
             self._pending.seals.append((sums, action))
 
+    def reseal(self, action: str, details: dict[str, Any]) -> None:
+        """A copy entry that seals every aggregate as this database holds it now and sets aside
+        what the entries before recorded (``domain.journal.DataChecker``): written in a database
+        just copied from another engine, whose rows read back as other raw values."""
+        if self._pending is None:
+            return
+        sums: dict[str, Sums] = {}
+        for kind in Aggregate:
+            sums.update(seal_sums(self.aggregates(kind)))
+        self._pending.reseals.append((sums, action, details))
+
     def seal_ranges(self, ranges: dict[Aggregate, tuple[int, int]], action: str) -> None:
         """Seal the aggregates with ids in ``ranges`` (rows the demo wrote in bulk)."""
         sums: dict[str, Sums] = {}
@@ -409,10 +427,11 @@ class JournalStore(Store):
             if afters[key] != before
         }
         self.changed = tuple(changed)
-        if not changed and not pending.notes and not pending.seals:
+        if not changed and not pending.asked:
             return 0
         ctx = context()
         drafts = _drafts(ctx, changed, pending.notes, pending.seals)
+        drafts += [_reseal_draft(ctx, *reseal) for reseal in pending.reseals]
         last = self._s.execute(
             select(JournalRecord.seq, JournalRecord.mac).order_by(JournalRecord.seq.desc()).limit(1)
         ).first()
@@ -577,6 +596,13 @@ def _drafts(
             )
         )
     return drafts
+
+
+def _reseal_draft(
+    ctx: JournalContext, sums: dict[str, Sums], action: str, details: dict[str, Any]
+) -> _Draft:
+    data = entry_data(details=details, seal=sums, reseal=True)
+    return _Draft(ctx.actor, ctx.actor_name, JournalKind.COPY.value, action, None, "", data)
 
 
 def _record(e: JournalEntry) -> JournalRecord:
