@@ -38,6 +38,7 @@ from tthc_desk.cli import (
     postal,
     recovery_key,
     reports,
+    server,
     sync,
 )
 from tthc_desk.cli.args import (
@@ -82,6 +83,7 @@ _GROUPS = (
     recovery_key,
     cleanup,
     backup,
+    server,
 )
 
 #: Every command, by the name given on the command line.

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from tthc_desk.db import files, sqlite
+from tthc_desk.db import files, postgres, sqlite
 from tthc_desk.db.base import Base
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.db.unit_of_work import UnitOfWork
@@ -66,8 +66,16 @@ class Database:
             sqlite.configure(self.engine, self._key)
             writer = self.engine.execution_options(**sqlite.writer_options())
         else:
-            self.engine = create_engine(self.url, echo=echo, hide_parameters=True)
+            # pool_pre_ping: a pooled connection that died with a restarted server is replaced
+            # before use; the watch turns a lost server into ServerUnavailableError (issue 12).
+            self.engine = create_engine(
+                self.url, echo=echo, hide_parameters=True, pool_pre_ping=True
+            )
             writer = self.engine
+        #: The watch on the office's PostgreSQL server (None for a SQLite file).
+        self.server = (
+            postgres.configure(self.engine) if self.dialect is Dialect.POSTGRESQL else None
+        )
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._journal_key: bytes | None = None

@@ -10,7 +10,6 @@ and a rolled-back save gives its number back (no gaps).
 from __future__ import annotations
 
 from collections.abc import Iterable
-
 from typing import Any
 
 from sqlalchemy import select
