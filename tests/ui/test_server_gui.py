@@ -21,6 +21,7 @@ from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.server import ServerConnection
 from tthc_desk.paths import ENV_DATABASE_URL, AppPaths
 from tthc_desk.services.container import Services
+from tthc_desk.ui.errors import ErrorDialog
 from tthc_desk.ui.main_window import MainWindow
 from tthc_desk.ui.server_dialog import ServerDialog
 from tthc_desk.ui.tasks import TaskRunner
@@ -205,6 +206,10 @@ def _lose_and_come_back(qtbot, services: Services, cluster: Cluster, url: str) -
     banner = window.server_banner.text_label.text()
     assert banner.startswith("Mất kết nối tới máy chủ cơ sở dữ liệu — đang thử lại")
     assert "hồ sơ đang nhập vẫn được giữ" in banner and "không nhận kết nối" in banner
+    # Work of its own meanwhile (the counts) fails quietly: the red line already says why.
+    window.refresh_counts()
+    assert window.statusBar().currentMessage().startswith("Chưa làm được: mất kết nối")
+    assert not [d for d in window.findChildren(ErrorDialog) if d.isVisible()]
 
     # A save while it is away: refused at once, nothing saved, the form as typed.
     started = time.monotonic()

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from tthc_desk import __version__
 from tthc_desk.domain.access import Account, Right, Role
 from tthc_desk.domain.dossier import Dossier
+from tthc_desk.domain.errors import ServerUnavailableError
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.ui.attention_bar import AttentionBar, summary_text
@@ -89,7 +90,7 @@ class MainWindow(DataCareWindow):
         self.setObjectName("mainWindow")
         self.services = services
         self.runner = runner or TaskRunner(self)
-        self.runner.default_error_handler = lambda exc: show_error(self, exc)
+        self.runner.default_error_handler = self._on_runner_error
         self.dialog: QDialog | None = None  # the administration dialog last opened
         self.resize(1400, 880)
         self.setMinimumSize(QSize(1024, 640))
@@ -624,6 +625,16 @@ class MainWindow(DataCareWindow):
         app = QApplication.instance()
         if app is not None:
             app.quit()
+
+    def _on_runner_error(self, exc: BaseException) -> None:
+        """Work that failed: shown, except a lost server, which the red line already says (a
+        dialog at each count or list refresh while it is away would only be in the way)."""
+        if isinstance(exc, ServerUnavailableError):
+            self.statusBar().showMessage(
+                self.tr("Chưa làm được: mất kết nối tới máy chủ cơ sở dữ liệu."), 10_000
+            )
+            return
+        show_error(self, exc)
 
     def _on_server_monitor_state_changed(self, reason: str | None) -> None:
         """The server lost (``reason``) or back (None): the red line, the intake form's note."""
