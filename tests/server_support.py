@@ -11,10 +11,11 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.pg import Cluster, running
+from tests.pg import PASSWORD, SUPERUSER, Cluster, running
 
 
 @contextlib.contextmanager
@@ -28,9 +29,28 @@ def own_cluster() -> Iterator[Cluster]:
             # What was committed survives the stop (an immediate one, like a crash): the WAL is
             # written at each commit, as on an office's server (still without fsync).
             cluster.sql("ALTER SYSTEM SET synchronous_commit = on", "SELECT pg_reload_conf()")
+            _wait_for_setting(cluster, "synchronous_commit", "on")
             yield cluster
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_for_setting(cluster: Cluster, name: str, value: str, seconds: float = 10) -> None:
+    """A reload is taken in by the server a moment later: wait until new connections see it."""
+    import psycopg
+
+    end = time.monotonic() + seconds
+    while True:
+        with psycopg.connect(
+            host="127.0.0.1", port=cluster.port, user=SUPERUSER, password=PASSWORD,
+            dbname="postgres",
+        ) as conn:  # fmt: skip
+            row = conn.execute(f"SHOW {name}").fetchone()  # type: ignore[arg-type]
+        if row is not None and row[0] == value:
+            return
+        if time.monotonic() > end:
+            raise TimeoutError(f"{name} is still {row}")
+        time.sleep(0.05)
 
 
 class CommitCutter:

@@ -5,6 +5,7 @@ refused with its Vietnamese reason and nothing is kept."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,9 @@ from sqlalchemy.engine import make_url
 
 from tests.cli.test_cli import Cli, assert_one_line_error
 from tests.pg import Cluster, free_port
+from tthc_desk.domain.server import ServerConnection
 from tthc_desk.paths import ENV_DATABASE_URL
+from tthc_desk.services.keys import KeyVault
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,7 +88,11 @@ def test_a_wrong_password_is_refused_and_nothing_kept(run: Cli, database_url: st
     )
     assert "từ chối đăng nhập" in line
     assert _state(run).get("server") in (None, {})
-    assert not list(Path(__import__("os").environ["TTHC_DESK_KEY_DIR"]).glob("server-password*"))
+    u = make_url(database_url)
+    kept = ServerConnection(str(u.host), str(u.database), str(u.username), int(u.port or 0))
+    assert not (
+        Path(os.environ["TTHC_DESK_KEY_DIR"]) / KeyVault.file_name(kept.secret_name)
+    ).exists()
 
 
 @pytest.mark.postgresql_only

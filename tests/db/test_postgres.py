@@ -164,10 +164,17 @@ def test_tls_the_server_does_not_offer(pg_cluster: Cluster) -> None:
 
 
 def test_tls_the_server_requires() -> None:
+    import psycopg
+
     with own_cluster() as cluster:
         hba = cluster.folder / "data" / "pg_hba.conf"
-        hba.write_text("local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n")
-        cluster.sql("SELECT pg_reload_conf()")  # this connection still passed the old rules
+        url = make_url(cluster.url("postgres"))
+        with psycopg.connect(
+            host=url.host, port=url.port, user=url.username, password=url.password,
+            dbname="postgres", autocommit=True,
+        ) as admin:  # fmt: skip
+            hba.write_text("local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n")
+            admin.execute("SELECT pg_reload_conf()")
         ok, said = _check(cluster.url("postgres") + "?sslmode=disable")
     assert not ok and "chỉ nhận kết nối có mã hóa TLS" in said
 
@@ -186,6 +193,15 @@ def test_every_connection_carries_the_parameters(pg_cluster: Cluster, database_u
     assert name == "tthc-desk QUAY-1" and idle == "1min"
     query = make_url(url).query
     assert query["connect_timeout"] == "5" and query["keepalives"] == "1"
+    # A URL without them (made elsewhere) gets them all the same from the engine.
+    bare = Database(database_url)
+    try:
+        with bare.session() as s:
+            name = s.execute(text("SHOW application_name")).scalar()
+            idle = s.execute(text("SHOW idle_in_transaction_session_timeout")).scalar()
+    finally:
+        bare.dispose()
+    assert name == postgres.application_name() and idle == "1min"
 
 
 def test_the_url_of_a_connection_keeps_odd_passwords(pg_cluster: Cluster) -> None:

@@ -361,10 +361,16 @@ class ServerWatch:
                 log.exception("A listener of the server's state failed")
 
     # SQLAlchemy events ---------------------------------------------------------------------
-    def _on_do_connect(self, *_args: Any) -> None:
+    def _on_do_connect(
+        self, _dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]
+    ) -> None:
         reason = self._lost
         if reason is not None and not getattr(self._probing, "active", False):
             raise ServerUnavailableError(reason)
+        # Whatever URL the engine was made with, every connection carries the parameters.
+        for name, value in CONNECTION_DEFAULTS.items():
+            cparams.setdefault(name, value)
+        cparams.setdefault("application_name", application_name())
         # None: the dialect connects as usual
 
     def _on_handle_error(self, ctx: ExceptionContext) -> None:
