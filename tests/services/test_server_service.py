@@ -101,9 +101,24 @@ def test_without_a_keyring_the_password_goes_to_a_file_of_this_user(tmp_path: Pa
     assert not key_file.exists()
 
 
-def test_a_hand_edited_state_file_is_refused_whole(tmp_path: Path) -> None:
+def test_a_hand_edited_state_file_is_refused_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert ServerConnection.from_dict({"host": "may chu", "database": "x", "user": "y"}) is None
     assert ServerConnection.from_dict({"host": "h", "port": 99999, "database": "x"}) is None
+    monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
+    folder = _folder(tmp_path)
+    state = folder.state()
+    state.server = {"host": "192.168.1.10", "port": "năm", "database": "tthc", "user": "quay"}
+    folder.save_state(state)
+    # Never a silent fall back to a database of this PC (it would give codes of its own).
+    with pytest.raises(ServerUnavailableError) as refused:
+        folder.database_url()
+    assert "không hợp lệ" in refused.value.message
+    assert not folder.paths.database_file.exists()
+    from tthc_desk.services.server_service import ServerService
+
+    assert ServerService(folder).setting().invalid
 
 
 def test_typed_fields_are_checked_all_at_once() -> None:

@@ -166,6 +166,13 @@ def _show(args: argparse.Namespace, paths: AppPaths, _clock: Clock | None, out: 
             file=out,
         )
     c = setting.connection
+    if setting.invalid:
+        print(
+            "Máy này dùng: máy chủ của cơ quan, nhưng thiết lập trong tthc-desk.json không hợp lệ "
+            "(đặt lại bằng “tthc-desk server set …”)",
+            file=out,
+        )
+        return EXIT_OK
     if c is None:
         print(f"Máy này dùng: cơ sở dữ liệu riêng trên máy này ({paths.database_file})", file=out)
         return EXIT_OK

@@ -156,7 +156,14 @@ class DataFolder:
         env = os.environ.get(ENV_DATABASE_URL)
         if env:
             return postgres.with_defaults(env)
-        connection = None if demo else self.server()
+        raw = {} if demo else self.state().server
+        connection = ServerConnection.from_dict(raw)
+        if raw and connection is None:  # never a silent fall back to a database of this PC
+            raise ServerUnavailableError(
+                f"Thiết lập máy chủ trong tệp {self.state_file} không hợp lệ (tệp bị sửa tay?): "
+                "người Quản trị đặt lại ở Hệ thống → Kết nối máy chủ…, hoặc chạy “tthc-desk "
+                "server set …”."
+            )
         if connection is None:
             return f"sqlite:///{self.paths.database_file}"
         password = self.server_password(connection)

@@ -44,6 +44,8 @@ class ServerSetting:
     password_stored: bool
     #: ``TTHC_DESK_DATABASE_URL`` is set: it wins over the setting (scripts, tests).
     overridden_by: str = ""
+    #: The state file names a server this version cannot read (edited by hand): nothing opens.
+    invalid: bool = False
 
 
 class ServerService:
@@ -72,7 +74,8 @@ class ServerService:
         stored = connection is not None and self._folder.server_password(connection) is not None
         env = os.environ.get(ENV_DATABASE_URL, "")
         shown = postgres.shown_url(env) if env and postgres.is_postgresql(env) else env
-        return ServerSetting(connection, stored, shown)
+        invalid = connection is None and bool(self._folder.state().server)
+        return ServerSetting(connection, stored, shown, invalid)
 
     def test(self, connection: ServerConnection, password: str | None = None) -> ConnectionReport:
         """Check ``connection`` (with ``password``, or the one this PC keeps for it): slow (a few

@@ -174,17 +174,24 @@ class ServerDialog(QDialog):
             self.ssl_combo.setCurrentIndex(self.ssl_combo.findData(SslMode.PREFER.value))
         if c is not None and setting.password_stored:
             self.password_edit.setPlaceholderText(self.tr("để trống: giữ mật khẩu đã lưu"))
-        self.server_radio.setChecked(c is not None)
-        self.local_radio.setChecked(c is None)
-        self._on_server_radio_toggled(c is not None)
+        on_server = c is not None or setting.invalid
+        self.server_radio.setChecked(on_server)
+        self.local_radio.setChecked(not on_server)
+        self._on_server_radio_toggled(on_server)
+        notes = []
+        if setting.invalid:
+            notes.append(
+                self.tr("Thiết lập máy chủ đang lưu không hợp lệ (tệp bị sửa tay?): hãy nhập lại.")
+            )
         if setting.overridden_by:
-            self.env_label.setText(
+            notes.append(
                 self.tr(
                     "Lưu ý: biến môi trường TTHC_DESK_DATABASE_URL đang đặt ({0}); phần mềm dùng "
                     "địa chỉ đó trước thiết lập này."
                 ).format(setting.overridden_by)
             )
-        self.env_label.setVisible(bool(setting.overridden_by))
+        self.env_label.setText("\n".join(notes))
+        self.env_label.setVisible(bool(notes))
 
     def connection(self) -> ServerConnection:
         """The connection typed (a ValidationError names the fields to fix)."""
