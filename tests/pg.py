@@ -137,6 +137,12 @@ class Cluster:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
 
+    def start_again(self) -> None:
+        """Start the server again after :meth:`stop`: same data, same port (a server that went
+        away and came back, as an office's does)."""
+        data = self.folder / "data"
+        self._run("pg_ctl", "-D", str(data), "-l", str(self.folder / "log"), "-w", "start")
+
     def _run(self, program: str, *args: str) -> None:
         runner = _runner()
 

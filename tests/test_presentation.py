@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 UNSHOWN = {
     "Granularity": "a setting (classify by day or by minute) never shown by name",
     "TlsMode": "the destination dialog words its choices with their ports",
+    "SchemaState": "a server check's report words it in sentences (connection_report_text)",
 }
 
 

@@ -53,6 +53,7 @@ from tthc_desk.domain.postal import PostalState
 from tthc_desk.domain.postal_outcomes import check_outcome
 from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind
 from tthc_desk.domain.report import Outcome, TargetKind
+from tthc_desk.domain.server import ConnectionReport, SchemaState, SslMode
 from tthc_desk.domain.text import fold, search_tokens
 
 E = TypeVar("E", bound=StrEnum)
@@ -183,6 +184,13 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         Right.VIEW_JOURNAL: QT_TRANSLATE_NOOP("Right", "Xem nhật ký"),
         Right.VERIFY_JOURNAL: QT_TRANSLATE_NOOP("Right", "Kiểm tra toàn vẹn dữ liệu"),
         Right.DEMO: QT_TRANSLATE_NOOP("Right", "Tạo dữ liệu mẫu"),
+        Right.SERVER: QT_TRANSLATE_NOOP("Right", "Đổi kết nối máy chủ cơ sở dữ liệu"),
+    },
+    SslMode: {
+        SslMode.DISABLE: QT_TRANSLATE_NOOP("SslMode", "Không mã hóa (chỉ mạng nội bộ tin cậy)"),
+        SslMode.PREFER: QT_TRANSLATE_NOOP("SslMode", "Mã hóa nếu máy chủ hỗ trợ"),
+        SslMode.REQUIRE: QT_TRANSLATE_NOOP("SslMode", "Bắt buộc mã hóa"),
+        SslMode.VERIFY_FULL: QT_TRANSLATE_NOOP("SslMode", "Bắt buộc mã hóa và kiểm tra chứng chỉ"),
     },
     DeadlineView: {
         DeadlineView.TODAY: QT_TRANSLATE_NOOP("DeadlineView", "Đến hạn hôm nay"),
@@ -333,6 +341,23 @@ _TEXTS: dict[str, dict[str, str]] = {
         "custom": QT_TRANSLATE_NOOP("Period", "Từ {start} đến {end}"),
         "range": QT_TRANSLATE_NOOP("Period", "Từ ngày {start} đến ngày {end}"),
     },
+    "ConnectionReport": {
+        "ok": QT_TRANSLATE_NOOP(
+            "ConnectionReport",
+            "Kết nối được: PostgreSQL {version}, phiên bản dữ liệu {revision}, "
+            "{counters} quầy đang kết nối.",
+        ),
+        "empty": QT_TRANSLATE_NOOP("ConnectionReport", "chưa có (cơ sở dữ liệu trống)"),
+        "older": QT_TRANSLATE_NOOP(
+            "ConnectionReport",
+            "Dữ liệu trên máy chủ thuộc phiên bản cũ hơn ({revision}); phần mềm sẽ nâng cấp "
+            "lên {head} khi mở.",
+        ),
+        "new_office": QT_TRANSLATE_NOOP(
+            "ConnectionReport",
+            "Máy chủ chưa có dữ liệu: phần mềm sẽ tạo khi mở, rồi người Quản trị khai báo cơ quan.",
+        ),
+    },
     "DeliveryReceipt": {
         "already_there": QT_TRANSLATE_NOOP(
             "DeliveryReceipt", "Đã có sẵn trên máy chủ từ lần gửi trước."
@@ -424,6 +449,26 @@ def receipt_text(receipt: DeliveryReceipt, tr: Translate = vietnamese) -> str:
     if receipt.already_there:
         text = f"{_text('DeliveryReceipt', 'already_there', tr)} {text}".strip()
     return text
+
+
+def connection_report_text(report: ConnectionReport, tr: Translate = vietnamese) -> str:
+    """What a check of the server found, in sentences: "Kết nối được: PostgreSQL 15.4, …", a
+    note on data to create or upgrade, or the problems, one per line."""
+    if not report.ok:
+        return "\n".join(report.problems)
+    revision = report.revision or _text("ConnectionReport", "empty", tr)
+    lines = [
+        _text("ConnectionReport", "ok", tr).format(
+            version=report.server_version, revision=revision, counters=report.counters
+        )
+    ]
+    if report.schema is SchemaState.OLDER:
+        lines.append(
+            _text("ConnectionReport", "older", tr).format(revision=revision, head=report.head)
+        )
+    elif report.schema is SchemaState.EMPTY:
+        lines.append(_text("ConnectionReport", "new_office", tr))
+    return "\n".join(lines)
 
 
 # -- reading what people type -------------------------------------------------------------------

@@ -27,14 +27,22 @@ def test_help_prints_vietnamese_usage_and_exits_0(run: Cli) -> None:
     assert "--now" in out and "--data-dir" in out  # the common options, after the name too
 
 
+def _offline(parser: argparse.ArgumentParser) -> bool:
+    """A command run offline, or a group whose every command is."""
+    if parser.get_default("offline"):
+        return True
+    group = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    return group is not None and all(_offline(p) for p in group.choices.values())
+
+
 def test_every_command_on_the_line_has_a_runner() -> None:
     subparsers = next(
         a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction)
     )
-    # A command that runs without opening the database (``restore``) has its runner as the
-    # parser's ``offline`` default instead.
-    offline = [n for n, p in subparsers.choices.items() if p.get_default("offline")]
-    assert offline == ["restore"]
+    # A command that runs without opening the database (``restore``; each of ``server …``) has
+    # its runner as the parser's ``offline`` default instead.
+    offline = [n for n, p in subparsers.choices.items() if _offline(p)]
+    assert offline == ["restore", "server"]
     assert [n for n in subparsers.choices if n not in offline] == list(cli.COMMANDS)
 
 

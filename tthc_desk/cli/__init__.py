@@ -39,6 +39,7 @@ from tthc_desk.cli import (
     postal,
     recovery_key,
     reports,
+    server,
     sync,
 )
 from tthc_desk.cli.args import (
@@ -84,6 +85,7 @@ _GROUPS = (
     cleanup,
     backup,
     db,
+    server,
 )
 
 #: Every command, by the name given on the command line.

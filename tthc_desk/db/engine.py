@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from tthc_desk.db import files, sqlite
+from tthc_desk.db import files, postgres, sqlite
 from tthc_desk.db.base import Base
 from tthc_desk.db.changes import ChangeSignal
 from tthc_desk.db.stores.base import Dialect
@@ -89,9 +89,17 @@ class Database:
                     "connect_timeout": CONNECT_TIMEOUT,
                 }
             self.engine = create_engine(
-                self.url, echo=echo, hide_parameters=True, connect_args=connect_args
+                self.url,
+                echo=echo,
+                hide_parameters=True,
+                connect_args=connect_args,
+                pool_pre_ping=True,  # a connection that died with a restarted server is replaced
             )
             writer = self.engine
+        #: The watch on the office's PostgreSQL server (None for a SQLite file).
+        self.server = (
+            postgres.configure(self.engine) if self.dialect is Dialect.POSTGRESQL else None
+        )
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._journal_key: bytes | None = None

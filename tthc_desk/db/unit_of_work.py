@@ -26,6 +26,7 @@ from tthc_desk.db.stores.outbox import OutboxStore
 from tthc_desk.db.stores.postal import PostalStore
 from tthc_desk.db.stores.reports import ReportStore
 from tthc_desk.db.stores.search import SearchStore
+from tthc_desk.db.stores.server import ServerStore
 from tthc_desk.db.stores.settings import SettingsStore
 
 
@@ -41,6 +42,10 @@ class UnitOfWork:
     @cached_property
     def accounts(self) -> AccountStore:
         return AccountStore(self._session, self.dialect)
+
+    @cached_property
+    def server(self) -> ServerStore:
+        return ServerStore(self._session, self.dialect)
 
     @cached_property
     def counters(self) -> CounterStore:

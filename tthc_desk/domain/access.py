@@ -53,6 +53,7 @@ class Right(StrEnum):
     VIEW_JOURNAL = "view_journal"  # read the journal
     VERIFY_JOURNAL = "verify_journal"  # check the data against the journal
     DEMO = "demo"  # generate sample dossiers
+    SERVER = "server"  # which database this PC uses: the office's server or its own file
 
 
 _CLERK = frozenset({Role.CLERK, Role.HEAD})
@@ -89,6 +90,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_JOURNAL: _HEAD_OR_ADMIN,
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,
+    Right.SERVER: _ADMIN,
 }
 
 #: What the headless system identity may do (scheduled weekly report, upload, backup, checks,

@@ -150,5 +150,15 @@ class DatabaseDamagedError(TthcError):
     nothing more is written into a broken file."""
 
 
+class ServerUnavailableError(TthcError):
+    """The office's PostgreSQL server cannot be reached, or refuses this PC (the message says
+    which, and what to do): nothing is read or written until it answers again."""
+
+
+class SchemaTooNewError(TthcError):
+    """The database was made by a newer version of TTHC Desk than the one on this PC: this PC's
+    software must be updated before it works on that data."""
+
+
 class NotEncryptedError(TthcError):
     """The database is not encrypted (the demo, a server database): it has no recovery key."""

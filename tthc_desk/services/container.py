@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from tthc_desk.db.engine import Database
-from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME, NewAccount, Role
+from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME, NewAccount, Right, Role
 from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.account_service import AccountService
@@ -31,6 +31,7 @@ from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.report_keys import ReportKeys
 from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.retention_service import RetentionService
+from tthc_desk.services.server_service import ServerService
 from tthc_desk.services.settings_service import SettingsService
 from tthc_desk.sync.credentials import CredentialStore, KeyringStore
 
@@ -63,10 +64,29 @@ class Services:
     backups: BackupService
     changes: ChangesService
     db_admin: DbAdminService
+    server: ServerService
 
     def close(self) -> None:
         self.changes.close()
         self.db.dispose()
+
+
+def _server_service(
+    folder: DataFolder, db: Database, accounts: AccountService, clock: Clock
+) -> ServerService:
+    """The server setting changed by the administrator logged in (issue 12)."""
+
+    def actor() -> str:
+        current = accounts.current
+        return current.username if current is not None else ""
+
+    return ServerService(
+        folder,
+        db,
+        require=lambda: accounts.require(Right.SERVER, "đổi kết nối máy chủ cơ sở dữ liệu"),
+        actor=actor,
+        now=clock.now,
+    )
 
 
 #: The demo database's account: every role, password ``demo`` (README); its name is the demo
@@ -181,6 +201,7 @@ def open_services(
         backups,
         ChangesService(db),
         DbAdminService(db, folder, accounts, journal, clock, journal_keys),
+        _server_service(folder, db, accounts, clock),
     )
     with db.office_lock("seed"):  # counters starting at once on a new server: seeded once
         if seed:

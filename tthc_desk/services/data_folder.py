@@ -7,6 +7,11 @@ that was there and is now missing or empty is a loss to restore, not a new offic
 
 Keys: ``database-key:<id>`` in the keyring (``services.keys``). The recovery key printed on the
 *Phiếu khóa khôi phục dữ liệu* is that same key, written for people (``domain.recovery_key``).
+
+Where the database is (issue 12), first found first used: ``TTHC_DESK_DATABASE_URL`` (scripts,
+tests), then the office's PostgreSQL server this PC was set to use (``server`` in the state
+file; its password in the keyring as ``server-password:user@host:port/db``), then the folder's
+own SQLite file. The demo database is always the demo folder's own file.
 """
 
 from __future__ import annotations
@@ -21,16 +26,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tthc_desk.db import backups, files
-from tthc_desk.db.engine import Database
+from tthc_desk.db import backups, files, postgres
+from tthc_desk.db.engine import SCHEMA_HEAD, Database
 from tthc_desk.db.files import FileState
 from tthc_desk.domain.errors import (
     RESTORE_HINT,
     DatabaseFileError,
     DatabaseKeyError,
     DatabaseMissingError,
+    SchemaTooNewError,
+    ServerUnavailableError,
 )
-from tthc_desk.paths import AppPaths
+from tthc_desk.domain.server import ServerConnection
+from tthc_desk.paths import ENV_DATABASE_URL, AppPaths
 from tthc_desk.services.keys import KeyVault
 
 log = logging.getLogger(__name__)
@@ -50,6 +58,9 @@ class FolderState:
     #: (a conversion to encryption, a restore, the recovery key kept on this PC): kind (a
     #: ``JournalKind``), action, by (a user name, or ``system``), at, and details.
     notes: list[dict[str, str]] = field(default_factory=list)
+    #: This PC's connection to the office's PostgreSQL server (``ServerConnection.to_dict``);
+    #: empty: the database is this folder's SQLite file. Never the password (the keyring).
+    server: dict[str, Any] = field(default_factory=dict)
 
 
 def key_name(database_id: str) -> str:
@@ -87,6 +98,8 @@ class DataFolder:
 
     def mark_set_up(self) -> None:
         state = self.state()
+        if state.server:  # the office is on its server: this folder's own file is not in use
+            return
         if not state.set_up:
             state.set_up = True
             self.save_state(state)
@@ -103,6 +116,65 @@ class DataFolder:
             state.database_id = uuid.uuid4().hex
         self.vault.save(key_name(state.database_id), key)
         self.save_state(state)
+
+    # -- the office's server (issue 12) ---------------------------------------------------------
+    def server(self) -> ServerConnection | None:
+        """The server this PC was set to use, or None (the folder's SQLite file)."""
+        return ServerConnection.from_dict(self.state().server)
+
+    def server_password(self, connection: ServerConnection) -> str | None:
+        """The password of ``connection`` kept on this PC, if any."""
+        raw = self.vault.load(connection.secret_name)
+        return None if raw is None else raw.decode("utf-8")
+
+    def set_server(self, connection: ServerConnection, password: str | None) -> None:
+        """Use ``connection`` from the next start; ``password`` None keeps the one stored."""
+        if password is not None:
+            self.vault.save(connection.secret_name, password.encode("utf-8"))
+        state = self.state()
+        state.server = connection.to_dict()
+        self.save_state(state)
+
+    def clear_server(self) -> ServerConnection | None:
+        """Back to this folder's own SQLite file; the old connection's password is forgotten.
+        Returns the connection that was set."""
+        state = self.state()
+        old = ServerConnection.from_dict(state.server)
+        state.server = {}
+        self.save_state(state)
+        if old is not None:
+            self.vault.forget(old.secret_name)
+        return old
+
+    def has_local_database(self) -> bool:
+        """Whether this folder's own database file exists (and is not empty)."""
+        found = files.inspect_file(self.paths.database_file)
+        return found not in (FileState.MISSING, FileState.EMPTY)
+
+    def database_url(self, *, demo: bool = False) -> str:
+        """Where this folder's database is (see the module's docstring)."""
+        env = os.environ.get(ENV_DATABASE_URL)
+        if env:
+            return postgres.with_defaults(env)
+        raw = {} if demo else self.state().server
+        connection = ServerConnection.from_dict(raw)
+        if raw and connection is None:  # never a silent fall back to a database of this PC
+            raise ServerUnavailableError(
+                f"Thiết lập máy chủ trong tệp {self.state_file} không hợp lệ (tệp bị sửa tay?): "
+                "người Quản trị đặt lại ở Hệ thống → Kết nối máy chủ…, hoặc chạy “tthc-desk "
+                "server set …”."
+            )
+        if connection is None:
+            return f"sqlite:///{self.paths.database_file}"
+        password = self.server_password(connection)
+        if password is None:
+            raise ServerUnavailableError(
+                f"Máy này được đặt dùng máy chủ {connection.where} nhưng chưa có mật khẩu của "
+                "người dùng đó (kho mật khẩu của máy đã bị xóa, hoặc tài khoản Windows khác): "
+                "người Quản trị nhập lại ở Hệ thống → Kết nối máy chủ…, hoặc chạy “tthc-desk "
+                "server set … --password-stdin”."
+            )
+        return postgres.server_url(connection, password)
 
     # -- restore -------------------------------------------------------------------------------
     def after_restore(self, marker: dict[str, Any]) -> None:
@@ -142,7 +214,7 @@ class DataFolder:
 
     def finish_restore(self) -> None:
         """Finish (or drop) a restore that was cut off (``db.backups``), before opening."""
-        path = files.sqlite_file(self.paths.database_url)
+        path = files.sqlite_file(self.database_url())
         if path is not None:
             backups.finish_interrupted_restore(path, self.after_restore)
 
@@ -155,11 +227,12 @@ class DataFolder:
         progress: Callable[[str], None] | None = None,
     ) -> Database:
         """The folder's database, opened with its key; a new one is encrypted (not the demo),
-        an unencrypted one from an older version is converted first."""
-        url = self.paths.database_url
+        an unencrypted one from an older version is converted first. On a server, the schema
+        is checked first: data of a newer version is never touched by an older one."""
+        url = self.database_url(demo=demo or self.state().demo)
         path = files.sqlite_file(url)
         if path is None:  # PostgreSQL or an in-memory database: no file of ours to look after
-            return Database(url)
+            return _on_server(Database(url))
         self.finish_restore()
         state = self.state()
         key = recovery_key or self.key()
@@ -269,3 +342,19 @@ class DataFolder:
             datetime.now(),
         )
         return Database(url, key=key)
+
+
+def _on_server(db: Database) -> Database:
+    """``db`` unless its schema was made by a newer version of the software."""
+    try:
+        revision = db.schema_revision()
+        if revision is not None and revision > SCHEMA_HEAD:
+            raise SchemaTooNewError(
+                f"Dữ liệu trên máy chủ do phiên bản TTHC Desk mới hơn tạo (phiên bản dữ liệu "
+                f"{revision}, phần mềm trên máy này chỉ đọc được đến {SCHEMA_HEAD}): hãy cập "
+                "nhật TTHC Desk trên máy này rồi mở lại."
+            )
+    except Exception:
+        db.dispose()
+        raise
+    return db

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tthc_desk.db.engine import Database
+from tthc_desk.db.stores.server import Outcome
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.calendar import FIRST_YEAR, LAST_YEAR, check_year
 from tthc_desk.domain.clock import Clock
@@ -22,7 +23,7 @@ from tthc_desk.domain.corrections import (
 )
 from tthc_desk.domain.deadlines import compute_due
 from tthc_desk.domain.dossier import Dossier, DossierDraft, DossierRow, Person, id_number_problem
-from tthc_desk.domain.errors import NotFoundError, ValidationError
+from tthc_desk.domain.errors import NotFoundError, ServerUnavailableError, ValidationError
 from tthc_desk.domain.intake import (
     BACKDATE_TOLERANCE,
     FUTURE_TOLERANCE,
@@ -38,6 +39,7 @@ from tthc_desk.domain.intake import (
 from tthc_desk.domain.lifecycle import DossierEvent
 from tthc_desk.domain.procedure import Duration, DurationUnit, Procedure, duration_problem
 from tthc_desk.domain.search import DossierQuery, build_search_text
+from tthc_desk.domain.server import SaveAttempt
 from tthc_desk.domain.text import ascii_digits, nfc
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
@@ -118,10 +120,16 @@ class DossierService:
             return None, e.message
 
     # -- receiving ----------------------------------------------------------------------------
-    def receive(self, draft: DossierDraft) -> Dossier:
-        """Save the dossier under the clerk logged in: a code, a ledger number, its history."""
+    def receive(self, draft: DossierDraft, attempt: SaveAttempt | None = None) -> Dossier:
+        """Save the dossier under the clerk logged in: a code, a ledger number, its history.
+
+        ``attempt`` (one intake form's, kept across its tries): an earlier try whose commit the
+        server never confirmed is asked about first (:meth:`settle`), so the same dossier is
+        never saved twice; this try's transaction is noted in it before the commit."""
         clerk = self._accounts.require(Right.RECEIVE, "tiếp nhận hồ sơ")
         self._settings.require_setup()
+        if attempt is not None and (earlier := self.settle(attempt)) is not None:
+            return earlier
         draft, procedure = self.validate(draft)
         assert procedure is not None, "check_draft refuses a draft without a procedure"
         now = self._clock.now()
@@ -142,7 +150,33 @@ class DossierService:
             applicant_id = uow.applicants.upsert(new.applicant, now)
             dossier_id = uow.dossiers.insert(new, applicant_id)
             uow.events.append(dossier_id, received_event(new))
+            if attempt is not None:
+                attempt.noted(uow.server.transaction_id(), dossier_id)
+        if attempt is not None:
+            attempt.saved_id = dossier_id
         return self.get_by_id(dossier_id)
+
+    def settle(self, attempt: SaveAttempt) -> Dossier | None:
+        """The dossier an earlier try of ``attempt`` saved, or None when none did (then the
+        form is to be saved again). Asks the server about each try whose commit it never
+        confirmed; one it cannot answer for yet is refused: never guessed, never saved twice."""
+        if attempt.saved_id is not None:
+            return self.get_by_id(attempt.saved_id)
+        if not attempt.pending:
+            return None
+        with self._db.read() as uow:
+            outcomes = [(uow.server.outcome(xid), saved) for xid, saved in attempt.pending]
+        for outcome, dossier_id in outcomes:
+            if outcome is Outcome.COMMITTED:
+                attempt.saved_id = dossier_id
+                return self.get_by_id(dossier_id)
+        if any(outcome is Outcome.UNKNOWN for outcome, _ in outcomes):
+            raise ServerUnavailableError(
+                "Máy chủ chưa cho biết lần bấm Lưu trước (lúc mất kết nối) đã lưu xong hồ sơ hay "
+                "chưa. Hồ sơ đang nhập vẫn được giữ: chờ ít giây rồi bấm Lưu lại, đừng nhập lại."
+            )
+        attempt.pending.clear()  # every earlier try was rolled back: nothing of it was saved
+        return None
 
     def probable_duplicate(self, draft: DossierDraft) -> str | None:
         """The code of a dossier of the same procedure and applicant saved in the last

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 
 from tthc_desk.paths import key_dir
@@ -37,7 +39,14 @@ class KeyVault:
 
     @staticmethod
     def file_name(name: str) -> str:
-        return name.replace(":", "-") + ".key"
+        """``database-key:<id>`` → ``database-key-<id>.key``. A name holding characters no file
+        name may hold (a server's password: ``server-password:user@host:port/db``) has them
+        replaced and a digest of the whole name added, so two names never share a file."""
+        base = name.replace(":", "-")
+        safe = re.sub(r"[^A-Za-z0-9._@-]", "_", base)[:120]
+        if safe != base:
+            safe += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+        return safe + ".key"
 
     def _file(self, name: str) -> Path:
         return self._folder / self.file_name(name)
@@ -76,6 +85,12 @@ class KeyVault:
             f.flush()
             os.fsync(f.fileno())
         os.replace(part, path)
+
+    def forget(self, name: str) -> None:
+        """Remove the entry ``name`` wherever it is kept (keyring and key folder)."""
+        if self._credentials.available:
+            self._credentials.delete(name)
+        self._file(name).unlink(missing_ok=True)
 
     def location(self, name: str) -> str:
         """Where the key is, in words for the administrator."""

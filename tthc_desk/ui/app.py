@@ -11,7 +11,10 @@ Opening the database can fail before any window exists (:func:`open_office`): wh
 no key to the encrypted database (a new PC, another Windows account, a cleared keyring), the
 recovery key is asked for (:mod:`tthc_desk.ui.recovery_key_dialog`); a missing, damaged or
 foreign database file, or an unreadable journal key, is shown by :func:`show_start_error`, and
-the start ends with exit code 2.
+the start ends with exit code 2. The office's server that cannot be reached (or holds data of a
+newer version) is shown with its Vietnamese diagnosis, *Thử lại* and *Kết nối máy chủ…* (the
+server dialog: nobody can log in before the server answers, and without the server's password a
+changed setting reaches nothing).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from tthc_desk.domain.errors import (
     DatabaseKeyError,
     DatabaseMissingError,
     JournalKeyError,
+    SchemaTooNewError,
+    ServerUnavailableError,
 )
 from tthc_desk.durable import clean_leftovers
 from tthc_desk.paths import APP_NAME, AppPaths
@@ -190,10 +195,23 @@ Opener = Callable[[bytes | None], Services]
 KeyPrompt = Callable[[str, Callable[[bytes], Services]], Services | None]
 
 
+def server_start_error(message: str, configure: Callable[[], object] | None) -> bool:
+    """The server cannot be used: say why; True to try opening again (*Thử lại*, or after the
+    server dialog), False to end the start."""
+    actions = [("retry", translate("app", "Thử lại"))]
+    if configure is not None:
+        actions.append(("server", translate("app", "Kết nối máy chủ…")))
+    chosen = show_start_error(message, actions)
+    if chosen == "server" and configure is not None:
+        configure()
+    return chosen != CLOSE
+
+
 def open_office(
     opener: Opener,
     ask_key: KeyPrompt | None = None,
     restore: Callable[[str], bool] | None = None,
+    configure_server: Callable[[], object] | None = None,
 ) -> Services | None:
     """The services of the data folder, or None when the start must end (exit code 2).
 
@@ -224,6 +242,10 @@ def open_office(
             log.error("Cannot open the data: %s", exc.message)
             show_start_error(exc.message)
             return None
+        except (ServerUnavailableError, SchemaTooNewError) as exc:
+            log.error("Cannot open the data on the server: %s", exc.message)
+            if not server_start_error(exc.message, configure_server):
+                return None
 
 
 def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> int:
@@ -244,8 +266,15 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
 
         return restore_at_start(paths, message, clock=clock)
 
+    def configure_server() -> None:
+        from tthc_desk.ui.server_dialog import configure_at_start  # only when it is needed
+
+        configure_at_start(paths)
+
     services = open_office(
-        lambda key: open_services(paths, clock, demo=demo, recovery_key=key), restore=restore
+        lambda key: open_services(paths, clock, demo=demo, recovery_key=key),
+        restore=restore,
+        configure_server=None if demo else configure_server,
     )
     if services is None:
         return 2

@@ -5,6 +5,12 @@ person → papers → receiving and return → save. The appointment (ngày hẹ
 the dossier service whenever the procedure, the received moment or the override changes, and is
 shown large at the bottom, beside the save button. Problems come back from the service as one
 ValidationError and are shown under each field; focus goes to the first one.
+
+On the office's server (issue 12): a save that meets a lost server is not done, and says so on
+the form, which keeps everything typed; once the server is back the note says to press *Lưu*
+again. The form keeps one :class:`~tthc_desk.domain.server.SaveAttempt` across its tries: a try
+whose commit the server never confirmed is asked about before anything is saved again, so a
+dossier is never saved twice (the clerk is told when the earlier press had saved it).
 """
 
 from __future__ import annotations
@@ -29,8 +35,9 @@ from PySide6.QtWidgets import (
 
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.dossier import Dossier, DossierDraft
-from tthc_desk.domain.errors import Problem, TthcError, ValidationError
+from tthc_desk.domain.errors import Problem, ServerUnavailableError, TthcError, ValidationError
 from tthc_desk.domain.procedure import Procedure
+from tthc_desk.domain.server import SaveAttempt
 from tthc_desk.services.container import Services
 from tthc_desk.services.failures import describe_failure
 from tthc_desk.ui.display import (
@@ -74,7 +81,12 @@ class IntakePage(QWidget):
         self.last_dossier: Dossier | None = None
         self.receipt_dialog: ReceiptDialog | None = None
         self.duplicate_box: QMessageBox | None = None
+        self.settled_box: QMessageBox | None = None
         self._saving = False
+        #: This form's tries to save while the server may be lost (None: no try yet).
+        self.attempt: SaveAttempt | None = None
+        #: A try met a lost server and the form is still unsaved.
+        self.unsaved_after_loss = False
         self.computed_due: datetime | None = None
 
         title = QLabel(self.tr("Tiếp nhận hồ sơ"))
@@ -235,6 +247,8 @@ class IntakePage(QWidget):
         self.details.reset()
         self.field_errors.clear()
         self.banner.hide()
+        self.attempt = None
+        self.unsaved_after_loss = False
         self.update_appointment()
         self.picker.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -257,9 +271,51 @@ class IntakePage(QWidget):
         return draft, problems
 
     def save(self) -> None:
-        """Validate, save through the write worker, show the code, print, reset."""
+        """Validate, save through the write worker, show the code, print, reset. After a try
+        the server never confirmed, the server is asked about it first."""
         if self._saving:
             return
+        attempt = self.attempt
+        if attempt is not None and (attempt.in_doubt or attempt.saved_id is not None):
+            self._settle_then_save(attempt)
+            return
+        self._check_then_save()
+
+    def _settle_then_save(self, attempt: SaveAttempt) -> None:
+        self._saving = True
+        self.save_button.setEnabled(False)
+        dossiers = self._services.dossiers
+        self._runner.run(
+            lambda: dossiers.settle(attempt),
+            self._on_settled,
+            self._on_receive_failed,
+            label=self.tr("Hỏi máy chủ về lần lưu trước"),
+        )
+
+    def _on_settled(self, dossier: Dossier | None) -> None:
+        self._saving = False
+        self.apply_rights()
+        if dossier is None:  # the earlier tries were rolled back: save as usual
+            self._check_then_save()
+            return
+        self._tell_saved_earlier(dossier)
+        self._on_receive_done(dossier)
+
+    def _tell_saved_earlier(self, dossier: Dossier) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Hồ sơ đã được lưu"),
+            self.tr(
+                "Hồ sơ {0} đã được lưu ở lần bấm Lưu trước: máy chủ đã nhận trước khi mất kết "
+                "nối. Không lưu thêm lần nữa. Nếu đã sửa gì trên màn hình sau lần bấm đó, hãy sửa "
+                "hồ sơ {0} trong Danh sách hồ sơ."
+            ).format(dossier.code),
+            parent=self,
+        )
+        self.settled_box = box
+        box.open()
+
+    def _check_then_save(self) -> None:
         draft, problems = self.collect()
         if problems:
             seen = {p.field for p in problems}
@@ -270,7 +326,11 @@ class IntakePage(QWidget):
             summary = self.tr("Chưa lưu được hồ sơ: cần sửa các mục được đánh dấu.")
             self._show_problems(ValidationError(summary, problems))
             return
-        earlier = self._services.dossiers.probable_duplicate(draft)
+        try:
+            earlier = self._services.dossiers.probable_duplicate(draft)
+        except TthcError as exc:  # the server is lost: nothing is saved, the form stays
+            self._on_receive_failed(exc)
+            return
         if earlier is not None:
             self._ask_before_saving_again(draft, earlier)
             return
@@ -302,8 +362,9 @@ class IntakePage(QWidget):
         self._saving = True
         self.save_button.setEnabled(False)
         dossiers = self._services.dossiers
+        attempt = self.attempt = self.attempt or SaveAttempt()
         self._runner.run(
-            lambda: dossiers.receive(draft),
+            lambda: dossiers.receive(draft, attempt),
             self._on_receive_done,
             self._on_receive_failed,
             write=True,
@@ -342,6 +403,10 @@ class IntakePage(QWidget):
     def _on_receive_done(self, dossier: Dossier) -> None:
         self._saving = False
         self.apply_rights()
+        attempt = self.attempt
+        earlier = attempt is not None and any(saved == dossier.id for _, saved in attempt.pending)
+        if earlier and (self.settled_box is None or not self.settled_box.isVisible()):
+            self._tell_saved_earlier(dossier)
         self.last_dossier = dossier
         log.info("Received dossier %s", dossier.code)
         self.success.show_dossier(dossier)
@@ -355,8 +420,37 @@ class IntakePage(QWidget):
         self.apply_rights()
         if isinstance(exc, ValidationError):
             self._show_problems(exc)
+        elif isinstance(exc, ServerUnavailableError):
+            self._show_not_saved(exc.message)
         else:
             show_error(self, exc)
+
+    def _show_not_saved(self, reason: str) -> None:
+        """The server is lost: the form stays as typed and says it is not saved."""
+        self.unsaved_after_loss = True
+        self.success.hide()
+        text = self.tr(
+            "CHƯA LƯU được hồ sơ: {0}\nMọi thông tin đang nhập vẫn được giữ trên màn hình. Khi "
+            "có kết nối lại (dòng đỏ phía trên biến mất), bấm Lưu (Ctrl+S) để lưu."
+        ).format(reason.rstrip())
+        if self.attempt is not None and self.attempt.in_doubt:
+            text += self.tr(
+                "\nMáy chủ có thể đã nhận lần lưu vừa rồi: khi bấm Lưu lại, phần mềm hỏi máy chủ "
+                "trước, không bao giờ lưu một hồ sơ hai lần."
+            )
+        self.banner.setText(text)
+        self.banner.show()
+
+    def server_changed(self, reason: str | None) -> None:
+        """The main window's word that the server is lost (``reason``) or back (None)."""
+        if reason is None and self.unsaved_after_loss:
+            self.banner.setText(
+                self.tr(
+                    "Đã kết nối lại máy chủ. Hồ sơ đang nhập CHƯA được lưu: bấm Lưu (Ctrl+S) để "
+                    "lưu."
+                )
+            )
+            self.banner.show()
 
     def _on_receipt_opened(self, dialog: ReceiptDialog) -> None:
         self.receipt_dialog = dialog

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk.domain.access import DEMO_PASSWORD, DEMO_USERNAME, Account
-from tthc_desk.domain.errors import LoginError, ValidationError
+from tthc_desk.domain.errors import LoginError, ServerUnavailableError, ValidationError
 from tthc_desk.domain.text import nfc
 from tthc_desk.paths import APP_NAME
 from tthc_desk.services.container import Services
@@ -134,7 +134,7 @@ class LoginForm(QWidget):
             return
         try:
             account = self._services.accounts.login(username, self.password_edit.text())
-        except LoginError as exc:
+        except (LoginError, ServerUnavailableError) as exc:  # the server lost: said here too
             self.show_error(exc.message)
             self.password_edit.selectAll()
             self.password_edit.setFocus(Qt.FocusReason.OtherFocusReason)

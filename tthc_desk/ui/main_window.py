@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from tthc_desk import __version__
 from tthc_desk.domain.access import Account, Right, Role
 from tthc_desk.domain.dossier import Dossier
+from tthc_desk.domain.errors import ServerUnavailableError
 from tthc_desk.services import changes_service as data
 from tthc_desk.services.changes_service import OfficeChanges
 from tthc_desk.services.container import Services
@@ -69,7 +70,8 @@ from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
 from tthc_desk.ui.office_watch import OfficeWatch
 from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.recovery_sheet import RecoveryReminder
-from tthc_desk.ui.rights import ShowsRights, guard
+from tthc_desk.ui.rights import ShowsRights, allows, guard
+from tthc_desk.ui.server_banner import ServerBanner, ServerMonitor
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -94,7 +96,7 @@ class MainWindow(DataCareWindow):
         self.setObjectName("mainWindow")
         self.services = services
         self.runner = runner or TaskRunner(self)
-        self.runner.default_error_handler = lambda exc: show_error(self, exc)
+        self.runner.default_error_handler = self._on_runner_error
         self.dialog: QDialog | None = None  # the administration dialog last opened
         self.resize(1400, 880)
         self.setMinimumSize(QSize(1024, 640))
@@ -148,6 +150,8 @@ class MainWindow(DataCareWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        self.server_banner = ServerBanner()
+        column.addWidget(self.server_banner)
         self.damage_banner = DamageBanner()
         column.addWidget(self.damage_banner)
         self.integrity_banner = IntegrityBanner()
@@ -230,6 +234,8 @@ class MainWindow(DataCareWindow):
         self.refresh_banner()
         self.idle = IdleWatch(services.accounts.idle_lock_minutes(), self)
         self.idle.idle.connect(self.lock)
+        self.server_monitor = ServerMonitor(services.server, self)
+        self.server_monitor.state_changed.connect(self._on_server_monitor_state_changed)
         self.intake.picker.edit.setFocus()
 
     # -- menus --------------------------------------------------------------------------------
@@ -256,6 +262,7 @@ class MainWindow(DataCareWindow):
         )
         self.journal_action = self._action(self.tr("Nhật ký thao tác…"), self.open_journal)
         self.backup_action = self._action(self.tr("Sao lưu và khôi phục…"), self.open_backups)
+        self.server_action = self._action(self.tr("Kết nối máy chủ…"), self.open_server)
         self.recovery_action = self._action(
             self.tr("In phiếu khóa khôi phục dữ liệu…"), self.open_recovery_sheet
         )
@@ -280,6 +287,7 @@ class MainWindow(DataCareWindow):
         system.addAction(self.journal_action)
         system.addAction(self.backup_action)
         system.addAction(self.recovery_action)
+        system.addAction(self.server_action)
         system.addSeparator()
         for a in (self.password_action, self.lock_action, self.logout_action):
             system.addAction(a)
@@ -517,9 +525,11 @@ class MainWindow(DataCareWindow):
         """After the window shows: draft the missing apology letters, count, show the summary
         line, build and send last week's report when due; then again every hour (letters,
         report) and every few minutes (counts). From then on, what other counter PCs change
-        shows here too."""
+        shows here too, and
+        the server (when the data is on one) is looked at every few seconds."""
         self.background.start()
         self.office_watch.start()
+        self.server_monitor.start()
 
     def scan_letters(self, summary: bool = False) -> None:
         self.background.scan_letters(summary)
@@ -613,6 +623,57 @@ class MainWindow(DataCareWindow):
         self._open(dialog)
         return dialog
 
+    def open_server(self) -> QDialog | None:
+        """Hệ thống → Kết nối máy chủ… (the administrator)."""
+        if not allows(self.services.accounts, Right.SERVER):
+            return None
+        from tthc_desk.ui.server_dialog import ServerDialog
+
+        dialog = ServerDialog(self.services.server, self.runner, self)
+        dialog.saved.connect(self._on_server_dialog_saved)
+        return self._open(dialog)
+
+    def _on_server_dialog_saved(self, message: str) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("serverSavedBox")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("Kết nối máy chủ"))
+        box.setText(message)
+        reopen = box.addButton(self.tr("Mở lại ngay"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Để sau"), QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(lambda button: self.reopen() if button is reopen else None)
+        self.server_box = open_dialog(box)
+
+    def reopen(self) -> None:
+        """Start the software again (a new setting of the server is read at the start)."""
+        if not self.relaunch():
+            QMessageBox.information(
+                self,
+                self.tr("Mở lại phần mềm"),
+                self.tr("Không tự mở lại được phần mềm: hãy mở lại TTHC Desk như thường lệ."),
+            )
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def _on_runner_error(self, exc: BaseException) -> None:
+        """Work that failed: shown, except a lost server, which the red line already says (a
+        dialog at each count or list refresh while it is away would only be in the way)."""
+        if isinstance(exc, ServerUnavailableError):
+            self.statusBar().showMessage(
+                self.tr("Chưa làm được: mất kết nối tới máy chủ cơ sở dữ liệu."), 10_000
+            )
+            return
+        show_error(self, exc)
+
+    def _on_server_monitor_state_changed(self, reason: str | None) -> None:
+        """The server lost (``reason``) or back (None): the red line, the intake form's note."""
+        self.server_banner.show_lost(reason)
+        self.intake.server_changed(reason)
+        if reason is None:
+            self.statusBar().showMessage(self.tr("Đã kết nối lại máy chủ cơ sở dữ liệu."), 10_000)
+
     def change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.services, self.runner, self)
         dialog.accepted.connect(
@@ -694,6 +755,7 @@ class MainWindow(DataCareWindow):
             (self.recovery_action, Right.RECOVERY_KEY),
             (self.destination_action, Right.DESTINATIONS),
             (self.backup_action, Right.BACKUP),
+            (self.server_action, Right.SERVER),
         ):
             guard(action, accounts, right)
         for page in (self.intake, *self._lazy.values()):
@@ -831,6 +893,7 @@ class MainWindow(DataCareWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._clock_timer.stop()
+        self.server_monitor.stop()
         self.idle.stop()
         self.background.stop()
         self.office_watch.stop()
