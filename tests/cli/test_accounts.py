@@ -73,14 +73,22 @@ def open_folder(data_dir: Path, now: datetime = datetime(2026, 3, 2, 9, 0)) -> S
 
 
 def content(data_dir: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table but the accounts' (a login stamps its account) and the
-    journal's (a login is journalled): what a refused command must leave as it was."""
+    """Every row of every table but the accounts' (a login stamps its account), the
+    journal's (a login is journalled) and the change numbers that tell other counters about the
+    login (``changes:account``): what a refused command must leave as it was."""
     with dbfiles.database(data_dir) as db:
         tables = [
             t for t in dbfiles.table_names(db) if t != "accounts" and not t.startswith("journal")
         ]
         return {
-            t: sorted((tuple(r) for r in db.execute(text(f'SELECT * FROM "{t}"'))), key=repr)
+            t: sorted(
+                (
+                    tuple(r)
+                    for r in db.execute(text(f'SELECT * FROM "{t}"'))
+                    if not (t == "counters" and r[0] == "changes:account")
+                ),
+                key=repr,
+            )
             for t in tables
         }
 
