@@ -174,10 +174,10 @@ def test_refusals_leave_the_target_as_it_was(
 
     closed = f"postgresql+psycopg://postgres:x@127.0.0.1:{free_port()}/tthc"
     line = assert_one_line_error(*run("db", "copy", "--to", closed, user="quantri"))
-    assert "Không kết nối được máy chủ PostgreSQL 127.0.0.1:" in line
+    assert "Máy chủ 127.0.0.1 không nhận kết nối ở cổng" in line
     wrong = pg_cluster.url(empty, password="mat-khau-sai")
     line = assert_one_line_error(*run("db", "copy", "--to", wrong, user="quantri"))
-    assert "từ chối đăng nhập của người dùng “postgres”: sai tên người dùng hoặc mật khẩu" in line
+    assert "từ chối đăng nhập: sai mật khẩu, hoặc máy chủ không có người dùng “postgres”" in line
     line = assert_one_line_error(
         *run("db", "copy", "--to", pg_cluster.url("khong_co"), user="quantri")
     )
@@ -262,12 +262,12 @@ def test_db_check_shows_an_older_or_newer_schema_without_touching_it(
     try:
         migrate.downgrade(db.engine, "0007")
         code, out, _ = run("db", "check", user=None)
-        assert "0007 (cũ hơn phiên bản 0008 phần mềm này cần" in out
+        assert f"0007 (cũ hơn phiên bản {SCHEMA_HEAD} phần mềm này cần" in out
         assert db.schema_revision() == "0007"  # not upgraded by the check
         with db.session(write=True) as s:
             s.execute(text("UPDATE alembic_version SET version_num = '0099'"))
         code, out, _ = run("db", "check", user=None)
-        assert code == 0 and "0099 (mới hơn phiên bản 0008 phần mềm này biết" in out
+        assert code == 0 and f"0099 (mới hơn phiên bản {SCHEMA_HEAD} phần mềm này biết" in out
     finally:
         svc.close()
 
@@ -278,11 +278,8 @@ def test_db_check_of_a_server_that_cannot_be_reached(
     port = free_port()
     monkeypatch.setenv(ENV_URL, f"postgresql+psycopg://postgres:x@127.0.0.1:{port}/tthc")
     line = assert_one_line_error(*run("db", "check", user=None))
-    assert line == (
-        f"tthc-desk: Không kết nối được máy chủ PostgreSQL 127.0.0.1:{port}: không có máy chủ "
-        f"nào trả lời ở cổng {port} (máy chủ chưa chạy, sai địa chỉ hoặc cổng, hoặc tường lửa "
-        "chặn). Hãy kiểm tra rồi làm lại."
-    )
+    assert line.startswith(f"tthc-desk: Máy chủ 127.0.0.1 không nhận kết nối ở cổng {port}: ")
+    assert "Hãy kiểm tra máy chủ rồi thử lại." in line
 
 
 def test_db_check_of_a_folder_without_a_database(

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from tests.cli.test_cli import Cli, assert_one_line_error
 from tests.pg import Cluster, free_port
+from tthc_desk.db.engine import SCHEMA_HEAD
 from tthc_desk.domain.server import ServerConnection
 from tthc_desk.paths import ENV_DATABASE_URL
 from tthc_desk.services.keys import KeyVault
@@ -106,7 +107,9 @@ def test_set_show_test_use_and_clear(
         "server", "set", *_options(database_url), "--password-stdin", stdin=password + "\n"
     )
     assert code == 0, err
-    assert out.startswith("Kết nối được: PostgreSQL 15") and "phiên bản dữ liệu 0008" in out
+    assert (
+        out.startswith("Kết nối được: PostgreSQL 15") and f"phiên bản dữ liệu {SCHEMA_HEAD}" in out
+    )
     assert (
         f"Đã lưu: từ lần mở sau, máy này dùng máy chủ postgres@127.0.0.1:{pg_cluster.port}/{name}"
         in out

@@ -17,6 +17,7 @@ from tests.pg import Cluster
 from tests.server_support import CommitCutter, own_cluster
 from tests.ui.keys import type_text
 from tests.ui.test_intake_page import fill_applicant, pick_procedure
+from tthc_desk.db.engine import SCHEMA_HEAD
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.server import ServerConnection
 from tthc_desk.paths import ENV_DATABASE_URL, AppPaths
@@ -93,7 +94,10 @@ def test_check_and_save_the_office_server(  # type: ignore[no-untyped-def]
     pg_cluster.sql("CREATE EXTENSION IF NOT EXISTS pg_trgm", database=name)
     dialog.test_button.click()
     said = dialog.result_label.text()
-    assert said.startswith("Kết nối được: PostgreSQL 15") and "phiên bản dữ liệu 0008" in said
+    assert (
+        said.startswith("Kết nối được: PostgreSQL 15")
+        and f"phiên bản dữ liệu {SCHEMA_HEAD}" in said
+    )
     assert said.endswith("1 quầy đang kết nối.")  # this PC: its window and its check
     assert not dialog.copy_label.isVisible()
 

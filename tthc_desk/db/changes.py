@@ -98,17 +98,16 @@ def _psycopg_connect(engine: Engine) -> Callable[[], Any]:
     def connect() -> Any:
         import psycopg  # the optional PostgreSQL driver: imported only for a server
 
-        return psycopg.connect(
-            *args,
+        params = {  # defaults; what the URL already says (db.postgres's settings) wins
+            "connect_timeout": 5,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "application_name": "tthc-desk-listener",
             **kwargs,
-            autocommit=True,
-            connect_timeout=5,
-            keepalives=1,
-            keepalives_idle=30,
-            keepalives_interval=10,
-            keepalives_count=3,
-            application_name="tthc-desk-listener",
-        )
+        }
+        return psycopg.connect(*args, **params, autocommit=True)
 
     return connect
 

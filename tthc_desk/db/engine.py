@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -35,8 +34,9 @@ SCHEMA_HEAD = "0009"
 #: How every connection to a PostgreSQL server names itself (``pg_stat_activity``), followed by
 #: the computer's name: ``tthc-desk db check`` counts the counters connected by it.
 APPLICATION_NAME = "tthc-desk"
-#: Seconds to wait for a PostgreSQL server that does not answer (libpq waits for ever).
-CONNECT_TIMEOUT = 10
+#: Seconds to wait for a PostgreSQL server that does not answer (``db.postgres`` sets it on every
+#: connection, with ``application_name``).
+CONNECT_TIMEOUT = 5
 
 
 def lock_key(name: str) -> int:
@@ -82,17 +82,12 @@ class Database:
             sqlite.configure(self.engine, self._key)
             writer = self.engine.execution_options(**sqlite.writer_options())
         else:
-            connect_args: dict[str, object] = {}
-            if self.dialect is Dialect.POSTGRESQL:
-                connect_args = {
-                    "application_name": f"{APPLICATION_NAME} {platform.node()}"[:63],
-                    "connect_timeout": CONNECT_TIMEOUT,
-                }
+            # db.postgres.configure (below) gives every connection its connect_timeout, keepalives
+            # and application_name (tthc-desk <computer>).
             self.engine = create_engine(
                 self.url,
                 echo=echo,
                 hide_parameters=True,
-                connect_args=connect_args,
                 pool_pre_ping=True,  # a connection that died with a restarted server is replaced
             )
             writer = self.engine

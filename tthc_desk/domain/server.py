@@ -178,6 +178,8 @@ class SaveAttempt:
 
     pending: list[tuple[int, int]] = field(default_factory=list)
     saved_id: int | None = None
+    #: The dossier came from an earlier try (the server had committed it), not from this one.
+    saved_earlier: bool = False
 
     def noted(self, transaction: int | None, dossier_id: int) -> None:
         if transaction is not None:

@@ -129,6 +129,7 @@ class DossierService:
         clerk = self._accounts.require(Right.RECEIVE, "tiếp nhận hồ sơ")
         self._settings.require_setup()
         if attempt is not None and (earlier := self.settle(attempt)) is not None:
+            attempt.saved_earlier = True
             return earlier
         draft, procedure = self.validate(draft)
         assert procedure is not None, "check_draft refuses a draft without a procedure"

@@ -404,7 +404,7 @@ class IntakePage(QWidget):
         self._saving = False
         self.apply_rights()
         attempt = self.attempt
-        earlier = attempt is not None and any(saved == dossier.id for _, saved in attempt.pending)
+        earlier = attempt is not None and attempt.saved_earlier
         if earlier and (self.settled_box is None or not self.settled_box.isVisible()):
             self._tell_saved_earlier(dossier)
         self.last_dossier = dossier
