@@ -102,12 +102,14 @@ def test_restore_shows_what_will_be_lost_and_asks(run: Cli) -> None:
     assert run.dossier_count() == 0
 
 
+@pytest.mark.sqlite_only  # on a server the new PC reaches the key there; its loss is tested in
+# tests/services/test_server_backup.py
 def test_restore_onto_a_new_pc_with_the_recovery_key_file(
     run: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert run.receive()[0] == 0
     path = _backup(run)
-    key = DataFolder(AppPaths(run.data_dir), KeyVault(KeyringStore())).key()
+    key = DataFolder(AppPaths(run.data_dir), KeyVault(KeyringStore())).backup_keys()[0]
     assert key is not None
     sheet = tmp_path / "khoa.txt"
     sheet.write_text(f"Khóa khôi phục:\n{format_key(key)}\n", encoding="utf-8")
@@ -145,4 +147,4 @@ def test_settings_and_an_unreachable_destination(run: Cli, tmp_path: Path) -> No
 
 
 # About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
-pytestmark = pytest.mark.sqlite_only
+# Run on both engines: on a server office the same commands back up and restore the server.

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from sqlalchemy import text
 
 from tests.conftest import TEST_PASSWORD, make_draft, open_test_services
 from tests.ui.keys import type_text
@@ -204,12 +205,13 @@ def _office_with_backup(services: Services) -> tuple[Path, dict[str, str], str]:
     run = services.backups.run()
     assert run.backup is not None
     # The backup holds the database as it was copied (its journal line is written after).
-    digest = _digest(run.backup.path, services.db.key)
+    digest = _digest(run.backup.path, services.db.key or services.backups.office_key())
     services.accounts.login("binh", TEST_PASSWORD)
     later = services.dossiers.receive(make_draft()).code
     return run.backup.path, digest, later
 
 
+@pytest.mark.sqlite_only
 def test_the_wizard_restores_exactly_and_says_what_is_lost(  # type: ignore[no-untyped-def]
     qtbot, services: Services, data_dir: Path
 ) -> None:
@@ -250,6 +252,46 @@ def test_the_wizard_restores_exactly_and_says_what_is_lost(  # type: ignore[no-u
     assert wizard.outcome.aside is not None and wizard.outcome.aside.exists()
 
 
+@pytest.mark.postgresql_only
+def test_the_wizard_restores_the_office_server(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, data_dir: Path
+) -> None:
+    backup, _digest_unused, later = _office_with_backup(services)
+    with services.db.session() as s:
+        before = list(s.scalars(text("SELECT code FROM dossiers ORDER BY id")))
+    window = window_of(qtbot, services, "quantri")
+    relaunched: list[bool] = []
+    window.relaunch = lambda: relaunched.append(True) or True
+    wizard = window.open_restore()
+    assert isinstance(wizard, RestoreWizard)
+    assert wizard.state.path == backup
+    wizard.next()
+    assert wizard.currentId() == DETAILS  # the server holds the office's key
+    page = wizard.details_page
+    assert later in page.lost_label.text() and "Sẽ mất 1 hồ sơ" in page.lost_label.text()
+    type_text(page.user_edit, "quantri")
+    page.password_edit.setText(TEST_PASSWORD)
+    wizard.next()
+    assert wizard.currentId() == CONFIRM
+    sentence = wizard.confirm_page.sentence_label.text()
+    assert "Dữ liệu của cả cơ quan trên máy chủ" in sentence
+    assert "thay bằng bản sao lưu ngày 02/03/2026 08:00" in sentence
+    assert "báo họ dừng tiếp nhận" in sentence
+    wizard.confirm_page.agree_box.setChecked(True)
+    wizard.next()
+    assert wizard.currentId() == DONE and wizard.outcome is not None
+    wizard.accept()
+    assert relaunched == [True]
+    check = open_test_services(AppPaths(data_dir), FixedClock(datetime(2026, 3, 2, 9, 0)))
+    try:
+        with check.db.session() as s:
+            after = list(s.scalars(text("SELECT code FROM dossiers ORDER BY id")))
+        assert after == [c for c in before if c != later] and later in before
+        assert wizard.outcome.aside is not None and check.backups.verify(wizard.outcome.aside).ok
+    finally:
+        check.close()
+
+
 class ModalDriver:
     """Acts on each modal window in turn as it shows (``exec()`` blocks the test meanwhile).
     A step that fails is kept in ``errors`` and every modal is then closed, so a broken step
@@ -286,6 +328,7 @@ class ModalDriver:
         assert not self.steps, "steps not reached"
 
 
+@pytest.mark.sqlite_only
 def test_restore_at_start_brings_back_a_deleted_database(  # type: ignore[no-untyped-def]
     qtbot, data_dir: Path, clock: FixedClock
 ) -> None:
@@ -350,6 +393,7 @@ def test_restore_at_start_quit_returns_false(qtbot, data_dir: Path) -> None:  # 
     driver.finish()
 
 
+@pytest.mark.sqlite_only
 def test_the_start_offers_the_restore_and_opens_the_restored_folder(  # type: ignore[no-untyped-def]
     qtbot, data_dir: Path, clock
 ) -> None:
@@ -389,4 +433,4 @@ def test_the_start_offers_the_restore_and_opens_the_restored_folder(  # type: ig
 
 
 # About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
-pytestmark = pytest.mark.sqlite_only
+# Both engines, but the tests about the SQLite file itself (marked).

@@ -205,7 +205,7 @@ def _verify(args: argparse.Namespace, paths: AppPaths, clock: Clock | None, out:
 
     path = require_file(args.file)
     folder, journal_keys = _keys(paths)
-    keys = [k for k in (read_recovery_key(args.recovery_key_file), folder.key()) if k]
+    keys = [k for k in (read_recovery_key(args.recovery_key_file), *folder.backup_keys()) if k]
     result, _ = verify_file(path, keys, journal_keys)
     if not result.ok:
         print(f"tthc-desk: {result.sentence}", file=sys.stderr)
@@ -251,7 +251,7 @@ def _restore(args: argparse.Namespace, paths: AppPaths, clock: Clock | None, out
     outcome = service.restore(plan, actor)
     if outcome.aside is not None:
         print(f"Cơ sở dữ liệu trước khi khôi phục được giữ tại {outcome.aside}", file=out)
-    print(f"Đã khôi phục dữ liệu từ {path} vào {outcome.database}", file=out)
+    print(f"Đã khôi phục dữ liệu từ {path} vào {outcome.where}", file=out)
     return EXIT_OK
 
 

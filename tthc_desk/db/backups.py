@@ -3,8 +3,8 @@
 
 :class:`BackupMethod` is what the service needs from a storage engine; :class:`SqliteBackup` is
 SQLite's (SQLCipher): the backup API inside one read transaction, which also reads the row
-counts (never a copy of the live file), encrypted with the database's own key. A PostgreSQL
-method (``pg_dump``/``pg_restore``, issue 12) implements the same protocol in its own module.
+counts (never a copy of the live file), encrypted with the database's own key. An office on a
+PostgreSQL server writes the same kind of file (:class:`~tthc_desk.db.server_backup.ServerBackup`).
 
 Restore swaps files in an order that a kill at any moment cannot break (see
 :meth:`SqliteBackup.swap` and :func:`finish_interrupted_restore`).
@@ -127,26 +127,12 @@ def _summary(conn: Any) -> tuple[str | None, int, str | None]:
     return revision, dossiers, newest
 
 
-class SqliteBackup:
-    """Backups of one SQLite (SQLCipher) database file."""
+class BackupFile:
+    """What every backup is: one SQLite (SQLCipher) database file, checked and described the
+    same way whichever engine the office runs on (:mod:`tthc_desk.db.server_backup` writes the
+    same kind of file from a PostgreSQL server)."""
 
     suffix = ".db"
-
-    def __init__(self, path: Path, key: bytes | None) -> None:
-        self.path = path
-        self.key = key
-
-    def copy(self, target: Path) -> Snapshot:
-        with closing(sqlite.connect(self.path, self.key)) as src:
-            src.execute("BEGIN")  # one read snapshot for the counts, the summary and the copy
-            try:
-                counts = files.table_counts(src)
-                revision, dossiers, newest = _summary(src)
-                files.remove_with_sides(target)
-                sqlite.copy_snapshot(src, target, self.key)
-            finally:
-                src.execute("COMMIT")
-        return Snapshot(counts, revision, dossiers, newest)
 
     def check(self, path: Path, key: bytes | None, expected: dict[str, int] | None) -> FileCheck:
         import time
@@ -201,6 +187,26 @@ class SqliteBackup:
         with closing(sqlite.connect(path, use, readonly=True)) as conn:
             counts = files.table_counts(conn)
             revision, dossiers, newest = _summary(conn)
+        return Snapshot(counts, revision, dossiers, newest)
+
+
+class SqliteBackup(BackupFile):
+    """Backups of one SQLite (SQLCipher) database file."""
+
+    def __init__(self, path: Path, key: bytes | None) -> None:
+        self.path = path
+        self.key = key
+
+    def copy(self, target: Path) -> Snapshot:
+        with closing(sqlite.connect(self.path, self.key)) as src:
+            src.execute("BEGIN")  # one read snapshot for the counts, the summary and the copy
+            try:
+                counts = files.table_counts(src)
+                revision, dossiers, newest = _summary(src)
+                files.remove_with_sides(target)
+                sqlite.copy_snapshot(src, target, self.key)
+            finally:
+                src.execute("COMMIT")
         return Snapshot(counts, revision, dossiers, newest)
 
     def lost_by_restoring(self, backup: Path, backup_key: bytes | None) -> Lost:

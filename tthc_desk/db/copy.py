@@ -111,13 +111,21 @@ def copy_database(
 
 
 def _copy_table(
-    src: Connection, dst: Connection, table: Table, progress: Progress | None, batch: int
+    src: Connection,
+    dst: Connection,
+    table: Table,
+    progress: Progress | None,
+    batch: int,
+    *,
+    commits: bool = True,
 ) -> TableCopy:
+    """One table, a batch at a time; ``commits``: in transactions of its own of about
+    :data:`COMMIT_ROWS` rows, else inside the caller's transaction of ``dst``."""
     total = int(src.execute(select(func.count()).select_from(table)).scalar() or 0)
     keys = [c.key for c in table.columns]
     query = select(table).order_by(*table.primary_key.columns).execution_options(yield_per=batch)
     done, fingerprint, pending = 0, 0, 0
-    transaction = dst.begin()
+    transaction = dst.begin() if commits else None
     try:
         for rows in src.execute(query).partitions():
             values = [tuple(r) for r in rows]
@@ -125,19 +133,74 @@ def _copy_table(
             fingerprint = (fingerprint + _fingerprint(values)) % MODULUS
             done += len(values)
             pending += len(values)
-            if pending >= COMMIT_ROWS:
+            if transaction is not None and pending >= COMMIT_ROWS:
                 transaction.commit()
                 transaction, pending = dst.begin(), 0
             if progress is not None:
                 progress(table.name, done, max(total, done))
-        transaction.commit()
+        if transaction is not None:
+            transaction.commit()
     finally:
-        if transaction.is_active:
+        if transaction is not None and transaction.is_active:
             transaction.rollback()
     if progress is not None and not done:
         progress(table.name, 0, 0)
     log.info("Copied %s: %d rows", table.name, done)
     return TableCopy(table.name, done, fingerprint)
+
+
+def replace_contents(
+    source: Database,
+    target: Database,
+    *,
+    progress: Progress | None = None,
+    batch: int = BATCH,
+    before: Callable[[Connection], None] | None = None,
+    after: Callable[[Connection], None] | None = None,
+) -> list[TableCopy]:
+    """Put the whole of ``source`` in place of what ``target`` (PostgreSQL, migrated to the same
+    revision) holds, in ONE transaction of ``target``: it takes the office's write lock (no
+    counter writes meanwhile; readers see the old data until the commit), empties every table
+    of the models, copies each table with its ids, moves the id sequences, reads the copy back
+    and compares it with what was read (:func:`verify`'s check). ``before``/``after`` run in
+    that transaction, before the tables are emptied and once the copy is checked. Any failure
+    rolls it all back: the target is as it was.
+    """
+    from tthc_desk.db.engine import WRITE_LOCK
+
+    if target.dialect is not Dialect.POSTGRESQL:
+        raise ValueError("replace_contents: the target must be a PostgreSQL database")
+    tables = model_tables()
+    copies: list[TableCopy] = []
+    with (
+        source.engine.connect() as src,
+        src.begin(),
+        target.engine.connect() as dst,
+        dst.begin(),
+    ):
+        dst.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+        if before is not None:
+            before(dst)
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        dst.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table in tables:
+            copies.append(_copy_table(src, dst, table, progress, batch, commits=False))
+        _set_sequences(dst, tables)
+        for table, made in zip(tables, copies, strict=True):
+            rows, fingerprint = _read_back(dst, table, progress, made.rows)
+            if rows != made.rows or fingerprint != made.fingerprint:
+                raise CopyMismatchError(Mismatch(table.name, made.rows, rows))
+        if after is not None:
+            after(dst)
+    return copies
+
+
+class CopyMismatchError(Exception):
+    """:func:`replace_contents`: the copy read back differs from the source (rolled back)."""
+
+    def __init__(self, mismatch: Mismatch) -> None:
+        super().__init__(f"copy of {mismatch.name} differs from its source")
+        self.mismatch = mismatch
 
 
 def _plain(value: Any) -> Any:
@@ -155,21 +218,26 @@ def _fingerprint(rows: list[tuple[Any, ...]]) -> int:
 def _move_sequences(dst: Connection, tables: list[Table]) -> None:
     """PostgreSQL: each integer id's sequence past the largest id copied (none: left alone)."""
     with dst.begin():
-        for table in tables:
-            key = list(table.primary_key.columns)
-            if len(key) != 1 or not isinstance(key[0].type, Integer):
-                continue
-            column = key[0].name
-            dst.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence(:t, :c), "
-                    f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) '
-                    f'FROM "{table.name}"'
-                ),
-                {"t": table.name, "c": column},
-            )
-        # The planner's statistics of tables that were empty a moment ago.
-        dst.execute(text("ANALYZE"))
+        _set_sequences(dst, tables)
+
+
+def _set_sequences(dst: Connection, tables: list[Table]) -> None:
+    """The statements of :func:`_move_sequences`, in the caller's transaction of ``dst``."""
+    for table in tables:
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or not isinstance(key[0].type, Integer):
+            continue
+        column = key[0].name
+        dst.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:t, :c), "
+                f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) '
+                f'FROM "{table.name}"'
+            ),
+            {"t": table.name, "c": column},
+        )
+    # The planner's statistics of tables that were empty a moment ago.
+    dst.execute(text("ANALYZE"))
 
 
 @contextmanager

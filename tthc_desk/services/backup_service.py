@@ -12,6 +12,14 @@ counts equal to the source's at copy time, the journal's chain of signatures), t
 listed and is removed by the next run. A copy that fails is removed, recorded, and taken again
 once. The outcome of the last run is kept in ``backups/backup-state.json`` (the main window's
 status reads it; no personal data).
+
+An office on a PostgreSQL server (issue 12) makes the same kind of file
+(:class:`~tthc_desk.db.server_backup.ServerBackup`), encrypted with the office's backup key: kept
+on the server (``key_escrow``), on each counter PC that took or restored a backup, and on the
+*Phiếu khóa khôi phục dữ liệu*. An office that moved from one PC to its server keeps its key
+(``db copy`` hands it over), so its old backups and its printed sheet stay valid. The automatic
+backup runs once a day for the whole office (claimed on the server, not once per counter), and
+the status line reads the office's last run from the server.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tthc_desk.db import files, sqlite
 from tthc_desk.db.backups import (
@@ -35,6 +43,7 @@ from tthc_desk.db.backups import (
     write_json,
 )
 from tthc_desk.db.engine import Database
+from tthc_desk.db.server_backup import ServerBackupError
 from tthc_desk.domain.access import SYSTEM, Right
 from tthc_desk.domain.backup import (
     DEFAULT_DAILY_TIME,
@@ -57,12 +66,19 @@ from tthc_desk.paths import AppPaths
 from tthc_desk.presentation import label
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.journal_service import DATABASE_ID_KEY, ESCROW_NAME, JournalKeys
+from tthc_desk.services.keys import KEY_BYTES
+
+if TYPE_CHECKING:
+    from tthc_desk.db.server_backup import ServerBackup
+    from tthc_desk.services.data_folder import DataFolder
 
 log = logging.getLogger(__name__)
 
 STATE_FILE = "backup-state.json"
 SETTINGS_KEY = "backup_settings"
 OFFICE_KEY = "office_profile"
+#: A server office: the last run of the office's backups, whichever counter took it.
+OFFICE_STATE_KEY = "backup_office_state"
 #: The first schema with the journal (0007) and with the journal key inside the database (0008).
 JOURNAL_REVISION = "0007"
 ESCROW_REVISION = "0008"
@@ -329,15 +345,27 @@ class BackupService:
         clock: Clock,
         journal_keys: JournalKeys,
         method: BackupMethod | None = None,
+        folder: DataFolder | None = None,
     ) -> None:
         self._db = db
         self._paths = paths
         self._accounts = accounts
         self._clock = clock
         self._journal_keys = journal_keys
+        self._folder = folder
         self._note: Callable[[str, dict[str, Any]], None] | None = None
         path = db.file_path
         self._method = method or (SqliteBackup(path, db.key) if path is not None else None)
+
+    @property
+    def on_server(self) -> bool:
+        """The office's database is its PostgreSQL server."""
+        return not self._db.is_sqlite
+
+    def _key(self, method: BackupMethod) -> bytes | None:
+        """The key the backups are encrypted with (the database's; on a server the office's
+        backup key)."""
+        return getattr(method, "key", None) if self.on_server else self._db.key
 
     @property
     def state_file(self) -> Path:
@@ -392,6 +420,14 @@ class BackupService:
 
     # -- state of the last run -----------------------------------------------------------------
     def last_run(self) -> dict[str, Any]:
+        """The outcome of the last run: this PC's; on a server, the office's."""
+        if self.on_server:
+            with self._db.read() as uow:
+                office = uow.settings.get(OFFICE_STATE_KEY)
+            return office if isinstance(office, dict) else {}
+        return self._local_state()
+
+    def _local_state(self) -> dict[str, Any]:
         try:
             data = json.loads(self.state_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -399,7 +435,18 @@ class BackupService:
         return data if isinstance(data, dict) else {}
 
     def _record(self, run: BackupRun) -> None:
-        state = self.last_run()
+        if self.on_server:  # the office's state (the status line of every counter) ...
+            office = self._updated(self.last_run(), run)
+            with self._db.write() as uow:
+                uow.settings.put(OFFICE_STATE_KEY, office)
+        # ... and this PC's file (the destinations a restore looks in, without the database).
+        state = self._updated(self._local_state(), run)
+        self._paths.backup_dir.mkdir(parents=True, exist_ok=True)
+        write_json(self.state_file, state)
+
+    @staticmethod
+    def _updated(state: dict[str, Any], run: BackupRun) -> dict[str, Any]:
+        state = dict(state)
         state["last_attempt"] = run.at.isoformat(timespec="seconds")
         state["last_ok"] = run.ok
         state["failures"] = run.failures
@@ -408,8 +455,7 @@ class BackupService:
         if run.ok and run.backup is not None:
             state["last_verified_at"] = run.at.isoformat(timespec="seconds")
             state["last_path"] = str(run.backup.path)
-        self._paths.backup_dir.mkdir(parents=True, exist_ok=True)
-        write_json(self.state_file, state)
+        return state
 
     def status(self, now: datetime | None = None) -> Freshness:
         """The main window's line: green, yellow after 2 days, red after 7 or when a second
@@ -423,19 +469,24 @@ class BackupService:
         )
 
     def due(self, now: datetime | None = None) -> bool:
-        """Whether the automatic backup should run now (first start of the day, daily time)."""
+        """Whether the automatic backup should run now (first start of the day, daily time);
+        on a server, whether the office's is (one counter takes it for all)."""
         s = self.settings()
-        if not s.automatic or self._method is None:
+        if not s.automatic or (self._method is None and not self.on_server):
             return False
         last = _moment(self.last_run().get("last_attempt"))
         return is_due(now or self._clock.now(), last, s.daily_at)
 
     def run_if_due(self, now: datetime | None = None) -> BackupRun | None:
-        """The GUI scheduler's tick: the automatic backup, as the system, when it is due."""
+        """The GUI scheduler's tick: the automatic backup, as the system, when it is due. On a
+        server the first counter to claim it takes it; the others find it done."""
         if not self.due(now):
             return None
-        with self._accounts.acting_as(SYSTEM):
-            return self.run(BackupKind.AUTO)
+        with self._db.office_lock("backup-auto"):
+            if not self.due(now):  # another counter took it while this one waited
+                return None
+            with self._accounts.acting_as(SYSTEM):
+                return self.run(BackupKind.AUTO)
 
     # -- taking one ----------------------------------------------------------------------------
     def run(self, kind: BackupKind = BackupKind.MANUAL, extra: Sequence[Path] = ()) -> BackupRun:
@@ -454,6 +505,10 @@ class BackupService:
         for _attempt in range(2):  # a copy that fails its verification is taken once more
             try:
                 backup = self._take(method, self._paths.backup_dir, office, at, kind)
+            except ServerBackupError as e:
+                failures.append(_lower_first(e.reason))
+                log.error("Backup failed", exc_info=True)
+                continue
             except (OSError, sqlite.DatabaseError) as e:
                 failures.append(f"không ghi được bản sao lưu ({e}).")
                 log.error("Backup failed", exc_info=True)
@@ -525,9 +580,40 @@ class BackupService:
         return backup.path
 
     def _require_method(self) -> BackupMethod:
+        if self._method is None and self.on_server:
+            self._method = self._server_method()
         if self._method is None:
-            raise BackupError("Cơ sở dữ liệu này không phải tệp SQLite: chưa hỗ trợ sao lưu.")
+            raise BackupError("Cơ sở dữ liệu trong bộ nhớ: không có gì để sao lưu.")
         return self._method
+
+    def _server_method(self) -> ServerBackup:
+        from tthc_desk.db.server_backup import ServerBackup
+
+        return ServerBackup(self._db, self.office_key(create=True) or b"")
+
+    def office_key(self, *, create: bool = False) -> bytes | None:
+        """A server office's backup key (see the module): the server's copy, made on the first
+        backup (``create``) from this PC's key of the office if it has one (the office moved
+        here from this PC) or a new one; kept on this PC too. None on SQLite."""
+        from tthc_desk.db.server_backup import BACKUP_KEY_ESCROW
+
+        if not self.on_server:
+            return None
+        with self._db.read() as uow:
+            database_id = uow.settings.get(DATABASE_ID_KEY)
+            key = uow.journal.escrowed_key(BACKUP_KEY_ESCROW)
+        if key is None and create:
+            with self._db.office_lock("backup-key"), self._db.write() as uow:
+                key = uow.journal.escrowed_key(BACKUP_KEY_ESCROW)
+                if key is None:
+                    office = str(database_id or "")
+                    mine = None if self._folder is None else self._folder.server_key(office)
+                    key = mine or os.urandom(KEY_BYTES)
+                    uow.journal.escrow_key(BACKUP_KEY_ESCROW, key)
+                    log.info("The office's backup key was made and kept on the server")
+        if key is not None and database_id and self._folder is not None:
+            self._folder.remember_server_key(str(database_id), key)
+        return key
 
     def _office(self) -> str:
         try:
@@ -565,7 +651,9 @@ class BackupService:
         try:
             snap = method.copy(part)
             sqlite.fsync_file(part)
-            check, _ = verify_file(part, [self._db.key], self._journal_keys, snap.counts, method)
+            check, _ = verify_file(
+                part, [self._key(method)], self._journal_keys, snap.counts, method
+            )
             if not check.ok:
                 log.error("Backup %s failed its verification: %s", target, check.reason)
                 return BackupInfo(
@@ -587,7 +675,7 @@ class BackupService:
             "created_at": at.isoformat(timespec="seconds"),
             "office": office,
             "kind": kind.value,
-            "encrypted": self._db.encrypted,
+            "encrypted": self._db.encrypted or self.on_server,
             "schema_revision": snap.schema_revision,
             "counts": snap.counts,
             "dossiers": snap.dossiers,
@@ -652,4 +740,5 @@ class BackupService:
 
     def verify(self, path: Path) -> Verification:
         """Check a backup file with this database's key (see :func:`verify_file`)."""
-        return verify_file(path, [self._db.key], self._journal_keys)[0]
+        keys = [self.office_key()] if self.on_server else [self._db.key]
+        return verify_file(path, keys, self._journal_keys)[0]

@@ -117,7 +117,7 @@ def open_services(
     db = folder.open(demo=demo, recovery_key=recovery_key)
     accounts = AccountService(db, clock)
     journal_keys = JournalKeys(credentials)
-    backups = BackupService(db, paths, accounts, clock, journal_keys)
+    backups = BackupService(db, paths, accounts, clock, journal_keys, folder=folder)
     try:
         # Before an upgrade: a verified backup (the schema's revision in its name).
         backup = db.migrate(paths.backup_dir, backups.before_upgrade if db.file_path else None)
@@ -196,7 +196,15 @@ def open_services(
         outbox,
         journal,
         HealthService(db, clock),
-        RecoveryService(folder, db, settings, accounts, clock, template_dir=paths.template_dir),
+        RecoveryService(
+            folder,
+            db,
+            settings,
+            accounts,
+            clock,
+            template_dir=paths.template_dir,
+            office_key=lambda: backups.office_key(create=True),
+        ),
         RetentionService(paths, settings, outbox, accounts, clock),
         backups,
         ChangesService(db),

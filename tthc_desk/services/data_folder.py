@@ -61,10 +61,18 @@ class FolderState:
     #: This PC's connection to the office's PostgreSQL server (``ServerConnection.to_dict``);
     #: empty: the database is this folder's SQLite file. Never the password (the keyring).
     server: dict[str, Any] = field(default_factory=dict)
+    #: The office on the server (its ``database_id`` setting): names the office's backup key
+    #: kept on this PC (``server-backup-key:<id>``), which opens its backups when the server
+    #: itself is lost.
+    server_database_id: str = ""
 
 
 def key_name(database_id: str) -> str:
     return f"database-key:{database_id}"
+
+
+def server_key_name(database_id: str) -> str:
+    return f"server-backup-key:{database_id}"
 
 
 class DataFolder:
@@ -116,6 +124,36 @@ class DataFolder:
             state.database_id = uuid.uuid4().hex
         self.vault.save(key_name(state.database_id), key)
         self.save_state(state)
+
+    def server_key(self, database_id: str = "") -> bytes | None:
+        """The backup key of the office on the server (``database_id``, else the one this PC
+        last worked with), as kept on this PC; None: never kept here. Before that office has a
+        key: the key of this folder's own database when it is the same office (``db copy``
+        moved it to the server), so its backups and its printed sheet stay valid."""
+        state = self.state()
+        office = database_id or state.server_database_id
+        if not office:
+            return None
+        kept = self.vault.load(server_key_name(office))
+        if kept is None and state.database_id == office:
+            return self.key()
+        return kept
+
+    def remember_server_key(self, database_id: str, key: bytes) -> None:
+        """Keep the server office's backup key on this PC (when it changed)."""
+        state = self.state()
+        name = server_key_name(database_id)
+        if state.server_database_id == database_id and self.vault.load(name) == key:
+            return
+        self.vault.save(name, key)
+        state.server_database_id = database_id
+        self.save_state(state)
+
+    def backup_keys(self) -> list[bytes]:
+        """Every key this PC holds for this folder's backups: its database's, its server
+        office's."""
+        found = [self.key(), self.server_key()]
+        return [k for i, k in enumerate(found) if k is not None and k not in found[:i]]
 
     # -- the office's server (issue 12) ---------------------------------------------------------
     def server(self) -> ServerConnection | None:

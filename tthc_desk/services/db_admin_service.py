@@ -30,6 +30,7 @@ from tthc_desk.db import copy, files, server
 from tthc_desk.db.engine import CONNECT_TIMEOUT, SCHEMA_HEAD, Database
 from tthc_desk.db.files import FileState
 from tthc_desk.db.server import DatabaseFacts, Location, RevisionState, Unreachable
+from tthc_desk.db.server_backup import BACKUP_KEY_ESCROW
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
@@ -420,6 +421,11 @@ class DbAdminService:
             )
         copied = [t for t in tables if not t.skipped]
         say(f"Kiểm tra đích: số dòng và nội dung của {len(copied)} bảng khớp với nguồn.")
+        if db.dialect is Dialect.POSTGRESQL and self._db.key is not None:
+            # The office keeps its key: its backups, and its printed recovery sheet, stay valid.
+            with db.write() as uow:
+                uow.journal.escrow_key(BACKUP_KEY_ESCROW, self._db.key)
+            say("Khóa khôi phục của cơ quan được giữ nguyên cho các bản sao lưu trên máy chủ.")
         self._continue_journal(target, source, source_check, tables, say)
         return tables
 

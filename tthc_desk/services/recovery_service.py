@@ -11,11 +11,16 @@ first sheet is made, the main window reminds the administrator to print it.
 
 The demo database is not encrypted and has no recovery key: both are refused with a message
 that says so.
+
+An office on a PostgreSQL server: the recovery key is the office's backup key (the key of its
+backup files, :meth:`~tthc_desk.services.backup_service.BackupService.office_key`); with it a
+backup opens on a new PC or a new server when the old server is lost.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -46,8 +51,10 @@ class RecoveryService:
         accounts: AccountService,
         clock: Clock,
         template_dir: Path | None = None,
+        office_key: Callable[[], bytes | None] | None = None,
     ) -> None:
         self._folder = folder
+        self._office_key = office_key
         self._db = db
         self._settings = settings
         self._accounts = accounts
@@ -57,10 +64,16 @@ class RecoveryService:
     # -- whether there is a key ----------------------------------------------------------------
     @property
     def available(self) -> bool:
-        """The database is encrypted: it has a recovery key."""
+        """The database is encrypted (on a server: its backups are): it has a recovery key."""
+        if not self._db.is_sqlite:
+            return self._office_key is not None
         return self._db.encrypted and self._db.key is not None
 
     def _key(self) -> bytes:
+        if not self._db.is_sqlite and self._office_key is not None:
+            office = self._office_key()
+            if office is not None:
+                return office
         key = self._db.key
         if not self._db.encrypted or key is None:
             if self._settings.is_demo():
@@ -128,6 +141,8 @@ class RecoveryService:
         self._accounts.require(Right.RECOVERY_KEY, CHECKING)
         self._key()
         key = parse_key(text)
+        if not self._db.is_sqlite and key == self._key():
+            return
         path = files.sqlite_file(self._folder.paths.database_url)
         if key == self._db.key and (path is None or files.opens_with(path, key)):
             return

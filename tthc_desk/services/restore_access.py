@@ -51,5 +51,4 @@ def needs_recovery_key(folder: DataFolder, backup: Path) -> bool:
     needed to open it."""
     if files.inspect_file(backup) is not FileState.SEALED:
         return False
-    key = folder.key()
-    return key is None or not files.opens_with(backup, key)
+    return not any(files.opens_with(backup, key) for key in folder.backup_keys())

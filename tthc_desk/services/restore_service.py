@@ -17,11 +17,19 @@ keeps the current database as ``backups/truoc-khoi-phuc-<time>.db`` (encrypted a
 its own key kept in the keyring) and renames the copy into place. A kill at any moment leaves a
 usable database: the next start finishes the swap or drops the unfinished copy
 (:meth:`tthc_desk.services.data_folder.DataFolder.finish_restore`).
+
+An office on a PostgreSQL server (issue 12): the server's current data is first backed up into
+``backups/truoc-khoi-phuc-<time>.db`` (when it holds an office), then the backup is put in place
+of it in ONE transaction that holds the office's write lock and checks the copy before it
+commits (:meth:`tthc_desk.db.server_backup.ServerBackup.replace_with`): a failure leaves the
+server as it was. The other counters see the restored data at once (their screens are told);
+this PC's software starts again, as after a restore on SQLite.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +85,9 @@ class RestorePlan:
 
 @dataclass(frozen=True)
 class RestoreOutcome:
-    database: Path
-    aside: Path | None  # the database that was replaced (None: there was none)
+    database: Path | None  # the database file restored (None: the office's server)
+    aside: Path | None  # the database that was replaced, or its backup (None: there was none)
+    where: str = ""  # where the data now is, for people
 
 
 class RestoreService:
@@ -92,16 +101,60 @@ class RestoreService:
         path = self._paths.database_file
         return SqliteBackup(path, self._folder.key())
 
+    @property
+    def on_server(self) -> bool:
+        """The office's database is its PostgreSQL server (this PC's connection)."""
+        return files.sqlite_file(self._folder.database_url()) is None
+
+    @property
+    def where(self) -> str:
+        """Where the restored data goes, for people."""
+        if not self.on_server:
+            return str(self._paths.database_file)
+        from tthc_desk.db.server import locate
+
+        place = locate(self._folder.database_url())
+        return f"máy chủ {place.host_port}, cơ sở dữ liệu {place.database}"
+
+    def _server(self) -> Database:
+        return Database(self._folder.database_url())
+
+    def _server_keys(self, db: Database) -> list[bytes]:
+        """The office's backup key on the server (none when unreachable or a new server)."""
+        from tthc_desk.db.server_backup import BACKUP_KEY_ESCROW
+
+        try:
+            if db.schema_revision() is None:
+                return []
+            with db.read() as uow:
+                key = uow.journal.escrowed_key(BACKUP_KEY_ESCROW)
+        except Exception:  # unreachable, or not an office of ours: the other keys are tried
+            log.warning("Could not read the office's backup key from the server", exc_info=True)
+            return []
+        return [] if key is None else [key]
+
     def plan(self, backup: Path, recovery_key: bytes | None = None) -> RestorePlan:
         """Verify ``backup`` (with the recovery key, else this PC's key) and say what a restore
         would lose; raises :class:`BackupError` when the backup is not sound."""
         if not backup.is_file():
             raise BackupError(f"Không tìm thấy tệp sao lưu “{backup}”.")
-        keys = [k for k in (recovery_key, self._folder.key()) if k is not None]
-        check, key = verify_file(backup, keys, self._journal_keys)
-        if not check.ok:
-            raise BackupError(f"Không khôi phục từ “{backup}”: {check.reason}")
-        lost = self._method().lost_by_restoring(backup, key)
+        keys = [k for k in (recovery_key, *self._folder.backup_keys()) if k is not None]
+        if not self.on_server:
+            check, key = verify_file(backup, keys, self._journal_keys)
+            if not check.ok:
+                raise BackupError(f"Không khôi phục từ “{backup}”: {check.reason}")
+            lost = self._method().lost_by_restoring(backup, key)
+            return RestorePlan(read_info(backup), check, key, lost)
+        from tthc_desk.db.server_backup import ServerBackup
+
+        db = self._server()
+        try:
+            check, key = verify_file(backup, [*keys, *self._server_keys(db)], self._journal_keys)
+            if not check.ok:
+                raise BackupError(f"Không khôi phục từ “{backup}”: {check.reason}")
+            lost = ServerBackup(db, key or b"").lost_by_restoring(backup, key)
+        finally:
+            db.dispose()
         return RestorePlan(read_info(backup), check, key, lost)
 
     def authorise(self, plan: RestorePlan, username: str, password: str) -> Actor:
@@ -152,6 +205,8 @@ class RestoreService:
         """Replace the database with the backup of ``plan`` (see the module for the steps).
         No connection to the database may be open (close the services first)."""
         require(actor, Right.RESTORE, "khôi phục dữ liệu")
+        if self.on_server:
+            return self._restore_server(plan, actor)
         method = self._method()
         path = self._paths.database_file
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +244,69 @@ class RestoreService:
             actor.username,
             aside if had else "none",
         )
-        return RestoreOutcome(path, aside if had else None)
+        return RestoreOutcome(path, aside if had else None, str(path))
+
+    def _restore_server(self, plan: RestorePlan, actor: Actor) -> RestoreOutcome:
+        """The server's data replaced by the backup (see the module)."""
+        from tthc_desk.db.server_backup import (
+            BACKUP_KEY_ESCROW,
+            ServerBackup,
+            ServerBackupError,
+        )
+
+        db = self._server()
+        try:
+            current = self._server_keys(db)
+            key = plan.key or (current[0] if current else None)
+            aside = None
+            if ServerBackup(db, b"").holds_office():  # the server's data as it is now, kept first
+                stamp = self._clock.now().strftime("%Y%m%d-%H%M%S")
+                aside = self._paths.backup_dir / f"{ASIDE_PREFIX}-{stamp}.db"
+                self._paths.backup_dir.mkdir(parents=True, exist_ok=True)
+                keep_with = current[0] if current else (key or self._new_key(db))
+                part = aside.with_name(aside.name + ".part")
+                try:
+                    ServerBackup(db, keep_with).copy(part)
+                    os.replace(part, aside)
+                except (ServerBackupError, OSError) as e:
+                    files.remove_with_sides(part)
+                    log.error("The copy of the server before the restore failed", exc_info=True)
+                    reason = e.reason if isinstance(e, ServerBackupError) else "xem tệp nhật ký"
+                    raise BackupError(
+                        f"Chưa khôi phục: không sao lưu được dữ liệu hiện tại trên máy chủ "
+                        f"trước khi thay ({reason}). Dữ liệu trên máy chủ vẫn giữ nguyên."
+                    ) from e
+            try:
+                ServerBackup(db, key or b"").replace_with(
+                    plan.backup.path, plan.key, self._paths.backup_dir, backup_key=key
+                )
+            except ServerBackupError as e:
+                raise BackupError(f"Chưa khôi phục: {e.reason}") from e
+            with db.read() as uow:
+                database_id = uow.settings.get("database_id")
+                office_key = uow.journal.escrowed_key(BACKUP_KEY_ESCROW)
+        finally:
+            db.dispose()
+        if database_id and office_key is not None:
+            self._folder.remember_server_key(str(database_id), office_key)
+        self._folder.add_note(
+            "restore",
+            f"khôi phục dữ liệu trên máy chủ từ bản sao lưu {plan.backup.path.name}",
+            actor.username,
+            self._clock.now(),
+        )
+        log.info("Restored the server from %s by %s", plan.backup.path, actor.username)
+        return RestoreOutcome(None, aside, self.where)
+
+    def _new_key(self, db: Database) -> bytes:
+        """A key for the copy of a server office that never had a backup key (kept here)."""
+        from tthc_desk.services.keys import KEY_BYTES
+
+        key = os.urandom(KEY_BYTES)
+        with db.read() as uow:
+            database_id = uow.settings.get("database_id")
+        self._folder.remember_server_key(str(database_id or uuid.uuid4().hex), key)
+        return key
 
 
 def _administrator_of(

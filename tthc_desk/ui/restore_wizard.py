@@ -202,7 +202,13 @@ class RestoreWizard(QWizard):
         assert plan is not None
         paths = self._folder.paths
         when = when_text(plan.backup)
-        if paths.database_file.exists():
+        if self._service.on_server:
+            first = self.tr(
+                "Dữ liệu của cả cơ quan trên {0} sẽ được sao lưu vào thư mục “{1}” (tên bắt đầu "
+                "bằng “truoc-khoi-phuc-”) rồi thay bằng bản sao lưu ngày {2}. Các quầy khác "
+                "thấy ngay dữ liệu đã khôi phục: hãy báo họ dừng tiếp nhận trong lúc này."
+            ).format(escape(self._service.where), escape(str(paths.backup_dir)), escape(when))
+        elif paths.database_file.exists():
             first = self.tr(
                 "Cơ sở dữ liệu hiện tại sẽ được cất sang thư mục “{0}” (tên bắt đầu bằng "
                 "“truoc-khoi-phuc-”) và thay bằng bản sao lưu ngày {1}."
