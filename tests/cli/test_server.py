@@ -102,7 +102,6 @@ def test_set_show_test_use_and_clear(
 ) -> None:
     name = str(make_url(database_url).database)
     password = str(make_url(database_url).password)
-    pg_cluster.sql("CREATE EXTENSION IF NOT EXISTS pg_trgm", database=name)
     code, out, err = run(
         "server", "set", *_options(database_url), "--password-stdin", stdin=password + "\n"
     )

@@ -31,15 +31,10 @@ def _check(url: str) -> tuple[bool, str]:
     return report.ok, said
 
 
-def _with_trgm(cluster: Cluster, name: str) -> str:
-    cluster.sql("CREATE EXTENSION IF NOT EXISTS pg_trgm", database=name)
-    return name
-
-
 def test_a_working_connection_says_version_schema_and_counters(
     pg_cluster: Cluster, database_url: str
 ) -> None:
-    name = _with_trgm(pg_cluster, str(make_url(database_url).database))
+    name = str(make_url(database_url).database)
     report = postgres.check_connection(pg_cluster.url(name), SCHEMA_HEAD)
     assert report.ok, report.problems
     assert report.server_version.startswith("15") or report.server_version[:2].isdigit()
@@ -109,7 +104,7 @@ def test_a_role_without_rights(pg_cluster: Cluster, database_url: str) -> None:
 
 def test_an_empty_database_the_user_may_not_create_tables_in(pg_cluster: Cluster) -> None:
     role = "quay_" + uuid.uuid4().hex[:8]
-    name = _with_trgm(pg_cluster, pg_cluster.create_database())
+    name = pg_cluster.create_database()
     pg_cluster.sql(f"CREATE ROLE {role} LOGIN PASSWORD 'mk'")
     try:
         ok, said = _check(pg_cluster.url(name, user=role, password="mk"))
@@ -125,18 +120,24 @@ def test_an_empty_database_the_user_may_not_create_tables_in(pg_cluster: Cluster
         pg_cluster.sql(f"DROP ROLE {role}")
 
 
-def test_missing_extension_says_the_sql_to_run(pg_cluster: Cluster, database_url: str) -> None:
-    name = str(make_url(database_url).database)
-    ok, said = _check(pg_cluster.url(name))
-    assert not ok
-    assert said == (
-        "Máy chủ chưa bật phần mở rộng pg_trgm mà TTHC Desk cần (tìm kiếm). Người quản trị máy "
-        f"chủ chạy, trên cơ sở dữ liệu “{name}”: CREATE EXTENSION IF NOT EXISTS pg_trgm;"
-    )
+def test_missing_extension_says_the_sql_to_run(pg_cluster: Cluster) -> None:
+    name = pg_cluster.create_database()
+    try:
+        pg_cluster.sql("DROP EXTENSION plpgsql", database=name)  # the search's triggers need it
+        ok, said = _check(pg_cluster.url(name))
+        assert not ok
+        assert said == (
+            "Máy chủ chưa bật phần mở rộng plpgsql mà TTHC Desk cần (tìm kiếm). Người quản trị máy "
+            f"chủ chạy, trên cơ sở dữ liệu “{name}”: CREATE EXTENSION IF NOT EXISTS plpgsql;"
+        )
+        pg_cluster.sql("CREATE EXTENSION IF NOT EXISTS plpgsql", database=name)
+        assert _check(pg_cluster.url(name))[0]
+    finally:
+        pg_cluster.drop_database(name)
 
 
 def test_schema_newer_and_older_than_this_software(pg_cluster: Cluster, database_url: str) -> None:
-    name = _with_trgm(pg_cluster, str(make_url(database_url).database))
+    name = str(make_url(database_url).database)
     pg_cluster.sql("UPDATE alembic_version SET version_num = '9999'", database=name)
     ok, said = _check(pg_cluster.url(name))
     assert not ok and "phiên bản TTHC Desk mới hơn" in said and "cập nhật TTHC Desk" in said
@@ -148,7 +149,7 @@ def test_schema_newer_and_older_than_this_software(pg_cluster: Cluster, database
 
 
 def test_a_database_of_another_program_is_refused(pg_cluster: Cluster) -> None:
-    name = _with_trgm(pg_cluster, pg_cluster.create_database())
+    name = pg_cluster.create_database()
     try:
         pg_cluster.sql("CREATE TABLE ke_toan (id int)", database=name)
         ok, said = _check(pg_cluster.url(name))
@@ -281,3 +282,37 @@ def test_not_a_connection_failure_stays_what_it_was(pg_cluster: Cluster, databas
 def test_diagnose_driver_missing() -> None:
     said = postgres.diagnose(ModuleNotFoundError("No module named 'psycopg'", name="psycopg"))
     assert "psycopg[binary]" in said and 'pip install "tthc-desk[postgres]"' in said
+
+
+def test_a_write_waiting_too_long_for_the_office_gives_up_in_vietnamese(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another counter (here: a restore) holds the office's write lock: a save waits
+    WRITE_WAIT_MS, then stops with the clerk's sentence, nothing written; once the lock is free
+    the same write goes through."""
+    from tthc_desk.db import engine as db_engine
+    from tthc_desk.services.failures import describe_failure
+
+    monkeypatch.setattr(db_engine, "WRITE_WAIT_MS", 300)
+    db = Database(database_url)
+    holder = Database(database_url)
+    try:
+        with holder.engine.connect() as other:
+            other.execute(text("SELECT pg_advisory_lock(:k)"), {"k": db_engine.WRITE_LOCK})
+            started = time.monotonic()
+            with pytest.raises(Exception) as caught, db.write() as uow:
+                uow.settings.put("lock_probe", "1")
+            assert 0.25 < time.monotonic() - started < 5
+            said = describe_failure(caught.value)
+            assert said is not None and said.startswith("Dữ liệu đang bận: đã chờ 0,3 giây")
+            other.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": db_engine.WRITE_LOCK})
+            other.commit()
+        with db.read() as uow:
+            assert uow.settings.get("lock_probe") is None  # nothing half-written
+        with db.write() as uow:
+            uow.settings.put("lock_probe", "1")
+        with db.read() as uow:
+            assert uow.settings.get("lock_probe") == "1"
+    finally:
+        db.dispose()
+        holder.dispose()

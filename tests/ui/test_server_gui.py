@@ -90,9 +90,6 @@ def test_check_and_save_the_office_server(  # type: ignore[no-untyped-def]
 
     _fill(dialog, database_url, password)
     dialog.test_button.click()
-    assert "CREATE EXTENSION IF NOT EXISTS pg_trgm;" in dialog.result_label.text()
-    pg_cluster.sql("CREATE EXTENSION IF NOT EXISTS pg_trgm", database=name)
-    dialog.test_button.click()
     said = dialog.result_label.text()
     assert (
         said.startswith("Kết nối được: PostgreSQL 15")
@@ -130,7 +127,6 @@ def test_an_office_with_data_moving_to_an_empty_server_is_shown_the_copy_command
     services.dossiers.receive(make_draft())
     empty = pg_cluster.create_database()
     try:
-        pg_cluster.sql("CREATE EXTENSION pg_trgm", database=empty)
         window = window_of(qtbot, services, "quantri")
         dialog = window.open_server()
         assert isinstance(dialog, ServerDialog)

@@ -28,15 +28,11 @@ from tthc_desk.domain.journal import JournalContext
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = sqlite.BUSY_TIMEOUT_MS
 # The newest migration; a test checks it against Alembic's head, so it cannot go stale.
 SCHEMA_HEAD = "0009"
 #: How every connection to a PostgreSQL server names itself (``pg_stat_activity``), followed by
 #: the computer's name: ``tthc-desk db check`` counts the counters connected by it.
 APPLICATION_NAME = "tthc-desk"
-#: Seconds to wait for a PostgreSQL server that does not answer (``db.postgres`` sets it on every
-#: connection, with ``application_name``).
-CONNECT_TIMEOUT = 5
 
 
 def lock_key(name: str) -> int:
@@ -45,6 +41,10 @@ def lock_key(name: str) -> int:
 
 
 WRITE_LOCK = lock_key("write")
+#: How long a write waits for the office's other writers before it gives up with "Dữ liệu đang
+#: bận" (services.failures), nothing written: the same on both engines (SQLite's busy timeout).
+#: A write takes tens of milliseconds; only a restore or a copy holds the lock for long.
+WRITE_WAIT_MS = sqlite.BUSY_TIMEOUT_MS
 
 
 class Database:
@@ -213,7 +213,11 @@ class Database:
         state. Reads never wait (MVCC); a write takes tens of milliseconds, so six counters do
         not notice the queue."""
         if not self.is_sqlite:
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+            # One round trip: the wait's limit (for this transaction only), then the lock.
+            session.execute(
+                text("SELECT set_config('lock_timeout', :wait, true), pg_advisory_xact_lock(:k)"),
+                {"wait": f"{WRITE_WAIT_MS}ms", "k": WRITE_LOCK},
+            )
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:

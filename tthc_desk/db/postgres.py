@@ -36,8 +36,11 @@ log = logging.getLogger(__name__)
 
 DRIVER = "postgresql+psycopg"
 CONNECT_TIMEOUT_S = 5
-#: Extensions the schema needs on the server (search by similarity).
-REQUIRED_EXTENSIONS = ("pg_trgm",)
+#: Extensions the schema needs on the server: the search's word index is kept by PL/pgSQL
+#: triggers (migration 0009). PL/pgSQL is in every database PostgreSQL creates, unless someone
+#: removed it; nothing else is needed (the index is a ``tsvector`` with the built-in ``simple``
+#: configuration, not ``pg_trgm``).
+REQUIRED_EXTENSIONS = ("plpgsql",)
 #: Added to every PostgreSQL URL that does not set them itself (see the module's docstring).
 CONNECTION_DEFAULTS: dict[str, str] = {
     "connect_timeout": str(CONNECT_TIMEOUT_S),
@@ -420,9 +423,9 @@ def _extension_problems(conn: Connection, database: str) -> list[str]:
             )
         else:
             problems.append(
-                f"Máy chủ chưa cài phần mở rộng {name} mà TTHC Desk cần (tìm kiếm): người quản "
-                "trị máy chủ cài gói postgresql-contrib (bộ cài PostgreSQL trên Windows đã có "
-                f"sẵn), rồi chạy trên cơ sở dữ liệu “{database}”: "
+                f"Máy chủ không có phần mở rộng {name} mà TTHC Desk cần (tìm kiếm): người quản "
+                "trị máy chủ cài lại PostgreSQL đầy đủ (bộ cài chính thức trên Windows, gói "
+                f"postgresql trên Linux), rồi chạy trên cơ sở dữ liệu “{database}”: "
                 f"CREATE EXTENSION IF NOT EXISTS {name};"
             )
     return problems

@@ -18,60 +18,32 @@ from pathlib import Path
 from sqlalchemy import exc, inspect, text
 from sqlalchemy.engine import make_url
 
+from tthc_desk.db import postgres
 from tthc_desk.db.engine import APPLICATION_NAME, SCHEMA_HEAD, Database
 from tthc_desk.db.stores.base import Dialect
 
 log = logging.getLogger(__name__)
 
 
-class Unreachable(enum.Enum):
-    """Why a database server could not be reached."""
-
-    REFUSED = "refused"  # nothing answers at that host and port (server stopped, wrong port)
-    HOST = "host"  # the host name is unknown, or the host does not answer in time
-    LOGIN = "login"  # wrong user name or password
-    NO_DATABASE = "no_database"  # the server has no database of that name
-    OTHER = "other"
-
-
 class UnreachableError(Exception):
-    """The database cannot be reached; ``reason`` says why (``detail``: the driver's text, for
-    the log only)."""
+    """The database cannot be reached; ``reason`` says why and what to do, in Vietnamese (the
+    one diagnosis of server failures, :func:`tthc_desk.db.postgres.diagnose`); the driver's
+    text goes to the log only."""
 
-    def __init__(self, reason: Unreachable, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
         self.reason = reason
-        self.detail = detail
-
-
-_REASONS: tuple[tuple[tuple[str, ...], Unreachable], ...] = (
-    (("password authentication failed", "no password supplied", "role "), Unreachable.LOGIN),
-    (("does not exist",), Unreachable.NO_DATABASE),
-    (("connection refused",), Unreachable.REFUSED),
-    (
-        ("could not translate host name", "name or service not known", "timeout", "no route"),
-        Unreachable.HOST,
-    ),
-)
-
-
-def _reason(detail: str) -> Unreachable:
-    text_ = detail.lower()
-    for needles, reason in _REASONS:
-        if any(n in text_ for n in needles):
-            return reason
-    return Unreachable.OTHER
 
 
 def reach(db: Database) -> None:
-    """Connect once; :class:`UnreachableError` when the server cannot be reached or refuses."""
+    """Connect once; :class:`UnreachableError` when the server cannot be reached or refuses (a
+    live engine's watch may say it first, as ``ServerUnavailableError``)."""
     try:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except exc.OperationalError as e:
-        detail = str(e.orig if e.orig is not None else e)
-        log.info("Database %s unreachable: %s", where(db), detail)
-        raise UnreachableError(_reason(detail), detail) from e
+        log.info("Database %s unreachable: %s", where(db), e.orig if e.orig is not None else e)
+        raise UnreachableError(postgres.diagnose(e, db.url)) from e
 
 
 def where(db: Database) -> str:

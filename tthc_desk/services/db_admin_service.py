@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from tthc_desk.db import copy, files, server
-from tthc_desk.db.engine import CONNECT_TIMEOUT, SCHEMA_HEAD, Database
+from tthc_desk.db.engine import SCHEMA_HEAD, Database
 from tthc_desk.db.files import FileState
-from tthc_desk.db.server import DatabaseFacts, Location, RevisionState, Unreachable
+from tthc_desk.db.server import DatabaseFacts, Location, RevisionState
 from tthc_desk.db.server_backup import BACKUP_KEY_ESCROW
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.domain.access import Right
@@ -107,31 +107,13 @@ def place_text(where: Location) -> str:
     return f"PostgreSQL máy chủ {where.host_port}, cơ sở dữ liệu {where.database}"
 
 
-def unreachable_text(error: server.UnreachableError, where: Location) -> str:
-    """Why the database at ``where`` cannot be reached, and what to check."""
-    place = f"máy chủ PostgreSQL {where.host_port}"
-    check = " Hãy kiểm tra rồi làm lại."
-    return {
-        Unreachable.REFUSED: f"Không kết nối được {place}: không có máy chủ nào trả lời ở cổng "
-        f"{where.port} (máy chủ chưa chạy, sai địa chỉ hoặc cổng, hoặc tường lửa chặn).{check}",
-        Unreachable.HOST: f"Không kết nối được {place}: không tìm thấy máy này trên mạng hoặc "
-        f"nó không trả lời trong {CONNECT_TIMEOUT} giây.{check}",
-        Unreachable.LOGIN: f"{place[:1].upper()}{place[1:]} từ chối đăng nhập của người dùng "
-        f"“{where.user}”: sai tên người dùng hoặc mật khẩu trong địa chỉ cơ sở dữ liệu.{check}",
-        Unreachable.NO_DATABASE: f"{place[:1].upper()}{place[1:]} không có cơ sở dữ liệu "
-        f"“{where.database}”: hãy tạo trước (CREATE DATABASE) hoặc sửa tên trong địa chỉ.",
-        Unreachable.OTHER: f"Không kết nối được {place} (chi tiết trong tệp nhật ký chạy "
-        f"của phần mềm).{check}",
-    }[error.reason]
-
-
 def _reach(db: Database, where: Location) -> None:
     if where.dialect is Dialect.SQLITE:
         return
     try:
         server.reach(db)
     except server.UnreachableError as e:
-        raise CopyError(unreachable_text(e, where)) from e
+        raise CopyError(e.reason) from e
 
 
 def location_of(db: Database) -> Location:
@@ -455,7 +437,7 @@ class DbAdminService:
         if isinstance(error, TthcError):
             reason = error.message.rstrip()
         elif isinstance(error, server.UnreachableError):
-            reason = unreachable_text(error, target.where)
+            reason = error.reason
         else:
             log.error("Copy to %s failed", target.where.shown, exc_info=error)
             reason = describe_failure(error) or (

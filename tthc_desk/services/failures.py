@@ -14,6 +14,7 @@ import sqlite3
 import zipfile
 from collections.abc import Iterator
 
+from tthc_desk.db import engine as db_engine
 from tthc_desk.db import sqlite as db_sqlite
 
 __all__ = ["OS_REASONS", "describe_failure", "os_reason"]
@@ -66,8 +67,13 @@ def describe_failure(error: BaseException) -> str | None:
         # sqlite3's, SQLCipher's (sqlcipher3.dbapi2) or SQLAlchemy's wrapper: same name, same text
         if isinstance(e, sqlite3.OperationalError) or type(e).__name__ == "OperationalError":
             text = str(e).lower()
-            if "locked" in text or "busy" in text:
-                waited = f"{db_sqlite.BUSY_TIMEOUT_MS / 1000:g}".replace(".", ",")
+            # SQLite: "database is locked" (its busy timeout); PostgreSQL: "… due to lock
+            # timeout" (the wait for the office's write lock)
+            if "locked" in text or "busy" in text or "lock timeout" in text:
+                ms = (
+                    db_engine.WRITE_WAIT_MS if "lock timeout" in text else db_sqlite.BUSY_TIMEOUT_MS
+                )
+                waited = f"{ms / 1000:g}".replace(".", ",")
                 return (
                     f"Dữ liệu đang bận: đã chờ {waited} giây mà một quầy khác "
                     "hoặc một lệnh tthc-desk vẫn đang ghi. Chưa có gì được ghi; hãy đợi việc "
