@@ -112,6 +112,17 @@ def test_sqlite_office_to_postgresql_and_back_to_a_new_data_folder(
     assert lines[-2].startswith("Để các máy dùng cơ sở dữ liệu này")
     assert lines[-1] == url.replace("mat-khau-may-chu", "***")
     assert office_of(office.data_dir) == source  # the source is only read
+    # The office has moved: the old file opens read-only, so this PC cannot give out the
+    # server's codes a second time (a cleared or lost server setting).
+    line = assert_one_line_error(*office.receive())
+    assert line.removeprefix("tthc-desk: ").startswith(
+        f"Dữ liệu của cơ quan đã được chép lên PostgreSQL máy chủ 127.0.0.1:{pg_cluster.port}, "
+        f"cơ sở dữ liệu {server_db} lúc "
+    )
+    assert "Đặt máy này dùng máy chủ: Hệ thống → Kết nối máy chủ…" in line
+    code, out, _ = office("search", "nguyen")
+    assert code == 0 and out.count("\n") >= 5  # still there to look things up
+    assert office_of(office.data_dir) == source
 
     monkeypatch.setenv(ENV_URL, url)  # a counter PC opens the server's database
     counter = Cli(tmp_path / "counter", capsys, office=None)

@@ -42,3 +42,47 @@ def test_a_damaged_file_raises_the_banner_for_everyone_and_stops_writes(  # type
 
 # About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
 pytestmark = pytest.mark.sqlite_only
+
+
+def test_a_file_whose_office_moved_to_its_server_opens_read_only(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, data_dir: Path, clock
+) -> None:
+    """After ``db copy`` to the server (tests/cli/test_db.py makes a real one) the old file says
+    where the office went, takes no new dossier, and offers no restore."""
+    from tests.conftest import open_test_services
+    from tthc_desk.domain.search import DossierQuery
+    from tthc_desk.domain.errors import DatabaseDamagedError
+    from tthc_desk.paths import AppPaths
+    from tthc_desk.services.db_admin_service import MOVED_KEY
+
+    services.dossiers.receive(make_draft())
+    with services.db.write() as uow:
+        uow.settings.put(
+            MOVED_KEY,
+            {
+                "to": "PostgreSQL máy chủ 192.168.1.10:5432, cơ sở dữ liệu tthc",
+                "at": "2026-03-02T09:00",
+                "by": "Nguyễn Văn Quản",
+            },
+        )
+    services.close()
+    moved = open_test_services(AppPaths(data_dir), clock)
+    try:
+        window = window_of(qtbot, moved, "quantri")
+        window.background.check_database()
+        assert window.damage_banner.isVisibleTo(window)
+        assert window.damage_banner.text_label.text().startswith(
+            "Dữ liệu của cơ quan đã được chép lên PostgreSQL máy chủ 192.168.1.10:5432, cơ sở "
+            "dữ liệu tthc lúc 09:00 02/03/2026 (Nguyễn Văn Quản); từ đó các quầy làm việc trên "
+            "máy chủ."
+        )
+        assert not window.damage_banner.restore_button.isVisibleTo(window.damage_banner)
+        window.background.stop()
+        clerk = window_of(qtbot, moved, "cuong")
+        with pytest.raises(DatabaseDamagedError) as refused:
+            moved.dossiers.receive(make_draft())
+        assert "Đặt máy này dùng máy chủ" in refused.value.message
+        assert moved.dossiers.count(DossierQuery(text="nguyen")) == 1  # still there to look up
+        clerk.background.stop()
+    finally:
+        moved.close()

@@ -211,8 +211,11 @@ def open_services(
         DbAdminService(db, folder, accounts, journal, clock, journal_keys),
         _server_service(folder, db, accounts, clock),
     )
+    moved = services.db_admin.moved_notice()
+    if moved is not None:  # the office works on its server now: this file is read-only
+        db.stop_writes(moved)
     with db.office_lock("seed"):  # counters starting at once on a new server: seeded once
-        if seed:
+        if seed and moved is None:
             catalog.ensure_starter()
             calendar.ensure_around_today()
         if demo:

@@ -10,6 +10,13 @@ continues the journal in the target: the same key (the database keeps its identi
 entry that seals the data as the target's engine returns it (``domain.journal.DataChecker``),
 and a full check. The source gets a *copy* entry too. The source's data is only read.
 
+A one-PC office copied to its server has **moved**: the source file is marked (setting
+:data:`MOVED_KEY`, in the same write as its *copy* entry) and from then on opens read-only
+(:meth:`DbAdminService.moved_notice`, ``Database.stop_writes``). Otherwise a PC whose server
+setting was cleared or lost would go back to the old file and give out dossier codes and ledger
+numbers the server also gives (issue 12: never a silent local office). The way back to one PC is
+a copy from the server into a new data folder, which holds everything done since.
+
 Keys: a new SQLite data folder gets a new encryption key, kept as for a new office
 (``DataFolder``). The journal and report-signing keys travel in table ``key_escrow`` into a
 target that holds keys (``Database.holds_keys``: an encrypted file, the office's server; the
@@ -23,6 +30,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +51,7 @@ from tthc_desk.domain.errors import (
     ValidationError,
 )
 from tthc_desk.domain.journal import JournalKind, Note
+from tthc_desk.domain.text import format_datetime
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.data_folder import DataFolder, key_name
@@ -53,6 +62,8 @@ from tthc_desk.services.keys import KeyVault
 log = logging.getLogger(__name__)
 
 DOING = "chép cơ sở dữ liệu sang nơi khác"
+#: Setting of a one-PC office's file once the office was copied to its server: where, when, who.
+MOVED_KEY = "office_moved_to_server"
 #: The name of a data folder's database file (``AppPaths.database_file``).
 DATABASE_FILE = "tthc-desk.db"
 #: The copies of the office's keys (``key_escrow``): never into a database that holds no keys.
@@ -315,7 +326,17 @@ class DbAdminService:
         if target.folder is not None:
             target.folder.mark_set_up()
             key_location = target.folder.vault.location(key_name(target.folder.state().database_id))
-        self._note(f"chép toàn bộ cơ sở dữ liệu sang {where.shown}", _details(tables, where))
+        moved = None
+        if source.dialect is Dialect.SQLITE and where.dialect is Dialect.POSTGRESQL:
+            actor = self._accounts.current
+            moved = {
+                "to": place_text(where),
+                "at": self._clock.now().isoformat(timespec="minutes"),
+                "by": actor.full_name if actor is not None else "",
+            }
+        self._note(f"chép toàn bộ cơ sở dữ liệu sang {where.shown}", _details(tables, where), moved)
+        if moved is not None:
+            self._db.stop_writes(moved_text(moved))  # this PC too, from now on
         return CopyOutcome(where, tables, time.perf_counter() - started, key_location)
 
     # -- steps --------------------------------------------------------------------------------
@@ -459,9 +480,38 @@ class DbAdminService:
             "không thay đổi."
         ) from error
 
-    def _note(self, action: str, details: dict[str, Any]) -> None:
+    def _note(
+        self, action: str, details: dict[str, Any], moved: dict[str, str] | None = None
+    ) -> None:
         with self._db.write() as uow:
             uow.journal.note(Note(JournalKind.COPY, action, details=details))
+            if moved is not None:
+                uow.settings.put(MOVED_KEY, moved)
+
+    def moved_notice(self) -> str | None:
+        """Why this one-PC file is read-only, when the office was moved to its server (None:
+        it was not). The container stops writes with it at every start."""
+        if not self._db.is_sqlite:
+            return None
+        with self._db.read() as uow:
+            moved = uow.settings.get(MOVED_KEY)
+        return moved_text(moved) if isinstance(moved, dict) else None
+
+
+def moved_text(moved: dict[str, str]) -> str:
+    """The read-only file's sentence: where the office went, and what to do on this PC."""
+    try:
+        at = format_datetime(datetime.fromisoformat(moved.get("at", "")))
+    except ValueError:
+        at = ""
+    when = f" lúc {at}" if at else ""
+    who = f" ({moved['by']})" if moved.get("by") else ""
+    return (
+        f"Dữ liệu của cơ quan đã được chép lên {moved.get('to', 'máy chủ')}{when}{who}; từ đó "
+        "các quầy làm việc trên máy chủ. Tệp trên máy này chỉ còn để xem và làm bản lưu, không "
+        "ghi thêm được (hồ sơ mới ở đây sẽ trùng mã với máy chủ). Đặt máy này dùng máy chủ: "
+        "Hệ thống → Kết nối máy chủ… (hoặc lệnh tthc-desk server set), rồi mở lại phần mềm."
+    )
 
 
 def _count(tables: list[copy.TableCopy], name: str) -> int:

@@ -108,8 +108,14 @@ class DataCareWindow(QMainWindow):
         self.refresh_banner()
 
     def _on_database_checked(self, _report: object) -> None:
-        self.damage_banner.show_damage(self.services.health.damaged)
-        self.damage_banner.restore_button.setVisible(allows(self.services.accounts, Right.RESTORE))
+        stopped = self.services.health.damaged
+        self.damage_banner.show_damage(stopped)
+        # A file whose office moved to its server is not damaged: nothing to restore here (a
+        # restore of an older backup would give out the server's codes again).
+        moved = stopped is not None and stopped == self.services.db_admin.moved_notice()
+        self.damage_banner.restore_button.setVisible(
+            allows(self.services.accounts, Right.RESTORE) and not moved
+        )
 
     # -- backups and restore (ui/backup_dialog.py, ui/restore_wizard.py) ----------------------
     def refresh_backup_status(self) -> None:
