@@ -50,8 +50,8 @@ def test_a_file_whose_office_moved_to_its_server_opens_read_only(  # type: ignor
     """After ``db copy`` to the server (tests/cli/test_db.py makes a real one) the old file says
     where the office went, takes no new dossier, and offers no restore."""
     from tests.conftest import open_test_services
-    from tthc_desk.domain.search import DossierQuery
     from tthc_desk.domain.errors import DatabaseDamagedError
+    from tthc_desk.domain.search import DossierQuery
     from tthc_desk.paths import AppPaths
     from tthc_desk.services.db_admin_service import MOVED_KEY
 

@@ -101,9 +101,9 @@ def test_a_new_office_is_set_up_page_by_page(
 ) -> None:
     assert not fresh.settings.is_set_up()
     wizard = open_wizard(qtbot, fresh)
-    # Nobody carried over; the SQLite file is encrypted: its recovery key sheet comes last (an
-    # office server's database has no recovery key, hence no sheet).
-    sheet = [SHEET] if database_url is None else []
+    # Nobody carried over; the recovery key sheet comes last: the encrypted SQLite file's key, or
+    # on an office server the key of the office's backups.
+    sheet = [SHEET]
     assert wizard.pageIds() == [OFFICE, HEAD, HOURS, UNITS, ADMIN, CONFIRM, *sheet]
     assert fresh.recovery.available is bool(sheet)
     office = wizard.office_page
@@ -297,7 +297,7 @@ def test_staff_carried_over_get_their_temporary_passwords(
     svc = open_services(paths, clock)
     try:
         wizard = open_wizard(qtbot, svc)
-        sheet = [SHEET] if database_url is None else []  # only an encrypted file has a key
+        sheet = [SHEET]  # the file's key, or the server office's backup key
         assert wizard.pageIds() == [OFFICE, HEAD, HOURS, UNITS, ADMIN, STAFF, CONFIRM, *sheet]
         # The office saved by the older version is shown to be checked, not typed again.
         assert wizard.office_page.edits["agency_id"].text() == DEMO_OFFICE.agency_id

@@ -499,10 +499,29 @@ class BackupService:
         method = self._require_method()
         settings = self.settings()
         at = self._clock.now()
-        office = self._office()
         failures: list[str] = []
-        backup: BackupInfo | None = None
-        for _attempt in range(2):  # a copy that fails its verification is taken once more
+        backup = self._take_verified(method, at, kind, failures)
+        copies: list[CopyOutcome] = []
+        if backup is not None:
+            copies = self._spread(backup, settings, extra, kind)
+        run = BackupRun(backup, copies, failures, at)
+        self._record(run)
+        self._journal(run, kind)
+        if backup is None:
+            raise BackupError(
+                "Sao lưu không thành công: bản sao lưu không đạt kiểm tra sau hai lần thử ("
+                + " ".join(failures[-1:])
+                + ")"
+            )
+        return run
+
+    def _take_verified(
+        self, method: BackupMethod, at: datetime, kind: BackupKind, failures: list[str]
+    ) -> BackupInfo | None:
+        """A verified backup, or None; a copy that fails its verification is taken once more
+        (why each try failed is added to ``failures``)."""
+        office = self._office()
+        for _attempt in range(2):
             try:
                 backup = self._take(method, self._paths.backup_dir, office, at, kind)
             except ServerBackupError as e:
@@ -514,28 +533,23 @@ class BackupService:
                 log.error("Backup failed", exc_info=True)
                 continue
             if backup.verified:
-                break
+                return backup
             failures.append(backup.reason)
-            backup = None
-        copies: list[CopyOutcome] = []
-        if backup is not None:
-            targets = [*settings.destinations, *(str(p) for p in extra)]
-            copies = [self._copy_to(backup, Path(d)) for d in dict.fromkeys(targets)]
-            if kind is not BackupKind.UPGRADE:
-                self._retain(self._paths.backup_dir, settings.retention)
-                for c in copies:
-                    if c.ok:
-                        self._retain(Path(c.destination), settings.retention)
-        run = BackupRun(backup, copies, failures, at)
-        self._record(run)
-        self._journal(run, kind)
-        if backup is None:
-            raise BackupError(
-                "Sao lưu không thành công: bản sao lưu không đạt kiểm tra sau hai lần thử ("
-                + " ".join(failures[-1:])
-                + ")"
-            )
-        return run
+        return None
+
+    def _spread(
+        self, backup: BackupInfo, settings: BackupSettings, extra: Sequence[Path], kind: BackupKind
+    ) -> list[CopyOutcome]:
+        """The backup copied to the second destinations and ``extra``; the retention applied
+        to the folder and to every destination that took the copy."""
+        targets = [*settings.destinations, *(str(p) for p in extra)]
+        copies = [self._copy_to(backup, Path(d)) for d in dict.fromkeys(targets)]
+        if kind is not BackupKind.UPGRADE:
+            self._retain(self._paths.backup_dir, settings.retention)
+            for c in copies:
+                if c.ok:
+                    self._retain(Path(c.destination), settings.retention)
+        return copies
 
     def journal_to(self, note: Callable[[str, dict[str, Any]], None]) -> None:
         """Write each run into the journal through ``note`` (``JournalService.note_backup``)."""

@@ -56,7 +56,7 @@ from tthc_desk.paths import AppPaths
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.data_folder import DataFolder, key_name
 from tthc_desk.services.failures import describe_failure
-from tthc_desk.services.journal_service import JournalKeys, JournalService
+from tthc_desk.services.journal_service import IntegrityReport, JournalKeys, JournalService
 from tthc_desk.services.keys import KeyVault
 
 log = logging.getLogger(__name__)
@@ -300,15 +300,7 @@ class DbAdminService:
         try:
             say(f"Nguồn: {place_text(source)}")
             say(f"Đích: {place_text(where)}")
-            say("Đang kiểm tra dữ liệu nguồn với nhật ký…")
-            checked = self._journal.verify_full()
-            if not checked.ok:
-                raise CopyError(
-                    f"Dữ liệu nguồn không khớp với nhật ký ({checked.summary()}) Không chép dữ "
-                    "liệu đã bị sửa ngoài phần mềm; xem “tthc-desk journal verify --full”. "
-                    "Chưa chép gì."
-                )
-            say(f"Kiểm tra nguồn: {checked.summary()}")
+            checked = self._checked_source(say)
             if target.folder is not None:
                 target.db = target.folder.open_copy_target()
         except Exception:
@@ -326,20 +318,27 @@ class DbAdminService:
         if target.folder is not None:
             target.folder.mark_set_up()
             key_location = target.folder.vault.location(key_name(target.folder.state().database_id))
-        moved = None
-        if source.dialect is Dialect.SQLITE and where.dialect is Dialect.POSTGRESQL:
-            actor = self._accounts.current
-            moved = {
-                "to": place_text(where),
-                "at": self._clock.now().isoformat(timespec="minutes"),
-                "by": actor.full_name if actor is not None else "",
-            }
+        moved = self._moved(source, where)
         self._note(f"chép toàn bộ cơ sở dữ liệu sang {where.shown}", _details(tables, where), moved)
         if moved is not None:
             self._db.stop_writes(moved_text(moved))  # this PC too, from now on
         return CopyOutcome(where, tables, time.perf_counter() - started, key_location)
 
     # -- steps --------------------------------------------------------------------------------
+    def _checked_source(self, say: Say) -> IntegrityReport:
+        """The source's data checked against its journal: data edited behind the software's
+        back is not copied (the copy seals its data afresh)."""
+        say("Đang kiểm tra dữ liệu nguồn với nhật ký…")
+        checked = self._journal.verify_full()
+        if not checked.ok:
+            raise CopyError(
+                f"Dữ liệu nguồn không khớp với nhật ký ({checked.summary()}) Không chép dữ "
+                "liệu đã bị sửa ngoài phần mềm; xem “tthc-desk journal verify --full”. "
+                "Chưa chép gì."
+            )
+        say(f"Kiểm tra nguồn: {checked.summary()}")
+        return checked
+
     def _target_location(self, url: str, source: Location) -> Location:
         try:
             where = server.locate(url)
@@ -487,6 +486,17 @@ class DbAdminService:
             uow.journal.note(Note(JournalKind.COPY, action, details=details))
             if moved is not None:
                 uow.settings.put(MOVED_KEY, moved)
+
+    def _moved(self, source: Location, where: Location) -> dict[str, str] | None:
+        """The mark of a one-PC office copied to its server (None for any other copy)."""
+        if source.dialect is not Dialect.SQLITE or where.dialect is not Dialect.POSTGRESQL:
+            return None
+        actor = self._accounts.current
+        return {
+            "to": place_text(where),
+            "at": self._clock.now().isoformat(timespec="minutes"),
+            "by": actor.full_name if actor is not None else "",
+        }
 
     def moved_notice(self) -> str | None:
         """Why this one-PC file is read-only, when the office was moved to its server (None:

@@ -207,6 +207,10 @@ class RestoreService:
         require(actor, Right.RESTORE, "khôi phục dữ liệu")
         if self.on_server:
             return self._restore_server(plan, actor)
+        return self._restore_file(plan, actor)
+
+    def _restore_file(self, plan: RestorePlan, actor: Actor) -> RestoreOutcome:
+        """This folder's SQLite file replaced by the backup, the old one kept aside."""
         method = self._method()
         path = self._paths.database_file
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -258,24 +262,7 @@ class RestoreService:
         try:
             current = self._server_keys(db)
             key = plan.key or (current[0] if current else None)
-            aside = None
-            if ServerBackup(db, b"").holds_office():  # the server's data as it is now, kept first
-                stamp = self._clock.now().strftime("%Y%m%d-%H%M%S")
-                aside = self._paths.backup_dir / f"{ASIDE_PREFIX}-{stamp}.db"
-                self._paths.backup_dir.mkdir(parents=True, exist_ok=True)
-                keep_with = current[0] if current else (key or self._new_key(db))
-                part = aside.with_name(aside.name + ".part")
-                try:
-                    ServerBackup(db, keep_with).copy(part)
-                    os.replace(part, aside)
-                except (ServerBackupError, OSError) as e:
-                    files.remove_with_sides(part)
-                    log.error("The copy of the server before the restore failed", exc_info=True)
-                    reason = e.reason if isinstance(e, ServerBackupError) else "xem tệp nhật ký"
-                    raise BackupError(
-                        f"Chưa khôi phục: không sao lưu được dữ liệu hiện tại trên máy chủ "
-                        f"trước khi thay ({reason}). Dữ liệu trên máy chủ vẫn giữ nguyên."
-                    ) from e
+            aside = self._keep_server_aside(db, current[0] if current else key)
             try:
                 ServerBackup(db, key or b"").replace_with(
                     plan.backup.path, plan.key, self._paths.backup_dir, backup_key=key
@@ -297,6 +284,30 @@ class RestoreService:
         )
         log.info("Restored the server from %s by %s", plan.backup.path, actor.username)
         return RestoreOutcome(None, aside, self.where)
+
+    def _keep_server_aside(self, db: Database, key: bytes | None) -> Path | None:
+        """The server's data as it is now, copied into ``truoc-khoi-phuc-<stamp>.db`` before
+        a restore replaces it (None: the server holds no office yet)."""
+        from tthc_desk.db.server_backup import ServerBackup, ServerBackupError
+
+        if not ServerBackup(db, b"").holds_office():
+            return None
+        stamp = self._clock.now().strftime("%Y%m%d-%H%M%S")
+        aside = self._paths.backup_dir / f"{ASIDE_PREFIX}-{stamp}.db"
+        self._paths.backup_dir.mkdir(parents=True, exist_ok=True)
+        part = aside.with_name(aside.name + ".part")
+        try:
+            ServerBackup(db, key or self._new_key(db)).copy(part)
+            os.replace(part, aside)
+        except (ServerBackupError, OSError) as e:
+            files.remove_with_sides(part)
+            log.error("The copy of the server before the restore failed", exc_info=True)
+            reason = e.reason if isinstance(e, ServerBackupError) else "xem tệp nhật ký"
+            raise BackupError(
+                f"Chưa khôi phục: không sao lưu được dữ liệu hiện tại trên máy chủ trước khi "
+                f"thay ({reason}). Dữ liệu trên máy chủ vẫn giữ nguyên."
+            ) from e
+        return aside
 
     def _new_key(self, db: Database) -> bytes:
         """A key for the copy of a server office that never had a backup key (kept here)."""
