@@ -75,7 +75,7 @@ class NamedPrinter(QPrinter):
     (Qt keeps no name of a printer that is not installed, so this one remembers it itself)."""
 
     def __init__(self, name: str = "") -> None:
-        super().__init__(QPrinter.PrinterMode.HighResolution)
+        super().__init__(QPrinter.PrinterMode.ScreenResolution)  # quick: not a sharpness test
         self._name = name
         self._duplex = QPrinter.DuplexMode.DuplexNone
 
@@ -160,6 +160,16 @@ def test_printing_at_high_resolution_is_sharp_and_page_for_page(
         assert abs(before.height() - after.height()) <= 1
         shifted = after.copy(3, 0, after.width(), after.height())  # 1.3 mm to the side
         assert ink_mismatch(before, after) < 0.45 < ink_mismatch(before, shifted)
+
+
+def test_copies_asked_for_are_printed_once_each(qtbot, receipt_pdf: bytes, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, receipt_pdf)
+    out = tmp_path / "two-copies.pdf"
+    printer = pdf_printer(out, QPrinter.PrinterMode.ScreenResolution)
+    printer.setCopyCount(2)  # a PDF file makes no copies itself: they are painted
+    assert not printer.supportsMultipleCopies()
+    assert dialog.print_to(printer)
+    assert len(PdfReader(out).pages) == 4  # Liên 1, Liên 2, Liên 1, Liên 2
 
 
 def test_a_landscape_form_prints_on_turned_paper(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -303,8 +313,9 @@ def test_quick_print_with_no_printer_opens_the_preview_saying_why(
     _save_an_intake(qtbot, intake)
     dialog = intake.receipt_dialog
     assert dialog is not None and dialog.isVisible()
-    assert dialog.status.text().startswith("Máy tính này chưa cài máy in nào.")
-    assert dialog.status.text().endswith("2 trang · khổ A4")
+    assert dialog.notice.isVisible()
+    assert dialog.notice.text().startswith("Máy tính này chưa cài máy in nào.")
+    assert dialog.status.text() == "2 trang · khổ A4"
     assert not intake.success.printed_label.isVisible()
 
 
@@ -317,7 +328,7 @@ def test_quick_print_on_a_printer_that_refuses_opens_the_preview(
     )
     _save_an_intake(qtbot, intake)
     dialog = intake.receipt_dialog
-    assert dialog is not None and "Không in được ra máy in" in dialog.status.text()
+    assert dialog is not None and "Không in được ra máy in" in dialog.notice.text()
 
 
 def test_without_pdfium_the_dialog_offers_the_system_viewer(

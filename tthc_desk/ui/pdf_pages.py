@@ -117,19 +117,21 @@ def match_orientation(printer: QPrinter, first: PageSize) -> None:
 
 def print_pdf(data: bytes, printer: QPrinter) -> int:
     """Paint every page of ``data`` on ``printer`` (already set up: paper, duplex, copies), one
-    page at a time at :func:`print_dpi`; returns the number of pages. Raises
+    page at a time at :func:`print_dpi`; returns the number of pages of the PDF. Raises
     :class:`PdfRenderError` when the PDF cannot be read and ``OSError`` when the printer refuses
     the job."""
     dpi = print_dpi(printer)
     printer.setFullPage(True)  # the PDF carries its own margins
+    # A printer driver makes the copies asked for in the dialog; a PDF file needs them painted.
+    copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
     with _document(data) as doc:
         count = len(doc)
         painter = QPainter()
         if not painter.begin(printer):
             raise OSError(f"printer {printer.printerName()!r} refused the job")
         try:
-            for i in range(count):
-                if i:
+            for n, i in enumerate(i for _ in range(copies) for i in range(count)):
+                if n:
                     printer.newPage()
                 image = _render(doc, i, dpi, for_print=True)
                 painter.drawImage(_target(painter, printer, PageSize(*doc.get_page_size(i))), image)

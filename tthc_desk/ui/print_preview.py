@@ -137,7 +137,13 @@ class ReceiptDialog(QDialog):
         self.pdf = pdf
         self.file_name = file_name
         self.form = form
-        self._notice = notice
+        self.notice = QLabel(notice)
+        self.notice.setObjectName("printNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(  # the quiet amber of a thing to do, as the reminders have
+            "background: #fff4d6; border: 1px solid #e0a800; border-radius: 4px; padding: 6px;"
+        )
+        self.notice.setVisible(bool(notice))
         self._output_dir = output_dir
         self._runner = runner
         self.pages: list[QImage] = []
@@ -200,6 +206,7 @@ class ReceiptDialog(QDialog):
         options.addWidget(self.printer_label, 1)
         options.addWidget(self.quick_print_check)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addWidget(self.status)
         layout.addWidget(self.scroll_area, 1)
         layout.addLayout(options)
@@ -232,7 +239,7 @@ class ReceiptDialog(QDialog):
                 ". Phiếu có khóa giải mã dữ liệu: hãy in ra giấy; đừng lưu tệp PDF trên máy này "
                 "hay cùng chỗ với các bản sao lưu."
             )
-        self.status.setText(f"{self._notice}\n{text}" if self._notice else text)
+        self.status.setText(text)
         for image in pages:
             pixmap = QPixmap.fromImage(image)
             pixmap.setDevicePixelRatio(ratio)
