@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -20,9 +21,9 @@ from reportlab.pdfgen import canvas
 from tests.conftest import make_draft
 from tests.ui.test_intake_page import fill_applicant, pick_procedure
 from tthc_desk.services.container import Services
-from tthc_desk.ui import printer_choice
+from tthc_desk.ui import print_preview, printer_choice
 from tthc_desk.ui.intake_page import IntakePage
-from tthc_desk.ui.pdf_pages import PRINT_DPI_MAX, print_dpi, rasterise_pdf
+from tthc_desk.ui.pdf_pages import PRINT_DPI_MAX, print_dpi, print_pdf, rasterise_pdf
 from tthc_desk.ui.print_preview import ReceiptDialog
 from tthc_desk.ui.printer_choice import (
     prepare_printer,
@@ -160,6 +161,38 @@ def test_printing_at_high_resolution_is_sharp_and_page_for_page(
         assert abs(before.height() - after.height()) <= 1
         shifted = after.copy(3, 0, after.width(), after.height())  # 1.3 mm to the side
         assert ink_mismatch(before, after) < 0.45 < ink_mismatch(before, shifted)
+
+
+def test_printing_runs_off_the_gui_thread(
+    qtbot, receipt_pdf: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    threads: list[threading.Thread] = []
+
+    def spy(data: bytes, printer: QPrinter) -> int:
+        threads.append(threading.current_thread())
+        return print_pdf(data, printer)
+
+    monkeypatch.setattr(print_preview, "print_pdf", spy)
+    runner = TaskRunner()
+    dialog = ReceiptDialog(
+        receipt_pdf,
+        title="Giấy tiếp nhận",
+        file_name="r.pdf",
+        output_dir=tmp_path,
+        runner=runner,
+        form="receipt",
+    )
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: len(dialog.pages) == 2, timeout=10_000)
+    out = tmp_path / "printed.pdf"
+    assert dialog.print_to(pdf_printer(out, QPrinter.PrinterMode.HighResolution))
+    assert not dialog.print_button.isEnabled()  # one job at a time
+    qtbot.waitUntil(lambda: dialog.print_ok is True, timeout=30_000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert dialog.print_button.isEnabled()
+    assert dialog.status.text() == "Đã gửi 2 trang tới máy in."
+    assert len(PdfReader(out).pages) == 2
+    runner.wait()
 
 
 def test_copies_asked_for_are_printed_once_each(qtbot, receipt_pdf: bytes, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -31,6 +31,11 @@ PRINT_DPI_MAX = 600
 POINTS_PER_INCH = 72
 
 _PDFIUM_LOCK = threading.Lock()
+_FORMATS = {
+    1: QImage.Format.Format_Grayscale8,
+    3: QImage.Format.Format_BGR888,
+    4: QImage.Format.Format_RGB32,
+}
 
 
 class PdfRenderError(Exception):
@@ -54,8 +59,8 @@ def _document(data: bytes) -> Iterator[Any]:
     """The PDF open in PDFium, under the lock; closed afterwards."""
     try:
         import pypdfium2 as pdfium  # a wheel with PDFium inside; see pyproject.toml
-    except ImportError as exc:  # a broken install: the dialog falls back to the PDF viewer
-        raise PdfRenderError("pypdfium2 is not installed") from exc
+    except Exception as exc:  # a broken install or bundle: the dialog offers the PDF viewer
+        raise PdfRenderError(f"pypdfium2 cannot be loaded: {exc}") from exc
     with _PDFIUM_LOCK:
         try:
             doc = pdfium.PdfDocument(data)
@@ -76,9 +81,10 @@ def _render(doc: Any, index: int, dpi: float, *, for_print: bool = False) -> QIm
             optimize_mode="print" if for_print else None,
             may_draw_forms=False,
         )
-        # PDFium's BGR is Qt's BGR888; copy() so the image owns its pixels once the bitmap goes.
+        # PDFium's BGR is Qt's BGR888 (its BGRx, were it chosen, Qt's RGB32 on x86); copy() so
+        # the image owns its pixels once the bitmap is closed.
         image = QImage(
-            bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_BGR888
+            bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, _FORMATS[bitmap.n_channels]
         ).copy()
         bitmap.close()
         return image

@@ -22,7 +22,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
-    QGuiApplication,
     QImage,
     QKeySequence,
     QPixmap,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from tthc_desk.services.container import Services
 from tthc_desk.ui import printer_choice
@@ -147,6 +147,8 @@ class ReceiptDialog(QDialog):
         self._output_dir = output_dir
         self._runner = runner
         self.pages: list[QImage] = []
+        #: The last print: None while it is on its way (or none yet), then whether it went out.
+        self.print_ok: bool | None = None
         self.sizes: list[PageSize] = []
         self.setWindowTitle(title)
         screen = self.screen().availableGeometry() if self.screen() is not None else None
@@ -277,18 +279,36 @@ class ReceiptDialog(QDialog):
         return path
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Paint every page on ``printer`` (already set up) at its resolution; False (with the
-        reason in the status line) when it could not."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            count = print_pdf(self.pdf, printer)
-        except (OSError, PdfRenderError) as exc:
-            self.status.setText(printing_failed_text(printer, exc))
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.status.setText(self.tr("Đã gửi {0} trang tới máy in.").format(count))
-        return True
+        """Send every page to ``printer`` (already set up) at its resolution, off the GUI thread
+        (a long register must not freeze the window); the status line says when it is done or
+        why it failed. False when it has failed already (at once with the tests' synchronous
+        runner)."""
+        self.print_ok = None
+        self.print_button.setEnabled(False)
+        self.status.setText(self.tr("Đang gửi tới máy in…"))
+        pdf = self.pdf
+        self._runner.run(
+            lambda: print_pdf(pdf, printer),
+            self._on_print_done,
+            lambda exc: self._on_print_failed(printer, exc),
+            label=self.tr("In bản in"),
+        )
+        return self.print_ok is not False
+
+    def _on_print_done(self, count: int) -> None:
+        if isValid(self):  # the dialog may have been closed while the printer worked
+            self.print_ok = True
+            self.print_button.setEnabled(True)
+            self.status.setText(self.tr("Đã gửi {0} trang tới máy in.").format(count))
+
+    def _on_print_failed(self, printer: QPrinter, exc: BaseException) -> None:
+        if not isinstance(exc, OSError | PdfRenderError):
+            raise exc
+        text = printing_failed_text(printer, exc)
+        if isValid(self):
+            self.print_ok = False
+            self.print_button.setEnabled(True)
+            self.status.setText(text)
 
     def make_printer(self) -> QPrinter:
         """The printer the print dialog opens on: A4, this form's remembered printer and
@@ -464,23 +484,29 @@ def quick_print_receipt(
         if printer is None:
             preview(pdf, no_printer_text())
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            count = print_pdf(pdf, printer)
-        except (OSError, PdfRenderError) as exc:
-            preview(pdf, printing_failed_text(printer, exc))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        on_printed(
-            translate("print_preview", "Đã in giấy tiếp nhận ({0} trang) ra máy in “{1}”.").format(
-                count, printer.printerName() or printer.outputFileName()
+
+        def printed(count: int) -> None:
+            on_printed(
+                translate(
+                    "print_preview", "Đã in giấy tiếp nhận ({0} trang) ra máy in “{1}”."
+                ).format(count, printer.printerName() or printer.outputFileName())
             )
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, OSError | PdfRenderError):
+                raise exc
+            preview(pdf, printing_failed_text(printer, exc))
+
+        runner.run(
+            lambda: print_pdf(pdf, printer),
+            printed,
+            failed,
+            label=translate("print_preview", "In giấy tiếp nhận"),
         )
 
     runner.run(
         lambda: services.printing.receipt_pdf(code),
         made,
         on_failed,
-        label=translate("print_preview", "In giấy tiếp nhận"),
+        label=translate("print_preview", "Tạo giấy tiếp nhận"),
     )
