@@ -66,7 +66,7 @@ def test_the_administrator_prints_it_from_the_menu_and_the_reminder_goes(
     [preview] = [d for d in previews() if d.parent() is window]
     assert preview.windowTitle() == "Phiếu khóa khôi phục dữ liệu"
     assert preview.pdf.startswith(b"%PDF")
-    qtbot.waitUntil(lambda: bool(preview.pages))  # rasterised on this machine (pdftoppm)
+    qtbot.waitUntil(lambda: bool(preview.pages))  # rasterised by PDFium (pypdfium2)
     assert len(preview.pages) == 1
     if SHOTS:
         preview.grab().save(str(Path(SHOTS) / "recovery-preview.png"))

@@ -12,7 +12,6 @@ from PySide6.QtPrintSupport import QPrinter
 from tests.conftest import make_draft
 from tests.ui.keys import type_text
 from tthc_desk.services.container import Services
-from tthc_desk.ui import print_preview
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.print_preview import ReceiptDialog
 from tthc_desk.ui.tasks import TaskRunner
@@ -99,23 +98,3 @@ def test_preview_shows_the_pages_and_prints_them(receipt: ReceiptDialog, tmp_pat
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert receipt.print_to(printer)
     assert len(PdfReader(tmp_path / "printed.pdf").pages) == 2
-
-
-def test_without_a_pdf_renderer_the_dialog_offers_the_system_viewer(
-    qtbot, services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(print_preview, "_rasterise_qtpdf", lambda data, dpi: None)
-    monkeypatch.setattr(print_preview.shutil, "which", lambda name: None)
-    code = services.dossiers.receive(make_draft()).code
-    dialog = ReceiptDialog(
-        services.printing.receipt_pdf(code),
-        title="Giấy tiếp nhận",
-        file_name="r.pdf",
-        output_dir=services.paths.output_dir,
-        runner=TaskRunner(synchronous=True),
-    )
-    qtbot.addWidget(dialog)
-    assert dialog.pages == [] and "trình xem PDF" in dialog.status.text()
-    opened: list[str] = []
-    path = dialog.open_external(lambda url: opened.append(url.toLocalFile()) or True)
-    assert opened == [str(path)] and path.read_bytes().startswith(b"%PDF")

@@ -359,6 +359,7 @@ class ApologyPage(Page):
             output_dir=self._services.paths.output_dir,
             on_open=self._on_preview_opened,
             label=self.tr("In phiếu xin lỗi"),
+            form="apology",
         )
 
     def discard_selected(self) -> None:

@@ -506,6 +506,7 @@ class DossierDetailDialog(QDialog):
             file_name=f"{FORM_FILES[key]}-{code}.pdf",
             output_dir=self._services.paths.output_dir,
             on_open=self._on_receipt_opened,
+            form=key,
         )
 
     def _on_actions_bar_print_requested(self, key: str) -> None:

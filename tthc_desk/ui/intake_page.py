@@ -52,7 +52,13 @@ from tthc_desk.ui.intake_panels import AppointmentBar, SavedDossierPanel
 from tthc_desk.ui.labels import duration_text
 from tthc_desk.ui.paper_checklist import PaperChecklist
 from tthc_desk.ui.person_form import PersonForm
-from tthc_desk.ui.print_preview import ReceiptDialog, open_receipt
+from tthc_desk.ui.print_preview import (
+    PrinterSource,
+    ReceiptDialog,
+    open_receipt,
+    quick_print_receipt,
+)
+from tthc_desk.ui.printer_choice import quick_print_enabled, quick_printer
 from tthc_desk.ui.procedure_picker import ProcedurePicker
 from tthc_desk.ui.rights import guard
 from tthc_desk.ui.tasks import TaskRunner
@@ -80,6 +86,8 @@ class IntakePage(QWidget):
         self.print_after_save = print_after_save
         self.last_dossier: Dossier | None = None
         self.receipt_dialog: ReceiptDialog | None = None
+        #: Where *In nhanh* sends receipts (tests put a PDF file there).
+        self.quick_printer: PrinterSource = quick_printer
         self.duplicate_box: QMessageBox | None = None
         self.settled_box: QMessageBox | None = None
         self._saving = False
@@ -371,9 +379,23 @@ class IntakePage(QWidget):
             label=self.tr("Lưu hồ sơ"),
         )
 
-    def print_last(self) -> None:
+    def print_last(self, *, quick: bool = False) -> None:
+        """The last saved dossier's receipt: its preview, or with ``quick`` (the PC's *In nhanh*
+        after a save) straight to the receipt printer."""
         if self.last_dossier is not None:
             code = self.last_dossier.code
+            if quick:
+                quick_print_receipt(
+                    self,
+                    self._services,
+                    self._runner,
+                    code,
+                    on_printed=self.success.show_printed,
+                    on_open=self._on_receipt_opened,
+                    on_failed=lambda exc: self._on_receipt_failed(code, exc),
+                    printer_source=self.quick_printer,
+                )
+                return
             open_receipt(
                 self,
                 self._services,
@@ -413,7 +435,7 @@ class IntakePage(QWidget):
         self.reset()
         self.dossier_saved.emit(dossier)
         if self.print_after_save:
-            self.print_last()
+            self.print_last(quick=quick_print_enabled())
 
     def _on_receive_failed(self, exc: BaseException) -> None:
         self._saving = False

@@ -28,6 +28,9 @@ class SavedDossierPanel(QFrame):
         self.code_label.setStyleSheet("color: #1b5e20;")
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.info_label = QLabel()
+        self.printed_label = QLabel()
+        self.printed_label.setObjectName("printedLabel")
+        self.printed_label.hide()
         self.reprint_button = QPushButton(self.tr("In lại giấy tiếp nhận"))
         self.reprint_button.setAutoDefault(False)
         text = QVBoxLayout()
@@ -35,6 +38,7 @@ class SavedDossierPanel(QFrame):
         text.addWidget(self.title)
         text.addWidget(self.code_label)
         text.addWidget(self.info_label)
+        text.addWidget(self.printed_label)
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 8, 12, 8)
         row.addLayout(text, 1)
@@ -42,6 +46,7 @@ class SavedDossierPanel(QFrame):
         self.hide()
 
     def show_dossier(self, dossier: Dossier) -> None:
+        self.printed_label.hide()
         self.code_label.setText(dossier.code)
         self.info_label.setText(
             self.tr("{name} · {procedure} · Hẹn trả: {due}").format(
@@ -51,6 +56,11 @@ class SavedDossierPanel(QFrame):
             )
         )
         self.show()
+
+    def show_printed(self, text: str) -> None:
+        """Say that the receipt went to the printer (*In nhanh*)."""
+        self.printed_label.setText(text)
+        self.printed_label.show()
 
 
 class AppointmentBar(QFrame):

@@ -83,6 +83,7 @@ def open_batch_pdf(
         output_dir=services.paths.output_dir,
         on_open=on_open,
         label=label,
+        form="postal_handover",
     )
 
 

@@ -60,6 +60,7 @@ def open_recovery_sheet(
             runner=runner,
             parent=parent,
             secret=True,
+            form="recovery_sheet",
         )
         open_dialog(dialog)
         if on_open is not None:

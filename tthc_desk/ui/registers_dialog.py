@@ -206,6 +206,7 @@ class RegistersDialog(QDialog):
             output_dir=self._services.paths.output_dir,
             on_open=self._on_preview_opened,
             label=self.kind_combo.currentText(),
+            form=f"register_{kind}",
         )
 
     def save_excel(self, path: Path) -> None:
