@@ -12,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QWidget,
 )
 
@@ -22,7 +21,7 @@ from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.services.dossier_search import DossierQuery
 from tthc_desk.ui.display import list_view, muted_label
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
-from tthc_desk.ui.dossier_list_page import COLUMN_SAMPLES, PROCEDURE_COLUMN
+from tthc_desk.ui.dossier_list_page import fit_dossier_columns
 from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP
 from tthc_desk.ui.page import Page, open_dialog
@@ -81,9 +80,8 @@ class DeadlinePage(Page):
         self.proxy = DossierSortProxy(self)
         self.proxy.setSourceModel(self.model)
         # Unsorted at first: as loaded, the earliest due first.
-        self.table = list_view("deadlineTable", self.proxy, sortable=True, sizes=COLUMN_SAMPLES)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(PROCEDURE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table = list_view("deadlineTable", self.proxy, sortable=True)
+        self.fit = fit_dossier_columns(self.table)
         self.table.activated.connect(self._on_table_activated)
         self.count_label = muted_label()
         hint = muted_label(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QEvent, QObject, Qt, QTime
 from PySide6.QtGui import QColor, QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -251,3 +252,65 @@ def list_view(
         if sample:
             view.setColumnWidth(col, metrics.horizontalAdvance(sample) + pad)
     return view
+
+
+class ColumnFit(QObject):
+    """Fits a list's columns to the width it gets, with no horizontal scroll bar for the columns
+    that matter (issue 13: 1366×768, and 1024×640 at the least).
+
+    ``needed``: the width each column needs to be read whole. While they would not all fit, the
+    ``optional`` columns are hidden, the first first; ``stretch`` (the long text, e.g. the
+    procedure) takes what is left, never less than its ``needed`` width. Refitted whenever the
+    view's viewport changes size (a window resized, a scroll bar appearing).
+    """
+
+    def __init__(
+        self,
+        view: QTableView,
+        needed: Sequence[int],
+        stretch: int,
+        optional: Sequence[int] = (),
+    ) -> None:
+        super().__init__(view)
+        self.view, self.needed, self.stretch, self.optional = view, list(needed), stretch, optional
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._viewport = view.viewport()
+        self._viewport.installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Only the viewport's own resizes (the view may be half-destroyed on other events).
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        room = self.view.viewport().width() - 2
+        columns = range(len(self.needed))
+        hidden: set[int] = set()
+        for optional in (None, *self.optional):
+            if optional is not None:
+                hidden.add(optional)
+            if sum(self.needed[c] for c in columns if c not in hidden) <= room:
+                break
+        for c in columns:
+            self.view.setColumnHidden(c, c in hidden)
+            if c != self.stretch and c not in hidden:
+                self.view.setColumnWidth(c, self.needed[c])
+        others = sum(self.needed[c] for c in columns if c not in hidden and c != self.stretch)
+        self.view.setColumnWidth(self.stretch, max(self.needed[self.stretch], room - others))
+
+
+def needed_widths(view: QTableView, samples: Sequence[str], pad: int = 20) -> list[int]:
+    """Per column, the wider of its sample text and its title, with ``pad`` for the cell's
+    margins and the sort arrow (an empty sample: the title alone)."""
+    metrics = view.fontMetrics()
+    model = view.model()
+    return [
+        max(
+            metrics.horizontalAdvance(sample),
+            metrics.horizontalAdvance(str(model.headerData(c, Qt.Orientation.Horizontal) or "")),
+        )
+        + pad
+        for c, sample in enumerate(samples)
+    ]

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +32,7 @@ from tthc_desk.domain.dossier import DossierRow, Status
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.container import Services
 from tthc_desk.services.dossier_search import DossierQuery
-from tthc_desk.ui.display import date_edit, muted_label, to_date
+from tthc_desk.ui.display import ColumnFit, date_edit, muted_label, needed_widths, to_date
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
 from tthc_desk.ui.errors import show_error
@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 DEBOUNCE_MS = 150
 PROCEDURE_COLUMN = 4
 PROCEDURE_MIN_WIDTH = 150
+#: Columns a clerk can do without on a narrow screen, the first hidden first (phone, field, ID
+#: number); code, applicant, procedure, received, due and status always show (issue 13).
+OPTIONAL_COLUMNS = (3, 5, 2)
 # Widest usual content per column (the procedure column takes what is left).
 COLUMN_SAMPLES = (
     "000.17.22.H56-260302-0001",
@@ -57,8 +60,18 @@ COLUMN_SAMPLES = (
     "Chứng thực",
     "02/03/2026 08:00",
     "02/03/2026 08:00",
-    "Dừng giải quyết",
+    "",  # the status: the longest of its labels (fit_dossier_columns)
 )
+
+
+def fit_dossier_columns(view: QTableView) -> ColumnFit:
+    """A dossier list (DossierTableModel's columns) fitted to its width: every column the clerk
+    needs read whole, the procedure taking what is left (:class:`ColumnFit`)."""
+    samples = list(COLUMN_SAMPLES)
+    samples[-1] = max((label(s) for s in Status), key=view.fontMetrics().horizontalAdvance)
+    needed = needed_widths(view, samples)
+    needed[PROCEDURE_COLUMN] = PROCEDURE_MIN_WIDTH
+    return ColumnFit(view, needed, PROCEDURE_COLUMN, OPTIONAL_COLUMNS)
 
 
 class DossierListPage(Page):
@@ -146,11 +159,7 @@ class DossierListPage(Page):
         header.setHighlightSections(False)
         self.view.setSortingEnabled(True)
         header.setMinimumSectionSize(60)
-        metrics = self.view.fontMetrics()
-        for col, sample in enumerate(COLUMN_SAMPLES):
-            if sample:
-                self.view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 12)
-        self.view.installEventFilter(self)  # the procedure column takes the width that is left
+        self.fit = fit_dossier_columns(self.view)
         self.view.activated.connect(self._on_view_activated)
         self.hint = muted_label(
             self.tr("Enter hoặc nhấp đúp: xem chi tiết · Ctrl+P: in lại giấy tiếp nhận")
@@ -336,22 +345,6 @@ class DossierListPage(Page):
             self.refresh()  # load lazily: start-up stays fast when the list is not the first page
         elif self._stale:
             self.refresh_live()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view and event.type() == QEvent.Type.Resize:
-            self._fit_procedure_column()
-        return super().eventFilter(watched, event)
-
-    def _fit_procedure_column(self) -> None:
-        """Give the procedure column what the others leave, but never less than it needs to be
-        read."""
-        others = sum(
-            self.view.columnWidth(c)
-            for c in range(self.model.columnCount())
-            if c != PROCEDURE_COLUMN
-        )
-        free = self.view.viewport().width() - others - 2
-        self.view.setColumnWidth(PROCEDURE_COLUMN, max(PROCEDURE_MIN_WIDTH, free))
 
     def _on_search_edit_text_changed(self, _text: str) -> None:
         self._debounce.start()

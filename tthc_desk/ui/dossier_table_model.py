@@ -99,7 +99,10 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
                 "code": Column(lambda r: r.code),
                 "applicant_name": Column(
                     lambda r: r.applicant_name,
-                    tooltip=lambda r: r.applicant_name,
+                    # whole, with the ID number and phone a narrow screen hides
+                    tooltip=lambda r: " · ".join(
+                        x for x in (r.applicant_name, r.id_number, r.phone) if x
+                    ),
                     sort=lambda r: _given_name_first(r.applicant_name),
                 ),
                 "id_number": Column(lambda r: r.id_number),

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -88,6 +88,8 @@ P = TypeVar("P", bound=QWidget)
 
 
 INTAKE, LIST, ATTENTION, LETTERS, POSTAL, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6
+#: The navigation's width, and its narrow width on a window narrower than COMPACT_BELOW.
+NAV_WIDTH, NAV_COMPACT_WIDTH, COMPACT_BELOW = 200, 128, 1200
 
 
 class MainWindow(DataCareWindow):
@@ -113,24 +115,29 @@ class MainWindow(DataCareWindow):
         self.draft_letters: int | None = None
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(200)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.setSpacing(2)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setStyleSheet(
             "#navigation { background: #f1f3f4; border: none; font-size: 11pt; padding-top: 8px; }"
             "#navigation::item { padding: 10px 12px; border-radius: 4px; }"
             "#navigation::item:selected { background: #0d47a1; color: white; }"
         )
-        for text, key in (
-            (self.tr("Tiếp nhận hồ sơ"), "F2"),
-            (self.tr("Danh sách hồ sơ"), "F3"),
-            (self.tr("Hồ sơ cần chú ý"), "F4"),
-            (self.tr("Phiếu xin lỗi"), "F6"),
-            (self.tr("Bưu chính"), "F7"),
-            (self.tr("Báo cáo"), "F8"),
-            (self.tr("Gửi báo cáo"), "F9"),
+        #: Each page's item: its text in the wide navigation, and in the narrow one.
+        self._nav_texts: list[tuple[str, str]] = []
+        for text, short, key in (
+            (self.tr("Tiếp nhận hồ sơ"), self.tr("Tiếp nhận"), "F2"),
+            (self.tr("Danh sách hồ sơ"), self.tr("Danh sách"), "F3"),
+            (self.tr("Hồ sơ cần chú ý"), self.tr("Chú ý"), "F4"),
+            (self.tr("Phiếu xin lỗi"), self.tr("Xin lỗi"), "F6"),
+            (self.tr("Bưu chính"), self.tr("Bưu chính"), "F7"),
+            (self.tr("Báo cáo"), self.tr("Báo cáo"), "F8"),
+            (self.tr("Gửi báo cáo"), self.tr("Gửi đi"), "F9"),
         ):
             item = QListWidgetItem(f"{text}   {key}", self.nav)
-            item.setToolTip(self.tr("Phím tắt: {0}").format(key))
+            item.setToolTip(self.tr("{0} — phím tắt: {1}").format(text, key))
+            self._nav_texts.append((f"{text}   {key}", short))
+        self.compact = False
         self.pages = QStackedWidget()
         self.pages.addWidget(self.intake)
         self.pages.addWidget(self.dossier_list)
@@ -890,6 +897,22 @@ class MainWindow(DataCareWindow):
     def _update_clock(self) -> None:
         now = self.services.clock.now()
         self.clock_label.setText(f"{weekday_name(now.date())}, {now:%H:%M  %d/%m/%Y}")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Below :data:`COMPACT_BELOW` pixels wide (a 1024×640 screen) the navigation narrows
+        to short names, their full names and keys in tooltips, and the status bar leaves out
+        the office's name (the title has it), so the pages keep their room."""
+        super().resizeEvent(event)
+        compact = self.width() < COMPACT_BELOW
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.nav.setFixedWidth(NAV_COMPACT_WIDTH if compact else NAV_WIDTH)
+        self.office_label.setVisible(not compact)  # the window's title names the office too
+        for row, (wide, short) in enumerate(self._nav_texts):
+            item = self.nav.item(row)
+            if item is not None:
+                item.setText(short if compact else wide)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._clock_timer.stop()
