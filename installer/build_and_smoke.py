@@ -86,33 +86,33 @@ def check_bundle(bundle: Path) -> list[str]:
     problems: list[str] = []
     exe = bundle / (NAME + ".exe" if WINDOWS else NAME)
     if not exe.is_file():
-        problems.append(f"the executable {exe.name}")
+        problems.append(f"bundle lacks the executable {exe.name}")
     wanted = source_files(ROOT / "resources") + source_files(ROOT / "tthc_desk/db/migrations")
-    problems += [str(p.as_posix()) for p in wanted if not (internal / p).is_file()]
+    problems += [f"bundle lacks {p.as_posix()}" for p in wanted if not (internal / p).is_file()]
     for required in ("resources/fonts", "resources/templates", "tthc_desk/db/migrations/versions"):
         if not any((internal / required).glob("*.*")):
-            problems.append(f"{required}/ (empty or absent)")
+            problems.append(f"bundle lacks {required}/ (empty or absent)")
     if (ROOT / "resources" / "translations").is_dir() and not any(
         (internal / "resources" / "translations").glob("*")
     ):
-        problems.append("resources/translations/ (empty or absent)")
+        problems.append("bundle lacks resources/translations/ (empty or absent)")
     plugins = internal / "PySide6" / "Qt" / "plugins"
     if WINDOWS:
         plugins = internal / "PySide6" / "plugins"
     platform_plugins = ["qoffscreen", "qwindows"] if WINDOWS else ["qoffscreen", "qxcb"]
     names = [p.name for p in (plugins / "platforms").glob("*")]
     problems += [
-        f"Qt plugins/platforms/{want}"
+        f"bundle lacks Qt plugins/platforms/{want}"
         for want in platform_plugins
         if not any(want in n for n in names)
     ]
     problems += [
-        f"Qt plugins/{kind}/ (empty or absent)"
+        f"bundle lacks Qt plugins/{kind}/ (empty or absent)"
         for kind in ("printsupport", "imageformats")
         if not any((plugins / kind).glob("*"))
     ]
     if not (internal / "bundle-manifest.json").is_file():
-        problems.append("bundle-manifest.json")
+        problems.append("bundle lacks bundle-manifest.json")
     return problems
 
 

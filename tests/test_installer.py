@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 from pathlib import Path, PureWindowsPath
 from types import ModuleType
 
@@ -18,6 +19,9 @@ import pytest
 import tthc_desk
 
 ROOT = Path(__file__).resolve().parents[1]
+# No database beneath: run once, not once per engine.
+pytestmark = pytest.mark.sqlite_only
+
 #: Windows knows the installed program by it: a new one would install a second copy beside it.
 APP_ID = "{{6B1E0C52-9B8F-4C7E-9A43-2D1F7E5C0A11}"
 
@@ -152,3 +156,44 @@ def test_make_iss_writes_utf8_with_bom_and_crlf(
     assert data.startswith(b"\xef\xbb\xbf")  # Inno Setup 6 reads Vietnamese only with the BOM
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     assert data.decode("utf-8-sig").replace("\r\n", "\n") == mod.render()
+
+
+def build_and_smoke() -> ModuleType:
+    path = ROOT / "installer" / "build_and_smoke.py"
+    spec = importlib.util.spec_from_file_location("build_and_smoke", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_build_check_names_every_file_the_bundle_lacks(tmp_path: Path) -> None:
+    """What CI checks in the bundle: everything of resources/ and of the migrations, the Qt
+    platform, print-support and image-format plugins (a fake bundle, one font left out)."""
+    mod = build_and_smoke()
+    bundle = tmp_path / "TTHCDesk"
+    internal = bundle / "_internal"
+    shutil.copytree(ROOT / "resources", internal / "resources")
+    migrations = ROOT / "tthc_desk" / "db" / "migrations"
+    shutil.copytree(migrations, internal / "tthc_desk" / "db" / "migrations")
+    plugins = internal / "PySide6" / "Qt" / "plugins"
+    for name in ("platforms/libqoffscreen.so", "platforms/libqxcb.so"):
+        (plugins / name).parent.mkdir(parents=True, exist_ok=True)
+        (plugins / name).write_bytes(b"")
+    (internal / "bundle-manifest.json").write_text("{}")
+    (bundle / "TTHCDesk").write_bytes(b"")
+    (internal / "resources" / "fonts" / "LiberationSerif-Italic.ttf").unlink()
+
+    assert mod.check_bundle(bundle) == [
+        "bundle lacks resources/fonts/LiberationSerif-Italic.ttf",
+        "bundle lacks Qt plugins/printsupport/ (empty or absent)",
+        "bundle lacks Qt plugins/imageformats/ (empty or absent)",
+    ]
+    for kind in ("printsupport/libcupsprintersupport.so", "imageformats/libqjpeg.so"):
+        (plugins / kind).parent.mkdir(parents=True)
+        (plugins / kind).write_bytes(b"")
+    shutil.copy(
+        ROOT / "resources" / "fonts" / "LiberationSerif-Italic.ttf",
+        internal / "resources" / "fonts",
+    )
+    assert mod.check_bundle(bundle) == []
