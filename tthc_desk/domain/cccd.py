@@ -68,49 +68,78 @@ def looks_like_cccd(text: str) -> bool:
 
 def parse_cccd_qr(text: str) -> CccdData | CccdUnreadable:
     """Read the line a scanner typed; a :class:`CccdUnreadable` says why it cannot be used."""
+    try:
+        return _read(_fields(text))
+    except _Refused as exc:
+        return CccdUnreadable(f"{UNREADABLE}: {exc} Quét lại thẻ, hoặc gõ tay các mục.")
+
+
+class _Refused(Exception):
+    """Why the line cannot be used (the end of a Vietnamese sentence)."""
+
+
+def _fields(text: str) -> list[str]:
+    """The line's fields, NFC, spaces collapsed, control characters and a trailing "|" gone."""
     line = unicodedata.normalize("NFC", _repair_mojibake(_CONTROL_RE.sub("", text or "")))
     fields = [collapse_spaces(f) for f in line.split("|")]
     while fields and not fields[-1]:
-        fields.pop()  # a trailing "|"
+        fields.pop()
     if len(fields) < 2:
-        return _refuse("không có dấu “|” ngăn cách các mục.")
+        raise _Refused("không có dấu “|” ngăn cách các mục.")
+    return fields
+
+
+def _read(fields: list[str]) -> CccdData:
     id_number = ascii_digits(fields[0]).replace(" ", "")
     if not _ID_RE.fullmatch(id_number):
-        return _refuse(f"số định danh “{_short(fields[0])}” không phải 12 chữ số.")
+        raise _Refused(f"số định danh “{_short(fields[0])}” không phải 12 chữ số.")
     # The old ID field (9 digits, or empty) is left out by some cards: a name never has digits.
     second = ascii_digits(fields[1]).replace(" ", "")
     has_old_id = second == "" or second.isdigit()
     if has_old_id and second and not _OLD_ID_RE.fullmatch(second):
-        return _refuse(f"số CMND cũ “{_short(fields[1])}” không phải 9 chữ số.")
+        raise _Refused(f"số CMND cũ “{_short(fields[1])}” không phải 9 chữ số.")
     rest = fields[2:] if has_old_id else fields[1:]
-    rest += [""] * (5 - len(rest))
-    name, birth_text, sex_text, address, issue_text = rest[:5]
-    if not name:
-        return _refuse("thiếu họ và tên.")
-    if any(ch.isdigit() for ch in name):
-        return _refuse(f"họ và tên “{_short(name)}” có chữ số: các mục bị lệch.")
-    birth = _day(birth_text)
-    if birth is None:
-        return _refuse(f"ngày sinh “{_short(birth_text)}” không phải ngày có thật (ddmmyyyy).")
-    sex = _SEXES.get(fold(sex_text), "") if sex_text else ""
-    if sex_text and not sex:
-        return _refuse(f"giới tính “{_short(sex_text)}” không phải Nam hoặc Nữ.")
-    issue = _day(issue_text) if issue_text else None
-    if issue_text and (issue is None or issue < birth):
-        return _refuse(f"ngày cấp “{_short(issue_text)}” không phải ngày có thật (ddmmyyyy).")
+    name, birth_text, sex_text, address, issue_text = (rest + [""] * 5)[:5]
+    birth = _birth(name, birth_text)
     return CccdData(
         id_number=id_number,
         full_name=name,
         birth_date=birth,
-        sex=sex,
+        sex=_sex(sex_text),
         address=address,
         old_id_number=second if has_old_id else "",
-        issue_date=issue,
+        issue_date=_issue(issue_text, birth),
     )
 
 
-def _refuse(why: str) -> CccdUnreadable:
-    return CccdUnreadable(f"{UNREADABLE}: {why} Quét lại thẻ, hoặc gõ tay các mục.")
+def _birth(name: str, birth_text: str) -> date:
+    """Checks the name (present, no digits: else the fields are shifted) and the birth date."""
+    if not name:
+        raise _Refused("thiếu họ và tên.")
+    if any(ch.isdigit() for ch in name):
+        raise _Refused(f"họ và tên “{_short(name)}” có chữ số: các mục bị lệch.")
+    birth = _day(birth_text)
+    if birth is None:
+        raise _Refused(f"ngày sinh “{_short(birth_text)}” không phải ngày có thật (ddmmyyyy).")
+    return birth
+
+
+def _sex(text: str) -> str:
+    if not text:
+        return ""
+    sex = _SEXES.get(fold(text))
+    if sex is None:
+        raise _Refused(f"giới tính “{_short(text)}” không phải Nam hoặc Nữ.")
+    return sex
+
+
+def _issue(text: str, birth: date) -> date | None:
+    if not text:
+        return None
+    issue = _day(text)
+    if issue is None or issue < birth:
+        raise _Refused(f"ngày cấp “{_short(text)}” không phải ngày có thật (ddmmyyyy).")
+    return issue
 
 
 def _short(value: str) -> str:
