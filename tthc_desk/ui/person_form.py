@@ -68,7 +68,7 @@ class PersonForm(QWidget):
 
         self.scan = QLineEdit()
         self.scan.setObjectName("cardScan")
-        self.scan.setPlaceholderText(self.tr("Ctrl+Q rồi quét mã QR trên CCCD"))
+        self.scan.setPlaceholderText(self.tr("Ctrl+Q rồi quét thẻ"))
         self.scan.setToolTip(
             self.tr(
                 "Quét mã QR trên thẻ căn cước (Ctrl+Q đưa con trỏ vào ô này): tự điền số định "
