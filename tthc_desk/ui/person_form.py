@@ -105,8 +105,8 @@ class PersonForm(QWidget):
             self._add(grid, 3, 0, self.tr("Địa chỉ"), self.address, "address", span=3)
             self._add(grid, 4, 0, self.tr("Email"), self.email, "email")
         else:
-            self._add(grid, 0, 2, self.tr("Họ và tên *"), self.full_name, "full_name")
-            self._add(grid, 1, 0, self.tr("Điện thoại"), self.phone, "phone")
+            self._add(grid, 1, 0, self.tr("Họ và tên *"), self.full_name, "full_name")
+            self._add(grid, 1, 2, self.tr("Điện thoại"), self.phone, "phone")
             for w in (self.birth_date, self.email, self.address, self.scan):
                 w.setParent(self)  # unused for an authorised person: kept, never shown
                 w.hide()
