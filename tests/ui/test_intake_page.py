@@ -53,8 +53,8 @@ def test_clerk_receives_a_dossier_and_prints_the_receipt(
     pick_procedure(qtbot, page, "khai sinh")
     procedure = page.picker.procedure()
     assert procedure is not None and procedure.code == "1.001193"  # the plain one ranks first
-    # Choosing moves on to the applicant; the papers of the procedure are listed.
-    assert QApplication.focusWidget() is page.applicant.full_name
+    # Choosing moves on to the applicant's ID number; the papers of the procedure are listed.
+    assert QApplication.focusWidget() is page.applicant.id_number
     assert page.papers.row_count() == len(procedure.papers) > 0
     # Same-day procedure received Monday 08:00: due at the end of that working day.
     assert page.appointment.text() == "Hẹn trả: 17:00 ngày 02/03/2026 (Thứ Hai)"
@@ -222,18 +222,20 @@ def test_tab_order_follows_the_form(qtbot, page: IntakePage) -> None:  # type: i
     page.picker.edit.setFocus()
     assert page.picker.edit.nextInFocusChain() is not None
     seen = [QApplication.focusWidget()]
-    for _ in range(6):
+    for _ in range(7):
         press(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
     a = page.applicant
+    # ID number first (it finds a returning applicant), then the name; Quét CCCD is skipped.
     assert seen == [
         page.picker.edit,
-        a.full_name,
         a.id_number,
+        a.full_name,
         a.birth_date,
         a.phone,
-        a.email,
         a.address,
+        a.email,
+        page.authorised_check,
     ]
     assert chain[-2] is page.save_button
     # The received moment does not swallow Tab in its hour/minute/day sections.

@@ -1,7 +1,11 @@
 """The counter intake screen: one citizen, one dossier, one printed receipt.
 
-Reading order is working order: procedure → applicant (found again by ID number) → authorised
-person → papers → receiving and return → save. The appointment (ngày hẹn trả) is recomputed by
+Reading order is working order: procedure → applicant (ID number first: it finds a returning
+applicant; then name, birth date, phone, address) → authorised person → papers → receiving and
+return → save. The chip ID card's QR code, typed by a 2D scanner into any input of a person's
+block or into *Quét CCCD* (Ctrl+Q), fills ID number, name, birth date and address at once, then
+looks the applicant up like a typed ID number; a line that is not a card's code is refused with
+the reason, and nothing changes. The appointment (ngày hẹn trả) is recomputed by
 the dossier service whenever the procedure, the received moment or the override changes, and is
 shown large at the bottom, beside the save button. Problems come back from the service as one
 ValidationError and are shown under each field; focus goes to the first one.
@@ -20,6 +24,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -34,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk.domain.access import Right
+from tthc_desk.domain.cccd import CccdData, CccdUnreadable, parse_cccd_qr
 from tthc_desk.domain.dossier import Dossier, DossierDraft
 from tthc_desk.domain.errors import Problem, ServerUnavailableError, TthcError, ValidationError
 from tthc_desk.domain.procedure import Procedure
@@ -90,6 +96,7 @@ class IntakePage(QWidget):
         self.quick_printer: PrinterSource = quick_printer
         self.duplicate_box: QMessageBox | None = None
         self.settled_box: QMessageBox | None = None
+        self.card_box: QMessageBox | None = None
         self._saving = False
         #: This form's tries to save while the server may be lost (None: no try yet).
         self.attempt: SaveAttempt | None = None
@@ -179,6 +186,11 @@ class IntakePage(QWidget):
         self.picker.procedure_changed.connect(self._on_picker_procedure_changed)
         self.applicant.id_number_completed.connect(self._on_applicant_id_number_completed)
         self.applicant.address_edited.connect(self.details.set_applicant_address)
+        self.applicant.card_scanned.connect(self._on_applicant_card_scanned)
+        self.authorised.card_scanned.connect(self._on_authorised_card_scanned)
+        self.scan_shortcut = QShortcut(QKeySequence("Ctrl+Q"), self)
+        self.scan_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.scan_shortcut.activated.connect(self.focus_card_scan)
         self.authorised_check.toggled.connect(self._on_authorised_check_toggled)
         for person in (self.applicant, self.authorised):
             person.full_name.textChanged.connect(self._on_person_text_changed)
@@ -532,6 +544,75 @@ class IntakePage(QWidget):
         if known is not None:
             self.applicant.fill_empty(known)
             self.details.set_applicant_address(self.applicant.address.text())
+
+    # -- the ID card ---------------------------------------------------------------------------
+    def focus_card_scan(self) -> None:
+        """Ctrl+Q: the cursor in *Quét CCCD*, ready for the scanner."""
+        self.scroll_area.ensureWidgetVisible(self.applicant.scan)
+        self.applicant.scan.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_applicant_card_scanned(self, line: str) -> None:
+        self._read_card(self.applicant, line)
+
+    def _on_authorised_card_scanned(self, line: str) -> None:
+        self._read_card(self.authorised, line)
+
+    def _read_card(self, form: PersonForm, line: str) -> None:
+        """A refused line changes nothing but the status line; a card that differs from what
+        the clerk typed is asked about before anything typed is replaced."""
+        card = parse_cccd_qr(line)
+        if isinstance(card, CccdUnreadable):
+            log.info("Card QR refused: %s", card.message)
+            form.show_status(card.message, ok=False)
+            return
+        conflicts = form.card_conflicts(card)
+        if conflicts:
+            self._ask_before_replacing(form, card, conflicts)
+            return
+        self._fill_from_card(form, card, replace=False)
+
+    def _ask_before_replacing(
+        self, form: PersonForm, card: CccdData, conflicts: list[tuple[str, str, str]]
+    ) -> None:
+        lines = [
+            self.tr("- {0}: đang nhập “{1}”, trên thẻ “{2}”").format(name, typed, value)
+            for name, typed, value in conflicts
+        ]
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Thông tin trên CCCD khác thông tin đang nhập"),
+            self.tr(
+                "Thông tin trên thẻ khác với thông tin đã nhập:\n{0}\nDùng thông tin nào?"
+            ).format("\n".join(lines)),
+            parent=self,
+        )
+        use_card = box.addButton(
+            self.tr("Dùng thông tin trên thẻ"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(self.tr("Giữ thông tin đang nhập"), QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(
+            lambda button: self._fill_from_card(form, card, replace=button is use_card)
+        )
+        self.card_box = box
+        box.open()
+
+    def _fill_from_card(self, form: PersonForm, card: CccdData, *, replace: bool) -> None:
+        filled = form.fill_from_card(card, replace=replace)
+        if form is self.applicant:
+            self.details.set_applicant_address(form.address.text())
+            self._on_applicant_id_number_completed(card.id_number)
+        if filled:
+            text = self.tr("Đã điền từ CCCD: {0}.").format(", ".join(filled))
+        else:
+            text = self.tr("Thông tin trên CCCD trùng với thông tin đang nhập.")
+        if card.unaccented:
+            text += " " + self.tr(
+                "Máy quét gửi chữ không dấu: gõ lại dấu cho họ tên và địa chỉ (xem Hướng dẫn, "
+                "mục máy quét CCCD)."
+            )
+        form.show_status(text, ok=True)
+        target = form.phone if not form.phone.text().strip() else self.papers.first_input()
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_authorised_check_toggled(self, on: bool) -> None:
         self.authorised.setVisible(on)

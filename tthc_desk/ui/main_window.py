@@ -23,7 +23,8 @@ The live office (ui/office_watch.py): when another counter PC saves or moves a d
 dossier list, the counts across the top and the open list page follow within seconds, the clerk's
 selection and scroll kept; a form being filled in (intake, a dialog) is never touched.
 Keyboard: F2 new intake, F3/Ctrl+F search, F4
-attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock.
+attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock; Ctrl+Q
+(the intake page's own) puts the cursor in *Quét CCCD*.
 """
 
 from __future__ import annotations
@@ -280,7 +281,8 @@ class MainWindow(DataCareWindow):
         # Ctrl+L locks from an open dialog too.
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.logout_action = self._action(self.tr("Đăng xuất / Đổi người dùng"), self.log_out)
-        self.quit_action = self._action(self.tr("Thoát"), self.close, [QKeySequence("Ctrl+Q")])
+        # No Ctrl+Q: on the intake page it puts the cursor in "Quét CCCD" (a slip must not quit).
+        self.quit_action = self._action(self.tr("Thoát"), self.close)
         system.setToolTipsVisible(True)  # a disabled entry says who may use it
         for a in (
             self.settings_action,
@@ -711,6 +713,7 @@ class MainWindow(DataCareWindow):
                 "F3 hoặc Ctrl+F: tìm hồ sơ\n"
                 "Ctrl+S: lưu và in giấy tiếp nhận\n"
                 "Ctrl+P: in giấy tiếp nhận\n"
+                "Ctrl+Q: quét mã QR trên CCCD (trang Tiếp nhận)\n"
                 "F4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
                 "F6: phiếu xin lỗi và hẹn lại\n"
                 "F7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\n"
