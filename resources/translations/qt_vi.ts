@@ -874,7 +874,7 @@ Bạn vẫn muốn xóa nó?</translation>
     </message>
     <message>
         <source>Points (pt)</source>
-        <translation>Point (pt)</translation>
+        <translation>Điểm (pt)</translation>
     </message>
     <message>
         <source>Portrait</source>
