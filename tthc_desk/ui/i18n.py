@@ -48,6 +48,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
 
 
 def vietnamese_locale() -> QLocale:
+    """Vietnamese as written in Vietnam: day/month/year, decimal comma, thousands dot."""
     return QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 
 
@@ -59,11 +60,11 @@ def install_vietnamese(app: QCoreApplication) -> bool:
     if app.findChild(QTranslator, _TRANSLATOR_NAME) is not None:
         return True
     path = resource_path(*QT_CATALOG)
-    translator = QTranslator(app)  # owned by the application, so it lives as long as it
-    translator.setObjectName(_TRANSLATOR_NAME)
+    translator = QTranslator()
     if not translator.load(str(path)):
         log.warning("Qt's Vietnamese catalogue %s could not be read", path)
-        translator.deleteLater()
         return False
+    translator.setObjectName(_TRANSLATOR_NAME)
+    translator.setParent(app)  # owned by the application: it lives as long as the application
     QCoreApplication.installTranslator(translator)
     return True
