@@ -91,6 +91,16 @@ def upload_secrets(store: Any) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp: Any) -> Any:
+    """pytest-qt's application with what ``make_application`` gives the clerk's: Qt's own texts
+    in Vietnamese and the Vietnamese locale, so the tests see what users see."""
+    from tthc_desk.ui.i18n import install_vietnamese
+
+    assert install_vietnamese(qapp), "resources/translations/qt_vi.qm could not be loaded"
+    return qapp
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(DEFAULT_NOW)

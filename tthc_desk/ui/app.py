@@ -28,7 +28,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -46,7 +46,7 @@ from tthc_desk.durable import clean_leftovers
 from tthc_desk.paths import APP_NAME, AppPaths
 from tthc_desk.resources import resource_path
 from tthc_desk.services.container import Services, open_services
-from tthc_desk.ui.i18n import translate
+from tthc_desk.ui.i18n import install_vietnamese, translate
 
 log = logging.getLogger("tthc_desk")
 
@@ -96,7 +96,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    # Qt's own texts (Yes/No, context menus, file and print dialogs) and the locale in
+    # Vietnamese, before the first widget is built.
+    install_vietnamese(app)
     app.setFont(pick_ui_font(app.font()))
     return app
 

@@ -137,11 +137,11 @@ class SettingsDialog(QDialog):
         # How long the app's own folders keep their files (domain.privacy; 0: for ever).
         self.reports_days_spin, self.output_days_spin = self._days_spin(), self._days_spin()
         form.addRow(
-            self.tr("Giữ báo cáo đã gửi (thư mục reports)"),
+            self.tr("Giữ báo cáo đã gửi (thư mục “reports”)"),
             self._register("reports_days", self.reports_days_spin),
         )
         form.addRow(
-            self.tr("Giữ tệp in, tệp xuất (thư mục output)"),
+            self.tr("Giữ tệp in, tệp xuất (thư mục “output”)"),
             self._register("output_days", self.output_days_spin),
         )
         return page
