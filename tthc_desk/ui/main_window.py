@@ -59,6 +59,7 @@ from tthc_desk.ui.attention_bar import AttentionBar, summary_text
 from tthc_desk.ui.background import BackgroundWork
 from tthc_desk.ui.backup_status import BackupStatusLabel
 from tthc_desk.ui.data_care import DataCareWindow, relaunch_after_restore
+from tthc_desk.ui.demo_strip import DEMO_COLOR, DemoStrip, window_title
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
@@ -66,7 +67,7 @@ from tthc_desk.ui.intake_page import IntakePage
 from tthc_desk.ui.integrity_banner import DamageBanner, IntegrityBanner
 from tthc_desk.ui.labels import label
 from tthc_desk.ui.lock_screen import IdleWatch, LockScreen
-from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
+from tthc_desk.ui.login_dialog import ChangePasswordDialog
 from tthc_desk.ui.office_watch import OfficeWatch
 from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.recovery_sheet import RecoveryReminder
@@ -150,6 +151,11 @@ class MainWindow(DataCareWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        # The demo database says so across the top for as long as it is open (ui/demo_strip.py).
+        self.demo = services.settings.is_demo()
+        self.demo_strip = DemoStrip()
+        self.demo_strip.setVisible(self.demo)
+        column.addWidget(self.demo_strip)
         self.server_banner = ServerBanner()
         column.addWidget(self.server_banner)
         self.damage_banner = DamageBanner()
@@ -189,7 +195,6 @@ class MainWindow(DataCareWindow):
         self.demo_label.setToolTip(
             self.tr("Cơ sở dữ liệu mẫu: cơ quan, cán bộ và hồ sơ đều là giả, chỉ để thử.")
         )
-        self.demo = services.settings.is_demo()
         self.demo_label.setVisible(self.demo)
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
@@ -870,14 +875,12 @@ class MainWindow(DataCareWindow):
     # -- status -------------------------------------------------------------------------------
     def refresh_status(self) -> None:
         office = self.services.settings.office()
-        title = self.tr("TTHC Desk – {0}").format(
-            office.office_name.capitalize() if office.office_name.isupper() else office.office_name
-        )
-        if self.demo:
-            title = self.tr("{0} – DỮ LIỆU MẪU").format(title)
-        self.setWindowTitle(title)
-        self.office_label.setText(self.tr("Cơ quan: {0}").format(office.parent_authority))
+        name = office.office_name
+        name = name.capitalize() if name.isupper() else name
         actor = self.services.accounts.current
+        # "[DỮ LIỆU MẪU – ]<office> – <person> – TTHC Desk": the name once, last (ui/demo_strip).
+        self.setWindowTitle(window_title(name, actor.full_name if actor else "", demo=self.demo))
+        self.office_label.setText(self.tr("Cơ quan: {0}").format(office.parent_authority))
         if actor is None:
             self.user_label.setText(self.tr("Chưa đăng nhập"))
         else:
