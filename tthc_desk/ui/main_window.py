@@ -235,6 +235,12 @@ class MainWindow(DataCareWindow):
         #: What the other counter PCs change, watched from start_attention() on.
         self.office_watch = OfficeWatch(services.changes, self)
         self.office_watch.office_changed.connect(self._on_office_watch_office_changed)
+        self.office_watch.own_changed.connect(self._on_office_watch_own_changed)
+        # A burst of own writes (a handover of 30 results) makes one count, shortly after.
+        self._own_counts = QTimer(self)
+        self._own_counts.setSingleShot(True)
+        self._own_counts.setInterval(300)
+        self._own_counts.timeout.connect(lambda: self.refresh_counts())
         self.refresh_backup_status()
         self.refresh_banner()
         self.idle = IdleWatch(services.accounts.idle_lock_minutes(), self)
@@ -552,8 +558,14 @@ class MainWindow(DataCareWindow):
         self.attention_bar.set_counts(counts, drafts)
         if ATTENTION in self._lazy:  # else the page gets them when it is built
             self.attention.set_counts(counts)
-        if summary:
+        # The summary line says the counts in words: it follows them whenever it is shown.
+        if summary or self.attention_bar.summary_visible:
             self.attention_bar.show_summary(summary_text(counts, drafts))
+
+    def _on_office_watch_own_changed(self, kinds: frozenset[str]) -> None:
+        """A save of this window (any screen, any dialog): the counts and summary follow."""
+        if kinds & data.DOSSIER_KINDS:
+            self._own_counts.start()
 
     def _on_office_watch_office_changed(self, changes: OfficeChanges) -> None:
         """Another counter PC changed the office's data: what shows it follows, in place."""
