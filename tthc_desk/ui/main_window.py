@@ -58,6 +58,7 @@ from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.ui.attention_bar import AttentionBar, summary_text
 from tthc_desk.ui.background import BackgroundWork
 from tthc_desk.ui.backup_status import BackupStatusLabel
+from tthc_desk.ui.busy import BusyIndicator
 from tthc_desk.ui.data_care import DataCareWindow, relaunch_after_restore
 from tthc_desk.ui.demo_strip import DEMO_COLOR, DemoStrip, window_title
 from tthc_desk.ui.display import weekday_name
@@ -204,6 +205,9 @@ class MainWindow(DataCareWindow):
             self.statusBar().addPermanentWidget(status)
         self.backup_status = BackupStatusLabel()
         self.statusBar().insertPermanentWidget(0, self.backup_status)
+        # Work that lasts (exports, reports, imports, backups): cursor, text, moving bar.
+        self.busy = BusyIndicator(self.runner)
+        self.statusBar().insertPermanentWidget(0, self.busy)
         #: Starts the software again after a restore (tests put a fake here).
         self.relaunch: Callable[[], bool] = relaunch_after_restore
         self._clock_timer = QTimer(self)
@@ -915,4 +919,5 @@ class MainWindow(DataCareWindow):
         if self._integrity is not None:
             self._integrity.stop()  # a full check under way ends at its next step
         self.runner.wait(5000)
+        self.busy.stop()
         super().closeEvent(event)
