@@ -22,7 +22,7 @@ the damage banner and the journal's dialogs are in the base class (ui/data_care.
 The live office (ui/office_watch.py): when another counter PC saves or moves a dossier, the
 dossier list, the counts across the top and the open list page follow within seconds, the clerk's
 selection and scroll kept; a form being filled in (intake, a dialog) is never touched.
-Keyboard: F2 new intake, F3/Ctrl+F search, F4
+Keyboard: F1 the manual (ui/manual_dialog.py), F2 new intake, F3/Ctrl+F search, F4
 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock.
 """
 
@@ -368,10 +368,14 @@ class MainWindow(DataCareWindow):
         reports.addAction(self.destination_action)
 
         help_menu = bar.addMenu(self.tr("&Trợ giúp"))
-        self.keys_action = self._action(
-            self.tr("Phím tắt"), self.show_keys, [QKeySequence(Qt.Key.Key_F1)]
+        # F1 opens the manual, as in every Windows program a clerk knows; the list of keys is
+        # the next entry (and a chapter of the manual too).
+        self.manual_action = self._action(
+            self.tr("Hướng dẫn sử dụng"), self.show_manual, [QKeySequence(Qt.Key.Key_F1)]
         )
+        self.keys_action = self._action(self.tr("Phím tắt"), self.show_keys)
         self.about_action = self._action(self.tr("Giới thiệu"), self.show_about)
+        help_menu.addAction(self.manual_action)
         help_menu.addAction(self.keys_action)
         help_menu.addAction(self.about_action)
 
@@ -716,11 +720,27 @@ class MainWindow(DataCareWindow):
         self.idle.set_minutes(self.services.accounts.idle_lock_minutes())
         self.refresh_banner()
 
+    def show_manual(self) -> QDialog:
+        """F1: the manual (README's chapter, shipped in resources/manual), beside the work."""
+        from tthc_desk.ui.manual_dialog import ManualDialog
+
+        existing = self.findChild(ManualDialog)
+        if existing is not None:
+            existing.show()
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        dialog = ManualDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # not modal: the clerk reads it beside the form
+        return dialog
+
     def show_keys(self) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Information,
             self.tr("Phím tắt"),
             self.tr(
+                "F1: hướng dẫn sử dụng\n"
                 "F2: tiếp nhận hồ sơ mới\n"
                 "F3 hoặc Ctrl+F: tìm hồ sơ\n"
                 "Ctrl+S: lưu và in giấy tiếp nhận\n"
