@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -343,3 +344,35 @@ def test_late_scan_on_a_demo_database_leaves_no_late_dossier_without_a_letter(
     assert late_without_letter(lines[:-1]) == []
     rc, out, _ = run("late", "--scan", now=now)
     assert out.splitlines()[-1] == "Đã lập 0 phiếu xin lỗi dự thảo."
+
+
+def test_late_scan_keeps_to_the_look_back_and_never_proposes_a_past_date(run: Cli) -> None:
+    """Settled late two years ago: no draft, said so; settled late last week: a draft whose new
+    appointment is after now. The window's background scan uses the same service and window."""
+    old = receive(run, "1.001193", "2024-03-04 08:30")  # due 04/03/2024 17:00
+    move(run, old, "result-ready", "2024-03-06 09:00")  # settled late
+    recent = receive(run, "1.001193", "2026-02-23 08:30", "Lê Thị Hoa", "001190054321")
+    move(run, recent, "result-ready", "2026-02-25 09:00")  # settled late, last week
+    now = "2026-03-04 09:00"
+    rc, out, err = run("late", now=now)
+    assert out.splitlines() == [
+        f"{recent}\tLê Thị Hoa\t23/02/2026 17:00\tđã giải quyết quá hạn\tchưa có phiếu"
+    ]
+    rc, out, err = run("late", "--scan", now=now)
+    assert rc == 0, err
+    assert out.splitlines()[-2:] == [
+        "Tự lập phiếu cho hồ sơ đến hạn từ 15/01/2026 (2 tháng báo cáo gần nhất).",
+        "Đã lập 1 phiếu xin lỗi dự thảo.",
+    ]
+    svc = open_test_services(AppPaths(run.data_dir), FixedClock(datetime(2026, 3, 4, 9, 0)))
+    try:
+        [letter] = svc.apologies.letters()
+        assert letter.dossier_code == recent
+        assert letter.proposed_due_at >= datetime(2026, 3, 4, 9, 0)
+        assert letter.proposed_due_at == datetime(2026, 3, 6, 9, 0)  # 2 working days on
+        # Twelve reporting months back: the old one stays out (due in 2024), still none.
+        svc.apologies.save_lookback_months(24)
+        assert svc.apologies.lookback_since() == datetime(2024, 3, 15)
+        assert svc.apologies.scan() == 0
+    finally:
+        svc.close()

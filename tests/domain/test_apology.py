@@ -136,7 +136,9 @@ def test_the_scan_drafts_for_where_the_dossier_is() -> None:
     back = replace(c, current_unit=OFFICE.office_name)
     assert auto_draft(back, at(4, 9), OFFICE, CAL, 2).responsible_unit == "Tư pháp"
     settled = replace(c, status=Status.RESULT_READY, settled_at=at(6, 10))
-    assert auto_draft(settled, at(9), OFFICE, CAL, 2).proposed_due_at == at(6, 10)
+    # Settled late on Friday, drafted on Monday: never the past settled moment, two working
+    # days from now.
+    assert auto_draft(settled, at(9), OFFICE, CAL, 2).proposed_due_at == at(11, 8)
 
 
 def test_a_draft_by_hand_is_refused_for_an_ended_dossier_or_a_second_draft() -> None:
@@ -265,3 +267,19 @@ def test_delivering_and_discarding() -> None:
     check_discardable(letter())
     with pytest.raises(ValidationError, match="dự thảo"):
         check_discardable(letter(status=LetterStatus.DELIVERED))
+
+
+def test_the_look_back_is_the_current_and_previous_reporting_month() -> None:
+    from datetime import date
+
+    from tthc_desk.domain.apology import lookback_start
+
+    # 02/03/2026 is in the reporting month 15/02–14/03; the one before starts on 15/01.
+    assert lookback_start(date(2026, 3, 2), 2) == datetime(2026, 1, 15)
+    assert lookback_start(date(2026, 3, 2), 1) == datetime(2026, 2, 15)
+    assert lookback_start(date(2026, 3, 15), 2) == datetime(2026, 2, 15)  # a new month
+    assert lookback_start(date(2026, 1, 10), 2) == datetime(2025, 11, 15)  # across the year
+    assert lookback_start(date(2026, 3, 2), 2, cutoff=False) == datetime(2026, 2, 1)
+    assert lookback_start(date(2026, 3, 2), 12, cutoff=False) == datetime(2025, 4, 1)
+    with pytest.raises(ValidationError, match="từ 1 đến 24"):
+        lookback_start(date(2026, 3, 2), 0)

@@ -77,7 +77,10 @@ def test_2026_has_the_expected_number_of_working_days(cal: WorkCalendar) -> None
 def test_seed_2026_kinds_and_names() -> None:
     seeded = {e.day: e for e in seed_exceptions(2026)}
     assert seeded[d("22/08/2026")] == CalendarException(
-        d("22/08/2026"), DayKind.MAKEUP_WORKDAY, "Làm bù cho ngày 31/08/2026", "Thư viện holidays"
+        d("22/08/2026"),
+        DayKind.MAKEUP_WORKDAY,
+        "Làm bù cho ngày 31/08/2026",
+        "Thông báo 9441/TB-BNV ngày 16/10/2025 của Bộ Nội vụ",
     )
     assert seeded[d("31/08/2026")].kind is DayKind.DAY_OFF
     assert seeded[d("27/04/2026")].kind is DayKind.DAY_OFF
@@ -89,8 +92,13 @@ def test_seed_2026_kinds_and_names() -> None:
     assert seeded[d("01/05/2026")].name == "Ngày Quốc tế Lao động"
     assert seeded[d("02/09/2026")].name == "Quốc khánh"
     assert seeded[d("24/11/2026")].name == "Ngày Văn hóa Việt Nam"
+    # A Vietnamese legal basis, never the name of a software package.
+    assert seeded[d("01/01/2026")].source == "Bộ luật Lao động 2019, Điều 112"
+    assert seeded[d("17/02/2026")].source == "Bộ luật Lao động 2019, Điều 112"
+    assert seeded[d("27/04/2026")].source == "Bộ luật Lao động 2019, Điều 111 khoản 3"
+    assert seeded[d("31/08/2026")].source.startswith("Thông báo 9441/TB-BNV")
     for exc in seeded.values():
-        assert exc.source == "Thư viện holidays"
+        assert exc.source and "holidays" not in exc.source.lower()
         assert unicodedata.is_normalized("NFC", exc.name)
     assert list(seeded) == sorted(seeded)
 
@@ -295,3 +303,22 @@ def test_unclaimed_keeps_the_first_of_each_free_day() -> None:
     taken = {d("01/01/2026")}
     assert unclaimed([a, b, b2, c], taken) == [b, c]
     assert taken == {d("01/01/2026")}  # the caller's set is not changed
+
+
+def test_rows_seeded_before_show_their_legal_basis() -> None:
+    from tthc_desk.domain.calendar import LEGACY_SEED_SOURCE, basis_of
+
+    def old(day: str, kind: DayKind, name: str) -> CalendarException:
+        return CalendarException(d(day), kind, name, LEGACY_SEED_SOURCE)
+
+    assert basis_of(old("02/09/2026", DayKind.HOLIDAY, "Quốc khánh")) == (
+        "Bộ luật Lao động 2019, Điều 112"
+    )
+    assert basis_of(old("27/04/2026", DayKind.DAY_OFF, "Nghỉ bù Giỗ Tổ Hùng Vương")) == (
+        "Bộ luật Lao động 2019, Điều 111 khoản 3"
+    )
+    assert basis_of(old("02/05/2025", DayKind.DAY_OFF, "Nghỉ hoán đổi")) == (
+        "Thông báo nghỉ lễ, tết năm 2025 của Bộ Nội vụ"
+    )
+    typed = CalendarException(d("02/01/2026"), DayKind.DAY_OFF, "Nghỉ", "Quyết định 12/QĐ-UBND")
+    assert basis_of(typed) == "Quyết định 12/QĐ-UBND"  # what the administrator typed stays

@@ -160,3 +160,17 @@ def _query():  # type: ignore[no-untyped-def]
     from tthc_desk.services.dossier_search import DossierQuery
 
     return DossierQuery()
+
+
+def test_own_writes_are_told_to_the_watchers_after_commit(services: Services) -> None:
+    told: list[frozenset[str]] = []
+    services.changes.watch_own(told.append)
+    services.changes.watch_own(told.append)  # once is enough
+    services.dossiers.receive(make_draft())
+    assert told and all(kinds for kinds in told) and told[-1] >= {DOSSIER}
+    n = len(told)
+    services.changes.unwatch_own(told.append)
+    services.dossiers.receive(
+        make_draft(applicant=Person(full_name="Lê Văn Tám", id_number="001190054321"))
+    )
+    assert len(told) == n

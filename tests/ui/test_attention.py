@@ -213,3 +213,28 @@ def test_registers_dialog_previews_the_ledger_and_saves_the_late_list(
     values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert codes["overdue"] in values and codes["today"] not in values
     assert dialog.status_label.text() == "Đã lưu 1 dòng vào giai-trinh.xlsx"
+
+
+def test_the_summary_line_follows_a_change_made_from_the_dossier_list(
+    qtbot, window: MainWindow, codes: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    """A move made from the dossier list (which does not recount by itself): the counts and
+    the summary line follow through the window's change signal, not stay as at start-up."""
+    from tthc_desk.domain.lifecycle import Move
+
+    window.start_attention()
+    bar = window.attention_bar
+    assert bar.summary_label.text().startswith("Cần chú ý hôm nay: 1 hồ sơ quá hạn")
+    window.find_action.trigger()
+    detail = window.dossier_list.open_code(codes["overdue"])
+    detail.actions_bar.move_buttons[Move.RESULT_READY].click()
+    detail.move_dialog.ok_button.click()
+    qtbot.waitUntil(lambda: bar.overdue_button.text() == "Quá hạn: 0", timeout=3000)
+    assert bar.summary_visible
+    assert bar.summary_label.text().startswith("Cần chú ý hôm nay: 0 hồ sơ quá hạn")
+    # Hidden by the clerk: it stays hidden, the counts still follow.
+    bar.summary_close.click()
+    detail.actions_bar.move_buttons[Move.RETURNED].click()
+    detail.move_dialog.ok_button.click()
+    qtbot.wait(500)
+    assert not bar.summary_visible

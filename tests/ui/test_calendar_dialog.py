@@ -158,3 +158,23 @@ def test_exception_model_passes_qtmodeltester(qtmodeltester, services):
     model.put(CalendarException(MAKEUP_SATURDAY, DayKind.MAKEUP_WORKDAY, "Làm bù"))
     model.remove(CULTURE_DAY)
     qtmodeltester.check(model)
+
+
+def test_the_legal_basis_column_cites_the_law_in_vietnamese(qtbot, services):
+    dialog = open_dialog(qtbot, services)
+    model = dialog.model
+    basis = {
+        day: model.index(model.row_of(day), ExceptionTableModel.SOURCE).data()
+        for day in (date(2026, 1, 1), date(2026, 4, 27), date(2026, 8, 22))
+    }
+    assert basis == {
+        date(2026, 1, 1): "Bộ luật Lao động 2019, Điều 112",
+        date(2026, 4, 27): "Bộ luật Lao động 2019, Điều 111 khoản 3",
+        date(2026, 8, 22): "Thông báo 9441/TB-BNV ngày 16/10/2025 của Bộ Nội vụ",
+    }
+    texts = [model.index(r, ExceptionTableModel.SOURCE).data() for r in range(model.rowCount())]
+    assert texts and not any("holidays" in t.lower() for t in texts)
+    # A row seeded by an older version (its basis stored as the package's name) reads the same.
+    old = CalendarException(date(2026, 9, 2), DayKind.HOLIDAY, "Quốc khánh", "Thư viện holidays")
+    legacy = ExceptionTableModel([old])
+    assert legacy.index(0, ExceptionTableModel.SOURCE).data() == "Bộ luật Lao động 2019, Điều 112"

@@ -179,11 +179,21 @@ def _cmd_late(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         (r, "đã giải quyết quá hạn")
         for r in svc.apologies.settled_late_without_letter(limit=1_000_000)
     ]
+    # The same look-back as the window's hourly scan: older ones get no automatic draft.
+    since = svc.apologies.lookback_since()
     for r, word in rows:
         letter_state = _letter_text(by_code.get(r.code, []))
+        if r.due_at < since and not by_code.get(r.code):
+            letter_state += f", đến hạn trước {since:%d/%m/%Y} (không tự lập)"
         due = format_moment(r.due_at)
         print(f"{r.code}\t{r.applicant_name}\t{due}\t{word}\t{letter_state}", file=out)
     if args.scan:
+        months = svc.apologies.lookback_months()
+        print(
+            f"Tự lập phiếu cho hồ sơ đến hạn từ {since:%d/%m/%Y} ({months} tháng báo cáo "
+            "gần nhất).",
+            file=out,
+        )
         print(f"Đã lập {created} phiếu xin lỗi dự thảo.", file=out)
     return EXIT_OK
 

@@ -60,6 +60,8 @@ class ChangeSignal:
         self._own: set[tuple[str, int]] = set()
         self._own_order: collections.deque[tuple[str, int]] = collections.deque()
         self._lock = threading.Lock()
+        #: Told, on the writing thread, the kinds each of this process's own writes changed.
+        self._own_watchers: list[Callable[[frozenset[str]], None]] = []
 
     def announce(self, uow: UnitOfWork, changed: Iterable[str]) -> None:
         """Raise the numbers of the kinds of data ``changed`` (aggregate keys) in ``uow``'s
@@ -71,12 +73,32 @@ class ChangeSignal:
         uow.changes.after_commit(lambda: self._remember(numbers.items()))
 
     def _remember(self, numbers: Iterable[tuple[str, int]]) -> None:
+        numbers = list(numbers)
         with self._lock:
             for pair in numbers:
                 self._own.add(pair)
                 self._own_order.append(pair)
             while len(self._own_order) > _OWN_KEPT:
                 self._own.discard(self._own_order.popleft())
+            watchers = list(self._own_watchers)
+        kinds = frozenset(kind for kind, _n in numbers)
+        for watcher in watchers:
+            try:
+                watcher(kinds)
+            except Exception:  # a screen's refresh is never worth a failed save
+                log.exception("Không báo được thay đổi vừa lưu cho màn hình")
+
+    def watch_own(self, watcher: Callable[[frozenset[str]], None]) -> None:
+        """Call ``watcher(kinds)`` after each write of this process commits (on its thread):
+        this process's own screens follow every save, wherever it was made."""
+        with self._lock:
+            if watcher not in self._own_watchers:
+                self._own_watchers.append(watcher)
+
+    def unwatch_own(self, watcher: Callable[[frozenset[str]], None]) -> None:
+        with self._lock:
+            if watcher in self._own_watchers:
+                self._own_watchers.remove(watcher)
 
     def is_own(self, kind: str, number: int) -> bool:
         """Whether number ``number`` of ``kind`` was taken by a write of this process."""

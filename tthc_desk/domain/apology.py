@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from tthc_desk.domain.calendar import WorkCalendar
@@ -19,7 +19,6 @@ from tthc_desk.domain.dossier import Dossier, Status
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.lifecycle import (
     APOLOGY_REASONS,
-    SETTLED,
     ApologyLetter,
     DossierEvent,
     Granularity,
@@ -27,6 +26,7 @@ from tthc_desk.domain.lifecycle import (
     extension_counts,
 )
 from tthc_desk.domain.office import OfficeProfile
+from tthc_desk.domain.periods import PeriodKind, containing
 
 #: Statuses whose clock still runs: a signed letter re-appoints them.
 RUNNING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
@@ -54,18 +54,31 @@ class FirstLetter(NamedTuple):
 # -- which dossiers need a letter --------------------------------------------------------------
 
 
+#: The look-back by default: the current reporting month and the one before it.
+DEFAULT_LOOKBACK_MONTHS = 2
+LOOKBACK_MONTHS_MAX = 24
+
+
 @dataclass(frozen=True)
 class LetterWindow:
     """What "needing a letter" means at ``now``: late, or due on the next working day
-    (``risk_from`` ≤ due < ``risk_until``), or settled late by ``granularity``."""
+    (``risk_from`` ≤ due < ``risk_until``), or settled late by ``granularity``; and, when
+    ``since`` is set, due at or after it (the look-back: a dossier settled late two years ago
+    gets no new draft)."""
 
     now: datetime
     risk_from: datetime
     risk_until: datetime
     granularity: Granularity
+    since: datetime | None = None
 
 
-def letter_window(now: datetime, calendar: WorkCalendar, granularity: Granularity) -> LetterWindow:
+def letter_window(
+    now: datetime,
+    calendar: WorkCalendar,
+    granularity: Granularity,
+    since: datetime | None = None,
+) -> LetterWindow:
     # At risk "the day before": the due date is the next working day. A dossier due later today
     # is not drafted yet (every same-day chứng thực would be); once late, it is.
     next_day = calendar.next_working_day(now.date())
@@ -74,7 +87,30 @@ def letter_window(now: datetime, calendar: WorkCalendar, granularity: Granularit
         datetime.combine(next_day, time.min),
         datetime.combine(next_day + timedelta(days=1), time.min),
         granularity,
+        since,
     )
+
+
+def lookback_problem(months: int) -> str | None:
+    if not 1 <= months <= LOOKBACK_MONTHS_MAX:
+        return (
+            f"Số tháng báo cáo tự lập phiếu xin lỗi phải từ 1 đến {LOOKBACK_MONTHS_MAX} "
+            f"(đã nhập {months})."
+        )
+    return None
+
+
+def lookback_start(today: date, months: int, cutoff: bool = True) -> datetime:
+    """The start of the look-back: the first moment of the reporting month ``months - 1``
+    before the one containing ``today`` (1: this reporting month; 2: this one and the one
+    before). Reporting months run 15th–14th (Nghị định 09/2019), or calendar months
+    (``cutoff`` False), as in the reports (rules.md "Reporting periods")."""
+    if problem := lookback_problem(months):
+        raise ValidationError.for_field("lookback_months", problem)
+    period = containing(PeriodKind.MONTH, today, cutoff)
+    for _ in range(months - 1):
+        period = containing(PeriodKind.MONTH, period.start - timedelta(days=1), cutoff)
+    return period.starts_at
 
 
 def proposed_for(
@@ -124,13 +160,12 @@ def auto_draft(
     calendar: WorkCalendar,
     working_days: int,
 ) -> NewLetter:
-    """The scan's draft: a settled dossier's new appointment is the moment it was settled; the
-    unit responsible is where the dossier is now (unless back at the office), else its handler."""
+    """The scan's draft. The new appointment is never in the past: ``working_days`` after the
+    later of the due date and now, on working time, also for a dossier already settled late
+    (its result waits at the office; the letter still has to be signed and delivered). The unit
+    responsible is where the dossier is now (unless back at the office), else its handler."""
     c = candidate
-    if c.status in SETTLED and c.settled_at:
-        proposed = c.settled_at
-    else:
-        proposed = proposed_for(c.due_at, now, calendar, working_days)
+    proposed = proposed_for(c.due_at, now, calendar, working_days)
     unit = c.current_unit if c.current_unit != office.office_name else ""
     return NewLetter(
         dossier_id=c.dossier_id,

@@ -390,7 +390,42 @@ def _checked_sessions(sessions: Iterable[Session]) -> tuple[Session, ...]:
 
 # -- seeding from the holidays package ---------------------------------------------------------
 
-SEED_SOURCE = "Thư viện holidays"
+#: What seeded rows said as their basis before issue 13 (the name of a Python package, which
+#: means nothing to a clerk): shown and exported as the legal basis instead (:func:`basis_of`).
+LEGACY_SEED_SOURCE = "Thư viện holidays"
+#: The paid public holidays (reference.md §6.1).
+HOLIDAY_BASIS = "Bộ luật Lao động 2019, Điều 112"
+#: A holiday on the weekly rest day: the next working day off instead (reference.md §6.1).
+OBSERVED_BASIS = "Bộ luật Lao động 2019, Điều 111 khoản 3"
+#: A holiday the labour code's list does not name (checked against the yearly notice).
+OTHER_HOLIDAY_BASIS = "Thông báo nghỉ lễ, tết hằng năm của Nhà nước"
+#: The yearly notices of the Ministry of Home Affairs that swap working days, where known.
+SWAP_NOTICES = {2026: "Thông báo 9441/TB-BNV ngày 16/10/2025 của Bộ Nội vụ"}
+#: The holidays Bộ luật Lao động 2019 Điều 112 khoản 1 lists (by their Vietnamese names).
+_CODE_HOLIDAYS = ("Tết Dương lịch", "Tết Nguyên đán", "Giỗ Tổ Hùng Vương", "Ngày Giải phóng",
+                  "Ngày Quốc tế Lao động", "Quốc khánh")  # fmt: skip
+
+
+def swap_basis(year: int) -> str:
+    """The basis of a day off swapped with a Saturday worked in exchange, in ``year``."""
+    return SWAP_NOTICES.get(year, f"Thông báo nghỉ lễ, tết năm {year} của Bộ Nội vụ")
+
+
+def _holiday_basis(name: str) -> str:
+    return HOLIDAY_BASIS if name.startswith(_CODE_HOLIDAYS) else OTHER_HOLIDAY_BASIS
+
+
+def basis_of(exception: CalendarException) -> str:
+    """The legal basis shown for a day: what the table holds, except the old seeded rows'
+    package name, which becomes the law or notice that makes the day what it is."""
+    if exception.source != LEGACY_SEED_SOURCE:
+        return exception.source
+    if exception.kind is DayKind.HOLIDAY:
+        return _holiday_basis(exception.name)
+    if exception.name.startswith("Nghỉ bù"):
+        return OBSERVED_BASIS
+    return swap_basis(exception.day.year)
+
 
 _VIETNAMESE_NAMES: dict[str, str] = {
     "New Year's Day": "Tết Dương lịch",
@@ -434,27 +469,32 @@ def seed_exceptions(year: int) -> list[CalendarException]:
     for day, names in sorted(table.items()):
         kinds: list[DayKind] = []
         vietnamese: list[str] = []
+        bases: list[str] = []
         for english in str(names).split("; "):
             if swap := _SUBSTITUTED.search(english):
                 month, dom, swap_year = (int(g) for g in swap.groups())
                 kinds.append(DayKind.DAY_OFF)
                 vietnamese.append(f"Nghỉ hoán đổi, làm bù ngày {dom:02d}/{month:02d}/{swap_year}")
+                bases.append(swap_basis(year))
                 makeups.append(
                     CalendarException(
                         date(swap_year, month, dom),
                         DayKind.MAKEUP_WORKDAY,
                         f"Làm bù cho ngày {day:%d/%m/%Y}",
-                        SEED_SOURCE,
+                        swap_basis(year),
                     )
                 )
             elif observed := _OBSERVED.match(english):
                 kinds.append(DayKind.DAY_OFF)
                 vietnamese.append("Nghỉ bù " + _vietnamese_name(observed["name"]))
+                bases.append(OBSERVED_BASIS)
             else:
                 kinds.append(DayKind.HOLIDAY)
                 vietnamese.append(_vietnamese_name(english))
+                bases.append(_holiday_basis(vietnamese[-1]))
         kind = DayKind.HOLIDAY if DayKind.HOLIDAY in kinds else DayKind.DAY_OFF
-        out[day] = CalendarException(day, kind, "; ".join(vietnamese), SEED_SOURCE)
+        basis = "; ".join(dict.fromkeys(bases))  # each law or notice once
+        out[day] = CalendarException(day, kind, "; ".join(vietnamese), basis)
     for makeup in makeups:
         out.setdefault(makeup.day, makeup)  # a listed holiday is never turned into a workday
     return [out[d] for d in sorted(out)]

@@ -62,12 +62,30 @@ def compute_due(
     if unit is DurationUnit.MONTHS:
         return _end_of_period(add_months(start.date(), n), calendar)
     if unit is DurationUnit.SAME_DAY:
-        limit = cutoff if cutoff is not None else calendar.hours.same_day_cutoff
         day = start.date()
-        if start.time().replace(second=0, microsecond=0) > limit:
+        if _past_cutoff(start, calendar, cutoff):
             day = calendar.next_working_day(day)
         return calendar.end_of_day(day)
     raise ValueError(f"unknown duration unit {unit!r}")
+
+
+def _past_cutoff(start: datetime, calendar: WorkCalendar, cutoff: time | None) -> bool:
+    limit = cutoff if cutoff is not None else calendar.hours.same_day_cutoff
+    return start.time().replace(second=0, microsecond=0) > limit
+
+
+def moved_by_cutoff(
+    received: datetime,
+    duration: Duration,
+    calendar: WorkCalendar,
+    cutoff: time | None = None,
+) -> bool:
+    """Whether the same-day cut-off moved ``received``'s appointment to the next working day:
+    a same-day (``trong ngày``) procedure started after the cut-off (15:01 on). A receipt
+    outside office hours starts the next working morning, before the cut-off: not this."""
+    if duration.unit is not DurationUnit.SAME_DAY:
+        return False
+    return _past_cutoff(calendar.start_moment(received), calendar, cutoff)
 
 
 def add_months(day: date, months: int) -> date:

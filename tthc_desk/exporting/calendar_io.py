@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tthc_desk.domain.calendar import CalendarException, DayKind, year_problem
+from tthc_desk.domain.calendar import CalendarException, DayKind, basis_of, year_problem
 from tthc_desk.domain.errors import ProblemCollector
 from tthc_desk.domain.text import SHORT_TEXT_MAX, format_date, nfc, search_tokens, text_problem
 from tthc_desk.exporting.tabular import Row, cell_text, is_blank, read_rows
@@ -74,7 +74,7 @@ def write_exceptions_xlsx(exceptions: Iterable[CalendarException], path: str | P
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for exc in exceptions:
-        ws.append([exc.day, label(exc.kind), nfc(exc.name), nfc(exc.source)])
+        ws.append([exc.day, label(exc.kind), nfc(exc.name), nfc(basis_of(exc))])
         ws.cell(row=ws.max_row, column=1).number_format = "DD/MM/YYYY"
     for letter, width in zip("ABCD", (14, 20, 48, 36), strict=True):
         ws.column_dimensions[letter].width = width

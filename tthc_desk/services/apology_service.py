@@ -18,6 +18,7 @@ from tthc_desk.db.stores.letters import FoundLetter
 from tthc_desk.db.unit_of_work import UnitOfWork
 from tthc_desk.domain.access import Right, can
 from tthc_desk.domain.apology import (
+    DEFAULT_LOOKBACK_MONTHS,
     LetterWindow,
     auto_draft,
     check_deliverable,
@@ -26,6 +27,8 @@ from tthc_desk.domain.apology import (
     check_signable,
     draft_changes,
     letter_window,
+    lookback_problem,
+    lookback_start,
     manual_draft,
     signing,
 )
@@ -38,9 +41,12 @@ from tthc_desk.domain.text import NAME_MAX, REASON_MAX, SHORT_TEXT_MAX, clean_te
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.lifecycle_service import LifecycleService
+from tthc_desk.services.report_service import CALENDAR_MONTHS_KEY
 from tthc_desk.services.settings_service import SettingsService
 
 PROPOSE_DAYS_KEY = "apology_proposed_working_days"
+#: How many reporting months back the automatic drafts reach (domain.apology.lookback_start).
+LOOKBACK_KEY = "apology_lookback_months"
 DEFAULT_PROPOSE_DAYS = 2
 DELIVERY_METHODS = (
     "Trao trực tiếp",
@@ -100,8 +106,35 @@ class ApologyService:
 
     # -- which dossiers need a letter ---------------------------------------------------------
     def _window(self, now: datetime) -> LetterWindow:
+        """The same window for the background scan, ``late --scan``, the counts and the lists:
+        with the look-back, nothing due before it is drafted or counted as missing a letter."""
         granularity: Granularity = self._lifecycle.granularity()
-        return letter_window(now, self._calendar.calendar(), granularity)
+        since = self.lookback_since(now)
+        return letter_window(now, self._calendar.calendar(), granularity, since)
+
+    def lookback_months(self) -> int:
+        """How many reporting months back the automatic drafts reach (setting; 2: the current
+        reporting month and the one before)."""
+        value = self._settings.get_value(LOOKBACK_KEY, DEFAULT_LOOKBACK_MONTHS)
+        try:
+            months = int(value)
+        except (TypeError, ValueError):
+            return DEFAULT_LOOKBACK_MONTHS
+        return months if lookback_problem(months) is None else DEFAULT_LOOKBACK_MONTHS
+
+    def lookback_since(self, now: datetime | None = None) -> datetime:
+        """The first due moment the automatic drafts reach back to."""
+        today = (now or self._clock.now()).date()
+        cutoff = not self._settings.get_value(CALENDAR_MONTHS_KEY, False)
+        return lookback_start(today, self.lookback_months(), cutoff)
+
+    def save_lookback_months(self, months: int) -> int:
+        """Set the look-back (administrator: it is part of the office's settings)."""
+        self._accounts.require(Right.OFFICE, "đổi cài đặt phiếu xin lỗi")
+        if problem := lookback_problem(months):
+            raise ValidationError.for_field("lookback_months", problem)
+        self._settings.set_value(LOOKBACK_KEY, months)
+        return months
 
     def _propose_days(self) -> int:
         return int(self._settings.get_value(PROPOSE_DAYS_KEY, DEFAULT_PROPOSE_DAYS))

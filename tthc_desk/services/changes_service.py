@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tthc_desk.db.changes import ChangeListener
@@ -108,6 +108,15 @@ class ChangesService:
         if after < before or after - before > _MAX_GAP:  # the database was replaced (restore)
             return True
         return any(not self._db.changes.is_own(kind, n) for n in range(before + 1, after + 1))
+
+    # -- this process's own writes ------------------------------------------------------------
+    def watch_own(self, watcher: Callable[[frozenset[str]], None]) -> None:
+        """``watcher(kinds)`` after each of this process's own writes commits, on the thread
+        that wrote: a screen showing counts follows a save made on any other screen."""
+        self._db.changes.watch_own(watcher)
+
+    def unwatch_own(self, watcher: Callable[[frozenset[str]], None]) -> None:
+        self._db.changes.unwatch_own(watcher)
 
     # -- waiting ----------------------------------------------------------------------------------
     @property

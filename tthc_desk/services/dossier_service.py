@@ -7,7 +7,7 @@ the statements in the dossier, applicant, counter and event stores.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from tthc_desk.db.engine import Database
@@ -21,7 +21,7 @@ from tthc_desk.domain.corrections import (
     clean_changes,
     corrections_between,
 )
-from tthc_desk.domain.deadlines import compute_due
+from tthc_desk.domain.deadlines import compute_due, moved_by_cutoff
 from tthc_desk.domain.dossier import Dossier, DossierDraft, DossierRow, Person, id_number_problem
 from tthc_desk.domain.errors import NotFoundError, ServerUnavailableError, ValidationError
 from tthc_desk.domain.intake import (
@@ -98,6 +98,14 @@ class DossierService:
 
     def start_moment(self, received_at: datetime) -> datetime:
         return self._calendar.calendar().start_moment(received_at)
+
+    def cutoff_applied(self, procedure_code: str, received_at: datetime) -> time | None:
+        """The same-day cut-off (15:00 by default) when it moved this receipt's appointment to
+        the next working day, else None: the intake form says why the date is not today."""
+        procedure = self._catalog.get(procedure_code)
+        cutoff = self._settings.hours().same_day_cutoff
+        cal = self._calendar.calendar()
+        return cutoff if moved_by_cutoff(received_at, procedure.duration, cal, cutoff) else None
 
     # -- validation ---------------------------------------------------------------------------
     def normalise(self, draft: DossierDraft) -> DossierDraft:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -242,7 +242,18 @@ class ApologyPage(Page):
         self._runner.run(fetch, self.newest(on_letters), label=self.tr("Phiếu xin lỗi"))
 
     def _on_letters_loaded(self, letters: list[ApologyLetter]) -> None:
+        chosen = {x.id for x in self.selected()}
         self.model.set_letters(letters)
+        # The letters chosen before stay chosen; else the first row, so Enter, the buttons and
+        # the arrow keys work at once on opening the page.
+        rows = [r for r in range(self.model.rowCount()) if self._id_at(r) in chosen]
+        if not rows and self.model.rowCount():
+            rows = [0]
+        if rows:
+            self.select_rows(rows)
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
         drafts = sum(x.status is LetterStatus.DRAFT for x in letters)
         self.count_label.setText(
             self.tr("{0} phiếu, trong đó {1} dự thảo").format(len(letters), drafts)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from tthc_desk.domain.calendar import CalendarException, DayKind, WorkCalendar
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.services.container import Services
+from tthc_desk.ui.busy import working
 from tthc_desk.ui.calendar_exceptions import (
     EXCEPTION_ROLE,
     KIND_COLORS,
@@ -297,7 +298,8 @@ class CalendarDialog(QDialog):
             show_error(self, TthcError(self.tr("Hãy lưu hoặc bỏ các thay đổi trước khi nhập tệp.")))
             return None
         try:
-            count = self._services.calendar.import_file(Path(path))
+            with working(self.import_button):  # on the GUI thread: the busy cursor
+                count = self._services.calendar.import_file(Path(path))
         except TthcError as exc:
             self.status_label.setText(self.tr("Chưa nhập: tệp có lỗi, lịch giữ nguyên."))
             show_error(self, exc)
@@ -311,7 +313,8 @@ class CalendarDialog(QDialog):
 
     def export_to(self, path: Path) -> int | None:
         try:
-            count = self._services.calendar.export_file(Path(path), self._year)
+            with working(self.export_button):
+                count = self._services.calendar.export_file(Path(path), self._year)
         except (TthcError, OSError) as exc:
             error = (
                 exc

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tthc_desk.domain.calendar import CalendarException, DayKind
+from tthc_desk.domain.calendar import CalendarException, DayKind, basis_of
 from tthc_desk.domain.errors import ProblemCollector, ValidationError
 from tthc_desk.domain.text import collapse_spaces
 from tthc_desk.ui.display import dialog_buttons, form_field, qdate, to_date, weekday_name
@@ -66,7 +66,7 @@ class ExceptionTableModel(ColumnTableModel[CalendarException]):
                     title=self.tr("Loại ngày"),
                 ),
                 Column(lambda e: e.name, tooltip=lambda e: e.name, title=self.tr("Tên")),
-                Column(lambda e: e.source, title=self.tr("Căn cứ")),
+                Column(basis_of, tooltip=basis_of, title=self.tr("Căn cứ")),
             ),
             row_roles={EXCEPTION_ROLE: same},
         )
@@ -155,7 +155,7 @@ class ExceptionEditorDialog(QDialog):
         if exception:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(exception.kind.value))
             self.name_edit.setText(exception.name)
-            self.source_edit.setText(exception.source)
+            self.source_edit.setText(basis_of(exception))
         elif start.isoweekday() >= 6:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(DayKind.MAKEUP_WORKDAY.value))
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.procedure import Procedure
 from tthc_desk.services.container import Services
+from tthc_desk.ui.busy import working
 from tthc_desk.ui.catalog_models import (
     PROCEDURE_ROLE,
     ProcedureFilterProxyModel,
@@ -194,7 +195,8 @@ class CatalogDialog(QDialog):
     def import_from(self, path: Path) -> tuple[int, int] | None:
         """Import a workbook: all rows or none. Returns (added, updated), None when refused."""
         try:
-            added, updated = self._services.catalog.import_xlsx(Path(path))
+            with working(self.import_button):  # on the GUI thread: the busy cursor
+                added, updated = self._services.catalog.import_xlsx(Path(path))
         except TthcError as exc:
             self.status_label.setText(self.tr("Chưa nhập: tệp có lỗi, danh mục giữ nguyên."))
             show_error(self, exc)
@@ -208,7 +210,8 @@ class CatalogDialog(QDialog):
 
     def export_to(self, path: Path) -> int | None:
         try:
-            count = self._services.catalog.export_xlsx(Path(path))
+            with working(self.export_button):
+                count = self._services.catalog.export_xlsx(Path(path))
         except (TthcError, OSError) as exc:
             show_error(
                 self,

@@ -518,6 +518,12 @@ class IntakePage(QWidget):
         override = self.details.due_override_at()
         self.appointment.setText(self.tr("Hẹn trả: {0}").format(appointment_text(override or due)))
         notes = [self.tr("Thời hạn: {0}").format(duration_text(procedure.duration))]
+        # A same-day procedure after the cut-off: say why the appointment is not today.
+        cutoff = self._services.dossiers.cutoff_applied(procedure.code, received)
+        if cutoff is not None:
+            notes.append(
+                self.tr("Nhận sau {0}: hẹn sang ngày làm việc tiếp theo").format(f"{cutoff:%H:%M}")
+            )
         if override is not None:
             notes.append(
                 self.tr("hẹn theo cán bộ; theo quy định là {0}").format(appointment_text(due))

@@ -31,12 +31,12 @@ from tthc_desk.domain.errors import LoginError, ServerUnavailableError, Validati
 from tthc_desk.domain.text import nfc
 from tthc_desk.paths import APP_NAME
 from tthc_desk.services.container import Services
+from tthc_desk.ui.demo_strip import DEMO_COLOR, window_title
 from tthc_desk.ui.display import error_label, form_field, heading_font, muted_label
 from tthc_desk.ui.form_dialog import Fields, FormDialog
 from tthc_desk.ui.tasks import TaskRunner
 
 LAST_USER_KEY = "login/last_username"
-DEMO_COLOR = "#b71c1c"
 
 
 def pc_settings() -> QSettings:
@@ -162,10 +162,7 @@ class LoginDialog(QDialog):
         self.account: Account | None = None
         self._password = ""
         demo = services.settings.is_demo()
-        title = self.tr("Đăng nhập – TTHC Desk")
-        if demo:
-            title = self.tr("{0} – DỮ LIỆU MẪU").format(title)
-        self.setWindowTitle(title)
+        self.setWindowTitle(window_title(self.tr("Đăng nhập"), demo=demo))
         self.setMinimumWidth(460)
         self.office_label = QLabel(office_heading(services))
         self.office_label.setObjectName("officeName")

@@ -22,7 +22,7 @@ the damage banner and the journal's dialogs are in the base class (ui/data_care.
 The live office (ui/office_watch.py): when another counter PC saves or moves a dossier, the
 dossier list, the counts across the top and the open list page follow within seconds, the clerk's
 selection and scroll kept; a form being filled in (intake, a dialog) is never touched.
-Keyboard: F2 new intake, F3/Ctrl+F search, F4
+Keyboard: F1 the manual (ui/manual_dialog.py), F2 new intake, F3/Ctrl+F search, F4
 attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock; Ctrl+Q
 (the intake page's own) puts the cursor in *Quét CCCD*.
 """
@@ -59,7 +59,9 @@ from tthc_desk.services.deadline_service import DeadlineCounts, DeadlineView
 from tthc_desk.ui.attention_bar import AttentionBar, summary_text
 from tthc_desk.ui.background import BackgroundWork
 from tthc_desk.ui.backup_status import BackupStatusLabel
+from tthc_desk.ui.busy import BusyIndicator
 from tthc_desk.ui.data_care import DataCareWindow, relaunch_after_restore
+from tthc_desk.ui.demo_strip import DEMO_COLOR, DemoStrip, window_title
 from tthc_desk.ui.display import weekday_name
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.errors import show_error
@@ -67,7 +69,7 @@ from tthc_desk.ui.intake_page import IntakePage
 from tthc_desk.ui.integrity_banner import DamageBanner, IntegrityBanner
 from tthc_desk.ui.labels import label
 from tthc_desk.ui.lock_screen import IdleWatch, LockScreen
-from tthc_desk.ui.login_dialog import DEMO_COLOR, ChangePasswordDialog
+from tthc_desk.ui.login_dialog import ChangePasswordDialog
 from tthc_desk.ui.office_watch import OfficeWatch
 from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.recovery_sheet import RecoveryReminder
@@ -158,6 +160,11 @@ class MainWindow(DataCareWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        # The demo database says so across the top for as long as it is open (ui/demo_strip.py).
+        self.demo = services.settings.is_demo()
+        self.demo_strip = DemoStrip()
+        self.demo_strip.setVisible(self.demo)
+        column.addWidget(self.demo_strip)
         self.server_banner = ServerBanner()
         column.addWidget(self.server_banner)
         self.damage_banner = DamageBanner()
@@ -197,7 +204,6 @@ class MainWindow(DataCareWindow):
         self.demo_label.setToolTip(
             self.tr("Cơ sở dữ liệu mẫu: cơ quan, cán bộ và hồ sơ đều là giả, chỉ để thử.")
         )
-        self.demo = services.settings.is_demo()
         self.demo_label.setVisible(self.demo)
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
@@ -207,6 +213,9 @@ class MainWindow(DataCareWindow):
             self.statusBar().addPermanentWidget(status)
         self.backup_status = BackupStatusLabel()
         self.statusBar().insertPermanentWidget(0, self.backup_status)
+        # Work that lasts (exports, reports, imports, backups): cursor, text, moving bar.
+        self.busy = BusyIndicator(self.runner)
+        self.statusBar().insertPermanentWidget(0, self.busy)
         #: Starts the software again after a restore (tests put a fake here).
         self.relaunch: Callable[[], bool] = relaunch_after_restore
         self._clock_timer = QTimer(self)
@@ -238,6 +247,12 @@ class MainWindow(DataCareWindow):
         #: What the other counter PCs change, watched from start_attention() on.
         self.office_watch = OfficeWatch(services.changes, self)
         self.office_watch.office_changed.connect(self._on_office_watch_office_changed)
+        self.office_watch.own_changed.connect(self._on_office_watch_own_changed)
+        # A burst of own writes (a handover of 30 results) makes one count, shortly after.
+        self._own_counts = QTimer(self)
+        self._own_counts.setSingleShot(True)
+        self._own_counts.setInterval(300)
+        self._own_counts.timeout.connect(lambda: self.refresh_counts())
         self.refresh_backup_status()
         self.refresh_banner()
         self.idle = IdleWatch(services.accounts.idle_lock_minutes(), self)
@@ -362,10 +377,14 @@ class MainWindow(DataCareWindow):
         reports.addAction(self.destination_action)
 
         help_menu = bar.addMenu(self.tr("&Trợ giúp"))
-        self.keys_action = self._action(
-            self.tr("Phím tắt"), self.show_keys, [QKeySequence(Qt.Key.Key_F1)]
+        # F1 opens the manual, as in every Windows program a clerk knows; the list of keys is
+        # the next entry (and a chapter of the manual too).
+        self.manual_action = self._action(
+            self.tr("Hướng dẫn sử dụng"), self.show_manual, [QKeySequence(Qt.Key.Key_F1)]
         )
+        self.keys_action = self._action(self.tr("Phím tắt"), self.show_keys)
         self.about_action = self._action(self.tr("Giới thiệu"), self.show_about)
+        help_menu.addAction(self.manual_action)
         help_menu.addAction(self.keys_action)
         help_menu.addAction(self.about_action)
 
@@ -556,8 +575,14 @@ class MainWindow(DataCareWindow):
         self.attention_bar.set_counts(counts, drafts)
         if ATTENTION in self._lazy:  # else the page gets them when it is built
             self.attention.set_counts(counts)
-        if summary:
+        # The summary line says the counts in words: it follows them whenever it is shown.
+        if summary or self.attention_bar.summary_visible:
             self.attention_bar.show_summary(summary_text(counts, drafts))
+
+    def _on_office_watch_own_changed(self, kinds: frozenset[str]) -> None:
+        """A save of this window (any screen, any dialog): the counts and summary follow."""
+        if kinds & data.DOSSIER_KINDS:
+            self._own_counts.start()
 
     def _on_office_watch_office_changed(self, changes: OfficeChanges) -> None:
         """Another counter PC changed the office's data: what shows it follows, in place."""
@@ -704,11 +729,27 @@ class MainWindow(DataCareWindow):
         self.idle.set_minutes(self.services.accounts.idle_lock_minutes())
         self.refresh_banner()
 
+    def show_manual(self) -> QDialog:
+        """F1: the manual (README's chapter, shipped in resources/manual), beside the work."""
+        from tthc_desk.ui.manual_dialog import ManualDialog
+
+        existing = self.findChild(ManualDialog)
+        if existing is not None:
+            existing.show()
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        dialog = ManualDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # not modal: the clerk reads it beside the form
+        return dialog
+
     def show_keys(self) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Information,
             self.tr("Phím tắt"),
             self.tr(
+                "F1: hướng dẫn sử dụng\n"
                 "F2: tiếp nhận hồ sơ mới\n"
                 "F3 hoặc Ctrl+F: tìm hồ sơ\n"
                 "Ctrl+S: lưu và in giấy tiếp nhận\n"
@@ -880,14 +921,12 @@ class MainWindow(DataCareWindow):
     # -- status -------------------------------------------------------------------------------
     def refresh_status(self) -> None:
         office = self.services.settings.office()
-        title = self.tr("TTHC Desk – {0}").format(
-            office.office_name.capitalize() if office.office_name.isupper() else office.office_name
-        )
-        if self.demo:
-            title = self.tr("{0} – DỮ LIỆU MẪU").format(title)
-        self.setWindowTitle(title)
-        self.office_label.setText(self.tr("Cơ quan: {0}").format(office.parent_authority))
+        name = office.office_name
+        name = name.capitalize() if name.isupper() else name
         actor = self.services.accounts.current
+        # "[DỮ LIỆU MẪU – ]<office> – <person> – TTHC Desk": the name once, last (ui/demo_strip).
+        self.setWindowTitle(window_title(name, actor.full_name if actor else "", demo=self.demo))
+        self.office_label.setText(self.tr("Cơ quan: {0}").format(office.parent_authority))
         if actor is None:
             self.user_label.setText(self.tr("Chưa đăng nhập"))
         else:
@@ -926,4 +965,5 @@ class MainWindow(DataCareWindow):
         if self._integrity is not None:
             self._integrity.stop()  # a full check under way ends at its next step
         self.runner.wait(5000)
+        self.busy.stop()
         super().closeEvent(event)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tthc_desk.domain.apology import LOOKBACK_MONTHS_MAX
 from tthc_desk.domain.errors import Problem, TthcError, ValidationError
 from tthc_desk.domain.office import OfficeHours, OfficeProfile
 from tthc_desk.domain.privacy import MAX_DAYS, Retention
@@ -144,6 +145,20 @@ class SettingsDialog(QDialog):
             self.tr("Giữ tệp in, tệp xuất (thư mục “output”)"),
             self._register("output_days", self.output_days_spin),
         )
+        # How far back the automatic apology drafts reach (domain.apology.lookback_start).
+        self.lookback_spin = QSpinBox()
+        self.lookback_spin.setRange(1, LOOKBACK_MONTHS_MAX)
+        self.lookback_spin.setSuffix(self.tr(" tháng báo cáo gần nhất"))
+        self.lookback_spin.setToolTip(
+            self.tr(
+                "Phần mềm chỉ tự lập phiếu xin lỗi dự thảo cho hồ sơ có hạn trả trong ngần ấy "
+                "tháng báo cáo (kể cả tháng này). Mặc định 2: tháng này và tháng trước."
+            )
+        )
+        form.addRow(
+            self.tr("Tự lập phiếu xin lỗi cho hồ sơ đến hạn trong"),
+            self._register("lookback_months", self.lookback_spin),
+        )
         return page
 
     def _days_spin(self) -> QSpinBox:
@@ -204,6 +219,7 @@ class SettingsDialog(QDialog):
             retention = Retention()
         self.reports_days_spin.setValue(retention.reports_days)
         self.output_days_spin.setValue(retention.output_days)
+        self.lookback_spin.setValue(self._services.apologies.lookback_months())
         self._update_preview()
 
     def _append_unit(self, name: str) -> QListWidgetItem:
@@ -271,6 +287,8 @@ class SettingsDialog(QDialog):
             self._services.retention.save(
                 self.reports_days_spin.value(), self.output_days_spin.value()
             )
+            if self.lookback_spin.value() != self._services.apologies.lookback_months():
+                self._services.apologies.save_lookback_months(self.lookback_spin.value())
         except ValidationError as exc:
             self._show_problems(exc)
             return False

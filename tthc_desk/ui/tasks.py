@@ -13,10 +13,18 @@ before :meth:`TaskRunner.run` returns, so a test can assert straight after a cli
 
 Each task opens its own database session through the services (the services never share a
 session between calls), so running them on another thread is safe.
+
+Busy state, for every task alike: a task with a ``label`` (work someone asked for and waits on;
+not ``low_priority``) that is still running after :data:`BUSY_DELAY_MS` makes the runner emit
+``busy_changed(label)``, and ``busy_changed("")`` once no such task is left; the window shows it
+(ui/busy.py: busy cursor, the label in the status bar, a moving progress bar). ``trigger`` (the
+button or menu action that started the task) is disabled until the task ends, so an export is
+never started twice by an impatient second click.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import time
@@ -24,9 +32,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
+
+#: Work that lasts longer than this shows the busy state (shorter work would only flicker).
+BUSY_DELAY_MS = 300
 
 # What a callback returns is ignored (``show_error`` returns its dialog, a slot may return a flag).
 Callback = Callable[[Any], object]
@@ -39,6 +52,8 @@ class _Pending:
     on_error: ErrorCallback | None
     label: str
     started: float
+    shows_busy: bool = False
+    trigger: QWidget | QAction | None = None
 
 
 class _Relay(QObject):
@@ -74,6 +89,8 @@ class TaskRunner(QObject):
 
     task_started = Signal(str)
     task_ended = Signal(str)
+    #: The label of the oldest work still running past BUSY_DELAY_MS; "" when none is left.
+    busy_changed = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, synchronous: bool = False) -> None:
         super().__init__(parent)
@@ -91,6 +108,11 @@ class TaskRunner(QObject):
         self._idle = QThreadPool(self)
         self._idle.setMaxThreadCount(1)
         self._idle.setThreadPriority(QThread.Priority.LowestPriority)
+        self.busy_label = ""
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(self._update_busy)
 
     @property
     def busy(self) -> bool:
@@ -105,13 +127,23 @@ class TaskRunner(QObject):
         write: bool = False,
         low_priority: bool = False,
         label: str = "",
+        trigger: QWidget | QAction | None = None,
     ) -> int:
         """Start ``fn``; returns a task id (handy to ignore stale answers). ``low_priority``:
-        a long read nobody waits for, on its own low-priority thread."""
+        a long read nobody waits for, on its own low-priority thread. ``label``: what the busy
+        state says if it lasts; ``trigger``: disabled while it runs."""
         task_id = next(self._ids)
-        self._pending[task_id] = _Pending(on_done, on_error, label, time.perf_counter())
+        if trigger is not None and not trigger.isEnabled():
+            trigger = None  # disabled by someone else: theirs to enable again
+        pending = _Pending(on_done, on_error, label, time.perf_counter())
+        pending.shows_busy, pending.trigger = bool(label) and not low_priority, trigger
+        self._pending[task_id] = pending
+        if trigger is not None:
+            trigger.setEnabled(False)
         if label:
             self.task_started.emit(label)
+        if pending.shows_busy and not self.synchronous and not self._busy_timer.isActive():
+            self._busy_timer.start()
         if self.synchronous:
             try:
                 result = fn()
@@ -130,9 +162,38 @@ class TaskRunner(QObject):
         ok = self._idle.waitForDone(msecs) and ok
         return self._readers.waitForDone(msecs) and ok
 
+    def _update_busy(self) -> None:
+        """The busy state from the work still running: the oldest that shows it, or none."""
+        now = time.perf_counter()
+        shown = [
+            p.label
+            for p in self._pending.values()
+            if p.shows_busy and (now - p.started) * 1000 >= BUSY_DELAY_MS - 5
+        ]
+        label = shown[0] if shown else ""
+        if not any(p.shows_busy for p in self._pending.values()):
+            self._busy_timer.stop()
+        elif not shown:  # work started since: look again when it is due
+            self._busy_timer.start()
+        if label != self.busy_label:
+            self.busy_label = label
+            self.busy_changed.emit(label)
+
+    def _end(self, task_id: int) -> _Pending | None:
+        pending = self._pending.pop(task_id, None)
+        if pending is None:
+            return None
+        trigger = pending.trigger
+        if trigger is not None and not any(p.trigger is trigger for p in self._pending.values()):
+            with contextlib.suppress(RuntimeError):  # its dialog was closed and deleted meanwhile
+                trigger.setEnabled(True)
+        if pending.shows_busy and self.busy_label:
+            self._update_busy()
+        return pending
+
     @Slot(int, object)
     def _on_relay_task_finished(self, task_id: int, result: Any) -> None:
-        pending = self._pending.pop(task_id, None)
+        pending = self._end(task_id)
         if pending is None:
             return
         self._log_duration(pending)
@@ -141,7 +202,7 @@ class TaskRunner(QObject):
 
     @Slot(int, object)
     def _on_relay_task_failed(self, task_id: int, exc: BaseException) -> None:
-        pending = self._pending.pop(task_id, None)
+        pending = self._end(task_id)
         if pending is None:
             return
         self._log_duration(pending)

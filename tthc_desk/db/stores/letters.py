@@ -83,7 +83,7 @@ def _needing_letter(w: LetterWindow) -> ColumnElement[bool]:
     d = DossierRecord
     no_letter = ~exists().where(ApologyLetterRecord.dossier_id == d.id)
     running = d.status.in_(_RUNNING)
-    return and_(
+    needing = and_(
         no_letter,
         or_(
             and_(running, d.due_at < w.now),
@@ -91,6 +91,8 @@ def _needing_letter(w: LetterWindow) -> ColumnElement[bool]:
             and_(d.status.in_(_SETTLED), settled_late(w.granularity)),
         ),
     )
+    # The look-back: nothing due before it (settled late two years ago) gets a new draft.
+    return needing if w.since is None else and_(needing, d.due_at >= w.since)
 
 
 class LetterStore(Store):
