@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -46,6 +46,8 @@ CellValue = str | float | datetime | None
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 LEDGER_TEMPLATE = "ledger"
 LEDGER_WIDTHS = (6, 28, 34, 24, 36, 26, 9, 16, 16, 16, 16, 16, 22)
+#: Rows between two progress reports.
+PROGRESS_EVERY = 200
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -243,8 +245,11 @@ def write_ledger_xlsx(
     date_to: date,
     path: str | os.PathLike[str],
     template_dir: Path | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Path:
-    """The ledger for the period as an .xlsx file (one row per dossier)."""
+    """The ledger for the period as an .xlsx file (one row per dossier); ``progress`` hears
+    (rows written, rows in all) every few hundred rows."""
+    rows = list(rows)
     data = read_labels(LEDGER_TEMPLATE, template_dir)
     first, second, merges = ledger_header(data)
     sheet = Sheet(
@@ -258,7 +263,9 @@ def write_ledger_xlsx(
     )
 
     def values() -> Iterable[list[CellValue]]:
-        for r in rows:
+        for done, r in enumerate(rows):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
             contact = ", ".join(filter(None, [nfc(r.applicant_address), nfc(r.applicant_phone)]))
             yield [
                 r.ledger_number,
@@ -276,4 +283,7 @@ def write_ledger_xlsx(
                 "; ".join(filter(None, [presentation.label(r.timeliness), nfc(r.note)])),
             ]
 
-    return write_register(label(data, "form.title"), office, sheet, values(), path)
+    written = write_register(label(data, "form.title"), office, sheet, values(), path)
+    if progress is not None:
+        progress(len(rows), len(rows))
+    return written

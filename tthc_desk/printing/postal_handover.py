@@ -116,7 +116,8 @@ def column_widths(t: FormTemplate, rows: list[list[str]], st: layout.Styles) -> 
         [[t.text(f"columns.{key}") for key in COLUMNS]],
         rows,
         WEIGHTS,
-        st,
+        st.register_head,
+        st.register_cell,
         whole=[COLUMNS.index(k) for k in WHOLE],
         padding=_PADDING,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
@@ -15,7 +16,7 @@ from tthc_desk.domain.text import nfc
 from tthc_desk.printing import heading
 from tthc_desk.printing.document import Part, build_pdf
 from tthc_desk.printing.heading import Header
-from tthc_desk.printing.layout import LANDSCAPE, Styles, text_width
+from tthc_desk.printing.layout import LANDSCAPE, PageGeometry, Styles, text_width
 
 GEOMETRY = LANDSCAPE
 
@@ -48,7 +49,8 @@ def fitted_widths(
     header_rows: Sequence[Sequence[str]],
     rows: Sequence[Sequence[str]],
     weights: Sequence[float],
-    styles: Styles,
+    head_style: ParagraphStyle,
+    cell_style: ParagraphStyle,
     *,
     whole: Iterable[int] = (),
     padding: float = 1 * mm,
@@ -60,7 +62,7 @@ def fitted_widths(
     ``weights``. When even that cannot fit, the widths are simply the weights'."""
     kept = set(whole)
     least = [
-        _least_width(i, header_rows, rows, styles, i in kept) + 2 * padding + 1
+        _least_width(i, header_rows, rows, (head_style, cell_style), i in kept) + 2 * padding + 1
         for i in range(len(weights))
     ]
     result = _share(least, weights, kept, width)
@@ -92,14 +94,16 @@ def _least_width(
     column: int,
     header_rows: Sequence[Sequence[str]],
     rows: Sequence[Sequence[str]],
-    styles: Styles,
+    styles: tuple[ParagraphStyle, ParagraphStyle],
     whole: bool,
 ) -> float:
-    """The longest header word (bold) and the longest body word, or whole text, of a column."""
+    """The longest header word (bold) and the longest body word, or whole line, of a column."""
     words = [w for r in header_rows for w in str(r[column]).split()]
-    head = max((text_width(w, styles.register_head) for w in words), default=0.0)
-    pieces = [p for r in rows for p in ([str(r[column])] if whole else str(r[column]).split())]
-    cell = max((text_width(p, styles.register_cell) for p in pieces), default=0.0)
+    head = max((text_width(w, styles[0]) for w in words), default=0.0)
+    pieces = [
+        p for r in rows for p in (str(r[column]).splitlines() if whole else str(r[column]).split())
+    ]
+    cell = max((text_width(p, styles[1]) for p in pieces), default=0.0)
     return max(head, cell)
 
 
@@ -115,11 +119,12 @@ def register_pdf(
     running_head: str,
     author: str,
     styles: Styles,
+    geometry: PageGeometry = GEOMETRY,
 ) -> bytes:
     """One landscape register as PDF bytes."""
     story: list[Flowable] = [
         *heading.document_heading(
-            header, title, title_lines, styles, GEOMETRY.frame_width, space_before=4 * mm
+            header, title, title_lines, styles, geometry.frame_width, space_before=4 * mm
         ),
         Spacer(1, 3 * mm),
         *before,
@@ -128,7 +133,7 @@ def register_pdf(
         story.append(table)
     story.extend(after)
     part = Part(story, form_number=form_number, running_head=running_head)
-    return build_pdf([part], title=f"{title} – {running_head}", author=author, geometry=GEOMETRY)
+    return build_pdf([part], title=f"{title} – {running_head}", author=author, geometry=geometry)
 
 
 def period_values(date_from: date, date_to: date) -> dict[str, str]:
