@@ -67,6 +67,13 @@ def summary_rows(path: Path) -> dict[str, tuple[int, ...]]:
     return rows
 
 
+def _maker(path: Path) -> list[str]:
+    """The names written under NGƯỜI LẬP BIỂU on Tổng hợp."""
+    ws = load_workbook(path)[SUMMARY]
+    column = [ws.cell(r, 2).value for r in range(1, ws.max_row + 1)]
+    return [v for v in column[column.index("NGƯỜI LẬP BIỂU") + 2 :] if v]
+
+
 def test_weekly_and_periodic_reports(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
@@ -85,6 +92,21 @@ def test_weekly_and_periodic_reports(
     ]
     info = {r[2].value: r[3].value for r in wb[INFO].iter_rows(min_row=2)}  # hidden C, D
     assert (info["office_id"], info["period_key"]) == ("000.11.22.H01", "2026-W10")
+    assert _maker(tmp_path / "tuan.xlsx") == []  # built by the system: signed by hand
+    rc, out, err = run(
+        "--user",
+        DEMO_USERNAME,
+        "--password-stdin",
+        "report",
+        "weekly",
+        "-o",
+        str(tmp_path / "tuan-binh.xlsx"),
+        now=NOW,
+        user=None,
+        stdin=f"{DEMO_PASSWORD}\n",
+    )
+    assert rc == 0, err
+    assert _maker(tmp_path / "tuan-binh.xlsx") == ["Trần Thị Bình"]  # the demo account
     rc, out, err = run(
         "report",
         "period",

@@ -256,6 +256,12 @@ def test_the_weekly_workbook_has_its_sheets_headers_and_machine_readable_info(
         and info["rows_qua_han"] == 4
     )
     assert info["app_version"]
+    # NGƯỜI LẬP BIỂU is named: the clerk logged in who built it.
+    maker = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "NGƯỜI LẬP BIỂU")
+    below = [ws.cell(r, 2).value for r in range(maker + 1, maker + 8)]
+    assert "Trần Thị Bình" in below
+    head_row = next(r for r in range(maker, maker + 8) if ws.cell(r, 10).value == "Nguyễn Văn An")
+    assert ws.cell(head_row, 2).value == "Trần Thị Bình"  # the names on one line
     # People read Vietnamese labels and values in A and B; the keys and machine values are in
     # the hidden columns C and D.
     sheet = wb[INFO]

@@ -138,13 +138,14 @@ class SummaryHead:
     head_title: str = ""
     head_name: str = ""
     period_text: str = ""  # how the sheet names the period; empty: its label
+    maker_name: str = ""  # NGƯỜI LẬP BIỂU: who built it (empty: written by hand)
 
     @property
     def period_label(self) -> str:
         return self.period_text or presentation.period_label(self.period)
 
     @classmethod
-    def of(cls, report: Report) -> SummaryHead:
+    def of(cls, report: Report, maker_name: str = "") -> SummaryHead:
         o = report.office
         return cls(
             report.period,
@@ -155,6 +156,7 @@ class SummaryHead:
             o.head_sign_prefix,
             o.head_title,
             o.head_name,
+            maker_name=maker_name,
         )
 
 
@@ -259,6 +261,8 @@ def summary_sheet(
     _merge(ws, note_row, 10, note_row, 13)
     _cell(ws, note_row + 4, 10, head.head_name, bold=True, align=_CENTRE)
     _merge(ws, note_row + 4, 10, note_row + 4, 13)
+    if head.maker_name:  # on the line of the head's name, under the maker's room to sign
+        _cell(ws, note_row + 4, 2, head.maker_name, bold=True, align=_CENTRE)
     return last - NUMBERS_ROW  # table rows, with the level and total rows
 
 
@@ -649,14 +653,15 @@ def write_report_workbook(
     full: bool = True,
     template_dir: Path | None = None,
     signer: ReportSigner | None = None,
+    maker_name: str = "",
 ) -> Path:
     """Write the weekly workbook (``full``) or the 06a report alone to ``path``, signed by
-    ``signer`` when given."""
+    ``signer`` when given; ``maker_name`` under NGƯỜI LẬP BIỂU (empty: written by hand)."""
     t = read_labels(TEMPLATE, template_dir)
     wb = Workbook()
     counts = {"tong_hop": len(report.rows)}
     ws = first_sheet(wb, SUMMARY)
-    summary_sheet(ws, t, SummaryHead.of(report), report.rows, report.total)
+    summary_sheet(ws, t, SummaryHead.of(report, maker_name), report.rows, report.total)
     if full:
         counts["chi_tiet"] = _detail(wb, report, t)
         counts["qua_han"] = _late(wb, report, t)
