@@ -259,6 +259,7 @@ def test_ledger_and_explanation_list_to_excel_and_pdf(run: Cli, tmp_path: Path) 
     )
     assert rc == 0, err
     assert out.strip() == f"Đã ghi 3 hồ sơ vào {book}"
+    assert "Đang lập: 3/3 hồ sơ (100%)" in err  # progress on stderr, the result on stdout
     values = [list(r) for r in load_workbook(book).active.iter_rows(values_only=True)]  # type: ignore[union-attr]
     head = next(i for i, r in enumerate(values) if r[0] == "TT")
     assert values[head] == LEDGER_HEADER
@@ -270,6 +271,7 @@ def test_ledger_and_explanation_list_to_excel_and_pdf(run: Cli, tmp_path: Path) 
         "ledger", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(pdf), now=now
     )
     assert rc == 0, err
+    assert err.splitlines()[-1] == "Đang lập: 3/3 hồ sơ (100%)"
     assert "SỔ THEO DÕI HỒ SƠ" in pdf_text(pdf)
     assert all(c in pdf_flat(pdf) for c in codes)
 

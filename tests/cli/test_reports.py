@@ -67,6 +67,13 @@ def summary_rows(path: Path) -> dict[str, tuple[int, ...]]:
     return rows
 
 
+def _maker(path: Path) -> list[str]:
+    """The names written under NGƯỜI LẬP BIỂU on Tổng hợp."""
+    ws = load_workbook(path)[SUMMARY]
+    column = [ws.cell(r, 2).value for r in range(1, ws.max_row + 1)]
+    return [v for v in column[column.index("NGƯỜI LẬP BIỂU") + 2 :] if v]
+
+
 def test_weekly_and_periodic_reports(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
@@ -83,8 +90,23 @@ def test_weekly_and_periodic_reports(
         "Chỉ tiêu",
         "Thông tin",
     ]
-    info = {r[0].value: r[1].value for r in wb[INFO].iter_rows(min_row=2)}
+    info = {r[2].value: r[3].value for r in wb[INFO].iter_rows(min_row=2)}  # hidden C, D
     assert (info["office_id"], info["period_key"]) == ("000.11.22.H01", "2026-W10")
+    assert _maker(tmp_path / "tuan.xlsx") == []  # built by the system: signed by hand
+    rc, out, err = run(
+        "--user",
+        DEMO_USERNAME,
+        "--password-stdin",
+        "report",
+        "weekly",
+        "-o",
+        str(tmp_path / "tuan-binh.xlsx"),
+        now=NOW,
+        user=None,
+        stdin=f"{DEMO_PASSWORD}\n",
+    )
+    assert rc == 0, err
+    assert _maker(tmp_path / "tuan-binh.xlsx") == ["Trần Thị Bình"]  # the demo account
     rc, out, err = run(
         "report",
         "period",
@@ -262,8 +284,8 @@ def _recompute_checksums(path: Path) -> None:
     _, rows, total = _read_workbook(path)
     wb = load_workbook(path)
     for row in wb[INFO].iter_rows(min_row=2):
-        if row[0].value in ("checksum", "content_checksum"):
-            row[1].value = figures_checksum(rows, total)
+        if row[2].value in ("checksum", "content_checksum"):  # the key in hidden C
+            row[1].value = row[3].value = figures_checksum(rows, total)
     wb.save(path)
 
 
@@ -315,13 +337,13 @@ def test_aggregate_with_keys_counts_only_workbooks_signed_by_their_commune(
 
     def identity(wb: Workbook) -> None:
         for row in wb[INFO].iter_rows(min_row=2):
-            if row[0].value in ("office_id", "signer_office_id"):
-                row[1].value = "000.11.22.H09"
+            if row[2].value in ("office_id", "signer_office_id"):  # the key in hidden C
+                row[1].value = row[3].value = "000.11.22.H09"
 
     def unsign(wb: Workbook) -> None:
         for row in wb[INFO].iter_rows(min_row=2):
-            if row[0].value == "signature":
-                row[1].value = None
+            if row[2].value == "signature":
+                row[1].value = row[3].value = None
 
     forged = {
         "so-lieu-sua.xlsx": recomputed,
@@ -407,7 +429,7 @@ def test_key_export_round_trips_and_names_the_key_the_workbook_is_signed_with(
     assert text.splitlines()[0] == "TTHC Desk – khóa công khai ký báo cáo"
     assert text == unicodedata.normalize("NFC", text) and len(text) < 400
     assert key.office_id == "000.11.22.H01" and key.fingerprint in out
-    info = {r[0].value: r[1].value for r in load_workbook(tmp_path / "tuan.xlsx")[INFO]}
+    info = {r[2].value: r[3].value for r in load_workbook(tmp_path / "tuan.xlsx")[INFO]}
     assert (info["signer_office_id"], info["signer_key"]) == ("000.11.22.H01", key.fingerprint)
     assert str(info["signature"]).startswith("ed25519:")
     # The same key every time: a second export is the same file.

@@ -19,7 +19,15 @@ from tthc_desk.domain.procedure import (
     duration_problem,
     procedure_problems,
 )
-from tthc_desk.domain.text import NAME_MAX, ascii_digits, clean_text, fold, text_problem
+from tthc_desk.domain.text import (
+    NAME_MAX,
+    ascii_digits,
+    clean_text,
+    fold,
+    mid_sentence,
+    nfc,
+    text_problem,
+)
 
 NOW = datetime(2026, 3, 2, 8, 0)
 
@@ -174,3 +182,43 @@ def test_walking_the_calendar_is_bounded_and_says_so() -> None:
         cal.add_working_hours(datetime(2026, 3, 2, 8, 0), 10**9)
     assert time.monotonic() - start < 30
     assert cal.nth_working_day_after(date(2026, 3, 2), 365) < date(2027, 12, 31)
+
+
+# ---- a name inside a sentence ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "inside"),
+    [
+        ("Đăng ký khai sinh", "đăng ký khai sinh"),
+        ("Thủ tục đăng ký kết hôn", "thủ tục đăng ký kết hôn"),
+        ("Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của "
+         "Việt Nam", "chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có "
+         "thẩm quyền của Việt Nam"),
+        ("Cấp bản sao Trích lục hộ tịch", "cấp bản sao Trích lục hộ tịch"),  # later words kept
+        ("Ủy ban nhân dân xã xác nhận", "Ủy ban nhân dân xã xác nhận"),
+        ("Việt Nam hóa tên", "Việt Nam hóa tên"),
+        ("Nhà nước bồi thường", "Nhà nước bồi thường"),
+        ("UBND xã xác nhận", "UBND xã xác nhận"),  # an acronym
+        ("CCCD cấp lại", "CCCD cấp lại"),
+        ("đã thường", "đã thường"),
+        ("Đ", "Đ"),
+        ("", ""),
+        ("Đa\u0306ng ký tạm trú", "đăng ký tạm trú"),  # decomposed: NFC first
+    ],
+)  # fmt: skip
+def test_a_name_inside_a_sentence_loses_only_its_first_capital(name: str, inside: str) -> None:
+    assert mid_sentence(name) == inside
+
+
+def test_every_starter_procedure_reads_inside_a_sentence() -> None:
+    """Every name of the starter catalog changes in its first letter at most."""
+    import json
+
+    from tthc_desk.resources import resource_path
+
+    data = json.loads(resource_path("catalog", "starter_catalog.json").read_text("utf-8"))
+    for procedure in data["procedures"]:
+        name = nfc(procedure["name"])
+        inside = mid_sentence(name)
+        assert inside[1:] == name[1:] and inside[0] == name[0].lower(), name

@@ -3,6 +3,7 @@ real datetimes, frozen panes and print setup."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -44,3 +45,50 @@ def test_ledger_workbook(tmp_path: Path) -> None:
     assert ws.print_title_rows.replace("$", "") == f"{head + 1}:{head + 2}"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert not list(tmp_path.glob("*.part"))
+
+
+LONG_NAME = (
+    "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của "
+    "Việt Nam; cơ quan, tổ chức có thẩm quyền của nước ngoài; cơ quan, tổ chức có thẩm quyền "
+    "của Việt Nam liên kết với cơ quan, tổ chức có thẩm quyền của nước ngoài cấp hoặc chứng nhận"
+)
+
+
+def test_wrapped_rows_are_tall_enough_and_the_sheet_prints_on_a4_landscape(
+    tmp_path: Path,
+) -> None:
+    """LibreOffice does not grow a row for wrapped text: the workbook says each row's height.
+    A 266-letter procedure name in its 34-wide column needs at least six lines; a row of short
+    texts keeps the default height."""
+    rows = [
+        replace(r, procedure_name=LONG_NAME) if i % 2 else r for i, r in enumerate(ledger_rows(6))
+    ]
+    rows = [
+        replace(r, procedure_name="Đăng ký khai sinh", applicant_address="Số 1") if i == 2 else r
+        for i, r in enumerate(rows)
+    ]
+    path = write_ledger_xlsx(
+        rows, DEMO_OFFICE, date(2026, 2, 1), date(2026, 2, 28), tmp_path / "so.xlsx"
+    )
+    ws = load_workbook(path).active
+    assert ws is not None
+    head = next(r for r in range(1, 20) if ws.cell(r, 1).value == "TT")
+    body = range(head + 2, head + 2 + len(rows))
+    heights = {r: ws.row_dimensions[r].height for r in body}
+    width = ws.column_dimensions["C"].width
+    assert width == 34
+    for r, row in zip(body, rows, strict=True):
+        if row.procedure_name == LONG_NAME:
+            assert heights[r] is not None and heights[r] >= 6 * 15, (r, heights[r])
+    assert heights[head + 2 + 2] is None  # short texts: one line, the default height
+    # The date sub-headers wrap too: their row is taller than one line.
+    assert (ws.row_dimensions[head + 1].height or 0) >= 2 * 15
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,
+        1,
+        0,
+    )
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows.replace("$", "") == f"{head}:{head + 1}"

@@ -107,3 +107,8 @@ def missing_labels(
             if piece and not any(piece.casefold() in page for page in pages):
                 missing.append((key, piece))
     return missing
+
+
+def pypdf_lines(data: bytes) -> list[list[str]]:
+    """Each page's text lines as pypdf extracts them (one entry per page)."""
+    return [page.extract_text().splitlines() for page in PdfReader(io.BytesIO(data)).pages]

@@ -211,6 +211,32 @@ def test_apology_batch_one_letter_per_page_with_its_values(apology_pdf: bytes) -
     assert "Số: 06/2026/PXL" in pdf_text(apology_pdf, 3, 3)
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Đăng ký khai sinh", "về việc đăng ký khai sinh."),
+        ("Thủ tục cấp Giấy xác nhận tình trạng hôn nhân",
+         "về việc thủ tục cấp Giấy xác nhận tình trạng hôn nhân."),
+        ("Liên thông các thủ tục hành chính về đăng ký khai sinh, cấp Thẻ bảo hiểm y tế cho trẻ "
+         "em dưới 6 tuổi", "về việc liên thông các thủ tục hành chính về đăng ký khai sinh, cấp "
+         "Thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi."),
+        ("UBND xã xác nhận lý lịch", "về việc UBND xã xác nhận lý lịch."),
+    ],
+)  # fmt: skip
+def test_the_procedure_reads_in_lower_case_inside_the_letter(name: str, said: str) -> None:
+    """Mẫu 04 and Mẫu 05 name the procedure inside a sentence ("… hồ sơ của Ông/Bà về việc đăng
+    ký khai sinh."): its first letter is lower-cased, unless it starts an acronym."""
+    letter_pdf = apology.render_apology_letters([replace(LETTERS[1], procedure_name=name)], OFFICE)
+    assert said in pdf_text(letter_pdf)
+    notice = stop_notice.render_stop_notice(
+        make_dossier(procedure_name=name),
+        reason="Người nộp rút hồ sơ",
+        stopped_at=datetime(2026, 2, 7, 14, 5),
+        office=OFFICE,
+    )
+    assert said.removesuffix(".") + ", mã hồ sơ" in pdf_text(notice)
+
+
 def test_only_the_draft_is_marked(apology_pdf: bytes) -> None:
     assert "DỰ THẢO" in pdf_text(apology_pdf, 1, 1)
     assert "PXL" not in pdf_text(apology_pdf, 1, 1)  # no number yet: a blank to fill in

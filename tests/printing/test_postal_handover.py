@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.printing.support import missing_labels, page_sizes, pdf_text
+from tests.printing.support import missing_labels, page_sizes, pdf_text, pypdf_lines
 from tests.services.test_postal_service import ready
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.postal import PostalBatch
@@ -28,9 +28,21 @@ HEADER = [
 ]
 
 
-def make_batch(services: Services, clock: FixedClock, n: int = 3) -> PostalBatch:
+#: Procedures returned by post whose names run to two or three lines of their cell.
+LONG_NAMED = ("2.000815", "2.000986", "1.004859")
+
+
+def make_batch(
+    services: Services, clock: FixedClock, n: int = 3, procedures: tuple[str, ...] = ()
+) -> PostalBatch:
     codes = [
-        ready(services, clock, name=f"Nguyễn Văn {name}", id_number=f"03608400{i:04d}")
+        ready(
+            services,
+            clock,
+            name=f"Nguyễn Văn {name}",
+            id_number=f"03608400{i:04d}",
+            **({"procedure_code": procedures[i % len(procedures)]} if procedures else {}),
+        )
         for i, name in enumerate(("An", "Bình", "Cường", "Dũng", "Hải", "Khánh")[:n])
     ]
     clock.set(datetime(2026, 3, 2, 14, 0))
@@ -81,3 +93,35 @@ def test_excel_list_has_the_expected_columns_and_items(
     assert all(r[6] == "X" for r in body)
     flat = " ".join(str(c) for r in rows[:head] for c in r if c)
     assert "DANH SÁCH BÀN GIAO HỒ SƠ" in flat and "01/2026/BGBC" in flat and "Đỗ Văn Hùng" in flat
+
+
+def test_a_short_list_is_one_page_per_copy_with_every_code_whole(
+    services: Services, clock: FixedClock
+) -> None:
+    """Three items with long procedure names: the signatures stay on the table's page (no
+    sheet for the signatures alone), and a dossier code never breaks across lines of its cell."""
+    batch = make_batch(services, clock, procedures=LONG_NAMED)
+    data = services.postal.batch_pdf(batch.number_text)
+    pages = pypdf_lines(data)
+    assert len(pages) == 2  # one page per copy
+    for lines in pages:
+        assert "NHÂN VIÊN BƯU CHÍNH" in " ".join(lines)
+        for item in batch.items:
+            assert any(item.dossier_code in line for line in lines), item.dossier_code
+
+
+def test_a_long_list_keeps_the_signatures_with_the_table(
+    services: Services, clock: FixedClock
+) -> None:
+    """A list running onto a second page ends with at least its last row, the total and both
+    signatures together: the last page is never the signatures alone (four long rows end at
+    the foot of the first page; the fourth row goes over with the signatures)."""
+    batch = make_batch(services, clock, n=4, procedures=LONG_NAMED)
+    data = services.postal.batch_pdf(batch.number_text, copies=1)
+    pages = pypdf_lines(data)
+    assert len(pages) == 2
+    last = " ".join(pages[-1])
+    assert "ĐẠI DIỆN BỘ PHẬN MỘT CỬA" in last and "NHÂN VIÊN BƯU CHÍNH" in last
+    assert batch.items[-1].dossier_code in last
+    assert "Tổng số hồ sơ bàn giao: 4 hồ sơ" in last
+    assert "Mã hồ sơ" in last  # the row came with its header

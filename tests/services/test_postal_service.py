@@ -36,7 +36,7 @@ def ready(
     from tthc_desk.domain.dossier import Person
 
     draft = make_draft(
-        procedure_code=POSTAL,
+        procedure_code=extra.pop("procedure_code", POSTAL),
         applicant=Person(name, id_number, phone="0912345678", address=ADDRESS),
         return_method=ReturnMethod.POSTAL if postal else ReturnMethod.COUNTER,
         return_address=ADDRESS if postal else "",

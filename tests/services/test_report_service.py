@@ -247,7 +247,7 @@ def test_the_weekly_workbook_has_its_sheets_headers_and_machine_readable_info(
     assert detail.max_row - 4 == 11  # one row per dossier of the week
     late = wb[LATE]
     assert late.max_row - 4 == 4
-    info = {r[0].value: r[1].value for r in wb[INFO].iter_rows(min_row=2)}
+    info = {r[2].value: r[3].value for r in wb[INFO].iter_rows(min_row=2)}  # hidden C, D
     assert info["office_id"] == services.settings.office().agency_id
     assert info["period_key"] == "2026-W10" and info["report_kind"] == "weekly"
     assert (
@@ -256,6 +256,39 @@ def test_the_weekly_workbook_has_its_sheets_headers_and_machine_readable_info(
         and info["rows_qua_han"] == 4
     )
     assert info["app_version"]
+    # NGƯỜI LẬP BIỂU is named: the clerk logged in who built it.
+    maker = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "NGƯỜI LẬP BIỂU")
+    below = [ws.cell(r, 2).value for r in range(maker + 1, maker + 8)]
+    assert "Trần Thị Bình" in below
+    head_row = next(r for r in range(maker, maker + 8) if ws.cell(r, 10).value == "Nguyễn Văn An")
+    assert ws.cell(head_row, 2).value == "Trần Thị Bình"  # the names on one line
+    # People read Vietnamese labels and values in A and B; the keys and machine values are in
+    # the hidden columns C and D.
+    sheet = wb[INFO]
+    shown = {r[0].value: r[1].value for r in sheet.iter_rows(min_row=2)}
+    assert [c.value for c in sheet[1]] == ["Mục", "Giá trị", "key", "value"]
+    assert shown["Loại báo cáo"] == "Báo cáo tuần" and shown["Kỳ báo cáo"] == "Tuần 10/2026"
+    assert shown["Từ ngày"] == "02/03/2026" and shown["Đến ngày"] == "08/03/2026"
+    assert shown["Mã định danh cơ quan"] == info["office_id"]
+    assert shown["Số dòng sheet “Chi tiết”"] == 11
+    assert not any(str(label).isascii() for label in shown)  # no English key in sight
+    assert sheet.column_dimensions["C"].hidden and sheet.column_dimensions["D"].hidden
+    # Wrapped rows of Chi tiết are as tall as their text; the sheets print A4 landscape, fitted
+    # to the width, the header row repeated.
+    detail_widths = [detail.column_dimensions[c].width for c in "ABCDEFGHIJKL"]
+    for r in range(5, detail.max_row + 1):
+        name = detail.cell(r, 5).value
+        if len(name) > 1.3 * detail_widths[4]:
+            assert detail.row_dimensions[r].height >= 30, (name, detail.row_dimensions[r].height)
+    assert detail.row_dimensions[4].height >= 30  # the wrapped header row
+    setup = detail.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,
+        1,
+        0,
+    )
+    assert detail.print_title_rows.replace("$", "") == "4:4"
 
 
 def test_the_quarterly_report_alone_and_month_cut_offs(
@@ -318,3 +351,26 @@ def test_the_schedule_builds_and_queues_last_week_once(
     assert item is not None and item.period_key == "2026-W10"
     assert services.reports.run_schedule(services.outbox, tmp_path / "reports") is None
     assert len(services.outbox.items()) == 1
+
+
+def test_a_workbook_of_the_first_format_still_reads_back(
+    services: Services, history: History, tmp_path: Path
+) -> None:
+    """Workbooks an earlier version queued or sent (``Thông tin`` with the keys in A and the
+    values in B) read back as before: the roll-up and the outbox's checks see the same keys."""
+    from tthc_desk.exporting.report_reader import info_of, read_commune_report
+
+    report = services.reports.write_weekly(services.reports.week("2026-W10"), tmp_path / "new.xlsx")
+    wb = load_workbook(tmp_path / "new.xlsx")
+    sheet = wb[INFO]
+    pairs = [(r[2].value, r[3].value) for r in sheet.iter_rows(min_row=2)]
+    sheet.delete_rows(1, sheet.max_row)
+    sheet.append(["key", "value"])
+    for key, value in pairs:
+        sheet.append([key, value])
+    wb.save(tmp_path / "old.xlsx")
+    for name in ("new.xlsx", "old.xlsx"):
+        read = read_commune_report(tmp_path / name)
+        assert (read.period_key, read.checksum) == ("2026-W10", report.checksum)
+        info = info_of((tmp_path / name).read_bytes())
+        assert info["report_kind"] == "weekly" and info["rows_chi_tiet"] == 11

@@ -196,9 +196,15 @@ def test_registers_dialog_previews_the_ledger_and_saves_the_late_list(
     assert dialog.bounds() == (date(2026, 3, 1), date(2026, 3, 3))  # this month so far
     assert not dialog.from_edit.isEnabled()
     dialog.set_kind("ledger")
+    heard: list[tuple[int, int]] = []
+    dialog.progressed.connect(lambda done, total: heard.append((done, total)))
     dialog.show_preview()
     text = pdf_text(dialog.preview.pdf)
     assert "SỔ THEO DÕI HỒ SƠ" in text and all(c in text for c in codes.values())
+    # The ledger's progress reached the dialog (its bar), ending with every row; the bar goes
+    # once the preview is open.
+    assert heard and heard[-1] == (len(codes), len(codes))
+    assert dialog.progress_bar.value() == 100 and dialog.progress_bar.isHidden()
 
     dialog.set_range(date(2026, 3, 5), date(2026, 3, 1))
     dialog.show_preview()

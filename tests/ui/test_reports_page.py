@@ -60,6 +60,11 @@ def test_save_the_weekly_workbook_and_a_quarter(page: ReportsPage, tmp_path: Pat
     assert page.period().key == "2026-Q1"
     page.save_to(tmp_path / "quy.xlsx")
     assert load_workbook(tmp_path / "quy.xlsx").sheetnames == ["Tổng hợp", "Thông tin"]
+    # NGƯỜI LẬP BIỂU: the clerk logged in, as the CLI names its --user.
+    sheet = load_workbook(tmp_path / "quy.xlsx")["Tổng hợp"]
+    column_b = [sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)]
+    maker = column_b.index("NGƯỜI LẬP BIỂU")
+    assert "Trần Thị Bình" in column_b[maker + 1 :]
     assert page.default_file_name(page.period()) == "000.17.22.H56_06a_quy_2026-Q1.xlsx"
 
 

@@ -10,6 +10,7 @@ folder is checked first).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -200,9 +201,25 @@ def _cmd_late(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 
 def _cmd_ledger(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     target = require_folder(args.output, "sổ theo dõi hồ sơ")
-    n = svc.registers.write_ledger(args.date_from, args.date_to, target)
+    n = svc.registers.write_ledger(args.date_from, args.date_to, target, ProgressLine(sys.stderr))
     print(f"Đã ghi {n} hồ sơ vào {target}", file=out)
     return EXIT_OK
+
+
+class ProgressLine:
+    """Prints "Đang lập: 400/1.941 hồ sơ (20%)" on ``stream`` each time another tenth is done
+    (a big ledger takes a while: the clerk sees it moving), the output itself on stdout."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth > self._shown and total:
+            self._shown = tenth
+            count = f"{total:,}".replace(",", ".")
+            print(f"Đang lập: {done}/{count} hồ sơ ({tenth * 10}%)", file=self._stream)
 
 
 def _cmd_explain(args: argparse.Namespace, svc: Services, out: TextIO) -> int:

@@ -163,3 +163,31 @@ def ascii_digits(value: str) -> str:
     return "".join(
         str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in value
     )
+
+
+#: Names that keep their capital wherever they stand (the state, its bodies): a procedure
+#: named after one of them is not lower-cased mid-sentence.
+PROPER_STARTS = (
+    "Việt Nam",
+    "Nhà nước",
+    "Chính phủ",
+    "Quốc hội",
+    "Đảng",
+    "Mặt trận Tổ quốc",
+    "Ủy ban nhân dân",
+    "Uỷ ban nhân dân",
+    "Hội đồng nhân dân",
+)
+
+
+def mid_sentence(name: str) -> str:
+    """A name (of a procedure) as it reads inside a sentence: "Đăng ký khai sinh" → "đăng ký
+    khai sinh". Only the first letter changes, and only when the second is lower-case (so
+    "UBND …" stays), and never for a name that starts with a proper noun ("Việt Nam", "Nhà
+    nước" …); what follows the first letter is left as it is."""
+    name = nfc(name)
+    if len(name) < 2 or not name[0].isupper() or not name[1].islower():
+        return name
+    if name.startswith(PROPER_STARTS):
+        return name
+    return name[0].lower() + name[1:]

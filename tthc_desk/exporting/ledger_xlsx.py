@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import MultiCellRange
-from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder, RowDimension
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperties
@@ -46,6 +46,8 @@ CellValue = str | float | datetime | None
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 LEDGER_TEMPLATE = "ledger"
 LEDGER_WIDTHS = (6, 28, 34, 24, 36, 26, 9, 16, 16, 16, 16, 16, 22)
+#: Rows between two progress reports.
+PROGRESS_EVERY = 200
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -109,6 +111,7 @@ class PrintedSheet(Protocol):
     its stubs leave it out."""
 
     column_dimensions: DimensionHolder[str, ColumnDimension]
+    row_dimensions: DimensionHolder[int, RowDimension]
     merged_cells: MultiCellRange
     page_setup: PrintPageSetup
     sheet_properties: WorksheetProperties
@@ -127,6 +130,43 @@ def print_setup(ws: PrintedSheet) -> None:
     props.pageSetUpPr.fitToPage = True
     if ws.oddFooter is not None:  # openpyxl gives every sheet one
         ws.oddFooter.center.text = "Trang &P / &N"
+
+
+#: Height of one line of the default 11 pt font (points), and how many characters of
+#: Vietnamese text a column holds per unit of width (a unit is one "0"; letters are narrower,
+#: but a line breaks at a space and the cell has margins: kept on the safe side).
+LINE_HEIGHT = 15.0
+CHARS_PER_UNIT = 1.2
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping cell of ``width`` units (greedy at spaces,
+    explicit line breaks kept)."""
+    room = max(1, int((width - 1) * CHARS_PER_UNIT))
+    lines = 0
+    for part in str(text).splitlines() or [""]:
+        used = 0
+        lines += 1
+        for word in part.split():
+            if used and used + 1 + len(word) <= room:
+                used += 1 + len(word)
+                continue
+            lines += (1 if used else 0) + (len(word) - 1) // room  # a word longer than a line
+            used = len(word) % room or room
+    return lines
+
+
+def wrapped_height(
+    values: Sequence[object], widths: Sequence[float], wrapping: Iterable[int]
+) -> float | None:
+    """The height a row needs so its wrapped text shows whole (None: one line is enough).
+    Excel grows such rows by itself when it opens a file; LibreOffice does not, and the lines
+    of one row would run over the next."""
+    lines = max(
+        (text_lines(str(values[i]), widths[i]) for i in wrapping if values[i] not in (None, "")),
+        default=1,
+    )
+    return lines * LINE_HEIGHT + 1 if lines > 1 else None
 
 
 def column_widths(ws: PrintedSheet, widths: Sequence[float]) -> None:
@@ -156,17 +196,35 @@ def write_register(
     print_setup(printed)
     _write_top(ws, printed, top, get_column_letter(len(sheet.widths)))
     ws.append([])
-    for row in sheet.header_rows:
+    every = range(len(sheet.widths))
+    for number, row in enumerate(sheet.header_rows, start=first_head):
+        _height(printed, number, row, sheet.widths, every)
         ws.append([_head_cell(ws, value) for value in row])
     for rng in sheet.merges:
         printed.merged_cells.add(_shift(rng, first_head - 1))
     dates, centred = set(sheet.date_columns), set(sheet.centre_columns)
-    for values in rows:
+    wrapping = [i for i in every if i not in dates and i not in centred]
+    for number, values in enumerate(rows, start=last_head + 1):
+        _height(printed, number, values, sheet.widths, wrapping)
         ws.append([_body_cell(ws, i, value, dates, centred) for i, value in enumerate(values)])
+        printed.row_dimensions.pop(number, None)  # written: the streamed sheet keeps no rows
     target = Path(path)
     with atomic_path(target) as partial:
         wb.save(partial)
     return target
+
+
+def _height(
+    ws: PrintedSheet,
+    number: int,
+    values: Sequence[object],
+    widths: Sequence[float],
+    wrapping: Iterable[int],
+) -> None:
+    """The height of row ``number`` (set before it is streamed) when its text wraps."""
+    height = wrapped_height(values, widths, wrapping)
+    if height is not None:
+        ws.row_dimensions[number].height = height
 
 
 def _write_top(ws: WriteOnlyWorksheet, printed: PrintedSheet, top: list[str], last: str) -> None:
@@ -243,8 +301,11 @@ def write_ledger_xlsx(
     date_to: date,
     path: str | os.PathLike[str],
     template_dir: Path | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Path:
-    """The ledger for the period as an .xlsx file (one row per dossier)."""
+    """The ledger for the period as an .xlsx file (one row per dossier); ``progress`` hears
+    (rows written, rows in all) every few hundred rows."""
+    rows = list(rows)
     data = read_labels(LEDGER_TEMPLATE, template_dir)
     first, second, merges = ledger_header(data)
     sheet = Sheet(
@@ -258,7 +319,9 @@ def write_ledger_xlsx(
     )
 
     def values() -> Iterable[list[CellValue]]:
-        for r in rows:
+        for done, r in enumerate(rows):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
             contact = ", ".join(filter(None, [nfc(r.applicant_address), nfc(r.applicant_phone)]))
             yield [
                 r.ledger_number,
@@ -276,4 +339,7 @@ def write_ledger_xlsx(
                 "; ".join(filter(None, [presentation.label(r.timeliness), nfc(r.note)])),
             ]
 
-    return write_register(label(data, "form.title"), office, sheet, values(), path)
+    written = write_register(label(data, "form.title"), office, sheet, values(), path)
+    if progress is not None:
+        progress(len(rows), len(rows))
+    return written

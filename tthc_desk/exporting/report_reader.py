@@ -32,7 +32,12 @@ from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.report import TOTAL_LABEL, Row06a, figures_checksum
 from tthc_desk.domain.text import nfc
 from tthc_desk.exporting.ledger_xlsx import label, read_labels
-from tthc_desk.exporting.report_signature import KeyRing, verify_workbook
+from tthc_desk.exporting.report_signature import (
+    KeyRing,
+    info_columns,
+    info_entry,
+    verify_workbook,
+)
 from tthc_desk.exporting.report_xlsx import (
     INFO,
     NUMBERS_ROW,
@@ -218,7 +223,11 @@ def _table_sheet(wb: Workbook, name: str) -> Worksheet:
 
 
 def _info_rows(ws: Worksheet) -> dict[str, Any]:
-    return {str(r[0]): r[1] for r in _rows(ws, min_row=2) if r and r[0]}
+    """The machine-readable keys and values of ``Thông tin`` (either format)."""
+    rows = _rows(ws)
+    columns = info_columns(next(rows, ()))
+    entries = (info_entry(r, columns) for r in rows)
+    return {str(k): v for k, v in entries if k}
 
 
 def _period_dates(info: dict[str, Any]) -> tuple[date, date]:

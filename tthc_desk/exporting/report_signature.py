@@ -21,6 +21,7 @@ import io
 import json
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -39,6 +40,29 @@ ALGORITHM = "ed25519"
 KEY_FILE_HEADER = "TTHC Desk – khóa công khai ký báo cáo"
 KEY_FILE_SUFFIX = ".txt"
 _DOMAIN = b"tthc-desk report v1\n"  # a signature over a report is never valid for anything else
+
+
+#: Where ``Thông tin`` keeps its machine-readable key and value (0-based columns): since
+#: format 2 in hidden columns C and D, beside the Vietnamese label and value people read in A
+#: and B; format 1 had the key in A and the value in B. The header row tells them apart.
+INFO_KEY_HEADER = "key"
+
+
+def info_columns(header: Sequence[object]) -> tuple[int, int]:
+    """(key column, value column) of a ``Thông tin`` sheet, from its header row."""
+    cells = [str(c) if c is not None else "" for c in header]
+    if cells and cells[0] == INFO_KEY_HEADER:
+        return 0, 1  # format 1
+    if INFO_KEY_HEADER in cells:
+        at = cells.index(INFO_KEY_HEADER)
+        return at, at + 1
+    return 0, 1
+
+
+def info_entry(row: Sequence[object], columns: tuple[int, int]) -> tuple[object, object]:
+    """The (key, value) of one ``Thông tin`` row (None where the row is too short)."""
+    key, value = columns
+    return (row[key] if len(row) > key else None, row[value] if len(row) > value else None)
 
 
 class SignatureProblem(Exception):
@@ -204,9 +228,12 @@ def canonical_payload(source: str | os.PathLike[str] | bytes) -> bytes:
     try:
         for ws in wb.worksheets:
             rows: list[Any] = []
+            columns = (0, 1)
             for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
                 values = [_value(v) for v in row]
-                if ws.title == INFO and values and values[0] == SIGNATURE_KEY:
+                if ws.title == INFO and number == 1:
+                    columns = info_columns(values)
+                if ws.title == INFO and info_entry(values, columns)[0] == SIGNATURE_KEY:
                     continue
                 while values and values[-1] is None:
                     values.pop()
@@ -237,9 +264,14 @@ def signature_fields(source: str | os.PathLike[str] | bytes) -> dict[str, str]:
         reset = getattr(ws, "reset_dimensions", None)
         if reset is not None:  # every row, whatever the declared <dimension> says
             reset()
-        for row in ws.iter_rows(min_row=2, values_only=True):
-            if row and len(row) > 1 and row[0] in wanted:
-                found[str(row[0])] = nfc(str(row[1] or ""))
+        columns = (0, 1)
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if number == 1:
+                columns = info_columns(row)
+                continue
+            key, value = info_entry(row, columns)
+            if key in wanted:
+                found[str(key)] = nfc(str(value or ""))
         return found
     finally:
         wb.close()

@@ -35,14 +35,17 @@ from tthc_desk.domain.privacy import scrub_free_text
 from tthc_desk.domain.report import Report, ReportDossier, Row06a, share
 from tthc_desk.domain.text import format_long_date
 from tthc_desk.exporting.ledger_xlsx import (
+    LINE_HEIGHT,
     ExportTemplateError,
     column_widths,
     label,
     moment,
     print_setup,
     read_labels,
+    wrapped_height,
 )
 from tthc_desk.exporting.report_signature import (
+    INFO_KEY_HEADER,
     SIGNATURE_KEY,
     SIGNER_KEY_KEY,
     SIGNER_OFFICE_KEY,
@@ -60,7 +63,7 @@ SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = (
     "Chỉ tiêu",
     "Thông tin",
 )
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: Vietnamese labels in A, B; keys and values hidden in C, D
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 HEADER_ROW = 6  # first header row of the 06a table
 NUMBERS_ROW = HEADER_ROW + 4  # the row "(1) … (13)"
@@ -135,13 +138,14 @@ class SummaryHead:
     head_title: str = ""
     head_name: str = ""
     period_text: str = ""  # how the sheet names the period; empty: its label
+    maker_name: str = ""  # NGƯỜI LẬP BIỂU: who built it (empty: written by hand)
 
     @property
     def period_label(self) -> str:
         return self.period_text or presentation.period_label(self.period)
 
     @classmethod
-    def of(cls, report: Report) -> SummaryHead:
+    def of(cls, report: Report, maker_name: str = "") -> SummaryHead:
         o = report.office
         return cls(
             report.period,
@@ -152,6 +156,7 @@ class SummaryHead:
             o.head_sign_prefix,
             o.head_title,
             o.head_name,
+            maker_name=maker_name,
         )
 
 
@@ -256,6 +261,8 @@ def summary_sheet(
     _merge(ws, note_row, 10, note_row, 13)
     _cell(ws, note_row + 4, 10, head.head_name, bold=True, align=_CENTRE)
     _merge(ws, note_row + 4, 10, note_row + 4, 13)
+    if head.maker_name:  # on the line of the head's name, under the maker's room to sign
+        _cell(ws, note_row + 4, 2, head.maker_name, bold=True, align=_CENTRE)
     return last - NUMBERS_ROW  # table rows, with the level and total rows
 
 
@@ -290,13 +297,32 @@ def _table(
             f"Mẫu “{TEMPLATE}”: bảng có {len(columns)} tên cột nhưng {len(rows[0])} cột dữ liệu; "
             "hãy cập nhật tệp mẫu trong thư mục mẫu theo mẫu mới."
         )
+    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(columns) + 1)]
     for col, text in enumerate(columns, start=1):
         _cell(ws, head, col, text, bold=True, align=_HEAD, box=True)
+    _row_height(ws, head, columns, widths, range(len(columns)))
     for i, values in enumerate(rows, start=head + 1):
+        wrapping = []
         for col, value in enumerate(values, start=1):
             fmt = DATETIME_FORMAT if (col - 1) in dates and isinstance(value, datetime) else None
             _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if fmt or col == 1 else _WRAP)
+            if not (fmt or col == 1):
+                wrapping.append(col - 1)
+        _row_height(ws, i, values, widths, wrapping)
     return head + len(rows) + 1
+
+
+def _row_height(
+    ws: Worksheet,
+    row: int,
+    values: Sequence[Any],
+    widths: Sequence[float],
+    wrapping: Sequence[int],
+) -> None:
+    """Tall enough for the row's wrapped text (LibreOffice does not grow a row by itself)."""
+    height = wrapped_height(values, widths, wrapping)
+    if height is not None:
+        ws.row_dimensions[row].height = height
 
 
 def _sheet(
@@ -477,6 +503,49 @@ def _targets(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     )
 
 
+#: What people read in ``Thông tin`` (column A) for each machine-readable key (hidden column C).
+INFO_LABELS = {
+    "format_version": "Phiên bản định dạng tệp",
+    "report_kind": "Loại báo cáo",
+    "office_id": "Mã định danh cơ quan",
+    "office_name": "Tên cơ quan",
+    "parent_authority": "Cơ quan chủ quản",
+    "period_kind": "Loại kỳ báo cáo",
+    "period_key": "Mã kỳ báo cáo",
+    "period_label": "Kỳ báo cáo",
+    "period_start": "Từ ngày",
+    "period_end": "Đến ngày",
+    "as_of": "Số liệu tính đến",
+    "generated_at": "Thời điểm lập",
+    "app_version": "Phiên bản phần mềm",
+    "rows_tong_hop": f"Số dòng sheet “{SUMMARY}”",
+    "rows_chi_tiet": f"Số dòng sheet “{DETAIL}”",
+    "rows_qua_han": f"Số dòng sheet “{LATE}”",
+    "rows_buu_chinh": f"Số dòng sheet “{POSTAL}”",
+    "rows_chi_tieu": f"Số dòng sheet “{TARGETS}”",
+    "fields": "Số lĩnh vực",
+    "checksum": "Mã kiểm tra số liệu",
+    "content_checksum": "Mã kiểm tra nội dung",
+    SIGNER_OFFICE_KEY: "Cơ quan ký",
+    SIGNER_KEY_KEY: "Khóa ký (dấu vân tay)",
+    SIGNATURE_KEY: "Chữ ký số",
+}
+REPORT_KINDS = {"weekly": "Báo cáo tuần", "period": "Biểu 06a định kỳ"}
+
+
+def _shown(key: str, value: Any, report: Report) -> Any:
+    """How column B words a value for people (the machine's value stays in hidden column D)."""
+    if key == "report_kind":
+        return REPORT_KINDS.get(str(value), value)
+    if key == "period_kind":
+        return presentation.label(report.period.kind)
+    if key in ("period_start", "period_end"):
+        return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
+    if key in ("as_of", "generated_at"):
+        return f"{datetime.fromisoformat(str(value)):%d/%m/%Y %H:%M}"
+    return value
+
+
 def _info(
     wb: Workbook,
     report: Report,
@@ -484,8 +553,10 @@ def _info(
     full: bool,
     signer: ReportSigner | None,
 ) -> Worksheet:
+    """``Thông tin``: Vietnamese label and value in A and B; the machine-readable key and value
+    (read back by the province's roll-up, the outbox and the signature check) in hidden C, D."""
     ws: Worksheet = wb.create_sheet(INFO)
-    column_widths(ws, (24, 60))
+    column_widths(ws, (30, 72, 20, 60))  # B: a 64-digit checksum on one line
     office, p = report.office, report.period
     values: list[tuple[str, Any]] = [
         ("format_version", FORMAT_VERSION),
@@ -506,11 +577,13 @@ def _info(
         ("checksum", report.checksum),
         ("content_checksum", content_checksum(report)),
     ]
-    _cell(ws, 1, 1, "key", bold=True, box=True)
-    _cell(ws, 1, 2, "value", bold=True, box=True)
+    for col, text in enumerate(("Mục", "Giá trị", INFO_KEY_HEADER, "value"), start=1):
+        _cell(ws, 1, col, text, bold=True, box=True)
     for i, (k, v) in enumerate(values, start=2):
-        _cell(ws, i, 1, k, box=True)
-        _cell(ws, i, 2, v, box=True)
+        _cell(ws, i, 1, INFO_LABELS.get(k, k), box=True)
+        _cell(ws, i, 2, _shown(k, v, report), box=True)
+        _cell(ws, i, 3, k, box=True)
+        _cell(ws, i, 4, v, box=True)
     if signer is not None:
         # Written as they are (never through a cell sanitiser): the check reads them back exactly.
         row = len(values) + 2
@@ -519,9 +592,13 @@ def _info(
             (SIGNER_KEY_KEY, signer.fingerprint),
             (SIGNATURE_KEY, ""),  # filled in once the rest is written (see _sign)
         ):
-            ws.cell(row=row, column=1, value=k).border = _BOX
-            ws.cell(row=row, column=2, value=v).border = _BOX
+            for col, text in enumerate((INFO_LABELS[k], v, k, v), start=1):
+                ws.cell(row=row, column=col, value=text).border = _BOX
             row += 1
+    for letter in ("C", "D"):
+        ws.column_dimensions[letter].hidden = True
+    _print_setup(ws)
+    ws.print_area = f"A1:B{ws.max_row}"
     return ws
 
 
@@ -531,7 +608,10 @@ def _sign(wb: Workbook, info: Worksheet, signer: ReportSigner) -> None:
     buffer = io.BytesIO()
     wb.save(buffer)
     signature = signer.sign(canonical_payload(buffer.getvalue()))
-    info.cell(row=info.max_row, column=2, value=signature)
+    for column in (2, 4):  # shown, and machine-read
+        info.cell(row=info.max_row, column=column, value=signature)
+    info.cell(row=info.max_row, column=2).alignment = _WRAP  # longer than the column
+    info.row_dimensions[info.max_row].height = 2 * LINE_HEIGHT + 1
 
 
 def content_checksum(report: Report) -> str:
@@ -573,14 +653,15 @@ def write_report_workbook(
     full: bool = True,
     template_dir: Path | None = None,
     signer: ReportSigner | None = None,
+    maker_name: str = "",
 ) -> Path:
     """Write the weekly workbook (``full``) or the 06a report alone to ``path``, signed by
-    ``signer`` when given."""
+    ``signer`` when given; ``maker_name`` under NGƯỜI LẬP BIỂU (empty: written by hand)."""
     t = read_labels(TEMPLATE, template_dir)
     wb = Workbook()
     counts = {"tong_hop": len(report.rows)}
     ws = first_sheet(wb, SUMMARY)
-    summary_sheet(ws, t, SummaryHead.of(report), report.rows, report.total)
+    summary_sheet(ws, t, SummaryHead.of(report, maker_name), report.rows, report.total)
     if full:
         counts["chi_tiet"] = _detail(wb, report, t)
         counts["qua_han"] = _late(wb, report, t)

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import ApologyLetter, LetterStatus
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.text import nfc
+from tthc_desk.domain.text import mid_sentence, nfc
 from tthc_desk.printing import body, forms, layout, signatures
 from tthc_desk.printing.document import Part
 from tthc_desk.printing.templates import BLANK, FormTemplate
@@ -57,7 +57,7 @@ def apology_story(
     values = {
         "office": office.office_name,
         "code": nfc(letter.dossier_code),
-        "procedure": letter.procedure_name,
+        "procedure": mid_sentence(letter.procedure_name),  # "… về việc đăng ký khai sinh"
         "received": forms.short_date(letter.received_at),
     }
     issued = letter.confirmed_at or letter.created_at

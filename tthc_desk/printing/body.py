@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -135,7 +135,14 @@ def _body_row(
     ]
 
 
-def _rules(n_head: int, padding: float) -> list[tuple[Any, ...]]:
+#: Room above and below the text of a cell (points): the descenders of the last line need
+#: the larger bottom share.
+CELL_TOP, CELL_BOTTOM = 0.8, 2.2
+
+
+def _rules(
+    n_head: int, padding: float, vertical: tuple[float, float] = (CELL_TOP, CELL_BOTTOM)
+) -> list[tuple[Any, ...]]:
     """The grid, header rows centred vertically, body rows top-aligned."""
     return [
         ("GRID", (0, 0), (-1, -1), RULE_WIDTH, colors.black),
@@ -143,8 +150,8 @@ def _rules(n_head: int, padding: float) -> list[tuple[Any, ...]]:
         ("VALIGN", (0, n_head), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-        ("TOPPADDING", (0, 0), (-1, -1), 0.8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("TOPPADDING", (0, 0), (-1, -1), vertical[0]),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), vertical[1]),
     ]
 
 
@@ -176,6 +183,8 @@ def ruled_table(
     long: bool = False,
     padding: float = 1.5 * mm,
     plain_columns: Iterable[int] = (),
+    vertical: tuple[float, float] = (CELL_TOP, CELL_BOTTOM),
+    progress: Callable[[int, int], object] | None = None,
 ) -> Table:
     """A ruled table whose ``header_rows`` (one or more, e.g. a grouped "Ngày, tháng, năm" over
     its sub-columns) repeat on every page.
@@ -185,17 +194,60 @@ def ruled_table(
     escaped); flowables and lists of flowables are used as they are. ``long`` uses LongTable,
     whose page splitting stays linear for registers of thousands of rows. Body text in
     ``plain_columns`` (short values: dates, numbers) is drawn as plain strings in the cell
-    style's font, which costs far less than a Paragraph; it does not wrap.
+    style's font, which costs far less than a Paragraph; it does not wrap. ``vertical`` is
+    the room above and below the text of each cell. ``progress`` (with ``long``) hears (rows
+    laid out, rows in all) each time the table breaks to a new page, and at its end.
     """
     centred = set(center_columns)
     plain = set(plain_columns)
     data: list[list[object]] = [[_cell(h, head_style) for h in row] for row in header_rows]
     data += [_body_row(row, cell_style, center_style, centred, plain) for row in rows]
     n_head = len(header_rows)
-    table_class = LongTable if long else Table
-    table = table_class(data, colWidths=list(col_widths), repeatRows=n_head)
-    commands = _rules(n_head, padding)
+    table: Table
+    if long and progress is not None:
+        counted = CountedLongTable(data, colWidths=list(col_widths), repeatRows=n_head)
+        counted.counter = _RowCounter(progress, len(rows), n_head)
+        table = counted
+    else:
+        table = (LongTable if long else Table)(data, colWidths=list(col_widths), repeatRows=n_head)
+    commands = _rules(n_head, padding, vertical)
     commands += [("SPAN", a, b) for a, b in spans]
     commands += _plain_cells(n_head, cell_style, plain, centred)
     table.setStyle(TableStyle(commands))
     return table
+
+
+class _RowCounter:
+    """Tells ``progress`` how many body rows of a long table are laid out."""
+
+    def __init__(self, progress: Callable[[int, int], object], total: int, n_head: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.n_head = n_head
+
+    def left(self, remaining: int) -> None:
+        self.progress(self.total - remaining, self.total)
+
+
+class CountedLongTable(LongTable):
+    """A LongTable that reports, each time it breaks across a page, how many rows it has laid
+    out (the rest goes on as a table of the same class, with the same counter)."""
+
+    counter: _RowCounter | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        counter = self.counter
+        if counter is not None and len(parts) == 2 and isinstance(parts[1], CountedLongTable):
+            rest = parts[1]
+            rest.counter = counter
+            # reportlab's stubs do not declare the rows a split table keeps.
+            counter.left(len(rest._cellvalues) - counter.n_head)  # type: ignore[attr-defined]
+        return parts
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        # Table.drawOn takes the shrink width the stubs leave out.
+        super().drawOn(canvas, x, y, _sW)  # type: ignore[call-arg]
+        counter, self.counter = self.counter, None
+        if counter is not None:  # drawn whole, never split again: the last piece
+            counter.left(0)

@@ -59,6 +59,20 @@ class _PartStart(Flowable):
         pass
 
 
+class Mark(Flowable):
+    """Invisible marker: :func:`lay_out` reports the page (within its part) it lands on."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
 class _DocTemplate(BaseDocTemplate):
     def __init__(
         self, target: Any, styles: Styles, geometry: PageGeometry = PORTRAIT, **kw: Any
@@ -78,6 +92,7 @@ class _DocTemplate(BaseDocTemplate):
         self._mark_style = styles.mark
         self._part_first_page = 1
         self._part = Part(())
+        self.marks: dict[str, int] = {}
         frame = Frame(
             geometry.left,
             geometry.bottom,
@@ -95,6 +110,8 @@ class _DocTemplate(BaseDocTemplate):
         if isinstance(flowable, _PartStart):
             self._part_first_page = self.page
             self._part = flowable.part
+        elif isinstance(flowable, Mark):
+            self.marks[flowable.name] = self.page - self._part_first_page + 1
 
     def _page_end(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         g = self._geometry
@@ -163,6 +180,22 @@ def build_pdf(
         story.extend(part.flowables)
     doc.build(story)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Laid:
+    """How one part lays out: its number of pages and the page of each :class:`Mark`."""
+
+    pages: int
+    marks: dict[str, int]
+
+
+def lay_out(part: Part, geometry: PageGeometry = PORTRAIT, styles: Styles | None = None) -> Laid:
+    """Lay ``part`` out alone (into nothing kept) to see how many pages it takes. The flowables
+    are used up: build the part afresh for the real document."""
+    doc = _DocTemplate(io.BytesIO(), styles or get_styles(), geometry)
+    doc.build([_PartStart(part), *part.flowables])
+    return Laid(doc.page, dict(doc.marks))
 
 
 def write_pdf(parts: Sequence[Part | Sequence[Flowable]], path: Path | str, **meta: Any) -> Path:

@@ -2,31 +2,52 @@
 SỔ THEO DÕI HỒ SƠ" in the TT 01/2018 numbering).
 
 A4 landscape; thirteen columns, the five dates grouped under "Ngày, tháng, năm"; both header
-rows repeat on every page. Text cells are Paragraphs (they wrap); dates and numbers are plain
-cells, and the table is a LongTable, so thousands of rows lay out in seconds.
+rows repeat on every page. Text cells are Paragraphs (they wrap: the procedure's full name);
+dates, numbers and the dossier code are plain cells that never wrap, and the table is a
+LongTable, so thousands of rows lay out in seconds.
+
+A ledger is a thick book: the type is 8.5 pt (the forms prescribe the columns, not the size;
+ND 30 leaves tables free), the cells tight, and the columns sized to what they hold (the code
+and the dates as wide as their longest text, the rest sharing the width by
+:data:`WEIGHTS`), so a page holds some twenty rows of a commune's usual dossiers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
 
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
 from tthc_desk.presentation import label
 from tthc_desk.printing import body, forms, heading, layout, registers
+from tthc_desk.printing.column_fit import tuned_widths, wrap
 from tthc_desk.printing.templates import FormTemplate
 
 TEMPLATE_NAME = "ledger"
 
 #: Column keys in print order (labels under ``[columns]``); the five dates share ``dates``.
 COLUMNS, DATE_COLUMNS = LEDGER_COLUMNS, LEDGER_DATE_COLUMNS
-#: Relative widths of the columns.
-WEIGHTS = (8, 46, 25, 23, 25, 22, 11, 19, 19, 19, 19, 19, 19)
+#: Relative widths of the columns that wrap (the others are as wide as their text).
+WEIGHTS = (8, 46, 50, 24, 34, 22, 11, 19, 19, 19, 19, 19, 16)
+#: Columns printed whole on their line(s): never wrapped.
+WHOLE = ("number", "code", "sets", *DATE_COLUMNS)
+#: The ledger's type size and the room around the text of a cell.
+SIZE = 7.5
+HEAD_SIZE = 7.0
+PADDING = 0.8 * mm
+VERTICAL = (0.4, 1.4)
+LEADING = 1.08
+#: The ledger's page: A4 landscape with the narrower margins of a book kept in the office.
+GEOMETRY = replace(registers.GEOMETRY, top=12 * mm, left=15 * mm, right=10 * mm)
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "form.number",
@@ -64,7 +85,7 @@ def row_cells(row: LedgerRow) -> list[str]:
     return [
         str(row.ledger_number),
         row.code,
-        registers.procedure_cell(row.procedure_name),
+        nfc(row.procedure_name),
         row.applicant_name,
         contact,
         row.handling_unit or row.deciding_agency,
@@ -78,32 +99,70 @@ def row_cells(row: LedgerRow) -> list[str]:
     ]
 
 
+Progress = Callable[[int, int], object]
+
+
+@cache
+def styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    """Header, cell and centred cell styles of the ledger (:data:`SIZE`)."""
+    st = layout.get_styles()
+    lead = round(SIZE * LEADING, 2)
+    return (
+        ParagraphStyle(
+            "ledger_head", st.register_head, fontSize=HEAD_SIZE, leading=HEAD_SIZE * LEADING
+        ),
+        ParagraphStyle("ledger_cell", st.register_cell, fontSize=SIZE, leading=lead),
+        ParagraphStyle("ledger_center", st.register_cell_center, fontSize=SIZE, leading=lead),
+    )
+
+
+def _table(t: FormTemplate, rows: Sequence[LedgerRow], progress: Progress | None) -> Flowable:
+    head, cell, center = styles()
+    heads = header_rows(t)
+    cells = [row_cells(r) for r in rows]
+    whole = [COLUMNS.index(k) for k in WHOLE]
+    widths = tuned_widths(
+        heads, cells, head, cell, whole=whole, padding=PADDING, width=GEOMETRY.frame_width
+    )
+    # Every cell a plain string, the wrapping ones broken into lines here as a Paragraph would
+    # break them: thousands of rows lay out several times faster.
+    wrapped = [i for i in range(len(COLUMNS)) if i not in whole]
+    for values in cells:
+        for i in wrapped:
+            values[i] = wrap(nfc(values[i]), widths[i], cell, PADDING)
+    return body.ruled_table(
+        heads,
+        cells,
+        widths,
+        head,
+        cell,
+        center,
+        center_columns=[COLUMNS.index(k) for k in ("number", "sets", *DATE_COLUMNS)],
+        spans=header_spans(),
+        long=True,
+        padding=PADDING,
+        plain_columns=range(len(COLUMNS)),
+        vertical=VERTICAL,
+        progress=progress,
+    )
+
+
 def render_ledger(
     rows: Sequence[LedgerRow],
     office: OfficeProfile,
     date_from: date,
     date_to: date,
     template_dir: Path | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
-    """The ledger of ``rows`` (already chosen for the period) as landscape PDF bytes."""
+    """The ledger of ``rows`` (already chosen for the period) as landscape PDF bytes;
+    ``progress`` hears (rows laid out, rows in all) page by page."""
     t = forms.load_form(TEMPLATE_NAME, REQUIRED_KEYS, template_dir)
     st = layout.get_styles()
     period = registers.period_values(date_from, date_to)
     table = None
     if rows:
-        table = body.ruled_table(
-            header_rows(t),
-            [row_cells(r) for r in rows],
-            registers.scaled_widths(WEIGHTS),
-            st.register_head,
-            st.register_cell,
-            st.register_cell_center,
-            center_columns=[COLUMNS.index(k) for k in ("number", "sets", *DATE_COLUMNS)],
-            spans=header_spans(),
-            long=True,
-            padding=1 * mm,
-            plain_columns=[COLUMNS.index(k) for k in ("number", "sets", *DATE_COLUMNS)],
-        )
+        table = _table(t, rows, progress)
     after = [body.field(t.markup("form.total", count=len(rows)), st)]
     if not rows:
         after.insert(0, body.field(t.markup("form.empty"), st))
@@ -119,4 +178,5 @@ def render_ledger(
         running_head=f"{t.text('form.title')} – {period_text}",
         author=nfc(office.office_name),
         styles=st,
+        geometry=GEOMETRY,
     )

@@ -111,11 +111,15 @@ def signature_block(
 
 
 def party_column(
-    template: FormTemplate, caption_key: str, name: str, note_key: str = "signatures.note"
+    template: FormTemplate,
+    caption_key: str,
+    name: str,
+    note_key: str = "signatures.note",
+    space: float = PARTY_SPACE,
 ) -> SignatureColumn:
     """A party to the form: the caption at ``caption_key`` ("NGƯỜI NỘP HỒ SƠ"), the note at
     ``note_key`` ("(Ký và ghi rõ họ tên)"), room to sign, the name (none: written by hand)."""
-    return SignatureColumn((template.text(caption_key),), template.text(note_key), name)
+    return SignatureColumn((template.text(caption_key),), template.text(note_key), name, space)
 
 
 def two_parties(

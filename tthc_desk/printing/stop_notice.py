@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.office import OfficeProfile
-from tthc_desk.domain.text import nfc
+from tthc_desk.domain.text import mid_sentence, nfc
 from tthc_desk.printing import forms, layout, signatures
 from tthc_desk.printing.templates import BLANK, FormTemplate
 
@@ -51,6 +51,7 @@ def stop_story(
     st = styles or layout.get_styles()
     values = {
         **forms.dossier_values(dossier, office.office_name),
+        "procedure": mid_sentence(dossier.procedure_name),  # "… về việc đăng ký khai sinh"
         "stopped": forms.clock(stopped_at),
     }
     return [

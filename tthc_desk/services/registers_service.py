@@ -8,6 +8,7 @@ The report store reads each in one statement however big the database; the rows 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from tthc_desk.services.print_service import atomic_path, write
 from tthc_desk.services.settings_service import SettingsService
 
 SUFFIX_ERROR = "Chỉ xuất được tệp .xlsx hoặc .pdf."
+
+#: Progress of a long file: (rows done, rows in all).
+Progress = Callable[[int, int], object]
 
 
 def _suffix(path: Path | str) -> str:
@@ -79,18 +83,27 @@ class RegistersService:
         return late_rows(sources, as_of, self._calendar.calendar())
 
     # -- files --------------------------------------------------------------------------------
-    def ledger_pdf(self, date_from: date, date_to: date) -> bytes:
-        """The ledger as PDF bytes, for a preview before printing or saving."""
-        return self._ledger_pdf(self.ledger_rows(date_from, date_to), date_from, date_to)
+    def ledger_pdf(self, date_from: date, date_to: date, progress: Progress | None = None) -> bytes:
+        """The ledger as PDF bytes, for a preview before printing or saving; ``progress``
+        hears (rows laid out, rows in all) page by page."""
+        rows = self.ledger_rows(date_from, date_to)
+        return self._ledger_pdf(rows, date_from, date_to, progress)
 
     def late_list_pdf(self, date_from: date, date_to: date, public: bool = False) -> bytes:
         return self._late_list_pdf(self.late_rows(date_from, date_to), date_from, date_to, public)
 
-    def _ledger_pdf(self, rows: list[LedgerRow], date_from: date, date_to: date) -> bytes:
+    def _ledger_pdf(
+        self,
+        rows: list[LedgerRow],
+        date_from: date,
+        date_to: date,
+        progress: Progress | None = None,
+    ) -> bytes:
         from tthc_desk.printing.ledger import render_ledger
 
+        office = self._settings.office()
         return render_ledger(
-            rows, self._settings.office(), date_from, date_to, template_dir=self._template_dir
+            rows, office, date_from, date_to, template_dir=self._template_dir, progress=progress
         )
 
     def _late_list_pdf(
@@ -108,19 +121,28 @@ class RegistersService:
             template_dir=self._template_dir,
         )
 
-    def write_ledger(self, date_from: date, date_to: date, path: Path | str) -> int:
-        """The ledger as .xlsx or .pdf (by the suffix); returns how many dossiers it lists."""
+    def write_ledger(
+        self, date_from: date, date_to: date, path: Path | str, progress: Progress | None = None
+    ) -> int:
+        """The ledger as .xlsx or .pdf (by the suffix); returns how many dossiers it lists.
+        ``progress`` hears (rows done, rows in all) as the file is made."""
         suffix = _suffix(path)
         rows = self.ledger_rows(date_from, date_to)
         office = self._settings.office()
         if suffix == ".pdf":
-            write(path, self._ledger_pdf(rows, date_from, date_to))
+            write(path, self._ledger_pdf(rows, date_from, date_to, progress))
         else:
             from tthc_desk.exporting.ledger_xlsx import write_ledger_xlsx
 
             with atomic_path(path) as tmp:
                 write_ledger_xlsx(
-                    rows, office, date_from, date_to, tmp, template_dir=self._template_dir
+                    rows,
+                    office,
+                    date_from,
+                    date_to,
+                    tmp,
+                    template_dir=self._template_dir,
+                    progress=progress,
                 )
         return len(rows)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from tthc_desk import __version__
 from tthc_desk.db.engine import Database
 from tthc_desk.domain import periods
-from tthc_desk.domain.access import Right
+from tthc_desk.domain.access import Actor, Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.lifecycle import Granularity
@@ -235,15 +235,17 @@ class ReportService:
     # -- files --------------------------------------------------------------------------------
     def write_weekly(self, period: Period, path: Path | str) -> Report:
         """The weekly workbook: Tổng hợp, Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin."""
-        self._accounts.require(Right.BUILD_REPORT, "lập báo cáo")
-        return self._write(period, Path(path), full=True)
+        maker = self._accounts.require(Right.BUILD_REPORT, "lập báo cáo")
+        return self._write(period, Path(path), full=True, maker=maker)
 
     def write_period(self, period: Period, path: Path | str) -> Report:
         """The periodic 06a report alone (with its Thông tin sheet for the province's roll-up)."""
-        self._accounts.require(Right.BUILD_REPORT, "lập báo cáo")
-        return self._write(period, Path(path), full=False)
+        maker = self._accounts.require(Right.BUILD_REPORT, "lập báo cáo")
+        return self._write(period, Path(path), full=False, maker=maker)
 
-    def _write(self, period: Period, path: Path, full: bool) -> Report:
+    def _write(self, period: Period, path: Path, full: bool, maker: Actor) -> Report:
+        """The workbook, NGƯỜI LẬP BIỂU named after ``maker`` (left blank for the system: a
+        scheduled report is signed by hand)."""
         from tthc_desk.exporting.report_xlsx import write_report_workbook
 
         if path.suffix.lower() != ".xlsx":
@@ -252,7 +254,12 @@ class ReportService:
         signer = self.signer()
         with atomic_path(path) as tmp:
             write_report_workbook(
-                report, tmp, full=full, template_dir=self._template_dir, signer=signer
+                report,
+                tmp,
+                full=full,
+                template_dir=self._template_dir,
+                signer=signer,
+                maker_name="" if maker.system else maker.full_name,
             )
         return report
 

@@ -7,10 +7,11 @@ to a temporary name and moved into place, so a failed export never leaves half a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -72,6 +74,10 @@ def period_bounds(key: str, today: date) -> tuple[date, date]:
 
 
 class RegistersDialog(QDialog):
+    #: (rows done, rows in all) of the ledger being made: emitted from the worker, delivered on
+    #: the GUI thread (a ledger of thousands of dossiers takes a while).
+    progressed = Signal(int, int)
+
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
@@ -116,6 +122,11 @@ class RegistersDialog(QDialog):
         self.note.setWordWrap(True)
         self.error = error_label()
         self.status_label = muted_label()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("registersProgress")
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setFormat(self.tr("%p%"))
+        self.progress_bar.hide()
 
         self.preview_button = QPushButton(self.tr("Xem trước và in (PDF)"))
         self.preview_button.setDefault(True)
@@ -134,12 +145,14 @@ class RegistersDialog(QDialog):
         root.addLayout(form)
         root.addWidget(self.note)
         root.addWidget(self.error)
+        root.addWidget(self.progress_bar)
         root.addLayout(buttons)
 
         self.period_combo.currentIndexChanged.connect(self._on_period_combo_current_index_changed)
         self.preview_button.clicked.connect(self.show_preview)
         self.excel_button.clicked.connect(self._on_excel_button_clicked)
         self.close_button.clicked.connect(self.reject)
+        self.progressed.connect(self._on_self_progressed)
         self._on_period_combo_current_index_changed(0)
 
     # -- choices ------------------------------------------------------------------------------
@@ -194,7 +207,8 @@ class RegistersDialog(QDialog):
         start, end = bounds
         registers, kind = self._services.registers, self.kind
         if kind == "ledger":
-            make = lambda: registers.ledger_pdf(start, end)  # noqa: E731
+            emit = self._start_progress()
+            make = lambda: registers.ledger_pdf(start, end, progress=emit)  # noqa: E731
         else:
             make = lambda: registers.late_list_pdf(start, end, public=kind == "public")  # noqa: E731
         open_pdf(
@@ -207,6 +221,7 @@ class RegistersDialog(QDialog):
             on_open=self._on_preview_opened,
             label=self.kind_combo.currentText(),
             form=f"register_{kind}",
+            on_failed=self._on_failed,
         )
 
     def save_excel(self, path: Path) -> None:
@@ -218,9 +233,11 @@ class RegistersDialog(QDialog):
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
 
+        emit = self._start_progress() if kind == "ledger" else None
+
         def work() -> int:
             if kind == "ledger":
-                return registers.write_ledger(start, end, path)
+                return registers.write_ledger(start, end, path, progress=emit)
             return registers.write_late_list(start, end, path, public=kind == "public")
 
         self.excel_button.setEnabled(False)
@@ -239,14 +256,33 @@ class RegistersDialog(QDialog):
         if chosen:
             self.save_excel(Path(chosen))
 
+    def _start_progress(self) -> Callable[[int, int], object]:
+        """Show the bar at 0 and return what the worker calls with (done, total)."""
+        self.progress_bar.setValue(0)
+        self.progress_bar.show()
+        return self.progressed.emit
+
+    def _on_self_progressed(self, done: int, total: int) -> None:
+        self.progress_bar.setValue(done * 100 // max(total, 1))
+        self.status_label.setText(
+            self.tr("Đang lập sổ: {0}/{1} hồ sơ")
+            .format(f"{done:,}", f"{total:,}")
+            .replace(",", ".")
+        )
+
     def _on_saved(self, path: Path, rows: int) -> None:
+        self.progress_bar.hide()
         self.excel_button.setEnabled(True)
         self.saved_path = path
         self.status_label.setText(self.tr("Đã lưu {0} dòng vào {1}").format(rows, path.name))
 
     def _on_failed(self, exc: BaseException) -> None:
+        self.progress_bar.hide()
+        self.status_label.clear()
         self.excel_button.setEnabled(True)
         show_error(self, exc)
 
     def _on_preview_opened(self, dialog: ReceiptDialog) -> None:
+        self.progress_bar.hide()
+        self.status_label.clear()
         self.preview = dialog
