@@ -87,13 +87,13 @@ def test_the_bundle_is_checked_against_its_manifest(tmp_path: Path) -> None:
     assert smoke.missing_files(bundle, bundle / "resources") == [smoke.MANIFEST]
     listed = [
         "resources/fonts/LiberationSerif-Regular.ttf",
-        "resources/translations/qt_vi.qm",
+        "resources/translations/khong-co.qm",
         "tthc_desk/db/migrations/env.py",
         "tthc_desk/db/migrations/versions/0001_initial.py",
     ]
     (bundle / smoke.MANIFEST).write_text(json.dumps({"files": listed}), encoding="utf-8")
     assert smoke.missing_files(bundle, bundle / "resources") == [
-        "resources/translations/qt_vi.qm",
+        "resources/translations/khong-co.qm",
         "tthc_desk/db/migrations/versions/0001_initial.py",
     ]
 

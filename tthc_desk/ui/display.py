@@ -254,6 +254,10 @@ def list_view(
     return view
 
 
+#: The narrowest a stretched column gets when nothing else can give way.
+STRETCH_FLOOR = 80
+
+
 class ColumnFit(QObject):
     """Fits a list's columns to the width it gets, with no horizontal scroll bar for the columns
     that matter (issue 13: 1366×768, and 1024×640 at the least).
@@ -298,7 +302,10 @@ class ColumnFit(QObject):
             if c != self.stretch and c not in hidden:
                 self.view.setColumnWidth(c, self.needed[c])
         others = sum(self.needed[c] for c in columns if c not in hidden and c != self.stretch)
-        self.view.setColumnWidth(self.stretch, max(self.needed[self.stretch], room - others))
+        # Even with every optional column hidden the others come first: the long text then
+        # shrinks below its reading width (whole in its tooltip) rather than scroll sideways.
+        least = self.needed[self.stretch] if len(hidden) < len(self.optional) else STRETCH_FLOOR
+        self.view.setColumnWidth(self.stretch, max(least, room - others))
 
 
 def needed_widths(view: QTableView, samples: Sequence[str], pad: int = 20) -> list[int]:

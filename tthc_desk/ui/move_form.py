@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -35,7 +35,12 @@ from tthc_desk.ui.tasks import TaskRunner
 
 
 def moment_edit(moment: datetime) -> QDateTimeEdit:
-    edit = QDateTimeEdit(QDateTime(moment))
+    edit = QDateTimeEdit(
+        QDateTime(
+            QDate(moment.year, moment.month, moment.day),
+            QTime(moment.hour, moment.minute, moment.second),
+        )
+    )
     edit.setDisplayFormat("dd/MM/yyyy HH:mm")
     edit.setCalendarPopup(True)
     return edit
