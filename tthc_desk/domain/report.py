@@ -155,6 +155,8 @@ class ReportDossier:
     postal_return: bool = False  # the result goes (or went) back by post
     returned_at: datetime | None = None  # returned in the period
     rating: str = ""  # satisfaction given at a return in the period
+    handling_unit: str = ""  # the specialist unit that handles it
+    clerk_name: str = ""  # who received it at the counter
 
 
 @dataclass

@@ -62,6 +62,8 @@ class ReportSource(NamedTuple):
     late_reason: str
     responsible_unit: str
     waiting_supplement: bool = False  # withdrawn or stopped while waiting for a supplement
+    handling_unit: str = ""  # the specialist unit that handles it (the dashboard's breakdown)
+    clerk_name: str = ""  # who received it at the counter
 
     @property
     def done_at(self) -> datetime | None:
@@ -128,6 +130,8 @@ def report_dossier(
         postal_return=row.postal_return,
         returned_at=returned_in,
         rating=(row.rating or "") if returned_in else "",
+        handling_unit=one(row.handling_unit or ""),
+        clerk_name=one(row.clerk_name or ""),
     )
 
 

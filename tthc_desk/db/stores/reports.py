@@ -117,6 +117,8 @@ class ReportStore(Store):
                 _d.late_reason,
                 _d.responsible_unit,
                 _ended_waiting,
+                _d.handling_unit,
+                _d.clerk_name,
             )
             .where(_intake < as_of, or_(_d.settled_at.is_(None), _d.settled_at >= start))
             .order_by(_d.id)
@@ -142,6 +144,8 @@ class ReportStore(Store):
                 reason,
                 unit,
                 bool(waiting),
+                handling,
+                clerk,
             )
             for (
                 i,
@@ -162,6 +166,8 @@ class ReportStore(Store):
                 reason,
                 unit,
                 waiting,
+                handling,
+                clerk,
             ) in self._s.execute(stmt)
         ]
 
