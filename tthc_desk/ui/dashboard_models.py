@@ -78,17 +78,16 @@ class BreakdownTableModel(ColumnTableModel[BreakdownRow]):
     def __init__(self, name_title: str, context: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = []
-        t = translate
         self.set_columns(
             [
                 Column(lambda r: unnamed(r.name, context), title=name_title),
-                _count(lambda r: r.total, t("dashboard", "Tổng số")),
-                _count(lambda r: r.early, t("dashboard", "Trước hạn")),
-                _count(lambda r: r.on_time, t("dashboard", "Đúng hạn")),
-                _count(lambda r: r.late, t("dashboard", "Quá hạn"), late=True),
-                _count(lambda r: r.within, t("dashboard", "Đang giải quyết")),
-                _count(lambda r: r.overdue, t("dashboard", "Đang quá hạn"), late=True),
-                _share(lambda r: r.on_time_share, t("dashboard", "Trước và đúng hạn")),
+                _count(lambda r: r.total, translate("dashboard", "Tổng số")),
+                _count(lambda r: r.early, translate("dashboard", "Trước hạn")),
+                _count(lambda r: r.on_time, translate("dashboard", "Đúng hạn")),
+                _count(lambda r: r.late, translate("dashboard", "Quá hạn"), late=True),
+                _count(lambda r: r.within, translate("dashboard", "Đang giải quyết")),
+                _count(lambda r: r.overdue, translate("dashboard", "Đang quá hạn"), late=True),
+                _share(lambda r: r.on_time_share, translate("dashboard", "Trước và đúng hạn")),
             ],
             row_roles={CODES_ROLE: lambda r: r.codes, BAR_ROLE: lambda r: r.on_time_share},
         )
@@ -102,16 +101,15 @@ class LateTableModel(ColumnTableModel[LateGroup]):
     def __init__(self, name_title: str, context: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = []
-        t = translate
         self.set_columns(
             [
                 Column(
                     lambda r: unnamed(r.name, context), tooltip=lambda r: r.name, title=name_title
                 ),
-                _count(lambda r: r.settled_late, t("dashboard", "Đã trả quá hạn")),
-                _count(lambda r: r.overdue, t("dashboard", "Đang quá hạn")),
-                _count(lambda r: r.with_letter, t("dashboard", "Có phiếu xin lỗi")),
-                _count(lambda r: r.total, t("dashboard", "Tổng số"), late=True),
+                _count(lambda r: r.settled_late, translate("dashboard", "Đã trả quá hạn")),
+                _count(lambda r: r.overdue, translate("dashboard", "Đang quá hạn")),
+                _count(lambda r: r.with_letter, translate("dashboard", "Có phiếu xin lỗi")),
+                _count(lambda r: r.total, translate("dashboard", "Tổng số"), late=True),
             ],
             row_roles={CODES_ROLE: lambda r: r.codes},
         )
@@ -129,29 +127,35 @@ class AtRiskTableModel(ColumnTableModel[AtRisk]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = []
-        t = translate
         self.set_columns(
             [
                 Column(
-                    lambda r: t("dashboard", "Trong 1 ngày") if r[1].urgent else "",
+                    lambda r: translate("dashboard", "Trong 1 ngày") if r[1].urgent else "",
                     sort=lambda r: 0 if r[1].urgent else 1,
                     foreground=lambda r: LATE if r[1].urgent else None,
-                    title=t("dashboard", "Nguy cơ"),
+                    title=translate("dashboard", "Nguy cơ"),
                 ),
-                Column(lambda r: unnamed(r[0], "counter"), title=t("dashboard", "Đơn vị đang giữ")),
-                Column(lambda r: r[1].row.code, title=t("dashboard", "Mã hồ sơ")),
-                Column(lambda r: r[1].row.applicant_name, title=t("dashboard", "Người nộp")),
+                Column(
+                    lambda r: unnamed(r[0], "counter"),
+                    title=translate("dashboard", "Đơn vị đang giữ"),
+                ),
+                Column(lambda r: r[1].row.code, title=translate("dashboard", "Mã hồ sơ")),
+                Column(
+                    lambda r: r[1].row.applicant_name, title=translate("dashboard", "Người nộp")
+                ),
                 Column(
                     lambda r: r[1].row.procedure_name,
                     tooltip=lambda r: r[1].row.procedure_name,
-                    title=t("dashboard", "Thủ tục"),
+                    title=translate("dashboard", "Thủ tục"),
                 ),
                 Column(
                     lambda r: list_datetime(r[1].row.due_at),
                     sort=lambda r: r[1].row.due_at,
-                    title=t("dashboard", "Hẹn trả"),
+                    title=translate("dashboard", "Hẹn trả"),
                 ),
-                Column(lambda r: label(r[1].row.status), title=t("dashboard", "Trạng thái")),
+                Column(
+                    lambda r: label(r[1].row.status), title=translate("dashboard", "Trạng thái")
+                ),
             ],
             row_roles={CODES_ROLE: lambda r: (r[1].row.code,)},
         )
@@ -181,48 +185,47 @@ class IndicatorTableModel(ColumnTableModel[Indicator]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = []
-        t = translate
         self.set_columns(
             [
                 Column(
                     lambda r: label(r.code),
                     tooltip=lambda r: label(r.code),
-                    title=t("dashboard", "Chỉ số"),
+                    title=translate("dashboard", "Chỉ số"),
                 ),
                 Column(
                     indicator_value,
                     sort=lambda r: r.value or 0,
                     align=RIGHT,
-                    title=t("dashboard", "Giá trị"),
+                    title=translate("dashboard", "Giá trị"),
                 ),
                 Column(
                     lambda r: percent_text(r.target) if r.target is not None else "—",
                     align=RIGHT,
-                    title=t("dashboard", "Chỉ tiêu"),
+                    title=translate("dashboard", "Chỉ tiêu"),
                 ),
                 Column(
                     lambda r: points_text(r.max_points),
                     sort=lambda r: r.max_points or 0,
                     align=RIGHT,
-                    title=t("dashboard", "Điểm tối đa"),
+                    title=translate("dashboard", "Điểm tối đa"),
                 ),
                 Column(
                     lambda r: points_text(r.points),
                     sort=lambda r: r.points or 0,
                     align=RIGHT,
-                    title=t("dashboard", "Điểm đạt"),
+                    title=translate("dashboard", "Điểm đạt"),
                 ),
                 Column(
                     lambda r: points_text(r.lost),
                     sort=lambda r: r.lost or 0,
                     foreground=lambda r: LATE if r.lost else None,
                     align=RIGHT,
-                    title=t("dashboard", "Điểm mất"),
+                    title=translate("dashboard", "Điểm mất"),
                 ),
                 Column(
                     lambda r: label(r.missing),
                     tooltip=lambda r: label(r.missing) or None,
-                    title=t("dashboard", "Ghi chú"),
+                    title=translate("dashboard", "Ghi chú"),
                 ),
             ],
             row_roles={Qt.ItemDataRole.UserRole: same},

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -113,13 +113,6 @@ INDICATOR_SAMPLES = (
 )
 #: A table of the lower part shows this many rows before it scrolls on its own.
 TABLE_ROWS = 8
-
-
-def _sorted(model: QSortFilterProxyModel | None, source: object) -> QSortFilterProxyModel:
-    proxy = model or QSortFilterProxyModel()
-    proxy.setSourceModel(source)  # type: ignore[arg-type]
-    proxy.setSortRole(SORT_ROLE)
-    return proxy
 
 
 def _fit_rows(view: QTableView, rows: int) -> None:
@@ -314,9 +307,10 @@ class DashboardPage(Page):
         self.scroll_area.setWidget(body)
         self.root.addWidget(self.scroll_area, 1)
 
-    def _table(self, name: str, model: object) -> QTableView:
-        proxy = _sorted(None, model)
-        proxy.setParent(self)
+    def _table(self, name: str, model: QAbstractItemModel) -> QTableView:
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(model)
+        proxy.setSortRole(SORT_ROLE)
         view = list_view(name, proxy, sortable=True)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
