@@ -20,7 +20,7 @@ from tthc_desk.domain.dashboard import (
     Indicator,
     LateGroup,
 )
-from tthc_desk.ui.dashboard_charts import GOOD, percent_text
+from tthc_desk.ui.dashboard_charts import percent_text
 from tthc_desk.ui.display import ERROR_COLOR, list_datetime
 from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.labels import label
@@ -248,6 +248,6 @@ class ShareBarDelegate(QStyledItemDelegate):
             painter.save()
             painter.fillRect(rect, QColor("#eceff1"))
             filled = QRect(rect.left(), rect.top(), round(rect.width() * value), rect.height())
-            painter.fillRect(filled, QColor(GOOD.color).lighter(230))
+            painter.fillRect(filled, QColor("#a5d6a7"))  # light: the text stays readable on it
             painter.restore()
         super().paint(painter, option, index)

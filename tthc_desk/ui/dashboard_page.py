@@ -115,11 +115,18 @@ INDICATOR_SAMPLES = (
 TABLE_ROWS = 8
 
 
-def _fit_rows(view: QTableView, rows: int) -> None:
-    """A table as tall as its rows (up to TABLE_ROWS): the page scrolls, not each table."""
-    shown = max(1, min(rows, TABLE_ROWS))
+def _fit_rows(view: QTableView, rows: int, most: int = TABLE_ROWS) -> None:
+    """A table as tall as its rows (up to ``most``): the page scrolls, not each table."""
+    shown = max(1, min(rows, most))
     height = view.horizontalHeader().sizeHint().height() + shown * 26 + 4
     view.setFixedHeight(height)
+
+
+def _fit_tabs(tabs: QTabWidget) -> None:
+    """Tabs as tall as the table shown (not the tallest of them): no empty box under it."""
+    page = tabs.currentWidget()
+    if page is not None:
+        tabs.setFixedHeight(page.height() + tabs.tabBar().sizeHint().height() + 4)
 
 
 class DashboardPage(Page):
@@ -218,6 +225,7 @@ class DashboardPage(Page):
 
         self.breakdowns = QTabWidget()
         self.breakdowns.setObjectName("breakdownTabs")
+        self.breakdowns.currentChanged.connect(lambda _i: _fit_tabs(self.breakdowns))
         self.breakdown_models: list[BreakdownTableModel] = []
         self.breakdown_views: list[QTableView] = []
         for title, name_title, context in (
@@ -242,6 +250,7 @@ class DashboardPage(Page):
 
         self.late_tabs = QTabWidget()
         self.late_tabs.setObjectName("lateTabs")
+        self.late_tabs.currentChanged.connect(lambda _i: _fit_tabs(self.late_tabs))
         self.late_models: list[LateTableModel] = []
         self.late_views: list[QTableView] = []
         for title, name_title, context in (
@@ -466,6 +475,8 @@ class DashboardPage(Page):
         ):
             late_model.set_rows(groups)
             _fit_rows(view, len(groups))
+        for tabs in (self.breakdowns, self.late_tabs):
+            _fit_tabs(tabs)
         risky = [(g.unit, x) for g in d.at_risk for x in g.dossiers]
         self.at_risk_model.set_rows(risky)
         _fit_rows(self.at_risk_view, len(risky))
@@ -479,7 +490,7 @@ class DashboardPage(Page):
             else self.tr("Không có hồ sơ nào hẹn trả trong 5 ngày làm việc tới mà chưa có kết quả.")
         )
         self.indicator_model.set_rows(d.indicators)
-        _fit_rows(self.indicator_view, len(d.indicators))
+        _fit_rows(self.indicator_view, len(d.indicators), most=len(d.indicators))
         s = d.score
         self.score_label.setText(
             self.tr(
