@@ -16,6 +16,7 @@ live.
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from tthc_desk.db.engine import Database
 from tthc_desk.domain import periods
@@ -49,6 +50,7 @@ from tthc_desk.domain.report import Report
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.lifecycle_service import LifecycleService
+from tthc_desk.services.print_service import atomic_path
 from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.settings_service import SettingsService
 
@@ -70,7 +72,9 @@ class DashboardService:
         settings: SettingsService,
         accounts: AccountService,
         clock: Clock,
+        template_dir: Path | None = None,
     ) -> None:
+        self._template_dir = template_dir
         self._db = db
         self._reports = reports
         self._calendar = calendar
@@ -198,6 +202,28 @@ class DashboardService:
             f"{_CACHE_PREFIX}:{month.key}:{cut}:{self._lifecycle.granularity().value}"
             f":v{FIGURES_FORMAT}"
         )
+
+    # -- the monthly briefing -----------------------------------------------------------------
+    def brief_pdf(self, period: Period) -> bytes:
+        """The one- or two-page A4 briefing of ``period`` (PDF bytes)."""
+        from tthc_desk.printing.brief import brief_pdf
+
+        self._accounts.require(Right.BUILD_REPORT, "lập báo cáo tóm tắt")
+        return brief_pdf(self._figures(period), self._template_dir)
+
+    def write_brief(self, period: Period, path: Path | str) -> DashboardFigures:
+        """Write the briefing to ``path`` (whole or not at all); returns its figures."""
+        from tthc_desk.printing.brief import brief_pdf
+
+        self._accounts.require(Right.BUILD_REPORT, "lập báo cáo tóm tắt")
+        target = Path(path)
+        if target.suffix.lower() != ".pdf":
+            raise ValidationError.for_field("path", "Báo cáo tóm tắt được xuất ra tệp PDF .pdf.")
+        figures = self._figures(period)
+        data = brief_pdf(figures, self._template_dir)
+        with atomic_path(target) as tmp:
+            Path(tmp).write_bytes(data)
+        return figures
 
 
 def _looks_like(kind: PeriodKind, key: str) -> bool:
