@@ -15,6 +15,7 @@ live.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -58,9 +59,6 @@ AT_RISK_DAYS = 5  # what will be late: due within the next 5 working days
 AT_RISK_LIMIT = 2000  # rows read at most (the page lists them by unit)
 _CACHE_PREFIX = "dashboard_month"  # settings key: dashboard_month:2026-03:cutoff:day:v1
 
-#: The keys ``brief --period`` accepts, tried in this order.
-_KEY_KINDS = (PeriodKind.WEEK, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.MONTH)
-
 
 class DashboardService:
     def __init__(
@@ -101,9 +99,7 @@ class DashboardService:
         """A period from its key: ``2026-11`` (month), ``2026-W45``, ``2026-Q4``, ``2026-H2`` or
         ``2026`` (year), with the office's cut-offs."""
         key = text.strip().upper()
-        if key.isdigit() and len(key) == 4:
-            return self._reports.period(PeriodKind.YEAR, key)
-        kind = next((k for k in _KEY_KINDS if _looks_like(k, key)), None)
+        kind = _kind_of(key)
         if kind is None:
             raise ValidationError.for_field(
                 "period",
@@ -226,9 +222,15 @@ class DashboardService:
         return figures
 
 
-def _looks_like(kind: PeriodKind, key: str) -> bool:
-    marks = {PeriodKind.WEEK: "W", PeriodKind.QUARTER: "Q", PeriodKind.HALF: "H"}
-    mark = marks.get(kind)
-    if mark is None:  # a month: 2026-11
-        return "-" in key and key.split("-", 1)[1].isdigit()
-    return mark in key
+_KEY_PATTERNS = (
+    (re.compile(r"^\d{4}-?W\d{1,2}$"), PeriodKind.WEEK),
+    (re.compile(r"^\d{4}-Q\d$"), PeriodKind.QUARTER),
+    (re.compile(r"^\d{4}-H\d$"), PeriodKind.HALF),
+    (re.compile(r"^\d{4}-\d{1,2}$"), PeriodKind.MONTH),
+    (re.compile(r"^\d{4}$"), PeriodKind.YEAR),
+)
+
+
+def _kind_of(key: str) -> PeriodKind | None:
+    """The kind of period a key names by its form (``2026-11`` a month …), or None."""
+    return next((kind for pattern, kind in _KEY_PATTERNS if pattern.match(key)), None)
