@@ -212,7 +212,16 @@ def open_services(
         ChangesService(db),
         DbAdminService(db, folder, accounts, journal, clock, journal_keys),
         _server_service(folder, db, accounts, clock),
-        DashboardService(db, reports, calendar, lifecycle, settings, accounts, clock),
+        DashboardService(
+            db,
+            reports,
+            calendar,
+            lifecycle,
+            settings,
+            accounts,
+            clock,
+            template_dir=paths.template_dir,
+        ),
     )
     moved = services.db_admin.moved_notice()
     if moved is not None:  # the office works on its server now: this file is read-only

@@ -15,7 +15,9 @@ live.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from pathlib import Path
 
 from tthc_desk.db.engine import Database
 from tthc_desk.domain import periods
@@ -49,15 +51,13 @@ from tthc_desk.domain.report import Report
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.lifecycle_service import LifecycleService
+from tthc_desk.services.print_service import atomic_path
 from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.settings_service import SettingsService
 
 AT_RISK_DAYS = 5  # what will be late: due within the next 5 working days
 AT_RISK_LIMIT = 2000  # rows read at most (the page lists them by unit)
 _CACHE_PREFIX = "dashboard_month"  # settings key: dashboard_month:2026-03:cutoff:day:v1
-
-#: The keys ``brief --period`` accepts, tried in this order.
-_KEY_KINDS = (PeriodKind.WEEK, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.MONTH)
 
 
 class DashboardService:
@@ -70,7 +70,9 @@ class DashboardService:
         settings: SettingsService,
         accounts: AccountService,
         clock: Clock,
+        template_dir: Path | None = None,
     ) -> None:
+        self._template_dir = template_dir
         self._db = db
         self._reports = reports
         self._calendar = calendar
@@ -97,9 +99,7 @@ class DashboardService:
         """A period from its key: ``2026-11`` (month), ``2026-W45``, ``2026-Q4``, ``2026-H2`` or
         ``2026`` (year), with the office's cut-offs."""
         key = text.strip().upper()
-        if key.isdigit() and len(key) == 4:
-            return self._reports.period(PeriodKind.YEAR, key)
-        kind = next((k for k in _KEY_KINDS if _looks_like(k, key)), None)
+        kind = _kind_of(key)
         if kind is None:
             raise ValidationError.for_field(
                 "period",
@@ -199,10 +199,38 @@ class DashboardService:
             f":v{FIGURES_FORMAT}"
         )
 
+    # -- the monthly briefing -----------------------------------------------------------------
+    def brief_pdf(self, period: Period) -> bytes:
+        """The one- or two-page A4 briefing of ``period`` (PDF bytes)."""
+        from tthc_desk.printing.brief import brief_pdf
 
-def _looks_like(kind: PeriodKind, key: str) -> bool:
-    marks = {PeriodKind.WEEK: "W", PeriodKind.QUARTER: "Q", PeriodKind.HALF: "H"}
-    mark = marks.get(kind)
-    if mark is None:  # a month: 2026-11
-        return "-" in key and key.split("-", 1)[1].isdigit()
-    return mark in key
+        self._accounts.require(Right.BUILD_REPORT, "lập báo cáo tóm tắt")
+        return brief_pdf(self._figures(period), self._template_dir)
+
+    def write_brief(self, period: Period, path: Path | str) -> DashboardFigures:
+        """Write the briefing to ``path`` (whole or not at all); returns its figures."""
+        from tthc_desk.printing.brief import brief_pdf
+
+        self._accounts.require(Right.BUILD_REPORT, "lập báo cáo tóm tắt")
+        target = Path(path)
+        if target.suffix.lower() != ".pdf":
+            raise ValidationError.for_field("path", "Báo cáo tóm tắt được xuất ra tệp PDF .pdf.")
+        figures = self._figures(period)
+        data = brief_pdf(figures, self._template_dir)
+        with atomic_path(target) as tmp:
+            Path(tmp).write_bytes(data)
+        return figures
+
+
+_KEY_PATTERNS = (
+    (re.compile(r"^\d{4}-?W\d{1,2}$"), PeriodKind.WEEK),
+    (re.compile(r"^\d{4}-Q\d$"), PeriodKind.QUARTER),
+    (re.compile(r"^\d{4}-H\d$"), PeriodKind.HALF),
+    (re.compile(r"^\d{4}-\d{1,2}$"), PeriodKind.MONTH),
+    (re.compile(r"^\d{4}$"), PeriodKind.YEAR),
+)
+
+
+def _kind_of(key: str) -> PeriodKind | None:
+    """The kind of period a key names by its form (``2026-11`` a month …), or None."""
+    return next((kind for pattern, kind in _KEY_PATTERNS if pattern.match(key)), None)
