@@ -111,6 +111,17 @@ def check_bundle(bundle: Path) -> list[str]:
         for kind in ("printsupport", "imageformats")
         if not any((plugins / kind).glob("*"))
     ]
+    # Qt Charts (the dashboard): its library from PySide6-Addons, and none of the Addons' others
+    # (3D, multimedia, web engine, …): the bundle carries only what the app uses.
+    libraries = [p.name for p in (internal / "PySide6").rglob("*Qt6*") if p.is_file()]
+    if not any(n.startswith(("libQt6Charts.so", "Qt6Charts.dll")) for n in libraries):
+        problems.append("bundle lacks the Qt Charts library (PySide6-Addons)")
+    unused = ("Qt63D", "Qt6Multimedia", "Qt6WebEngine", "Qt6DataVisualization", "Qt6Location")
+    problems += [
+        f"bundle carries an unused Qt library: {n}"
+        for n in libraries
+        if n.startswith(tuple(f"lib{u}" for u in unused) + unused)
+    ]
     if not (internal / "bundle-manifest.json").is_file():
         problems.append("bundle lacks bundle-manifest.json")
     return problems
@@ -166,6 +177,9 @@ def check_smoke(bundle: Path, result: dict[str, Any]) -> list[str]:
         problems.append("smoke: no page of the receipt was rendered")
     if result.get("weekly", {}).get("received") != 1:
         problems.append("smoke: the weekly workbook does not count the dossier")
+    drawn = result.get("dashboard", {})
+    if drawn.get("received") != 1 or drawn.get("series", 0) < 1:
+        problems.append("smoke: the dashboard did not show the dossier in a drawn chart")
     return problems
 
 
@@ -213,6 +227,7 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         "code": result.get("intake", {}).get("code"),
         "receipt_pages": result.get("receipt", {}).get("pages"),
         "weekly_received": result.get("weekly", {}).get("received"),
+        "dashboard": result.get("dashboard"),
         "translations": result.get("bundle", {}).get("translations"),
         "seconds": result.get("seconds"),
     }

@@ -25,6 +25,14 @@ from tthc_desk.domain.access import Right, Role
 from tthc_desk.domain.backup import BackupKind, BackupLevel
 from tthc_desk.domain.calendar import DayKind
 from tthc_desk.domain.corrections import CorrectableField
+from tthc_desk.domain.dashboard import (
+    BreakdownKind,
+    IndicatorCode,
+    LateBy,
+    NotComputable,
+    TileKind,
+    TimeUnit,
+)
 from tthc_desk.domain.deadlines import DeadlineView
 from tthc_desk.domain.destinations import DestinationKind
 from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
@@ -183,6 +191,7 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         Right.CLEANUP: QT_TRANSLATE_NOOP("Right", "Dọn tệp cũ"),
         Right.VIEW_JOURNAL: QT_TRANSLATE_NOOP("Right", "Xem nhật ký"),
         Right.VERIFY_JOURNAL: QT_TRANSLATE_NOOP("Right", "Kiểm tra toàn vẹn dữ liệu"),
+        Right.VIEW_DASHBOARD: QT_TRANSLATE_NOOP("Right", "Xem trang tổng quan"),
         Right.DEMO: QT_TRANSLATE_NOOP("Right", "Tạo dữ liệu mẫu"),
         Right.SERVER: QT_TRANSLATE_NOOP("Right", "Đổi kết nối máy chủ cơ sở dữ liệu"),
     },
@@ -322,6 +331,68 @@ _LABELS[Aggregate] = {
     Aggregate.SETTING: QT_TRANSLATE_NOOP("Aggregate", "thiết lập"),
     Aggregate.ACCOUNT: QT_TRANSLATE_NOOP("Aggregate", "tài khoản"),
     Aggregate.OUTBOX: QT_TRANSLATE_NOOP("Aggregate", "báo cáo trong hàng đợi gửi"),
+}
+
+# -- the head of office's dashboard (domain.dashboard) --------------------------------------------
+_LABELS[TileKind] = {
+    TileKind.ON_TIME: QT_TRANSLATE_NOOP("TileKind", "Giải quyết trước và đúng hạn"),
+    TileKind.EARLY: QT_TRANSLATE_NOOP("TileKind", "Giải quyết trước hạn"),
+    TileKind.APOLOGISED: QT_TRANSLATE_NOOP("TileKind", "Hồ sơ trễ hạn có thư xin lỗi"),
+    TileKind.SATISFIED: QT_TRANSLATE_NOOP("TileKind", "Người dân hài lòng"),
+    TileKind.ONLINE: QT_TRANSLATE_NOOP("TileKind", "Hồ sơ nộp trực tuyến"),
+    TileKind.POSTAL_RECEIVED: QT_TRANSLATE_NOOP("TileKind", "Hồ sơ nhận qua bưu chính"),
+    TileKind.POSTAL_RETURNED: QT_TRANSLATE_NOOP("TileKind", "Kết quả trả qua bưu chính"),
+}
+_LABELS[BreakdownKind] = {
+    BreakdownKind.FIELD: QT_TRANSLATE_NOOP("BreakdownKind", "Lĩnh vực"),
+    BreakdownKind.HANDLING_UNIT: QT_TRANSLATE_NOOP("BreakdownKind", "Đơn vị xử lý"),
+    BreakdownKind.CLERK: QT_TRANSLATE_NOOP("BreakdownKind", "Cán bộ tiếp nhận"),
+}
+_LABELS[LateBy] = {
+    LateBy.RESPONSIBLE_UNIT: QT_TRANSLATE_NOOP("LateBy", "Đơn vị chịu trách nhiệm"),
+    LateBy.REASON: QT_TRANSLATE_NOOP("LateBy", "Lý do trễ hạn"),
+}
+_LABELS[IndicatorCode] = {
+    IndicatorCode.ON_TIME: QT_TRANSLATE_NOOP(
+        "IndicatorCode", "2.1 Hồ sơ đã và đang xử lý đúng hạn, trong hạn"
+    ),
+    IndicatorCode.AVERAGE_TIME: QT_TRANSLATE_NOOP(
+        "IndicatorCode", "2.2 Thời gian giải quyết trung bình"
+    ),
+    IndicatorCode.ONLINE: QT_TRANSLATE_NOOP("IndicatorCode", "3.3 Hồ sơ trực tuyến"),
+    IndicatorCode.DIRECT: QT_TRANSLATE_NOOP("IndicatorCode", "Kênh 1: nộp trực tiếp"),
+    IndicatorCode.POSTAL: QT_TRANSLATE_NOOP("IndicatorCode", "Kênh 3: nộp qua bưu chính"),
+    IndicatorCode.E_RESULT: QT_TRANSLATE_NOOP(
+        "IndicatorCode", "4.1 Hồ sơ có kết quả điện tử hợp lệ"
+    ),
+    IndicatorCode.SCANNED: QT_TRANSLATE_NOOP(
+        "IndicatorCode", "4.2 Hồ sơ số hóa thành phần và kết quả"
+    ),
+    IndicatorCode.REUSED: QT_TRANSLATE_NOOP("IndicatorCode", "4.3 Hồ sơ tái sử dụng dữ liệu số"),
+    IndicatorCode.PERSONAL_STORE: QT_TRANSLATE_NOOP(
+        "IndicatorCode", "4.4 Hồ sơ kết nối kho dữ liệu cá nhân"
+    ),
+    IndicatorCode.SATISFACTION: QT_TRANSLATE_NOOP(
+        "IndicatorCode", "5.4 Mức độ hài lòng trong tiếp nhận, giải quyết TTHC"
+    ),
+}
+_LABELS[NotComputable] = {
+    NotComputable.NO_SCANS: QT_TRANSLATE_NOOP(
+        "NotComputable",
+        "Không tính được từ dữ liệu của bộ phận: hồ sơ chưa lưu bản quét, kết quả điện tử",
+    ),
+    NotComputable.NO_DOSSIERS: QT_TRANSLATE_NOOP("NotComputable", "Không có hồ sơ trong kỳ"),
+    NotComputable.NO_RULE: QT_TRANSLATE_NOOP(
+        "NotComputable", "Chưa có cách chấm điểm được công bố: chỉ hiện số liệu"
+    ),
+    NotComputable.INFORMATION: QT_TRANSLATE_NOOP(
+        "NotComputable", "Để tham khảo, không chấm điểm riêng"
+    ),
+}
+_LABELS[TimeUnit] = {
+    TimeUnit.WORKING_DAYS: QT_TRANSLATE_NOOP("TimeUnit", "ngày làm việc"),
+    TimeUnit.WORKING_HOURS: QT_TRANSLATE_NOOP("TimeUnit", "giờ làm việc"),
+    TimeUnit.DAYS: QT_TRANSLATE_NOOP("TimeUnit", "ngày"),
 }
 
 # -- templates of composite values: context → name → marked text --------------------------------

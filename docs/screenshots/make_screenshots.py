@@ -21,7 +21,7 @@ def main() -> None:
     from tthc_desk.paths import AppPaths
     from tthc_desk.services.container import open_services
     from tthc_desk.ui.app import make_application
-    from tthc_desk.ui.main_window import INTAKE, LIST, REPORTS, MainWindow
+    from tthc_desk.ui.main_window import DASHBOARD, INTAKE, LIST, REPORTS, MainWindow
     from tthc_desk.ui.tasks import TaskRunner
 
     work = Path(tempfile.mkdtemp(prefix="tthc-shots-"))
@@ -47,8 +47,13 @@ def main() -> None:
     services.accounts.login("demo", "demo")
     window = MainWindow(services, TaskRunner(synchronous=True))
     shots = {
-        (1366, 768): [(INTAKE, "tiep-nhan"), (LIST, "danh-sach"), (REPORTS, "bao-cao")],
-        (1024, 640): [(INTAKE, "tiep-nhan"), (LIST, "danh-sach")],
+        (1366, 768): [
+            (INTAKE, "tiep-nhan"),
+            (LIST, "danh-sach"),
+            (REPORTS, "bao-cao"),
+            (DASHBOARD, "dashboard"),
+        ],
+        (1024, 640): [(INTAKE, "tiep-nhan"), (LIST, "danh-sach"), (DASHBOARD, "dashboard")],
     }
     for (width, height), pages in shots.items():
         window.resize(width, height)

@@ -14,7 +14,7 @@ from tthc_desk.domain.lifecycle import LetterStatus, Move
 from tthc_desk.services.container import Services
 from tthc_desk.ui.apology_dialogs import LetterConfirmDialog
 from tthc_desk.ui.errors import ErrorDialog
-from tthc_desk.ui.main_window import LETTERS, MainWindow
+from tthc_desk.ui.main_window import LETTERS, OUTBOX, REPORTS, MainWindow
 from tthc_desk.ui.rights import denied_tip, who_may_text
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -134,10 +134,10 @@ def test_a_clerk_works_but_the_administration_is_closed(
     detail = window.dossier_list.open_code(code)
     assert detail.actions_bar.move_buttons[Move.HAND_OVER].isEnabled()
     assert detail.correct_button.isEnabled()
-    window.show_page(6)  # the upload queue: anyone sends, the administrator sets where
+    window.show_page(OUTBOX)  # the upload queue: anyone sends, the administrator sets where
     assert window.outbox.send_button.isEnabled()
     assert not window.outbox.destination_button.isEnabled()
-    window.show_page(5)
+    window.show_page(REPORTS)
     assert window.reports.build_button.isEnabled() and window.reports.save_button.isEnabled()
 
 

@@ -54,6 +54,10 @@ def test_the_smoke_mode_sets_up_receives_prints_and_reports(
     book = load_workbook(result["weekly"]["file"], read_only=True)
     assert book.sheetnames == result["weekly"]["sheets"] and len(book.sheetnames) == 6
     assert result["weekly"]["received"] == 1
+    # The dashboard (F5): its figures count the dossier and its Qt Charts trend was drawn.
+    assert result["dashboard"]["received"] == 1 and result["dashboard"]["series"] == 1
+    assert result["dashboard"]["colours"] >= 8
+    assert result["bundle"]["modules"]["PySide6.QtCharts"] == "ok"
 
 
 def test_a_missing_font_fails_the_smoke_and_says_which(

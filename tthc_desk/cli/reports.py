@@ -23,6 +23,7 @@ from tthc_desk.cli.args import (
     day,
     require_file,
     require_folder,
+    require_writable,
     warn,
 )
 from tthc_desk.domain.periods import PeriodKind
@@ -105,6 +106,21 @@ def add_parsers(tree: CommandTree) -> None:
         "ký số đúng của chính xã đó (không có: không xác thực chữ ký)",
     )
 
+    p = tree.leaf(
+        "brief",
+        "báo cáo tóm tắt (PDF, 1–2 trang A4) cho cuộc họp giao ban: chỉ tiêu, xu hướng 12 tháng, "
+        "lĩnh vực, đơn vị, hồ sơ trễ hạn, Bộ chỉ số 766",
+        Identity.SYSTEM,
+    )
+    p.add_argument(
+        "--period",
+        required=True,
+        metavar="KỲ_SỐ",
+        help="kỳ báo cáo: tháng 2026-11 (cũng nhận tuần 2026-W45, quý 2026-Q4, 6 tháng 2026-H2, "
+        "năm 2026)",
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.pdf")
+
     key = tree.group(
         "key",
         "khóa ký báo cáo của cơ quan",
@@ -174,6 +190,20 @@ def _cmd_aggregate(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_brief(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    period = svc.dashboard.parse_period(args.period)
+    target = require_writable(args.output, "báo cáo tóm tắt")
+    figures = svc.dashboard.write_brief(period, target)
+    f = figures.figures
+    print(
+        f"{target}\t{period_label(period)} ({period_range_text(period).lower()})\t"
+        f"nhận {f.received}, đã giải quyết {f.settled} (quá hạn {f.late}), "
+        f"đang giải quyết {f.pending} (quá hạn {f.pending_overdue})",
+        file=out,
+    )
+    return EXIT_OK
+
+
 def _cmd_key(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     target = require_folder(args.output, "tệp khóa công khai")
     svc.reports.export_public_key(target)
@@ -186,5 +216,6 @@ def _cmd_key(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
 COMMANDS: dict[str, Command] = {
     "report": _cmd_report,
     "aggregate": _cmd_aggregate,
+    "brief": _cmd_brief,
     "key": _cmd_key,
 }

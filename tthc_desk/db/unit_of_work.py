@@ -17,6 +17,7 @@ from tthc_desk.db.stores.calendar import CalendarStore
 from tthc_desk.db.stores.catalog import CatalogStore
 from tthc_desk.db.stores.changes import ChangeStore
 from tthc_desk.db.stores.counters import CounterStore
+from tthc_desk.db.stores.dashboard import DashboardStore
 from tthc_desk.db.stores.demo import DemoStore
 from tthc_desk.db.stores.dossiers import ApplicantStore, DossierStore
 from tthc_desk.db.stores.events import EventStore
@@ -90,6 +91,10 @@ class UnitOfWork:
     @cached_property
     def reports(self) -> ReportStore:
         return ReportStore(self._session, self.dialect)
+
+    @cached_property
+    def dashboard(self) -> DashboardStore:
+        return DashboardStore(self._session, self.dialect)
 
     @cached_property
     def demo(self) -> DemoStore:

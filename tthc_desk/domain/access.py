@@ -52,6 +52,7 @@ class Right(StrEnum):
     CLEANUP = "cleanup"  # remove old reports and generated files from the app's folders
     VIEW_JOURNAL = "view_journal"  # read the journal
     VERIFY_JOURNAL = "verify_journal"  # check the data against the journal
+    VIEW_DASHBOARD = "view_dashboard"  # the head of office's dashboard (Tổng quan)
     DEMO = "demo"  # generate sample dossiers
     SERVER = "server"  # which database this PC uses: the office's server or its own file
 
@@ -89,6 +90,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.COPY_DATABASE: _ADMIN,
     Right.VIEW_JOURNAL: _HEAD_OR_ADMIN,
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
+    Right.VIEW_DASHBOARD: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,
     Right.SERVER: _ADMIN,
 }

@@ -15,6 +15,7 @@ from tthc_desk.services.backup_service import BackupService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
 from tthc_desk.services.changes_service import ChangesService
+from tthc_desk.services.dashboard_service import DashboardService
 from tthc_desk.services.data_folder import DataFolder
 from tthc_desk.services.db_admin_service import DbAdminService
 from tthc_desk.services.deadline_service import DeadlineService
@@ -65,6 +66,7 @@ class Services:
     changes: ChangesService
     db_admin: DbAdminService
     server: ServerService
+    dashboard: DashboardService
 
     def close(self) -> None:
         self.changes.close()
@@ -210,6 +212,16 @@ def open_services(
         ChangesService(db),
         DbAdminService(db, folder, accounts, journal, clock, journal_keys),
         _server_service(folder, db, accounts, clock),
+        DashboardService(
+            db,
+            reports,
+            calendar,
+            lifecycle,
+            settings,
+            accounts,
+            clock,
+            template_dir=paths.template_dir,
+        ),
     )
     moved = services.db_admin.moved_notice()
     if moved is not None:  # the office works on its server now: this file is read-only

@@ -7,6 +7,7 @@ the statements in the dossier, applicant, counter and event stores.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -227,6 +228,11 @@ class DossierService:
 
     def count(self, q: DossierQuery) -> int:
         return self._search.count(q)
+
+    def rows(self, codes: Sequence[str]) -> list[DossierRow]:
+        """The list rows of the dossiers ``codes`` (a dashboard row's dossiers), newest first."""
+        with self._db.read() as uow:
+            return uow.dossiers.rows_by_codes(codes)
 
     # -- corrections --------------------------------------------------------------------------
     def correct(self, code: str, changes: dict[str, Any], reason: str) -> Dossier:

@@ -1,5 +1,5 @@
-"""The main window: intake, the dossier list, what needs attention, the apology letters and
-the public postal service, in a left navigation.
+"""The main window: intake, the dossier list, what needs attention, the apology letters, the
+public postal service, the head of office's dashboard and the reports, in a left navigation.
 
 Across the top, always visible, the counts of overdue dossiers, dossiers due today and due soon,
 and draft apology letters; each opens its list. After start-up a short, non-modal line says what
@@ -23,8 +23,10 @@ The live office (ui/office_watch.py): when another counter PC saves or moves a d
 dossier list, the counts across the top and the open list page follow within seconds, the clerk's
 selection and scroll kept; a form being filled in (intake, a dialog) is never touched.
 Keyboard: F1 the manual (ui/manual_dialog.py), F2 new intake, F3/Ctrl+F search, F4
-attention, F6 apology letters, F7 postal service, Ctrl+S save, Ctrl+P print, Ctrl+L lock; Ctrl+Q
-(the intake page's own) puts the cursor in *Quét CCCD*.
+attention, F5 the dashboard (*Tổng quan*, head of office and administrator; on it, F5 refreshes),
+F6 apology letters, F7 postal service, F8 reports, F9 the upload queue, Ctrl+R the registers,
+Ctrl+S save, Ctrl+P print, Ctrl+L lock; Ctrl+Q (the intake page's own) puts the cursor in
+*Quét CCCD*.
 """
 
 from __future__ import annotations
@@ -73,13 +75,14 @@ from tthc_desk.ui.login_dialog import ChangePasswordDialog
 from tthc_desk.ui.office_watch import OfficeWatch
 from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.recovery_sheet import RecoveryReminder
-from tthc_desk.ui.rights import ShowsRights, allows, guard
+from tthc_desk.ui.rights import ShowsRights, allows, denied_tip, guard
 from tthc_desk.ui.server_banner import ServerBanner, ServerMonitor
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from tthc_desk.ui.accounts_dialog import AccountsDialog
     from tthc_desk.ui.apology_page import ApologyPage
+    from tthc_desk.ui.dashboard_page import DashboardPage
     from tthc_desk.ui.deadline_page import DeadlinePage
     from tthc_desk.ui.integrity_dialog import IntegrityDialog
     from tthc_desk.ui.outbox_page import OutboxPage
@@ -90,7 +93,7 @@ log = logging.getLogger(__name__)
 P = TypeVar("P", bound=QWidget)
 
 
-INTAKE, LIST, ATTENTION, LETTERS, POSTAL, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6
+INTAKE, LIST, ATTENTION, LETTERS, POSTAL, DASHBOARD, REPORTS, OUTBOX = 0, 1, 2, 3, 4, 5, 6, 7
 #: The navigation's width, and its narrow width on a window narrower than COMPACT_BELOW.
 NAV_WIDTH, NAV_COMPACT_WIDTH, COMPACT_BELOW = 200, 128, 1200
 
@@ -134,6 +137,7 @@ class MainWindow(DataCareWindow):
             (self.tr("Hồ sơ cần chú ý"), self.tr("Chú ý"), "F4"),
             (self.tr("Phiếu xin lỗi"), self.tr("Xin lỗi"), "F6"),
             (self.tr("Bưu chính"), self.tr("Bưu chính"), "F7"),
+            (self.tr("Tổng quan"), self.tr("Tổng quan"), "F5"),
             (self.tr("Báo cáo"), self.tr("Báo cáo"), "F8"),
             (self.tr("Gửi báo cáo"), self.tr("Gửi đi"), "F9"),
         ):
@@ -354,6 +358,11 @@ class MainWindow(DataCareWindow):
 
         reports = bar.addMenu(self.tr("&Báo cáo"))
         reports.setToolTipsVisible(True)
+        self.dashboard_action = self._action(
+            self.tr("Tổng quan (lãnh đạo bộ phận)"),
+            self.show_dashboard,
+            [QKeySequence(Qt.Key.Key_F5)],
+        )
         self.registers_action = self._action(
             self.tr("Sổ theo dõi, danh sách hồ sơ quá hạn…"),
             self.open_registers,
@@ -370,6 +379,7 @@ class MainWindow(DataCareWindow):
             [QKeySequence(Qt.Key.Key_F9)],
         )
         self.destination_action = self._action(self.tr("Nơi nhận báo cáo…"), self.open_destination)
+        reports.addAction(self.dashboard_action)
         reports.addAction(self.registers_action)
         reports.addSeparator()
         reports.addAction(self.reports_action)
@@ -423,6 +433,12 @@ class MainWindow(DataCareWindow):
             postal = PostalPage(services, runner)
             postal.postal_changed.connect(self._on_postal_postal_changed)
             return postal
+        if index == DASHBOARD:
+            from tthc_desk.ui.dashboard_page import DashboardPage
+
+            dashboard = DashboardPage(services, runner)
+            dashboard.dossier_list_wanted.connect(self._on_dashboard_dossier_list_wanted)
+            return dashboard
         if index == REPORTS:
             from tthc_desk.ui.reports_page import ReportsPage
 
@@ -452,6 +468,12 @@ class MainWindow(DataCareWindow):
         return self._built(POSTAL, PostalPage)
 
     @property
+    def dashboard(self) -> DashboardPage:
+        from tthc_desk.ui.dashboard_page import DashboardPage
+
+        return self._built(DASHBOARD, DashboardPage)
+
+    @property
     def reports(self) -> ReportsPage:
         from tthc_desk.ui.reports_page import ReportsPage
 
@@ -479,6 +501,8 @@ class MainWindow(DataCareWindow):
                 self.postal.refresh()
             elif row == OUTBOX:
                 self.outbox.refresh()
+            elif row == DASHBOARD:
+                self.dashboard.show_or_refresh()
 
     def show_attention(self, view: str | None) -> None:
         """F4 or a count in the top bar: the attention page on ``view`` (None: as it was)."""
@@ -490,6 +514,19 @@ class MainWindow(DataCareWindow):
         else:
             self.show_page(ATTENTION)  # refreshes
         self.attention.focus_table()
+
+    def show_dashboard(self) -> None:
+        """F5: the dashboard (head of office, administrator); F5 again on it loads it afresh."""
+        if not allows(self.services.accounts, Right.VIEW_DASHBOARD):
+            self.statusBar().showMessage(denied_tip(Right.VIEW_DASHBOARD), 5000)
+            return
+        if self.pages.currentIndex() == DASHBOARD:
+            self.dashboard.refresh()
+        else:
+            self.show_page(DASHBOARD)  # loads it the first time
+
+    def _on_dashboard_dossier_list_wanted(self, dialog: QDialog) -> None:
+        self.dialog = dialog
 
     def show_letters(self) -> None:
         self.show_page(LETTERS)
@@ -756,6 +793,7 @@ class MainWindow(DataCareWindow):
                 "Ctrl+P: in giấy tiếp nhận\n"
                 "Ctrl+Q: quét mã QR trên CCCD (trang Tiếp nhận)\n"
                 "F4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
+                "F5: tổng quan cho lãnh đạo bộ phận (trên trang này, F5: tải lại số liệu)\n"
                 "F6: phiếu xin lỗi và hẹn lại\n"
                 "F7: bưu chính công ích (danh sách bàn giao, trạng thái bưu gửi)\n"
                 "F8: báo cáo gửi cấp trên\n"
@@ -807,11 +845,32 @@ class MainWindow(DataCareWindow):
             (self.destination_action, Right.DESTINATIONS),
             (self.backup_action, Right.BACKUP),
             (self.server_action, Right.SERVER),
+            (self.dashboard_action, Right.VIEW_DASHBOARD),
         ):
             guard(action, accounts, right)
+        self._guard_nav(DASHBOARD, Right.VIEW_DASHBOARD)
         for page in (self.intake, *self._lazy.values()):
             if isinstance(page, ShowsRights):
                 page.apply_rights()
+
+    def _guard_nav(self, row: int, right: Right) -> None:
+        """The page at ``row`` of the navigation greyed out (who may, in its tooltip) for a
+        person without ``right``; shown, they are taken back to the intake page."""
+        item = self.nav.item(row)
+        if item is None:
+            return
+        text = self._nav_texts[row][0].rsplit("   ", 1)[0]
+        key = self._nav_texts[row][0].rsplit("   ", 1)[-1]
+        enabled = allows(self.services.accounts, right)
+        flags = item.flags()
+        if enabled:
+            item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+            item.setToolTip(self.tr("{0} — phím tắt: {1}").format(text, key))
+        else:
+            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
+            item.setToolTip(denied_tip(right))
+            if self.nav.currentRow() == row:
+                self.nav.setCurrentRow(INTAKE)
 
     @property
     def locked(self) -> bool:

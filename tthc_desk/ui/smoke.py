@@ -14,7 +14,9 @@ fresh data folder (``TTHC_DESK_DATA_DIR``, which must be empty or absent) and of
 4. renders its receipt: the print service's PDF, shown by the preview dialog (``ReceiptDialog``)
    with its renderer;
 5. shows the main window, and builds the weekly workbook through the report service;
-6. writes ``out.json`` (``ok``, each step's figures, what is missing, the error) and exits with 0,
+6. opens the head of office's dashboard (F5) and renders its trend chart (Qt Charts, from
+   PySide6-Addons: a bundle without its library fails here);
+7. writes ``out.json`` (``ok``, each step's figures, what is missing, the error) and exits with 0,
    or 2 when anything failed.
 
 Nothing here touches the person's real data or keyring: the caller chooses the data folder, and
@@ -149,6 +151,7 @@ def _modules() -> dict[str, str]:
         "openpyxl",
         "reportlab.graphics.barcode.qrencoder",
         "pypdfium2",
+        "PySide6.QtCharts",
     ):
         try:
             module = importlib.import_module(name)
@@ -290,6 +293,42 @@ def weekly(services: Services, out_dir: Path, report: dict[str, Any]) -> None:
         raise SmokeFailure("the weekly workbook does not count the dossier received")
 
 
+def dashboard(services: Services, out_dir: Path, report: dict[str, Any]) -> None:
+    """F5 in the main window: the dashboard's figures, and its trend chart drawn to a picture."""
+    from tthc_desk.ui.main_window import MainWindow
+    from tthc_desk.ui.tasks import TaskRunner
+
+    window = MainWindow(services, TaskRunner(synchronous=True))
+    window.resize(1366, 768)
+    window.show()
+    window.dashboard_action.trigger()
+    QApplication.processEvents()
+    page = window.dashboard
+    chart = page.trend
+    shot = chart.grab()
+    shot.save(str(out_dir / "dashboard-trend.png"))
+    image = shot.toImage()
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
+    }
+    window.grab().save(str(out_dir / "dashboard.png"))
+    figures = page.figures
+    report["dashboard"] = {
+        "period": figures.period.key if figures else None,
+        "series": len(chart.chart().series()),
+        "received": figures.figures.received if figures else None,
+        "colours": len(colours),
+    }
+    window.close()
+    QApplication.processEvents()
+    if figures is None or not chart.chart().series():
+        raise SmokeFailure("the dashboard drew no chart")
+    if len(colours) < 8:  # a blank or one-colour picture: Qt Charts did not draw
+        raise SmokeFailure("the dashboard's chart rendered blank")
+    if figures.figures.received != 1:
+        raise SmokeFailure("the dashboard does not count the dossier received")
+
+
 def run_smoke(out: Path, paths: AppPaths | None = None) -> int:
     """Run every step; write ``out`` (JSON); 0 when all passed, 2 otherwise."""
     started = time.perf_counter()
@@ -312,6 +351,7 @@ def run_smoke(out: Path, paths: AppPaths | None = None) -> int:
             lambda: receipt(services, code, out.parent, report),
             lambda: main_window(services, out.parent, report),
             lambda: weekly(services, out.parent, report),
+            lambda: dashboard(services, out.parent, report),
         )
         for step in steps:
             step()

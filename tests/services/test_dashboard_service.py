@@ -1,0 +1,179 @@
+"""The dashboard's figures on the crafted week of ``test_report_service`` (2026-W10, hand-worked
+there), seen on Monday 09/03/2026 08:30:
+
+- the week: 11 dossiers (4 carried over: A, B, D, E; new: F, J, K, I, M direct, G online, H by
+  post); settled 6 — A, M early, F, J on time, B, G late; pending 5 — E, I, K within, D, H
+  overdue; 4 late (B, G, D, H), only B with a letter; no result returned, so no rating;
+- the week before (W09): C alone settled (early, due 04/03, result 27/02), so every share of
+  settled dossiers was 100 %;
+- Bộ chỉ số 766: 2.1 = (2 + 2 + 3) / 11 → 10 × 7/11 = 6.36 points; 3.3 = 1/7 online, target
+  50 % → 4 × (1/7) / 0.5 = 1.14; 5.4 = (11 − 2 late − 2 overdue − 0 not satisfied) / 11 = 7/11
+  → 6 × (7/11) / 0.9 = 4.24; 2.2: five dossiers settled with a result in the week, in working
+  days from their clock start: A 26/02 → 02/03 = 2, F 0, G 03/03 → 04/03 = 1, B 27/02 → 04/03
+  = 3, M 02/03 → 05/03 = 3: 9 / 5 = 1.8 (J was withdrawn: no processing time);
+- what will be late (running, due from now to the end of Monday 16/03): K due 09/03 10:00, I
+  14:00, N 17:00 — all three within one working day (before Tuesday 08:30); D and H are already
+  overdue, E waits for a supplement.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TEST_PASSWORD
+from tests.services import test_report_service as crafted
+from tests.services.test_report_service import History, at
+from tthc_desk.domain.dashboard import (
+    BreakdownKind,
+    IndicatorCode,
+    NotComputable,
+    TileKind,
+    TimeUnit,
+)
+from tthc_desk.domain.errors import ForbiddenError
+from tthc_desk.domain.periods import PeriodKind
+from tthc_desk.services.container import Services
+
+#: The crafted history of the week, as its fixture (hand-worked in test_report_service).
+history = crafted.history
+
+
+def figures(services: Services):  # type: ignore[no-untyped-def]
+    return services.dashboard.figures(services.dashboard.period(PeriodKind.WEEK, "2026-W10"))
+
+
+def test_tiles_of_the_week_with_the_change_from_the_week_before(
+    services: Services, history: History
+) -> None:
+    f = figures(services)
+    assert f.previous is not None and f.previous.key == "2026-W09"
+    t = {x.kind: x for x in f.tiles}
+    assert (t[TileKind.ON_TIME].numerator, t[TileKind.ON_TIME].denominator) == (4, 6)
+    assert t[TileKind.ON_TIME].met is False
+    assert t[TileKind.ON_TIME].previous == 1.0
+    assert t[TileKind.ON_TIME].delta == pytest.approx(4 / 6 - 1)
+    assert (t[TileKind.EARLY].numerator, t[TileKind.EARLY].denominator) == (2, 6)
+    assert t[TileKind.EARLY].delta == pytest.approx(2 / 6 - 1)
+    assert (t[TileKind.APOLOGISED].numerator, t[TileKind.APOLOGISED].denominator) == (1, 4)
+    assert t[TileKind.SATISFIED].value is None and t[TileKind.SATISFIED].met is None
+    assert (t[TileKind.ONLINE].numerator, t[TileKind.ONLINE].denominator) == (1, 7)
+    assert (t[TileKind.POSTAL_RECEIVED].numerator, t[TileKind.POSTAL_RECEIVED].denominator) == (
+        1,
+        7,
+    )
+    assert t[TileKind.POSTAL_RETURNED].value is None
+    # The tiles say what the 06a report's targets say.
+    report = services.reports.compute(f.period)
+    assert [(r.numerator, r.denominator, r.met) for r in report.targets] == [
+        (x.numerator, x.denominator, x.met) for x in f.tiles[:4]
+    ]
+
+
+def test_breakdowns_late_groups_and_channels(services: Services, history: History) -> None:
+    f = figures(services)
+    c = history.codes
+    fields = {r.name: r for r in f.breakdown(BreakdownKind.FIELD)}
+    assert set(fields) == {"Hộ tịch", "Chứng thực"}
+    ht = fields["Hộ tịch"]
+    assert (ht.early, ht.on_time, ht.late, ht.within, ht.overdue) == (1, 2, 1, 2, 2)
+    assert set(ht.codes) == {c[n] for n in "ADEFGHJK"}
+    assert set(ht.late_codes) == {c[n] for n in "DGH"}
+    ct = fields["Chứng thực"]
+    assert (ct.early, ct.on_time, ct.late, ct.within, ct.overdue) == (1, 0, 1, 1, 0)
+    clerks = f.breakdown(BreakdownKind.CLERK)
+    assert [(r.name, r.total) for r in clerks] == [("Trần Thị Bình", 11)]
+    assert sum(r.total for r in f.breakdown(BreakdownKind.HANDLING_UNIT)) == 11
+    assert sum(g.total for g in f.late_by_unit) == 4
+    assert sum(g.with_letter for g in f.late_by_unit) == 1
+    assert {code for g in f.late_by_reason for code in g.codes} == {c[n] for n in "BGDH"}
+    assert (f.channels.direct, f.channels.postal, f.channels.online) == (5, 1, 1)
+    assert f.satisfaction.rated == 0 and f.satisfaction.satisfied_share is None
+
+
+def test_the_766_indicators_of_the_week(services: Services, history: History) -> None:
+    f = figures(services)
+    on_time = f.indicator(IndicatorCode.ON_TIME)
+    assert (on_time.numerator, on_time.denominator) == (7, 11)
+    assert on_time.points == pytest.approx(10 * 7 / 11)
+    assert f.indicator(IndicatorCode.ONLINE).points == pytest.approx(4 * (1 / 7) / 0.5)
+    satisfaction = f.indicator(IndicatorCode.SATISFACTION)
+    assert (satisfaction.numerator, satisfaction.denominator) == (7, 11)
+    assert satisfaction.points == pytest.approx(6 * (7 / 11) / 0.9)
+    average = f.indicator(IndicatorCode.AVERAGE_TIME)
+    assert average.missing is NotComputable.NO_RULE and average.points is None
+    assert [(x.unit, x.dossiers, x.total) for x in average.times] == [
+        (TimeUnit.WORKING_DAYS, 5, 9.0)
+    ]
+    assert f.indicator(IndicatorCode.SCANNED).missing is NotComputable.NO_SCANS
+    assert f.score.earned == pytest.approx(10 * 7 / 11 + 4 * (1 / 7) / 0.5 + 6 * (7 / 11) / 0.9)
+
+
+def test_what_will_be_late_is_ordered_by_risk(services: Services, history: History) -> None:
+    f = figures(services)
+    assert f.at_risk_until == at(16, 3, 17)
+    listed = [(d.row.code, d.urgent) for g in f.at_risk for d in g.dossiers]
+    c = history.codes
+    assert sorted(listed) == sorted([(c["K"], True), (c["I"], True), (c["N"], True)])
+    for g in f.at_risk:
+        dues = [d.row.due_at for d in g.dossiers]
+        assert dues == sorted(dues)
+
+
+def test_the_trend_caches_closed_months_and_computes_the_open_one(
+    services: Services, history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    week = services.dashboard.period(PeriodKind.WEEK, "2026-W10")
+    first = services.dashboard.trend(week)
+    assert [p.period.key for p in first][-1] == "2026-03" and len(first) == 12
+    assert [p.closed for p in first] == [True] * 11 + [False]
+    last = first[-1].figures  # 15/02–14/03 so far: C, A, M early; F, J on time; B, G late
+    assert (last.early, last.on_time, last.late) == (3, 2, 2)
+    assert first[-1].early_share == pytest.approx(3 / 7)
+    calls: list[str] = []
+    compute = services.reports.compute
+    monkeypatch.setattr(services.reports, "compute", lambda p: calls.append(p.key) or compute(p))
+    again = services.dashboard.trend(week)
+    assert calls == ["2026-03"]  # the eleven closed months came from the cache
+    assert [p.figures for p in again] == [p.figures for p in first]
+
+
+def test_a_cached_month_is_the_computed_one(services: Services, history: History) -> None:
+    history.clock.set(at(20, 3, 9))  # 2026-03 (15/02–14/03) has closed
+    march = services.dashboard.period(PeriodKind.MONTH, "2026-03")
+    trend = services.dashboard.trend(march)
+    assert trend[-1].closed
+    cached = services.dashboard.trend(march)[-1].figures
+    from tthc_desk.domain.dashboard import period_figures
+
+    assert cached == period_figures(services.reports.compute(march)) == trend[-1].figures
+
+
+def test_only_the_head_of_office_and_the_administrator_see_the_dashboard(
+    services: Services, history: History
+) -> None:
+    week = services.dashboard.period(PeriodKind.WEEK, "2026-W10")
+    services.accounts.login("cuong", TEST_PASSWORD)  # a clerk
+    with pytest.raises(ForbiddenError):
+        services.dashboard.figures(week)
+    services.accounts.login("an", TEST_PASSWORD)  # the head of office
+    assert services.dashboard.figures(week).figures.received == 11
+    services.accounts.login("quantri", TEST_PASSWORD)
+    assert services.dashboard.at_risk()
+
+
+def test_period_keys_of_the_briefing(services: Services) -> None:
+    d = services.dashboard
+    assert d.parse_period("2026-11").kind is PeriodKind.MONTH
+    assert (d.parse_period("2026-11").start.isoformat(), d.parse_period("2026-11").key) == (
+        "2026-10-15",
+        "2026-11",
+    )
+    assert d.parse_period("2026-w45").key == "2026-W45"
+    assert d.parse_period("2026-Q4").kind is PeriodKind.QUARTER
+    assert d.parse_period("2026-H2").kind is PeriodKind.HALF
+    assert d.parse_period("2026").kind is PeriodKind.YEAR
+    from tthc_desk.domain.errors import ValidationError
+
+    for bad in ("2026-13", "tháng 11", "26-11", ""):
+        with pytest.raises(ValidationError):
+            d.parse_period(bad)
