@@ -177,3 +177,17 @@ def test_period_keys_of_the_briefing(services: Services) -> None:
     for bad in ("2026-13", "tháng 11", "26-11", ""):
         with pytest.raises(ValidationError):
             d.parse_period(bad)
+
+
+def test_the_dashboard_of_the_running_month_computes_it_once(
+    services: Services, history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    march = services.dashboard.period(PeriodKind.MONTH, "2026-03")
+    services.dashboard.figures(march)  # fills the cache of the closed months
+    calls: list[str] = []
+    compute = services.reports.compute
+    monkeypatch.setattr(services.reports, "compute", lambda p: calls.append(p.key) or compute(p))
+    f = services.dashboard.figures(march)
+    assert calls == ["2026-03"]  # its trend's last month and the previous month are not again
+    assert f.trend[-1].figures == f.figures and f.previous is not None
+    assert f.previous.key == "2026-02"

@@ -133,6 +133,7 @@ class DashboardService:
         now = self._clock.now().replace(second=0, microsecond=0)
         report = self._reports.compute(period)
         figures = period_figures(report)
+        self._remember(period, figures, now)
         before = self.previous(period)
         previous = self._period_figures(before, now) if before.as_of <= now else None
         groups, until = self._at_risk()
@@ -145,7 +146,7 @@ class DashboardService:
             office=report.office,
             figures=figures,
             tiles=tiles(figures, previous, self._reports.targets(period.end.year)),
-            trend=self._trend(period),
+            trend=self._trend(period, known={period: figures}),
             by_field=breakdown(dossiers, BreakdownKind.FIELD),
             by_unit=breakdown(dossiers, BreakdownKind.HANDLING_UNIT),
             by_clerk=breakdown(dossiers, BreakdownKind.CLERK),
@@ -172,25 +173,41 @@ class DashboardService:
         return at_risk_groups(rows, urgent), until
 
     # -- the trend, with closed months cached -------------------------------------------------
-    def _trend(self, period: Period | None) -> tuple[TrendPoint, ...]:
+    def _trend(
+        self, period: Period | None, known: dict[Period, PeriodFigures] | None = None
+    ) -> tuple[TrendPoint, ...]:
+        """``known``: figures already computed (the dashboard's own month is not computed twice)."""
         now = self._clock.now().replace(second=0, microsecond=0)
         last = now.date() if period is None else min(period.end, now.date())
         months = trend_months(last, self._reports.cutoff)
-        return tuple(TrendPoint(m, self._period_figures(m, now), m.as_of <= now) for m in months)
+        done = known or {}
+        return tuple(
+            TrendPoint(m, done.get(m) or self._period_figures(m, now), m.as_of <= now)
+            for m in months
+        )
 
     def _period_figures(self, period: Period, now: datetime) -> PeriodFigures:
         """A period's figures; a closed month's from the cache (filled on first need)."""
-        cacheable = period.kind is PeriodKind.MONTH and period.as_of <= now
-        key = self._cache_key(period)
-        if cacheable:
-            cached = self._settings.get_value(key)
+        if self._cacheable(period, now):
+            cached = self._settings.get_value(self._cache_key(period))
             if isinstance(cached, dict) and cached.get("start") == period.start.isoformat():
                 return PeriodFigures.from_dict(cached["figures"])
         figures = period_figures(self._reports.compute(period))
-        if cacheable:
-            value = {"start": period.start.isoformat(), "figures": figures.to_dict()}
-            self._settings.set_value(key, value)
+        self._remember(period, figures, now)
         return figures
+
+    @staticmethod
+    def _cacheable(period: Period, now: datetime) -> bool:
+        return period.kind is PeriodKind.MONTH and period.as_of <= now
+
+    def _remember(self, period: Period, figures: PeriodFigures, now: datetime) -> None:
+        """Keep a closed month's figures (they are as of its end: they never change)."""
+        if not self._cacheable(period, now):
+            return
+        key = self._cache_key(period)
+        value = {"start": period.start.isoformat(), "figures": figures.to_dict()}
+        if self._settings.get_value(key) != value:  # no write (nor journal entry) when kept
+            self._settings.set_value(key, value)
 
     def _cache_key(self, month: Period) -> str:
         cut = "cutoff" if self._reports.cutoff else "calendar"
