@@ -337,7 +337,7 @@ _LABELS[Aggregate] = {
 _LABELS[TileKind] = {
     TileKind.ON_TIME: QT_TRANSLATE_NOOP("TileKind", "Giải quyết trước và đúng hạn"),
     TileKind.EARLY: QT_TRANSLATE_NOOP("TileKind", "Giải quyết trước hạn"),
-    TileKind.APOLOGISED: QT_TRANSLATE_NOOP("TileKind", "Hồ sơ trễ hạn có thư xin lỗi"),
+    TileKind.APOLOGISED: QT_TRANSLATE_NOOP("TileKind", "Hồ sơ quá hạn có phiếu xin lỗi"),
     TileKind.SATISFIED: QT_TRANSLATE_NOOP("TileKind", "Người dân hài lòng"),
     TileKind.ONLINE: QT_TRANSLATE_NOOP("TileKind", "Hồ sơ nộp trực tuyến"),
     TileKind.POSTAL_RECEIVED: QT_TRANSLATE_NOOP("TileKind", "Hồ sơ nhận qua bưu chính"),

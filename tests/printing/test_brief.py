@@ -93,7 +93,7 @@ def test_the_targets_and_their_change_are_printed(pdf: bytes) -> None:
     assert (
         "Giải quyết trước và đúng hạn 90,0% (27/30) trên 95,0% Chưa đạt 95,0% −5,0 điểm %" in text
     )
-    assert "Hồ sơ trễ hạn có thư xin lỗi 80,0% (4/5) từ 100,0% Chưa đạt" in text
+    assert "Hồ sơ quá hạn có phiếu xin lỗi 80,0% (4/5) từ 100,0% Chưa đạt" in text
     assert "Trong kỳ tiếp nhận và giải quyết 40 hồ sơ (10 hồ sơ từ kỳ trước chuyển sang)" in text
 
 

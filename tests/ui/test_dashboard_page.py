@@ -302,3 +302,27 @@ def test_a_clerk_cannot_open_it(qtbot, services: Services, history: dict[str, st
     assert item.toolTip() == "Chỉ Lãnh đạo hoặc Quản trị được xem trang tổng quan"
     window.show_dashboard()
     assert window.pages.currentIndex() == INTAKE
+
+
+def test_the_briefing_opens_in_the_print_preview(  # type: ignore[no-untyped-def]
+    qtbot, page: DashboardPage, tmp_path
+) -> None:
+    import subprocess
+
+    from tthc_desk.ui.print_preview import ReceiptDialog
+
+    assert page.brief_button.isEnabled()  # the head of office builds reports
+    page.brief_button.click()
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ReceiptDialog)]
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    qtbot.addWidget(dialog)
+    assert dialog.file_name.startswith("bao-cao-tom-tat-") and dialog.file_name.endswith(".pdf")
+    saved = dialog.save_pdf(tmp_path / "brief.pdf")
+    assert saved is not None
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(saved), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "BÁO CÁO TÓM TẮT" in text
+    # The on-time tile of the hand-worked March: 2 of 3 settled early or on time (A, C; B late).
+    assert "66,7% (2/3)" in text

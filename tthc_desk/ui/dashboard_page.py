@@ -75,6 +75,7 @@ from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.labels import label, period_label
 from tthc_desk.ui.page import Page, open_dialog
+from tthc_desk.ui.print_preview import open_pdf
 from tthc_desk.ui.reports_page import KINDS, recent_periods
 from tthc_desk.ui.rights import allows
 from tthc_desk.ui.tasks import TaskRunner
@@ -162,6 +163,10 @@ class DashboardPage(Page):
         self.refresh_button = QPushButton(self.tr("Xem (F5)"))
         self.refresh_button.setDefault(True)
         self.refresh_button.setToolTip(self.tr("Tính lại số liệu của kỳ đã chọn (phím F5)"))
+        self.brief_button = QPushButton(self.tr("Tóm tắt PDF…"))
+        self.brief_button.setToolTip(
+            self.tr("Xuất báo cáo tóm tắt (PDF) của kỳ đã chọn để in cho cuộc họp")
+        )
         self.as_of_label = muted_label()
         self.as_of_label.setObjectName("asOfLabel")
         row = QHBoxLayout()
@@ -172,6 +177,7 @@ class DashboardPage(Page):
         row.addWidget(self.dash)
         row.addWidget(self.to_edit)
         row.addWidget(self.refresh_button)
+        row.addWidget(self.brief_button)
         row.addWidget(self.as_of_label, 1)
         self.error = error_label()
         self.root.addLayout(row)
@@ -179,6 +185,7 @@ class DashboardPage(Page):
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_current_index_changed)
         self.period_combo.activated.connect(lambda _i: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
+        self.brief_button.clicked.connect(self.open_brief)
         self._on_kind_combo_current_index_changed(0)
 
     def _build_body(self) -> None:
@@ -343,6 +350,9 @@ class DashboardPage(Page):
     def apply_rights(self) -> None:
         allowed = allows(self._services.accounts, Right.VIEW_DASHBOARD)
         self.refresh_button.setEnabled(allowed)
+        self.brief_button.setEnabled(
+            allowed and allows(self._services.accounts, Right.BUILD_REPORT)
+        )
 
     # -- the period -----------------------------------------------------------------------------
     @property
@@ -404,6 +414,28 @@ class DashboardPage(Page):
             self._on_failed,
             label=self.tr("Tính số liệu tổng quan"),
             trigger=self.refresh_button,
+        )
+
+    def open_brief(self) -> None:
+        """The monthly briefing of the chosen period in the print preview (print, or save the
+        PDF from there), built off the GUI thread."""
+        self.error.hide()
+        try:
+            period = self.period()
+        except ValidationError as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            return
+        dashboard = self._services.dashboard
+        open_pdf(
+            self,
+            self._runner,
+            lambda: dashboard.brief_pdf(period),
+            title=self.tr("Báo cáo tóm tắt – {0}").format(period_label(period)),
+            file_name=f"bao-cao-tom-tat-{period.key}.pdf",
+            output_dir=self._services.paths.output_dir,
+            label=self.tr("Lập báo cáo tóm tắt"),
+            form="brief",
         )
 
     def _on_failed(self, exc: BaseException) -> None:

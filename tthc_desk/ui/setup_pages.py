@@ -184,7 +184,8 @@ class HeadPage(SetupPage):
         super().__init__(
             self.tr("Lãnh đạo"),
             self.tr(
-                "Người đứng đầu ký thư xin lỗi, danh sách hồ sơ trễ hạn và các giấy tờ của cơ quan."
+                "Người đứng đầu ký phiếu xin lỗi, danh sách hồ sơ trễ hạn và các giấy tờ "
+                "của cơ quan."
             ),
         )
         self._profile = profile
