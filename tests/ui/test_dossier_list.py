@@ -158,6 +158,8 @@ def test_clicking_a_header_sorts_through_the_service(
     search_for(qtbot, page, "n")
     assert asked[-1].order_by is SortKey.APPLICANT and asked[-1].text == "n"
     assert names(page) == ["Nguyễn Thị Hồng Nhung", "Lê Hoàng Nam"]
+    click_header(qtbot, page, 8)  # a filtered list sorted again is counted again
+    assert page.count_label.text() == "Tìm thấy 2 hồ sơ"
 
 
 def test_scrolling_on_loads_the_next_pages_in_the_order_off_the_gui_thread(

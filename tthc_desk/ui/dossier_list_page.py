@@ -327,6 +327,15 @@ class DossierListPage(Page):
             self._on_query_failed,
             label=self.tr("Sắp xếp danh sách hồ sơ"),
         )
+        if self.is_filtered(q):
+            # The order does not change the count, but a count still running belongs to the
+            # load this one replaces (its answer would be dropped): count again for this one.
+            self._runner.run(
+                lambda: dossiers.count(q),
+                self.this_load(self._on_count_loaded),
+                self._on_query_failed,
+                label=self.tr("Đếm hồ sơ"),
+            )
 
     def _on_sorted_rows_loaded(
         self, q: DossierQuery, wanted: int, chosen: str | None, rows: Rows
@@ -380,7 +389,7 @@ class DossierListPage(Page):
             self.count_label.setText(self.tr("Chưa có hồ sơ nào."))
         else:
             more = self.tr(" (kéo xuống để xem thêm)") if self.model.canFetchMore() else ""
-            key, _descending = self.model.query.order_by, self.model.query.descending
+            key = self.model.query.order_by
             if key is None:
                 text = self.tr("{0} hồ sơ mới nhất{1}").format(_n(loaded), more)
             else:
