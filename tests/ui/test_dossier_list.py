@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from tests.conftest import make_draft
 from tests.ui.keys import press, type_text
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Person, Status
 from tthc_desk.services.container import Services
-from tthc_desk.services.dossier_service import DossierQuery
+from tthc_desk.services.dossier_search import DossierQuery, SortKey
 from tthc_desk.ui.dossier_list_page import DossierListPage
 from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
 from tthc_desk.ui.tasks import TaskRunner
@@ -49,10 +49,10 @@ def page(qtbot, services: Services, received: list[str]) -> DossierListPage:  # 
 
 
 def shown_codes(page: DossierListPage) -> list[str]:
-    return [page.proxy.row_at(r).code for r in range(page.proxy.rowCount())]
+    return [page.model.row_at(r).code for r in range(page.model.rowCount())]
 
 
-def search(qtbot, page: DossierListPage, text: str) -> None:  # type: ignore[no-untyped-def]
+def search_for(qtbot, page: DossierListPage, text: str) -> None:  # type: ignore[no-untyped-def]
     page.search_edit.clear()
     type_text(page.search_edit, text)
     qtbot.waitUntil(lambda: page.model.query.text == text, timeout=2000)
@@ -88,18 +88,18 @@ def test_search_as_you_type_by_accentless_name_code_and_id(
 ) -> None:  # type: ignore[no-untyped-def]
     assert shown_codes(page) == list(reversed(received))
     assert page.count_label.text() == "3 hồ sơ mới nhất"
-    search(qtbot, page, "nguyen thi hong")
+    search_for(qtbot, page, "nguyen thi hong")
     assert shown_codes(page) == [received[0]]
     assert page.count_label.text() == "Tìm thấy 1 hồ sơ"
-    search(qtbot, page, "tran van duc")  # đ typed as d
+    search_for(qtbot, page, "tran van duc")  # đ typed as d
     assert shown_codes(page) == [received[1]]
-    search(qtbot, page, received[2])
+    search_for(qtbot, page, received[2])
     assert shown_codes(page) == [received[2]]
-    search(qtbot, page, "036085001234")
+    search_for(qtbot, page, "036085001234")
     assert shown_codes(page) == [received[1]]
-    search(qtbot, page, "tam tru")
+    search_for(qtbot, page, "tam tru")
     assert shown_codes(page) == [received[2]]
-    search(qtbot, page, "khong co ai")
+    search_for(qtbot, page, "khong co ai")
     assert shown_codes(page) == [] and page.count_label.text() == "Không tìm thấy hồ sơ nào."
 
 
@@ -121,18 +121,80 @@ def test_filters_by_status_field_and_period(
     assert shown_codes(page) == []
 
 
-def test_sorting_by_name_orders_by_given_name(page: DossierListPage) -> None:
-    page.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-    names = [page.proxy.row_at(r).applicant_name for r in range(page.proxy.rowCount())]
-    assert names == ["Trần Văn Đức", "Lê Hoàng Nam", "Nguyễn Thị Hồng Nhung"]
+def click_header(qtbot, page: DossierListPage, column: int) -> None:  # type: ignore[no-untyped-def]
+    header = page.view.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+
+def names(page: DossierListPage) -> list[str]:
+    return [page.model.row_at(r).applicant_name for r in range(page.model.rowCount())]
+
+
+def test_clicking_a_header_sorts_through_the_service(
+    qtbot, qtmodeltester, page: DossierListPage, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    asked: list[DossierQuery] = []
+    search = page._services.dossiers.search
+    monkeypatch.setattr(page._services.dossiers, "search", lambda q: asked.append(q) or search(q))
+    page.view.selectRow(1)  # Trần Văn Đức
+    click_header(qtbot, page, 1)
+    assert [(q.order_by, q.descending) for q in asked] == [(SortKey.APPLICANT, False)]
+    # by given name: Đức, Nam, Nhung (đ as d)
+    assert names(page) == ["Trần Văn Đức", "Lê Hoàng Nam", "Nguyễn Thị Hồng Nhung"]
+    assert page.selected_code() == page.model.row_at(0).code  # the same dossier, still chosen
+    assert page.count_label.text() == "3 hồ sơ đầu tiên theo “Người nộp”"
+    qtmodeltester.check(page.model)
+    click_header(qtbot, page, 1)
+    assert names(page) == ["Nguyễn Thị Hồng Nhung", "Lê Hoàng Nam", "Trần Văn Đức"]
+    assert asked[-1].descending and page.selected_code() == page.model.row_at(2).code
+    click_header(qtbot, page, 1)  # a third click: newest first again
+    assert asked[-1].order_by is None and page.count_label.text() == "3 hồ sơ mới nhất"
+    assert names(page) == ["Lê Hoàng Nam", "Trần Văn Đức", "Nguyễn Thị Hồng Nhung"]
+    click_header(qtbot, page, 4)  # the procedure: "đăng ký tạm trú" before "thủ tục …"
+    assert names(page)[0] == "Lê Hoàng Nam"
+    # a search keeps the order the header shows
+    page.sort_by(SortKey.APPLICANT, descending=True)
+    search_for(qtbot, page, "n")
+    assert asked[-1].order_by is SortKey.APPLICANT and asked[-1].text == "n"
+    assert names(page) == ["Nguyễn Thị Hồng Nhung", "Lê Hoàng Nam"]
+    click_header(qtbot, page, 8)  # a filtered list sorted again is counted again
+    assert page.count_label.text() == "Tìm thấy 2 hồ sơ"
+
+
+def test_scrolling_on_loads_the_next_pages_in_the_order_off_the_gui_thread(
+    services: Services, received: list[str]
+) -> None:
+    pending: list[tuple[object, object]] = []
+    model = DossierTableModel(
+        services.dossiers.search,
+        services.clock.now,
+        page_size=2,
+        fetch=lambda work, done: pending.append((work, done)),
+    )
+    model.load(DossierQuery(order_by=SortKey.APPLICANT))
+    assert [model.row_at(r).applicant_name for r in range(2)] == ["Trần Văn Đức", "Lê Hoàng Nam"]
+    model.fetchMore()
+    assert model.rowCount() == 2 and not model.canFetchMore()  # asked, not yet answered
+    work, done = pending.pop()
+    done(work())  # type: ignore[operator]
+    assert model.row_at(2).applicant_name == "Nguyễn Thị Hồng Nhung"
+    assert model.rowCount() == 3 and not model.canFetchMore()
+    # a page answered after the rows were replaced is dropped
+    model.load(DossierQuery(order_by=SortKey.APPLICANT, descending=True))
+    model.fetchMore()
+    work, done = pending.pop()
+    model.load(DossierQuery())
+    done(work())  # type: ignore[operator]
+    assert model.rowCount() == 2 and model.row_at(0).code == received[-1]
 
 
 def test_enter_opens_detail_and_a_correction_shows_in_the_history(
     qtbot, page: DossierListPage, services: Services, received: list[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    search(qtbot, page, "nguyen thi hong")
+    search_for(qtbot, page, "nguyen thi hong")
     page.view.setFocus()
-    page.view.setCurrentIndex(page.proxy.index(0, 0))
+    page.view.setCurrentIndex(page.model.index(0, 0))
     press(page.view, Qt.Key.Key_Return)
     detail = page.detail_dialog
     assert detail is not None and detail.isVisible()
@@ -158,7 +220,7 @@ def test_enter_opens_detail_and_a_correction_shows_in_the_history(
     assert reason == "Người nộp đọc nhầm số điện thoại" and by == "Trần Thị Bình"  # logged in
     assert at == "08:12 02/03/2026"  # the clock as the fixture left it
     # The list followed the change: the new number finds the dossier.
-    search(qtbot, page, "0911222333")
+    search_for(qtbot, page, "0911222333")
     assert shown_codes(page) == [received[0]]
 
 

@@ -52,7 +52,7 @@ def _window(qtbot, svc: Services) -> MainWindow:  # type: ignore[no-untyped-def]
 
 def _shown(window: MainWindow) -> list[str]:
     page = window.dossier_list
-    return [page.proxy.row_at(r).code for r in range(page.proxy.rowCount())]
+    return [page.model.row_at(r).code for r in range(page.model.rowCount())]
 
 
 def test_window_b_shows_a_dossier_saved_on_pc_a_and_keeps_its_selection(
@@ -84,8 +84,8 @@ def test_the_form_being_typed_and_the_place_in_a_long_list_stay(
     window.show_page(LIST)
     page = window.dossier_list
     qtbot.waitUntil(lambda: page.view.rowAt(0) == 0)
-    page.view.scrollTo(page.proxy.index(20, 0), page.view.ScrollHint.PositionAtTop)
-    top = page.proxy.row_at(page.view.rowAt(0)).code
+    page.view.scrollTo(page.model.index(20, 0), page.view.ScrollHint.PositionAtTop)
+    top = page.model.row_at(page.view.rowAt(0)).code
     assert page.view.rowAt(0) > 0
     page.view.selectRow(page.view.rowAt(0) + 2)
     chosen = page.selected_code()
@@ -99,7 +99,7 @@ def test_the_form_being_typed_and_the_place_in_a_long_list_stay(
     new = [_receive(services, n) for n in (40, 41)]  # two saves at A
     qtbot.waitUntil(lambda: set(new) <= set(_shown(window)), timeout=SOON_MS)
     assert len(_shown(window)) == len(codes) + 2
-    assert page.proxy.row_at(page.view.rowAt(0)).code == top  # not pushed down by the new rows
+    assert page.model.row_at(page.view.rowAt(0)).code == top  # not pushed down by the new rows
     assert page.selected_code() == chosen
     assert window.intake.applicant.full_name.text() == "Đỗ Thị Hạnh"  # never touched
 

@@ -10,15 +10,42 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from tthc_desk.domain.dossier import Status, parse_dossier_code
 from tthc_desk.domain.text import fold, nfc
 
 
+class SortKey(StrEnum):
+    """A column the dossier list can be ordered by (issue 14: the database sorts, not the GUI).
+
+    What each means is what the clerk reads in the column: the code, ID number and phone as
+    written; names by given name first, then middle and family name, without accents or đ
+    (:func:`~tthc_desk.domain.text.name_sort_key`); procedure and field without accents
+    (:func:`~tthc_desk.domain.text.sort_fold`); dates in time order; statuses in the
+    alphabetical order of their labels. Rows with the same key stay newest first.
+    """
+
+    CODE = "code"
+    APPLICANT = "applicant_name"
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+    PROCEDURE = "procedure_name"
+    FIELD = "field"
+    RECEIVED = "received_at"
+    DUE = "due_at"
+    STATUS = "status"
+
+
 @dataclass(frozen=True)
 class DossierQuery:
-    """Filters of the dossier list; ``before_id`` pages backwards from the newest."""
+    """Filters of the dossier list and the order of its rows, one page at a time.
+
+    ``order_by`` None: newest first (by id); else by that column, ``descending`` or not, the
+    newest first among equal keys. ``before_id``: the last row already loaded; the page goes on
+    after it in that order (newest first: the ids below it).
+    """
 
     text: str = ""
     status: Status | None = None
@@ -27,6 +54,8 @@ class DossierQuery:
     date_to: date | None = None
     before_id: int | None = None
     limit: int = 200
+    order_by: SortKey | None = None
+    descending: bool = False
 
     @property
     def unfiltered(self) -> bool:

@@ -1,4 +1,4 @@
-"""Finding dossiers: search as you type over folded text, filters, newest first.
+"""Finding dossiers: search as you type over folded text, filters, newest first or by a column.
 
 The query shapes live in :class:`~tthc_desk.db.stores.search.SearchStore`, the filters and the
 folded text in :mod:`tthc_desk.domain.search` (``DossierQuery`` and ``build_search_text`` are
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.dossier import DossierRow
-from tthc_desk.domain.search import DossierQuery, build_search_text
+from tthc_desk.domain.search import DossierQuery, SortKey, build_search_text
 
-__all__ = ["DossierQuery", "DossierSearch", "build_search_text"]
+__all__ = ["DossierQuery", "DossierSearch", "SortKey", "build_search_text"]
 
 
 class DossierSearch:

@@ -9,6 +9,8 @@ upload instead (``secret_prompt``) and never keeps it.
 from __future__ import annotations
 
 import logging
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from tthc_desk.domain.errors import TthcError
@@ -23,6 +25,76 @@ NO_KEYRING_MESSAGE = (
     "Máy này không có kho mật khẩu của hệ điều hành (keyring), nên TTHC Desk không lưu được "
     "mật khẩu: mật khẩu sẽ được hỏi lại mỗi lần gửi báo cáo."
 )
+
+
+#: The file (in :func:`~tthc_desk.paths.key_dir`) naming the keyring backend this PC used last.
+BACKEND_FILE = "keyring-backend.txt"
+_chosen_lock = threading.Lock()
+_chosen = False  # whether this process has chosen its backend
+
+
+def _remembered_file() -> Path:
+    from tthc_desk.paths import key_dir
+
+    return key_dir() / BACKEND_FILE
+
+
+def choose_backend(remembered: Path | None = None) -> KeyringBackend:
+    """``keyring.get_keyring()``, without its search through every installed package for keyring
+    plugins on the first call when this PC's choice is already known.
+
+    That search reads the metadata of every installed distribution and imports every backend
+    (D-Bus, Secret Service, KWallet…): 60–150 ms of each start-up, 300 ms and more with a cold
+    disk cache, to find the same backend as last time (issue 14). So the choice is kept, by
+    class name, in ``remembered`` (default: the user's key folder) and loaded straight away next
+    time, after the choices the person made themselves (``PYTHON_KEYRING_BACKEND``, keyring's
+    configuration file), as keyring orders them. A remembered backend that no longer loads or
+    is no longer usable (its priority check fails) is searched for again. Delete the file to
+    make the app search again after installing another keyring.
+    """
+    global _chosen
+    import keyring
+    from keyring import core
+
+    with _chosen_lock:
+        # Chosen already, by this process or by whoever called keyring.set_keyring: as before.
+        if _chosen or getattr(core, "_keyring_backend", None) is not None:
+            return keyring.get_keyring()
+        _chosen = True
+        path = remembered if remembered is not None else _remembered_file()
+        backend = core.load_env() or core.load_config() or _load_remembered(path)
+        if backend is not None:
+            keyring.set_keyring(backend)
+            return backend
+        backend = keyring.get_keyring()  # the full search
+        name = f"{type(backend).__module__}.{type(backend).__qualname__}"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(name + "\n", encoding="utf-8")
+        except OSError:
+            log.warning("Could not remember the keyring backend in %s", path, exc_info=True)
+        return backend
+
+
+def _load_remembered(path: Path) -> KeyringBackend | None:
+    from keyring import core
+    from keyring.backends import chainer, fail, null
+
+    try:
+        name = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not name:
+        return None
+    try:
+        backend = core.load_keyring(name)  # checks its priority: usable on this PC now
+    except Exception:  # gone, or unusable now: search again
+        log.info("The remembered keyring backend %s does not load; searching again", name)
+        return None
+    # These are what the search settles for when it finds nothing better: search again.
+    if isinstance(backend, chainer.ChainerBackend | fail.Keyring | null.Keyring):
+        return None
+    return backend
 
 
 class CredentialError(TthcError):
@@ -83,11 +155,10 @@ class KeyringStore:
         self.service = service
 
     def _backend(self) -> KeyringBackend | None:
-        import keyring
         from keyring.backends import fail, null
 
         try:
-            backend = keyring.get_keyring()
+            backend = choose_backend()
         except Exception:  # a broken keyring configuration must not stop the counter
             log.exception("No keyring backend")
             return None

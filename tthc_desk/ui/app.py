@@ -149,9 +149,14 @@ T = TypeVar("T")
 PROGRESS_AFTER_S = 0.8
 
 
-def open_with_progress(opening: Callable[[], T], after: float = PROGRESS_AFTER_S) -> T:
+def open_with_progress(
+    opening: Callable[[], T],
+    after: float = PROGRESS_AFTER_S,
+    meanwhile: Callable[[], object] | None = None,
+) -> T:
     """Run ``opening`` off the GUI thread; if it lasts, say so in a window instead of showing
-    nothing (a person would think the program hung and stop it). Its error is raised here."""
+    nothing (a person would think the program hung and stop it). Its error is raised here.
+    ``meanwhile`` runs on the GUI thread while it opens (the start-up's remaining imports)."""
     result: list[T] = []
     error: list[BaseException] = []
 
@@ -164,6 +169,8 @@ def open_with_progress(opening: Callable[[], T], after: float = PROGRESS_AFTER_S
     thread = threading.Thread(target=work, name="open-database", daemon=True)
     started = time.perf_counter()
     thread.start()
+    if meanwhile is not None:
+        meanwhile()
     dialog: QProgressDialog | None = None
     while thread.is_alive():
         thread.join(0.05)
@@ -214,6 +221,7 @@ def open_office(
     ask_key: KeyPrompt | None = None,
     restore: Callable[[str], bool] | None = None,
     configure_server: Callable[[], object] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Services | None:
     """The services of the data folder, or None when the start must end (exit code 2).
 
@@ -221,10 +229,12 @@ def open_office(
     dialog) asks for the recovery key and tries it, as often as the person wants. A database
     file that is missing, cut short, foreign or damaged is shown with ``restore`` (the restore
     wizard, when given): after a restore the folder is opened again. A journal key that cannot
-    be read is shown and ends the start."""
+    be read is shown and ends the start. ``meanwhile`` runs once, on the GUI thread, while the
+    database opens the first time."""
     while True:
         try:
-            return open_with_progress(lambda: opener(None))
+            first, meanwhile = meanwhile, None
+            return open_with_progress(lambda: opener(None), meanwhile=first)
         except DatabaseKeyError as exc:
             log.warning("No key for the database on this PC: %s", exc.message)
             if ask_key is None:
@@ -258,10 +268,14 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
     app = make_application()
 
     from tthc_desk.ui.errors import install_excepthook
-    from tthc_desk.ui.main_window import MainWindow
-    from tthc_desk.ui.start_up import StartUp
 
     install_excepthook(log)
+
+    def import_windows() -> None:
+        # While the database opens in its thread (keyring, schema check): the windows' modules,
+        # a tenth of a second of imports that would otherwise come before it (issue 14).
+        import tthc_desk.ui.main_window
+        import tthc_desk.ui.start_up  # noqa: F401
 
     def restore(message: str) -> bool:
         from tthc_desk.ui.restore_wizard import restore_at_start  # only when it is needed
@@ -277,9 +291,13 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
         lambda key: open_services(paths, clock, demo=demo, recovery_key=key),
         restore=restore,
         configure_server=None if demo else configure_server,
+        meanwhile=import_windows,
     )
     if services is None:
         return 2
+    from tthc_desk.ui.main_window import MainWindow
+    from tthc_desk.ui.start_up import StartUp
+
     try:
         if demo and not _seed_demo(services):
             return 2

@@ -3,7 +3,11 @@
 The search box is debounced (150 ms) and each query runs on the task runner; a newer query
 supersedes the older one, whose answer is dropped. Nothing counts the whole table: with no filter
 the label says how many of the newest dossiers are loaded; with a filter the count runs in the
-background and appears when ready. When another counter PC saves a dossier the window calls
+background and appears when ready. A click on a column's header orders the list by it (again:
+the other way; a third time: newest first again): the database sorts (issue 14), on the task
+runner, as many rows as were loaded, and the dossier selected stays selected and in view if it
+is among them; scrolling on loads the next pages in that order, off the GUI thread too.
+When another counter PC saves a dossier the window calls
 :meth:`DossierListPage.refresh_live`: the same query again, as many rows as were loaded, and the
 clerk's place kept (the dossier selected, the rows scrolled to, the search being typed).
 """
@@ -11,7 +15,7 @@ clerk's place kept (the dossier selected, the rows scrolled to, the search being
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
@@ -31,10 +35,16 @@ from PySide6.QtWidgets import (
 from tthc_desk.domain.dossier import DossierRow, Status
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.container import Services
-from tthc_desk.services.dossier_search import DossierQuery
+from tthc_desk.services.dossier_search import DossierQuery, SortKey
 from tthc_desk.ui.display import ColumnFit, date_edit, muted_label, needed_widths, to_date
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
-from tthc_desk.ui.dossier_table_model import DossierSortProxy, DossierTableModel
+from tthc_desk.ui.dossier_table_model import (
+    COLUMNS,
+    DossierTableModel,
+    Rows,
+    column_of,
+    sort_key_of,
+)
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.labels import label
 from tthc_desk.ui.page import Page, open_dialog
@@ -141,12 +151,11 @@ class DossierListPage(Page):
             services.clock.now,
             self,
             thresholds=services.deadlines.thresholds,
+            fetch=self._fetch_page,
         )
-        self.proxy = DossierSortProxy(self)
-        self.proxy.setSourceModel(self.model)
         self.view = QTableView()
         self.view.setObjectName("dossierTable")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -155,9 +164,14 @@ class DossierListPage(Page):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(26)
         header = self.view.horizontalHeader()
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # newest first, as loaded
+        # The header only shows and changes the order; the database sorts (not the view, which
+        # would sort the loaded rows on the GUI thread): see _on_header_sort_indicator_changed.
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicatorClearable(True)  # a third click: newest first again
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # newest first
         header.setHighlightSections(False)
-        self.view.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         header.setMinimumSectionSize(60)
         self.fit = fit_dossier_columns(self.view)
         self.view.activated.connect(self._on_view_activated)
@@ -190,13 +204,30 @@ class DossierListPage(Page):
     def query(self) -> DossierQuery:
         status = self.status_combo.currentData()
         date_from, date_to = self._period()
+        key, descending = self.order()
         return DossierQuery(
             text=nfc(self.search_edit.text()),
             status=Status(status) if status else None,
             field=self.field_combo.currentData(),
             date_from=date_from,
             date_to=date_to,
+            order_by=key,
+            descending=descending,
         )
+
+    def order(self) -> tuple[SortKey | None, bool]:
+        """The order the header shows: a column's key and whether descending; None: newest
+        first."""
+        header = self.view.horizontalHeader()
+        section = header.sortIndicatorSection()
+        if not 0 <= section < len(COLUMNS):
+            return None, False
+        return sort_key_of(section), header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+    def sort_by(self, key: SortKey | None, descending: bool = False) -> None:
+        """Order the list by ``key`` (None: newest first), as a click on the header does."""
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.view.horizontalHeader().setSortIndicator(-1 if key is None else column_of(key), order)
 
     @staticmethod
     def is_filtered(q: DossierQuery) -> bool:
@@ -275,13 +306,64 @@ class DossierListPage(Page):
         # Not the clerk's action: no dialog over their work; the next change or search tries again.
         log.warning("Không cập nhật được danh sách hồ sơ: %s", exc)
 
-    def _code_at(self, proxy_row: int) -> str:
-        return self.proxy.row_at(proxy_row).code
+    def _code_at(self, row: int) -> str:
+        return self.model.row_at(row).code
+
+    def resort(self) -> None:
+        """Load the rows again in the header's order, as many as were loaded, off the GUI
+        thread; the dossier selected stays selected (and in view) if it is among them."""
+        if not self._loaded_once:
+            return  # the first load, when shown, takes the order
+        self._debounce.stop()
+        q = self.model.page_query(self.query())
+        wanted = max(q.limit, self.model.loaded_count())
+        dossiers = self._services.dossiers
+        chosen = self.selected_code()
+        self.count_label.setText(self.tr("Đang sắp xếp…"))
+        on_rows = self.newest(partial(self._on_sorted_rows_loaded, q, wanted, chosen))
+        self._runner.run(
+            lambda: dossiers.search(replace(q, limit=wanted)),
+            on_rows,
+            self._on_query_failed,
+            label=self.tr("Sắp xếp danh sách hồ sơ"),
+        )
+        if self.is_filtered(q):
+            # The order does not change the count, but a count still running belongs to the
+            # load this one replaces (its answer would be dropped): count again for this one.
+            self._runner.run(
+                lambda: dossiers.count(q),
+                self.this_load(self._on_count_loaded),
+                self._on_query_failed,
+                label=self.tr("Đếm hồ sơ"),
+            )
+
+    def _on_sorted_rows_loaded(
+        self, q: DossierQuery, wanted: int, chosen: str | None, rows: Rows
+    ) -> None:
+        self.model.reset_rows(q, rows, more=len(rows) >= wanted)
+        at = next((i for i, r in enumerate(rows) if r.code == chosen), None)
+        if at is not None:
+            self.view.selectRow(at)
+            center = QAbstractItemView.ScrollHint.PositionAtCenter
+            self.view.scrollTo(self.model.index(at, 0), center)
+        elif rows:
+            self.view.selectRow(0)
+            self.view.scrollToTop()
+        self._update_count_label()
+
+    def _fetch_page(self, fetch: Callable[[], Rows], on_rows: Callable[[Rows], None]) -> None:
+        """The model's next page, on the task runner (a slow order must not freeze the list)."""
+        self._runner.run(fetch, on_rows, self._on_page_failed, label=self.tr("Tải thêm hồ sơ"))
+
+    def _on_page_failed(self, exc: BaseException) -> None:
+        self.model.fetch_failed()
+        show_error(self, exc)
 
     def _on_rows_loaded(self, q: DossierQuery, rows: list[DossierRow]) -> None:
         self.model.reset_rows(q, rows)
-        if self.proxy.rowCount():
+        if self.model.rowCount():
             self.view.selectRow(0)
+            self.view.scrollToTop()
         self._update_count_label()
 
     def _on_count_loaded(self, total: int) -> None:
@@ -307,7 +389,13 @@ class DossierListPage(Page):
             self.count_label.setText(self.tr("Chưa có hồ sơ nào."))
         else:
             more = self.tr(" (kéo xuống để xem thêm)") if self.model.canFetchMore() else ""
-            self.count_label.setText(self.tr("{0} hồ sơ mới nhất{1}").format(_n(loaded), more))
+            key = self.model.query.order_by
+            if key is None:
+                text = self.tr("{0} hồ sơ mới nhất{1}").format(_n(loaded), more)
+            else:
+                title = self.model.headerData(column_of(key), Qt.Orientation.Horizontal)
+                text = self.tr("{0} hồ sơ đầu tiên theo “{1}”{2}").format(_n(loaded), title, more)
+            self.count_label.setText(text)
 
     # -- public -------------------------------------------------------------------------------
     @property
@@ -323,7 +411,7 @@ class DossierListPage(Page):
         index = self.view.currentIndex()
         if not index.isValid():
             return None
-        return self.proxy.row_at(index.row()).code
+        return self.model.row_at(index.row()).code
 
     def open_code(self, code: str) -> DossierDetailDialog:
         dialog = DossierDetailDialog(self._services, self._runner, code, self)
@@ -354,6 +442,9 @@ class DossierListPage(Page):
             self.refresh()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _on_header_sort_indicator_changed(self, _section: int, _order: Qt.SortOrder) -> None:
+        self.resort()
+
     def _on_period_combo_current_index_changed(self, _index: int) -> None:
         self._sync_range_inputs()
         self.refresh()
@@ -365,7 +456,7 @@ class DossierListPage(Page):
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_code(self.proxy.row_at(index.row()).code)
+            self.open_code(self.model.row_at(index.row()).code)
 
     def _on_detail_dossier_corrected(self, _dossier: object) -> None:
         self.refresh()

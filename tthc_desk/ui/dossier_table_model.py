@@ -1,10 +1,15 @@
-"""The dossier list as a Qt model: rows loaded lazily, newest first, 200 at a time.
+"""The dossier list as a Qt model: rows loaded lazily, 200 at a time, in the database's order.
 
 The model never counts or loads the whole table: :meth:`DossierTableModel.reset_rows` takes the
 first page (fetched off the GUI thread by the list page), and the view asks for more through
-``canFetchMore``/``fetchMore`` as the clerk scrolls, each page continuing below the last loaded
-id (``DossierQuery.before_id``). Sorting by a column happens in :class:`DossierSortProxy`, over
-the rows loaded so far.
+``canFetchMore``/``fetchMore`` as the clerk scrolls, each page continuing after the last loaded
+row (``DossierQuery.before_id``) in the query's order. The order is the query's too (newest
+first, or a column's :class:`~tthc_desk.domain.search.SortKey`): the database sorts, off the GUI
+thread, and the model only shows the rows it is given (issue 14). With a ``fetch`` runner the
+next pages come off the GUI thread as well.
+
+:class:`DossierSortProxy` sorts rows that are all loaded (the deadline page's short lists) by
+the same keys, in Python.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from tthc_desk.domain.dossier import DossierRow, Status
-from tthc_desk.domain.text import fold
-from tthc_desk.services.dossier_search import DossierQuery
+from tthc_desk.domain.text import name_sort_key, sort_fold
+from tthc_desk.services.dossier_search import DossierQuery, SortKey
 from tthc_desk.ui.display import list_datetime
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
 from tthc_desk.ui.labels import label
@@ -41,6 +46,9 @@ DEADLINE_TIPS = {
 }
 #: (now, start of tomorrow, end of the warning window), see DeadlineService.thresholds.
 Thresholds = tuple[datetime, datetime, datetime]
+Rows = list[DossierRow]
+#: Runs a page's query off the GUI thread and calls back with its rows on the GUI thread.
+Fetch = Callable[[Callable[[], Rows], Callable[[Rows], None]], None]
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -65,9 +73,13 @@ def short_procedure_name(name: str) -> str:
     return name
 
 
-def _given_name_first(name: str) -> str:
-    """Vietnamese names sort by given name (the last word) in official lists."""
-    return " ".join(reversed(fold(name).split()))
+def sort_key_of(column: int) -> SortKey:
+    """The database order of a column of :data:`COLUMNS` (the column keys are its values)."""
+    return SortKey(COLUMNS[column][0])
+
+
+def column_of(key: SortKey) -> int:
+    return [k for k, _title in COLUMNS].index(key.value)
 
 
 class DossierTableModel(ColumnTableModel[DossierRow]):
@@ -83,9 +95,13 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
         *,
         page_size: int = PAGE_SIZE,
         thresholds: Callable[[], Thresholds] | None = None,
+        fetch: Fetch | None = None,
     ) -> None:
         super().__init__(parent)
         self._search = search
+        self._fetch = fetch
+        self._fetching = False
+        self._loads = 0  # reset_rows so far: a page fetched for an older load is dropped
         self._now = now
         self._thresholds = thresholds
         self._bounds: Thresholds | None = None
@@ -103,17 +119,17 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
                     tooltip=lambda r: " · ".join(
                         x for x in (r.applicant_name, r.id_number, r.phone) if x
                     ),
-                    sort=lambda r: _given_name_first(r.applicant_name),
+                    sort=lambda r: name_sort_key(r.applicant_name),
                 ),
                 "id_number": Column(lambda r: r.id_number),
                 "phone": Column(lambda r: r.phone),
                 "procedure_name": Column(
                     lambda r: short_procedure_name(r.procedure_name),
                     tooltip=lambda r: f"{r.procedure_code} – {r.procedure_name}",
-                    sort=lambda r: fold(r.procedure_name),
+                    sort=lambda r: sort_fold(r.procedure_name),
                 ),
                 "field": Column(
-                    lambda r: r.field, tooltip=lambda r: r.field, sort=lambda r: fold(r.field)
+                    lambda r: r.field, tooltip=lambda r: r.field, sort=lambda r: sort_fold(r.field)
                 ),
                 "received_at": Column(
                     lambda r: list_datetime(r.received_at), sort=lambda r: r.received_at.isoformat()
@@ -126,7 +142,9 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
                     ),
                     sort=lambda r: r.due_at.isoformat(),
                 ),
-                "status": Column(lambda r: label(r.status), sort=lambda r: fold(label(r.status))),
+                "status": Column(
+                    lambda r: label(r.status), sort=lambda r: sort_fold(label(r.status))
+                ),
             },
             row_roles={ROW_ROLE: same, Qt.ItemDataRole.BackgroundRole: self._background},
         )
@@ -158,6 +176,8 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
         if more is None:
             more = len(rows) >= self._page_size
         self._more = not complete and more
+        self._fetching = False
+        self._loads += 1
         self.endResetModel()
 
     def load(self, query: DossierQuery) -> None:
@@ -166,12 +186,29 @@ class DossierTableModel(ColumnTableModel[DossierRow]):
         self.reset_rows(query, self._search(query))
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more
+        return not parent.isValid() and self._more and not self._fetching
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or not self._more or not self._rows:
+        """The next page after the last loaded row, in the query's order: on this thread, or
+        through ``fetch`` (the rows are added when they come, if no reload came first)."""
+        if parent.isValid() or not self.canFetchMore() or not self._rows:
             return
-        page = self._search(replace(self._query, before_id=self._rows[-1].id))
+        q = replace(self._query, before_id=self._rows[-1].id)
+        if self._fetch is None:
+            self._add_page(self._loads, self._search(q))
+            return
+        self._fetching = True
+        load = self._loads
+        self._fetch(lambda: self._search(q), lambda page: self._add_page(load, page))
+
+    def fetch_failed(self) -> None:
+        """The page being fetched did not come: the view may ask again."""
+        self._fetching = False
+
+    def _add_page(self, load: int, page: Rows) -> None:
+        if load != self._loads:
+            return  # the rows were replaced meanwhile (a new search, order or refresh)
+        self._fetching = False
         self._more = len(page) >= self._page_size
         if not page:
             return

@@ -25,21 +25,25 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    and_,
     bindparam,
     cast,
     column,
     func,
     literal_column,
+    or_,
     select,
     table,
     text,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.orm import aliased
+from sqlalchemy.types import UserDefinedType
 
 from tthc_desk.db.models import DossierRecord
 from tthc_desk.db.stores.base import Dialect, Store
 from tthc_desk.db.stores.dossiers import ROW_COLUMNS, rows_from
+from tthc_desk.db.stores.list_order import sort_key
 from tthc_desk.domain.dossier import DossierRow
 from tthc_desk.domain.search import DossierQuery, whole_code
 from tthc_desk.domain.text import nfc, search_tokens
@@ -47,6 +51,22 @@ from tthc_desk.domain.text import nfc, search_tokens
 # A statement selecting any columns (list rows or a count).
 _AnySelect = Select[*tuple[Any, ...]]
 
+
+class _TextSearchType(UserDefinedType[Any]):
+    """PostgreSQL's ``tsvector``/``tsquery`` by name, without importing the PostgreSQL dialect
+    package (~40 ms of every start-up, SQLite's included) for two type names."""
+
+    cache_ok = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return self.name
+
+
+TSVECTOR = _TextSearchType("TSVECTOR")
+TSQUERY = _TextSearchType("TSQUERY")
 _FTS = table("dossier_fts", column("rowid", Integer), column("dossier_fts"))
 _WORDS = table("dossier_words", column("dossier_id", Integer), column("words", TSVECTOR))
 
@@ -104,6 +124,8 @@ def _walk_rows(limit: int) -> ColumnElement[Any]:
 class SearchStore(Store):
     def page(self, q: DossierQuery) -> list[DossierRow]:
         """One page of list rows matching ``q``, newest first."""
+        if q.order_by is not None:
+            return self._sorted_page(q)
         match = words = None
         if q.unfiltered and whole_code(q.text) is None:
             if self._dialect is Dialect.SQLITE:
@@ -121,6 +143,47 @@ class SearchStore(Store):
             if q.before_id is not None:
                 filtered = filtered.where(DossierRecord.id < q.before_id)
             stmt = filtered.order_by(DossierRecord.id.desc()).limit(q.limit)
+        return rows_from(self._s.execute(stmt))
+
+    def _sorted_page(self, q: DossierQuery) -> list[DossierRow]:
+        """One page of ``q`` in the order of a column (:class:`~tthc_desk.domain.search.SortKey`),
+        equal keys newest first, continuing after the row ``before_id`` (keyset paging: that
+        row's key is read again, so a page neither repeats nor skips rows as dossiers come in).
+
+        Two steps in one statement: the page's ids are chosen reading only the columns the key
+        and the filters need (an index covers them for the dates, the status, the field: 0.2 s
+        for a million dossiers by due date, against 9 s sorting whole rows), then the page's
+        rows are read by id.
+        """
+        assert q.order_by is not None
+        key = sort_key(q.order_by, DossierRecord, self._dialect)
+        ids = self._filtered(q, select(DossierRecord.id.label("id"), key.label("k")))
+        if ids is None:
+            return []
+        if q.before_id is not None:
+            last = aliased(DossierRecord)
+            last_key = (
+                select(sort_key(q.order_by, last, self._dialect))
+                .where(last.id == q.before_id)
+                .scalar_subquery()
+            )
+            # "key ≥ last and (key > last or older)": the first half is a range an index on the
+            # key can serve; the second orders the rows that share the last row's key.
+            if q.descending:
+                reach, beyond = key <= last_key, key < last_key
+            else:
+                reach, beyond = key >= last_key, key > last_key
+            ids = ids.where(and_(reach, or_(beyond, DossierRecord.id < q.before_id)))
+        page = (
+            ids.order_by(key.desc() if q.descending else key.asc(), DossierRecord.id.desc())
+            .limit(q.limit)
+            .subquery("page")
+        )
+        stmt = (
+            select(*ROW_COLUMNS)
+            .select_from(page.join(DossierRecord, DossierRecord.id == page.c.id))
+            .order_by(page.c.k.desc() if q.descending else page.c.k.asc(), page.c.id.desc())
+        )
         return rows_from(self._s.execute(stmt))
 
     def count(self, q: DossierQuery) -> int:
