@@ -166,6 +166,8 @@ def check_smoke(bundle: Path, result: dict[str, Any]) -> list[str]:
         problems.append("smoke: no page of the receipt was rendered")
     if result.get("weekly", {}).get("received") != 1:
         problems.append("smoke: the weekly workbook does not count the dossier")
+    if not result.get("weekly_worker", {}).get("queued"):
+        problems.append("smoke: the weekly report's child process did not queue the report")
     return problems
 
 
@@ -213,6 +215,7 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         "code": result.get("intake", {}).get("code"),
         "receipt_pages": result.get("receipt", {}).get("pages"),
         "weekly_received": result.get("weekly", {}).get("received"),
+        "weekly_worker": result.get("weekly_worker"),
         "translations": result.get("bundle", {}).get("translations"),
         "seconds": result.get("seconds"),
     }

@@ -54,6 +54,8 @@ def test_the_smoke_mode_sets_up_receives_prints_and_reports(
     book = load_workbook(result["weekly"]["file"], read_only=True)
     assert book.sheetnames == result["weekly"]["sheets"] and len(book.sheetnames) == 6
     assert result["weekly"]["received"] == 1
+    worker = result["weekly_worker"]  # built by a child process, as the window has it built
+    assert worker["queued"] == "000.17.22.H56_tuan_2026-W09.xlsx" and worker["pid"] > 0
 
 
 def test_a_missing_font_fails_the_smoke_and_says_which(

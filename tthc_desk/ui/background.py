@@ -3,7 +3,9 @@
 - the apology scan (rules.md: drafts at start-up and at least hourly),
 - the counts of what needs attention (every few minutes: dossiers fall due as time passes),
 - the weekly report: built, queued and sent from the set weekday (start-up and hourly); never a
-  password prompt here — without a stored secret the report waits on the upload page;
+  password prompt here — without a stored secret the report waits on the upload page. It is built
+  by a child process (``services.worker``): its seconds of work and its memory never touch the
+  window's process, which only waits for the answer on a worker thread;
 - the data checked against the tamper-evident journal: the last entries at start-up (a few
   milliseconds), and everything when the last full check is a day old or was never made (at
   start-up, then looked at hourly), on a low-priority thread; each outcome is kept
@@ -32,11 +34,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from tthc_desk.domain.access import SYSTEM
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.lifecycle import LetterStatus
+from tthc_desk.domain.outbox import OutboxItem
 from tthc_desk.services.backup_service import BackupRun
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts
 from tthc_desk.services.health_service import HealthReport
 from tthc_desk.services.journal_service import IntegrityReport
+from tthc_desk.services.worker import WeeklyReportWorker, WorkerSpec
 from tthc_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -63,11 +67,21 @@ class BackgroundWork(QObject):
     backup_failed = Signal(str)  # the reason, in Vietnamese
 
     def __init__(
-        self, services: Services, runner: TaskRunner, parent: QObject | None = None
+        self,
+        services: Services,
+        runner: TaskRunner,
+        parent: QObject | None = None,
+        *,
+        isolate_reports: bool | None = None,
     ) -> None:
+        """``isolate_reports``: build the weekly report in a child process (by default unless
+        the runner is synchronous, as in most tests, where it is built inline as before)."""
         super().__init__(parent)
         self._services = services
         self._runner = runner
+        isolate = not runner.synchronous if isolate_reports is None else isolate_reports
+        #: The child process building the weekly report; None: built in this process.
+        self.report_worker = WeeklyReportWorker() if isolate else None
         self._scan_timer = QTimer(self)
         self._scan_timer.setInterval(SCAN_INTERVAL_MS)
         self._scan_timer.timeout.connect(self._on_scan_timer_timeout)
@@ -107,6 +121,8 @@ class BackgroundWork(QObject):
         self._backup_timer.stop()
         self._backup_start.stop()
         self._closing.set()
+        if self.report_worker is not None:
+            self.report_worker.stop()  # the next start builds the report
 
     def _on_scan_timer_timeout(self) -> None:
         self.scan_letters()
@@ -151,16 +167,24 @@ class BackgroundWork(QObject):
 
     # -- the weekly report --------------------------------------------------------------------
     def run_report_schedule(self) -> None:
+        services = self._services
         accounts, reports, outbox, folder = (
-            self._services.accounts,
-            self._services.reports,
-            self._services.outbox,
-            self._services.paths.reports_dir,
+            services.accounts,
+            services.reports,
+            services.outbox,
+            services.paths.reports_dir,
         )
+        worker = self.report_worker
 
-        def build() -> object:
+        def build() -> OutboxItem | None:
             with accounts.acting_as(SYSTEM):
                 return reports.run_schedule(outbox, folder)
+
+        def build_elsewhere() -> OutboxItem | None:
+            # Nothing due (every hour but one a week), or a child still at it: no process.
+            if worker is None or worker.running or reports.scheduled_week() is None:
+                return None
+            return worker.run(WorkerSpec.of(services), fallback=build)
 
         def send() -> object:
             if outbox.destination() is None or not outbox.due():
@@ -184,7 +208,14 @@ class BackgroundWork(QObject):
 
         # Not on the writer thread: on a large office the figures take seconds, and a clerk's
         # save must not wait for them (the schedule's own writes are two short transactions).
-        self._runner.run(build, built, _log_failure, label=self.tr("Lập báo cáo tuần"))
+        # In a child process: this thread only waits for its answer, holding neither the GIL
+        # nor the memory of the build.
+        self._runner.run(
+            build if worker is None else build_elsewhere,
+            built,
+            _log_failure,
+            label=self.tr("Lập báo cáo tuần"),
+        )
 
     # -- old files ------------------------------------------------------------------------------
     def clean_old_files(self) -> None:
