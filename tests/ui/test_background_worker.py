@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import make_draft
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.services.container import Services
-from tthc_desk.services.worker import WeeklyReportWorker, WorkerSpec
+from tthc_desk.services.worker import WEEKLY_REPORT, ProcessWorker, WorkerSpec
 from tthc_desk.ui.background import BackgroundWork
 from tthc_desk.ui.tasks import TaskRunner
 
@@ -40,7 +40,7 @@ def test_the_weekly_report_is_built_by_a_child_process_and_the_window_hears_of_i
     services.dossiers.receive(make_draft())
     clock.set(MONDAY)
     work = BackgroundWork(services, runner)
-    assert isinstance(work.report_worker, WeeklyReportWorker)  # a threaded runner: the child
+    assert isinstance(work.report_worker, ProcessWorker)  # a threaded runner: the child
     with qtbot.waitSignal(work.report_queued, timeout=120_000):
         work.run_report_schedule()
     qtbot.waitUntil(lambda: not runner.busy, timeout=30_000)  # then the send attempt ends
@@ -49,7 +49,7 @@ def test_the_weekly_report_is_built_by_a_child_process_and_the_window_hears_of_i
     assert (services.paths.reports_dir / item.file_name).exists()
     outcome = work.report_worker.last
     assert outcome is not None and outcome.pid not in (0, os.getpid()) and outcome.peak_rss_kb > 0
-    assert outcome.item == item
+    assert outcome.result == item
     log = (services.paths.log_dir / "tthc-desk-worker.log").read_text(encoding="utf-8")
     assert f"queued {item.file_name}" in log
 
@@ -87,7 +87,7 @@ def test_stop_ends_the_child_under_way(services: Services, clock: FixedClock) ->
     and the week is still to be built."""
     services.dossiers.receive(make_draft())
     clock.set(MONDAY)
-    worker = WeeklyReportWorker()
+    worker = ProcessWorker(WEEKLY_REPORT)
     results: list[object] = []
     thread = threading.Thread(
         target=lambda: results.append(worker.run(WorkerSpec.of(services), fallback=lambda: None))
@@ -101,3 +101,25 @@ def test_stop_ends_the_child_under_way(services: Services, clock: FixedClock) ->
     thread.join(30)
     assert results == [None] and not worker.running and worker.last is None
     assert services.outbox.items() == [] and services.reports.scheduled_week() is not None
+
+
+def test_the_full_check_of_the_journal_runs_in_a_child_and_is_kept(
+    qtbot: QtBot, services: Services, runner: TaskRunner
+) -> None:
+    """Minutes of pure Python on a large office: in a child process; the window keeps and
+    shows its report as before, and looks again only a day later."""
+    services.dossiers.receive(make_draft())
+    work = BackgroundWork(services, runner)
+    assert services.journal.last_full_check_at() is None
+    with qtbot.waitSignal(work.integrity_checked, timeout=120_000) as signal:
+        work.run_full_check()
+    [report] = signal.args
+    assert report.full and report.ok and report.entries > 0
+    outcome = work.journal_worker.last
+    assert outcome is not None and outcome.pid not in (0, os.getpid())
+    assert outcome.result == report
+    assert services.journal.last_full_check_at() is not None  # kept by the window
+    work.journal_worker.last = None
+    work.run_full_check()  # checked today: no process started
+    qtbot.waitUntil(lambda: not runner.busy, timeout=30_000)
+    assert work.journal_worker.last is None

@@ -1,9 +1,11 @@
-"""The weekly report built in a process of its own, so that the window never waits for it.
+"""Heavy background work in a process of its own, so that the window never waits for it.
 
 Building last week's report reads a week of a large office's history: seconds of work and, on a
-million dossiers, hundreds of megabytes. Done in the window's process, that work holds Python's
-interpreter lock (the window stutters while it runs) and leaves the process that much bigger.
-The window therefore has a child process build it (:class:`WeeklyReportWorker`):
+million dossiers, hundreds of megabytes; the daily full check of the journal reads every
+protected row and computes its keyed digest, minutes of pure Python. Done in the window's process,
+that work holds Python's interpreter lock (the window stutters while it runs) and leaves the
+process that much bigger. The window therefore has a child process do each
+(:class:`ProcessWorker`, one per kind of job: :data:`WEEKLY_REPORT`, :data:`JOURNAL_CHECK`):
 ``multiprocessing`` with the *spawn* start method, the same on Windows and Linux and in the frozen
 build (whose entry calls ``multiprocessing.freeze_support()`` first, so that the child runs this
 module's function instead of the application). The child opens the same data folder
@@ -11,11 +13,12 @@ module's function instead of the application). The child opens the same data fol
 ``--now``) with the same key (this PC's keyring, or the key folder ``TTHC_DESK_KEY_DIR``) or the
 same server (the folder's setting, or ``TTHC_DESK_DATABASE_URL``, inherited), builds and queues the
 report as the system (``ReportService.run_schedule``: once per office, whatever the number of
-counter PCs), sends back the queued item or why it failed, and exits; its memory goes back to
-the system with it. Its log goes to ``logs/tthc-desk-worker.log`` of the data folder.
+counter PCs) or checks the journal, sends back the queued item, the check's report or why it
+failed, and exits; its memory goes back to the system with it. Its log goes to
+``logs/tthc-desk-worker.log`` of the data folder.
 
 When the child cannot open the database at all (it cannot reach a key this process could), the
-report is built here as before rather than not at all.
+work is done here as before rather than not at all (``fallback``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -35,7 +38,6 @@ from typing import TYPE_CHECKING, Any
 
 from tthc_desk.domain.clock import Clock, FixedClock, SystemClock
 from tthc_desk.domain.errors import TthcError
-from tthc_desk.domain.outbox import OutboxItem
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -50,6 +52,9 @@ WORKER_LOG = "tthc-desk-worker.log"
 _POLL_SECONDS = 0.5
 #: How long a child asked to stop (the window closing, a restore) is given before it is killed.
 _STOP_SECONDS = 5.0
+#: The jobs a child can do (:func:`_weekly_report`, :func:`_journal_check`).
+WEEKLY_REPORT = "weekly-report"
+JOURNAL_CHECK = "journal-check"
 
 
 class WorkerError(TthcError):
@@ -77,10 +82,11 @@ class WorkerSpec:
 
 @dataclass(frozen=True)
 class WorkerOutcome:
-    """What the child sends back: the queued item (None: nothing was due, or another counter PC
-    has it), or ``error``; ``opened`` False when it could not open the database at all."""
+    """What the child sends back: the job's result (the queued item, None when nothing was due
+    or another counter PC has it; the journal check's report, None when none was due), or
+    ``error``; ``opened`` False when it could not open the database at all."""
 
-    item: OutboxItem | None = None
+    result: Any = None
     error: str = ""
     opened: bool = True
     #: The child's peak memory (kilobytes; 0 where the system does not say), and its process id.
@@ -88,10 +94,14 @@ class WorkerOutcome:
     pid: int = 0
 
 
-class WeeklyReportWorker:
-    """Builds last week's report, when due, in a child process; one child at a time."""
+class ProcessWorker:
+    """Does one kind of job (``job``: :data:`WEEKLY_REPORT`, :data:`JOURNAL_CHECK`) in a child
+    process; one child at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, job: str) -> None:
+        if job not in _JOBS:
+            raise ValueError(f"unknown job {job!r}")
+        self.job = job
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._stopping = False
@@ -103,28 +113,29 @@ class WeeklyReportWorker:
         with self._lock:
             return self._process is not None
 
-    def run(self, spec: WorkerSpec, fallback: Callable[[], OutboxItem | None]) -> OutboxItem | None:
-        """Build and queue last week's report if it is due, in a child process opening ``spec``;
-        blocks until the child ends (call it on a worker thread, never on the GUI thread).
-        ``fallback`` builds it in this process when the child cannot open the database. Raises
-        :class:`WorkerError` when the child failed; returns None when it was stopped."""
+    def run(self, spec: WorkerSpec, fallback: Callable[[], Any]) -> Any:
+        """Do the job in a child process opening ``spec``; blocks until the child ends (call it
+        on a worker thread, never on the GUI thread). ``fallback`` does it in this process when
+        the child cannot open the database. Raises :class:`WorkerError` when the child failed;
+        returns None when it was stopped (:meth:`stop`)."""
         outcome = self._run_child(spec)
         if outcome is None:
             return None
         self.last = outcome
         if not outcome.opened:
-            log.warning("Weekly report built in the window's process: %s", outcome.error)
+            log.warning("Job %s done in the window's process: %s", self.job, outcome.error)
             return fallback()
         if outcome.error:
             raise WorkerError(outcome.error)
-        return outcome.item
+        return outcome.result
 
     def _run_child(self, spec: WorkerSpec) -> WorkerOutcome | None:
         ctx = multiprocessing.get_context("spawn")
         receiver, sender = ctx.Pipe(duplex=False)
         process = ctx.Process(
-            target=weekly_child, args=(spec, sender), name="tthc-desk-weekly", daemon=True
+            target=child_main, args=(self.job, spec, sender), name=f"tthc-desk-{self.job}"
         )
+        process.daemon = True  # never outlives the window
         with self._lock:
             self._stopping = False
             process.start()
@@ -140,8 +151,8 @@ class WeeklyReportWorker:
                 stopped = self._stopping
         if outcome is None and not stopped:
             raise WorkerError(
-                "Tiến trình lập báo cáo tuần dừng bất thường (mã thoát "
-                f"{process.exitcode}); phần mềm sẽ lập lại trong giờ tới."
+                f"Tiến trình chạy nền ({_WHAT[self.job]}) dừng bất thường (mã thoát "
+                f"{process.exitcode}); phần mềm sẽ làm lại trong giờ tới."
             )
         return outcome
 
@@ -173,19 +184,19 @@ def _receive(receiver: Connection, process: BaseProcess) -> WorkerOutcome | None
 # -- the child ----------------------------------------------------------------------------------
 
 
-def weekly_child(spec: WorkerSpec, sender: Connection) -> None:
+def child_main(job: str, spec: WorkerSpec, sender: Connection) -> None:
     """The child process's work (module level, so that *spawn* can find it by name)."""
     _log_to(spec.data_dir / "logs")
     try:
-        outcome = _build(spec)
+        outcome = _run_job(job, spec)
     except BaseException as exc:  # never die without a word: the window logs it
-        log.exception("Weekly report worker failed")
+        log.exception("Background job %s failed", job)
         outcome = WorkerOutcome(error=_reason(exc))
     sender.send(replace(outcome, peak_rss_kb=_peak_rss_kb(), pid=os.getpid()))
     sender.close()
 
 
-def _build(spec: WorkerSpec) -> WorkerOutcome:
+def _run_job(job: str, spec: WorkerSpec) -> WorkerOutcome:
     from tthc_desk.domain.access import SYSTEM
     from tthc_desk.paths import AppPaths
     from tthc_desk.services.container import open_services
@@ -193,15 +204,40 @@ def _build(spec: WorkerSpec) -> WorkerOutcome:
     try:
         services = open_services(AppPaths(spec.data_dir), spec.clock(), seed=False, demo=spec.demo)
     except Exception as exc:
-        log.exception("The weekly report worker could not open the database")
+        log.exception("The background job %s could not open the database", job)
         return WorkerOutcome(error=_reason(exc), opened=False)
     try:
         with services.accounts.acting_as(SYSTEM):
-            item = services.reports.run_schedule(services.outbox, services.paths.reports_dir)
-        log.info("Weekly report: %s", "queued " + item.file_name if item else "nothing due")
-        return WorkerOutcome(item)
+            return WorkerOutcome(_JOBS[job](services))
     finally:
         services.close()
+
+
+def _weekly_report(services: Services) -> Any:
+    """Last week's report built and queued when due (None: nothing to do)."""
+    item = services.reports.run_schedule(services.outbox, services.paths.reports_dir)
+    log.info("Weekly report: %s", "queued " + item.file_name if item else "nothing due")
+    return item
+
+
+def _journal_check(services: Services) -> Any:
+    """The full check of the journal when the last one is a day old or was never made (None:
+    not due). The window keeps its report (``record_check``)."""
+    last = services.journal.last_full_check_at()
+    if last is not None and services.clock.now() - last < FULL_CHECK_EVERY:
+        return None
+    report = services.journal.verify_full()
+    log.info("Journal check: %s", report.summary())
+    return report
+
+
+#: How often the journal is checked in full (start-up, then looked at hourly).
+FULL_CHECK_EVERY = timedelta(hours=24)
+_JOBS: dict[str, Callable[[Services], Any]] = {
+    WEEKLY_REPORT: _weekly_report,
+    JOURNAL_CHECK: _journal_check,
+}
+_WHAT = {WEEKLY_REPORT: "lập báo cáo tuần", JOURNAL_CHECK: "kiểm tra toàn bộ nhật ký"}
 
 
 def _reason(exc: BaseException) -> str:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -40,7 +39,13 @@ from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts
 from tthc_desk.services.health_service import HealthReport
 from tthc_desk.services.journal_service import IntegrityReport
-from tthc_desk.services.worker import WeeklyReportWorker, WorkerSpec
+from tthc_desk.services.worker import (
+    FULL_CHECK_EVERY,
+    JOURNAL_CHECK,
+    WEEKLY_REPORT,
+    ProcessWorker,
+    WorkerSpec,
+)
 from tthc_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -50,7 +55,6 @@ COUNTS_INTERVAL_MS = 5 * 60 * 1000
 BACKUP_INTERVAL_MS = 5 * 60 * 1000  # the daily time is met within a few minutes
 # The first start of the day's backup waits a minute: the first screens come first.
 BACKUP_START_DELAY_MS = 60 * 1000
-FULL_CHECK_EVERY = timedelta(hours=24)
 
 
 class BackgroundWork(QObject):
@@ -72,16 +76,19 @@ class BackgroundWork(QObject):
         runner: TaskRunner,
         parent: QObject | None = None,
         *,
-        isolate_reports: bool | None = None,
+        processes: bool | None = None,
     ) -> None:
-        """``isolate_reports``: build the weekly report in a child process (by default unless
-        the runner is synchronous, as in most tests, where it is built inline as before)."""
+        """``processes``: build the weekly report and check the whole journal in child
+        processes (by default unless the runner is synchronous, as in most tests, where they run
+        inline as before)."""
         super().__init__(parent)
         self._services = services
         self._runner = runner
-        isolate = not runner.synchronous if isolate_reports is None else isolate_reports
-        #: The child process building the weekly report; None: built in this process.
-        self.report_worker = WeeklyReportWorker() if isolate else None
+        isolate = not runner.synchronous if processes is None else processes
+        #: The child processes of the weekly report and of the full check of the journal;
+        #: None: that work is done in this process.
+        self.report_worker = ProcessWorker(WEEKLY_REPORT) if isolate else None
+        self.journal_worker = ProcessWorker(JOURNAL_CHECK) if isolate else None
         self._scan_timer = QTimer(self)
         self._scan_timer.setInterval(SCAN_INTERVAL_MS)
         self._scan_timer.timeout.connect(self._on_scan_timer_timeout)
@@ -121,8 +128,9 @@ class BackgroundWork(QObject):
         self._backup_timer.stop()
         self._backup_start.stop()
         self._closing.set()
-        if self.report_worker is not None:
-            self.report_worker.stop()  # the next start builds the report
+        for worker in (self.report_worker, self.journal_worker):
+            if worker is not None:
+                worker.stop()  # the next start does it again
 
     def _on_scan_timer_timeout(self) -> None:
         self.scan_letters()
@@ -184,7 +192,8 @@ class BackgroundWork(QObject):
             # Nothing due (every hour but one a week), or a child still at it: no process.
             if worker is None or worker.running or reports.scheduled_week() is None:
                 return None
-            return worker.run(WorkerSpec.of(services), fallback=build)
+            item: OutboxItem | None = worker.run(WorkerSpec.of(services), fallback=build)
+            return item
 
         def send() -> object:
             if outbox.destination() is None or not outbox.due():
@@ -268,12 +277,24 @@ class BackgroundWork(QObject):
         )
         closing = self._closing
 
+        services, worker = self._services, self.journal_worker
+
+        def due() -> bool:
+            last = journal.last_full_check_at()
+            return last is None or clock.now() - last >= FULL_CHECK_EVERY
+
         def full() -> IntegrityReport | None:
             with accounts.acting_as(SYSTEM):
-                last = journal.last_full_check_at()
-                if last is not None and clock.now() - last < FULL_CHECK_EVERY:
+                if not due():
                     return None
                 return journal.verify_full(lambda _done, _total: not closing.is_set())
+
+        def full_elsewhere() -> IntegrityReport | None:
+            # Minutes of pure Python over every row: in a child, it never holds the GIL here.
+            if worker is None or worker.running or not due():
+                return None
+            report: IntegrityReport | None = worker.run(WorkerSpec.of(services), fallback=full)
+            return report
 
         def done(report: IntegrityReport | None) -> None:
             self._full_running = False
@@ -286,7 +307,11 @@ class BackgroundWork(QObject):
 
         self._full_running = True
         self._runner.run(
-            full, done, failed, low_priority=True, label=self.tr("Kiểm tra toàn bộ nhật ký")
+            full if worker is None else full_elsewhere,
+            done,
+            failed,
+            low_priority=True,
+            label=self.tr("Kiểm tra toàn bộ nhật ký"),
         )
 
     def _keep(self, report: IntegrityReport, then: Callable[[], None] | None = None) -> None:

@@ -296,12 +296,12 @@ def weekly(services: Services, out_dir: Path, report: dict[str, Any]) -> None:
 def weekly_worker(services: Services, report: dict[str, Any]) -> None:
     import os
 
-    from tthc_desk.services.worker import WeeklyReportWorker, WorkerSpec
+    from tthc_desk.services.worker import WEEKLY_REPORT, ProcessWorker, WorkerSpec
 
     def not_here() -> None:
         raise SmokeFailure("the weekly report's child process could not open the database")
 
-    worker = WeeklyReportWorker()
+    worker = ProcessWorker(WEEKLY_REPORT)
     item = worker.run(WorkerSpec.of(services), fallback=not_here)
     outcome = worker.last
     report["weekly_worker"] = {
