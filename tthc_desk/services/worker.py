@@ -279,6 +279,17 @@ def _lower_priority() -> None:
 
 
 def _peak_rss_kb() -> int:
+    """This process's peak resident memory, in kilobytes (0 where the system does not say).
+
+    Linux: ``VmHWM``, the peak of this program's own memory; not ``ru_maxrss``, which is kept
+    across the ``exec`` that started it and so counts the parent's memory at the fork."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows
