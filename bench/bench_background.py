@@ -20,8 +20,10 @@ Measures:
     claim; both journalled writes as the system): for the first ``--seconds`` after the window
     shows, a ``QTimer`` of 10 ms on the GUI thread records the gap between its ticks; the longest
     gap is the longest stall of the GUI thread (the 10 ms included: a conservative figure), and the
-    gaps over 50 and 100 ms are counted. The window's peak memory (``ru_maxrss``) is read at the
-    end of that time; the weekly report's child process reports its own peak when it ends.
+    gaps over 50 and 100 ms are counted. The window's peak memory (``VmHWM``, and ``ru_maxrss``)
+    is read at the end of that time; the weekly report's child process reports its own peak
+    (``VmHWM``) when it ends. Then the same probe runs in an empty Qt application for as long:
+    the machine's own jitter, which says how much of a stall is the machine's (a shared VM).
 
 The table (with the targets of issue 14) is printed and kept in
 ``<data-dir>/background-latest.txt``.
@@ -161,6 +163,32 @@ def poll():
 
 QTimer.singleShot(0, poll)
 run_gui(AppPaths(folder), FixedClock(now))
+"""
+
+# The same probe in an empty Qt application, for as long: the machine's own jitter (other
+# processes, the scheduler), which no change to the app removes.
+BASELINE_SCRIPT = r"""
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtWidgets import QApplication
+app, seconds, gaps, state = QApplication([]), float(sys.argv[1]), [], {}
+def tick():
+    t = time.perf_counter()
+    if "last" in state:
+        gaps.append((t - state["last"]) * 1000)
+    else:
+        state["start"] = t
+    state["last"] = t
+    if t - state["start"] >= seconds:
+        print("GAPS", max(gaps), sum(g > 50 for g in gaps), sum(g > 100 for g in gaps), flush=True)
+        app.quit()
+probe = QTimer()
+probe.setTimerType(Qt.TimerType.PreciseTimer)
+probe.setInterval(10)
+probe.timeout.connect(tick)
+probe.start()
+app.exec()
 """
 
 
@@ -364,6 +392,22 @@ def measure_window(
     return result
 
 
+def measure_baseline(seconds: float) -> tuple[float, int, int]:
+    """(longest gap ms, gaps > 50 ms, gaps > 100 ms) of the probe in an empty Qt app."""
+    done = subprocess.run(
+        [sys.executable, "-c", BASELINE_SCRIPT, str(seconds)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=seconds + 120,
+        check=True,
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("GAPS "))
+    longest, over50, over100 = line.split()[1:]
+    return float(longest), int(over50), int(over100)
+
+
 # -- the table ---------------------------------------------------------------------------------
 
 
@@ -373,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the probe runs")
     parser.add_argument("--skip-cli", action="store_true", help="only the window")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the empty Qt app's probe (the jitter)"
+    )
     parser.add_argument(
         "--diagnose",
         action="store_true",
@@ -438,6 +485,13 @@ def main(argv: list[str] | None = None) -> int:
             "MB",
         ),
     ]
+    if not args.no_baseline:
+        log("  the same probe in an empty Qt application …")
+        longest, over50, over100 = measure_baseline(args.seconds)
+        notes.append(
+            f"The machine's own jitter (the probe in an empty Qt app, {args.seconds:g} s, just "
+            f"after): longest gap {longest:.1f} ms, {over50} > 50 ms, {over100} > 100 ms"
+        )
     worst = sorted(window["gaps"], key=lambda x: -x[1])[:5]  # type: ignore[index]
     notes.append(
         f"Window: resident {int(window['rss_kb']) / 1024:.0f} MB at {args.seconds:g} s; "  # type: ignore[call-overload]
