@@ -270,7 +270,7 @@ def _lower_priority() -> None:
             import ctypes
 
             below_normal = 0x4000
-            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+            kernel32 = getattr(ctypes, "windll").kernel32  # noqa: B009 (Windows only: no stub)
             kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
         else:
             os.nice(10)
