@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -187,6 +188,10 @@ def _receive(receiver: Connection, process: BaseProcess) -> WorkerOutcome | None
 
 def child_main(job: str, spec: WorkerSpec, sender: Connection) -> None:
     """The child process's work (module level, so that *spawn* can find it by name)."""
+    if sys.platform != "win32":
+        # Asked to stop (the window closing): unwind as an exit, so that the work in hand lets
+        # go of what it holds (the weekly report gives its claim back for the next run).
+        signal.signal(signal.SIGTERM, _exit_on_term)
     _lower_priority()
     _log_to(spec.data_dir / "logs")
     try:
@@ -260,6 +265,10 @@ def _log_to(folder: Path) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+
+
+def _exit_on_term(_signum: int, _frame: object) -> None:
+    raise SystemExit(1)
 
 
 def _lower_priority() -> None:
