@@ -102,8 +102,8 @@ def test_stop_ends_the_child_under_way(services: Services, clock: FixedClock) ->
     thread.join(30)
     assert results == [None] and not worker.running and worker.last is None
     assert services.outbox.items() == [] and services.reports.scheduled_week() is not None
-    # The next run builds the week (a child stopped after claiming it gives the claim back on
-    # SIGTERM; elsewhere the claim lapses after two hours).
+    # The next run builds the week (stopped this early, the child had not claimed it; one
+    # stopped while building gives the claim back, or the claim lapses after two hours).
     if sys.platform != "win32":
         item = worker.run(WorkerSpec.of(services), fallback=lambda: None)
         assert item is not None and item.period_key == "2026-W10"

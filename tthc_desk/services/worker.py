@@ -190,7 +190,8 @@ def child_main(job: str, spec: WorkerSpec, sender: Connection) -> None:
     """The child process's work (module level, so that *spawn* can find it by name)."""
     if sys.platform != "win32":
         # Asked to stop (the window closing): unwind as an exit, so that the work in hand lets
-        # go of what it holds (the weekly report gives its claim back for the next run).
+        # go of what it holds (the weekly report gives its claim back for the next run) — when
+        # Python gets control before the kill that follows; else the claim lapses in two hours.
         signal.signal(signal.SIGTERM, _exit_on_term)
     _lower_priority()
     _log_to(spec.data_dir / "logs")
