@@ -52,8 +52,11 @@ log = logging.getLogger(__name__)
 WORKER_LOG = "tthc-desk-worker.log"
 #: How often the waiting thread looks whether the child is still alive.
 _POLL_SECONDS = 0.5
-#: How long a child asked to stop (the window closing, a restore) is given before it is killed.
+#: How long a child that has sent its answer is given to exit.
 _STOP_SECONDS = 5.0
+#: How long a child asked to stop (the window closing, a restore) is given before it is killed:
+#: the window's thread waits that long at most.
+_TERM_GRACE_SECONDS = 1.0
 #: The jobs a child can do (:func:`_weekly_report`, :func:`_journal_check`).
 WEEKLY_REPORT = "weekly-report"
 JOURNAL_CHECK = "journal-check"
@@ -165,7 +168,7 @@ class ProcessWorker:
             process, self._stopping = self._process, True
         if process is not None and process.is_alive():
             process.terminate()
-            process.join(_STOP_SECONDS)
+            process.join(_TERM_GRACE_SECONDS)
             if process.is_alive():
                 process.kill()
 
