@@ -180,6 +180,8 @@ def check_smoke(bundle: Path, result: dict[str, Any]) -> list[str]:
     drawn = result.get("dashboard", {})
     if drawn.get("received") != 1 or drawn.get("series", 0) < 1:
         problems.append("smoke: the dashboard did not show the dossier in a drawn chart")
+    if not result.get("weekly_worker", {}).get("queued"):
+        problems.append("smoke: the weekly report's child process did not queue the report")
     return problems
 
 
@@ -228,6 +230,7 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         "receipt_pages": result.get("receipt", {}).get("pages"),
         "weekly_received": result.get("weekly", {}).get("received"),
         "dashboard": result.get("dashboard"),
+        "weekly_worker": result.get("weekly_worker"),
         "translations": result.get("bundle", {}).get("translations"),
         "seconds": result.get("seconds"),
     }

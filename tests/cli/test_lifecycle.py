@@ -378,3 +378,26 @@ def test_late_scan_keeps_to_the_look_back_and_never_proposes_a_past_date(run: Cl
         assert svc.apologies.scan() == 0
     finally:
         svc.close()
+
+
+def test_late_scan_after_the_first_looks_at_what_changed_and_full_on_demand(run: Cli) -> None:
+    """The second ``late --scan`` starts where the first left off (what changed since, and
+    the dossiers that fell due): the same drafts, the same lines as ``--scan --full``."""
+    first = receive(run, "1.001193", "2026-03-02 08:30")  # same day: due 02/03 17:00
+    rc, out, err = run("late", "--scan", now="2026-03-02 09:00")
+    assert rc == 0, err
+    assert out.splitlines()[-1] == "Đã lập 0 phiếu xin lỗi dự thảo."
+    second = receive(run, "1.001193", "2026-03-02 09:30", "Lê Thị Hoa", "001190054321")
+    move(run, second, "result-ready", "2026-03-03 08:00")  # settled late: changed since
+    rc, out, err = run("late", "--scan", now="2026-03-03 09:00")  # first fell due since
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[-1] == "Đã lập 2 phiếu xin lỗi dự thảo."
+    assert lines[:-2] == [
+        f"{first}\tTrần Văn Bình\t02/03/2026 17:00\tquá hạn\tcó phiếu dự thảo, chưa ký",
+    ]
+    rc, again, _ = run("late", "--scan", now="2026-03-03 09:05")
+    rc, full, _ = run("late", "--scan", "--full", now="2026-03-03 09:05")
+    assert rc == 0 and again == full and again.splitlines()[-1].startswith("Đã lập 0 ")
+    rc, out, err = run("late", "--full", now="2026-03-03 09:05")
+    assert "--full chỉ dùng cùng --scan" in assert_one_line_error(rc, out, err)

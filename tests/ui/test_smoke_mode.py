@@ -58,6 +58,8 @@ def test_the_smoke_mode_sets_up_receives_prints_and_reports(
     assert result["dashboard"]["received"] == 1 and result["dashboard"]["series"] == 1
     assert result["dashboard"]["colours"] >= 8
     assert result["bundle"]["modules"]["PySide6.QtCharts"] == "ok"
+    worker = result["weekly_worker"]  # built by a child process, as the window has it built
+    assert worker["queued"] == "000.17.22.H56_tuan_2026-W09.xlsx" and worker["pid"] > 0
 
 
 def test_a_missing_font_fails_the_smoke_and_says_which(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from tthc_desk.cli.args import (
     EXIT_OK,
     MOMENT,
+    CliError,
     Command,
     CommandTree,
     Identity,
@@ -88,6 +89,11 @@ def add_parsers(tree: CommandTree) -> None:
     )
     p.add_argument(
         "--scan", action="store_true", help="lập phiếu xin lỗi dự thảo cho các hồ sơ còn thiếu"
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="cùng --scan: xét lại mọi hồ sơ, không chỉ những hồ sơ đổi từ lần lập trước",
     )
 
     for name, help_text in (
@@ -169,10 +175,9 @@ def _letter_text(letters: list[ApologyLetter]) -> str:
 def _cmd_late(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
     from tthc_desk.services.deadline_service import DeadlineView
 
-    created = svc.apologies.scan() if args.scan else 0
-    by_code: dict[str, list[ApologyLetter]] = {}
-    for letter in svc.apologies.letters():
-        by_code.setdefault(letter.dossier_code, []).append(letter)
+    if args.full and not args.scan:
+        raise CliError("--full chỉ dùng cùng --scan (tthc-desk late --scan --full).")
+    created = svc.apologies.scan(full=args.full) if args.scan else 0
     views = (DeadlineView.OVERDUE, DeadlineView.TODAY, DeadlineView.SOON)
     rows = [(r, label(view).lower()) for view in views for r in svc.deadlines.rows(view, 1_000_000)]
     # Settled after the appointment and still without a letter: those need one too.
@@ -180,6 +185,8 @@ def _cmd_late(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         (r, "đã giải quyết quá hạn")
         for r in svc.apologies.settled_late_without_letter(limit=1_000_000)
     ]
+    # The letters of the dossiers listed only (not the whole register of every year).
+    by_code = svc.apologies.for_dossiers([r.code for r, _word in rows])
     # The same look-back as the window's hourly scan: older ones get no automatic draft.
     since = svc.apologies.lookback_since()
     for r, word in rows:

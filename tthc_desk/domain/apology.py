@@ -91,6 +91,54 @@ def letter_window(
     )
 
 
+#: The rules the incremental scan's mark was made under: raise it whenever which dossiers need a
+#: letter changes (a new clause, another status), so the first scan after the update is full.
+SCAN_RULES = 1
+
+
+@dataclass(frozen=True)
+class ScanMark:
+    """Where the last apology scan left off (kept in the database, per office): after it, no
+    dossier needed a letter under its window. ``seq``: the last journal entry it saw; ``at``:
+    its moment (to the minute, rounded down); ``since`` and ``granularity``: its window's
+    look-back and how lateness was counted; ``rules``: :data:`SCAN_RULES` then."""
+
+    seq: int
+    at: datetime
+    since: datetime | None
+    granularity: Granularity
+    rules: int = SCAN_RULES
+
+
+def scan_mark(seq: int, window: LetterWindow) -> ScanMark:
+    """The mark a scan under ``window`` leaves, having seen the journal up to ``seq``."""
+    at = window.now.replace(second=0, microsecond=0)
+    return ScanMark(seq, at, window.since, window.granularity)
+
+
+def crossed_since(mark: ScanMark | None, window: LetterWindow) -> datetime | None:
+    """The earliest due moment a scan under ``window`` must look at among the running dossiers
+    that did not change since ``mark``; None when it must look at everything (the first scan,
+    or the rules, the granularity or a wider look-back make the last scan's answer stale).
+
+    Why that is enough: after the scan at ``mark.at`` no dossier needed a letter. A dossier no
+    write touched since then still has no letter, the same status and the same moments; it needs
+    one now only if its due moment passed in between (due ≥ ``mark.at``), or it is due on the next
+    working day (the risk window, always looked at: the calendar may have changed), or the
+    look-back reaches further back than it did (then everything is looked at). A settled dossier
+    is late or not whatever the time: unchanged, it needed no letter then and needs none now."""
+    if mark is None or mark.rules != SCAN_RULES or mark.granularity is not window.granularity:
+        return None
+    if window.since is not None and (mark.since is None or window.since < mark.since):
+        return None
+    if window.since is None and mark.since is not None:
+        return None
+    start = mark.at
+    if window.since is not None:
+        start = max(start, window.since)
+    return start
+
+
 def lookback_problem(months: int) -> str | None:
     if not 1 <= months <= LOOKBACK_MONTHS_MAX:
         return (

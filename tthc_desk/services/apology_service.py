@@ -144,29 +144,46 @@ class ApologyService:
         at the same clock time, within that day's sessions."""
         return propose(due_at, now, self._calendar.calendar(), self._propose_days())
 
-    def scan(self) -> int:
-        """Draft the missing letters. Running it twice creates nothing new."""
+    def scan(self, full: bool = False) -> int:
+        """Draft the missing letters. Running it twice creates nothing new.
+
+        Incremental: it looks only at the dossiers written since the last scan and the running
+        ones whose due moment passed since (or that are due on the next working day); the first
+        scan, one after the look-back or the granularity changed, and ``full`` look at all.
+        Two counter PCs scanning at once queue on the office's write lock: the second one finds
+        the first one's drafts and its mark."""
         self._accounts.require(Right.DRAFT_LETTER, "lập phiếu xin lỗi")
         now = self._clock.now()
         office, window = self._settings.office(), self._window(now)
         calendar, days = self._calendar.calendar(), self._propose_days()
+        journalled = self._db.journalled  # the journal names what changed since the mark
         with self._db.write() as uow:
+            scope = uow.letters.scan_scope(window) if journalled and not full else None
             drafts = [
                 auto_draft(c, now, office, calendar, days)
-                for c in uow.letters.needing_letter(window)
+                for c in uow.letters.needing_letter(window, scope)
             ]
-            return uow.letters.add_all(drafts)
+            created = uow.letters.add_all(drafts)
+            if journalled:
+                uow.letters.keep_scan_mark(window)
+            else:
+                uow.letters.forget_scan_mark()
+            return created
 
     def settled_late_without_letter(self, limit: int = 1000) -> list[DossierRow]:
         """Dossiers whose result came late and that still have no letter, the latest first."""
         window = self._window(self._clock.now())
         with self._db.read() as uow:
-            return uow.letters.settled_late_without_letter(window, limit)
+            scope = uow.letters.scan_scope(window) if self._db.journalled else None
+            return uow.letters.settled_late_without_letter(window, limit, scope)
 
     def missing_count(self) -> int:
+        """How many dossiers need a letter and have none (what the next scan would draft):
+        among what changed since the last scan, as the scan itself looks."""
         window = self._window(self._clock.now())
         with self._db.read() as uow:
-            return uow.letters.count_needing_letter(window)
+            scope = uow.letters.scan_scope(window) if self._db.journalled else None
+            return uow.letters.count_needing_letter(window, scope)
 
     # -- reading ------------------------------------------------------------------------------
     def letters(
@@ -196,6 +213,11 @@ class ApologyService:
     def for_dossier(self, code: str) -> list[ApologyLetter]:
         with self._db.read() as uow:
             return uow.letters.for_dossier(nfc(code))
+
+    def for_dossiers(self, codes: Sequence[str]) -> dict[str, list[ApologyLetter]]:
+        """The letters of each of the dossiers ``codes`` that has any, by letter id."""
+        with self._db.read() as uow:
+            return uow.letters.for_dossiers([nfc(c) for c in codes])
 
     # -- writing ------------------------------------------------------------------------------
     def draft(self, code: str, edit: LetterEdit | None = None) -> ApologyLetter:

@@ -3,7 +3,9 @@
 - the apology scan (rules.md: drafts at start-up and at least hourly),
 - the counts of what needs attention (every few minutes: dossiers fall due as time passes),
 - the weekly report: built, queued and sent from the set weekday (start-up and hourly); never a
-  password prompt here — without a stored secret the report waits on the upload page;
+  password prompt here — without a stored secret the report waits on the upload page. It is built
+  by a child process (``services.worker``): its seconds of work and its memory never touch the
+  window's process, which only waits for the answer on a worker thread;
 - the data checked against the tamper-evident journal: the last entries at start-up (a few
   milliseconds), and everything when the last full check is a day old or was never made (at
   start-up, then looked at hourly), on a low-priority thread; each outcome is kept
@@ -25,18 +27,25 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from tthc_desk.domain.access import SYSTEM
 from tthc_desk.domain.errors import TthcError
 from tthc_desk.domain.lifecycle import LetterStatus
+from tthc_desk.domain.outbox import OutboxItem
 from tthc_desk.services.backup_service import BackupRun
 from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineCounts
 from tthc_desk.services.health_service import HealthReport
 from tthc_desk.services.journal_service import IntegrityReport
+from tthc_desk.services.worker import (
+    FULL_CHECK_EVERY,
+    JOURNAL_CHECK,
+    WEEKLY_REPORT,
+    ProcessWorker,
+    WorkerSpec,
+)
 from tthc_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -46,7 +55,6 @@ COUNTS_INTERVAL_MS = 5 * 60 * 1000
 BACKUP_INTERVAL_MS = 5 * 60 * 1000  # the daily time is met within a few minutes
 # The first start of the day's backup waits a minute: the first screens come first.
 BACKUP_START_DELAY_MS = 60 * 1000
-FULL_CHECK_EVERY = timedelta(hours=24)
 
 
 class BackgroundWork(QObject):
@@ -63,11 +71,24 @@ class BackgroundWork(QObject):
     backup_failed = Signal(str)  # the reason, in Vietnamese
 
     def __init__(
-        self, services: Services, runner: TaskRunner, parent: QObject | None = None
+        self,
+        services: Services,
+        runner: TaskRunner,
+        parent: QObject | None = None,
+        *,
+        processes: bool | None = None,
     ) -> None:
+        """``processes``: build the weekly report and check the whole journal in child
+        processes (by default unless the runner is synchronous, as in most tests, where they run
+        inline as before)."""
         super().__init__(parent)
         self._services = services
         self._runner = runner
+        isolate = not runner.synchronous if processes is None else processes
+        #: The child processes of the weekly report and of the full check of the journal;
+        #: None: that work is done in this process.
+        self.report_worker = ProcessWorker(WEEKLY_REPORT) if isolate else None
+        self.journal_worker = ProcessWorker(JOURNAL_CHECK) if isolate else None
         self._scan_timer = QTimer(self)
         self._scan_timer.setInterval(SCAN_INTERVAL_MS)
         self._scan_timer.timeout.connect(self._on_scan_timer_timeout)
@@ -107,6 +128,9 @@ class BackgroundWork(QObject):
         self._backup_timer.stop()
         self._backup_start.stop()
         self._closing.set()
+        for worker in (self.report_worker, self.journal_worker):
+            if worker is not None:
+                worker.stop()  # the next start does it again
 
     def _on_scan_timer_timeout(self) -> None:
         self.scan_letters()
@@ -151,16 +175,25 @@ class BackgroundWork(QObject):
 
     # -- the weekly report --------------------------------------------------------------------
     def run_report_schedule(self) -> None:
+        services = self._services
         accounts, reports, outbox, folder = (
-            self._services.accounts,
-            self._services.reports,
-            self._services.outbox,
-            self._services.paths.reports_dir,
+            services.accounts,
+            services.reports,
+            services.outbox,
+            services.paths.reports_dir,
         )
+        worker = self.report_worker
 
-        def build() -> object:
+        def build() -> OutboxItem | None:
             with accounts.acting_as(SYSTEM):
                 return reports.run_schedule(outbox, folder)
+
+        def build_elsewhere() -> OutboxItem | None:
+            # Nothing due (every hour but one a week), or a child still at it: no process.
+            if worker is None or worker.running or reports.scheduled_week() is None:
+                return None
+            item: OutboxItem | None = worker.run(WorkerSpec.of(services), fallback=build)
+            return item
 
         def send() -> object:
             if outbox.destination() is None or not outbox.due():
@@ -184,7 +217,14 @@ class BackgroundWork(QObject):
 
         # Not on the writer thread: on a large office the figures take seconds, and a clerk's
         # save must not wait for them (the schedule's own writes are two short transactions).
-        self._runner.run(build, built, _log_failure, label=self.tr("Lập báo cáo tuần"))
+        # In a child process: this thread only waits for its answer, holding neither the GIL
+        # nor the memory of the build.
+        self._runner.run(
+            build if worker is None else build_elsewhere,
+            built,
+            _log_failure,
+            label=self.tr("Lập báo cáo tuần"),
+        )
 
     # -- old files ------------------------------------------------------------------------------
     def clean_old_files(self) -> None:
@@ -237,12 +277,24 @@ class BackgroundWork(QObject):
         )
         closing = self._closing
 
+        services, worker = self._services, self.journal_worker
+
+        def due() -> bool:
+            last = journal.last_full_check_at()
+            return last is None or clock.now() - last >= FULL_CHECK_EVERY
+
         def full() -> IntegrityReport | None:
             with accounts.acting_as(SYSTEM):
-                last = journal.last_full_check_at()
-                if last is not None and clock.now() - last < FULL_CHECK_EVERY:
+                if not due():
                     return None
                 return journal.verify_full(lambda _done, _total: not closing.is_set())
+
+        def full_elsewhere() -> IntegrityReport | None:
+            # Minutes of pure Python over every row: in a child, it never holds the GIL here.
+            if worker is None or worker.running or not due():
+                return None
+            report: IntegrityReport | None = worker.run(WorkerSpec.of(services), fallback=full)
+            return report
 
         def done(report: IntegrityReport | None) -> None:
             self._full_running = False
@@ -255,7 +307,11 @@ class BackgroundWork(QObject):
 
         self._full_running = True
         self._runner.run(
-            full, done, failed, low_priority=True, label=self.tr("Kiểm tra toàn bộ nhật ký")
+            full if worker is None else full_elsewhere,
+            done,
+            failed,
+            low_priority=True,
+            label=self.tr("Kiểm tra toàn bộ nhật ký"),
         )
 
     def _keep(self, report: IntegrityReport, then: Callable[[], None] | None = None) -> None:

@@ -16,7 +16,10 @@ fresh data folder (``TTHC_DESK_DATA_DIR``, which must be empty or absent) and of
 5. shows the main window, and builds the weekly workbook through the report service;
 6. opens the head of office's dashboard (F5) and renders its trend chart (Qt Charts, from
    PySide6-Addons: a bundle without its library fails here);
-7. writes ``out.json`` (``ok``, each step's figures, what is missing, the error) and exits with 0,
+7. has last week's report built and queued by the child process the window uses for it
+   (``services.worker``: in the frozen build, the same executable started again by
+   ``multiprocessing``, which ``installer/entry.py`` lets through with ``freeze_support``);
+8. writes ``out.json`` (``ok``, each step's figures, what is missing, the error) and exits with 0,
    or 2 when anything failed.
 
 Nothing here touches the person's real data or keyring: the caller chooses the data folder, and
@@ -327,6 +330,24 @@ def dashboard(services: Services, out_dir: Path, report: dict[str, Any]) -> None
         raise SmokeFailure("the dashboard's chart rendered blank")
     if figures.figures.received != 1:
         raise SmokeFailure("the dashboard does not count the dossier received")
+def weekly_worker(services: Services, report: dict[str, Any]) -> None:
+    import os
+
+    from tthc_desk.services.worker import WEEKLY_REPORT, ProcessWorker, WorkerSpec
+
+    def not_here() -> None:
+        raise SmokeFailure("the weekly report's child process could not open the database")
+
+    worker = ProcessWorker(WEEKLY_REPORT)
+    item = worker.run(WorkerSpec.of(services), fallback=not_here)
+    outcome = worker.last
+    report["weekly_worker"] = {
+        "queued": item.file_name if item is not None else None,
+        "pid": outcome.pid if outcome is not None else None,
+        "peak_mb": round(outcome.peak_rss_kb / 1024, 1) if outcome is not None else None,
+    }
+    if item is None or outcome is None or outcome.pid in (0, os.getpid()):
+        raise SmokeFailure("last week's report was not built and queued by a child process")
 
 
 def run_smoke(out: Path, paths: AppPaths | None = None) -> int:
@@ -352,6 +373,7 @@ def run_smoke(out: Path, paths: AppPaths | None = None) -> int:
             lambda: main_window(services, out.parent, report),
             lambda: weekly(services, out.parent, report),
             lambda: dashboard(services, out.parent, report),
+            lambda: weekly_worker(services, report),
         )
         for step in steps:
             step()

@@ -7,16 +7,18 @@ it; on SQLite the write unit of work is ``BEGIN IMMEDIATE`` anyway. A number is 
 and a rolled-back save gives its number back (no gaps).
 
 The same rows hold the claims of jobs that must run once per office, not once per counter PC
-(:meth:`CounterStore.claim`): the value is when the job was taken, or :data:`DONE`.
+(:meth:`CounterStore.claim`): the value is when the job was taken, or :data:`DONE`; and small
+bookmarks of background work (where the last apology scan left off, :meth:`CounterStore.put`),
+which, unlike settings, are neither journalled nor announced to the other counter PCs.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from tthc_desk.db.models import CounterRecord
 from tthc_desk.db.stores.base import Dialect, Store
@@ -55,6 +57,20 @@ class CounterStore(Store):
             select(CounterRecord.name, CounterRecord.value).where(CounterRecord.name.in_(wanted))
         )
         return {name: value for name, value in rows}
+
+    def put(self, values: Mapping[str, int]) -> None:
+        """Set each named counter to its value (one upsert per name, in name order)."""
+        insert = _upsert(self._dialect)
+        for name in sorted(values):
+            stmt = insert(CounterRecord).values(name=name, value=values[name])
+            self._s.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[CounterRecord.name], set_={"value": stmt.excluded.value}
+                )
+            )
+
+    def remove(self, names: Iterable[str]) -> None:
+        self._s.execute(delete(CounterRecord).where(CounterRecord.name.in_(list(names))))
 
     def set_at_least(self, name: str, value: int) -> None:
         """Raise counter ``name`` to ``value`` (bulk writers that numbered rows themselves)."""
