@@ -267,6 +267,19 @@ def _settle() -> None:
 
 @pytest.mark.parametrize("size", [(1366, 768), (1024, 640)], ids=["1366x768", "1024x640"])
 def test_f5_opens_it_and_it_fits(window: MainWindow, size: tuple[int, int], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tthc_desk.ui.app import pick_ui_font
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    default = app.font()
+    app.setFont(pick_ui_font(default))  # the font the application really uses
+    try:
+        _fits(window, size, tmp_path)
+    finally:
+        app.setFont(default)
+
+
+def _fits(window: MainWindow, size: tuple[int, int], tmp_path) -> None:  # type: ignore[no-untyped-def]
     window.resize(*size)
     window.dashboard_action.trigger()  # F5
     _settle()

@@ -72,6 +72,7 @@ class TargetTile(QFrame):
         _colored(self.target_label, MUTED_COLOR)
         self.verdict_label = QLabel()
         self.verdict_label.setObjectName("tileVerdict")
+        self.verdict_label.setWordWrap(True)  # "Để theo dõi (không có chỉ tiêu)": two lines at 1024
         self.verdict_label.setFont(heading_font(self.font(), 1.0))
         self.change_label = QLabel()
         self.change_label.setObjectName("tileChange")

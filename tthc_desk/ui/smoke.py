@@ -330,6 +330,8 @@ def dashboard(services: Services, out_dir: Path, report: dict[str, Any]) -> None
         raise SmokeFailure("the dashboard's chart rendered blank")
     if figures.figures.received != 1:
         raise SmokeFailure("the dashboard does not count the dossier received")
+
+
 def weekly_worker(services: Services, report: dict[str, Any]) -> None:
     import os
 
