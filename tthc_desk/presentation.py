@@ -184,6 +184,7 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         Right.VIEW_JOURNAL: QT_TRANSLATE_NOOP("Right", "Xem nhật ký"),
         Right.VERIFY_JOURNAL: QT_TRANSLATE_NOOP("Right", "Kiểm tra toàn vẹn dữ liệu"),
         Right.DEMO: QT_TRANSLATE_NOOP("Right", "Tạo dữ liệu mẫu"),
+        Right.REBUILD_FACTS: QT_TRANSLATE_NOOP("Right", "Dựng lại số liệu báo cáo"),
         Right.SERVER: QT_TRANSLATE_NOOP("Right", "Đổi kết nối máy chủ cơ sở dữ liệu"),
     },
     SslMode: {

@@ -54,6 +54,7 @@ class Right(StrEnum):
     VERIFY_JOURNAL = "verify_journal"  # check the data against the journal
     DEMO = "demo"  # generate sample dossiers
     SERVER = "server"  # which database this PC uses: the office's server or its own file
+    REBUILD_FACTS = "rebuild_facts"  # make the report facts again from the dossiers
 
 
 _CLERK = frozenset({Role.CLERK, Role.HEAD})
@@ -91,6 +92,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.VERIFY_JOURNAL: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,
     Right.SERVER: _ADMIN,
+    Right.REBUILD_FACTS: _ADMIN,
 }
 
 #: What the headless system identity may do (scheduled weekly report, upload, backup, checks,

@@ -19,6 +19,7 @@ from tthc_desk.services.data_folder import DataFolder
 from tthc_desk.services.db_admin_service import DbAdminService
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
+from tthc_desk.services.facts_service import FactsService
 from tthc_desk.services.health_service import HealthService
 from tthc_desk.services.journal_service import JournalKeys, JournalService
 from tthc_desk.services.keys import KeyVault
@@ -65,6 +66,7 @@ class Services:
     changes: ChangesService
     db_admin: DbAdminService
     server: ServerService
+    facts: FactsService
 
     def close(self) -> None:
         self.changes.close()
@@ -210,6 +212,7 @@ def open_services(
         ChangesService(db),
         DbAdminService(db, folder, accounts, journal, clock, journal_keys),
         _server_service(folder, db, accounts, clock),
+        FactsService(db, accounts),
     )
     moved = services.db_admin.moved_notice()
     if moved is not None:  # the office works on its server now: this file is read-only

@@ -203,13 +203,23 @@ class ReportService:
         self._settings.set_value(TARGETS_KEY, all_years)
 
     # -- figures ------------------------------------------------------------------------------
-    def compute(self, period: Period) -> Report:
-        """The figures as of the period's end, or as of now for a period still running."""
+    def compute(self, period: Period, source: str = "facts") -> Report:
+        """The figures as of the period's end, or as of now for a period still running.
+
+        ``source`` "facts": the period's rows of the report facts (kept as history is written);
+        "replay": the reference, every dossier not settled before the period read from the
+        dossiers themselves. Both give the same report (tests/services/test_report_facts.py).
+        """
         now = self._clock.now().replace(second=0, microsecond=0)
         start, as_of = period.starts_at, min(period.as_of, now)
         granularity: Granularity = self._lifecycle.granularity()
         with self._db.read() as uow:
-            rows = counted(uow.reports.period_dossiers(start, as_of), start)
+            if source == "replay":
+                read = uow.reports.period_dossiers(start, as_of)
+            else:
+                read = uow.facts.period_rows(start, as_of)
+            rows = counted(read, start)
+            del read
             histories = uow.reports.histories(pending_ids(rows, as_of), as_of)
             dossiers = replay(rows, histories, start, as_of, granularity)
             del rows, histories  # a year's raw rows: not kept while the rest is read

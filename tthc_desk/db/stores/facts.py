@@ -1,0 +1,420 @@
+"""The report facts (``dossier_facts``, ``daily_facts``, ``facts_state``), kept as history is
+written.
+
+Every write unit of work (``Database.write``) watches its session (:meth:`FactsStore.track`):
+the dossiers it adds or changes (ORM flushes and ORM ``UPDATE`` statements alike) and those that
+get an event; when the work is done (:meth:`FactsStore.finish`) their fact rows are made again
+from the dossiers, in one ``INSERT … SELECT`` per chunk, and the day counts move by the
+difference between the old rows and the new, all in the same transaction. Rows written in bulk
+outside the ORM (the demo) call :meth:`FactsStore.refresh_range`; a copy or a restore copies the
+facts with the other tables; an upgraded database gets them from migration 0010.
+
+The facts are derived data, not journalled: the journal protects the dossiers and events they
+are made from, and ``tthc-desk facts rebuild`` makes them again from those.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from tthc_desk.db.models import (
+    DailyFactRecord,
+    DossierEventRecord,
+    DossierFactRecord,
+    DossierRecord,
+    FactsStateRecord,
+    SettingRecord,
+)
+from tthc_desk.db.stores.base import Store
+from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
+from tthc_desk.domain.facts import DAY_COUNTS, FACTS_FORMAT, GRANULARITY_KEY, DayKey, tally
+from tthc_desk.domain.lifecycle import Granularity
+from tthc_desk.domain.report import ENDED_WITHOUT_RESULT
+from tthc_desk.domain.report_build import ReportSource
+
+_CHUNK = 500  # ids per IN (…)
+_BATCH = 20_000  # dossier ids per statement of a rebuild
+_STATUS = {s.value: s for s in Status}
+_CHANNEL = {c.value: c for c in Channel}
+
+_d = DossierRecord
+_f = DossierFactRecord
+
+#: ``progress(done, total)`` of a rebuild, in dossiers.
+Progress = Callable[[int, int], None]
+
+
+def _source_columns() -> list[Any]:
+    """The fact columns as read from a dossier, in ``dossier_facts`` order."""
+    intake = func.coalesce(_d.intake_at, _d.received_at)
+    ended_at = case(
+        (
+            _d.status.in_([s.value for s in ENDED_WITHOUT_RESULT]),
+            select(func.max(DossierEventRecord.at))
+            .where(
+                DossierEventRecord.dossier_id == _d.id,
+                DossierEventRecord.kind.in_(["withdrawn", "closed"]),
+            )
+            .scalar_subquery(),
+        ),
+        else_=None,
+    )
+    done_at = case(
+        (_d.settled_at.is_(None), ended_at),
+        (ended_at.is_(None), _d.settled_at),
+        (_d.settled_at < ended_at, _d.settled_at),
+        else_=ended_at,
+    )
+    waiting = and_(
+        _d.status.in_([Status.WITHDRAWN.value, Status.STOPPED.value]),
+        _d.supplement_requested_at.is_not(None),
+    )
+    return [
+        _d.id.label("dossier_id"),
+        _d.code,
+        _d.field,
+        _d.procedure_code,
+        _d.procedure_name,
+        _d.applicant_name,
+        _d.channel,
+        case((_d.return_method == ReturnMethod.POSTAL.value, True), else_=False).label(
+            "postal_return"
+        ),
+        intake.label("intake_at"),
+        _d.due_at,
+        _d.original_due_at,
+        _d.extended_due_at,
+        _d.status,
+        _d.settled_at,
+        ended_at.label("ended_at"),
+        done_at.label("done_at"),
+        _d.returned_at,
+        _d.rating,
+        _d.late_reason,
+        _d.responsible_unit,
+        _d.handling_unit,
+        _d.clerk_name,
+        case((waiting, True), else_=False).label("waiting_supplement"),
+    ]
+
+
+_FACT_COLUMNS = [
+    "dossier_id",
+    "code",
+    "field",
+    "procedure_code",
+    "procedure_name",
+    "applicant_name",
+    "channel",
+    "postal_return",
+    "intake_at",
+    "due_at",
+    "original_due_at",
+    "extended_due_at",
+    "status",
+    "settled_at",
+    "ended_at",
+    "done_at",
+    "returned_at",
+    "rating",
+    "late_reason",
+    "responsible_unit",
+    "handling_unit",
+    "clerk_name",
+    "waiting_supplement",
+]
+
+#: A fact row read back as the report's source row (the columns in ReportSource's order).
+_AS_SOURCE = (
+    _f.dossier_id,
+    _f.code,
+    _f.field,
+    _f.procedure_code,
+    _f.procedure_name,
+    _f.applicant_name,
+    _f.channel,
+    _f.postal_return,
+    _f.intake_at,
+    _f.due_at,
+    _f.status,
+    _f.settled_at,
+    _f.ended_at,
+    _f.returned_at,
+    _f.rating,
+    _f.late_reason,
+    _f.responsible_unit,
+    _f.waiting_supplement,
+    _f.handling_unit,
+    _f.clerk_name,
+)
+
+
+def _source(row: Sequence[Any]) -> ReportSource:
+    return ReportSource(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        _CHANNEL[row[6]],
+        bool(row[7]),
+        row[8],
+        row[9],
+        _STATUS[row[10]],
+        row[11],
+        row[12],
+        row[13],
+        row[14] or "",
+        row[15] or "",
+        row[16] or "",
+        bool(row[17]),
+        row[18] or "",
+        row[19] or "",
+    )
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    """The counts of one day and field (``domain.facts.DAY_COUNTS``)."""
+
+    day: date
+    field: str
+    counts: dict[str, int]
+
+
+@dataclass
+class _Watch:
+    dossiers: set[int]
+    new: list[Any]
+    granularity_changed: bool = False
+
+
+class FactsStore(Store):
+    _watch: _Watch | None = None
+
+    # -- the state ------------------------------------------------------------------------------
+    def state(self) -> tuple[int, str | None] | None:
+        """The format and granularity the facts were made with (None: never made)."""
+        rec = self._s.get(FactsStateRecord, 1)
+        return None if rec is None else (rec.format, rec.granularity)
+
+    def _set_state(self, granularity: str | None) -> None:
+        self._s.merge(FactsStateRecord(id=1, format=FACTS_FORMAT, granularity=granularity))
+        self._s.flush()
+
+    def office_granularity(self) -> Granularity:
+        rec = self._s.get(SettingRecord, GRANULARITY_KEY)
+        value = json.loads(rec.value) if rec else Granularity.DAY.value
+        try:
+            return Granularity(value)
+        except ValueError:
+            return Granularity.DAY
+
+    def _totals_granularity(self) -> Granularity | None:
+        """The granularity of the day counts, None when they were never made."""
+        state = self.state()
+        if state is None or state[1] is None:
+            return None
+        return Granularity(state[1])
+
+    # -- tracking a write -----------------------------------------------------------------------
+    def track(self) -> None:
+        """Watch this unit of work's session (called by ``Database.write``)."""
+        self._watch = _Watch(set(), [])
+        event.listen(self._s, "before_flush", self._before_flush)
+        event.listen(self._s, "after_flush", self._after_flush)
+        event.listen(self._s, "do_orm_execute", self._before_execute)
+
+    def untrack(self) -> None:
+        if self._watch is not None:
+            event.remove(self._s, "before_flush", self._before_flush)
+            event.remove(self._s, "after_flush", self._after_flush)
+            event.remove(self._s, "do_orm_execute", self._before_execute)
+            self._watch = None
+
+    def _before_flush(self, session: Session, *_: object) -> None:
+        assert self._watch is not None
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(obj, DossierRecord):
+                if obj.id is None:
+                    self._watch.new.append(obj)
+                else:
+                    self._watch.dossiers.add(obj.id)
+            elif isinstance(obj, DossierEventRecord) and obj.dossier_id is not None:
+                self._watch.dossiers.add(obj.dossier_id)
+            elif isinstance(obj, SettingRecord) and obj.key == GRANULARITY_KEY:
+                self._watch.granularity_changed = True
+
+    def _after_flush(self, session: Session, *_: object) -> None:
+        assert self._watch is not None
+        self._watch.dossiers.update(obj.id for obj in self._watch.new if obj.id is not None)
+        self._watch.new.clear()
+
+    def _before_execute(self, state: ORMExecuteState) -> None:
+        if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+            return
+        cls = state.bind_mapper.class_
+        if cls is DossierRecord:
+            column: Any = DossierRecord.id
+        elif cls is DossierEventRecord:
+            column = DossierEventRecord.dossier_id
+        else:
+            return
+        where = getattr(state.statement, "whereclause", None)
+        query = select(column).distinct()
+        if where is not None:
+            query = query.where(where)
+        assert self._watch is not None
+        self._watch.dossiers.update(self._s.connection().execute(query).scalars())
+
+    def finish(self) -> None:
+        """Make the facts of what this unit of work changed (before it commits)."""
+        watch = self._watch
+        if watch is None:
+            return
+        self._s.flush()
+        if watch.dossiers:
+            self.refresh(sorted(watch.dossiers))
+            watch.dossiers.clear()
+        if watch.granularity_changed and self.state() is not None:
+            if self._totals_granularity() != self.office_granularity():
+                self.rebuild_totals()
+            watch.granularity_changed = False
+
+    # -- making the facts -----------------------------------------------------------------------
+    def refresh(self, ids: Sequence[int]) -> None:
+        """Make the facts of the given dossiers again, and move the day counts."""
+        granularity = self._totals_granularity()
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            old = self._read(_f.dossier_id.in_(chunk)) if granularity else []
+            self._s.execute(delete(_f).where(_f.dossier_id.in_(chunk)))
+            self._fill(_d.id.in_(chunk))
+            if granularity is not None:
+                new = self._read(_f.dossier_id.in_(chunk))
+                counts = tally(old, granularity, -1)
+                counts.update(tally(new, granularity))
+                self._move_counts(counts)
+
+    def refresh_range(self, first_id: int, last_id: int) -> None:
+        """The facts of dossiers written in bulk with ids in [first_id, last_id] (the demo)."""
+        granularity = self._totals_granularity()
+        where = _f.dossier_id.between(first_id, last_id)
+        old = self._read(where) if granularity else []
+        self._s.execute(delete(_f).where(where))
+        self._fill(_d.id.between(first_id, last_id))
+        if granularity is not None:
+            counts = tally(old, granularity, -1)
+            counts.update(tally(self._read(where), granularity))
+            self._move_counts(counts)
+
+    def _fill(self, where: Any) -> None:
+        stmt = insert(_f).from_select(_FACT_COLUMNS, select(*_source_columns()).where(where))
+        self._s.execute(stmt)
+
+    def _read(self, where: Any) -> list[ReportSource]:
+        return [_source(r) for r in self._s.execute(select(*_AS_SOURCE).where(where))]
+
+    def _move_counts(self, counts: Counter[DayKey]) -> None:
+        by_cell: dict[tuple[date, str], dict[str, int]] = {}
+        for (day, fld, name), n in counts.items():
+            if n:
+                by_cell.setdefault((day, fld), {})[name] = n
+        t = DailyFactRecord
+        for (day, fld), moves in by_cell.items():
+            values = {name: getattr(t, name) + n for name, n in moves.items()}
+            done = self._s.execute(
+                update(t)
+                .where(t.day == day, t.field == fld)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            # An UPDATE's result is a CursorResult (rowcount); the Result type does not say so.
+            if not done.rowcount:  # type: ignore[attr-defined]
+                self._s.execute(insert(t).values(day=day, field=fld, **moves))
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Make every fact again from the dossiers; returns how many dossiers."""
+        total = int(self._s.scalar(select(func.count()).select_from(_d)) or 0)
+        last = int(self._s.scalar(select(func.max(_d.id))) or 0)
+        self._s.execute(delete(_f))
+        done = 0
+        for lo in range(0, last + 1, _BATCH):
+            self._fill(_d.id.between(lo, lo + _BATCH - 1))
+            done = min(total, done + _BATCH)
+            if progress is not None:
+                progress(done, total)
+        self._set_state(None)
+        self.rebuild_totals()
+        return total
+
+    def rebuild_totals(self) -> None:
+        """Make the day counts again from the facts, by the office's granularity."""
+        granularity = self.office_granularity()
+        counts: Counter[DayKey] = Counter()
+        last = int(self._s.scalar(select(func.max(_f.dossier_id))) or 0)
+        for lo in range(0, last + 1, _BATCH):
+            counts.update(
+                tally(self._read(_f.dossier_id.between(lo, lo + _BATCH - 1)), granularity)
+            )
+        self._s.execute(delete(DailyFactRecord))
+        cells: dict[tuple[date, str], dict[str, Any]] = {}
+        for (day, fld, name), n in counts.items():
+            cells.setdefault((day, fld), {"day": day, "field": fld})[name] = n
+        rows = [
+            {name: cell.get(name, 0) for name in ("day", "field", *DAY_COUNTS)}
+            for cell in cells.values()
+        ]
+        for i in range(0, len(rows), _BATCH):
+            self._s.execute(insert(DailyFactRecord), rows[i : i + _BATCH])
+        self._set_state(granularity.value)
+
+    # -- reading --------------------------------------------------------------------------------
+    def period_rows(self, start: datetime, as_of: datetime) -> list[ReportSource]:
+        """Dossiers received before ``as_of`` and not settled nor ended before ``start``, by id:
+        two ranges of the ``(done_at, intake_at)`` index (left the workload from ``start`` on;
+        still in it)."""
+        rows: list[ReportSource] = []
+        for done in (_f.done_at >= start, _f.done_at.is_(None)):
+            stmt = select(*_AS_SOURCE).where(done, _f.intake_at < as_of)
+            rows.extend(_source(r) for r in self._s.execute(stmt))
+        rows.sort(key=lambda r: r.id)
+        return rows
+
+    def day_totals(self, first: date, last: date) -> list[DayTotals]:
+        """The day counts of the days [first, last], by day then field."""
+        t = DailyFactRecord
+        stmt = (
+            select(t.day, t.field, *(getattr(t, n) for n in DAY_COUNTS))
+            .where(t.day >= first, t.day <= last)
+            .order_by(t.day, t.field)
+        )
+        return [
+            DayTotals(day, fld, dict(zip(DAY_COUNTS, values, strict=True)))
+            for day, fld, *values in self._s.execute(stmt)
+        ]
+
+    def last_ids(self) -> tuple[int, int]:
+        """The highest dossier id and the highest id with facts (a cheap check: two index ends)."""
+        return (
+            int(self._s.scalar(select(func.max(_d.id))) or 0),
+            int(self._s.scalar(select(func.max(_f.dossier_id))) or 0),
+        )
