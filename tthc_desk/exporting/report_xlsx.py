@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -614,20 +614,41 @@ def _sign(wb: Workbook, info: Worksheet, signer: ReportSigner) -> None:
     info.row_dimensions[info.max_row].height = 2 * LINE_HEIGHT + 1
 
 
-def content_checksum(report: Report) -> str:
+def content_checksum(report: Report, dossiers: Iterable[ReportDossier] | None = None) -> str:
     """SHA-256 of everything the workbook says except when it was built: two builds of the same
     period from the same history have the same content checksum; any correction of what it says
     changes it. Names and addresses are left out, as the workbook leaves them out (a corrected
-    name is no new version to send)."""
-    payload = {
-        "period": [report.period.key, report.as_of.isoformat()],
-        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
-        "dossiers": [_said(dataclasses.replace(d, applicant_name="")) for d in report.dossiers],
+    name is no new version to send).
+
+    The hashed text is the JSON of {"dossiers", "extra", "period", "postal", "rows"} (keys
+    sorted), written piece by piece so that ``dossiers`` (default: the report's own) may stream
+    past without being held: a year's report keeps only its figures (``Report.content_sum``).
+    """
+    if dossiers is None:
+        if report.content_sum and not report.dossiers:
+            return report.content_sum
+        dossiers = report.dossiers
+    digest = hashlib.sha256()
+    digest.update(b'{"dossiers": [')
+    for i, d in enumerate(dossiers):
+        said = _dumps(_said(dataclasses.replace(d, applicant_name="")))
+        digest.update(((", " if i else "") + said).encode("utf-8"))
+    rest = {
         "extra": dataclasses.astuple(report.extra),
+        "period": [report.period.key, report.as_of.isoformat()],
         "postal": [_nameless(x) for x in report.postal_items],
+        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
     }
-    text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest.update(
+        ("]" + "".join(f", {_dumps(k)}: {_dumps(v)}" for k, v in rest.items()) + "}").encode(
+            "utf-8"
+        )
+    )
+    return digest.hexdigest()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def _nameless(x: PostalItem) -> tuple[Any, ...]:

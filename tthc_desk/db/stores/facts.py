@@ -17,19 +17,23 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Date,
     and_,
     case,
+    cast,
     delete,
     event,
     func,
     insert,
+    or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -42,16 +46,17 @@ from tthc_desk.db.models import (
     FactsStateRecord,
     SettingRecord,
 )
-from tthc_desk.db.stores.base import Store
+from tthc_desk.db.stores.base import Dialect, Store
 from tthc_desk.domain.dossier import Channel, ReturnMethod, Status
 from tthc_desk.domain.facts import DAY_COUNTS, FACTS_FORMAT, GRANULARITY_KEY, DayKey, tally
-from tthc_desk.domain.lifecycle import Granularity
+from tthc_desk.domain.lifecycle import SETTLED, Granularity
 from tthc_desk.domain.report import ENDED_WITHOUT_RESULT
-from tthc_desk.domain.report_build import ReportSource
+from tthc_desk.domain.report_build import ReportSource, SettledCount
 
 _CHUNK = 500  # ids per IN (…)
 _BATCH = 20_000  # dossier ids per statement of a rebuild
 _STATUS = {s.value: s for s in Status}
+_SETTLED_VALUES = [s.value for s in SETTLED]
 _CHANNEL = {c.value: c for c in Channel}
 
 _d = DossierRecord
@@ -76,12 +81,7 @@ def _source_columns() -> list[Any]:
         ),
         else_=None,
     )
-    done_at = case(
-        (_d.settled_at.is_(None), ended_at),
-        (ended_at.is_(None), _d.settled_at),
-        (_d.settled_at < ended_at, _d.settled_at),
-        else_=ended_at,
-    )
+    done_at = case((_d.status.in_(_SETTLED_VALUES), _d.settled_at), else_=ended_at)
     waiting = and_(
         _d.status.in_([Status.WITHDRAWN.value, Status.STOPPED.value]),
         _d.supplement_requested_at.is_not(None),
@@ -219,6 +219,11 @@ class FactsStore(Store):
     def _set_state(self, granularity: str | None) -> None:
         self._s.merge(FactsStateRecord(id=1, format=FACTS_FORMAT, granularity=granularity))
         self._s.flush()
+
+    def totals_made(self) -> bool:
+        """The day counts are made (and kept since): a read may use them."""
+        state = self.state()
+        return state is not None and state[0] == FACTS_FORMAT and state[1] is not None
 
     def office_granularity(self) -> Granularity:
         rec = self._s.get(SettingRecord, GRANULARITY_KEY)
@@ -394,10 +399,89 @@ class FactsStore(Store):
         still in it)."""
         rows: list[ReportSource] = []
         for done in (_f.done_at >= start, _f.done_at.is_(None)):
-            stmt = select(*_AS_SOURCE).where(done, _f.intake_at < as_of)
+            stmt = select(*_AS_SOURCE).where(done, *self._counted(start, as_of))
             rows.extend(_source(r) for r in self._s.execute(stmt))
         rows.sort(key=lambda r: r.id)
         return rows
+
+    # -- a period's figures without its dossiers --------------------------------------------
+    def _settled_class(self, granularity: Granularity) -> Any:
+        """``domain.report.settled_outcome`` in SQL: early / on_time / late."""
+        done, due = _f.done_at, _f.due_at
+        if self._dialect is Dialect.POSTGRESQL:
+            minute_of: Callable[[Any], Any] = lambda x: func.date_trunc("minute", x)  # noqa: E731
+            day_of: Callable[[Any], Any] = lambda x: cast(x, Date)  # noqa: E731
+        else:  # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": a prefix is the day or the minute
+            minute_of = lambda x: func.substr(x, 1, 16)  # noqa: E731
+            day_of = lambda x: func.substr(x, 1, 10)  # noqa: E731
+        by = day_of if granularity is Granularity.DAY else minute_of
+        waiting = _f.waiting_supplement.is_(True)
+        return case(
+            (_f.status == Status.CLOSED.value, "on_time"),
+            (
+                _f.status == Status.WITHDRAWN.value,
+                case((and_(~waiting, minute_of(done) > minute_of(due)), "late"), else_="on_time"),
+            ),
+            (by(done) < by(due), "early"),
+            (by(done) == by(due), "on_time"),
+            (waiting, "on_time"),
+            else_="late",
+        )
+
+    def _counted(self, start: datetime, as_of: datetime) -> list[Any]:
+        """Received before ``as_of``, and neither settled nor ended before ``start`` (the
+        replay's read and ``domain.report_build.counted``), beside the ``done_at`` range."""
+        return [
+            _f.intake_at < as_of,
+            or_(_f.settled_at.is_(None), _f.settled_at >= start),
+            or_(_f.ended_at.is_(None), _f.ended_at >= start),
+        ]
+
+    def settled_counts(
+        self, start: datetime, as_of: datetime, granularity: Granularity
+    ) -> tuple[list[SettledCount], list[int]]:
+        """The dossiers settled (or ended) in [start, as_of), counted by field, carried over or
+        not, online or not, class, and the rating given at a return in the period; and the ids
+        of those settled late (their first letters are cited). One pass over the index range
+        from ``start`` (a row settled in the period has a done_at)."""
+        klass = self._settled_class(granularity)
+        carried = case((_f.intake_at < start, True), else_=False)
+        online = case((_f.channel == Channel.ONLINE.value, True), else_=False)
+        returned_in = and_(_f.returned_at >= start, _f.returned_at < as_of)
+        rating = case((returned_in, _f.rating), else_="")
+        late_id = case((klass == "late", _f.dossier_id), else_=None)
+        groups = (_f.field, carried, online, klass, rating, late_id)
+        stmt = (
+            select(*groups, func.count())
+            .where(_f.done_at >= start, _f.done_at < as_of, *self._counted(start, as_of))
+            .group_by(*groups)
+        )
+        counts: list[SettledCount] = []
+        late: list[int] = []
+        for fld, c, o, k, r, late_one, n in self._s.execute(stmt):
+            counts.append(SettledCount(fld, bool(c), bool(o), k, r or "", n))
+            if late_one is not None:
+                late.append(late_one)
+        return counts, sorted(late)
+
+    def pending_rows(self, start: datetime, as_of: datetime) -> list[ReportSource]:
+        """The rows the period counts that were still pending at ``as_of``, by id."""
+        rows: list[ReportSource] = []
+        for done_range in (_f.done_at >= as_of, _f.done_at.is_(None)):
+            stmt = select(*_AS_SOURCE).where(done_range, *self._counted(start, as_of))
+            rows.extend(_source(r) for r in self._s.execute(stmt))
+        rows.sort(key=lambda r: r.id)
+        return rows
+
+    def stream_rows(self, start: datetime, as_of: datetime) -> Iterator[ReportSource]:
+        """The period's rows one by one, by id, never all in memory (a checksum over a year)."""
+        ranges = [
+            select(*_AS_SOURCE).where(done_range, *self._counted(start, as_of))
+            for done_range in (_f.done_at >= start, _f.done_at.is_(None))
+        ]
+        stmt = union_all(*ranges).order_by("dossier_id").execution_options(yield_per=2000)
+        for r in self._s.execute(stmt):
+            yield _source(r)
 
     def day_totals(self, first: date, last: date) -> list[DayTotals]:
         """The day counts of the days [first, last], by day then field."""

@@ -26,7 +26,7 @@ depends_on = None
 
 _BATCH = 50_000
 
-# done_at: the earlier of the settlement and the withdrawal/closing (the last such event).
+# done_at: settled (a settled status), or withdrawn/closed (the last such event).
 _FILL = """
 INSERT INTO dossier_facts (dossier_id, code, field, procedure_code, procedure_name,
     applicant_name, channel, postal_return, intake_at, due_at, original_due_at, extended_due_at,
@@ -36,8 +36,8 @@ SELECT id, code, field, procedure_code, procedure_name, applicant_name, channel,
     CASE WHEN return_method = 'postal' THEN {true} ELSE {false} END,
     COALESCE(intake_at, received_at), due_at, original_due_at, extended_due_at,
     status, settled_at, ended_at,
-    CASE WHEN settled_at IS NULL THEN ended_at WHEN ended_at IS NULL THEN settled_at
-         WHEN settled_at < ended_at THEN settled_at ELSE ended_at END,
+    CASE WHEN status IN ('result_ready', 'returned', 'refused', 'stopped') THEN settled_at
+         ELSE ended_at END,
     returned_at, rating, late_reason, responsible_unit, handling_unit, clerk_name,
     CASE WHEN status IN ('withdrawn', 'stopped') AND supplement_requested_at IS NOT NULL
          THEN {true} ELSE {false} END
@@ -100,8 +100,14 @@ def upgrade() -> None:
         bind.execute(fill, {'lo': lo, 'hi': lo + _BATCH - 1})
     # Indexes after the rows: one sort each rather than a growing tree per batch.
     op.create_index('ix_dossier_facts_done_at_intake_at', 'dossier_facts', ['done_at', 'intake_at'], unique=False)
-    op.create_index('ix_dossier_facts_intake_at', 'dossier_facts', ['intake_at'], unique=False)
     op.create_index('ix_dossier_facts_returned_at', 'dossier_facts', ['returned_at'], unique=False)
+    # The returns and hand-overs of a period (the postal shares of Biểu 06a): index ranges.
+    op.create_index('ix_dossier_events_returned_at', 'dossier_events', ['at', 'dossier_id'],
+                    unique=False,
+                    sqlite_where=sa.text("kind = 'returned'"),
+                    postgresql_where=sa.text("(kind)::text = 'returned'::text"))
+    op.create_index('ix_postal_items_handed_over_at', 'postal_items', ['handed_over_at'],
+                    unique=False)
     # Format 1, day counts not made yet (they follow the office's granularity setting). A new
     # database stays without the row, empty as a copy's target must be: its first start makes
     # the (empty) facts.
@@ -112,8 +118,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_postal_items_handed_over_at', table_name='postal_items')
+    op.drop_index('ix_dossier_events_returned_at', table_name='dossier_events')
     op.drop_index('ix_dossier_facts_returned_at', table_name='dossier_facts')
-    op.drop_index('ix_dossier_facts_intake_at', table_name='dossier_facts')
     op.drop_index('ix_dossier_facts_done_at_intake_at', table_name='dossier_facts')
     op.drop_table('facts_state')
     op.drop_table('daily_facts')
