@@ -631,7 +631,7 @@ def content_checksum(report: Report, dossiers: Iterable[ReportDossier] | None = 
     digest = hashlib.sha256()
     digest.update(b'{"dossiers": [')
     for i, d in enumerate(dossiers):
-        said = _dumps(_said(dataclasses.replace(d, applicant_name="")))
+        said = _dumps(_said(d))
         digest.update(((", " if i else "") + said).encode("utf-8"))
     rest = {
         "extra": dataclasses.astuple(report.extra),
@@ -660,11 +660,20 @@ def _nameless(x: PostalItem) -> tuple[Any, ...]:
 
 
 def _said(d: ReportDossier) -> tuple[Any, ...]:
-    """A dossier's fields with its status as the Chi tiết sheet words it (as before the status
-    was a code, so a workbook queued by an earlier version still matches)."""
+    """A dossier's fields without the applicant's name, its status as the Chi tiết sheet words
+    it (as before the status was a code, so a workbook queued by an earlier version still
+    matches): what ``dataclasses.astuple`` of the nameless dossier gives (its fields are all
+    plain values), without copying a year of them deeply."""
     return tuple(
-        presentation.label(v) if isinstance(v, Status) else v for v in dataclasses.astuple(d)
+        "" if name == "applicant_name" else _worded(getattr(d, name)) for name in _DOSSIER_FIELDS
     )
+
+
+def _worded(value: Any) -> Any:
+    return presentation.label(value) if isinstance(value, Status) else value
+
+
+_DOSSIER_FIELDS = tuple(f.name for f in dataclasses.fields(ReportDossier))
 
 
 def write_report_workbook(

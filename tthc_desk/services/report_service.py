@@ -34,7 +34,7 @@ from tthc_desk.domain.report_build import (
     replay,
     report_dossier,
     share_days,
-    with_letter,
+    with_letters,
 )
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.account_service import AccountService
@@ -221,15 +221,11 @@ class ReportService:
         now = self._clock.now().replace(second=0, microsecond=0)
         start, as_of = period.starts_at, min(period.as_of, now)
         granularity: Granularity = self._lifecycle.granularity()
-        if not dossiers and source == "facts":
-            return self._figures(period, now, granularity)
+        if source == "facts":
+            figures = self._figures(period, now, granularity)
+            return self._listed(figures) if dossiers else figures
         with self._db.read() as uow:
-            if source == "replay":
-                read = uow.reports.period_dossiers(start, as_of)
-            else:
-                read = uow.facts.period_rows(start, as_of)
-            rows = counted(read, start)
-            del read
+            rows = counted(uow.reports.period_dossiers(start, as_of), start)
             histories = uow.reports.histories(pending_ids(rows, as_of), as_of)
             said = replay(rows, histories, start, as_of, granularity)
             del rows, histories  # a year's raw rows: not kept while the rest is read
@@ -249,35 +245,48 @@ class ReportService:
             letters = uow.reports.first_letters(late + late_ids(pending), as_of)
         return build_figures(self._frame(period, as_of, now), counts, pending, len(letters))
 
+    def _postal_items(self, report: Report) -> Report:
+        """The report with the postal items handed over in its period, in their state then."""
+        start, as_of = report.period.starts_at, report.as_of
+        with self._db.read() as uow:
+            items = postal_at(uow.postal.handed_over_between(start, as_of), as_of)
+        return replace(report, postal_items=items)
+
+    def _listed(self, report: Report) -> Report:
+        """A report built without its lists, with them."""
+        dossiers = tuple(self.stream_dossiers(report))
+        return replace(self._postal_items(report), dossiers=dossiers)
+
     def _summed(self, report: Report) -> Report:
         """A report built without its lists, with the content checksum of the workbook that
         would list them (the dossiers streamed past, the postal items of the period)."""
         from tthc_desk.exporting.report_xlsx import content_checksum
 
-        start, as_of = report.period.starts_at, report.as_of
-        with self._db.read() as uow:
-            items = postal_at(uow.postal.handed_over_between(start, as_of), as_of)
-        listed = replace(report, postal_items=items)
-        summed = content_checksum(listed, self.stream_dossiers(report))
+        summed = content_checksum(self._postal_items(report), self.stream_dossiers(report))
         return replace(report, content_sum=summed)
 
     def stream_dossiers(self, report: Report) -> Iterator[ReportDossier]:
         """The dossiers of a report built without them (``compute(dossiers=False)``), one at a
-        time in id order, as :meth:`compute` would have listed them."""
+        time in id order, as :meth:`compute` lists them: a chunk of rows at a time, each late
+        one with its first letter."""
         start, as_of = report.period.starts_at, report.as_of
         granularity = self._lifecycle.granularity()
+        shared: dict[str, str] = {}
+
+        def one(text: str) -> str:
+            return shared.setdefault(text, text)
+
         with self._db.read() as uow:
             rows = uow.facts.pending_rows(start, as_of)
             histories = uow.reports.histories([r.id for r in rows], as_of)
             pending = replay(rows, histories, start, as_of, granularity)
-            late = uow.facts.settled_counts(start, as_of, granularity)[1] + late_ids(pending)
-            letters = uow.reports.first_letters(late, as_of)
-            shared: dict[str, str] = {}
-            for row in uow.facts.stream_rows(start, as_of):
-                d = pending.get(row.id) or report_dossier(
-                    row, (), start, as_of, granularity, lambda t: shared.setdefault(t, t)
-                )
-                yield with_letter(d, letters.get(row.id))
+            for chunk in uow.facts.row_chunks(start, as_of):
+                said = {
+                    r.id: pending.get(r.id) or report_dossier(r, (), start, as_of, granularity, one)
+                    for r in chunk
+                }
+                letters = uow.reports.first_letters(late_ids(said), as_of)
+                yield from with_letters(said, letters)
 
     def _frame(self, period: Period, as_of: datetime, now: datetime) -> ReportFrame:
         procedures = self._catalog.list(active_only=True)

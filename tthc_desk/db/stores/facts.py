@@ -33,7 +33,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -473,15 +472,21 @@ class FactsStore(Store):
         rows.sort(key=lambda r: r.id)
         return rows
 
-    def stream_rows(self, start: datetime, as_of: datetime) -> Iterator[ReportSource]:
-        """The period's rows one by one, by id, never all in memory (a checksum over a year)."""
-        ranges = [
-            select(*_AS_SOURCE).where(done_range, *self._counted(start, as_of))
-            for done_range in (_f.done_at >= start, _f.done_at.is_(None))
-        ]
-        stmt = union_all(*ranges).order_by("dossier_id").execution_options(yield_per=2000)
-        for r in self._s.execute(stmt):
-            yield _source(r)
+    def row_chunks(
+        self, start: datetime, as_of: datetime, size: int = 2000
+    ) -> Iterator[list[ReportSource]]:
+        """The period's rows in id order, ``size`` at a time, never all in memory: their ids
+        from the ``(done_at, intake_at)`` index (which holds them), then the rows by id."""
+        ids: list[int] = []
+        for done_range in (_f.done_at >= start, _f.done_at.is_(None)):
+            ids.extend(
+                self._s.scalars(select(_f.dossier_id).where(done_range, _f.intake_at < as_of))
+            )
+        ids.sort()
+        counted = self._counted(start, as_of)
+        for i in range(0, len(ids), size):
+            stmt = select(*_AS_SOURCE).where(_f.dossier_id.in_(ids[i : i + size]), *counted)
+            yield sorted((_source(r) for r in self._s.execute(stmt)), key=lambda r: r.id)
 
     def day_totals(self, first: date, last: date) -> list[DayTotals]:
         """The day counts of the days [first, last], by day then field."""
