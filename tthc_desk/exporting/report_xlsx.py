@@ -24,6 +24,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -301,12 +302,24 @@ def _table(
     for col, text in enumerate(columns, start=1):
         _cell(ws, head, col, text, bold=True, align=_HEAD, box=True)
     _row_height(ws, head, columns, widths, range(len(columns)))
+    # Three kinds of body cell (a date, centred, wrapped): each styled once, then its style
+    # given to the others as it is (openpyxl hashes every border and alignment set otherwise).
+    kinds: dict[tuple[str | None, bool], StyleArray] = {}
     for i, values in enumerate(rows, start=head + 1):
         wrapping = []
         for col, value in enumerate(values, start=1):
             fmt = DATETIME_FORMAT if (col - 1) in dates and isinstance(value, datetime) else None
-            _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if fmt or col == 1 else _WRAP)
-            if not (fmt or col == 1):
+            centred = bool(fmt) or col == 1
+            style = kinds.get((fmt, centred))
+            if style is None:
+                _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if centred else _WRAP)
+                first = ws.cell(row=i, column=col)
+                # A cell's style ids (openpyxl's own, the stubs do not name it).
+                kinds[(fmt, centred)] = StyleArray(first._style)  # type: ignore[union-attr]
+            else:
+                cell = ws.cell(row=i, column=col, value=cell_value(value))
+                cell._style = StyleArray(style)  # the same style ids (openpyxl's copy of a style)
+            if not centred:
                 wrapping.append(col - 1)
         _row_height(ws, i, values, widths, wrapping)
     return head + len(rows) + 1
