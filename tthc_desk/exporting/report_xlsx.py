@@ -14,9 +14,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import itertools
 import json
+import operator
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,11 +26,11 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc_desk import presentation
-from tthc_desk.domain.dossier import Status
 from tthc_desk.domain.periods import Period
 from tthc_desk.domain.postal import PostalItem
 from tthc_desk.domain.privacy import scrub_free_text
@@ -301,12 +303,24 @@ def _table(
     for col, text in enumerate(columns, start=1):
         _cell(ws, head, col, text, bold=True, align=_HEAD, box=True)
     _row_height(ws, head, columns, widths, range(len(columns)))
+    # Three kinds of body cell (a date, centred, wrapped): each styled once, then its style
+    # given to the others as it is (openpyxl hashes every border and alignment set otherwise).
+    kinds: dict[tuple[str | None, bool], StyleArray] = {}
     for i, values in enumerate(rows, start=head + 1):
         wrapping = []
         for col, value in enumerate(values, start=1):
             fmt = DATETIME_FORMAT if (col - 1) in dates and isinstance(value, datetime) else None
-            _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if fmt or col == 1 else _WRAP)
-            if not (fmt or col == 1):
+            centred = bool(fmt) or col == 1
+            style = kinds.get((fmt, centred))
+            if style is None:
+                _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if centred else _WRAP)
+                first = ws.cell(row=i, column=col)
+                # A cell's style ids (openpyxl's own, the stubs do not name it).
+                kinds[(fmt, centred)] = StyleArray(first._style)  # type: ignore[union-attr]
+            else:
+                cell = ws.cell(row=i, column=col, value=cell_value(value))
+                cell._style = StyleArray(style)  # the same style ids (openpyxl's copy of a style)
+            if not centred:
                 wrapping.append(col - 1)
         _row_height(ws, i, values, widths, wrapping)
     return head + len(rows) + 1
@@ -614,20 +628,47 @@ def _sign(wb: Workbook, info: Worksheet, signer: ReportSigner) -> None:
     info.row_dimensions[info.max_row].height = 2 * LINE_HEIGHT + 1
 
 
-def content_checksum(report: Report) -> str:
+def content_checksum(report: Report, dossiers: Iterable[ReportDossier] | None = None) -> str:
     """SHA-256 of everything the workbook says except when it was built: two builds of the same
     period from the same history have the same content checksum; any correction of what it says
     changes it. Names and addresses are left out, as the workbook leaves them out (a corrected
-    name is no new version to send)."""
-    payload = {
-        "period": [report.period.key, report.as_of.isoformat()],
-        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
-        "dossiers": [_said(dataclasses.replace(d, applicant_name="")) for d in report.dossiers],
+    name is no new version to send).
+
+    The hashed text is the JSON of {"dossiers", "extra", "period", "postal", "rows"} (keys
+    sorted), written piece by piece so that ``dossiers`` (default: the report's own) may stream
+    past without being held: a year's report keeps only its figures (``Report.content_sum``).
+    """
+    if dossiers is None:
+        if report.content_sum and not report.dossiers:
+            return report.content_sum
+        dossiers = report.dossiers
+    digest = hashlib.sha256()
+    digest.update(b'{"dossiers": [')
+    # A list's JSON is its items' JSON joined by ", ": a thousand at a time, one call each.
+    chunk: list[tuple[Any, ...]] = []
+    first = True
+    for d in itertools.chain(dossiers, [None]):
+        if d is not None:
+            chunk.append(_said(d))
+        if chunk and (d is None or len(chunk) == 1000):
+            digest.update(((", " if not first else "") + _dumps(chunk)[1:-1]).encode("utf-8"))
+            chunk, first = [], False
+    rest = {
         "extra": dataclasses.astuple(report.extra),
+        "period": [report.period.key, report.as_of.isoformat()],
         "postal": [_nameless(x) for x in report.postal_items],
+        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
     }
-    text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest.update(
+        ("]" + "".join(f", {_dumps(k)}: {_dumps(v)}" for k, v in rest.items()) + "}").encode(
+            "utf-8"
+        )
+    )
+    return digest.hexdigest()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def _nameless(x: PostalItem) -> tuple[Any, ...]:
@@ -639,11 +680,20 @@ def _nameless(x: PostalItem) -> tuple[Any, ...]:
 
 
 def _said(d: ReportDossier) -> tuple[Any, ...]:
-    """A dossier's fields with its status as the Chi tiết sheet words it (as before the status
-    was a code, so a workbook queued by an earlier version still matches)."""
-    return tuple(
-        presentation.label(v) if isinstance(v, Status) else v for v in dataclasses.astuple(d)
-    )
+    """A dossier's fields without the applicant's name, its status as the Chi tiết sheet words
+    it (as before the status was a code, so a workbook queued by an earlier version still
+    matches): what ``dataclasses.astuple`` of the nameless dossier gives (its fields are all
+    plain values; ``status`` is the one Status), without copying a year of them deeply."""
+    values = list(_FIELDS_OF(d))
+    values[_NAME_AT] = ""
+    values[_STATUS_AT] = presentation.label(values[_STATUS_AT])
+    return tuple(values)
+
+
+_DOSSIER_FIELDS = tuple(f.name for f in dataclasses.fields(ReportDossier))
+_FIELDS_OF = operator.attrgetter(*_DOSSIER_FIELDS)
+_NAME_AT = _DOSSIER_FIELDS.index("applicant_name")
+_STATUS_AT = _DOSSIER_FIELDS.index("status")
 
 
 def write_report_workbook(
