@@ -193,6 +193,7 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         Right.VERIFY_JOURNAL: QT_TRANSLATE_NOOP("Right", "Kiểm tra toàn vẹn dữ liệu"),
         Right.VIEW_DASHBOARD: QT_TRANSLATE_NOOP("Right", "Xem trang tổng quan"),
         Right.DEMO: QT_TRANSLATE_NOOP("Right", "Tạo dữ liệu mẫu"),
+        Right.REBUILD_FACTS: QT_TRANSLATE_NOOP("Right", "Dựng lại số liệu báo cáo"),
         Right.SERVER: QT_TRANSLATE_NOOP("Right", "Đổi kết nối máy chủ cơ sở dữ liệu"),
     },
     SslMode: {

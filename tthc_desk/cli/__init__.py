@@ -33,6 +33,7 @@ from tthc_desk.cli import (
     cleanup,
     db,
     dossiers,
+    facts,
     forms,
     journal,
     lifecycle,
@@ -85,6 +86,7 @@ _GROUPS = (
     cleanup,
     backup,
     db,
+    facts,
     server,
 )
 
@@ -203,6 +205,8 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
     try:
         # The header, the schema and a bounded quick check: a damaged file stops writes.
         services.health.start_check(max_seconds=CLI_CHECK_SECONDS)
+        if args.command != "facts":  # the report facts match this software before any command
+            facts.ensure_before_command(services)
         identify(args, services)
         try:
             return COMMANDS[args.command](args, services, sys.stdout)

@@ -29,7 +29,7 @@ from tthc_desk.domain.journal import JournalContext
 log = logging.getLogger(__name__)
 
 # The newest migration; a test checks it against Alembic's head, so it cannot go stale.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 #: How every connection to a PostgreSQL server names itself (``pg_stat_activity``), followed by
 #: the computer's name: ``tthc-desk db check`` counts the counters connected by it.
 APPLICATION_NAME = "tthc-desk"
@@ -239,26 +239,36 @@ class Database:
         with self._damage_caught(), self._writer() as session, session.begin():
             self._one_writer(session)
             uow = UnitOfWork(session, self.dialect)
-            key, context = self._journal_key, self._journal_context
-            if key is None or context is None:
-                yield uow
-                return
-            session.info["journal_key"] = key
-            uow.journal.track()
+            uow.facts.track()  # the report facts follow every change, in this transaction
             try:
-                yield uow
-                made = context
-
-                if action:
-
-                    def made() -> JournalContext:
-                        return replace(context(), action=action, right="")
-
-                uow.journal.finish(made)
-                self.changes.announce(uow, uow.journal.changed)
+                yield from self._journalled(uow, session, action)
             finally:
-                uow.journal.untrack()
-                session.info.pop("journal_key", None)
+                uow.facts.untrack()
+
+    def _journalled(self, uow: UnitOfWork, session: Session, action: str) -> Iterator[UnitOfWork]:
+        """The body of :meth:`write`: the use case, its facts, then its journal entries."""
+        key, context = self._journal_key, self._journal_context
+        if key is None or context is None:
+            yield uow
+            uow.facts.finish()
+            return
+        session.info["journal_key"] = key
+        uow.journal.track()
+        try:
+            yield uow
+            uow.facts.finish()
+            made = context
+
+            if action:
+
+                def made() -> JournalContext:
+                    return replace(context(), action=action, right="")
+
+            uow.journal.finish(made)
+            self.changes.announce(uow, uow.journal.changed)
+        finally:
+            uow.journal.untrack()
+            session.info.pop("journal_key", None)
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:

@@ -18,10 +18,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tthc_desk.db.base import Base
+
+#: The condition of the partial index of ``returned`` events (the kind of ``Move.RETURNED``).
+RETURNED_EVENT = "kind = 'returned'"
+#: The same, as PostgreSQL writes it back (so that models and migrations compare equal).
+RETURNED_EVENT_PG = "(kind)::text = 'returned'::text"
 
 
 class SettingRecord(Base):
@@ -234,7 +240,18 @@ class DossierEventRecord(Base):
     """Every step of a dossier's life: when, who, which unit gave and received, a note."""
 
     __tablename__ = "dossier_events"
-    __table_args__ = (Index("ix_dossier_events_dossier_id_at", "dossier_id", "at"),)
+    __table_args__ = (
+        Index("ix_dossier_events_dossier_id_at", "dossier_id", "at"),
+        # The returns of a period (the postal shares of a report): a partial index, a tenth of
+        # the events (migration 0010). Queries name the kind as a literal to use it.
+        Index(
+            "ix_dossier_events_returned_at",
+            "at",
+            "dossier_id",  # counted from the index alone
+            sqlite_where=text(RETURNED_EVENT),
+            postgresql_where=text(RETURNED_EVENT_PG),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
@@ -321,7 +338,10 @@ class PostalItemRecord(Base):
     """
 
     __tablename__ = "postal_items"
-    __table_args__ = (Index("ix_postal_items_state", "state"),)
+    __table_args__ = (
+        Index("ix_postal_items_state", "state"),
+        Index("ix_postal_items_handed_over_at", "handed_over_at"),  # a period's hand-overs
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(
@@ -413,3 +433,83 @@ class KeyEscrowRecord(Base):
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DossierFactRecord(Base):
+    """What the reports need of one dossier, kept in the same transaction as each change of it
+    (``db/stores/facts.py``): derived data, rebuilt from the dossiers and their events
+    (``tthc-desk facts rebuild``), so not journalled.
+
+    ``done_at`` is the moment it left the workload as the report reads it: settled (a settled
+    status), or withdrawn or closed (None while it runs). A period [start, as_of) reads the
+    rows with ``done_at >= start`` (or None) and ``intake_at < as_of``: a range of the
+    ``(done_at, intake_at)`` index, the period's rows plus those carried over into it; those
+    settled in it are ``done_at`` in [start, as_of), those pending at its end ``done_at >=
+    as_of`` (or None).
+    """
+
+    __tablename__ = "dossier_facts"
+    __table_args__ = (
+        # No index of intake_at alone: without statistics SQLite would take it for a period's
+        # read (every dossier received before its end) rather than this one.
+        Index("ix_dossier_facts_done_at_intake_at", "done_at", "intake_at"),
+        Index("ix_dossier_facts_returned_at", "returned_at"),
+    )
+
+    dossier_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    code: Mapped[str] = mapped_column(String(60))
+    field: Mapped[str] = mapped_column(String(200))
+    procedure_code: Mapped[str] = mapped_column(String(20))
+    procedure_name: Mapped[str] = mapped_column(Text)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(10))
+    postal_return: Mapped[bool] = mapped_column(Boolean)
+    intake_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    original_due_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    extended_due_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    rating: Mapped[str] = mapped_column(String(20))
+    late_reason: Mapped[str] = mapped_column(Text)
+    responsible_unit: Mapped[str] = mapped_column(String(300))
+    handling_unit: Mapped[str] = mapped_column(String(300))
+    clerk_name: Mapped[str] = mapped_column(String(200))
+    waiting_supplement: Mapped[bool] = mapped_column(Boolean)
+
+
+class DailyFactRecord(Base):
+    """Per day and field, the counts a trend reads without touching the dossiers
+    (``domain.facts.DAY_COUNTS``); kept with the dossier facts. The settled classes follow the
+    office's granularity, recorded in :class:`FactsStateRecord`."""
+
+    __tablename__ = "daily_facts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    field: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_direct: Mapped[int] = mapped_column(Integer, default=0)
+    received_postal: Mapped[int] = mapped_column(Integer, default=0)
+    received_online: Mapped[int] = mapped_column(Integer, default=0)
+    settled_early: Mapped[int] = mapped_column(Integer, default=0)
+    settled_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    settled_late: Mapped[int] = mapped_column(Integer, default=0)
+    returned_total: Mapped[int] = mapped_column(Integer, default=0)
+    returned_postal: Mapped[int] = mapped_column(Integer, default=0)
+    very_satisfied: Mapped[int] = mapped_column(Integer, default=0)
+    satisfied: Mapped[int] = mapped_column(Integer, default=0)
+    dissatisfied: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FactsStateRecord(Base):
+    """One row: the format of the facts and the granularity their day counts were made with.
+    A mismatch with the software's ``domain.facts.FACTS_FORMAT`` or the office's setting means a
+    rebuild (at start-up, before any CLI command)."""
+
+    __tablename__ = "facts_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    format: Mapped[int] = mapped_column(Integer)
+    granularity: Mapped[str | None] = mapped_column(String(10), nullable=True)

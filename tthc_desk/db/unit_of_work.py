@@ -21,6 +21,7 @@ from tthc_desk.db.stores.dashboard import DashboardStore
 from tthc_desk.db.stores.demo import DemoStore
 from tthc_desk.db.stores.dossiers import ApplicantStore, DossierStore
 from tthc_desk.db.stores.events import EventStore
+from tthc_desk.db.stores.facts import FactsStore
 from tthc_desk.db.stores.journal import JournalStore
 from tthc_desk.db.stores.letters import LetterStore
 from tthc_desk.db.stores.outbox import OutboxStore
@@ -107,3 +108,7 @@ class UnitOfWork:
     @cached_property
     def changes(self) -> ChangeStore:
         return ChangeStore(self._session, self.dialect)
+
+    @cached_property
+    def facts(self) -> FactsStore:
+        return FactsStore(self._session, self.dialect)

@@ -55,6 +55,7 @@ class Right(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"  # the head of office's dashboard (Tổng quan)
     DEMO = "demo"  # generate sample dossiers
     SERVER = "server"  # which database this PC uses: the office's server or its own file
+    REBUILD_FACTS = "rebuild_facts"  # make the report facts again from the dossiers
 
 
 _CLERK = frozenset({Role.CLERK, Role.HEAD})
@@ -93,6 +94,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_DASHBOARD: _HEAD_OR_ADMIN,
     Right.DEMO: _ADMIN,
     Right.SERVER: _ADMIN,
+    Right.REBUILD_FACTS: _ADMIN,
 }
 
 #: What the headless system identity may do (scheduled weekly report, upload, backup, checks,

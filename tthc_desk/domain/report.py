@@ -351,6 +351,9 @@ class Report:
     targets: tuple[TargetResult, ...]
     checksum: str
     postal_items: tuple[PostalItem, ...] = ()  # handed to the post in the period, state at its end
+    # A report built without its dossiers (a year's 06a alone): the content checksum of the
+    # workbook, computed while they streamed past (exporting.report_xlsx.content_checksum).
+    content_sum: str = ""
 
     @property
     def late(self) -> list[ReportDossier]:

@@ -14,6 +14,7 @@ read), then :func:`build_report`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -26,9 +27,12 @@ from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.periods import Period
 from tthc_desk.domain.postal import PostalItem, PostalShares, postal_state_at
 from tthc_desk.domain.report import (
+    TOTAL_LABEL,
     ExtraFigures,
+    Outcome,
     Report,
     ReportDossier,
+    Row06a,
     Targets,
     evaluate,
     figures_checksum,
@@ -69,6 +73,20 @@ class ReportSource(NamedTuple):
     def done_at(self) -> datetime | None:
         """When it left the workload: settled, or ended without a result."""
         return self.settled_at if self.status in SETTLED else self.ended_at
+
+
+@dataclass(frozen=True)
+class SettledCount:
+    """How many dossiers settled in a period share a field, carried over or not, online or not,
+    a class (``Outcome`` value: early / on_time / late) and the rating given at a return in the
+    period ("": none). The report store counts them where they are kept."""
+
+    field: str
+    carried_over: bool
+    online: bool
+    outcome: str
+    rating: str
+    count: int
 
 
 def counted(rows: Iterable[ReportSource], start: datetime) -> list[ReportSource]:
@@ -164,12 +182,14 @@ def with_letters(
     dossiers: Mapping[int, ReportDossier], letters: Mapping[int, FirstLetter]
 ) -> list[ReportDossier]:
     """The dossiers in order, each late one with its first letter signed by the period's end."""
-    return [
-        replace(d, letter_number=letters[i].text, letter_date=letters[i].signed_at)
-        if i in letters
-        else d
-        for i, d in dossiers.items()
-    ]
+    return [with_letter(d, letters.get(i)) for i, d in dossiers.items()]
+
+
+def with_letter(dossier: ReportDossier, letter: FirstLetter | None) -> ReportDossier:
+    """The dossier citing its first letter, if it has one."""
+    if letter is None:
+        return dossier
+    return replace(dossier, letter_number=letter.text, letter_date=letter.signed_at)
 
 
 def extra_figures(
@@ -243,6 +263,96 @@ def build_report(
         total=total,
         extra=extra,
         targets=tuple(evaluate(total, extra, frame.targets)),
-        postal_items=tuple(replace(x, state=postal_state_at(x, frame.as_of)) for x in postal_items),
+        postal_items=postal_at(postal_items, frame.as_of),
         checksum=figures_checksum(rows, total),
     )
+
+
+def _add_settled(row: Row06a, c: SettledCount, outcome: Outcome) -> None:
+    """``c.count`` dossiers settled in the period, as ``Row06a.add_dossier`` adds each."""
+    row.received_total += c.count
+    if c.carried_over:
+        row.carried_over += c.count
+    elif c.online:
+        row.received_online += c.count
+    else:
+        row.received_direct_postal += c.count
+    row.settled_total += c.count
+    row.early += c.count if outcome is Outcome.EARLY else 0
+    row.on_time += c.count if outcome is Outcome.ON_TIME else 0
+    row.late += c.count if outcome is Outcome.LATE else 0
+
+
+def counted_figures(
+    counts: Iterable[SettledCount], pending: Iterable[ReportDossier]
+) -> tuple[list[Row06a], Row06a, Counter[str]]:
+    """The 06a rows and total from the settled counts and the dossiers pending at the end (what
+    :func:`~tthc_desk.domain.report.summarise` makes of every dossier one by one), and the
+    tallies the extra figures need ("late", and each rating given at a return in the period)."""
+    by_field: dict[str, Row06a] = {}
+    total = Row06a(TOTAL_LABEL)
+    tallies: Counter[str] = Counter()
+    for c in counts:
+        fld = c.field or OTHER_FIELD
+        row = by_field.get(fld) or by_field.setdefault(fld, Row06a(fld))
+        outcome = Outcome(c.outcome)
+        _add_settled(row, c, outcome)
+        _add_settled(total, c, outcome)
+        tallies["late"] += c.count if outcome.late else 0
+        if c.rating:
+            tallies[f"rating:{c.rating}"] += c.count
+    for d in pending:
+        row = by_field.get(d.field) or by_field.setdefault(d.field, Row06a(d.field))
+        row.add_dossier(d)
+        total.add_dossier(d)
+        tallies["late"] += d.outcome.late
+        if d.returned_at is not None and d.rating:
+            tallies[f"rating:{d.rating}"] += 1
+    return [by_field[k] for k in sorted(by_field)], total, tallies
+
+
+def build_figures(
+    frame: ReportFrame,
+    counts: Iterable[SettledCount],
+    pending: Mapping[int, ReportDossier],
+    late_with_letter: int,
+) -> Report:
+    """The report without its lists (``Report.dossiers`` and ``postal_items`` empty): the same
+    table, extra figures, targets and checksum as :func:`build_report` over every dossier, from
+    the counts of those settled in the period and the few still pending at its end."""
+    rows, total, tallies = counted_figures(counts, pending.values())
+    ratings = {k.removeprefix("rating:"): n for k, n in tallies.items() if k.startswith("rating:")}
+    shares = frame.shares
+    extra = ExtraFigures(
+        late_total=tallies["late"],
+        late_with_letter=late_with_letter,
+        received_total=shares.received_total,
+        received_postal=shares.received_by_post,
+        returned_postal=shares.returned_by_post,
+        returned_total=shares.returned_total,
+        rated=sum(ratings.values()),
+        very_satisfied=ratings.get("very_satisfied", 0),
+        satisfied=ratings.get("satisfied", 0),
+        dissatisfied=ratings.get("dissatisfied", 0),
+        procedures_postal=frame.procedures_postal,
+        procedures_total=frame.procedures_total,
+    )
+    return Report(
+        period=frame.period,
+        as_of=frame.as_of,
+        office=frame.office,
+        receiving_unit=frame.receiving_unit,
+        generated_at=frame.generated_at,
+        app_version=frame.app_version,
+        dossiers=(),
+        rows=tuple(rows),
+        total=total,
+        extra=extra,
+        targets=tuple(evaluate(total, extra, frame.targets)),
+        checksum=figures_checksum(rows, total),
+    )
+
+
+def postal_at(items: Iterable[PostalItem], as_of: datetime) -> tuple[PostalItem, ...]:
+    """The postal items with their state at ``as_of``."""
+    return tuple(replace(x, state=postal_state_at(x, as_of)) for x in items)

@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -301,12 +302,24 @@ def _table(
     for col, text in enumerate(columns, start=1):
         _cell(ws, head, col, text, bold=True, align=_HEAD, box=True)
     _row_height(ws, head, columns, widths, range(len(columns)))
+    # Three kinds of body cell (a date, centred, wrapped): each styled once, then its style
+    # given to the others as it is (openpyxl hashes every border and alignment set otherwise).
+    kinds: dict[tuple[str | None, bool], StyleArray] = {}
     for i, values in enumerate(rows, start=head + 1):
         wrapping = []
         for col, value in enumerate(values, start=1):
             fmt = DATETIME_FORMAT if (col - 1) in dates and isinstance(value, datetime) else None
-            _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if fmt or col == 1 else _WRAP)
-            if not (fmt or col == 1):
+            centred = bool(fmt) or col == 1
+            style = kinds.get((fmt, centred))
+            if style is None:
+                _cell(ws, i, col, value, box=True, fmt=fmt, align=_CENTRE if centred else _WRAP)
+                first = ws.cell(row=i, column=col)
+                # A cell's style ids (openpyxl's own, the stubs do not name it).
+                kinds[(fmt, centred)] = StyleArray(first._style)  # type: ignore[union-attr]
+            else:
+                cell = ws.cell(row=i, column=col, value=cell_value(value))
+                cell._style = StyleArray(style)  # the same style ids (openpyxl's copy of a style)
+            if not centred:
                 wrapping.append(col - 1)
         _row_height(ws, i, values, widths, wrapping)
     return head + len(rows) + 1
@@ -614,20 +627,41 @@ def _sign(wb: Workbook, info: Worksheet, signer: ReportSigner) -> None:
     info.row_dimensions[info.max_row].height = 2 * LINE_HEIGHT + 1
 
 
-def content_checksum(report: Report) -> str:
+def content_checksum(report: Report, dossiers: Iterable[ReportDossier] | None = None) -> str:
     """SHA-256 of everything the workbook says except when it was built: two builds of the same
     period from the same history have the same content checksum; any correction of what it says
     changes it. Names and addresses are left out, as the workbook leaves them out (a corrected
-    name is no new version to send)."""
-    payload = {
-        "period": [report.period.key, report.as_of.isoformat()],
-        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
-        "dossiers": [_said(dataclasses.replace(d, applicant_name="")) for d in report.dossiers],
+    name is no new version to send).
+
+    The hashed text is the JSON of {"dossiers", "extra", "period", "postal", "rows"} (keys
+    sorted), written piece by piece so that ``dossiers`` (default: the report's own) may stream
+    past without being held: a year's report keeps only its figures (``Report.content_sum``).
+    """
+    if dossiers is None:
+        if report.content_sum and not report.dossiers:
+            return report.content_sum
+        dossiers = report.dossiers
+    digest = hashlib.sha256()
+    digest.update(b'{"dossiers": [')
+    for i, d in enumerate(dossiers):
+        said = _dumps(_said(d))
+        digest.update(((", " if i else "") + said).encode("utf-8"))
+    rest = {
         "extra": dataclasses.astuple(report.extra),
+        "period": [report.period.key, report.as_of.isoformat()],
         "postal": [_nameless(x) for x in report.postal_items],
+        "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
     }
-    text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest.update(
+        ("]" + "".join(f", {_dumps(k)}: {_dumps(v)}" for k, v in rest.items()) + "}").encode(
+            "utf-8"
+        )
+    )
+    return digest.hexdigest()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def _nameless(x: PostalItem) -> tuple[Any, ...]:
@@ -639,11 +673,20 @@ def _nameless(x: PostalItem) -> tuple[Any, ...]:
 
 
 def _said(d: ReportDossier) -> tuple[Any, ...]:
-    """A dossier's fields with its status as the Chi tiết sheet words it (as before the status
-    was a code, so a workbook queued by an earlier version still matches)."""
+    """A dossier's fields without the applicant's name, its status as the Chi tiết sheet words
+    it (as before the status was a code, so a workbook queued by an earlier version still
+    matches): what ``dataclasses.astuple`` of the nameless dossier gives (its fields are all
+    plain values), without copying a year of them deeply."""
     return tuple(
-        presentation.label(v) if isinstance(v, Status) else v for v in dataclasses.astuple(d)
+        "" if name == "applicant_name" else _worded(getattr(d, name)) for name in _DOSSIER_FIELDS
     )
+
+
+def _worded(value: Any) -> Any:
+    return presentation.label(value) if isinstance(value, Status) else value
+
+
+_DOSSIER_FIELDS = tuple(f.name for f in dataclasses.fields(ReportDossier))
 
 
 def write_report_workbook(

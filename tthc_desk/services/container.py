@@ -20,6 +20,7 @@ from tthc_desk.services.data_folder import DataFolder
 from tthc_desk.services.db_admin_service import DbAdminService
 from tthc_desk.services.deadline_service import DeadlineService
 from tthc_desk.services.dossier_service import DossierService
+from tthc_desk.services.facts_service import FactsService
 from tthc_desk.services.health_service import HealthService
 from tthc_desk.services.journal_service import JournalKeys, JournalService
 from tthc_desk.services.keys import KeyVault
@@ -67,6 +68,7 @@ class Services:
     db_admin: DbAdminService
     server: ServerService
     dashboard: DashboardService
+    facts: FactsService
 
     def close(self) -> None:
         self.changes.close()
@@ -222,6 +224,7 @@ def open_services(
             clock,
             template_dir=paths.template_dir,
         ),
+        FactsService(db, accounts),
     )
     moved = services.db_admin.moved_notice()
     if moved is not None:  # the office works on its server now: this file is read-only

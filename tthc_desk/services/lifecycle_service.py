@@ -16,6 +16,7 @@ from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.errors import NotFoundError
+from tthc_desk.domain.facts import GRANULARITY_KEY
 from tthc_desk.domain.lifecycle import (
     SETTLED,
     SUPPLEMENT_CLOSE_AFTER,
@@ -43,7 +44,6 @@ from tthc_desk.services.settings_service import SettingsService
 # MoveRequest is importable from here as before (the UI, the CLI and the tests use it).
 __all__ = ["LifecycleService", "MoveOutcome", "MoveRequest"]
 
-GRANULARITY_KEY = "classification_granularity"
 CLOSE_AFTER_DAYS_KEY = "supplement_close_after_days"
 
 

@@ -198,6 +198,18 @@ def open_with_progress(
     return result[0]
 
 
+def with_facts(services: Services) -> Services:
+    """The report facts made to match this software (after an upgrade: a rebuild, inside the
+    opening and its progress window, :func:`open_with_progress`)."""
+    if services.db.writes_stopped is None:
+        try:
+            services.facts.ensure()
+        except BaseException:
+            services.close()
+            raise
+    return services
+
+
 #: Opens the services, with a recovery key (None: with this PC's own key).
 Opener = Callable[[bytes | None], Services]
 #: Asks for the recovery key: (the reason, a way to try a key) → the services, or None.
@@ -288,7 +300,7 @@ def run_gui(paths: AppPaths, clock: Clock | None = None, demo: bool = False) -> 
         configure_at_start(paths)
 
     services = open_office(
-        lambda key: open_services(paths, clock, demo=demo, recovery_key=key),
+        lambda key: with_facts(open_services(paths, clock, demo=demo, recovery_key=key)),
         restore=restore,
         configure_server=None if demo else configure_server,
         meanwhile=import_windows,
