@@ -265,3 +265,27 @@ def test_postal_shares_from_the_day_counts_are_those_of_the_dossiers(
         assert state is not None
         state.granularity = None
     assert [services.postal.postal_shares(a, b) for a, b in windows] == from_days
+
+
+def test_postal_handover_and_changes_of_return_follow_in_the_facts(
+    services: Services, clock: FixedClock
+) -> None:
+    from tests.services.test_postal_service import ADDRESS, ready
+
+    services.facts.ensure()
+    clock.set(datetime(2026, 3, 2, 8, 0))
+    a = ready(services, clock)
+    b = ready(services, clock, postal=False, name="Lê Văn Tám", id_number="036084001111")
+    clock.set(datetime(2026, 3, 2, 10, 0))
+    services.postal.set_return(b, ReturnMethod.POSTAL, address=ADDRESS)  # changed later
+    clock.set(datetime(2026, 3, 2, 14, 0))
+    services.postal.create_batch(waybills={a: "EB123456789VN"})
+    with services.db.read() as uow:
+        facts = {r.code: r for r in uow.facts.period_rows(START, datetime(2026, 3, 3))}
+    for code in (a, b):
+        d = services.dossiers.get(code)
+        assert facts[code].postal_return and facts[code].returned_at == d.returned_at
+        assert facts[code].status is d.status is Status.RETURNED
+    kept = _facts_and_days(services)
+    services.facts.rebuild()
+    assert _facts_and_days(services) == kept

@@ -91,6 +91,9 @@ TABLE_LABELS = {
     "dossier_events": "bước xử lý hồ sơ",
     "dossier_papers": "giấy tờ trong hồ sơ",
     "postal_items": "bưu gửi",
+    "dossier_facts": "số liệu báo cáo theo hồ sơ",
+    "daily_facts": "số liệu báo cáo theo ngày",
+    "facts_state": "phiên bản số liệu báo cáo",
 }
 
 #: One line of the copy's progress, for the administrator.

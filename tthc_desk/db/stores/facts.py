@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import (
     Date,
+    String,
     and_,
     case,
     cast,
@@ -495,19 +496,22 @@ class FactsStore(Store):
         online = case((_f.channel == Channel.ONLINE.value, True), else_=False)
         returned_in = and_(_f.returned_at >= start, _f.returned_at < as_of)
         rating = case((returned_in, _f.rating), else_="")
-        late_id = case((klass == "late", _f.dossier_id), else_=None)
-        groups = (_f.field, carried, online, klass, rating, late_id)
+        # The late ones' ids, joined in their group (group_concat / string_agg): few groups.
+        late_ids = func.aggregate_strings(
+            case((klass == "late", cast(_f.dossier_id, String)), else_=None), ","
+        )
+        groups = (_f.field, carried, online, klass, rating)
         stmt = (
-            select(*groups, func.count())
+            select(*groups, func.count(), late_ids)
             .where(_f.done_at >= start, _f.done_at < as_of, *self._counted(start, as_of))
             .group_by(*groups)
         )
         counts: list[SettledCount] = []
         late: list[int] = []
-        for fld, c, o, k, r, late_one, n in self._s.execute(stmt):
+        for fld, c, o, k, r, n, joined in self._s.execute(stmt):
             counts.append(SettledCount(fld, bool(c), bool(o), k, r or "", n))
-            if late_one is not None:
-                late.append(late_one)
+            if joined:
+                late.extend(int(i) for i in joined.split(","))
         return counts, sorted(late)
 
     def pending_rows(self, start: datetime, as_of: datetime) -> list[ReportSource]:
