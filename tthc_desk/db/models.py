@@ -47,6 +47,7 @@ def _sort_key_default(key: str) -> object:
     (:func:`~tthc_desk.domain.search.sort_keys_of`), for the ORM and bulk inserts alike."""
 
     def default(ctx: DefaultExecutionContext) -> str:
+        # SQLAlchemy leaves get_current_parameters() unannotated: the row's column values.
         params: dict[str, Any] = ctx.get_current_parameters()  # type: ignore[no-untyped-call]
         return sort_keys_of(params)[key]
 
