@@ -238,8 +238,7 @@ def test_a_new_granularity_moves_the_day_counts(services: Services, clock: Fixed
     field = services.dossiers.get(code).field
 
     def settled() -> tuple[int, int]:
-        with services.db.read() as uow:
-            (day,) = [d for d in uow.facts.day_totals(due.date(), due.date()) if d.field == field]
+        (day,) = [d for d in services.facts.day_totals(due.date(), due.date()) if d.field == field]
         return day.counts["settled_on_time"], day.counts["settled_late"]
 
     assert settled() == (1, 0)

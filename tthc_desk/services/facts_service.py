@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from tthc_desk.db.engine import Database
+from tthc_desk.db.stores.facts import DayTotals
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.facts import FACTS_FORMAT
 from tthc_desk.services.account_service import AccountService
@@ -64,6 +66,12 @@ class FactsService:
             with self._db.write() as uow:
                 uow.facts.rebuild_totals()
         return work
+
+    def day_totals(self, first: date, last: date) -> list[DayTotals]:
+        """Per day and field, the counts a trend reads (``domain.facts.DAY_COUNTS``) for the
+        days [first, last], without touching the dossiers."""
+        with self._db.read() as uow:
+            return uow.facts.day_totals(first, last)
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Make every fact again from the dossiers and their events (the administrator)."""
