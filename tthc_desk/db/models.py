@@ -6,6 +6,7 @@ Dates and times are naive local office time (the counter PC's clock), as printed
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -20,14 +21,37 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
 
 from tthc_desk.db.base import Base
+from tthc_desk.domain.search import sort_keys_of
 
 #: The condition of the partial index of ``returned`` events (the kind of ``Move.RETURNED``).
 RETURNED_EVENT = "kind = 'returned'"
 #: The same, as PostgreSQL writes it back (so that models and migrations compare equal).
 RETURNED_EVENT_PG = "(kind)::text = 'returned'::text"
+
+
+#: Text compared byte by byte (code point order, as Python and SQLite compare) whatever the
+#: PostgreSQL database's collation: the dossier list's sort columns (issue 14).
+def _byte_order(length: int | None) -> TypeEngine[str]:
+    if length is None:
+        return Text().with_variant(Text(collation="C"), "postgresql")
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+def _sort_key_default(key: str) -> object:
+    """The insert default of a stored sort key: made from the row's own column
+    (:func:`~tthc_desk.domain.search.sort_keys_of`), for the ORM and bulk inserts alike."""
+
+    def default(ctx: DefaultExecutionContext) -> str:
+        # SQLAlchemy leaves get_current_parameters() unannotated: the row's column values.
+        params: dict[str, Any] = ctx.get_current_parameters()  # type: ignore[no-untyped-call]
+        return sort_keys_of(params)[key]
+
+    return default
 
 
 class SettingRecord(Base):
@@ -174,7 +198,7 @@ class DossierRecord(Base):
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_id_number: Mapped[str] = mapped_column(String(12), index=True)
     applicant_birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    applicant_phone: Mapped[str] = mapped_column(String(20), default="")
+    applicant_phone: Mapped[str] = mapped_column(_byte_order(20), default="")
     applicant_address: Mapped[str] = mapped_column(Text, default="")
     applicant_email: Mapped[str] = mapped_column(String(200), default="")
     authorised_name: Mapped[str] = mapped_column(String(200), default="")
@@ -199,6 +223,17 @@ class DossierRecord(Base):
     clerk_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The list's sort keys (issue 14): applicant_name given name first, procedure_name and field
+    # folded, made in Python at insert (and by DossierStore.update when the name is corrected).
+    name_key: Mapped[str] = mapped_column(
+        _byte_order(200), default=_sort_key_default("name_key"), server_default=""
+    )
+    procedure_key: Mapped[str] = mapped_column(
+        _byte_order(None), default=_sort_key_default("procedure_key"), server_default=""
+    )
+    field_key: Mapped[str] = mapped_column(
+        _byte_order(200), default=_sort_key_default("field_key"), server_default=""
+    )
     # -- after intake (issue 3). received_at/due_at are the running clock: a supplement restarts
     # them; intake_at is the first receipt and never changes. The history is in dossier_events.
     intake_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -220,6 +255,19 @@ class DossierRecord(Base):
     papers: Mapped[list[DossierPaperRecord]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="DossierPaperRecord.position"
     )
+
+
+# The list's column orders (issue 14, migration 0011), equal keys newest first: "up" (key,
+# id DESC) serves a key ascending; "down" (key, id), read backwards, a key descending.
+for _name, _column in (
+    ("name", DossierRecord.name_key),
+    ("procedure", DossierRecord.procedure_key),
+    ("field", DossierRecord.field_key),
+    ("phone", DossierRecord.applicant_phone),
+    ("due", DossierRecord.due_at),
+):
+    Index(f"ix_dossiers_sort_{_name}_up", _column, DossierRecord.id.desc())
+    Index(f"ix_dossiers_sort_{_name}_down", _column, DossierRecord.id)
 
 
 class DossierPaperRecord(Base):

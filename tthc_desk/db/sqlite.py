@@ -16,7 +16,6 @@ from typing import Any
 import sqlcipher3.dbapi2 as dbapi
 from sqlalchemy import Engine, event
 
-from tthc_desk.db.stores.list_order import register_functions
 from tthc_desk.durable import fsync_dir, fsync_file
 
 BUSY_TIMEOUT_MS = 15_000
@@ -45,9 +44,6 @@ def apply_key(conn: Any, key: bytes | None) -> None:
     # SQLCipher prints a page that fails its HMAC (a damaged or tampered file) on stderr by
     # itself; the software says it once, in Vietnamese, through its own errors instead.
     conn.execute("PRAGMA cipher_log_level = NONE")
-    # The dossier list's sort keys (issue 14), on every connection: an index built on one of
-    # them must find it wherever the table is written, copied or checked.
-    register_functions(conn)
 
 
 def connect(path: Path | str, key: bytes | None = None, *, readonly: bool = False) -> Any:

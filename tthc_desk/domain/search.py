@@ -7,6 +7,7 @@ numbers (:func:`build_search_text`) and a query is folded the same way
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from tthc_desk.domain.dossier import Status, parse_dossier_code
-from tthc_desk.domain.text import fold, nfc
+from tthc_desk.domain.text import fold, name_sort_key, nfc, sort_fold
 
 
 class SortKey(StrEnum):
@@ -127,3 +128,32 @@ def whole_code(query: str) -> str | None:
     """
     code = nfc(query)
     return code if " " not in code and parse_dossier_code(code) is not None else None
+
+
+#: The stored sort keys of a dossier (issue 14, migration 0011) and the column each is made of:
+#: the list orders by these columns, so that an index serves the order (a key made in SQL
+#: could not be indexed on PostgreSQL, nor on SQLite without the app's own SQL functions).
+SORT_KEY_SOURCES = {
+    "name_key": "applicant_name",
+    "procedure_key": "procedure_name",
+    "field_key": "field",
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def folded_sort_key(value: str | None) -> str:
+    """The stored key of a procedure or a field: :func:`~tthc_desk.domain.text.sort_fold`
+    (cached: the same few hundred names repeat across a million dossiers)."""
+    return sort_fold(value)
+
+
+def sort_keys_of(parts: Mapping[str, Any]) -> dict[str, str]:
+    """The stored sort keys of the :data:`SORT_KEY_SOURCES` columns present in ``parts``: the
+    applicant's name given name first (:func:`~tthc_desk.domain.text.name_sort_key`), the
+    procedure and the field folded."""
+    keys: dict[str, str] = {}
+    for key, source in SORT_KEY_SOURCES.items():
+        if source in parts:
+            value = parts[source]
+            keys[key] = name_sort_key(value) if key == "name_key" else folded_sort_key(value)
+    return keys

@@ -32,7 +32,7 @@ from tthc_desk.domain.intake import NewDossier
 from tthc_desk.domain.lifecycle import RUNNING
 from tthc_desk.domain.moves import DossierState
 from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind
-from tthc_desk.domain.search import SEARCH_TEXT_PARTS, search_text_of
+from tthc_desk.domain.search import SEARCH_TEXT_PARTS, search_text_of, sort_keys_of
 from tthc_desk.presentation import duration_text
 
 # The columns a move or a correction may change (``DossierStore.update``); the rest are set once.
@@ -70,6 +70,7 @@ _UPDATABLE = frozenset(
         "fee_amount",
         "note",
         "search_text",
+        "name_key",
     }
 )
 
@@ -284,7 +285,8 @@ class DossierStore(Store):
         """Set the given columns of one dossier (names as in :class:`Dossier`'s flat fields).
 
         A change to a searched column (the applicant's name, ID number, phone, the authorised
-        person) folds the search text again; the FTS index follows through its triggers.
+        person) folds the search text again; the FTS index follows through its triggers. A
+        corrected applicant's name makes its stored sort key again (``name_key``).
         """
         if not changes:
             return
@@ -294,6 +296,8 @@ class DossierStore(Store):
         values = dict(changes)
         if "search_text" not in values and not _SEARCHED.isdisjoint(values):
             values["search_text"] = search_text_of({**self._search_parts(dossier_id), **values})
+        # A corrected name sorts under its new key (the procedure and field are set once).
+        values = {**sort_keys_of(values), **values}
         self._s.execute(
             update(DossierRecord).where(DossierRecord.id == dossier_id).values(**values)
         )
