@@ -205,9 +205,9 @@ def _run(args: argparse.Namespace, paths: AppPaths, gui: GuiLauncher | None) -> 
     try:
         # The header, the schema and a bounded quick check: a damaged file stops writes.
         services.health.start_check(max_seconds=CLI_CHECK_SECONDS)
+        identify(args, services)  # first: a refused login writes nothing, not even the facts
         if args.command != "facts":  # the report facts match this software before any command
             facts.ensure_before_command(services)
-        identify(args, services)
         try:
             return COMMANDS[args.command](args, services, sys.stdout)
         finally:

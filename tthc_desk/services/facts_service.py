@@ -48,9 +48,11 @@ class FactsService:
             state = uow.facts.state()
             granularity = uow.facts.office_granularity()
             dossiers, facts = uow.facts.last_ids()
-        if state is None or state[0] != FACTS_FORMAT or dossiers != facts:
+        if dossiers != facts or (state is not None and state[0] != FACTS_FORMAT):
             work = FactsWork.ALL
-        elif state[1] != granularity.value:
+        elif state is None or state[1] != granularity.value:
+            # None: a database made at this revision (0010 writes no state into an empty one);
+            # its dossiers' facts were kept write by write, only the day counts are to make.
             work = FactsWork.TOTALS
         else:
             work = FactsWork.NONE
