@@ -54,7 +54,8 @@ if what == "week":
 elif what == "workbook":
     rows = reports.write_weekly(reports.week(), out).total.received_total
 elif what == "year":
-    rows = reports.compute(reports.period(PeriodKind.YEAR, str(year))).total.received_total
+    year_period = reports.period(PeriodKind.YEAR, str(year))
+    rows = reports.compute(year_period, dossiers=False).total.received_total  # the figures
 elif what == "ledger":
     rows = services.registers.write_ledger(date(year, 1, 1), date(year, 12, 31), out)
 elif what == "scan":  # the scan itself, in one process: a first run, then nothing changed
