@@ -16,9 +16,10 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -152,8 +153,15 @@ def text_lines(text: str, width: float) -> int:
     room = max(1, int((width - 1) * CHARS_PER_UNIT))
     if len(text) <= room and "\n" not in text and "\r" not in text:
         return 1  # most cells: one line, known without splitting
+    return _lines(str(text), room)
+
+
+@lru_cache(maxsize=8192)
+def _lines(text: str, room: int) -> int:
+    """:func:`text_lines` in ``room`` characters a line; a register repeats its procedure
+    names, units and notes on thousands of rows, so the answers are kept."""
     lines = 0
-    for part in str(text).splitlines() or [""]:
+    for part in text.splitlines() or [""]:
         used = 0
         lines += 1
         for word in part.split():
@@ -171,10 +179,11 @@ def wrapped_height(
     """The height a row needs so its wrapped text shows whole (None: one line is enough).
     Excel grows such rows by itself when it opens a file; LibreOffice does not, and the lines
     of one row would run over the next."""
-    lines = max(
-        (text_lines(str(values[i]), widths[i]) for i in wrapping if values[i] not in (None, "")),
-        default=1,
-    )
+    lines = 1
+    for i in wrapping:
+        value = values[i]
+        if value is not None and value != "":
+            lines = max(lines, text_lines(str(value), widths[i]))
     return lines * LINE_HEIGHT + 1 if lines > 1 else None
 
 
@@ -203,10 +212,10 @@ def write_register(
     )
     with atomic_path(target) as partial:
         if sheet.final_lines is None:
-            splice(skeleton, part, body.chunks(_cells(rows)), partial)
+            splice(skeleton, part, body.chunks(rows), partial)
             return target
         with tempfile.TemporaryFile("w+", encoding="utf-8", dir=target.parent) as spool:
-            spool.writelines(body.chunks(_cells(rows)))
+            spool.writelines(body.chunks(rows))
             lines = sheet.final_lines()
             skeleton, part, again = _skeleton(sheet_title, office, sheet, lines)
             if len(lines) != len(sheet.lines) or again != styles:
@@ -249,16 +258,6 @@ def _skeleton(
     skeleton = BytesIO()
     wb.save(skeleton)
     return skeleton.getvalue(), ws.path.lstrip("/"), styles
-
-
-def _cells(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
-    """Values as the cells hold them (text NFC; the rest as they are)."""
-    for values in rows:
-        yield [nfc_cell(v) for v in values]
-
-
-def nfc_cell(value: object) -> object:
-    return nfc(value) if isinstance(value, str) else value
 
 
 def _height(

@@ -29,6 +29,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.text import nfc
 from tthc_desk.exporting.tabular import EXCEL_CELL_MAX
 
 #: The most rows an Excel sheet holds.
@@ -38,6 +39,8 @@ BATCH = 1000
 #: Day 0 of Excel's serial dates (the 1900 system; right for every date after 28/02/1900).
 _EPOCH = date(1899, 12, 30).toordinal()
 _ESCAPE = re.compile(r"[&<>]")
+#: What a text needs done before it goes into the XML (most texts need nothing).
+_SPECIAL = re.compile(r"[&<>\000-\010\013\014\016-\037]")
 _ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _SPLIT = "</sheetData>"
 
@@ -49,6 +52,10 @@ def text_xml(value: str) -> str:
     """A text as an inline-string cell body holds it: characters a workbook cannot hold
     replaced (as :func:`tthc_desk.exporting.tabular.cell_value` does), cut to Excel's limit,
     ``& < >`` escaped, surrounding spaces kept."""
+    if len(value) <= EXCEL_CELL_MAX and not _SPECIAL.search(value):
+        if value[:1].isspace() or value[-1:].isspace():
+            return f'<is><t xml:space="preserve">{value}</t></is>'
+        return f"<is><t>{value}</t></is>"
     if ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if len(value) > EXCEL_CELL_MAX:
@@ -78,21 +85,29 @@ class RowWriter:
         self._height = height
 
     def row(self, number: int, values: Sequence[object]) -> str:
+        """Row ``number``; its text NFC and trimmed, as ``tabular.cell_value`` writes it."""
+        values = [
+            (v.strip() if v.isascii() else nfc(v)) if isinstance(v, str) else v for v in values
+        ]  # ASCII is NFC already
         parts = []
         for (ref, style), value in zip(self._cells, values, strict=True):
-            head = f"{ref}{number}{style}"
-            if value is None or value == "":
-                parts.append(f"{head}/>")
-            elif isinstance(value, str):
-                parts.append(f'{head} t="inlineStr">{text_xml(value)}</c>')
+            # The kinds by how often a register holds them: text, then dates, then the rest.
+            if isinstance(value, str):
+                if value:
+                    parts.append(f'{ref}{number}{style} t="inlineStr">{text_xml(value)}</c>')
+                else:
+                    parts.append(f"{ref}{number}{style}/>")
             elif isinstance(value, datetime):
-                parts.append(f"{head}><v>{serial(value)!r}</v></c>")
+                parts.append(f"{ref}{number}{style}><v>{serial(value)!r}</v></c>")
+            elif value is None:
+                parts.append(f"{ref}{number}{style}/>")
             elif isinstance(value, bool):
-                parts.append(f'{head} t="b"><v>{int(value)}</v></c>')
+                parts.append(f'{ref}{number}{style} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
-                parts.append(f"{head}><v>{value!r}</v></c>")
+                parts.append(f"{ref}{number}{style}><v>{value!r}</v></c>")
             else:  # anything else shows as its text
-                parts.append(f'{head} t="inlineStr">{text_xml(str(value))}</c>')
+                text = text_xml(str(value))
+                parts.append(f'{ref}{number}{style} t="inlineStr">{text}</c>')
         height = self._height(values)
         size = f' ht="{height:g}" customHeight="1"' if height is not None else ""
         return f'<row r="{number}"{size}>{"".join(parts)}</row>'
