@@ -8,6 +8,7 @@ The report store reads each in one statement however big the database; the rows 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from itertools import chain
 from pathlib import Path
@@ -82,28 +83,50 @@ class RegistersService:
         return late_rows(sources, as_of, self._calendar.calendar())
 
     # -- files --------------------------------------------------------------------------------
-    def ledger_pdf(self, date_from: date, date_to: date, progress: Progress | None = None) -> bytes:
-        """The ledger as PDF bytes, for a preview before printing or saving; ``progress``
-        hears (rows laid out, rows in all) page by page."""
-        rows = self.ledger_rows(date_from, date_to)
-        return self._ledger_pdf(rows, date_from, date_to, progress)
-
-    def late_list_pdf(self, date_from: date, date_to: date, public: bool = False) -> bytes:
-        return self._late_list_pdf(self.late_rows(date_from, date_to), date_from, date_to, public)
-
-    def _ledger_pdf(
+    def ledger_pdf(
         self,
-        rows: list[LedgerRow],
         date_from: date,
         date_to: date,
         progress: Progress | None = None,
+        cancelled: Cancel | None = None,
     ) -> bytes:
+        """The ledger as PDF bytes, for a preview before printing or saving; ``progress``
+        hears (rows laid out, rows in all) page by page, ``cancelled()`` true stops it. The
+        rows stream from the database twice (the column widths, then the pages): a few pages'
+        rows are held at a time, and the PDF being made."""
+        return self._ledger_pdf(date_from, date_to, progress, cancelled)[0]
+
+    def _ledger_pdf(
+        self,
+        date_from: date,
+        date_to: date,
+        progress: Progress | None = None,
+        cancelled: Cancel | None = None,
+    ) -> tuple[bytes, int]:
+        """The ledger's PDF bytes and how many dossiers it lists."""
         from tthc_desk.printing.ledger import render_ledger
 
+        check_range(date_from, date_to)
+        as_of = period_end(date_to, self._clock.now())
+        granularity: Granularity = self._lifecycle.granularity()
+        start, end = day_start(date_from), day_start(date_to + timedelta(days=1))
         office = self._settings.office()
-        return render_ledger(
-            rows, office, date_from, date_to, template_dir=self._template_dir, progress=progress
-        )
+        with self._db.read() as uow:
+            total = uow.reports.ledger_count(start, end, exact=True)
+
+            def rows() -> Iterator[LedgerRow]:
+                sources = chain.from_iterable(uow.reports.ledger_batches(start, end))
+                watch = Watch(total, None, cancelled)
+                return watch.rows(ledger_row(s, as_of, granularity) for s in sources)
+
+            data = render_ledger(
+                rows, office, date_from, date_to, self._template_dir, progress, total
+            )
+        Watch(total, None, cancelled).check()
+        return data, total
+
+    def late_list_pdf(self, date_from: date, date_to: date, public: bool = False) -> bytes:
+        return self._late_list_pdf(self.late_rows(date_from, date_to), date_from, date_to, public)
 
     def _late_list_pdf(
         self, rows: list[LateRow], date_from: date, date_to: date, public: bool
@@ -132,7 +155,12 @@ class RegistersService:
         The rows stream from the database into the file; ``progress`` hears (rows done, rows in
         all: a count read first) as it is made, and ``cancelled()`` true stops it
         (:class:`CancelledError`) with nothing written."""
-        suffix = _suffix(path)
+        if _suffix(path) == ".pdf":
+            data, total = self._ledger_pdf(date_from, date_to, progress, cancelled)
+            write(path, data)
+            return total
+        from tthc_desk.exporting.ledger_xlsx import write_ledger_xlsx
+
         check_range(date_from, date_to)
         as_of = period_end(date_to, self._clock.now())
         granularity: Granularity = self._lifecycle.granularity()
@@ -142,16 +170,9 @@ class RegistersService:
             watch = Watch(uow.reports.ledger_count(start, end), progress, cancelled)
             sources = chain.from_iterable(uow.reports.ledger_batches(start, end))
             rows = watch.rows(ledger_row(s, as_of, granularity) for s in sources)
-            if suffix == ".pdf":
-                data = self._ledger_pdf(list(rows), date_from, date_to)
-                watch.check()
-                write(path, data)
-            else:
-                from tthc_desk.exporting.ledger_xlsx import write_ledger_xlsx
-
-                write_ledger_xlsx(
-                    rows, office, date_from, date_to, path, self._template_dir, total=watch.total
-                )
+            write_ledger_xlsx(
+                rows, office, date_from, date_to, path, self._template_dir, total=watch.total
+            )
         watch.finish()
         return watch.done
 

@@ -223,11 +223,15 @@ class ReportStore(Store):
         return found
 
     # -- the registers --------------------------------------------------------------------------
-    def ledger_count(self, start: datetime, end: datetime) -> int:
-        """About how many dossiers the ledger of [start, end) lists, for its progress: those
-        received in it, counted on the received_at index alone (0.03 s for a year of a
-        1,000,000-dossier database, against 0.8 s reading each row for its first receipt)."""
-        stmt = select(func.count()).where(_d.received_at >= start, _d.received_at < end)
+    def ledger_count(self, start: datetime, end: datetime, exact: bool = False) -> int:
+        """How many dossiers the ledger of [start, end) lists; without ``exact``, about how
+        many (for a progress bar): those received in it, counted on the received_at index
+        alone (0.03 s for a year of a 1,000,000-dossier database, against 0.8 s reading each
+        row for its first receipt)."""
+        where = (
+            _ledger_period(start, end) if exact else (_d.received_at >= start, _d.received_at < end)
+        )
+        stmt = select(func.count()).select_from(_d).where(*where)
         return int(self._s.execute(stmt).scalar_one())
 
     def ledger_batches(
