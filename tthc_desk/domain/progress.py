@@ -47,7 +47,8 @@ class Watch:
         self._every = every
 
     def rows(self, items: Iterable[_T]) -> Iterator[_T]:
-        """``items`` unchanged, counted; every :data:`EVERY` rows the work may stop here."""
+        """``items`` unchanged, counted; every :data:`EVERY` rows, and after the last, the
+        work may stop here."""
         for item in items:
             if self.done % self._every == 0:
                 self.check()
@@ -55,6 +56,7 @@ class Watch:
                     self._progress(self.done, max(self.total, self.done))
             self.done += 1
             yield item
+        self.check()  # the last look: before the file takes its name
 
     def check(self) -> None:
         """Stop (raise :class:`CancelledError`) when the person asked to."""
