@@ -64,6 +64,7 @@ class StreamedTable(Flowable):
         parts = self._build(self._pending).split(availWidth, availHeight)
         if not parts:
             return []  # not even one row fits under what is on the page: the next page
+        # reportlab's stubs do not declare the rows a split table keeps.
         placed = len(parts[0]._cellvalues) - self._n_head  # type: ignore[attr-defined]
         if placed <= 0:
             return []
