@@ -4,8 +4,10 @@ Each export runs in a fresh child process, so each has its own peak memory (``ru
 that process, start-up included): the year's ledger (Sổ theo dõi, Mẫu 07) to Excel and to PDF,
 the explanation list of late dossiers for the year to Excel, and the province's roll-up of
 three copies of the last week's workbook (made first, in a child of its own, not measured).
-Prints a table with the targets. Run ``bench_intake.py`` first to make the database, and
-point ``--data-dir`` at a copy of it (opening a database migrates it).
+Prints a table with the targets, and the CPU time each export took (on a shared machine the
+wall-clock time says more about the neighbours than about the export). Run ``bench_intake.py``
+first to make the database, and point ``--data-dir`` at a copy of it (opening a database
+migrates it).
 
     python bench/bench_exports.py [--dossiers 1000000] [--data-dir bench/out] [--year 2026]
         [--only ledger_xlsx,late_xlsx]
@@ -51,6 +53,8 @@ def child(case: str, folder: Path, year: int, out: Path) -> dict[str, object]:
     services = _services(folder)
     start, end = date(year, 1, 1), date(year, 12, 31)
     seen: list[tuple[int, int]] = []
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started_cpu = before.ru_utime + before.ru_stime
     started = time.perf_counter()
     try:
         registers, reports = services.registers, services.reports
@@ -82,8 +86,10 @@ def child(case: str, folder: Path, year: int, out: Path) -> dict[str, object]:
         "roll_up": "tinh.xlsx",
     }.get(case)
     size = (out / made).stat().st_size if made else 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak, "note": note, "size_mb": size / 1e6}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    cpu -= started_cpu
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "note": note, "size_mb": size / 1e6}
 
 
 def _keep(seen: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
@@ -137,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{what:<42} {seconds:>7.2f} s {_fmt(seconds_target, 's'):>8} "
                 f"{_verdict(seconds, seconds_target):>14}  {peak:>6.0f} MB "
                 f"{_fmt(mb_target, 'MB'):>8} {_verdict(peak, mb_target):>14}  "
+                f"{float(str(r['cpu'])):>6.2f} s  "
                 f"{float(str(r['size_mb'])):.1f} MB file; {r['note']}"
             )
     print(
@@ -144,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.strftime('%Y-%m-%d %H:%M')} (each export in its own process; memory = its "
         "peak RSS)"
     )
-    print(f"{'export':<42} {'time':>9} {'target':>8} {'':>14}  {'peak':>9} {'target':>8}")
+    print(
+        f"{'export':<42} {'time':>9} {'target':>8} {'':>14}  {'peak':>9} {'target':>8} {'':>14}  "
+        f"{'CPU':>8}"
+    )
     for line in lines:
         print(line)
     return 0
