@@ -376,13 +376,13 @@ def write_ledger_xlsx(
             if progress is not None and written % PROGRESS_EVERY == 1:
                 progress(written - 1, max(total, written))
             contact = ", ".join(filter(None, [nfc(r.applicant_address), nfc(r.applicant_phone)]))
-            yield [
+            yield [  # text is made NFC as it is written (sheet_rows)
                 r.ledger_number,
                 r.code,
-                nfc(r.procedure_name),
-                nfc(r.applicant_name),
+                r.procedure_name,
+                r.applicant_name,
                 contact,
-                nfc(r.handling_unit or r.deciding_agency),
+                r.handling_unit or r.deciding_agency,
                 r.sets_count,
                 moment(r.received_at),
                 moment(r.due_at),

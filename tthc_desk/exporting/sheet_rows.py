@@ -24,12 +24,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
+from unicodedata import normalize
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from tthc_desk.domain.errors import ValidationError
-from tthc_desk.domain.text import nfc
 from tthc_desk.exporting.tabular import EXCEL_CELL_MAX
 
 #: The most rows an Excel sheet holds.
@@ -40,7 +40,7 @@ BATCH = 1000
 _EPOCH = date(1899, 12, 30).toordinal()
 _ESCAPE = re.compile(r"[&<>]")
 #: What a text needs done before it goes into the XML (most texts need nothing).
-_SPECIAL = re.compile(r"[&<>\000-\010\013\014\016-\037]")
+_special = re.compile(r"[&<>\000-\010\013\014\016-\037]").search
 _ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _SPLIT = "</sheetData>"
 
@@ -52,7 +52,7 @@ def text_xml(value: str) -> str:
     """A text as an inline-string cell body holds it: characters a workbook cannot hold
     replaced (as :func:`tthc_desk.exporting.tabular.cell_value` does), cut to Excel's limit,
     ``& < >`` escaped, surrounding spaces kept."""
-    if len(value) <= EXCEL_CELL_MAX and not _SPECIAL.search(value):
+    if len(value) <= EXCEL_CELL_MAX and not _special(value):
         if value[:1].isspace() or value[-1:].isspace():
             return f'<is><t xml:space="preserve">{value}</t></is>'
         return f"<is><t>{value}</t></is>"
@@ -85,30 +85,33 @@ class RowWriter:
         self._height = height
 
     def row(self, number: int, values: Sequence[object]) -> str:
-        """Row ``number``; its text NFC and trimmed, as ``tabular.cell_value`` writes it."""
-        values = [
-            (v.strip() if v.isascii() else nfc(v)) if isinstance(v, str) else v for v in values
-        ]  # ASCII is NFC already
+        """Row ``number``; its text NFC and trimmed, as ``tabular.cell_value`` writes it. The
+        height is judged on the values as given (as it was before the rows streamed)."""
+        height = self._height(values)
+        n = str(number)
         parts = []
         for (ref, style), value in zip(self._cells, values, strict=True):
+            head = ref + n + style
             # The kinds by how often a register holds them: text, then dates, then the rest.
-            if isinstance(value, str):
-                if value:
-                    parts.append(f'{ref}{number}{style} t="inlineStr">{text_xml(value)}</c>')
+            if value.__class__ is str:
+                text = value.strip() if value.isascii() else normalize("NFC", value).strip()
+                if not text:
+                    parts.append(head + "/>")
+                elif len(text) <= EXCEL_CELL_MAX and not _special(text):  # most texts
+                    parts.append(f'{head} t="inlineStr"><is><t>{text}</t></is></c>')
                 else:
-                    parts.append(f"{ref}{number}{style}/>")
-            elif isinstance(value, datetime):
-                parts.append(f"{ref}{number}{style}><v>{serial(value)!r}</v></c>")
+                    parts.append(f'{head} t="inlineStr">{text_xml(text)}</c>')
             elif value is None:
-                parts.append(f"{ref}{number}{style}/>")
+                parts.append(head + "/>")
+            elif isinstance(value, datetime):
+                parts.append(f"{head}><v>{serial(value)!r}</v></c>")
             elif isinstance(value, bool):
-                parts.append(f'{ref}{number}{style} t="b"><v>{int(value)}</v></c>')
+                parts.append(f'{head} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
-                parts.append(f"{ref}{number}{style}><v>{value!r}</v></c>")
-            else:  # anything else shows as its text
-                text = text_xml(str(value))
-                parts.append(f'{ref}{number}{style} t="inlineStr">{text}</c>')
-        height = self._height(values)
+                parts.append(f"{head}><v>{value!r}</v></c>")
+            else:  # another text type, or anything else: shown as its text
+                text = normalize("NFC", str(value)).strip()
+                parts.append(f'{head} t="inlineStr">{text_xml(text)}</c>' if text else head + "/>")
         size = f' ht="{height:g}" customHeight="1"' if height is not None else ""
         return f'<row r="{number}"{size}>{"".join(parts)}</row>'
 
