@@ -13,7 +13,6 @@ A document is portrait A4 by default; registers pass ``geometry=LANDSCAPE``.
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFBase85Encode, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
 
@@ -89,10 +88,16 @@ class _CompactCanvas(Canvas):
         page = pages[-1] if pages else None
         if page is None or page.Contents or not page.stream or not page.compression:
             return
-        if rl_config.useA85:  # reportlab would also encode it; leave it to reportlab
-            return
-        stream = PDFStream(content=zlib.compress(page.stream.encode("utf8")))
-        stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+        # The filters reportlab's PDFPage.check_format would give it, applied as
+        # PDFStream.format applies them (last listed first); it leaves a stream whose filters
+        # are named alone.
+        filters: list[Any] = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+        content, names = page.stream, list[Any]()
+        for f in reversed(filters):
+            content = f.encode(content)
+            names.insert(0, PDFName(f.pdfname))
+        stream = PDFStream(content=content)
+        stream.dictionary["Filter"] = PDFArray(names)
         # As reportlab names its page streams (the stubs leave the attribute out).
         stream.__Comment__ = "page stream"  # type: ignore[attr-defined]
         page.Contents, page.stream = stream, None

@@ -277,7 +277,9 @@ class ReportStore(Store):
             .execution_options(yield_per=size)
         )
         # The columns are selected in LedgerSource's field order; only the status needs reading.
-        for part in self._s.execute(stmt).partitions():
+        # On the session's connection (same transaction): the ORM's wrapping of plain rows
+        # costs ~0.8 s on a year's 177,000.
+        for part in self._s.connection().execute(stmt).partitions():
             yield [LedgerSource._make((*row[:-2], _STATUS[row[-2]], row[-1])) for row in part]
 
     def ledger_sources(self, start: datetime, end: datetime) -> list[LedgerSource]:
@@ -329,7 +331,7 @@ class ReportStore(Store):
             .execution_options(yield_per=size)
         )
         # The columns are selected in LateSource's field order; only the status needs reading.
-        for part in self._s.execute(stmt).partitions():
+        for part in self._s.connection().execute(stmt).partitions():
             yield [LateSource._make((*r[:7], _STATUS[r[7]], *r[8:])) for r in part]
 
     def late_sources(
