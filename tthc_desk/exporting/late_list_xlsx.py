@@ -1,6 +1,7 @@
 """Late dossiers for a period as Excel: the explanation list, or with ``public=True`` the monthly
 public list. Titles, column titles and the columns of each variant come from the printed list's
-template (``resources/templates/late_list.toml``); the sheet is written like the ledger's."""
+template (``resources/templates/late_list.toml``); the sheet is written like the ledger's, the
+rows read once (the intro, which counts them, is written last)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.privacy import scrub_free_text
-from tthc_desk.domain.registers import LateRow, late_counts
+from tthc_desk.domain.registers import LateRow
 from tthc_desk.domain.text import nfc
 from tthc_desk.exporting.ledger_xlsx import (
     CellValue,
@@ -54,25 +55,29 @@ def write_late_list_xlsx(
     keys = list(data.get(section, {}).get("columns", []))
     if not keys or any(k not in WIDTHS for k in keys):
         raise ExportTemplateError(f"Mẫu “{LATE_TEMPLATE}”: mục “{section}.columns” không hợp lệ.")
-    rows = list(rows)
     period = {"date_from": f"{date_from:%d/%m/%Y}", "date_to": f"{date_to:%d/%m/%Y}"}
-    lines = []
-    if not public:
-        lines.append(
-            label(
-                data,
-                "explain.addressee",
-                head_title=nfc(office.head_title).capitalize(),
-                head_name=office.head_name,
-                office=office.office_name,
+    counts = {"count": 0, "settled": 0, "open": 0}  # counted as the rows are written
+
+    def lines() -> list[str]:
+        """The addressee (explanation list) and the intro, which counts the rows."""
+        said = []
+        if not public:
+            said.append(
+                label(
+                    data,
+                    "explain.addressee",
+                    head_title=nfc(office.head_title).capitalize(),
+                    head_name=office.head_name,
+                    office=office.office_name,
+                )
             )
-        )
-    lines.append(
-        label(data, f"{section}.intro", **period, **late_counts(rows), office=office.office_name)
-    )
+        intro = label(data, f"{section}.intro", **period, **counts, office=office.office_name)
+        return [*said, intro]
+
     sheet = Sheet(
         title=label(data, f"{section}.title"),
-        lines=lines,
+        lines=lines(),  # as many, and styled alike; the counts come with final_lines
+        final_lines=lines,
         header_rows=[[label(data, f"columns.{k}") for k in keys]],
         merges=[],
         widths=[WIDTHS[k] for k in keys],
@@ -82,6 +87,8 @@ def write_late_list_xlsx(
 
     def values() -> Iterable[list[CellValue]]:
         for i, r in enumerate(rows, start=1):
+            counts["count"] += 1
+            counts["open" if r.settled_at is None else "settled"] += 1  # as late_counts
             letter = label(data, "cells.no_letter")
             if r.letter_number:
                 day = f"{r.letter_date:%d/%m/%Y}" if r.letter_date else ""

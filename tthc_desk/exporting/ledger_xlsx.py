@@ -3,9 +3,10 @@ writer the late-dossier list shares.
 
 Column titles come from the same template as the printed register
 (``resources/templates/ledger.toml``, or the administrator's replacement in the override
-folder), so paper and Excel always agree. The sheet is written in openpyxl's write-only mode:
-tens of thousands of rows stream to disk without holding cells in memory. Dates are real
-datetimes formatted ``dd/mm/yyyy hh:mm``; the page setup is A4 landscape, fit to width, with
+folder), so paper and Excel always agree. openpyxl (write-only) writes the workbook around the
+table, one shared style per column kind, and the rows stream from the database into the sheet
+as text (:mod:`tthc_desk.exporting.sheet_rows`): a year of dossiers is never in memory. Dates are
+real datetimes formatted ``dd/mm/yyyy hh:mm``; the page setup is A4 landscape, fit to width, with
 the header rows repeated on every printed page.
 """
 
@@ -13,10 +14,13 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -38,6 +42,7 @@ from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
 from tthc_desk.durable import atomic_path
+from tthc_desk.exporting.sheet_rows import RowWriter, splice
 from tthc_desk.exporting.tabular import cell_value
 from tthc_desk.resources import resource_path
 
@@ -103,6 +108,9 @@ class Sheet:
     widths: Sequence[float]
     date_columns: Iterable[int]  # 0-based columns holding datetimes
     centre_columns: Iterable[int] = ()
+    #: The ``lines`` as they read once the rows are written (as many), when they tell of the
+    #: rows (how many are late): the rows then wait in a temporary file, not in memory.
+    final_lines: Callable[[], Sequence[str]] | None = None
 
 
 class PrintedSheet(Protocol):
@@ -143,8 +151,17 @@ def text_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapping cell of ``width`` units (greedy at spaces,
     explicit line breaks kept)."""
     room = max(1, int((width - 1) * CHARS_PER_UNIT))
+    if len(text) <= room and "\n" not in text and "\r" not in text:
+        return 1  # most cells: one line, known without splitting
+    return _lines(str(text), room)
+
+
+@lru_cache(maxsize=8192)
+def _lines(text: str, room: int) -> int:
+    """:func:`text_lines` in ``room`` characters a line; a register repeats its procedure
+    names, units and notes on thousands of rows, so the answers are kept."""
     lines = 0
-    for part in str(text).splitlines() or [""]:
+    for part in text.splitlines() or [""]:
         used = 0
         lines += 1
         for word in part.split():
@@ -162,10 +179,11 @@ def wrapped_height(
     """The height a row needs so its wrapped text shows whole (None: one line is enough).
     Excel grows such rows by itself when it opens a file; LibreOffice does not, and the lines
     of one row would run over the next."""
-    lines = max(
-        (text_lines(str(values[i]), widths[i]) for i in wrapping if values[i] not in (None, "")),
-        default=1,
-    )
+    lines = 1
+    for i in wrapping:
+        value = values[i]
+        if value is not None and value != "":
+            lines = max(lines, text_lines(str(value), widths[i]))
     return lines * LINE_HEIGHT + 1 if lines > 1 else None
 
 
@@ -181,13 +199,46 @@ def write_register(
     rows: Iterable[Sequence[object]],
     path: str | os.PathLike[str],
 ) -> Path:
-    """Write one register sheet (write-only, streamed) and return the path."""
+    """Write one register sheet and return the path. ``rows`` is read once, as the file is
+    written (:mod:`tthc_desk.exporting.sheet_rows`): a year's register is never in memory."""
+    target = Path(path)
+    dates, centred = set(sheet.date_columns), set(sheet.centre_columns)
+    wrapping = [i for i in range(len(sheet.widths)) if i not in dates and i not in centred]
+    skeleton, part, styles = _skeleton(sheet_title, office, sheet, sheet.lines)
+    body = RowWriter(
+        styles,
+        len(sheet.lines) + 5 + len(sheet.header_rows),  # under 3 title rows, a gap, the head
+        lambda values: wrapped_height(values, sheet.widths, wrapping),
+    )
+    with atomic_path(target) as partial:
+        if sheet.final_lines is None:
+            splice(skeleton, part, body.chunks(rows), partial)
+            return target
+        with tempfile.TemporaryFile("w+", encoding="utf-8", dir=target.parent) as spool:
+            spool.writelines(body.chunks(rows))
+            lines = sheet.final_lines()
+            skeleton, part, again = _skeleton(sheet_title, office, sheet, lines)
+            if len(lines) != len(sheet.lines) or again != styles:
+                raise ValueError("the final lines must match the first ones in number and style")
+            spool.seek(0)
+            splice(skeleton, part, iter(lambda: spool.read(1 << 20), ""), partial)
+    return target
+
+
+def _skeleton(
+    sheet_title: str,
+    office: OfficeProfile,
+    sheet: Sheet,
+    lines: Sequence[str],
+) -> tuple[bytes, str, list[int]]:
+    """The workbook without its body rows (bytes of an .xlsx), the name of its sheet's part
+    and the numbers of the body's styles (one per column)."""
     wb = Workbook(write_only=True)
     ws: WriteOnlyWorksheet = wb.create_sheet(sheet_title[:31])
     printed = cast(PrintedSheet, ws)  # see PrintedSheet: the stubs lack what it has
     column_widths(printed, sheet.widths)
     top = [nfc(office.parent_authority).upper(), nfc(office.office_name).upper(), sheet.title]
-    top += list(sheet.lines)
+    top += list(lines)
     first_head = len(top) + 2
     last_head = first_head + len(sheet.header_rows) - 1
     # Write-only: the sheet view and page setup are written with the first row, so set them now.
@@ -203,15 +254,10 @@ def write_register(
     for rng in sheet.merges:
         printed.merged_cells.add(_shift(rng, first_head - 1))
     dates, centred = set(sheet.date_columns), set(sheet.centre_columns)
-    wrapping = [i for i in every if i not in dates and i not in centred]
-    for number, values in enumerate(rows, start=last_head + 1):
-        _height(printed, number, values, sheet.widths, wrapping)
-        ws.append([_body_cell(ws, i, value, dates, centred) for i, value in enumerate(values)])
-        printed.row_dimensions.pop(number, None)  # written: the streamed sheet keeps no rows
-    target = Path(path)
-    with atomic_path(target) as partial:
-        wb.save(partial)
-    return target
+    styles = [_body_cell(ws, i, None, dates, centred).style_id for i in every]
+    skeleton = BytesIO()
+    wb.save(skeleton)
+    return skeleton.getvalue(), ws.path.lstrip("/"), styles
 
 
 def _height(
@@ -302,10 +348,16 @@ def write_ledger_xlsx(
     path: str | os.PathLike[str],
     template_dir: Path | None = None,
     progress: Callable[[int, int], object] | None = None,
+    total: int | None = None,
 ) -> Path:
-    """The ledger for the period as an .xlsx file (one row per dossier); ``progress`` hears
-    (rows written, rows in all) every few hundred rows."""
-    rows = list(rows)
+    """The ledger for the period as an .xlsx file (one row per dossier), ``rows`` read once as
+    the file is written; ``progress`` hears (rows written, rows in all) every few hundred rows.
+    ``total``: how many rows ``rows`` holds when it is not a sequence (an estimate is enough:
+    the last report says how many were written)."""
+    if total is None:
+        rows = rows if isinstance(rows, Sequence) else list(rows)
+        total = len(rows)
+    written = 0
     data = read_labels(LEDGER_TEMPLATE, template_dir)
     first, second, merges = ledger_header(data)
     sheet = Sheet(
@@ -319,17 +371,18 @@ def write_ledger_xlsx(
     )
 
     def values() -> Iterable[list[CellValue]]:
-        for done, r in enumerate(rows):
-            if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(done, len(rows))
+        nonlocal written
+        for written, r in enumerate(rows, start=1):
+            if progress is not None and written % PROGRESS_EVERY == 1:
+                progress(written - 1, max(total, written))
             contact = ", ".join(filter(None, [nfc(r.applicant_address), nfc(r.applicant_phone)]))
-            yield [
+            yield [  # text is made NFC as it is written (sheet_rows)
                 r.ledger_number,
                 r.code,
-                nfc(r.procedure_name),
-                nfc(r.applicant_name),
+                r.procedure_name,
+                r.applicant_name,
                 contact,
-                nfc(r.handling_unit or r.deciding_agency),
+                r.handling_unit or r.deciding_agency,
                 r.sets_count,
                 moment(r.received_at),
                 moment(r.due_at),
@@ -339,7 +392,7 @@ def write_ledger_xlsx(
                 "; ".join(filter(None, [presentation.label(r.timeliness), nfc(r.note)])),
             ]
 
-    written = write_register(label(data, "form.title"), office, sheet, values(), path)
+    target = write_register(label(data, "form.title"), office, sheet, values(), path)
     if progress is not None:
-        progress(len(rows), len(rows))
-    return written
+        progress(written, written)
+    return target

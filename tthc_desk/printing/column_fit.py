@@ -13,11 +13,13 @@ in a fraction of a second.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from tthc_desk.domain.text import nfc
 from tthc_desk.printing.layout import text_width
 
 #: Rows measured at most (evenly spread over the register).
@@ -157,13 +159,22 @@ def tuned_widths(
     whole: Iterable[int],
     padding: float,
     width: float,
+    widest: dict[int, float] | None = None,
 ) -> list[float]:
-    """Widths of the columns (see the module's docstring) that fill ``width``."""
+    """Widths of the columns (see the module's docstring) that fill ``width``.
+
+    A register read once as a stream gives its :func:`sample` as ``rows`` and, in ``widest``,
+    the widest line of each ``whole`` column over all its rows (:func:`widest_line`)."""
     n = len(header_rows[0])
     kept = set(whole)
-    sample = list(rows[:: max(1, len(rows) // SAMPLE)])
+    sample = list(rows) if widest is not None else sample_rows(rows)
+    styles = (head_style, cell_style)
     least = [
-        _least(i, header_rows, rows if i in kept else sample, (head_style, cell_style), i in kept)
+        (
+            max(_least(i, header_rows, [], styles, True), widest[i])
+            if widest is not None and i in kept
+            else _least(i, header_rows, rows if i in kept else sample, styles, i in kept)
+        )
         + 2 * padding
         + 1
         for i in range(n)
@@ -176,6 +187,27 @@ def tuned_widths(
         {i: _Column([str(r[i]) for r in sample], cell_style, padding) for i in free}, least, floor
     )
     return min([fit.greedy(width), *fit.levelled(width)], key=fit.height)
+
+
+def sample_step(total: int) -> int:
+    """Every how many rows one is measured, of a register of ``total`` rows."""
+    return max(1, total // SAMPLE)
+
+
+def sample_rows(rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
+    """The rows measured: evenly spread, at most about :data:`SAMPLE`."""
+    return list(rows[:: sample_step(len(rows))])
+
+
+def widest_line(cell: str, style: ParagraphStyle) -> float:
+    """The width of the widest line of a cell printed whole."""
+    font, size = style.fontName, style.fontSize
+    return max((_width(nfc(p), font, size) for p in cell.splitlines()), default=0.0)
+
+
+@lru_cache(maxsize=16384)
+def _width(text: str, font: str, size: float) -> float:
+    return stringWidth(text, font, size)
 
 
 def _least(

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFBase85Encode, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
 
@@ -71,6 +73,34 @@ class Mark(Flowable):
 
     def draw(self) -> None:
         pass
+
+
+class _CompactCanvas(Canvas):
+    """A canvas that compresses each page as soon as it is finished. reportlab keeps a page's
+    drawing commands as text until the whole file is saved (some 25 KB a page of the ledger):
+    a year's ledger of 12,000 pages would hold several hundred MB. The stream is compressed as
+    reportlab would compress it at the end, so the bytes of the file are the same."""
+
+    def showPage(self) -> None:
+        super().showPage()
+        # reportlab's stubs leave out the canvas's document and a stream's comment.
+        pages = self._doc.Pages.pages  # type: ignore[attr-defined]
+        page = pages[-1] if pages else None
+        if page is None or page.Contents or not page.stream or not page.compression:
+            return
+        # The filters reportlab's PDFPage.check_format would give it, applied as
+        # PDFStream.format applies them (last listed first); it leaves a stream whose filters
+        # are named alone.
+        filters: list[Any] = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+        content, names = page.stream, list[Any]()
+        for f in reversed(filters):
+            content = f.encode(content)
+            names.insert(0, PDFName(f.pdfname))
+        stream = PDFStream(content=content)
+        stream.dictionary["Filter"] = PDFArray(names)
+        # As reportlab names its page streams (the stubs leave the attribute out).
+        stream.__Comment__ = "page stream"  # type: ignore[attr-defined]
+        page.Contents, page.stream = stream, None
 
 
 class _DocTemplate(BaseDocTemplate):
@@ -178,7 +208,7 @@ def build_pdf(
             story.append(PageBreak())
         story.append(_PartStart(part))
         story.extend(part.flowables)
-    doc.build(story)
+    doc.build(story, canvasmaker=_CompactCanvas)
     return buffer.getvalue()
 
 

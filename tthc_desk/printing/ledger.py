@@ -14,7 +14,7 @@ and the dates as wide as their longest text, the rest sharing the width by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -22,14 +22,15 @@ from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Table
 
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.registers import LEDGER_COLUMNS, LEDGER_DATE_COLUMNS, LedgerRow
 from tthc_desk.domain.text import nfc
 from tthc_desk.presentation import label
 from tthc_desk.printing import body, forms, heading, layout, registers
-from tthc_desk.printing.column_fit import tuned_widths, wrap
+from tthc_desk.printing.column_fit import sample_step, tuned_widths, widest_line, wrap
+from tthc_desk.printing.streamed_table import StreamedTable
 from tthc_desk.printing.templates import FormTemplate
 
 TEMPLATE_NAME = "ledger"
@@ -116,55 +117,105 @@ def styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     )
 
 
-def _table(t: FormTemplate, rows: Sequence[LedgerRow], progress: Progress | None) -> Flowable:
+def _survey(t: FormTemplate, rows: Iterable[LedgerRow], total: int) -> tuple[list[float], int]:
+    """The column widths, from one pass over the rows (the evenly spread sample, and the
+    widest line of each column printed whole), and how many rows there were."""
+    head, cell, _center = styles()
+    whole = [COLUMNS.index(k) for k in WHOLE]
+    step = sample_step(total)
+    sample: list[list[str]] = []
+    widest = dict.fromkeys(whole, 0.0)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        cells = row_cells(row)
+        if (count - 1) % step == 0:
+            sample.append(cells)
+        for i in whole:
+            widest[i] = max(widest[i], widest_line(cells[i], cell))
+    if not count:
+        return [], 0
+    widths = tuned_widths(
+        header_rows(t),
+        sample,
+        head,
+        cell,
+        whole=whole,
+        padding=PADDING,
+        width=GEOMETRY.frame_width,
+        widest=widest,
+    )
+    return widths, count
+
+
+def _table(
+    t: FormTemplate,
+    rows: Iterable[LedgerRow],
+    widths: Sequence[float],
+    total: int,
+    progress: Progress | None,
+) -> Flowable:
+    """The ledger's table, its rows read as its pages are laid out."""
     head, cell, center = styles()
     heads = header_rows(t)
-    cells = [row_cells(r) for r in rows]
     whole = [COLUMNS.index(k) for k in WHOLE]
-    widths = tuned_widths(
-        heads, cells, head, cell, whole=whole, padding=PADDING, width=GEOMETRY.frame_width
-    )
     # Every cell a plain string, the wrapping ones broken into lines here as a Paragraph would
     # break them: thousands of rows lay out several times faster.
     wrapped = [i for i in range(len(COLUMNS)) if i not in whole]
-    for values in cells:
-        for i in wrapped:
-            values[i] = wrap(nfc(values[i]), widths[i], cell, PADDING)
-    return body.ruled_table(
-        heads,
-        cells,
-        widths,
-        head,
-        cell,
-        center,
-        center_columns=[COLUMNS.index(k) for k in ("number", "sets", *DATE_COLUMNS)],
-        spans=header_spans(),
-        long=True,
-        padding=PADDING,
-        plain_columns=range(len(COLUMNS)),
-        vertical=VERTICAL,
-        progress=progress,
-    )
+
+    def cells() -> Iterator[list[str]]:
+        for row in rows:
+            values = row_cells(row)
+            for i in wrapped:
+                values[i] = wrap(nfc(values[i]), widths[i], cell, PADDING)
+            yield values
+
+    def build(page: list[Sequence[str]]) -> Table:
+        return body.ruled_table(
+            heads,
+            page,
+            widths,
+            head,
+            cell,
+            center,
+            center_columns=[COLUMNS.index(k) for k in ("number", "sets", *DATE_COLUMNS)],
+            spans=header_spans(),
+            long=True,
+            padding=PADDING,
+            plain_columns=range(len(COLUMNS)),
+            vertical=VERTICAL,
+        )
+
+    return StreamedTable(cells(), build, len(heads), total, progress)
+
+
+#: The ledger's rows: a sequence, or what reads them afresh each time it is called (the PDF
+#: reads them twice: once for the column widths, once to lay them out).
+Rows = Sequence[LedgerRow] | Callable[[], Iterable[LedgerRow]]
 
 
 def render_ledger(
-    rows: Sequence[LedgerRow],
+    rows: Rows,
     office: OfficeProfile,
     date_from: date,
     date_to: date,
     template_dir: Path | None = None,
     progress: Progress | None = None,
+    total: int | None = None,
 ) -> bytes:
     """The ledger of ``rows`` (already chosen for the period) as landscape PDF bytes;
-    ``progress`` hears (rows laid out, rows in all) page by page."""
+    ``progress`` hears (rows laid out, rows in all) page by page. Given as a callable, the rows
+    stream: ``total`` (how many there are, read beforehand) spreads the measured sample, and
+    only a few pages' rows are held at a time."""
+    again: Callable[[], Iterable[LedgerRow]] = rows if callable(rows) else lambda: rows
+    if total is None:
+        total = sum(1 for _ in again())
     t = forms.load_form(TEMPLATE_NAME, REQUIRED_KEYS, template_dir)
     st = layout.get_styles()
     period = registers.period_values(date_from, date_to)
-    table = None
-    if rows:
-        table = _table(t, rows, progress)
-    after = [body.field(t.markup("form.total", count=len(rows)), st)]
-    if not rows:
+    widths, count = _survey(t, again(), total)
+    table = _table(t, again(), widths, count, progress) if count else None
+    after = [body.field(t.markup("form.total", count=count), st)]
+    if not count:
         after.insert(0, body.field(t.markup("form.empty"), st))
     period_text = t.text("form.period", **period)
     return registers.register_pdf(

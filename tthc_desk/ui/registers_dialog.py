@@ -7,6 +7,7 @@ to a temporary name and moved into place, so a failed export never leaves half a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.progress import CancelledError
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import date_edit, error_label, heading_font, muted_label, qdate, to_date
 from tthc_desk.ui.errors import show_error
@@ -71,6 +73,11 @@ def period_bounds(key: str, today: date) -> tuple[date, date]:
     if key == "year":
         return today.replace(month=1, day=1), today
     return today.replace(day=1), today
+
+
+def _number(n: int) -> str:
+    """12.000 (Vietnamese thousands)."""
+    return f"{n:,}".replace(",", ".")
 
 
 class RegistersDialog(QDialog):
@@ -127,6 +134,13 @@ class RegistersDialog(QDialog):
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setFormat(self.tr("%p%"))
         self.progress_bar.hide()
+        self.stop_button = QPushButton(self.tr("Dừng"))
+        self.stop_button.setObjectName("registersStop")
+        self.stop_button.setAutoDefault(False)
+        self.stop_button.setToolTip(self.tr("Dừng ghi tệp; không để lại tệp ghi dở."))
+        self.stop_button.hide()
+        self._stop = threading.Event()  # set by the stop button, read by the worker
+        self._doing = ""
 
         self.preview_button = QPushButton(self.tr("Xem trước và in (PDF)"))
         self.preview_button.setDefault(True)
@@ -145,13 +159,17 @@ class RegistersDialog(QDialog):
         root.addLayout(form)
         root.addWidget(self.note)
         root.addWidget(self.error)
-        root.addWidget(self.progress_bar)
+        progress = QHBoxLayout()
+        progress.addWidget(self.progress_bar, 1)
+        progress.addWidget(self.stop_button)
+        root.addLayout(progress)
         root.addLayout(buttons)
 
         self.period_combo.currentIndexChanged.connect(self._on_period_combo_current_index_changed)
         self.preview_button.clicked.connect(self.show_preview)
         self.excel_button.clicked.connect(self._on_excel_button_clicked)
         self.close_button.clicked.connect(self.reject)
+        self.stop_button.clicked.connect(self._on_stop_button_clicked)
         self.progressed.connect(self._on_self_progressed)
         self._on_period_combo_current_index_changed(0)
 
@@ -207,8 +225,8 @@ class RegistersDialog(QDialog):
         start, end = bounds
         registers, kind = self._services.registers, self.kind
         if kind == "ledger":
-            emit = self._start_progress()
-            make = lambda: registers.ledger_pdf(start, end, progress=emit)  # noqa: E731
+            emit, stop = self._start_progress(self.tr("Đang lập sổ"))
+            make = lambda: registers.ledger_pdf(start, end, progress=emit, cancelled=stop)  # noqa: E731
         else:
             make = lambda: registers.late_list_pdf(start, end, public=kind == "public")  # noqa: E731
         open_pdf(
@@ -233,12 +251,15 @@ class RegistersDialog(QDialog):
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
 
-        emit = self._start_progress() if kind == "ledger" else None
+        doing = self.tr("Đang ghi sổ") if kind == "ledger" else self.tr("Đang ghi danh sách")
+        emit, stop = self._start_progress(doing)
 
         def work() -> int:
             if kind == "ledger":
-                return registers.write_ledger(start, end, path, progress=emit)
-            return registers.write_late_list(start, end, path, public=kind == "public")
+                return registers.write_ledger(start, end, path, progress=emit, cancelled=stop)
+            return registers.write_late_list(
+                start, end, path, public=kind == "public", progress=emit, cancelled=stop
+            )
 
         self.excel_button.setEnabled(False)
         self._runner.run(
@@ -256,33 +277,58 @@ class RegistersDialog(QDialog):
         if chosen:
             self.save_excel(Path(chosen))
 
-    def _start_progress(self) -> Callable[[int, int], object]:
-        """Show the bar at 0 and return what the worker calls with (done, total)."""
+    def _start_progress(
+        self, doing: str
+    ) -> tuple[Callable[[int, int], object], Callable[[], bool]]:
+        """Show the bar at 0 and the stop button; return what the worker calls with (done,
+        total) and what it asks whether to stop. ``doing``: what the status line says."""
+        self._stop = threading.Event()
+        self._doing = doing
+        self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
         self.progress_bar.show()
-        return self.progressed.emit
+        self.stop_button.setEnabled(True)
+        self.stop_button.show()
+        return self.progressed.emit, self._stop.is_set
 
     def _on_self_progressed(self, done: int, total: int) -> None:
-        self.progress_bar.setValue(done * 100 // max(total, 1))
-        self.status_label.setText(
-            self.tr("Đang lập sổ: {0}/{1} hồ sơ")
-            .format(f"{done:,}", f"{total:,}")
-            .replace(",", ".")
-        )
+        if total > 0:
+            self.progress_bar.setRange(0, 100)
+            self.progress_bar.setValue(done * 100 // max(total, 1))
+            text = self.tr("{0}: {1} / {2} dòng").format(self._doing, _number(done), _number(total))
+        else:  # how many there are is known only at the end: a moving bar
+            self.progress_bar.setRange(0, 0)
+            text = self.tr("{0}: {1} dòng").format(self._doing, _number(done))
+        self.status_label.setText(text)
+
+    def _on_stop_button_clicked(self) -> None:
+        self._stop.set()
+        self.stop_button.setEnabled(False)
+        self.status_label.setText(self.tr("Đang dừng…"))
+
+    def _end_progress(self) -> None:
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.hide()
+        self.stop_button.hide()
 
     def _on_saved(self, path: Path, rows: int) -> None:
-        self.progress_bar.hide()
+        self._end_progress()
         self.excel_button.setEnabled(True)
         self.saved_path = path
-        self.status_label.setText(self.tr("Đã lưu {0} dòng vào {1}").format(rows, path.name))
+        self.status_label.setText(
+            self.tr("Đã lưu {0} dòng vào {1}").format(_number(rows), path.name)
+        )
 
     def _on_failed(self, exc: BaseException) -> None:
-        self.progress_bar.hide()
+        self._end_progress()
         self.status_label.clear()
         self.excel_button.setEnabled(True)
+        if isinstance(exc, CancelledError):  # the person stopped it: no error to show
+            self.status_label.setText(self.tr("Đã dừng, không ghi tệp nào."))
+            return
         show_error(self, exc)
 
     def _on_preview_opened(self, dialog: ReceiptDialog) -> None:
-        self.progress_bar.hide()
+        self._end_progress()
         self.status_label.clear()
         self.preview = dialog

@@ -11,7 +11,7 @@ a report lists come from the postal store (``handed_over_between``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +38,8 @@ from tthc_desk.domain.registers import LateSource, LedgerSource
 from tthc_desk.domain.report_build import ReportSource
 
 _CHUNK = 500  # ids per IN (…): well under SQLite's bound on parameters
+#: Rows a streamed read hands over at a time.
+STREAM_BATCH = 2000
 # Enum members by value: a dict lookup is several times cheaper than ``Status(value)`` on the
 # ~200,000 rows of a year.
 _STATUS = {s.value: s for s in Status}
@@ -54,6 +56,12 @@ _ended_waiting = and_(
     _d.status.in_([Status.WITHDRAWN.value, Status.STOPPED.value]),
     _d.supplement_requested_at.is_not(None),
 )
+
+
+def _ledger_period(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+    """First received in [start, end); received_at never comes before the first receipt, so
+    its index narrows the scan."""
+    return (_d.received_at >= start, _intake >= start, _intake < end)
 
 
 def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
@@ -215,8 +223,23 @@ class ReportStore(Store):
         return found
 
     # -- the registers --------------------------------------------------------------------------
-    def ledger_sources(self, start: datetime, end: datetime) -> list[LedgerSource]:
-        """Dossiers first received in [start, end), in ledger order (book, number)."""
+    def ledger_count(self, start: datetime, end: datetime, exact: bool = False) -> int:
+        """How many dossiers the ledger of [start, end) lists; without ``exact``, about how
+        many (for a progress bar): those received in it, counted on the received_at index
+        alone (0.03 s for a year of a 1,000,000-dossier database, against 0.8 s reading each
+        row for its first receipt)."""
+        where = (
+            _ledger_period(start, end) if exact else (_d.received_at >= start, _d.received_at < end)
+        )
+        stmt = select(func.count()).select_from(_d).where(*where)
+        return int(self._s.execute(stmt).scalar_one())
+
+    def ledger_batches(
+        self, start: datetime, end: datetime, size: int = STREAM_BATCH
+    ) -> Iterator[list[LedgerSource]]:
+        """Dossiers first received in [start, end), in ledger order (book, number), ``size`` at
+        a time as the database hands them over (a server-side cursor on PostgreSQL), so a
+        year's ledger is never in memory. Read them inside the unit of work."""
         handed_over = (
             select(func.min(DossierEventRecord.at))
             .where(
@@ -246,21 +269,34 @@ class ReportStore(Store):
                 _d.status,
                 _d.note,
             )
-            # received_at never comes before the first receipt: its index narrows the scan.
-            .where(_d.received_at >= start, _intake >= start, _intake < end)
-            .order_by(_d.ledger_book, _d.ledger_number)
+            .where(*_ledger_period(start, end))
+            # coalesce(): SQLite would otherwise walk the whole table in the order of the
+            # (book, number) key to avoid a sort (3.3 s on 1,000,000 dossiers); this way it
+            # reads the period by the received_at index and sorts the year (0.9 s).
+            .order_by(func.coalesce(_d.ledger_book, ""), _d.ledger_number)
+            .execution_options(yield_per=size)
         )
         # The columns are selected in LedgerSource's field order; only the status needs reading.
-        return [
-            LedgerSource._make((*row[:-2], _STATUS[row[-2]], row[-1]))
-            for row in self._s.execute(stmt)
-        ]
+        # On the session's connection (same transaction): the ORM's wrapping of plain rows
+        # costs ~0.8 s on a year's 177,000.
+        for part in self._s.connection().execute(stmt).partitions():
+            yield [LedgerSource._make((*row[:-2], _STATUS[row[-2]], row[-1])) for row in part]
 
-    def late_sources(
-        self, start: datetime, as_of: datetime, granularity: Granularity
-    ) -> list[LateSource]:
-        """Dossiers settled late in [start, as_of), or open at ``as_of`` (still running, or
-        settled only after it) and overdue then; by due moment, then code."""
+    def ledger_sources(self, start: datetime, end: datetime) -> list[LedgerSource]:
+        """Dossiers first received in [start, end), in ledger order (book, number)."""
+        return [s for part in self.ledger_batches(start, end) for s in part]
+
+    def late_batches(
+        self,
+        start: datetime,
+        as_of: datetime,
+        granularity: Granularity,
+        size: int = STREAM_BATCH,
+    ) -> Iterator[list[LateSource]]:
+        """Dossiers settled late in [start, as_of), then those open at ``as_of`` (still
+        running, or settled only after it) and overdue then; each group by due moment, then
+        code (the order :func:`~tthc_desk.domain.registers.late_rows` gives), ``size`` at a time
+        as the database hands them over. Read them inside the unit of work."""
         settled_in_period = and_(
             _d.status.in_(_SETTLED),
             _d.settled_at >= start,
@@ -273,6 +309,7 @@ class ReportStore(Store):
             _intake < as_of,
             or_(_d.status.in_(_RUNNING), and_(_d.status.in_(_SETTLED), _d.settled_at >= as_of)),
         )
+        still_open = case((or_(_d.settled_at.is_(None), _d.settled_at >= as_of), 1), else_=0)
         stmt = (
             select(
                 _d.code,
@@ -290,37 +327,15 @@ class ReportStore(Store):
                 _first_letter(ApologyLetterRecord.confirmed_at),
             )
             .where(or_(settled_in_period, open_overdue))
-            .order_by(_d.due_at, _d.code)
+            .order_by(still_open, _d.due_at, _d.code)
+            .execution_options(yield_per=size)
         )
-        return [
-            LateSource(
-                code,
-                name,
-                proc,
-                fld,
-                received,
-                due,
-                settled,
-                _STATUS[st],
-                reason,
-                unit,
-                number,
-                year,
-                letter_at,
-            )
-            for (
-                code,
-                name,
-                proc,
-                fld,
-                received,
-                due,
-                settled,
-                st,
-                reason,
-                unit,
-                number,
-                year,
-                letter_at,
-            ) in self._s.execute(stmt)
-        ]
+        # The columns are selected in LateSource's field order; only the status needs reading.
+        for part in self._s.connection().execute(stmt).partitions():
+            yield [LateSource._make((*r[:7], _STATUS[r[7]], *r[8:])) for r in part]
+
+    def late_sources(
+        self, start: datetime, as_of: datetime, granularity: Granularity
+    ) -> list[LateSource]:
+        """:meth:`late_batches` as one list."""
+        return [s for part in self.late_batches(start, as_of, granularity) for s in part]
