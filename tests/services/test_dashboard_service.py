@@ -35,7 +35,9 @@ from tthc_desk.domain.dashboard import (
     TileKind,
     TimeUnit,
     TrendFigures,
+    period_figures,
 )
+from tthc_desk.domain.dossier import Channel
 from tthc_desk.domain.errors import ForbiddenError
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.report import Report
@@ -179,6 +181,13 @@ def test_the_trend_is_each_months_report_for_a_random_history(
     assert sum(p.figures.settled for p in trend) > 40  # a history worth comparing
     for point in trend:
         assert point.figures == _report_trend(services, point.period), point.period.key
+        listed = period_figures(services.reports.compute(point.period))
+        assert period_figures(services.reports.compute(point.period, dossiers=False)) == listed
+        new = [d for d in services.reports.compute(point.period).dossiers if not d.carried_over]
+        assert [listed.new_direct, listed.new_postal, listed.new_online] == [
+            sum(d.channel is c for d in new)
+            for c in (Channel.DIRECT, Channel.POSTAL, Channel.ONLINE)
+        ]
 
 
 def test_only_the_head_of_office_and_the_administrator_see_the_dashboard(
@@ -227,7 +236,8 @@ def test_the_dashboard_of_the_running_month_computes_it_once(
     monkeypatch.setattr(services.reports, "compute", counted)
     f = services.dashboard.figures(march)
     assert calls[0] == ("2026-03", True)  # its breakdowns list the dossiers
-    assert [c[0] for c in calls] == ["2026-03", "2026-02"]  # the trend computes no report
+    # The previous month's tiles need its figures, not its list; the trend computes no report.
+    assert calls == [("2026-03", True), ("2026-02", False)]
     t = f.trend[-1].figures
     assert (t.early, t.on_time, t.late) == (f.figures.early, f.figures.on_time, f.figures.late)
     assert f.previous is not None and f.previous.key == "2026-02"

@@ -95,15 +95,17 @@ class PeriodFigures:
 
 
 def period_figures(report: Report) -> PeriodFigures:
-    """The figures of ``report``'s period (as of its end)."""
+    """The figures of ``report``'s period (as of its end), from its total row and extra figures
+    alone: a report built without its dossier list (``compute(dossiers=False)``) gives the same.
+    Those first received in the period by channel: online is column (4); column (5), direct or
+    by post, less those received by post."""
     t, x = report.total, report.extra
-    new = [d for d in report.dossiers if not d.carried_over]
     return PeriodFigures(
         received=t.received_total,
         carried_over=t.carried_over,
-        new_direct=sum(d.channel is Channel.DIRECT for d in new),
-        new_postal=sum(d.channel is Channel.POSTAL for d in new),
-        new_online=sum(d.channel is Channel.ONLINE for d in new),
+        new_direct=t.received_direct_postal - x.received_postal,
+        new_postal=x.received_postal,
+        new_online=t.received_online,
         settled=t.settled_total,
         early=t.early,
         on_time=t.on_time,

@@ -183,7 +183,8 @@ class DashboardService:
         return TrendPoint(month, TrendFigures(t.early, t.on_time, t.late), month.as_of <= now)
 
     def _period_figures(self, period: Period) -> PeriodFigures:
-        return period_figures(self._reports.compute(period))
+        """The tiles' previous period: its figures, not its dossier list."""
+        return period_figures(self._reports.compute(period, dossiers=False))
 
     # -- the monthly briefing -----------------------------------------------------------------
     def brief_pdf(self, period: Period) -> bytes:
