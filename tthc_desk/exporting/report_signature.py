@@ -9,7 +9,10 @@ What is signed is :func:`canonical_payload`, computed from the *written* workboo
 and the province's check read it the same way: every sheet in order, each non-empty row as its
 row number and its cell values (text NFC, numbers as numbers, moments ISO, formulas as their
 text), and every ``Thông tin`` row but the signature itself (the office, the period, the signer's
-office and key fingerprint are all signed). Formats, widths and styles are not signed.
+office and key fingerprint are all signed). Formats, widths and styles are not signed. The
+writer gets the same bytes from the workbook still in memory (:func:`written_payload`, each cell
+as openpyxl writes and reads it back), saving and reading it only when a cell holds a value whose
+read-back it does not follow.
 """
 
 from __future__ import annotations
