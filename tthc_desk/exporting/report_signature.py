@@ -265,10 +265,15 @@ def _as_read(cell: Any) -> Any:
     if isinstance(v, int | float):
         text = f"{v:.16g}"  # openpyxl's number text; its reader's int or float of it
         return float(text) if any(c in text for c in ".Ee") else int(text)
+    return _moment_as_read(v, cell.number_format)
+
+
+def _moment_as_read(v: Any, number_format: str) -> Any:
+    """A date, time or moment as read back: with a date format, to the second, from 1901."""
     from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 
-    shown_as_date = is_date_format(cell.number_format)  # else read back as a number
-    if not shown_as_date or is_timedelta_format(cell.number_format) or isinstance(v, timedelta):
+    shown_as_date = is_date_format(number_format)  # else read back as a number
+    if not shown_as_date or is_timedelta_format(number_format) or isinstance(v, timedelta):
         raise _NotFollowed
     if isinstance(v, time) and not v.microsecond:
         return v
