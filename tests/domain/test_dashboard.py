@@ -19,6 +19,7 @@ from tthc_desk.domain.dashboard import (
     PeriodFigures,
     TileKind,
     TimeUnit,
+    TrendFigures,
     at_risk_groups,
     at_risk_window,
     average_times,
@@ -31,6 +32,7 @@ from tthc_desk.domain.dashboard import (
     score,
     tiles,
     trend_months,
+    trend_points,
 )
 from tthc_desk.domain.dossier import Channel, Status
 from tthc_desk.domain.procedure import DurationUnit
@@ -136,9 +138,24 @@ def test_tiles_against_the_plan_targets_with_the_change_from_the_previous_period
     assert all(t.previous is None and t.delta is None for t in no_before)
 
 
-def test_figures_survive_the_cache_round_trip() -> None:
-    assert PeriodFigures.from_dict(MONTH.to_dict()) == MONTH
-    assert PeriodFigures.from_dict({**MONTH.to_dict(), "unknown": 3}) == MONTH
+def test_the_trend_sums_the_days_of_each_reporting_month() -> None:
+    months = trend_months(date(2026, 3, 20))  # 15/03–14/04 is the last month
+    assert (months[-1].start, months[-2].end) == (date(2026, 3, 15), date(2026, 3, 14))
+    days = [
+        (date(2026, 3, 14), {"settled_early": 2, "settled_late": 1, "received_direct": 9}),
+        (date(2026, 3, 14), {"settled_on_time": 4}),  # another field, the same day
+        (date(2026, 3, 15), {"settled_early": 1, "settled_on_time": 0, "settled_late": 3}),
+        (date(2026, 3, 21), {"settled_late": 1}),  # later in the running month
+        (date(2025, 1, 10), {"settled_early": 7}),  # before the twelve months
+    ]
+    points = trend_points(months, days, datetime(2026, 3, 20, 9, 0))
+    assert points[-2].figures == TrendFigures(early=2, on_time=4, late=1)
+    assert points[-1].figures == TrendFigures(early=1, on_time=0, late=4)
+    assert [p.closed for p in points] == [True] * 11 + [False]
+    assert all(p.figures.settled == 0 for p in points[:-2])
+    assert points[-2].early_share == pytest.approx(2 / 7)
+    assert points[-2].on_time_share == pytest.approx(4 / 7)
+    assert points[0].late_share is None
 
 
 # -- breakdowns and late groups -------------------------------------------------------------------

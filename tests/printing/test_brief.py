@@ -15,6 +15,7 @@ from tthc_desk.domain.dashboard import (
     BreakdownKind,
     DashboardFigures,
     LateBy,
+    TrendFigures,
     TrendPoint,
     at_risk_groups,
     breakdown,
@@ -37,7 +38,8 @@ NOVEMBER = periods.month(2026, 11)  # 15/10–14/11/2026
 
 def hand_made() -> DashboardFigures:
     months = trend_months(NOVEMBER.end)
-    trend = tuple(TrendPoint(m, MONTH if i % 2 else BEFORE, True) for i, m in enumerate(months))
+    bands = [TrendFigures(f.early, f.on_time, f.late) for f in (BEFORE, MONTH)]
+    trend = tuple(TrendPoint(m, bands[i % 2], True) for i, m in enumerate(months))
     risk = [
         AtRiskRow(
             "000.17.22.H56-261110-0004",

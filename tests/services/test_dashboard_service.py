@@ -18,21 +18,31 @@ there), seen on Monday 09/03/2026 08:30:
 
 from __future__ import annotations
 
+import random
+from datetime import date, datetime
+
 import pytest
 
 from tests.conftest import TEST_PASSWORD
 from tests.services import test_report_service as crafted
+from tests.services.test_report_facts import _random_history
 from tests.services.test_report_service import History, at
+from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dashboard import (
     BreakdownKind,
     IndicatorCode,
     NotComputable,
     TileKind,
     TimeUnit,
+    TrendFigures,
+    period_figures,
 )
+from tthc_desk.domain.dossier import Channel
 from tthc_desk.domain.errors import ForbiddenError
-from tthc_desk.domain.periods import PeriodKind
+from tthc_desk.domain.periods import Period, PeriodKind
+from tthc_desk.domain.report import Report
 from tthc_desk.services.container import Services
+from tthc_desk.services.report_service import CALENDAR_MONTHS_KEY
 
 #: The crafted history of the week, as its fixture (hand-worked in test_report_service).
 history = crafted.history
@@ -119,33 +129,65 @@ def test_what_will_be_late_is_ordered_by_risk(services: Services, history: Histo
         assert dues == sorted(dues)
 
 
-def test_the_trend_caches_closed_months_and_computes_the_open_one(
+def test_the_trend_is_summed_from_the_day_counts(
     services: Services, history: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    services.facts.ensure()  # the day counts made, as at every start
     week = services.dashboard.period(PeriodKind.WEEK, "2026-W10")
+
+    def no_report(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the trend computes no report")
+
+    monkeypatch.setattr(services.reports, "compute", no_report)
     first = services.dashboard.trend(week)
     assert [p.period.key for p in first][-1] == "2026-03" and len(first) == 12
     assert [p.closed for p in first] == [True] * 11 + [False]
     last = first[-1].figures  # 15/02–14/03 so far: C, A, M early; F, J on time; B, G late
-    assert (last.early, last.on_time, last.late) == (3, 2, 2)
+    assert (last.early, last.on_time, last.late, last.settled) == (3, 2, 2, 7)
     assert first[-1].early_share == pytest.approx(3 / 7)
-    calls: list[str] = []
-    compute = services.reports.compute
-    monkeypatch.setattr(services.reports, "compute", lambda p: calls.append(p.key) or compute(p))
-    again = services.dashboard.trend(week)
-    assert calls == ["2026-03"]  # the eleven closed months came from the cache
-    assert [p.figures for p in again] == [p.figures for p in first]
+    assert all(p.figures.settled == 0 for p in first[:-1])
 
 
-def test_a_cached_month_is_the_computed_one(services: Services, history: History) -> None:
-    history.clock.set(at(20, 3, 9))  # 2026-03 (15/02–14/03) has closed
-    march = services.dashboard.period(PeriodKind.MONTH, "2026-03")
-    trend = services.dashboard.trend(march)
-    assert trend[-1].closed
-    cached = services.dashboard.trend(march)[-1].figures
-    from tthc_desk.domain.dashboard import period_figures
+def test_the_trend_without_the_day_counts_is_each_months_report(
+    services: Services, history: History
+) -> None:
+    with services.db.read() as uow:
+        assert not uow.facts.totals_made()  # a new database before its first start's check
+    trend = services.dashboard.trend(services.dashboard.period(PeriodKind.WEEK, "2026-W10"))
+    last = trend[-1].figures
+    assert (last.early, last.on_time, last.late) == (3, 2, 2)
 
-    assert cached == period_figures(services.reports.compute(march)) == trend[-1].figures
+
+def _report_trend(services: Services, month: Period) -> TrendFigures:
+    t = services.reports.compute(month, dossiers=False).total
+    return TrendFigures(t.early, t.on_time, t.late)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("calendar_months", [False, True])
+def test_the_trend_is_each_months_report_for_a_random_history(
+    services: Services, clock: FixedClock, calendar_months: bool
+) -> None:
+    """Early, on time and late per month from the day counts equal Biểu 06a columns 8–10 of
+    each month's report, over a random history of nine months (settled, refused, withdrawn,
+    stopped, closed; letters that move the due date; corrections)."""
+    services.facts.ensure()
+    services.settings.set_value(CALENDAR_MONTHS_KEY, calendar_months)
+    _random_history(services, clock, random.Random(7), 90)
+    clock.set(datetime(2026, 11, 3, 9, 0))
+    trend = services.dashboard.trend()
+    assert trend[0].period.start <= date(2026, 1, 5) and trend[-1].period.key == "2026-11"
+    assert [p.closed for p in trend] == [True] * 11 + [False]
+    assert sum(p.figures.settled for p in trend) > 40  # a history worth comparing
+    for point in trend:
+        assert point.figures == _report_trend(services, point.period), point.period.key
+        listed = period_figures(services.reports.compute(point.period))
+        assert period_figures(services.reports.compute(point.period, dossiers=False)) == listed
+        new = [d for d in services.reports.compute(point.period).dossiers if not d.carried_over]
+        assert [listed.new_direct, listed.new_postal, listed.new_online] == [
+            sum(d.channel is c for d in new)
+            for c in (Channel.DIRECT, Channel.POSTAL, Channel.ONLINE)
+        ]
 
 
 def test_only_the_head_of_office_and_the_administrator_see_the_dashboard(
@@ -182,12 +224,20 @@ def test_period_keys_of_the_briefing(services: Services) -> None:
 def test_the_dashboard_of_the_running_month_computes_it_once(
     services: Services, history: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    services.facts.ensure()
     march = services.dashboard.period(PeriodKind.MONTH, "2026-03")
-    services.dashboard.figures(march)  # fills the cache of the closed months
-    calls: list[str] = []
+    calls: list[tuple[str, bool]] = []
     compute = services.reports.compute
-    monkeypatch.setattr(services.reports, "compute", lambda p: calls.append(p.key) or compute(p))
+
+    def counted(p: Period, dossiers: bool = True) -> Report:
+        calls.append((p.key, dossiers))
+        return compute(p, dossiers=dossiers)
+
+    monkeypatch.setattr(services.reports, "compute", counted)
     f = services.dashboard.figures(march)
-    assert calls == ["2026-03"]  # its trend's last month and the previous month are not again
-    assert f.trend[-1].figures == f.figures and f.previous is not None
-    assert f.previous.key == "2026-02"
+    assert calls[0] == ("2026-03", True)  # its breakdowns list the dossiers
+    # The previous month's tiles need its figures, not its list; the trend computes no report.
+    assert calls == [("2026-03", True), ("2026-02", False)]
+    t = f.trend[-1].figures
+    assert (t.early, t.on_time, t.late) == (f.figures.early, f.figures.on_time, f.figures.late)
+    assert f.previous is not None and f.previous.key == "2026-02"

@@ -3,8 +3,9 @@
 The figures come from a period's Biểu 06a report (:class:`~tthc_desk.domain.report.Report`, as of
 the period's end); this module turns them into what the dashboard and the monthly briefing show:
 
-- :func:`period_figures` — the counts the tiles and the trend need, small enough to keep: a closed
-  month's figures never change, so the service caches them (:meth:`PeriodFigures.to_dict`);
+- :func:`period_figures` — the counts the tiles and the 766 indicators need;
+- :func:`trend_points` — the 12-month trend, summed from the report facts' day counts (early,
+  on time, late settled per day), each reporting month as its 06a report counts it;
 - :func:`tiles` — one tile per plan target (rules.md "Plan targets") and per channel share, with
   the change from the previous period of the same kind;
 - :func:`breakdown` — counts by outcome per field, handling unit or receiving clerk, each row
@@ -23,10 +24,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from tthc_desk.domain import periods
 from tthc_desk.domain.calendar import WorkCalendar
@@ -36,10 +36,6 @@ from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.procedure import DurationUnit
 from tthc_desk.domain.report import Outcome, Report, ReportDossier, Targets, share
-
-#: Bump when :class:`PeriodFigures` or the way it is computed changes: cached months of another
-#: format are computed again.
-FIGURES_FORMAT = 1
 
 
 # -- the figures of a period ------------------------------------------------------------------
@@ -97,25 +93,19 @@ class PeriodFigures:
     def late_share(self) -> float | None:
         return share(self.late, self.settled)
 
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PeriodFigures:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: int(v) for k, v in data.items() if k in known})
-
 
 def period_figures(report: Report) -> PeriodFigures:
-    """The figures of ``report``'s period (as of its end)."""
+    """The figures of ``report``'s period (as of its end), from its total row and extra figures
+    alone: a report built without its dossier list (``compute(dossiers=False)``) gives the same.
+    Those first received in the period by channel: online is column (4); column (5), direct or
+    by post, less those received by post."""
     t, x = report.total, report.extra
-    new = [d for d in report.dossiers if not d.carried_over]
     return PeriodFigures(
         received=t.received_total,
         carried_over=t.carried_over,
-        new_direct=sum(d.channel is Channel.DIRECT for d in new),
-        new_postal=sum(d.channel is Channel.POSTAL for d in new),
-        new_online=sum(d.channel is Channel.ONLINE for d in new),
+        new_direct=t.received_direct_postal - x.received_postal,
+        new_postal=x.received_postal,
+        new_online=t.received_online,
         settled=t.settled_total,
         early=t.early,
         on_time=t.on_time,
@@ -225,13 +215,43 @@ def tiles(
 
 
 # -- the 12-month trend -----------------------------------------------------------------------
+#: The day counts (``domain.facts.DAY_COUNTS``) the trend sums: Biểu 06a columns 8, 9 and 10.
+TREND_COUNTS = ("settled_early", "settled_on_time", "settled_late")
+
+
+@dataclass(frozen=True)
+class TrendFigures:
+    """A month's dossiers settled (or ended) early, on time and late: Biểu 06a columns 8–10."""
+
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def settled(self) -> int:
+        return self.early + self.on_time + self.late
+
+    @property
+    def early_share(self) -> float | None:
+        return share(self.early, self.settled)
+
+    @property
+    def exactly_on_time_share(self) -> float | None:
+        """Settled on the due day itself (the trend's middle band)."""
+        return share(self.on_time, self.settled)
+
+    @property
+    def late_share(self) -> float | None:
+        return share(self.late, self.settled)
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     """One month of the trend: its period and figures (as of its end, or now when running)."""
 
     period: Period
-    figures: PeriodFigures
-    closed: bool  # the month has ended: its figures are final (and cached)
+    figures: TrendFigures
+    closed: bool  # the month has ended: its figures are final
 
     @property
     def early_share(self) -> float | None:
@@ -245,6 +265,31 @@ class TrendPoint:
     @property
     def late_share(self) -> float | None:
         return self.figures.late_share
+
+
+def trend_points(
+    months: Sequence[Period],
+    days: Iterable[tuple[date, Mapping[str, int]]],
+    now: datetime,
+) -> tuple[TrendPoint, ...]:
+    """The trend of ``months`` (whole days, oldest first) from the day counts ``days`` (a day
+    and its :data:`TREND_COUNTS`, per field or already summed): each month the sum of its days.
+    A dossier counts on the day it was settled or ended, classed as Biểu 06a classes it, so a
+    month's sums are its report's columns 8–10 as of its end (or of now while it runs)."""
+    sums = [[0, 0, 0] for _ in months]
+    index = {m.start + timedelta(days=i): n for n, m in enumerate(months) for i in range(_days(m))}
+    for day, counts in days:
+        n = index.get(day)
+        if n is not None:
+            for i, name in enumerate(TREND_COUNTS):
+                sums[n][i] += counts.get(name, 0)
+    return tuple(
+        TrendPoint(m, TrendFigures(*s), m.as_of <= now) for m, s in zip(months, sums, strict=True)
+    )
+
+
+def _days(period: Period) -> int:
+    return (period.end - period.start).days + 1
 
 
 # -- breakdowns -------------------------------------------------------------------------------

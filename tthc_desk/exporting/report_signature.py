@@ -9,7 +9,10 @@ What is signed is :func:`canonical_payload`, computed from the *written* workboo
 and the province's check read it the same way: every sheet in order, each non-empty row as its
 row number and its cell values (text NFC, numbers as numbers, moments ISO, formulas as their
 text), and every ``Thông tin`` row but the signature itself (the office, the period, the signer's
-office and key fingerprint are all signed). Formats, widths and styles are not signed.
+office and key fingerprint are all signed). Formats, widths and styles are not signed. The
+writer gets the same bytes from the workbook still in memory (:func:`written_payload`, each cell
+as openpyxl writes and reads it back), saving and reading it only when a cell holds a value whose
+read-back it does not follow.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -224,25 +227,82 @@ def canonical_payload(source: str | os.PathLike[str] | bytes) -> bytes:
         raise SignatureProblem(
             f"không mở được tệp ({exc.__class__.__name__}): không phải bảng tính .xlsx hợp lệ"
         ) from None
-    sheets: list[Any] = []
     try:
-        for ws in wb.worksheets:
-            rows: list[Any] = []
-            columns = (0, 1)
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                values = [_value(v) for v in row]
-                if ws.title == INFO and number == 1:
-                    columns = info_columns(values)
-                if ws.title == INFO and info_entry(values, columns)[0] == SIGNATURE_KEY:
-                    continue
-                while values and values[-1] is None:
-                    values.pop()
-                if values:
-                    rows.append([number, values])
-            sheets.append([nfc(ws.title), rows])
+        sheets = ((ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets)
+        return _payload(sheets)
     finally:
         wb.close()
-    text = json.dumps(sheets, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def written_payload(wb: Any) -> bytes | None:
+    """:func:`canonical_payload` of the workbook ``wb`` (openpyxl, in memory) as it will read
+    back once saved, without saving and reading it: each cell's value as openpyxl writes and
+    reads it (an empty text is no value, a number goes through its 16-digit text, a date with a
+    date format comes back a midnight moment). None when a cell holds what this does not
+    follow exactly (a moment finer than a second or before 1901, a date without a date format,
+    a duration, anything but a plain value): the caller saves and reads the workbook then."""
+    try:
+        sheets = [
+            (ws.title, [tuple(_as_read(c) for c in row) for row in ws.iter_rows()])
+            for ws in wb.worksheets
+        ]
+    except _NotFollowed:
+        return None
+    return _payload(sheets)
+
+
+class _NotFollowed(Exception):
+    """A cell whose read-back value :func:`written_payload` does not follow."""
+
+
+def _as_read(cell: Any) -> Any:
+    """The value openpyxl reads back from a saved ``cell`` (see :func:`written_payload`)."""
+    v = cell.value
+    if v is None or isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        return v or None  # "" is written as an empty cell
+    if isinstance(v, int | float):
+        text = f"{v:.16g}"  # openpyxl's number text; its reader's int or float of it
+        return float(text) if any(c in text for c in ".Ee") else int(text)
+    return _moment_as_read(v, cell.number_format)
+
+
+def _moment_as_read(v: Any, number_format: str) -> Any:
+    """A date, time or moment as read back: with a date format, to the second, from 1901."""
+    from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+
+    shown_as_date = is_date_format(number_format)  # else read back as a number
+    if not shown_as_date or is_timedelta_format(number_format) or isinstance(v, timedelta):
+        raise _NotFollowed
+    if isinstance(v, time) and not v.microsecond:
+        return v
+    if isinstance(v, datetime):
+        if v.microsecond or v.year <= 1900:
+            raise _NotFollowed
+        return v
+    if isinstance(v, date) and v.year > 1900:
+        return datetime.combine(v, time.min)
+    raise _NotFollowed
+
+
+def _payload(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:
+    out: list[Any] = []
+    for title, cells in sheets:
+        rows: list[Any] = []
+        columns = (0, 1)
+        for number, row in enumerate(cells, start=1):
+            values = [_value(v) for v in row]
+            if title == INFO and number == 1:
+                columns = info_columns(values)
+            if title == INFO and info_entry(values, columns)[0] == SIGNATURE_KEY:
+                continue
+            while values and values[-1] is None:
+                values.pop()
+            if values:
+                rows.append([number, values])
+        out.append([nfc(title), rows])
+    text = json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.encode("utf-8")
 
 

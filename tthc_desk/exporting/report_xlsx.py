@@ -53,6 +53,7 @@ from tthc_desk.exporting.report_signature import (
     SIGNER_OFFICE_KEY,
     ReportSigner,
     canonical_payload,
+    written_payload,
 )
 from tthc_desk.exporting.tabular import cell_value
 
@@ -617,11 +618,16 @@ def _info(
 
 
 def _sign(wb: Workbook, info: Worksheet, signer: ReportSigner) -> None:
-    """Sign what the workbook says as it reads back once written (``canonical_payload``), and put
-    the signature in its row of ``Thông tin`` (the one row the signature does not cover)."""
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    signature = signer.sign(canonical_payload(buffer.getvalue()))
+    """Sign what the workbook says as it reads back once written (``canonical_payload``: from the
+    workbook in memory when every cell's read-back value is known, else saved and read back),
+    and put the signature in its row of ``Thông tin`` (the one row the signature does not
+    cover)."""
+    payload = written_payload(wb)
+    if payload is None:
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        payload = canonical_payload(buffer.getvalue())
+    signature = signer.sign(payload)
     for column in (2, 4):  # shown, and machine-read
         info.cell(row=info.max_row, column=column, value=signature)
     info.cell(row=info.max_row, column=2).alignment = _WRAP  # longer than the column

@@ -218,8 +218,6 @@ def open_services(
             db,
             reports,
             calendar,
-            lifecycle,
-            settings,
             accounts,
             clock,
             template_dir=paths.template_dir,

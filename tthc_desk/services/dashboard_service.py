@@ -6,11 +6,11 @@ breakdowns and the Bộ chỉ số 766. Two reads are the dashboard's own (``uow
 running dossiers due in the next working days, and the clock times of the dossiers settled in
 the period (766 indicator 2.2).
 
-The 12-month trend would cost twelve reports: the figures of a **closed** month never change
-(they are as of its end), so they are kept in the settings the first time they are needed, keyed
-by the month, the month cut-off setting, the classification granularity and
-:data:`~tthc_desk.domain.dashboard.FIGURES_FORMAT`; only the month still running is computed
-live.
+The 12-month trend is summed from the report facts' day counts (``daily_facts``: settled early,
+on time and late per day and field, kept as history is written and classed with the office's
+granularity): one indexed read of a year's days, not twelve reports, and a correction to an old
+dossier shows at once. Before the day counts are made (``FactsService.ensure`` at start-up) each
+month is computed as its report, without the dossier list.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from tthc_desk.domain import periods
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.dashboard import (
-    FIGURES_FORMAT,
     AtRiskGroup,
     AverageTime,
     BreakdownKind,
     DashboardFigures,
     LateBy,
     PeriodFigures,
+    TrendFigures,
     TrendPoint,
     at_risk_groups,
     at_risk_window,
@@ -44,20 +44,18 @@ from tthc_desk.domain.dashboard import (
     satisfaction,
     tiles,
     trend_months,
+    trend_points,
 )
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.report import Report
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
-from tthc_desk.services.lifecycle_service import LifecycleService
 from tthc_desk.services.print_service import atomic_path
 from tthc_desk.services.report_service import ReportService
-from tthc_desk.services.settings_service import SettingsService
 
 AT_RISK_DAYS = 5  # what will be late: due within the next 5 working days
 AT_RISK_LIMIT = 2000  # rows read at most (the page lists them by unit)
-_CACHE_PREFIX = "dashboard_month"  # settings key: dashboard_month:2026-03:cutoff:day:v1
 
 
 class DashboardService:
@@ -66,8 +64,6 @@ class DashboardService:
         db: Database,
         reports: ReportService,
         calendar: CalendarService,
-        lifecycle: LifecycleService,
-        settings: SettingsService,
         accounts: AccountService,
         clock: Clock,
         template_dir: Path | None = None,
@@ -76,8 +72,6 @@ class DashboardService:
         self._db = db
         self._reports = reports
         self._calendar = calendar
-        self._lifecycle = lifecycle
-        self._settings = settings
         self._accounts = accounts
         self._clock = clock
 
@@ -133,9 +127,8 @@ class DashboardService:
         now = self._clock.now().replace(second=0, microsecond=0)
         report = self._reports.compute(period)
         figures = period_figures(report)
-        self._remember(period, figures, now)
         before = self.previous(period)
-        previous = self._period_figures(before, now) if before.as_of <= now else None
+        previous = self._period_figures(before) if before.as_of <= now else None
         groups, until = self._at_risk()
         dossiers = report.dossiers
         return DashboardFigures(
@@ -146,7 +139,7 @@ class DashboardService:
             office=report.office,
             figures=figures,
             tiles=tiles(figures, previous, self._reports.targets(period.end.year)),
-            trend=self._trend(period, known={period: figures}),
+            trend=self._trend(period),
             by_field=breakdown(dossiers, BreakdownKind.FIELD),
             by_unit=breakdown(dossiers, BreakdownKind.HANDLING_UNIT),
             by_clerk=breakdown(dossiers, BreakdownKind.CLERK),
@@ -172,49 +165,26 @@ class DashboardService:
             rows = uow.dashboard.due_between(now, until, AT_RISK_LIMIT)
         return at_risk_groups(rows, urgent), until
 
-    # -- the trend, with closed months cached -------------------------------------------------
-    def _trend(
-        self, period: Period | None, known: dict[Period, PeriodFigures] | None = None
-    ) -> tuple[TrendPoint, ...]:
-        """``known``: figures already computed (the dashboard's own month is not computed twice)."""
+    # -- the trend, from the day counts -------------------------------------------------------
+    def _trend(self, period: Period | None) -> tuple[TrendPoint, ...]:
         now = self._clock.now().replace(second=0, microsecond=0)
         last = now.date() if period is None else min(period.end, now.date())
         months = trend_months(last, self._reports.cutoff)
-        done = known or {}
-        return tuple(
-            TrendPoint(m, done.get(m) or self._period_figures(m, now), m.as_of <= now)
-            for m in months
-        )
+        with self._db.read() as uow:
+            made = uow.facts.totals_made()
+            days = uow.facts.day_totals(months[0].start, months[-1].end) if made else []
+        if made:
+            return trend_points(months, ((d.day, d.counts) for d in days), now)
+        return tuple(self._computed_point(m, now) for m in months)
 
-    def _period_figures(self, period: Period, now: datetime) -> PeriodFigures:
-        """A period's figures; a closed month's from the cache (filled on first need)."""
-        if self._cacheable(period, now):
-            cached = self._settings.get_value(self._cache_key(period))
-            if isinstance(cached, dict) and cached.get("start") == period.start.isoformat():
-                return PeriodFigures.from_dict(cached["figures"])
-        figures = period_figures(self._reports.compute(period))
-        self._remember(period, figures, now)
-        return figures
+    def _computed_point(self, month: Period, now: datetime) -> TrendPoint:
+        """A month of the trend from its report (the day counts not made yet)."""
+        t = self._reports.compute(month, dossiers=False).total
+        return TrendPoint(month, TrendFigures(t.early, t.on_time, t.late), month.as_of <= now)
 
-    @staticmethod
-    def _cacheable(period: Period, now: datetime) -> bool:
-        return period.kind is PeriodKind.MONTH and period.as_of <= now
-
-    def _remember(self, period: Period, figures: PeriodFigures, now: datetime) -> None:
-        """Keep a closed month's figures (they are as of its end: they never change)."""
-        if not self._cacheable(period, now):
-            return
-        key = self._cache_key(period)
-        value = {"start": period.start.isoformat(), "figures": figures.to_dict()}
-        if self._settings.get_value(key) != value:  # no write (nor journal entry) when kept
-            self._settings.set_value(key, value)
-
-    def _cache_key(self, month: Period) -> str:
-        cut = "cutoff" if self._reports.cutoff else "calendar"
-        return (
-            f"{_CACHE_PREFIX}:{month.key}:{cut}:{self._lifecycle.granularity().value}"
-            f":v{FIGURES_FORMAT}"
-        )
+    def _period_figures(self, period: Period) -> PeriodFigures:
+        """The tiles' previous period: its figures, not its dossier list."""
+        return period_figures(self._reports.compute(period, dossiers=False))
 
     # -- the monthly briefing -----------------------------------------------------------------
     def brief_pdf(self, period: Period) -> bytes:

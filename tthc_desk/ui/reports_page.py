@@ -303,7 +303,7 @@ class ReportsPage(Page):
         self.build_button.setEnabled(False)
         show = self.newest(self.show_report)
         self._runner.run(
-            lambda: reports.compute(period),
+            lambda: reports.compute(period, dossiers=False),  # the table and figures only
             lambda r: self._on_report_built(show, r),
             self._on_failed,
             label=self.tr("Tính số liệu báo cáo"),
