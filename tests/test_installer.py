@@ -188,10 +188,21 @@ def test_the_build_check_names_every_file_the_bundle_lacks(tmp_path: Path) -> No
         "bundle lacks resources/fonts/LiberationSerif-Italic.ttf",
         "bundle lacks Qt plugins/printsupport/ (empty or absent)",
         "bundle lacks Qt plugins/imageformats/ (empty or absent)",
+        "bundle lacks the Qt Charts library (PySide6-Addons)",
     ]
     for kind in ("printsupport/libcupsprintersupport.so", "imageformats/libqjpeg.so"):
         (plugins / kind).parent.mkdir(parents=True)
         (plugins / kind).write_bytes(b"")
+    charts = internal / "PySide6" / "Qt" / "lib" / "libQt6Charts.so.6"
+    charts.parent.mkdir(parents=True)
+    charts.write_bytes(b"")
+    unused = internal / "PySide6" / "Qt" / "lib" / "libQt6WebEngineCore.so.6"
+    unused.write_bytes(b"")
+    assert mod.check_bundle(bundle) == [
+        "bundle lacks resources/fonts/LiberationSerif-Italic.ttf",
+        "bundle carries an unused Qt library: libQt6WebEngineCore.so.6",
+    ]
+    unused.unlink()
     shutil.copy(
         ROOT / "resources" / "fonts" / "LiberationSerif-Italic.ttf",
         internal / "resources" / "fonts",

@@ -51,6 +51,7 @@ UNSHOWN = {
     "Granularity": "a setting (classify by day or by minute) never shown by name",
     "TlsMode": "the destination dialog words its choices with their ports",
     "SchemaState": "a server check's report words it in sentences (connection_report_text)",
+    "FactsWork": "what the start-up check of the report facts must do; said in sentences",
 }
 
 

@@ -61,6 +61,7 @@ from tthc_desk.domain.postal import PostalState
 from tthc_desk.domain.postal_outcomes import check_outcome
 from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind
 from tthc_desk.domain.report import Outcome, TargetKind
+from tthc_desk.domain.search import SortKey
 from tthc_desk.domain.server import ConnectionReport, SchemaState, SslMode
 from tthc_desk.domain.text import fold, search_tokens
 
@@ -332,6 +333,19 @@ _LABELS[Aggregate] = {
     Aggregate.SETTING: QT_TRANSLATE_NOOP("Aggregate", "thiết lập"),
     Aggregate.ACCOUNT: QT_TRANSLATE_NOOP("Aggregate", "tài khoản"),
     Aggregate.OUTBOX: QT_TRANSLATE_NOOP("Aggregate", "báo cáo trong hàng đợi gửi"),
+}
+
+# -- the dossier list's column orders (domain.search) ---------------------------------------------
+_LABELS[SortKey] = {
+    SortKey.CODE: QT_TRANSLATE_NOOP("SortKey", "Mã hồ sơ"),
+    SortKey.APPLICANT: QT_TRANSLATE_NOOP("SortKey", "Người nộp"),
+    SortKey.ID_NUMBER: QT_TRANSLATE_NOOP("SortKey", "Số định danh"),
+    SortKey.PHONE: QT_TRANSLATE_NOOP("SortKey", "Điện thoại"),
+    SortKey.PROCEDURE: QT_TRANSLATE_NOOP("SortKey", "Thủ tục"),
+    SortKey.FIELD: QT_TRANSLATE_NOOP("SortKey", "Lĩnh vực"),
+    SortKey.RECEIVED: QT_TRANSLATE_NOOP("SortKey", "Ngày nhận"),
+    SortKey.DUE: QT_TRANSLATE_NOOP("SortKey", "Hẹn trả"),
+    SortKey.STATUS: QT_TRANSLATE_NOOP("SortKey", "Trạng thái"),
 }
 
 # -- the head of office's dashboard (domain.dashboard) --------------------------------------------
