@@ -28,7 +28,8 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from tthc_desk.domain.access import SYSTEM
 from tthc_desk.domain.errors import TthcError
@@ -169,9 +170,18 @@ class BackgroundWork(QObject):
 
         self._runner.run(
             work,
-            lambda result: self.counts_loaded.emit(result[0], result[1], summary),
+            lambda result: self._emit(self.counts_loaded, result[0], result[1], summary),
             label=self.tr("Đếm hồ sơ cần chú ý"),
         )
+
+    def _alive(self) -> bool:
+        """Still a live object: a task finishing after the window (and this) were deleted
+        must not emit (Qt raises "Signal source has been deleted")."""
+        return shiboken6.isValid(self)
+
+    def _emit(self, signal: SignalInstance, *args: object) -> None:
+        if self._alive():
+            signal.emit(*args)
 
     # -- the weekly report --------------------------------------------------------------------
     def run_report_schedule(self) -> None:
@@ -206,11 +216,13 @@ class BackgroundWork(QObject):
                 return []
 
         def built(item: object) -> None:
+            if not self._alive():
+                return
             if item is not None:
                 self.report_queued.emit()
             self._runner.run(
                 send,
-                lambda _results: self.uploads_done.emit(),
+                lambda _results: self._emit(self.uploads_done),
                 _log_failure,
                 label=self.tr("Gửi báo cáo"),
             )
