@@ -16,7 +16,7 @@ from tthc_desk.scanning.colour import PageTone, classify
 from tthc_desk.scanning.compose import ComposedPdf, compose, compose_files
 from tthc_desk.scanning.pages import PageRef, expand
 from tthc_desk.scanning.render import render_pdf_page
-from tthc_desk.scanning.synthetic import photo_page, text_page
+from tthc_desk.scanning.synthetic import blank_page, photo_page, text_page
 
 A4_POINTS = (595.3, 841.9)
 KB = 1024
@@ -179,3 +179,36 @@ def test_a_file_removed_after_it_was_added_is_named(scans: dict[str, Path], tmp_
     with pytest.raises(ScanError) as caught:
         compose(refs)
     assert "Không đọc được tệp “tam.pdf”: không còn ở đó" in caught.value.message
+
+
+def test_a_blank_page_stays_white_and_tiny(tmp_path: Path) -> None:
+    # the back of a sheet from a duplex feeder: paper grain only, no ink
+    path = tmp_path / "mat-sau.png"
+    blank_page(8).save(path, dpi=(200, 200))
+    pdf = compose_files([path])
+    assert len(pdf.data) < 5 * KB
+    page = render_pdf_page(pdf.data, 0, width_px=400).convert("L")
+    assert page.getextrema() == (255, 255)
+
+
+def test_faint_writing_is_kept(tmp_path: Path) -> None:
+    page = Image.new("L", (827, 1169), 235)
+    ImageDraw.Draw(page).rectangle((100, 100, 700, 140), fill=150)  # pencil, light blue pen
+    path = tmp_path / "but-chi.png"
+    page.save(path, dpi=(100, 100))
+    back = render_pdf_page(compose_files([path]).data, 0, width_px=827).convert("L")
+    assert back.getpixel((400, 120)) == 0
+    assert back.getpixel((400, 400)) == 255
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_lineart_tiff_from_a_scanner(tmp_path: Path, dpi: int) -> None:
+    path = tmp_path / "den-trang.tif"
+    text_page(9, dpi=dpi).point(lambda v: 255 if v > 128 else 0).convert("1").save(
+        path, compression="group4", dpi=(dpi, dpi)
+    )
+    pdf = compose_files([path])
+    (image,) = _images(pdf)
+    assert image["/Filter"] == "/CCITTFaxDecode"
+    assert (image["/Width"], image["/Height"]) == (1654, 2338)
+    assert _is_a4(_sizes(pdf)[0])
