@@ -162,3 +162,8 @@ class SchemaTooNewError(TthcError):
 
 class NotEncryptedError(TthcError):
     """The database is not encrypted (the demo, a server database): it has no recovery key."""
+
+
+class ScanError(TthcError):
+    """A scan cannot be read, composed, stored or found (which file or which paper, and why):
+    an unsupported or unreadable file, or a stored scan missing or damaged."""
