@@ -14,8 +14,8 @@ an earlier dossier of the same person points to the same content and names that 
   N months after it was given;
 - Phiếu lý lịch tư pháp, Giấy khám sức khỏe and Giấy xác nhận tình trạng hôn nhân expire
   after 6 months (their usual validity for an application);
-- civil-status extracts and certificates that do not expire (giấy khai sinh, trích lục,
-  giấy chứng nhận kết hôn, văn bằng, chứng chỉ, quyết định …) stay VALID;
+- civil-status extracts and certificates that do not expire (giấy khai sinh, giấy chứng sinh,
+  trích lục, giấy chứng nhận kết hôn, văn bằng, chứng chỉ, quyết định …) stay VALID;
 - anything else is UNKNOWN: the clerk looks at the copy (an ID card, a passport or a licence
   carries its own expiry date).
 
@@ -95,6 +95,7 @@ SIX_MONTHS = (
 #: Papers (folded names) that do not expire.
 LASTING = (
     "giay khai sinh",
+    "giay chung sinh",
     "trich luc",
     "chung nhan ket hon",
     "van bang",
