@@ -746,6 +746,10 @@ def journal_details(entry: JournalEntry, tr: Translate = vietnamese) -> str:
         parts.append("niêm phong " + (", ".join(counts) if counts else "cơ sở dữ liệu trống"))
     details = payload.get("details", {})
     parts += [str(p) for p in details.get("problems", [])]
+    if entry.kind == JournalKind.EXPORT:  # a dossier's scans exported (issue 15)
+        parts.append(f"{len(details.get('scans', []))} bản số hóa, tệp {details.get('file', '')}")
+    if entry.kind == JournalKind.VIEW:
+        parts.append(f"“{details.get('paper', '')}”, {details.get('pages', 0)} trang")
     return "; ".join(parts)
 
 

@@ -18,9 +18,10 @@ from tthc_desk.db.blobs import FOLDER, DbBlobStore, FileBlobStore, attachment_ke
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Person
 from tthc_desk.domain.errors import ForbiddenError, ScanError, ValidationError
-from tthc_desk.domain.journal import JournalKind
+from tthc_desk.domain.journal import JournalEntry, JournalKind
 from tthc_desk.domain.scans import AttachmentSlot, Validity
 from tthc_desk.paths import AppPaths
+from tthc_desk.presentation import journal_details
 from tthc_desk.services.container import Services
 from tthc_desk.services.journal_service import JournalFilter
 
@@ -50,7 +51,7 @@ def _login(svc: Services, username: str) -> None:
     svc.accounts.login(username, TEST_PASSWORD)
 
 
-def _entries(svc: Services, kind: JournalKind) -> list[object]:
+def _entries(svc: Services, kind: JournalKind) -> list[JournalEntry]:
     _login(svc, "binh")
     return list(svc.journal.entries(JournalFilter(kinds=[kind.value])))
 
@@ -184,13 +185,15 @@ def test_every_view_and_export_is_journalled(services: Services, tmp_path: Path)
     views = _entries(services, JournalKind.VIEW)
     assert len(views) == 1
     view = views[0]
-    assert (view.actor, view.subject) == ("cuong", code)  # type: ignore[attr-defined]
-    assert view.dossier_id == services.journal.dossier_id(code)  # type: ignore[attr-defined]
-    assert view.payload["details"]["paper"] == "Giấy chứng sinh"  # type: ignore[attr-defined]
+    assert (view.actor, view.subject) == ("cuong", code)
+    assert view.dossier_id == services.journal.dossier_id(code)
+    assert view.payload["details"]["paper"] == "Giấy chứng sinh"
     exports = _entries(services, JournalKind.EXPORT)
     assert len(exports) == 1
-    details = exports[0].payload["details"]  # type: ignore[attr-defined]
+    details = exports[0].payload["details"]
     assert details["file"] == str(out) and len(details["scans"]) == 2
+    assert journal_details(view) == "“Giấy chứng sinh”, 2 trang"
+    assert journal_details(exports[0]) == f"2 bản số hóa, tệp {out}"
     report = services.journal.verify_full()
     assert report.ok, report.messages()
 
