@@ -132,17 +132,17 @@ def bind(cover: bytes, scans: Sequence[bytes], lock: AbstractContextManager[obje
     process's one lock for PDFium, which is not thread-safe)."""
     import pypdfium2 as pdfium  # a wheel with PDFium inside; see pyproject.toml
 
+    buffer = io.BytesIO()
     with lock:
         out = pdfium.PdfDocument(cover)
+        sources = []  # open until the result is saved: imported pages may share their objects
         try:
             for data in scans:
-                source = pdfium.PdfDocument(data)
-                try:
-                    out.import_pages(source)
-                finally:
-                    source.close()
-            buffer = io.BytesIO()
+                sources.append(pdfium.PdfDocument(data))
+                out.import_pages(sources[-1])
             out.save(buffer)
         finally:
+            for source in sources:
+                source.close()
             out.close()
     return buffer.getvalue()

@@ -163,7 +163,7 @@ class AttachmentService:
                 f"Bản số hóa số {earlier_attachment_id} là giấy tờ của người khác (hồ sơ "
                 f"{earlier.dossier_code}): chỉ dùng lại giấy tờ của chính người nộp.",
             )
-        self.blobs.get(earlier.sha256)  # still there and intact
+        self._read(earlier)  # still there and intact
         draft = replace(
             earlier,
             dossier_code=dossier.code,
