@@ -165,5 +165,5 @@ class NotEncryptedError(TthcError):
 
 
 class ScanError(TthcError):
-    """A scan cannot be read, composed, stored or found (which file or which paper, and why):
-    an unsupported or unreadable file, or a stored scan missing or damaged."""
+    """A scanned page or a scanner cannot be used: the message names the file (or the scanner,
+    or the folder) and says what to do (another file, another format, check the scanner)."""
