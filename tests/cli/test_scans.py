@@ -33,7 +33,7 @@ def _fake_compose_files(paths: Sequence[Path], *, dpi: int = 200) -> _Composed:
     out = pdfium.PdfDocument.new()
     for path in paths:
         if path.suffix.lower() != ".pdf":
-            raise ScanError(f"Tệp “{path.name}” không phải PDF, JPEG, PNG hay TIFF.")
+            raise ScanError(f"Tệp “{path.name}” không dùng được: chỉ nhận PDF, JPEG, PNG và TIFF.")
         out.import_pages(pdfium.PdfDocument(path.read_bytes()))
     buffer = io.BytesIO()
     out.save(buffer)
@@ -107,7 +107,7 @@ def test_a_dossier_without_scans_lists_nothing(run: Cli) -> None:
         (["--paper", "9", "{file}"], "không có giấy tờ số 9"),
         (["--paper", "0", "{file}"], "cần một số từ 1 trở lên"),
         (["--paper", "1", "{missing}"], "Không tìm thấy tệp"),
-        (["--paper", "1", "{text}"], "không phải PDF"),
+        (["--paper", "1", "{text}"], "chỉ nhận PDF"),
         (["--paper", "1", "--result", "{file}"], "--result"),
         (["{file}"], "--paper"),
     ],
