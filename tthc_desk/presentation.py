@@ -61,6 +61,7 @@ from tthc_desk.domain.postal import PostalState
 from tthc_desk.domain.postal_outcomes import check_outcome
 from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind
 from tthc_desk.domain.report import Outcome, TargetKind
+from tthc_desk.domain.scans import AttachmentSlot, Validity
 from tthc_desk.domain.search import SortKey
 from tthc_desk.domain.server import ConnectionReport, SchemaState, SslMode
 from tthc_desk.domain.text import fold, search_tokens
@@ -196,6 +197,7 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         Right.DEMO: QT_TRANSLATE_NOOP("Right", "Tạo dữ liệu mẫu"),
         Right.REBUILD_FACTS: QT_TRANSLATE_NOOP("Right", "Dựng lại số liệu báo cáo"),
         Right.SERVER: QT_TRANSLATE_NOOP("Right", "Đổi kết nối máy chủ cơ sở dữ liệu"),
+        Right.SCANS: QT_TRANSLATE_NOOP("Right", "Xem, in, xuất bản số hóa hồ sơ"),
     },
     SslMode: {
         SslMode.DISABLE: QT_TRANSLATE_NOOP("SslMode", "Không mã hóa (chỉ mạng nội bộ tin cậy)"),
@@ -302,6 +304,8 @@ _LABELS[JournalKind] = {
     JournalKind.RESTORE: QT_TRANSLATE_NOOP("JournalKind", "Khôi phục"),
     JournalKind.RECOVERY_KEY: QT_TRANSLATE_NOOP("JournalKind", "Khóa khôi phục"),
     JournalKind.COPY: QT_TRANSLATE_NOOP("JournalKind", "Chép cơ sở dữ liệu"),
+    JournalKind.VIEW: QT_TRANSLATE_NOOP("JournalKind", "Xem bản số hóa"),
+    JournalKind.EXPORT: QT_TRANSLATE_NOOP("JournalKind", "Xuất bản số hóa"),
 }
 _LABELS[BackupKind] = {
     BackupKind.MANUAL: QT_TRANSLATE_NOOP("BackupKind", "Sao lưu ngay"),
@@ -408,6 +412,17 @@ _LABELS[TimeUnit] = {
     TimeUnit.WORKING_DAYS: QT_TRANSLATE_NOOP("TimeUnit", "ngày làm việc"),
     TimeUnit.WORKING_HOURS: QT_TRANSLATE_NOOP("TimeUnit", "giờ làm việc"),
     TimeUnit.DAYS: QT_TRANSLATE_NOOP("TimeUnit", "ngày"),
+}
+
+# -- digitised papers (domain.scans) ------------------------------------------------------------
+_LABELS[AttachmentSlot] = {
+    AttachmentSlot.PAPER: QT_TRANSLATE_NOOP("AttachmentSlot", "Thành phần hồ sơ"),
+    AttachmentSlot.RESULT: QT_TRANSLATE_NOOP("AttachmentSlot", "Kết quả"),
+}
+_LABELS[Validity] = {
+    Validity.VALID: QT_TRANSLATE_NOOP("Validity", "Còn hiệu lực"),
+    Validity.EXPIRED: QT_TRANSLATE_NOOP("Validity", "Hết hiệu lực"),
+    Validity.UNKNOWN: QT_TRANSLATE_NOOP("Validity", "Cần xem thời hạn"),
 }
 
 # -- templates of composite values: context → name → marked text --------------------------------
@@ -731,6 +746,10 @@ def journal_details(entry: JournalEntry, tr: Translate = vietnamese) -> str:
         parts.append("niêm phong " + (", ".join(counts) if counts else "cơ sở dữ liệu trống"))
     details = payload.get("details", {})
     parts += [str(p) for p in details.get("problems", [])]
+    if entry.kind == JournalKind.EXPORT:  # a dossier's scans exported (issue 15)
+        parts.append(f"{len(details.get('scans', []))} bản số hóa, tệp {details.get('file', '')}")
+    if entry.kind == JournalKind.VIEW:
+        parts.append(f"“{details.get('paper', '')}”, {details.get('pages', 0)} trang")
     return "; ".join(parts)
 
 

@@ -72,7 +72,7 @@ def test_streamed_digests_are_each_aggregates_digest(
         assert list(uow.journal.aggregates(Aggregate.DOSSIER, lo=11, hi=40)) == [
             (k, d) for k, d in dossiers if 11 <= int(k.split(":")[1]) <= 40
         ]
-        assert len(PARTS[Aggregate.DOSSIER]) == 6
+        assert len(PARTS[Aggregate.DOSSIER]) == 7
 
 
 def test_digests_of_many_are_each_digest(

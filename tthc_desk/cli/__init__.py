@@ -40,6 +40,7 @@ from tthc_desk.cli import (
     postal,
     recovery_key,
     reports,
+    scans,
     server,
     sync,
 )
@@ -78,6 +79,7 @@ _GROUPS = (
     dossiers,
     forms,
     lifecycle,
+    scans,
     postal,
     reports,
     sync,

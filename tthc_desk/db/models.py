@@ -561,3 +561,51 @@ class FactsStateRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     format: Mapped[int] = mapped_column(Integer)
     granularity: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class BlobRecord(Base):
+    """One stored scan content (a PDF), by its SHA-256: kept once however many attachments
+    name it (``db.blobs``). The encrypted bytes are in the data folder's ``attachments``
+    folder (one PC) or in :class:`BlobDataRecord` (an office on PostgreSQL). Derived from the
+    attachments, so not journalled: its content is checked by its hash."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AttachmentRecord(Base):
+    """A scan attached to a dossier: one paper of its checklist (``paper_no``, 1-based) or its
+    result (``paper_no`` NULL), who attached it when; ``reused_from`` names the earlier dossier
+    whose copy was reused. Part of the dossier's aggregate in the journal."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        Index("ix_attachments_dossier_id", "dossier_id"),
+        Index("ix_attachments_sha256", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    slot: Mapped[str] = mapped_column(String(10))
+    paper_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    paper_name: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    pages: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    reused_from: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    attached_by: Mapped[str] = mapped_column(String(200), default="")
+    attached_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class BlobDataRecord(Base):
+    """The encrypted bytes of a blob, for an office on PostgreSQL (every counter reaches
+    them through the server); empty on a one-PC office, whose blobs are files."""
+
+    __tablename__ = "blob_data"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,6 +12,7 @@ from functools import cached_property
 from sqlalchemy.orm import Session
 
 from tthc_desk.db.stores.accounts import AccountStore
+from tthc_desk.db.stores.attachments import AttachmentStore
 from tthc_desk.db.stores.base import Dialect
 from tthc_desk.db.stores.calendar import CalendarStore
 from tthc_desk.db.stores.catalog import CatalogStore
@@ -112,3 +113,7 @@ class UnitOfWork:
     @cached_property
     def facts(self) -> FactsStore:
         return FactsStore(self._session, self.dialect)
+
+    @cached_property
+    def attachments(self) -> AttachmentStore:
+        return AttachmentStore(self._session, self.dialect)

@@ -56,6 +56,7 @@ class Right(StrEnum):
     DEMO = "demo"  # generate sample dossiers
     SERVER = "server"  # which database this PC uses: the office's server or its own file
     REBUILD_FACTS = "rebuild_facts"  # make the report facts again from the dossiers
+    SCANS = "scans"  # view, print or export the scanned papers and results of dossiers
 
 
 _CLERK = frozenset({Role.CLERK, Role.HEAD})
@@ -95,6 +96,8 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.DEMO: _ADMIN,
     Right.SERVER: _ADMIN,
     Right.REBUILD_FACTS: _ADMIN,
+    # Citizens' papers: only the roles that handle dossiers (issue 15, privacy).
+    Right.SCANS: _CLERK,
 }
 
 #: What the headless system identity may do (scheduled weekly report, upload, backup, checks,

@@ -6,8 +6,9 @@ editing, deleting, inserting or reordering entries, or rewriting the chain witho
 the chain at that entry.
 
 The data is tied to the journal by *aggregate digests*. An aggregate is what one action changes as
-a whole: a dossier with its papers, events, corrections, apology letters and postal items; an
-applicant; an account; a setting; a procedure with its papers; a calendar day… Its digest is the
+a whole: a dossier with its papers, events, corrections, apology letters, postal items and
+attached scans (their rows: the scans' contents are checked by their SHA-256); an applicant; an
+account; a setting; a procedure with its papers; a calendar day… Its digest is the
 sum (mod 2**256) of the keyed digests of its rows, so it does not depend on row order and cannot be
 recomputed without the key. An entry records, for each aggregate it changed, the digest before and
 after. The data written before the journal existed (an upgraded database, the demo's bulk rows) is
@@ -71,6 +72,8 @@ class JournalKind(StrEnum):
     # The whole database copied to another one (``db copy``): in the source, where it went; in
     # the copy, where it came from, with its data sealed afresh (``reseal``: see DataChecker).
     COPY = "copy"
+    VIEW = "view"  # a scan opened (issue 15): who, which dossier, which paper
+    EXPORT = "export"  # a dossier's scans exported to a file, by a person
 
 
 def agg_key(kind: Aggregate, ident: object) -> str:
@@ -149,6 +152,7 @@ class Note:
     actor_name: str | None = None
     subject: str = ""
     details: Mapping[str, Any] = field(default_factory=dict)
+    dossier_id: int | None = None  # the dossier it is about (the viewer finds it there)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.apology_service import ApologyService
+from tthc_desk.services.attachment_service import AttachmentService, open_blob_store
 from tthc_desk.services.backup_service import BackupService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
@@ -69,6 +70,7 @@ class Services:
     server: ServerService
     dashboard: DashboardService
     facts: FactsService
+    attachments: AttachmentService
 
     def close(self) -> None:
         self.changes.close()
@@ -223,6 +225,13 @@ def open_services(
             template_dir=paths.template_dir,
         ),
         FactsService(db, accounts),
+        AttachmentService(
+            db,
+            settings,
+            accounts,
+            clock,
+            lambda: open_blob_store(db, paths.data_dir, lambda: backups.office_key(create=True)),
+        ),
     )
     moved = services.db_admin.moved_notice()
     if moved is not None:  # the office works on its server now: this file is read-only

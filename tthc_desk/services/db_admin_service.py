@@ -94,6 +94,9 @@ TABLE_LABELS = {
     "dossier_facts": "số liệu báo cáo theo hồ sơ",
     "daily_facts": "số liệu báo cáo theo ngày",
     "facts_state": "phiên bản số liệu báo cáo",
+    "blobs": "nội dung bản số hóa",
+    "attachments": "bản số hóa của hồ sơ",
+    "blob_data": "dữ liệu mã hóa của bản số hóa",
 }
 
 #: One line of the copy's progress, for the administrator.
