@@ -3,12 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
-import io
-import sys
-import types
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,38 +10,6 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from tests.cli.test_cli import Cli, assert_one_line_error
-from tthc_desk.domain.errors import ScanError
-
-
-@dataclass(frozen=True)
-class _Composed:
-    data: bytes
-    pages: int
-
-
-def _fake_compose_files(paths: Sequence[Path], *, dpi: int = 200) -> _Composed:
-    """PDF files joined as they are: what ``compose_files`` gives, for the tests of the CLI
-    until the scanning package is there."""
-    import pypdfium2 as pdfium
-
-    out = pdfium.PdfDocument.new()
-    for path in paths:
-        if path.suffix.lower() != ".pdf":
-            raise ScanError(f"Tệp “{path.name}” không dùng được: chỉ nhận PDF, JPEG, PNG và TIFF.")
-        out.import_pages(pdfium.PdfDocument(path.read_bytes()))
-    buffer = io.BytesIO()
-    out.save(buffer)
-    return _Composed(buffer.getvalue(), len(out))
-
-
-@pytest.fixture(autouse=True)
-def composer(monkeypatch: pytest.MonkeyPatch) -> None:
-    try:
-        importlib.import_module("tthc_desk.scanning.compose")
-    except ModuleNotFoundError:
-        fake = types.ModuleType("tthc_desk.scanning.compose")
-        fake.compose_files = _fake_compose_files  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "tthc_desk.scanning.compose", fake)
 
 
 @pytest.fixture

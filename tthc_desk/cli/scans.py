@@ -16,7 +16,6 @@ is stored.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,9 +75,9 @@ def add_parsers(tree: CommandTree) -> None:
 def compose(files: Sequence[Path]) -> ScannedPdf:
     """The files as one PDF: ``tthc_desk.scanning.compose.compose_files`` (issue 15, part A),
     which says in a ScanError which file it cannot use and why."""
-    module = importlib.import_module("tthc_desk.scanning.compose")
-    pdf: ScannedPdf = module.compose_files(list(files))
-    return pdf
+    from tthc_desk.scanning.compose import compose_files  # Pillow: only for this command
+
+    return compose_files(list(files))
 
 
 def _line(a: Attachment) -> str:

@@ -40,6 +40,7 @@ from tthc_desk.domain.scans import (
 from tthc_desk.domain.text import nfc
 from tthc_desk.durable import write
 from tthc_desk.printing.scan_cover import ScanCover, bind, cover_pdf
+from tthc_desk.scanning.render import PDFIUM_LOCK
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.settings_service import SettingsService
 
@@ -50,9 +51,6 @@ log = logging.getLogger(__name__)
 DEMO_DATA_KEY = hashlib.sha256(b"tthc-desk demo attachments").digest()
 #: What a scanned result is called on the cover sheet and in messages.
 RESULT_NAME = "Kết quả giải quyết thủ tục hành chính"
-#: PDFium is not thread-safe. Issue 15 part A brings the process's one lock
-#: (``tthc_desk.scanning.render.PDFIUM_LOCK``); use it here once that lands.
-PDFIUM_LOCK = threading.Lock()
 
 
 def open_blob_store(
