@@ -162,3 +162,8 @@ class SchemaTooNewError(TthcError):
 
 class NotEncryptedError(TthcError):
     """The database is not encrypted (the demo, a server database): it has no recovery key."""
+
+
+class ScanError(TthcError):
+    """A scanned page or a scanner cannot be used: the message names the file (or the scanner,
+    or the folder) and says what to do (another file, another format, check the scanner)."""

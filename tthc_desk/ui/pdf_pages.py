@@ -2,8 +2,9 @@
 
 ``pypdfium2`` ships Google's PDFium inside its wheel (Windows and Linux alike), so a commune PC
 needs no PDF viewer, no poppler and no QtPdf to preview or print a form. PDFium is not
-thread-safe: every call into it holds one lock, since the preview renders on a worker thread
-while a print may render on the GUI thread.
+thread-safe: every call into it holds the process's one lock
+(:data:`tthc_desk.scanning.render.PDFIUM_LOCK`, shared with the scans' thumbnails and composing),
+since the preview renders on a worker thread while a print may render on the GUI thread.
 
 Printing paints one page at a time (a page of A4 at 600 dpi is about 100 MB of pixels), each at
 the printer's own resolution capped at :data:`PRINT_DPI_MAX`, placed at its real size from the
@@ -13,7 +14,6 @@ corner of the paper (the PDF carries its own margins) and shrunk only when the p
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +23,8 @@ from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
+from tthc_desk.scanning.render import PDFIUM_LOCK
+
 log = logging.getLogger(__name__)
 
 SCREEN_DPI = 80
@@ -30,7 +32,6 @@ SCREEN_DPI = 80
 PRINT_DPI_MAX = 600
 POINTS_PER_INCH = 72
 
-_PDFIUM_LOCK = threading.Lock()
 _FORMATS = {
     1: QImage.Format.Format_Grayscale8,
     3: QImage.Format.Format_BGR888,
@@ -61,7 +62,7 @@ def _document(data: bytes) -> Iterator[Any]:
         import pypdfium2 as pdfium  # a wheel with PDFium inside; see pyproject.toml
     except Exception as exc:  # a broken install or bundle: the dialog offers the PDF viewer
         raise PdfRenderError(f"pypdfium2 cannot be loaded: {exc}") from exc
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         try:
             doc = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
