@@ -36,7 +36,8 @@ def turned(image: QImage, degrees: int) -> QImage:
     """``image`` turned clockwise (a thumbnail follows its page's rotation without a re-render)."""
     if degrees % 360 == 0:
         return image
-    return image.transformed(QTransform().rotate(degrees), Qt.TransformationMode.SmoothTransformation)
+    smooth = Qt.TransformationMode.SmoothTransformation
+    return image.transformed(QTransform().rotate(degrees), smooth)
 
 
 def paper_pixmap(image: QImage | None, box: QSize, ratio: float = 1.0) -> QPixmap:
