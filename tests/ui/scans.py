@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-DPI = 50
+DPI = 150  # a file saying under 100 dpi is not believed (scanning.render): fitted in A4
 #: Width × height in inches: a portrait A4, a wide slip, a small square.
 SIZES = {"a4": (8.27, 11.69), "slip": (8.0, 3.0), "square": (4.0, 4.0)}
 

@@ -92,7 +92,7 @@ class PaperScanDialog(QDialog):
         self.add_button = QPushButton(self.tr("Thêm tệp… (Ctrl+O)"))
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self._on_add_button_clicked)
-        QShortcut(QKeySequence.StandardKey.Open, self).activated.connect(
+        QShortcut(QKeySequence("Ctrl+O"), self).activated.connect(
             self._on_add_button_clicked
         )
         self.scan_button = QPushButton(self.tr("Quét…"))
