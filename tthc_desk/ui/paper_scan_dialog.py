@@ -92,9 +92,7 @@ class PaperScanDialog(QDialog):
         self.add_button = QPushButton(self.tr("Thêm tệp… (Ctrl+O)"))
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self._on_add_button_clicked)
-        QShortcut(QKeySequence("Ctrl+O"), self).activated.connect(
-            self._on_add_button_clicked
-        )
+        QShortcut(QKeySequence("Ctrl+O"), self).activated.connect(self._on_add_button_clicked)
         self.scan_button = QPushButton(self.tr("Quét…"))
         self.scan_button.setAutoDefault(False)
         self.scan_button.setVisible(scanner is not None)

@@ -54,9 +54,7 @@ def paper_pixmap(image: QImage | None, box: QSize, ratio: float = 1.0) -> QPixma
         target = QRect((box.width() - w) // 2, (box.height() - h) // 2, w, h)
         painter.fillRect(target, QColor("#f1f3f4"))
     else:
-        size = QSize(image.width(), image.height()).scaled(
-            box, Qt.AspectRatioMode.KeepAspectRatio
-        )
+        size = QSize(image.width(), image.height()).scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
         target = QRect(
             (box.width() - size.width()) // 2,
             (box.height() - size.height()) // 2,
