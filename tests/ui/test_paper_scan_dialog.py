@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,7 @@ def crossings(image: Image.Image, *, across: bool) -> int:
         x = image.width // 2
         values = [image.getpixel((x, y)) for y in range(image.height)]
     dark = [int(v) < 128 for v in values]  # type: ignore[arg-type]
-    return sum(1 for a, b in zip(dark, dark[1:], strict=False) if b and not a)
+    return sum(1 for a, b in itertools.pairwise(dark) if b and not a)
 
 
 def test_quet_scans_every_page_of_the_scanner(qtbot) -> None:  # type: ignore[no-untyped-def]

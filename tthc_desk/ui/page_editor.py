@@ -152,7 +152,7 @@ class PageEditor(QWidget):
         self.right_button = QPushButton(self.tr("↻ Xoay phải (Ctrl+R)"))
         self.back_button = QPushButton(self.tr("◀ Lên trước (Ctrl+←)"))
         self.forward_button = QPushButton(self.tr("Ra sau ▶ (Ctrl+→)"))
-        self.delete_button = QPushButton(self.tr("Xóa trang (Delete)"))
+        self.delete_button = QPushButton(self.tr("Xóa trang (Del)"))
         self.delete_button.setObjectName("deletePageButton")
         tools = QHBoxLayout()
         for button, slot in (
@@ -349,7 +349,7 @@ class PageEditor(QWidget):
             self.status.setText(
                 self.tr(
                     "{0} trang. Mũi tên: chọn trang · Ctrl+← / Ctrl+→: đổi chỗ · Ctrl+L / "
-                    "Ctrl+R: xoay · Delete: xóa · kéo thả tệp vào đây để thêm."
+                    "Ctrl+R: xoay · Del: xóa · kéo thả tệp vào đây để thêm."
                 ).format(n)
             )
         else:
