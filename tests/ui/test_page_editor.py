@@ -138,4 +138,4 @@ def test_delete_the_last_page_leaves_an_empty_editor(qtbot, editor: PageEditor) 
     qtbot.keyClick(editor.list, Qt.Key.Key_Delete)
     assert editor.pages() == []
     assert not editor.delete_button.isEnabled()
-    assert "Chưa có trang nào" in editor.status.text()
+    assert editor.status.text() == "" and "Chưa có trang nào" in editor.list.placeholder

@@ -21,7 +21,17 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QImage, QKeyEvent
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,7 +47,7 @@ from shiboken6 import isValid
 from tthc_desk.domain.errors import ScanError
 from tthc_desk.scanning.pages import PageRef, expand
 from tthc_desk.scanning.render import render_ref
-from tthc_desk.ui.display import muted_label
+from tthc_desk.ui.display import MUTED_COLOR, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.scan_images import A4_RATIO, THUMB_WIDTH, paper_pixmap, to_qimage, turned
 from tthc_desk.ui.tasks import TaskRunner
@@ -102,6 +112,18 @@ class PageList(QListWidget):
         self.setDropIndicatorShown(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        #: Said in the middle while there is no page.
+        self.placeholder = ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.count() == 0 and self.placeholder:  # where the pages go: say how they come
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor(MUTED_COLOR))
+            area = self.viewport().rect().adjusted(40, 0, -40, 0)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(area, int(flags), self.placeholder)
+            painter.end()
 
     def _outside(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> bool:
         return event.source() is not self and bool(dropped_paths(event))
@@ -145,6 +167,9 @@ class PageEditor(QWidget):
         self._thumbs: dict[ThumbKey, QImage] = {}
         self._drawing: set[ThumbKey] = set()
         self.list = PageList()
+        self.list.placeholder = self.tr(
+            "Chưa có trang nào.\nKéo thả tệp PDF, JPEG, PNG, TIFF vào đây để thêm."
+        )
         self.list.installEventFilter(self)
         self.list.files_dropped.connect(self._on_list_files_dropped)
         self.list.order_changed.connect(self._on_list_order_changed)
@@ -353,9 +378,7 @@ class PageEditor(QWidget):
                 ).format(n)
             )
         else:
-            self.status.setText(
-                self.tr("Chưa có trang nào: kéo thả tệp PDF, JPEG, PNG, TIFF vào đây để thêm.")
-            )
+            self.status.setText("")  # the empty list says how pages come
         if emit:
             self.pages_changed.emit()
 

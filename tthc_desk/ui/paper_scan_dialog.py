@@ -105,6 +105,10 @@ class PaperScanDialog(QDialog):
         sources.addWidget(self.scan_button)
         sources.addWidget(self.folder_label, 1)
         self.editor = PageEditor(runner)
+        self.editor.list.placeholder = self.tr(
+            "Chưa có trang nào.\nKéo thả tệp PDF, JPEG, PNG, TIFF vào đây, bấm “Thêm tệp…” "
+            "(Ctrl+O), hoặc quét vào thư mục máy quét: tệp mới quét xong hiện ở đây ngay."
+        )
         self.editor.pages_changed.connect(self._on_editor_pages_changed)
         box, self.ok_button, self.cancel_button = dialog_buttons(
             self, self.tr("Lưu bản quét"), self.tr("Hủy")
