@@ -36,7 +36,7 @@ from tests.pg import Cluster
 ENGINES = ("sqlite", "postgresql")
 ENV_URL = "TTHC_DESK_DATABASE_URL"
 # Tests of pure code (no database anywhere beneath them) run once.
-PURE = ("tests/domain/", "tests/checks/", "tests/test_architecture.py")
+PURE = ("tests/domain/", "tests/checks/", "tests/scanning/", "tests/test_architecture.py")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

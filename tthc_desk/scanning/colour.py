@@ -20,6 +20,9 @@ COLOUR_SHARE = 0.003
 #: Share of mid-tones (between ink and paper) above which a page is a grey image, not text.
 GREY_SHARE = 0.15
 MID_TONES = range(72, 184)
+#: Ink and paper differ by at least this; less is a blank page's grain, split at BLANK_LEVEL.
+MIN_INK_CONTRAST = 80
+BLANK_LEVEL = 127
 SAMPLE_FACTOR = 4
 
 
@@ -46,26 +49,36 @@ def classify(image: Image.Image) -> PageTone:
 def to_bilevel(image: Image.Image) -> Image.Image:
     """Black ink on white paper (mode "1"), split at the level that separates them best."""
     grey = image if image.mode == "L" else image.convert("L")
-    level = otsu_level(grey.histogram())
+    level = ink_level(grey.histogram())
     return grey.point([255 if v > level else 0 for v in range(256)], "1")
 
 
-def otsu_level(histogram: list[int]) -> int:
-    """Otsu's threshold: the grey level that best splits a histogram into two classes."""
+def ink_level(histogram: list[int]) -> int:
+    """The grey level at or below which a pixel is ink: Otsu's split of the histogram, unless
+    the two sides hardly differ (a blank page, the back of a sheet: splitting the paper's own
+    grain would print half of it black), then mid-grey."""
+    level, dark, light = otsu_split(histogram)
+    return level if light - dark >= MIN_INK_CONTRAST else BLANK_LEVEL
+
+
+def otsu_split(histogram: list[int]) -> tuple[int, float, float]:
+    """Otsu's threshold (the grey level that best splits a histogram into two classes) and the
+    mean level of each class."""
     total = sum(histogram)
     weighted = sum(i * n for i, n in enumerate(histogram))
     below = below_sum = 0
-    best, level = -1.0, 127
+    best, split = -1.0, (BLANK_LEVEL, 0.0, 255.0)
     for i, n in enumerate(histogram):
         below += n
         below_sum += i * n
         above = total - below
         if below == 0 or above == 0:
             continue
-        spread = below * above * (below_sum / below - (weighted - below_sum) / above) ** 2
+        dark, light = below_sum / below, (weighted - below_sum) / above
+        spread = below * above * (dark - light) ** 2
         if spread > best:
-            best, level = spread, i
-    return level
+            best, split = spread, (i, dark, light)
+    return split
 
 
 def _chroma(image: Image.Image) -> Image.Image:

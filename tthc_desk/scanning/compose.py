@@ -21,8 +21,9 @@ from PIL import Image, TiffImagePlugin
 from tthc_desk.domain.errors import ScanError
 from tthc_desk.scanning.colour import PageTone, classify, to_bilevel
 from tthc_desk.scanning.pages import PageRef, expand
+from tthc_desk.scanning.pdffile import read_file
 from tthc_desk.scanning.pdfwrite import EncodedPage, write_pdf
-from tthc_desk.scanning.render import Raster, raster, read_file
+from tthc_desk.scanning.render import Raster, raster
 
 DEFAULT_DPI = 200
 #: JPEG quality: text in grey and colour scans stays crisp at 200 dpi; photos look like photos.

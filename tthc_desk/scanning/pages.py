@@ -14,7 +14,7 @@ from pathlib import Path
 from PIL import Image
 
 from tthc_desk.domain.errors import ScanError
-from tthc_desk.scanning.render import pdf_document, read_file, unreadable
+from tthc_desk.scanning.pdffile import pdf_document, read_file, unreadable
 
 #: What the scanner folder, the file dialog and drops accept (lower-case suffixes).
 SUPPORTED = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")

@@ -1,7 +1,8 @@
 """Pages as images: a page of a PDF rendered by PDFium, a frame of an image file decoded by Pillow.
 
 PDFium is not thread-safe and the process has one copy of it: every call into pypdfium2, here,
-in the print preview (``tthc_desk/ui/pdf_pages.py``) or anywhere else, holds :data:`PDFIUM_LOCK`.
+in the print preview (``tthc_desk/ui/pdf_pages.py``) or anywhere else, holds :data:`PDFIUM_LOCK`
+(made in :mod:`pdffile`, which the page counting uses too; this is the same lock).
 
 Two callers: thumbnails and the viewer want a page at a width in pixels (:func:`render_ref`,
 :func:`render_pdf_page`); composing wants it at a resolution, with the size of the paper it shows
@@ -10,9 +11,6 @@ Two callers: thumbnails and the viewer want a page at a width in pixels (:func:`
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image, ImageOps
 
 from tthc_desk.domain.errors import ScanError
+from tthc_desk.scanning.pdffile import PDFIUM_LOCK as PDFIUM_LOCK
+from tthc_desk.scanning.pdffile import pdf_document, read_file
 
 if TYPE_CHECKING:
     from tthc_desk.scanning.pages import PageRef
 
-#: The one lock for pypdfium2 in the process (PDFium is not thread-safe).
-PDFIUM_LOCK = threading.Lock()
 POINTS_PER_INCH = 72
 #: A4 in inches, portrait: an image that carries no believable resolution is fitted in it.
 A4_INCHES = (8.27, 11.69)
@@ -50,30 +48,6 @@ class Raster:
     def size_points(self) -> tuple[float, float]:
         w, h = self.image.size
         return w * POINTS_PER_INCH / self.dpi, h * POINTS_PER_INCH / self.dpi
-
-
-@contextmanager
-def pdf_document(data: bytes, name: str = "") -> Iterator[Any]:
-    """The PDF open in PDFium, holding :data:`PDFIUM_LOCK` until the block ends; ScanError when
-    PDFium cannot read it (``name`` is the file named in the message)."""
-    import pypdfium2 as pdfium
-
-    with PDFIUM_LOCK:
-        try:
-            doc = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            raise ScanError(_pdf_problem(name, str(exc))) from exc
-        try:
-            yield doc
-        finally:
-            doc.close()
-
-
-def _pdf_problem(name: str, reason: str) -> str:
-    what = f"Tệp “{name}”" if name else "Tệp PDF"
-    if "password" in reason.lower():
-        return f"{what} có mật khẩu: hãy mở khóa (lưu lại không mật khẩu) rồi thêm lại."
-    return f"{what} bị hỏng hoặc không phải là PDF: hãy quét lại hoặc chọn tệp khác."
 
 
 def render_page(doc: Any, index: int, scale: float) -> Image.Image:
@@ -195,24 +169,3 @@ def _normalised(image: Image.Image) -> Image.Image:
 
 def _is_pdf(path: Path) -> bool:
     return path.suffix.lower() == ".pdf"
-
-
-def read_file(path: Path) -> bytes:
-    """The bytes of ``path``; ScanError naming it when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ScanError(unreadable(path, exc)) from exc
-
-
-def unreadable(path: Path, exc: OSError) -> str:
-    """Why ``path`` cannot be read, in Vietnamese, with what to do."""
-    if isinstance(exc, FileNotFoundError):
-        why = "không còn ở đó (đã bị xóa hoặc chuyển đi)"
-    elif isinstance(exc, PermissionError):
-        why = "không có quyền đọc (tệp đang mở ở chương trình khác hoặc bị khóa)"
-    elif isinstance(exc, IsADirectoryError):
-        why = "là một thư mục, không phải một tệp"
-    else:
-        why = f"lỗi đọc ổ đĩa ({exc.__class__.__name__})"
-    return f"Không đọc được tệp “{path.name}”: {why}. Hãy kiểm tra lại tệp rồi thêm lại."

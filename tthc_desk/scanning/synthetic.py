@@ -68,6 +68,11 @@ def text_page(seed: int, dpi: int = 200) -> Image.Image:
     return page
 
 
+def blank_page(seed: int, dpi: int = 200) -> Image.Image:
+    """The back of a sheet ("L"): the paper's grain and nothing else."""
+    return _paper(a4_pixels(dpi), seed, PAPER, spread=10)
+
+
 def photo_page(seed: int, dpi: int = 200) -> Image.Image:
     """A colour photo-like A4 page ("RGB"): smooth coloured shapes on a gradient, with grain."""
     rnd = random.Random(seed)
