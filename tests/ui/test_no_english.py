@@ -39,10 +39,17 @@ from PySide6.QtWidgets import (
 )
 
 from tests.conftest import make_draft
+from tests.ui.scans import DPI, page_file
 from tests.ui.visible_texts import english_in, english_words, visible_texts
+from tthc_desk.scanning.compose import compose_files
+from tthc_desk.scanning.scanner import FakeScanner
 from tthc_desk.services.container import Services
 from tthc_desk.ui.dossier_detail_dialog import DossierDetailDialog
 from tthc_desk.ui.main_window import OUTBOX, MainWindow
+from tthc_desk.ui.paper_scan_dialog import PaperScanDialog
+from tthc_desk.ui.scan_strip import ScanStrip
+from tthc_desk.ui.scan_viewer import ScanViewer
+from tthc_desk.ui.scanner_folder import set_scanner_folder
 from tthc_desk.ui.tasks import TaskRunner
 
 Texts = list[tuple[str, str]]
@@ -58,6 +65,7 @@ MENU_DIALOGS = (
     "backup_action",
     "recovery_action",
     "server_action",
+    "scanner_folder_action",
     "password_action",
     "registers_action",
     "destination_action",
@@ -234,6 +242,33 @@ def test_the_dossier_detail_and_its_dialogs_are_vietnamese(qtbot, services: Serv
     opened = explore(dialog.show, [dialog], texts)
     assert opened[0] == f"Hồ sơ {code}"
     assert len(opened) >= 10, opened  # the detail, its 6 moves, apology, correction, return
+    verdict(texts)
+
+
+def test_the_scan_dialogs_are_vietnamese(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The paper's scan (with a scanner, pages and the scanner folder), the viewer, the strip."""
+    runner = TaskRunner(synchronous=True)
+    (tmp_path / "quét").mkdir()
+    set_scanner_folder(tmp_path / "quét")
+    files = [page_file(tmp_path, "a.png", "a4"), page_file(tmp_path, "b.png", "slip")]
+    dialog = PaperScanDialog(runner, "Giấy khai sinh", scanner=FakeScanner(pages=1))
+    qtbot.addWidget(dialog)
+    dialog.add_files(files)
+    dialog.banner.setText("Đã thêm 1 trang từ thư mục máy quét: a.png.")
+    dialog.banner.show()
+    texts: Texts = []
+    opened = explore(dialog.show, [dialog], texts)
+    assert opened[0] == "Bản quét: Giấy khai sinh" and len(opened) >= 2, opened
+    pdf = compose_files(files, dpi=DPI).data
+    viewer = ScanViewer(pdf, runner, title="Bản số hóa: 1. Giấy khai sinh")
+    qtbot.addWidget(viewer)
+    opened = explore(viewer.show, [viewer], texts)
+    strip = ScanStrip(lambda _id: pdf, runner)
+    qtbot.addWidget(strip)
+    strip.show()
+    texts += visible_texts(strip)
+    strip.set_attachments([])
+    texts += visible_texts(strip)
     verdict(texts)
 
 

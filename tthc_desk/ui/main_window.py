@@ -19,6 +19,8 @@ check found changes made outside the software, a red banner across the top says 
 The administrator prints the *Phiếu khóa khôi phục dữ liệu* from *Hệ thống*; until it was
 printed once, a quiet line across the top reminds them (ui/recovery_sheet.py). Backups, restore,
 the damage banner and the journal's dialogs are in the base class (ui/data_care.py).
+*Hệ thống → Thư mục máy quét…* sets where this PC's copier or scanner saves its scans
+(ui/scanner_folder.py), a setting of the PC that anyone may change.
 The live office (ui/office_watch.py): when another counter PC saves or moves a dossier, the
 dossier list, the counts across the top and the open list page follow within seconds, the clerk's
 selection and scroll kept; a form being filled in (intake, a dialog) is never touched.
@@ -290,6 +292,9 @@ class MainWindow(DataCareWindow):
         self.journal_action = self._action(self.tr("Nhật ký thao tác…"), self.open_journal)
         self.backup_action = self._action(self.tr("Sao lưu và khôi phục…"), self.open_backups)
         self.server_action = self._action(self.tr("Kết nối máy chủ…"), self.open_server)
+        self.scanner_folder_action = self._action(
+            self.tr("Thư mục máy quét…"), self.open_scanner_folder
+        )
         self.recovery_action = self._action(
             self.tr("In phiếu khóa khôi phục dữ liệu…"), self.open_recovery_sheet
         )
@@ -316,6 +321,7 @@ class MainWindow(DataCareWindow):
         system.addAction(self.backup_action)
         system.addAction(self.recovery_action)
         system.addAction(self.server_action)
+        system.addAction(self.scanner_folder_action)  # this PC's, like its printers: anyone
         system.addSeparator()
         for a in (self.password_action, self.lock_action, self.logout_action):
             system.addAction(a)
@@ -693,6 +699,12 @@ class MainWindow(DataCareWindow):
         dialog = AccountsDialog(self.services, self.runner, self)
         self._open(dialog)
         return dialog
+
+    def open_scanner_folder(self) -> QDialog:
+        """Hệ thống → Thư mục máy quét… (a setting of this PC)."""
+        from tthc_desk.ui.scanner_folder import ScannerFolderDialog
+
+        return self._open(ScannerFolderDialog(self))
 
     def open_server(self) -> QDialog | None:
         """Hệ thống → Kết nối máy chủ… (the administrator)."""
