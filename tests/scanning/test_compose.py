@@ -141,6 +141,15 @@ def test_a_finer_scan_is_brought_down_to_the_dpi_asked(tmp_path: Path) -> None:
     assert _is_a4(_sizes(compose_files([path], dpi=200))[0])
 
 
+def test_a_100_dpi_png_keeps_its_resolution(tmp_path: Path) -> None:
+    # PNG stores pixels per metre, so 100 dpi reads back as 99.9998 dpi: still a scan's dpi.
+    path = tmp_path / "100dpi.png"
+    card = text_page(8, dpi=100).crop((0, 0, 400, 300))  # 4 x 3 inches, not stretched to A4
+    card.save(path, dpi=(100, 100))
+    width, height = _sizes(compose_files([path], dpi=200))[0]
+    assert (width, height) == (pytest.approx(288, abs=1), pytest.approx(216, abs=1))
+
+
 def test_a_camera_photo_without_a_scan_resolution_fits_a4(tmp_path: Path) -> None:
     path = tmp_path / "dien-thoai.jpg"
     photo_page(6, dpi=100).resize((1500, 2000)).save(path, dpi=(72, 72))

@@ -125,7 +125,8 @@ def _source_dpi(image: Image.Image) -> float:
     written = image.info.get("dpi")
     if written:
         try:
-            value = float(written[0])
+            # PNG keeps pixels per metre: 100 dpi reads back as 99.9998.
+            value = round(float(written[0]), 2)
         except (TypeError, ValueError, IndexError):
             value = 0.0
         if value >= MIN_SCAN_DPI:
