@@ -220,6 +220,17 @@ def test_files_dropped_on_a_paper_line_open_its_scan_with_them(
         dialog.accept()
     assert page.papers.scan_button(1).text() == "✓ 2 trang"
     assert page.papers.scan_button(0).text() == "Số hóa…"
+    # Pressed again, the scan is redone from its pages (one dropped, the other kept).
+    page.papers.scan_button(1).click()
+    again = page.scan_dialog
+    assert again is not None and again is not dialog
+    assert [p.path.name for p in again.editor.pages()] == ["a.png", "b.png"]
+    again.editor.list.setCurrentRow(0)
+    again.editor.delete_selected()
+    with qtbot.waitSignal(again.pdf_composed):
+        again.accept()
+    assert page.papers.scan_button(1).text() == "✓ 1 trang"
+    assert page.papers.scans()[2].pages == 1
 
 
 def test_an_expired_copy_is_offered_unticked_and_reused_only_when_the_clerk_confirms(

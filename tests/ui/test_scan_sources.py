@@ -83,3 +83,22 @@ def test_what_arrived_before_a_dialog_is_offered_until_a_scan_is_saved(
     assert fresh.editor.count() == 0 and not fresh.banner.isVisibleTo(fresh)
     fresh.reject()
     sources.stop()
+
+
+def test_the_scanner_is_looked_for_with_the_first_scan_not_at_start(
+    qtbot, folders: tuple[Path, Path]
+) -> None:  # type: ignore[no-untyped-def]
+    from tthc_desk.scanning.scanner import FakeScanner
+
+    asked: list[int] = []
+
+    def find() -> FakeScanner:
+        asked.append(1)
+        return FakeScanner()
+
+    sources = ScanSources(None, find_scanner=find)
+    assert asked == [] and sources.watcher is None
+    dialog = paper_dialog(TaskRunner(synchronous=True), "Tờ khai", None, sources=sources)
+    qtbot.addWidget(dialog)
+    assert asked == [1] and not dialog.scan_button.isHidden()  # "Quét…" offered
+    assert sources.scanner is not None and asked == [1]  # looked for once

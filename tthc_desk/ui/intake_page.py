@@ -53,6 +53,7 @@ from tthc_desk.domain.errors import Problem, ServerUnavailableError, TthcError, 
 from tthc_desk.domain.procedure import Procedure
 from tthc_desk.domain.scans import ScannedPdf
 from tthc_desk.domain.server import SaveAttempt
+from tthc_desk.scanning.pages import PageRef
 from tthc_desk.services.container import Services
 from tthc_desk.services.failures import describe_failure
 from tthc_desk.ui.display import (
@@ -613,20 +614,28 @@ class IntakePage(QWidget):
 
     # -- digitising the papers -----------------------------------------------------------------
     def scan_paper(self, index: int, files: list[Path] | None = None) -> PaperScanDialog:
-        """The scan dialog of the checklist's row ``index`` (``files``: dropped on the row);
-        its PDF waits on the row until the dossier is saved."""
+        """The scan dialog of the checklist's row ``index`` (``files``: dropped on the row),
+        holding the pages of its scan when it is redone; the PDF waits on the row until the
+        dossier is saved."""
         name = self.papers.row_name(index) or self.tr("Giấy tờ khác")
         dialog = paper_dialog(
-            self._runner, name, self, sources=self.scan_sources, files=files or ()
+            self._runner,
+            name,
+            self,
+            sources=self.scan_sources,
+            pages=self.papers.scan_pages(index),
+            files=files or (),
         )
-        dialog.pdf_composed.connect(lambda pdf: self._on_paper_scanned(index, pdf))
+        dialog.pdf_composed.connect(
+            lambda pdf: self._on_paper_scanned(index, pdf, dialog.editor.pages())
+        )
         dialog.finished.connect(lambda _r: self._focus_row(index))
         self.scan_dialog = open_dialog(dialog)
         return dialog
 
-    def _on_paper_scanned(self, index: int, pdf: ScannedPdf) -> None:
+    def _on_paper_scanned(self, index: int, pdf: ScannedPdf, pages: list[PageRef]) -> None:
         if index < self.papers.row_count():
-            self.papers.set_scan(index, pdf)
+            self.papers.set_scan(index, pdf, pages)
 
     def _focus_row(self, index: int) -> None:
         if index < self.papers.row_count():

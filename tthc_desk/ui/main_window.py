@@ -60,7 +60,6 @@ from tthc_desk import __version__
 from tthc_desk.domain.access import Account, Right, Role
 from tthc_desk.domain.dossier import Dossier
 from tthc_desk.domain.errors import ServerUnavailableError
-from tthc_desk.scanning.scanner import system_scanner
 from tthc_desk.services import changes_service as data
 from tthc_desk.services.changes_service import OfficeChanges
 from tthc_desk.services.container import Services
@@ -89,6 +88,7 @@ from tthc_desk.ui.server_banner import ServerBanner, ServerMonitor
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from tthc_desk.scanning.scanner import Scanner
     from tthc_desk.ui.accounts_dialog import AccountsDialog
     from tthc_desk.ui.apology_page import ApologyPage
     from tthc_desk.ui.dashboard_page import DashboardPage
@@ -107,6 +107,13 @@ INTAKE, LIST, ATTENTION, LETTERS, POSTAL, DASHBOARD, REPORTS, OUTBOX = 0, 1, 2, 
 NAV_WIDTH, NAV_COMPACT_WIDTH, COMPACT_BELOW = 200, 128, 1200
 
 
+def _system_scanner() -> Scanner | None:
+    """This PC's scanner, looked for with the first scan (the module is not loaded at start)."""
+    from tthc_desk.scanning.scanner import system_scanner
+
+    return system_scanner()
+
+
 class MainWindow(DataCareWindow):
     def __init__(self, services: Services, runner: TaskRunner | None = None) -> None:
         super().__init__()
@@ -118,7 +125,7 @@ class MainWindow(DataCareWindow):
         self.resize(1400, 880)
         self.setMinimumSize(QSize(1024, 640))
         #: This PC's scanner folder (watched all session) and scanner, for every scan dialog.
-        self.scan_sources = ScanSources(scanner_folder(), system_scanner(), self)
+        self.scan_sources = ScanSources(scanner_folder(), parent=self, find_scanner=_system_scanner)
 
         self.intake = self._make_intake()
         #: Unsaved intake forms put aside when someone else logged in, by user name.

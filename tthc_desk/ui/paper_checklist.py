@@ -43,6 +43,7 @@ from tthc_desk.domain.dossier import PaperItem
 from tthc_desk.domain.procedure import PaperKind, RequiredPaper
 from tthc_desk.domain.scans import EarlierCopy, ScannedPdf, Validity
 from tthc_desk.domain.text import collapse_spaces
+from tthc_desk.scanning.pages import PageRef
 from tthc_desk.ui.display import muted_label
 from tthc_desk.ui.labels import label
 from tthc_desk.ui.paper_scans import SCAN_KEY, ReuseOffer, ScanButton, copy_text, paper_key
@@ -66,6 +67,7 @@ class _Row:
     remove: QToolButton | None = None
     holder: QWidget | None = None  # the cell holding check box and name of an extra paper
     pdf: ScannedPdf | None = None  # the scan to attach once the dossier is saved
+    pages: tuple[PageRef, ...] = ()  # what it was made of: a scan redone starts from them
 
     def widgets(self) -> list[QWidget]:
         out: list[QWidget] = [self.check, self.kind, self.count, self.scan, self.reuse.check]
@@ -179,6 +181,10 @@ class PaperChecklist(QWidget):
     def row_name(self, index: int) -> str:
         return self._rows[index].name()
 
+    def scan_pages(self, index: int) -> list[PageRef]:
+        """The pages row ``index``'s scan was made of that are still there (a scan redone)."""
+        return [ref for ref in self._rows[index].pages if ref.path.exists()]
+
     def scan_button(self, index: int) -> ScanButton:
         return self._rows[index].scan
 
@@ -194,11 +200,11 @@ class PaperChecklist(QWidget):
         return None
 
     # -- digitising ---------------------------------------------------------------------------
-    def set_scan(self, index: int, pdf: ScannedPdf | None) -> None:
-        """Row ``index``'s scan (None: none); a scanned paper is one handed in, and a new
-        scan replaces the reuse of an earlier copy."""
+    def set_scan(self, index: int, pdf: ScannedPdf | None, pages: Sequence[PageRef] = ()) -> None:
+        """Row ``index``'s scan (None: none) and the pages it was made of; a scanned paper is
+        one handed in, and a new scan replaces the reuse of an earlier copy."""
         row = self._rows[index]
-        row.pdf = pdf
+        row.pdf, row.pages = pdf, tuple(pages)
         row.scan.show_scan(pdf)
         if pdf is not None:
             row.check.setChecked(True)

@@ -43,7 +43,10 @@ KEEP_FILES = 50
 
 class ScanSources(QObject):
     """The scanner folder's watcher (``watcher``, None when no folder is set), the scanner
-    (``scanner``), and the files that arrived with no scan saved since (:meth:`unclaimed`)."""
+    (``scanner``), and the files that arrived with no scan saved since (:meth:`unclaimed`).
+
+    ``find_scanner`` looks for the scanner when a dialog first needs it (not at start-up);
+    ``scanner`` gives one outright."""
 
     def __init__(
         self,
@@ -51,18 +54,31 @@ class ScanSources(QObject):
         scanner: Scanner | None = None,
         parent: QObject | None = None,
         *,
+        find_scanner: Callable[[], Scanner | None] | None = None,
         settle_seconds: float = 1.0,
         poll_ms: int = POLL_MS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
-        self.scanner = scanner
+        self._scanner = scanner
+        self._find_scanner = find_scanner
         self._settle_seconds = settle_seconds
         self._poll_ms = poll_ms
         self._clock = clock
         self._arrived: list[tuple[float, Path]] = []
         self.watcher: ScannerFolderWatcher | None = None
         self.set_folder(folder)
+
+    @property
+    def scanner(self) -> Scanner | None:
+        """The scanner this PC reaches directly (looked for once, on first use)."""
+        if self._find_scanner is not None:
+            find, self._find_scanner = self._find_scanner, None
+            try:
+                self._scanner = find()
+            except Exception:  # no scanner then: the folder and files still work
+                log.exception("Looking for a scanner failed")
+        return self._scanner
 
     def set_folder(self, folder: Path | None) -> None:
         """Watch ``folder`` from now on (None: no scanner folder); files that arrived in the
