@@ -748,8 +748,12 @@ def journal_details(entry: JournalEntry, tr: Translate = vietnamese) -> str:
     parts += [str(p) for p in details.get("problems", [])]
     if entry.kind == JournalKind.EXPORT:  # a dossier's scans exported (issue 15)
         parts.append(f"{len(details.get('scans', []))} bản số hóa, tệp {details.get('file', '')}")
-    if entry.kind == JournalKind.VIEW:
+    if entry.kind == JournalKind.VIEW and "thumbnails" in details:  # a dossier's strip
+        parts.append(f"ảnh thu nhỏ của {len(details['thumbnails'])} bản số hóa")
+    elif entry.kind == JournalKind.VIEW:
         parts.append(f"“{details.get('paper', '')}”, {details.get('pages', 0)} trang")
+        if "printed" in details:  # printed from the viewer
+            parts.append(f"đã in {details['printed']} trang")
     return "; ".join(parts)
 
 

@@ -31,6 +31,7 @@ from tthc_desk.domain.office import DEMO_OFFICE, OfficeProfile
 from tthc_desk.domain.procedure import PaperKind
 from tthc_desk.printing.layout import QrCode
 from tthc_desk.printing.receipt import (
+    OPTIONAL_KEYS,
     REQUIRED_KEYS,
     TEMPLATE_NAME,
     receipt_story,
@@ -58,7 +59,10 @@ CONDITIONAL_KEYS = {
     "items.fees_free",
     "return_places.counter",
     "return_places.postal",
+    "papers.reused",  # only with a paper reused from an earlier dossier
 }
+#: The earlier dossier whose digitised copy the other branch reuses.
+EARLIER = "000.17.22.H56-260105-0003"
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
@@ -163,7 +167,7 @@ def other_text(office: OfficeProfile) -> str:
     dossier = make_dossier(
         authorised=None, return_method=ReturnMethod.POSTAL, fee_amount=0, papers=2
     )
-    return flat(pdf_text(render_receipt(dossier, office, CLERK)))
+    return flat(pdf_text(render_receipt(dossier, office, CLERK, reused={2: EARLIER})))
 
 
 # ---- the template is printed word for word ---------------------------------------------------
@@ -186,7 +190,8 @@ def test_every_template_label_is_printed(
 
 def test_required_keys_all_exist_in_shipped_template(template: FormTemplate) -> None:
     template.require(REQUIRED_KEYS)
-    assert set(REQUIRED_KEYS) >= {k.split("[")[0] for k in template.labels()}
+    template.require(OPTIONAL_KEYS)  # shipped, though an older override may lack them
+    assert set(REQUIRED_KEYS) | set(OPTIONAL_KEYS) >= {k.split("[")[0] for k in template.labels()}
 
 
 def test_conditional_lines_follow_the_dossier(
@@ -260,6 +265,41 @@ def test_paper_counts_sit_in_the_column_of_their_kind(office: OfficeProfile) -> 
     assert rows[1] == ["1", "Giấy A", "1", "", ""]
     assert rows[2] == ["2", "Giấy B", "", "2", ""]
     assert rows[3] == ["3", "Giấy C", "", "", "3"]
+
+
+def test_a_reused_paper_says_which_dossier_its_copy_came_with(
+    office: OfficeProfile, tmp_path: Path
+) -> None:
+    dossier = replace(
+        make_dossier(),
+        papers=(
+            PaperItem("Giấy A chưa nộp", PaperKind.ORIGINAL, 1, provided=False),
+            PaperItem("Giấy khai sinh", PaperKind.CERTIFIED, 1),
+            PaperItem("Giấy C", PaperKind.PHOTOCOPY, 1),
+        ),
+    )
+    story = receipt_story(dossier, office, CLERK, load_template(TEMPLATE_NAME), reused={2: EARLIER})
+    table = next(f for f in _walk(story) if isinstance(f, Table) and len(f._cellvalues) == 3)
+    rows = [[_cell_text(c) for c in row] for row in table._cellvalues]
+    # Line 2 of the checklist is the first printed (line 1 was not handed in).
+    assert rows[1] == [
+        "1",
+        f"Giấy khai sinh (dùng lại bản đã số hóa của hồ sơ {EARLIER})",
+        "",
+        "1",
+        "",
+    ]
+    assert rows[2][1] == "Giấy C"
+    # An office's own template without the line still says it, in the shipped words.
+    text = template_file(TEMPLATE_NAME).read_text(encoding="utf-8")
+    (tmp_path / "receipt.toml").write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("reused =")),
+        encoding="utf-8",
+    )
+    printed = flat(
+        pdf_text(render_receipt(dossier, office, CLERK, template_dir=tmp_path, reused={2: EARLIER}))
+    )
+    assert f"Giấy khai sinh (dùng lại bản đã số hóa của hồ sơ {EARLIER})" in printed
 
 
 # ---- copies and pages -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from tests.conftest import TEST_PASSWORD, make_draft, open_test_services
 from tthc_desk.db.blobs import FOLDER, DbBlobStore, FileBlobStore, attachment_key
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dossier import Person
-from tthc_desk.domain.errors import ForbiddenError, ScanError, ValidationError
+from tthc_desk.domain.errors import ForbiddenError, NotFoundError, ScanError, ValidationError
 from tthc_desk.domain.journal import JournalEntry, JournalKind
 from tthc_desk.domain.scans import AttachmentSlot, Validity
 from tthc_desk.paths import AppPaths
@@ -289,3 +289,36 @@ def test_the_key_is_derived_and_both_stores_share_one_stored_form(
     assert list(files.hashes()) == [sha]
     with pytest.raises(ScanError):
         FileBlobStore(tmp_path / "b", attachment_key(b"j" * 32)).put_raw(sha, files.raw(sha))
+
+
+def test_thumbnails_are_one_view_and_a_damaged_scan_has_none(services: Services) -> None:
+    code = services.dossiers.receive(make_draft()).code
+    first = services.attachments.attach_paper(code, 1, make_pdf("tờ khai", 2))
+    second = services.attachments.attach_paper(code, 2, make_pdf("chứng sinh"))
+    _tamper(services, second.sha256)
+    drawn = services.attachments.thumbnails(code, 120)
+    assert [t.attachment_id for t in drawn] == [first.id, second.id]
+    assert drawn[0].image is not None and drawn[0].image.width == 120
+    assert drawn[1].image is None  # damaged: no picture (opening it says why)
+    views = _entries(services, JournalKind.VIEW)
+    assert len(views) == 1 and views[0].subject == code
+    assert journal_details(views[0]).endswith("ảnh thu nhỏ của 2 bản số hóa")
+    empty = services.dossiers.receive(make_draft(applicant=OTHER)).code
+    assert services.attachments.thumbnails(empty, 120) == []
+    assert len(_entries(services, JournalKind.VIEW)) == 1  # nothing shown, nothing journalled
+    _login(services, "quantri")
+    with pytest.raises(ForbiddenError):
+        services.attachments.thumbnails(code, 120)
+    with pytest.raises(ForbiddenError):
+        services.attachments.note_printed(first.id, 2)
+
+
+def test_a_printed_scan_is_journalled_with_its_pages(services: Services) -> None:
+    code = services.dossiers.receive(make_draft()).code
+    scan = services.attachments.attach_paper(code, 1, make_pdf("tờ khai", 3))
+    services.attachments.note_printed(scan.id, 3)
+    (entry,) = _entries(services, JournalKind.VIEW)
+    assert entry.action == "in bản số hóa “Tờ khai đăng ký khai sinh”"
+    assert journal_details(entry) == "“Tờ khai đăng ký khai sinh”, 3 trang; đã in 3 trang"
+    with pytest.raises(NotFoundError):
+        services.attachments.note_printed(scan.id + 100, 1)

@@ -29,17 +29,22 @@ def files(tmp_path: Path) -> list[Path]:
 
 @pytest.fixture
 def editor(qtbot, files: list[Path]) -> PageEditor:  # type: ignore[no-untyped-def]
-    # In a window whose Ctrl+L locks the screen, as the main window's does.
+    # In a window whose Ctrl+L locks the screen and Ctrl+R opens the registers, as the main
+    # window's do.
     window = QMainWindow()
     qtbot.addWidget(window)
     editor = PageEditor(TaskRunner(synchronous=True))
     window.setCentralWidget(editor)
-    lock = QAction("Khóa", window)
-    lock.setShortcut(QKeySequence("Ctrl+L"))
-    lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-    window.addAction(lock)
-    window.locked = []  # type: ignore[attr-defined]
-    lock.triggered.connect(lambda: window.locked.append(1))  # type: ignore[attr-defined]
+    window.triggered = []  # type: ignore[attr-defined]
+    for key, context in (
+        ("Ctrl+L", Qt.ShortcutContext.ApplicationShortcut),
+        ("Ctrl+R", Qt.ShortcutContext.WindowShortcut),
+    ):
+        action = QAction(key, window)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(context)
+        window.addAction(action)
+        action.triggered.connect(lambda _=False, k=key: window.triggered.append(k))  # type: ignore[attr-defined]
     window.show()
     qtbot.waitExposed(window)
     editor.add_files(files)
@@ -76,27 +81,40 @@ def test_reorder_rotate_delete_by_keyboard(qtbot, editor: PageEditor) -> None:  
     assert lst.currentRow() == 2
     qtbot.keyClick(lst, Qt.Key.Key_Right, CTRL)  # at the end already: nothing moves
     assert names(editor) == ["b.png", "c.png", "a.png"]
-    qtbot.keyClick(lst, Qt.Key.Key_R, CTRL)
-    qtbot.keyClick(lst, Qt.Key.Key_R, CTRL)
-    qtbot.keyClick(lst, Qt.Key.Key_L, CTRL)
+    qtbot.keyClick(lst, Qt.Key.Key_BracketRight, CTRL)
+    qtbot.keyClick(lst, Qt.Key.Key_BracketRight, CTRL)
+    qtbot.keyClick(lst, Qt.Key.Key_BracketLeft, CTRL)
     assert editor.pages()[2].rotation == 90
     assert lst.item(2).text() == "Trang 3 · xoay 90°"
-    assert editor.window().locked == []  # type: ignore[attr-defined]
+    assert editor.window().triggered == []  # type: ignore[attr-defined]
     qtbot.keyClick(lst, Qt.Key.Key_Left)  # choose c.png
     qtbot.keyClick(lst, Qt.Key.Key_Delete)
     assert names(editor) == ["b.png", "a.png"]
     assert [p.rotation for p in editor.pages()] == [0, 90]
     assert len(changes) == 6  # two moves, three turns, one delete
     lst.setCurrentRow(0)
-    qtbot.keyClick(lst, Qt.Key.Key_L, CTRL)  # anticlockwise from 0 is 270
+    qtbot.keyClick(lst, Qt.Key.Key_BracketLeft, CTRL)  # anticlockwise from 0 is 270
     assert editor.pages()[0].rotation == 270
+
+
+def test_the_window_keys_still_work_over_the_pages(qtbot, editor: PageEditor) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+L locks the screen and Ctrl+R opens the registers with the pages focused: turning
+    a page has keys of its own, and the buttons and the help line name them."""
+    lst = editor.list
+    lst.setCurrentRow(0)
+    qtbot.keyClick(lst, Qt.Key.Key_L, CTRL)
+    qtbot.keyClick(lst, Qt.Key.Key_R, CTRL)
+    assert editor.window().triggered == ["Ctrl+L", "Ctrl+R"]  # type: ignore[attr-defined]
+    assert [p.rotation for p in editor.pages()] == [0, 0, 0]
+    assert "Ctrl+[" in editor.left_button.text() and "Ctrl+]" in editor.right_button.text()
+    assert "Ctrl+[ / Ctrl+]: xoay" in editor.status.text()
 
 
 def test_the_thumbnail_turns_with_its_page(qtbot, editor: PageEditor) -> None:  # type: ignore[no-untyped-def]
     lst = editor.list
     lst.setCurrentRow(1)  # the wide slip
     before = lst.item(1).icon().pixmap(lst.iconSize()).toImage()
-    qtbot.keyClick(lst, Qt.Key.Key_R, CTRL)
+    qtbot.keyClick(lst, Qt.Key.Key_BracketRight, CTRL)
     after = lst.item(1).icon().pixmap(lst.iconSize()).toImage()
     assert before != after
 

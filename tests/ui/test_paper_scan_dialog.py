@@ -115,7 +115,7 @@ def test_ok_gives_one_pdf_with_the_pages_in_the_edited_order(qtbot, tmp_path: Pa
     lst = dialog.editor.list
     lst.setCurrentRow(1)  # the slip: first, then turned upright
     qtbot.keyClick(lst, Qt.Key.Key_Left, CTRL)
-    qtbot.keyClick(lst, Qt.Key.Key_R, CTRL)
+    qtbot.keyClick(lst, Qt.Key.Key_BracketRight, CTRL)
     lst.setCurrentRow(2)  # the square: dropped
     qtbot.keyClick(lst, Qt.Key.Key_Delete)
     with qtbot.waitSignal(dialog.pdf_composed) as made:

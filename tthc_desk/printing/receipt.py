@@ -3,10 +3,16 @@
 One copy (liên) per page, two by default: "(Liên 1: Lưu)" stays with the Phiếu kiểm soát,
 "(Liên 2: Giao người nộp)" goes to the applicant. Every word comes from the ``receipt``
 template; this module only decides where things go and fills in the dossier's data.
+
+A paper reused from the applicant's earlier dossier (issue 15: *Dùng lại bản đã số hóa*) is
+listed like any other, its name followed by ``papers.reused`` ("(dùng lại bản đã số hóa của hồ
+sơ …)"); an override template without that key gets the shipped wording.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict
 
@@ -23,6 +29,11 @@ from tthc_desk.printing.templates import FormTemplate, load_template
 
 TEMPLATE_NAME = "receipt"
 QR_SIZE = 21 * mm
+#: Keys an office's own template may lack (added after offices made theirs): the shipped
+#: wording is printed instead.
+OPTIONAL_KEYS: tuple[str, ...] = ("papers.reused",)
+#: What follows a reused paper's name when the template does not say it (``papers.reused``).
+REUSED_TEXT = "(dùng lại bản đã số hóa của hồ sơ {code})"
 
 #: Keys the receipt prints; checked up front so a broken override fails before drawing.
 REQUIRED_KEYS: tuple[str, ...] = (
@@ -79,10 +90,22 @@ def _fields(
     return out
 
 
-def _papers_table(t: FormTemplate, dossier: Dossier, st: layout.Styles) -> Flowable:
+def _reused_note(t: FormTemplate, code: str) -> str:
+    if "papers.reused" in t:
+        return t.text("papers.reused", code=code)
+    return REUSED_TEXT.format(code=code)
+
+
+def _papers_table(
+    t: FormTemplate, dossier: Dossier, st: layout.Styles, reused: Mapping[int, str]
+) -> Flowable:
+    papers = [
+        replace(p, name=f"{p.name} {_reused_note(t, reused[no])}") if no in reused else p
+        for no, p in enumerate(dossier.papers, start=1)
+    ]
     table = body.grid_table(
         [t.text("papers.number"), t.text("papers.name"), *(t.text(k) for _, k in forms.KIND_KEYS)],
-        forms.paper_rows(p for p in dossier.papers if p.provided),
+        forms.paper_rows(p for p in papers if p.provided),
         forms.paper_widths(t, st, number_min=10 * mm),
         st,
         center_columns=(0, 2, 3, 4),
@@ -135,8 +158,10 @@ def receipt_story(
     template: FormTemplate,
     copy_index: int = 0,
     styles: layout.Styles | None = None,
+    reused: Mapping[int, str] | None = None,
 ) -> list[Flowable]:
-    """The flowables of one copy of the receipt (exposed for previews and tests)."""
+    """The flowables of one copy of the receipt (exposed for previews and tests); ``reused``:
+    the papers reused from earlier dossiers, line of the checklist (1-based) → that dossier."""
     t = template
     st = styles or layout.get_styles()
     code = nfc(dossier.code)
@@ -160,7 +185,7 @@ def receipt_story(
         Spacer(1, 1 * mm),
         *_fields(t, dossier, office, st),
         papers_heading,
-        _papers_table(t, dossier, st),
+        _papers_table(t, dossier, st, reused or {}),
         *items,
         # Signatures and notes stay together, and with the line before them, so a long list
         # never leaves the signatures alone on a page.
@@ -193,6 +218,7 @@ def _parts(
     clerk_name: str,
     copies: int,
     template_dir: Path | None,
+    reused: Mapping[int, str] | None = None,
 ) -> tuple[list[Part], _Meta]:
     _check_copies(copies)
     template = load_template(TEMPLATE_NAME, template_dir)
@@ -201,7 +227,7 @@ def _parts(
     code_line = template.text("form.code", code=dossier.code)
     parts = [
         Part(
-            receipt_story(dossier, office, clerk_name, template, i, styles),
+            receipt_story(dossier, office, clerk_name, template, i, styles, reused),
             form_number=template.text("form.number"),
             running_head=" ".join(filter(None, [code_line, forms.copy_label(template, i)])),
         )
@@ -221,13 +247,14 @@ def render_receipt(
     clerk_name: str,
     copies: int = 2,
     template_dir: Path | None = None,
+    reused: Mapping[int, str] | None = None,
 ) -> bytes:
     """The receipt as PDF bytes: ``copies`` copies, each starting on a new page.
 
     ``template_dir`` is the administrator's override folder (``<data dir>/templates``); a
     ``receipt.toml`` there replaces the shipped template.
     """
-    parts, meta = _parts(dossier, office, clerk_name, copies, template_dir)
+    parts, meta = _parts(dossier, office, clerk_name, copies, template_dir, reused)
     return build_pdf(parts, **meta)
 
 
@@ -238,7 +265,8 @@ def write_receipt(
     path: Path | str,
     copies: int = 2,
     template_dir: Path | None = None,
+    reused: Mapping[int, str] | None = None,
 ) -> Path:
     """:func:`render_receipt` into ``path`` (written whole or not at all)."""
-    parts, meta = _parts(dossier, office, clerk_name, copies, template_dir)
+    parts, meta = _parts(dossier, office, clerk_name, copies, template_dir, reused)
     return write_pdf(parts, path, **meta)

@@ -9,7 +9,10 @@ after it) is named by no attachment and is left for the clean-up.
 Reading the metadata (which papers have a scan, the earlier copies of a person) is not
 journalled; opening a scan's content or exporting a dossier needs :attr:`Right.SCANS` and is
 journalled (``JournalKind.VIEW`` / ``EXPORT``: who, which dossier, which paper) before the
-content is handed over: a scan that cannot be journalled is not shown.
+content is handed over: a scan that cannot be journalled is not shown. The thumbnails of a
+dossier's scans (the strip of the dossier page) are one view of them all, journalled once
+(:meth:`AttachmentService.thumbnails`); a paper printed from the viewer is journalled as a view
+that says how many pages were printed (:meth:`AttachmentService.note_printed`).
 
 Where the blobs are and which key opens them: :func:`open_blob_store`.
 """
@@ -20,9 +23,11 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from tthc_desk.db.blobs import FOLDER, BlobStore, DbBlobStore, FileBlobStore, attachment_key
 from tthc_desk.db.engine import Database
@@ -40,7 +45,7 @@ from tthc_desk.domain.scans import (
 from tthc_desk.domain.text import nfc
 from tthc_desk.durable import write
 from tthc_desk.printing.scan_cover import ScanCover, bind, cover_pdf
-from tthc_desk.scanning.render import PDFIUM_LOCK
+from tthc_desk.scanning.render import PDFIUM_LOCK, render_pdf_page
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.settings_service import SettingsService
 
@@ -67,6 +72,15 @@ def open_blob_store(
     if key is None:
         raise ScanError("Chưa có khóa sao lưu của cơ quan trên máy chủ: chưa lưu được bản số hóa.")
     return DbBlobStore(db, attachment_key(key))
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """The first page of one scan, drawn small; ``image`` is None for a scan that cannot be
+    read (opening it says why)."""
+
+    attachment_id: int
+    image: Image.Image | None
 
 
 def _check_pdf(pdf: ScannedPdf) -> None:
@@ -237,11 +251,7 @@ class AttachmentService:
     def content(self, attachment_id: int) -> bytes:
         """The PDF of one scan, checked against its hash; the view is journalled first."""
         self._accounts.require(Right.SCANS, "xem bản số hóa")
-        with self._db.read() as uow:
-            attachment = uow.attachments.get(attachment_id)
-            dossier_id = None if attachment is None else uow.dossiers.id_of(attachment.dossier_code)
-        if attachment is None or dossier_id is None:
-            raise NotFoundError(f"Không tìm thấy bản số hóa số {attachment_id}.")
+        attachment, dossier_id = self._attachment(attachment_id)
         data = self._read(attachment)
         self._journal(
             JournalKind.VIEW,
@@ -251,6 +261,52 @@ class AttachmentService:
             _details(attachment),
         )
         return data
+
+    def thumbnails(self, code: str, width_px: int) -> list[Thumbnail]:
+        """The first page of each of the dossier's scans, ``width_px`` wide, in the order of
+        :meth:`of_dossier`: one view of them all, journalled once before they are drawn."""
+        self._accounts.require(Right.SCANS, "xem bản số hóa")
+        dossier_id = self._dossier_id(code)
+        with self._db.read() as uow:
+            attachments = uow.attachments.of_dossier(dossier_id)
+        if not attachments:
+            return []
+        self._journal(
+            JournalKind.VIEW,
+            "xem ảnh thu nhỏ các bản số hóa",
+            dossier_id,
+            attachments[0].dossier_code,
+            {"thumbnails": [_details(a) for a in attachments]},
+        )
+        return [Thumbnail(a.id, self._first_page(a, width_px)) for a in attachments]
+
+    def _first_page(self, attachment: Attachment, width_px: int) -> Image.Image | None:
+        try:
+            return render_pdf_page(self._read(attachment), 0, width_px=width_px)
+        except ScanError as e:
+            log.warning("Thumbnail of scan %d: %s", attachment.id, e.message)
+            return None
+
+    def note_printed(self, attachment_id: int, pages: int) -> None:
+        """Journal that ``pages`` pages of a scan were sent to a printer (from the viewer)."""
+        self._accounts.require(Right.SCANS, "in bản số hóa")
+        attachment, dossier_id = self._attachment(attachment_id)
+        self._journal(
+            JournalKind.VIEW,
+            f"in bản số hóa “{attachment.paper_name}”",
+            dossier_id,
+            attachment.dossier_code,
+            {**_details(attachment), "printed": pages},
+        )
+
+    def _attachment(self, attachment_id: int) -> tuple[Attachment, int]:
+        """One attachment and its dossier's id (NotFoundError when there is none)."""
+        with self._db.read() as uow:
+            attachment = uow.attachments.get(attachment_id)
+            dossier_id = None if attachment is None else uow.dossiers.id_of(attachment.dossier_code)
+        if attachment is None or dossier_id is None:
+            raise NotFoundError(f"Không tìm thấy bản số hóa số {attachment_id}.")
+        return attachment, dossier_id
 
     def _read(self, attachment: Attachment) -> bytes:
         try:

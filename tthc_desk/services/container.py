@@ -145,8 +145,19 @@ def open_services(
     catalog = CatalogService(db, accounts)
     dossiers = DossierService(db, catalog, calendar, settings, accounts, clock)
     lifecycle = LifecycleService(db, dossiers, calendar, settings, accounts, clock)
+    attachments = AttachmentService(
+        db,
+        settings,
+        accounts,
+        clock,
+        lambda: open_blob_store(db, paths.data_dir, lambda: backups.office_key(create=True)),
+    )
     printing = PrintService(
-        dossiers, settings, template_dir=paths.template_dir, lifecycle=lifecycle
+        dossiers,
+        settings,
+        template_dir=paths.template_dir,
+        lifecycle=lifecycle,
+        attachments=attachments,
     )
     deadlines = DeadlineService(db, calendar, settings, clock)
     apologies = ApologyService(
@@ -225,13 +236,7 @@ def open_services(
             template_dir=paths.template_dir,
         ),
         FactsService(db, accounts),
-        AttachmentService(
-            db,
-            settings,
-            accounts,
-            clock,
-            lambda: open_blob_store(db, paths.data_dir, lambda: backups.office_key(create=True)),
-        ),
+        attachments,
     )
     moved = services.db_admin.moved_notice()
     if moved is not None:  # the office works on its server now: this file is read-only

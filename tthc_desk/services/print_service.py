@@ -24,6 +24,7 @@ from tthc_desk.services.dossier_service import DossierService
 from tthc_desk.services.settings_service import SettingsService
 
 if TYPE_CHECKING:
+    from tthc_desk.services.attachment_service import AttachmentService
     from tthc_desk.services.lifecycle_service import LifecycleService
 
 
@@ -56,11 +57,13 @@ class PrintService:
         settings: SettingsService,
         template_dir: Path | None = None,
         lifecycle: LifecycleService | None = None,
+        attachments: AttachmentService | None = None,
     ) -> None:
         self._dossiers = dossiers
         self._settings = settings
         self._template_dir = template_dir
         self._lifecycle = lifecycle
+        self._attachments = attachments
 
     write = staticmethod(write)
 
@@ -85,7 +88,19 @@ class PrintService:
             clerk_name=dossier.clerk_name,
             copies=copies or office.receipt_copies,
             template_dir=self._template_dir,
+            reused=self.reused_papers(dossier.code),
         )
+
+    def reused_papers(self, code: str) -> dict[int, str]:
+        """The dossier's papers reused from the person's earlier dossiers: line of the
+        checklist (1-based) → code of the dossier the copy came with (issue 15)."""
+        if self._attachments is None:
+            return {}
+        return {
+            a.paper_no: a.reused_from
+            for a in self._attachments.of_dossier(code)
+            if a.paper_no is not None and a.reused_from
+        }
 
     def write_receipt(self, code: str, path: Path, copies: int | None = None) -> Path:
         return write(path, self.receipt_pdf(code, copies))

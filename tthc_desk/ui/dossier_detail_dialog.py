@@ -8,7 +8,9 @@ emits ``dossier_changed`` so the list and the deadline counts follow. The clerk 
 of the dossier's forms with a preview, drafts an apology letter, or corrects an intake mistake.
 ``Đổi nơi nhận kết quả…`` switches between the counter and the post; a dossier with a result
 sent by post has a "Bưu chính" tab with each item (waybill, state, list, dates), and a result
-the post sent back (chuyển hoàn) says it waits at the counter.
+the post sent back (chuyển hoàn) says it waits at the counter. The "Bản số hóa" tab
+(ui/detail_scans.py) lists the digitised papers and result, shows their thumbnails to who may
+see them, and attaches or exports them.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from tthc_desk.services.postal_service import CHANGEABLE
 from tthc_desk.ui.correction_dialog import CorrectionDialog
 from tthc_desk.ui.detail_actions import FORMS, DossierActionsBar
 from tthc_desk.ui.detail_parts import TextTableModel, fill_form, make_table, person_rows
+from tthc_desk.ui.detail_scans import DossierScansTab
 from tthc_desk.ui.display import ACCENT_COLOR, appointment_text, heading_font, muted_label
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import translate
@@ -148,6 +151,10 @@ class DossierDetailDialog(QDialog):
         )
         self.postal_view = make_table(self.postal_model, 8)
         self.postal_tab = self.tabs.addTab(self.postal_view, self.tr("Bưu chính"))
+        self.scans = DossierScansTab(services, runner)
+        self.scans_tab = self.tabs.insertTab(2, self.scans, self.tr("Bản số hóa"))
+        self.postal_tab = self.tabs.indexOf(self.postal_view)
+        self.scans.scans_changed.connect(self._on_scans_scans_changed)
 
         self.actions_bar = DossierActionsBar()
         self.actions_bar.move_requested.connect(self._on_actions_bar_move_requested)
@@ -250,6 +257,15 @@ class DossierDetailDialog(QDialog):
         self.actions_bar.set_printable(self._printable(d, events_kinds={e.kind for e in events}))
         self._fill_info(d)
         self._show_postal(d)
+        self.scans.show_dossier(d)
+
+    def show_scans(self) -> DossierScansTab:
+        """The "Bản số hóa" tab, shown (its thumbnails are drawn then)."""
+        self.tabs.setCurrentWidget(self.scans)
+        return self.scans
+
+    def _on_scans_scans_changed(self, count: int) -> None:
+        self.tabs.setTabText(self.scans_tab, self.tr("Bản số hóa ({0})").format(count))
 
     def _apply_rights(self) -> None:
         """Moves, corrections and letters only for who may make them (who may: tooltip)."""
@@ -432,7 +448,10 @@ class DossierDetailDialog(QDialog):
                 for c in d.corrections
             ]
         )
-        self.tabs.setTabText(2, self.tr("Lịch sử sửa thông tin ({0})").format(len(d.corrections)))
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.history_box),
+            self.tr("Lịch sử sửa thông tin ({0})").format(len(d.corrections)),
+        )
         self.history_empty.setVisible(not d.corrections)
         self.history_view.setVisible(bool(d.corrections))
 

@@ -15,6 +15,12 @@ the form, which keeps everything typed; once the server is back the note says to
 again. The form keeps one :class:`~tthc_desk.domain.server.SaveAttempt` across its tries: a try
 whose commit the server never confirmed is asked about before anything is saved again, so a
 dossier is never saved twice (the clerk is told when the earlier press had saved it).
+
+Digitised papers (issue 15): each paper's line is scanned with "Số hóa…" (Ctrl+D on the line,
+or files dropped on it) in a :class:`~tthc_desk.ui.paper_scan_dialog.PaperScanDialog` over the
+window's scan sources; once the ID number is known, the applicant's earlier copies are offered
+on the lines of the same papers (*Dùng lại bản đã số hóa*). The scans and reuses are kept until
+the dossier is saved, then attached in the same job (ui/intake_scans.py), before the receipt.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from __future__ import annotations
 import itertools
 import logging
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -43,7 +51,9 @@ from tthc_desk.domain.cccd import CccdData, CccdUnreadable, parse_cccd_qr
 from tthc_desk.domain.dossier import Dossier, DossierDraft
 from tthc_desk.domain.errors import Problem, ServerUnavailableError, TthcError, ValidationError
 from tthc_desk.domain.procedure import Procedure
+from tthc_desk.domain.scans import ScannedPdf
 from tthc_desk.domain.server import SaveAttempt
+from tthc_desk.scanning.pages import PageRef
 from tthc_desk.services.container import Services
 from tthc_desk.services.failures import describe_failure
 from tthc_desk.ui.display import (
@@ -55,7 +65,9 @@ from tthc_desk.ui.display import (
 from tthc_desk.ui.errors import FieldErrors, show_error
 from tthc_desk.ui.intake_details import IntakeDetailsWidget
 from tthc_desk.ui.intake_panels import AppointmentBar, SavedDossierPanel
+from tthc_desk.ui.intake_scans import IntakeSaved, not_attached_text, receive_with_scans
 from tthc_desk.ui.labels import duration_text
+from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.paper_checklist import PaperChecklist
 from tthc_desk.ui.person_form import PersonForm
 from tthc_desk.ui.print_preview import (
@@ -67,7 +79,11 @@ from tthc_desk.ui.print_preview import (
 from tthc_desk.ui.printer_choice import quick_print_enabled, quick_printer
 from tthc_desk.ui.procedure_picker import ProcedurePicker
 from tthc_desk.ui.rights import guard
+from tthc_desk.ui.scan_sources import ScanSources, paper_dialog
 from tthc_desk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from tthc_desk.ui.paper_scan_dialog import PaperScanDialog
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +100,19 @@ class IntakePage(QWidget):
         parent: QWidget | None = None,
         *,
         print_after_save: bool = True,
+        scan_sources: ScanSources | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("intakePage")
         self._services = services
         self._runner = runner
         self.print_after_save = print_after_save
+        #: The window's scanner folder and scanner (None: each dialog watches the setting).
+        self.scan_sources = scan_sources
+        #: The scan dialog last opened for a paper (None until one is).
+        self.scan_dialog: PaperScanDialog | None = None
+        #: The ID number whose earlier copies the checklist offers ("" when none).
+        self.copies_for = ""
         self.last_dossier: Dossier | None = None
         self.receipt_dialog: ReceiptDialog | None = None
         #: Where *In nhanh* sends receipts (tests put a PDF file there).
@@ -196,6 +219,9 @@ class IntakePage(QWidget):
             person.full_name.textChanged.connect(self._on_person_text_changed)
             person.phone.textChanged.connect(self._on_person_text_changed)
         self.papers.papers_changed.connect(self._fix_tab_order)
+        self.papers.scan_requested.connect(self._on_papers_scan_requested)
+        self.papers.files_dropped.connect(self._on_papers_files_dropped)
+        self.applicant.id_number.textChanged.connect(self._on_applicant_id_number_changed)
         self.details.received_changed.connect(self._on_details_received_changed)
         self.details.due_override_changed.connect(self.update_appointment)
         self.details.override_check.toggled.connect(self._on_override_check_toggled)
@@ -264,6 +290,8 @@ class IntakePage(QWidget):
         self.authorised.clear()
         self.authorised_check.setChecked(False)
         self.papers.clear()
+        self.papers.offer_copies([])
+        self.copies_for = ""
         self.details.reset()
         self.field_errors.clear()
         self.banner.hide()
@@ -319,7 +347,17 @@ class IntakePage(QWidget):
             self._check_then_save()
             return
         self._tell_saved_earlier(dossier)
-        self._on_receive_done(dossier)
+        # The earlier press saved the dossier but never reached its scans: attach them now.
+        attachments = self._services.attachments
+        scans, reuses = self.papers.scans(), self.papers.reuses()
+        self._saving = True
+        self._runner.run(
+            lambda: receive_with_scans(lambda: dossier, attachments, scans, reuses),
+            self._on_receive_done,
+            self._on_receive_failed,
+            write=True,
+            label=self.tr("Lưu bản số hóa"),
+        )
 
     def _tell_saved_earlier(self, dossier: Dossier) -> None:
         box = QMessageBox(
@@ -381,10 +419,13 @@ class IntakePage(QWidget):
     def _save_now(self, draft: DossierDraft) -> None:
         self._saving = True
         self.save_button.setEnabled(False)
-        dossiers = self._services.dossiers
+        dossiers, attachments = self._services.dossiers, self._services.attachments
         attempt = self.attempt = self.attempt or SaveAttempt()
+        scans, reuses = self.papers.scans(), self.papers.reuses()
         self._runner.run(
-            lambda: dossiers.receive(draft, attempt),
+            lambda: receive_with_scans(
+                lambda: dossiers.receive(draft, attempt), attachments, scans, reuses
+            ),
             self._on_receive_done,
             self._on_receive_failed,
             write=True,
@@ -434,7 +475,8 @@ class IntakePage(QWidget):
         )
 
     # -- results ------------------------------------------------------------------------------
-    def _on_receive_done(self, dossier: Dossier) -> None:
+    def _on_receive_done(self, saved: IntakeSaved) -> None:
+        dossier = saved.dossier
         self._saving = False
         self.apply_rights()
         attempt = self.attempt
@@ -445,6 +487,9 @@ class IntakePage(QWidget):
         log.info("Received dossier %s", dossier.code)
         self.success.show_dossier(dossier)
         self.reset()
+        if saved.not_attached:
+            self.banner.setText(not_attached_text(dossier.code, saved.not_attached))
+            self.banner.show()
         self.dossier_saved.emit(dossier)
         if self.print_after_save:
             self.print_last(quick=quick_print_enabled())
@@ -536,7 +581,7 @@ class IntakePage(QWidget):
         self.computed_due = due
 
     def _on_picker_procedure_changed(self, procedure: Procedure | None) -> None:
-        self.papers.set_required(procedure.papers if procedure else ())
+        self.papers.set_required(procedure.papers if procedure else ())  # copies offered again
         self.details.set_procedure(procedure)
         self.field_errors.set("procedure", "")
         self.update_appointment()
@@ -550,6 +595,57 @@ class IntakePage(QWidget):
         if known is not None:
             self.applicant.fill_empty(known)
             self.details.set_applicant_address(self.applicant.address.text())
+        self.offer_earlier_copies(id_number)
+
+    def offer_earlier_copies(self, id_number: str) -> None:
+        """The papers this person gave before, offered on the lines of the same papers."""
+        try:
+            copies = self._services.attachments.earlier_copies(id_number)
+        except TthcError:
+            log.exception("Earlier copies look-up failed")
+            return
+        self.copies_for = id_number
+        self.papers.offer_copies(copies)
+
+    def _on_applicant_id_number_changed(self, text: str) -> None:
+        if self.copies_for and text.strip() != self.copies_for:  # another person's papers
+            self.copies_for = ""
+            self.papers.offer_copies([])
+
+    # -- digitising the papers -----------------------------------------------------------------
+    def scan_paper(self, index: int, files: list[Path] | None = None) -> PaperScanDialog:
+        """The scan dialog of the checklist's row ``index`` (``files``: dropped on the row),
+        holding the pages of its scan when it is redone; the PDF waits on the row until the
+        dossier is saved."""
+        name = self.papers.row_name(index) or self.tr("Giấy tờ khác")
+        dialog = paper_dialog(
+            self._runner,
+            name,
+            self,
+            sources=self.scan_sources,
+            pages=self.papers.scan_pages(index),
+            files=files or (),
+        )
+        dialog.pdf_composed.connect(
+            lambda pdf: self._on_paper_scanned(index, pdf, dialog.editor.pages())
+        )
+        dialog.finished.connect(lambda _r: self._focus_row(index))
+        self.scan_dialog = open_dialog(dialog)
+        return dialog
+
+    def _on_paper_scanned(self, index: int, pdf: ScannedPdf, pages: list[PageRef]) -> None:
+        if index < self.papers.row_count():
+            self.papers.set_scan(index, pdf, pages)
+
+    def _focus_row(self, index: int) -> None:
+        if index < self.papers.row_count():
+            self.papers.scan_button(index).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_papers_scan_requested(self, index: int) -> None:
+        self.scan_paper(index)
+
+    def _on_papers_files_dropped(self, index: int, paths: list[Path]) -> None:
+        self.scan_paper(index, paths)
 
     # -- the ID card ---------------------------------------------------------------------------
     def focus_card_scan(self) -> None:

@@ -28,7 +28,11 @@ Keyboard: F1 the manual (ui/manual_dialog.py), F2 new intake, F3/Ctrl+F search, 
 attention, F5 the dashboard (*Tổng quan*, head of office and administrator; on it, F5 refreshes),
 F6 apology letters, F7 postal service, F8 reports, F9 the upload queue, Ctrl+R the registers,
 Ctrl+S save, Ctrl+P print, Ctrl+L lock; Ctrl+Q (the intake page's own) puts the cursor in
-*Quét CCCD*.
+*Quét CCCD*, Ctrl+D digitises the paper line that has the focus.
+
+Scans (issue 15): the window keeps this PC's scan sources (ui/scan_sources.py: one watcher of
+the scanner folder for the whole session, remade when the folder is changed in *Hệ thống → Thư
+mục máy quét…*, and the scanner the PC reaches directly), which every scan dialog uses.
 """
 
 from __future__ import annotations
@@ -78,10 +82,13 @@ from tthc_desk.ui.office_watch import OfficeWatch
 from tthc_desk.ui.page import open_dialog
 from tthc_desk.ui.recovery_sheet import RecoveryReminder
 from tthc_desk.ui.rights import ShowsRights, allows, denied_tip, guard
+from tthc_desk.ui.scan_sources import ScanSources
+from tthc_desk.ui.scanner_folder import scanner_folder
 from tthc_desk.ui.server_banner import ServerBanner, ServerMonitor
 from tthc_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from tthc_desk.scanning.scanner import Scanner
     from tthc_desk.ui.accounts_dialog import AccountsDialog
     from tthc_desk.ui.apology_page import ApologyPage
     from tthc_desk.ui.dashboard_page import DashboardPage
@@ -100,6 +107,13 @@ INTAKE, LIST, ATTENTION, LETTERS, POSTAL, DASHBOARD, REPORTS, OUTBOX = 0, 1, 2, 
 NAV_WIDTH, NAV_COMPACT_WIDTH, COMPACT_BELOW = 200, 128, 1200
 
 
+def _system_scanner() -> Scanner | None:
+    """This PC's scanner, looked for with the first scan (the module is not loaded at start)."""
+    from tthc_desk.scanning.scanner import system_scanner
+
+    return system_scanner()
+
+
 class MainWindow(DataCareWindow):
     def __init__(self, services: Services, runner: TaskRunner | None = None) -> None:
         super().__init__()
@@ -110,6 +124,8 @@ class MainWindow(DataCareWindow):
         self.dialog: QDialog | None = None  # the administration dialog last opened
         self.resize(1400, 880)
         self.setMinimumSize(QSize(1024, 640))
+        #: This PC's scanner folder (watched all session) and scanner, for every scan dialog.
+        self.scan_sources = ScanSources(scanner_folder(), parent=self, find_scanner=_system_scanner)
 
         self.intake = self._make_intake()
         #: Unsaved intake forms put aside when someone else logged in, by user name.
@@ -704,7 +720,9 @@ class MainWindow(DataCareWindow):
         """Hệ thống → Thư mục máy quét… (a setting of this PC)."""
         from tthc_desk.ui.scanner_folder import ScannerFolderDialog
 
-        return self._open(ScannerFolderDialog(self))
+        dialog = ScannerFolderDialog(self)
+        dialog.folder_chosen.connect(self.scan_sources.set_folder)
+        return self._open(dialog)
 
     def open_server(self) -> QDialog | None:
         """Hệ thống → Kết nối máy chủ… (the administrator)."""
@@ -804,6 +822,7 @@ class MainWindow(DataCareWindow):
                 "Ctrl+S: lưu và in giấy tiếp nhận\n"
                 "Ctrl+P: in giấy tiếp nhận\n"
                 "Ctrl+Q: quét mã QR trên CCCD (trang Tiếp nhận)\n"
+                "Ctrl+D: số hóa giấy tờ ở dòng đang chọn (trang Tiếp nhận)\n"
                 "F4: hồ sơ cần chú ý (quá hạn, đến hạn, sắp đến hạn)\n"
                 "F5: tổng quan cho lãnh đạo bộ phận (trên trang này, F5: tải lại số liệu)\n"
                 "F6: phiếu xin lỗi và hẹn lại\n"
@@ -838,7 +857,7 @@ class MainWindow(DataCareWindow):
 
     # -- who is at the counter ----------------------------------------------------------------
     def _make_intake(self) -> IntakePage:
-        page = IntakePage(self.services, self.runner)
+        page = IntakePage(self.services, self.runner, scan_sources=self.scan_sources)
         page.dossier_saved.connect(self._on_intake_dossier_saved)
         return page
 
@@ -1033,6 +1052,7 @@ class MainWindow(DataCareWindow):
         self.idle.stop()
         self.background.stop()
         self.office_watch.stop()
+        self.scan_sources.stop()
         if self._integrity is not None:
             self._integrity.stop()  # a full check under way ends at its next step
         self.runner.wait(5000)

@@ -3,11 +3,18 @@ and which dialog records which move.
 
 Each dialog asks only what its move needs on the frame of ``move_form`` (the moment, a note,
 errors inline); the supplement request, with its checklist of papers, is in ``supplement_dialog``.
+
+*Có kết quả* offers "Số hóa kết quả…" (issue 15): the result scanned in the dialog is attached
+once the move is recorded, in the same job; if it cannot be, the move stays recorded and a
+warning says how to add the scan from the dossier page.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,17 +28,26 @@ from PySide6.QtWidgets import (
 )
 
 from tthc_desk.domain.dossier import Dossier
-from tthc_desk.domain.errors import ValidationError
+from tthc_desk.domain.errors import TthcError, ValidationError
 from tthc_desk.domain.lifecycle import Move, Rating
+from tthc_desk.domain.scans import ScannedPdf
 from tthc_desk.domain.text import nfc
+from tthc_desk.services.attachment_service import RESULT_NAME, AttachmentService
 from tthc_desk.services.container import Services
-from tthc_desk.services.lifecycle_service import MoveRequest
+from tthc_desk.services.failures import describe_failure
+from tthc_desk.services.lifecycle_service import MoveOutcome, MoveRequest
 from tthc_desk.ui.display import form_field, muted_label
 from tthc_desk.ui.form_dialog import Fields
+from tthc_desk.ui.i18n import translate
 from tthc_desk.ui.labels import labels_of
 from tthc_desk.ui.move_form import MoveDialog, unit_combo
+from tthc_desk.ui.page import open_dialog
+from tthc_desk.ui.paper_scans import ScanButton
+from tthc_desk.ui.scan_sources import paper_dialog
 from tthc_desk.ui.supplement_dialog import SupplementDialog
 from tthc_desk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 
 class _UnitMoveDialog(MoveDialog):
@@ -75,8 +91,29 @@ class SupplementedDialog(MoveDialog):
         return {}
 
 
+def move_then_attach(
+    move: Callable[[], MoveOutcome], attachments: AttachmentService, code: str, pdf: ScannedPdf
+) -> MoveOutcome:
+    """Record the move, then attach the result's scan (worker thread); a scan that cannot be
+    attached leaves the move recorded and says so in the outcome's warnings."""
+    outcome = move()
+    try:
+        attachments.attach_result(code, pdf)
+    except Exception as exc:
+        log.error("Result scan of %s not attached", code, exc_info=exc)
+        why = exc.message if isinstance(exc, TthcError) else describe_failure(exc)
+        warning = translate(
+            "ResultReadyDialog",
+            "Đã ghi nhận có kết quả nhưng chưa lưu được bản số hóa kết quả ({0}). Mở thẻ “Bản "
+            "số hóa” của hồ sơ, bấm “Số hóa kết quả…” để thêm.",
+        ).format((why or translate("ResultReadyDialog", "lỗi ngoài dự kiến")).rstrip("."))
+        return replace(outcome, warnings=(*outcome.warnings, warning))
+    return outcome
+
+
 class ResultReadyDialog(_UnitMoveDialog):
-    """The result reaches the one-stop office: the dossier is settled."""
+    """The result reaches the one-stop office: the dossier is settled; its scan, when made
+    here ("Số hóa kết quả…"), is attached with the move."""
 
     def build(self, form: QFormLayout) -> Fields:
         d = self.dossier
@@ -87,7 +124,47 @@ class ResultReadyDialog(_UnitMoveDialog):
             else d.handling_unit
         )
         units = [*office.units, d.handling_unit]
-        return self.unit_row(form, self.tr("Đơn vị trả kết quả"), units, default)
+        fields = self.unit_row(form, self.tr("Đơn vị trả kết quả"), units, default)
+        #: The result's scan, attached once the move is recorded (None: not scanned here).
+        self.result_pdf: ScannedPdf | None = None
+        self.scan_dialog: QWidget | None = None
+        self.scan_button = ScanButton()
+        self.scan_button.setText(self.tr("Số hóa kết quả…"))
+        self.scan_button.setToolTip(
+            self.tr("Quét hoặc chọn tệp bản số hóa của kết quả; lưu cùng lúc ghi nhận.")
+        )
+        self.scan_button.clicked.connect(self._on_scan_button_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.scan_button)
+        row.addWidget(muted_label(self.tr("(không bắt buộc; có thể bổ sung sau)")), 1)
+        form.addRow(self.tr("Bản số hóa"), row)
+        return fields
+
+    def scan_result(self) -> QWidget:
+        """The scan dialog of the result; its PDF waits here until the move is recorded."""
+        dialog = paper_dialog(self.runner, RESULT_NAME, self)
+        dialog.pdf_composed.connect(self._on_result_scanned)
+        self.scan_dialog = open_dialog(dialog)
+        return dialog
+
+    def _on_scan_button_clicked(self) -> None:
+        self.scan_result()
+
+    def _on_result_scanned(self, pdf: ScannedPdf) -> None:
+        self.result_pdf = pdf
+        self.scan_button.show_scan(pdf)
+        self.scan_button.setToolTip(
+            self.tr("Đã số hóa {0} trang, lưu khi bấm “Ghi nhận”. Bấm để quét lại.").format(
+                pdf.pages
+            )
+        )
+
+    def work(self) -> Callable[[], Any]:
+        move, pdf = super().work(), self.result_pdf
+        if pdf is None:
+            return move
+        attachments, code = self.services.attachments, self.dossier.code
+        return lambda: move_then_attach(move, attachments, code, pdf)
 
 
 class ReturnDialog(MoveDialog):

@@ -3,12 +3,12 @@
 Each page is a :class:`~tthc_desk.scanning.pages.PageRef` (a file, a page of it, a rotation):
 nothing is re-encoded until the paper is composed, so turning a page twice loses nothing.
 Keyboard first, as everywhere at the counter: the arrows choose a page, Ctrl+← / Ctrl+→ move it
-one place, Ctrl+L / Ctrl+R turn the chosen pages a quarter left / right, Delete drops them. The
+one place, Ctrl+[ / Ctrl+] turn the chosen pages a quarter left / right, Delete drops them. The
 same is done with the mouse by dragging a thumbnail, by the buttons over the pages, and files
 (PDF, JPEG, PNG, TIFF) dropped on the pages are added at the end.
 
-While the pages have the focus, Ctrl+L turns the page: it does not lock the screen (the window's
-shortcut elsewhere); the idle lock still applies.
+The turning keys clash with none of the window's: Ctrl+L still locks the screen and Ctrl+R still
+opens the registers while the pages have the focus.
 
 Thumbnails are drawn on a worker of the window's task runner, once per page of a file; a turned
 page turns its thumbnail without drawing it again.
@@ -173,8 +173,8 @@ class PageEditor(QWidget):
         self.list.installEventFilter(self)
         self.list.files_dropped.connect(self._on_list_files_dropped)
         self.list.order_changed.connect(self._on_list_order_changed)
-        self.left_button = QPushButton(self.tr("↺ Xoay trái (Ctrl+L)"))
-        self.right_button = QPushButton(self.tr("↻ Xoay phải (Ctrl+R)"))
+        self.left_button = QPushButton(self.tr("↺ Xoay trái (Ctrl+[)"))
+        self.right_button = QPushButton(self.tr("↻ Xoay phải (Ctrl+])"))
         self.back_button = QPushButton(self.tr("◀ Lên trước (Ctrl+←)"))
         self.forward_button = QPushButton(self.tr("Ra sau ▶ (Ctrl+→)"))
         self.delete_button = QPushButton(self.tr("Xóa trang (Del)"))
@@ -291,8 +291,8 @@ class PageEditor(QWidget):
         return {
             (Qt.Key.Key_Left, _CTRL): lambda: self.move_current(-1),
             (Qt.Key.Key_Right, _CTRL): lambda: self.move_current(1),
-            (Qt.Key.Key_L, _CTRL): lambda: self.rotate_selected(-1),
-            (Qt.Key.Key_R, _CTRL): lambda: self.rotate_selected(1),
+            (Qt.Key.Key_BracketLeft, _CTRL): lambda: self.rotate_selected(-1),
+            (Qt.Key.Key_BracketRight, _CTRL): lambda: self.rotate_selected(1),
             (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier): self.delete_selected,
         }
 
@@ -305,7 +305,7 @@ class PageEditor(QWidget):
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             action = self._keys().get((Qt.Key(event.key()), mods))
             if action is not None:
-                event.accept()  # ours, not a window shortcut (Ctrl+L locks elsewhere)
+                event.accept()  # ours, not a window shortcut
                 if event.type() == QEvent.Type.KeyPress:
                     action()
                 return True
@@ -373,8 +373,8 @@ class PageEditor(QWidget):
         if has:
             self.status.setText(
                 self.tr(
-                    "{0} trang. Mũi tên: chọn trang · Ctrl+← / Ctrl+→: đổi chỗ · Ctrl+L / "
-                    "Ctrl+R: xoay · Del: xóa · kéo thả tệp vào đây để thêm."
+                    "{0} trang. Mũi tên: chọn trang · Ctrl+← / Ctrl+→: đổi chỗ · Ctrl+[ / "
+                    "Ctrl+]: xoay · Del: xóa · kéo thả tệp vào đây để thêm."
                 ).format(n)
             )
         else:

@@ -4,7 +4,9 @@ The strip knows nothing of where scans are kept: it is given the dossier's attac
 with ``id``, ``paper_no``, ``paper_name``, ``pages``, ``reused_from``; the attachment service's
 ``Attachment`` is one) and a ``load(attachment_id) -> bytes`` callable, called off the GUI
 thread. ``load_thumbnail`` (default ``load``) draws the thumbnails: a caller whose ``load``
-records each view may give one that does not, so that only opening a paper counts as viewing it.
+records each view may give one that does not, so that only opening a paper counts as viewing it;
+or ``thumbnails(ids, width_px)``, which draws them all at once (the dossier page: one journalled
+view for the whole strip).
 Opening shows the paper in a :class:`~tthc_desk.ui.scan_viewer.ScanViewer`; a paper that cannot
 be loaded (damaged, not allowed) is said in the one error dialog.
 """
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 
 STRIP_THUMB = QSize(96, round(96 * A4_RATIO))
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Draws the first pages of attachments at a width (worker thread): (id, image or None) each.
+DrawThumbnails = Callable[[list[int], int], Sequence[tuple[int, QImage | None]]]
 
 
 class ScanRow(Protocol):
@@ -109,11 +113,15 @@ class ScanStrip(QWidget):
         parent: QWidget | None = None,
         *,
         load_thumbnail: Callable[[int], bytes] | None = None,
+        thumbnails: DrawThumbnails | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("scanStrip")
         self._load = load
-        self._load_thumbnail = load_thumbnail or load
+        one_by_one = load_thumbnail or load
+        self._draw: DrawThumbnails = thumbnails or (
+            lambda ids, width: first_pages(one_by_one, ids, width)
+        )
         self._runner = runner
         self._rows: dict[int, ScanRow] = {}
         self._thumbs: dict[int, QImage | None] = {}
@@ -167,9 +175,9 @@ class ScanStrip(QWidget):
         self.empty_label.setVisible(not rows)
         todo = [row.id for row in rows if row.id not in self._thumbs]
         if todo:
-            load, width = self._load_thumbnail, round(STRIP_THUMB.width() * ratio)
+            draw, width = self._draw, round(STRIP_THUMB.width() * ratio)
             self._runner.run(
-                lambda: first_pages(load, todo, width),
+                lambda: list(draw(todo, width)),
                 self._on_thumbnails_drawn,
                 lambda exc: log.warning("Scan thumbnails failed", exc_info=exc),
             )
