@@ -46,6 +46,16 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def page_kb(folder: Path, dpi: int) -> tuple[float, float, list[Path]]:
+    """KB per A4 page of a composed text scan (3 grey TIFF pages, as a scanner writes them) and
+    of a colour photo page (a JPEG); the three TIFF files, for timing."""
+    texts = [write_scan(folder, f"p{n}.tif", "text", 1, dpi, seed=n) for n in (1, 2, 3)]
+    photo = write_scan(folder, "photo.jpg", "photo", 1, dpi, seed=9)
+    text_kb = len(compose_files(texts, dpi=dpi).data) / 3 / KB
+    photo_kb = len(compose_files([photo], dpi=dpi).data) / KB
+    return text_kb, photo_kb, texts
+
+
 def _time_compose(paths: list[Path], dpi: int, runs: int) -> list[float]:
     compose_files(paths, dpi=dpi)  # warm-up: libtiff, libjpeg, fonts
     times = []
@@ -63,10 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-scans-") as tmp:
         folder = Path(tmp)
-        texts = [write_scan(folder, f"p{n}.tif", "text", 1, args.dpi, seed=n) for n in (1, 2, 3)]
-        photo = write_scan(folder, "photo.jpg", "photo", 1, args.dpi, seed=9)
-        text_kb = len(compose_files(texts, dpi=args.dpi).data) / 3 / KB
-        photo_kb = len(compose_files([photo], dpi=args.dpi).data) / KB
+        text_kb, photo_kb, texts = page_kb(folder, args.dpi)
         times = _time_compose(texts, args.dpi, args.runs)
         copier = [write_scan(folder, "copier.pdf", "text", 3, args.dpi, seed=4)]
         pdf_times = _time_compose(copier, args.dpi, args.runs)

@@ -450,6 +450,30 @@ def test_demo_data_is_searchable_and_numbering_continues(
     assert out.strip() == f"000.17.22.H56-260302-{len(codes_today) + 1:04d}"
 
 
+def test_demo_scans_a_chosen_share_of_the_dossiers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = Cli(tmp_path / "data", capsys, office=None)
+    line = assert_one_line_error(*run("demo", "--dossiers", "10", "--scans", "101"))
+    assert "--scans" in line and "từ 0 đến 100 (đã nhập 101)" in line
+
+    def scanned() -> int:
+        with run.database.active():
+            svc = open_services(AppPaths(run.data_dir), seed=False)
+        try:
+            with svc.db.read() as uow:
+                return uow.attachments.dossiers_with_scans()
+        finally:
+            svc.close()
+
+    assert run("demo", "--dossiers", "200", "--scans", "0")[0] == 0
+    assert run.dossier_count() == 200 and scanned() == 0
+    assert run("demo", "--dossiers", "100", "--scans", "100", "--seed", "2")[0] == 0
+    assert scanned() == 100
+    assert run("demo", "--dossiers", "300", "--seed", "3")[0] == 0  # the default: about 10%
+    assert 100 + 0.05 * 300 <= scanned() <= 100 + 0.16 * 300
+
+
 def test_no_command_opens_the_gui_on_the_chosen_database(tmp_path: Path) -> None:
     calls: list[tuple[AppPaths, object, bool]] = []
 

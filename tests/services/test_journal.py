@@ -186,6 +186,32 @@ def test_a_demo_database_verifies_clean(data_dir: Path) -> None:
     assert report.aggregates > 600 and len(seals) >= 2  # the start, then each chunk written
 
 
+def test_a_demo_databases_scans_are_sealed_with_their_dossiers(data_dir: Path) -> None:
+    from tthc_desk.services.demo_service import generate_demo
+
+    def verify() -> IntegrityReport:
+        svc = open_services(AppPaths(data_dir), FixedClock(NOW), demo=True)
+        try:
+            with svc.accounts.acting_as(SYSTEM):
+                return svc.journal.verify_full()
+        finally:
+            svc.close()
+
+    svc = open_services(AppPaths(data_dir), FixedClock(NOW), demo=True)
+    try:
+        generate_demo(svc, 300, seed=3)
+    finally:
+        svc.close()
+    assert verify().ok
+    assert _one(data_dir, "SELECT count(*) FROM attachments") > 20
+    _sql(data_dir, "UPDATE attachments SET attached_by = 'Kẻ Mạo Danh' "
+         "WHERE id = (SELECT min(id) FROM attachments)")  # fmt: skip
+    [problem] = verify().problems
+    assert (problem.kind, problem.aggregate) == (ProblemKind.SEALED, "dossier")
+    assert problem.entry is not None
+    assert problem.entry.action == "niêm phong hồ sơ mẫu ghi hàng loạt"
+
+
 @pytest.mark.empty_database  # an old database is made in it
 def test_an_upgraded_database_is_sealed_and_says_so(data_dir: Path) -> None:
     before_accounts(AppPaths(data_dir))

@@ -23,6 +23,7 @@ from tthc_desk.cli.args import (
     Identity,
     dispatch,
     moment,
+    percent,
     positive,
     read_secret,
     require_file,
@@ -60,6 +61,13 @@ def add_parsers(tree: CommandTree) -> None:
     p.add_argument("--dossiers", type=positive, required=True, metavar="N", help="số hồ sơ cần tạo")
     p.add_argument(
         "--seed", type=int, default=1, metavar="S", help="hạt giống ngẫu nhiên (mặc định 1)"
+    )
+    p.add_argument(
+        "--scans",
+        type=percent,
+        metavar="PHẦN_TRĂM",
+        help="khoảng bao nhiêu phần trăm hồ sơ có bản số hóa mẫu của giấy tờ và kết quả "
+        "(mặc định 10; 0: không có)",
     )
 
     catalog = tree.group(
@@ -204,7 +212,7 @@ def _demo_database(svc: Services) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
-    from tthc_desk.services.demo_service import generate_demo
+    from tthc_desk.services.demo_service import SCAN_SHARE, generate_demo
 
     _demo_database(svc)
     started = time.perf_counter()
@@ -215,7 +223,8 @@ def _cmd_demo(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
             last[0] = time.perf_counter()
             log.info("Đã tạo %d/%d hồ sơ mẫu", done, total)
 
-    n = generate_demo(svc, args.dossiers, seed=args.seed, progress=progress)
+    share = SCAN_SHARE if args.scans is None else args.scans / 100
+    n = generate_demo(svc, args.dossiers, seed=args.seed, progress=progress, scan_share=share)
     seconds = time.perf_counter() - started
     seconds_text = f"{seconds:.1f}".replace(".", ",")  # Vietnamese decimal comma
     print(f"Đã tạo {n} hồ sơ mẫu trong {seconds_text} giây.", file=out)

@@ -305,6 +305,17 @@ def positive(text: str) -> int:
     return value
 
 
+def percent(text: str) -> int:
+    """A whole percentage, 0 to 100."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” không phải số nguyên.") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"cần một số từ 0 đến 100 (đã nhập {value}).")
+    return value
+
+
 def roles(text: str) -> frozenset[Role]:
     """``clerk,head,admin`` → the roles (at least one)."""
     try:

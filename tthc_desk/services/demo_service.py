@@ -5,7 +5,9 @@ names, valid 12-digit personal ID numbers, mobile numbers, addresses in the offi
 (:mod:`~.demo_people`), procedures weighted as a counter sees them (chứng thực and khai sinh
 first), received moments in office hours on working days, appointments computed by the real
 calendar rules, and statuses spread by age (:mod:`~.demo_drafts`), each with the history after
-intake the real services would have written (:mod:`~.demo_history`). Codes and ledger numbers
+intake the real services would have written (:mod:`~.demo_history`), and synthetic scans of the
+papers and results of a tenth of them, some papers reused from the person's earlier dossier
+(:mod:`~.demo_scans`). Codes and ledger numbers
 continue the real counters, so a dossier received after the demo never reuses a number.
 
 It must write a million dossiers in a few minutes, so each chunk of drafts is numbered and written
@@ -41,6 +43,7 @@ from tthc_desk.services.demo_people import DemoPerson, People
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
+    from tthc_desk.services.demo_scans import DemoScans
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,8 @@ DEMO_FLAG_KEY = "demo_seeded"
 #: The clerks named on the demo's histories (the demo account logs in as the second).
 DEMO_CLERKS = ("Lê Văn Cường", "Trần Thị Bình")
 DEMO_DOSSIERS = 2_000
+#: Dossiers with synthetic scans (about; :mod:`~.demo_scans`).
+SCAN_SHARE = 0.10
 CHUNK_SIZE = 20_000
 
 #: ``progress(done, total)``; returning ``False`` stops after the chunk being written.
@@ -95,13 +100,21 @@ def _received_event(d: Draft, dossier_id: int, office_name: str) -> EventRow:
 class _ChunkWriter:
     """Numbers a chunk of drafts from the counters and writes it, in one write unit of work."""
 
-    def __init__(self, db: Database, ctx: HistoryContext, procedures: Sequence[Procedure]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: HistoryContext,
+        procedures: Sequence[Procedure],
+        scans: DemoScans | None,
+    ) -> None:
         self._db = db
         self._ctx = ctx
+        self._scans = scans
         self._agency = ctx.office.agency_id
         self._folded_proc = {p.code: fold(p.name) for p in procedures}
 
-    def write(self, drafts: Sequence[Draft]) -> None:
+    def write(self, drafts: Sequence[Draft]) -> tuple[int, int]:
+        """Returns the chunk's dossiers with scans and papers reused (for the log)."""
         with self._db.write() as uow:
             ids = uow.demo.next_ids()
             before = uow.counters.values(self._intake_counter_names(drafts))
@@ -118,11 +131,17 @@ class _ChunkWriter:
                 history.batches,
                 history.items,
             )
+            if self._scans is not None:
+                chunk.blobs = self._scans.new_blobs()
             uow.demo.write_chunk(chunk)
             uow.journal.seal_ranges(_ranges(chunk), "niêm phong hồ sơ mẫu ghi hàng loạt")
             for name, value in counters.items():
                 if before.get(name) != value:
                     uow.counters.set_at_least(name, value)
+        attachments = chunk.attachments
+        return len({a["dossier_id"] for a in attachments}), sum(
+            1 for a in attachments if a["reused_from"]
+        )
 
     def _intake_counter_names(self, drafts: Iterable[Draft]) -> set[str]:
         codes = {f"code:{self._agency}:{d.intake_at:%y%m%d}" for d in drafts}
@@ -156,6 +175,8 @@ class _ChunkWriter:
             chunk.dossiers.append(
                 self._dossier_row(d, dossier_id, code, counters[ledger_key], person, cols)
             )
+            if self._scans is not None:
+                chunk.attachments.extend(self._scans.attach(d, dossier_id, code, cols))
         return chunk
 
     def _dossier_row(
@@ -232,9 +253,10 @@ class _ChunkWriter:
 
 
 def _prepare(
-    services: Services, dossiers: int, seed: int
+    services: Services, dossiers: int, seed: int, scan_share: float
 ) -> tuple[Iterator[datetime], Drafter, _ChunkWriter]:
-    """The received moments, the drafter and the writer of one run, on one random source."""
+    """The received moments, the drafter and the writer of one run, on one random source (the
+    scans on one of their own)."""
     rng = random.Random(seed)
     now = services.clock.now()
     office = services.settings.office()
@@ -251,24 +273,43 @@ def _prepare(
     due_cache = DueCache(cal, services.settings.hours().same_day_cutoff)
     drafter = Drafter(rng, now, people, procedures, clerks, cal, due_cache)
     ctx = HistoryContext(rng, cal, now, office, granularity)
-    writer = _ChunkWriter(services.db, ctx, procedures)
+    scans = None
+    if scan_share > 0:  # imported here: Pillow and PDFium only when the demo is being made
+        from tthc_desk.services.demo_scans import DemoScans
+
+        scans = DemoScans(seed, services.attachments.blobs.put, scan_share)
+    writer = _ChunkWriter(services.db, ctx, procedures, scans)
     return moments(rng, cal, start, now, dossiers), drafter, writer
 
 
 def generate_demo(
-    services: Services, dossiers: int, seed: int = 1, progress: Progress | None = None
+    services: Services,
+    dossiers: int,
+    seed: int = 1,
+    progress: Progress | None = None,
+    *,
+    scan_share: float = SCAN_SHARE,
 ) -> int:
-    """Write ``dossiers`` synthetic dossiers received over the last years; returns how many."""
+    """Write ``dossiers`` synthetic dossiers received over the last years, ``scan_share`` of
+    them with scans (0 for none); returns how many."""
     if dossiers < 0:
         raise ValueError("dossiers must not be negative")
+    if not 0 <= scan_share <= 1:
+        raise ValueError("scan_share is a share, from 0 to 1")
     if dossiers == 0:
         return 0
-    received_moments, drafter, writer = _prepare(services, dossiers, seed)
+    received_moments, drafter, writer = _prepare(services, dossiers, seed, scan_share)
     written = 0
     for chunk in _in_chunks(drafter.draft(received) for received in received_moments):
-        writer.write(chunk)
+        scanned, reused = writer.write(chunk)
         written += len(chunk)
-        log.info("Demo: %d/%d dossiers written", written, dossiers)
+        log.info(
+            "Demo: %d/%d dossiers written (this chunk: %d with scans, %d papers reused)",
+            written,
+            dossiers,
+            scanned,
+            reused,
+        )
         if progress is not None and progress(written, dossiers) is False:
             break
     return written

@@ -2,7 +2,10 @@
 
 The demo writes a million dossiers in a few minutes, so rows go in with Core ``executemany``,
 one chunk per write unit of work. The rows are typed dicts (zero cost at run time) whose keys are
-the table columns; :class:`DemoChunk` carries one chunk's rows.
+the table columns; :class:`DemoChunk` carries one chunk's rows. Its synthetic scans (issue 15) are
+rows too: the contents are a small pool stored once in the blob store beforehand
+(``services.demo_scans``), so a chunk only names them (``blobs``: each content once, skipped when
+the database knows it already) and attaches them (``attachments``).
 
 On SQLite the full-text index is fed in bulk: inside the transaction the FTS insert trigger is set
 aside, the chunk is indexed with one ``INSERT … SELECT`` and the trigger is put back, so the schema
@@ -22,6 +25,8 @@ from sqlalchemy import Table, func, insert, select, text
 from tthc_desk.db.models import (
     ApologyLetterRecord,
     ApplicantRecord,
+    AttachmentRecord,
+    BlobRecord,
     DossierEventRecord,
     DossierPaperRecord,
     DossierRecord,
@@ -174,6 +179,26 @@ class ItemRow(TypedDict):
     note: str
 
 
+class BlobRow(TypedDict):
+    sha256: str
+    size: int
+    pages: int
+    created_at: datetime
+
+
+class AttachmentRow(TypedDict):
+    dossier_id: int
+    slot: str
+    paper_no: int | None
+    paper_name: str
+    sha256: str
+    pages: int
+    size: int
+    reused_from: str | None
+    attached_by: str
+    attached_at: datetime
+
+
 class NextIds(NamedTuple):
     """The first free id of each table the demo numbers rows of itself."""
 
@@ -195,6 +220,8 @@ class DemoChunk:
     letters: list[LetterRow] = field(default_factory=list)
     batches: list[BatchRow] = field(default_factory=list)
     items: list[ItemRow] = field(default_factory=list)
+    blobs: list[BlobRow] = field(default_factory=list)
+    attachments: list[AttachmentRow] = field(default_factory=list)
 
 
 # The FTS5 table's insert trigger (migration 0001), set aside while a chunk is written.
@@ -241,6 +268,8 @@ class DemoStore(Store):
             (ApologyLetterRecord, chunk.letters),
             (PostalBatchRecord, chunk.batches),
             (PostalItemRecord, chunk.items),
+            (BlobRecord, self._new_blobs(chunk.blobs)),
+            (AttachmentRecord, chunk.attachments),
         ]
         for record, rows in steps:
             if rows:
@@ -258,6 +287,14 @@ class DemoStore(Store):
                             f"(SELECT max(id) FROM {table}))"
                         )
                     )
+
+    def _new_blobs(self, rows: list[BlobRow]) -> list[BlobRow]:
+        """The contents the database does not list yet (a second run reuses the pool's)."""
+        if not rows:
+            return []
+        hashes = [r["sha256"] for r in rows]
+        known = set(self._s.scalars(select(BlobRecord.sha256).where(BlobRecord.sha256.in_(hashes))))
+        return [r for r in rows if r["sha256"] not in known]
 
     def _make_facts(self, chunk: DemoChunk) -> None:
         """The report facts of the rows written in bulk (no ORM flush to watch here)."""
