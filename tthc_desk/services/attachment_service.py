@@ -20,7 +20,8 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 #: The key of the scans of an unencrypted database (the demo's made-up people): the data is not
 #: secret there, and the stored form stays the same as everywhere else.
 DEMO_DATA_KEY = hashlib.sha256(b"tthc-desk demo attachments").digest()
+#: A stored content no row records is removed only once this old (its save may be under way).
+ORPHAN_GRACE = timedelta(days=1)
 #: What a scanned result is called on the cover sheet and in messages.
 RESULT_NAME = "Kết quả giải quyết thủ tục hành chính"
 
@@ -256,7 +259,7 @@ class AttachmentService:
         try:
             return self.blobs.get(attachment.sha256)
         except ScanError as e:
-            raise ScanError(_damaged_text(attachment, e)) from e
+            raise ScanError(scan_problem_text(attachment, e)) from e
 
     def _journal(
         self, kind: JournalKind, action: str, dossier_id: int, code: str, details: dict[str, Any]
@@ -319,8 +322,41 @@ class AttachmentService:
                     first = uow.attachments.naming(sha256)
                 assert first is not None
                 more = f" (và {count - 1} bản dùng lại cùng nội dung)" if count > 1 else ""
-                problems.append(_damaged_text(first, e) + more)
+                problems.append(scan_problem_text(first, e) + more)
         return problems
+
+    # -- the store's upkeep --------------------------------------------------------------------
+    def tidy_store(self, *, dry_run: bool = False, grace: timedelta = ORPHAN_GRACE) -> StoreTidy:
+        """A one-PC office's ``attachments`` folder tidied (the start-up cleanup, ``tthc-desk
+        cleanup``): the temporary files of writes a kill cut off, and the contents no row of
+        the database records that were stored more than ``grace`` ago (a save that failed
+        after its scan was stored). Every recorded content stays, the ones of replaced scans
+        too. On a server (``blob_data``) nothing is removed: a row there has no age to tell an
+        orphan from a scan whose save is under way on another counter."""
+        self._accounts.require(Right.CLEANUP, "dọn kho bản số hóa")
+        if not self._db.is_sqlite:  # (and opening the store there may make the office's key)
+            return StoreTidy((), 0)
+        blobs = self.blobs
+        if not isinstance(blobs, FileBlobStore):
+            return StoreTidy((), 0)
+        leftovers = [] if dry_run else blobs.clean_leftovers()
+        with self._db.read() as uow:
+            recorded = uow.attachments.recorded()
+        orphans = blobs.unnamed(recorded, grace.total_seconds())
+        if not dry_run:
+            for sha256 in orphans:
+                blobs.remove(sha256)
+            if orphans:
+                log.info("Removed %d stored scans no dossier records", len(orphans))
+        return StoreTidy(tuple(orphans), len(leftovers))
+
+
+@dataclass(frozen=True)
+class StoreTidy:
+    """What :meth:`AttachmentService.tidy_store` removed (or, dry, would remove)."""
+
+    orphans: tuple[str, ...]  # contents no row records, by SHA-256
+    leftovers: int  # temporary files of cut-off writes
 
 
 def _details(a: Attachment) -> dict[str, Any]:
@@ -333,6 +369,7 @@ def _details(a: Attachment) -> dict[str, Any]:
     }
 
 
-def _damaged_text(a: Attachment, error: ScanError) -> str:
+def scan_problem_text(a: Attachment, error: ScanError) -> str:
+    """“Hồ sơ …, giấy tờ số 2 “…”: <what is wrong>” (a view, a check, a backup's check)."""
     what = "kết quả" if a.slot is AttachmentSlot.RESULT else f"giấy tờ số {a.paper_no}"
     return f"Hồ sơ {a.dossier_code}, {what} “{a.paper_name}”: {error.message}"

@@ -242,9 +242,12 @@ class BackgroundWork(QObject):
     def clean_old_files(self) -> None:
         """Remove the reports and generated files past their time, as the system."""
         accounts, retention = self._services.accounts, self._services.retention
+        attachments = self._services.attachments
 
         def clean() -> object:
             with accounts.acting_as(SYSTEM):
+                # The scans' store: cut-off writes, and contents a failed save left unrecorded.
+                attachments.tidy_store()
                 return retention.cleanup()
 
         def failed(exc: BaseException) -> None:
