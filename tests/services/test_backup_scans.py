@@ -182,6 +182,7 @@ def test_a_scan_the_office_lost_is_recorded_and_the_backup_still_taken(
         run = svc.backups.run()
         assert run.ok and run.backup is not None
         assert run.backup.scans_absent == (lost.sha256,) and run.backup.scans == 2
+        assert run.backup.verdict == "đạt (thiếu 1 bản số hóa đã mất từ trước khi sao lưu)"
         check = svc.backups.verify(run.backup.path)
         assert check.ok and "Lưu ý: 1 bản số hóa đã thiếu hoặc hỏng" in check.sentence
     finally:

@@ -70,6 +70,7 @@ from tthc_desk.services.attachment_service import open_blob_store
 from tthc_desk.services.backup_scans import (
     MANIFEST_SUFFIX,
     Mirrored,
+    ScanCheck,
     check_scans,
     copy_mirror,
     fill_mirror,
@@ -143,6 +144,8 @@ class BackupInfo:
             return "chưa kiểm tra"
         if not self.verified:
             return f"KHÔNG ĐẠT: {self.reason}"
+        if self.scans_absent:
+            return f"đạt (thiếu {len(self.scans_absent)} bản số hóa đã mất từ trước khi sao lưu)"
         return "đạt" if self.encrypted else "đạt (không mã hóa: cơ sở dữ liệu mẫu)"
 
 
@@ -337,18 +340,37 @@ def verify_file(
     if problem:
         return Verification(False, problem, result.counts, result.encrypted), None
     folders = [path.parent / FOLDER] if scan_folders is None else list(scan_folders)
-    scans = check_scans(path, use, folders)
-    lost_before = set(absent if absent is not None else info.scans_absent if info else ())
-    blocking = [p.text for p in scans.problems if p.sha256 not in lost_before]
-    texts = tuple(p.text for p in scans.problems)
-    verdict = Verification(
-        True, "", result.counts, result.encrypted, entries, scans.count, texts, scans.stored_bytes
+    verdict = _with_scans(
+        Verification(True, "", result.counts, result.encrypted, entries),
+        check_scans(path, use, folders),
+        _lost_before(info, absent),
+        scans_required,
     )
-    if blocking and scans_required:
-        more = f" (và {len(blocking) - 1} bản khác)" if len(blocking) > 1 else ""
-        reason = f"thiếu hoặc hỏng bản số hóa{more}: {blocking[0]}"
-        return replace(verdict, ok=False, reason=reason), None
-    return verdict, use
+    return verdict, (use if verdict.ok else None)
+
+
+def _lost_before(info: BackupInfo | None, absent: Collection[str] | None) -> Collection[str]:
+    """The scans the office had lost when the backup was taken (``absent``: the caller
+    knows; else the sidecar says)."""
+    if absent is not None:
+        return absent
+    return info.scans_absent if info is not None else ()
+
+
+def _with_scans(
+    verdict: Verification, scans: ScanCheck, absent: Collection[str], required: bool
+) -> Verification:
+    """The verdict with the backup's scans: failed by one missing or damaged that the office
+    had not lost before the backup (unless not ``required``)."""
+    texts = tuple(p.text for p in scans.problems)
+    verdict = replace(
+        verdict, scans=scans.count, scan_problems=texts, scan_bytes=scans.stored_bytes
+    )
+    blocking = [p.text for p in scans.problems if p.sha256 not in set(absent)]
+    if not blocking or not required:
+        return verdict
+    more = f" (và {len(blocking) - 1} bản khác)" if len(blocking) > 1 else ""
+    return replace(verdict, ok=False, reason=f"thiếu hoặc hỏng bản số hóa{more}: {blocking[0]}")
 
 
 def record_verdict(path: Path, check: Verification, at: datetime) -> None:

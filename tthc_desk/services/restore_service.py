@@ -79,7 +79,8 @@ class RestorePlan:
         """What the restore does with the scans, for people ("" when the backup names none)."""
         problems = self.scan_problems
         if problems:
-            shown = "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
+            shown = "; ".join(p.rstrip(".") for p in problems[:3])
+            shown += "; …" if len(problems) > 3 else "."
             return (
                 f"{len(problems)} bản số hóa của bản sao lưu này bị thiếu hoặc hỏng, không khôi "
                 f"phục được (các giấy tờ đó phải quét lại): {shown}"
@@ -254,21 +255,7 @@ class RestoreService:
         method = self._method()
         path = self._paths.database_file
         path.parent.mkdir(parents=True, exist_ok=True)
-        staged = method.stage(plan.backup.path)
-        store = FileBlobStore(self._paths.data_dir / FOLDER, blob_key(plan.key))
-        brought = bring_back(staged, plan.key, [plan.backup.path.parent / FOLDER], store)
-        # The copy checked again, its scans now in this data folder's store (beside it).
-        check, _ = verify_file(
-            staged,
-            [plan.key],
-            self._journal_keys,
-            plan.check.counts or None,
-            method,
-            absent=[p.sha256 for p in brought.problems],
-        )
-        if not check.ok:
-            staged.unlink(missing_ok=True)
-            raise BackupError(f"Bản chép để khôi phục không đạt kiểm tra: {check.reason}")
+        brought = self._staged(method, plan)
         state = self._folder.state()
         database_id = state.database_id
         if plan.key is not None and plan.key != self._folder.key():
@@ -298,6 +285,25 @@ class RestoreService:
         )
         problems = tuple(p.text for p in brought.problems)
         return RestoreOutcome(path, aside if had else None, str(path), brought.count, problems)
+
+    def _staged(self, method: SqliteBackup, plan: RestorePlan) -> ScanCheck:
+        """The backup copied beside the database, its scans brought into this data folder's
+        store, then the copy checked again (with those scans); the scans found nowhere."""
+        staged = method.stage(plan.backup.path)
+        store = FileBlobStore(self._paths.data_dir / FOLDER, blob_key(plan.key))
+        brought = bring_back(staged, plan.key, [plan.backup.path.parent / FOLDER], store)
+        check, _ = verify_file(
+            staged,
+            [plan.key],
+            self._journal_keys,
+            plan.check.counts or None,
+            method,
+            absent=[p.sha256 for p in brought.problems],
+        )
+        if not check.ok:
+            staged.unlink(missing_ok=True)
+            raise BackupError(f"Bản chép để khôi phục không đạt kiểm tra: {check.reason}")
+        return brought
 
     def _restore_server(self, plan: RestorePlan, actor: Actor) -> RestoreOutcome:
         """The server's data replaced by the backup (see the module)."""

@@ -246,8 +246,10 @@ class BackgroundWork(QObject):
 
         def clean() -> object:
             with accounts.acting_as(SYSTEM):
-                # The scans' store: cut-off writes, and contents a failed save left unrecorded.
-                attachments.tidy_store()
+                try:  # the scans' store: cut-off writes, contents a failed save left unrecorded
+                    attachments.tidy_store()
+                except Exception:  # logged; the old files are still cleaned, and next start
+                    log.warning("Dọn kho bản số hóa không thành công", exc_info=True)
                 return retention.cleanup()
 
         def failed(exc: BaseException) -> None:
