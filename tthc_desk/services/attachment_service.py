@@ -16,7 +16,6 @@ Where the blobs are and which key opens them: :func:`open_blob_store`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tthc_desk.db.blobs import FOLDER, BlobStore, DbBlobStore, FileBlobStore, attachment_key
+from tthc_desk.db.blobs import BlobStore, FileBlobStore
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
@@ -43,33 +42,17 @@ from tthc_desk.durable import write
 from tthc_desk.printing.scan_cover import ScanCover, bind, cover_pdf
 from tthc_desk.scanning.render import PDFIUM_LOCK
 from tthc_desk.services.account_service import AccountService
+from tthc_desk.services.scan_store import DEMO_DATA_KEY as DEMO_DATA_KEY
+from tthc_desk.services.scan_store import open_blob_store as open_blob_store
+from tthc_desk.services.scan_store import scan_problem_text
 from tthc_desk.services.settings_service import SettingsService
 
 log = logging.getLogger(__name__)
 
-#: The key of the scans of an unencrypted database (the demo's made-up people): the data is not
-#: secret there, and the stored form stays the same as everywhere else.
-DEMO_DATA_KEY = hashlib.sha256(b"tthc-desk demo attachments").digest()
 #: A stored content no row records is removed only once this old (its save may be under way).
 ORPHAN_GRACE = timedelta(days=1)
 #: What a scanned result is called on the cover sheet and in messages.
 RESULT_NAME = "Kết quả giải quyết thủ tục hành chính"
-
-
-def open_blob_store(
-    db: Database, data_dir: Path, office_key: Callable[[], bytes | None]
-) -> BlobStore:
-    """The office's blob store: on SQLite, files in the ``attachments`` folder beside the
-    database file, keyed from the database's key (the demo's fixed key when it has none); on
-    PostgreSQL, rows of ``blob_data``, keyed from the office's backup key (``office_key``, made
-    on first use and kept on the server)."""
-    if db.is_sqlite:
-        folder = db.file_path.parent if db.file_path is not None else data_dir
-        return FileBlobStore(folder / FOLDER, attachment_key(db.key or DEMO_DATA_KEY))
-    key = office_key()
-    if key is None:
-        raise ScanError("Chưa có khóa sao lưu của cơ quan trên máy chủ: chưa lưu được bản số hóa.")
-    return DbBlobStore(db, attachment_key(key))
 
 
 def _check_pdf(pdf: ScannedPdf) -> None:
@@ -367,9 +350,3 @@ def _details(a: Attachment) -> dict[str, Any]:
         "sha256": a.sha256,
         "pages": a.pages,
     }
-
-
-def scan_problem_text(a: Attachment, error: ScanError) -> str:
-    """“Hồ sơ …, giấy tờ số 2 “…”: <what is wrong>” (a view, a check, a backup's check)."""
-    what = "kết quả" if a.slot is AttachmentSlot.RESULT else f"giấy tờ số {a.paper_no}"
-    return f"Hồ sơ {a.dossier_code}, {what} “{a.paper_name}”: {error.message}"

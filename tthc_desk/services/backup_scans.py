@@ -49,7 +49,7 @@ from tthc_desk.db.blobs import (
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.errors import ScanError
 from tthc_desk.durable import write
-from tthc_desk.services.attachment_service import DEMO_DATA_KEY, scan_problem_text
+from tthc_desk.services.scan_store import DEMO_DATA_KEY, scan_problem_text
 
 log = logging.getLogger(__name__)
 

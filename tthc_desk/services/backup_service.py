@@ -66,7 +66,6 @@ from tthc_desk.domain.text import PATH_MAX, text_problem
 from tthc_desk.paths import AppPaths
 from tthc_desk.presentation import label
 from tthc_desk.services.account_service import AccountService
-from tthc_desk.services.attachment_service import open_blob_store
 from tthc_desk.services.backup_scans import (
     MANIFEST_SUFFIX,
     Mirrored,
@@ -81,6 +80,7 @@ from tthc_desk.services.backup_scans import (
 )
 from tthc_desk.services.journal_service import DATABASE_ID_KEY, ESCROW_NAME, JournalKeys
 from tthc_desk.services.keys import KEY_BYTES
+from tthc_desk.services.scan_store import open_blob_store
 
 if TYPE_CHECKING:
     from tthc_desk.db.server_backup import ServerBackup

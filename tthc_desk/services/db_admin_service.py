@@ -64,12 +64,12 @@ from tthc_desk.domain.journal import JournalKind, Note
 from tthc_desk.domain.text import format_datetime
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.account_service import AccountService
-from tthc_desk.services.attachment_service import DEMO_DATA_KEY as DEMO
-from tthc_desk.services.attachment_service import open_blob_store, scan_problem_text
 from tthc_desk.services.data_folder import DataFolder, key_name
 from tthc_desk.services.failures import describe_failure
 from tthc_desk.services.journal_service import IntegrityReport, JournalKeys, JournalService
 from tthc_desk.services.keys import KEY_BYTES, KeyVault
+from tthc_desk.services.scan_store import DEMO_DATA_KEY as DEMO
+from tthc_desk.services.scan_store import open_blob_store, scan_problem_text
 
 log = logging.getLogger(__name__)
 
