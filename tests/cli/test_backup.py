@@ -148,3 +148,43 @@ def test_settings_and_an_unreachable_destination(run: Cli, tmp_path: Path) -> No
 
 # About the SQLite file itself (its key, copies, damage): not run on PostgreSQL.
 # Run on both engines: on a server office the same commands back up and restore the server.
+
+
+@pytest.mark.sqlite_only  # the mirror beside the backups is a one-PC office's
+def test_scans_in_a_backup_listed_checked_and_a_restore_that_would_lose_one(
+    run: Cli, tmp_path: Path
+) -> None:
+    from tests.cli.test_scans import _pdf
+    from tthc_desk.db.blobs import FOLDER
+
+    code, out, _ = run.receive()
+    dossier = out.strip()
+    for n, label in ((1, "to khai"), (2, "giay chung sinh")):
+        pdf = _pdf(tmp_path / f"{n}.pdf", label)
+        assert run("attach", dossier, "--paper", str(n), str(pdf))[0] == 0
+    path = _backup(run)
+    code, out, err = run("backup", "list", user=None)
+    assert code == 0 and "1 hồ sơ, 2 bản số hóa (" in out, err
+    code, out, err = run("backup", "verify", str(path), user=None)
+    assert code == 0 and "2 bản số hóa khớp mã băm SHA-256" in out, err
+    mirror = [p for p in (path.parent / FOLDER).rglob("*") if p.is_file()]
+    assert len(mirror) == 2
+    for p in mirror:  # both gone from the backup, and from the office
+        p.unlink()
+    for p in (run.data_dir / FOLDER).rglob("*"):
+        if p.is_file():
+            p.unlink()
+    code, out, err = run("backup", "verify", str(path), user=None)
+    assert code == 2
+    lines = err.splitlines()
+    assert "thiếu hoặc hỏng bản số hóa (và 1 bản khác)" in lines[0]
+    assert len(lines) == 3 and all(f"Hồ sơ {dossier}, giấy tờ số" in ln for ln in lines[1:])
+    code, out, err = run("backup", "list", user=None)
+    assert "KHÔNG ĐẠT" in out  # the backup is marked as failing
+    argv = ["--user", "quantri", "--password-stdin", "restore", str(path), "--yes"]
+    code, out, err = run(*argv, user=None, stdin=f"{TEST_PASSWORD}\n")
+    assert code == 2 and "--accept-missing-scans" in err and "Chưa khôi phục" in err
+    assert "Không mất hồ sơ nào" in out  # what the restore would do was shown first
+    code, out, err = run(*argv, "--accept-missing-scans", user=None, stdin=f"{TEST_PASSWORD}\n")
+    assert code == 0, err
+    assert "2 bản số hóa của bản sao lưu này bị thiếu hoặc hỏng" in out

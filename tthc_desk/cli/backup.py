@@ -100,6 +100,12 @@ def add_parsers(tree: CommandTree) -> None:
     r.add_argument("file", metavar="TỆP", type=Path)
     r.add_argument("--yes", action="store_true", help="không hỏi lại trước khi khôi phục")
     r.add_argument(
+        "--accept-missing-scans",
+        action="store_true",
+        help="vẫn khôi phục khi bản sao lưu thiếu hoặc hỏng một số bản số hóa (phải quét lại "
+        "các giấy tờ đó); không có tùy chọn này thì từ chối",
+    )
+    r.add_argument(
         "--recovery-key-file",
         metavar="TỆP_KHÓA",
         type=Path,
@@ -119,6 +125,8 @@ def _size(n: int) -> str:
 def backup_line(b: BackupInfo) -> str:
     when = format_moment(b.created_at) if b.created_at else "?"
     dossiers = "?" if b.dossiers is None else f"{b.dossiers} hồ sơ"
+    if b.scans:
+        dossiers += f", {b.scans} bản số hóa ({_size(b.scan_bytes)})"
     return "\t".join([when, _size(b.size), dossiers, b.verdict, str(b.path)])
 
 
@@ -128,6 +136,12 @@ def _backup(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
             raise CliError(f"Không sao lưu vào “{d}”: thư mục không tồn tại.")
     run = svc.backups.run(extra=[d.expanduser().resolve() for d in args.to])
     assert run.backup is not None
+    if run.backup.scans_absent:
+        warn(
+            f"{len(run.backup.scans_absent)} bản số hóa đã thiếu hoặc hỏng trong kho của cơ quan "
+            "nên không có trong bản sao lưu: quét lại các giấy tờ đó (danh sách: tthc-desk "
+            "backup verify TỆP)."
+        )
     for c in run.copies:
         if c.ok:
             print(f"Đã chép vào {c.path}", file=out)
@@ -201,16 +215,22 @@ def _keys(paths: AppPaths) -> tuple[DataFolder, JournalKeys]:
 
 
 def _verify(args: argparse.Namespace, paths: AppPaths, clock: Clock | None, out: TextIO) -> int:
-    from tthc_desk.services.backup_service import verify_file
+    from tthc_desk.services.backup_service import record_verdict, verify_file
 
     path = require_file(args.file)
     folder, journal_keys = _keys(paths)
     keys = [k for k in (read_recovery_key(args.recovery_key_file), *folder.backup_keys()) if k]
     result, _ = verify_file(path, keys, journal_keys)
+    record_verdict(path, result, (clock or SystemClock()).now())
+    many = result.scan_problems if len(result.scan_problems) > 1 else ()
     if not result.ok:
         print(f"tthc-desk: {result.sentence}", file=sys.stderr)
+        for line in many:  # every scan missing or damaged, by dossier and paper
+            print(f"  {line}", file=sys.stderr)
         return EXIT_ERROR
     print(result.sentence, file=out)
+    for line in many:
+        print(f"  {line}", file=out)
     return EXIT_OK
 
 
@@ -244,11 +264,19 @@ def _restore(args: argparse.Namespace, paths: AppPaths, clock: Clock | None, out
     dossiers = plan.check.counts.get("dossiers", 0)
     print(f"Bản sao lưu lúc {when}: {dossiers} hồ sơ, đã kiểm tra đạt.", file=out)
     print(plan.lost_sentence(), file=out)
+    if scans := plan.scans_sentence():
+        print(scans, file=out)
+    if plan.scan_problems and not args.accept_missing_scans:
+        raise CliError(
+            f"Chưa khôi phục: {len(plan.scan_problems)} bản số hóa của bản sao lưu bị thiếu hoặc "
+            "hỏng (xem trên). Dùng bản sao lưu khác, hoặc thêm --accept-missing-scans để vẫn "
+            "khôi phục và quét lại các giấy tờ đó."
+        )
     if not args.yes:
         out.flush()
         if not _confirm():
             raise CliError("Chưa khôi phục: không có xác nhận (trả lời y để khôi phục).")
-    outcome = service.restore(plan, actor)
+    outcome = service.restore(plan, actor, accept_missing_scans=args.accept_missing_scans)
     if outcome.aside is not None:
         print(f"Cơ sở dữ liệu trước khi khôi phục được giữ tại {outcome.aside}", file=out)
     print(f"Đã khôi phục dữ liệu từ {path} vào {outcome.where}", file=out)

@@ -67,6 +67,13 @@ def _cmd_cleanup(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         print(f"giữ lại (chưa gửi)\t{name}", file=out)
     for name in result.failed:
         warn(f"không xóa được “{name}” (tệp đang mở?); sẽ thử lại lần dọn sau.")
+    scans = svc.attachments.tidy_store(dry_run=args.dry_run)
+    if scans.orphans:
+        print(
+            f"{verb}\t{len(scans.orphans)} bản số hóa không thuộc hồ sơ nào (lưu dở khi một lần "
+            "lưu hồ sơ không thành)",
+            file=out,
+        )
     count, size = len(result.removed), _size(result.bytes)
     if args.dry_run:
         print(f"Chạy thử: {count} tệp ({size}) sẽ bị xóa; chưa xóa tệp nào.", file=out)

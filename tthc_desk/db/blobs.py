@@ -31,8 +31,9 @@ import hashlib
 import hmac
 import logging
 import os
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
@@ -47,7 +48,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tthc_desk.db.engine import Database
 from tthc_desk.db.models import BlobDataRecord
 from tthc_desk.domain.errors import ScanError
-from tthc_desk.durable import fsync_dir, fsync_file
+from tthc_desk.durable import clean_leftovers, fsync_dir, fsync_file
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,11 @@ class BlobStore(Protocol):
 
     def remove(self, sha256: str) -> None:
         """Forget a blob no attachment names any more (nothing if absent)."""
+        ...
+
+    def open_raw(self, sha256: str, raw: bytes) -> bytes:
+        """The content of a stored form (this store's key), checked against ``sha256``;
+        ScanError if it does not open to it."""
         ...
 
 
@@ -224,11 +230,39 @@ class FileBlobStore:
     def remove(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
 
+    def open_raw(self, sha256: str, raw: bytes) -> bytes:
+        return self._cipher.open(sha256, raw)
+
+    def unnamed(self, named: Collection[str], older_than: float) -> list[str]:
+        """The blobs held whose hash is not in ``named`` and whose file was written more than
+        ``older_than`` seconds ago (a content stored just before its attachment is recorded is
+        younger than that)."""
+        limit = time.time() - older_than
+        found = []
+        for sha256 in self.hashes():
+            if sha256 in named:
+                continue
+            try:
+                if self.path(sha256).stat().st_mtime < limit:
+                    found.append(sha256)
+            except OSError:
+                continue
+        return found
+
+    def clean_leftovers(self) -> list[Path]:
+        """Remove the temporary files of writes cut off by a kill or a power cut (their
+        writer has ended, or they are an hour old: ``durable.clean_leftovers``)."""
+        if not self.root.is_dir():
+            return []
+        return clean_leftovers(sorted(p for p in self.root.iterdir() if p.is_dir()))
+
     @staticmethod
     def _write(path: Path, raw: bytes) -> None:
-        """Temporary name, flushed, renamed, folder flushed: whole or absent after a cut."""
+        """Temporary name, flushed, renamed, folder flushed: whole or absent after a cut.
+        The temporary name is ``durable``'s pattern (with this process's id), so the next
+        start removes one a kill left (:meth:`clean_leftovers`)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+        tmp = path.with_name(f".{path.name}-{uuid.uuid4().hex[:8]}.{os.getpid()}.part")
         try:
             tmp.write_bytes(raw)
             fsync_file(tmp)
@@ -281,6 +315,9 @@ class DbBlobStore:
         with self._db.session(write=True) as s:
             s.execute(delete(BlobDataRecord).where(BlobDataRecord.sha256 == sha256))
 
+    def open_raw(self, sha256: str, raw: bytes) -> bytes:
+        return self._cipher.open(sha256, raw)
+
     def _insert(self, sha256: str, raw: bytes) -> None:
         """Insert the row unless another counter stored the same content first."""
         dialect = postgresql if self._db.dialect == "postgresql" else sqlite
@@ -291,3 +328,18 @@ class DbBlobStore:
         )
         with self._db.session(write=True) as s:
             s.execute(statement)
+
+
+def transfer(source: BlobStore, target: BlobStore, sha256: str) -> int:
+    """Blob ``sha256`` of ``source`` kept in ``target`` (a copy of the office, a restore): the
+    stored form as it is when both have the same key, else the content re-encrypted with the
+    target's; nothing when ``target`` holds it already. The content is checked against its hash
+    either way (ScanError naming it if missing or damaged); returns the bytes read."""
+    if target.exists(sha256):
+        return 0
+    raw = source.raw(sha256)
+    try:
+        target.put_raw(sha256, raw)
+    except ScanError:  # another key (or damaged: then get says so)
+        target.put(source.get(sha256))
+    return len(raw)

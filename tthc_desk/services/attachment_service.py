@@ -19,17 +19,17 @@ Where the blobs are and which key opens them: :func:`open_blob_store`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from tthc_desk.db.blobs import FOLDER, BlobStore, DbBlobStore, FileBlobStore, attachment_key
+from tthc_desk.db.blobs import BlobStore, FileBlobStore
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
@@ -47,31 +47,17 @@ from tthc_desk.durable import write
 from tthc_desk.printing.scan_cover import ScanCover, bind, cover_pdf
 from tthc_desk.scanning.render import PDFIUM_LOCK, render_pdf_page
 from tthc_desk.services.account_service import AccountService
+from tthc_desk.services.scan_store import DEMO_DATA_KEY as DEMO_DATA_KEY
+from tthc_desk.services.scan_store import open_blob_store as open_blob_store
+from tthc_desk.services.scan_store import scan_problem_text
 from tthc_desk.services.settings_service import SettingsService
 
 log = logging.getLogger(__name__)
 
-#: The key of the scans of an unencrypted database (the demo's made-up people): the data is not
-#: secret there, and the stored form stays the same as everywhere else.
-DEMO_DATA_KEY = hashlib.sha256(b"tthc-desk demo attachments").digest()
+#: A stored content no row records is removed only once this old (its save may be under way).
+ORPHAN_GRACE = timedelta(days=1)
 #: What a scanned result is called on the cover sheet and in messages.
 RESULT_NAME = "Kết quả giải quyết thủ tục hành chính"
-
-
-def open_blob_store(
-    db: Database, data_dir: Path, office_key: Callable[[], bytes | None]
-) -> BlobStore:
-    """The office's blob store: on SQLite, files in the ``attachments`` folder beside the
-    database file, keyed from the database's key (the demo's fixed key when it has none); on
-    PostgreSQL, rows of ``blob_data``, keyed from the office's backup key (``office_key``, made
-    on first use and kept on the server)."""
-    if db.is_sqlite:
-        folder = db.file_path.parent if db.file_path is not None else data_dir
-        return FileBlobStore(folder / FOLDER, attachment_key(db.key or DEMO_DATA_KEY))
-    key = office_key()
-    if key is None:
-        raise ScanError("Chưa có khóa sao lưu của cơ quan trên máy chủ: chưa lưu được bản số hóa.")
-    return DbBlobStore(db, attachment_key(key))
 
 
 @dataclass(frozen=True)
@@ -312,7 +298,7 @@ class AttachmentService:
         try:
             return self.blobs.get(attachment.sha256)
         except ScanError as e:
-            raise ScanError(_damaged_text(attachment, e)) from e
+            raise ScanError(scan_problem_text(attachment, e)) from e
 
     def _journal(
         self, kind: JournalKind, action: str, dossier_id: int, code: str, details: dict[str, Any]
@@ -375,8 +361,41 @@ class AttachmentService:
                     first = uow.attachments.naming(sha256)
                 assert first is not None
                 more = f" (và {count - 1} bản dùng lại cùng nội dung)" if count > 1 else ""
-                problems.append(_damaged_text(first, e) + more)
+                problems.append(scan_problem_text(first, e) + more)
         return problems
+
+    # -- the store's upkeep --------------------------------------------------------------------
+    def tidy_store(self, *, dry_run: bool = False, grace: timedelta = ORPHAN_GRACE) -> StoreTidy:
+        """A one-PC office's ``attachments`` folder tidied (the start-up cleanup, ``tthc-desk
+        cleanup``): the temporary files of writes a kill cut off, and the contents no row of
+        the database records that were stored more than ``grace`` ago (a save that failed
+        after its scan was stored). Every recorded content stays, the ones of replaced scans
+        too. On a server (``blob_data``) nothing is removed: a row there has no age to tell an
+        orphan from a scan whose save is under way on another counter."""
+        self._accounts.require(Right.CLEANUP, "dọn kho bản số hóa")
+        if not self._db.is_sqlite:  # (and opening the store there may make the office's key)
+            return StoreTidy((), 0)
+        blobs = self.blobs
+        if not isinstance(blobs, FileBlobStore):
+            return StoreTidy((), 0)
+        leftovers = [] if dry_run else blobs.clean_leftovers()
+        with self._db.read() as uow:
+            recorded = uow.attachments.recorded()
+        orphans = blobs.unnamed(recorded, grace.total_seconds())
+        if not dry_run:
+            for sha256 in orphans:
+                blobs.remove(sha256)
+            if orphans:
+                log.info("Removed %d stored scans no dossier records", len(orphans))
+        return StoreTidy(tuple(orphans), len(leftovers))
+
+
+@dataclass(frozen=True)
+class StoreTidy:
+    """What :meth:`AttachmentService.tidy_store` removed (or, dry, would remove)."""
+
+    orphans: tuple[str, ...]  # contents no row records, by SHA-256
+    leftovers: int  # temporary files of cut-off writes
 
 
 def _details(a: Attachment) -> dict[str, Any]:
@@ -387,8 +406,3 @@ def _details(a: Attachment) -> dict[str, Any]:
         "sha256": a.sha256,
         "pages": a.pages,
     }
-
-
-def _damaged_text(a: Attachment, error: ScanError) -> str:
-    what = "kết quả" if a.slot is AttachmentSlot.RESULT else f"giấy tờ số {a.paper_no}"
-    return f"Hồ sơ {a.dossier_code}, {what} “{a.paper_name}”: {error.message}"

@@ -27,8 +27,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,7 @@ from tthc_desk.db.backups import (
     sha256_file,
     write_json,
 )
+from tthc_desk.db.blobs import FOLDER
 from tthc_desk.db.engine import Database
 from tthc_desk.db.server_backup import ServerBackupError
 from tthc_desk.domain.access import SYSTEM, Right
@@ -65,8 +66,21 @@ from tthc_desk.domain.text import PATH_MAX, text_problem
 from tthc_desk.paths import AppPaths
 from tthc_desk.presentation import label
 from tthc_desk.services.account_service import AccountService
+from tthc_desk.services.backup_scans import (
+    MANIFEST_SUFFIX,
+    Mirrored,
+    ScanCheck,
+    check_scans,
+    copy_mirror,
+    fill_mirror,
+    manifest_of,
+    prune_mirror,
+    read_manifest,
+    write_manifest,
+)
 from tthc_desk.services.journal_service import DATABASE_ID_KEY, ESCROW_NAME, JournalKeys
 from tthc_desk.services.keys import KEY_BYTES
+from tthc_desk.services.scan_store import open_blob_store
 
 if TYPE_CHECKING:
     from tthc_desk.db.server_backup import ServerBackup
@@ -118,6 +132,11 @@ class BackupInfo:
     verified: bool | None = None
     verified_at: datetime | None = None
     reason: str = ""
+    #: The scans the backup covers (None: taken before backups carried scans), their stored
+    #: size, and those already missing or damaged in the office when it was taken.
+    scans: int | None = None
+    scan_bytes: int = 0
+    scans_absent: tuple[str, ...] = ()
 
     @property
     def verdict(self) -> str:
@@ -125,6 +144,8 @@ class BackupInfo:
             return "chưa kiểm tra"
         if not self.verified:
             return f"KHÔNG ĐẠT: {self.reason}"
+        if self.scans_absent:
+            return f"đạt (thiếu {len(self.scans_absent)} bản số hóa đã mất từ trước khi sao lưu)"
         return "đạt" if self.encrypted else "đạt (không mã hóa: cơ sở dữ liệu mẫu)"
 
 
@@ -135,16 +156,28 @@ class Verification:
     counts: dict[str, int] = field(default_factory=dict)
     encrypted: bool = False
     journal_entries: int = 0
+    #: The scans the backed-up database names, and (Vietnamese) those not found intact: on a
+    #: verified backup only the ones the office had already lost when it was taken.
+    scans: int = 0
+    scan_problems: tuple[str, ...] = ()
+    scan_bytes: int = 0
 
     @property
     def sentence(self) -> str:
         if self.ok:
             rows = f"{sum(self.counts.values()):,}".replace(",", ".")
+            scans = f", {self.scans} bản số hóa khớp mã băm SHA-256" if self.scans else ""
+            lost = (
+                f" Lưu ý: {len(self.scan_problems)} bản số hóa đã thiếu hoặc hỏng từ trước khi "
+                f"sao lưu ({self.scan_problems[0]})"
+                if self.scan_problems
+                else ""
+            )
             return (
                 "Bản sao lưu đạt kiểm tra: mở được"
                 + (" bằng khóa của cơ quan" if self.encrypted else " (không mã hóa)")
                 + f", cấu trúc toàn vẹn, {rows} dòng, chuỗi nhật ký hợp lệ "
-                f"({self.journal_entries} mục)."
+                f"({self.journal_entries} mục){scans}.{lost}"
             )
         return f"Bản sao lưu không đạt kiểm tra: {self.reason}"
 
@@ -189,6 +222,8 @@ def read_info(path: Path) -> BackupInfo:
         data: dict[str, Any] = json.loads(sidecar_of(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return BackupInfo(path, size, moment_of(path.stem))
+    scans = data.get("scans")
+    scans = scans if isinstance(scans, dict) else None
     return BackupInfo(
         path,
         size,
@@ -204,6 +239,9 @@ def read_info(path: Path) -> BackupInfo:
         bool(data.get("verified")),
         _moment(data.get("verified_at")),
         str(data.get("reason", "")),
+        None if scans is None else int(scans.get("count", 0)),
+        0 if scans is None else int(scans.get("bytes", 0)),
+        () if scans is None else tuple(str(s) for s in scans.get("absent", [])),
     )
 
 
@@ -221,7 +259,7 @@ def tidy(folder: Path) -> None:
         return
     for part in folder.glob("*.part"):
         files.remove_with_sides(part)
-    for side in folder.glob("*.json"):
+    for side in [*folder.glob("*.json"), *folder.glob(f"*{MANIFEST_SUFFIX}")]:
         orphan = moment_of(side.stem) and not side.with_suffix(".db").exists()
         if side.name != STATE_FILE and orphan:
             side.unlink(missing_ok=True)
@@ -276,10 +314,18 @@ def verify_file(
     journal_keys: JournalKeys,
     expected: dict[str, int] | None = None,
     method: BackupMethod | None = None,
+    *,
+    scan_folders: Sequence[Path] | None = None,
+    absent: Collection[str] | None = None,
+    scans_required: bool = True,
 ) -> tuple[Verification, bytes | None]:
     """Check the backup at ``path`` with the first of ``keys`` that opens it: structure, row
-    counts (``expected``, else its sidecar's), the journal's chain, and the sidecar's checksum.
-    Returns the verdict and the key that opened it."""
+    counts (``expected``, else its sidecar's), the journal's chain, the sidecar's checksum, and
+    every scan its database names (``backup_scans.check_scans``: in the file, else in the
+    mirror beside it or in ``scan_folders``). A scan missing or damaged fails the check unless
+    the office had lost it before the backup (``absent``, else the sidecar's) or
+    ``scans_required`` is False (a restore's plan: it lists them). Returns the verdict and the
+    key that opened it."""
     m = method or SqliteBackup(path, None)
     info = read_info(path) if path.is_file() else None
     if expected is None and info is not None and info.counts:
@@ -293,7 +339,56 @@ def verify_file(
     problem, entries = check_journal(path, use, journal_keys)
     if problem:
         return Verification(False, problem, result.counts, result.encrypted), None
-    return Verification(True, "", result.counts, result.encrypted, entries), use
+    folders = [path.parent / FOLDER] if scan_folders is None else list(scan_folders)
+    verdict = _with_scans(
+        Verification(True, "", result.counts, result.encrypted, entries),
+        check_scans(path, use, folders),
+        _lost_before(info, absent),
+        scans_required,
+    )
+    return verdict, (use if verdict.ok else None)
+
+
+def _lost_before(info: BackupInfo | None, absent: Collection[str] | None) -> Collection[str]:
+    """The scans the office had lost when the backup was taken (``absent``: the caller
+    knows; else the sidecar says)."""
+    if absent is not None:
+        return absent
+    return info.scans_absent if info is not None else ()
+
+
+def _with_scans(
+    verdict: Verification, scans: ScanCheck, absent: Collection[str], required: bool
+) -> Verification:
+    """The verdict with the backup's scans: failed by one missing or damaged that the office
+    had not lost before the backup (unless not ``required``)."""
+    texts = tuple(p.text for p in scans.problems)
+    verdict = replace(
+        verdict, scans=scans.count, scan_problems=texts, scan_bytes=scans.stored_bytes
+    )
+    blocking = [p.text for p in scans.problems if p.sha256 not in set(absent)]
+    if not blocking or not required:
+        return verdict
+    more = f" (và {len(blocking) - 1} bản khác)" if len(blocking) > 1 else ""
+    return replace(verdict, ok=False, reason=f"thiếu hoặc hỏng bản số hóa{more}: {blocking[0]}")
+
+
+def record_verdict(path: Path, check: Verification, at: datetime) -> None:
+    """Keep the outcome of checking a backup again in its sidecar (a backup that no longer
+    passes is listed as not verified, and one repaired passes again); nothing for a file
+    without a sidecar, or on a place that cannot be written."""
+    side = sidecar_of(path)
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or (
+            bool(data.get("verified")) == check.ok and data.get("reason", "") == check.reason
+        ):
+            return
+        data.update(verified=check.ok, reason=check.reason)
+        data["verified_at"] = at.isoformat(timespec="seconds")
+        write_json(side, data)
+    except (OSError, ValueError):
+        log.warning("Could not record the verdict of %s", path, exc_info=True)
 
 
 def _open_with_any(
@@ -521,9 +616,11 @@ class BackupService:
         """A verified backup, or None; a copy that fails its verification is taken once more
         (why each try failed is added to ``failures``)."""
         office = self._office()
-        for _attempt in range(2):
+        for attempt in range(2):
             try:
-                backup = self._take(method, self._paths.backup_dir, office, at, kind)
+                backup = self._take(
+                    method, self._paths.backup_dir, office, at, kind, repair=attempt > 0
+                )
             except ServerBackupError as e:
                 failures.append(_lower_first(e.reason))
                 log.error("Backup failed", exc_info=True)
@@ -651,35 +748,49 @@ class BackupService:
         at: datetime,
         kind: BackupKind,
         label: str = "",
+        *,
+        repair: bool = False,
     ) -> BackupInfo:
+        """A backup written to ``folder`` with the scans its database names in the mirror
+        beside it (a one-PC office; ``repair``: mirror copies that do not open are replaced),
+        verified, then its manifest and sidecar, then renamed into place."""
         folder.mkdir(parents=True, exist_ok=True)
         tidy(folder)
         stem = file_stem(office, at, kind) + (f"-{label}" if label else "")
-        target = folder / f"{stem}{method.suffix}"
-        n = 1
-        while target.exists():  # two backups in the same second
-            n += 1
-            target = folder / f"{stem}-{n}{method.suffix}"
+        target = _free_name(folder, stem, method.suffix)
         part = target.with_name(target.name + ".part")
         files.remove_with_sides(part)
         try:
             snap = method.copy(part)
             sqlite.fsync_file(part)
+            key = self._key(method)
+            mirrored = self._mirror(part, key, folder, repair)
             check, _ = verify_file(
-                part, [self._key(method)], self._journal_keys, snap.counts, method
+                part, [key], self._journal_keys, snap.counts, method, absent=mirrored.absent
             )
             if not check.ok:
                 log.error("Backup %s failed its verification: %s", target, check.reason)
                 return BackupInfo(
                     target, 0, at, office, kind.value, verified=False, reason=check.reason
                 )
-            write_json(sidecar_of(target), self._sidecar(part, snap, office, at, kind))
+            if mirrored.mirror:
+                write_manifest(manifest_of(target), mirrored.names)
+            sidecar = self._sidecar(part, snap, office, at, kind)
+            write_json(sidecar_of(target), {**sidecar, "scans": _scans_of(check, mirrored)})
             os.replace(part, target)
             sqlite.fsync_dir(folder)
         finally:
             files.remove_with_sides(part)
         log.info("Backup %s written and verified", target)
         return read_info(target)
+
+    def _mirror(self, part: Path, key: bytes | None, folder: Path, repair: bool) -> Mirrored:
+        """A one-PC office's scans into the mirror beside its backups (``backup_scans``); a
+        server office's backup holds them in the file (nothing to mirror)."""
+        if self.on_server or self._db.file_path is None:
+            return Mirrored(mirror=False)
+        live = open_blob_store(self._db, self._paths.data_dir, lambda: None)
+        return fill_mirror(part, key, live, folder / FOLDER, repair=repair)
 
     def _sidecar(
         self, part: Path, snap: Snapshot, office: str, at: datetime, kind: BackupKind
@@ -713,6 +824,12 @@ class BackupService:
         target = folder / backup.path.name
         try:
             tidy(folder)
+            manifest = manifest_of(backup.path)
+            if manifest.is_file():  # the scans first: a backup listed there has its scans
+                names = read_manifest(manifest)
+                copied, size = copy_mirror(backup.path.parent, folder, names)
+                log.info("Backup mirror %s: %d new scan files (%d bytes)", folder, copied, size)
+                copy_file(manifest, manifest_of(target))
             copy_file(backup.path, target)
             if sha256_file(target) != backup.sha256:
                 files.remove_with_sides(target)
@@ -738,9 +855,11 @@ class BackupService:
             if b.created_at not in keep:
                 files.remove_with_sides(b.path)
                 sidecar_of(b.path).unlink(missing_ok=True)
+                manifest_of(b.path).unlink(missing_ok=True)
                 removed.append(b.path)
         if removed:
             log.info("Retention removed %d backups from %s", len(removed), folder)
+        prune_mirror(folder)  # the scans no backup left there needs
         return removed
 
     # -- reading -------------------------------------------------------------------------------
@@ -753,6 +872,32 @@ class BackupService:
         return list_all(self.destinations())
 
     def verify(self, path: Path) -> Verification:
-        """Check a backup file with this database's key (see :func:`verify_file`)."""
+        """Check a backup file with this database's key (see :func:`verify_file`); the
+        verdict is kept in its sidecar (:func:`record_verdict`)."""
         keys = [self.office_key()] if self.on_server else [self._db.key]
-        return verify_file(path, keys, self._journal_keys)[0]
+        check = verify_file(path, keys, self._journal_keys)[0]
+        record_verdict(path, check, self._clock.now())
+        return check
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """``<stem><suffix>`` in ``folder``, numbered when two backups fall in the same second."""
+    target = folder / f"{stem}{suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stem}-{n}{suffix}"
+    return target
+
+
+def _scans_of(check: Verification, mirrored: Mirrored) -> dict[str, Any]:
+    """The sidecar's ``scans``: how many the backup covers, where, and what this backup copied
+    (hashes only of the ones the office had lost before it)."""
+    return {
+        "count": check.scans,
+        "bytes": check.scan_bytes,
+        "mirror": mirrored.mirror,
+        "copied": mirrored.copied,
+        "copied_bytes": mirrored.copied_bytes,
+        "absent": list(mirrored.absent),
+    }

@@ -11,7 +11,7 @@ from tthc_desk.domain.clock import Clock, SystemClock
 from tthc_desk.paths import AppPaths
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.apology_service import ApologyService
-from tthc_desk.services.attachment_service import AttachmentService, open_blob_store
+from tthc_desk.services.attachment_service import AttachmentService
 from tthc_desk.services.backup_service import BackupService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.catalog_service import CatalogService
@@ -34,6 +34,7 @@ from tthc_desk.services.registers_service import RegistersService
 from tthc_desk.services.report_keys import ReportKeys
 from tthc_desk.services.report_service import ReportService
 from tthc_desk.services.retention_service import RetentionService
+from tthc_desk.services.scan_store import open_blob_store
 from tthc_desk.services.server_service import ServerService
 from tthc_desk.services.settings_service import SettingsService
 from tthc_desk.sync.credentials import CredentialStore, KeyringStore

@@ -27,6 +27,7 @@ into an unencrypted file.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,14 @@ from pathlib import Path
 from typing import Any
 
 from tthc_desk.db import copy, files, server
+from tthc_desk.db.blobs import (
+    FOLDER,
+    BlobStore,
+    DbBlobStore,
+    FileBlobStore,
+    attachment_key,
+    transfer,
+)
 from tthc_desk.db.engine import SCHEMA_HEAD, Database
 from tthc_desk.db.files import FileState
 from tthc_desk.db.server import DatabaseFacts, Location, RevisionState
@@ -47,6 +56,7 @@ from tthc_desk.domain.errors import (
     DatabaseFileError,
     DatabaseKeyError,
     DatabaseMissingError,
+    ScanError,
     TthcError,
     ValidationError,
 )
@@ -57,7 +67,9 @@ from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.data_folder import DataFolder, key_name
 from tthc_desk.services.failures import describe_failure
 from tthc_desk.services.journal_service import IntegrityReport, JournalKeys, JournalService
-from tthc_desk.services.keys import KeyVault
+from tthc_desk.services.keys import KEY_BYTES, KeyVault
+from tthc_desk.services.scan_store import DEMO_DATA_KEY as DEMO
+from tthc_desk.services.scan_store import open_blob_store, scan_problem_text
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +80,8 @@ MOVED_KEY = "office_moved_to_server"
 DATABASE_FILE = "tthc-desk.db"
 #: The copies of the office's keys (``key_escrow``): never into a database that holds no keys.
 ESCROW_TABLE = "key_escrow"
+#: The scans' encrypted bytes on a server (``blob_data``); a data folder keeps them as files.
+BLOB_TABLE = "blob_data"
 #: A progress line every so many rows of a big table.
 PROGRESS_EVERY = 100_000
 
@@ -415,6 +429,9 @@ class DbAdminService:
         skip = () if db.holds_keys else (ESCROW_TABLE,)
         for name in skip:
             say(f"Bảng {table_text(name)}: không chép (đích không mã hóa, không giữ khóa).")
+        if db.dialect is Dialect.SQLITE:  # a data folder keeps its scans as files
+            skip = (*skip, BLOB_TABLE)
+            say(f"Bảng {table_text(BLOB_TABLE)}: không chép (bản số hóa được chép thành tệp).")
         tables = copy.copy_database(self._db, db, skip=skip, progress=_Progress(say))
         if db.dialect is Dialect.POSTGRESQL:
             say("Đã đặt lại bộ đếm mã tự tăng (sequence) của từng bảng sau các mã đã chép.")
@@ -434,8 +451,41 @@ class DbAdminService:
             with db.write() as uow:
                 uow.journal.escrow_key(BACKUP_KEY_ESCROW, self._db.key)
             say("Khóa khôi phục của cơ quan được giữ nguyên cho các bản sao lưu trên máy chủ.")
+        self._copy_scans(target, say)
         self._continue_journal(target, source, source_check, tables, say)
         return tables
+
+    def _copy_scans(self, target: _Target, say: Say) -> None:
+        """Every scan an attachment names, from this office's store into the target's (the
+        stored form as it is when the keys agree, as from one PC to its server; else
+        re-encrypted with the target's key), then each read back from the target, decrypted
+        and checked against its SHA-256."""
+        with self._db.read() as uow:
+            named = [sha256 for sha256, _count in uow.attachments.blob_rows()]
+        if not named:
+            return
+        source = open_blob_store(self._db, self._folder.paths.data_dir, self._source_office_key)
+        dest = _scan_store(target)
+        moved, current = 0, ""
+        try:
+            for current in named:
+                moved += transfer(source, dest, current)
+            for current in named:
+                dest.get(current)
+        except ScanError as e:
+            with self._db.read() as uow:
+                first = uow.attachments.naming(current)
+            shown = e.message if first is None else scan_problem_text(first, e)
+            raise CopyError(f"Bản số hóa không chép được: {shown}") from e
+        say(
+            f"Bản số hóa: {_n(len(named))} bản ({_n(moved // 1024)} KB) đã chép sang đích, đọc "
+            "lại và khớp mã băm SHA-256."
+        )
+
+    def _source_office_key(self) -> bytes | None:
+        """The office's backup key on its server (the source), without making one."""
+        with self._db.read() as uow:
+            return uow.journal.escrowed_key(BACKUP_KEY_ESCROW)
 
     def _continue_journal(
         self,
@@ -528,6 +578,22 @@ def moved_text(moved: dict[str, str]) -> str:
         "ghi thêm được (hồ sơ mới ở đây sẽ trùng mã với máy chủ). Đặt máy này dùng máy chủ: "
         "Hệ thống → Kết nối máy chủ… (hoặc lệnh tthc-desk server set), rồi mở lại phần mềm."
     )
+
+
+def _scan_store(target: _Target) -> BlobStore:
+    """Where the target keeps scans: a new data folder's ``attachments`` (its own key), or a
+    server's ``blob_data`` under the office's backup key (made now if the office has none:
+    an unencrypted source, the demo)."""
+    db = target.database
+    if db.dialect is Dialect.SQLITE:
+        assert target.where.file is not None
+        return FileBlobStore(target.where.file.parent / FOLDER, attachment_key(db.key or DEMO))
+    with db.write() as uow:
+        key = uow.journal.escrowed_key(BACKUP_KEY_ESCROW)
+        if key is None:
+            key = os.urandom(KEY_BYTES)
+            uow.journal.escrow_key(BACKUP_KEY_ESCROW, key)
+    return DbBlobStore(db, attachment_key(key))
 
 
 def _count(tables: list[copy.TableCopy], name: str) -> int:

@@ -36,12 +36,14 @@ from pathlib import Path
 
 from tthc_desk.db import files
 from tthc_desk.db.backups import Lost, SqliteBackup
+from tthc_desk.db.blobs import FOLDER, DbBlobStore, FileBlobStore, attachment_key
 from tthc_desk.db.engine import Database
 from tthc_desk.db.files import FileState
 from tthc_desk.domain.access import Actor, Right, Role, require
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import LoginError, ValidationError
 from tthc_desk.domain.text import nfc
+from tthc_desk.services.backup_scans import ScanCheck, blob_key, bring_back
 from tthc_desk.services.backup_service import (
     BackupError,
     BackupInfo,
@@ -67,6 +69,26 @@ class RestorePlan:
     key: bytes | None
     lost: Lost
 
+    @property
+    def scan_problems(self) -> tuple[str, ...]:
+        """The scans the backup names that are found intact nowhere (not in the backup, not in
+        this data folder): restoring it loses them (see :meth:`RestoreService.restore`)."""
+        return self.check.scan_problems
+
+    def scans_sentence(self) -> str:
+        """What the restore does with the scans, for people ("" when the backup names none)."""
+        problems = self.scan_problems
+        if problems:
+            shown = "; ".join(p.rstrip(".") for p in problems[:3])
+            shown += "; …" if len(problems) > 3 else "."
+            return (
+                f"{len(problems)} bản số hóa của bản sao lưu này bị thiếu hoặc hỏng, không khôi "
+                f"phục được (các giấy tờ đó phải quét lại): {shown}"
+            )
+        if self.check.scans:
+            return f"{self.check.scans} bản số hóa được khôi phục cùng dữ liệu (đã kiểm tra)."
+        return ""
+
     def lost_sentence(self) -> str:
         if not self.lost.readable:
             return (
@@ -88,6 +110,8 @@ class RestoreOutcome:
     database: Path | None  # the database file restored (None: the office's server)
     aside: Path | None  # the database that was replaced, or its backup (None: there was none)
     where: str = ""  # where the data now is, for people
+    scans: int = 0  # scans the restored database names, all in the office's store ...
+    scan_problems: tuple[str, ...] = ()  # ... but these (accepted before the restore)
 
 
 class RestoreService:
@@ -140,7 +164,7 @@ class RestoreService:
             raise BackupError(f"Không tìm thấy tệp sao lưu “{backup}”.")
         keys = [k for k in (recovery_key, *self._folder.backup_keys()) if k is not None]
         if not self.on_server:
-            check, key = verify_file(backup, keys, self._journal_keys)
+            check, key = self._verify(backup, keys)
             if not check.ok:
                 raise BackupError(f"Không khôi phục từ “{backup}”: {check.reason}")
             lost = self._method().lost_by_restoring(backup, key)
@@ -149,13 +173,21 @@ class RestoreService:
 
         db = self._server()
         try:
-            check, key = verify_file(backup, [*keys, *self._server_keys(db)], self._journal_keys)
+            check, key = self._verify(backup, [*keys, *self._server_keys(db)])
             if not check.ok:
                 raise BackupError(f"Không khôi phục từ “{backup}”: {check.reason}")
             lost = ServerBackup(db, key or b"").lost_by_restoring(backup, key)
         finally:
             db.dispose()
         return RestorePlan(read_info(backup), check, key, lost)
+
+    def _verify(self, backup: Path, keys: list[bytes]) -> tuple[Verification, bytes | None]:
+        """The backup's check; its scans are looked for in the file, in the mirror beside it
+        and in this data folder's store, and those found nowhere are listed, not refused."""
+        folders = [backup.parent / FOLDER, self._paths.data_dir / FOLDER]
+        return verify_file(
+            backup, keys, self._journal_keys, scan_folders=folders, scans_required=False
+        )
 
     def authorise(self, plan: RestorePlan, username: str, password: str) -> Actor:
         """The administrator of the backup (see the module) who asks for the restore."""
@@ -201,10 +233,19 @@ class RestoreService:
         log.info("Recovery key kept on this PC by %s", actor.username)
         return actor
 
-    def restore(self, plan: RestorePlan, actor: Actor) -> RestoreOutcome:
+    def restore(
+        self, plan: RestorePlan, actor: Actor, *, accept_missing_scans: bool = False
+    ) -> RestoreOutcome:
         """Replace the database with the backup of ``plan`` (see the module for the steps).
-        No connection to the database may be open (close the services first)."""
+        No connection to the database may be open (close the services first). A backup some
+        of whose scans are found nowhere (:attr:`RestorePlan.scan_problems`) is restored only
+        with ``accept_missing_scans``: the person saw which papers must be scanned again."""
         require(actor, Right.RESTORE, "khôi phục dữ liệu")
+        if plan.scan_problems and not accept_missing_scans:
+            raise BackupError(
+                f"Chưa khôi phục: {plan.scans_sentence()} Dùng một bản sao lưu khác (ở nơi sao "
+                "lưu thứ hai), hoặc xác nhận khôi phục dù thiếu các bản số hóa đó."
+            )
         if self.on_server:
             return self._restore_server(plan, actor)
         return self._restore_file(plan, actor)
@@ -214,13 +255,7 @@ class RestoreService:
         method = self._method()
         path = self._paths.database_file
         path.parent.mkdir(parents=True, exist_ok=True)
-        staged = method.stage(plan.backup.path)
-        check, _ = verify_file(
-            staged, [plan.key], self._journal_keys, plan.check.counts or None, method
-        )
-        if not check.ok:
-            staged.unlink(missing_ok=True)
-            raise BackupError(f"Bản chép để khôi phục không đạt kiểm tra: {check.reason}")
+        brought = self._staged(method, plan)
         state = self._folder.state()
         database_id = state.database_id
         if plan.key is not None and plan.key != self._folder.key():
@@ -248,7 +283,27 @@ class RestoreService:
             actor.username,
             aside if had else "none",
         )
-        return RestoreOutcome(path, aside if had else None, str(path))
+        problems = tuple(p.text for p in brought.problems)
+        return RestoreOutcome(path, aside if had else None, str(path), brought.count, problems)
+
+    def _staged(self, method: SqliteBackup, plan: RestorePlan) -> ScanCheck:
+        """The backup copied beside the database, its scans brought into this data folder's
+        store, then the copy checked again (with those scans); the scans found nowhere."""
+        staged = method.stage(plan.backup.path)
+        store = FileBlobStore(self._paths.data_dir / FOLDER, blob_key(plan.key))
+        brought = bring_back(staged, plan.key, [plan.backup.path.parent / FOLDER], store)
+        check, _ = verify_file(
+            staged,
+            [plan.key],
+            self._journal_keys,
+            plan.check.counts or None,
+            method,
+            absent=[p.sha256 for p in brought.problems],
+        )
+        if not check.ok:
+            staged.unlink(missing_ok=True)
+            raise BackupError(f"Bản chép để khôi phục không đạt kiểm tra: {check.reason}")
+        return brought
 
     def _restore_server(self, plan: RestorePlan, actor: Actor) -> RestoreOutcome:
         """The server's data replaced by the backup (see the module)."""
@@ -272,6 +327,7 @@ class RestoreService:
             with db.read() as uow:
                 database_id = uow.settings.get("database_id")
                 office_key = uow.journal.escrowed_key(BACKUP_KEY_ESCROW)
+            brought = self._scans_to_server(db, plan, office_key)
         finally:
             db.dispose()
         if database_id and office_key is not None:
@@ -283,7 +339,16 @@ class RestoreService:
             self._clock.now(),
         )
         log.info("Restored the server from %s by %s", plan.backup.path, actor.username)
-        return RestoreOutcome(None, aside, self.where)
+        problems = tuple(p.text for p in brought.problems)
+        return RestoreOutcome(None, aside, self.where, brought.count, problems)
+
+    def _scans_to_server(self, db: Database, plan: RestorePlan, key: bytes | None) -> ScanCheck:
+        """The restored office's scans in ``blob_data``: a server's backup brought them with
+        its rows; a one-PC office's backup has them in the mirror beside it."""
+        if key is None:
+            return ScanCheck()
+        target = DbBlobStore(db, attachment_key(key))
+        return bring_back(plan.backup.path, plan.key, [plan.backup.path.parent / FOLDER], target)
 
     def _keep_server_aside(self, db: Database, key: bytes | None) -> Path | None:
         """The server's data as it is now, copied into ``truoc-khoi-phuc-<stamp>.db`` before

@@ -242,9 +242,14 @@ class BackgroundWork(QObject):
     def clean_old_files(self) -> None:
         """Remove the reports and generated files past their time, as the system."""
         accounts, retention = self._services.accounts, self._services.retention
+        attachments = self._services.attachments
 
         def clean() -> object:
             with accounts.acting_as(SYSTEM):
+                try:  # the scans' store: cut-off writes, contents a failed save left unrecorded
+                    attachments.tidy_store()
+                except Exception:  # logged; the old files are still cleaned, and next start
+                    log.warning("Dọn kho bản số hóa không thành công", exc_info=True)
                 return retention.cleanup()
 
         def failed(exc: BaseException) -> None:

@@ -224,7 +224,11 @@ class RestoreWizard(QWizard):
         third = self.tr(
             "Sau khi khôi phục, phần mềm mở lại; tài khoản và mật khẩu là của bản sao lưu."
         )
-        return f"<p><b>{first}</b></p><p>{second}</p><p>{escape(third)}</p>"
+        scans = escape(plan.scans_sentence())
+        if plan.scan_problems:  # agreeing on this page accepts them (restore(accept_…))
+            scans = f"<span style='color:#c62828; font-weight:bold'>{scans}</span>"
+        scans = f"<p>{scans}</p>" if scans else ""
+        return f"<p><b>{first}</b></p><p>{second}</p>{scans}<p>{escape(third)}</p>"
 
     # -- the restore ------------------------------------------------------------------------
     def start_restore(self) -> None:
@@ -251,7 +255,8 @@ class RestoreWizard(QWizard):
         if self._before is not None:
             self._before()
         self._runner.run(
-            lambda: service.restore(plan, actor),
+            # The confirm page listed the scans that cannot come back; agreeing accepts them.
+            lambda: service.restore(plan, actor, accept_missing_scans=True),
             self._on_restored,
             self._on_restore_failed,
             label=self.tr("Khôi phục dữ liệu"),

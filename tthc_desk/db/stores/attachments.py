@@ -125,6 +125,11 @@ class AttachmentStore(Store):
         )
         return [(str(s), int(n)) for s, n in self._s.execute(query)]
 
+    def recorded(self) -> set[str]:
+        """Every stored content the database has a row of (``blobs``): named by an attachment
+        now, or once (a scan replaced since)."""
+        return {str(s) for s in self._s.scalars(select(BlobRecord.sha256))}
+
     def naming(self, sha256: str) -> Attachment | None:
         """One attachment that names the content ``sha256`` (for a message)."""
         row = self._s.execute(
