@@ -3,6 +3,15 @@
 The bytes themselves are in a blob store (``db.blobs``); these rows say which dossier and paper
 each scan belongs to, its hash, pages and size, and who attached it when. Attachment rows are part
 of their dossier's aggregate in the journal (``db.stores.journal.PARTS``).
+
+**The figures of digitisation** (:meth:`AttachmentStore.period_counts`, issue 15) are one
+statement over the dossiers first received in the period — the ``received_at`` index narrows
+them, as for the ledger — each asking the ``dossier_id`` index of the attachments (and of the
+dossier's papers) whether it has a scan of each kind attached by the period's end: a year of a
+1,000,000-dossier office reads its ~200,000 dossiers, never the whole history, and no row
+becomes an object. "By the period's end" reads ``attached_at``: a scan replaced since (a paper
+has one current scan, ``add``) counts from its replacement, so a paper rescanned after the end
+reads as not scanned then.
 """
 
 from __future__ import annotations
@@ -11,11 +20,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select
 
-from tthc_desk.db.models import AttachmentRecord, BlobRecord, DossierRecord
+from tthc_desk.db.models import AttachmentRecord, BlobRecord, DossierPaperRecord, DossierRecord
 from tthc_desk.db.stores.base import Store
-from tthc_desk.domain.scans import Attachment, AttachmentSlot
+from tthc_desk.db.stores.dossiers import ROW_COLUMNS, rows_from
+from tthc_desk.domain.dossier import DossierRow
+from tthc_desk.domain.lifecycle import ENDED_WITHOUT_RESULT
+from tthc_desk.domain.scans import (
+    WITH_RESULT,
+    Attachment,
+    AttachmentSlot,
+    DigitisationCounts,
+    UnscannedDossier,
+)
 
 _COLUMNS = (
     AttachmentRecord.id,
@@ -131,3 +149,120 @@ class AttachmentStore(Store):
             _select().where(AttachmentRecord.sha256 == sha256).order_by(AttachmentRecord.id)
         ).first()
         return None if row is None else _attachment(row)
+
+    # -- the figures of digitisation -----------------------------------------------------------
+    def any_scans(self) -> bool:
+        """Whether any dossier of the office has a scan (one row read)."""
+        return self._s.scalar(select(AttachmentRecord.id).limit(1)) is not None
+
+    def period_counts(self, start: datetime, as_of: datetime) -> DigitisationCounts:
+        """:class:`DigitisationCounts` of the dossiers first received in ``[start, as_of)``,
+        with the scans attached before ``as_of``: one statement, summed in the database."""
+        s = _Scans(as_of)
+        result_given = and_(
+            DossierRecord.status.in_(_WITH_RESULT), DossierRecord.settled_at < as_of
+        )
+        parts = (
+            ~s.paper_missing,
+            s.result,
+            s.reused,
+            ~s.any,
+            or_(result_given, s.result),
+            and_(~s.paper_missing, s.result),
+        )
+        stmt = select(func.count(), *(func.sum(case((c, 1), else_=0)) for c in parts)).where(
+            *_first_received(start, as_of)
+        )
+        row = self._s.execute(stmt).one()
+        return DigitisationCounts(*(int(n or 0) for n in row))
+
+    def unscanned_in_period(self, start: datetime, as_of: datetime) -> list[UnscannedDossier]:
+        """The dossiers first received in ``[start, as_of)`` with no scan attached before
+        ``as_of``, in order of receipt."""
+        d, p = DossierRecord, DossierPaperRecord
+        papers = (
+            select(func.count(p.id))
+            .where(p.dossier_id == d.id, p.provided.is_(True))
+            .scalar_subquery()
+        )
+        stmt = (
+            select(d.code, d.field, d.procedure_name, _intake, papers)
+            .where(*_first_received(start, as_of), ~_Scans(as_of).any)
+            .order_by(_intake, d.id)
+        )
+        return [UnscannedDossier(*row) for row in self._s.execute(stmt)]
+
+    # -- what needs attention ------------------------------------------------------------------
+    def count_unscanned_since(self, since: datetime) -> int:
+        """Dossiers first received at or after ``since``, not withdrawn nor closed, with no
+        scan at all (the attention page's view)."""
+        stmt = select(func.count()).select_from(DossierRecord).where(*_unscanned_since(since))
+        return int(self._s.scalar(stmt) or 0)
+
+    def unscanned_rows_since(self, since: datetime, limit: int) -> list[DossierRow]:
+        """Those dossiers as list rows, the latest received first."""
+        stmt = (
+            select(*ROW_COLUMNS)
+            .where(*_unscanned_since(since))
+            .order_by(_intake.desc(), DossierRecord.id.desc())
+            .limit(limit)
+        )
+        return rows_from(self._s.execute(stmt))
+
+
+_WITH_RESULT = tuple(s.value for s in WITH_RESULT)
+_ENDED = tuple(s.value for s in ENDED_WITHOUT_RESULT)
+_intake = func.coalesce(DossierRecord.intake_at, DossierRecord.received_at)
+
+
+def _first_received(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+    """First received in [start, end): ``received_at`` (the running clock, never before the
+    first receipt) narrows the scan on its index, the first receipt decides."""
+    return (DossierRecord.received_at >= start, _intake >= start, _intake < end)
+
+
+def _unscanned_since(since: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        DossierRecord.received_at >= since,
+        _intake >= since,
+        DossierRecord.status.not_in(_ENDED),
+        ~_Scans(None).any,
+    )
+
+
+class _Scans:
+    """Whether the dossier of the enclosing query has scans of each kind attached before
+    ``as_of`` (None: ever), each a correlated EXISTS on the ``dossier_id`` index."""
+
+    def __init__(self, as_of: datetime | None) -> None:
+        self._as_of = as_of
+
+    def _exists(self, dossier_id: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        a = AttachmentRecord
+        when = () if self._as_of is None else (a.attached_at < self._as_of,)
+        return select(a.id).where(a.dossier_id == dossier_id, *when, *conditions).exists()
+
+    @property
+    def any(self) -> ColumnElement[bool]:
+        return self._exists(DossierRecord.id)
+
+    @property
+    def result(self) -> ColumnElement[bool]:
+        return self._exists(DossierRecord.id, AttachmentRecord.slot == AttachmentSlot.RESULT.value)
+
+    @property
+    def reused(self) -> ColumnElement[bool]:
+        return self._exists(DossierRecord.id, AttachmentRecord.reused_from.is_not(None))
+
+    @property
+    def paper_missing(self) -> ColumnElement[bool]:
+        """A paper provided on the checklist without a scan (made or reused)."""
+        p, a = DossierPaperRecord, AttachmentRecord
+        scanned = self._exists(
+            p.dossier_id, a.slot == AttachmentSlot.PAPER.value, a.paper_no == p.position
+        )
+        return (
+            select(p.id)
+            .where(p.dossier_id == DossierRecord.id, p.provided.is_(True), ~scanned)
+            .exists()
+        )
