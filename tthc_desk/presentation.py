@@ -405,6 +405,10 @@ _LABELS[NotComputable] = {
         "NotComputable",
         "Không tính được từ dữ liệu của bộ phận: hồ sơ chưa lưu bản quét, kết quả điện tử",
     ),
+    NotComputable.NOT_RECORDED: QT_TRANSLATE_NOOP(
+        "NotComputable",
+        "Ghi nhận trên Cổng Dịch vụ công quốc gia, không có trong dữ liệu của bộ phận",
+    ),
     NotComputable.NO_DOSSIERS: QT_TRANSLATE_NOOP("NotComputable", "Không có hồ sơ trong kỳ"),
     NotComputable.NO_RULE: QT_TRANSLATE_NOOP(
         "NotComputable", "Chưa có cách chấm điểm được công bố: chỉ hiện số liệu"
