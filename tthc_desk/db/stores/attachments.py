@@ -157,21 +157,45 @@ class AttachmentStore(Store):
 
     def period_counts(self, start: datetime, as_of: datetime) -> DigitisationCounts:
         """:class:`DigitisationCounts` of the dossiers first received in ``[start, as_of)``,
-        with the scans attached before ``as_of``: one statement, summed in the database."""
-        s = _Scans(as_of)
-        result_given = and_(
-            DossierRecord.status.in_(_WITH_RESULT), DossierRecord.settled_at < as_of
+        with the scans attached before ``as_of``: one statement, summed in the database.
+
+        In two steps, each behind ``OFFSET 0`` (neither SQLite nor PostgreSQL merges such a
+        subquery into the query around it): each dossier's "has any scan" and "has its
+        result" once, then its other flags asked only of the dossiers with a scan (the others,
+        most of them, need one more probe: whether they have a paper to scan at all). A year
+        (~200,000 dossiers) of a 1,000,000-dossier encrypted database: 1.5–1.7 s on a busy
+        2-core machine, against 2.8–3.3 s asking everything of every dossier (README)."""
+        d = DossierRecord
+        given = and_(d.status.in_(_WITH_RESULT), d.settled_at < as_of)
+        first = (
+            select(
+                d.id.label("id"), _flag(given).label("given"), _flag(_Scans(as_of).any).label("any")
+            )
+            .where(*_first_received(start, as_of))
+            .offset(0)
+            .subquery()
         )
-        parts = (
-            ~s.paper_missing,
-            s.result,
-            s.reused,
-            ~s.any,
-            or_(result_given, s.result),
-            and_(~s.paper_missing, s.result),
+        s, has = _Scans(as_of, first.c.id), first.c.any == 1
+        flags = (
+            select(
+                first.c.any,
+                first.c.given,
+                case((has, _flag(~s.paper_missing)), else_=_flag(~s.paper_provided)).label("full"),
+                case((has, _flag(s.result)), else_=0).label("result"),
+                case((has, _flag(s.reused)), else_=0).label("reused"),
+            )
+            .offset(0)
+            .subquery()
         )
-        stmt = select(func.count(), *(func.sum(case((c, 1), else_=0)) for c in parts)).where(
-            *_first_received(start, as_of)
+        f = flags.c
+        stmt = select(
+            func.count(),
+            func.sum(f.full),
+            func.sum(f.result),
+            func.sum(f.reused),
+            func.sum(1 - f.any),
+            func.sum(case((or_(f.given == 1, f.result == 1), 1), else_=0)),
+            func.sum(f.full * f.result),
         )
         row = self._s.execute(stmt).one()
         return DigitisationCounts(*(int(n or 0) for n in row))
@@ -230,12 +254,19 @@ def _unscanned_since(since: datetime) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-class _Scans:
-    """Whether the dossier of the enclosing query has scans of each kind attached before
-    ``as_of`` (None: ever), each a correlated EXISTS on the ``dossier_id`` index."""
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 or 0, summable on every engine."""
+    return case((condition, 1), else_=0)
 
-    def __init__(self, as_of: datetime | None) -> None:
+
+class _Scans:
+    """Whether the dossier ``dossier_id`` (default: the one of the enclosing query) has scans of
+    each kind attached before ``as_of`` (None: ever), each a correlated EXISTS on the
+    ``dossier_id`` index."""
+
+    def __init__(self, as_of: datetime | None, dossier_id: Any = DossierRecord.id) -> None:
         self._as_of = as_of
+        self._id = dossier_id
 
     def _exists(self, dossier_id: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
         a = AttachmentRecord
@@ -244,15 +275,21 @@ class _Scans:
 
     @property
     def any(self) -> ColumnElement[bool]:
-        return self._exists(DossierRecord.id)
+        return self._exists(self._id)
 
     @property
     def result(self) -> ColumnElement[bool]:
-        return self._exists(DossierRecord.id, AttachmentRecord.slot == AttachmentSlot.RESULT.value)
+        return self._exists(self._id, AttachmentRecord.slot == AttachmentSlot.RESULT.value)
 
     @property
     def reused(self) -> ColumnElement[bool]:
-        return self._exists(DossierRecord.id, AttachmentRecord.reused_from.is_not(None))
+        return self._exists(self._id, AttachmentRecord.reused_from.is_not(None))
+
+    @property
+    def paper_provided(self) -> ColumnElement[bool]:
+        """A paper provided on the checklist (something to scan)."""
+        p = DossierPaperRecord
+        return select(p.id).where(p.dossier_id == self._id, p.provided.is_(True)).exists()
 
     @property
     def paper_missing(self) -> ColumnElement[bool]:
@@ -261,8 +298,4 @@ class _Scans:
         scanned = self._exists(
             p.dossier_id, a.slot == AttachmentSlot.PAPER.value, a.paper_no == p.position
         )
-        return (
-            select(p.id)
-            .where(p.dossier_id == DossierRecord.id, p.provided.is_(True), ~scanned)
-            .exists()
-        )
+        return select(p.id).where(p.dossier_id == self._id, p.provided.is_(True), ~scanned).exists()
