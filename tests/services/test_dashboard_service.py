@@ -24,6 +24,7 @@ from datetime import date, datetime
 import pytest
 
 from tests.conftest import TEST_PASSWORD
+from tests.printing.support import pdf_text
 from tests.services import test_report_service as crafted
 from tests.services.test_attachments import make_pdf
 from tests.services.test_report_facts import _random_history
@@ -151,6 +152,10 @@ def test_the_766_digitisation_indicators_of_the_week(
     assert f.indicator(IndicatorCode.PERSONAL_STORE).missing is NotComputable.NOT_RECORDED
     earlier = 10 * 7 / 11 + 4 * (1 / 7) / 0.5 + 6 * (7 / 11) / 0.9
     assert f.score.earned == pytest.approx(earlier + 4 + 4 * (1 / 3) / 0.8 + 2 * (1 / 7) / 0.8)
+    # The briefing prints each of them, no longer one "cannot be computed" row.
+    text = pdf_text(services.dashboard.brief_pdf(f.period), raw=True)
+    assert "66,7% (2/3)" in text and "33,3% (1/3)" in text and "14,3% (1/7)" in text
+    assert "Số hóa hồ sơ (4.1" not in text
     # The week before (D, C, A, E, B received; C with its result): scans exist in the office,
     # none of that week's: 0 of 1 and 0 of 5, no points, but computed.
     before = services.dashboard.figures(services.dashboard.period(PeriodKind.WEEK, "2026-W09"))

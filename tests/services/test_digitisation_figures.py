@@ -221,3 +221,38 @@ def test_the_weekly_workbook_has_the_digitisation_sheet(
     assert not any("Nguyễn Thị Hồng Nhung" in str(v) for r in rows for v in r)  # no names
     info = {r[2].value: r[3].value for r in wb[INFO].iter_rows(min_row=2)}
     assert info["rows_so_hoa"] == 2
+
+
+def test_the_signature_covers_the_sheet_and_the_province_reads_the_workbook(
+    services: Services, week: Week, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tthc_desk.exporting.report_reader import WorkbookProblem, read_commune_report
+    from tthc_desk.exporting.report_signature import (
+        KeyRing,
+        ReportSigner,
+        public_key_text,
+        verify_workbook,
+    )
+
+    signer = ReportSigner(services.settings.office().agency_id, bytes([9]) * 32)
+    monkeypatch.setattr(services.reports, "signer", lambda: signer)
+    keys = tmp_path / "khoa"
+    keys.mkdir()
+    (keys / "xa.txt").write_text(
+        public_key_text(signer.office_id, "UBND xã", signer.public), encoding="utf-8"
+    )
+    ring = KeyRing.from_folder(keys)
+    path = tmp_path / "w10.xlsx"
+    services.reports.write_weekly(services.reports.week("2026-W10"), path)
+    assert verify_workbook(path, ring).kind == "ok"
+    assert read_commune_report(path, ring).period_key == "2026-W10"  # the roll-up reads it
+
+    wb = load_workbook(path)
+    ws = wb[DIGITISED]
+    cell = next(c for r in ws.iter_rows() for c in r if c.value == "Chưa có bản số hóa nào")
+    ws.cell(cell.row, cell.column + 1, 0)  # "no dossier without a scan"
+    edited = tmp_path / "sua.xlsx"
+    wb.save(edited)
+    assert verify_workbook(edited, ring).kind == "forged"
+    with pytest.raises(WorkbookProblem):
+        read_commune_report(edited, ring)
