@@ -4,7 +4,7 @@
 Each measure runs in a fresh child process, so its wall time includes nothing cached by an
 earlier one and its peak memory (``ru_maxrss`` of that child) is the whole process's:
 
-- the weekly Biểu 06a figures (last week) and the weekly workbook (6 sheets);
+- the weekly Biểu 06a figures (last week) and the weekly workbook (7 sheets);
 - the year's figures (``ReportService.compute``) and the year report from the CLI
   (``tthc-desk report period --kind year``);
 - the year's ledger (Mẫu 07) to Excel;
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             table.append((label, f"{wall:.2f} s", f"{rss:.0f} MB", target))
 
         measure("Weekly 06a figures (last week)", "week", "≤ 1 s")
-        measure("Weekly workbook (6 sheets)", "workbook", "≤ 2 s")
+        measure("Weekly workbook (7 sheets)", "workbook", "≤ 2 s")
         measure(f"Year {args.year} figures", "year", "≤ 2 s, ≤ 250 MB")
         cli(
             f"CLI: report period --kind year --key {args.year}",

@@ -4,7 +4,7 @@ Measures, on the database ``bench_intake.py`` made (1,000,000 dossiers by defaul
 fresh child process so that its peak memory (``ru_maxrss``) is its own:
 
 - the Biểu 06a figures of the last week (``ReportService.compute``, median of ``--runs``);
-- the weekly workbook (``write_weekly``: six sheets, its Chi tiết listing every dossier);
+- the weekly workbook (``write_weekly``: seven sheets, its Chi tiết listing every dossier);
 - the figures of this year without the list of dossiers (``compute(dossiers=False)``: what the
   periodic 06a workbook and the reports page read), with the peak memory; and, for comparison,
   with the list (``compute``: a year of ``ReportDossier`` in memory);
@@ -40,7 +40,7 @@ MEASURES: dict[str, tuple[str, float | None, float | None]] = {
     "migrate": ("migration 0009 → 0010 (one-off)", None, None),
     "rebuild": ("tthc-desk facts rebuild (one-off)", None, None),
     "week": ("weekly 06a figures", 1.0, None),
-    "workbook": ("weekly workbook (6 sheets)", 2.0, None),
+    "workbook": ("weekly workbook (7 sheets)", 2.0, None),
     "year": ("year 06a figures (no list)", 2.0, 250.0),
     "year_listed": ("year 06a figures with its dossiers", None, None),
     "cli_year": ("CLI: tthc-desk report period --kind year", None, 250.0),

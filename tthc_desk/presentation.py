@@ -60,8 +60,13 @@ from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.postal import PostalState
 from tthc_desk.domain.postal_outcomes import check_outcome
 from tthc_desk.domain.procedure import Duration, DurationUnit, PaperKind
-from tthc_desk.domain.report import Outcome, TargetKind
-from tthc_desk.domain.scans import AttachmentSlot, Validity
+from tthc_desk.domain.report import Outcome, TargetKind, share
+from tthc_desk.domain.scans import (
+    AttachmentSlot,
+    DigitisationCounts,
+    DigitisationLine,
+    Validity,
+)
 from tthc_desk.domain.search import SortKey
 from tthc_desk.domain.server import ConnectionReport, SchemaState, SslMode
 from tthc_desk.domain.text import fold, search_tokens
@@ -400,6 +405,10 @@ _LABELS[NotComputable] = {
         "NotComputable",
         "Không tính được từ dữ liệu của bộ phận: hồ sơ chưa lưu bản quét, kết quả điện tử",
     ),
+    NotComputable.NOT_RECORDED: QT_TRANSLATE_NOOP(
+        "NotComputable",
+        "Ghi nhận trên Cổng Dịch vụ công quốc gia, không có trong dữ liệu của bộ phận",
+    ),
     NotComputable.NO_DOSSIERS: QT_TRANSLATE_NOOP("NotComputable", "Không có hồ sơ trong kỳ"),
     NotComputable.NO_RULE: QT_TRANSLATE_NOOP(
         "NotComputable", "Chưa có cách chấm điểm được công bố: chỉ hiện số liệu"
@@ -423,6 +432,25 @@ _LABELS[Validity] = {
     Validity.VALID: QT_TRANSLATE_NOOP("Validity", "Còn hiệu lực"),
     Validity.EXPIRED: QT_TRANSLATE_NOOP("Validity", "Hết hiệu lực"),
     Validity.UNKNOWN: QT_TRANSLATE_NOOP("Validity", "Cần xem thời hạn"),
+}
+#: The lines of the figures of digitisation (reports page, CLI); the weekly workbook words them
+#: from its template (``[digitised]`` of report_06a.toml, by the same keys).
+_LABELS[DigitisationLine] = {
+    DigitisationLine.RECEIVED: QT_TRANSLATE_NOOP("DigitisationLine", "Hồ sơ tiếp nhận trong kỳ"),
+    DigitisationLine.FULLY_SCANNED: QT_TRANSLATE_NOOP(
+        "DigitisationLine", "Số hóa đủ các giấy tờ đã nộp"
+    ),
+    DigitisationLine.WITH_RESULT: QT_TRANSLATE_NOOP("DigitisationLine", "Đã có kết quả giải quyết"),
+    DigitisationLine.E_RESULT: QT_TRANSLATE_NOOP(
+        "DigitisationLine", "Có kết quả điện tử (4.1), trên số hồ sơ đã có kết quả"
+    ),
+    DigitisationLine.COMPLETE: QT_TRANSLATE_NOOP(
+        "DigitisationLine", "Số hóa thành phần và kết quả (4.2), trên số hồ sơ đã có kết quả"
+    ),
+    DigitisationLine.REUSING: QT_TRANSLATE_NOOP(
+        "DigitisationLine", "Tái sử dụng giấy tờ đã số hóa (4.3)"
+    ),
+    DigitisationLine.WITHOUT_SCANS: QT_TRANSLATE_NOOP("DigitisationLine", "Chưa có bản số hóa nào"),
 }
 
 # -- templates of composite values: context → name → marked text --------------------------------
@@ -536,6 +564,23 @@ def period_label(period: Period, tr: Translate = vietnamese) -> str:
         number = _ROMAN.get(number, number)
     name = f"half_{number}" if period.kind is PeriodKind.HALF else period.kind.value
     return _text("Period", name, tr).format(number=number, year=m["year"])
+
+
+def percent_text(value: float | None) -> str:
+    """A share as people read it: "57,1%"; "—" when there is nothing to divide by."""
+    return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
+
+
+def digitisation_lines(counts: DigitisationCounts, tr: Translate = vietnamese) -> list[str]:
+    """The figures of digitisation, one line each: "Số hóa đủ các giấy tờ đã nộp: 4/7
+    (57,1%)"; the first line, the dossiers themselves, without a share."""
+    lines = []
+    for line, n, whole in counts.lines():
+        if whole is None:
+            lines.append(f"{label(line, tr)}: {n}")
+        else:
+            lines.append(f"{label(line, tr)}: {n}/{whole} ({percent_text(share(n, whole))})")
+    return lines
 
 
 def period_range_text(period: Period, tr: Translate = vietnamese) -> str:

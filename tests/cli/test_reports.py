@@ -88,6 +88,7 @@ def test_weekly_and_periodic_reports(
         "Quá hạn",
         "Bưu chính",
         "Chỉ tiêu",
+        "Số hóa",
         "Thông tin",
     ]
     info = {r[2].value: r[3].value for r in wb[INFO].iter_rows(min_row=2)}  # hidden C, D
@@ -523,3 +524,50 @@ def test_aggregate_reads_every_row_whatever_the_declared_dimension_and_skips_too
     lines = {Path(line.split("\t")[0]).name: line for line in out.splitlines()[:-1]}
     assert lines["an-binh.xlsx"].endswith("Đã tổng hợp")
     assert f"Bỏ qua (không dùng được): sheet “{INFO}” có hơn {limit} dòng" in lines["qua-dai.xlsx"]
+
+
+def test_the_figures_of_digitisation_of_a_week(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two dossiers received on Monday 02/03: one with both papers scanned, one with none (its
+    form is scanned on 09/03, after the week, and does not count); the same dossiers in the
+    weekly workbook's sheet are in tests/services/test_digitisation_figures.py."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    run = Cli(tmp_path / "data", capsys)
+    scan = tmp_path / "scan.pdf"
+    canvas = Canvas(str(scan), invariant=1)
+    canvas.drawString(72, 720, "to khai")
+    canvas.showPage()
+    canvas.save()
+    codes = []
+    for now in ("2026-03-02 09:00", "2026-03-02 10:00"):
+        rc, out, err = run.receive(now=now)
+        assert rc == 0, err
+        codes.append(out.strip())
+    for paper in ("1", "2"):
+        rc, _, err = run("attach", codes[0], "--paper", paper, str(scan))
+        assert rc == 0, err
+    rc, _, err = run("attach", codes[1], "--paper", "1", str(scan), now="2026-03-09 10:00")
+    assert rc == 0, err
+
+    rc, out, err = run("report", "digitised", "--period", "2026-W10", "--list", now=NOW)
+    assert (rc, err) == (0, "")
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert lines[0] == [
+        "Tuần 10/2026 (từ ngày 02/03/2026 đến ngày 08/03/2026)",
+        "số liệu tính đến 00:00 ngày 09/03/2026",
+    ]
+    assert lines[1:8] == [
+        ["Hồ sơ tiếp nhận trong kỳ", "2"],
+        ["Số hóa đủ các giấy tờ đã nộp", "1/2", "50,0%"],
+        ["Đã có kết quả giải quyết", "0/2", "0,0%"],
+        ["Có kết quả điện tử (4.1), trên số hồ sơ đã có kết quả", "0/0", "—"],
+        ["Số hóa thành phần và kết quả (4.2), trên số hồ sơ đã có kết quả", "0/0", "—"],
+        ["Tái sử dụng giấy tờ đã số hóa (4.3)", "0/2", "0,0%"],
+        ["Chưa có bản số hóa nào", "1/2", "50,0%"],
+    ]
+    assert [x[:3] for x in lines[8:]] == [["Chưa số hóa", codes[1], "02/03/2026 10:00"]]
+
+    rc, out, err = run("report", "digitised", "--period", "tuần 10", now=NOW)
+    assert "không đúng dạng" in assert_one_line_error(rc, out, err)

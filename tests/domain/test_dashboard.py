@@ -37,6 +37,7 @@ from tthc_desk.domain.dashboard import (
 from tthc_desk.domain.dossier import Channel, Status
 from tthc_desk.domain.procedure import DurationUnit
 from tthc_desk.domain.report import Outcome, ReportDossier, Targets
+from tthc_desk.domain.scans import DigitisationCounts
 
 # -- the published scoring rule (reference.md §8) -------------------------------------------------
 
@@ -106,6 +107,47 @@ def test_the_766_indicators_of_a_hand_worked_month() -> None:
     assert total.scored_max == 20  # 2.1 (10) + 3.3 (4) + 5.4 (6)
     assert total.unscored_max == 10 + 6 + 4 + 2 + 4  # 2.2 and 4.1–4.4
     assert total.lost == pytest.approx(20 - 15.05)
+
+
+def test_the_766_digitisation_indicators_of_a_hand_worked_month() -> None:
+    # 40 received: 30 with every paper scanned, 20 with their result of which 15 with an
+    # e-result, 12 of those with every paper too; 6 reusing a digitised paper.
+    digitised = DigitisationCounts(
+        dossiers=40,
+        fully_scanned=30,
+        with_e_result=15,
+        reusing=6,
+        without_scans=4,
+        with_result=20,
+        complete=12,
+    )
+    items = {i.code: i for i in indicators(MONTH, (), digitised)}
+    e_result = items[IndicatorCode.E_RESULT]  # 15 / 20 = 75 %, no target (100 %) → 4.5 of 6
+    assert (e_result.numerator, e_result.denominator) == (15, 20)
+    assert e_result.value == pytest.approx(0.75) and e_result.points == pytest.approx(4.5)
+    assert e_result.missing is None and e_result.lost == pytest.approx(1.5)
+    scanned = items[IndicatorCode.SCANNED]  # 12 / 20 = 60 % of an 80 % target → 3 of 4
+    assert (scanned.numerator, scanned.denominator) == (12, 20)
+    assert scanned.points == pytest.approx(3.0)
+    reused = items[IndicatorCode.REUSED]  # 6 / 40 = 15 % of an 80 % target → 0.375 of 2
+    assert (reused.numerator, reused.denominator) == (6, 40)
+    assert reused.points == pytest.approx(0.375)
+    store = items[IndicatorCode.PERSONAL_STORE]
+    assert store.points is None and store.missing is NotComputable.NOT_RECORDED
+    total = score(items.values())
+    assert total.earned == pytest.approx(8.75 + 0.8 + 5.5 + 4.5 + 3.0 + 0.375)
+    assert total.scored_max == 20 + 6 + 4 + 2
+    assert total.unscored_max == 10 + 4  # 2.2 and 4.4
+    # A target reached gives the full points, never more.
+    full = DigitisationCounts(10, 10, 9, 9, 0, 9, 8)
+    items = {i.code: i for i in indicators(MONTH, (), full)}
+    assert items[IndicatorCode.E_RESULT].points == pytest.approx(6)  # 9 / 9
+    assert items[IndicatorCode.SCANNED].points == pytest.approx(4)  # 8 / 9 ≥ 80 %
+    assert items[IndicatorCode.REUSED].points == pytest.approx(2)  # 9 / 10 ≥ 80 %
+    # Scans in the office, none in this period's dossiers with a result: nothing to divide.
+    items = {i.code: i for i in indicators(MONTH, (), DigitisationCounts(dossiers=3, reusing=0))}
+    assert items[IndicatorCode.E_RESULT].missing is NotComputable.NO_DOSSIERS
+    assert items[IndicatorCode.REUSED].points == 0
 
 
 def test_an_empty_period_scores_nothing_rather_than_zero() -> None:

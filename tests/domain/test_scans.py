@@ -52,6 +52,13 @@ def test_figures_add_up_per_dossier() -> None:
         + DigitisationCounts.of_dossier(2, 0, has_result=False, reused=0)
         + DigitisationCounts.of_dossier(1, 1, has_result=True, reused=0)
     )
-    assert total == DigitisationCounts(4, 2, 2, 1, 1)
-    assert (total.scanned_share, total.e_result_share, total.reuse_share) == (0.5, 0.5, 0.25)
+    # The results: two scanned (with their papers all scanned: complete), none other given.
+    assert total == DigitisationCounts(4, 2, 2, 1, 1, with_result=2, complete=2)
+    assert (total.scanned_share, total.e_result_share, total.reuse_share) == (0.5, 1.0, 0.25)
+    assert total.complete_share == 1.0 and total.without_scans_share == 0.25
+    given = total + DigitisationCounts.of_dossier(
+        2, 1, has_result=False, reused=0, result_given=True
+    )
+    assert (given.with_result, given.e_result_share, given.complete_share) == (3, 2 / 3, 2 / 3)
     assert DigitisationCounts().scanned_share is None
+    assert DigitisationCounts(3).e_result_share is None  # no dossier has its result

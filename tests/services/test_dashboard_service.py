@@ -24,7 +24,9 @@ from datetime import date, datetime
 import pytest
 
 from tests.conftest import TEST_PASSWORD
+from tests.printing.support import pdf_text
 from tests.services import test_report_service as crafted
+from tests.services.test_attachments import make_pdf
 from tests.services.test_report_facts import _random_history
 from tests.services.test_report_service import History, at
 from tthc_desk.domain.clock import FixedClock
@@ -116,6 +118,51 @@ def test_the_766_indicators_of_the_week(services: Services, history: History) ->
     ]
     assert f.indicator(IndicatorCode.SCANNED).missing is NotComputable.NO_SCANS
     assert f.score.earned == pytest.approx(10 * 7 / 11 + 4 * (1 / 7) / 0.5 + 6 * (7 / 11) / 0.9)
+
+
+def test_the_766_digitisation_indicators_of_the_week(
+    services: Services, history: History, clock: FixedClock
+) -> None:
+    """Of the 7 dossiers received in the week (F, J, K, I, M, G, H), F, G and M have their
+    result. Scans made on Friday 06/03: F both papers and its result, M its three papers, G its
+    result alone, K its one paper reused from F's form; I's form is scanned on 09/03, after the
+    week. So: every paper scanned F, M, K; e-result F, G; both F; reusing K; no scan J, I, H.
+    4.1 = 2/3 → 6 × 2/3 = 4; 4.2 = 1/3 of an 80 % target → 4 × (1/3) / 0.8; 4.3 = 1/7 of 80 %
+    → 2 × (1/7) / 0.8."""
+    c, scans = history.codes, services.attachments
+    clock.set(at(6, 3, 12))
+    for code, papers in ((c["F"], (1, 2)), (c["M"], (1, 2, 3))):
+        for n in papers:
+            scans.attach_paper(code, n, make_pdf(f"{code} {n}"))
+    for code in (c["F"], c["G"]):
+        scans.attach_result(code, make_pdf(f"{code} kết quả"))
+    form = next(a for a in scans.of_dossier(c["F"]) if a.paper_no == 1)
+    scans.reuse_paper(c["K"], 1, form.id)
+    clock.set(at(9, 3, 8, 30))
+    scans.attach_paper(c["I"], 1, make_pdf("I 1"))
+    f = figures(services)
+    e_result = f.indicator(IndicatorCode.E_RESULT)
+    assert (e_result.numerator, e_result.denominator, e_result.points) == (2, 3, pytest.approx(4))
+    scanned = f.indicator(IndicatorCode.SCANNED)
+    assert (scanned.numerator, scanned.denominator) == (1, 3)
+    assert scanned.points == pytest.approx(4 * (1 / 3) / 0.8)
+    reused = f.indicator(IndicatorCode.REUSED)
+    assert (reused.numerator, reused.denominator) == (1, 7)
+    assert reused.points == pytest.approx(2 * (1 / 7) / 0.8)
+    assert f.indicator(IndicatorCode.PERSONAL_STORE).missing is NotComputable.NOT_RECORDED
+    earlier = 10 * 7 / 11 + 4 * (1 / 7) / 0.5 + 6 * (7 / 11) / 0.9
+    assert f.score.earned == pytest.approx(earlier + 4 + 4 * (1 / 3) / 0.8 + 2 * (1 / 7) / 0.8)
+    # The briefing prints each of them, no longer one "cannot be computed" row.
+    text = pdf_text(services.dashboard.brief_pdf(f.period), raw=True)
+    assert "66,7% (2/3)" in text and "33,3% (1/3)" in text and "14,3% (1/7)" in text
+    assert "Số hóa hồ sơ (4.1" not in text
+    # The week before (D, C, A, E, B received; C with its result): scans exist in the office,
+    # none of that week's: 0 of 1 and 0 of 5, no points, but computed.
+    before = services.dashboard.figures(services.dashboard.period(PeriodKind.WEEK, "2026-W09"))
+    e_result = before.indicator(IndicatorCode.E_RESULT)
+    assert (e_result.numerator, e_result.denominator, e_result.points) == (0, 1, 0)
+    reused = before.indicator(IndicatorCode.REUSED)
+    assert (reused.numerator, reused.denominator, reused.missing) == (0, 5, None)
 
 
 def test_what_will_be_late_is_ordered_by_risk(services: Services, history: History) -> None:

@@ -45,6 +45,7 @@ from tthc_desk.domain.periods import PeriodKind
 from tthc_desk.domain.report import Outcome
 from tthc_desk.exporting.report_xlsx import (
     DETAIL,
+    DIGITISED,
     INFO,
     LATE,
     NUMBERS_ROW,
@@ -228,7 +229,7 @@ def test_the_weekly_workbook_has_its_sheets_headers_and_machine_readable_info(
 ) -> None:
     report = services.reports.write_weekly(services.reports.week("2026-W10"), tmp_path / "w10.xlsx")
     wb = load_workbook(tmp_path / "w10.xlsx")
-    assert wb.sheetnames == [SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO]
+    assert wb.sheetnames == [SUMMARY, DETAIL, LATE, POSTAL, TARGETS, DIGITISED, INFO]
     ws = wb[SUMMARY]
     assert ws["A1"].value == "Biểu số 06a/VPCP/KSTT"
     assert ws["C1"].value.startswith("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from tests.conftest import make_draft
 from tests.printing.support import pdf_text
+from tests.services.test_attachments import make_pdf
 from tests.ui.keys import type_text
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.lifecycle import LetterStatus
@@ -19,7 +20,7 @@ from tthc_desk.services.container import Services
 from tthc_desk.services.deadline_service import DeadlineView
 from tthc_desk.ui.apology_dialogs import LetterConfirmDialog, LetterDeliverDialog, LetterEditDialog
 from tthc_desk.ui.apology_page import LetterTableModel
-from tthc_desk.ui.deadline_page import TO_CLOSE
+from tthc_desk.ui.deadline_page import TO_CLOSE, UNSCANNED
 from tthc_desk.ui.dossier_table_model import ROW_COLORS
 from tthc_desk.ui.main_window import ATTENTION, LETTERS, MainWindow
 from tthc_desk.ui.registers_dialog import RegistersDialog
@@ -97,6 +98,41 @@ def test_counts_open_their_lists_and_a_move_recounts(
     detail.move_dialog.ok_button.click()
     assert page.rows() == []  # settled: no longer overdue
     assert window.attention_bar.overdue_button.text() == "Quá hạn: 0"
+
+
+def test_the_dossiers_received_without_a_scan_are_listed_to_be_scanned(
+    window: MainWindow, codes: dict[str, str], services: Services, clock: FixedClock
+) -> None:
+    """Received in the last 30 days with no scan at all: the three of the fixture, less the one
+    whose form is scanned, plus none of those received before 01/02 (30 days before 03/03) nor
+    a withdrawn one; the latest received first. The view's button carries the count."""
+    from tthc_desk.domain.lifecycle import Move
+    from tthc_desk.services.lifecycle_service import MoveRequest
+
+    now = datetime(2026, 3, 3, 9, 0)
+    clock.set(datetime(2026, 1, 30, 9, 0))
+    services.dossiers.receive(make_draft(procedure_code="1.004873"))  # 32 days ago: too old
+    clock.set(datetime(2026, 2, 2, 9, 0))
+    recent = services.dossiers.receive(make_draft(procedure_code="1.004873")).code
+    withdrawn = services.dossiers.receive(make_draft(procedure_code="2.001035")).code
+    clock.set(datetime(2026, 2, 2, 10, 0))
+    services.lifecycle.move(
+        withdrawn, MoveRequest(Move.WITHDRAWN, reason="Người nộp xin rút hồ sơ")
+    )
+    clock.set(now)
+    services.attachments.attach_paper(codes["soon"], 1, make_pdf("tờ khai"))
+    window.start_attention()
+    page = window.attention
+    assert page.view_buttons[UNSCANNED].text() == "Chưa số hóa, 30 ngày qua (3)"
+    page.view_buttons[UNSCANNED].click()
+    assert [r.code for r in page.rows()] == [codes["today"], codes["overdue"], recent]
+    assert services.deadlines.counts().unscanned == 3
+    # Scanning one (as the clerk does from the dossier it opens) takes it off the list.
+    services.attachments.attach_result(codes["overdue"], make_pdf("kết quả"))
+    window.refresh_counts()
+    page.refresh()
+    assert [r.code for r in page.rows()] == [codes["today"], recent]
+    assert page.view_buttons[UNSCANNED].text() == "Chưa số hóa, 30 ngày qua (2)"
 
 
 def test_dossier_list_colours_running_dossiers_by_deadline(

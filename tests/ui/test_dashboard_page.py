@@ -28,6 +28,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QTableView
 
 from tests.conftest import TEST_PASSWORD, make_draft
+from tests.services.test_attachments import make_pdf
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.dashboard import TileKind
 from tthc_desk.domain.dossier import Channel, Person
@@ -249,6 +250,57 @@ def test_766_points(page: DashboardPage) -> None:
         "66,7%", "—", "10,0", "6,7", "3,3"
     ]  # fmt: skip
     assert "Điểm các chỉ số tính được" in page.score_label.text()
+
+
+def _indicator_rows(page: DashboardPage) -> dict[str, list[str]]:
+    model = page.indicator_model
+    return {
+        model.index(r, 0).data(): [model.index(r, c).data() for c in range(1, 7)]
+        for r in range(model.rowCount())
+    }
+
+
+def test_766_digitisation_without_scans_then_with(
+    qtbot, services: Services, history: dict[str, str], clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
+    """No scan in the office: 4.1–4.4 say they cannot be computed. Then on Tue 03/03 12:00: A's
+    two papers and its result scanned, C's result scanned. Of the 6 dossiers received in March
+    (A, B, C, D, F, E), A, B and C have their result: 4.1 = 2/3 = 66,7 % → 6 × 2/3 = 4,0
+    points (no published target: full points at 100 %), 2,0 lost; 4.2 (papers and result) = A
+    alone, 1/3 = 33,3 % of an 80 % target → 4 × (1/3) / 0,8 = 1,7, 2,3 lost; 4.3 = 0/6 → 0,0
+    of 2; 4.4 is the national portal's."""
+    page = DashboardPage(services, TaskRunner(synchronous=True))
+    qtbot.addWidget(page)
+    page.refresh()
+    no_scans = "Không tính được từ dữ liệu của bộ phận: hồ sơ chưa lưu bản quét, kết quả điện tử"
+    rows = _indicator_rows(page)
+    assert rows["4.1 Hồ sơ có kết quả điện tử hợp lệ"] == [
+        "—", "—", "6,0", "—", "—", no_scans
+    ]  # fmt: skip
+    assert rows["4.3 Hồ sơ tái sử dụng dữ liệu số"][5] == no_scans
+
+    services.accounts.login("binh", TEST_PASSWORD)
+    clock.set(datetime(2026, 3, 3, 12, 0))
+    scans = services.attachments
+    for n in (1, 2):
+        scans.attach_paper(history["A"], n, make_pdf(f"A {n}"))
+    for key in ("A", "C"):
+        scans.attach_result(history[key], make_pdf(f"{key} kết quả"))
+    services.accounts.login("an", TEST_PASSWORD)
+    clock.set(NOW)
+    page.refresh()
+    rows = _indicator_rows(page)
+    assert rows["4.1 Hồ sơ có kết quả điện tử hợp lệ"] == [
+        "66,7%", "—", "6,0", "4,0", "2,0", ""
+    ]  # fmt: skip
+    assert rows["4.2 Hồ sơ số hóa thành phần và kết quả"] == [
+        "33,3%", "80,0%", "4,0", "1,7", "2,3", ""
+    ]  # fmt: skip
+    assert rows["4.3 Hồ sơ tái sử dụng dữ liệu số"] == [
+        "0,0%", "80,0%", "2,0", "0,0", "2,0", ""
+    ]  # fmt: skip
+    store = rows["4.4 Hồ sơ kết nối kho dữ liệu cá nhân"]
+    assert store[3] == "—" and store[5].startswith("Ghi nhận trên Cổng Dịch vụ công quốc gia")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import make_draft
+from tests.services.test_attachments import make_pdf
 from tthc_desk.domain.clock import FixedClock
 from tthc_desk.domain.lifecycle import Move
 from tthc_desk.domain.periods import PeriodKind
@@ -50,6 +51,43 @@ def test_last_week_is_offered_first_and_its_figures_shown(page: ReportsPage) -> 
     )
     assert "Hồ sơ quá hạn: 1, trong đó có phiếu xin lỗi: 0" in page.targets_label.text()
     assert page.status_label.text() == "Các đẳng thức của Biểu 06a đều đúng."
+
+
+def test_the_digitisation_block_of_the_week(
+    page: ReportsPage, services: Services, clock: FixedClock, tmp_path: Path
+) -> None:
+    """The two dossiers of week 10 have their result; the khai sinh's two papers and its result
+    are scanned on 03/03, the chứng thực has no scan: every paper 1/2, e-result 1/2, both 1/2,
+    no scan 1/2. A scan made today (10/03, after the week) changes nothing."""
+    page.build()
+    text = page.digitised_label.text()
+    assert "<b>Số hóa</b>" in text and "Bộ phận chưa lưu bản số hóa nào." in text
+    assert "Hồ sơ tiếp nhận trong kỳ: 2" in text
+    assert "Chưa có bản số hóa nào: 2/2 (100,0%)" in text
+
+    agency = services.settings.office().agency_id
+    khai_sinh, other = (f"{agency}-260302-000{n}" for n in (1, 2))  # received in this order
+    clock.set(datetime(2026, 3, 3, 9, 0))
+    for n in (1, 2):
+        services.attachments.attach_paper(khai_sinh, n, make_pdf(f"giấy tờ {n}"))
+    services.attachments.attach_result(khai_sinh, make_pdf("kết quả"))
+    clock.set(datetime(2026, 3, 10, 9, 0))
+    services.attachments.attach_paper(other, 1, make_pdf("quét sau tuần"))
+    page.build()
+    lines = page.digitised_label.text().split("<br>")
+    assert lines[1:] == [
+        "Hồ sơ tiếp nhận trong kỳ: 2",
+        "Số hóa đủ các giấy tờ đã nộp: 1/2 (50,0%)",
+        "Đã có kết quả giải quyết: 2/2 (100,0%)",
+        "Có kết quả điện tử (4.1), trên số hồ sơ đã có kết quả: 1/2 (50,0%)",
+        "Số hóa thành phần và kết quả (4.2), trên số hồ sơ đã có kết quả: 1/2 (50,0%)",
+        "Tái sử dụng giấy tờ đã số hóa (4.3): 0/2 (0,0%)",
+        "Chưa có bản số hóa nào: 1/2 (50,0%)",
+    ]
+    # Another period chosen and saved (a quarter: no Số hóa sheet): not last week's figures.
+    page.set_kind(PeriodKind.QUARTER)
+    page.save_to(tmp_path / "quy.xlsx")
+    assert page.digitised_label.text() == ""
 
 
 def test_save_the_weekly_workbook_and_a_quarter(page: ReportsPage, tmp_path: Path) -> None:

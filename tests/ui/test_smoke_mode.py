@@ -52,7 +52,7 @@ def test_the_smoke_mode_sets_up_receives_prints_and_reports(
     assert not page.isNull() and page.height() > page.width()  # an A4 page, upright
     assert result["main_window"]["size"] == [1366, 768]
     book = load_workbook(result["weekly"]["file"], read_only=True)
-    assert book.sheetnames == result["weekly"]["sheets"] and len(book.sheetnames) == 6
+    assert book.sheetnames == result["weekly"]["sheets"] and len(book.sheetnames) == 7
     assert result["weekly"]["received"] == 1
     # The dashboard (F5): its figures count the dossier and its Qt Charts trend was drawn.
     assert result["dashboard"]["received"] == 1 and result["dashboard"]["series"] == 1

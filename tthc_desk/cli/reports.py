@@ -1,4 +1,5 @@
 """The `tthc-desk` commands that report upward: the weekly workbook, the periodic Biểu 06a, the
+figures of digitisation of a period (``report digitised --period KỲ_SỐ``, printed only), the
 province's roll-up of commune workbooks (``aggregate --keys DIR``: only workbooks signed by their
 own commune's registered key), and the office's public key for the province (``key export``).
 
@@ -27,8 +28,8 @@ from tthc_desk.cli.args import (
     warn,
 )
 from tthc_desk.domain.periods import PeriodKind
-from tthc_desk.domain.report import Report
-from tthc_desk.presentation import period_label, period_range_text
+from tthc_desk.domain.report import Report, share
+from tthc_desk.presentation import label, percent_text, period_label, period_range_text
 
 if TYPE_CHECKING:
     from tthc_desk.services.container import Services
@@ -85,6 +86,23 @@ def add_parsers(tree: CommandTree) -> None:
         "--to", dest="date_to", type=day, metavar="YYYY-MM-DD", help="ngày cuối (kỳ tùy chọn)"
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP.xlsx")
+    p = report.leaf(
+        "digitised",
+        "số liệu số hóa của các hồ sơ tiếp nhận trong kỳ: số hóa đủ giấy tờ, kết quả điện tử, "
+        "tái sử dụng giấy tờ đã số hóa, chưa có bản số hóa (không lập tệp)",
+        Identity.SYSTEM,
+    )
+    p.add_argument(
+        "--period",
+        required=True,
+        metavar="KỲ_SỐ",
+        help="kỳ: tháng 2026-11, tuần 2026-W45, quý 2026-Q4, 6 tháng 2026-H2, năm 2026",
+    )
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="in thêm mã các hồ sơ tiếp nhận trong kỳ chưa có bản số hóa nào",
+    )
 
     p = tree.leaf(
         "aggregate", "tổng hợp báo cáo của các xã thành bảng Biểu 06a của tỉnh", Identity.SYSTEM
@@ -145,6 +163,8 @@ def _summary_line(report: Report, path: Path) -> str:
 
 
 def _cmd_report(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    if args.report_command == "digitised":
+        return _digitised(args, svc, out)
     target = require_folder(args.output, "báo cáo")
     if args.report_command == "weekly":
         report = svc.reports.write_weekly(svc.reports.week(args.week), target)
@@ -157,6 +177,26 @@ def _cmd_report(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
         period = svc.reports.period(kind, args.key, args.date_from, args.date_to)
         report = svc.reports.write_period(period, target)
     print(_summary_line(report, target), file=out)
+    return EXIT_OK
+
+
+def _digitised(args: argparse.Namespace, svc: Services, out: TextIO) -> int:
+    """The figures of digitisation of a period, one line each (a label, a tab, the figure); with
+    ``--list`` the codes of the dossiers received without a scan, one per line after them."""
+    period = svc.dashboard.parse_period(args.period)
+    figures = svc.reports.digitisation(period, listed=args.list)
+    print(
+        f"{period_label(period)} ({period_range_text(period).lower()})\t"
+        f"số liệu tính đến {figures.as_of:%H:%M} ngày {figures.as_of:%d/%m/%Y}",
+        file=out,
+    )
+    for line, n, whole in figures.counts.lines():
+        said = f"{n}" if whole is None else f"{n}/{whole}\t{percent_text(share(n, whole))}"
+        print(f"{label(line)}\t{said}", file=out)
+    for u in figures.unscanned:
+        print(
+            f"Chưa số hóa\t{u.code}\t{u.received_at:%d/%m/%Y %H:%M}\t{u.procedure_name}", file=out
+        )
     return EXIT_OK
 
 

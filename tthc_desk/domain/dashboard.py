@@ -36,6 +36,7 @@ from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.procedure import DurationUnit
 from tthc_desk.domain.report import Outcome, Report, ReportDossier, Targets, share
+from tthc_desk.domain.scans import DigitisationCounts
 
 
 # -- the figures of a period ------------------------------------------------------------------
@@ -565,6 +566,7 @@ class NotComputable(StrEnum):
     """Why an indicator has no value (or no points) from the office's own data."""
 
     NO_SCANS = "no_scans"  # dossiers carry no scanned components or e-results yet
+    NOT_RECORDED = "not_recorded"  # recorded on the national portal, not in the office's data
     NO_DOSSIERS = "no_dossiers"  # nothing to divide by in the period
     NO_RULE = "no_rule"  # §8 publishes no scoring for it: a value without points
     INFORMATION = "information"  # a split shown for information, not scored on its own
@@ -715,8 +717,42 @@ def satisfaction_ratio(f: PeriodFigures) -> tuple[int, int]:
     return max(0, f.received - bad), f.received
 
 
-def indicators(f: PeriodFigures, times: Sequence[AverageTime]) -> tuple[Indicator, ...]:
-    """The office's Bộ chỉ số 766 for a period, in the index's order."""
+def _not_computable(code: IndicatorCode, why: NotComputable) -> Indicator:
+    w = WEIGHTS[code]
+    return Indicator(code, None, 0, 0, w.max_points, w.target, None, why)
+
+
+def digitisation_indicators(digitised: DigitisationCounts | None) -> tuple[Indicator, ...]:
+    """4.1–4.4 from the period's digitisation (``None``: the office has no scan at all, so
+    its data cannot tell). 4.1: a scanned result, of the dossiers that have their result (§8
+    divides by the dossiers whose procedure returns a paper result; the catalog does not say
+    which do, so every dossier with its result counts); 4.2: every paper and the result scanned,
+    of the same; 4.3: a digitised paper reused, of the dossiers received; 4.4 (linked to the
+    citizen's personal data store) is recorded on the national portal, not here."""
+    codes = (
+        IndicatorCode.E_RESULT,
+        IndicatorCode.SCANNED,
+        IndicatorCode.REUSED,
+        IndicatorCode.PERSONAL_STORE,
+    )
+    if digitised is None:
+        return tuple(_not_computable(c, NotComputable.NO_SCANS) for c in codes)
+    d = digitised
+    return (
+        _share_indicator(IndicatorCode.E_RESULT, d.with_e_result, d.with_result),
+        _share_indicator(IndicatorCode.SCANNED, d.complete, d.with_result),
+        _share_indicator(IndicatorCode.REUSED, d.reusing, d.dossiers),
+        _not_computable(IndicatorCode.PERSONAL_STORE, NotComputable.NOT_RECORDED),
+    )
+
+
+def indicators(
+    f: PeriodFigures,
+    times: Sequence[AverageTime],
+    digitised: DigitisationCounts | None = None,
+) -> tuple[Indicator, ...]:
+    """The office's Bộ chỉ số 766 for a period, in the index's order; ``digitised``: the
+    digitisation of the dossiers received in the period (None: the office has no scan)."""
     on_time = f.early + f.on_time + f.pending_within  # processed or being processed on time
     w22 = WEIGHTS[IndicatorCode.AVERAGE_TIME]
     average_time = Indicator(
@@ -730,24 +766,13 @@ def indicators(f: PeriodFigures, times: Sequence[AverageTime]) -> tuple[Indicato
         NotComputable.NO_RULE,
         tuple(times),
     )
-    no_scans = [
-        Indicator(
-            c, None, 0, 0, WEIGHTS[c].max_points, WEIGHTS[c].target, None, NotComputable.NO_SCANS
-        )
-        for c in (
-            IndicatorCode.E_RESULT,
-            IndicatorCode.SCANNED,
-            IndicatorCode.REUSED,
-            IndicatorCode.PERSONAL_STORE,
-        )
-    ]
     return (
         _share_indicator(IndicatorCode.ON_TIME, on_time, f.received),
         average_time,
         _share_indicator(IndicatorCode.ONLINE, f.new_online, f.new_total),
         _share_indicator(IndicatorCode.DIRECT, f.new_direct, f.new_total),
         _share_indicator(IndicatorCode.POSTAL, f.new_postal, f.new_total),
-        *no_scans,
+        *digitisation_indicators(digitised),
         _share_indicator(IndicatorCode.SATISFACTION, *satisfaction_ratio(f)),
     )
 

@@ -33,6 +33,7 @@ from tthc_desk.domain.lifecycle import DossierEvent, Granularity, Timeliness, cl
 from tthc_desk.domain.office import OfficeProfile
 from tthc_desk.domain.periods import Period
 from tthc_desk.domain.postal import PostalItem
+from tthc_desk.domain.scans import DigitisationFigures
 
 ENDED_WITHOUT_RESULT = frozenset({Status.WITHDRAWN, Status.CLOSED})
 TOTAL_LABEL = "Tổng cộng"
@@ -354,6 +355,8 @@ class Report:
     # A report built without its dossiers (a year's 06a alone): the content checksum of the
     # workbook, computed while they streamed past (exporting.report_xlsx.content_checksum).
     content_sum: str = ""
+    # The weekly workbook's ``Số hóa`` sheet (issue 15); None: a report without it.
+    digitisation: DigitisationFigures | None = None
 
     @property
     def late(self) -> list[ReportDossier]:

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from tthc_desk.domain.dossier import Status
+from tthc_desk.domain.periods import Period
 from tthc_desk.domain.text import fold
 
 
@@ -140,28 +142,59 @@ def validity(paper_name: str, given_at: datetime, now: datetime) -> Validity:
     return Validity.EXPIRED
 
 
-# -- figures -----------------------------------------------------------------------------------
+# -- figures ---------------------------------------------------------------------------------
+
+
+#: Statuses of a dossier that has its result (the result, then its return). A refusal or a stop
+#: is settled too, but gives no result to scan.
+WITH_RESULT = frozenset({Status.RESULT_READY, Status.RETURNED})
+
+
+class DigitisationLine(StrEnum):
+    """The lines the figures of digitisation are shown in (reports page, CLI, workbook), in
+    order: :meth:`DigitisationCounts.lines`."""
+
+    RECEIVED = "received"
+    FULLY_SCANNED = "fully_scanned"
+    WITH_RESULT = "with_result"
+    E_RESULT = "e_result"  # 766: 4.1
+    COMPLETE = "complete"  # 766: 4.2
+    REUSING = "reusing"  # 766: 4.3
+    WITHOUT_SCANS = "without_scans"
 
 
 @dataclass(frozen=True)
 class DigitisationCounts:
-    """Of the dossiers of a period: how many had every required paper scanned, an e-result
-    (a scanned result), and at least one paper reused from the citizen's earlier dossiers
-    (Bộ chỉ số 766: 4.2, 4.1, 4.3); and how many were received with no scan at all."""
+    """The digitisation of the dossiers of a period (issue 15, Bộ chỉ số 766 group 4).
+
+    Which dossiers, and as of when, is the caller's (``AttachmentStore.period_counts``: those
+    first received in the period, with the scans attached by its end). Of them:
+
+    - ``fully_scanned``: every paper provided on the checklist has a scan (made for it or reused
+      from an earlier dossier); a checklist with no paper provided has nothing to scan and counts;
+    - ``with_e_result``: the result is scanned (an e-result, 766 indicator 4.1);
+    - ``reusing``: at least one paper is a digitised copy reused from the citizen's earlier
+      dossier (4.3);
+    - ``without_scans``: no scan at all, neither paper nor result (the attention page's list);
+    - ``with_result``: the dossier has its result — its status says so, or its result is
+      scanned — the denominator of 4.1 and 4.2 (see :attr:`e_result_share`);
+    - ``complete``: every paper scanned *and* the result scanned (4.2, "thành phần và kết quả").
+
+    ``with_e_result`` and ``complete`` are parts of ``with_result``; the other counts are parts of
+    ``dossiers``.
+    """
 
     dossiers: int = 0
     fully_scanned: int = 0
     with_e_result: int = 0
     reusing: int = 0
     without_scans: int = 0
+    with_result: int = 0
+    complete: int = 0
 
     def __add__(self, other: DigitisationCounts) -> DigitisationCounts:
         return DigitisationCounts(
-            self.dossiers + other.dossiers,
-            self.fully_scanned + other.fully_scanned,
-            self.with_e_result + other.with_e_result,
-            self.reusing + other.reusing,
-            self.without_scans + other.without_scans,
+            *(a + b for a, b in zip(astuple(self), astuple(other), strict=True))
         )
 
     @staticmethod
@@ -170,26 +203,87 @@ class DigitisationCounts:
 
     @property
     def scanned_share(self) -> float | None:
+        """Every paper scanned, of the dossiers."""
         return self._share(self.fully_scanned, self.dossiers)
 
     @property
     def e_result_share(self) -> float | None:
-        return self._share(self.with_e_result, self.dossiers)
+        """A scanned result, of the dossiers that have their result (766 4.1: "dossiers whose
+        procedure returns a paper result"; the catalog does not say which procedures do, so
+        every dossier that reached its result counts)."""
+        return self._share(self.with_e_result, self.with_result)
+
+    @property
+    def complete_share(self) -> float | None:
+        """Papers and result scanned, of the dossiers that have their result (766 4.2)."""
+        return self._share(self.complete, self.with_result)
 
     @property
     def reuse_share(self) -> float | None:
+        """Reusing a digitised paper, of the dossiers (766 4.3)."""
         return self._share(self.reusing, self.dossiers)
+
+    @property
+    def without_scans_share(self) -> float | None:
+        return self._share(self.without_scans, self.dossiers)
+
+    def lines(self) -> tuple[tuple[DigitisationLine, int, int | None], ...]:
+        """Each line with its count and what it is a share of (None: the whole itself)."""
+        L = DigitisationLine
+        return (
+            (L.RECEIVED, self.dossiers, None),
+            (L.FULLY_SCANNED, self.fully_scanned, self.dossiers),
+            (L.WITH_RESULT, self.with_result, self.dossiers),
+            (L.E_RESULT, self.with_e_result, self.with_result),
+            (L.COMPLETE, self.complete, self.with_result),
+            (L.REUSING, self.reusing, self.dossiers),
+            (L.WITHOUT_SCANS, self.without_scans, self.dossiers),
+        )
 
     @classmethod
     def of_dossier(
-        cls, required_papers: int, scanned_papers: int, has_result: bool, reused: int
+        cls,
+        required_papers: int,
+        scanned_papers: int,
+        has_result: bool,
+        reused: int,
+        result_given: bool = False,
     ) -> DigitisationCounts:
-        """One dossier's contribution: ``required_papers`` lines on its checklist,
-        ``scanned_papers`` of them with a scan, ``reused`` of those reused."""
+        """One dossier's contribution: ``required_papers`` lines provided on its checklist,
+        ``scanned_papers`` of them with a scan, ``reused`` of those reused, ``has_result`` its
+        result scanned, ``result_given`` its status says it has its result."""
+        full = scanned_papers >= required_papers
         return cls(
             1,
-            int(scanned_papers >= required_papers),
+            int(full),
             int(has_result),
             int(reused > 0),
             int(scanned_papers == 0 and not has_result),
+            int(has_result or result_given),
+            int(full and has_result),
         )
+
+
+@dataclass(frozen=True)
+class UnscannedDossier:
+    """A dossier received with no scan (the weekly workbook's list): no name, as the workbook
+    names no applicant."""
+
+    code: str
+    field: str
+    procedure_name: str
+    received_at: datetime
+    papers: int  # papers provided on its checklist
+
+
+@dataclass(frozen=True)
+class DigitisationFigures:
+    """The digitisation of a period's dossiers as of its end (or now, for a period still
+    running), the dossiers received with no scan, and whether the office has any scan at all
+    (without one, the 766 indicators 4.x are not computable from its data)."""
+
+    period: Period
+    as_of: datetime
+    counts: DigitisationCounts
+    unscanned: tuple[UnscannedDossier, ...] = ()
+    office_has_scans: bool = True

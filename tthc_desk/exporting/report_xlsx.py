@@ -1,5 +1,6 @@
 """The report workbook sent upward: Biểu 06a (sheet ``Tổng hợp``) and, for the weekly report,
-``Chi tiết``, ``Quá hạn``, ``Bưu chính``, ``Chỉ tiêu``; every workbook ends with ``Thông tin``,
+``Chi tiết``, ``Quá hạn``, ``Bưu chính``, ``Chỉ tiêu``, ``Số hóa``; every workbook ends with
+``Thông tin``,
 the machine-readable sheet the province's roll-up checks (office, period, row counts, checksum,
 and the office's signature over all of it: :mod:`tthc_desk.exporting.report_signature`).
 
@@ -58,12 +59,13 @@ from tthc_desk.exporting.report_signature import (
 from tthc_desk.exporting.tabular import cell_value
 
 TEMPLATE = "report_06a"
-SUMMARY, DETAIL, LATE, POSTAL, TARGETS, INFO = (
+SUMMARY, DETAIL, LATE, POSTAL, TARGETS, DIGITISED, INFO = (
     "Tổng hợp",
     "Chi tiết",
     "Quá hạn",
     "Bưu chính",
     "Chỉ tiêu",
+    "Số hóa",
     "Thông tin",
 )
 FORMAT_VERSION = 2  # 2: Vietnamese labels in A, B; keys and values hidden in C, D
@@ -518,6 +520,39 @@ def _targets(wb: Workbook, report: Report, t: dict[str, Any]) -> int:
     )
 
 
+def _digitised(wb: Workbook, report: Report, template: dict[str, Any]) -> int:
+    """``Số hóa``: the digitisation of the dossiers received in the week (counts and shares),
+    then those received with no scan; returns how many the list holds. An administrator's
+    template from before the sheet words it with the built-in texts."""
+    t = template if "digitised" in template else read_labels(TEMPLATE)
+    lines = [presentation.period_range_text(report.period), label(t, "digitised.scope")]
+    widths = (6, 40, 16, 40, 16, 14)
+    ws, row = _sheet(wb, DIGITISED, label(t, "digitised.title"), lines, widths)
+    _print_setup(ws)
+    figures = report.digitisation
+    if figures is None:
+        _cell(ws, row, 1, label(t, "digitised.missing"))
+        return 0
+    rows = [
+        [
+            i,
+            label(t, f"digitised.{line.value}"),
+            n,
+            whole,
+            "" if whole is None else _percent(share(n, whole)),
+        ]
+        for i, (line, n, whole) in enumerate(figures.counts.lines(), start=1)
+    ]
+    row = _table(ws, row, t["digitised"]["columns"], rows) + 1
+    _cell(ws, row, 1, label(t, "digitised.list_title"), bold=True)
+    unscanned = [
+        [i, u.code, u.field, u.procedure_name, moment(u.received_at), u.papers]
+        for i, u in enumerate(figures.unscanned, start=1)
+    ]
+    _table(ws, row + 1, t["digitised"]["list_columns"], unscanned, dates=(4,))
+    return len(unscanned)
+
+
 #: What people read in ``Thông tin`` (column A) for each machine-readable key (hidden column C).
 INFO_LABELS = {
     "format_version": "Phiên bản định dạng tệp",
@@ -538,6 +573,7 @@ INFO_LABELS = {
     "rows_qua_han": f"Số dòng sheet “{LATE}”",
     "rows_buu_chinh": f"Số dòng sheet “{POSTAL}”",
     "rows_chi_tieu": f"Số dòng sheet “{TARGETS}”",
+    "rows_so_hoa": f"Số hồ sơ chưa số hóa trong sheet “{DIGITISED}”",
     "fields": "Số lĩnh vực",
     "checksum": "Mã kiểm tra số liệu",
     "content_checksum": "Mã kiểm tra nội dung",
@@ -641,8 +677,10 @@ def content_checksum(report: Report, dossiers: Iterable[ReportDossier] | None = 
     name is no new version to send).
 
     The hashed text is the JSON of {"dossiers", "extra", "period", "postal", "rows"} (keys
-    sorted), written piece by piece so that ``dossiers`` (default: the report's own) may stream
-    past without being held: a year's report keeps only its figures (``Report.content_sum``).
+    sorted), and "scans" after them for a report with its digitisation (the weekly workbook's
+    ``Số hóa``: a report without it hashes as before), written piece by piece so that
+    ``dossiers`` (default: the report's own) may stream past without being held: a year's report
+    keeps only its figures (``Report.content_sum``).
     """
     if dossiers is None:
         if report.content_sum and not report.dossiers:
@@ -665,6 +703,12 @@ def content_checksum(report: Report, dossiers: Iterable[ReportDossier] | None = 
         "postal": [_nameless(x) for x in report.postal_items],
         "rows": [[r.field, *r.values()] for r in [*report.rows, report.total]],
     }
+    if report.digitisation is not None:
+        said = report.digitisation
+        rest["scans"] = [
+            dataclasses.astuple(said.counts),
+            [dataclasses.astuple(u) for u in said.unscanned],
+        ]
     digest.update(
         ("]" + "".join(f", {_dumps(k)}: {_dumps(v)}" for k, v in rest.items()) + "}").encode(
             "utf-8"
@@ -723,6 +767,7 @@ def write_report_workbook(
         counts["qua_han"] = _late(wb, report, t)
         counts["buu_chinh"] = _postal(wb, report, t)
         counts["chi_tieu"] = _targets(wb, report, t)
+        counts["so_hoa"] = _digitised(wb, report, t)
     info = _info(wb, report, counts, full, signer)
     wb.properties.creator = "TTHC Desk"
     wb.properties.title = f"{label(t, 'form.number')} – {presentation.period_label(report.period)}"

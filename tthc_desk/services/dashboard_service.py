@@ -4,7 +4,8 @@ A period's figures come from its Biểu 06a report (``ReportService.compute``: a
 end, the same numbers whenever rebuilt); :mod:`tthc_desk.domain.dashboard` turns them into tiles,
 breakdowns and the Bộ chỉ số 766. Two reads are the dashboard's own (``uow.dashboard``): the
 running dossiers due in the next working days, and the clock times of the dossiers settled in
-the period (766 indicator 2.2).
+the period (766 indicator 2.2). The indicators 4.1–4.3 come from the period's digitisation
+(``ReportService.digitisation``: the dossiers received in it, their scans by its end).
 
 The 12-month trend is summed from the report facts' day counts (``daily_facts``: settled early,
 on time and late per day and field, kept as history is written and classed with the office's
@@ -49,6 +50,7 @@ from tthc_desk.domain.dashboard import (
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.periods import Period, PeriodKind
 from tthc_desk.domain.report import Report
+from tthc_desk.domain.scans import DigitisationCounts
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.calendar_service import CalendarService
 from tthc_desk.services.print_service import atomic_path
@@ -149,8 +151,14 @@ class DashboardService:
             channels=channel_mix(figures),
             at_risk=groups,
             at_risk_until=until,
-            indicators=indicators(figures, self._average_times(report)),
+            indicators=indicators(figures, self._average_times(report), self._digitisation(period)),
         )
+
+    def _digitisation(self, period: Period) -> DigitisationCounts | None:
+        """The period's digitisation for the 766 indicators 4.x; None while the office has no
+        scan at all (they are then not computable from its data)."""
+        figures = self._reports.digitisation(period)
+        return figures.counts if figures.office_has_scans else None
 
     def _average_times(self, report: Report) -> tuple[AverageTime, ...]:
         calendar = self._calendar.calendar()

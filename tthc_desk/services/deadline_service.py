@@ -1,9 +1,17 @@
-"""What needs attention: dossiers due today, due soon (the warning window) and overdue."""
+"""What needs attention: dossiers due today, due soon (the warning window) and overdue; supplement
+requests unanswered too long; and the dossiers received lately with no scan (issue 15).
+
+*Received without a scan* lists the dossiers first received in the last
+:data:`UNSCANNED_DAYS` days (calendar days, up to now), not withdrawn nor closed, with no scan
+attached at all — neither a paper nor the result — so the clerk can scan their papers while
+they are still at the office. Settled dossiers stay on it (their result can be scanned too);
+older ones leave it: their papers have moved on, and the period's figures count them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from tthc_desk.db.engine import Database
 from tthc_desk.domain.clock import Clock
@@ -22,6 +30,7 @@ from tthc_desk.services.settings_service import SettingsService
 
 WINDOW_KEY = "due_soon_working_days"
 DEFAULT_WINDOW = 2  # rules.md: warning window of 2 working days
+UNSCANNED_DAYS = 30  # received without a scan: the last 30 days
 
 # Importable from here as before (the UI and the CLI pick a view by it).
 __all__ = ["DeadlineCounts", "DeadlineService", "DeadlineView"]
@@ -33,6 +42,7 @@ class DeadlineCounts:
     due_soon: int
     overdue: int
     to_close: int = 0  # supplement requests unanswered past the limit
+    unscanned: int = 0  # received in the last UNSCANNED_DAYS days with no scan
 
     @property
     def total(self) -> int:
@@ -81,12 +91,29 @@ class DeadlineService:
         now = self._clock.now()
         windows = {v: self._window(v, now) for v in DeadlineView}
         close_limit = self._close_limit(now)
+        since = self.unscanned_since(now)
         with self._db.read() as uow:
             n = {v: uow.dossiers.count_running_due(w) for v, w in windows.items()}
             to_close = uow.dossiers.count_waiting_supplement(close_limit)
+            unscanned = uow.attachments.count_unscanned_since(since)
         return DeadlineCounts(
-            n[DeadlineView.TODAY], n[DeadlineView.SOON], n[DeadlineView.OVERDUE], to_close
+            n[DeadlineView.TODAY],
+            n[DeadlineView.SOON],
+            n[DeadlineView.OVERDUE],
+            to_close,
+            unscanned,
         )
+
+    @staticmethod
+    def unscanned_since(now: datetime) -> datetime:
+        """The first moment of the *received without a scan* view (the module says why)."""
+        return datetime.combine((now - timedelta(days=UNSCANNED_DAYS)).date(), time.min)
+
+    def unscanned_rows(self, limit: int = 500) -> list[DossierRow]:
+        """The dossiers received lately with no scan, the latest received first."""
+        since = self.unscanned_since(self._clock.now())
+        with self._db.read() as uow:
+            return uow.attachments.unscanned_rows_since(since, limit)
 
     def to_close_rows(self, limit: int = 500) -> list[DossierRow]:
         close_limit = self._close_limit(self._clock.now())

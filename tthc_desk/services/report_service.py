@@ -36,6 +36,7 @@ from tthc_desk.domain.report_build import (
     share_days,
     with_letters,
 )
+from tthc_desk.domain.scans import DigitisationFigures
 from tthc_desk.domain.text import nfc
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.catalog_service import CatalogService
@@ -245,6 +246,24 @@ class ReportService:
             letters = uow.reports.first_letters(late + late_ids(pending), as_of)
         return build_figures(self._frame(period, as_of, now), counts, pending, len(letters))
 
+    def digitisation(self, period: Period, listed: bool = False) -> DigitisationFigures:
+        """The digitisation of the dossiers first received in ``period`` (the population the
+        766 indicators 4.x count), with the scans attached by its end — or by now, for a period
+        still running — and, ``listed``, those received with no scan.
+
+        Settled-in-period would be the 06a's other population (the e-results of the dossiers
+        settled in the period); it is not used: a dossier's papers are scanned when it is
+        received, and its e-result is counted against the dossiers of the same population that
+        have their result (:class:`~tthc_desk.domain.scans.DigitisationCounts`).
+        """
+        now = self._clock.now().replace(second=0, microsecond=0)
+        start, as_of = period.starts_at, min(period.as_of, now)
+        with self._db.read() as uow:
+            counts = uow.attachments.period_counts(start, as_of)
+            unscanned = uow.attachments.unscanned_in_period(start, as_of) if listed else []
+            any_scans = uow.attachments.any_scans()
+        return DigitisationFigures(period, as_of, counts, tuple(unscanned), any_scans)
+
     def _postal_items(self, report: Report) -> Report:
         """The report with the postal items handed over in its period, in their state then."""
         start, as_of = report.period.starts_at, report.as_of
@@ -305,7 +324,8 @@ class ReportService:
 
     # -- files --------------------------------------------------------------------------------
     def write_weekly(self, period: Period, path: Path | str) -> Report:
-        """The weekly workbook: Tổng hợp, Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Thông tin."""
+        """The weekly workbook: Tổng hợp, Chi tiết, Quá hạn, Bưu chính, Chỉ tiêu, Số hóa,
+        Thông tin."""
         maker = self._accounts.require(Right.BUILD_REPORT, "lập báo cáo")
         return self._write(period, Path(path), full=True, maker=maker)
 
@@ -322,7 +342,7 @@ class ReportService:
         if path.suffix.lower() != ".xlsx":
             raise ValidationError.for_field("path", "Báo cáo được xuất ra tệp Excel .xlsx.")
         if full:
-            report = self.compute(period)
+            report = replace(self.compute(period), digitisation=self.digitisation(period, True))
         else:  # the 06a alone lists no dossier: a year is not held in memory
             report = self._summed(self.compute(period, dossiers=False))
         signer = self.signer()

@@ -1,6 +1,7 @@
-"""Dossiers that need attention: overdue, due today, due soon, and supplements to close.
+"""Dossiers that need attention: overdue, due today, due soon, supplements to close, and the
+dossiers received lately without a scan (issue 15: the clerk opens one and scans its papers).
 
-The four views are buttons across the top, each with its count; the table is the dossier list's
+The five views are buttons across the top, each with its count; the table is the dossier list's
 model (same columns and colours), filled from :class:`DeadlineService` off the GUI thread. Enter
 opens the dossier, where the clerk acts; the page and the counts follow what was done there.
 """
@@ -30,12 +31,14 @@ from tthc_desk.ui.view_buttons import ViewButtons
 from tthc_desk.ui.view_place import ViewPlace
 
 TO_CLOSE = "to_close"
+UNSCANNED = "unscanned"
 #: The views in the order of their buttons: the most urgent first.
 VIEWS: tuple[str, ...] = (
     DeadlineView.OVERDUE.value,
     DeadlineView.TODAY.value,
     DeadlineView.SOON.value,
     TO_CLOSE,
+    UNSCANNED,
 )
 #: Button texts, translated by ViewButtons under the "DeadlinePage" context.
 VIEW_LABELS = {
@@ -43,6 +46,7 @@ VIEW_LABELS = {
     DeadlineView.TODAY.value: QT_TRANSLATE_NOOP("DeadlinePage", "Đến hạn hôm nay"),
     DeadlineView.SOON.value: QT_TRANSLATE_NOOP("DeadlinePage", "Sắp đến hạn"),
     TO_CLOSE: QT_TRANSLATE_NOOP("DeadlinePage", "Chờ bổ sung quá hạn (đề nghị đóng)"),
+    UNSCANNED: QT_TRANSLATE_NOOP("DeadlinePage", "Chưa số hóa, 30 ngày qua"),
 }
 ROW_LIMIT = 1000
 
@@ -53,6 +57,7 @@ def count_of(counts: DeadlineCounts, view: str) -> int:
         DeadlineView.TODAY.value: counts.due_today,
         DeadlineView.SOON.value: counts.due_soon,
         TO_CLOSE: counts.to_close,
+        UNSCANNED: counts.unscanned,
     }[view]
 
 
@@ -119,6 +124,8 @@ class DeadlinePage(Page):
         def fetch() -> list[DossierRow]:
             if view == TO_CLOSE:
                 return deadlines.to_close_rows(ROW_LIMIT)
+            if view == UNSCANNED:
+                return deadlines.unscanned_rows(ROW_LIMIT)
             return deadlines.rows(DeadlineView(view), ROW_LIMIT)
 
         self._runner.run(fetch, self.newest(on_rows), label=self.tr("Hồ sơ cần chú ý"))
@@ -134,11 +141,12 @@ class DeadlinePage(Page):
     def _on_rows_loaded(self, rows: list[DossierRow], select_first: bool = True) -> None:
         self.model.reset_rows(DossierQuery(), rows, complete=True)
         shown = len(rows)
-        text = (
-            self.tr("{0} hồ sơ").format(shown)
-            if shown < ROW_LIMIT
-            else self.tr("{0} hồ sơ đầu tiên (hẹn trả sớm nhất)").format(shown)
-        )
+        if shown < ROW_LIMIT:
+            text = self.tr("{0} hồ sơ").format(shown)
+        elif self.view_key == UNSCANNED:
+            text = self.tr("{0} hồ sơ đầu tiên (nhận gần đây nhất)").format(shown)
+        else:
+            text = self.tr("{0} hồ sơ đầu tiên (hẹn trả sớm nhất)").format(shown)
         self.count_label.setText(text)
         if select_first and shown and not self.table.currentIndex().isValid():
             self.table.selectRow(0)

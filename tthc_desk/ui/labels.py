@@ -20,6 +20,7 @@ from tthc_desk.domain.lifecycle import DossierEvent
 from tthc_desk.domain.outbox import DeliveryReceipt
 from tthc_desk.domain.periods import Period
 from tthc_desk.domain.procedure import Duration
+from tthc_desk.domain.scans import DigitisationCounts
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -56,6 +57,10 @@ def period_label(period: Period) -> str:
 
 def period_range_text(period: Period) -> str:
     return presentation.period_range_text(period, _translate)
+
+
+def digitisation_lines(counts: DigitisationCounts) -> list[str]:
+    return presentation.digitisation_lines(counts, _translate)
 
 
 def receipt_text(receipt: DeliveryReceipt) -> str:

@@ -1,13 +1,17 @@
 """The reports page: build the weekly workbook or the periodic Biểu 06a of any period, look at the
-figures and the plan targets, save the workbook and open it before it is sent.
+figures, the plan targets and the digitisation of the period's dossiers, save the workbook and
+open it before it is sent.
 
-The figures are computed off the GUI thread (:meth:`ReportService.compute`); the table shows
-Biểu 06a as it will be printed, with the column numbers (3)–(13) in the headers.
+The figures are computed off the GUI thread (:meth:`ReportService.compute` and
+:meth:`ReportService.digitisation`); the table shows Biểu 06a as it will be printed, with the
+column numbers (3)–(13) in the headers; the *Số hóa* block under the targets says what the
+weekly workbook's ``Số hóa`` sheet says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,11 +35,12 @@ from tthc_desk.domain.access import Right
 from tthc_desk.domain.errors import ValidationError
 from tthc_desk.domain.periods import Period, PeriodKind, report_file_name
 from tthc_desk.domain.report import Report, Row06a, TargetResult
+from tthc_desk.domain.scans import DigitisationFigures
 from tthc_desk.services.container import Services
 from tthc_desk.ui.display import date_edit, error_label, muted_label, to_date
 from tthc_desk.ui.errors import show_error
 from tthc_desk.ui.i18n import QT_TRANSLATE_NOOP, translate
-from tthc_desk.ui.labels import label, period_label, period_range_text
+from tthc_desk.ui.labels import digitisation_lines, label, period_label, period_range_text
 from tthc_desk.ui.page import Page
 from tthc_desk.ui.rights import guard
 from tthc_desk.ui.row_table_model import Column, ColumnTableModel
@@ -159,6 +164,7 @@ class ReportsPage(Page):
         super().__init__(services, runner, parent)
         self.setObjectName("reportsPage")
         self.report: Report | None = None
+        self.digitisation: DigitisationFigures | None = None
         self.saved_path: Path | None = None
         self.saved_report: Report | None = None
 
@@ -213,6 +219,10 @@ class ReportsPage(Page):
         self.targets_label.setObjectName("targetsLabel")
         self.targets_label.setWordWrap(True)
         self.targets_label.setTextFormat(Qt.TextFormat.RichText)
+        self.digitised_label = QLabel()
+        self.digitised_label.setObjectName("digitisedLabel")
+        self.digitised_label.setWordWrap(True)
+        self.digitised_label.setTextFormat(Qt.TextFormat.RichText)
         self.error = error_label()
         self.status_label = muted_label()
 
@@ -221,6 +231,7 @@ class ReportsPage(Page):
         self.root.addWidget(self.heading)
         self.root.addWidget(self.table, 1)
         self.root.addWidget(self.targets_label)
+        self.root.addWidget(self.digitised_label)
         self.root.addWidget(self.status_label)
 
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_current_index_changed)
@@ -303,15 +314,21 @@ class ReportsPage(Page):
         self.build_button.setEnabled(False)
         show = self.newest(self.show_report)
         self._runner.run(
-            lambda: reports.compute(period, dossiers=False),  # the table and figures only
-            lambda r: self._on_report_built(show, r),
+            # The table and figures only (no list of dossiers), and the digitisation.
+            lambda: (reports.compute(period, dossiers=False), reports.digitisation(period)),
+            lambda built: self._on_report_built(show, built),
             self._on_failed,
             label=self.tr("Tính số liệu báo cáo"),
         )
 
-    def _on_report_built(self, show: Callable[[Report], None], report: Report) -> None:
+    def _on_report_built(
+        self,
+        show: Callable[[Report], None],
+        built: tuple[Report, DigitisationFigures],
+    ) -> None:
         self._allow(self.build_button, Right.BUILD_REPORT)
-        show(report)  # unless a newer build was asked for meanwhile
+        report, digitisation = built
+        show(replace(report, digitisation=digitisation))  # unless a newer build was asked for
 
     def show_report(self, report: Report) -> None:
         self.report = report
@@ -337,11 +354,27 @@ class ReportsPage(Page):
             )
         )
         self.targets_label.setText("<br>".join(lines))
+        if report.digitisation is not None:
+            self.show_digitisation(report.digitisation)
+        elif self.digitisation is not None and self.digitisation.period != p:
+            self.show_digitisation(None)  # the figures of another period: not this report's
         self.status_label.setText(
             self.tr("Các đẳng thức của Biểu 06a đều đúng.")
             if all(r.identities_hold() for r in [*report.rows, report.total])
             else self.tr("Cảnh báo: số liệu không thỏa các đẳng thức của Biểu 06a.")
         )
+
+    def show_digitisation(self, figures: DigitisationFigures | None) -> None:
+        """The *Số hóa* block: the digitisation of the dossiers received in the period."""
+        self.digitisation = figures
+        if figures is None:
+            self.digitised_label.clear()
+            return
+        head = self.tr("<b>Số hóa</b> (hồ sơ tiếp nhận trong kỳ, bản số hóa đính kèm đến hết kỳ)")
+        lines = digitisation_lines(figures.counts)
+        if not figures.office_has_scans:
+            lines.append(self.tr("Bộ phận chưa lưu bản số hóa nào."))
+        self.digitised_label.setText("<br>".join([head, *lines]))
 
     def _on_failed(self, exc: BaseException) -> None:
         self._allow(self.build_button, Right.BUILD_REPORT)
