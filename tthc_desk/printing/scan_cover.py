@@ -75,7 +75,7 @@ def _rows(cover: ScanCover) -> list[list[Flowable]]:
 
 
 def _table(cover: ScanCover) -> Table:
-    widths = [10 * mm, 52 * mm, 14 * mm, 52 * mm]
+    widths = [12 * mm, 50 * mm, 14 * mm, 52 * mm]
     widths.append(FRAME_WIDTH - sum(widths))
     table = Table(_rows(cover), colWidths=widths, repeatRows=1)
     table.setStyle(
