@@ -26,6 +26,22 @@ live it:
     (``build_queries`` + ``measure_search``, limit 50) and save + receipt PDF p50/p95
     (``measure_saves``), the last two in one child; targets as ``bench_intake.py``'s.
 
+(d) ``--stores`` (instead of (a)–(c)): where a PostgreSQL office keeps its scans (rows of
+    ``blob_data``, ``DbBlobStore``) against the one-PC store (encrypted files beside the
+    SQLCipher database, ``FileBlobStore``). ``--store-runs`` + 1 (31) different 3-page scans are
+    composed once beforehand, then for each engine a fresh ``--dossiers`` (2,000) demo without
+    scans (``tthc-desk demo --scans 0``) is made and, in a process of its own: each scan attached
+    to a dossier of its own (``attach_paper``), each read back (``content``, the view
+    journalled), and the strip of a 4-paper dossier drawn (``thumbnails`` at 96 px, 8 dossiers
+    in turn); p50/p95 after one warm-up, the store's own ``put``/``get`` apart; the bytes the
+    store grew by per page (the files' sizes and allocated blocks; ``pg_total_relation_size(
+    'blob_data')``), and ``ru_maxrss``. Without ``--postgres-url`` (an empty database) a new
+    throwaway cluster is started in ``<data-dir>/stores-<N>/pg`` (``tests/pg.py``, fsync on)
+    and stopped at the end; keys go to ``<data-dir>/stores-<N>/keys``. The table is also
+    written to ``<data-dir>/latest-stores.txt``::
+
+        python bench/bench_attachments.py --stores --data-dir /work/bench-stores    # ~40 s
+
 Runs (a) and (c) add dossiers to the database (``--runs`` + 1 and ``--saves`` + 1), as
 ``bench_intake.py`` does. The table is also written to ``<data-dir>/latest-attachments.txt``.
 """
@@ -200,6 +216,297 @@ def run_child(name: str, args: argparse.Namespace) -> dict[str, Any]:
     return found
 
 
+# -- (d) the shared store: SQLite + files against PostgreSQL + blob_data -------------------------
+
+#: The thumbnails are drawn at the dossier strip's width (``ui/scan_strip.STRIP_THUMB``, ratio 1).
+THUMB_PX = 96
+#: Dossiers of at least four papers whose strips are drawn, in turn.
+THUMB_DOSSIERS = 8
+STORE_ENGINES = ("sqlite", "postgresql")
+STORE_LABELS = {"sqlite": "SQLite + files", "postgresql": "PostgreSQL blob_data"}
+
+
+def _store_bytes(services: Any, folder: Path) -> dict[str, int]:
+    """What the store takes: the attachment files (their sizes, and the blocks they hold) on a
+    one-PC office, ``pg_total_relation_size('blob_data')`` (table, TOAST, index) on a server."""
+    if services.db.is_sqlite:
+        files = [p for p in (folder / "attachments").rglob("*") if p.is_file()]
+        return {
+            "size": sum(p.stat().st_size for p in files),
+            "allocated": sum(p.stat().st_blocks * 512 for p in files),
+            "files": len(files),
+        }
+    from sqlalchemy import text
+
+    with services.db.session() as s:
+        size = int(s.scalar(text("SELECT pg_total_relation_size('blob_data')")) or 0)
+    return {"size": size, "allocated": size, "files": 0}
+
+
+def _free_dossiers(services: Any, attach: int, thumbs: int) -> tuple[list[str], list[str]]:
+    """``attach`` dossiers with at least one paper and ``thumbs`` others with at least four,
+    none with a scan yet (the demo is made with ``--scans 0``)."""
+    from sqlalchemy import func, select
+
+    from tthc_desk.db.models import AttachmentRecord, DossierPaperRecord, DossierRecord
+
+    scanned = select(AttachmentRecord.dossier_id)
+    papers = func.count(DossierPaperRecord.id)
+    query = (
+        select(DossierRecord.code, papers)
+        .join(DossierPaperRecord, DossierPaperRecord.dossier_id == DossierRecord.id)
+        .where(DossierRecord.id.not_in(scanned))
+        .group_by(DossierRecord.id, DossierRecord.code)
+        .order_by(DossierRecord.id)
+    )
+    with services.db.session() as s:
+        rows = list(s.execute(query))
+    four = [code for code, n in rows if n >= 4][:thumbs]
+    one = [code for code, _ in rows if code not in four][:attach]
+    if len(one) < attach or len(four) < thumbs:
+        raise SystemExit(f"not enough dossiers with papers for {attach} + {thumbs} scans")
+    return one, four
+
+
+def _timed(spent: list[float], method: Any) -> Any:
+    """``method``, adding the seconds of each call to ``spent``."""
+
+    def wrapper(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return method(*args)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    return wrapper
+
+
+def child_stores(engine: str, folder: Path, scans: Path) -> dict[str, Any]:
+    """(d) on one engine: the composed scans of ``scans`` attached to a dossier each (the first
+    one is the warm-up, not counted), read back, strips of 4-paper dossiers drawn; the store's
+    growth and the process's peak memory."""
+    from tthc_desk.db.blobs import sha256_of
+    from tthc_desk.scanning.compose import ComposedPdf
+
+    made = json.loads((scans / "scans.json").read_text(encoding="utf-8"))
+    pdfs = [ComposedPdf((scans / m["file"]).read_bytes(), m["pages"]) for m in made]
+    services = _services(folder)
+    try:
+        assert services.db.is_sqlite is (engine == "sqlite"), "the wrong engine was opened"
+        attachments = services.attachments
+        store = attachments.blobs  # opened now (on PostgreSQL: the office's key made)
+        assert not any(store.exists(sha256_of(p.data)) for p in pdfs), "scans stored already"
+        one, four = _free_dossiers(services, len(pdfs), THUMB_DOSSIERS)
+        put_s: list[float] = []
+        get_s: list[float] = []
+        store.put = _timed(put_s, store.put)
+        store.get = _timed(get_s, store.get)
+        before = _store_bytes(services, folder)
+        attach_s, ids = [], []
+        for code, pdf in zip(one, pdfs, strict=True):
+            started = time.perf_counter()
+            attachment = attachments.attach_paper(code, 1, pdf)
+            attach_s.append(time.perf_counter() - started)
+            ids.append(attachment.id)
+        after = _store_bytes(services, folder)
+        content_s = []
+        for attachment_id, pdf in zip(ids, pdfs, strict=True):
+            started = time.perf_counter()
+            data = attachments.content(attachment_id)
+            content_s.append(time.perf_counter() - started)
+            assert data == pdf.data
+        puts, gets = list(put_s), list(get_s)
+        for j, code in enumerate(four):  # the same contents again: rows only, nothing stored
+            for k in range(4):
+                attachments.attach_paper(code, k + 1, pdfs[(4 * j + k) % len(pdfs)])
+        thumbs_s = []
+        for n in range(len(pdfs)):
+            started = time.perf_counter()
+            drawn = attachments.thumbnails(four[n % len(four)], THUMB_PX)
+            thumbs_s.append(time.perf_counter() - started)
+            assert len(drawn) == 4 and all(t.image is not None for t in drawn)
+        stored_after = _store_bytes(services, folder)
+    finally:
+        services.close()
+    pages = sum(p.pages for p in pdfs)
+    return {
+        "engine": engine,
+        "attach_s": attach_s,
+        "put_s": puts,
+        "content_s": content_s,
+        "get_s": gets,
+        "thumbs_s": thumbs_s,
+        "pages": pages,
+        "pdf_bytes": sum(len(p.data) for p in pdfs),
+        "grown": after["size"] - before["size"],
+        "grown_allocated": after["allocated"] - before["allocated"],
+        "files": after["files"] - before["files"],
+        "unchanged_by_reuse": stored_after["size"] == after["size"],
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _compose_scans(folder: Path, count: int, seed: int) -> float:
+    """``count`` different 3-page scans (grey TIFFs composed as at the counter), written once
+    for both engines to read; returns the KB of one."""
+    from tthc_desk.scanning.compose import compose_files
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-stores-") as tmp:
+        for r in range(count):
+            pdf = compose_files([_tiff(Path(tmp), r, n, seed) for n in range(3)], dpi=DPI)
+            name = f"scan-{r:03d}.pdf"
+            (folder / name).write_bytes(pdf.data)
+            made.append({"file": name, "pages": pdf.pages})
+    (folder / "scans.json").write_text(json.dumps(made), encoding="utf-8")
+    sizes = [(folder / str(m["file"])).stat().st_size for m in made]
+    return statistics.mean(sizes) / 1024
+
+
+def _stores_env(work: Path, url: str | None) -> dict[str, str]:
+    """The children's environment: keys in files of the work folder (never this PC's keyring),
+    and the server's address for the PostgreSQL side only."""
+    env = {k: v for k, v in os.environ.items() if k != "TTHC_DESK_DATABASE_URL"}
+    env["TTHC_DESK_KEY_DIR"] = str(work / "keys")
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    if url:
+        env["TTHC_DESK_DATABASE_URL"] = url
+    return env
+
+
+def _make_demo(folder: Path, dossiers: int, seed: int, env: dict[str, str]) -> float:
+    """A fresh demo without scans in ``folder`` (on the server when ``env`` names one)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "tthc_desk", "demo", "--dossiers", str(dossiers)]
+    command += ["--seed", str(seed), "--scans", "0", "--data-dir", str(folder)]
+    subprocess.run(
+        command,
+        check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def _run_store_child(engine: str, folder: Path, scans: Path, env: dict[str, str]) -> Any:
+    command = [sys.executable, __file__, "--child", f"stores-{engine}"]
+    command += ["--folder", str(folder), "--scan-dir", str(scans)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"stores on {engine} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _server(args: argparse.Namespace, work: Path) -> tuple[str, Any]:
+    """The PostgreSQL database of the run: ``--postgres-url`` (an empty database), or a new
+    one in a new throwaway cluster in ``<work>/pg``, fsync on as at an office (``tests/pg.py``)."""
+    if args.postgres_url:
+        return args.postgres_url, None
+    import shutil
+
+    from tests.pg import Cluster
+
+    if (work / "pg" / "data" / "postmaster.pid").exists():
+        raise SystemExit(f"a server of an earlier run still runs in {work / 'pg'}: stop it first")
+    shutil.rmtree(work / "pg", ignore_errors=True)
+    cluster = Cluster.start(work / "pg", durable=True)
+    return cluster.url(cluster.create_database("bench_stores")), cluster
+
+
+def run_stores(args: argparse.Namespace) -> int:
+    """(d): both stores side by side, each engine in its own process."""
+    import shutil
+
+    started = time.perf_counter()
+    seen = os.getloadavg()
+    work = (args.data_dir / f"stores-{args.dossiers}").resolve()
+    log(f"(d) composing {args.store_runs + 1} different 3-page scans …")
+    scans = work / "scans"
+    for old in (scans, work / "keys"):  # this run's, like its databases
+        shutil.rmtree(old, ignore_errors=True)
+    scan_kb = _compose_scans(scans, args.store_runs + 1, args.seed)
+    url, cluster = _server(args, work)
+    try:
+        results, made = {}, {}
+        for engine in STORE_ENGINES:
+            env = _stores_env(work, url if engine == "postgresql" else None)
+            folder = work / engine
+            log(f"(d) {args.dossiers:,}-dossier demo on {engine} …")
+            made[engine] = _make_demo(folder, args.dossiers, args.seed, env)
+            log(f"(d) attach, read, thumbnails on {engine} …")
+            results[engine] = _run_store_child(engine, folder, scans, env)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    now = os.getloadavg()
+    load = (max(seen[0], now[0]), max(seen[1], now[1]))
+    text = "\n".join(_stores_report(args, results, made, scan_kb, load, started))
+    print(text)
+    (args.data_dir / "latest-stores.txt").write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def _stores_report(
+    args: argparse.Namespace,
+    results: dict[str, Any],
+    made: dict[str, float],
+    scan_kb: float,
+    load: tuple[float, ...],
+    started: float,
+) -> list[str]:
+    s, p = results["sqlite"], results["postgresql"]
+    n = len(s["attach_s"]) - 1
+
+    def pair(key: str, q: float) -> tuple[str, str]:
+        one, other = (percentile(_ms(r[key][1:]), q) for r in (s, p))
+        return f"{one:.1f} ms", f"{other:.1f} ms"
+
+    def per_page(r: dict[str, Any], key: str) -> str:
+        return f"{r[key] / r['pages'] / 1024:.1f} KB"
+
+    rows = [
+        (f"attach_paper p50 ({n}, after 1)", *pair("attach_s", 50)),
+        ("attach_paper p95", *pair("attach_s", 95)),
+        ("  of which the store's put, p50", *pair("put_s", 50)),
+        ("  of which the store's put, p95", *pair("put_s", 95)),
+        (f"content() p50 ({n}, view journalled)", *pair("content_s", 50)),
+        ("content() p95", *pair("content_s", 95)),
+        ("  of which the store's get, p50", *pair("get_s", 50)),
+        ("  of which the store's get, p95", *pair("get_s", 95)),
+        (f"thumbnails() of 4 papers p50 ({n})", *pair("thumbs_s", 50)),
+        ("thumbnails() of 4 papers p95", *pair("thumbs_s", 95)),
+        ("Stored per page (store's growth)", per_page(s, "grown"), per_page(p, "grown")),
+        ("  on disk (allocated blocks)", per_page(s, "grown_allocated"), per_page(p, "grown")),
+        ("Peak memory (maxrss)", f"{s['peak_mb']:.0f} MB", f"{p['peak_mb']:.0f} MB"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    a, b = STORE_LABELS["sqlite"], STORE_LABELS["postgresql"]
+    lines = [
+        f"TTHC Desk attachment stores — {args.dossiers:,}-dossier demos (--scans 0), Python "
+        f"{platform.python_version()}, {os.cpu_count()} CPU, {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"load average {load[0]:.1f} (1 min) / {load[1]:.1f} (5 min), highest seen",
+        f"Scans: {n + 1} different 3-page grey scans at {DPI} dpi, {scan_kb:.1f} KB each "
+        f"({s['pdf_bytes'] / s['pages'] / 1024:.1f} KB of PDF per page), composed beforehand",
+        f"{'Measure':<{width}}  {a:>14}  {b:>20}",
+    ]
+    lines += [f"{r[0]:<{width}}  {r[1]:>14}  {r[2]:>20}" for r in rows]
+    lines += [
+        f"Files written on SQLite: {s['files']} ({s['grown'] / 1e6:.2f} MB); blob_data grew "
+        f"{p['grown'] / 1e6:.2f} MB (table, TOAST and index; WAL not counted); both stores "
+        f"unchanged by the {THUMB_DOSSIERS}×4 attachments of contents already stored: "
+        f"{s['unchanged_by_reuse'] and p['unchanged_by_reuse']}",
+        f"Demos made in {made['sqlite']:.1f} s (SQLite) and {made['postgresql']:.1f} s "
+        f"(PostgreSQL, {'--postgres-url' if args.postgres_url else 'throwaway cluster, fsync on'})"
+        f"; whole run {time.perf_counter() - started:.0f} s",
+    ]
+    return lines
+
+
 # -- the parent ---------------------------------------------------------------------------------
 
 
@@ -221,15 +528,32 @@ def _ms(values: list[float]) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--dossiers", type=int, help="1,000,000 by default; 2,000 with --stores")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--runs", type=int, default=20, help="attachments timed (after one)")
     parser.add_argument("--launches", type=int, default=3, help="app launches (median)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--saves", type=int, default=50)
+    parser.add_argument(
+        "--stores", action="store_true", help="(d) only: the one-PC file store against blob_data"
+    )
+    parser.add_argument("--store-runs", type=int, default=30, help="(d): scans timed (after one)")
+    parser.add_argument(
+        "--postgres-url", help="(d): an empty PostgreSQL database (default: a throwaway cluster)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--scan-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child and args.child.startswith("stores-"):
+        engine = args.child.removeprefix("stores-")
+        print(json.dumps(child_stores(engine, args.folder, args.scan_dir)))
+        return 0
+    if args.dossiers is None:
+        args.dossiers = 2_000 if args.stores else 1_000_000
+    if args.stores:
+        return run_stores(args)
     folder = (args.data_dir / f"db-{args.dossiers}").resolve()
     if args.child:
         found = {
