@@ -31,7 +31,7 @@ from PIL import Image
 
 from tthc_desk.db.blobs import BlobStore, FileBlobStore
 from tthc_desk.db.engine import Database
-from tthc_desk.domain.access import Right
+from tthc_desk.domain.access import Actor, Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import NotFoundError, ScanError, ValidationError
 from tthc_desk.domain.journal import JournalKind, Note
@@ -106,38 +106,40 @@ class AttachmentService:
         actor = self._accounts.require(Right.RECEIVE, "đính kèm bản số hóa giấy tờ")
         _check_pdf(pdf)
         dossier_id, name = self._paper(code, paper_no)
-        sha256 = self.blobs.put(pdf.data)
-        draft = Attachment(
-            0,
-            nfc(code),
-            AttachmentSlot.PAPER,
-            paper_no,
-            name,
-            sha256,
-            pdf.pages,
-            len(pdf.data),
-            actor.full_name,
-            self._clock.now(),
-        )
-        return self._record(dossier_id, draft)
+        return self._store(dossier_id, code, AttachmentSlot.PAPER, paper_no, name, pdf, actor)
 
     def attach_result(self, code: str, pdf: ScannedPdf) -> Attachment:
         """The scan of the dossier's result; it replaces the current one."""
         actor = self._accounts.require(Right.MOVE, "đính kèm bản số hóa kết quả")
         _check_pdf(pdf)
         dossier_id = self._dossier_id(code)
+        return self._store(dossier_id, code, AttachmentSlot.RESULT, None, RESULT_NAME, pdf, actor)
+
+    def _store(
+        self,
+        dossier_id: int,
+        code: str,
+        slot: AttachmentSlot,
+        paper_no: int | None,
+        name: str,
+        pdf: ScannedPdf,
+        actor: Actor,
+    ) -> Attachment:
+        """The content first (idempotent, by its hash), then the row that points to it: a write
+        cut off between the two leaves an unreferenced blob for the store's tidy-up, never a row
+        without its content."""
         sha256 = self.blobs.put(pdf.data)
         draft = Attachment(
-            0,
-            nfc(code),
-            AttachmentSlot.RESULT,
-            None,
-            RESULT_NAME,
-            sha256,
-            pdf.pages,
-            len(pdf.data),
-            actor.full_name,
-            self._clock.now(),
+            id=0,
+            dossier_code=nfc(code),
+            slot=slot,
+            paper_no=paper_no,
+            paper_name=name,
+            sha256=sha256,
+            pages=pdf.pages,
+            size=len(pdf.data),
+            attached_by=actor.full_name,
+            attached_at=self._clock.now(),
         )
         return self._record(dossier_id, draft)
 
