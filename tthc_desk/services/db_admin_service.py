@@ -53,6 +53,7 @@ from tthc_desk.domain.access import Right
 from tthc_desk.domain.clock import Clock
 from tthc_desk.domain.errors import (
     RESTORE_HINT,
+    DatabaseDamagedError,
     DatabaseFileError,
     DatabaseKeyError,
     DatabaseMissingError,
@@ -559,8 +560,11 @@ class DbAdminService:
         it was not). The container stops writes with it at every start."""
         if not self._db.is_sqlite:
             return None
-        with self._db.read() as uow:
-            moved = uow.settings.get(MOVED_KEY)
+        try:
+            with self._db.read() as uow:
+                moved = uow.settings.get(MOVED_KEY)
+        except DatabaseDamagedError:  # the settings' page is the damaged one: damage, not a move
+            return None
         return moved_text(moved) if isinstance(moved, dict) else None
 
 
