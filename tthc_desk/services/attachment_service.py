@@ -25,9 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any
 
 from tthc_desk.db.blobs import BlobStore, FileBlobStore
 from tthc_desk.db.engine import Database
@@ -44,13 +42,14 @@ from tthc_desk.domain.scans import (
 )
 from tthc_desk.domain.text import nfc
 from tthc_desk.durable import write
-from tthc_desk.printing.scan_cover import ScanCover, bind, cover_pdf
-from tthc_desk.scanning.render import PDFIUM_LOCK, render_pdf_page
 from tthc_desk.services.account_service import AccountService
 from tthc_desk.services.scan_store import DEMO_DATA_KEY as DEMO_DATA_KEY
 from tthc_desk.services.scan_store import open_blob_store as open_blob_store
 from tthc_desk.services.scan_store import scan_problem_text
 from tthc_desk.services.settings_service import SettingsService
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +269,8 @@ class AttachmentService:
 
     def _first_page(self, attachment: Attachment, width_px: int) -> Image.Image | None:
         try:
+            from tthc_desk.scanning.render import render_pdf_page  # Pillow, PDFium: when drawn
+
             return render_pdf_page(self._read(attachment), 0, width_px=width_px)
         except ScanError as e:
             log.warning("Thumbnail of scan %d: %s", attachment.id, e.message)
@@ -324,6 +325,9 @@ class AttachmentService:
             raise ValidationError.for_field(
                 "dossier", f"Hồ sơ {dossier.code} chưa có bản số hóa nào để xuất."
             )
+        from tthc_desk.printing.scan_cover import ScanCover, bind, cover_pdf  # reportlab: on use
+        from tthc_desk.scanning.render import PDFIUM_LOCK
+
         scans = [self._read(a) for a in attachments]
         cover = ScanCover(
             self._settings.office().office_name,

@@ -23,7 +23,7 @@ from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
-from tthc_desk.scanning.render import PDFIUM_LOCK
+from tthc_desk.scanning.pdffile import PDFIUM_LOCK  # the one lock, without Pillow at start-up
 
 log = logging.getLogger(__name__)
 
