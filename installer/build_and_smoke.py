@@ -175,6 +175,8 @@ def check_smoke(bundle: Path, result: dict[str, Any]) -> list[str]:
         problems.append("smoke: the new database is not encrypted")
     if result.get("receipt", {}).get("pages", 0) < 1:
         problems.append("smoke: no page of the receipt was rendered")
+    if result.get("scans", {}).get("pages") != 4:
+        problems.append("smoke: the scanner's files were not attached as one 4-page paper")
     if result.get("weekly", {}).get("received") != 1:
         problems.append("smoke: the weekly workbook does not count the dossier")
     drawn = result.get("dashboard", {})
@@ -228,6 +230,7 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         "ok": result.get("ok"),
         "code": result.get("intake", {}).get("code"),
         "receipt_pages": result.get("receipt", {}).get("pages"),
+        "scans": result.get("scans"),
         "weekly_received": result.get("weekly", {}).get("received"),
         "dashboard": result.get("dashboard"),
         "weekly_worker": result.get("weekly_worker"),

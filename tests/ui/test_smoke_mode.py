@@ -48,6 +48,7 @@ def test_the_smoke_mode_sets_up_receives_prints_and_reports(
     assert result["intake"]["code"] == "000.17.22.H56-260302-0001"
     assert result["intake"]["holidays"] > 0
     assert result["receipt"]["pages"] >= 1 and result["receipt"]["fonts_embedded"] is True
+    assert result["scans"]["pages"] == 4  # a scanner's TIFF, JPEG, PNG and PDF as one paper
     page = QImage(str(out.parent / "receipt-page-1.png"))
     assert not page.isNull() and page.height() > page.width()  # an A4 page, upright
     assert result["main_window"]["size"] == [1366, 768]

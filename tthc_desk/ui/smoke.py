@@ -263,6 +263,30 @@ def receipt(services: Services, code: str, out_dir: Path, report: dict[str, Any]
         raise SmokeFailure("the print preview rendered no page of the receipt")
 
 
+def scans(services: Services, code: str, out_dir: Path, report: dict[str, Any]) -> None:
+    """A scanner's files (TIFF, JPEG, PNG, a copier's PDF) made into one paper's PDF, attached
+    encrypted and read back: Pillow's image plugins, PDFium and the store are in the bundle."""
+    from tthc_desk.scanning.compose import compose_files
+    from tthc_desk.scanning.render import render_pdf_page
+    from tthc_desk.scanning.synthetic import write_scan
+
+    folder = out_dir / "scans"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [
+        write_scan(folder, "trang-1.tif", "text", 1),
+        write_scan(folder, "trang-2.jpg", "photo", 1, dpi=100),
+        write_scan(folder, "trang-3.png", "text", 1, dpi=150, seed=3),
+        write_scan(folder, "trang-4.pdf", "text", 1, dpi=100, seed=4),
+    ]
+    pdf = compose_files(files)
+    attached = services.attachments.attach_paper(code, 1, pdf)
+    data = services.attachments.content(attached.id)
+    page = render_pdf_page(data, 3, width_px=200)
+    report["scans"] = {"pages": attached.pages, "bytes": attached.size, "drawn": list(page.size)}
+    if attached.pages != len(files) or data != pdf.data:
+        raise SmokeFailure("the scan read back is not the one attached")
+
+
 def main_window(services: Services, out_dir: Path, report: dict[str, Any]) -> None:
     from tthc_desk.ui.main_window import MainWindow
     from tthc_desk.ui.tasks import TaskRunner
@@ -372,6 +396,7 @@ def run_smoke(out: Path, paths: AppPaths | None = None) -> int:
         code = receive(services, report)
         steps: tuple[Callable[[], None], ...] = (
             lambda: receipt(services, code, out.parent, report),
+            lambda: scans(services, code, out.parent, report),
             lambda: main_window(services, out.parent, report),
             lambda: weekly(services, out.parent, report),
             lambda: dashboard(services, out.parent, report),
